@@ -1,0 +1,63 @@
+"""casestate: the status workflow of a missing person's case, with a tamper-evident trail."""
+
+from importlib.metadata import version as _version
+
+from ._actors import AUTHORITIES, EVERYONE, Actor, Role
+from ._case import Case, Snapshot, replay
+from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
+from ._change import DISMISS, Change
+from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
+from ._entry import Entry, EntryKind, Private
+from ._evidence import Evidence, EvidenceKind, Tier
+from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._status import Assurance, Fate, Status
+from ._verdict import Code, Outcome, Reason, Rejected, Verdict
+from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
+
+__version__ = _version("casestate")
+
+__all__ = [
+    "ANY_EVIDENCE",
+    "AUTHORITIES",
+    "DECLARATION_WAITING_PERIOD",
+    "DEFAULT_WORKFLOW",
+    "DISMISS",
+    "EVERYONE",
+    "FORMAT_VERSION",
+    "Actor",
+    "Assurance",
+    "BrokenTrail",
+    "Case",
+    "ChainKeyError",
+    "Change",
+    "Code",
+    "Entry",
+    "EntryKind",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceRule",
+    "Fate",
+    "FormatError",
+    "Integrity",
+    "Outcome",
+    "Private",
+    "Problem",
+    "Reason",
+    "Rejected",
+    "Role",
+    "Rule",
+    "Snapshot",
+    "Status",
+    "StatusDef",
+    "Tier",
+    "Verdict",
+    "Workflow",
+    "WorkflowError",
+    "from_dict",
+    "from_json",
+    "redact",
+    "replay",
+    "to_dict",
+    "to_json",
+    "verify",
+]

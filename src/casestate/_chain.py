@@ -1,0 +1,422 @@
+"""The hash chain: canonical bytes, sealing, verification and redaction.
+
+Each entry's hash covers its public fields, a commitment to its personal data
+and the previous entry's hash. With a secret key the hash is an HMAC, so
+whoever can write the database but lacks the key cannot forge a new chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+from json.encoder import encode_basestring_ascii as _quote
+
+import attrs
+
+from ._entry import Entry, EntryKind, Private
+from ._evidence import Evidence, EvidenceKind
+from ._status import Assurance, Fate
+from ._time import format_instant
+from ._verdict import Code
+
+GENESIS = "0" * 64
+"""The previous hash of every case's first entry."""
+
+PLAIN_CHAIN = "sha256"
+_ENTRY_DOMAIN = b"casestate/entry/1\n"
+_PRIVATE_DOMAIN = b"casestate/private/1\n"
+_KEY_ID_INPUT = b"casestate/key-id/1"
+MIN_KEY_BYTES = 16
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _texts(values: Iterable[str]) -> str:
+    return "[" + ",".join(_quote(value) for value in values) + "]"
+
+
+def canonical_public(
+    *,
+    seq: int,
+    case_id: str,
+    kind: EntryKind,
+    trigger: str,
+    from_status: str | None,
+    to_status: str,
+    fate: Fate,
+    assurance: Assurance,
+    role: str,
+    evidence_kinds: tuple[EvidenceKind, ...],
+    effective_at: datetime,
+    recorded_at: datetime,
+    resolves: tuple[int, ...],
+    codes: tuple[Code, ...],
+    chain: str,
+    prev_hash: str,
+    commitment: str,
+) -> bytes:
+    """The bytes an entry's hash covers: compact JSON, keys sorted, ASCII only.
+
+    Written out by hand rather than with ``json.dumps`` for speed; a test
+    holds it equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
+    and a pinned test vector holds it stable across Python versions.
+    """
+    return (
+        f'{{"assurance":{_quote(assurance.value)},"case_id":{_quote(case_id)},'
+        f'"chain":{_quote(chain)},"codes":{_texts(codes)},'
+        f'"commitment":{_quote(commitment)},'
+        f'"effective_at":"{format_instant(effective_at)}",'
+        f'"evidence_kinds":{_texts(evidence_kinds)},"fate":{_quote(fate.value)},'
+        f'"from_status":{_text(from_status)},"kind":{_quote(kind.value)},'
+        f'"prev_hash":{_quote(prev_hash)},'
+        f'"recorded_at":"{format_instant(recorded_at)}",'
+        f'"resolves":[{",".join(str(number) for number in resolves)}],'
+        f'"role":{_quote(role)},"seq":{seq},"to_status":{_quote(to_status)},'
+        f'"trigger":{_quote(trigger)}}}'
+    ).encode("ascii")
+
+
+def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
+    """The bytes of an entry's personal data, in the same canonical JSON form."""
+    items = ",".join(
+        f'{{"kind":{_quote(item.kind.value)},"obtained_at":"{format_instant(item.obtained_at)}",'
+        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
+        for item in evidence
+    )
+    return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{_text(reason)}}}').encode(
+        "ascii"
+    )
+
+
+def commit(private: Private) -> str:
+    """The commitment to *private*: SHA-256 over a random salt and its bytes.
+
+    The salt keeps guessable values (an actor id, a short reason) from being
+    found by hashing candidates against a redacted export.
+    """
+    data = canonical_private(private.actor_id, private.reason, private.evidence)
+    return hashlib.sha256(_PRIVATE_DOMAIN + private.salt + data).hexdigest()
+
+
+class ChainKeyError(ValueError):
+    """The key given does not fit the case's chain: missing, unexpected or different."""
+
+
+def check_key(key: object) -> bytes:
+    """*key* if it can seal a chain; a clear error otherwise."""
+    if not isinstance(key, bytes):
+        msg = f"the chain key must be bytes, not {type(key).__name__}"
+        raise TypeError(msg)
+    if len(key) < MIN_KEY_BYTES:
+        msg = f"the chain key must be at least {MIN_KEY_BYTES} bytes long"
+        raise ValueError(msg)
+    return key
+
+
+def chain_for_key(key: bytes | None) -> str:
+    """The chain label for *key*: ``sha256``, or ``hmac-sha256:<key id>``.
+
+    The key id is an HMAC of a fixed text: it tells keys apart without
+    revealing them, so a wrong key is refused up front instead of breaking the
+    chain.
+    """
+    if key is None:
+        return PLAIN_CHAIN
+    return _keyed_chain(check_key(key))
+
+
+@lru_cache(maxsize=64)
+def _keyed_chain(key: bytes) -> str:
+    key_id = hmac.new(key, _KEY_ID_INPUT, hashlib.sha256).hexdigest()[:16]
+    return f"hmac-sha256:{key_id}"
+
+
+def digest(public: bytes, key: bytes | None) -> str:
+    """The hash of an entry from its canonical public bytes."""
+    if key is None:
+        return hashlib.sha256(_ENTRY_DOMAIN + public).hexdigest()
+    return hmac.new(key, _ENTRY_DOMAIN + public, hashlib.sha256).hexdigest()
+
+
+def seal(
+    *,
+    seq: int,
+    case_id: str,
+    kind: EntryKind,
+    trigger: str,
+    from_status: str | None,
+    to_status: str,
+    fate: Fate,
+    assurance: Assurance,
+    role: str,
+    actor_id: str,
+    reason: str | None,
+    evidence: tuple[Evidence, ...],
+    effective_at: datetime,
+    recorded_at: datetime,
+    resolves: tuple[int, ...],
+    codes: tuple[Code, ...],
+    prev_hash: str,
+    salt: bytes,
+    key: bytes | None,
+) -> Entry:
+    """Make the next entry of a chain, its commitment and hash computed."""
+    private = Private(actor_id, reason, evidence, salt)
+    commitment = commit(private)
+    evidence_kinds = tuple(item.kind for item in evidence)
+    chain = chain_for_key(key)
+    public = canonical_public(
+        seq=seq,
+        case_id=case_id,
+        kind=kind,
+        trigger=trigger,
+        from_status=from_status,
+        to_status=to_status,
+        fate=fate,
+        assurance=assurance,
+        role=role,
+        evidence_kinds=evidence_kinds,
+        effective_at=effective_at,
+        recorded_at=recorded_at,
+        resolves=resolves,
+        codes=codes,
+        chain=chain,
+        prev_hash=prev_hash,
+        commitment=commitment,
+    )
+    return Entry(
+        seq=seq,
+        case_id=case_id,
+        kind=kind,
+        trigger=trigger,
+        from_status=from_status,
+        to_status=to_status,
+        fate=fate,
+        assurance=assurance,
+        role=role,
+        evidence_kinds=evidence_kinds,
+        effective_at=effective_at,
+        recorded_at=recorded_at,
+        resolves=resolves,
+        codes=codes,
+        chain=chain,
+        prev_hash=prev_hash,
+        commitment=commitment,
+        hash=digest(public, key),
+        private=private,
+    )
+
+
+def entry_digest(entry: Entry, key: bytes | None) -> str:
+    """Recompute *entry*'s hash from its content."""
+    public = canonical_public(
+        seq=entry.seq,
+        case_id=entry.case_id,
+        kind=entry.kind,
+        trigger=entry.trigger,
+        from_status=entry.from_status,
+        to_status=entry.to_status,
+        fate=entry.fate,
+        assurance=entry.assurance,
+        role=entry.role,
+        evidence_kinds=entry.evidence_kinds,
+        effective_at=entry.effective_at,
+        recorded_at=entry.recorded_at,
+        resolves=entry.resolves,
+        codes=entry.codes,
+        chain=entry.chain,
+        prev_hash=entry.prev_hash,
+        commitment=entry.commitment,
+    )
+    return digest(public, key)
+
+
+class Problem(StrEnum):
+    """What is wrong with a trail, as ``verify`` finds it."""
+
+    EMPTY = "empty"
+    """No entries at all: a case always has its opening entry."""
+    SEQUENCE = "sequence"
+    """An entry is missing, inserted or out of order."""
+    CASE_ID = "case_id"
+    """An entry belongs to another case."""
+    PREVIOUS_HASH = "previous_hash"
+    """An entry does not follow the one before it: that one was altered or replaced."""
+    COMMITMENT = "commitment"
+    """The personal data no longer matches its commitment: it was altered."""
+    HASH = "hash"
+    """The entry's content no longer matches its hash: it was altered."""
+    CHAIN = "chain"
+    """The entries disagree on how the chain is sealed."""
+    KEY_REQUIRED = "key_required"
+    """The chain is sealed with a key and none was given."""
+    WRONG_KEY = "wrong_key"
+    """The chain is sealed with a different key."""
+    NOT_SEALED = "not_sealed"
+    """A key was given, but the chain is a plain one anyone could have rewritten."""
+    TRUNCATED = "truncated"
+    """The last entry is not the expected head: entries were cut off."""
+    INCONSISTENT = "inconsistent"
+    """The chain holds, but an entry does not follow from the one before it."""
+
+
+@attrs.frozen(kw_only=True)
+class Integrity:
+    """The result of verifying a trail: ``ok``, or the first broken entry.
+
+    *position* is the index in the trail given, which is the entry's
+    sequence number in an intact trail.
+    """
+
+    ok: bool
+    case_id: str | None
+    entries: int
+    position: int | None = None
+    problem: Problem | None = None
+    message: str = "the trail verifies"
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+class BrokenTrail(ValueError):
+    """A trail that fails verification; carries the :class:`Integrity` that says where."""
+
+    def __init__(self, integrity: Integrity) -> None:
+        self.integrity = integrity
+        super().__init__(integrity.message)
+
+
+def _broken(case_id: str | None, entries: int, position: int, problem: Problem, text: str) -> Integrity:
+    where = f"case {case_id!r}: entry {position}" if case_id is not None else f"entry {position}"
+    return Integrity(
+        ok=False,
+        case_id=case_id,
+        entries=entries,
+        position=position,
+        problem=problem,
+        message=f"{where}: {text}",
+    )
+
+
+def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in checking order
+    entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None
+) -> Integrity:
+    """Check that *entries* form one unbroken chain, and say where it breaks.
+
+    Detects an entry altered, removed, inserted or moved; with *head* (the
+    hash of the last entry, as kept elsewhere) also a cut-off tail. A chain
+    sealed with a key needs that key. Redacted entries verify through their
+    commitments.
+    """
+    count = len(entries)
+    if count == 0:
+        return Integrity(
+            ok=False,
+            case_id=None,
+            entries=0,
+            position=0,
+            problem=Problem.EMPTY,
+            message="the trail has no entries",
+        )
+    case_id = entries[0].case_id
+    chain = entries[0].chain
+    if chain != PLAIN_CHAIN and key is None:
+        return _broken(
+            case_id,
+            count,
+            0,
+            Problem.KEY_REQUIRED,
+            "the chain is sealed with a key; pass key=",
+        )
+    if key is not None:
+        if chain == PLAIN_CHAIN:
+            return _broken(
+                case_id,
+                count,
+                0,
+                Problem.NOT_SEALED,
+                "a key was given but the chain is not sealed with one",
+            )
+        if chain != chain_for_key(key):
+            return _broken(
+                case_id,
+                count,
+                0,
+                Problem.WRONG_KEY,
+                "the chain is sealed with a different key",
+            )
+    previous = GENESIS
+    for position, entry in enumerate(entries):
+        if entry.case_id != case_id:
+            return _broken(
+                case_id,
+                count,
+                position,
+                Problem.CASE_ID,
+                f"belongs to case {entry.case_id!r}",
+            )
+        if entry.seq != position:
+            return _broken(
+                case_id,
+                count,
+                position,
+                Problem.SEQUENCE,
+                f"has sequence number {entry.seq}: an entry was removed, inserted or moved",
+            )
+        if entry.chain != chain:
+            return _broken(
+                case_id,
+                count,
+                position,
+                Problem.CHAIN,
+                f"is sealed as {entry.chain!r}, not {chain!r}",
+            )
+        if entry.prev_hash != previous:
+            return _broken(
+                case_id,
+                count,
+                position,
+                Problem.PREVIOUS_HASH,
+                "does not follow the entry before it: that entry was altered, or this one inserted",
+            )
+        if entry.private is not None and (
+            commit(entry.private) != entry.commitment
+            or entry.evidence_kinds != tuple(item.kind for item in entry.private.evidence)
+        ):
+            return _broken(
+                case_id, count, position, Problem.COMMITMENT, "its actor, reason or evidence was altered"
+            )
+        if entry_digest(entry, key) != entry.hash:
+            return _broken(
+                case_id,
+                count,
+                position,
+                Problem.HASH,
+                "was altered: its content does not match its hash",
+            )
+        previous = entry.hash
+    if head is not None and previous != head:
+        return _broken(
+            case_id,
+            count,
+            count - 1,
+            Problem.TRUNCATED,
+            "is not the expected head: entries after it were cut off, or the trail was replaced",
+        )
+    return Integrity(ok=True, case_id=case_id, entries=count)
+
+
+def redact(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The trail without personal data (actor ids, reasons, evidence details).
+
+    Statuses, fates, roles, evidence kinds and both clocks stay; the result
+    still verifies, because each hash covers a commitment to what was left out.
+    """
+    return tuple(attrs.evolve(entry, private=None) for entry in entries)

@@ -1,0 +1,115 @@
+"""Change: what an app submits to move a case."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+
+from ._actors import Actor
+from ._evidence import Evidence
+from ._time import to_utc
+
+DISMISS = "dismiss"
+"""The trigger, present in every workflow, that dismisses open conflicts."""
+
+OPEN = "open"
+"""The trigger name of a case's first entry (reserved; cases are opened, not changed)."""
+
+SALT_BYTES = 16
+
+
+def _trigger(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"trigger must be a non-empty string, got {value!r}"
+        raise ValueError(msg)
+
+
+def _actor(_instance: object, _attribute: object, value: Actor) -> None:
+    if not isinstance(value, Actor):
+        msg = f"actor must be an Actor, not {type(value).__name__}"
+        raise TypeError(msg)
+
+
+def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    if isinstance(value, Evidence | str | bytes):
+        msg = "evidence must be a sequence of Evidence, not a single value"
+        raise TypeError(msg)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Evidence):
+            msg = f"evidence must hold Evidence values, not {type(item).__name__}"
+            raise TypeError(msg)
+    return items
+
+
+def _reason(value: str | None) -> str | None:
+    """Blank reasons count as none: a reason is for a person to read."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        msg = f"reason must be a string or None, not {type(value).__name__}"
+        raise TypeError(msg)
+    return value if value.strip() else None
+
+
+def _resolves(value: Iterable[int]) -> tuple[int, ...]:
+    items = set()
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or item < 0:
+            msg = f"resolves must hold entry sequence numbers (ints >= 0), got {item!r}"
+            raise ValueError(msg)
+        items.add(item)
+    return tuple(sorted(items))
+
+
+def _salt(_instance: object, _attribute: object, value: bytes) -> None:
+    if not isinstance(value, bytes) or len(value) < SALT_BYTES:
+        msg = f"salt must be at least {SALT_BYTES} bytes"
+        raise ValueError(msg)
+
+
+def new_salt() -> bytes:
+    """Fresh random salt for the commitment that hides an entry's personal data."""
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def _effective_at(value: datetime) -> datetime:
+    return to_utc(value, "effective_at")
+
+
+def _recorded_at(value: datetime) -> datetime:
+    return to_utc(value, "recorded_at")
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """A change an app submits for a case: what, who, on what evidence, when.
+
+    Two clocks: *effective_at* is when the fact happened, as the evidence says;
+    *recorded_at* is when the case holder learned it. Both must be
+    timezone-aware and are kept in UTC.
+
+    *resolves* names open conflict entries (by sequence number) that this
+    change settles; *salt* is fresh randomness that keeps the personal data of
+    the entry hidden in a privacy-preserving export (leave it to its default).
+
+    >>> from datetime import datetime, UTC
+    >>> from casestate import Actor, Role
+    >>> change = Change(trigger="report_dead", actor=Actor("unit-41", Role.UNIT),
+    ...                 reason="unit notice", effective_at=datetime(2024, 3, 1, tzinfo=UTC),
+    ...                 recorded_at=datetime(2024, 3, 9, tzinfo=UTC))
+    >>> change.trigger
+    'report_dead'
+    """
+
+    trigger: str = attrs.field(validator=_trigger)
+    actor: Actor = attrs.field(validator=_actor)
+    effective_at: datetime = attrs.field(converter=_effective_at)
+    recorded_at: datetime = attrs.field(converter=_recorded_at)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+    reason: str | None = attrs.field(default=None, converter=_reason)
+    resolves: tuple[int, ...] = attrs.field(default=(), converter=_resolves)
+    salt: bytes = attrs.field(factory=new_salt, validator=_salt, repr=False)

@@ -1,0 +1,116 @@
+"""The default workflow of a missing person's case, as casestate ships it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ._actors import AUTHORITIES, EVERYONE, Role
+from ._evidence import EvidenceKind, Tier
+from ._status import Fate, Status
+from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow
+
+DECLARATION_WAITING_PERIOD = timedelta(days=183)
+"""Six months: the shortest period after which any jurisdiction casestate knows
+lets a court declare a missing soldier dead (Ukraine, shortened by a court;
+Russia's 120-FZ of 2023 takes six months to "missing" plus three more). Set
+your jurisdiction's own with ``replace_rule("declare_dead", waiting_period=...)``.
+"""
+
+_OFFICIAL = EvidenceRule(max_tier=Tier.OFFICIAL)
+
+DEFAULT_WORKFLOW = Workflow(
+    name="default",
+    description="missing -> captured / wounded / dead -> confirmed / repatriated",
+    initial=Status.MISSING,
+    roles=EVERYONE,
+    dismiss_roles=AUTHORITIES | {Role.NGO},
+    statuses=[
+        StatusDef(Status.MISSING, Fate.UNKNOWN, description="fate and whereabouts unknown"),
+        StatusDef(Status.CAPTURED, Fate.ALIVE, description="reported held by the other party"),
+        StatusDef(Status.WOUNDED, Fate.ALIVE, description="reported alive, wounded or sick"),
+        StatusDef(Status.DEAD, Fate.DEAD, description="death reported, not yet established"),
+        StatusDef(Status.CONFIRMED, None, description="fate established by a competent authority"),
+        StatusDef(Status.REPATRIATED, None, description="back under the home side's control"),
+    ],
+    rules=[
+        Rule(
+            trigger="report_captured",
+            sources={Status.MISSING, Status.WOUNDED, Status.DEAD},
+            target=Status.CAPTURED,
+            roles=EVERYONE,
+            evidence=ANY_EVIDENCE,
+            report=True,
+            description="reported held by the other party (a video is enough to report)",
+        ),
+        Rule(
+            trigger="report_wounded",
+            sources={Status.MISSING, Status.CAPTURED},
+            target=Status.WOUNDED,
+            roles=EVERYONE,
+            evidence=ANY_EVIDENCE,
+            report=True,
+            description="reported alive and wounded or sick",
+        ),
+        Rule(
+            trigger="report_dead",
+            sources={Status.MISSING, Status.CAPTURED, Status.WOUNDED},
+            target=Status.DEAD,
+            roles=EVERYONE,
+            evidence=ANY_EVIDENCE,
+            report=True,
+            description="death reported",
+        ),
+        Rule(
+            trigger="confirm",
+            sources={Status.CAPTURED, Status.WOUNDED, Status.DEAD},
+            target=Status.CONFIRMED,
+            roles=AUTHORITIES,
+            evidence=_OFFICIAL,
+            description="the reported fate established by official or scientific evidence",
+        ),
+        Rule(
+            trigger="declare_dead",
+            sources={Status.MISSING},
+            target=Status.CONFIRMED,
+            roles={Role.COURT},
+            evidence=EvidenceRule(max_tier=Tier.OFFICIAL, kinds={EvidenceKind.COURT_DECISION}),
+            fate=Fate.DEAD,
+            waiting_period=DECLARATION_WAITING_PERIOD,
+            description="a court declares the missing person dead after the waiting period",
+        ),
+        Rule(
+            trigger="repatriate",
+            sources={Status.CAPTURED, Status.WOUNDED, Status.CONFIRMED},
+            target=Status.REPATRIATED,
+            roles={Role.MINISTRY, Role.ICRC},
+            evidence=EvidenceRule(
+                max_tier=Tier.OFFICIAL,
+                kinds={
+                    EvidenceKind.EXCHANGE_LIST,
+                    EvidenceKind.RELEASE_LIST,
+                    EvidenceKind.HANDOVER_RECORD,
+                },
+            ),
+            description="back under the home side's control: exchanged, released, or remains returned",
+        ),
+        Rule(
+            trigger="retract",
+            sources={Status.CAPTURED, Status.WOUNDED, Status.DEAD},
+            target=Status.MISSING,
+            roles=AUTHORITIES,
+            reason_required=True,
+            reporter_may_fire=True,
+            description="a report withdrawn by an authority or by whoever made it",
+        ),
+        Rule(
+            trigger="reopen",
+            sources={Status.CONFIRMED, Status.REPATRIATED},
+            target=Status.MISSING,
+            roles=AUTHORITIES,
+            evidence=_OFFICIAL,
+            reason_required=True,
+            description="an established finding shown wrong (DNA exclusion, annulment, reappearance)",
+        ),
+    ],
+)
+"""The default workflow, as the domain brief defines it; derive your own from it."""

@@ -1,0 +1,172 @@
+"""Evidence: what a change rests on, and how much that is worth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+import attrs
+
+from ._time import to_utc
+
+
+class Tier(IntEnum):
+    """The strength of a kind of evidence; a lower number is stronger.
+
+    >>> Tier.OFFICIAL < Tier.UNVERIFIED
+    True
+    """
+
+    IDENTIFICATION = 1
+    """Scientific identification by primary identifiers."""
+    OFFICIAL = 2
+    """A document issued by a competent body."""
+    CIRCUMSTANTIAL = 3
+    """Named and checkable, but not official."""
+    UNVERIFIED = 4
+    """Anything else."""
+
+
+class EvidenceKind(StrEnum):
+    """The kinds of evidence a case meets, each with its fixed :class:`Tier`.
+
+    >>> EvidenceKind.DNA_MATCH.tier
+    <Tier.IDENTIFICATION: 1>
+    >>> EvidenceKind.VIDEO.tier
+    <Tier.UNVERIFIED: 4>
+    """
+
+    # Tier 1: scientific identification.
+    DNA_MATCH = "dna_match"
+    FINGERPRINTS = "fingerprints"
+    DENTAL_COMPARISON = "dental_comparison"
+    # Tier 2: official documents.
+    COURT_DECISION = "court_decision"
+    DEATH_CERTIFICATE = "death_certificate"
+    CAPTURE_CARD = "capture_card"
+    INFORMATION_BUREAU_NOTICE = "information_bureau_notice"
+    ICRC_CONFIRMATION = "icrc_confirmation"
+    PRISONER_LIST = "prisoner_list"
+    EXCHANGE_LIST = "exchange_list"
+    RELEASE_LIST = "release_list"
+    HANDOVER_RECORD = "handover_record"
+    IDENTITY_DISC = "identity_disc"
+    GRAVE_LIST = "grave_list"
+    # Tier 3: circumstantial, named and checkable.
+    UNIT_NOTIFICATION = "unit_notification"
+    WITNESS_STATEMENT = "witness_statement"
+    MEDICAL_RECORD = "medical_record"
+    PHYSICAL_DESCRIPTION = "physical_description"
+    PERSONAL_EFFECTS = "personal_effects"
+    # Tier 4: unverified.
+    VIDEO = "video"
+    PHOTO = "photo"
+    SOCIAL_MEDIA_POST = "social_media_post"
+    PICTURE_RECOGNITION = "picture_recognition"
+    ANONYMOUS_CALL = "anonymous_call"
+    OTHER = "other"
+
+    @property
+    def tier(self) -> Tier:
+        """The tier every piece of evidence of this kind has."""
+        return _TIER_OF_KIND[self]
+
+
+_TIER_OF_KIND: dict[EvidenceKind, Tier] = dict.fromkeys(
+    (EvidenceKind.DNA_MATCH, EvidenceKind.FINGERPRINTS, EvidenceKind.DENTAL_COMPARISON), Tier.IDENTIFICATION
+)
+_TIER_OF_KIND.update(
+    dict.fromkeys(
+        (
+            EvidenceKind.COURT_DECISION,
+            EvidenceKind.DEATH_CERTIFICATE,
+            EvidenceKind.CAPTURE_CARD,
+            EvidenceKind.INFORMATION_BUREAU_NOTICE,
+            EvidenceKind.ICRC_CONFIRMATION,
+            EvidenceKind.PRISONER_LIST,
+            EvidenceKind.EXCHANGE_LIST,
+            EvidenceKind.RELEASE_LIST,
+            EvidenceKind.HANDOVER_RECORD,
+            EvidenceKind.IDENTITY_DISC,
+            EvidenceKind.GRAVE_LIST,
+        ),
+        Tier.OFFICIAL,
+    )
+)
+_TIER_OF_KIND.update(
+    dict.fromkeys(
+        (
+            EvidenceKind.UNIT_NOTIFICATION,
+            EvidenceKind.WITNESS_STATEMENT,
+            EvidenceKind.MEDICAL_RECORD,
+            EvidenceKind.PHYSICAL_DESCRIPTION,
+            EvidenceKind.PERSONAL_EFFECTS,
+        ),
+        Tier.CIRCUMSTANTIAL,
+    )
+)
+_TIER_OF_KIND.update(
+    dict.fromkeys(
+        (
+            EvidenceKind.VIDEO,
+            EvidenceKind.PHOTO,
+            EvidenceKind.SOCIAL_MEDIA_POST,
+            EvidenceKind.PICTURE_RECOGNITION,
+            EvidenceKind.ANONYMOUS_CALL,
+            EvidenceKind.OTHER,
+        ),
+        Tier.UNVERIFIED,
+    )
+)
+
+
+def _non_empty_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{attribute.name} must be a non-empty string, got {value!r}"
+        raise ValueError(msg)
+
+
+def _evidence_kind(value: str) -> EvidenceKind:
+    try:
+        return EvidenceKind(value)
+    except ValueError:
+        known = ", ".join(kind.value for kind in EvidenceKind)
+        msg = f"unknown evidence kind {value!r}; known kinds: {known}"
+        raise ValueError(msg) from None
+
+
+def _obtained_at(value: datetime) -> datetime:
+    return to_utc(value, "obtained_at")
+
+
+@attrs.frozen
+class Evidence:
+    """One piece of evidence: what kind, where to find it, who gave it, when.
+
+    The *reference* (a file number, a link, a lab report id) and the *source*
+    (who supplied it) can be personal data: a privacy-preserving export leaves
+    both out.
+
+    >>> from datetime import datetime, UTC
+    >>> card = Evidence("capture_card", "ICRC-CC-1187", "ICRC Geneva",
+    ...                 datetime(2024, 5, 2, tzinfo=UTC))
+    >>> card.tier
+    <Tier.OFFICIAL: 2>
+    """
+
+    kind: EvidenceKind = attrs.field(converter=_evidence_kind)
+    reference: str = attrs.field(validator=_non_empty_text)
+    source: str = attrs.field(validator=_non_empty_text)
+    obtained_at: datetime = attrs.field(converter=_obtained_at)
+
+    @property
+    def tier(self) -> Tier:
+        """The tier of this evidence, fixed by its kind."""
+        return _TIER_OF_KIND[self.kind]
+
+
+def strongest_tier(evidence: tuple[Evidence, ...]) -> Tier | None:
+    """The strongest (lowest) tier among *evidence*, ``None`` when there is none."""
+    if not evidence:
+        return None
+    return min(_TIER_OF_KIND[item.kind] for item in evidence)

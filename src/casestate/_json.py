@@ -1,0 +1,255 @@
+"""JSON for cases and trails: a documented, versioned format, read strictly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from ._case import Case, replay
+from ._chain import redact
+from ._entry import Entry, EntryKind, Private
+from ._evidence import Evidence, EvidenceKind
+from ._status import Assurance, Fate
+from ._time import format_instant, parse_instant
+from ._verdict import Code
+
+FORMAT = "casestate.case"
+FORMAT_VERSION = 1
+"""The version of the JSON format; a reader refuses versions it does not know."""
+
+_E = TypeVar("_E")
+
+
+class FormatError(ValueError):
+    """A document that is not a casestate case of a known format version.
+
+    The message names the place (``entries[3].recorded_at``) and what is wrong.
+    """
+
+
+def _evidence_to_dict(item: Evidence) -> dict[str, str]:
+    return {
+        "kind": item.kind.value,
+        "reference": item.reference,
+        "source": item.source,
+        "obtained_at": format_instant(item.obtained_at),
+    }
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """One entry as JSON-ready data; ``private`` is absent in a redacted entry."""
+    data: dict[str, Any] = {
+        "seq": entry.seq,
+        "case_id": entry.case_id,
+        "kind": entry.kind.value,
+        "trigger": entry.trigger,
+        "from_status": entry.from_status,
+        "to_status": entry.to_status,
+        "fate": entry.fate.value,
+        "assurance": entry.assurance.value,
+        "role": entry.role,
+        "evidence_kinds": [kind.value for kind in entry.evidence_kinds],
+        "effective_at": format_instant(entry.effective_at),
+        "recorded_at": format_instant(entry.recorded_at),
+        "resolves": list(entry.resolves),
+        "codes": [code.value for code in entry.codes],
+        "chain": entry.chain,
+        "prev_hash": entry.prev_hash,
+        "commitment": entry.commitment,
+        "hash": entry.hash,
+    }
+    if entry.private is not None:
+        data["private"] = {
+            "actor_id": entry.private.actor_id,
+            "reason": entry.private.reason,
+            "evidence": [_evidence_to_dict(item) for item in entry.private.evidence],
+            "salt": entry.private.salt.hex(),
+        }
+    return data
+
+
+def to_dict(case: Case, *, redacted: bool = False) -> dict[str, Any]:
+    """*case* as JSON-ready data; with *redacted*, without personal data."""
+    entries = redact(case.trail) if redacted else case.trail
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "case_id": case.id,
+        "entries": [entry_to_dict(entry) for entry in entries],
+    }
+
+
+def to_json(case: Case, *, redacted: bool = False, indent: int | None = None) -> str:
+    """*case* as a JSON document (see :func:`to_dict`).
+
+    >>> import casestate
+    >>> text = casestate.to_json(case)  # doctest: +SKIP
+    """
+    return json.dumps(to_dict(case, redacted=redacted), indent=indent, ensure_ascii=False)
+
+
+class _Reader:
+    """Strict field access that names the place of every fault."""
+
+    def __init__(self, data: object, where: str) -> None:
+        if not isinstance(data, Mapping):
+            raise FormatError(f"{where or 'document'}: expected an object, got {_type(data)}")
+        self.data = data
+        self.where = where
+        self.seen: set[str] = set()
+
+    def at(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
+
+    def get(self, name: str, kind: type[_E], *, optional: bool = False) -> _E:
+        self.seen.add(name)
+        if name not in self.data:
+            if optional:
+                return None  # type: ignore[return-value]
+            raise FormatError(f"{self.at(name)}: missing")
+        value = self.data[name]
+        if value is None and optional:
+            return None  # type: ignore[return-value]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise FormatError(f"{self.at(name)}: expected {kind.__name__}, got {_type(value)}")
+        return value
+
+    def text(self, name: str, *, optional: bool = False) -> str:
+        return self.get(name, str, optional=optional)
+
+    def instant(self, name: str) -> datetime:
+        try:
+            return parse_instant(self.text(name))
+        except ValueError as error:
+            raise FormatError(f"{self.at(name)}: {error}") from None
+
+    def enum(self, name: str, kind: type[_E]) -> _E:
+        value = self.text(name)
+        try:
+            return kind(value)  # type: ignore[call-arg]
+        except ValueError:
+            raise FormatError(f"{self.at(name)}: unknown value {value!r}") from None
+
+    def items(self, name: str) -> list[Any]:
+        return self.get(name, list)
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.seen)
+        if extra:
+            raise FormatError(f"{self.where or 'document'}: unknown fields {', '.join(extra)}")
+
+
+def _type(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _enum_list(reader: _Reader, name: str, kind: type[_E]) -> tuple[_E, ...]:
+    values = []
+    for index, value in enumerate(reader.items(name)):
+        try:
+            values.append(kind(value))  # type: ignore[call-arg]
+        except ValueError:
+            raise FormatError(f"{reader.at(name)}[{index}]: unknown value {value!r}") from None
+    return tuple(values)
+
+
+def _private_from_dict(data: object, where: str) -> Private:
+    reader = _Reader(data, where)
+    evidence = []
+    for index, item in enumerate(reader.items("evidence")):
+        part = _Reader(item, f"{where}.evidence[{index}]")
+        try:
+            evidence.append(
+                Evidence(
+                    part.enum("kind", EvidenceKind),
+                    part.text("reference"),
+                    part.text("source"),
+                    part.instant("obtained_at"),
+                )
+            )
+        except (TypeError, ValueError) as error:
+            if isinstance(error, FormatError):
+                raise
+            raise FormatError(f"{part.where}: {error}") from None
+        part.done()
+    try:
+        salt = bytes.fromhex(reader.text("salt"))
+    except ValueError:
+        raise FormatError(f"{where}.salt: not hexadecimal") from None
+    private = Private(reader.text("actor_id"), reader.text("reason", optional=True), tuple(evidence), salt)
+    reader.done()
+    return private
+
+
+def entry_from_dict(data: object, where: str = "entry") -> Entry:
+    """Read one entry written by :func:`entry_to_dict`; a :class:`FormatError` if it is not one."""
+    reader = _Reader(data, where)
+    private_data = reader.data.get("private")
+    reader.seen.add("private")
+    entry = Entry(
+        seq=reader.get("seq", int),
+        case_id=reader.text("case_id"),
+        kind=reader.enum("kind", EntryKind),
+        trigger=reader.text("trigger"),
+        from_status=reader.text("from_status", optional=True),
+        to_status=reader.text("to_status"),
+        fate=reader.enum("fate", Fate),
+        assurance=reader.enum("assurance", Assurance),
+        role=reader.text("role"),
+        evidence_kinds=_enum_list(reader, "evidence_kinds", EvidenceKind),
+        effective_at=reader.instant("effective_at"),
+        recorded_at=reader.instant("recorded_at"),
+        resolves=tuple(_ints(reader, "resolves")),
+        codes=_enum_list(reader, "codes", Code),
+        chain=reader.text("chain"),
+        prev_hash=reader.text("prev_hash"),
+        commitment=reader.text("commitment"),
+        hash=reader.text("hash"),
+        private=None if private_data is None else _private_from_dict(private_data, f"{where}.private"),
+    )
+    reader.done()
+    return entry
+
+
+def _ints(reader: _Reader, name: str) -> list[int]:
+    values = reader.items(name)
+    for index, value in enumerate(values):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise FormatError(f"{reader.at(name)}[{index}]: expected int, got {_type(value)}")
+    return values
+
+
+def from_dict(data: object, *, key: bytes | None = None, head: str | None = None) -> Case:
+    """Read a case written by :func:`to_dict`, verifying and replaying its trail.
+
+    Nothing in the document is trusted but the entries: the case is rebuilt
+    from them, and a broken chain raises ``BrokenTrail``.
+    """
+    reader = _Reader(data, "")
+    kind = reader.text("format")
+    if kind != FORMAT:
+        raise FormatError(f"format: expected {FORMAT!r}, got {kind!r}")
+    version = reader.get("version", int)
+    if version != FORMAT_VERSION:
+        raise FormatError(f"version: this casestate reads version {FORMAT_VERSION}, not {version}")
+    case_id = reader.text("case_id")
+    entries = [
+        entry_from_dict(item, f"entries[{index}]") for index, item in enumerate(reader.items("entries"))
+    ]
+    reader.done()
+    if not entries:
+        raise FormatError("entries: a case has at least its opening entry")
+    if entries[0].case_id != case_id:
+        raise FormatError(f"case_id: {case_id!r}, but the entries are of {entries[0].case_id!r}")
+    return replay(entries, key=key, head=head)
+
+
+def from_json(text: str | bytes, *, key: bytes | None = None, head: str | None = None) -> Case:
+    """Read a case written by :func:`to_json` (see :func:`from_dict`)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FormatError(f"not JSON: {error}") from None
+    return from_dict(data, key=key, head=head)

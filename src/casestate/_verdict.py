@@ -1,0 +1,110 @@
+"""Why a change is accepted, kept as a conflict, or rejected."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import attrs
+
+
+class Code(StrEnum):
+    """Stable, machine-readable reasons; integrators count and route by these.
+
+    The values never change meaning once released: an app may store them.
+    """
+
+    UNKNOWN_TRIGGER = "unknown_trigger"
+    """The workflow has no trigger of that name."""
+    UNKNOWN_ROLE = "unknown_role"
+    """The actor's role is not one the workflow knows."""
+    ROLE_NOT_PERMITTED = "role_not_permitted"
+    """The actor's role may not fire this trigger."""
+    EVIDENCE_REQUIRED = "evidence_required"
+    """The trigger needs evidence and the change carries none."""
+    EVIDENCE_INSUFFICIENT = "evidence_insufficient"
+    """No piece of the evidence is of a kind or tier the trigger accepts."""
+    REASON_REQUIRED = "reason_required"
+    """The trigger needs a written reason and the change has none."""
+    TIME_GOES_BACKWARDS = "time_goes_backwards"
+    """Recorded earlier than the case's last entry: the trail is append-only."""
+    EFFECTIVE_AFTER_RECORDED = "effective_after_recorded"
+    """The fact is said to happen after the case holder learned of it."""
+    EARLIER_THAN_CURRENT = "earlier_than_current"
+    """The fact happened before the current status took effect."""
+    ILLEGAL_TRANSITION = "illegal_transition"
+    """The trigger does not lead anywhere from the current status."""
+    WAITING_PERIOD_NOT_ELAPSED = "waiting_period_not_elapsed"
+    """The legal waiting period in the current status has not passed yet."""
+    UNKNOWN_CONFLICT = "unknown_conflict"
+    """The change resolves an entry that is not an open conflict of the case."""
+    RESOLVES_REQUIRED = "resolves_required"
+    """A dismissal must name the conflict entries it dismisses."""
+    RESOLVES_NOT_ALLOWED = "resolves_not_allowed"
+    """A report kept as a conflict cannot resolve other conflicts."""
+
+
+class Outcome(StrEnum):
+    """What applying a change does to a case."""
+
+    TRANSITION = "transition"
+    """The status moves (or stays, for a loop); one entry is appended."""
+    CORROBORATION = "corroboration"
+    """A report of the status the case is already in: kept, and it may raise the assurance."""
+    CONFLICT = "conflict"
+    """A report that contradicts the case: kept as a conflict entry, status unchanged."""
+    DISMISSAL = "dismissal"
+    """Open conflicts are dismissed with a reason; status unchanged."""
+    REJECTED = "rejected"
+    """Nothing happens; the reasons say why."""
+
+
+@attrs.frozen
+class Reason:
+    """One reason, with its stable *code* and a message for a person."""
+
+    code: Code
+    message: str
+
+
+@attrs.frozen
+class Verdict:
+    """The answer to "what would this change do to this case?".
+
+    For a rejection, *reasons* lists every reason that applies; for a
+    conflict, it lists why the report contradicts the case; for an accepted
+    transition or dismissal, it is empty.
+    """
+
+    outcome: Outcome
+    reasons: tuple[Reason, ...] = ()
+    target: str | None = None
+    """The status the case would be in afterwards (``None`` when rejected)."""
+
+    @property
+    def ok(self) -> bool:
+        """True unless the change is rejected (a conflict is accepted and kept)."""
+        return self.outcome is not Outcome.REJECTED
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        """The codes of :attr:`reasons`, in order."""
+        return tuple(reason.code for reason in self.reasons)
+
+
+class Rejected(ValueError):
+    """Raised by ``apply`` and ``open`` for a change the workflow refuses.
+
+    Carries the same :class:`Verdict` that ``check`` returns.
+    """
+
+    def __init__(self, case_id: str, verdict: Verdict) -> None:
+        self.case_id = case_id
+        self.verdict = verdict
+        self.reasons = verdict.reasons
+        detail = "; ".join(f"{reason.code}: {reason.message}" for reason in verdict.reasons)
+        super().__init__(f"change to case {case_id!r} rejected: {detail}")
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        """The codes of every reason, in order."""
+        return self.verdict.codes

@@ -1,0 +1,385 @@
+"""Workflow: the declarative definition of statuses, rules and roles, checked when built."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import attrs
+from transitions import Machine
+
+from ._actors import Actor
+from ._case import Case
+from ._change import DISMISS, OPEN, Change
+from ._engine import apply_change, decide, open_case
+from ._evidence import Evidence, EvidenceKind, Tier
+from ._status import Fate
+from ._verdict import Verdict
+
+
+class WorkflowError(ValueError):
+    """A workflow definition that cannot work; ``problems`` lists every fault found."""
+
+    def __init__(self, name: str, problems: list[str]) -> None:
+        self.workflow = name
+        self.problems = tuple(problems)
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"workflow {name!r} is not valid:\n{listed}")
+
+
+def _name(value: str) -> str:
+    """A plain string: enum members would reach ``transitions`` as their upper-case names."""
+    if not isinstance(value, str) or not value.strip():
+        msg = f"a name must be a non-empty string, got {value!r}"
+        raise ValueError(msg)
+    return str(value)
+
+
+def _names(value: Iterable[str]) -> frozenset[str]:
+    """A set of names; a lone string is refused, as it would split into letters."""
+    if isinstance(value, str):
+        msg = f"expected a collection of names, got the single string {value!r}"
+        raise TypeError(msg)
+    return frozenset(_name(item) for item in value)
+
+
+def _kinds(value: Iterable[EvidenceKind | str] | None) -> frozenset[EvidenceKind] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        msg = f"expected a collection of evidence kinds, got the single string {value!r}"
+        raise TypeError(msg)
+    return frozenset(EvidenceKind(item) for item in value)
+
+
+@attrs.frozen
+class EvidenceRule:
+    """What evidence a trigger needs: at least one piece that is strong enough.
+
+    A piece counts when its tier is *max_tier* or stronger and, if *kinds* is
+    given, its kind is one of them.
+
+    >>> rule = EvidenceRule(max_tier=Tier.OFFICIAL)
+    >>> rule.describe()
+    'evidence of tier 2 or stronger'
+    """
+
+    max_tier: Tier = attrs.field(default=Tier.UNVERIFIED, converter=Tier)
+    kinds: frozenset[EvidenceKind] | None = attrs.field(default=None, converter=_kinds)
+
+    def accepts(self, evidence: Evidence) -> bool:
+        """Whether this one piece of *evidence* is enough."""
+        if evidence.tier > self.max_tier:
+            return False
+        return self.kinds is None or evidence.kind in self.kinds
+
+    def describe(self) -> str:
+        """The requirement in words, for messages and docs."""
+        if self.kinds is not None:
+            return "evidence of kind " + " or ".join(sorted(self.kinds))
+        if self.max_tier is Tier.UNVERIFIED:
+            return "evidence of any tier"
+        return f"evidence of tier {int(self.max_tier)} or stronger"
+
+
+ANY_EVIDENCE = EvidenceRule()
+"""At least one piece of evidence, of any tier (a video is enough to report)."""
+
+
+@attrs.frozen
+class StatusDef:
+    """One status of a workflow.
+
+    *fate* is the fate a case has in this status; ``None`` means the status
+    carries the fate of the status it was entered from (as ``confirmed`` and
+    ``repatriated`` do). A *final* status has no way out.
+    """
+
+    name: str = attrs.field(converter=_name)
+    fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
+    final: bool = False
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One trigger: where it may be fired from, where it leads, and its guards.
+
+    - *roles*: who may fire it; with *reporter_may_fire*, also the actor whose
+      change entered the current status (to retract their own report).
+    - *evidence*: ``None`` for none needed, else an :class:`EvidenceRule`.
+    - *report*: a report that is not legal from the current status (or is
+      about a time before it) is kept as a conflict instead of rejected.
+    - *fate*: the fate the case gets; ``None`` takes the target's own fate or,
+      for a status that carries its fate, keeps the case's.
+    - *waiting_period*: the least time the case must have been in its status
+      (by the effective clock) before this trigger may fire.
+    """
+
+    trigger: str = attrs.field(converter=_name)
+    sources: frozenset[str] = attrs.field(converter=_names)
+    target: str = attrs.field(converter=_name)
+    roles: frozenset[str] = attrs.field(converter=_names)
+    evidence: EvidenceRule | None = None
+    reason_required: bool = False
+    report: bool = False
+    fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
+    waiting_period: timedelta | None = None
+    reporter_may_fire: bool = False
+    description: str = ""
+
+
+def _status_defs(value: Iterable[StatusDef]) -> tuple[StatusDef, ...]:
+    return tuple(value)
+
+
+def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Workflow:
+    """A checked workflow definition, and the operations on cases that follow it.
+
+    Build one from :class:`StatusDef` and :class:`Rule` values, or derive one
+    from :data:`casestate.DEFAULT_WORKFLOW` with :meth:`with_rules`,
+    :meth:`replace_rule` and :meth:`with_statuses`. Every fault in a
+    definition is reported when it is built, as a :class:`WorkflowError`.
+
+    One ``transitions`` machine per workflow holds the transition table and
+    serves every case; cases are plain values.
+    """
+
+    name: str
+    statuses: tuple[StatusDef, ...] = attrs.field(converter=_status_defs)
+    rules: tuple[Rule, ...] = attrs.field(converter=_rules)
+    roles: frozenset[str] = attrs.field(converter=_names)
+    initial: str = attrs.field(converter=_name)
+    dismiss_roles: frozenset[str] = attrs.field(converter=_names)
+    description: str = ""
+    _status_by_name: dict[str, StatusDef] = attrs.field(init=False, eq=False, repr=False)
+    _rule_by_trigger: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False)
+    _machine: Machine = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise WorkflowError(self.name, problems)
+        machine = Machine(
+            model=None,
+            states=[status.name for status in self.statuses],
+            transitions=[
+                {"trigger": rule.trigger, "source": sorted(rule.sources), "dest": rule.target}
+                for rule in self.rules
+            ],
+            initial=self.initial,
+            auto_transitions=False,
+        )
+        object.__setattr__(self, "_status_by_name", {s.name: s for s in self.statuses})
+        object.__setattr__(self, "_rule_by_trigger", {r.trigger: r for r in self.rules})
+        object.__setattr__(self, "_machine", machine)
+
+    # -- looking things up ------------------------------------------------
+
+    @property
+    def machine(self) -> Machine:
+        """The ``transitions`` machine holding this workflow's transition table."""
+        return self._machine
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Every trigger of the workflow, in definition order (``dismiss`` last)."""
+        return (*(rule.trigger for rule in self.rules), DISMISS)
+
+    def rule(self, trigger: str) -> Rule:
+        """The rule of *trigger*; a :class:`WorkflowError` if there is none."""
+        try:
+            return self._rule_by_trigger[trigger]
+        except KeyError:
+            raise WorkflowError(self.name, [_unknown("trigger", trigger, self._rule_by_trigger)]) from None
+
+    def status(self, name: str) -> StatusDef:
+        """The definition of status *name*; a :class:`WorkflowError` if there is none."""
+        try:
+            return self._status_by_name[name]
+        except KeyError:
+            raise WorkflowError(self.name, [_unknown("status", name, self._status_by_name)]) from None
+
+    def target_of(self, status: str, trigger: str) -> str | None:
+        """Where *trigger* leads from *status*, from the machine's own table."""
+        event = self._machine.events.get(trigger)
+        if event is None:
+            return None
+        moves = event.transitions.get(status)
+        return moves[0].dest if moves else None
+
+    # -- deriving workflows -----------------------------------------------
+
+    def with_rules(self, *rules: Rule) -> Workflow:
+        """A new workflow with *rules* added, each replacing the rule of the same trigger."""
+        replaced = {rule.trigger: rule for rule in rules}
+        kept = [replaced.pop(rule.trigger, rule) for rule in self.rules]
+        return attrs.evolve(self, rules=(*kept, *replaced.values()))
+
+    def without_rules(self, *triggers: str) -> Workflow:
+        """A new workflow without the rules of *triggers* (each must exist)."""
+        for trigger in triggers:
+            self.rule(trigger)
+        return attrs.evolve(self, rules=[rule for rule in self.rules if rule.trigger not in triggers])
+
+    def replace_rule(self, trigger: str, **changes: object) -> Workflow:
+        """A new workflow whose rule for *trigger* has *changes* (fields of :class:`Rule`).
+
+        >>> from casestate import DEFAULT_WORKFLOW
+        >>> strict = DEFAULT_WORKFLOW.replace_rule("confirm", roles={"icrc", "court"})
+        >>> sorted(strict.rule("confirm").roles)
+        ['court', 'icrc']
+        """
+        return self.with_rules(attrs.evolve(self.rule(trigger), **changes))  # type: ignore[arg-type]
+
+    def with_statuses(self, *statuses: StatusDef) -> Workflow:
+        """A new workflow with *statuses* added, each replacing the one of the same name."""
+        replaced = {status.name: status for status in statuses}
+        kept = [replaced.pop(status.name, status) for status in self.statuses]
+        return attrs.evolve(self, statuses=(*kept, *replaced.values()))
+
+    def with_roles(self, *roles: str) -> Workflow:
+        """A new workflow that also knows *roles*."""
+        return attrs.evolve(self, roles=self.roles | set(roles))
+
+    # -- operating on cases -----------------------------------------------
+
+    def open(
+        self,
+        case_id: str,
+        *,
+        actor: Actor,
+        effective_at: datetime,
+        recorded_at: datetime,
+        evidence: Iterable[Evidence] = (),
+        reason: str | None = None,
+        salt: bytes | None = None,
+        key: bytes | None = None,
+    ) -> Case:
+        """Open case *case_id* in the initial status; its first audit entry records who and when.
+
+        *effective_at* is when the person went missing (last seen),
+        *recorded_at* when the case holder opened the case. With *key*, the
+        case's chain is sealed with it, and every later change needs it too.
+        """
+        return open_case(
+            self,
+            case_id,
+            actor=actor,
+            effective_at=effective_at,
+            recorded_at=recorded_at,
+            evidence=evidence,
+            reason=reason,
+            salt=salt,
+            key=key,
+        )
+
+    def check(self, case: Case, change: Change) -> Verdict:
+        """What *change* would do to *case*: every reason it is refused, or what it becomes.
+
+        Pure: the case is not touched. ``apply`` accepts exactly what this accepts.
+        """
+        return decide(self, case, change)
+
+    def apply(self, case: Case, change: Change, *, key: bytes | None = None) -> Case:
+        """*case* with *change* applied and one entry appended; :class:`Rejected` if refused.
+
+        The case given is left as it was either way (cases are values).
+        """
+        return apply_change(self, case, change, key)
+
+
+def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+    return f"unknown {what} {name!r}; known: {', '.join(sorted(known))}"
+
+
+def _problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks reads best
+    problems: list[str] = []
+    if not isinstance(workflow.name, str) or not workflow.name.strip():
+        problems.append("the workflow needs a name")
+    names = [status.name for status in workflow.statuses]
+    statuses = set(names)
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        problems.append(f"status {name!r} is defined more than once")
+    if workflow.initial not in statuses:
+        problems.append(f"initial status {workflow.initial!r} is not defined")
+    elif next(s for s in workflow.statuses if s.name == workflow.initial).fate is None:
+        problems.append(f"initial status {workflow.initial!r} must have a fate of its own")
+    if not workflow.roles:
+        problems.append("the workflow names no roles")
+    for role in sorted(workflow.dismiss_roles - workflow.roles):
+        problems.append(f"dismiss_roles names unknown role {role!r}")
+    triggers = [rule.trigger for rule in workflow.rules]
+    for trigger in sorted({t for t in triggers if triggers.count(t) > 1}):
+        problems.append(f"trigger {trigger!r} has more than one rule")
+    for rule in workflow.rules:
+        label = f"rule {rule.trigger!r}"
+        if rule.trigger in (OPEN, DISMISS):
+            problems.append(f"{label}: {rule.trigger!r} is reserved for casestate's own entries")
+        if not rule.sources:
+            problems.append(f"{label} has no source status")
+        for source in sorted(rule.sources - statuses):
+            problems.append(f"{label} names unknown source status {source!r}")
+        if rule.target not in statuses:
+            problems.append(f"{label} names unknown target status {rule.target!r}")
+        if not rule.roles and not rule.reporter_may_fire:
+            problems.append(f"{label} lets no role fire it")
+        for role in sorted(rule.roles - workflow.roles):
+            problems.append(f"{label} names unknown role {role!r}")
+        if rule.waiting_period is not None and rule.waiting_period <= timedelta(0):
+            problems.append(f"{label} has a waiting period that is not positive")
+        if rule.evidence is not None and rule.evidence.kinds is not None and not rule.evidence.kinds:
+            problems.append(f"{label} accepts no kind of evidence")
+    if problems:
+        return problems
+    return _graph_problems(workflow)
+
+
+def _graph_problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks
+    problems: list[str] = []
+    by_name = {status.name: status for status in workflow.statuses}
+    reachable = {workflow.initial}
+    frontier = [workflow.initial]
+    while frontier:
+        name = frontier.pop()
+        for rule in workflow.rules:
+            if name in rule.sources and rule.target not in reachable:
+                reachable.add(rule.target)
+                frontier.append(rule.target)
+    for status in workflow.statuses:
+        if status.name not in reachable:
+            problems.append(f"status {status.name!r} cannot be reached from {workflow.initial!r}")
+        leaving = [rule.trigger for rule in workflow.rules if status.name in rule.sources]
+        if status.final and leaving:
+            problems.append(f"final status {status.name!r} has a way out: {', '.join(leaving)}")
+        if not status.final and not leaving:
+            problems.append(f"status {status.name!r} has no way out; mark it final if that is meant")
+    # Which fates can a case hold in each status? A status that carries its
+    # fate must never be entered holding an unknown one.
+    fates: dict[str, set[Fate]] = {name: set() for name in by_name}
+    fates[workflow.initial].add(by_name[workflow.initial].fate or Fate.UNKNOWN)
+    changed = True
+    while changed:
+        changed = False
+        for rule in workflow.rules:
+            own = rule.fate if rule.fate is not None else by_name[rule.target].fate
+            for source in rule.sources:
+                entering = {own} if own is not None else set(fates[source])
+                if not entering <= fates[rule.target]:
+                    fates[rule.target] |= entering
+                    changed = True
+    for rule in workflow.rules:
+        if rule.fate is None and by_name[rule.target].fate is None:
+            for source in sorted(rule.sources):
+                if Fate.UNKNOWN in fates[source]:
+                    problems.append(
+                        f"rule {rule.trigger!r} enters {rule.target!r}, which keeps the fate it is "
+                        f"entered with, from {source!r}, where the fate can be unknown; "
+                        "give the rule a fate"
+                    )
+    return problems

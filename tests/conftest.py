@@ -1,0 +1,17 @@
+import os
+from datetime import timedelta
+
+from hypothesis import HealthCheck, settings
+
+# "default" keeps local runs and CI quick; "thorough" is for a deliberate, long run:
+#   HYPOTHESIS_PROFILE=thorough pytest
+settings.register_profile("default", max_examples=60, deadline=None)
+settings.register_profile(
+    "thorough",
+    max_examples=2000,
+    stateful_step_count=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("ci", parent=settings.get_profile("default"), deadline=timedelta(seconds=5))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -1,0 +1,242 @@
+"""The hash chain: canonical bytes pinned, every kind of tampering named, keys enforced."""
+
+import hashlib
+import json
+import os
+
+import attrs
+import pytest
+
+import casestate as cs
+from casestate._chain import canonical_private, canonical_public, entry_digest
+from casestate._json import entry_to_dict
+from support import PATH_TO, WORKFLOW, case_in, change, day, opened
+
+KEY = b"k" * 32
+
+
+def public_fields(entry: cs.Entry) -> dict:
+    data = entry_to_dict(entry)
+    del data["hash"]
+    data.pop("private", None)
+    return data
+
+
+def test_canonical_bytes_are_sorted_compact_ascii_json():
+    case = case_in("confirmed")
+    for entry in case.trail:
+        fields = attrs.asdict(entry, recurse=False)
+        for name in ("hash", "private"):
+            del fields[name]
+        made = canonical_public(**fields)
+        assert made == json.dumps(
+            public_fields(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        ).encode("ascii")
+
+
+def test_canonical_private_bytes_are_sorted_compact_ascii_json():
+    entry = case_in("confirmed").trail[-1]
+    data = entry_to_dict(entry)["private"]
+    del data["salt"]
+    assert canonical_private(entry.private.actor_id, entry.private.reason, entry.private.evidence) == (
+        json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    )
+
+
+PINNED_PRIVATE = (
+    b'{"actor_id":"family-1","evidence":[{"kind":"video","obtained_at":"2024-03-01T06:30:00.000000Z",'
+    b'"reference":"ref/video/10","source":"source of video"}],"reason":null}'
+)
+PINNED_PUBLIC = (
+    b'{"assurance":"reported","case_id":"case-1","chain":"sha256","codes":[],'
+    b'"commitment":"a58f8a40aaee425f84089b478d3b6e7063b50914766703a738d22f65655e12ed",'
+    b'"effective_at":"2024-03-01T06:30:00.000000Z","evidence_kinds":["video"],"fate":"alive",'
+    b'"from_status":"missing","kind":"transition",'
+    b'"prev_hash":"9c396c3f4a5408dca1eb18358f40615741df2cc4cf94e65eba832c776ba6f67c",'
+    b'"recorded_at":"2024-03-01T06:30:00.000000Z","resolves":[],"role":"family","seq":1,'
+    b'"to_status":"captured","trigger":"report_captured"}'
+)
+
+
+def test_pinned_test_vector():
+    # The bytes and digests of one entry, written out. If this fails, stored
+    # trails stop verifying: change the format only with a new format version.
+    entry = case_in("captured").trail[1]
+    private = entry.private
+    assert canonical_private(private.actor_id, private.reason, private.evidence) == PINNED_PRIVATE
+    assert (
+        entry.commitment == hashlib.sha256(b"casestate/private/1\n" + bytes(16) + PINNED_PRIVATE).hexdigest()
+    )
+    fields = attrs.asdict(entry, recurse=False)
+    del fields["hash"], fields["private"]
+    assert canonical_public(**fields) == PINNED_PUBLIC
+    assert entry.hash == "943d1c9a3bb547fad29ea4c30919ffbfa27a643003528c498f4b82acd7eb1b99"
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_PUBLIC).hexdigest()
+
+
+def test_pinned_hmac_vector():
+    entry = case_in("captured", key=KEY).trail[1]
+    assert entry.chain == "hmac-sha256:13aa81506e402320"
+    assert entry.hash == "414124b92851f619bdf16e3e9259b8ad9f4bdc16c2bf591a36b6a94f3abb20aa"
+
+
+def test_non_ascii_text_is_escaped_the_same_everywhere():
+    case = WORKFLOW.open(
+        "справа-7",
+        actor=cs.Actor("мати", "family"),
+        effective_at=change("x", "family", on=0).effective_at,
+        recorded_at=change("x", "family", on=1).recorded_at,
+        reason="Він зник під Бахмутом",
+        salt=bytes(16),
+    )
+    entry = case.trail[0]
+    fields = attrs.asdict(entry, recurse=False)
+    del fields["hash"], fields["private"]
+    expected = b"casestate/entry/1\n" + canonical_public(**fields)
+    assert entry.hash == hashlib.sha256(expected).hexdigest()
+    assert b"\\u0441" in canonical_public(**fields)
+
+
+def test_an_intact_trail_verifies_and_replays_to_the_same_case():
+    case = case_in("repatriated")
+    assert cs.verify(case.trail)
+    assert cs.verify(case.trail, head=case.head).ok
+    assert cs.replay(case.trail, head=case.head) == case
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("to_status", "dead"),
+        ("role", "icrc"),
+        ("recorded_at", change("x", "family", on=99).recorded_at),
+        ("effective_at", change("x", "family", on=99).effective_at),
+        ("fate", cs.Fate.DEAD),
+        ("trigger", "confirm"),
+        ("evidence_kinds", (cs.EvidenceKind.DNA_MATCH,)),
+    ],
+)
+def test_an_altered_public_field_is_named(field, value):
+    trail = list(case_in("repatriated").trail)
+    trail[1] = attrs.evolve(trail[1], **{field: value})
+    result = cs.verify(trail)
+    assert (result.ok, result.position) == (False, 1)
+    assert result.problem in (cs.Problem.HASH, cs.Problem.COMMITMENT)
+
+
+@pytest.mark.parametrize("field", ["actor_id", "reason"])
+def test_altered_personal_data_is_named(field):
+    trail = list(case_in("repatriated").trail)
+    trail[2] = attrs.evolve(trail[2], private=attrs.evolve(trail[2].private, **{field: "someone else"}))
+    result = cs.verify(trail)
+    assert (result.position, result.problem) == (2, cs.Problem.COMMITMENT)
+
+
+def test_a_removed_entry_is_named():
+    trail = list(case_in("repatriated").trail)
+    del trail[1]
+    result = cs.verify(trail)
+    assert (result.position, result.problem) == (1, cs.Problem.SEQUENCE)
+    assert "removed, inserted or moved" in result.message
+
+
+def test_reordered_entries_are_named():
+    trail = list(case_in("repatriated").trail)
+    trail[1], trail[2] = trail[2], trail[1]
+    assert cs.verify(trail).position == 1
+
+
+def test_an_inserted_entry_is_named_even_with_a_recomputed_hash():
+    trail = list(case_in("repatriated").trail)
+    forged = attrs.evolve(trail[1], to_status="dead")
+    forged = attrs.evolve(forged, hash=entry_digest(forged, None))  # an attacker without a key can do this
+    result = cs.verify([trail[0], forged, *trail[1:]])
+    assert (result.position, result.problem) == (2, cs.Problem.SEQUENCE)
+
+
+def test_a_rewritten_hash_is_caught_by_the_next_entry():
+    trail = list(case_in("repatriated").trail)
+    forged = attrs.evolve(trail[1], role="icrc")
+    trail[1] = attrs.evolve(forged, hash=entry_digest(forged, None))
+    result = cs.verify(trail)
+    assert (result.position, result.problem) == (2, cs.Problem.PREVIOUS_HASH)
+
+
+def test_a_cut_off_tail_is_caught_with_the_expected_head():
+    case = case_in("repatriated")
+    assert cs.verify(case.trail[:-1]).ok  # without the head, a shorter trail looks whole
+    result = cs.verify(case.trail[:-1], head=case.head)
+    assert (result.problem, result.position) == (cs.Problem.TRUNCATED, 1)
+
+
+def test_an_entry_of_another_case_is_named():
+    mine, theirs = case_in("captured"), opened("case-2")
+    result = cs.verify([*mine.trail, *theirs.trail])
+    assert (result.position, result.problem) == (2, cs.Problem.CASE_ID)
+
+
+def test_an_empty_trail_does_not_verify():
+    assert cs.verify([]).problem is cs.Problem.EMPTY
+
+
+def test_a_keyed_chain_needs_its_key():
+    case = case_in("repatriated", key=KEY)
+    assert case.keyed
+    assert cs.verify(case.trail, key=KEY).ok
+    assert cs.verify(case.trail).problem is cs.Problem.KEY_REQUIRED
+    assert cs.verify(case.trail, key=b"x" * 32).problem is cs.Problem.WRONG_KEY
+    assert cs.replay(case.trail, key=KEY) == case
+
+
+def test_without_the_key_a_keyed_chain_cannot_be_rewritten():
+    trail = list(case_in("repatriated", key=KEY).trail)
+    forged = attrs.evolve(trail[-1], role="court")
+    trail[-1] = attrs.evolve(forged, hash=entry_digest(forged, None))
+    assert cs.verify(trail, key=KEY).problem is cs.Problem.HASH
+
+
+def test_a_plain_chain_is_refused_where_a_key_is_expected():
+    assert cs.verify(case_in("captured").trail, key=KEY).problem is cs.Problem.NOT_SEALED
+
+
+def test_apply_refuses_a_missing_wrong_or_unexpected_key():
+    keyed, plain = case_in("captured", key=KEY), case_in("captured")
+    step = change("report_wounded", "family", "photo", on=30)
+    with pytest.raises(cs.ChainKeyError, match="pass key="):
+        WORKFLOW.apply(keyed, step)
+    with pytest.raises(cs.ChainKeyError, match="different key"):
+        WORKFLOW.apply(keyed, step, key=b"y" * 32)
+    with pytest.raises(cs.ChainKeyError, match="not sealed"):
+        WORKFLOW.apply(plain, step, key=KEY)
+    assert WORKFLOW.apply(keyed, step, key=KEY).status == "wounded"
+
+
+@pytest.mark.parametrize(("key", "error"), [("text key", TypeError), (b"short", ValueError)])
+def test_a_key_that_cannot_seal_is_refused(key, error):
+    with pytest.raises(error, match="chain key"):
+        opened(key=key)
+
+
+def test_the_redacted_trail_verifies_and_reveals_nothing_left_out():
+    case = WORKFLOW.open(
+        "case-9", actor=cs.Actor("mother-77", "family"), effective_at=day(0), recorded_at=day(1), key=KEY
+    )
+    for step in PATH_TO["repatriated"]:
+        case = WORKFLOW.apply(case, attrs.evolve(step, salt=os.urandom(16), reason="named witness"), key=KEY)
+    redacted = cs.redact(case.trail)
+    assert cs.verify(redacted, key=KEY, head=case.head).ok
+    text = cs.to_json(cs.replay(redacted, key=KEY))
+    for entry in case.trail:
+        for secret in (entry.private.actor_id, entry.private.salt.hex()):
+            assert secret not in text
+        for item in entry.private.evidence:
+            assert item.reference not in text
+            assert item.source not in text
+    assert all(entry.redacted and entry.actor is None for entry in redacted)
+    assert [entry.role for entry in redacted] == [entry.role for entry in case.trail]
+
+
+def test_a_redacted_entry_altered_is_still_caught():
+    redacted = list(cs.redact(case_in("repatriated").trail))
+    redacted[1] = attrs.evolve(redacted[1], commitment="0" * 64)
+    assert cs.verify(redacted).position == 1

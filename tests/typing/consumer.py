@@ -1,0 +1,75 @@
+"""A consumer's code, type-checked with mypy --strict as an app would write it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import casestate as cs
+
+
+def first_case() -> cs.Case:
+    workflow: cs.Workflow = cs.DEFAULT_WORKFLOW
+    ngo = cs.Actor("ngo-1", cs.Role.NGO)
+    case = workflow.open(
+        "c-1",
+        actor=ngo,
+        effective_at=datetime(2024, 1, 1, tzinfo=UTC),
+        recorded_at=datetime(2024, 1, 2, tzinfo=UTC),
+    )
+    video = cs.Evidence(cs.EvidenceKind.VIDEO, "ref", "channel", datetime(2024, 1, 3, tzinfo=UTC))
+    change = cs.Change(
+        trigger="report_captured",
+        actor=ngo,
+        evidence=[video],
+        effective_at=datetime(2024, 1, 3, tzinfo=UTC),
+        recorded_at=datetime(2024, 1, 3, tzinfo=UTC),
+    )
+    verdict: cs.Verdict = workflow.check(case, change)
+    codes: tuple[cs.Code, ...] = verdict.codes
+    if verdict.ok and not codes:
+        case = workflow.apply(case, change)
+    return case
+
+
+def questions(case: cs.Case) -> None:
+    status: str = case.status
+    fate: cs.Fate = case.fate
+    assurance: cs.Assurance = case.assurance
+    waited: timedelta = case.time_in_status(datetime(2025, 1, 1, tzinfo=UTC))
+    then: cs.Snapshot | None = case.as_of_recorded(datetime(2024, 5, 1, tzinfo=UTC))
+    true_then: cs.Snapshot | None = case.as_of_effective(datetime(2024, 5, 1, tzinfo=UTC))
+    integrity: cs.Integrity = cs.verify(case.trail, head=case.head)
+    print(status, fate, assurance, waited, then, true_then, integrity.ok)
+
+
+def my_workflow() -> cs.Workflow:
+    released = cs.StatusDef("released", cs.Fate.ALIVE, final=True)
+    release = cs.Rule(
+        trigger="release",
+        sources={"captured"},
+        target="released",
+        roles={"icrc"},
+        evidence=cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL),
+    )
+    return (
+        cs.DEFAULT_WORKFLOW.with_statuses(released)
+        .with_rules(release)
+        .replace_rule("confirm", roles={"icrc", "court"})
+    )
+
+
+def handle(case: cs.Case, change: cs.Change) -> cs.Case:
+    try:
+        return cs.DEFAULT_WORKFLOW.apply(case, change)
+    except cs.Rejected as refused:
+        for reason in refused.reasons:
+            code: cs.Code = reason.code
+            print(code.value, reason.message)
+        return case
+
+
+def store_and_load(case: cs.Case) -> cs.Case:
+    text: str = cs.to_json(case, redacted=False)
+    loaded: cs.Case = cs.from_json(text)
+    redacted: tuple[cs.Entry, ...] = cs.redact(loaded.trail)
+    return cs.replay(redacted)
