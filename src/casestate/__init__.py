@@ -9,6 +9,7 @@ from ._change import DISMISS, Change
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._entry import Entry, EntryKind, Private
 from ._evidence import Evidence, EvidenceKind, Tier
+from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
 from ._status import Assurance, Fate, Status
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
@@ -58,6 +59,8 @@ __all__ = [
     "redact",
     "replay",
     "to_dict",
+    "to_dot",
     "to_json",
+    "to_mermaid",
     "verify",
 ]
