@@ -46,7 +46,7 @@ class _PostgresTransaction:
         self._integrity = _integrity_error()
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
-        return [tuple(row) for row in self._connection.execute(_text(sql), dict(params or {}))]
+        return [tuple(row) for row in self._connection.execute(_text(sql), dict(params or {})).fetchall()]
 
     def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
         try:
