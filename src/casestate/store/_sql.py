@@ -197,14 +197,32 @@ class Transaction(Protocol):
         ...
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def entry_row(entry: Entry) -> Row:
     """*entry* as a row of :data:`ENTRY_FIELDS` (without its position)."""
     data = entry_to_dict(entry)
-    return tuple(
-        json.dumps(data[name], ensure_ascii=False, separators=(",", ":"))
-        if name in _JSON_FIELDS
-        else data[name]
-        for name in ENTRY_FIELDS
+    return (
+        data["case_id"],
+        data["seq"],
+        data["kind"],
+        data["trigger"],
+        data["from_status"],
+        data["to_status"],
+        data["fate"],
+        data["assurance"],
+        data["role"],
+        _to_json(data["evidence_kinds"]),
+        data["effective_at"],
+        data["recorded_at"],
+        _to_json(data["resolves"]),
+        _to_json(data["codes"]),
+        data["chain"],
+        data["prev_hash"],
+        data["commitment"],
+        data["hash"],
+        _to_json(data["private"]),
     )
 
 
