@@ -1,6 +1,8 @@
 """The case store, on both engines: schema, concurrency, batches, tampering, finding, following, keys."""
 
 import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -444,3 +446,46 @@ def test_a_key_too_short_is_refused_before_anything_is_opened(tmp_path):
     with pytest.raises(ValueError, match="at least 16 bytes"):
         cs.store.SQLiteStore(tmp_path / "cases.db", key=b"short")
     assert not (tmp_path / "cases.db").exists()
+
+
+# -- the optional engine ---------------------------------------------------------
+
+
+def test_the_store_imports_without_the_postgres_extra():
+    script = (
+        "import sys; sys.modules['sqlalchemy'] = None\n"
+        "from casestate.store import PostgresStore, SQLiteStore\n"
+        "try:\n"
+        "    PostgresStore('postgresql+psycopg://postgres@127.0.0.1/test')\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, running the script above
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert (
+        done.stdout.strip() == "PostgresStore needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
+    )
+
+
+@pytest.mark.parametrize("schema", ["Cases", "drop table x", "", "1st"])
+def test_a_postgres_schema_name_must_be_a_plain_name(schema):
+    with pytest.raises(ValueError, match="schema must be a lower-case SQL name"):
+        cs.store.PostgresStore("postgresql+psycopg://postgres@127.0.0.1/test", schema=schema)
+
+
+def test_a_bad_postgres_url_is_a_store_error():
+    with pytest.raises(cs.store.StoreError, match="not a database URL"):
+        cs.store.PostgresStore("not a url")
+
+
+def test_an_unreachable_postgres_server_is_a_store_error():
+    with pytest.raises(cs.store.StoreError, match="schema 'casestate' of postgresql"):
+        cs.store.PostgresStore(
+            "postgresql+psycopg://postgres@127.0.0.1:1/test", engine_options={"connect_args": {}}
+        )
+
+
+def test_store_errors_read_as_sentences():
+    assert str(UnknownCase("ua-1")) == "no case 'ua-1' in the store"
+    assert isinstance(UnknownCase("ua-1"), KeyError)

@@ -68,7 +68,7 @@ def test_a_writer_killed_at_any_moment_leaves_whole_batches(place, delay):
 
 def test_racing_writers_lose_no_update_and_fork_no_chain(place):
     workers, attempts = 4, 500
-    case_ids = open_cases(place, 3)
+    case_ids = open_cases(place, 5)
     with SPAWN.Pool(workers) as pool:
         results = pool.starmap(contend, [(place, case_ids, attempts, worker) for worker in range(workers)])
     accepted = [note for notes, _ in results for note in notes]

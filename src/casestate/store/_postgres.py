@@ -105,10 +105,10 @@ class PostgresStore(SQLStore):
         self.location = f"schema {schema!r} of {shown}"
         milliseconds = max(1, round(lock_timeout * 1000))
         options = f"-c search_path={schema} -c lock_timeout={milliseconds}"
+        extra = dict(engine_options or {})
+        connect_args = {**extra.pop("connect_args", {}), "options": options}
         try:
-            self._engine = sqlalchemy.create_engine(
-                url, connect_args={"options": options}, **dict(engine_options or {})
-            )
+            self._engine = sqlalchemy.create_engine(url, connect_args=connect_args, **extra)
         except ImportError:
             raise ImportError(_INSTALL) from None
         try:
