@@ -111,6 +111,7 @@ class PostgresStore(SQLStore):
             self._engine = sqlalchemy.create_engine(url, connect_args=connect_args, **extra)
         except ImportError:
             raise ImportError(_INSTALL) from None
+        self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         try:
             self._setup(create=create)
         except BaseException:
@@ -118,11 +119,18 @@ class PostgresStore(SQLStore):
             raise
 
     @contextmanager
-    def _begin(self, *, write: bool) -> Iterator[Transaction]:  # noqa: ARG002 - rows lock as they are written
+    def _begin(self, *, write: bool) -> Iterator[Transaction]:
         errors = self._sqlalchemy.exc
         try:
-            with self._engine.begin() as connection:
-                yield _PostgresTransaction(connection)
+            if write:
+                with self._engine.begin() as connection:
+                    yield _PostgresTransaction(connection)
+            else:
+                # Reads need no transaction of their own: each statement sees
+                # what was committed when it ran, which is all a reading relies
+                # on (see SQLStore._load), and it saves two round trips.
+                with self._reader.connect() as connection:
+                    yield _PostgresTransaction(connection)
         except errors.DBAPIError as error:
             if getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
                 raise StoreLocked(f"{self.location} is locked by another connection: {error.orig}") from None
@@ -138,6 +146,12 @@ class PostgresStore(SQLStore):
     def _schema(self) -> tuple[str, ...]:
         # COLLATE "C" orders case ids by code point, as SQLite does.
         return schema(position="BIGINT", key_text='TEXT COLLATE "C"')
+
+    def _take_positions(self, tx: Transaction, count: int) -> int | None:
+        found = tx.query(
+            "UPDATE positions SET last = last + :count WHERE id = 1 RETURNING last", {"count": count}
+        )
+        return int(found[0][0]) if found else None
 
     def _prepare_setup(self, tx: Transaction) -> None:
         # Two processes opening a new store at once: the second waits, then finds the tables.

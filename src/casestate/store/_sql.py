@@ -343,6 +343,16 @@ class SQLStore(ABC):
     def _schema(self) -> tuple[str, ...]:
         """The statements that create the schema in this engine."""
 
+    def _take_positions(self, tx: Transaction, count: int) -> int | None:
+        """Reserve *count* positions; the last of them (``None`` if the counter is gone).
+
+        The counter row stays locked until the transaction ends, so positions
+        are committed in the order they are handed out.
+        """
+        if tx.execute("UPDATE positions SET last = last + :count WHERE id = 1", {"count": count}) != 1:
+            return None
+        return int(tx.query("SELECT last FROM positions WHERE id = 1")[0][0])
+
     def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
         """Make concurrent first openings wait for each other (within *tx*)."""
 
@@ -591,10 +601,10 @@ class SQLStore(ABC):
     def _append(self, tx: Transaction, case_id: str, rows: list[Row]) -> None:
         """Insert *rows* at the next positions; taken last, so the position lock is held briefly."""
         count = len(rows)
-        if tx.execute("UPDATE positions SET last = last + :count WHERE id = 1", {"count": count}) != 1:
+        last = self._take_positions(tx, count)
+        if last is None:
             raise NotAStore(f"{self.location} is a damaged casestate store: its position counter is gone")
-        last = tx.query("SELECT last FROM positions WHERE id = 1")[0][0]
-        first = int(last) - count + 1
+        first = last - count + 1
         try:
             tx.insert_entries([(first + offset, *row) for offset, row in enumerate(rows)])
         except Duplicate:
