@@ -156,9 +156,12 @@ _SELECT_CASE = (
     "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
     "FROM cases WHERE case_id = :case_id"
 )
-_SELECT_TRAIL = (
-    f"SELECT {_ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
-    "WHERE case_id = :case_id AND seq < :version ORDER BY seq"
+_SUMMARY_COLUMNS = 7
+_SELECT_CASE_AND_TRAIL = (
+    "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
+    + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
+    + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id AND e.seq < c.version "
+    "WHERE c.case_id = :case_id ORDER BY e.seq"
 )
 _SELECT_FEED = (
     f"SELECT position, {_ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
@@ -507,19 +510,23 @@ class SQLStore(ABC):
         row verified before. Apply trusts it while the summary row still
         names the same version and head, since its write is guarded by both.
         """
-        found = tx.query(_SELECT_CASE, {"case_id": case_id})
-        if not found:
-            raise UnknownCase(case_id)
-        summary = found[0]
-        version, head = summary[4], summary[6]
-        if trust_memo:
-            remembered = self._memo.latest(case_id)
-            if remembered is not None and (remembered[1].version, remembered[1].head) == (version, head):
+        remembered = self._memo.latest(case_id) if trust_memo else None
+        if remembered is not None:
+            found = tx.query(_SELECT_CASE, {"case_id": case_id})
+            if not found:
+                raise UnknownCase(case_id)
+            summary = found[0]
+            if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
                 _check_summary(remembered[1], summary)
                 return remembered[1], remembered[0]
-        # Entries past the summary's version belong to a writer that committed
-        # after the summary was read; they are not part of this reading.
-        rows = tx.query(_SELECT_TRAIL, {"case_id": case_id, "version": version})
+        # One statement reads the summary and the trail together: entries past
+        # the summary's version (a writer committing meanwhile) are left out.
+        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        if not joined:
+            raise UnknownCase(case_id)
+        summary = joined[0][:_SUMMARY_COLUMNS]
+        head = summary[6]
+        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
             try:
