@@ -34,7 +34,7 @@ from typing import Any
 
 from casestate import Actor, Case, Change, Evidence, EvidenceKind
 from casestate.store import PostgresStore, SQLiteStore
-from casestate.store._sql import ENTRY_FIELDS, insert_entries_sql
+from casestate.store._schema import ENTRY_FIELDS, insert_entries_sql
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 CASE_SIZE = 100

@@ -20,6 +20,7 @@ from casestate.store import (
     StoreLocked,
     UnknownCase,
     WrongKey,
+    _schema,
     _sql,
 )
 from store_places import report
@@ -67,8 +68,8 @@ def test_sqlite_stores_use_wal(tmp_path):
 def test_an_older_schema_is_upgraded_by_its_migrations_in_one_step(place, monkeypatch):
     with place.open() as store:
         stored_in(store, "captured")
-    monkeypatch.setattr(_sql, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(_sql.MIGRATIONS, 1, ("CREATE TABLE notes (case_id TEXT, text TEXT)",))
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(_schema.MIGRATIONS, 1, ("CREATE TABLE notes (case_id TEXT, text TEXT)",))
     with place.open() as store:
         assert store.load("case-1").status == "captured"
     assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [("2",)]
@@ -79,8 +80,8 @@ def test_a_failing_migration_leaves_the_store_as_it_was(place, monkeypatch):
     with place.open() as store:
         stored_in(store, "captured")
     before = snapshot(place)
-    monkeypatch.setattr(_sql, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(_sql.MIGRATIONS, 1, ("CREATE TABLE notes (text TEXT)", "THIS IS NOT SQL"))
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(_schema.MIGRATIONS, 1, ("CREATE TABLE notes (text TEXT)", "THIS IS NOT SQL"))
     with pytest.raises(cs.store.StoreError):
         place.open()
     assert snapshot(place) == before
@@ -502,7 +503,7 @@ def test_a_small_memory_of_verified_trails_still_loads_every_case(place):
 def test_a_forged_next_entry_blocks_the_writer_without_forking_the_chain(place):
     with place.open() as store:
         case = stored_in(store, "captured")
-        columns = ", ".join(f'"{name}"' for name in _sql.ENTRY_FIELDS)
+        columns = ", ".join(f'"{name}"' for name in _schema.ENTRY_FIELDS)
         copied = columns.replace('"seq"', "2")
         place.sql(
             f"INSERT INTO entries (position, {columns}) "  # noqa: S608 - fixed names

@@ -21,7 +21,7 @@ from ._base import (
     WrongKey,
 )
 from ._postgres import PostgresStore
-from ._sql import SCHEMA_VERSION
+from ._schema import SCHEMA_VERSION
 from ._sqlite import SQLiteStore
 
 __all__ = [

@@ -16,7 +16,8 @@ from casestate._default import DEFAULT_WORKFLOW
 from casestate._workflow import Workflow
 
 from ._base import StoreError, StoreLocked
-from ._sql import DEFAULT_CACHE_ENTRIES, Duplicate, Row, SQLStore, Transaction, insert_entries_sql, schema
+from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
+from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, TextClause

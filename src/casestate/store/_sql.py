@@ -1,156 +1,40 @@
-"""What both engines share: the schema, its version and upgrades, rows, and the store's logic.
-
-The schema (version 1)
-----------------------
-
-``meta``
-    ``name``/``value`` pairs: ``format`` (``casestate.store``), ``schema_version``
-    and ``chain`` (``sha256``, or ``hmac-sha256:<key id>`` for a keyed store;
-    the key itself is never written).
-``positions``
-    One row: the last position handed out. Writers take it last in their
-    transaction, so positions are gapless and committed in order.
-``cases``
-    One row per case: where it stands (status, fate, assurance, since when),
-    its ``version`` (number of entries), its number of ``open_conflicts`` and
-    its ``head``. It answers ``find`` and guards against concurrent writers:
-    an append updates it ``WHERE version = <expected> AND head = <expected>``.
-``entries``
-    One row per entry: its global ``position``, every public field as a
-    column (lists as JSON), and the personal part as JSON. ``(case_id, seq)``
-    is unique, so a chain cannot fork even if two writers race.
-
-Schema changes
---------------
-
-:data:`SCHEMA_VERSION` is stored in ``meta``. A later casestate that changes
-the schema raises it by one and adds to :data:`MIGRATIONS` the statements
-that take a store from the version before; opening an older store runs every
-step up to the current version in one transaction (all or nothing) and
-records the new version. A store of a version with no path up, or of a newer
-version than this casestate knows, is refused with
-:class:`~casestate.store.SchemaVersionError` and left as it is.
-"""
+"""The store's logic, the same on every engine: open, load, apply, find and follow."""
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Self
 
 from casestate._actors import Actor
 from casestate._case import Case, replay
 from casestate._chain import BrokenTrail, Integrity, Problem, chain_for_key, check_key
 from casestate._change import Change
-from casestate._entry import Entry
 from casestate._evidence import Evidence
-from casestate._json import FormatError, entry_from_dict, entry_to_dict
 from casestate._status import Assurance, Fate
 from casestate._time import format_instant, parse_instant, to_utc
 from casestate._verdict import Rejected
 from casestate._workflow import Workflow
 
+from . import _schema
 from ._base import (
     CaseExists,
     CaseSummary,
     ConcurrentUpdate,
     KeyRequired,
     NotAStore,
-    SchemaVersionError,
     StoredEntry,
     UnknownCase,
     WrongKey,
 )
-
-FORMAT = "casestate.store"
-SCHEMA_VERSION = 1
-"""The version of the store's schema that this casestate writes."""
-
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
-"""``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
-
-TABLES = ("meta", "positions", "cases", "entries")
-
-ENTRY_FIELDS = (
-    "case_id",
-    "seq",
-    "kind",
-    "trigger",
-    "from_status",
-    "to_status",
-    "fate",
-    "assurance",
-    "role",
-    "evidence_kinds",
-    "effective_at",
-    "recorded_at",
-    "resolves",
-    "codes",
-    "chain",
-    "prev_hash",
-    "commitment",
-    "hash",
-    "private",
-)
-_JSON_FIELDS = frozenset({"evidence_kinds", "resolves", "codes", "private"})
-_ENTRY_COLUMNS = ", ".join(f'"{name}"' for name in ENTRY_FIELDS)
+from ._rows import Memo, entry_row, row_entry
+from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Duplicate, Row, Transaction
 
 _PAGE = 1000
 DEFAULT_CACHE_ENTRIES = 50_000
-
-
-def schema(*, position: str, key_text: str) -> tuple[str, ...]:
-    """The statements that create the tables; the engines differ in two column types."""
-    return (
-        "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        "CREATE TABLE positions (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)",
-        f"""CREATE TABLE cases (
-            case_id {key_text} PRIMARY KEY,
-            status TEXT NOT NULL,
-            fate TEXT NOT NULL,
-            assurance TEXT NOT NULL,
-            status_since TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            open_conflicts INTEGER NOT NULL,
-            head TEXT NOT NULL)""",
-        "CREATE INDEX cases_by_status ON cases (status, case_id)",
-        "CREATE INDEX cases_by_status_since ON cases (status_since)",
-        f"""CREATE TABLE entries (
-            position {position} PRIMARY KEY,
-            case_id {key_text} NOT NULL,
-            seq INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            "trigger" TEXT NOT NULL,
-            from_status TEXT,
-            to_status TEXT NOT NULL,
-            fate TEXT NOT NULL,
-            assurance TEXT NOT NULL,
-            role TEXT NOT NULL,
-            evidence_kinds TEXT NOT NULL,
-            effective_at TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            resolves TEXT NOT NULL,
-            codes TEXT NOT NULL,
-            chain TEXT NOT NULL,
-            prev_hash TEXT NOT NULL,
-            commitment TEXT NOT NULL,
-            hash TEXT NOT NULL,
-            private TEXT NOT NULL,
-            UNIQUE (case_id, seq))""",
-        "INSERT INTO positions (id, last) VALUES (1, 0)",
-    )
-
-
-def insert_entries_sql(placeholder: str) -> str:
-    """The statement that inserts one entry row (position first), in the driver's own style."""
-    marks = ", ".join([placeholder] * (len(ENTRY_FIELDS) + 1))
-    return f"INSERT INTO entries (position, {_ENTRY_COLUMNS}) VALUES ({marks})"  # noqa: S608 - fixed names
-
 
 _SELECT_CASE = (
     "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
@@ -164,7 +48,7 @@ _SELECT_CASE_AND_TRAIL = (
     "WHERE c.case_id = :case_id ORDER BY e.seq"
 )
 _SELECT_FEED = (
-    f"SELECT position, {_ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+    f"SELECT position, {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
     "WHERE position > :after ORDER BY position LIMIT :limit"
 )
 _INSERT_CASE = (
@@ -176,132 +60,6 @@ _UPDATE_CASE = (
     "status_since = :status_since, version = :version, open_conflicts = :open_conflicts, head = :head "
     "WHERE case_id = :case_id AND version = :expected AND head = :expected_head"
 )
-
-
-class Duplicate(Exception):
-    """A row with the same key exists: raised by an engine, translated by the store."""
-
-
-Row = tuple[Any, ...]
-
-
-class Transaction(Protocol):
-    """One open transaction of an engine: ``:name`` parameters, rows as tuples."""
-
-    def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
-        """The rows *sql* selects."""
-        ...
-
-    def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
-        """Run *sql*; the number of rows it changed."""
-        ...
-
-    def insert_entries(self, rows: Sequence[Row]) -> None:
-        """Insert entry rows (position first, then :data:`ENTRY_FIELDS`)."""
-        ...
-
-
-_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def entry_row(entry: Entry) -> Row:
-    """*entry* as a row of :data:`ENTRY_FIELDS` (without its position)."""
-    data = entry_to_dict(entry)
-    return (
-        data["case_id"],
-        data["seq"],
-        data["kind"],
-        data["trigger"],
-        data["from_status"],
-        data["to_status"],
-        data["fate"],
-        data["assurance"],
-        data["role"],
-        _to_json(data["evidence_kinds"]),
-        data["effective_at"],
-        data["recorded_at"],
-        _to_json(data["resolves"]),
-        _to_json(data["codes"]),
-        data["chain"],
-        data["prev_hash"],
-        data["commitment"],
-        data["hash"],
-        _to_json(data["private"]),
-    )
-
-
-def _unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:
-    position = seq if isinstance(seq, int) else 0
-    return BrokenTrail(
-        Integrity(
-            ok=False,
-            case_id=case_id,
-            entries=count,
-            position=position,
-            problem=Problem.HASH,
-            message=f"case {case_id!r}: entry {seq}: was altered: {text}",
-        )
-    )
-
-
-def row_entry(row: Row, case_id: str, count: int) -> Entry:
-    """Read an entry row back; an altered, unreadable row is a :class:`BrokenTrail`."""
-    data = dict(zip(ENTRY_FIELDS, row, strict=True))
-    seq = data["seq"]
-    try:
-        for name in _JSON_FIELDS:
-            data[name] = json.loads(data[name])
-        entry = entry_from_dict(data, "row")
-    except (FormatError, TypeError, ValueError) as error:
-        raise _unreadable(case_id, seq, count, str(error)) from None
-    if entry.private is None:
-        # The store always keeps the personal part; a row without it was stripped.
-        raise _unreadable(case_id, seq, count, "its actor, reason and evidence were removed")
-    return entry
-
-
-class _Memo:
-    """Cases already verified, by the exact rows they were read from.
-
-    Verification is a function of the rows and the key alone: rows equal to
-    rows verified before give the same case, so only changed rows are replayed.
-    Bounded by the number of entries held.
-    """
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.held = 0
-        self.cases: OrderedDict[str, tuple[list[Row], Case]] = OrderedDict()
-
-    def get(self, case_id: str, rows: list[Row]) -> Case | None:
-        """The case verified from *rows*, or from the first of them (a trail that grew since)."""
-        found = self.cases.get(case_id)
-        if found is None:
-            return None
-        known_rows, case = found
-        count = len(known_rows)
-        if len(rows) < count or rows[:count] != known_rows:
-            return None
-        self.cases.move_to_end(case_id)
-        return case
-
-    def put(self, case_id: str, rows: list[Row], case: Case) -> None:
-        self.forget(case_id)
-        if len(rows) > self.capacity:
-            return
-        self.cases[case_id] = (rows, case)
-        self.held += len(rows)
-        while self.held > self.capacity:
-            _, (old, _) = self.cases.popitem(last=False)
-            self.held -= len(old)
-
-    def latest(self, case_id: str) -> tuple[list[Row], Case] | None:
-        return self.cases.get(case_id)
-
-    def forget(self, case_id: str) -> None:
-        found = self.cases.pop(case_id, None)
-        if found is not None:
-            self.held -= len(found[0])
 
 
 def _summary_params(case: Case) -> dict[str, object]:
@@ -330,7 +88,7 @@ class SQLStore(ABC):
         self.workflow = workflow
         self._key = None if key is None else check_key(key)
         self._chain = chain_for_key(self._key)
-        self._memo = _Memo(cache_entries)
+        self._memo = Memo(cache_entries)
 
     # -- what an engine provides ------------------------------------------
 
@@ -379,73 +137,21 @@ class SQLStore(ABC):
     def _setup(self, *, create: bool) -> None:
         """Check (or create, or upgrade) the schema and the key, changing nothing on a fault."""
         with self._begin(write=False) as tx:
-            tables = self._tables(tx)
-            meta = self._meta(tx, tables)
-        if meta is None or int(meta["schema_version"]) != SCHEMA_VERSION:
+            meta = _schema.read_meta(tx, self._tables(tx), self.location)
+        if meta is None or int(meta["schema_version"]) != _schema.SCHEMA_VERSION:
             if meta is None and not create:
                 raise NotAStore(f"{self.location} holds no casestate store (and create=False)")
-            self._check_version(meta)
+            if meta is not None:
+                _schema.check_version(meta, self.location)
             with self._begin(write=True) as tx:
                 self._prepare_setup(tx)
-                tables = self._tables(tx)
-                meta = self._meta(tx, tables)
+                meta = _schema.read_meta(tx, self._tables(tx), self.location)
                 if meta is None:
-                    for statement in self._schema():
-                        tx.execute(statement)
-                    self._write_meta(tx)
+                    _schema.create(tx, self._schema(), self._chain)
                     meta = {"chain": self._chain}
                 else:
-                    self._upgrade(tx, meta)
+                    _schema.upgrade(tx, meta, self.location)
         self._check_key(meta["chain"])
-
-    def _meta(self, tx: Transaction, tables: set[str]) -> dict[str, str] | None:
-        """The store's ``meta`` rows, ``None`` for an empty place, NotAStore for anything else."""
-        if not tables:
-            return None
-        if "meta" not in tables:
-            raise NotAStore(f"{self.location} is not a casestate store: it holds other tables")
-        meta = {str(name): str(value) for name, value in tx.query("SELECT name, value FROM meta")}
-        if meta.get("format") != FORMAT:
-            raise NotAStore(f"{self.location} is not a casestate store: its meta table is another's")
-        version = meta.get("schema_version", "")
-        if not version.isdigit() or "chain" not in meta or not set(TABLES) <= tables:
-            raise NotAStore(f"{self.location} is a damaged casestate store: tables or meta rows are missing")
-        return meta
-
-    def _check_version(self, meta: Mapping[str, str] | None) -> None:
-        if meta is None:
-            return
-        found = int(meta["schema_version"])
-        if found > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"{self.location} has schema version {found}, newer than {SCHEMA_VERSION}, "
-                "the newest this casestate knows: upgrade casestate to open it"
-            )
-        missing = [step for step in range(found, SCHEMA_VERSION) if step not in MIGRATIONS]
-        if missing:
-            raise SchemaVersionError(
-                f"{self.location} has schema version {found}, and this casestate cannot upgrade "
-                f"it to {SCHEMA_VERSION} (no upgrade from version {missing[0]})"
-            )
-
-    def _write_meta(self, tx: Transaction) -> None:
-        for name, value in (
-            ("format", FORMAT),
-            ("schema_version", str(SCHEMA_VERSION)),
-            ("chain", self._chain),
-        ):
-            tx.execute(
-                "INSERT INTO meta (name, value) VALUES (:name, :value)", {"name": name, "value": value}
-            )
-
-    def _upgrade(self, tx: Transaction, meta: Mapping[str, str]) -> None:
-        self._check_version(meta)
-        for step in range(int(meta["schema_version"]), SCHEMA_VERSION):
-            for statement in MIGRATIONS[step]:
-                tx.execute(statement)
-        tx.execute(
-            "UPDATE meta SET value = :value WHERE name = 'schema_version'", {"value": str(SCHEMA_VERSION)}
-        )
 
     def _check_key(self, chain: str) -> None:
         if chain == self._chain:

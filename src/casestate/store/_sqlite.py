@@ -12,7 +12,8 @@ from casestate._default import DEFAULT_WORKFLOW
 from casestate._workflow import Workflow
 
 from ._base import NotAStore, StoreError, StoreLocked
-from ._sql import DEFAULT_CACHE_ENTRIES, Duplicate, Row, SQLStore, Transaction, insert_entries_sql, schema
+from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
+from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
 
 _INSERT_ENTRIES = insert_entries_sql("?")
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
