@@ -1,4 +1,4 @@
-"""What both engines share: the schema, its version and upgrades, rows, and the store's logic.
+"""The store's schema: its tables, its version, how it is created and upgraded; the engine's side.
 
 The schema (version 1)
 ----------------------
