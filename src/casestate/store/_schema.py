@@ -1,4 +1,4 @@
-"""The store's schema: its tables, its version, how it is created and upgraded; the engine's side.
+"""The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
 The schema (version 1)
 ----------------------
