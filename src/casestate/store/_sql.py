@@ -273,6 +273,10 @@ class SQLStore(ABC):
         on. :class:`ConcurrentUpdate` if the stored case is at another version;
         ``Rejected`` (its ``index`` names the change) if the workflow refuses
         one of the changes. Nothing is written in either case.
+
+        The changes are decided on the trail this store object last verified,
+        while the stored summary still names its version and head (the write
+        is guarded by both); otherwise the trail is read and verified first.
         """
         if isinstance(changes, Change):
             msg = "changes must be a sequence of Change values; wrap a single change in a list"
