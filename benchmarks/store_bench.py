@@ -8,8 +8,10 @@ throw-away schema, skipped when no server answers):
 
 - bulk load: cases of 100 entries, each opened and then given 99 changes in
   one ``apply``; against ``executemany`` of the very rows the store wrote,
-  into an identical empty table, in batches of the same size.
-- one change per transaction: against one ``INSERT`` and commit per row.
+  into an identical empty table, in the same transactions. Store and raw
+  writes alternate case by case, so both meet the machine in the same state.
+- one change per transaction: against one ``INSERT`` and commit per row,
+  alternating in the same way.
 - load and verify a 100-entry case, in a fresh store (every entry checked)
   and again in the same store (the rows compared with those verified);
   against a plain ``SELECT`` of the same rows.
@@ -133,7 +135,9 @@ class Postgres(Engine):
         """A plain driver connection to the database at *place*."""
         import psycopg  # noqa: PLC0415 - only with PostgreSQL
 
-        with psycopg.connect(self.dsn, options=f"-c search_path={self.prefix}_{place}") as connection:
+        with psycopg.connect(
+            self.dsn, autocommit=True, options=f"-c search_path={self.prefix}_{place}"
+        ) as connection:
             yield connection
 
     def cleanup(self) -> None:
@@ -153,10 +157,20 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def bulk_load(engine: Engine, cases: int) -> tuple[float, float, int]:
-    """Seconds for the store and for raw executemany to write the same entries."""
+    """Seconds for the store, and for raw executemany of the very rows it wrote, interleaved.
+
+    Each case's rows are copied right after the store wrote them, in the same
+    transactions (the opening entry, then the batch), so that both see the
+    same machine at the same moment.
+    """
     rng = random.Random(1)
-    store_seconds = 0.0
-    with engine.store("bulk") as store:
+    store_seconds = raw_seconds = 0.0
+    entries = 0
+    insert = insert_entries_sql(engine.mark)
+    select = f"SELECT * FROM entries WHERE case_id = {engine.mark} ORDER BY seq"  # noqa: S608 - fixed text
+    engine.store("raw").close()  # the same schema, empty
+    with engine.store("bulk") as store, engine.raw("bulk") as source, engine.raw("raw") as target:
+        reader = source.cursor()
         for number in range(cases):
             case_id = f"case-{number:07d}"
             start = time.perf_counter()
@@ -166,37 +180,15 @@ def bulk_load(engine: Engine, cases: int) -> tuple[float, float, int]:
             start = time.perf_counter()
             store.apply(case_id, batch, expected_version=1)
             store_seconds += time.perf_counter() - start
-    engine.store("raw").close()  # the same schema, empty
-    insert = insert_entries_sql(engine.mark)
-    raw_seconds = 0.0
-    entries = 0
-    with engine.raw("bulk") as source, engine.raw("raw") as target:
-        # A server-side cursor on PostgreSQL: a million rows are read a page at a time.
-        cursor = source.cursor() if isinstance(source, sqlite3.Connection) else source.cursor(name="rows")
-        cursor.execute("SELECT * FROM entries ORDER BY position")
-        while True:
-            rows = cursor.fetchmany(CASE_SIZE * 100)
-            if not rows:
-                break
+            reader.execute(select, (case_id,))
+            rows = reader.fetchall()
             entries += len(rows)
-            for chunk in transactions(rows):
+            for chunk in (rows[:1], rows[1:]):
                 start = time.perf_counter()
                 with _transaction(target):
                     target.cursor().executemany(insert, chunk)
                 raw_seconds += time.perf_counter() - start
     return store_seconds, raw_seconds, entries
-
-
-def transactions(rows: list[Any]) -> Iterator[list[Any]]:
-    """The rows in the store's transactions: a case's opening entry, then its batch of changes."""
-    chunk: list[Any] = []
-    for row in rows:
-        if row[2] <= 1 and chunk:  # the seq column: 0 opens a case, 1 starts its batch
-            yield chunk
-            chunk = []
-        chunk.append(row)
-    if chunk:
-        yield chunk
 
 
 @contextmanager
@@ -211,32 +203,32 @@ def _transaction(connection: Any) -> Iterator[None]:  # noqa: ANN401 - either dr
 
 
 def one_per_transaction(engine: Engine, changes: int) -> tuple[float, float]:
-    """Seconds for the store to apply *changes* one by one, and for raw single-row inserts."""
+    """Seconds for the store to apply *changes* one by one, and for raw single-row inserts, interleaved."""
     rng = random.Random(2)
-    with engine.store("single") as store:
+    insert = insert_entries_sql(engine.mark)
+    select = f"SELECT * FROM entries WHERE case_id = {engine.mark} AND seq = {engine.mark}"  # noqa: S608
+    engine.store("single_raw").close()
+    store_seconds = raw_seconds = 0.0
+    with engine.store("single") as store, engine.raw("single") as source, engine.raw("single_raw") as target:
+        reader = source.cursor()
         ids = [f"case-{number:04d}" for number in range(100)]
         cases = {
             case_id: store.open_case(case_id, actor=FAMILY, effective_at=T0, recorded_at=T0)
             for case_id in ids
         }
-        start = time.perf_counter()
         for _ in range(changes):
             case_id = rng.choice(ids)
             case = cases[case_id]
             [change] = changes_for(case, 1, rng)
+            start = time.perf_counter()
             cases[case_id] = store.apply(case_id, [change], expected_version=case.version)
-        store_seconds = time.perf_counter() - start
-    engine.store("single_raw").close()
-    insert = insert_entries_sql(engine.mark)
-    with engine.raw("single") as source, engine.raw("single_raw") as target:
-        cursor = source.cursor()
-        cursor.execute("SELECT * FROM entries WHERE position > %d ORDER BY position" % len(ids))  # noqa: S608, UP031
-        rows = cursor.fetchall()
-        start = time.perf_counter()
-        for row in rows:
+            store_seconds += time.perf_counter() - start
+            reader.execute(select, (case_id, case.version))
+            row = reader.fetchone()
+            start = time.perf_counter()
             with _transaction(target):
                 target.cursor().execute(insert, row)
-        raw_seconds = time.perf_counter() - start
+            raw_seconds += time.perf_counter() - start
     return store_seconds, raw_seconds
 
 
