@@ -1,0 +1,160 @@
+"""Cases out as PFIF 1.4: one person record per case, one note per trail entry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from xml.etree.ElementTree import Element, SubElement, indent, register_namespace, tostring
+
+from casestate._case import Case
+from casestate._chain import redact
+from casestate._entry import Entry, EntryKind
+from casestate._json import entry_to_dict
+from casestate._time import format_instant
+
+from ._model import (
+    DOMAIN,
+    EXTENSION,
+    PFIF_1_4,
+    RECORD_ID,
+    STATUS_OF_FATE,
+    Person,
+    PfifError,
+    format_date,
+    xml_text,
+)
+from ._xml import CASE_ATTRIBUTE, ENTRY_ATTRIBUTE
+
+register_namespace("pfif", PFIF_1_4)
+register_namespace("casestate", EXTENSION)
+
+
+def record_id(domain: str, local_id: str) -> str:
+    """A PFIF record id, ``domain/local-id``."""
+    return f"{domain}/{local_id}"
+
+
+def to_pfif(
+    cases: Iterable[Case],
+    persons: Mapping[str, Person],
+    *,
+    domain: str,
+    source_name: str | None = None,
+    redacted: bool = False,
+) -> bytes:
+    """*cases* as a PFIF 1.4 document (UTF-8 bytes).
+
+    Each case becomes a person record ``<domain>/<case id>``, with the
+    personal details *persons* holds for the case id, and one note per trail
+    entry, ``<domain>/<case id>/<seq>``. A note's ``status`` follows the fate
+    the entry left the case in (``believed_missing``, ``believed_alive``,
+    ``believed_dead``); conflict and dismissal notes carry none, as they do
+    not change what the case holder believes.
+
+    Every entry also rides along whole, as an attribute in casestate's own
+    namespace, so that :func:`from_pfif` rebuilds equal cases; PFIF readers
+    ignore it. With *redacted*, actor ids, reasons and evidence details are
+    left out (note authors are then the actors' roles) and the trail still
+    verifies.
+    """
+    if not isinstance(domain, str) or not DOMAIN.match(domain):
+        raise PfifError(f"domain must be a domain name such as ngo.example.org, got {domain!r}")
+    root = Element(f"{{{PFIF_1_4}}}pfif")
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise PfifError(f"case {case.id!r} is given more than once")
+        seen.add(case.id)
+        person = persons.get(case.id)
+        if person is None:
+            raise PfifError(f"case {case.id!r}: no Person given; PFIF needs at least the full name")
+        if not RECORD_ID.match(record_id(domain, case.id)):
+            raise PfifError(f"case {case.id!r}: a case id on more than one line cannot be a PFIF record id")
+        entries = redact(case.trail) if redacted else case.trail
+        root.append(_person(case, entries, person, domain, source_name or domain))
+    indent(root)
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
+
+
+def _add(parent: Element, name: str, value: str | None) -> None:
+    if value is not None:
+        SubElement(parent, f"{{{PFIF_1_4}}}{name}").text = xml_text(value)
+
+
+def _author(entry: Entry) -> str:
+    return entry.private.actor_id if entry.private is not None else entry.role
+
+
+def _person(case: Case, entries: tuple[Entry, ...], person: Person, domain: str, source_name: str) -> Element:
+    opened = entries[0]
+    element = Element(f"{{{PFIF_1_4}}}person")
+    element.set(
+        CASE_ATTRIBUTE,
+        json.dumps({"case_id": case.id, "entries": len(entries), "head": case.head}, ensure_ascii=False),
+    )
+    details = person.fields()
+    _add(element, "person_record_id", record_id(domain, case.id))
+    _add(element, "entry_date", format_date(opened.recorded_at))
+    _add(element, "author_name", _author(opened))
+    _add(element, "source_name", source_name)
+    _add(element, "source_date", format_date(opened.recorded_at))
+    for name in (
+        "full_name",
+        "given_name",
+        "family_name",
+        "alternate_names",
+        "description",
+        "sex",
+        "date_of_birth",
+        "age",
+        "home_street",
+        "home_neighborhood",
+        "home_city",
+        "home_state",
+        "home_postal_code",
+        "home_country",
+    ):
+        _add(element, name, details.get(name))
+    for entry in entries:
+        element.append(_note(entry, domain))
+    return element
+
+
+def _note(entry: Entry, domain: str) -> Element:
+    element = Element(f"{{{PFIF_1_4}}}note")
+    element.set(ENTRY_ATTRIBUTE, json.dumps(entry_to_dict(entry), ensure_ascii=False, separators=(",", ":")))
+    _add(element, "note_record_id", record_id(domain, f"{entry.case_id}/{entry.seq}"))
+    _add(element, "person_record_id", record_id(domain, entry.case_id))
+    _add(element, "entry_date", format_date(entry.recorded_at))
+    _add(element, "author_name", _author(entry))
+    _add(element, "source_date", format_date(entry.recorded_at))
+    if entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL):
+        _add(element, "status", STATUS_OF_FATE[entry.fate])
+    _add(element, "text", note_text(entry))
+    return element
+
+
+def note_text(entry: Entry) -> str:
+    """What an entry says, in one line for a person reading the note in any PFIF repository."""
+    effective = format_instant(entry.effective_at)[:19] + "Z"
+    if entry.kind is EntryKind.OPENED:
+        said = f"Case opened: {entry.to_status}, fate {entry.fate}; last seen {effective}."
+    elif entry.kind is EntryKind.CONFLICT:
+        codes = ", ".join(code.value for code in entry.codes)
+        said = (
+            f"Conflicting report ({entry.trigger}) kept for review: {codes}. "
+            f"The case stays {entry.to_status}."
+        )
+    elif entry.kind is EntryKind.DISMISSAL:
+        said = f"Conflicting reports {list(entry.resolves)} dismissed. The case stays {entry.to_status}."
+    else:
+        said = (
+            f"{entry.trigger}: {entry.to_status}, fate {entry.fate}, assurance {entry.assurance}, "
+            f"effective {effective}."
+        )
+    if entry.evidence_kinds:
+        said += f" Evidence: {', '.join(kind.value for kind in entry.evidence_kinds)}."
+    if entry.reason is not None:
+        said += f" Reason: {entry.reason}"
+    return " ".join(said.split())

@@ -1,0 +1,454 @@
+"""PFIF in: persons become cases, notes become reports, and every choice is reported."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+
+import attrs
+
+from casestate._actors import Actor, Role
+from casestate._case import Case, replay
+from casestate._chain import BrokenTrail, ChainKeyError
+from casestate._change import Change
+from casestate._default import DEFAULT_WORKFLOW
+from casestate._entry import Entry
+from casestate._evidence import Evidence, EvidenceKind
+from casestate._json import FormatError, entry_from_dict
+from casestate._time import to_utc
+from casestate._verdict import Code, Outcome, Rejected
+from casestate._workflow import Workflow
+
+from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
+from ._xml import MAX_BYTES, PersonRecord, Record, parse
+
+
+class NoteOutcome(StrEnum):
+    """What became of one PFIF note."""
+
+    RESTORED = "restored"
+    """A casestate trail entry carried in the extension, taken back as it was."""
+    TRANSITION = "transition"
+    """A report that moved the case."""
+    CORROBORATION = "corroboration"
+    """A report of the status the case was already in."""
+    CONFLICT = "conflict"
+    """A report that contradicts the case, kept as a conflict entry for a person to resolve."""
+    INFORMATION = "information"
+    """Kept as information beside the case (see :attr:`Imported.information`)."""
+    SKIPPED = "skipped"
+    """Not taken; :attr:`ImportReport.skipped` says why."""
+
+
+@attrs.frozen
+class NoteResult:
+    """What became of one note, and why."""
+
+    note_record_id: str
+    person_record_id: str
+    outcome: NoteOutcome
+    detail: str
+    codes: tuple[Code, ...] = ()
+
+
+@attrs.frozen
+class Imported:
+    """One person record, now a case, with the person's details and the notes kept as information."""
+
+    person_record_id: str
+    case: Case
+    person: Person
+    information: tuple[Note, ...]
+    restored: bool
+    """Whether the case was rebuilt from casestate's own extension (else built from PFIF notes)."""
+
+
+@attrs.frozen
+class Skipped:
+    """A record, or a field of one, that was not taken, and why."""
+
+    record: str
+    reason: str
+    codes: tuple[Code, ...] = ()
+
+
+@attrs.frozen
+class ImportReport:
+    """Everything an import made of a document: the cases, each note's fate, and what was skipped."""
+
+    version: str
+    imported: tuple[Imported, ...]
+    notes: tuple[NoteResult, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def cases(self) -> tuple[Case, ...]:
+        """The cases, in document order."""
+        return tuple(item.case for item in self.imported)
+
+    def summary(self) -> str:
+        """One line: how many cases, and what became of the notes."""
+        counts = dict.fromkeys(NoteOutcome, 0)
+        for result in self.notes:
+            counts[result.outcome] += 1
+        notes = ", ".join(f"{count} {outcome.value}" for outcome, count in counts.items() if count)
+        return (
+            f"PFIF {self.version}: {len(self.imported)} cases; notes: {notes or 'none'}; "
+            f"{len(self.skipped)} skipped"
+        )
+
+
+EvidenceFor = Callable[[Note], Iterable[Evidence]]
+"""A function that says what evidence a note rests on, for sources an app knows better."""
+
+
+@attrs.frozen(kw_only=True)
+class _Policy:
+    workflow: Workflow
+    recorded_at: datetime
+    role: str
+    key: bytes | None
+    alive_trigger: str
+    dead_trigger: str
+    evidence: EvidenceFor | None
+
+
+def from_pfif(
+    data: bytes | str,
+    *,
+    recorded_at: datetime,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+    role: str = Role.NGO,
+    key: bytes | None = None,
+    alive_trigger: str = "report_captured",
+    dead_trigger: str = "report_dead",
+    evidence: EvidenceFor | None = None,
+    strict: bool = False,
+    max_bytes: int = MAX_BYTES,
+) -> ImportReport:
+    """Read a PFIF 1.2, 1.3 or 1.4 document into cases, and report what became of every record.
+
+    - A person written by casestate (its trail rides along in casestate's
+      extension) is rebuilt exactly as it was; its chain is verified first.
+    - Any other person opens a new case, ``<person_record_id>``, in the
+      workflow's initial status, effective at its earliest date.
+    - A note whose status reports a fate becomes a report: *alive_trigger*
+      for ``believed_alive`` and ``is_note_author``, *dead_trigger* for
+      ``believed_dead``, or the report of the case's own status when it
+      agrees. The workflow decides: a transition, a corroboration, or a
+      conflict entry when it contradicts the case. The report is made by
+      ``Actor(<author_name>, role)`` with tier 4 evidence (``other``,
+      referring to the note) unless *evidence* says better.
+    - A note with no status, ``information_sought`` or ``believed_missing``
+      (casestate has no report back to missing) is kept as information.
+
+    *recorded_at* is when the case holder takes the document in: casestate
+    reads no clock. Nothing is imported in part: a document that cannot be
+    read raises :class:`PfifError` and yields nothing; a case is built whole
+    or skipped whole; with *strict*, any skipped record refuses the document.
+    """
+    policy = _Policy(
+        workflow=workflow,
+        recorded_at=to_utc(recorded_at, "recorded_at"),
+        role=role,
+        key=key,
+        alive_trigger=alive_trigger,
+        dead_trigger=dead_trigger,
+        evidence=evidence,
+    )
+    for trigger in (alive_trigger, dead_trigger):
+        workflow.rule(trigger)
+    document = parse(data, max_bytes=max_bytes)
+    run = _Run(policy, document.version)
+    loose: dict[str, list[Record]] = {}
+    for note in document.notes:
+        owner = note.fields.get("person_record_id")
+        if owner is None:
+            run.skip(note.position, "a note outside a person must name its person_record_id")
+        else:
+            loose.setdefault(owner, []).append(note)
+    for person in document.persons:
+        run.person(person, loose)
+    for owner, notes in loose.items():
+        for note in notes:
+            run.skip_note(note, owner, f"its person {owner!r} is not in this document")
+    report = ImportReport(document.version, tuple(run.imported), tuple(run.notes), tuple(run.skipped))
+    if strict and report.skipped:
+        listed = "; ".join(f"{item.record}: {item.reason}" for item in report.skipped)
+        raise PfifError(f"refused (strict): {len(report.skipped)} records would be skipped: {listed}")
+    return report
+
+
+class _Run:
+    """The state of one import: what has been made so far, and what was skipped."""
+
+    def __init__(self, policy: _Policy, version: str) -> None:
+        self.policy = policy
+        self.version = version
+        self.imported: list[Imported] = []
+        self.notes: list[NoteResult] = []
+        self.skipped: list[Skipped] = []
+        self.person_ids: set[str] = set()
+        self.note_ids: set[str] = set()
+
+    def skip(self, record: str, reason: str, codes: tuple[Code, ...] = ()) -> None:
+        self.skipped.append(Skipped(record, reason, codes))
+
+    def skip_note(self, note: Record, owner: str, reason: str, codes: tuple[Code, ...] = ()) -> None:
+        note_id = note.fields.get("note_record_id", note.position)
+        self.notes.append(NoteResult(note_id, owner, NoteOutcome.SKIPPED, reason, codes))
+        self.skip(f"note {note_id}", reason, codes)
+
+    def person(self, person: PersonRecord, loose: dict[str, list[Record]]) -> None:
+        fields = person.record.fields
+        person_id = fields.get("person_record_id")
+        if person_id is None or not RECORD_ID.match(person_id):
+            self.skip(person.record.position, f"person_record_id {person_id!r} is not domain/local-id")
+            return
+        notes = list(person.notes) + loose.pop(person_id, [])
+        if person_id in self.person_ids:
+            self.skip(f"person {person_id}", "a person of this id came earlier in the document")
+            for note in notes:
+                self.skip_note(note, person_id, "its person was skipped")
+            return
+        self.person_ids.add(person_id)
+        details = self.details(person_id, fields)
+        if details is None:
+            for note in notes:
+                self.skip_note(note, person_id, "its person was skipped")
+            return
+        kept = self.distinct_notes(person_id, notes)
+        if person.record.extension is not None:
+            self.restore(person_id, person.record, details, kept)
+        else:
+            self.build(person_id, fields, details, kept)
+
+    def details(self, person_id: str, fields: Mapping[str, str]) -> Person | None:
+        """The person's details; a value PFIF does not allow is left out and reported."""
+        values = {name: fields[name] for name in PERSON_DETAILS if name in fields}
+        if "full_name" not in values:
+            given = " ".join(fields[name] for name in ("given_name", "family_name") if name in fields)
+            if not given:
+                self.skip(f"person {person_id}", "it has no full_name (nor given and family names)")
+                return None
+            values["full_name"] = given
+        for name in PERSON_DETAILS[1:]:
+            if name in values:
+                try:
+                    Person(values["full_name"], **{name: values[name]})
+                except ValueError as error:
+                    self.skip(f"person {person_id}, field {name}", f"{error}; left out")
+                    del values[name]
+        try:
+            return Person(**values)
+        except ValueError as error:
+            self.skip(f"person {person_id}", str(error))
+            return None
+
+    def distinct_notes(self, person_id: str, notes: list[Record]) -> list[Record]:
+        kept = []
+        for note in notes:
+            note_id = note.fields.get("note_record_id")
+            owner = note.fields.get("person_record_id", person_id)
+            if note_id is None or not RECORD_ID.match(note_id):
+                self.skip_note(note, person_id, f"note_record_id {note_id!r} is not domain/local-id")
+            elif note_id in self.note_ids:
+                self.skip_note(note, person_id, "a note of this id came earlier in the document")
+            elif owner != person_id:
+                self.skip_note(note, person_id, f"it names another person, {owner!r}")
+            else:
+                self.note_ids.add(note_id)
+                kept.append(note)
+        return kept
+
+    # -- casestate's own cases ---------------------------------------------
+
+    def restore(self, person_id: str, record: Record, person: Person, notes: list[Record]) -> None:
+        """Rebuild a case casestate exported, then take any notes others added as reports."""
+        own = [note for note in notes if note.extension is not None]
+        others = [note for note in notes if note.extension is None]
+        try:
+            case = self.replay_extension(record, own)
+        except (FormatError, BrokenTrail, ChainKeyError, ValueError) as error:
+            self.skip(f"person {person_id}", f"its casestate trail cannot be restored: {error}")
+            for note in notes:
+                self.skip_note(note, person_id, "its person was skipped")
+            return
+        for note in own:
+            self.notes.append(
+                NoteResult(note.fields["note_record_id"], person_id, NoteOutcome.RESTORED, "casestate entry")
+            )
+        case, information = self.take_notes(case, person_id, others)
+        self.imported.append(Imported(person_id, case, person, information, restored=True))
+
+    def replay_extension(self, record: Record, own: list[Record]) -> Case:
+        header = json.loads(record.extension or "")
+        if not isinstance(header, dict) or not isinstance(header.get("head"), str):
+            msg = "the case attribute is not casestate's"
+            raise FormatError(msg)
+        entries: list[Entry] = [
+            entry_from_dict(json.loads(note.extension or ""), note.position) for note in own
+        ]
+        entries.sort(key=lambda entry: entry.seq)
+        if len(entries) != header.get("entries") or not entries:
+            msg = f"{header.get('entries')} entries announced, {len(entries)} found"
+            raise FormatError(msg)
+        if header.get("case_id") != entries[0].case_id:
+            msg = f"the case is {header.get('case_id')!r}, the entries are of {entries[0].case_id!r}"
+            raise FormatError(msg)
+        return replay(entries, key=self.policy.key, head=header["head"])
+
+    # -- notes from other repositories ------------------------------------
+
+    def build(self, person_id: str, fields: Mapping[str, str], person: Person, notes: list[Record]) -> None:
+        """Open a new case for a person another repository wrote, then take its notes."""
+        dates = [self.date(fields, name) for name in ("source_date", "entry_date")]
+        dates += [self.date(note.fields, "source_date") for note in notes]
+        known = [date for date in dates if date is not None]
+        if not known:
+            self.skip(f"person {person_id}", "it has no valid source_date, and no note gives a date")
+            for note in notes:
+                self.skip_note(note, person_id, "its person was skipped")
+            return
+        opener = fields.get("author_name") or fields.get("source_name") or person_id.split("/", maxsplit=1)[0]
+        try:
+            case = self.policy.workflow.open(
+                person_id,
+                actor=Actor(opener, self.policy.role),
+                effective_at=min(known),
+                recorded_at=self.policy.recorded_at,
+                reason=f"opened from PFIF person record {person_id}",
+                key=self.policy.key,
+            )
+        except Rejected as rejected:
+            reasons = "; ".join(reason.message for reason in rejected.reasons)
+            self.skip(f"person {person_id}", f"cannot open a case: {reasons}", rejected.verdict.codes)
+            for note in notes:
+                self.skip_note(note, person_id, "its person was skipped")
+            return
+        case, information = self.take_notes(case, person_id, notes)
+        self.imported.append(Imported(person_id, case, person, information, restored=False))
+
+    @staticmethod
+    def date(fields: Mapping[str, str], name: str) -> datetime | None:
+        try:
+            return parse_date(fields[name])
+        except (KeyError, ValueError):
+            return None
+
+    def take_notes(self, case: Case, person_id: str, records: list[Record]) -> tuple[Case, tuple[Note, ...]]:
+        """Apply the notes in the order they were written; return the case and the notes kept aside."""
+        notes = []
+        for record in records:
+            note = self.note(record, person_id)
+            if note is not None:
+                notes.append(note)
+        notes.sort(key=lambda note: note.source_date)
+        information = []
+        for note in notes:
+            case, kept = self.take(case, note)
+            if kept:
+                information.append(note)
+        return case, tuple(information)
+
+    def note(self, record: Record, person_id: str) -> Note | None:
+        fields = record.fields
+        problem = None
+        source_date = self.date(fields, "source_date")
+        status = fields.get("status")
+        contact = fields.get("author_made_contact")
+        if "author_name" not in fields:
+            problem = "it has no author_name"
+        elif source_date is None:
+            problem = f"source_date {fields.get('source_date')!r} is not a PFIF date"
+        elif status is not None and status not in STATUSES:
+            problem = f"status {status!r} is not one of {', '.join(sorted(STATUSES))}"
+        elif contact is not None and contact not in ("true", "false"):
+            problem = f"author_made_contact {contact!r} is not true or false"
+        elif status == "is_note_author" and contact != "true" and self.version == "1.4":
+            problem = "status is_note_author needs author_made_contact true"
+        if problem is not None or source_date is None:
+            self.skip_note(record, person_id, problem or "")
+            return None
+        return Note(
+            note_record_id=fields["note_record_id"],
+            person_record_id=person_id,
+            author_name=fields["author_name"],
+            source_date=source_date,
+            text=fields.get("text"),
+            status=status,
+            author_made_contact=None if contact is None else contact == "true",
+            entry_date=self.date(fields, "entry_date"),
+            linked_person_record_id=fields.get("linked_person_record_id"),
+            last_known_location=fields.get("last_known_location"),
+            author_email=fields.get("author_email"),
+            author_phone=fields.get("author_phone"),
+            email_of_found_person=fields.get("email_of_found_person"),
+            phone_of_found_person=fields.get("phone_of_found_person"),
+        )
+
+    def trigger(self, case: Case, note: Note) -> tuple[str | None, str]:
+        """The report *note* makes of *case*, or none and why it is kept as information."""
+        fate = FATE_OF_STATUS.get(note.status or "")
+        if fate is None:
+            if note.status is None:
+                return None, "no status: kept as information"
+            if note.status == "believed_missing":
+                return None, "believed_missing: no report leads back to missing; kept as information"
+            return None, f"{note.status}: kept as information"
+        if fate == case.fate:
+            for rule in self.policy.workflow.rules:
+                if rule.report and rule.target == case.status:
+                    return rule.trigger, ""
+            return (
+                None,
+                f"{note.status} agrees with the case ({case.status}, fate {case.fate}); kept as information",
+            )
+        return (self.policy.alive_trigger if fate == "alive" else self.policy.dead_trigger), ""
+
+    def take(self, case: Case, note: Note) -> tuple[Case, bool]:
+        """*case* with *note* applied, and whether the note is kept as information instead."""
+        trigger, why = self.trigger(case, note)
+        if trigger is None:
+            self.notes.append(
+                NoteResult(note.note_record_id, note.person_record_id, NoteOutcome.INFORMATION, why)
+            )
+            return case, True
+        try:
+            evidence = tuple(self.policy.evidence(note)) if self.policy.evidence is not None else ()
+            change = Change(
+                trigger=trigger,
+                actor=Actor(note.author_name, self.policy.role),
+                effective_at=note.source_date,
+                recorded_at=self.policy.recorded_at,
+                evidence=evidence or (self.tier_four(note),),
+                reason=note.text,
+            )
+        except (TypeError, ValueError) as error:
+            self.skip_note(_as_record(note), note.person_record_id, f"cannot make a report of it: {error}")
+            return case, False
+        verdict = self.policy.workflow.check(case, change)
+        if verdict.outcome is Outcome.REJECTED:
+            reasons = "; ".join(reason.message for reason in verdict.reasons)
+            self.skip_note(
+                _as_record(note), note.person_record_id, f"{trigger} refused: {reasons}", verdict.codes
+            )
+            return case, False
+        outcome = NoteOutcome(verdict.outcome.value)
+        detail = f"{trigger}: {', '.join(verdict.codes) or outcome.value}"
+        self.notes.append(
+            NoteResult(note.note_record_id, note.person_record_id, outcome, detail, verdict.codes)
+        )
+        return self.policy.workflow.apply(case, change, key=self.policy.key), False
+
+    def tier_four(self, note: Note) -> Evidence:
+        """What a note from another repository is worth by itself: unverified, tier 4."""
+        return Evidence(
+            EvidenceKind.OTHER, f"PFIF note {note.note_record_id}", note.author_name, self.policy.recorded_at
+        )
+
+
+def _as_record(note: Note) -> Record:
+    return Record({"note_record_id": note.note_record_id}, None, note.note_record_id)
