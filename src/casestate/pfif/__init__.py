@@ -12,7 +12,7 @@ parser every document is read with.
 """
 
 from ._export import note_text, to_pfif
-from ._import import EvidenceFor, Imported, ImportReport, NoteOutcome, NoteResult, Skipped, from_pfif
+from ._import import EvidenceFor, from_pfif
 from ._model import (
     EXTENSION,
     FATE_OF_STATUS,
@@ -25,6 +25,7 @@ from ._model import (
     format_date,
     parse_date,
 )
+from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Note",
     "NoteOutcome",
     "NoteResult",
+    "Origin",
     "Person",
     "PfifError",
     "Skipped",

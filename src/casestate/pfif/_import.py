@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from enum import StrEnum
 
 import attrs
 
@@ -22,83 +21,8 @@ from casestate._verdict import Code, Outcome, Rejected
 from casestate._workflow import Workflow
 
 from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
+from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES, PersonRecord, Record, parse
-
-
-class NoteOutcome(StrEnum):
-    """What became of one PFIF note."""
-
-    RESTORED = "restored"
-    """A casestate trail entry carried in the extension, taken back as it was."""
-    TRANSITION = "transition"
-    """A report that moved the case."""
-    CORROBORATION = "corroboration"
-    """A report of the status the case was already in."""
-    CONFLICT = "conflict"
-    """A report that contradicts the case, kept as a conflict entry for a person to resolve."""
-    INFORMATION = "information"
-    """Kept as information beside the case (see :attr:`Imported.information`)."""
-    SKIPPED = "skipped"
-    """Not taken; :attr:`ImportReport.skipped` says why."""
-
-
-@attrs.frozen
-class NoteResult:
-    """What became of one note, and why."""
-
-    note_record_id: str
-    person_record_id: str
-    outcome: NoteOutcome
-    detail: str
-    codes: tuple[Code, ...] = ()
-
-
-@attrs.frozen
-class Imported:
-    """One person record, now a case, with the person's details and the notes kept as information."""
-
-    person_record_id: str
-    case: Case
-    person: Person
-    information: tuple[Note, ...]
-    restored: bool
-    """Whether the case was rebuilt from casestate's own extension (else built from PFIF notes)."""
-
-
-@attrs.frozen
-class Skipped:
-    """A record, or a field of one, that was not taken, and why."""
-
-    record: str
-    reason: str
-    codes: tuple[Code, ...] = ()
-
-
-@attrs.frozen
-class ImportReport:
-    """Everything an import made of a document: the cases, each note's fate, and what was skipped."""
-
-    version: str
-    imported: tuple[Imported, ...]
-    notes: tuple[NoteResult, ...]
-    skipped: tuple[Skipped, ...]
-
-    @property
-    def cases(self) -> tuple[Case, ...]:
-        """The cases, in document order."""
-        return tuple(item.case for item in self.imported)
-
-    def summary(self) -> str:
-        """One line: how many cases, and what became of the notes."""
-        counts = dict.fromkeys(NoteOutcome, 0)
-        for result in self.notes:
-            counts[result.outcome] += 1
-        notes = ", ".join(f"{count} {outcome.value}" for outcome, count in counts.items() if count)
-        return (
-            f"PFIF {self.version}: {len(self.imported)} cases; notes: {notes or 'none'}; "
-            f"{len(self.skipped)} skipped"
-        )
-
 
 EvidenceFor = Callable[[Note], Iterable[Evidence]]
 """A function that says what evidence a note rests on, for sources an app knows better."""
@@ -113,6 +37,7 @@ class _Policy:
     alive_trigger: str
     dead_trigger: str
     evidence: EvidenceFor | None
+    cases: Mapping[str, Case]
 
 
 def from_pfif(
@@ -125,6 +50,7 @@ def from_pfif(
     alive_trigger: str = "report_captured",
     dead_trigger: str = "report_dead",
     evidence: EvidenceFor | None = None,
+    cases: Mapping[str, Case] | None = None,
     strict: bool = False,
     max_bytes: int = MAX_BYTES,
 ) -> ImportReport:
@@ -143,6 +69,9 @@ def from_pfif(
       referring to the note) unless *evidence* says better.
     - A note with no status, ``information_sought`` or ``believed_missing``
       (casestate has no report back to missing) is kept as information.
+    - *cases* are the cases the case holder already has, by PFIF
+      ``person_record_id``: notes about them are applied to them, and notes
+      already on their trails are skipped.
 
     *recorded_at* is when the case holder takes the document in: casestate
     reads no clock. Nothing is imported in part: a document that cannot be
@@ -157,6 +86,7 @@ def from_pfif(
         alive_trigger=alive_trigger,
         dead_trigger=dead_trigger,
         evidence=evidence,
+        cases=cases or {},
     )
     for trigger in (alive_trigger, dead_trigger):
         workflow.rule(trigger)
@@ -172,8 +102,12 @@ def from_pfif(
     for person in document.persons:
         run.person(person, loose)
     for owner, notes in loose.items():
+        existing = run.policy.cases.get(owner)
+        if existing is not None:
+            run.update(owner, existing, None, run.distinct_notes(owner, notes))
+            continue
         for note in notes:
-            run.skip_note(note, owner, f"its person {owner!r} is not in this document")
+            run.skip_note(note, owner, f"its person {owner!r} is neither in this document nor a known case")
     report = ImportReport(document.version, tuple(run.imported), tuple(run.notes), tuple(run.skipped))
     if strict and report.skipped:
         listed = "; ".join(f"{item.record}: {item.reason}" for item in report.skipped)
@@ -220,7 +154,10 @@ class _Run:
                 self.skip_note(note, person_id, "its person was skipped")
             return
         kept = self.distinct_notes(person_id, notes)
-        if person.record.extension is not None:
+        existing = self.policy.cases.get(person_id)
+        if existing is not None:
+            self.update(person_id, existing, details, kept)
+        elif person.record.extension is not None:
             self.restore(person_id, person.record, details, kept)
         else:
             self.build(person_id, fields, details, kept)
@@ -281,7 +218,19 @@ class _Run:
                 NoteResult(note.fields["note_record_id"], person_id, NoteOutcome.RESTORED, "casestate entry")
             )
         case, information = self.take_notes(case, person_id, others)
-        self.imported.append(Imported(person_id, case, person, information, restored=True))
+        self.imported.append(Imported(person_id, case, person, information, Origin.RESTORED))
+
+    def update(self, person_id: str, case: Case, person: Person | None, notes: list[Record]) -> None:
+        """Apply the notes to a case the case holder already has; notes it already holds are skipped."""
+        known = {entry.hash for entry in case.trail}
+        fresh = []
+        for note in notes:
+            if _entry_hash(note) in known:
+                self.skip_note(note, person_id, "already on the case (the same casestate entry)")
+            else:
+                fresh.append(note)
+        case, information = self.take_notes(case, person_id, fresh)
+        self.imported.append(Imported(person_id, case, person, information, Origin.EXISTING))
 
     def replay_extension(self, record: Record, own: list[Record]) -> Case:
         header = json.loads(record.extension or "")
@@ -329,7 +278,7 @@ class _Run:
                 self.skip_note(note, person_id, "its person was skipped")
             return
         case, information = self.take_notes(case, person_id, notes)
-        self.imported.append(Imported(person_id, case, person, information, restored=False))
+        self.imported.append(Imported(person_id, case, person, information, Origin.OPENED))
 
     @staticmethod
     def date(fields: Mapping[str, str], name: str) -> datetime | None:
@@ -410,6 +359,13 @@ class _Run:
 
     def take(self, case: Case, note: Note) -> tuple[Case, bool]:
         """*case* with *note* applied, and whether the note is kept as information instead."""
+        reference = _reference(note.note_record_id)
+        for entry in case.trail:
+            if any(item.reference == reference for item in entry.evidence):
+                self.skip_note(
+                    _as_record(note), note.person_record_id, f"already on the case (entry {entry.seq})"
+                )
+                return case, False
         trigger, why = self.trigger(case, note)
         if trigger is None:
             self.notes.append(
@@ -446,8 +402,24 @@ class _Run:
     def tier_four(self, note: Note) -> Evidence:
         """What a note from another repository is worth by itself: unverified, tier 4."""
         return Evidence(
-            EvidenceKind.OTHER, f"PFIF note {note.note_record_id}", note.author_name, self.policy.recorded_at
+            EvidenceKind.OTHER, _reference(note.note_record_id), note.author_name, self.policy.recorded_at
         )
+
+
+def _reference(note_record_id: str) -> str:
+    """The evidence reference of a note taken from PFIF; it tells a note already taken."""
+    return f"PFIF note {note_record_id}"
+
+
+def _entry_hash(note: Record) -> str | None:
+    if note.extension is None:
+        return None
+    try:
+        data = json.loads(note.extension)
+    except ValueError:
+        return None
+    value = data.get("hash") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _as_record(note: Note) -> Record:

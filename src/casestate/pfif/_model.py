@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
@@ -162,7 +163,7 @@ def _optional_text(value: str | None) -> str | None:
     return value.strip() or None
 
 
-def _check_field(_instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+def _check_field(_instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
     if value is None:
         return
     if _NOT_XML.search(value):
@@ -183,7 +184,10 @@ def _required_text(value: str) -> str:
 
 
 def _field() -> str | None:
-    return attrs.field(default=None, converter=_optional_text, validator=_check_field, kw_only=True)
+    field: str | None = attrs.field(
+        default=None, converter=_optional_text, validator=_check_field, kw_only=True
+    )
+    return field
 
 
 @attrs.frozen
