@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from support import WORKFLOW, actor, change, day
-
 from casestate import Case, Role
 from casestate.pfif import Person
+from support import WORKFLOW, actor, change, day
 
 KEY = b"a chain key of the case holder"
 

@@ -131,7 +131,7 @@ def _children_problems(record: Element, allowed: set[str], kind: str) -> list[st
     return problems
 
 
-def pfif_problems(document: bytes) -> list[str]:  # noqa: C901, PLR0912 - one check per rule of the validator
+def pfif_problems(document: bytes) -> list[str]:
     """Every rule of the validator that *document* breaks; empty when it is valid PFIF 1.4."""
     root = fromstring(document, forbid_dtd=True)
     if root.tag != f"{{{NAMESPACE}}}pfif":
@@ -145,7 +145,9 @@ def pfif_problems(document: bytes) -> list[str]:  # noqa: C901, PLR0912 - one ch
     child_notes = [(person, note) for person in persons for note in person.findall(f"{{{NAMESPACE}}}note")]
     for person in persons:
         kind = f"person {_text(person, 'person_record_id')}"
-        problems += [f"{kind}: missing {field}" for field in MANDATORY["person"] if _text(person, field) is None]
+        problems += [
+            f"{kind}: missing {field}" for field in MANDATORY["person"] if _text(person, field) is None
+        ]
         problems += _format_problems(person, PERSON_FORMATS, kind)
         problems += _children_problems(person, {*PERSON_FORMATS, "note"}, kind)
     notes = [(None, note) for note in top_notes] + child_notes

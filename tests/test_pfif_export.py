@@ -3,12 +3,12 @@ from xml.etree.ElementTree import Element
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from pfif_cases import all_cases, person_for, story
-from pfif_rules import pfif_problems
-from support import WORKFLOW, actor, day
 
 from casestate import Fate, Role
 from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
+from pfif_cases import all_cases, person_for, story
+from pfif_rules import pfif_problems
+from support import WORKFLOW, actor, day
 
 NS = {"pfif": PFIF_1_4}
 DOMAIN = "ngo.example.org"
@@ -69,7 +69,12 @@ def test_one_person_per_case_with_the_details_the_app_supplies():
         **person_for(cases[3]).fields(),
     }
     order = [child.tag.split("}")[1] for child in person]
-    assert order.index("full_name") < order.index("given_name") < order.index("home_country") < order.index("note")
+    assert (
+        order.index("full_name")
+        < order.index("given_name")
+        < order.index("home_country")
+        < order.index("note")
+    )
 
 
 def test_one_note_per_entry_with_the_status_its_fate_maps_to():

@@ -10,7 +10,7 @@ import attrs
 
 from casestate._actors import Actor, Role
 from casestate._case import Case, replay
-from casestate._chain import BrokenTrail, ChainKeyError
+from casestate._chain import PLAIN_CHAIN, BrokenTrail, ChainKeyError
 from casestate._change import Change
 from casestate._default import DEFAULT_WORKFLOW
 from casestate._entry import Entry
@@ -74,9 +74,13 @@ def from_pfif(
       already on their trails are skipped.
 
     *recorded_at* is when the case holder takes the document in: casestate
-    reads no clock. Nothing is imported in part: a document that cannot be
-    read raises :class:`PfifError` and yields nothing; a case is built whole
-    or skipped whole; with *strict*, any skipped record refuses the document.
+    reads no clock. *key* is the case holder's chain key: new cases are
+    sealed with it, and restored or existing chains sealed with a key are
+    verified and extended with it (plain chains stay plain).
+
+    Nothing is imported in part: a document that cannot be read raises
+    :class:`PfifError` and yields nothing; a case is built whole or skipped
+    whole; with *strict*, any skipped record refuses the whole document.
     """
     policy = _Policy(
         workflow=workflow,
@@ -247,7 +251,9 @@ class _Run:
         if header.get("case_id") != entries[0].case_id:
             msg = f"the case is {header.get('case_id')!r}, the entries are of {entries[0].case_id!r}"
             raise FormatError(msg)
-        return replay(entries, key=self.policy.key, head=header["head"])
+        # A plain chain is verified without the key: one document may hold both kinds.
+        key = None if entries[0].chain == PLAIN_CHAIN else self.policy.key
+        return replay(entries, key=key, head=header["head"])
 
     # -- notes from other repositories ------------------------------------
 
@@ -394,10 +400,15 @@ class _Run:
             return case, False
         outcome = NoteOutcome(verdict.outcome.value)
         detail = f"{trigger}: {', '.join(verdict.codes) or outcome.value}"
+        try:
+            updated = self.policy.workflow.apply(case, change, key=self.policy.key if case.keyed else None)
+        except ChainKeyError as error:
+            self.skip_note(_as_record(note), note.person_record_id, str(error))
+            return case, False
         self.notes.append(
             NoteResult(note.note_record_id, note.person_record_id, outcome, detail, verdict.codes)
         )
-        return self.policy.workflow.apply(case, change, key=self.policy.key), False
+        return updated, False
 
     def tier_four(self, note: Note) -> Evidence:
         """What a note from another repository is worth by itself: unverified, tier 4."""

@@ -82,10 +82,7 @@ def parse(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Document:
     except DefusedXmlException as error:
         raise _refusal(error) from None
     except ParseError as error:
-        line, column = error.position
-        raise PfifError(
-            f"not well-formed XML (truncated or damaged?): line {line}, column {column}: {error.msg}"
-        ) from None
+        raise PfifError(f"not well-formed XML (truncated or damaged?): {error}") from None
     version = _version(root)
     namespace = NAMESPACES[version]
     persons: list[PersonRecord] = []
