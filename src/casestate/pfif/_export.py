@@ -34,6 +34,18 @@ def record_id(domain: str, local_id: str) -> str:
     return f"{domain}/{local_id}"
 
 
+def person_record_id(domain: str, case_id: str) -> str:
+    """The record id of a case's person: a case opened from PFIF keeps its record's id.
+
+    PFIF asks that a copied record keep the id its original repository gave
+    it; any other case id becomes ``domain/case-id``.
+    """
+    origin = case_id.split("/", 1)[0]
+    if "." in origin and RECORD_ID.match(case_id):
+        return case_id
+    return record_id(domain, case_id)
+
+
 def to_pfif(
     cases: Iterable[Case],
     persons: Mapping[str, Person],
@@ -68,7 +80,7 @@ def to_pfif(
         person = persons.get(case.id)
         if person is None:
             raise PfifError(f"case {case.id!r}: no Person given; PFIF needs at least the full name")
-        if not RECORD_ID.match(record_id(domain, case.id)):
+        if not RECORD_ID.match(person_record_id(domain, case.id)):
             raise PfifError(f"case {case.id!r}: a case id on more than one line cannot be a PFIF record id")
         entries = redact(case.trail) if redacted else case.trail
         root.append(_person(case, entries, person, domain, source_name or domain))
@@ -94,7 +106,7 @@ def _person(case: Case, entries: tuple[Entry, ...], person: Person, domain: str,
         json.dumps({"case_id": case.id, "entries": len(entries), "head": case.head}, ensure_ascii=False),
     )
     details = person.fields()
-    _add(element, "person_record_id", record_id(domain, case.id))
+    _add(element, "person_record_id", person_record_id(domain, case.id))
     _add(element, "entry_date", format_date(opened.recorded_at))
     _add(element, "author_name", _author(opened))
     _add(element, "source_name", source_name)
@@ -125,7 +137,7 @@ def _note(entry: Entry, domain: str) -> Element:
     element = Element(f"{{{PFIF_1_4}}}note")
     element.set(ENTRY_ATTRIBUTE, json.dumps(entry_to_dict(entry), ensure_ascii=False, separators=(",", ":")))
     _add(element, "note_record_id", record_id(domain, f"{entry.case_id}/{entry.seq}"))
-    _add(element, "person_record_id", record_id(domain, entry.case_id))
+    _add(element, "person_record_id", person_record_id(domain, entry.case_id))
     _add(element, "entry_date", format_date(entry.recorded_at))
     _add(element, "author_name", _author(entry))
     _add(element, "source_date", format_date(entry.recorded_at))
