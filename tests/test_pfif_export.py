@@ -185,3 +185,14 @@ def test_a_person_needs_a_full_name_and_blank_details_count_as_none():
     with pytest.raises(ValueError, match="full_name"):
         Person("   ")
     assert Person(" Ivan ", given_name=" ") == Person("Ivan")
+
+
+def test_a_case_opened_from_pfif_keeps_its_record_id_as_pfif_asks_of_copies():
+    cases = [story("findthem.example.org/person.4471"), story("unit/7")]
+    persons = persons_of(to_pfif(cases, {case.id: Person("A") for case in cases}, domain=DOMAIN))
+    assert list(persons) == ["findthem.example.org/person.4471", f"{DOMAIN}/unit/7"]
+    note_ids = [
+        note.findtext("pfif:note_record_id", namespaces=NS)
+        for note in persons["findthem.example.org/person.4471"].findall("pfif:note", NS)
+    ]
+    assert note_ids == [f"{DOMAIN}/findthem.example.org/person.4471/0"]
