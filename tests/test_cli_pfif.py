@@ -21,6 +21,11 @@ def run(*arguments: str, code: int = 0):
     return result
 
 
+def export(paths, persons, key):
+    """The arguments of an export of *paths*."""
+    return ["pfif", "export", *paths, "--persons", persons, "--domain", "ngo.example.org", "--key-file", key]
+
+
 @pytest.fixture
 def saved(tmp_path):
     """The sample cases saved as an app would: one JSON file each, and their persons."""
@@ -40,19 +45,7 @@ def saved(tmp_path):
 def test_export_then_import_gives_back_the_same_cases(tmp_path, saved):
     cases, paths, persons, key = saved
     document = tmp_path / "out.xml"
-    result = run(
-        "pfif",
-        "export",
-        *paths,
-        "--persons",
-        persons,
-        "--domain",
-        "ngo.example.org",
-        "--key-file",
-        key,
-        "-o",
-        str(document),
-    )
+    result = run(*export(paths, persons, key), "-o", str(document))
     assert f"{len(cases)} cases written" in result.output
     result = run(
         "pfif",
@@ -81,18 +74,7 @@ def test_export_reads_json_lines_and_writes_to_stdout(tmp_path, saved):
     cases, _, persons, key = saved
     lines = tmp_path / "cases.jsonl"
     lines.write_text("".join(json.dumps(to_dict(case)) + "\n\n" for case in cases), encoding="utf-8")
-    result = run(
-        "pfif",
-        "export",
-        str(lines),
-        "--persons",
-        persons,
-        "--domain",
-        "ngo.example.org",
-        "--key-file",
-        key,
-        "--redacted",
-    )
+    result = run(*export([str(lines)], persons, key), "--redacted")
     assert result.output.startswith("<?xml")
     assert "family-1" not in result.output
     assert result.output.count("<pfif:person ") == len(cases)

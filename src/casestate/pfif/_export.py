@@ -15,6 +15,7 @@ from casestate._time import format_instant
 from ._model import (
     DOMAIN,
     EXTENSION,
+    PERSON_DETAILS,
     PFIF_1_4,
     RECORD_ID,
     STATUS_OF_FATE,
@@ -111,22 +112,7 @@ def _person(case: Case, entries: tuple[Entry, ...], person: Person, domain: str,
     _add(element, "author_name", _author(opened))
     _add(element, "source_name", source_name)
     _add(element, "source_date", format_date(opened.recorded_at))
-    for name in (
-        "full_name",
-        "given_name",
-        "family_name",
-        "alternate_names",
-        "description",
-        "sex",
-        "date_of_birth",
-        "age",
-        "home_street",
-        "home_neighborhood",
-        "home_city",
-        "home_state",
-        "home_postal_code",
-        "home_country",
-    ):
+    for name in PERSON_DETAILS:
         _add(element, name, details.get(name))
     for entry in entries:
         element.append(_note(entry, domain))
