@@ -78,6 +78,23 @@ def test_export_reads_json_lines_and_writes_to_stdout(tmp_path, saved):
     assert result.output.startswith("<?xml")
     assert "family-1" not in result.output
     assert result.output.count("<pfif:person ") == len(cases)
+    document = tmp_path / "redacted.xml"
+    document.write_text(result.output, encoding="utf-8")
+    refused = run(
+        "pfif", "import", str(document), "--cases", str(tmp_path / "refused.jsonl"), "--key-file", key
+    )
+    assert "the trail is redacted" in refused.output
+    taken = run(
+        "pfif",
+        "import",
+        str(document),
+        "--cases",
+        str(tmp_path / "taken.jsonl"),
+        "--key-file",
+        key,
+        "--allow-redacted",
+    )
+    assert f"{len(cases)} cases;" in taken.output
 
 
 def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):

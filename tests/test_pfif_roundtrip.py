@@ -56,8 +56,12 @@ def test_the_statuses_fates_assurances_and_conflicts_survive():
 
 def test_a_redacted_export_rebuilds_the_redacted_trail():
     cases = [case for case in all_cases() if not case.keyed]
-    report = from_pfif(export(cases, redacted=True), recorded_at=day(400))
+    document = export(cases, redacted=True)
+    report = from_pfif(document, recorded_at=day(400), allow_redacted=True)
     assert report.cases == tuple(attrs.evolve(case, trail=redact(case.trail)) for case in cases)
+    refused = from_pfif(document, recorded_at=day(400))
+    assert refused.cases == ()
+    assert "redacted" in refused.skipped[0].reason
 
 
 def test_a_keyed_chain_needs_its_key_again():

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import click
 
-from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_dict, to_dict
+from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
 from casestate.cli import main
 
 try:
@@ -25,7 +25,6 @@ except ImportError as missing:  # pragma: no cover - only without the extra
 else:
     _MISSING = None
 
-PLAIN = "sha256"
 _EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 _NEW = click.Path(dir_okay=True, path_type=Path)
 
@@ -50,11 +49,14 @@ def _documents(path: Path) -> Iterator[tuple[str, str]]:
             yield f"{path}:{number}", line
 
 
-def _keyed(data: object) -> bool:
-    """Whether a case document's chain is sealed with a key (plain chains are read without one)."""
-    entries = data.get("entries") if isinstance(data, dict) else None
-    first = entries[0] if isinstance(entries, list) and entries else None
-    return isinstance(first, dict) and first.get("chain", PLAIN) != PLAIN
+def _case_from_json(text: str, key: bytes | None) -> Case:
+    """A plain chain is read without the key, a keyed one with it: a folder may hold both."""
+    try:
+        return from_json(text)
+    except (BrokenTrail, ChainKeyError):
+        if key is None:
+            raise
+        return from_json(text, key=key)
 
 
 def read_cases(paths: tuple[Path, ...], key: bytes | None) -> list[Case]:
@@ -63,8 +65,7 @@ def read_cases(paths: tuple[Path, ...], key: bytes | None) -> list[Case]:
     for path in paths:
         for where, text in _documents(path):
             try:
-                data = json.loads(text)
-                case = from_dict(data, key=key if _keyed(data) else None)
+                case = _case_from_json(text, key)
             except (FormatError, BrokenTrail, ChainKeyError, ValueError) as error:
                 raise click.ClickException(f"{where}: {error}") from None
             cases.append(case)
@@ -237,6 +238,7 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
 @click.option("--alive-trigger", default="report_captured", show_default=True)
 @click.option("--dead-trigger", default="report_dead", show_default=True)
 @click.option("--strict", is_flag=True, help="Refuse the whole document if any record would be skipped.")
+@click.option("--allow-redacted", is_flag=True, help="Take casestate trails exported redacted.")
 @click.option("--key-file", type=_EXISTING, help="File holding your chain key.")
 def import_command(
     *,
@@ -249,6 +251,7 @@ def import_command(
     alive_trigger: str,
     dead_trigger: str,
     strict: bool,
+    allow_redacted: bool,
     key_file: Path | None,
 ) -> None:
     """Read a PFIF 1.2-1.4 DOCUMENT into cases; nothing is written unless all of it is read."""
@@ -265,6 +268,7 @@ def import_command(
             alive_trigger=alive_trigger,
             dead_trigger=dead_trigger,
             strict=strict,
+            allow_redacted=allow_redacted,
         )
     except (PfifError, ValueError) as error:
         raise click.ClickException(f"{document}: {error}") from None

@@ -15,7 +15,7 @@ from casestate._change import Change
 from casestate._default import DEFAULT_WORKFLOW
 from casestate._entry import Entry
 from casestate._evidence import Evidence, EvidenceKind
-from casestate._json import FormatError, entry_from_dict
+from casestate._json import FormatError, _unique_keys, entry_from_dict
 from casestate._time import to_utc
 from casestate._verdict import Code, Outcome, Rejected
 from casestate._workflow import Workflow
@@ -38,6 +38,7 @@ class _Policy:
     dead_trigger: str
     evidence: EvidenceFor | None
     cases: Mapping[str, Case]
+    allow_redacted: bool
 
 
 def from_pfif(
@@ -52,6 +53,7 @@ def from_pfif(
     evidence: EvidenceFor | None = None,
     cases: Mapping[str, Case] | None = None,
     strict: bool = False,
+    allow_redacted: bool = False,
     max_bytes: int = MAX_BYTES,
 ) -> ImportReport:
     """Read a PFIF 1.2, 1.3 or 1.4 document into cases, and report what became of every record.
@@ -76,7 +78,9 @@ def from_pfif(
     *recorded_at* is when the case holder takes the document in: casestate
     reads no clock. *key* is the case holder's chain key: new cases are
     sealed with it, and restored or existing chains sealed with a key are
-    verified and extended with it (plain chains stay plain).
+    verified and extended with it (plain chains stay plain). A redacted
+    casestate trail (from ``to_pfif(..., redacted=True)``) is restored only
+    with *allow_redacted*, as ``casestate.from_dict`` does.
 
     Nothing is imported in part: a document that cannot be read raises
     :class:`PfifError` and yields nothing; a case is built whole or skipped
@@ -91,6 +95,7 @@ def from_pfif(
         dead_trigger=dead_trigger,
         evidence=evidence,
         cases=cases or {},
+        allow_redacted=allow_redacted,
     )
     for trigger in (alive_trigger, dead_trigger):
         workflow.rule(trigger)
@@ -237,12 +242,13 @@ class _Run:
         self.imported.append(Imported(person_id, case, person, information, Origin.EXISTING))
 
     def replay_extension(self, record: Record, own: list[Record]) -> Case:
-        header = json.loads(record.extension or "")
+        header = json.loads(record.extension or "", object_pairs_hook=_unique_keys)
         if not isinstance(header, dict) or not isinstance(header.get("head"), str):
             msg = "the case attribute is not casestate's"
             raise FormatError(msg)
         entries: list[Entry] = [
-            entry_from_dict(json.loads(note.extension or ""), note.position) for note in own
+            entry_from_dict(json.loads(note.extension or "", object_pairs_hook=_unique_keys), note.position)
+            for note in own
         ]
         entries.sort(key=lambda entry: entry.seq)
         if len(entries) != header.get("entries") or not entries:
@@ -251,9 +257,12 @@ class _Run:
         if header.get("case_id") != entries[0].case_id:
             msg = f"the case is {header.get('case_id')!r}, the entries are of {entries[0].case_id!r}"
             raise FormatError(msg)
+        if not self.policy.allow_redacted and any(entry.private is None for entry in entries):
+            msg = "the trail is redacted (exported with redacted=True); pass allow_redacted=True to take it"
+            raise FormatError(msg)
         # A plain chain is verified without the key: one document may hold both kinds.
         key = None if entries[0].chain == PLAIN_CHAIN else self.policy.key
-        return replay(entries, key=key, head=header["head"])
+        return replay(entries, key=key, head=header["head"], allow_redacted=self.policy.allow_redacted)
 
     # -- notes from other repositories ------------------------------------
 
