@@ -1,10 +1,11 @@
+import inspect
 from datetime import UTC, datetime
 from xml.etree.ElementTree import Element
 
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from casestate import Fate, Role
+from casestate import Fate, Role, pfif
 from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
 from pfif_cases import all_cases, person_for, story
 from pfif_rules import pfif_problems
@@ -196,3 +197,16 @@ def test_a_case_opened_from_pfif_keeps_its_record_id_as_pfif_asks_of_copies():
         for note in persons["findthem.example.org/person.4471"].findall("pfif:note", NS)
     ]
     assert note_ids == [f"{DOMAIN}/findthem.example.org/person.4471/0"]
+
+
+def test_the_pfif_api_is_explicit_sorted_and_documented():
+    assert pfif.__all__ == sorted(pfif.__all__, key=lambda name: (not name.isupper(), name))
+    public = {name for name in vars(pfif) if not name.startswith("_")}
+    assert {name for name in public if not inspect.ismodule(getattr(pfif, name))} == set(pfif.__all__)
+    undocumented = [
+        name
+        for name in pfif.__all__
+        if (inspect.isclass(getattr(pfif, name)) or inspect.isfunction(getattr(pfif, name)))
+        and not inspect.getdoc(getattr(pfif, name))
+    ]
+    assert undocumented == []

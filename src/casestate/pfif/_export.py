@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 from xml.etree.ElementTree import Element, SubElement, indent, register_namespace, tostring
 
-from casestate._case import Case
-from casestate._chain import redact
-from casestate._entry import Entry, EntryKind
-from casestate._json import entry_to_dict
-from casestate._time import format_instant
+from casestate import Case, Entry, EntryKind, redact, to_dict
 
 from ._model import (
     DOMAIN,
@@ -83,8 +80,7 @@ def to_pfif(
             raise PfifError(f"case {case.id!r}: no Person given; PFIF needs at least the full name")
         if not RECORD_ID.match(person_record_id(domain, case.id)):
             raise PfifError(f"case {case.id!r}: a case id on more than one line cannot be a PFIF record id")
-        entries = redact(case.trail) if redacted else case.trail
-        root.append(_person(case, entries, person, domain, source_name or domain))
+        root.append(_person(case, person, domain, source_name or domain, redacted=redacted))
     indent(root)
     document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
@@ -99,13 +95,17 @@ def _author(entry: Entry) -> str:
     return entry.private.actor_id if entry.private is not None else entry.role
 
 
-def _person(case: Case, entries: tuple[Entry, ...], person: Person, domain: str, source_name: str) -> Element:
+def _person(case: Case, person: Person, domain: str, source_name: str, *, redacted: bool) -> Element:
+    # casestate's own JSON document of the case, split: its header on the
+    # person, with the head of the chain and the number of entries; each
+    # entry on its note.
+    document = to_dict(case, redacted=redacted)
+    entries = redact(case.trail) if redacted else case.trail
+    header = {name: value for name, value in document.items() if name != "entries"}
+    header.update(head=case.head, entry_count=len(entries))
     opened = entries[0]
     element = Element(f"{{{PFIF_1_4}}}person")
-    element.set(
-        CASE_ATTRIBUTE,
-        json.dumps({"case_id": case.id, "entries": len(entries), "head": case.head}, ensure_ascii=False),
-    )
+    element.set(CASE_ATTRIBUTE, json.dumps(header, ensure_ascii=False))
     details = person.fields()
     _add(element, "person_record_id", person_record_id(domain, case.id))
     _add(element, "entry_date", format_date(opened.recorded_at))
@@ -114,14 +114,14 @@ def _person(case: Case, entries: tuple[Entry, ...], person: Person, domain: str,
     _add(element, "source_date", format_date(opened.recorded_at))
     for name in PERSON_DETAILS:
         _add(element, name, details.get(name))
-    for entry in entries:
-        element.append(_note(entry, domain))
+    for entry, data in zip(entries, document["entries"], strict=True):
+        element.append(_note(entry, data, domain))
     return element
 
 
-def _note(entry: Entry, domain: str) -> Element:
+def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
     element = Element(f"{{{PFIF_1_4}}}note")
-    element.set(ENTRY_ATTRIBUTE, json.dumps(entry_to_dict(entry), ensure_ascii=False, separators=(",", ":")))
+    element.set(ENTRY_ATTRIBUTE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     _add(element, "note_record_id", record_id(domain, f"{entry.case_id}/{entry.seq}"))
     _add(element, "person_record_id", person_record_id(domain, entry.case_id))
     _add(element, "entry_date", format_date(entry.recorded_at))
@@ -135,7 +135,7 @@ def _note(entry: Entry, domain: str) -> Element:
 
 def note_text(entry: Entry) -> str:
     """What an entry says, in one line for a person reading the note in any PFIF repository."""
-    effective = format_instant(entry.effective_at)[:19] + "Z"
+    effective = format_date(entry.effective_at)
     if entry.kind is EntryKind.OPENED:
         said = f"Case opened: {entry.to_status}, fate {entry.fate}; last seen {effective}."
     elif entry.kind is EntryKind.CONFLICT:

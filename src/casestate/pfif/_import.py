@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
-from casestate._actors import Actor, Role
-from casestate._case import Case, replay
-from casestate._chain import PLAIN_CHAIN, BrokenTrail, ChainKeyError
-from casestate._change import Change
-from casestate._default import DEFAULT_WORKFLOW
-from casestate._entry import Entry
-from casestate._evidence import Evidence, EvidenceKind
-from casestate._json import FormatError, _unique_keys, entry_from_dict
-from casestate._time import to_utc
-from casestate._verdict import Code, Outcome, Rejected
-from casestate._workflow import Workflow
+from casestate import (
+    DEFAULT_WORKFLOW,
+    Actor,
+    BrokenTrail,
+    Case,
+    ChainKeyError,
+    Change,
+    Code,
+    Evidence,
+    EvidenceKind,
+    FormatError,
+    Outcome,
+    Rejected,
+    Role,
+    Workflow,
+    from_json,
+)
 
 from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES, PersonRecord, Record, parse
+
+PLAIN_CHAIN = "sha256"
+"""The chain label of a trail sealed without a key (see ``casestate.Entry.chain``)."""
 
 EvidenceFor = Callable[[Note], Iterable[Evidence]]
 """A function that says what evidence a note rests on, for sources an app knows better."""
@@ -88,7 +98,7 @@ def from_pfif(
     """
     policy = _Policy(
         workflow=workflow,
-        recorded_at=to_utc(recorded_at, "recorded_at"),
+        recorded_at=_aware(recorded_at),
         role=role,
         key=key,
         alive_trigger=alive_trigger,
@@ -122,6 +132,13 @@ def from_pfif(
         listed = "; ".join(f"{item.record}: {item.reason}" for item in report.skipped)
         raise PfifError(f"refused (strict): {len(report.skipped)} records would be skipped: {listed}")
     return report
+
+
+def _aware(when: datetime) -> datetime:
+    if not isinstance(when, datetime) or when.utcoffset() is None:
+        msg = f"recorded_at must be a timezone-aware datetime, got {when!r}"
+        raise ValueError(msg)
+    return when.astimezone(UTC)
 
 
 class _Run:
@@ -187,11 +204,7 @@ class _Run:
                 except ValueError as error:
                     self.skip(f"person {person_id}, field {name}", f"{error}; left out")
                     del values[name]
-        try:
-            return Person(**values)
-        except ValueError as error:
-            self.skip(f"person {person_id}", str(error))
-            return None
+        return Person(**values)
 
     def distinct_notes(self, person_id: str, notes: list[Record]) -> list[Record]:
         kept = []
@@ -242,27 +255,38 @@ class _Run:
         self.imported.append(Imported(person_id, case, person, information, Origin.EXISTING))
 
     def replay_extension(self, record: Record, own: list[Record]) -> Case:
-        header = json.loads(record.extension or "", object_pairs_hook=_unique_keys)
-        if not isinstance(header, dict) or not isinstance(header.get("head"), str):
+        """The case casestate exported, read back as ``casestate.from_json`` reads any case.
+
+        The person's attribute holds the document's header, the head of the
+        chain and the number of entries; each note's attribute holds one
+        entry. Put back together, they are read as strictly as any casestate
+        JSON document, and the head catches a note cut from the end.
+        """
+        header = _object(record.extension or "", "the case attribute")
+        head, count = header.pop("head", None), header.pop("entry_count", None)
+        if not isinstance(head, str) or not isinstance(count, int):
             msg = "the case attribute is not casestate's"
             raise FormatError(msg)
-        entries: list[Entry] = [
-            entry_from_dict(json.loads(note.extension or "", object_pairs_hook=_unique_keys), note.position)
-            for note in own
-        ]
-        entries.sort(key=lambda entry: entry.seq)
-        if len(entries) != header.get("entries") or not entries:
-            msg = f"{header.get('entries')} entries announced, {len(entries)} found"
+        entries = sorted(
+            ((_object(note.extension or "", note.position), note.extension or "") for note in own),
+            key=lambda pair: _seq(pair[0]),
+        )
+        if count != len(entries):
+            msg = f"{count} entries announced, {len(entries)} found"
             raise FormatError(msg)
-        if header.get("case_id") != entries[0].case_id:
-            msg = f"the case is {header.get('case_id')!r}, the entries are of {entries[0].case_id!r}"
-            raise FormatError(msg)
-        if not self.policy.allow_redacted and any(entry.private is None for entry in entries):
+        first = entries[0][0] if entries else {}
+        if not self.policy.allow_redacted and any("private" not in data for data, _ in entries):
             msg = "the trail is redacted (exported with redacted=True); pass allow_redacted=True to take it"
             raise FormatError(msg)
-        # A plain chain is verified without the key: one document may hold both kinds.
-        key = None if entries[0].chain == PLAIN_CHAIN else self.policy.key
-        return replay(entries, key=key, head=header["head"], allow_redacted=self.policy.allow_redacted)
+        text = json.dumps(header)[:-1] + ', "entries": [' + ",".join(raw for _, raw in entries) + "]}"
+        # A plain chain is read without the key: one document may hold both kinds.
+        keyed = first.get("chain", PLAIN_CHAIN) != PLAIN_CHAIN
+        return from_json(
+            text,
+            key=self.policy.key if keyed else None,
+            head=head,
+            allow_redacted=self.policy.allow_redacted,
+        )
 
     # -- notes from other repositories ------------------------------------
 
@@ -429,6 +453,22 @@ class _Run:
 def _reference(note_record_id: str) -> str:
     """The evidence reference of a note taken from PFIF; it tells a note already taken."""
     return f"PFIF note {note_record_id}"
+
+
+def _seq(entry: dict[str, Any]) -> int:
+    """An entry's place in the trail; a missing or bad one sorts first and is named by the reader."""
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) else -1
+
+
+def _object(text: str, where: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise FormatError(f"{where}: not JSON") from None
+    if not isinstance(data, dict):
+        raise FormatError(f"{where}: not a JSON object")
+    return data
 
 
 def _entry_hash(note: Record) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from casestate._status import Fate
+from casestate import Fate
 
 PFIF_1_4 = "http://zesty.ca/pfif/1.4"
 """The XML namespace of PFIF 1.4, the version casestate writes."""

@@ -6,8 +6,7 @@ from enum import StrEnum
 
 import attrs
 
-from casestate._case import Case
-from casestate._verdict import Code
+from casestate import Case, Code
 
 from ._model import Note, Person
 
