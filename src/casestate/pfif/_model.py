@@ -154,13 +154,16 @@ def xml_text(value: str) -> str:
 
 
 def _optional_text(value: str | None) -> str | None:
-    """Surrounding blanks dropped and a blank value taken as none, as PFIF readers do."""
+    r"""Surrounding blanks dropped and a blank value taken as none, as PFIF readers do.
+
+    Line ends become ``\n``, as every XML parser makes them.
+    """
     if value is None:
         return None
     if not isinstance(value, str):
         msg = f"expected a string or None, got {type(value).__name__}"
         raise TypeError(msg)
-    return value.strip() or None
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() or None
 
 
 def _check_field(_instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
