@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from casestate import from_json, to_dict, to_json
+from casestate import Role, from_json, to_dict, to_json
 from casestate.cli import main
-from pfif_cases import KEY, all_cases, person_for
+from pfif_cases import KEY, all_cases, person_for, story
 
 DATA = Path(__file__).parent / "data" / "pfif"
 FINDTHEM = str(DATA / "findthem-1.4.xml")
@@ -230,3 +230,39 @@ def test_a_keyed_case_needs_its_key(saved):
     keyed = next(path for path in paths if "case-keyed" in path)
     result = run("pfif", "export", keyed, "--persons", persons, "--domain", "ngo.example.org", code=1)
     assert "case-keyed.json" in result.output
+
+
+def test_notes_about_your_own_cases_go_onto_them(tmp_path):
+    confirmed = story(
+        "case-7",
+        ("report_dead", Role.UNIT, ("unit_notification",), 10),
+        ("confirm", Role.FORENSIC_LAB, ("dna_match",), 20),
+    )
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps(to_dict(confirmed)) + "\n", encoding="utf-8")
+    updates = str(DATA / "tracing-updates-1.4.xml")
+    out = tmp_path / "updated.jsonl"
+    result = run(
+        "pfif",
+        "import",
+        updates,
+        "--cases",
+        str(out),
+        "--into",
+        str(mine),
+        "--domain",
+        "ngo.example.org",
+        "--recorded-at",
+        JULY,
+    )
+    assert "1 conflict" in result.output
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    updated = from_json(line)
+    assert updated.trail[:3] == confirmed.trail
+    assert updated.has_conflict
+
+
+def test_into_needs_the_domain(tmp_path, saved):
+    _, paths, _, _ = saved
+    result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c"), "--into", paths[0], code=2)
+    assert "--into needs --domain" in result.output

@@ -19,7 +19,16 @@ from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_
 from casestate.cli import main
 
 try:
-    from casestate.pfif import ImportReport, Note, Person, PfifError, format_date, from_pfif, to_pfif
+    from casestate.pfif import (
+        ImportReport,
+        Note,
+        Person,
+        PfifError,
+        format_date,
+        from_pfif,
+        person_record_id,
+        to_pfif,
+    )
 except ImportError as missing:  # pragma: no cover - only without the extra
     _MISSING: ImportError | None = missing
 else:
@@ -240,6 +249,10 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
 @click.option("--strict", is_flag=True, help="Refuse the whole document if any record would be skipped.")
 @click.option("--allow-redacted", is_flag=True, help="Take casestate trails exported redacted.")
 @click.option("--key-file", type=_EXISTING, help="File holding your chain key.")
+@click.option(
+    "--into", multiple=True, type=_EXISTING, help="Your cases (JSON or JSON Lines) the notes may be about."
+)
+@click.option("--domain", help="Your repository's domain, to know your cases' record ids (with --into).")
 def import_command(
     *,
     document: Path,
@@ -253,15 +266,25 @@ def import_command(
     strict: bool,
     allow_redacted: bool,
     key_file: Path | None,
+    into: tuple[Path, ...],
+    domain: str | None,
 ) -> None:
-    """Read a PFIF 1.2-1.4 DOCUMENT into cases; nothing is written unless all of it is read."""
+    """Read a PFIF 1.2-1.4 DOCUMENT into cases; nothing is written unless all of it is read.
+
+    With --into, notes about your own cases are applied to them; the cases the
+    document touched, updated or new, are written to --cases.
+    """
     targets = [path for path in (cases_out, persons_out, report_out) if path is not None]
     for path in targets:
         if path.exists():
             raise click.ClickException(f"{path} exists already; casestate does not overwrite it")
+    if into and domain is None:
+        raise click.UsageError("--into needs --domain, the domain your cases were exported under")
+    known = {person_record_id(domain or "", case.id): case for case in read_cases(into, _key(key_file))}
     try:
         report = from_pfif(
             document.read_bytes(),
+            cases=known,
             recorded_at=recorded_at,
             role=role,
             key=_key(key_file),

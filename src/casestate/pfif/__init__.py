@@ -11,7 +11,7 @@ parser every document is read with.
   become reports, and an :class:`ImportReport` says what became of each.
 """
 
-from ._export import note_text, to_pfif
+from ._export import note_text, person_record_id, to_pfif
 from ._import import EvidenceFor, from_pfif
 from ._model import (
     EXTENSION,
@@ -49,5 +49,6 @@ __all__ = [
     "from_pfif",
     "note_text",
     "parse_date",
+    "person_record_id",
     "to_pfif",
 ]
