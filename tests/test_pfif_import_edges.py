@@ -172,3 +172,12 @@ def test_a_note_with_a_broken_entry_on_an_existing_case_is_read_as_a_plain_note(
     )
     report = read(record, cases={"ngo.example.org/case-1": case})
     assert report.cases[0].status == "dead"
+
+
+def test_the_notes_of_a_person_without_a_valid_id_are_skipped_with_it():
+    report = read(person("no id", inner=note(1)))
+    assert reasons(report) == {
+        "person 1": "person_record_id 'no id' is not domain/local-id",
+        "note site.example.org/n1": "its person was skipped",
+    }
+    assert [result.outcome for result in report.notes] == [NoteOutcome.SKIPPED]

@@ -161,23 +161,31 @@ class _Run:
         self.notes.append(NoteResult(note_id, owner, NoteOutcome.SKIPPED, reason, codes))
         self.skip(f"note {note_id}", reason, codes)
 
+    def skip_person(
+        self, label: str, reason: str, notes: list[Record], owner: str, codes: tuple[Code, ...] = ()
+    ) -> None:
+        """Skip a person whole: the person, and every note about it."""
+        self.skip(label, reason, codes)
+        for note in notes:
+            self.skip_note(note, owner, "its person was skipped")
+
     def person(self, person: PersonRecord, loose: dict[str, list[Record]]) -> None:
         fields = person.record.fields
         person_id = fields.get("person_record_id")
         if person_id is None or not RECORD_ID.match(person_id):
-            self.skip(person.record.position, f"person_record_id {person_id!r} is not domain/local-id")
+            reason = f"person_record_id {person_id!r} is not domain/local-id"
+            self.skip_person(person.record.position, reason, list(person.notes), person.record.position)
             return
         notes = list(person.notes) + loose.pop(person_id, [])
         if person_id in self.person_ids:
-            self.skip(f"person {person_id}", "a person of this id came earlier in the document")
-            for note in notes:
-                self.skip_note(note, person_id, "its person was skipped")
+            reason = "a person of this id came earlier in the document"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         self.person_ids.add(person_id)
         details = self.details(person_id, fields)
         if details is None:
-            for note in notes:
-                self.skip_note(note, person_id, "its person was skipped")
+            reason = "it has no full_name (nor given and family names)"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         kept = self.distinct_notes(person_id, notes)
         existing = self.policy.cases.get(person_id)
@@ -194,7 +202,6 @@ class _Run:
         if "full_name" not in values:
             given = " ".join(fields[name] for name in ("given_name", "family_name") if name in fields)
             if not given:
-                self.skip(f"person {person_id}", "it has no full_name (nor given and family names)")
                 return None
             values["full_name"] = given
         for name in PERSON_DETAILS[1:]:
@@ -231,9 +238,8 @@ class _Run:
         try:
             case = self.replay_extension(record, own)
         except (FormatError, BrokenTrail, ChainKeyError, ValueError) as error:
-            self.skip(f"person {person_id}", f"its casestate trail cannot be restored: {error}")
-            for note in notes:
-                self.skip_note(note, person_id, "its person was skipped")
+            reason = f"its casestate trail cannot be restored: {error}"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         for note in own:
             self.notes.append(
@@ -296,9 +302,8 @@ class _Run:
         dates += [self.date(note.fields, "source_date") for note in notes]
         known = [date for date in dates if date is not None]
         if not known:
-            self.skip(f"person {person_id}", "it has no valid source_date, and no note gives a date")
-            for note in notes:
-                self.skip_note(note, person_id, "its person was skipped")
+            reason = "it has no valid source_date, and no note gives a date"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         opener = fields.get("author_name") or fields.get("source_name") or person_id.split("/", maxsplit=1)[0]
         try:
@@ -312,9 +317,8 @@ class _Run:
             )
         except Rejected as rejected:
             reasons = "; ".join(reason.message for reason in rejected.reasons)
-            self.skip(f"person {person_id}", f"cannot open a case: {reasons}", rejected.verdict.codes)
-            for note in notes:
-                self.skip_note(note, person_id, "its person was skipped")
+            reason = f"cannot open a case: {reasons}"
+            self.skip_person(f"person {person_id}", reason, notes, person_id, rejected.verdict.codes)
             return
         case, information = self.take_notes(case, person_id, notes)
         self.imported.append(Imported(person_id, case, person, information, Origin.OPENED))
