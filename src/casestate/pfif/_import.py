@@ -19,6 +19,7 @@ from casestate import (
     Code,
     Evidence,
     EvidenceKind,
+    Fate,
     FormatError,
     Outcome,
     Rejected,
@@ -398,7 +399,7 @@ class _Run:
                 None,
                 f"{note.status} agrees with the case ({case.status}, fate {case.fate}); kept as information",
             )
-        return (self.policy.alive_trigger if fate == "alive" else self.policy.dead_trigger), ""
+        return (self.policy.alive_trigger if fate is Fate.ALIVE else self.policy.dead_trigger), ""
 
     def take(self, case: Case, note: Note) -> tuple[Case, bool]:
         """*case* with *note* applied, and whether the note is kept as information instead."""
