@@ -314,6 +314,10 @@ def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in c
     hash of the last entry, as kept elsewhere) also a cut-off tail. A chain
     sealed with a key needs that key. Redacted entries verify through their
     commitments.
+
+    Returns an :class:`Integrity` and never raises for a broken trail;
+    :func:`casestate.replay` raises instead, and also checks that each entry
+    follows from the one before.
     """
     count = len(entries)
     if count == 0:

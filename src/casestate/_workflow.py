@@ -105,15 +105,20 @@ class StatusDef:
 class Rule:
     """One trigger: where it may be fired from, where it leads, and its guards.
 
+    - *sources*: the statuses it may be fired from; *target*: where it leads.
     - *roles*: who may fire it; with *reporter_may_fire*, also the actor whose
       change entered the current status (to retract their own report).
     - *evidence*: ``None`` for none needed, else an :class:`EvidenceRule`.
+    - *reason_required*: the change must carry a written reason.
     - *report*: a report that is not legal from the current status (or is
-      about a time before it) is kept as a conflict instead of rejected.
+      about a time before it took effect) is kept as a conflict instead of
+      rejected, and a report of the status the case is already in is kept as
+      a corroboration.
     - *fate*: the fate the case gets; ``None`` takes the target's own fate or,
       for a status that carries its fate, keeps the case's.
     - *waiting_period*: the least time the case must have been in its status
       (by the effective clock) before this trigger may fire.
+    - *description*: the rule in words, for people.
     """
 
     trigger: str = attrs.field(converter=_name)
@@ -143,8 +148,14 @@ class Workflow:
 
     Build one from :class:`StatusDef` and :class:`Rule` values, or derive one
     from :data:`casestate.DEFAULT_WORKFLOW` with :meth:`with_rules`,
-    :meth:`replace_rule` and :meth:`with_statuses`. Every fault in a
-    definition is reported when it is built, as a :class:`WorkflowError`.
+    :meth:`replace_rule`, :meth:`without_rules`, :meth:`with_statuses` and
+    :meth:`with_roles`. Every fault in a definition is reported when it is
+    built, as a :class:`WorkflowError`; so is every derived workflow, so a
+    new status and the rules that reach and leave it must be added together
+    (build a new ``Workflow`` from the old one's parts).
+
+    *roles* are every role the workflow knows; *initial* is the status a case
+    is opened in; *dismiss_roles* may dismiss conflicts.
 
     One ``transitions`` machine per workflow holds the transition table and
     serves every case; cases are plain values.
@@ -216,7 +227,10 @@ class Workflow:
     # -- deriving workflows -----------------------------------------------
 
     def with_rules(self, *rules: Rule) -> Workflow:
-        """A new workflow with *rules* added, each replacing the rule of the same trigger."""
+        """A new workflow with *rules* added, each replacing the rule of the same trigger.
+
+        The statuses and roles the rules name must already be in the workflow.
+        """
         replaced = {rule.trigger: rule for rule in rules}
         kept = [replaced.pop(rule.trigger, rule) for rule in self.rules]
         return attrs.evolve(self, rules=(*kept, *replaced.values()))
@@ -238,7 +252,12 @@ class Workflow:
         return self.with_rules(attrs.evolve(self.rule(trigger), **changes))  # type: ignore[arg-type]
 
     def with_statuses(self, *statuses: StatusDef) -> Workflow:
-        """A new workflow with *statuses* added, each replacing the one of the same name."""
+        """A new workflow with *statuses* added, each replacing the one of the same name.
+
+        A new status must be reachable and have a way out (or be final), so
+        this alone can only replace statuses or add final ones that rules
+        already lead to; see :class:`Workflow` for adding a status with its rules.
+        """
         replaced = {status.name: status for status in statuses}
         kept = [replaced.pop(status.name, status) for status in self.statuses]
         return attrs.evolve(self, statuses=(*kept, *replaced.values()))
@@ -266,6 +285,11 @@ class Workflow:
         *effective_at* is when the person went missing (last seen),
         *recorded_at* when the case holder opened the case. With *key*, the
         case's chain is sealed with it, and every later change needs it too.
+        Leave *salt* to its default (fresh randomness), except to make
+        hashes repeatable in an example or a test.
+
+        Raises :class:`Rejected` for an actor whose role the workflow does not
+        know, or an *effective_at* later than *recorded_at*.
         """
         return open_case(
             self,
@@ -282,13 +306,16 @@ class Workflow:
     def check(self, case: Case, change: Change) -> Verdict:
         """What *change* would do to *case*: every reason it is refused, or what it becomes.
 
-        Pure: the case is not touched. ``apply`` accepts exactly what this accepts.
+        Pure: the case is not touched. ``apply`` accepts exactly what this
+        accepts (given the case's key, if it is sealed with one).
         """
         return decide(self, case, change)
 
     def apply(self, case: Case, change: Change, *, key: bytes | None = None) -> Case:
         """*case* with *change* applied and one entry appended; :class:`Rejected` if refused.
 
+        *key* must be the key the case was opened with (``None`` for a plain
+        chain); any other raises ``ChainKeyError`` before anything is decided.
         The case given is left as it was either way (cases are values).
         """
         return apply_change(self, case, change, key)
