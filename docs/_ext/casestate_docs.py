@@ -69,6 +69,8 @@ def rules_table(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
             also.append(f"sets the fate to `{rule.fate}`")
         if rule.waiting_period is not None:
             also.append(f"{rule.waiting_period.days} days in the current status first")
+        if rule.reverts:
+            also.append("resumes the earlier period in the target status; the periods since become void")
         lines.append(
             f"| `{rule.trigger}` | {sources} | `{rule.target}` | {evidence} | {who} | "
             f"{_cell('; '.join(also)) or '-'} |"

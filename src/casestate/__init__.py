@@ -12,6 +12,7 @@ from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
 from ._status import Assurance, Fate, Status
+from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
 from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
 
@@ -25,6 +26,10 @@ __all__ = [
     "DISMISS",
     "EVERYONE",
     "FORMAT_VERSION",
+    "GENEVA_CONVENTIONS",
+    "RUSSIA_120FZ",
+    "RUSSIA_CIVIL_CODE",
+    "UKRAINE",
     "Actor",
     "Assurance",
     "BrokenTrail",
@@ -38,6 +43,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceRule",
     "Fate",
+    "Flag",
     "FormatError",
     "Integrity",
     "Outcome",
@@ -51,9 +57,11 @@ __all__ = [
     "Status",
     "StatusDef",
     "Tier",
+    "Timer",
     "Verdict",
     "Workflow",
     "WorkflowError",
+    "due",
     "from_dict",
     "from_json",
     "redact",

@@ -43,6 +43,11 @@ class Case:
     """When the current status took effect, by the effective clock."""
     open_conflicts: tuple[int, ...]
     """Sequence numbers of conflict entries nobody has resolved yet."""
+    periods: tuple[int, ...] = attrs.field(repr=False)
+    """The entries that began each status period still held true, oldest first.
+
+    A retraction or reopening voids the periods after the one it resumes.
+    """
     trail: tuple[Entry, ...] = attrs.field(repr=False)
 
     @property
@@ -87,9 +92,16 @@ class Case:
     def time_in_status(self, now: datetime) -> timedelta:
         """How long the case has been in its status at *now* (effective clock).
 
-        casestate reads no clock: pass the time you mean.
+        casestate reads no clock: pass the time you mean. A *now* before the
+        status took effect is refused rather than answered with a negative time.
         """
-        return to_utc(now, "now") - self.status_since
+        waited = to_utc(now, "now") - self.status_since
+        if waited < timedelta(0):
+            msg = (
+                f"now ({now.isoformat()}) is before the status took effect ({self.status_since.isoformat()})"
+            )
+            raise ValueError(msg)
+        return waited
 
     def as_of_recorded(self, when: datetime) -> Snapshot | None:
         """What the case holder knew at *when*: "what did we know on 1 May?".
@@ -105,21 +117,26 @@ class Case:
     def as_of_effective(self, when: datetime) -> Snapshot | None:
         """What was true at *when*, as the case holder knows it now.
 
-        ``None`` before the person went missing (the case's first effective time).
+        Periods that a later retraction or reopening voided do not count: as
+        far as is known now, they never were. The assurance is that of the
+        evidence dated up to *when*. ``None`` before the person went missing.
         """
         when = to_utc(when, "when")
+        live = set(self.periods)
         known: Snapshot | None = None
         for entry in self.trail:
             kind = entry.kind
             if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED:
-                # Transitions never take effect before the status they leave,
-                # so effective times rise along the trail and the first one
-                # after *when* ends the search.
+                if entry.seq not in live:
+                    continue
+                # Live periods begin in rising effective order, so the first
+                # one after *when* ends the search.
                 if entry.effective_at > when:
                     break
-                known = _snapshot(entry)
+                known = _snapshot(self.trail[entry.reverts_to] if entry.reverts_to is not None else entry)
             elif kind is EntryKind.CORROBORATION and known is not None and entry.effective_at <= when:
-                known = attrs.evolve(known, assurance=known.assurance.stronger(entry.assurance))
+                own = Assurance.for_tier(min((item.tier for item in entry.evidence_kinds), default=None))
+                known = attrs.evolve(known, assurance=known.assurance.stronger(own))
         return known
 
     def known_at(self, when: datetime) -> Case | None:
@@ -164,6 +181,7 @@ def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch
         raise _inconsistent(first, count, "a trail must begin with the opening entry")
     status, fate, assurance, since = first.to_status, first.fate, first.assurance, first.effective_at
     conflicts: list[int] = []
+    periods = [0]
     last_recorded = first.recorded_at
     for entry in trail[1:]:
         if entry.recorded_at < last_recorded:
@@ -174,10 +192,22 @@ def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch
         if not set(entry.resolves) <= set(conflicts):
             raise _inconsistent(entry, count, "resolves an entry that is not an open conflict")
         kind = entry.kind
+        if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
+            raise _inconsistent(entry, count, f"a {kind} entry cannot resume an earlier status")
         if kind is EntryKind.TRANSITION:
             if entry.effective_at < since:
                 raise _inconsistent(entry, count, "takes effect before the status it leaves")
             status, fate, assurance, since = entry.to_status, entry.fate, entry.assurance, entry.effective_at
+            if entry.reverts_to is None:
+                periods.append(entry.seq)
+            else:
+                resumed = entry.reverts_to
+                if resumed not in periods or trail[resumed].to_status != status:
+                    raise _inconsistent(
+                        entry, count, f"resumes entry {resumed}, which began no live {status!r} period"
+                    )
+                del periods[periods.index(resumed) + 1 :]
+                since = trail[resumed].effective_at
         elif kind is EntryKind.CORROBORATION:
             if (entry.to_status, entry.fate) != (status, fate) or entry.assurance != assurance.stronger(
                 entry.assurance
@@ -195,18 +225,24 @@ def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch
             raise _inconsistent(entry, count, "only the first entry may open the case")
         if entry.resolves:
             conflicts = [seq for seq in conflicts if seq not in entry.resolves]
-    return Case(first.case_id, status, fate, assurance, since, tuple(conflicts), trail)
+    return Case(first.case_id, status, fate, assurance, since, tuple(conflicts), tuple(periods), trail)
 
 
-def replay(entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None) -> Case:
+def replay(
+    entries: Sequence[Entry],
+    *,
+    key: bytes | None = None,
+    head: str | None = None,
+    allow_redacted: bool = False,
+) -> Case:
     """Verify *entries* and rebuild the case they record.
 
     Raises :class:`BrokenTrail`, naming the case and the first bad entry,
     when the chain is broken or an entry does not follow from the one before.
     Replay does not re-check the workflow's guards: a trail records what the
-    rules of its day allowed.
+    rules of its day allowed. A redacted trail replays with *allow_redacted*.
     """
-    integrity = verify(entries, key=key, head=head)
+    integrity = verify(entries, key=key, head=head, allow_redacted=allow_redacted)
     if not integrity.ok:
         raise BrokenTrail(integrity)
     return fold(entries)

@@ -76,6 +76,8 @@ class Entry:
     """Sequence numbers of the conflict entries this change settles."""
     codes: tuple[Code, ...]
     """For a conflict entry: why the report contradicts the case."""
+    reverts_to: int | None
+    """For a retraction or reopening: the entry whose status period resumes, the ones since void."""
     chain: str
     """``sha256``, or ``hmac-sha256:<key id>`` for a chain sealed with a key."""
     prev_hash: str

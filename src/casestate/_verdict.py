@@ -6,6 +6,8 @@ from enum import StrEnum
 
 import attrs
 
+from ._status import Fate
+
 
 class Code(StrEnum):
     """Stable, machine-readable reasons; integrators count and route by these.
@@ -23,10 +25,16 @@ class Code(StrEnum):
     """The trigger needs evidence and the change carries none."""
     EVIDENCE_INSUFFICIENT = "evidence_insufficient"
     """No piece of the evidence is of a kind or tier the trigger accepts."""
+    EVIDENCE_CONTRADICTS_FATE = "evidence_contradicts_fate"
+    """A piece of the evidence speaks for the other fate (a death certificate to confirm a prisoner)."""
+    EVIDENCE_AFTER_RECORDED = "evidence_after_recorded"
+    """A piece of evidence was obtained after the change was recorded."""
     REASON_REQUIRED = "reason_required"
     """The trigger needs a written reason and the change has none."""
     TIME_GOES_BACKWARDS = "time_goes_backwards"
     """Recorded earlier than the case's last entry: the trail is append-only."""
+    RECORDED_IN_FUTURE = "recorded_in_future"
+    """Recorded after the *now* the app passed: most often a mistyped year."""
     EFFECTIVE_AFTER_RECORDED = "effective_after_recorded"
     """The fact is said to happen after the case holder learned of it."""
     EARLIER_THAN_CURRENT = "earlier_than_current"
@@ -80,6 +88,8 @@ class Verdict:
     target: str | None = None
     """The status the case would be in afterwards: the current one for a
     corroboration, conflict or dismissal; ``None`` when rejected."""
+    fate: Fate | None = None
+    """The fate the case would have afterwards (``None`` when rejected)."""
 
     @property
     def ok(self) -> bool:
