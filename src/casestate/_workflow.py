@@ -81,7 +81,8 @@ class EvidenceRule:
     def describe(self) -> str:
         """The requirement in words, for messages and docs."""
         if self.kinds is not None:
-            return "evidence of kind " + " or ".join(sorted(self.kinds))
+            kinds = sorted(kind for kind in self.kinds if kind.tier <= self.max_tier)
+            return "evidence of kind " + " or ".join(kinds)
         if self.max_tier is Tier.UNVERIFIED:
             return "evidence of any tier"
         return f"evidence of tier {int(self.max_tier)} or stronger"
