@@ -18,6 +18,11 @@ from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow, Wo
 
 __version__ = _version("casestate")
 
+# Errors show where an app imports them from, not the private module they live in.
+for _error in (BrokenTrail, ChainKeyError, FormatError, Rejected, WorkflowError):
+    _error.__module__ = __name__
+del _error
+
 __all__ = [
     "ANY_EVIDENCE",
     "AUTHORITIES",

@@ -21,7 +21,9 @@ class Snapshot:
     fate: Fate
     assurance: Assurance
     since: datetime
+    """When the status took effect (effective clock)."""
     seq: int
+    """The entry that put the case into the status."""
 
 
 @attrs.frozen

@@ -329,6 +329,10 @@ def verify(
     sealed with a key needs that key. Redacted entries verify through their
     commitments, but only with *allow_redacted*: in a full trail, personal
     data that went missing is a break too.
+
+    Returns an :class:`Integrity` and never raises for a broken trail;
+    :func:`casestate.replay` raises instead, and also checks that each entry
+    follows from the one before.
     """
     count = len(entries)
     if count == 0:

@@ -83,10 +83,16 @@ def to_dict(case: Case, *, redacted: bool = False) -> dict[str, Any]:
 
 
 def to_json(case: Case, *, redacted: bool = False, indent: int | None = None) -> str:
-    """*case* as a JSON document (see :func:`to_dict`).
+    """*case* as a JSON document (see :func:`to_dict`); :func:`from_json` reads it back.
 
+    >>> from datetime import datetime, UTC
     >>> import casestate
-    >>> text = casestate.to_json(case)  # doctest: +SKIP
+    >>> when = datetime(2024, 2, 20, tzinfo=UTC)
+    >>> case = casestate.DEFAULT_WORKFLOW.open(
+    ...     "ua-0173", actor=casestate.Actor("hotline-7", "ngo"), effective_at=when, recorded_at=when
+    ... )
+    >>> casestate.from_json(casestate.to_json(case)) == case
+    True
     """
     return json.dumps(to_dict(case, redacted=redacted), indent=indent, ensure_ascii=False)
 
@@ -229,8 +235,10 @@ def from_dict(
     """Read a case written by :func:`to_dict`, verifying and replaying its trail.
 
     Nothing in the document is trusted but the entries: the case is rebuilt
-    from them, and a broken chain raises ``BrokenTrail``. A redacted document
-    (see :func:`to_dict`) loads only with *allow_redacted*.
+    from them. A document that is not a case of this format version raises
+    :class:`FormatError`; a broken chain, or one that *key* or *head* does
+    not fit, raises ``BrokenTrail``. A redacted document (see :func:`to_dict`)
+    loads only with *allow_redacted*.
     """
     reader = _Reader(data, "")
     kind = reader.text("format")

@@ -38,9 +38,9 @@ class Code(StrEnum):
     EFFECTIVE_AFTER_RECORDED = "effective_after_recorded"
     """The fact is said to happen after the case holder learned of it."""
     EARLIER_THAN_CURRENT = "earlier_than_current"
-    """The fact happened before the current status took effect."""
+    """The fact happened before the current status took effect (a report is kept as a conflict)."""
     ILLEGAL_TRANSITION = "illegal_transition"
-    """The trigger does not lead anywhere from the current status."""
+    """The trigger does not lead anywhere from the current status (a report is kept as a conflict)."""
     WAITING_PERIOD_NOT_ELAPSED = "waiting_period_not_elapsed"
     """The legal waiting period in the current status has not passed yet."""
     UNKNOWN_CONFLICT = "unknown_conflict"
@@ -79,14 +79,15 @@ class Verdict:
     """The answer to "what would this change do to this case?".
 
     For a rejection, *reasons* lists every reason that applies; for a
-    conflict, it lists why the report contradicts the case; for an accepted
-    transition or dismissal, it is empty.
+    conflict, it lists why the report contradicts the case; for a
+    transition, a corroboration or a dismissal, it is empty.
     """
 
     outcome: Outcome
     reasons: tuple[Reason, ...] = ()
     target: str | None = None
-    """The status the case would be in afterwards (``None`` when rejected)."""
+    """The status the case would be in afterwards: the current one for a
+    corroboration, conflict or dismissal; ``None`` when rejected."""
     fate: Fate | None = None
     """The fate the case would have afterwards (``None`` when rejected)."""
 

@@ -81,7 +81,8 @@ class EvidenceRule:
     def describe(self) -> str:
         """The requirement in words, for messages and docs."""
         if self.kinds is not None:
-            return "evidence of kind " + " or ".join(sorted(self.kinds))
+            kinds = sorted(kind for kind in self.kinds if kind.tier <= self.max_tier)
+            return "evidence of kind " + " or ".join(kinds)
         if self.max_tier is Tier.UNVERIFIED:
             return "evidence of any tier"
         return f"evidence of tier {int(self.max_tier)} or stronger"
@@ -110,11 +111,15 @@ class StatusDef:
 class Rule:
     """One trigger: where it may be fired from, where it leads, and its guards.
 
+    - *sources*: the statuses it may be fired from; *target*: where it leads.
     - *roles*: who may fire it; with *reporter_may_fire*, also the actor whose
       change entered the current status (to retract their own report).
     - *evidence*: ``None`` for none needed, else an :class:`EvidenceRule`.
+    - *reason_required*: the change must carry a written reason.
     - *report*: a report that is not legal from the current status (or is
-      about a time before it) is kept as a conflict instead of rejected.
+      about a time before it took effect) is kept as a conflict instead of
+      rejected, and a report of the status the case is already in is kept as
+      a corroboration.
     - *fate*: the fate the case gets; ``None`` takes the target's own fate or,
       for a status that carries its fate, keeps the case's.
     - *waiting_period*: the least time the case must have been in its status
@@ -122,6 +127,7 @@ class Rule:
     - *reverts*: the trigger withdraws what came since the case was last in
       the target status (a retraction, a reopening): that earlier period
       resumes, from when it began, and the periods since become void.
+    - *description*: the rule in words, for people.
     """
 
     trigger: str = attrs.field(converter=_name)
@@ -170,8 +176,14 @@ class Workflow:
 
     Build one from :class:`StatusDef` and :class:`Rule` values, or derive one
     from :data:`casestate.DEFAULT_WORKFLOW` with :meth:`with_rules`,
-    :meth:`replace_rule` and :meth:`extend`. Every fault in a
-    definition is reported when it is built, as a :class:`WorkflowError`.
+    :meth:`replace_rule`, :meth:`extend`, :meth:`without_rules` and
+    :meth:`with_roles`. Every fault in a definition is reported when it is
+    built, as a :class:`WorkflowError`; so is every derived workflow, so add
+    a new status together with the rules that reach and leave it
+    (:meth:`extend`).
+
+    *roles* are every role the workflow knows; *initial* is the status a case
+    is opened in; *dismiss_roles* may dismiss conflicts.
 
     One ``transitions`` machine per workflow holds the transition table and
     serves every case; cases are plain values.
@@ -291,7 +303,11 @@ class Workflow:
         )
 
     def with_rules(self, *rules: Rule) -> Workflow:
-        """A new workflow with *rules* added, each replacing the rule of the same trigger."""
+        """A new workflow with *rules* added, each replacing the rule of the same trigger.
+
+        The statuses and roles the rules name must already be in the workflow
+        (see :meth:`extend` to add them together).
+        """
         return self.extend(rules=rules)
 
     def without_rules(self, *triggers: str) -> Workflow:
@@ -338,8 +354,13 @@ class Workflow:
         *effective_at* is when the person went missing (last seen),
         *recorded_at* when the case holder opened the case. With *key*, the
         case's chain is sealed with it, and every later change needs it too.
-        With *now*, a time recorded after it is refused (a mistyped year would
-        otherwise lock the case, as nothing may be recorded before it).
+        Leave *salt* to its default (fresh randomness), except to make
+        hashes repeatable in an example or a test. With *now*, a time
+        recorded after it is refused (a mistyped year would otherwise lock the
+        case, as nothing may be recorded before it).
+
+        Raises :class:`Rejected` for an actor whose role the workflow does not
+        know, or an *effective_at* later than *recorded_at*.
         """
         return open_case(
             self,
@@ -368,6 +389,8 @@ class Workflow:
     ) -> Case:
         """*case* with *change* applied and one entry appended; :class:`Rejected` if refused.
 
+        *key* must be the key the case was opened with (``None`` for a plain
+        chain); any other raises ``ChainKeyError`` before anything is decided.
         The case given is left as it was either way (cases are values).
         """
         return apply_change(self, case, change, key, now)
