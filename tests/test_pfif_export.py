@@ -1,5 +1,7 @@
 import inspect
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
@@ -210,3 +212,11 @@ def test_the_pfif_api_is_explicit_sorted_and_documented():
         and not inspect.getdoc(getattr(pfif, name))
     ]
     assert undocumented == []
+
+
+def test_every_pfif_name_is_in_its_api_reference():
+    text = (Path(__file__).parent.parent / "docs" / "reference" / "pfif.rst").read_text(encoding="utf-8")
+    documented = re.findall(
+        r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
+    )
+    assert sorted(documented) == sorted(pfif.__all__)
