@@ -13,10 +13,10 @@ import re
 
 import attrs
 
-from casestate import redact
+from casestate import Role, redact
 from casestate.pfif import NoteOutcome, Origin, from_pfif, to_pfif
-from pfif_cases import KEY, all_cases, person_for
-from support import day
+from pfif_cases import KEY, all_cases, person_for, story
+from support import WORKFLOW, change, day
 
 DOMAIN = "ngo.example.org"
 
@@ -102,3 +102,11 @@ def test_importing_again_into_the_cases_adds_nothing():
     assert {item.origin for item in report.imported} == {Origin.EXISTING}
     assert {result.outcome for result in report.notes} == {NoteOutcome.SKIPPED}
     assert all("already on the case" in item.reason for item in report.skipped)
+
+
+def test_any_character_of_a_reason_survives_even_those_xml_cannot_carry():
+    reason = "bell \x07, a lone surrogate \ud800, U+FFFE \ufffe, and Кирилиця"
+    case = WORKFLOW.apply(story("case-1"), change("report_dead", Role.UNIT, "video", on=10, reason=reason))
+    report = from_pfif(export([case]), recorded_at=day(400))
+    assert report.cases == (case,)
+    assert report.cases[0].trail[-1].reason == reason

@@ -105,7 +105,9 @@ def _person(case: Case, person: Person, domain: str, source_name: str, *, redact
     header.update(head=case.head, entry_count=len(entries))
     opened = entries[0]
     element = Element(f"{{{PFIF_1_4}}}person")
-    element.set(CASE_ATTRIBUTE, json.dumps(header, ensure_ascii=False))
+    # ASCII JSON: any character of a reason or a reference, even one XML
+    # cannot carry, survives as an escape.
+    element.set(CASE_ATTRIBUTE, json.dumps(header))
     details = person.fields()
     _add(element, "person_record_id", person_record_id(domain, case.id))
     _add(element, "entry_date", format_date(opened.recorded_at))
@@ -121,7 +123,7 @@ def _person(case: Case, person: Person, domain: str, source_name: str, *, redact
 
 def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
     element = Element(f"{{{PFIF_1_4}}}note")
-    element.set(ENTRY_ATTRIBUTE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    element.set(ENTRY_ATTRIBUTE, json.dumps(data, separators=(",", ":")))
     _add(element, "note_record_id", record_id(domain, f"{entry.case_id}/{entry.seq}"))
     _add(element, "person_record_id", person_record_id(domain, entry.case_id))
     _add(element, "entry_date", format_date(entry.recorded_at))
