@@ -105,3 +105,7 @@ def test_text_is_read_as_well_as_bytes():
     assert [(e.kind, e.to_status, e.effective_at) for e in from_text.trail] == [
         (e.kind, e.to_status, e.effective_at) for e in from_bytes.trail
     ]
+
+
+def test_the_error_names_the_module_an_app_imports_it_from():
+    assert PfifError.__module__ == "casestate.pfif"

@@ -28,6 +28,9 @@ from ._model import (
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES
 
+# The error shows where an app imports it from, not the private module it lives in.
+PfifError.__module__ = __name__
+
 __all__ = [
     "EXTENSION",
     "FATE_OF_STATUS",
