@@ -3,14 +3,16 @@
 from importlib.metadata import version as _version
 
 from ._actors import AUTHORITIES, EVERYONE, Actor, Role
+from ._batch import Batch
 from ._case import Case, Snapshot, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
-from ._change import DISMISS, Change
+from ._change import DISMISS, OPEN, Change
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._entry import Entry, EntryKind, Private
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._standing import Standing
 from ._status import Assurance, Fate, Status
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
@@ -32,11 +34,13 @@ __all__ = [
     "EVERYONE",
     "FORMAT_VERSION",
     "GENEVA_CONVENTIONS",
+    "OPEN",
     "RUSSIA_120FZ",
     "RUSSIA_CIVIL_CODE",
     "UKRAINE",
     "Actor",
     "Assurance",
+    "Batch",
     "BrokenTrail",
     "Case",
     "ChainKeyError",
@@ -59,6 +63,7 @@ __all__ = [
     "Role",
     "Rule",
     "Snapshot",
+    "Standing",
     "Status",
     "StatusDef",
     "Tier",

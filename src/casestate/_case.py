@@ -89,6 +89,20 @@ class Case:
         msg = "a case always has its opening entry"  # pragma: no cover - replay refuses such trails
         raise AssertionError(msg)  # pragma: no cover
 
+    @property
+    def reporter_id(self) -> str | None:
+        """Who made the change that entered the current status (``None`` once redacted)."""
+        private = self.status_entry.private
+        return None if private is None else private.actor_id
+
+    def live_period(self, status: str) -> tuple[int, datetime] | None:
+        """The entry that began the case's live period in *status*, and when, if it has one."""
+        for seq in reversed(self.periods):
+            entry = self.trail[seq]
+            if entry.to_status == status:
+                return seq, entry.effective_at
+        return None
+
     def time_in_status(self, now: datetime) -> timedelta:
         """How long the case has been in its status at *now* (effective clock).
 

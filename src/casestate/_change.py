@@ -16,7 +16,7 @@ DISMISS = "dismiss"
 """The trigger, present in every workflow, that dismisses open conflicts."""
 
 OPEN = "open"
-"""The trigger name of a case's first entry (reserved; cases are opened, not changed)."""
+"""The trigger of a case's first entry; in a batch (:class:`casestate.Batch`), a change that opens a case."""
 
 SALT_BYTES = 16
 

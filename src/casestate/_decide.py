@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._case import Case
 from ._change import DISMISS, Change
 from ._entry import EntryKind
 from ._evidence import strongest_tier
@@ -16,6 +15,7 @@ from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
+    from ._standing import CaseState
     from ._workflow import Rule, Workflow
 
 
@@ -68,12 +68,12 @@ def check_times(change: Change, now: datetime | None, reasons: list[Reason]) -> 
 
 
 def _common(
-    workflow: Workflow, case: Case, change: Change, now: datetime | None, reasons: list[Reason]
+    workflow: Workflow, case: CaseState, change: Change, now: datetime | None, reasons: list[Reason]
 ) -> None:
     """The checks every change faces, whatever its trigger."""
     if change.actor.role not in workflow.roles:
         reasons.append(unknown_role(workflow, change.actor.role))
-    last = case.trail[-1].recorded_at
+    last = case.last_recorded_at
     if change.recorded_at < last:
         reasons.append(
             Reason(
@@ -105,10 +105,10 @@ def _common(
             )
 
 
-def _guards(rule: Rule, case: Case, change: Change, reasons: list[Reason]) -> None:
+def _guards(rule: Rule, case: CaseState, change: Change, reasons: list[Reason]) -> None:
     """The rule's own guards: role, evidence, reason."""
     role = change.actor.role
-    if role not in rule.roles and not (rule.reporter_may_fire and _reporter_id(case) == change.actor.id):
+    if role not in rule.roles and not (rule.reporter_may_fire and case.reporter_id == change.actor.id):
         allowed = ", ".join(sorted(rule.roles))
         also = ", or the actor whose report entered the current status" if rule.reporter_may_fire else ""
         reasons.append(
@@ -125,11 +125,6 @@ def _guards(rule: Rule, case: Case, change: Change, reasons: list[Reason]) -> No
             )
     if rule.reason_required and change.reason is None:
         reasons.append(Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"))
-
-
-def _reporter_id(case: Case) -> str | None:
-    private = case.status_entry.private
-    return None if private is None else private.actor_id
 
 
 def _check_fate(change: Change, fate: Fate | None, reasons: list[Reason]) -> None:
@@ -149,16 +144,8 @@ def _check_fate(change: Change, fate: Fate | None, reasons: list[Reason]) -> Non
             return
 
 
-def _live_period(case: Case, status: str) -> int | None:
-    """The entry that began the case's live period in *status*, if it has one."""
-    for seq in reversed(case.periods):
-        if case.trail[seq].to_status == status:
-            return seq
-    return None
-
-
 def plan(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
-    workflow: Workflow, case: Case, change: Change, now: datetime | None = None
+    workflow: Workflow, case: CaseState, change: Change, now: datetime | None = None
 ) -> Plan:
     """What *change* would do to *case*; ``Workflow.check`` returns its verdict."""
     reasons: list[Reason] = []
@@ -232,15 +219,15 @@ def plan(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
     assurance = Assurance.for_tier(strongest_tier(change.evidence))
     since, reverts_to = change.effective_at, None
     if rule.reverts:
-        reverts_to = _live_period(case, target)
-        if reverts_to is not None:
-            since = case.trail[reverts_to].effective_at
+        resumed = case.live_period(target)
+        if resumed is not None:
+            reverts_to, since = resumed
     verdict = Verdict(Outcome.TRANSITION, (), target, fate)
     return Plan(verdict, EntryKind.TRANSITION, fate, assurance, since, reverts_to)
 
 
 def _plan_dismissal(
-    workflow: Workflow, case: Case, change: Change, now: datetime | None, reasons: list[Reason]
+    workflow: Workflow, case: CaseState, change: Change, now: datetime | None, reasons: list[Reason]
 ) -> Plan:
     if change.actor.role not in workflow.dismiss_roles:
         reasons.append(
