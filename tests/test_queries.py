@@ -109,7 +109,7 @@ def test_conflicts_are_resolved_by_a_normal_transition_naming_them():
         (change("dismiss", "ngo", on=51, reason="no", resolves=(1,)), (cs.Code.UNKNOWN_CONFLICT,)),
         (
             change("report_wounded", "family", "video", on=51, resolves=(3,)),
-            (cs.Code.RESOLVES_NOT_ALLOWED, cs.Code.ILLEGAL_TRANSITION),
+            (cs.Code.ROLE_NOT_PERMITTED, cs.Code.RESOLVES_NOT_ALLOWED, cs.Code.ILLEGAL_TRANSITION),
         ),
     ],
 )

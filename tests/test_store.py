@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import casestate as cs
+from casestate._json import entry_to_dict
 from casestate.store import (
     SCHEMA_VERSION,
     CaseExists,
@@ -23,6 +24,7 @@ from casestate.store import (
     _schema,
     _sql,
 )
+from casestate.store._rows import entry_row, row_entry
 from store_places import report
 from support import PATH_TO, actor, change, day
 
@@ -534,3 +536,25 @@ def test_a_lost_position_counter_is_named_and_nothing_is_written(place):
         with pytest.raises(NotAStore, match="its position counter is gone"):
             opened(store)
         assert list(store.case_ids()) == []
+
+
+def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
+    opened_case = cs.DEFAULT_WORKFLOW.open(
+        "case-1", actor=actor("family"), effective_at=day(0), recorded_at=day(1)
+    )
+    entry = cs.DEFAULT_WORKFLOW.apply(opened_case, PATH_TO["captured"][0]).trail[-1]
+    assert set(_schema.ENTRY_FIELDS) == set(entry_to_dict(entry))
+    assert row_entry(entry_row(entry), "case-1", 2) == entry
+
+
+def test_a_retraction_that_resumes_an_earlier_status_is_stored_whole(place):
+    with place.open() as store:
+        case = stored_in(store, "captured")
+        retracted = store.apply(
+            "case-1",
+            [change("retract", "family", on=12, reason="the video was of someone else")],
+            expected_version=case.version,
+        )
+        assert retracted.trail[-1].reverts_to == 0
+    with place.open() as fresh:
+        assert fresh.load("case-1") == retracted

@@ -57,6 +57,7 @@ def canonical_public(
     recorded_at: datetime,
     resolves: tuple[int, ...],
     codes: tuple[Code, ...],
+    reverts_to: int | None,
     chain: str,
     prev_hash: str,
     commitment: str,
@@ -77,6 +78,7 @@ def canonical_public(
         f'"prev_hash":{_quote(prev_hash)},'
         f'"recorded_at":"{format_instant(recorded_at)}",'
         f'"resolves":[{",".join(str(number) for number in resolves)}],'
+        f'"reverts_to":{"null" if reverts_to is None else reverts_to},'
         f'"role":{_quote(role)},"seq":{seq},"to_status":{_quote(to_status)},'
         f'"trigger":{_quote(trigger)}}}'
     ).encode("ascii")
@@ -162,6 +164,7 @@ def seal(
     recorded_at: datetime,
     resolves: tuple[int, ...],
     codes: tuple[Code, ...],
+    reverts_to: int | None,
     prev_hash: str,
     salt: bytes,
     key: bytes | None,
@@ -186,6 +189,7 @@ def seal(
         recorded_at=recorded_at,
         resolves=resolves,
         codes=codes,
+        reverts_to=reverts_to,
         chain=chain,
         prev_hash=prev_hash,
         commitment=commitment,
@@ -205,6 +209,7 @@ def seal(
         recorded_at=recorded_at,
         resolves=resolves,
         codes=codes,
+        reverts_to=reverts_to,
         chain=chain,
         prev_hash=prev_hash,
         commitment=commitment,
@@ -230,6 +235,7 @@ def entry_digest(entry: Entry, key: bytes | None) -> str:
         recorded_at=entry.recorded_at,
         resolves=entry.resolves,
         codes=entry.codes,
+        reverts_to=entry.reverts_to,
         chain=entry.chain,
         prev_hash=entry.prev_hash,
         commitment=entry.commitment,
@@ -262,6 +268,10 @@ class Problem(StrEnum):
     """A key was given, but the chain is a plain one anyone could have rewritten."""
     TRUNCATED = "truncated"
     """The last entry is not the expected head: entries were cut off."""
+    REDACTED = "redacted"
+    """The personal data of an entry is missing where a full trail was expected."""
+    MALFORMED = "malformed"
+    """An entry holds values of the wrong type (a naive time, a plain string for an enum)."""
     INCONSISTENT = "inconsistent"
     """The chain holds, but an entry does not follow from the one before it."""
 
@@ -305,16 +315,27 @@ def _broken(case_id: str | None, entries: int, position: int, problem: Problem, 
     )
 
 
-def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in checking order
-    entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None, trusted: int = 0
+def verify(
+    entries: Sequence[Entry],
+    *,
+    key: bytes | None = None,
+    head: str | None = None,
+    allow_redacted: bool = False,
+    trusted: int = 0,
 ) -> Integrity:
     """Check that *entries* form one unbroken chain, and say where it breaks.
 
     Detects an entry altered, removed, inserted or moved; with *head* (the
     hash of the last entry, as kept elsewhere) also a cut-off tail. A chain
     sealed with a key needs that key. Redacted entries verify through their
-    commitments. The first *trusted* entries are taken as verified before
-    (a trail that has grown since): checking starts after them.
+    commitments, but only with *allow_redacted*: in a full trail, personal
+    data that went missing is a break too. The first *trusted* entries are
+    taken as verified before (a trail that has grown since): checking starts
+    after them.
+
+    Returns an :class:`Integrity` and never raises for a broken trail;
+    :func:`casestate.replay` raises instead, and also checks that each entry
+    follows from the one before.
     """
     count = len(entries)
     if count == 0:
@@ -327,82 +348,28 @@ def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in c
             message="the trail has no entries",
         )
     case_id = entries[0].case_id
-    chain = entries[0].chain
-    if chain != PLAIN_CHAIN and key is None:
-        return _broken(
-            case_id,
-            count,
-            0,
-            Problem.KEY_REQUIRED,
-            "the chain is sealed with a key; pass key=",
-        )
-    if key is not None:
-        if chain == PLAIN_CHAIN:
-            return _broken(
-                case_id,
-                count,
-                0,
-                Problem.NOT_SEALED,
-                "a key was given but the chain is not sealed with one",
-            )
-        if chain != chain_for_key(key):
-            return _broken(
-                case_id,
-                count,
-                0,
-                Problem.WRONG_KEY,
-                "the chain is sealed with a different key",
-            )
+    broken = _check_key(entries[0].chain, key)
+    if broken is not None:
+        problem, text = broken
+        return _broken(case_id, count, 0, problem, text)
     previous = GENESIS if trusted <= 0 else entries[trusted - 1].hash
     for position in range(max(trusted, 0), count):
         entry = entries[position]
-        if entry.case_id != case_id:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.CASE_ID,
-                f"belongs to case {entry.case_id!r}",
+        try:
+            found = _check_entry(
+                entry,
+                position=position,
+                case_id=case_id,
+                chain=entries[0].chain,
+                previous=previous,
+                key=key,
+                allow_redacted=allow_redacted,
             )
-        if entry.seq != position:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.SEQUENCE,
-                f"has sequence number {entry.seq}: an entry was removed, inserted or moved",
-            )
-        if entry.chain != chain:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.CHAIN,
-                f"is sealed as {entry.chain!r}, not {chain!r}",
-            )
-        if entry.prev_hash != previous:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.PREVIOUS_HASH,
-                "does not follow the entry before it: that entry was altered, or this one inserted",
-            )
-        if entry.private is not None and (
-            commit(entry.private) != entry.commitment
-            or entry.evidence_kinds != tuple(item.kind for item in entry.private.evidence)
-        ):
-            return _broken(
-                case_id, count, position, Problem.COMMITMENT, "its actor, reason or evidence was altered"
-            )
-        if entry_digest(entry, key) != entry.hash:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.HASH,
-                "was altered: its content does not match its hash",
-            )
+        except (AttributeError, TypeError, ValueError) as error:
+            found = (Problem.MALFORMED, f"holds a malformed value: {error}")
+        if found is not None:
+            problem, text = found
+            return _broken(case_id, count, position, problem, text)
         previous = entry.hash
     if head is not None and previous != head:
         return _broken(
@@ -413,6 +380,50 @@ def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in c
             "is not the expected head: entries after it were cut off, or the trail was replaced",
         )
     return Integrity(ok=True, case_id=case_id, entries=count)
+
+
+def _check_key(chain: str, key: bytes | None) -> tuple[Problem, str] | None:
+    if chain != PLAIN_CHAIN and key is None:
+        return Problem.KEY_REQUIRED, "the chain is sealed with a key; pass key="
+    if key is not None:
+        if chain == PLAIN_CHAIN:
+            return Problem.NOT_SEALED, "a key was given but the chain is not sealed with one"
+        if chain != chain_for_key(key):
+            return Problem.WRONG_KEY, "the chain is sealed with a different key"
+    return None
+
+
+def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking order
+    entry: Entry,
+    *,
+    position: int,
+    case_id: str,
+    chain: str,
+    previous: str,
+    key: bytes | None,
+    allow_redacted: bool,
+) -> tuple[Problem, str] | None:
+    if entry.case_id != case_id:
+        return Problem.CASE_ID, f"belongs to case {entry.case_id!r}"
+    if entry.seq != position:
+        return Problem.SEQUENCE, f"has sequence number {entry.seq}: an entry was removed, inserted or moved"
+    if entry.chain != chain:
+        return Problem.CHAIN, f"is sealed as {entry.chain!r}, not {chain!r}"
+    if entry.prev_hash != previous:
+        return (
+            Problem.PREVIOUS_HASH,
+            "does not follow the entry before it: that entry was altered, or this one inserted",
+        )
+    if entry.private is None:
+        if not allow_redacted:
+            return Problem.REDACTED, "its actor, reason and evidence are missing"
+    elif commit(entry.private) != entry.commitment or entry.evidence_kinds != tuple(
+        item.kind for item in entry.private.evidence
+    ):
+        return Problem.COMMITMENT, "its actor, reason or evidence was altered"
+    if entry_digest(entry, key) != entry.hash:
+        return Problem.HASH, "was altered: its content does not match its hash"
+    return None
 
 
 def redact(entries: Iterable[Entry]) -> tuple[Entry, ...]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+_ZERO = timedelta(0)
 _INSTANT = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{6})Z\Z")
 
 
@@ -31,8 +32,12 @@ def format_instant(value: datetime) -> str:
 
     Always microseconds and a ``Z``: ``isoformat`` drops zero microseconds and
     ``strftime("%Y")`` pads years below 1000 differently by platform, and the
-    hash chain needs one form everywhere.
+    hash chain needs one form everywhere. A value not in UTC is refused, since
+    its wall-clock fields would stand for another instant.
     """
+    if value.utcoffset() != _ZERO:
+        msg = f"not a UTC instant: {value!r}"
+        raise ValueError(msg)
     return (
         f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
         f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}."

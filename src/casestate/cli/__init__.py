@@ -67,3 +67,6 @@ def demo(path: Path | None) -> None:
         _show(console, told)
         (folder / f"{told.case.id}.json").write_text(to_json(told.case, indent=2), encoding="utf-8")
     console.print(f"\nThe cases, with their verified trails, are in {folder}")
+
+
+from . import _pfif  # noqa: E402, F401 - registers ``casestate pfif`` on main, which it needs defined

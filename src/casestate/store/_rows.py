@@ -33,6 +33,7 @@ def entry_row(entry: Entry) -> Row:
         data["recorded_at"],
         _to_json(data["resolves"]),
         _to_json(data["codes"]),
+        data["reverts_to"],
         data["chain"],
         data["prev_hash"],
         data["commitment"],
