@@ -1,5 +1,6 @@
 """The case store, on both engines: schema, concurrency, batches, tampering, finding, following, keys."""
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -558,3 +559,11 @@ def test_a_retraction_that_resumes_an_earlier_status_is_stored_whole(place):
         assert retracted.trail[-1].reverts_to == 0
     with place.open() as fresh:
         assert fresh.load("case-1") == retracted
+
+
+def test_every_store_name_is_in_its_api_reference():
+    text = (Path(__file__).parent.parent / "docs" / "reference" / "store.rst").read_text(encoding="utf-8")
+    documented = re.findall(
+        r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
+    )
+    assert sorted(documented) == sorted(cs.store.__all__)
