@@ -5,12 +5,22 @@ from importlib.metadata import version as _version
 from ._actors import AUTHORITIES, EVERYONE, Actor, Role
 from ._case import Case, Snapshot, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
-from ._change import DISMISS, Change
+from ._change import DISMISS, OPEN, Change
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
+from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._records import (
+    RecordError,
+    change_from_csv_row,
+    change_from_record,
+    change_to_record,
+    check_csv_header,
+    csv_columns,
+    record_to_csv_row,
+)
 from ._status import Assurance, Fate, Status
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
 from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
@@ -25,6 +35,7 @@ __all__ = [
     "DISMISS",
     "EVERYONE",
     "FORMAT_VERSION",
+    "OPEN",
     "Actor",
     "Assurance",
     "BrokenTrail",
@@ -44,6 +55,7 @@ __all__ = [
     "Private",
     "Problem",
     "Reason",
+    "RecordError",
     "Rejected",
     "Role",
     "Rule",
@@ -54,8 +66,14 @@ __all__ = [
     "Verdict",
     "Workflow",
     "WorkflowError",
+    "change_from_csv_row",
+    "change_from_record",
+    "change_to_record",
+    "check_csv_header",
+    "csv_columns",
     "from_dict",
     "from_json",
+    "record_to_csv_row",
     "redact",
     "replay",
     "to_dict",
@@ -63,4 +81,8 @@ __all__ = [
     "to_json",
     "to_mermaid",
     "verify",
+    "workflow_from_dict",
+    "workflow_from_json",
+    "workflow_to_dict",
+    "workflow_to_json",
 ]
