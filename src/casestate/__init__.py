@@ -3,6 +3,7 @@
 from importlib.metadata import version as _version
 
 from ._actors import AUTHORITIES, EVERYONE, Actor, Role
+from ._batch import Batch
 from ._case import Case, Snapshot, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
 from ._change import DISMISS, OPEN, Change
@@ -38,6 +39,7 @@ __all__ = [
     "OPEN",
     "Actor",
     "Assurance",
+    "Batch",
     "BrokenTrail",
     "Case",
     "ChainKeyError",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._actors import Actor
 from ._case import Case
@@ -18,6 +18,42 @@ from ._verdict import Code, Outcome, Reason, Rejected, Verdict
 
 if TYPE_CHECKING:
     from ._workflow import Rule, Workflow
+
+
+class Standing(NamedTuple):
+    """Where a case stands: all that deciding on its next change needs.
+
+    A :class:`Case` has one (:func:`standing_of`); a batch check keeps only
+    these, not whole trails, for each of many cases.
+    """
+
+    case_id: str
+    status: str
+    fate: Fate
+    assurance: Assurance
+    since: datetime
+    """When the current status took effect (effective clock)."""
+    conflicts: tuple[int, ...]
+    last_recorded: datetime
+    reporter_id: str | None
+    """Who made the change that entered the current status (``None`` once redacted)."""
+    version: int
+
+
+def standing_of(case: Case) -> Standing:
+    """The standing of *case*."""
+    private = case.status_entry.private
+    return Standing(
+        case.id,
+        case.status,
+        case.fate,
+        case.assurance,
+        case.status_since,
+        case.open_conflicts,
+        case.trail[-1].recorded_at,
+        None if private is None else private.actor_id,
+        len(case.trail),
+    )
 
 
 def open_case(
@@ -46,13 +82,9 @@ def open_case(
         reason=reason,
         salt=new_salt() if salt is None else salt,
     )
-    reasons = []
-    if opening.actor.role not in workflow.roles:
-        reasons.append(_unknown_role(workflow, opening.actor))
-    if opening.effective_at > opening.recorded_at:
-        reasons.append(_effective_after_recorded(opening))
+    reasons = opening_reasons(workflow, opening)
     if reasons:
-        raise Rejected(case_id, Verdict(Outcome.REJECTED, tuple(reasons)))
+        raise Rejected(case_id, Verdict(Outcome.REJECTED, reasons))
     initial = workflow.status(workflow.initial)
     fate = initial.fate or Fate.UNKNOWN  # a workflow's initial status always has a fate of its own
     entry = seal(
@@ -79,6 +111,16 @@ def open_case(
     return Case(case_id, initial.name, fate, entry.assurance, entry.effective_at, (), (entry,))
 
 
+def opening_reasons(workflow: Workflow, opening: Change) -> tuple[Reason, ...]:
+    """Every reason the workflow refuses to open a case with *opening*."""
+    reasons = []
+    if opening.actor.role not in workflow.roles:
+        reasons.append(_unknown_role(workflow, opening.actor))
+    if opening.effective_at > opening.recorded_at:
+        reasons.append(_effective_after_recorded(opening))
+    return tuple(reasons)
+
+
 def _unknown_role(workflow: Workflow, actor: Actor) -> Reason:
     return Reason(
         Code.UNKNOWN_ROLE,
@@ -94,11 +136,11 @@ def _effective_after_recorded(change: Change) -> Reason:
     )
 
 
-def _common(workflow: Workflow, case: Case, change: Change, reasons: list[Reason]) -> None:
+def _common(workflow: Workflow, case: Standing, change: Change, reasons: list[Reason]) -> None:
     """The checks every change faces, whatever its trigger."""
     if change.actor.role not in workflow.roles:
         reasons.append(_unknown_role(workflow, change.actor))
-    last = case.trail[-1].recorded_at
+    last = case.last_recorded
     if change.recorded_at < last:
         reasons.append(
             Reason(
@@ -110,21 +152,20 @@ def _common(workflow: Workflow, case: Case, change: Change, reasons: list[Reason
     if change.effective_at > change.recorded_at:
         reasons.append(_effective_after_recorded(change))
     if change.resolves:
-        unknown = [seq for seq in change.resolves if seq not in case.open_conflicts]
+        unknown = [seq for seq in change.resolves if seq not in case.conflicts]
         if unknown:
             reasons.append(
                 Reason(
                     Code.UNKNOWN_CONFLICT,
-                    f"entries {unknown} are not open conflicts of the case "
-                    f"(open: {list(case.open_conflicts)})",
+                    f"entries {unknown} are not open conflicts of the case (open: {list(case.conflicts)})",
                 )
             )
 
 
-def _guards(rule: Rule, case: Case, change: Change, reasons: list[Reason]) -> None:
+def _guards(rule: Rule, case: Standing, change: Change, reasons: list[Reason]) -> None:
     """The rule's own guards: role, evidence, reason."""
     role = change.actor.role
-    if role not in rule.roles and not (rule.reporter_may_fire and _reporter_id(case) == change.actor.id):
+    if role not in rule.roles and not (rule.reporter_may_fire and case.reporter_id == change.actor.id):
         allowed = ", ".join(sorted(rule.roles))
         also = ", or the actor whose report entered the current status" if rule.reporter_may_fire else ""
         reasons.append(
@@ -149,13 +190,13 @@ def _guards(rule: Rule, case: Case, change: Change, reasons: list[Reason]) -> No
         reasons.append(Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"))
 
 
-def _reporter_id(case: Case) -> str | None:
-    private = case.status_entry.private
-    return None if private is None else private.actor_id
-
-
-def decide(workflow: Workflow, case: Case, change: Change) -> Verdict:  # noqa: C901, PLR0911 - the rules, in order
+def decide(workflow: Workflow, case: Case, change: Change) -> Verdict:
     """The verdict on *change* for *case*: pure, and exactly what ``apply`` does."""
+    return decide_from(workflow, standing_of(case), change)
+
+
+def decide_from(workflow: Workflow, case: Standing, change: Change) -> Verdict:  # noqa: C901, PLR0911 - the rules, in order
+    """The verdict on *change* for a case that stands at *case*."""
     reasons: list[Reason] = []
     trigger = change.trigger
     if trigger == DISMISS:
@@ -178,16 +219,16 @@ def decide(workflow: Workflow, case: Case, change: Change) -> Verdict:  # noqa: 
                 f"it may be fired from: {', '.join(sorted(rule.sources))}",
             )
         )
-    if change.effective_at < case.status_since:
+    if change.effective_at < case.since:
         contradictions.append(
             Reason(
                 Code.EARLIER_THAN_CURRENT,
                 f"effective at {format_instant(change.effective_at)}, before the current status "
-                f"{case.status!r} took effect ({format_instant(case.status_since)})",
+                f"{case.status!r} took effect ({format_instant(case.since)})",
             )
         )
     if target is not None and rule.waiting_period is not None:
-        waited = change.effective_at - case.status_since
+        waited = change.effective_at - case.since
         if waited < rule.waiting_period:
             reasons.append(
                 Reason(
@@ -214,7 +255,7 @@ def decide(workflow: Workflow, case: Case, change: Change) -> Verdict:  # noqa: 
     return Verdict(Outcome.TRANSITION, (), target)
 
 
-def _decide_dismissal(workflow: Workflow, case: Case, change: Change, reasons: list[Reason]) -> Verdict:
+def _decide_dismissal(workflow: Workflow, case: Standing, change: Change, reasons: list[Reason]) -> Verdict:
     if change.actor.role not in workflow.dismiss_roles:
         reasons.append(
             Reason(
@@ -235,16 +276,18 @@ def _decide_dismissal(workflow: Workflow, case: Case, change: Change, reasons: l
     return Verdict(Outcome.DISMISSAL, (), case.status)
 
 
-def apply_change(workflow: Workflow, case: Case, change: Change, key: bytes | None) -> Case:
-    """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``)."""
-    chain = case.trail[0].chain
-    if chain_for_key(key) != chain:
-        raise ChainKeyError(_key_mismatch(case.id, chain, key))
-    verdict = decide(workflow, case, change)
+def successor(
+    workflow: Workflow, case: Standing, change: Change, verdict: Verdict
+) -> tuple[EntryKind, Standing]:
+    """What accepting *change* with *verdict* makes of a case standing at *case*.
+
+    The kind of the entry it appends, and the new standing; one rule for
+    ``apply`` and for batch checks alike.
+    """
     outcome = verdict.outcome
-    if outcome is Outcome.REJECTED:
-        raise Rejected(case.id, verdict)
-    last = case.trail[-1]
+    seq = case.version
+    since = case.since
+    reporter_id = case.reporter_id
     if outcome is Outcome.TRANSITION:
         rule = workflow._rule_by_trigger[change.trigger]  # noqa: SLF001 - see decide
         target = verdict.target or case.status  # a transition verdict always names its target
@@ -255,20 +298,43 @@ def apply_change(workflow: Workflow, case: Case, change: Change, key: bytes | No
                 fate = case.fate
         kind = EntryKind.TRANSITION
         assurance = Assurance.for_tier(strongest_tier(change.evidence))
+        since = change.effective_at
+        reporter_id = change.actor.id
     else:
         target, fate, assurance = case.status, case.fate, case.assurance
         kind = _KIND_OF_OUTCOME[outcome]
         if kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(Assurance.for_tier(strongest_tier(change.evidence)))
+    conflicts = case.conflicts
+    if change.resolves:
+        conflicts = tuple(number for number in conflicts if number not in change.resolves)
+    if kind is EntryKind.CONFLICT:
+        conflicts = (*conflicts, seq)
+    standing = Standing(
+        case.case_id, target, fate, assurance, since, conflicts, change.recorded_at, reporter_id, seq + 1
+    )
+    return kind, standing
+
+
+def apply_change(workflow: Workflow, case: Case, change: Change, key: bytes | None) -> Case:
+    """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``)."""
+    chain = case.trail[0].chain
+    if chain_for_key(key) != chain:
+        raise ChainKeyError(_key_mismatch(case.id, chain, key))
+    before = standing_of(case)
+    verdict = decide_from(workflow, before, change)
+    if verdict.outcome is Outcome.REJECTED:
+        raise Rejected(case.id, verdict)
+    kind, after = successor(workflow, before, change, verdict)
     entry = seal(
-        seq=len(case.trail),
+        seq=before.version,
         case_id=case.id,
         kind=kind,
         trigger=change.trigger,
         from_status=case.status,
-        to_status=target,
-        fate=fate,
-        assurance=assurance,
+        to_status=after.status,
+        fate=after.fate,
+        assurance=after.assurance,
         role=change.actor.role,
         actor_id=change.actor.id,
         reason=change.reason,
@@ -277,17 +343,13 @@ def apply_change(workflow: Workflow, case: Case, change: Change, key: bytes | No
         recorded_at=change.recorded_at,
         resolves=change.resolves,
         codes=verdict.codes if kind is EntryKind.CONFLICT else (),
-        prev_hash=last.hash,
+        prev_hash=case.trail[-1].hash,
         salt=change.salt,
         key=key,
     )
-    conflicts = case.open_conflicts
-    if change.resolves:
-        conflicts = tuple(seq for seq in conflicts if seq not in change.resolves)
-    if kind is EntryKind.CONFLICT:
-        conflicts = (*conflicts, entry.seq)
-    since = entry.effective_at if kind is EntryKind.TRANSITION else case.status_since
-    return Case(case.id, target, fate, assurance, since, conflicts, (*case.trail, entry))
+    return Case(
+        case.id, after.status, after.fate, after.assurance, after.since, after.conflicts, (*case.trail, entry)
+    )
 
 
 _KIND_OF_OUTCOME = {

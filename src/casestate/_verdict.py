@@ -41,6 +41,10 @@ class Code(StrEnum):
     """A dismissal must name the conflict entries it dismisses."""
     RESOLVES_NOT_ALLOWED = "resolves_not_allowed"
     """A report kept as a conflict cannot resolve other conflicts."""
+    UNKNOWN_CASE = "unknown_case"
+    """A change to a case that was never opened (in a batch check)."""
+    CASE_EXISTS = "case_exists"
+    """An opening for a case that is already open (in a batch check)."""
 
 
 class Outcome(StrEnum):
