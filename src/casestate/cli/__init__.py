@@ -15,7 +15,10 @@ except ImportError as missing:  # pragma: no cover - only without the extra
 
 from casestate import to_json
 
+from ._graph import graph
 from ._stories import Told, tell_all
+from ._trails import export, verify
+from ._validate import validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,3 +70,9 @@ def demo(path: Path | None) -> None:
         _show(console, told)
         (folder / f"{told.case.id}.json").write_text(to_json(told.case, indent=2), encoding="utf-8")
     console.print(f"\nThe cases, with their verified trails, are in {folder}")
+
+
+main.add_command(validate)
+main.add_command(graph)
+main.add_command(export)
+main.add_command(verify)
