@@ -98,15 +98,19 @@ class Verdict:
 class Rejected(ValueError):
     """Raised by ``apply`` and ``open`` for a change the workflow refuses.
 
-    Carries the same :class:`Verdict` that ``check`` returns.
+    Carries the same :class:`Verdict` that ``check`` returns. When the change
+    was one of a batch, *index* is its place in the batch (from 0) and the
+    message names it.
     """
 
-    def __init__(self, case_id: str, verdict: Verdict) -> None:
+    def __init__(self, case_id: str, verdict: Verdict, *, index: int | None = None) -> None:
         self.case_id = case_id
         self.verdict = verdict
         self.reasons = verdict.reasons
+        self.index = index
         detail = "; ".join(f"{reason.code}: {reason.message}" for reason in verdict.reasons)
-        super().__init__(f"change to case {case_id!r} rejected: {detail}")
+        which = "change" if index is None else f"change {index} of the batch"
+        super().__init__(f"{which} to case {case_id!r} rejected: {detail}")
 
     @property
     def codes(self) -> tuple[Code, ...]:

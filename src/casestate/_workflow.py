@@ -143,7 +143,7 @@ class Workflow:
 
     Build one from :class:`StatusDef` and :class:`Rule` values, or derive one
     from :data:`casestate.DEFAULT_WORKFLOW` with :meth:`with_rules`,
-    :meth:`replace_rule` and :meth:`with_statuses`. Every fault in a
+    :meth:`replace_rule` and :meth:`extend`. Every fault in a
     definition is reported when it is built, as a :class:`WorkflowError`.
 
     One ``transitions`` machine per workflow holds the transition table and
@@ -215,11 +215,44 @@ class Workflow:
 
     # -- deriving workflows -----------------------------------------------
 
+    def extend(
+        self,
+        *,
+        statuses: Iterable[StatusDef] = (),
+        rules: Iterable[Rule] = (),
+        roles: Iterable[str] = (),
+        name: str | None = None,
+    ) -> Workflow:
+        """A new workflow with *statuses*, *rules* and *roles* added, checked as one definition.
+
+        A status or rule replaces the one of the same name or trigger. Add a
+        status together with the rules that lead into and out of it, since
+        each alone would be refused as unreachable or as a dead end:
+
+        >>> from casestate import DEFAULT_WORKFLOW, Fate, Rule, StatusDef
+        >>> mine = DEFAULT_WORKFLOW.extend(
+        ...     name="with-release",
+        ...     statuses=[StatusDef("released", Fate.ALIVE, final=True)],
+        ...     rules=[Rule(trigger="release", sources={"captured"}, target="released", roles={"icrc"})],
+        ... )
+        >>> mine.target_of("captured", "release")
+        'released'
+        """
+        new_statuses = {status.name: status for status in statuses}
+        kept_statuses = [new_statuses.pop(status.name, status) for status in self.statuses]
+        new_rules = {rule.trigger: rule for rule in rules}
+        kept_rules = [new_rules.pop(rule.trigger, rule) for rule in self.rules]
+        return attrs.evolve(
+            self,
+            name=self.name if name is None else name,
+            statuses=(*kept_statuses, *new_statuses.values()),
+            rules=(*kept_rules, *new_rules.values()),
+            roles=self.roles | set(roles),
+        )
+
     def with_rules(self, *rules: Rule) -> Workflow:
         """A new workflow with *rules* added, each replacing the rule of the same trigger."""
-        replaced = {rule.trigger: rule for rule in rules}
-        kept = [replaced.pop(rule.trigger, rule) for rule in self.rules]
-        return attrs.evolve(self, rules=(*kept, *replaced.values()))
+        return self.extend(rules=rules)
 
     def without_rules(self, *triggers: str) -> Workflow:
         """A new workflow without the rules of *triggers* (each must exist)."""
@@ -238,14 +271,12 @@ class Workflow:
         return self.with_rules(attrs.evolve(self.rule(trigger), **changes))  # type: ignore[arg-type]
 
     def with_statuses(self, *statuses: StatusDef) -> Workflow:
-        """A new workflow with *statuses* added, each replacing the one of the same name."""
-        replaced = {status.name: status for status in statuses}
-        kept = [replaced.pop(status.name, status) for status in self.statuses]
-        return attrs.evolve(self, statuses=(*kept, *replaced.values()))
+        """A new workflow with *statuses* added or replaced (see :meth:`extend` to add rules too)."""
+        return self.extend(statuses=statuses)
 
     def with_roles(self, *roles: str) -> Workflow:
         """A new workflow that also knows *roles*."""
-        return attrs.evolve(self, roles=self.roles | set(roles))
+        return self.extend(roles=roles)
 
     # -- operating on cases -----------------------------------------------
 
