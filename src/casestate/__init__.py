@@ -20,6 +20,7 @@ from ._records import (
     change_to_record,
     check_csv_header,
     csv_columns,
+    parse_timestamp,
     record_to_csv_row,
 )
 from ._status import Assurance, Fate, Status
@@ -75,6 +76,7 @@ __all__ = [
     "csv_columns",
     "from_dict",
     "from_json",
+    "parse_timestamp",
     "record_to_csv_row",
     "redact",
     "replay",

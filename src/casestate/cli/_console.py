@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+_WIDE = 160
+
 
 def _colour_allowed() -> bool:
     # https://no-color.org: any non-empty value switches colour off.
@@ -19,13 +21,13 @@ def _colour_allowed() -> bool:
 def out() -> Console:
     """The console for results (stdout): colour only on a terminal and without NO_COLOR.
 
-    Soft wrapping keeps every reported line whole when it is piped into a file.
+    Soft wrapping keeps every reported line whole when it is piped into a
+    file, and tables get room there rather than the 80 columns of a guess.
     """
-    return Console(
-        highlight=False,
-        soft_wrap=True,
-        no_color=not _colour_allowed(),
-    )
+    console = Console(highlight=False, soft_wrap=True, no_color=not _colour_allowed())
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = _WIDE
+    return console
 
 
 def err() -> Console:

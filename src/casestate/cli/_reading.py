@@ -132,7 +132,10 @@ def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
             record = loads(text)
         except json.JSONDecodeError as error:
             yield Line(
-                path, number, code=UNREADABLE_LINE, message=f"not JSON: {error.msg} at character {error.pos + 1}"
+                path,
+                number,
+                code=UNREADABLE_LINE,
+                message=f"not JSON: {error.msg} at character {error.pos + 1}",
             )
             continue
         except (ValueError, RecursionError) as error:

@@ -58,7 +58,7 @@ def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> 
         return PostgresStore(spec, workflow=workflow, key=key)
     if not create and not Path(spec).exists():
         raise StoreFault(f"{spec}: no such store")
-    return SQLiteStore(spec, workflow=workflow, key=key)
+    return SQLiteStore(spec, workflow=workflow, key=key, create=create)
 
 
 @contextmanager

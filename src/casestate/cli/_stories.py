@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import attrs
 
 from casestate import DEFAULT_WORKFLOW, DISMISS, Actor, Case, Change, Evidence, Rejected, Role
+from casestate.store import CaseStore
 
 WORKFLOW = DEFAULT_WORKFLOW
 
@@ -138,6 +139,18 @@ def tell(story: Story, *, key: bytes | None = None) -> Told:
     for change in story.changes:
         try:
             case = WORKFLOW.apply(case, change, key=key)
+        except Rejected as rejection:
+            refused.append(rejection)
+    return Told(story, case, tuple(refused))
+
+
+def tell_into(store: CaseStore, story: Story) -> Told:
+    """Open the story's case in *store* and store each change the workflow accepts."""
+    case = store.open_case(story.case_id, actor=NGO, effective_at=_on(2, 20), recorded_at=_on(3, 1))
+    refused = []
+    for change in story.changes:
+        try:
+            case = store.apply(story.case_id, [change], expected_version=case.version)
         except Rejected as rejection:
             refused.append(rejection)
     return Told(story, case, tuple(refused))

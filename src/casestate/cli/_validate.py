@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from casestate import Batch, Case
 
-from ._checking import Finding, Tally, check_files
+from ._checking import Checked, Finding, Tally, check_files
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reading import DEFAULT_MAX_LINE_BYTES, size_of
@@ -67,8 +67,12 @@ def run_check(
     quiet: bool,
     input_format: str | None,
     max_line_bytes: int,
+    each: Callable[[Checked], None] | None = None,
 ) -> tuple[Tally, list[Finding]]:
-    """Check *files* against *batch*, reporting findings as text as they come (or keeping them for JSON)."""
+    """Check *files* against *batch*, reporting findings as text as they come (or keeping them for JSON).
+
+    *each*, when given, is handed every line checked, in order.
+    """
     tally = Tally()
     findings: list[Finding] = []
     console = out()
@@ -82,7 +86,7 @@ def run_check(
                 print_finding(console, finding)
 
     with meter(size_of(files), quiet=quiet) as bar:
-        for _ in check_files(
+        for checked in check_files(
             files,
             batch,
             tally,
@@ -91,7 +95,8 @@ def run_check(
             meter=bar,
             on_finding=report,
         ):
-            pass
+            if each is not None:
+                each(checked)
     return tally, findings
 
 
