@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from ._actors import Actor
@@ -84,14 +85,22 @@ def _type(value: object) -> str:
 
 
 def _text(record: Mapping[str, Any], name: str) -> str:
+    value = record.get(name)
+    if value.__class__ is str and value.strip():  # the common case first: this runs per field per line
+        return value
     if name not in record:
         raise RecordError(name, "missing")
-    value = record[name]
     if not isinstance(value, str):
         raise RecordError(name, f"expected text, got {_type(value)}")
     if not value.strip():
         raise RecordError(name, "must not be empty")
     return value
+
+
+@lru_cache(maxsize=4096)
+def _actor(actor_id: str, role: str) -> Actor:
+    """Actors repeat from line to line: one value for each, as they are immutable."""
+    return Actor(actor_id, role)
 
 
 def parse_timestamp(text: str, field: str) -> datetime:
@@ -123,16 +132,17 @@ def _timestamp(record: Mapping[str, Any], name: str) -> datetime:
     return parse_timestamp(_text(record, name), name)
 
 
-def _evidence(value: object) -> list[Evidence]:
+def _evidence(value: object) -> tuple[Evidence, ...]:
     if not isinstance(value, list):
         raise RecordError("evidence", f"expected a list, got {_type(value)}")
     items = []
     for index, item in enumerate(value):
-        where = f"evidence[{index}]"
         if not isinstance(item, Mapping):
+            where = f"evidence[{index}]"
             raise RecordError(where, f"expected an object, got {_type(item)}")
-        extra = set(item) - _EVIDENCE_FIELDS
+        extra = item.keys() - _EVIDENCE_FIELDS
         if extra:
+            where = f"evidence[{index}]"
             raise RecordError(where, f"unknown fields {', '.join(sorted(map(str, extra)))}")
         try:
             kind = _text(item, "kind")
@@ -140,10 +150,10 @@ def _evidence(value: object) -> list[Evidence]:
             obtained_at = _timestamp(item, "obtained_at")
             items.append(Evidence(kind, reference, source, obtained_at))
         except RecordError as error:
-            raise RecordError(f"{where}.{error.field}", error.problem) from None
+            raise RecordError(f"evidence[{index}].{error.field}", error.problem) from None
         except ValueError as error:  # only the kind's converter is left to refuse
-            raise RecordError(f"{where}.kind", str(error)) from None
-    return items
+            raise RecordError(f"evidence[{index}].kind", str(error)) from None
+    return tuple(items)
 
 
 def _resolves(value: object) -> list[int]:
@@ -168,7 +178,7 @@ def change_from_record(record: object) -> tuple[str, Change]:
     """
     if not isinstance(record, Mapping):
         raise RecordError(None, f"expected a JSON object, got {_type(record)}")
-    extra = set(record) - _FIELDS
+    extra = record.keys() - _FIELDS
     if extra:
         raise RecordError(
             ", ".join(sorted(map(str, extra))),
@@ -176,14 +186,14 @@ def change_from_record(record: object) -> tuple[str, Change]:
         )
     case_id = _text(record, "case_id")
     trigger = _text(record, "trigger")
-    actor = Actor(_text(record, "actor_id"), _text(record, "role"))
+    actor = _actor(_text(record, "actor_id"), _text(record, "role"))
     effective_at = _timestamp(record, "effective_at")
     recorded_at = _timestamp(record, "recorded_at")
-    evidence = _evidence(record["evidence"]) if record.get("evidence") is not None else ()
+    evidence = () if record.get("evidence") is None else _evidence(record["evidence"])
     reason = record.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise RecordError("reason", f"expected text or null, got {_type(reason)}")
-    resolves = _resolves(record["resolves"]) if record.get("resolves") is not None else ()
+    resolves = () if record.get("resolves") is None else _resolves(record["resolves"])
     if trigger == OPEN and resolves:
         raise RecordError("resolves", "a record that opens a case resolves nothing")
     change = Change(

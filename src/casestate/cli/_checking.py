@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -81,8 +81,7 @@ class Tally:
         }
 
 
-@attrs.frozen
-class Checked:
+class Checked(NamedTuple):
     """A line after checking, with the verdict it got (``None`` when it could not be read)."""
 
     line: Line

@@ -103,7 +103,7 @@ def run_check(
 def write_json(tally: Tally, findings: list[Finding], **extra: object) -> None:
     """The machine-readable report: the summary, then every finding."""
     document = {"summary": tally.to_dict(), **extra, "findings": [finding.to_dict() for finding in findings]}
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(document, ensure_ascii=False))
 
 
 @click.command()
