@@ -184,7 +184,8 @@ def run(lines: int, cases: int, repeat: int) -> int:
         write_changes(path, lines, cases)
         size = path.stat().st_size
         print(
-            f"wrote {lines:,} lines over {cases:,} cases ({size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s"
+            f"wrote {lines:,} lines over {cases:,} cases ({size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
         )
         parse_only(path)  # warm the page cache, so both runs read from memory
         # Best of *repeat*, the two interleaved: the machine may be shared.
