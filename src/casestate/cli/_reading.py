@@ -166,8 +166,15 @@ def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Lin
     )
 
 
-def _csv_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:  # noqa: C901 - one report per kind of fault
+def _csv_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    try:
+        yield from _csv_rows(path, text, limit)
+    finally:
+        text.detach()  # the byte stream is its opener's to close
+
+
+def _csv_rows(path: str, text: io.TextIOWrapper, limit: int) -> Iterator[Line]:  # noqa: C901 - one report per kind of fault
     csv.field_size_limit(limit)
     rows = csv.reader(text, strict=True)
     try:
