@@ -5,9 +5,9 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support import PATH_TO, WORKFLOW, actor, change, day
 
 import casestate as cs
+from support import PATH_TO, WORKFLOW, actor, change, day
 
 
 def opening(on: float = 0, recorded: float = 1, by: str = "ngo"):

@@ -307,7 +307,7 @@ def _accepted_in_example(line):
     return data["case_id"] in {"ua-0201", "ua-0520"}
 
 
-def test_apply_stores_a_clean_file_and_says_how_much(tmp_path, store):
+def test_apply_stores_a_clean_file(store):
     with cs.store.SQLiteStore(store) as held:
         assert sorted(held.case_ids()) == ["ua-0201", "ua-0520"]
         assert held.load("ua-0201").status == "repatriated"
@@ -335,7 +335,7 @@ def test_apply_per_line_stores_the_good_lines_and_reports_the_rest(tmp_path):
         assert held.load("ua-0520").version == 5
 
 
-def test_apply_again_is_refused_line_by_line_against_the_store(tmp_path, store):
+def test_apply_again_is_refused_line_by_line_against_the_store(store):
     result = run("validate", JSONL, "--store", store, "--format", "json")
     codes = {item["line"]: item["codes"] for item in findings(result)}
     assert codes[4] == ["case_exists"]  # ua-0201 is stored already
@@ -437,7 +437,7 @@ def test_verify_names_the_first_broken_entry_of_each_broken_case(tmp_path, store
     assert run("verify", path).output.startswith(f"{path}:1: broken: case 'ua-0201': entry 2")
 
 
-def test_verify_a_tampered_store(tmp_path, store):
+def test_verify_a_tampered_store(store):
     with sqlite3.connect(store) as connection:
         connection.execute("UPDATE entries SET to_status = 'dead' WHERE case_id = 'ua-0520' AND seq = 2")
     result = run("verify", "--store", store)
@@ -456,7 +456,7 @@ def test_verify_reports_lines_it_cannot_read(tmp_path):
     assert run("verify", tmp_path / "empty.jsonl").exit_code == 2
 
 
-def test_export_and_verify_need_one_source(tmp_path):
+def test_export_and_verify_need_one_source():
     assert run("export").exit_code == 2
     assert run("verify").exit_code == 2
 
@@ -506,7 +506,7 @@ def test_demo_builds_a_store_that_verifies(tmp_path):
 
 def casestate(*args, **env):
     command = Path(sys.executable).parent / "casestate"
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
         [str(command), *map(str, args)],
         capture_output=True,
         text=True,
