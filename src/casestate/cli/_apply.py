@@ -124,15 +124,15 @@ def apply(
         if not per_line and tally.exit_code == 0:
             # Every line was accepted: read the files again, and write them.
             with meter(size_of(files), quiet=quiet) as bar:
-                for checked in check_files(
+                check_files(
                     files,
                     Batch(workflow, load=held.load_or_none),
                     Tally(),
                     input_format=input_format,
                     max_line_bytes=max_line_bytes,
                     meter=bar,
-                ):
-                    write(checked)
+                    each=write,
+                )
         writer.flush()
     _report(tally, findings, writer, output_format=output_format, quiet=quiet, per_line=per_line)
 

@@ -102,11 +102,13 @@ def check_files(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     meter: Meter | None = None,
     on_finding: Callable[[Finding], None] | None = None,
-) -> Iterator[Checked]:
-    """Check every line of every file in order, counting into *tally*; yields each line checked.
+    each: Callable[[Checked], None] | None = None,
+) -> None:
+    """Check every line of every file in order, counting into *tally*.
 
-    Findings (rejections and conflicts) go to *on_finding* as they are made;
-    a file that cannot be read is noted in the tally and skipped.
+    Findings (rejections and conflicts) go to *on_finding* as they are made,
+    and every line checked to *each*; a file that cannot be read is noted in
+    the tally and skipped.
     """
     done = 0
     for path in paths:
@@ -117,57 +119,64 @@ def check_files(
             def progress(position: int, base: int = base, path: str = path) -> None:
                 meter.update(base + position, path)
 
+        lines = read(path, kind_of(path, input_format), max_line_bytes=max_line_bytes, progress=progress)
         try:
-            for line in read(
-                path, kind_of(path, input_format), max_line_bytes=max_line_bytes, progress=progress
-            ):
-                yield _check_line(line, batch, tally, on_finding)
+            _check_lines(lines, batch, tally, on_finding, each)
         except Unreadable as problem:
             tally.unreadable.append(problem)
         done += size_of((path,))
 
 
-def _check_line(
-    line: Line, batch: Batch, tally: Tally, on_finding: Callable[[Finding], None] | None
-) -> Checked:
-    tally.lines += 1
-    change = line.change
-    if change is None:
-        code = line.code or "invalid_record"
-        tally.rejected += 1
-        tally.rejected_codes[code] += 1
-        tally.outcomes[Outcome.REJECTED.value] += 1
-        if on_finding is not None:
-            on_finding(
-                Finding(
-                    line.path,
-                    line.number,
-                    line.case_id,
-                    Outcome.REJECTED.value,
-                    ((code, line.message or ""),),
-                    line.field,
-                )
-            )
-        return Checked(line, None)
-    verdict = batch.check(line.case_id or "", change)
-    outcome = verdict.outcome
-    if outcome is Outcome.REJECTED:
-        tally.rejected += 1
-        tally.rejected_codes.update(reason.code.value for reason in verdict.reasons)
-    else:
-        tally.accepted += 1
-        if outcome is Outcome.CONFLICT:
-            tally.conflict_codes.update(reason.code.value for reason in verdict.reasons)
-    counted = OPENED if change.trigger == OPEN and verdict.ok else outcome.value
-    tally.outcomes[counted] += 1
-    if on_finding is not None and verdict.reasons:
-        on_finding(
-            Finding(
-                line.path,
-                line.number,
-                line.case_id,
-                outcome.value,
-                tuple((reason.code.value, reason.message) for reason in verdict.reasons),
-            )
-        )
-    return Checked(line, verdict)
+def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one piece with local counters
+    lines: Iterator[Line],
+    batch: Batch,
+    tally: Tally,
+    on_finding: Callable[[Finding], None] | None,
+    each: Callable[[Checked], None] | None,
+) -> None:
+    check = batch.check
+    rejected_outcome, conflict_outcome = Outcome.REJECTED, Outcome.CONFLICT
+    counts = dict.fromkeys(Outcome, 0)
+    opened = accepted = rejected = total = 0
+    try:
+        for line in lines:
+            total += 1
+            change = line.change
+            if change is None:
+                rejected += 1
+                counts[rejected_outcome] += 1
+                code = line.code or "invalid_record"
+                tally.rejected_codes[code] += 1
+                if on_finding is not None:
+                    said = ((code, line.message or ""),)
+                    on_finding(Finding(line.path, line.number, line.case_id, "rejected", said, line.field))
+                if each is not None:
+                    each(Checked(line, None))
+                continue
+            verdict = check(line.case_id or "", change)
+            outcome: Outcome | None = verdict.outcome
+            if outcome is rejected_outcome:
+                rejected += 1
+                tally.rejected_codes.update(reason.code.value for reason in verdict.reasons)
+            else:
+                accepted += 1
+                if outcome is conflict_outcome:
+                    tally.conflict_codes.update(reason.code.value for reason in verdict.reasons)
+                elif change.trigger == OPEN:
+                    opened += 1
+                    outcome = None  # counted as an opening, not as the transition it also is
+            if outcome is not None:
+                counts[outcome] += 1
+            if on_finding is not None and verdict.reasons:
+                reasons = tuple((reason.code.value, reason.message) for reason in verdict.reasons)
+                on_finding(Finding(line.path, line.number, line.case_id, verdict.outcome.value, reasons))
+            if each is not None:
+                each(Checked(line, verdict))
+    finally:
+        tally.lines += total
+        tally.accepted += accepted
+        tally.rejected += rejected
+        tally.outcomes[OPENED] += opened
+        for kind, count in counts.items():
+            if count:
+                tally.outcomes[kind.value] += count

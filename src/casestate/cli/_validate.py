@@ -86,7 +86,7 @@ def run_check(
                 print_finding(console, finding)
 
     with meter(size_of(files), quiet=quiet) as bar:
-        for checked in check_files(
+        check_files(
             files,
             batch,
             tally,
@@ -94,9 +94,8 @@ def run_check(
             max_line_bytes=max_line_bytes,
             meter=bar,
             on_finding=report,
-        ):
-            if each is not None:
-                each(checked)
+            each=each,
+        )
     return tally, findings
 
 
