@@ -1,5 +1,6 @@
 """Change records: the JSON and CSV forms of a change, and every fault named by its field."""
 
+import attrs
 import pytest
 
 import casestate as cs
@@ -161,3 +162,51 @@ def test_parse_timestamp_keeps_the_instant_and_refuses_naive_ones():
     )
     with pytest.raises(cs.RecordError, match="when: naive"):
         cs.parse_timestamp("2024-03-02T14:00:00", "when")
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        GOOD,
+        with_(evidence=[], reason="  ", resolves=[5, 3, 5]),
+        with_(evidence=[GOOD["evidence"][0], {**GOOD["evidence"][0], "kind": "dna_match"}], reason=None),
+        with_(trigger="open", evidence=None, resolves=None),
+    ],
+)
+def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record):
+    # Records build their values without running the classes' converters again:
+    # the result must be exactly what the constructors make.
+    _, change = cs.change_from_record(record)
+    built = cs.Change(
+        trigger=change.trigger,
+        actor=cs.Actor(record["actor_id"], record["role"]),
+        effective_at=change.effective_at,
+        recorded_at=change.recorded_at,
+        evidence=[
+            cs.Evidence(
+                item["kind"], item["reference"], item["source"], cs.parse_timestamp(item["obtained_at"], "t")
+            )
+            for item in record.get("evidence") or ()
+        ],
+        reason=record.get("reason"),
+        resolves=record.get("resolves") or (),
+        salt=change.salt,
+    )
+    assert change == built
+    assert [type(item.kind) for item in change.evidence] == [cs.EvidenceKind] * len(change.evidence)
+    assert {field.name for field in attrs.fields(cs.Change)} == {
+        "trigger",
+        "actor",
+        "effective_at",
+        "recorded_at",
+        "evidence",
+        "reason",
+        "resolves",
+        "salt",
+    }
+    assert {field.name for field in attrs.fields(cs.Evidence)} == {
+        "kind",
+        "reference",
+        "source",
+        "obtained_at",
+    }
