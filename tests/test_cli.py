@@ -531,3 +531,42 @@ def test_the_installed_command_respects_no_color_and_reports_bad_input_without_a
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "unreadable_line" in result.stdout
+
+
+def on_a_terminal(*args, **env):
+    """Run casestate with its standard error on a pseudo-terminal; what the terminal showed."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    command = Path(sys.executable).parent / "casestate"
+    result = subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
+        [str(command), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm", **env},
+        check=False,
+        timeout=120,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return result, shown.decode("utf-8", "replace")
+
+
+def test_a_progress_bar_is_shown_on_a_terminal_and_hidden_by_quiet():
+    result, shown = on_a_terminal("validate", JSONL)
+    assert result.returncode == 1
+    assert "kB" in shown  # the bar counts the bytes read
+    assert "\x1b[" in shown
+    _, colourless = on_a_terminal("validate", JSONL, NO_COLOR="1")
+    assert "kB" in colourless
+    assert "\x1b[32m" not in colourless  # no colours, though the bar still moves
+    _, quiet = on_a_terminal("validate", JSONL, "--quiet")
+    assert quiet == ""
