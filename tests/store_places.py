@@ -6,7 +6,6 @@ workers below open their own store from it.
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import time
@@ -109,7 +108,7 @@ def open_cases(place: Place, count: int) -> list[str]:
 
 def contend(place: Place, case_ids: list[str], attempts: int, worker: int) -> tuple[list[str], int]:
     """Load a random case, change it, store it; count the changes accepted and those refused."""
-    rng = random.Random(worker)
+    rng = random.Random(worker)  # noqa: S311 - a repeatable choice of cases, not a secret
     accepted: list[str] = []
     refused = 0
     with place.open() as store:
@@ -135,14 +134,14 @@ def write_batches(place: Place, case_ids: list[str], size: int, marker: str | No
     if marker is not None:
         from casestate.store import _sql  # noqa: PLC0415 - the hook is this worker's alone
 
-        original = _sql.SQLStore._append  # noqa: SLF001
+        original = _sql.SQLStore._append
 
         def append_then_wait(self: _sql.SQLStore, tx: _sql.Transaction, case_id: str, rows: list) -> None:
             original(self, tx, case_id, rows)
             Path(marker).touch()
             time.sleep(60)
 
-        _sql.SQLStore._append = append_then_wait  # type: ignore[method-assign] # noqa: SLF001
+        _sql.SQLStore._append = append_then_wait  # type: ignore[method-assign]
     with place.open() as store:
         number = 0
         while True:
@@ -159,7 +158,7 @@ def write_batches(place: Place, case_ids: list[str], size: int, marker: str | No
 
 def wait_for(path: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
-    while not os.path.exists(path):
+    while not Path(path).exists():
         if time.monotonic() > deadline:
             msg = f"{path} did not appear within {seconds} s"
             raise TimeoutError(msg)

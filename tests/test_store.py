@@ -1,5 +1,8 @@
 """The case store, on both engines: schema, concurrency, batches, tampering, finding, following, keys."""
 
+import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,8 +20,8 @@ from casestate.store import (
     StoreLocked,
     UnknownCase,
     WrongKey,
+    _sql,
 )
-from casestate.store import _sql
 from store_places import report
 from support import PATH_TO, actor, change, day
 
@@ -38,7 +41,7 @@ def stored_in(store, status, case_id="case-1"):
 def snapshot(place):
     """Everything the store holds, to show that a refused operation changed nothing."""
     return {
-        table: place.sql(f"SELECT * FROM {table} ORDER BY 1")
+        table: place.sql(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - fixed table names
         for table in ("meta", "positions", "cases", "entries")
     }
 
@@ -58,8 +61,6 @@ def test_a_new_store_records_its_format_schema_version_and_chain(place):
 def test_sqlite_stores_use_wal(tmp_path):
     path = tmp_path / "cases.db"
     cs.store.SQLiteStore(path).close()
-    import sqlite3
-
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
@@ -107,14 +108,12 @@ def test_an_older_or_newer_schema_version_is_refused_and_left_alone(place, versi
 def test_a_file_that_is_not_a_database_is_refused_unchanged(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_bytes(b"these are my notes, not a database\n" * 200)
-    with pytest.raises(NotAStore, match="notes.txt is not a casestate store"):
+    with pytest.raises(NotAStore, match=r"notes\.txt is not a casestate store"):
         cs.store.SQLiteStore(path)
     assert path.read_bytes() == b"these are my notes, not a database\n" * 200
 
 
 def test_another_programs_sqlite_database_is_refused_unchanged(tmp_path):
-    import sqlite3
-
     path = tmp_path / "other.db"
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE people (name TEXT)")
@@ -137,7 +136,7 @@ def test_another_programs_tables_are_refused_unchanged(place):
     assert place.sql("SELECT * FROM meta") == [("format", "someone.else")]
 
 
-def test_create_false_refuses_an_empty_place(place, tmp_path):
+def test_create_false_refuses_an_empty_place(place):
     with pytest.raises(NotAStore, match="create=False"):
         place.open(create=False)
     if place.engine == "sqlite":
@@ -159,8 +158,6 @@ def test_a_locked_database_is_a_clear_error_and_nothing_is_written(place):
 
 
 def test_creating_a_store_in_a_locked_place_is_a_clear_error(tmp_path):
-    import sqlite3
-
     path = tmp_path / "cases.db"
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
@@ -230,8 +227,8 @@ def test_the_summary_guard_refuses_a_writer_that_read_before_another_committed(p
         second.load("case-1")
         real_load = second._load
 
-        def stale_load(tx, case_id):
-            found = real_load(tx, case_id)
+        def stale_load(tx, case_id, **options):
+            found = real_load(tx, case_id, **options)
             first.apply("case-1", PATH_TO["captured"], expected_version=case.version)
             return found
 
@@ -449,3 +446,46 @@ def test_a_key_too_short_is_refused_before_anything_is_opened(tmp_path):
     with pytest.raises(ValueError, match="at least 16 bytes"):
         cs.store.SQLiteStore(tmp_path / "cases.db", key=b"short")
     assert not (tmp_path / "cases.db").exists()
+
+
+# -- the optional engine ---------------------------------------------------------
+
+
+def test_the_store_imports_without_the_postgres_extra():
+    script = (
+        "import sys; sys.modules['sqlalchemy'] = None\n"
+        "from casestate.store import PostgresStore, SQLiteStore\n"
+        "try:\n"
+        "    PostgresStore('postgresql+psycopg://postgres@127.0.0.1/test')\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, running the script above
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert (
+        done.stdout.strip() == "PostgresStore needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
+    )
+
+
+@pytest.mark.parametrize("schema", ["Cases", "drop table x", "", "1st"])
+def test_a_postgres_schema_name_must_be_a_plain_name(schema):
+    with pytest.raises(ValueError, match="schema must be a lower-case SQL name"):
+        cs.store.PostgresStore("postgresql+psycopg://postgres@127.0.0.1/test", schema=schema)
+
+
+def test_a_bad_postgres_url_is_a_store_error():
+    with pytest.raises(cs.store.StoreError, match="not a database URL"):
+        cs.store.PostgresStore("not a url")
+
+
+def test_an_unreachable_postgres_server_is_a_store_error():
+    with pytest.raises(cs.store.StoreError, match="schema 'casestate' of postgresql"):
+        cs.store.PostgresStore(
+            "postgresql+psycopg://postgres@127.0.0.1:1/test", engine_options={"connect_args": {}}
+        )
+
+
+def test_store_errors_read_as_sentences():
+    assert str(UnknownCase("ua-1")) == "no case 'ua-1' in the store"
+    assert isinstance(UnknownCase("ua-1"), KeyError)

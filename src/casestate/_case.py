@@ -150,20 +150,29 @@ def _inconsistent(entry: Entry, count: int, text: str) -> BrokenTrail:
     )
 
 
-def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch is one rule of the trail
+def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:  # noqa: C901, PLR0912 - each branch is one rule of the trail
     """Build the case that *entries* record, checking that each follows from the last.
 
-    The chain itself is not checked here; :func:`replay` does both.
+    With *known*, a case whose trail begins *entries*, only the entries after
+    it are folded onto it. The chain itself is not checked here;
+    :func:`replay` does both.
     """
     trail = tuple(entries)
     count = len(trail)
     first = trail[0]
-    if first.kind is not EntryKind.OPENED or first.from_status is not None:
-        raise _inconsistent(first, count, "a trail must begin with the opening entry")
-    status, fate, assurance, since = first.to_status, first.fate, first.assurance, first.effective_at
-    conflicts: list[int] = []
-    last_recorded = first.recorded_at
-    for entry in trail[1:]:
+    if known is None:
+        if first.kind is not EntryKind.OPENED or first.from_status is not None:
+            raise _inconsistent(first, count, "a trail must begin with the opening entry")
+        status, fate, assurance, since = first.to_status, first.fate, first.assurance, first.effective_at
+        conflicts: list[int] = []
+        last_recorded = first.recorded_at
+        rest = trail[1:]
+    else:
+        status, fate, assurance, since = known.status, known.fate, known.assurance, known.status_since
+        conflicts = list(known.open_conflicts)
+        last_recorded = known.last_recorded_at
+        rest = trail[known.version :]
+    for entry in rest:
         if entry.recorded_at < last_recorded:
             raise _inconsistent(entry, count, "recorded before the entry preceding it")
         last_recorded = entry.recorded_at
@@ -196,15 +205,24 @@ def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch
     return Case(first.case_id, status, fate, assurance, since, tuple(conflicts), trail)
 
 
-def replay(entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None) -> Case:
+def replay(
+    entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None, known: Case | None = None
+) -> Case:
     """Verify *entries* and rebuild the case they record.
 
     Raises :class:`BrokenTrail`, naming the case and the first bad entry,
     when the chain is broken or an entry does not follow from the one before.
     Replay does not re-check the workflow's guards: a trail records what the
     rules of its day allowed.
+
+    *known* is a case replayed before from the first entries of *entries*
+    (the same trail, since grown): only the entries after it are checked.
     """
-    integrity = verify(entries, key=key, head=head)
+    if known is not None and tuple(entries[: known.version]) != known.trail:
+        msg = "known must be a case whose trail begins the entries given"
+        raise ValueError(msg)
+    trusted = 0 if known is None else known.version
+    integrity = verify(entries, key=key, head=head, trusted=trusted)
     if not integrity.ok:
         raise BrokenTrail(integrity)
-    return fold(entries)
+    return fold(entries, known)

@@ -306,14 +306,15 @@ def _broken(case_id: str | None, entries: int, position: int, problem: Problem, 
 
 
 def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in checking order
-    entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None
+    entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None, trusted: int = 0
 ) -> Integrity:
     """Check that *entries* form one unbroken chain, and say where it breaks.
 
     Detects an entry altered, removed, inserted or moved; with *head* (the
     hash of the last entry, as kept elsewhere) also a cut-off tail. A chain
     sealed with a key needs that key. Redacted entries verify through their
-    commitments.
+    commitments. The first *trusted* entries are taken as verified before
+    (a trail that has grown since): checking starts after them.
     """
     count = len(entries)
     if count == 0:
@@ -352,8 +353,9 @@ def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in c
                 Problem.WRONG_KEY,
                 "the chain is sealed with a different key",
             )
-    previous = GENESIS
-    for position, entry in enumerate(entries):
+    previous = GENESIS if trusted <= 0 else entries[trusted - 1].hash
+    for position in range(max(trusted, 0), count):
+        entry = entries[position]
         if entry.case_id != case_id:
             return _broken(
                 case_id,

@@ -46,7 +46,7 @@ class _PostgresTransaction:
         self._integrity = _integrity_error()
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
-        return [tuple(row) for row in self._connection.execute(_text(sql), dict(params or {}))]
+        return [tuple(row) for row in self._connection.execute(_text(sql), dict(params or {})).fetchall()]
 
     def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
         try:
@@ -105,10 +105,10 @@ class PostgresStore(SQLStore):
         self.location = f"schema {schema!r} of {shown}"
         milliseconds = max(1, round(lock_timeout * 1000))
         options = f"-c search_path={schema} -c lock_timeout={milliseconds}"
+        extra = dict(engine_options or {})
+        connect_args = {**extra.pop("connect_args", {}), "options": options}
         try:
-            self._engine = sqlalchemy.create_engine(
-                url, connect_args={"options": options}, **dict(engine_options or {})
-            )
+            self._engine = sqlalchemy.create_engine(url, connect_args=connect_args, **extra)
         except ImportError:
             raise ImportError(_INSTALL) from None
         try:

@@ -197,14 +197,32 @@ class Transaction(Protocol):
         ...
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def entry_row(entry: Entry) -> Row:
     """*entry* as a row of :data:`ENTRY_FIELDS` (without its position)."""
     data = entry_to_dict(entry)
-    return tuple(
-        json.dumps(data[name], ensure_ascii=False, separators=(",", ":"))
-        if name in _JSON_FIELDS
-        else data[name]
-        for name in ENTRY_FIELDS
+    return (
+        data["case_id"],
+        data["seq"],
+        data["kind"],
+        data["trigger"],
+        data["from_status"],
+        data["to_status"],
+        data["fate"],
+        data["assurance"],
+        data["role"],
+        _to_json(data["evidence_kinds"]),
+        data["effective_at"],
+        data["recorded_at"],
+        _to_json(data["resolves"]),
+        _to_json(data["codes"]),
+        data["chain"],
+        data["prev_hash"],
+        data["commitment"],
+        data["hash"],
+        _to_json(data["private"]),
     )
 
 
@@ -252,11 +270,16 @@ class _Memo:
         self.cases: OrderedDict[str, tuple[list[Row], Case]] = OrderedDict()
 
     def get(self, case_id: str, rows: list[Row]) -> Case | None:
+        """The case verified from *rows*, or from the first of them (a trail that grew since)."""
         found = self.cases.get(case_id)
-        if found is None or found[0] != rows:
+        if found is None:
+            return None
+        known_rows, case = found
+        count = len(known_rows)
+        if len(rows) < count or rows[:count] != known_rows:
             return None
         self.cases.move_to_end(case_id)
-        return found[1]
+        return case
 
     def put(self, case_id: str, rows: list[Row], case: Case) -> None:
         self.forget(case_id)
@@ -268,9 +291,8 @@ class _Memo:
             _, (old, _) = self.cases.popitem(last=False)
             self.held -= len(old)
 
-    def rows(self, case_id: str) -> list[Row] | None:
-        found = self.cases.get(case_id)
-        return None if found is None else found[0]
+    def latest(self, case_id: str) -> tuple[list[Row], Case] | None:
+        return self.cases.get(case_id)
 
     def forget(self, case_id: str) -> None:
         found = self.cases.pop(case_id, None)
@@ -467,25 +489,46 @@ class SQLStore:
         with self._begin(write=False) as tx:
             return self._load(tx, case_id)[0]
 
-    def _load(self, tx: Transaction, case_id: str) -> tuple[Case, list[Row]]:
+    def _load(self, tx: Transaction, case_id: str, *, trust_memo: bool = False) -> tuple[Case, list[Row]]:
+        """The case and its rows; with *trust_memo*, rows verified by this store before are not re-read.
+
+        Load never trusts the memo: it reads every row and checks it is the
+        row verified before. Apply trusts it while the summary row still
+        names the same version and head, since its write is guarded by both.
+        """
         found = tx.query(_SELECT_CASE, {"case_id": case_id})
         if not found:
             raise UnknownCase(case_id)
         summary = found[0]
         version, head = summary[4], summary[6]
+        if trust_memo:
+            remembered = self._memo.latest(case_id)
+            if remembered is not None and (remembered[1].version, remembered[1].head) == (version, head):
+                _check_summary(remembered[1], summary)
+                return remembered[1], remembered[0]
         # Entries past the summary's version belong to a writer that committed
         # after the summary was read; they are not part of this reading.
         rows = tx.query(_SELECT_TRAIL, {"case_id": case_id, "version": version})
-        case = self._memo.get(case_id, rows)
-        if case is None:
-            case = self._replay(case_id, rows, head)
+        known = self._memo.get(case_id, rows)
+        if known is None or known.version != len(rows):
+            try:
+                case = self._replay(case_id, rows, head, known)
+            except BrokenTrail:
+                self._memo.forget(case_id)
+                raise
             self._memo.put(case_id, rows, case)
+        else:
+            case = known
         _check_summary(case, summary)
         return case, rows
 
-    def _replay(self, case_id: str, rows: list[Row], head: str) -> Case:
+    def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
         count = len(rows)
-        entries = [row_entry(row, case_id, count) for row in rows]
+        done = 0 if known is None else known.version
+        entries = [
+            *(() if known is None else known.trail),
+            *(row_entry(row, case_id, count) for row in rows[done:]),
+        ]
         if not entries:
             raise BrokenTrail(
                 Integrity(
@@ -499,7 +542,7 @@ class SQLStore:
             )
         if entries[0].case_id != case_id:
             raise _unreadable(case_id, 0, count, f"it belongs to case {entries[0].case_id!r}")
-        return replay(entries, key=self._key, head=head)
+        return replay(entries, key=self._key, head=head, known=known)
 
     def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
         """Apply *changes* to the case, all of them or none, and return the case as stored.
@@ -520,7 +563,7 @@ class SQLStore:
             msg = f"expected_version must be an int, not {type(expected_version).__name__}"
             raise TypeError(msg)
         with self._begin(write=False) as tx:
-            case, rows = self._load(tx, case_id)
+            case, rows = self._load(tx, case_id, trust_memo=True)
         if case.version != expected_version:
             raise ConcurrentUpdate(case_id, expected_version, case.version)
         updated = case
