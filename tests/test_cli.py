@@ -570,3 +570,20 @@ def test_a_progress_bar_is_shown_on_a_terminal_and_hidden_by_quiet():
     assert "\x1b[32m" not in colourless  # no colours, though the bar still moves
     _, quiet = on_a_terminal("validate", JSONL, "--quiet")
     assert quiet == ""
+
+
+def test_a_store_sealed_with_a_key_needs_its_key_file(tmp_path):
+    key = tmp_path / "chain.key"
+    key.write_bytes(b"a secret key of 32 bytes, really\n")
+    path = tmp_path / "sealed.db"
+    good = write_lines(tmp_path / "good.jsonl", opening(), record())
+    assert run("apply", good, "--store", path, "--key-file", key).exit_code == 0
+    shown = run("show", "ua-0173", "--store", path, "--key-file", key)
+    assert "status dead" in shown.output
+    refused = run("show", "ua-0173", "--store", path)
+    assert refused.exit_code == 2
+    assert "Error:" in refused.output
+    assert run("verify", "--store", path, "--key-file", key).exit_code == 0
+    short = tmp_path / "short.key"
+    short.write_bytes(b"too short")
+    assert "at least 16 bytes" in run("verify", "--store", path, "--key-file", short).output

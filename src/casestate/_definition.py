@@ -109,6 +109,15 @@ class _Fields:
         if not self.ok:
             self.fault(None, f"expected an object, got {_type(data)}")
 
+    @classmethod
+    def of(cls, data: object, where: str, problems: list[str], known: tuple[str, ...]) -> _Fields | None:
+        """The fields of the object *data*, its unknown ones noted; ``None`` if it is no object."""
+        fields = cls(data, where, problems)
+        if not fields.ok:
+            return None
+        fields.check_known(known)
+        return fields
+
     def fault(self, name: str | None, problem: str) -> None:
         place = self.where if name is None else f"{self.where}.{name}" if self.where else name
         self.problems.append(f"{place or 'definition'}: {problem}")
@@ -185,10 +194,9 @@ _TOP_FIELDS = (
 
 
 def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
-    fields = _Fields(data, where, problems)
-    if not fields.ok:
+    fields = _Fields.of(data, where, problems, _STATUS_FIELDS)
+    if fields is None:
         return None
-    fields.check_known(_STATUS_FIELDS)
     count = len(problems)
     name = fields.value("name", str, required=True)
     fate = fields.convert("fate", Fate)
@@ -200,10 +208,9 @@ def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
 
 
 def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRule | None:
-    fields = _Fields(data, where, problems)
-    if not fields.ok:
+    fields = _Fields.of(data, where, problems, ("max_tier", "kinds"))
+    if fields is None:
         return None
-    fields.check_known(("max_tier", "kinds"))
     count = len(problems)
     tier = fields.convert("max_tier", Tier)
     kinds = None
@@ -220,10 +227,9 @@ def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRul
 
 
 def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
-    fields = _Fields(data, where, problems)
-    if not fields.ok:
+    fields = _Fields.of(data, where, problems, _RULE_FIELDS)
+    if fields is None:
         return None
-    fields.check_known(_RULE_FIELDS)
     count = len(problems)
     trigger = fields.value("trigger", str, required=True)
     sources = fields.names("sources")

@@ -9,14 +9,18 @@ import click
 from casestate import DEFAULT_WORKFLOW, Workflow, WorkflowError, workflow_from_json
 
 
+def _read(path: Path, option: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise click.BadParameter(f"{path}: {error.strerror or error}", param_hint=option) from None
+
+
 def load_workflow(path: Path | None) -> Workflow:
     """The workflow defined in the file at *path*, or the default; a usage error naming each fault."""
     if path is None:
         return DEFAULT_WORKFLOW
-    try:
-        text = path.read_bytes()
-    except OSError as error:
-        raise click.BadParameter(f"{path}: {error.strerror or error}", param_hint="--workflow") from None
+    text = _read(path, "--workflow")
     try:
         return workflow_from_json(text)
     except WorkflowError as error:
@@ -27,11 +31,7 @@ def read_key(path: Path | None) -> bytes | None:
     """The chain key held in the file at *path* (its bytes, a trailing newline left out)."""
     if path is None:
         return None
-    try:
-        key = path.read_bytes()
-    except OSError as error:
-        raise click.BadParameter(f"{path}: {error.strerror or error}", param_hint="--key-file") from None
-    key = key.removesuffix(b"\n").removesuffix(b"\r")
+    key = _read(path, "--key-file").removesuffix(b"\n").removesuffix(b"\r")
     if len(key) < 16:  # noqa: PLR2004 - the chain's own minimum, stated in its message
         raise click.BadParameter(f"{path}: a chain key is at least 16 bytes", param_hint="--key-file")
     return key
