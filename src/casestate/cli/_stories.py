@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import attrs
@@ -132,18 +131,6 @@ STORIES = (
 )
 
 
-def tell(story: Story, *, key: bytes | None = None) -> Told:
-    """Open the story's case and apply each change; refusals are kept, not raised."""
-    case = WORKFLOW.open(story.case_id, actor=NGO, effective_at=_on(2, 20), recorded_at=_on(3, 1), key=key)
-    refused = []
-    for change in story.changes:
-        try:
-            case = WORKFLOW.apply(case, change, key=key)
-        except Rejected as rejection:
-            refused.append(rejection)
-    return Told(story, case, tuple(refused))
-
-
 def tell_into(store: CaseStore, story: Story) -> Told:
     """Open the story's case in *store* and store each change the workflow accepts."""
     case = store.open_case(story.case_id, actor=NGO, effective_at=_on(2, 20), recorded_at=_on(3, 1))
@@ -154,9 +141,3 @@ def tell_into(store: CaseStore, story: Story) -> Told:
         except Rejected as rejection:
             refused.append(rejection)
     return Told(story, case, tuple(refused))
-
-
-def tell_all(*, key: bytes | None = None) -> Iterator[Told]:
-    """Every sample story, told."""
-    for story in STORIES:
-        yield tell(story, key=key)
