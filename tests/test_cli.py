@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import casestate as cs
-from casestate.cli import main
+from casestate.cli import _apply, main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 JSONL = EXAMPLES / "changes.jsonl"
@@ -587,3 +587,33 @@ def test_a_store_sealed_with_a_key_needs_its_key_file(tmp_path):
     short = tmp_path / "short.key"
     short.write_bytes(b"too short")
     assert "at least 16 bytes" in run("verify", "--store", path, "--key-file", short).output
+
+
+def test_apply_writes_interleaved_cases_in_file_order_within_each(tmp_path, monkeypatch):
+    monkeypatch.setattr(_apply, "FLUSH_AFTER", 3)
+    lines = [opening(f"ua-{number}") for number in range(4)]
+    for day in range(10, 14):
+        for number in range(4):
+            lines.append(
+                record(
+                    case_id=f"ua-{number}",
+                    role="family",
+                    actor_id="olena-k",
+                    effective_at=f"2024-03-{day}T00:00:00Z",
+                    recorded_at=f"2024-03-{day}T12:00:00Z",
+                )
+            )
+    path = tmp_path / "cases.db"
+    result = run("apply", write_lines(tmp_path / "many.jsonl", *lines), "--store", path)
+    assert result.exit_code == 0, result.output
+    assert "stored 20 changes (4 cases opened)" in result.output
+    with cs.store.SQLiteStore(path) as held:
+        for number in range(4):
+            case = held.load(f"ua-{number}")
+            assert [entry.kind for entry in case.trail[1:]] == [
+                "transition",
+                "corroboration",
+                "corroboration",
+                "corroboration",
+            ]
+            assert [entry.recorded_at.day for entry in case.trail[1:]] == [10, 11, 12, 13]
