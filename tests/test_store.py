@@ -489,3 +489,47 @@ def test_an_unreachable_postgres_server_is_a_store_error():
 def test_store_errors_read_as_sentences():
     assert str(UnknownCase("ua-1")) == "no case 'ua-1' in the store"
     assert isinstance(UnknownCase("ua-1"), KeyError)
+
+
+def test_a_small_memory_of_verified_trails_still_loads_every_case(place):
+    with place.open(cache_entries=4) as store:
+        made = {f"case-{number}": stored_in(store, "confirmed", f"case-{number}") for number in range(3)}
+        for _ in range(2):
+            assert {case_id: store.load(case_id) for case_id in made} == made
+        assert store._memo.held <= 4
+
+
+def test_a_forged_next_entry_blocks_the_writer_without_forking_the_chain(place):
+    with place.open() as store:
+        case = stored_in(store, "captured")
+        columns = ", ".join(f'"{name}"' for name in _sql.ENTRY_FIELDS)
+        copied = columns.replace('"seq"', "2")
+        place.sql(
+            f"INSERT INTO entries (position, {columns}) "  # noqa: S608 - fixed names
+            f"SELECT 99, {copied} FROM entries WHERE seq = 1"
+        )
+        with pytest.raises(ConcurrentUpdate, match="was changed by another writer"):
+            store.apply("case-1", [report(case, "x", 2)], expected_version=2)
+        assert store.load("case-1") == case
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        ("DELETE FROM meta WHERE name = 'chain'", "tables or meta rows are missing"),
+        ("DROP TABLE positions", "tables or meta rows are missing"),
+    ],
+)
+def test_a_damaged_store_is_named_as_such(place, damage, says):
+    place.open().close()
+    place.sql(damage)
+    with pytest.raises(NotAStore, match=f"is a damaged casestate store: {says}"):
+        place.open()
+
+
+def test_a_lost_position_counter_is_named_and_nothing_is_written(place):
+    with place.open() as store:
+        place.sql("DELETE FROM positions")
+        with pytest.raises(NotAStore, match="its position counter is gone"):
+            opened(store)
+        assert list(store.case_ids()) == []

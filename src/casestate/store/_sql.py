@@ -35,6 +35,7 @@ version than this casestate knows, is refused with
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -313,7 +314,7 @@ def _summary_params(case: Case) -> dict[str, object]:
     }
 
 
-class SQLStore:
+class SQLStore(ABC):
     """The store's logic over an engine's transactions; the engines subclass it."""
 
     workflow: Workflow
@@ -330,24 +331,24 @@ class SQLStore:
 
     # -- what an engine provides ------------------------------------------
 
+    @abstractmethod
     def _begin(self, *, write: bool) -> AbstractContextManager[Transaction]:
         """A transaction; *write* ones exclude other writers as early as the engine can."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _tables(self, tx: Transaction) -> set[str]:
         """The names of the tables where the store lives."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _schema(self) -> tuple[str, ...]:
         """The statements that create the schema in this engine."""
-        raise NotImplementedError
 
-    def _prepare_setup(self, tx: Transaction) -> None:
+    def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
         """Make concurrent first openings wait for each other (within *tx*)."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release the connection(s); the store cannot be used afterwards."""
-        raise NotImplementedError
 
     def __enter__(self) -> Self:
         return self
@@ -395,7 +396,7 @@ class SQLStore:
             raise NotAStore(f"{self.location} is not a casestate store: its meta table is another's")
         version = meta.get("schema_version", "")
         if not version.isdigit() or "chain" not in meta or not set(TABLES) <= tables:
-            raise NotAStore(f"{self.location} is a damaged casestate store: its meta table is incomplete")
+            raise NotAStore(f"{self.location} is a damaged casestate store: tables or meta rows are missing")
         return meta
 
     def _check_version(self, meta: Mapping[str, str] | None) -> None:
@@ -540,8 +541,6 @@ class SQLStore:
                     message=f"case {case_id!r}: entry 0: missing: the case has no entries",
                 )
             )
-        if entries[0].case_id != case_id:
-            raise _unreadable(case_id, 0, count, f"it belongs to case {entries[0].case_id!r}")
         return replay(entries, key=self._key, head=head, known=known)
 
     def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
