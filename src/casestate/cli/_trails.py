@@ -44,7 +44,9 @@ def _wholly_redacted(data: object) -> bool:
     entries lost their personal data is a break, and verify reports it.
     """
     entries = data.get("entries") if isinstance(data, dict) else None
-    return bool(entries) and all(isinstance(entry, dict) and "private" not in entry for entry in entries)
+    if not isinstance(entries, list) or not entries:
+        return False
+    return all(isinstance(entry, dict) and "private" not in entry for entry in entries)
 
 
 def _from_data(where: str, data: object, key: bytes | None) -> Read:
