@@ -37,8 +37,13 @@ def _text(value: str | None) -> str:
     return "null" if value is None else _quote(value)
 
 
-def _texts(values: Iterable[str]) -> str:
-    return "[" + ",".join(_quote(value) for value in values) + "]"
+def _texts(values: tuple[str, ...]) -> str:
+    # Most lists here are empty or hold one item: skip the generator for them.
+    if not values:
+        return "[]"
+    if len(values) == 1:
+        return "[" + _quote(values[0]) + "]"
+    return "[" + ",".join(map(_quote, values)) + "]"
 
 
 def canonical_public(
@@ -67,16 +72,18 @@ def canonical_public(
     holds it equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
     and a pinned test vector holds it stable across Python versions.
     """
+    # The enums are StrEnums: quoting a member quotes its value, without the
+    # cost of the ``.value`` property.
     return (
-        f'{{"assurance":{_quote(assurance.value)},"case_id":{_quote(case_id)},'
+        f'{{"assurance":{_quote(assurance)},"case_id":{_quote(case_id)},'
         f'"chain":{_quote(chain)},"codes":{_texts(codes)},'
         f'"commitment":{_quote(commitment)},'
         f'"effective_at":"{format_instant(effective_at)}",'
-        f'"evidence_kinds":{_texts(evidence_kinds)},"fate":{_quote(fate.value)},'
-        f'"from_status":{_text(from_status)},"kind":{_quote(kind.value)},'
+        f'"evidence_kinds":{_texts(evidence_kinds)},"fate":{_quote(fate)},'
+        f'"from_status":{_text(from_status)},"kind":{_quote(kind)},'
         f'"prev_hash":{_quote(prev_hash)},'
         f'"recorded_at":"{format_instant(recorded_at)}",'
-        f'"resolves":[{",".join(str(number) for number in resolves)}],'
+        f'"resolves":[{",".join(map(str, resolves)) if resolves else ""}],'
         f'"role":{_quote(role)},"seq":{seq},"to_status":{_quote(to_status)},'
         f'"trigger":{_quote(trigger)}}}'
     ).encode("ascii")
@@ -85,7 +92,7 @@ def canonical_public(
 def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
     """The bytes of an entry's personal data, in the same canonical JSON form."""
     items = ",".join(
-        f'{{"kind":{_quote(item.kind.value)},"obtained_at":"{format_instant(item.obtained_at)}",'
+        f'{{"kind":{_quote(item.kind)},"obtained_at":"{format_instant(item.obtained_at)}",'
         f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
         for item in evidence
     )
