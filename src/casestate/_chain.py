@@ -72,6 +72,46 @@ def canonical_public(
     holds it equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
     and a pinned test vector holds it stable across Python versions.
     """
+    return _public_bytes(
+        seq,
+        case_id,
+        kind,
+        trigger,
+        from_status,
+        to_status,
+        fate,
+        assurance,
+        role,
+        evidence_kinds,
+        effective_at,
+        recorded_at,
+        resolves,
+        codes,
+        chain,
+        prev_hash,
+        commitment,
+    )
+
+
+def _public_bytes(  # noqa: PLR0917 - positional: sealing and verifying call it once per entry
+    seq: int,
+    case_id: str,
+    kind: EntryKind,
+    trigger: str,
+    from_status: str | None,
+    to_status: str,
+    fate: Fate,
+    assurance: Assurance,
+    role: str,
+    evidence_kinds: tuple[EvidenceKind, ...],
+    effective_at: datetime,
+    recorded_at: datetime,
+    resolves: tuple[int, ...],
+    codes: tuple[Code, ...],
+    chain: str,
+    prev_hash: str,
+    commitment: str,
+) -> bytes:
     # The enums are StrEnums: quoting a member quotes its value, without the
     # cost of the ``.value`` property.
     return (
@@ -91,13 +131,17 @@ def canonical_public(
 
 def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
     """The bytes of an entry's personal data, in the same canonical JSON form."""
-    items = ",".join(
-        f'{{"kind":{_quote(item.kind)},"obtained_at":"{format_instant(item.obtained_at)}",'
-        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
-        for item in evidence
-    )
+    # A change nearly always carries one piece of evidence, or none.
+    items = _evidence_text(evidence[0]) if len(evidence) == 1 else ",".join(map(_evidence_text, evidence))
     return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{_text(reason)}}}').encode(
         "ascii"
+    )
+
+
+def _evidence_text(item: Evidence) -> str:
+    return (
+        f'{{"kind":{_quote(item.kind)},"obtained_at":"{format_instant(item.obtained_at)}",'
+        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
     )
 
 
@@ -174,28 +218,31 @@ def seal(
     key: bytes | None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed."""
-    private = Private(actor_id, reason, evidence, salt)
-    commitment = commit(private)
-    evidence_kinds = tuple(item.kind for item in evidence)
-    chain = chain_for_key(key)
-    public = canonical_public(
-        seq=seq,
-        case_id=case_id,
-        kind=kind,
-        trigger=trigger,
-        from_status=from_status,
-        to_status=to_status,
-        fate=fate,
-        assurance=assurance,
-        role=role,
-        evidence_kinds=evidence_kinds,
-        effective_at=effective_at,
-        recorded_at=recorded_at,
-        resolves=resolves,
-        codes=codes,
-        chain=chain,
-        prev_hash=prev_hash,
-        commitment=commitment,
+    # This is what every apply pays for: the steps of commit, chain_for_key
+    # and canonical_public, without building and reading back what they take.
+    commitment = hashlib.sha256(
+        _PRIVATE_DOMAIN + salt + canonical_private(actor_id, reason, evidence)
+    ).hexdigest()
+    evidence_kinds = (evidence[0].kind,) if len(evidence) == 1 else tuple(item.kind for item in evidence)
+    chain = PLAIN_CHAIN if key is None else chain_for_key(key)
+    public = _public_bytes(
+        seq,
+        case_id,
+        kind,
+        trigger,
+        from_status,
+        to_status,
+        fate,
+        assurance,
+        role,
+        evidence_kinds,
+        effective_at,
+        recorded_at,
+        resolves,
+        codes,
+        chain,
+        prev_hash,
+        commitment,
     )
     return Entry(
         seq=seq,
@@ -216,30 +263,30 @@ def seal(
         prev_hash=prev_hash,
         commitment=commitment,
         hash=digest(public, key),
-        private=private,
+        private=Private(actor_id, reason, evidence, salt),
     )
 
 
 def entry_digest(entry: Entry, key: bytes | None) -> str:
     """Recompute *entry*'s hash from its content."""
-    public = canonical_public(
-        seq=entry.seq,
-        case_id=entry.case_id,
-        kind=entry.kind,
-        trigger=entry.trigger,
-        from_status=entry.from_status,
-        to_status=entry.to_status,
-        fate=entry.fate,
-        assurance=entry.assurance,
-        role=entry.role,
-        evidence_kinds=entry.evidence_kinds,
-        effective_at=entry.effective_at,
-        recorded_at=entry.recorded_at,
-        resolves=entry.resolves,
-        codes=entry.codes,
-        chain=entry.chain,
-        prev_hash=entry.prev_hash,
-        commitment=entry.commitment,
+    public = _public_bytes(
+        entry.seq,
+        entry.case_id,
+        entry.kind,
+        entry.trigger,
+        entry.from_status,
+        entry.to_status,
+        entry.fate,
+        entry.assurance,
+        entry.role,
+        entry.evidence_kinds,
+        entry.effective_at,
+        entry.recorded_at,
+        entry.resolves,
+        entry.codes,
+        entry.chain,
+        entry.prev_hash,
+        entry.commitment,
     )
     return digest(public, key)
 
