@@ -195,6 +195,12 @@ def digest(public: bytes, key: bytes | None) -> str:
     return hmac.new(key, _ENTRY_DOMAIN + public, hashlib.sha256).hexdigest()
 
 
+_ONE_KIND = {kind: (kind,) for kind in EvidenceKind}
+"""One shared ``(kind,)`` tuple per kind: most entries carry one piece of evidence,
+and a tuple of their own would cost each of them memory and the garbage collector
+another object to track."""
+
+
 def seal(
     *,
     seq: int,
@@ -223,7 +229,9 @@ def seal(
     commitment = hashlib.sha256(
         _PRIVATE_DOMAIN + salt + canonical_private(actor_id, reason, evidence)
     ).hexdigest()
-    evidence_kinds = (evidence[0].kind,) if len(evidence) == 1 else tuple(item.kind for item in evidence)
+    evidence_kinds = (
+        _ONE_KIND[evidence[0].kind] if len(evidence) == 1 else tuple(item.kind for item in evidence)
+    )
     chain = PLAIN_CHAIN if key is None else chain_for_key(key)
     public = _public_bytes(
         seq,
