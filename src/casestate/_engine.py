@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ._actors import Actor
@@ -17,7 +18,7 @@ from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
 
 if TYPE_CHECKING:
-    from ._workflow import Rule, Workflow
+    from ._workflow import EvidenceRule, Rule, Workflow
 
 
 def open_case(
@@ -137,7 +138,7 @@ def _guards(rule: Rule, case: Case, change: Change, reasons: list[Reason]) -> No
     if needs is not None:
         if not change.evidence:
             reasons.append(Reason(Code.EVIDENCE_REQUIRED, f"{rule.trigger} needs {needs.describe()}"))
-        elif not any(needs.accepts(item) for item in change.evidence):
+        elif not _any_accepted(needs, change.evidence):
             given = ", ".join(f"{item.kind} (tier {int(item.tier)})" for item in change.evidence)
             reasons.append(
                 Reason(
@@ -147,6 +148,20 @@ def _guards(rule: Rule, case: Case, change: Change, reasons: list[Reason]) -> No
             )
     if rule.reason_required and change.reason is None:
         reasons.append(Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"))
+
+
+def _any_accepted(needs: EvidenceRule, evidence: tuple[Evidence, ...]) -> bool:
+    # A loop, not any() over a generator: this runs for nearly every change.
+    for item in evidence:  # noqa: SIM110 - see above
+        if needs.accepts(item):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _accepted(outcome: Outcome, target: str | None) -> Verdict:
+    """The verdict of an accepted change: a value without reasons, so one per target serves all."""
+    return Verdict(outcome, (), target)
 
 
 def _reporter_id(case: Case) -> str | None:
@@ -200,7 +215,7 @@ def decide(workflow: Workflow, case: Case, change: Change) -> Verdict:  # noqa: 
         # Agreeing with the case is not contradicting it, even when late.
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
-        return Verdict(Outcome.CORROBORATION, (), case.status)
+        return _accepted(Outcome.CORROBORATION, case.status)
     if rule.report and contradictions and change.resolves:
         reasons.append(
             Reason(Code.RESOLVES_NOT_ALLOWED, "a report kept as a conflict cannot resolve other conflicts")
@@ -211,7 +226,7 @@ def decide(workflow: Workflow, case: Case, change: Change) -> Verdict:  # noqa: 
         if rule.report:
             return Verdict(Outcome.CONFLICT, tuple(contradictions), case.status)
         return Verdict(Outcome.REJECTED, tuple(contradictions))
-    return Verdict(Outcome.TRANSITION, (), target)
+    return _accepted(Outcome.TRANSITION, target)
 
 
 def _decide_dismissal(workflow: Workflow, case: Case, change: Change, reasons: list[Reason]) -> Verdict:
@@ -232,7 +247,7 @@ def _decide_dismissal(workflow: Workflow, case: Case, change: Change, reasons: l
     _common(workflow, case, change, reasons)
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons))
-    return Verdict(Outcome.DISMISSAL, (), case.status)
+    return _accepted(Outcome.DISMISSAL, case.status)
 
 
 def apply_change(workflow: Workflow, case: Case, change: Change, key: bytes | None) -> Case:
