@@ -101,11 +101,9 @@ def floor_with_audit(
             refused += 1
             continue
         trail = trails[index]
-        case_id = case_ids[index]
         actor = change.actor
-        prev_hash = heads[index]
-        data = _canonical(
-            case_id,
+        fields = (
+            case_ids[index],
             len(trail),
             change.trigger,
             source,
@@ -114,24 +112,10 @@ def floor_with_audit(
             actor.id,
             change.effective_at,
             change.recorded_at,
-            prev_hash,
+            heads[index],
         )
-        digest = hashlib.sha256(data).hexdigest()
-        trail.append(
-            AuditRecord(
-                case_id,
-                len(trail),
-                change.trigger,
-                source,
-                target,
-                actor.role,
-                actor.id,
-                change.effective_at,
-                change.recorded_at,
-                prev_hash,
-                digest,
-            )
-        )
+        digest = hashlib.sha256(_canonical(*fields)).hexdigest()
+        trail.append(AuditRecord(*fields, digest))
         status[index] = target
         heads[index] = digest
     return refused, trails

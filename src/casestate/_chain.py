@@ -46,8 +46,7 @@ def _texts(values: tuple[str, ...]) -> str:
     return "[" + ",".join(map(_quote, values)) + "]"
 
 
-def canonical_public(
-    *,
+def canonical_public(  # noqa: PLR0917 - by position on the hot path, by keyword in tests
     seq: int,
     case_id: str,
     kind: EntryKind,
@@ -71,47 +70,8 @@ def canonical_public(
     Written out by hand rather than with ``json.dumps`` for speed; a test
     holds it equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
     and a pinned test vector holds it stable across Python versions.
+    Sealing and verifying pass the fields by position, once per entry.
     """
-    return _public_bytes(
-        seq,
-        case_id,
-        kind,
-        trigger,
-        from_status,
-        to_status,
-        fate,
-        assurance,
-        role,
-        evidence_kinds,
-        effective_at,
-        recorded_at,
-        resolves,
-        codes,
-        chain,
-        prev_hash,
-        commitment,
-    )
-
-
-def _public_bytes(  # noqa: PLR0917 - positional: sealing and verifying call it once per entry
-    seq: int,
-    case_id: str,
-    kind: EntryKind,
-    trigger: str,
-    from_status: str | None,
-    to_status: str,
-    fate: Fate,
-    assurance: Assurance,
-    role: str,
-    evidence_kinds: tuple[EvidenceKind, ...],
-    effective_at: datetime,
-    recorded_at: datetime,
-    resolves: tuple[int, ...],
-    codes: tuple[Code, ...],
-    chain: str,
-    prev_hash: str,
-    commitment: str,
-) -> bytes:
     # The enums are StrEnums: quoting a member quotes its value, without the
     # cost of the ``.value`` property.
     return (
@@ -233,7 +193,7 @@ def seal(
         _ONE_KIND[evidence[0].kind] if len(evidence) == 1 else tuple(item.kind for item in evidence)
     )
     chain = PLAIN_CHAIN if key is None else chain_for_key(key)
-    public = _public_bytes(
+    public = canonical_public(
         seq,
         case_id,
         kind,
@@ -277,7 +237,7 @@ def seal(
 
 def entry_digest(entry: Entry, key: bytes | None) -> str:
     """Recompute *entry*'s hash from its content."""
-    public = _public_bytes(
+    public = canonical_public(
         entry.seq,
         entry.case_id,
         entry.kind,
