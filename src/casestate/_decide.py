@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import attrs
 
 from ._change import DISMISS, Change
 from ._entry import EntryKind
-from ._evidence import strongest_tier
+from ._evidence import Evidence, strongest_tier
 from ._status import Assurance, Fate
 from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
     from ._standing import CaseState
-    from ._workflow import Rule, Workflow
+    from ._workflow import EvidenceRule, Rule, Workflow
 
 
 @attrs.frozen
@@ -118,13 +119,27 @@ def _guards(rule: Rule, case: CaseState, change: Change, reasons: list[Reason]) 
     if needs is not None:
         if not change.evidence:
             reasons.append(Reason(Code.EVIDENCE_REQUIRED, f"{rule.trigger} needs {needs.describe()}"))
-        elif not any(needs.accepts(item) for item in change.evidence):
+        elif not _any_accepted(needs, change.evidence):
             given = ", ".join(f"{item.kind} (tier {int(item.tier)})" for item in change.evidence)
             reasons.append(
                 Reason(Code.EVIDENCE_INSUFFICIENT, f"{rule.trigger} needs {needs.describe()}; given: {given}")
             )
     if rule.reason_required and change.reason is None:
         reasons.append(Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"))
+
+
+def _any_accepted(needs: EvidenceRule, evidence: tuple[Evidence, ...]) -> bool:
+    # A loop, not any() over a generator: this runs for nearly every change.
+    for item in evidence:  # noqa: SIM110 - see above
+        if needs.accepts(item):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _accepted(outcome: Outcome, target: str, fate: Fate) -> Verdict:
+    """The verdict of an accepted change: a value without reasons, so one per target serves all."""
+    return Verdict(outcome, (), target, fate)
 
 
 def _check_fate(change: Change, fate: Fate | None, reasons: list[Reason]) -> None:
@@ -173,7 +188,7 @@ def plan(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
         if reasons:
             return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
         assurance = case.assurance.stronger(Assurance.for_tier(strongest_tier(change.evidence)))
-        verdict = Verdict(Outcome.CORROBORATION, (), case.status, case.fate)
+        verdict = _accepted(Outcome.CORROBORATION, case.status, case.fate)
         return Plan(verdict, EntryKind.CORROBORATION, case.fate, assurance, case.status_since)
     contradictions: list[Reason] = []
     if target is None:
@@ -222,7 +237,7 @@ def plan(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
         resumed = case.live_period(target)
         if resumed is not None:
             reverts_to, since = resumed
-    verdict = Verdict(Outcome.TRANSITION, (), target, fate)
+    verdict = _accepted(Outcome.TRANSITION, target, fate)
     return Plan(verdict, EntryKind.TRANSITION, fate, assurance, since, reverts_to)
 
 
@@ -246,5 +261,5 @@ def _plan_dismissal(
     _common(workflow, case, change, now, reasons)
     if reasons:
         return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
-    verdict = Verdict(Outcome.DISMISSAL, (), case.status, case.fate)
+    verdict = _accepted(Outcome.DISMISSAL, case.status, case.fate)
     return Plan(verdict, EntryKind.DISMISSAL, case.fate, case.assurance, case.status_since)

@@ -194,4 +194,6 @@ def strongest_tier(evidence: tuple[Evidence, ...]) -> Tier | None:
     """The strongest (lowest) tier among *evidence*, ``None`` when there is none."""
     if not evidence:
         return None
+    if len(evidence) == 1:  # nearly always: skip the generator
+        return _TIER_OF_KIND[evidence[0].kind]
     return min(_TIER_OF_KIND[item.kind] for item in evidence)

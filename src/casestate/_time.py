@@ -38,10 +38,17 @@ def format_instant(value: datetime) -> str:
     if value.utcoffset() != _ZERO:
         msg = f"not a UTC instant: {value!r}"
         raise ValueError(msg)
-    return (
-        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
-        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}."
-        f"{value.microsecond:06d}Z"
+    # %-formatting is the fastest way to these fields (an aware isoformat
+    # pays for the offset, f-strings for parsing each format spec), and the
+    # hash chain formats two or three instants per entry.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 - see above
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
     )
 
 
