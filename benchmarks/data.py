@@ -29,13 +29,23 @@ _EVERYONE = tuple(sorted(Role))
 _AUTHORITIES = tuple(sorted(AUTHORITIES))
 _REPATRIATORS = (Role.MINISTRY, Role.ICRC)
 _DISMISSERS = (*_AUTHORITIES, Role.NGO)
-_ANY_KIND = ("video", "photo", "witness_statement", "unit_notification", "medical_record", "capture_card")
+# Kinds that speak for no fate, so they fit any report.
+_ANY_KIND = ("video", "photo", "witness_statement", "unit_notification", "medical_record", "identity_disc")
 _CONFIRM_KINDS = {
     Status.CAPTURED: ("capture_card", "icrc_confirmation", "prisoner_list"),
     Status.WOUNDED: ("icrc_confirmation", "information_bureau_notice"),
     Status.DEAD: ("dna_match", "death_certificate", "fingerprints"),
 }
-_REPATRIATE_KINDS = ("exchange_list", "release_list", "handover_record")
+# The living are exchanged or released; remains are handed over.
+_REPATRIATE_KINDS = {"alive": ("exchange_list", "release_list"), "dead": ("handover_record",)}
+# A report contradicting a settled fate (one agreeing with it corroborates).
+_CONTRADICTING = {"alive": ("report_dead",), "dead": ("report_captured", "report_wounded")}
+_FATE_OF = {
+    Status.MISSING: "unknown",
+    Status.CAPTURED: "alive",
+    Status.WOUNDED: "alive",
+    Status.DEAD: "dead",
+}
 _REOPEN_KINDS = ("dna_match", "court_decision", "icrc_confirmation")
 _REPORT_OF = {
     Status.CAPTURED: "report_captured",
@@ -93,6 +103,7 @@ class _Walk:
     clock: datetime
     entries: int = 1
     conflicts: tuple[int, ...] = ()
+    fate: str = "unknown"
 
 
 class _Maker:
@@ -152,12 +163,12 @@ class _Maker:
                 "resolves": walk.conflicts,
             }
         if pick < 0.3:
-            return "conflict", self._report(rng.choice(_REPORTS), when)
+            return "conflict", self._report(rng.choice(_CONTRADICTING[walk.fate]), when)
         if pick < 0.6 and status == Status.CONFIRMED:
             return "transition", {
                 "trigger": "repatriate",
                 "actor": self.actor(_REPATRIATORS),
-                "evidence": self.evidence(_REPATRIATE_KINDS, when),
+                "evidence": self.evidence(_REPATRIATE_KINDS[walk.fate], when),
             }
         return "transition", {
             "trigger": "reopen",
@@ -253,6 +264,8 @@ def _advance(walk: _Walk, kind: str, change: Change) -> None:
     walk.recorded = change.recorded_at
     if kind == "transition":
         walk.status = _TARGET[change.trigger]
+        # confirmed and repatriated keep the fate they were entered with
+        walk.fate = _FATE_OF.get(walk.status, walk.fate)
     elif kind == "conflict":
         walk.conflicts = (*walk.conflicts, seq)
     elif kind == "dismissal":
