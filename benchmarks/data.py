@@ -146,7 +146,7 @@ class _Maker:
                 return "transition", {
                     "trigger": "repatriate",
                     "actor": self.actor(_REPATRIATORS),
-                    "evidence": self.evidence(_REPATRIATE_KINDS, when),
+                    "evidence": self.evidence(_REPATRIATE_KINDS[walk.fate], when),
                 }
             return "transition", {
                 "trigger": "confirm",
