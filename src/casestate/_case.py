@@ -117,7 +117,10 @@ class Case:
                     break
                 known = _snapshot(entry)
             elif kind is EntryKind.CORROBORATION and known is not None and entry.effective_at <= when:
-                known = attrs.evolve(known, assurance=known.assurance.stronger(entry.assurance))
+                # The entry's own evidence, not its assurance: that one also counts
+                # corroborations recorded earlier that take effect after *when*.
+                own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
+                known = attrs.evolve(known, assurance=known.assurance.stronger(own))
         return known
 
     def known_at(self, when: datetime) -> Case | None:
