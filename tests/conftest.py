@@ -5,7 +5,9 @@ from hypothesis import HealthCheck, settings
 
 # "default" keeps local runs and CI quick; "thorough" is for a deliberate, long run:
 #   HYPOTHESIS_PROFILE=thorough pytest
-settings.register_profile("default", max_examples=60, deadline=None)
+# Stateful runs take 20 steps by default: long enough to reach every status and
+# pile up conflicts, short enough that the four state machines finish in seconds.
+settings.register_profile("default", max_examples=60, stateful_step_count=20, deadline=None)
 settings.register_profile(
     "thorough",
     max_examples=2000,
