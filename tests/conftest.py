@@ -1,7 +1,7 @@
 import os
 from datetime import timedelta
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 # "default" keeps local runs and CI quick; "thorough" is for a deliberate, long run:
 #   HYPOTHESIS_PROFILE=thorough pytest
@@ -16,4 +16,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("ci", parent=settings.get_profile("default"), deadline=timedelta(seconds=5))
+# tools/mutants.py: find a failure and stop, without shrinking it or saving it for later runs.
+settings.register_profile(
+    "mutants",
+    parent=settings.get_profile("default"),
+    phases=[Phase.explicit, Phase.generate],
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

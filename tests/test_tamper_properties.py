@@ -1,0 +1,98 @@
+"""Tampering with a trail is always detected; the redacted export verifies and hides what it leaves out."""
+
+from datetime import UTC, datetime
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate._json import entry_to_dict
+from casestate.testing import TEST_KEY, cases, changes, tamperings
+from workflows import DEFAULT, STRICT, WITH_RELEASED
+
+WORKFLOWS = st.sampled_from([DEFAULT, WITH_RELEASED, STRICT])
+KEYS = st.sampled_from([None, TEST_KEY])
+T0 = datetime(2024, 2, 20, tzinfo=UTC)
+
+
+@st.composite
+def tampered_cases(draw):
+    key = draw(KEYS)
+    case = draw(cases(draw(WORKFLOWS), key=key, max_changes=10))
+    # A redacted export is shared, so it must resist tampering just the same.
+    trail = cs.redact(case.trail) if draw(st.booleans()) else case.trail
+    return key, case, draw(tamperings(trail))
+
+
+@given(tampered_cases())
+def test_any_single_tampering_is_detected(tampered):
+    key, case, tampering = tampered
+    assert not cs.verify(tampering.entries, key=key, head=case.head).ok, tampering.what
+    if not tampering.needs_head:
+        assert not cs.verify(tampering.entries, key=key).ok, tampering.what
+
+
+@given(tampered_cases())
+def test_replay_and_reading_refuse_a_tampered_trail(tampered):
+    key, case, tampering = tampered
+    entries = tampering.entries
+    if not entries:
+        return
+    document = {
+        "format": "casestate.case",
+        "version": cs.FORMAT_VERSION,
+        "case_id": entries[0].case_id,
+        "entries": [entry_to_dict(entry) for entry in entries],
+    }
+    try:
+        read = cs.from_dict(document, key=key, head=case.head)
+    except (cs.BrokenTrail, cs.FormatError):
+        return
+    raise AssertionError(f"{tampering.what}: read back as {read}")
+
+
+def _marked(change, number):
+    """*change* with every personal value marked, so that a leak is plain to see."""
+    evidence = [
+        attrs.evolve(item, reference=f"«reference {number}.{index}»", source=f"«source {number}.{index}»")
+        for index, item in enumerate(change.evidence)
+    ]
+    return attrs.evolve(
+        change,
+        actor=cs.Actor(f"«actor {number % 3}»", change.actor.role),
+        reason=None if change.reason is None else f"«reason {number}»",
+        evidence=evidence,
+    )
+
+
+@st.composite
+def marked_cases(draw):
+    workflow, key = draw(WORKFLOWS), draw(KEYS)
+    case = workflow.open(
+        "case-7",
+        actor=cs.Actor("«opener»", min(workflow.roles)),
+        effective_at=T0,
+        recorded_at=T0,
+        reason="«why it was opened»",
+        key=key,
+    )
+    for number in range(draw(st.integers(0, 10))):
+        change = _marked(draw(changes(workflow, case)), number)
+        if workflow.check(case, change).ok:
+            case = workflow.apply(case, change, key=key)
+    return key, case
+
+
+@given(marked_cases())
+def test_the_redacted_export_verifies_and_reveals_nothing_it_leaves_out(marked):
+    key, case = marked
+    full, shared = cs.to_json(case), cs.to_json(case, redacted=True)
+    assert "«" in full
+    assert "«" not in shared
+    for entry in case.trail:
+        assert entry.private.salt.hex() not in shared
+    assert cs.verify(cs.redact(case.trail), key=key, head=case.head).ok
+    public = cs.from_json(shared, key=key, head=case.head)
+    assert public == attrs.evolve(case, trail=cs.redact(case.trail))
+    assert cs.to_json(public) == shared
