@@ -22,7 +22,7 @@ from ._attempts import Attempt, attempts, changes
 from ._cases import cases, evidence_rules, opened_cases, trails, workflows
 from ._invariants import BrokenInvariant, canonical_bytes, check_case, check_step, reachable
 from ._machine import WorkflowStateMachine, workflow_state_machine
-from ._tamper import Tampering, tamperings
+from ._tamper import Tampering, alterations, tamperings
 from ._values import (
     TEST_KEY,
     accepted_kinds,
@@ -46,6 +46,7 @@ __all__ = [
     "WorkflowStateMachine",
     "accepted_kinds",
     "actors",
+    "alterations",
     "attempts",
     "canonical_bytes",
     "cases",

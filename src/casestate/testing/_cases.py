@@ -46,16 +46,18 @@ def cases(
     workflow: Workflow = DEFAULT_WORKFLOW,
     *,
     key: bytes | None = None,
-    max_changes: int = 12,
+    max_changes: int = 8,
     case_ids: st.SearchStrategy[str] | None = None,
 ) -> Case:
     """Cases of *workflow* after up to *max_changes* changes (the refused ones left out).
 
-    >>> from casestate.testing import cases
-    >>> from hypothesis import given
-    >>> @given(cases())
+    >>> import casestate
+    >>> from hypothesis import given, settings
+    >>> @given(cases(max_changes=4))
+    ... @settings(max_examples=5)
     ... def test_every_case_verifies(case):
     ...     assert casestate.verify(case.trail).ok
+    >>> test_every_case_verifies()
     """
     case = draw(opened_cases(workflow, key=key, case_ids=case_ids))
     for _ in range(draw(st.integers(0, max_changes))):
@@ -66,7 +68,7 @@ def cases(
 
 
 def trails(
-    workflow: Workflow = DEFAULT_WORKFLOW, *, key: bytes | None = None, max_changes: int = 12
+    workflow: Workflow = DEFAULT_WORKFLOW, *, key: bytes | None = None, max_changes: int = 8
 ) -> st.SearchStrategy[tuple[Entry, ...]]:
     """The audit trails of :func:`cases`."""
     return cases(workflow, key=key, max_changes=max_changes).map(lambda case: case.trail)

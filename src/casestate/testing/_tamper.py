@@ -80,21 +80,33 @@ def _private_changes(private: Private) -> dict[str, st.SearchStrategy[Any]]:
     }
 
 
+def alterations(entry: Entry) -> dict[str, st.SearchStrategy[Entry]]:
+    """For each field of *entry* (``private.reason`` for the personal ones), copies with it altered.
+
+    Every one must make ``verify`` fail, wherever in a trail the entry is.
+    """
+    found = {field: values.map(_setter(entry, field)) for field, values in _public_changes(entry).items()}
+    if entry.private is not None:
+        for field, values in _private_changes(entry.private).items():
+            found[f"private.{field}"] = values.map(_setter(entry, field, personal=True))
+    return found
+
+
+def _setter(entry: Entry, field: str, *, personal: bool = False) -> Callable[[Any], Entry]:
+    def altered(value: Any) -> Entry:  # noqa: ANN401 - any field's value
+        if personal:
+            return attrs.evolve(entry, private=attrs.evolve(entry.private, **{field: value}))  # type: ignore[misc]
+        return attrs.evolve(entry, **{field: value})
+
+    return altered
+
+
 @st.composite
 def _mutation(draw: st.DrawFn, trail: tuple[Entry, ...]) -> Tampering:
     position = draw(st.integers(0, len(trail) - 1))
-    entry = trail[position]
-    public = _public_changes(entry)
-    private = _private_changes(entry.private) if entry.private is not None else {}
-    field = draw(st.sampled_from(sorted(public) + [f"private.{name}" for name in sorted(private)]))
-    if field.startswith("private."):
-        name = field.removeprefix("private.")
-        personal = entry.private
-        if personal is None:  # pragma: no cover - only offered for entries that have personal data
-            raise AssertionError
-        altered = attrs.evolve(entry, private=attrs.evolve(personal, **{name: draw(private[name])}))
-    else:
-        altered = attrs.evolve(entry, **{field: draw(public[field])})
+    choices = alterations(trail[position])
+    field = draw(st.sampled_from(sorted(choices)))
+    altered = draw(choices[field])
     return Tampering(f"entry {position}: {field} altered", _replace(trail, position, altered))
 
 
