@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate._json import entry_to_dict
-from casestate.testing import TEST_KEY, alterations, cases, changes, tamperings
+from casestate.testing import TEST_KEY, alterations, cases, changes, rewritten, tamperings
 from workflows import DEFAULT, STRICT, WITH_RELEASED
 
 WORKFLOWS = st.sampled_from([DEFAULT, WITH_RELEASED, STRICT])
@@ -71,6 +71,20 @@ def test_every_field_of_every_entry_is_sealed(data):
             for field, altered in sorted(alterations(entry).items()):
                 tampered = (*trail[:position], data.draw(altered), *trail[position + 1 :])
                 assert not cs.verify(tampered, key=key).ok, f"entry {position}: {field}"
+
+
+@given(st.data())
+@quick_enough
+def test_rewriting_any_entry_and_resealing_the_rest_needs_the_key_or_escapes_only_without_the_head(data):
+    key = data.draw(KEYS)
+    case = data.draw(cases(data.draw(WORKFLOWS), key=key, max_changes=6))
+    for trail in (case.trail, cs.redact(case.trail)):
+        for position in range(len(trail)):
+            forged = rewritten(trail, position)
+            assert not cs.verify(forged.entries, key=key, head=case.head).ok, forged.what
+            assert forged.needs_head == (key is None)
+            if key is not None:
+                assert not cs.verify(forged.entries, key=key).ok, forged.what
 
 
 def _marked(change, number):

@@ -22,7 +22,7 @@ from ._attempts import Attempt, attempts, changes
 from ._cases import cases, evidence_rules, opened_cases, trails, workflows
 from ._invariants import BrokenInvariant, canonical_bytes, check_case, check_step, reachable
 from ._machine import WorkflowStateMachine, workflow_state_machine
-from ._tamper import Tampering, alterations, tamperings
+from ._tamper import Tampering, alterations, rewritten, tamperings
 from ._values import (
     TEST_KEY,
     accepted_kinds,
@@ -61,6 +61,7 @@ __all__ = [
     "opened_cases",
     "reachable",
     "refused_kinds",
+    "rewritten",
     "tamperings",
     "texts",
     "trails",

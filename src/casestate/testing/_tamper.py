@@ -148,23 +148,29 @@ def _truncation(draw: st.DrawFn, trail: tuple[Entry, ...]) -> Tampering:
     return Tampering(f"cut off after {kept} entries", trail[:kept], needs_head=kept > 0)
 
 
-@st.composite
-def _rewrite(draw: st.DrawFn, trail: tuple[Entry, ...]) -> Tampering:
-    """Rewrite one entry and re-seal it and every later one, as anyone can without the key."""
-    position = draw(st.integers(0, len(trail) - 1))
-    entry = trail[position]
-    altered = attrs.evolve(entry, role=entry.role + "'")
-    rewritten = list(trail[:position])
+def rewritten(trail: Sequence[Entry], position: int) -> Tampering:
+    """*trail* with entry *position* rewritten, and it and every later entry re-sealed.
+
+    Anyone can do this to a plain chain: only the expected head, kept
+    elsewhere, reveals it. Without the key, a keyed chain cannot be re-sealed.
+    """
+    entries = tuple(trail)
+    entry = entries[position]
+    rewritten = list(entries[:position])
     previous = rewritten[-1].hash if rewritten else GENESIS
-    for item in (altered, *trail[position + 1 :]):
+    for item in (attrs.evolve(entry, role=entry.role + "'"), *entries[position + 1 :]):
         relinked = attrs.evolve(item, prev_hash=previous)
         relinked = attrs.evolve(relinked, hash=entry_digest(relinked, None))
         rewritten.append(relinked)
         previous = relinked.hash
-    plain = trail[0].chain == "sha256"
+    plain = entries[0].chain == "sha256"
     return Tampering(
         f"entry {position} rewritten and the chain re-sealed", tuple(rewritten), needs_head=plain
     )
+
+
+def _rewrite(trail: tuple[Entry, ...]) -> st.SearchStrategy[Tampering]:
+    return st.integers(0, len(trail) - 1).map(lambda position: rewritten(trail, position))
 
 
 _KINDS: tuple[Callable[[tuple[Entry, ...]], st.SearchStrategy[Tampering]], ...] = (
