@@ -1,11 +1,16 @@
 """The stateful property test, run on the default workflow, two custom ones and random ones."""
 
-from hypothesis import settings
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import invariant
 
 import casestate as cs
 from casestate.testing import BrokenInvariant, WorkflowStateMachine, workflow_state_machine, workflows
 from workflows import DEFAULT, STRICT, WITH_RELEASED
+
+T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 
 
 class DefaultWorkflowMachine(WorkflowStateMachine):
@@ -34,3 +39,26 @@ TestDefaultWorkflow = runs(DefaultWorkflowMachine)
 TestWorkflowWithReleased = runs(workflow_state_machine(WITH_RELEASED))
 TestStrictWorkflow = runs(workflow_state_machine(STRICT))
 TestRandomWorkflows = runs(workflow_state_machine(workflows()))
+
+
+@given(
+    st.sampled_from([DEFAULT, STRICT]), st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=800))
+)
+@example(DEFAULT, cs.DECLARATION_WAITING_PERIOD - timedelta(microseconds=1))
+@example(DEFAULT, cs.DECLARATION_WAITING_PERIOD)
+def test_a_court_declares_dead_exactly_when_the_waiting_period_is_over(workflow, waited):
+    case = workflow.open(
+        "case-1", actor=cs.Actor("ngo-1", min(workflow.roles)), effective_at=T0, recorded_at=T0
+    )
+    when = T0 + waited
+    decision = cs.Evidence("court_decision", "2-118/2025", "district court", when)
+    declare = cs.Change(
+        trigger="declare_dead",
+        actor=cs.Actor("court-7", "court"),
+        evidence=[decision],
+        effective_at=when,
+        recorded_at=when,
+    )
+    over = waited >= workflow.rule("declare_dead").waiting_period
+    assert workflow.check(case, declare).ok == over
+    assert (cs.Code.WAITING_PERIOD_NOT_ELAPSED in workflow.check(case, declare).codes) != over

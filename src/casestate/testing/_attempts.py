@@ -69,10 +69,12 @@ def attempts(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     and dismissals without role, reason or conflicts named.
     """
     valid = _valid_plans(workflow, case)
-    faulty = _faulty_plans(workflow, case)
     # Mostly valid, so cases travel far; an integer shrinks towards valid.
-    pick_valid = not faulty or (valid and draw(st.integers(0, 9)) < 6)  # noqa: PLR2004 - 60 %
-    plans = valid if pick_valid else faulty
+    if valid and draw(st.integers(0, 9)) < 6:  # noqa: PLR2004 - 60 %
+        plans = valid
+    else:
+        kinds = _faulty_plans(workflow, case)
+        plans = kinds[draw(st.integers(0, len(kinds) - 1))]
     return plans[draw(st.integers(0, len(plans) - 1))](draw, workflow, case)
 
 
@@ -189,32 +191,44 @@ def _rejected(change: Change, intent: str, code: Code) -> Attempt:
     return Attempt(change, intent, Outcome.REJECTED, (code,))
 
 
-def _faulty_plans(workflow: Workflow, case: Case) -> list[_Plan]:  # noqa: C901 - one guard per fault
-    plans: list[_Plan] = [_unknown_trigger, _time_backwards, _effective_after_recorded, _unknown_conflict]
+def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa: C901 - one guard per fault
+    """The faults that can be made now, grouped by kind.
+
+    Each kind is as likely as any other, whether one rule or every rule can carry it.
+    """
+    kinds: dict[object, list[_Plan]] = {
+        fault: [fault]
+        for fault in (_unknown_trigger, _time_backwards, _effective_after_recorded, _unknown_conflict)
+    }
+
+    def add(fault: _Fault, rule: Rule) -> None:
+        kinds.setdefault(fault, []).append(_fault(rule, fault))
+
     for rule in workflow.rules:
         legal = case.status in rule.sources
-        plans.append(_fault(rule, _unknown_role))
+        add(_unknown_role, rule)
         if workflow.roles - rule.roles:
-            plans.append(_fault(rule, _wrong_role))
+            add(_wrong_role, rule)
         if rule.evidence is not None:
-            plans.append(_fault(rule, _no_evidence))
+            add(_no_evidence, rule)
             if refused_kinds(rule.evidence):
-                plans.append(_fault(rule, _weak_evidence))
+                add(_weak_evidence, rule)
         if rule.reason_required:
-            plans.append(_fault(rule, _no_reason))
+            add(_no_reason, rule)
         if legal and not rule.report:
-            plans.append(_fault(rule, _earlier_than_current))
+            add(_earlier_than_current, rule)
         if not legal and not rule.report:
-            plans.append(_fault(rule, _illegal))
+            add(_illegal, rule)
         if legal and rule.waiting_period is not None:
-            plans.append(_fault(rule, _waiting_period))
+            add(_waiting_period, rule)
         if rule.report and not legal and rule.target != case.status and case.open_conflicts:
-            plans.append(_fault(rule, _conflict_that_resolves))
+            add(_conflict_that_resolves, rule)
     if case.open_conflicts:
-        plans.extend([_dismissal_fault(_dismiss_without_reason), _dismissal_fault(_dismiss_without_resolves)])
+        kinds[_dismiss_without_reason] = [_dismissal_fault(_dismiss_without_reason)]
+        kinds[_dismiss_without_resolves] = [_dismissal_fault(_dismiss_without_resolves)]
         if workflow.roles - workflow.dismiss_roles:
-            plans.append(_dismissal_fault(_dismiss_by_wrong_role))
-    return plans
+            kinds[_dismiss_by_wrong_role] = [_dismissal_fault(_dismiss_by_wrong_role)]
+    return list(kinds.values())
 
 
 _Fault = Callable[[st.DrawFn, Workflow, Case, Rule, Attempt], Attempt]
