@@ -121,7 +121,11 @@ def _check_chain(case: Case, key: bytes | None) -> None:
 
 
 def reachable(workflow: Workflow) -> frozenset[str]:
-    """The statuses a case of *workflow* can reach from its initial status."""
+    """The statuses a case of *workflow* can reach from its initial status.
+
+    Worked out here again, apart from the workflow's own build-time check,
+    as an oracle must not share the code it checks.
+    """
     found = {workflow.initial}
     frontier = [workflow.initial]
     while frontier:

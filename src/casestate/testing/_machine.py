@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -18,6 +18,8 @@ from ._attempts import attempts
 from ._cases import opened_cases
 from ._invariants import BrokenInvariant, check_case, check_step
 from ._values import TEST_KEY
+
+_T = TypeVar("_T")
 
 
 class WorkflowStateMachine(RuleBasedStateMachine):
@@ -56,18 +58,12 @@ class WorkflowStateMachine(RuleBasedStateMachine):
     @property
     def case(self) -> Case:
         """The case as it stands after the last step."""
-        if self._case is None:  # pragma: no cover - hypothesis opens the case first
-            msg = "the case is opened by the first step"
-            raise AttributeError(msg)
-        return self._case
+        return _opened(self._case)
 
     @property
     def active_workflow(self) -> Workflow:
         """The workflow of this run (drawn, when :attr:`workflow` is a strategy)."""
-        if self._workflow is None:  # pragma: no cover - hypothesis opens the case first
-            msg = "the workflow is chosen by the first step"
-            raise AttributeError(msg)
-        return self._workflow
+        return _opened(self._workflow)
 
     @initialize(data=st.data())
     def open_case(self, data: st.DataObject) -> None:
@@ -110,6 +106,13 @@ class WorkflowStateMachine(RuleBasedStateMachine):
         except ChainKeyError:
             return
         raise BrokenInvariant(f"case {self.case.id!r}: a change with the wrong chain key was accepted")
+
+
+def _opened(value: _T | None) -> _T:
+    if value is None:  # pragma: no cover - hypothesis runs the initialize rule first
+        msg = "the case and its workflow are chosen by the first step"
+        raise AttributeError(msg)
+    return value
 
 
 def workflow_state_machine(
