@@ -162,14 +162,15 @@ def test_remains_identified_by_dna_confirmed_and_handed_over():
 
 def test_a_court_declares_a_man_dead_after_the_waiting_period():
     case = open_case("ua-0099")
-    decision = proof("court_decision", "case 2-1187/2024", "district court 7", on(11, 1))
+    hearing = proof("court_decision", "case 2-1187/2024", "district court 7", on(6, 1))
     too_soon = cs.Change(
-        trigger="declare_dead", actor=court, evidence=[decision], effective_at=on(6, 1), recorded_at=on(6, 2)
+        trigger="declare_dead", actor=court, evidence=[hearing], effective_at=on(6, 1), recorded_at=on(6, 2)
     )
     with pytest.raises(cs.Rejected) as refused:
         WORKFLOW.apply(case, too_soon)
     assert refused.value.codes == (cs.Code.WAITING_PERIOD_NOT_ELAPSED,)
-    after_waiting = attrs.evolve(too_soon, effective_at=on(11, 1), recorded_at=on(11, 2))
+    decision = proof("court_decision", "case 2-1187/2024", "district court 7", on(11, 1))
+    after_waiting = attrs.evolve(too_soon, evidence=[decision], effective_at=on(11, 1), recorded_at=on(11, 2))
     case = WORKFLOW.apply(case, after_waiting)
     assert (case.status, case.fate, case.assurance) == ("confirmed", cs.Fate.DEAD, cs.Assurance.DOCUMENTED)
 

@@ -28,8 +28,14 @@ def rows_where(condition):
 STATUSES = [status.name for status in WORKFLOW.statuses]
 
 
-def right_change(trigger: str, on: float = 400, **overrides):
+# What to bring when the case's fate decides the evidence (remains are handed over, the living exchanged).
+FOR_THE_DEAD = {"repatriate": ("handover_record",)}
+
+
+def right_change(trigger: str, on: float = 400, case=None, **overrides):
     role, kinds, needs_reason = RIGHT_WAY[trigger]
+    if case is not None and case.fate is Fate.DEAD:
+        kinds = FOR_THE_DEAD.get(trigger, kinds)
     options = {"reason": "checked with the family" if needs_reason else None}
     options.update(overrides)
     return change(trigger, overrides.pop("by", role), *kinds, on=on, reason=options["reason"])
@@ -42,18 +48,21 @@ def test_table_covers_every_rule():
 @pytest.mark.parametrize(("trigger", "source"), ROWS)
 def test_allowed_with_right_role_and_evidence(trigger, source):
     case = case_in(source)
-    after = WORKFLOW.apply(case, right_change(trigger))
+    after = WORKFLOW.apply(case, right_change(trigger, case=case))
     rule = WORKFLOW.rule(trigger)
     assert after.status == rule.target
     assert after.version == case.version + 1
     assert after.trail[-1].from_status == source
-    assert WORKFLOW.check(case, right_change(trigger)).outcome is Outcome.TRANSITION
+    assert WORKFLOW.check(case, right_change(trigger, case=case)).outcome is Outcome.TRANSITION
 
 
 @pytest.mark.parametrize(("trigger", "source"), rows_where(lambda rule: rule.roles != WORKFLOW.roles))
 def test_refused_without_a_permitted_role(trigger, source):
     outsiders = sorted(set(WORKFLOW.roles) - WORKFLOW.rule(trigger).roles)
-    _, kinds, needs_reason = RIGHT_WAY[trigger]
+    case = case_in(source)
+    kinds = right_change(trigger, case=case).evidence
+    needs_reason = RIGHT_WAY[trigger][2]
+    kinds = tuple(str(item.kind) for item in kinds)
     # A family member other than the one who reported, so retract's reporter rule does not apply.
     wrong = change(
         trigger, actor(outsiders[0], 2), *kinds, on=400, reason="because" if needs_reason else None
@@ -99,7 +108,9 @@ def test_from_any_other_status(trigger, status):
     case = case_in(status)
     rule = WORKFLOW.rule(trigger)
     verdict = WORKFLOW.check(case, right_change(trigger))
-    if rule.report and rule.target == status:
+    claimed = WORKFLOW.status(rule.target).fate
+    keeps_fate = WORKFLOW.status(status).fate is None
+    if rule.report and (rule.target == status or (keeps_fate and claimed is case.fate)):
         assert verdict.outcome is Outcome.CORROBORATION
     elif rule.report:
         assert verdict.outcome is Outcome.CONFLICT
@@ -158,6 +169,7 @@ def test_every_reason_is_listed_at_once():
         Code.EVIDENCE_INSUFFICIENT,
         Code.TIME_GOES_BACKWARDS,
         Code.EFFECTIVE_AFTER_RECORDED,
+        Code.EVIDENCE_AFTER_RECORDED,
         Code.EARLIER_THAN_CURRENT,
     }
 

@@ -3,19 +3,38 @@
 from importlib.metadata import version as _version
 
 from ._actors import AUTHORITIES, EVERYONE, Actor, Role
+from ._batch import Batch
 from ._case import Case, Snapshot, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
-from ._change import DISMISS, Change
+from ._change import DISMISS, OPEN, Change
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
+from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._records import (
+    RecordError,
+    change_from_csv_row,
+    change_from_record,
+    change_to_record,
+    check_csv_header,
+    csv_columns,
+    parse_timestamp,
+    record_to_csv_row,
+)
+from ._standing import Standing
 from ._status import Assurance, Fate, Status
+from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
 from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
 
 __version__ = _version("casestate")
+
+# Errors show where an app imports them from, not the private module they live in.
+for _error in (BrokenTrail, ChainKeyError, FormatError, RecordError, Rejected, WorkflowError):
+    _error.__module__ = __name__
+del _error
 
 __all__ = [
     "ANY_EVIDENCE",
@@ -25,8 +44,14 @@ __all__ = [
     "DISMISS",
     "EVERYONE",
     "FORMAT_VERSION",
+    "GENEVA_CONVENTIONS",
+    "OPEN",
+    "RUSSIA_120FZ",
+    "RUSSIA_CIVIL_CODE",
+    "UKRAINE",
     "Actor",
     "Assurance",
+    "Batch",
     "BrokenTrail",
     "Case",
     "ChainKeyError",
@@ -38,24 +63,36 @@ __all__ = [
     "EvidenceKind",
     "EvidenceRule",
     "Fate",
+    "Flag",
     "FormatError",
     "Integrity",
     "Outcome",
     "Private",
     "Problem",
     "Reason",
+    "RecordError",
     "Rejected",
     "Role",
     "Rule",
     "Snapshot",
+    "Standing",
     "Status",
     "StatusDef",
     "Tier",
+    "Timer",
     "Verdict",
     "Workflow",
     "WorkflowError",
+    "change_from_csv_row",
+    "change_from_record",
+    "change_to_record",
+    "check_csv_header",
+    "csv_columns",
+    "due",
     "from_dict",
     "from_json",
+    "parse_timestamp",
+    "record_to_csv_row",
     "redact",
     "replay",
     "to_dict",
@@ -63,4 +100,8 @@ __all__ = [
     "to_json",
     "to_mermaid",
     "verify",
+    "workflow_from_dict",
+    "workflow_from_json",
+    "workflow_to_dict",
+    "workflow_to_json",
 ]

@@ -21,7 +21,9 @@ class Snapshot:
     fate: Fate
     assurance: Assurance
     since: datetime
+    """When the status took effect (effective clock)."""
     seq: int
+    """The entry that put the case into the status."""
 
 
 @attrs.frozen
@@ -41,6 +43,11 @@ class Case:
     """When the current status took effect, by the effective clock."""
     open_conflicts: tuple[int, ...]
     """Sequence numbers of conflict entries nobody has resolved yet."""
+    periods: tuple[int, ...] = attrs.field(repr=False)
+    """The entries that began each status period still held true, oldest first.
+
+    A retraction or reopening voids the periods after the one it resumes.
+    """
     trail: tuple[Entry, ...] = attrs.field(repr=False)
 
     @property
@@ -82,12 +89,33 @@ class Case:
         msg = "a case always has its opening entry"  # pragma: no cover - replay refuses such trails
         raise AssertionError(msg)  # pragma: no cover
 
+    @property
+    def reporter_id(self) -> str | None:
+        """Who made the change that entered the current status (``None`` once redacted)."""
+        private = self.status_entry.private
+        return None if private is None else private.actor_id
+
+    def live_period(self, status: str) -> tuple[int, datetime] | None:
+        """The entry that began the case's live period in *status*, and when, if it has one."""
+        for seq in reversed(self.periods):
+            entry = self.trail[seq]
+            if entry.to_status == status:
+                return seq, entry.effective_at
+        return None
+
     def time_in_status(self, now: datetime) -> timedelta:
         """How long the case has been in its status at *now* (effective clock).
 
-        casestate reads no clock: pass the time you mean.
+        casestate reads no clock: pass the time you mean. A *now* before the
+        status took effect is refused rather than answered with a negative time.
         """
-        return to_utc(now, "now") - self.status_since
+        waited = to_utc(now, "now") - self.status_since
+        if waited < timedelta(0):
+            msg = (
+                f"now ({now.isoformat()}) is before the status took effect ({self.status_since.isoformat()})"
+            )
+            raise ValueError(msg)
+        return waited
 
     def as_of_recorded(self, when: datetime) -> Snapshot | None:
         """What the case holder knew at *when*: "what did we know on 1 May?".
@@ -103,19 +131,23 @@ class Case:
     def as_of_effective(self, when: datetime) -> Snapshot | None:
         """What was true at *when*, as the case holder knows it now.
 
-        ``None`` before the person went missing (the case's first effective time).
+        Periods that a later retraction or reopening voided do not count: as
+        far as is known now, they never were. The assurance is that of the
+        evidence dated up to *when*. ``None`` before the person went missing.
         """
         when = to_utc(when, "when")
+        live = set(self.periods)
         known: Snapshot | None = None
         for entry in self.trail:
             kind = entry.kind
             if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED:
-                # Transitions never take effect before the status they leave,
-                # so effective times rise along the trail and the first one
-                # after *when* ends the search.
+                if entry.seq not in live:
+                    continue
+                # Live periods begin in rising effective order, so the first
+                # one after *when* ends the search.
                 if entry.effective_at > when:
                     break
-                known = _snapshot(entry)
+                known = _snapshot(self.trail[entry.reverts_to] if entry.reverts_to is not None else entry)
             elif kind is EntryKind.CORROBORATION and known is not None and entry.effective_at <= when:
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
@@ -153,20 +185,31 @@ def _inconsistent(entry: Entry, count: int, text: str) -> BrokenTrail:
     )
 
 
-def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch is one rule of the trail
+def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:  # noqa: C901, PLR0912, PLR0915 - each branch is one rule of the trail
     """Build the case that *entries* record, checking that each follows from the last.
 
-    The chain itself is not checked here; :func:`replay` does both.
+    With *known*, a case whose trail begins *entries*, only the entries after
+    it are folded onto it. The chain itself is not checked here;
+    :func:`replay` does both.
     """
     trail = tuple(entries)
     count = len(trail)
     first = trail[0]
-    if first.kind is not EntryKind.OPENED or first.from_status is not None:
-        raise _inconsistent(first, count, "a trail must begin with the opening entry")
-    status, fate, assurance, since = first.to_status, first.fate, first.assurance, first.effective_at
-    conflicts: list[int] = []
-    last_recorded = first.recorded_at
-    for entry in trail[1:]:
+    if known is None:
+        if first.kind is not EntryKind.OPENED or first.from_status is not None:
+            raise _inconsistent(first, count, "a trail must begin with the opening entry")
+        status, fate, assurance, since = first.to_status, first.fate, first.assurance, first.effective_at
+        conflicts: list[int] = []
+        periods = [0]
+        last_recorded = first.recorded_at
+        rest = trail[1:]
+    else:
+        status, fate, assurance, since = known.status, known.fate, known.assurance, known.status_since
+        conflicts = list(known.open_conflicts)
+        periods = list(known.periods)
+        last_recorded = known.last_recorded_at
+        rest = trail[known.version :]
+    for entry in rest:
         if entry.recorded_at < last_recorded:
             raise _inconsistent(entry, count, "recorded before the entry preceding it")
         last_recorded = entry.recorded_at
@@ -175,10 +218,22 @@ def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch
         if not set(entry.resolves) <= set(conflicts):
             raise _inconsistent(entry, count, "resolves an entry that is not an open conflict")
         kind = entry.kind
+        if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
+            raise _inconsistent(entry, count, f"a {kind} entry cannot resume an earlier status")
         if kind is EntryKind.TRANSITION:
             if entry.effective_at < since:
                 raise _inconsistent(entry, count, "takes effect before the status it leaves")
             status, fate, assurance, since = entry.to_status, entry.fate, entry.assurance, entry.effective_at
+            if entry.reverts_to is None:
+                periods.append(entry.seq)
+            else:
+                resumed = entry.reverts_to
+                if resumed not in periods or trail[resumed].to_status != status:
+                    raise _inconsistent(
+                        entry, count, f"resumes entry {resumed}, which began no live {status!r} period"
+                    )
+                del periods[periods.index(resumed) + 1 :]
+                since = trail[resumed].effective_at
         elif kind is EntryKind.CORROBORATION:
             if (entry.to_status, entry.fate) != (status, fate) or entry.assurance != assurance.stronger(
                 entry.assurance
@@ -196,18 +251,32 @@ def fold(entries: Sequence[Entry]) -> Case:  # noqa: C901, PLR0912 - each branch
             raise _inconsistent(entry, count, "only the first entry may open the case")
         if entry.resolves:
             conflicts = [seq for seq in conflicts if seq not in entry.resolves]
-    return Case(first.case_id, status, fate, assurance, since, tuple(conflicts), trail)
+    return Case(first.case_id, status, fate, assurance, since, tuple(conflicts), tuple(periods), trail)
 
 
-def replay(entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None) -> Case:
+def replay(
+    entries: Sequence[Entry],
+    *,
+    key: bytes | None = None,
+    head: str | None = None,
+    allow_redacted: bool = False,
+    known: Case | None = None,
+) -> Case:
     """Verify *entries* and rebuild the case they record.
 
     Raises :class:`BrokenTrail`, naming the case and the first bad entry,
     when the chain is broken or an entry does not follow from the one before.
     Replay does not re-check the workflow's guards: a trail records what the
-    rules of its day allowed.
+    rules of its day allowed. A redacted trail replays with *allow_redacted*.
+
+    *known* is a case replayed before from the first entries of *entries*
+    (the same trail, since grown): only the entries after it are checked.
     """
-    integrity = verify(entries, key=key, head=head)
+    if known is not None and tuple(entries[: known.version]) != known.trail:
+        msg = "known must be a case whose trail begins the entries given"
+        raise ValueError(msg)
+    trusted = 0 if known is None else known.version
+    integrity = verify(entries, key=key, head=head, allow_redacted=allow_redacted, trusted=trusted)
     if not integrity.ok:
         raise BrokenTrail(integrity)
-    return fold(entries)
+    return fold(entries, known)

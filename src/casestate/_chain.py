@@ -37,12 +37,16 @@ def _text(value: str | None) -> str:
     return "null" if value is None else _quote(value)
 
 
-def _texts(values: Iterable[str]) -> str:
-    return "[" + ",".join(_quote(value) for value in values) + "]"
+def _texts(values: tuple[str, ...]) -> str:
+    # Most lists here are empty or hold one item: skip the generator for them.
+    if not values:
+        return "[]"
+    if len(values) == 1:
+        return "[" + _quote(values[0]) + "]"
+    return "[" + ",".join(map(_quote, values)) + "]"
 
 
-def canonical_public(
-    *,
+def canonical_public(  # noqa: PLR0917 - by position on the hot path, by keyword in tests
     seq: int,
     case_id: str,
     kind: EntryKind,
@@ -57,6 +61,7 @@ def canonical_public(
     recorded_at: datetime,
     resolves: tuple[int, ...],
     codes: tuple[Code, ...],
+    reverts_to: int | None,
     chain: str,
     prev_hash: str,
     commitment: str,
@@ -66,17 +71,21 @@ def canonical_public(
     Written out by hand rather than with ``json.dumps`` for speed; a test
     holds it equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
     and a pinned test vector holds it stable across Python versions.
+    Sealing and verifying pass the fields by position, once per entry.
     """
+    # The enums are StrEnums: quoting a member quotes its value, without the
+    # cost of the ``.value`` property.
     return (
-        f'{{"assurance":{_quote(assurance.value)},"case_id":{_quote(case_id)},'
+        f'{{"assurance":{_quote(assurance)},"case_id":{_quote(case_id)},'
         f'"chain":{_quote(chain)},"codes":{_texts(codes)},'
         f'"commitment":{_quote(commitment)},'
         f'"effective_at":"{format_instant(effective_at)}",'
-        f'"evidence_kinds":{_texts(evidence_kinds)},"fate":{_quote(fate.value)},'
-        f'"from_status":{_text(from_status)},"kind":{_quote(kind.value)},'
+        f'"evidence_kinds":{_texts(evidence_kinds)},"fate":{_quote(fate)},'
+        f'"from_status":{_text(from_status)},"kind":{_quote(kind)},'
         f'"prev_hash":{_quote(prev_hash)},'
         f'"recorded_at":"{format_instant(recorded_at)}",'
-        f'"resolves":[{",".join(str(number) for number in resolves)}],'
+        f'"resolves":[{",".join(map(str, resolves)) if resolves else ""}],'
+        f'"reverts_to":{"null" if reverts_to is None else reverts_to},'
         f'"role":{_quote(role)},"seq":{seq},"to_status":{_quote(to_status)},'
         f'"trigger":{_quote(trigger)}}}'
     ).encode("ascii")
@@ -84,13 +93,17 @@ def canonical_public(
 
 def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
     """The bytes of an entry's personal data, in the same canonical JSON form."""
-    items = ",".join(
-        f'{{"kind":{_quote(item.kind.value)},"obtained_at":"{format_instant(item.obtained_at)}",'
-        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
-        for item in evidence
-    )
+    # A change nearly always carries one piece of evidence, or none.
+    items = _evidence_text(evidence[0]) if len(evidence) == 1 else ",".join(map(_evidence_text, evidence))
     return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{_text(reason)}}}').encode(
         "ascii"
+    )
+
+
+def _evidence_text(item: Evidence) -> str:
+    return (
+        f'{{"kind":{_quote(item.kind)},"obtained_at":"{format_instant(item.obtained_at)}",'
+        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
     )
 
 
@@ -144,6 +157,12 @@ def digest(public: bytes, key: bytes | None) -> str:
     return hmac.new(key, _ENTRY_DOMAIN + public, hashlib.sha256).hexdigest()
 
 
+_ONE_KIND = {kind: (kind,) for kind in EvidenceKind}
+"""One shared ``(kind,)`` tuple per kind: most entries carry one piece of evidence,
+and a tuple of their own would cost each of them memory and the garbage collector
+another object to track."""
+
+
 def seal(
     *,
     seq: int,
@@ -162,15 +181,21 @@ def seal(
     recorded_at: datetime,
     resolves: tuple[int, ...],
     codes: tuple[Code, ...],
+    reverts_to: int | None,
     prev_hash: str,
     salt: bytes,
     key: bytes | None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed."""
-    private = Private(actor_id, reason, evidence, salt)
-    commitment = commit(private)
-    evidence_kinds = tuple(item.kind for item in evidence)
-    chain = chain_for_key(key)
+    # This is what every apply pays for: the steps of commit, chain_for_key
+    # and canonical_public, without building and reading back what they take.
+    commitment = hashlib.sha256(
+        _PRIVATE_DOMAIN + salt + canonical_private(actor_id, reason, evidence)
+    ).hexdigest()
+    evidence_kinds = (
+        _ONE_KIND[evidence[0].kind] if len(evidence) == 1 else tuple(item.kind for item in evidence)
+    )
+    chain = PLAIN_CHAIN if key is None else chain_for_key(key)
     public = canonical_public(
         seq=seq,
         case_id=case_id,
@@ -186,6 +211,7 @@ def seal(
         recorded_at=recorded_at,
         resolves=resolves,
         codes=codes,
+        reverts_to=reverts_to,
         chain=chain,
         prev_hash=prev_hash,
         commitment=commitment,
@@ -205,11 +231,12 @@ def seal(
         recorded_at=recorded_at,
         resolves=resolves,
         codes=codes,
+        reverts_to=reverts_to,
         chain=chain,
         prev_hash=prev_hash,
         commitment=commitment,
         hash=digest(public, key),
-        private=private,
+        private=Private(actor_id, reason, evidence, salt),
     )
 
 
@@ -230,6 +257,7 @@ def entry_digest(entry: Entry, key: bytes | None) -> str:
         recorded_at=entry.recorded_at,
         resolves=entry.resolves,
         codes=entry.codes,
+        reverts_to=entry.reverts_to,
         chain=entry.chain,
         prev_hash=entry.prev_hash,
         commitment=entry.commitment,
@@ -262,6 +290,10 @@ class Problem(StrEnum):
     """A key was given, but the chain is a plain one anyone could have rewritten."""
     TRUNCATED = "truncated"
     """The last entry is not the expected head: entries were cut off."""
+    REDACTED = "redacted"
+    """The personal data of an entry is missing where a full trail was expected."""
+    MALFORMED = "malformed"
+    """An entry holds values of the wrong type (a naive time, a plain string for an enum)."""
     INCONSISTENT = "inconsistent"
     """The chain holds, but an entry does not follow from the one before it."""
 
@@ -305,15 +337,27 @@ def _broken(case_id: str | None, entries: int, position: int, problem: Problem, 
     )
 
 
-def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in checking order
-    entries: Sequence[Entry], *, key: bytes | None = None, head: str | None = None
+def verify(
+    entries: Sequence[Entry],
+    *,
+    key: bytes | None = None,
+    head: str | None = None,
+    allow_redacted: bool = False,
+    trusted: int = 0,
 ) -> Integrity:
     """Check that *entries* form one unbroken chain, and say where it breaks.
 
     Detects an entry altered, removed, inserted or moved; with *head* (the
     hash of the last entry, as kept elsewhere) also a cut-off tail. A chain
     sealed with a key needs that key. Redacted entries verify through their
-    commitments.
+    commitments, but only with *allow_redacted*: in a full trail, personal
+    data that went missing is a break too. The first *trusted* entries are
+    taken as verified before (a trail that has grown since): checking starts
+    after them.
+
+    Returns an :class:`Integrity` and never raises for a broken trail;
+    :func:`casestate.replay` raises instead, and also checks that each entry
+    follows from the one before.
     """
     count = len(entries)
     if count == 0:
@@ -326,81 +370,28 @@ def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in c
             message="the trail has no entries",
         )
     case_id = entries[0].case_id
-    chain = entries[0].chain
-    if chain != PLAIN_CHAIN and key is None:
-        return _broken(
-            case_id,
-            count,
-            0,
-            Problem.KEY_REQUIRED,
-            "the chain is sealed with a key; pass key=",
-        )
-    if key is not None:
-        if chain == PLAIN_CHAIN:
-            return _broken(
-                case_id,
-                count,
-                0,
-                Problem.NOT_SEALED,
-                "a key was given but the chain is not sealed with one",
+    broken = _check_key(entries[0].chain, key)
+    if broken is not None:
+        problem, text = broken
+        return _broken(case_id, count, 0, problem, text)
+    previous = GENESIS if trusted <= 0 else entries[trusted - 1].hash
+    for position in range(max(trusted, 0), count):
+        entry = entries[position]
+        try:
+            found = _check_entry(
+                entry,
+                position=position,
+                case_id=case_id,
+                chain=entries[0].chain,
+                previous=previous,
+                key=key,
+                allow_redacted=allow_redacted,
             )
-        if chain != chain_for_key(key):
-            return _broken(
-                case_id,
-                count,
-                0,
-                Problem.WRONG_KEY,
-                "the chain is sealed with a different key",
-            )
-    previous = GENESIS
-    for position, entry in enumerate(entries):
-        if entry.case_id != case_id:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.CASE_ID,
-                f"belongs to case {entry.case_id!r}",
-            )
-        if entry.seq != position:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.SEQUENCE,
-                f"has sequence number {entry.seq}: an entry was removed, inserted or moved",
-            )
-        if entry.chain != chain:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.CHAIN,
-                f"is sealed as {entry.chain!r}, not {chain!r}",
-            )
-        if entry.prev_hash != previous:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.PREVIOUS_HASH,
-                "does not follow the entry before it: that entry was altered, or this one inserted",
-            )
-        if entry.private is not None and (
-            commit(entry.private) != entry.commitment
-            or entry.evidence_kinds != tuple(item.kind for item in entry.private.evidence)
-        ):
-            return _broken(
-                case_id, count, position, Problem.COMMITMENT, "its actor, reason or evidence was altered"
-            )
-        if entry_digest(entry, key) != entry.hash:
-            return _broken(
-                case_id,
-                count,
-                position,
-                Problem.HASH,
-                "was altered: its content does not match its hash",
-            )
+        except (AttributeError, TypeError, ValueError) as error:
+            found = (Problem.MALFORMED, f"holds a malformed value: {error}")
+        if found is not None:
+            problem, text = found
+            return _broken(case_id, count, position, problem, text)
         previous = entry.hash
     if head is not None and previous != head:
         return _broken(
@@ -411,6 +402,56 @@ def verify(  # noqa: C901, PLR0911, PLR0912 - one return per kind of break, in c
             "is not the expected head: entries after it were cut off, or the trail was replaced",
         )
     return Integrity(ok=True, case_id=case_id, entries=count)
+
+
+def _check_key(chain: str, key: bytes | None) -> tuple[Problem, str] | None:
+    if chain != PLAIN_CHAIN and key is None:
+        return Problem.KEY_REQUIRED, "the chain is sealed with a key; pass key="
+    if key is not None:
+        if chain == PLAIN_CHAIN:
+            return Problem.NOT_SEALED, "a key was given but the chain is not sealed with one"
+        if chain != chain_for_key(key):
+            return Problem.WRONG_KEY, "the chain is sealed with a different key"
+    return None
+
+
+def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking order
+    entry: Entry,
+    *,
+    position: int,
+    case_id: str,
+    chain: str,
+    previous: str,
+    key: bytes | None,
+    allow_redacted: bool,
+) -> tuple[Problem, str] | None:
+    if (
+        type(entry.kind) is not EntryKind
+        or type(entry.fate) is not Fate
+        or type(entry.assurance) is not Assurance
+    ):
+        return Problem.MALFORMED, "holds a plain value where its kind, fate or assurance belongs"
+    if entry.case_id != case_id:
+        return Problem.CASE_ID, f"belongs to case {entry.case_id!r}"
+    if entry.seq != position:
+        return Problem.SEQUENCE, f"has sequence number {entry.seq}: an entry was removed, inserted or moved"
+    if entry.chain != chain:
+        return Problem.CHAIN, f"is sealed as {entry.chain!r}, not {chain!r}"
+    if entry.prev_hash != previous:
+        return (
+            Problem.PREVIOUS_HASH,
+            "does not follow the entry before it: that entry was altered, or this one inserted",
+        )
+    if entry.private is None:
+        if not allow_redacted:
+            return Problem.REDACTED, "its actor, reason and evidence are missing"
+    elif commit(entry.private) != entry.commitment or entry.evidence_kinds != tuple(
+        item.kind for item in entry.private.evidence
+    ):
+        return Problem.COMMITMENT, "its actor, reason or evidence was altered"
+    if entry_digest(entry, key) != entry.hash:
+        return Problem.HASH, "was altered: its content does not match its hash"
+    return None
 
 
 def redact(entries: Iterable[Entry]) -> tuple[Entry, ...]:

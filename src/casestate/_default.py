@@ -100,6 +100,7 @@ DEFAULT_WORKFLOW = Workflow(
             roles=AUTHORITIES,
             reason_required=True,
             reporter_may_fire=True,
+            reverts=True,
             description="a report withdrawn by an authority or by whoever made it",
         ),
         Rule(
@@ -109,6 +110,7 @@ DEFAULT_WORKFLOW = Workflow(
             roles=AUTHORITIES,
             evidence=_OFFICIAL,
             reason_required=True,
+            reverts=True,
             description="an established finding shown wrong (DNA exclusion, annulment, reappearance)",
         ),
     ],

@@ -51,26 +51,43 @@ class Entry:
     """
 
     seq: int
+    """The entry's position in the trail; the opening entry is 0."""
     case_id: str
     kind: EntryKind
     trigger: str
+    """The trigger of the change; ``open`` for the opening entry, ``dismiss`` for a dismissal."""
     from_status: str | None
+    """The status before the change; ``None`` only for the opening entry."""
     to_status: str
+    """The status after the change (unchanged unless *kind* is a transition or the opening)."""
     fate: Fate
+    """The fate after the change."""
     assurance: Assurance
+    """The assurance after the change."""
     role: str
+    """The role the actor acted in; kept in a redacted export."""
     evidence_kinds: tuple[EvidenceKind, ...]
+    """The kind of each piece of evidence; kept in a redacted export."""
     effective_at: datetime
+    """When the fact happened (the effective clock)."""
     recorded_at: datetime
+    """When the case holder recorded it (the recorded clock)."""
     resolves: tuple[int, ...]
+    """Sequence numbers of the conflict entries this change settles."""
     codes: tuple[Code, ...]
     """For a conflict entry: why the report contradicts the case."""
+    reverts_to: int | None
+    """For a retraction or reopening: the entry whose status period resumes, the ones since void."""
     chain: str
     """``sha256``, or ``hmac-sha256:<key id>`` for a chain sealed with a key."""
     prev_hash: str
+    """The hash of the entry before (64 zeros for the opening entry)."""
     commitment: str
+    """The salted commitment to :attr:`private`, which the hash covers in its place."""
     hash: str
+    """The hash (or HMAC) over the public fields, the commitment and *prev_hash*."""
     private: Private | None = attrs.field(default=None, repr=False)
+    """The personal data; ``None`` in a redacted export."""
 
     @property
     def redacted(self) -> bool:

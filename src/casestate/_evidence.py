@@ -71,6 +71,19 @@ class EvidenceKind(StrEnum):
         """The tier every piece of evidence of this kind has."""
         return _TIER_OF_KIND[self]
 
+    @property
+    def indicates(self) -> str | None:
+        """The fate this kind of evidence speaks for by its nature, if any.
+
+        A death certificate cannot confirm a prisoner, nor a capture card a
+        death: ``"dead"``, ``"alive"``, or ``None`` for kinds that can speak
+        for either (a DNA match, an ICRC confirmation, a court decision).
+
+        >>> EvidenceKind.HANDOVER_RECORD.indicates
+        'dead'
+        """
+        return _FATE_OF_KIND.get(self)
+
 
 _TIER_OF_KIND: dict[EvidenceKind, Tier] = dict.fromkeys(
     (EvidenceKind.DNA_MATCH, EvidenceKind.FINGERPRINTS, EvidenceKind.DENTAL_COMPARISON), Tier.IDENTIFICATION
@@ -118,6 +131,18 @@ _TIER_OF_KIND.update(
         Tier.UNVERIFIED,
     )
 )
+
+
+# Kept as plain strings: the Fate enum lives in _status, which imports this module.
+_FATE_OF_KIND: dict[EvidenceKind, str] = {
+    EvidenceKind.DEATH_CERTIFICATE: "dead",
+    EvidenceKind.GRAVE_LIST: "dead",
+    EvidenceKind.HANDOVER_RECORD: "dead",  # the handover of remains; the living are exchanged or released
+    EvidenceKind.CAPTURE_CARD: "alive",
+    EvidenceKind.PRISONER_LIST: "alive",
+    EvidenceKind.EXCHANGE_LIST: "alive",
+    EvidenceKind.RELEASE_LIST: "alive",
+}
 
 
 def _non_empty_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -169,4 +194,6 @@ def strongest_tier(evidence: tuple[Evidence, ...]) -> Tier | None:
     """The strongest (lowest) tier among *evidence*, ``None`` when there is none."""
     if not evidence:
         return None
+    if len(evidence) == 1:  # nearly always: skip the generator
+        return _TIER_OF_KIND[evidence[0].kind]
     return min(_TIER_OF_KIND[item.kind] for item in evidence)

@@ -55,6 +55,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         "recorded_at": format_instant(entry.recorded_at),
         "resolves": list(entry.resolves),
         "codes": [code.value for code in entry.codes],
+        "reverts_to": entry.reverts_to,
         "chain": entry.chain,
         "prev_hash": entry.prev_hash,
         "commitment": entry.commitment,
@@ -82,10 +83,16 @@ def to_dict(case: Case, *, redacted: bool = False) -> dict[str, Any]:
 
 
 def to_json(case: Case, *, redacted: bool = False, indent: int | None = None) -> str:
-    """*case* as a JSON document (see :func:`to_dict`).
+    """*case* as a JSON document (see :func:`to_dict`); :func:`from_json` reads it back.
 
+    >>> from datetime import datetime, UTC
     >>> import casestate
-    >>> text = casestate.to_json(case)  # doctest: +SKIP
+    >>> when = datetime(2024, 2, 20, tzinfo=UTC)
+    >>> case = casestate.DEFAULT_WORKFLOW.open(
+    ...     "ua-0173", actor=casestate.Actor("hotline-7", "ngo"), effective_at=when, recorded_at=when
+    ... )
+    >>> casestate.from_json(casestate.to_json(case)) == case
+    True
     """
     return json.dumps(to_dict(case, redacted=redacted), indent=indent, ensure_ascii=False)
 
@@ -203,6 +210,7 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
         recorded_at=reader.instant("recorded_at"),
         resolves=tuple(_ints(reader, "resolves")),
         codes=_enum_list(reader, "codes", Code),
+        reverts_to=reader.get("reverts_to", int, optional=True),
         chain=reader.text("chain"),
         prev_hash=reader.text("prev_hash"),
         commitment=reader.text("commitment"),
@@ -221,11 +229,16 @@ def _ints(reader: _Reader, name: str) -> list[int]:
     return values
 
 
-def from_dict(data: object, *, key: bytes | None = None, head: str | None = None) -> Case:
+def from_dict(
+    data: object, *, key: bytes | None = None, head: str | None = None, allow_redacted: bool = False
+) -> Case:
     """Read a case written by :func:`to_dict`, verifying and replaying its trail.
 
     Nothing in the document is trusted but the entries: the case is rebuilt
-    from them, and a broken chain raises ``BrokenTrail``.
+    from them. A document that is not a case of this format version raises
+    :class:`FormatError`; a broken chain, or one that *key* or *head* does
+    not fit, raises ``BrokenTrail``. A redacted document (see :func:`to_dict`)
+    loads only with *allow_redacted*.
     """
     reader = _Reader(data, "")
     kind = reader.text("format")
@@ -243,13 +256,30 @@ def from_dict(data: object, *, key: bytes | None = None, head: str | None = None
         raise FormatError("entries: a case has at least its opening entry")
     if entries[0].case_id != case_id:
         raise FormatError(f"case_id: {case_id!r}, but the entries are of {entries[0].case_id!r}")
-    return replay(entries, key=key, head=head)
+    return replay(entries, key=key, head=head, allow_redacted=allow_redacted)
 
 
-def from_json(text: str | bytes, *, key: bytes | None = None, head: str | None = None) -> Case:
-    """Read a case written by :func:`to_json` (see :func:`from_dict`)."""
+def from_json(
+    text: str | bytes, *, key: bytes | None = None, head: str | None = None, allow_redacted: bool = False
+) -> Case:
+    """Read a case written by :func:`to_json` (see :func:`from_dict`).
+
+    A key given twice in one object is refused: parsers disagree on which
+    one wins, and a reader must see what the chain covers.
+    """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except FormatError:
+        raise
     except (ValueError, UnicodeDecodeError) as error:
         raise FormatError(f"not JSON: {error}") from None
-    return from_dict(data, key=key, head=head)
+    return from_dict(data, key=key, head=head, allow_redacted=allow_redacted)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(name for name, _ in pairs if name in seen or seen.add(name))  # type: ignore[func-returns-value]
+        raise FormatError(f"the key {twice!r} appears twice in one object")
+    return data

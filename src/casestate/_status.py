@@ -41,8 +41,11 @@ class Fate(StrEnum):
     """
 
     UNKNOWN = "unknown"
+    """Nobody has reported whether the person lives."""
     ALIVE = "alive"
+    """Reported or established alive (captured, wounded, or returned alive)."""
     DEAD = "dead"
+    """Reported or established dead (also when remains were returned)."""
 
 
 class Assurance(StrEnum):

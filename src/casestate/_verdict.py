@@ -6,6 +6,8 @@ from enum import StrEnum
 
 import attrs
 
+from ._status import Fate
+
 
 class Code(StrEnum):
     """Stable, machine-readable reasons; integrators count and route by these.
@@ -23,16 +25,22 @@ class Code(StrEnum):
     """The trigger needs evidence and the change carries none."""
     EVIDENCE_INSUFFICIENT = "evidence_insufficient"
     """No piece of the evidence is of a kind or tier the trigger accepts."""
+    EVIDENCE_CONTRADICTS_FATE = "evidence_contradicts_fate"
+    """A piece of the evidence speaks for the other fate (a death certificate to confirm a prisoner)."""
+    EVIDENCE_AFTER_RECORDED = "evidence_after_recorded"
+    """A piece of evidence was obtained after the change was recorded."""
     REASON_REQUIRED = "reason_required"
     """The trigger needs a written reason and the change has none."""
     TIME_GOES_BACKWARDS = "time_goes_backwards"
     """Recorded earlier than the case's last entry: the trail is append-only."""
+    RECORDED_IN_FUTURE = "recorded_in_future"
+    """Recorded after the *now* the app passed: most often a mistyped year."""
     EFFECTIVE_AFTER_RECORDED = "effective_after_recorded"
     """The fact is said to happen after the case holder learned of it."""
     EARLIER_THAN_CURRENT = "earlier_than_current"
-    """The fact happened before the current status took effect."""
+    """The fact happened before the current status took effect (a report is kept as a conflict)."""
     ILLEGAL_TRANSITION = "illegal_transition"
-    """The trigger does not lead anywhere from the current status."""
+    """The trigger does not lead anywhere from the current status (a report is kept as a conflict)."""
     WAITING_PERIOD_NOT_ELAPSED = "waiting_period_not_elapsed"
     """The legal waiting period in the current status has not passed yet."""
     UNKNOWN_CONFLICT = "unknown_conflict"
@@ -41,6 +49,10 @@ class Code(StrEnum):
     """A dismissal must name the conflict entries it dismisses."""
     RESOLVES_NOT_ALLOWED = "resolves_not_allowed"
     """A report kept as a conflict cannot resolve other conflicts."""
+    UNKNOWN_CASE = "unknown_case"
+    """A change to a case that was never opened (in a batch check)."""
+    CASE_EXISTS = "case_exists"
+    """An opening for a case that is already open (in a batch check)."""
 
 
 class Outcome(StrEnum):
@@ -71,14 +83,17 @@ class Verdict:
     """The answer to "what would this change do to this case?".
 
     For a rejection, *reasons* lists every reason that applies; for a
-    conflict, it lists why the report contradicts the case; for an accepted
-    transition or dismissal, it is empty.
+    conflict, it lists why the report contradicts the case; for a
+    transition, a corroboration or a dismissal, it is empty.
     """
 
     outcome: Outcome
     reasons: tuple[Reason, ...] = ()
     target: str | None = None
-    """The status the case would be in afterwards (``None`` when rejected)."""
+    """The status the case would be in afterwards: the current one for a
+    corroboration, conflict or dismissal; ``None`` when rejected."""
+    fate: Fate | None = None
+    """The fate the case would have afterwards (``None`` when rejected)."""
 
     @property
     def ok(self) -> bool:
@@ -94,15 +109,19 @@ class Verdict:
 class Rejected(ValueError):
     """Raised by ``apply`` and ``open`` for a change the workflow refuses.
 
-    Carries the same :class:`Verdict` that ``check`` returns.
+    Carries the same :class:`Verdict` that ``check`` returns. When the change
+    was one of a batch, *index* is its place in the batch (from 0) and the
+    message names it.
     """
 
-    def __init__(self, case_id: str, verdict: Verdict) -> None:
+    def __init__(self, case_id: str, verdict: Verdict, *, index: int | None = None) -> None:
         self.case_id = case_id
         self.verdict = verdict
         self.reasons = verdict.reasons
+        self.index = index
         detail = "; ".join(f"{reason.code}: {reason.message}" for reason in verdict.reasons)
-        super().__init__(f"change to case {case_id!r} rejected: {detail}")
+        which = "change" if index is None else f"change {index} of the batch"
+        super().__init__(f"{which} to case {case_id!r} rejected: {detail}")
 
     @property
     def codes(self) -> tuple[Code, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 import attrs
 from transitions import Machine
@@ -11,7 +12,8 @@ from transitions import Machine
 from ._actors import Actor
 from ._case import Case
 from ._change import DISMISS, OPEN, Change
-from ._engine import apply_change, decide, open_case
+from ._decide import plan
+from ._engine import apply_change, open_case
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._status import Fate
 from ._verdict import Verdict
@@ -20,11 +22,14 @@ from ._verdict import Verdict
 class WorkflowError(ValueError):
     """A workflow definition that cannot work; ``problems`` lists every fault found."""
 
-    def __init__(self, name: str, problems: list[str]) -> None:
+    def __init__(self, name: str, problems: list[str], *, heading: str = "is not valid") -> None:
         self.workflow = name
         self.problems = tuple(problems)
-        listed = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"workflow {name!r} is not valid:\n{listed}")
+        if len(problems) == 1 and heading != "is not valid":
+            super().__init__(f"workflow {name!r}: {problems[0]}")
+        else:
+            listed = "\n".join(f"  - {problem}" for problem in problems)
+            super().__init__(f"workflow {name!r} {heading}:\n{listed}")
 
 
 def _name(value: str) -> str:
@@ -76,7 +81,8 @@ class EvidenceRule:
     def describe(self) -> str:
         """The requirement in words, for messages and docs."""
         if self.kinds is not None:
-            return "evidence of kind " + " or ".join(sorted(self.kinds))
+            kinds = sorted(kind for kind in self.kinds if kind.tier <= self.max_tier)
+            return "evidence of kind " + " or ".join(kinds)
         if self.max_tier is Tier.UNVERIFIED:
             return "evidence of any tier"
         return f"evidence of tier {int(self.max_tier)} or stronger"
@@ -105,15 +111,23 @@ class StatusDef:
 class Rule:
     """One trigger: where it may be fired from, where it leads, and its guards.
 
+    - *sources*: the statuses it may be fired from; *target*: where it leads.
     - *roles*: who may fire it; with *reporter_may_fire*, also the actor whose
       change entered the current status (to retract their own report).
     - *evidence*: ``None`` for none needed, else an :class:`EvidenceRule`.
+    - *reason_required*: the change must carry a written reason.
     - *report*: a report that is not legal from the current status (or is
-      about a time before it) is kept as a conflict instead of rejected.
+      about a time before it took effect) is kept as a conflict instead of
+      rejected, and a report of the status the case is already in is kept as
+      a corroboration.
     - *fate*: the fate the case gets; ``None`` takes the target's own fate or,
       for a status that carries its fate, keeps the case's.
     - *waiting_period*: the least time the case must have been in its status
       (by the effective clock) before this trigger may fire.
+    - *reverts*: the trigger withdraws what came since the case was last in
+      the target status (a retraction, a reopening): that earlier period
+      resumes, from when it began, and the periods since become void.
+    - *description*: the rule in words, for people.
     """
 
     trigger: str = attrs.field(converter=_name)
@@ -124,9 +138,28 @@ class Rule:
     reason_required: bool = False
     report: bool = False
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
-    waiting_period: timedelta | None = None
+    waiting_period: timedelta | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(timedelta))
+    )
     reporter_may_fire: bool = False
+    reverts: bool = False
     description: str = ""
+
+
+class RuleChanges(TypedDict, total=False):
+    """The fields of a :class:`Rule` that :meth:`Workflow.replace_rule` may change."""
+
+    sources: Iterable[str]
+    target: str
+    roles: Iterable[str]
+    evidence: EvidenceRule | None
+    reason_required: bool
+    report: bool
+    fate: Fate | None
+    waiting_period: timedelta | None
+    reporter_may_fire: bool
+    reverts: bool
+    description: str
 
 
 def _status_defs(value: Iterable[StatusDef]) -> tuple[StatusDef, ...]:
@@ -143,8 +176,14 @@ class Workflow:
 
     Build one from :class:`StatusDef` and :class:`Rule` values, or derive one
     from :data:`casestate.DEFAULT_WORKFLOW` with :meth:`with_rules`,
-    :meth:`replace_rule` and :meth:`with_statuses`. Every fault in a
-    definition is reported when it is built, as a :class:`WorkflowError`.
+    :meth:`replace_rule`, :meth:`extend`, :meth:`without_rules` and
+    :meth:`with_roles`. Every fault in a definition is reported when it is
+    built, as a :class:`WorkflowError`; so is every derived workflow, so add
+    a new status together with the rules that reach and leave it
+    (:meth:`extend`).
+
+    *roles* are every role the workflow knows; *initial* is the status a case
+    is opened in; *dismiss_roles* may dismiss conflicts.
 
     One ``transitions`` machine per workflow holds the transition table and
     serves every case; cases are plain values.
@@ -196,14 +235,24 @@ class Workflow:
         try:
             return self._rule_by_trigger[trigger]
         except KeyError:
-            raise WorkflowError(self.name, [_unknown("trigger", trigger, self._rule_by_trigger)]) from None
+            raise WorkflowError(
+                self.name,
+                [_unknown("trigger", trigger, self._rule_by_trigger)],
+                heading="has no such trigger",
+            ) from None
+
+    def get_rule(self, trigger: str) -> Rule | None:
+        """The rule of *trigger*, or ``None`` if the workflow has none."""
+        return self._rule_by_trigger.get(trigger)
 
     def status(self, name: str) -> StatusDef:
         """The definition of status *name*; a :class:`WorkflowError` if there is none."""
         try:
             return self._status_by_name[name]
         except KeyError:
-            raise WorkflowError(self.name, [_unknown("status", name, self._status_by_name)]) from None
+            raise WorkflowError(
+                self.name, [_unknown("status", name, self._status_by_name)], heading="has no such status"
+            ) from None
 
     def target_of(self, status: str, trigger: str) -> str | None:
         """Where *trigger* leads from *status*, from the machine's own table."""
@@ -215,11 +264,51 @@ class Workflow:
 
     # -- deriving workflows -----------------------------------------------
 
+    def extend(
+        self,
+        *,
+        statuses: Iterable[StatusDef] = (),
+        rules: Iterable[Rule] = (),
+        roles: Iterable[str] = (),
+        dismiss_roles: Iterable[str] | None = None,
+        name: str | None = None,
+    ) -> Workflow:
+        """A new workflow with *statuses*, *rules* and *roles* added, checked as one definition.
+
+        A status or rule replaces the one of the same name or trigger;
+        *dismiss_roles*, when given, replaces who may dismiss conflicts. Add a
+        status together with the rules that lead into and out of it, since
+        each alone would be refused as unreachable or as a dead end:
+
+        >>> from casestate import DEFAULT_WORKFLOW, Fate, Rule, StatusDef
+        >>> mine = DEFAULT_WORKFLOW.extend(
+        ...     name="with-release",
+        ...     statuses=[StatusDef("released", Fate.ALIVE, final=True)],
+        ...     rules=[Rule(trigger="release", sources={"captured"}, target="released", roles={"icrc"})],
+        ... )
+        >>> mine.target_of("captured", "release")
+        'released'
+        """
+        new_statuses = {status.name: status for status in statuses}
+        kept_statuses = [new_statuses.pop(status.name, status) for status in self.statuses]
+        new_rules = {rule.trigger: rule for rule in rules}
+        kept_rules = [new_rules.pop(rule.trigger, rule) for rule in self.rules]
+        return attrs.evolve(
+            self,
+            name=self.name if name is None else name,
+            statuses=(*kept_statuses, *new_statuses.values()),
+            rules=(*kept_rules, *new_rules.values()),
+            roles=self.roles | set(roles),
+            dismiss_roles=self.dismiss_roles if dismiss_roles is None else dismiss_roles,
+        )
+
     def with_rules(self, *rules: Rule) -> Workflow:
-        """A new workflow with *rules* added, each replacing the rule of the same trigger."""
-        replaced = {rule.trigger: rule for rule in rules}
-        kept = [replaced.pop(rule.trigger, rule) for rule in self.rules]
-        return attrs.evolve(self, rules=(*kept, *replaced.values()))
+        """A new workflow with *rules* added, each replacing the rule of the same trigger.
+
+        The statuses and roles the rules name must already be in the workflow
+        (see :meth:`extend` to add them together).
+        """
+        return self.extend(rules=rules)
 
     def without_rules(self, *triggers: str) -> Workflow:
         """A new workflow without the rules of *triggers* (each must exist)."""
@@ -227,7 +316,7 @@ class Workflow:
             self.rule(trigger)
         return attrs.evolve(self, rules=[rule for rule in self.rules if rule.trigger not in triggers])
 
-    def replace_rule(self, trigger: str, **changes: object) -> Workflow:
+    def replace_rule(self, trigger: str, **changes: Unpack[RuleChanges]) -> Workflow:
         """A new workflow whose rule for *trigger* has *changes* (fields of :class:`Rule`).
 
         >>> from casestate import DEFAULT_WORKFLOW
@@ -235,17 +324,15 @@ class Workflow:
         >>> sorted(strict.rule("confirm").roles)
         ['court', 'icrc']
         """
-        return self.with_rules(attrs.evolve(self.rule(trigger), **changes))  # type: ignore[arg-type]
+        return self.with_rules(attrs.evolve(self.rule(trigger), **changes))
 
     def with_statuses(self, *statuses: StatusDef) -> Workflow:
-        """A new workflow with *statuses* added, each replacing the one of the same name."""
-        replaced = {status.name: status for status in statuses}
-        kept = [replaced.pop(status.name, status) for status in self.statuses]
-        return attrs.evolve(self, statuses=(*kept, *replaced.values()))
+        """A new workflow with *statuses* added or replaced (see :meth:`extend` to add rules too)."""
+        return self.extend(statuses=statuses)
 
     def with_roles(self, *roles: str) -> Workflow:
         """A new workflow that also knows *roles*."""
-        return attrs.evolve(self, roles=self.roles | set(roles))
+        return self.extend(roles=roles)
 
     # -- operating on cases -----------------------------------------------
 
@@ -260,12 +347,20 @@ class Workflow:
         reason: str | None = None,
         salt: bytes | None = None,
         key: bytes | None = None,
+        now: datetime | None = None,
     ) -> Case:
         """Open case *case_id* in the initial status; its first audit entry records who and when.
 
         *effective_at* is when the person went missing (last seen),
         *recorded_at* when the case holder opened the case. With *key*, the
         case's chain is sealed with it, and every later change needs it too.
+        Leave *salt* to its default (fresh randomness), except to make
+        hashes repeatable in an example or a test. With *now*, a time
+        recorded after it is refused (a mistyped year would otherwise lock the
+        case, as nothing may be recorded before it).
+
+        Raises :class:`Rejected` for an actor whose role the workflow does not
+        know, or an *effective_at* later than *recorded_at*.
         """
         return open_case(
             self,
@@ -277,21 +372,28 @@ class Workflow:
             reason=reason,
             salt=salt,
             key=key,
+            now=now,
         )
 
-    def check(self, case: Case, change: Change) -> Verdict:
+    def check(self, case: Case, change: Change, *, now: datetime | None = None) -> Verdict:
         """What *change* would do to *case*: every reason it is refused, or what it becomes.
 
-        Pure: the case is not touched. ``apply`` accepts exactly what this accepts.
+        Pure: the case is not touched. ``apply`` accepts exactly what this
+        accepts (it also needs the case's key, when the case has one). With
+        *now*, a change recorded after it is refused.
         """
-        return decide(self, case, change)
+        return plan(self, case, change, now).verdict
 
-    def apply(self, case: Case, change: Change, *, key: bytes | None = None) -> Case:
+    def apply(
+        self, case: Case, change: Change, *, key: bytes | None = None, now: datetime | None = None
+    ) -> Case:
         """*case* with *change* applied and one entry appended; :class:`Rejected` if refused.
 
+        *key* must be the key the case was opened with (``None`` for a plain
+        chain); any other raises ``ChainKeyError`` before anything is decided.
         The case given is left as it was either way (cases are values).
         """
-        return apply_change(self, case, change, key)
+        return apply_change(self, case, change, key, now)
 
 
 def _unknown(what: str, name: str, known: Iterable[str]) -> str:
@@ -314,6 +416,8 @@ def _problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one fla
         problems.append("the workflow names no roles")
     for role in sorted(workflow.dismiss_roles - workflow.roles):
         problems.append(f"dismiss_roles names unknown role {role!r}")
+    if not workflow.dismiss_roles and any(rule.report for rule in workflow.rules):
+        problems.append("dismiss_roles is empty, but reports can raise conflicts that someone must settle")
     triggers = [rule.trigger for rule in workflow.rules]
     for trigger in sorted({t for t in triggers if triggers.count(t) > 1}):
         problems.append(f"trigger {trigger!r} has more than one rule")
@@ -333,8 +437,20 @@ def _problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one fla
             problems.append(f"{label} names unknown role {role!r}")
         if rule.waiting_period is not None and rule.waiting_period <= timedelta(0):
             problems.append(f"{label} has a waiting period that is not positive")
-        if rule.evidence is not None and rule.evidence.kinds is not None and not rule.evidence.kinds:
-            problems.append(f"{label} accepts no kind of evidence")
+        needs = rule.evidence
+        if needs is not None and needs.kinds is not None:
+            if not needs.kinds:
+                problems.append(f"{label} accepts no kind of evidence")
+            elif all(kind.tier > needs.max_tier for kind in needs.kinds):
+                problems.append(
+                    f"{label} can never be satisfied: none of its evidence kinds is of tier "
+                    f"{int(needs.max_tier)} or stronger"
+                )
+        target = next((status for status in workflow.statuses if status.name == rule.target), None)
+        if rule.fate is not None and target is not None and target.fate not in (None, rule.fate):
+            problems.append(
+                f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
+            )
     if problems:
         return problems
     return _graph_problems(workflow)

@@ -1,4 +1,8 @@
-"""The casestate command line: ``casestate demo`` and the integrators' commands."""
+"""The casestate command line: ``casestate demo`` and the integrators' commands.
+
+Every command reads and writes through casestate's public API; faults in the
+input are reported, never raised as tracebacks.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,21 @@ from pathlib import Path
 
 try:
     import click
-    from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 except ImportError as missing:  # pragma: no cover - only without the extra
     msg = "the casestate command line needs its extra: pip install 'casestate[cli]'"
     raise SystemExit(msg) from missing
 
-from casestate import to_json
+from casestate import verify as verify_trail
 
-from ._stories import Told, tell_all
+from ._apply import apply
+from ._console import out
+from ._graph import graph
+from ._show import show, trail_table
+from ._stores import StoreFault, opened_store
+from ._stories import STORIES, WORKFLOW, tell_into
+from ._trails import export, verify
+from ._validate import validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,46 +34,48 @@ def main() -> None:
     """casestate: the status workflow of missing persons' cases, with a tamper-evident trail."""
 
 
-def _show(console: Console, told: Told) -> None:
-    case = told.case
-    console.print(f"\n[bold]{case.id}[/bold]: {told.story.summary}")
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("#", "kind", "trigger", "from", "to", "fate", "assurance", "role", "effective"):
-        table.add_column(column)
-    for entry in case.trail:
-        table.add_row(
-            str(entry.seq),
-            entry.kind.value,
-            entry.trigger,
-            entry.from_status or "",
-            entry.to_status,
-            entry.fate.value,
-            entry.assurance.value,
-            entry.role,
-            entry.effective_at.date().isoformat(),
-        )
-    console.print(table)
-    for rejection in told.refused:
-        for reason in rejection.reasons:
-            console.print(f"  refused: [red]{reason.code}[/red]: {reason.message}")
-    conflicts = f", open conflicts: {list(case.open_conflicts)}" if case.has_conflict else ""
-    console.print(
-        f"  now: [bold]{case.status}[/bold], fate {case.fate}, assurance {case.assurance}{conflicts}"
-    )
-
-
 @main.command()
 @click.option(
     "--path",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the sample cases to (default: a new temporary folder).",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SQLite store to build (default: a new one in a temporary folder).",
 )
 def demo(path: Path | None) -> None:
-    """Build sample cases from realistic stories and show what happened to each."""
-    console = Console(highlight=False)
-    folder = path if path is not None else Path(tempfile.mkdtemp(prefix="casestate-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for told in tell_all():
-        _show(console, told)
-        (folder / f"{told.case.id}.json").write_text(to_json(told.case, indent=2), encoding="utf-8")
-    console.print(f"\nThe cases, with their verified trails, are in {folder}")
+    """Build a sample store from realistic stories and show what happened to each case."""
+    console = out()
+    if path is None:
+        path = Path(tempfile.mkdtemp(prefix="casestate-demo-")) / "cases.db"
+    elif path.exists():
+        raise StoreFault(f"{path} exists already; give the demo a new file to build")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with opened_store(str(path), WORKFLOW, None, create=True) as held:
+        assert held is not None  # noqa: S101 - a path was given
+        for story in STORIES:
+            told = tell_into(held.store, story)
+            case = told.case
+            console.print(f"\n[bold]{escape(case.id)}[/bold]: {escape(story.summary)}")
+            console.print(trail_table(case))
+            for rejection in told.refused:
+                for reason in rejection.reasons:
+                    console.print(f"  refused: [red]{reason.code}[/red]: {escape(reason.message)}")
+            conflicts = f", open conflicts: {list(case.open_conflicts)}" if case.has_conflict else ""
+            intact = "intact" if verify_trail(case.trail) else "BROKEN"
+            console.print(
+                f"  now: [bold]{case.status}[/bold], fate {case.fate}, assurance {case.assurance}"
+                f"{conflicts}; trail {intact}"
+            )
+    console.print(f"\nThe sample store is {path}. Try:")
+    console.print(f"  casestate show ua-0201 --store {path}")
+    console.print(f"  casestate verify --store {path}")
+    console.print(f"  casestate export --store {path} --redacted")
+
+
+main.add_command(validate)
+main.add_command(apply)
+main.add_command(show)
+main.add_command(graph)
+main.add_command(export)
+main.add_command(verify)
+
+
+from . import _pfif  # noqa: E402, F401 - registers ``casestate pfif`` on main, which it needs defined

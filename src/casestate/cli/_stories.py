@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import attrs
 
 from casestate import DEFAULT_WORKFLOW, DISMISS, Actor, Case, Change, Evidence, Rejected, Role
+from casestate.store import CaseStore
 
 WORKFLOW = DEFAULT_WORKFLOW
 
@@ -131,19 +131,13 @@ STORIES = (
 )
 
 
-def tell(story: Story, *, key: bytes | None = None) -> Told:
-    """Open the story's case and apply each change; refusals are kept, not raised."""
-    case = WORKFLOW.open(story.case_id, actor=NGO, effective_at=_on(2, 20), recorded_at=_on(3, 1), key=key)
+def tell_into(store: CaseStore, story: Story) -> Told:
+    """Open the story's case in *store* and store each change the workflow accepts."""
+    case = store.open_case(story.case_id, actor=NGO, effective_at=_on(2, 20), recorded_at=_on(3, 1))
     refused = []
     for change in story.changes:
         try:
-            case = WORKFLOW.apply(case, change, key=key)
+            case = store.apply(story.case_id, [change], expected_version=case.version)
         except Rejected as rejection:
             refused.append(rejection)
     return Told(story, case, tuple(refused))
-
-
-def tell_all(*, key: bytes | None = None) -> Iterator[Told]:
-    """Every sample story, told."""
-    for story in STORIES:
-        yield tell(story, key=key)

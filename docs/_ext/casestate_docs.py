@@ -1,0 +1,146 @@
+"""Writes the parts of the docs that the code defines, at build time, so they cannot drift.
+
+Directives, each rendering Markdown made from casestate itself:
+
+- ``casestate-statuses`` and ``casestate-rules``: the tables of the default workflow;
+- ``casestate-diagram``: the default workflow as a Mermaid diagram (:func:`casestate.to_mermaid`);
+- ``casestate-evidence-kinds``: every evidence kind with its tier.
+
+It also gives the re-exported constants of ``casestate`` the docstrings written
+beside them in their private modules, where autodoc does not look.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.pycode import ModuleAnalyzer
+from sphinx.util.docutils import SphinxDirective
+
+import casestate
+from casestate import DEFAULT_WORKFLOW, EvidenceKind, Tier, Workflow
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _names(names: frozenset[str], everyone: frozenset[str]) -> str:
+    if names >= everyone:
+        return "anyone registered"
+    return ", ".join(f"`{name}`" for name in sorted(names))
+
+
+def statuses_table(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
+    """The statuses of *workflow* as a Markdown table."""
+    lines = ["| status | fate | final | meaning |", "|---|---|---|---|"]
+    for status in workflow.statuses:
+        fate = "keeps the fate it is entered with" if status.fate is None else f"`{status.fate}`"
+        final = "yes" if status.final else "no"
+        lines.append(f"| `{status.name}` | {fate} | {final} | {_cell(status.description)} |")
+    return lines
+
+
+def rules_table(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
+    """The rules of *workflow* as a Markdown table."""
+    lines = [
+        "| trigger | from | to | evidence it needs | who may fire it | also |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in workflow.rules:
+        sources = ", ".join(f"`{source}`" for source in sorted(rule.sources))
+        evidence = "none" if rule.evidence is None else rule.evidence.describe()
+        who = _names(rule.roles, workflow.roles)
+        if rule.reporter_may_fire:
+            who += ", or the actor whose report entered the current status"
+        also = []
+        if rule.report:
+            also.append("a report: kept as a conflict when it contradicts the case")
+        if rule.reason_required:
+            also.append("a written reason")
+        if rule.fate is not None:
+            also.append(f"sets the fate to `{rule.fate}`")
+        if rule.waiting_period is not None:
+            also.append(f"{rule.waiting_period.days} days in the current status first")
+        if rule.reverts:
+            also.append("resumes the earlier period in the target status; the periods since become void")
+        lines.append(
+            f"| `{rule.trigger}` | {sources} | `{rule.target}` | {evidence} | {who} | "
+            f"{_cell('; '.join(also)) or '-'} |"
+        )
+    dismiss_roles = _names(workflow.dismiss_roles, workflow.roles)
+    lines.append(
+        f"| `{casestate.DISMISS}` | any | unchanged | none | {dismiss_roles} | "
+        "a written reason; names the conflicts it dismisses |"
+    )
+    return lines
+
+
+def diagram(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
+    """*workflow* as a MyST ``mermaid`` directive."""
+    return ["```{mermaid}", *casestate.to_mermaid(workflow).splitlines(), "```"]
+
+
+def evidence_kinds_table() -> list[str]:
+    """Every evidence kind with its tier, strongest first."""
+    lines = ["| tier | name | kinds |", "|---|---|---|"]
+    for tier in Tier:
+        kinds = ", ".join(f"`{kind}`" for kind in EvidenceKind if kind.tier is tier)
+        lines.append(f"| {int(tier)} | {tier.name.lower()} | {kinds} |")
+    return lines
+
+
+def _directive(make: Callable[[], list[str]]) -> type[SphinxDirective]:
+    class Generated(SphinxDirective):
+        """Renders Markdown that casestate writes about itself."""
+
+        has_content = False
+
+        def run(self) -> list[nodes.Node]:
+            container = nodes.container()
+            self.state.nested_parse(StringList(make(), source="casestate"), self.content_offset, container)
+            return container.children
+
+    return Generated
+
+
+@cache
+def _constant_docs() -> dict[str, list[str]]:
+    """The docstrings of module-level constants, by name, from casestate's private modules."""
+    found: dict[str, list[str]] = {}
+    for module in pkgutil.iter_modules(casestate.__path__):
+        if not module.name.startswith("_"):
+            continue
+        name = f"casestate.{module.name}"
+        importlib.import_module(name)
+        for (scope, attribute), lines in ModuleAnalyzer.for_module(name).find_attr_docs().items():
+            if not scope and attribute in casestate.__all__:
+                found[attribute] = list(lines)
+    return found
+
+
+def _document_constants(
+    _app: Sphinx, what: str, name: str, _obj: object, _options: object, lines: list[str]
+) -> None:
+    if what != "data" or not name.startswith("casestate."):
+        return
+    docs = _constant_docs().get(name.removeprefix("casestate."))
+    if docs is not None:
+        lines[:] = docs
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directives and the docstring hook."""
+    app.add_directive("casestate-statuses", _directive(statuses_table))
+    app.add_directive("casestate-rules", _directive(rules_table))
+    app.add_directive("casestate-diagram", _directive(diagram))
+    app.add_directive("casestate-evidence-kinds", _directive(evidence_kinds_table))
+    app.connect("autodoc-process-docstring", _document_constants)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,36 @@
+"""Sphinx configuration for casestate's documentation."""
+
+import sys
+from importlib.metadata import version as _version
+from pathlib import Path
+
+# The local extension that writes the tables and the diagram from the code.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "casestate"
+author = "The casestate developers"
+copyright = "the casestate developers"  # noqa: A001 - the name Sphinx reads
+release = _version("casestate")
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.viewcode",
+    "sphinxcontrib.mermaid",
+    "casestate_docs",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "_ext"]
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": False}
+
+html_theme = "furo"
+html_title = f"casestate {release}"

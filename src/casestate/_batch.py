@@ -1,0 +1,109 @@
+"""Batch checks: many changes to many cases, each checked against what came before it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from ._case import Case
+from ._change import OPEN, Change
+from ._decide import check_times, plan, unknown_role
+from ._evidence import strongest_tier
+from ._standing import Standing, opened, standing_of, successor
+from ._status import Assurance, Fate
+from ._verdict import Code, Outcome, Reason, Verdict
+from ._workflow import Workflow
+
+
+class Batch:
+    """Checks a stream of changes, each against its case as the accepted changes before it left it.
+
+    A change with trigger ``open`` (:data:`casestate.OPEN`) opens a case; any
+    other change needs its case open, either earlier in the stream or in what
+    *load* returns for its id (a stored case, say; ``None`` when there is
+    none). Accepted changes (transitions, corroborations, conflicts,
+    dismissals and openings) move the case on; rejected ones leave it as it
+    was. Nothing is sealed or kept but where each case stands, so a batch
+    holds a few hundred bytes per case, however long the stream. With *now*,
+    changes recorded after it are refused.
+
+    >>> from datetime import datetime, UTC
+    >>> from casestate import DEFAULT_WORKFLOW, OPEN, Actor, Change
+    >>> batch = Batch(DEFAULT_WORKFLOW)
+    >>> ngo = Actor("mothers-committee", "ngo")
+    >>> when = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> batch.check("ua-0173", Change(trigger=OPEN, actor=ngo, effective_at=when, recorded_at=when)).outcome
+    <Outcome.TRANSITION: 'transition'>
+    >>> [str(code) for code in batch.check("ua-0173", Change(trigger="confirm", actor=ngo,
+    ...                                     effective_at=when, recorded_at=when)).codes]
+    ['role_not_permitted', 'evidence_required', 'illegal_transition']
+    >>> batch.check("ua-9999", Change(trigger="report_dead", actor=ngo, effective_at=when,
+    ...                               recorded_at=when)).codes
+    (<Code.UNKNOWN_CASE: 'unknown_case'>,)
+    """
+
+    def __init__(
+        self,
+        workflow: Workflow,
+        *,
+        load: Callable[[str], Case | None] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.workflow = workflow
+        self.now = now
+        self._load = load
+        self._cases: dict[str, Standing | None] = {}
+
+    def __len__(self) -> int:
+        """The number of open cases the batch has met."""
+        return sum(1 for standing in self._cases.values() if standing is not None)
+
+    def _standing(self, case_id: str) -> Standing | None:
+        try:
+            return self._cases[case_id]
+        except KeyError:
+            case = None if self._load is None else self._load(case_id)
+            standing = None if case is None else standing_of(case)
+            self._cases[case_id] = standing
+            return standing
+
+    def knows(self, case_id: str) -> bool:
+        """Whether case *case_id* is open (in the stream so far, or where *load* looks)."""
+        return self._standing(case_id) is not None
+
+    def standing(self, case_id: str) -> Standing | None:
+        """Where case *case_id* stands now (``None`` if it is not open)."""
+        return self._standing(case_id)
+
+    def status(self, case_id: str) -> tuple[str, Fate, Assurance] | None:
+        """Where case *case_id* stands now: status, fate, assurance (``None`` if not open)."""
+        standing = self._standing(case_id)
+        return None if standing is None else (standing.status, standing.fate, standing.assurance)
+
+    def check(self, case_id: str, change: Change) -> Verdict:
+        """The verdict on *change* to case *case_id*; an accepted change moves the case on."""
+        standing = self._standing(case_id)
+        if change.trigger == OPEN:
+            return self._open(case_id, change, standing)
+        if standing is None:
+            reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
+            return Verdict(Outcome.REJECTED, (reason,))
+        decided = plan(self.workflow, standing, change, self.now)
+        if decided.verdict.outcome is not Outcome.REJECTED:
+            self._cases[case_id] = successor(standing, change, decided)
+        return decided.verdict
+
+    def _open(self, case_id: str, change: Change, standing: Standing | None) -> Verdict:
+        reasons: list[Reason] = []
+        if standing is not None:
+            reasons.append(Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open"))
+        if change.actor.role not in self.workflow.roles:
+            reasons.append(unknown_role(self.workflow, change.actor.role))
+        check_times(change, self.now, reasons)
+        if reasons:
+            return Verdict(Outcome.REJECTED, tuple(reasons))
+        initial = self.workflow.status(self.workflow.initial)
+        fate = initial.fate or Fate.UNKNOWN  # a workflow's initial status always has a fate of its own
+        assurance = Assurance.for_tier(strongest_tier(change.evidence))
+        self._cases[case_id] = opened(case_id, initial.name, fate, assurance, change)
+        return Verdict(Outcome.TRANSITION, (), initial.name, fate)

@@ -1,0 +1,265 @@
+"""The decision: what a change would do to a case, as a pure function of both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._change import DISMISS, Change
+from ._entry import EntryKind
+from ._evidence import Evidence, strongest_tier
+from ._status import Assurance, Fate
+from ._time import format_instant
+from ._verdict import Code, Outcome, Reason, Verdict
+
+if TYPE_CHECKING:
+    from ._standing import CaseState
+    from ._workflow import EvidenceRule, Rule, Workflow
+
+
+@attrs.frozen
+class Plan:
+    """A verdict, and for an accepted change what its entry will hold."""
+
+    verdict: Verdict
+    kind: EntryKind | None = None
+    fate: Fate = Fate.UNKNOWN
+    assurance: Assurance = Assurance.REPORTED
+    since: datetime | None = None
+    reverts_to: int | None = None
+
+
+def unknown_role(workflow: Workflow, role: str) -> Reason:
+    """The reason for a role the workflow does not know."""
+    return Reason(
+        Code.UNKNOWN_ROLE,
+        f"role {role!r} is not one of this workflow's roles: {', '.join(sorted(workflow.roles))}",
+    )
+
+
+def check_times(change: Change, now: datetime | None, reasons: list[Reason]) -> None:
+    """The clocks of one change against each other, and against *now* if given."""
+    if change.effective_at > change.recorded_at:
+        reasons.append(
+            Reason(
+                Code.EFFECTIVE_AFTER_RECORDED,
+                f"effective at {format_instant(change.effective_at)}, after it was recorded "
+                f"at {format_instant(change.recorded_at)}",
+            )
+        )
+    if now is not None and change.recorded_at > now:
+        reasons.append(
+            Reason(
+                Code.RECORDED_IN_FUTURE,
+                f"recorded at {format_instant(change.recorded_at)}, after now ({format_instant(now)})",
+            )
+        )
+    late = [item for item in change.evidence if item.obtained_at > change.recorded_at]
+    if late:
+        reasons.append(
+            Reason(
+                Code.EVIDENCE_AFTER_RECORDED,
+                f"{late[0].kind} obtained at {format_instant(late[0].obtained_at)}, after the change "
+                f"was recorded at {format_instant(change.recorded_at)}",
+            )
+        )
+
+
+def _common(
+    workflow: Workflow, case: CaseState, change: Change, now: datetime | None, reasons: list[Reason]
+) -> None:
+    """The checks every change faces, whatever its trigger."""
+    if change.actor.role not in workflow.roles:
+        reasons.append(unknown_role(workflow, change.actor.role))
+    last = case.last_recorded_at
+    if change.recorded_at < last:
+        reasons.append(
+            Reason(
+                Code.TIME_GOES_BACKWARDS,
+                f"recorded at {format_instant(change.recorded_at)}, before the case's last "
+                f"entry ({format_instant(last)}); the trail only grows forward",
+            )
+        )
+    check_times(change, now, reasons)
+    if change.resolves:
+        # Settling a conflict takes the same standing as dismissing one,
+        # whatever trigger carries it.
+        if change.trigger != DISMISS and change.actor.role not in workflow.dismiss_roles:
+            reasons.append(
+                Reason(
+                    Code.ROLE_NOT_PERMITTED,
+                    f"role {change.actor.role!r} may not resolve conflicts; "
+                    f"allowed: {', '.join(sorted(workflow.dismiss_roles))}",
+                )
+            )
+        unknown = [seq for seq in change.resolves if seq not in case.open_conflicts]
+        if unknown:
+            reasons.append(
+                Reason(
+                    Code.UNKNOWN_CONFLICT,
+                    f"entries {unknown} are not open conflicts of the case "
+                    f"(open: {list(case.open_conflicts)})",
+                )
+            )
+
+
+def _guards(rule: Rule, case: CaseState, change: Change, reasons: list[Reason]) -> None:
+    """The rule's own guards: role, evidence, reason."""
+    role = change.actor.role
+    if role not in rule.roles and not (rule.reporter_may_fire and case.reporter_id == change.actor.id):
+        allowed = ", ".join(sorted(rule.roles))
+        also = ", or the actor whose report entered the current status" if rule.reporter_may_fire else ""
+        reasons.append(
+            Reason(Code.ROLE_NOT_PERMITTED, f"role {role!r} may not {rule.trigger}; allowed: {allowed}{also}")
+        )
+    needs = rule.evidence
+    if needs is not None:
+        if not change.evidence:
+            reasons.append(Reason(Code.EVIDENCE_REQUIRED, f"{rule.trigger} needs {needs.describe()}"))
+        elif not _any_accepted(needs, change.evidence):
+            given = ", ".join(f"{item.kind} (tier {int(item.tier)})" for item in change.evidence)
+            reasons.append(
+                Reason(Code.EVIDENCE_INSUFFICIENT, f"{rule.trigger} needs {needs.describe()}; given: {given}")
+            )
+    if rule.reason_required and change.reason is None:
+        reasons.append(Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"))
+
+
+def _any_accepted(needs: EvidenceRule, evidence: tuple[Evidence, ...]) -> bool:
+    # A loop, not any() over a generator: this runs for nearly every change.
+    for item in evidence:  # noqa: SIM110 - see above
+        if needs.accepts(item):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _accepted(outcome: Outcome, target: str, fate: Fate) -> Verdict:
+    """The verdict of an accepted change: a value without reasons, so one per target serves all."""
+    return Verdict(outcome, (), target, fate)
+
+
+def _check_fate(change: Change, fate: Fate | None, reasons: list[Reason]) -> None:
+    """No piece of evidence may speak for the other fate than the one the change claims."""
+    if fate is None or fate is Fate.UNKNOWN:
+        return
+    for item in change.evidence:
+        indicated = item.kind.indicates
+        if indicated is not None and indicated != fate:
+            reasons.append(
+                Reason(
+                    Code.EVIDENCE_CONTRADICTS_FATE,
+                    f"{item.kind} speaks for fate {indicated!r}, "
+                    f"but {change.trigger} would give fate {fate.value!r}",
+                )
+            )
+            return
+
+
+def plan(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
+    workflow: Workflow, case: CaseState, change: Change, now: datetime | None = None
+) -> Plan:
+    """What *change* would do to *case*; ``Workflow.check`` returns its verdict."""
+    reasons: list[Reason] = []
+    if change.trigger == DISMISS:
+        return _plan_dismissal(workflow, case, change, now, reasons)
+    rule = workflow.get_rule(change.trigger)
+    if rule is None:
+        known = ", ".join(workflow.triggers)
+        reasons.append(Reason(Code.UNKNOWN_TRIGGER, f"unknown trigger {change.trigger!r}; known: {known}"))
+        _common(workflow, case, change, now, reasons)
+        return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
+    _guards(rule, case, change, reasons)
+    _common(workflow, case, change, now, reasons)
+    target = workflow.target_of(case.status, change.trigger)
+    claimed = rule.fate if rule.fate is not None else workflow.status(rule.target).fate
+    current = workflow.status(case.status)
+    agrees = (
+        rule.report
+        and target is None
+        and (rule.target == case.status or (current.fate is None and claimed is case.fate))
+    )
+    if agrees:
+        # A report of what the case already holds corroborates it, even late.
+        _check_fate(change, case.fate, reasons)
+        if reasons:
+            return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
+        assurance = case.assurance.stronger(Assurance.for_tier(strongest_tier(change.evidence)))
+        verdict = _accepted(Outcome.CORROBORATION, case.status, case.fate)
+        return Plan(verdict, EntryKind.CORROBORATION, case.fate, assurance, case.status_since)
+    contradictions: list[Reason] = []
+    if target is None:
+        contradictions.append(
+            Reason(
+                Code.ILLEGAL_TRANSITION,
+                f"{change.trigger} does not lead anywhere from {case.status!r}; "
+                f"it may be fired from: {', '.join(sorted(rule.sources))}",
+            )
+        )
+    if change.effective_at < case.status_since:
+        contradictions.append(
+            Reason(
+                Code.EARLIER_THAN_CURRENT,
+                f"effective at {format_instant(change.effective_at)}, before the current status "
+                f"{case.status!r} took effect ({format_instant(case.status_since)})",
+            )
+        )
+    fate = claimed if claimed is not None else case.fate
+    _check_fate(change, fate if target is not None or claimed is not None else None, reasons)
+    if target is not None and rule.waiting_period is not None:
+        waited = change.effective_at - case.status_since
+        if waited < rule.waiting_period:
+            reasons.append(
+                Reason(
+                    Code.WAITING_PERIOD_NOT_ELAPSED,
+                    f"{change.trigger} needs {rule.waiting_period.days} days in {case.status!r}; "
+                    f"the case has been there {waited.days} days",
+                )
+            )
+    if rule.report and contradictions and change.resolves:
+        reasons.append(
+            Reason(Code.RESOLVES_NOT_ALLOWED, "a report kept as a conflict cannot resolve other conflicts")
+        )
+    if reasons:
+        return Plan(Verdict(Outcome.REJECTED, tuple(reasons + contradictions)))
+    if contradictions:
+        if rule.report:
+            verdict = Verdict(Outcome.CONFLICT, tuple(contradictions), case.status, case.fate)
+            return Plan(verdict, EntryKind.CONFLICT, case.fate, case.assurance, case.status_since)
+        return Plan(Verdict(Outcome.REJECTED, tuple(contradictions)))
+    assert target is not None  # no contradiction means the move is legal  # noqa: S101
+    assurance = Assurance.for_tier(strongest_tier(change.evidence))
+    since, reverts_to = change.effective_at, None
+    if rule.reverts:
+        resumed = case.live_period(target)
+        if resumed is not None:
+            reverts_to, since = resumed
+    verdict = _accepted(Outcome.TRANSITION, target, fate)
+    return Plan(verdict, EntryKind.TRANSITION, fate, assurance, since, reverts_to)
+
+
+def _plan_dismissal(
+    workflow: Workflow, case: CaseState, change: Change, now: datetime | None, reasons: list[Reason]
+) -> Plan:
+    if change.actor.role not in workflow.dismiss_roles:
+        reasons.append(
+            Reason(
+                Code.ROLE_NOT_PERMITTED,
+                f"role {change.actor.role!r} may not dismiss conflicts; "
+                f"allowed: {', '.join(sorted(workflow.dismiss_roles))}",
+            )
+        )
+    if change.reason is None:
+        reasons.append(Reason(Code.REASON_REQUIRED, "a dismissal needs a written reason"))
+    if not change.resolves:
+        reasons.append(
+            Reason(Code.RESOLVES_REQUIRED, "a dismissal must name the conflict entries it dismisses")
+        )
+    _common(workflow, case, change, now, reasons)
+    if reasons:
+        return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
+    verdict = _accepted(Outcome.DISMISSAL, case.status, case.fate)
+    return Plan(verdict, EntryKind.DISMISSAL, case.fate, case.assurance, case.status_since)

@@ -1,0 +1,333 @@
+"""Workflow definitions as JSON: write a workflow down, read it back, checked.
+
+A definition file lets an app or a jurisdiction keep its own workflow next to
+its data, and lets tools (``casestate graph --workflow``) read it. The format:
+
+.. code-block:: json
+
+    {"format": "casestate.workflow", "version": 1,
+     "name": "default", "description": "...", "initial": "missing",
+     "roles": ["court", "family", ...], "dismiss_roles": ["court", ...],
+     "statuses": [{"name": "missing", "fate": "unknown", "final": false, "description": "..."}],
+     "rules": [{"trigger": "confirm", "sources": ["captured"], "target": "confirmed",
+                "roles": ["icrc"], "evidence": {"max_tier": 2, "kinds": null},
+                "reason_required": false, "report": false, "fate": null,
+                "waiting_period_days": null, "reporter_may_fire": false, "reverts": false,
+                "description": "..."}]}
+
+A status's ``fate`` of ``null`` keeps the fate it is entered with; a rule's
+``evidence`` of ``null`` needs none. Only ``name``, ``initial``, ``roles``,
+``statuses`` and ``rules`` (and each rule's ``trigger``, ``sources``,
+``target`` and ``roles``, each status's ``name``) are required.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from ._evidence import EvidenceKind, Tier
+from ._status import Fate
+from ._workflow import EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
+
+DEFINITION_FORMAT = "casestate.workflow"
+DEFINITION_VERSION = 1
+"""The version of the workflow definition format; a reader refuses others."""
+
+_SECONDS_PER_DAY = 86400
+
+
+def _days(period: timedelta | None) -> float | int | None:
+    if period is None:
+        return None
+    days = period.total_seconds() / _SECONDS_PER_DAY
+    return int(days) if days.is_integer() else days
+
+
+def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
+    """*workflow*'s definition as JSON-ready data; :func:`workflow_from_dict` reads it back.
+
+    >>> from casestate import DEFAULT_WORKFLOW
+    >>> workflow_from_dict(workflow_to_dict(DEFAULT_WORKFLOW)) == DEFAULT_WORKFLOW
+    True
+    """
+    return {
+        "format": DEFINITION_FORMAT,
+        "version": DEFINITION_VERSION,
+        "name": workflow.name,
+        "description": workflow.description,
+        "initial": workflow.initial,
+        "roles": sorted(workflow.roles),
+        "dismiss_roles": sorted(workflow.dismiss_roles),
+        "statuses": [
+            {
+                "name": status.name,
+                "fate": None if status.fate is None else status.fate.value,
+                "final": status.final,
+                "description": status.description,
+            }
+            for status in workflow.statuses
+        ],
+        "rules": [
+            {
+                "trigger": rule.trigger,
+                "sources": sorted(rule.sources),
+                "target": rule.target,
+                "roles": sorted(rule.roles),
+                "evidence": None
+                if rule.evidence is None
+                else {
+                    "max_tier": int(rule.evidence.max_tier),
+                    "kinds": None if rule.evidence.kinds is None else sorted(rule.evidence.kinds),
+                },
+                "reason_required": rule.reason_required,
+                "report": rule.report,
+                "fate": None if rule.fate is None else rule.fate.value,
+                "waiting_period_days": _days(rule.waiting_period),
+                "reporter_may_fire": rule.reporter_may_fire,
+                "reverts": rule.reverts,
+                "description": rule.description,
+            }
+            for rule in workflow.rules
+        ],
+    }
+
+
+def workflow_to_json(workflow: Workflow, *, indent: int | None = 2) -> str:
+    """*workflow*'s definition as a JSON document (see :func:`workflow_to_dict`)."""
+    return json.dumps(workflow_to_dict(workflow), indent=indent, ensure_ascii=False) + "\n"
+
+
+class _Fields:
+    """Reads one object of a definition, noting each fault with its place instead of stopping."""
+
+    def __init__(self, data: object, where: str, problems: list[str]) -> None:
+        self.where = where
+        self.problems = problems
+        self.ok = isinstance(data, Mapping)
+        self.data: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+        if not self.ok:
+            self.fault(None, f"expected an object, got {_type(data)}")
+
+    @classmethod
+    def of(cls, data: object, where: str, problems: list[str], known: tuple[str, ...]) -> _Fields | None:
+        """The fields of the object *data*, its unknown ones noted; ``None`` if it is no object."""
+        fields = cls(data, where, problems)
+        if not fields.ok:
+            return None
+        fields.check_known(known)
+        return fields
+
+    def fault(self, name: str | None, problem: str) -> None:
+        place = self.where if name is None else f"{self.where}.{name}" if self.where else name
+        self.problems.append(f"{place or 'definition'}: {problem}")
+
+    def check_known(self, known: tuple[str, ...]) -> None:
+        extra = sorted(str(name) for name in self.data if name not in known)
+        if extra:
+            self.fault(None, f"unknown fields {', '.join(extra)}")
+
+    def value(
+        self, name: str, kind: type | tuple[type, ...], default: object = None, *, required: bool = False
+    ) -> Any:  # noqa: ANN401 - JSON values are whatever the file holds
+        if name not in self.data or (self.data[name] is None and not required):
+            if required:
+                self.fault(name, "missing")
+            return default
+        value = self.data[name]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, (int, float))):
+            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            self.fault(name, f"expected {names}, got {_type(value)}")
+            return default
+        return value
+
+    def names(self, name: str, *, required: bool = True) -> list[str]:
+        values = self.value(name, list, [], required=required)
+        good = []
+        for index, item in enumerate(values):
+            if isinstance(item, str) and item.strip():
+                good.append(item)
+            else:
+                self.fault(f"{name}[{index}]", f"expected a non-empty name, got {item!r}")
+        return good
+
+    def convert(self, name: str, convert: Callable[[Any], Any]) -> Any:  # noqa: ANN401 - see value
+        value = self.data.get(name)
+        if value is None:
+            return None
+        try:
+            return convert(value)
+        except ValueError:
+            self.fault(name, f"unknown value {value!r}")
+            return None
+
+
+def _type(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+_STATUS_FIELDS = ("name", "fate", "final", "description")
+_RULE_FIELDS = (
+    "trigger",
+    "sources",
+    "target",
+    "roles",
+    "evidence",
+    "reason_required",
+    "report",
+    "fate",
+    "waiting_period_days",
+    "reporter_may_fire",
+    "reverts",
+    "description",
+)
+_TOP_FIELDS = (
+    "format",
+    "version",
+    "name",
+    "description",
+    "initial",
+    "roles",
+    "dismiss_roles",
+    "statuses",
+    "rules",
+)
+
+
+def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
+    fields = _Fields.of(data, where, problems, _STATUS_FIELDS)
+    if fields is None:
+        return None
+    count = len(problems)
+    name = fields.value("name", str, required=True)
+    fate = fields.convert("fate", Fate)
+    final = fields.value("final", bool, default=False)
+    description = fields.value("description", str, default="")
+    if len(problems) > count or not name:
+        return None
+    return StatusDef(name, fate, final, description)
+
+
+def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRule | None:
+    fields = _Fields.of(data, where, problems, ("max_tier", "kinds"))
+    if fields is None:
+        return None
+    count = len(problems)
+    tier = fields.convert("max_tier", Tier)
+    kinds = None
+    if fields.data.get("kinds") is not None:
+        kinds = []
+        for index, kind in enumerate(fields.value("kinds", list, [])):
+            try:
+                kinds.append(EvidenceKind(kind))
+            except ValueError:
+                fields.fault(f"kinds[{index}]", f"unknown evidence kind {kind!r}")
+    if len(problems) > count:
+        return None
+    return EvidenceRule(max_tier=tier or Tier.UNVERIFIED, kinds=kinds)
+
+
+def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
+    fields = _Fields.of(data, where, problems, _RULE_FIELDS)
+    if fields is None:
+        return None
+    count = len(problems)
+    trigger = fields.value("trigger", str, required=True)
+    sources = fields.names("sources")
+    target = fields.value("target", str, required=True)
+    roles = fields.names("roles")
+    evidence = None
+    if fields.data.get("evidence") is not None:
+        evidence = _evidence_rule(fields.data["evidence"], f"{where}.evidence", problems)
+    days = fields.value("waiting_period_days", (int, float))
+    rule_fate = fields.convert("fate", Fate)
+    flags = {
+        name: fields.value(name, bool, default=False) for name in ("reason_required", "report", "reverts")
+    }
+    reporter = fields.value("reporter_may_fire", bool, default=False)
+    description = fields.value("description", str, default="")
+    if len(problems) > count or not trigger or not target:
+        return None
+    return Rule(
+        trigger=trigger,
+        sources=sources,
+        target=target,
+        roles=roles,
+        evidence=evidence,
+        fate=rule_fate,
+        waiting_period=None if days is None else timedelta(days=days),
+        reporter_may_fire=reporter,
+        description=description,
+        **flags,
+    )
+
+
+def workflow_from_dict(data: object) -> Workflow:
+    """Read a workflow definition written by :func:`workflow_to_dict`.
+
+    Every fault is collected into one :class:`WorkflowError` whose problems
+    name their place (``rules[2].sources[0]``); a definition that reads well
+    but cannot work is refused by :class:`Workflow` itself, the same way.
+
+    >>> workflow_from_dict({"name": "tiny", "initial": "missing", "roles": ["ngo"],
+    ...     "statuses": [{"name": "missing", "fate": "unknown"}], "rules": [{"trigger": 1}]})
+    Traceback (most recent call last):
+    ...
+    casestate.WorkflowError: workflow 'tiny' is not valid:
+      - rules[0].trigger: expected str, got int
+      - rules[0].sources: missing
+      - rules[0].target: missing
+      - rules[0].roles: missing
+    """
+    problems: list[str] = []
+    fields = _Fields(data, "", problems)
+    name = fields.value("name", str, required=True) if fields.ok else None
+    label = name or "<definition>"
+    if not fields.ok:
+        raise WorkflowError(label, problems)
+    fields.check_known(_TOP_FIELDS)
+    form = fields.value("format", str, DEFINITION_FORMAT)
+    if form != DEFINITION_FORMAT:
+        fields.fault("format", f"expected {DEFINITION_FORMAT!r}, got {form!r}")
+    version = fields.value("version", int, DEFINITION_VERSION)
+    if version != DEFINITION_VERSION:
+        fields.fault("version", f"this casestate reads version {DEFINITION_VERSION}, not {version}")
+    initial = fields.value("initial", str, required=True)
+    roles = fields.names("roles")
+    dismiss_roles = fields.names("dismiss_roles", required=False)
+    description = fields.value("description", str, default="")
+    statuses = [
+        _status(item, f"statuses[{index}]", problems)
+        for index, item in enumerate(fields.value("statuses", list, [], required=True))
+    ]
+    rules = [
+        _rule(item, f"rules[{index}]", problems)
+        for index, item in enumerate(fields.value("rules", list, [], required=True))
+    ]
+    if problems:
+        raise WorkflowError(label, problems)
+    try:
+        return Workflow(
+            name=label,
+            description=description,
+            initial=initial,
+            roles=roles,
+            dismiss_roles=dismiss_roles,
+            statuses=[status for status in statuses if status is not None],
+            rules=[rule for rule in rules if rule is not None],
+        )
+    except WorkflowError:
+        raise
+    except (TypeError, ValueError) as error:  # a converter refused a value the checks above let by
+        raise WorkflowError(label, [str(error)]) from None
+
+
+def workflow_from_json(text: str | bytes) -> Workflow:
+    """Read a workflow definition from JSON text (see :func:`workflow_from_dict`)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise WorkflowError("<definition>", [f"not JSON: {error}"]) from None
+    return workflow_from_dict(data)

@@ -1,0 +1,156 @@
+"""Legal timers: periods the law attaches to a status, flagged when they run out.
+
+A timer is a fact to flag, not a rule of the workflow: that a court *may* now
+declare a missing soldier dead, or that a capture card is overdue, is
+something a caseworker must see, and the law of each jurisdiction sets the
+periods. casestate reads no clock: pass the *now* you mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import attrs
+
+from ._case import Case
+from ._entry import EntryKind
+from ._evidence import EvidenceKind
+from ._time import to_utc
+
+
+def _kinds(value: Iterable[EvidenceKind | str]) -> frozenset[EvidenceKind]:
+    if isinstance(value, str):
+        msg = f"expected a collection of evidence kinds, got the single string {value!r}"
+        raise TypeError(msg)
+    return frozenset(EvidenceKind(item) for item in value)
+
+
+def _positive(_instance: object, _attribute: object, value: timedelta) -> None:
+    if not isinstance(value, timedelta) or value <= timedelta(0):
+        msg = f"a timer's period must be a positive timedelta, got {value!r}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Timer:
+    """A period the law attaches to a status, counted from when the status took effect.
+
+    The timer runs out *after* that long in *status*, unless evidence of one
+    of the kinds in *satisfied_by* was recorded during the status (a capture
+    card, for a timer on capture cards).
+
+    >>> from datetime import timedelta
+    >>> card = Timer(name="capture_card_overdue", status="captured", after=timedelta(days=7),
+    ...              satisfied_by={"capture_card"}, reference="GC III art. 70")
+    >>> card.after.days
+    7
+    """
+
+    name: str
+    status: str = attrs.field(converter=str)
+    after: timedelta = attrs.field(validator=_positive)
+    satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=_kinds)
+    reference: str = ""
+    description: str = ""
+
+
+@attrs.frozen
+class Flag:
+    """A timer that has run out on a case."""
+
+    case_id: str
+    timer: Timer
+    due_at: datetime
+    """When the timer ran out: the status's effective start plus the period."""
+
+
+def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
+    """The *timers* that have run out on *case* at *now*, earliest first.
+
+    >>> from datetime import UTC, datetime
+    >>> from casestate import DEFAULT_WORKFLOW, Actor
+    >>> case = DEFAULT_WORKFLOW.open("ua-1", actor=Actor("ngo-1", "ngo"),
+    ...     effective_at=datetime(2023, 5, 1, tzinfo=UTC), recorded_at=datetime(2023, 5, 2, tzinfo=UTC))
+    >>> [flag.timer.name for flag in due(case, RUSSIA_120FZ, datetime(2024, 3, 1, tzinfo=UTC))]
+    ['may_be_recognised_missing', 'may_be_declared_dead']
+    """
+    now = to_utc(now, "now")
+    flags = []
+    for timer in timers:
+        if timer.status != case.status:
+            continue
+        due_at = case.status_since + timer.after
+        if due_at > now or _satisfied(case, timer):
+            continue
+        flags.append(Flag(case.id, timer, due_at))
+    return tuple(sorted(flags, key=lambda flag: (flag.due_at, flag.timer.name)))
+
+
+def _satisfied(case: Case, timer: Timer) -> bool:
+    if not timer.satisfied_by:
+        return False
+    start = case.periods[-1]
+    return any(
+        kind in timer.satisfied_by
+        for entry in case.trail[start:]
+        if entry.kind is not EntryKind.CONFLICT
+        for kind in entry.evidence_kinds
+    )
+
+
+GENEVA_CONVENTIONS: tuple[Timer, ...] = (
+    Timer(
+        name="capture_card_overdue",
+        status="captured",
+        after=timedelta(days=7),
+        satisfied_by={EvidenceKind.CAPTURE_CARD},
+        reference="Geneva Convention III, art. 70",
+        description="a prisoner's capture card is due within a week of capture",
+    ),
+)
+"""Timers of international humanitarian law."""
+
+RUSSIA_CIVIL_CODE: tuple[Timer, ...] = (
+    Timer(
+        name="may_be_recognised_missing",
+        status="missing",
+        after=timedelta(days=365),
+        reference="Civil Code of the Russian Federation, art. 42",
+        description="a court may recognise a person as missing after a year without news",
+    ),
+)
+"""Russia's general rule; the two years after the end of hostilities of art. 45
+depend on a date no case holds, so they are left to the app."""
+
+RUSSIA_120FZ: tuple[Timer, ...] = (
+    Timer(
+        name="may_be_recognised_missing",
+        status="missing",
+        after=timedelta(days=183),
+        reference="Federal Law 120-FZ of 14.04.2023",
+        description="participants of the 2022 operation: missing after six months without news",
+    ),
+    Timer(
+        name="may_be_declared_dead",
+        status="missing",
+        after=timedelta(days=183 + 92),
+        reference="Federal Law 120-FZ of 14.04.2023",
+        description="and declared dead three months after being recognised missing",
+    ),
+)
+"""Russia's shorter periods for participants of the 2022 operation."""
+
+UKRAINE: tuple[Timer, ...] = (
+    Timer(
+        name="court_may_shorten_to_declare_dead",
+        status="missing",
+        after=timedelta(days=183),
+        reference="Civil Code of Ukraine, art. 46",
+        description=(
+            "a court may declare dead six months after disappearance in hostilities; "
+            "otherwise two years after the war ends"
+        ),
+    ),
+)
+"""Ukraine's rule; the two years after the war ends depend on a date no case holds."""

@@ -1,0 +1,163 @@
+"""``casestate apply``: checked changes into a store, all or nothing, or line by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import click
+from rich.markup import escape
+
+from casestate import OPEN, Batch, Change, Rejected
+
+from ._checking import Checked, Finding, Tally, check_files
+from ._console import err, meter, out
+from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
+from ._reading import size_of
+from ._stores import Held, StoreFault, opened_store
+from ._validate import input_format_option, max_line_option, print_tally, run_check, write_json
+
+FLUSH_AFTER = 10_000
+"""Changes held before they are written: each case's share goes in one transaction."""
+
+
+@attrs.define
+class Writer:
+    """Writes accepted lines to the store, in file order within each case.
+
+    Changes are held per case and written together, one transaction per case,
+    whenever :data:`FLUSH_AFTER` are held and at the end: files that interleave
+    many cases are not written one transaction per line.
+    """
+
+    held: Held
+    stored: int = 0
+    opened: int = 0
+    _pending: dict[str, list[Change]] = attrs.field(factory=dict)
+    _held_count: int = 0
+    _versions: dict[str, int] = attrs.field(factory=dict)
+
+    def add(self, case_id: str, change: Change) -> None:
+        """Queue *change* to case *case_id*; an opening is written at once."""
+        if change.trigger == OPEN:
+            case = self.held.store.open_case(
+                case_id,
+                actor=change.actor,
+                effective_at=change.effective_at,
+                recorded_at=change.recorded_at,
+                evidence=change.evidence,
+                reason=change.reason,
+            )
+            self._versions[case_id] = case.version
+            self.opened += 1
+            self.stored += 1
+            return
+        self._pending.setdefault(case_id, []).append(change)
+        self._held_count += 1
+        if self._held_count >= FLUSH_AFTER:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every held change, one transaction per case."""
+        for case_id, changes in self._pending.items():
+            version = self._versions.get(case_id)
+            if version is None:
+                stored = self.held.load_or_none(case_id)
+                version = 0 if stored is None else stored.version
+            try:
+                case = self.held.store.apply(case_id, changes, expected_version=version)
+            except Rejected as rejection:  # the store's workflow differs from the one checked with
+                raise StoreFault(f"the store refused a change to case {case_id!r}: {rejection}") from None
+            self._versions[case_id] = case.version
+            self.stored += len(changes)
+        self._pending = {}
+        self._held_count = 0
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--store", required=True, metavar="PATH|URL", help="The store to write to (created if missing)."
+)
+@click.option("--per-line", is_flag=True, help="Store the accepted lines and report the rest.")
+@workflow_option
+@key_option
+@input_format_option
+@max_line_option
+@format_option
+@quiet_option
+def apply(
+    *,
+    files: tuple[str, ...],
+    store: str,
+    per_line: bool,
+    workflow_path: Path | None,
+    key_file: Path | None,
+    input_format: str | None,
+    max_line_bytes: int,
+    output_format: str,
+    quiet: bool,
+) -> None:
+    """Check change files and store the accepted changes.
+
+    By default nothing is stored unless every line is accepted: the files are
+    checked in full first, against what the store holds, then written in file
+    order within each case, one transaction per case for up to 10,000 changes
+    at a time. With --per-line the accepted lines are stored and the rejected
+    ones reported.
+
+    Exit status: 0 when every line was stored, 1 when some were rejected, 2
+    when a file or the store cannot be read.
+    """
+    workflow = load_workflow(workflow_path)
+    key = read_key(key_file)
+    with opened_store(store, workflow, key, create=True) as held:
+        assert held is not None  # noqa: S101 - --store is required
+        writer = Writer(held)
+
+        def write(checked: Checked) -> None:
+            if checked.accepted and checked.line.change is not None:
+                writer.add(checked.line.case_id or "", checked.line.change)
+
+        tally, findings = run_check(
+            files,
+            Batch(workflow, load=held.load_or_none),
+            output_format=output_format,
+            quiet=quiet,
+            input_format=input_format,
+            max_line_bytes=max_line_bytes,
+            each=write if per_line else None,
+        )
+        if not per_line and tally.exit_code == 0:
+            # Every line was accepted: read the files again, and write them.
+            with meter(size_of(files), quiet=quiet) as bar:
+                check_files(
+                    files,
+                    Batch(workflow, load=held.load_or_none),
+                    Tally(),
+                    input_format=input_format,
+                    max_line_bytes=max_line_bytes,
+                    meter=bar,
+                    each=write,
+                )
+        writer.flush()
+    _report(tally, findings, writer, output_format=output_format, quiet=quiet, per_line=per_line)
+
+
+def _report(
+    tally: Tally, findings: list[Finding], writer: Writer, *, output_format: str, quiet: bool, per_line: bool
+) -> None:
+    nothing = tally.exit_code != 0 and not per_line
+    if output_format == "json":
+        write_json(tally, findings, stored=writer.stored, opened=writer.opened)
+    elif not quiet:
+        print_tally(out(), tally)
+    else:
+        for problem in tally.unreadable:
+            err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+    if output_format == "text":
+        if nothing:
+            err().print("nothing was stored: fix the rejected lines, or pass --per-line to store the rest")
+        elif not quiet:
+            out().print(f"stored {writer.stored} changes ({writer.opened} cases opened)")
+    raise SystemExit(tally.exit_code)

@@ -1,0 +1,61 @@
+"""Options several commands share, and reading what they name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from casestate import DEFAULT_WORKFLOW, Workflow, WorkflowError, workflow_from_json
+
+
+def _read(path: Path, option: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise click.BadParameter(f"{path}: {error.strerror or error}", param_hint=option) from None
+
+
+def load_workflow(path: Path | None) -> Workflow:
+    """The workflow defined in the file at *path*, or the default; a usage error naming each fault."""
+    if path is None:
+        return DEFAULT_WORKFLOW
+    text = _read(path, "--workflow")
+    try:
+        return workflow_from_json(text)
+    except WorkflowError as error:
+        raise click.BadParameter(f"{path}: {error}", param_hint="--workflow") from None
+
+
+def read_key(path: Path | None) -> bytes | None:
+    """The chain key held in the file at *path* (its bytes, a trailing newline left out)."""
+    if path is None:
+        return None
+    key = _read(path, "--key-file").removesuffix(b"\n").removesuffix(b"\r")
+    if len(key) < 16:  # noqa: PLR2004 - the chain's own minimum, stated in its message
+        raise click.BadParameter(f"{path}: a chain key is at least 16 bytes", param_hint="--key-file")
+    return key
+
+
+workflow_option = click.option(
+    "--workflow",
+    "workflow_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A workflow definition file (JSON); the default workflow otherwise.",
+)
+key_option = click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A file holding the secret key that seals the chains (HMAC).",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar and no summary; only faults."
+)

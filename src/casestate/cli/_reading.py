@@ -1,0 +1,242 @@
+"""Reading change files (JSON Lines and CSV) into lines, reporting every fault instead of raising."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
+
+UNREADABLE_LINE = "unreadable_line"
+"""A line that is not text casestate can read: bad JSON, not UTF-8, too long."""
+INVALID_RECORD = "invalid_record"
+"""A line that reads, but is not a change record: a field missing, mistyped, or a bad timestamp."""
+
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_CHUNK = 1024 * 1024
+_PROGRESS_EVERY = 4096
+
+
+class Unreadable(Exception):
+    """A file that cannot be read at all: missing, empty, in another encoding, a bad CSV header."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class Line(NamedTuple):
+    """One line (or CSV row) of a change file, read: a change, or what is wrong with it.
+
+    A named tuple rather than an attrs class: one is made per line, millions per run.
+    """
+
+    path: str
+    number: int
+    case_id: str | None = None
+    change: Change | None = None
+    code: str | None = None
+    """For a line that could not be read: :data:`UNREADABLE_LINE` or :data:`INVALID_RECORD`."""
+    field: str | None = None
+    message: str | None = None
+
+
+def kind_of(path: str, given: str | None) -> str:
+    """``csv`` or ``jsonl``: as given, else by the file's extension (JSON Lines unless ``.csv``)."""
+    if given is not None:
+        return given
+    return "csv" if path.lower().endswith(".csv") else "jsonl"
+
+
+def read(
+    path: str,
+    kind: str,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Line]:
+    """Every line of the change file at *path*; :class:`Unreadable` if it cannot be read at all.
+
+    *progress*, when given, is told now and then how many bytes have been read.
+    """
+    try:
+        stream = open(path, "rb")  # noqa: SIM115, PTH123 - closed below, after the generator ends
+    except OSError as error:
+        raise Unreadable(path, error.strerror or str(error)) from None
+    with stream:
+        start = stream.read(4)
+        if not start:
+            raise Unreadable(path, "the file is empty: it holds no changes")
+        if start.startswith(_UTF16_BOMS):
+            raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
+        stream.seek(len(_UTF8_BOM) if start.startswith(_UTF8_BOM) else 0)
+        if kind == "csv":
+            lines = _csv_lines(path, stream, max_line_bytes)
+        else:
+            lines = _json_lines(path, stream, max_line_bytes)
+        if progress is None:
+            yield from lines
+            return
+        for count, line in enumerate(lines):
+            if not count % _PROGRESS_EVERY:
+                progress(stream.tell())
+            yield line
+        progress(stream.tell())
+
+
+def _skip_rest_of_line(stream: BinaryIO) -> None:
+    while True:
+        chunk = stream.readline(_CHUNK)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
+    number = 0
+    seen = False
+    readline = stream.readline
+    loads = json.loads
+    while True:
+        raw = readline(limit + 1)
+        if not raw:
+            break
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            _skip_rest_of_line(stream)
+            seen = True
+            yield Line(path, number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes")
+            continue
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError as error:
+            seen = True
+            yield Line(
+                path,
+                number,
+                code=UNREADABLE_LINE,
+                message=f"not UTF-8: byte 0x{raw[error.start]:02x} at column {error.start + 1}",
+            )
+            continue
+        if not text or text.isspace():
+            continue
+        seen = True
+        try:
+            record = loads(text)
+        except json.JSONDecodeError as error:
+            yield Line(
+                path,
+                number,
+                code=UNREADABLE_LINE,
+                message=f"not JSON: {error.msg} at character {error.pos + 1}",
+            )
+            continue
+        except (ValueError, RecursionError) as error:
+            yield Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
+            continue
+        yield _line(path, number, record)
+    if not seen:
+        raise Unreadable(path, "the file is empty: it holds no changes")
+
+
+def _line(path: str, number: int, record: object) -> Line:
+    case_id = record.get("case_id") if isinstance(record, dict) else None
+    try:
+        case_id, change = change_from_record(record)
+    except RecordError as error:
+        return _invalid(path, number, case_id, error)
+    return Line(path, number, case_id, change)
+
+
+def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Line:
+    return Line(
+        path,
+        number,
+        case_id if isinstance(case_id, str) else None,
+        code=INVALID_RECORD,
+        field=error.field,
+        message=str(error),
+    )
+
+
+def _csv_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    try:
+        yield from _csv_rows(path, text, limit)
+    finally:
+        text.detach()  # the byte stream is its opener's to close
+
+
+def _csv_rows(path: str, text: io.TextIOWrapper, limit: int) -> Iterator[Line]:  # noqa: C901 - one report per kind of fault
+    csv.field_size_limit(limit)
+    rows = csv.reader(text, strict=True)
+    try:
+        header = next(rows)
+    except csv.Error as error:
+        raise Unreadable(path, f"line 1: not CSV: {error}") from None
+    except StopIteration:
+        raise Unreadable(path, "the file is empty: it holds no changes") from None
+    if not _utf8(header):
+        raise Unreadable(path, "line 1: the header is not UTF-8")
+    try:
+        check_csv_header(header)
+    except RecordError as error:
+        raise Unreadable(path, f"line 1: {error}") from None
+    width = len(header)
+    seen = False
+    while True:
+        number = rows.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            seen = True
+            yield Line(path, number, code=UNREADABLE_LINE, message=f"not CSV: {error}")
+            continue
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        seen = True
+        if not _utf8(row):
+            yield Line(path, number, code=UNREADABLE_LINE, message="not UTF-8")
+            continue
+        if len(row) != width:
+            more = "more" if len(row) > width else "fewer"
+            message = f"{len(row)} cells, {more} than the header's {width} columns"
+            case_id = dict(zip(header, row, strict=False)).get("case_id") or None
+            yield Line(path, number, case_id, code=INVALID_RECORD, message=message)
+            continue
+        cells = dict(zip(header, row, strict=True))
+        try:
+            case_id, change = change_from_csv_row(cells)
+        except RecordError as error:
+            yield _invalid(path, number, cells.get("case_id") or None, error)
+            continue
+        yield Line(path, number, case_id, change)
+    if not seen:
+        raise Unreadable(path, "the file holds a header but no changes")
+
+
+def _utf8(cells: list[str]) -> bool:
+    try:
+        for cell in cells:
+            cell.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def size_of(paths: tuple[str, ...]) -> int:
+    """The total size of the files at *paths* (unreadable ones count nothing)."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += Path(path).stat().st_size
+    return total

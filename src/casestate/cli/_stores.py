@@ -1,0 +1,84 @@
+"""Opening the store a command names, with every store fault turned into a clear message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+import click
+
+from casestate import BrokenTrail, Case, Workflow
+
+if TYPE_CHECKING:
+    from casestate.store import CaseStore
+
+CANNOT_READ = 2
+"""The exit status when the input (here: the store) cannot be read."""
+
+store_option = click.option(
+    "--store",
+    metavar="PATH|URL",
+    help="A SQLite file, or a PostgreSQL URL (postgresql+psycopg://...).",
+)
+
+
+class StoreFault(click.ClickException):
+    """A store that cannot be opened or read; exits with status 2."""
+
+    exit_code = CANNOT_READ
+
+
+@attrs.frozen
+class Held:
+    """An open store, for the length of one command."""
+
+    store: CaseStore
+
+    def load_or_none(self, case_id: str) -> Case | None:
+        """The stored case *case_id*, or ``None`` when the store holds none of that id."""
+        from casestate.store import UnknownCase  # noqa: PLC0415 - the store is imported only when named
+
+        try:
+            return self.store.load(case_id)
+        except UnknownCase:
+            return None
+        except BrokenTrail as broken:
+            raise StoreFault(f"the store's case is broken: {broken}") from None
+
+
+def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> CaseStore:
+    try:
+        from casestate.store import PostgresStore, SQLiteStore  # noqa: PLC0415 - see load_or_none
+    except ImportError as missing:  # pragma: no cover - the store ships with casestate
+        raise StoreFault(f"this casestate has no store: {missing}") from None
+    if spec.startswith(("postgresql:", "postgresql+", "postgres:")):
+        return PostgresStore(spec, workflow=workflow, key=key)
+    if not create and not Path(spec).exists():
+        raise StoreFault(f"{spec}: no such store")
+    return SQLiteStore(spec, workflow=workflow, key=key, create=create)
+
+
+@contextmanager
+def opened_store(
+    spec: str | None, workflow: Workflow, key: bytes | None, *, create: bool = False
+) -> Iterator[Held | None]:
+    """The store named by *spec* (``None``: no store), closed on exit; faults become :class:`StoreFault`."""
+    if spec is None:
+        yield None
+        return
+    try:
+        from casestate.store import StoreError  # noqa: PLC0415 - see load_or_none
+    except ImportError as missing:  # pragma: no cover - the store ships with casestate
+        raise StoreFault(f"this casestate has no store: {missing}") from None
+    try:
+        store = _open(spec, workflow, key, create=create)
+    except (StoreError, OSError, ValueError) as error:
+        raise StoreFault(f"{spec}: {error}") from None
+    try:
+        with store:
+            yield Held(store)
+    except StoreError as error:
+        raise StoreFault(f"{spec}: {error}") from None

@@ -1,0 +1,244 @@
+"""``export``, ``verify`` and ``show``: cases and their trails, out of a store or an export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+import click
+from rich.markup import escape
+
+from casestate import (
+    BrokenTrail,
+    Case,
+    ChainKeyError,
+    FormatError,
+    Integrity,
+    from_dict,
+    to_dict,
+)
+
+from ._console import err, meter, out
+from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
+from ._reading import Unreadable, size_of
+from ._stores import CANNOT_READ, Held, opened_store, store_option
+
+
+@attrs.frozen
+class Read:
+    """One case read from a source: the case, or why its trail does not hold, or why it cannot be read."""
+
+    where: str
+    case: Case | None = None
+    broken: Integrity | None = None
+    problem: str | None = None
+
+
+def _wholly_redacted(data: object) -> bool:
+    """Whether *data* is a redacted export: no entry carries its personal data.
+
+    A redacted export verifies through its commitments; a trail where only some
+    entries lost their personal data is a break, and verify reports it.
+    """
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        return False
+    return all(isinstance(entry, dict) and "private" not in entry for entry in entries)
+
+
+def _from_data(where: str, data: object, key: bytes | None) -> Read:
+    try:
+        return Read(where, case=from_dict(data, key=key, allow_redacted=_wholly_redacted(data)))
+    except BrokenTrail as broken:
+        return Read(where, broken=broken.integrity)
+    except (FormatError, ChainKeyError) as error:
+        return Read(where, problem=str(error))
+
+
+def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
+    """Cases from a file: one case JSON document (``.json``), or JSON Lines of cases."""
+    try:
+        stream = open(path, "rb")  # noqa: SIM115, PTH123 - closed below, after the generator ends
+    except OSError as error:
+        raise Unreadable(path, error.strerror or str(error)) from None
+    with stream:
+        if path.lower().endswith(".json"):
+            yield _document(path, stream.read(), key)
+            return
+        number = 0
+        seen = False
+        for raw in stream:
+            number += 1
+            if not raw.strip():
+                continue
+            seen = True
+            yield _document(f"{path}:{number}", raw, key)
+        if not seen:
+            raise Unreadable(path, "the file is empty: it holds no cases")
+
+
+def _document(where: str, raw: bytes, key: bytes | None) -> Read:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        return Read(where, problem=f"not JSON: {error}")
+    return _from_data(where, data, key)
+
+
+def _from_store(held: Held) -> Iterator[Read]:
+    for case_id in held.store.case_ids():
+        try:
+            yield Read(case_id, case=held.store.load(case_id))
+        except BrokenTrail as broken:
+            yield Read(case_id, broken=broken.integrity)
+
+
+def _sources(
+    files: tuple[str, ...], held: Held | None, key: bytes | None, unreadable: list[Unreadable]
+) -> Iterator[Read]:
+    if held is not None:
+        yield from _from_store(held)
+    for path in files:
+        try:
+            yield from _from_file(path, key)
+        except Unreadable as problem:
+            unreadable.append(problem)
+
+
+def _why(item: Read) -> str:
+    if item.broken is not None:
+        return item.broken.message
+    return item.problem or "cannot be read"
+
+
+def _one_source(files: tuple[str, ...], store: str | None) -> None:
+    if (store is None) == (not files):
+        raise click.UsageError("name either a --store or files")
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@store_option
+@workflow_option
+@key_option
+@click.option(
+    "--redacted", is_flag=True, help="Leave out personal data (actor ids, reasons, evidence details)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="Where to write (default: standard output).",
+)
+def export(
+    *,
+    files: tuple[str, ...],
+    store: str | None,
+    workflow_path: Path | None,
+    key_file: Path | None,
+    redacted: bool,
+    output: TextIO,
+) -> None:
+    """Write cases and their trails as JSON Lines, one case per line, from a store or case files.
+
+    Case files are case JSON documents (.json) or JSON Lines of cases. With
+    --redacted the export holds no personal data and still verifies. A case
+    whose trail does not verify is not exported: it is named on standard error
+    and the exit status is 1 (2 when a source cannot be read).
+    """
+    _one_source(files, store)
+    key = read_key(key_file)
+    bad = 0
+    unreadable: list[Unreadable] = []
+    with opened_store(store, load_workflow(workflow_path), key) as held:
+        for item in _sources(files, held, key, unreadable):
+            if item.case is None:
+                bad += 1
+                err().print(f"{escape(item.where)}: not exported: {escape(_why(item))}")
+                continue
+            output.write(json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n")
+    for problem in unreadable:
+        err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+    raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@store_option
+@workflow_option
+@key_option
+@format_option
+@quiet_option
+def verify(
+    *,
+    files: tuple[str, ...],
+    store: str | None,
+    workflow_path: Path | None,
+    key_file: Path | None,
+    output_format: str,
+    quiet: bool,
+) -> None:
+    """Check every case's chain in a store or in exported files, naming the first broken entry of each.
+
+    Exit status: 0 when every trail holds, 1 when one is broken, 2 when a
+    source or a line of it cannot be read.
+    """
+    _one_source(files, store)
+    key = read_key(key_file)
+    cases = intact = 0
+    broken: list[Read] = []
+    unreadable: list[Unreadable] = []
+    console = out()
+    with (
+        opened_store(store, load_workflow(workflow_path), key) as held,
+        meter(size_of(files), quiet=quiet) as bar,
+    ):
+        for item in _sources(files, held, key, unreadable):
+            cases += 1
+            if item.case is not None:
+                intact += 1
+            else:
+                broken.append(item)
+                if output_format == "text":
+                    console.print(f"{escape(item.where)}: [red]broken[/red]: {escape(_why(item))}")
+            if bar.shown and not cases % 256:
+                bar.update(0, f"{cases} cases")
+    unread = [item for item in broken if item.broken is None]
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "cases": cases,
+                    "intact": intact,
+                    "broken": [_broken_dict(item) for item in broken if item.broken is not None],
+                    "unreadable": [{"where": item.where, "problem": item.problem} for item in unread]
+                    + [{"where": problem.path, "problem": problem.problem} for problem in unreadable],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for problem in unreadable:
+            console.print(f"{escape(problem.path)}: [red]cannot be read[/red]: {escape(problem.problem)}")
+        if not quiet:
+            console.print(f"{cases} cases: {intact} intact, {cases - intact} broken or unreadable")
+    if unreadable or unread:
+        raise SystemExit(CANNOT_READ)
+    raise SystemExit(1 if broken else 0)
+
+
+def _broken_dict(item: Read) -> dict[str, Any]:
+    integrity = item.broken
+    assert integrity is not None  # noqa: S101 - the caller picks broken items only
+    return {
+        "where": item.where,
+        "case_id": integrity.case_id,
+        "entry": integrity.position,
+        "problem": None if integrity.problem is None else integrity.problem.value,
+        "message": integrity.message,
+    }

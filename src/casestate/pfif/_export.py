@@ -1,0 +1,160 @@
+"""Cases out as PFIF 1.4: one person record per case, one note per trail entry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, indent, register_namespace, tostring
+
+from casestate import Case, Entry, EntryKind, redact, to_dict
+
+from ._model import (
+    DOMAIN,
+    EXTENSION,
+    PERSON_DETAILS,
+    PFIF_1_4,
+    RECORD_ID,
+    STATUS_OF_FATE,
+    Person,
+    PfifError,
+    format_date,
+    xml_text,
+)
+from ._xml import CASE_ATTRIBUTE, ENTRY_ATTRIBUTE
+
+register_namespace("pfif", PFIF_1_4)
+register_namespace("casestate", EXTENSION)
+
+
+def record_id(domain: str, local_id: str) -> str:
+    """A PFIF record id, ``domain/local-id``."""
+    return f"{domain}/{local_id}"
+
+
+def person_record_id(domain: str, case_id: str) -> str:
+    """The record id of a case's person: a case opened from PFIF keeps its record's id.
+
+    PFIF asks that a copied record keep the id its original repository gave
+    it; any other case id becomes ``domain/case-id``.
+    """
+    origin = case_id.split("/", 1)[0]
+    if "." in origin and RECORD_ID.match(case_id):
+        return case_id
+    return record_id(domain, case_id)
+
+
+def to_pfif(
+    cases: Iterable[Case],
+    persons: Mapping[str, Person],
+    *,
+    domain: str,
+    source_name: str | None = None,
+    redacted: bool = False,
+) -> bytes:
+    """*cases* as a PFIF 1.4 document (UTF-8 bytes).
+
+    Each case becomes a person record ``<domain>/<case id>``, with the
+    personal details *persons* holds for the case id, and one note per trail
+    entry, ``<domain>/<case id>/<seq>``. A note's ``status`` follows the fate
+    the entry left the case in (``believed_missing``, ``believed_alive``,
+    ``believed_dead``); conflict and dismissal notes carry none, as they do
+    not change what the case holder believes.
+
+    Every entry also rides along whole, as an attribute in casestate's own
+    namespace, so that :func:`from_pfif` rebuilds equal cases; PFIF readers
+    ignore it. With *redacted*, actor ids, reasons and evidence details are
+    left out (note authors are then the actors' roles) and the trail still
+    verifies.
+    """
+    if not isinstance(domain, str) or not DOMAIN.match(domain):
+        raise PfifError(f"domain must be a domain name such as ngo.example.org, got {domain!r}")
+    root = Element(f"{{{PFIF_1_4}}}pfif")
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise PfifError(f"case {case.id!r} is given more than once")
+        seen.add(case.id)
+        person = persons.get(case.id)
+        if person is None:
+            raise PfifError(f"case {case.id!r}: no Person given; PFIF needs at least the full name")
+        if not RECORD_ID.match(person_record_id(domain, case.id)):
+            raise PfifError(f"case {case.id!r}: a case id on more than one line cannot be a PFIF record id")
+        root.append(_person(case, person, domain, source_name or domain, redacted=redacted))
+    indent(root)
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
+
+
+def _add(parent: Element, name: str, value: str | None) -> None:
+    if value is not None:
+        SubElement(parent, f"{{{PFIF_1_4}}}{name}").text = xml_text(value)
+
+
+def _author(entry: Entry) -> str:
+    return entry.private.actor_id if entry.private is not None else entry.role
+
+
+def _person(case: Case, person: Person, domain: str, source_name: str, *, redacted: bool) -> Element:
+    # casestate's own JSON document of the case, split: its header on the
+    # person, with the head of the chain and the number of entries; each
+    # entry on its note.
+    document = to_dict(case, redacted=redacted)
+    entries = redact(case.trail) if redacted else case.trail
+    header = {name: value for name, value in document.items() if name != "entries"}
+    header.update(head=case.head, entry_count=len(entries))
+    opened = entries[0]
+    element = Element(f"{{{PFIF_1_4}}}person")
+    # ASCII JSON: any character of a reason or a reference, even one XML
+    # cannot carry, survives as an escape.
+    element.set(CASE_ATTRIBUTE, json.dumps(header))
+    details = person.fields()
+    _add(element, "person_record_id", person_record_id(domain, case.id))
+    _add(element, "entry_date", format_date(opened.recorded_at))
+    _add(element, "author_name", _author(opened))
+    _add(element, "source_name", source_name)
+    _add(element, "source_date", format_date(opened.recorded_at))
+    for name in PERSON_DETAILS:
+        _add(element, name, details.get(name))
+    for entry, data in zip(entries, document["entries"], strict=True):
+        element.append(_note(entry, data, domain))
+    return element
+
+
+def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
+    element = Element(f"{{{PFIF_1_4}}}note")
+    element.set(ENTRY_ATTRIBUTE, json.dumps(data, separators=(",", ":")))
+    _add(element, "note_record_id", record_id(domain, f"{entry.case_id}/{entry.seq}"))
+    _add(element, "person_record_id", person_record_id(domain, entry.case_id))
+    _add(element, "entry_date", format_date(entry.recorded_at))
+    _add(element, "author_name", _author(entry))
+    _add(element, "source_date", format_date(entry.recorded_at))
+    if entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL):
+        _add(element, "status", STATUS_OF_FATE[entry.fate])
+    _add(element, "text", note_text(entry))
+    return element
+
+
+def note_text(entry: Entry) -> str:
+    """What an entry says, in one line for a person reading the note in any PFIF repository."""
+    effective = format_date(entry.effective_at)
+    if entry.kind is EntryKind.OPENED:
+        said = f"Case opened: {entry.to_status}, fate {entry.fate}; last seen {effective}."
+    elif entry.kind is EntryKind.CONFLICT:
+        codes = ", ".join(code.value for code in entry.codes)
+        said = (
+            f"Conflicting report ({entry.trigger}) kept for review: {codes}. "
+            f"The case stays {entry.to_status}."
+        )
+    elif entry.kind is EntryKind.DISMISSAL:
+        said = f"Conflicting reports {list(entry.resolves)} dismissed. The case stays {entry.to_status}."
+    else:
+        said = (
+            f"{entry.trigger}: {entry.to_status}, fate {entry.fate}, assurance {entry.assurance}, "
+            f"effective {effective}."
+        )
+    if entry.evidence_kinds:
+        said += f" Evidence: {', '.join(kind.value for kind in entry.evidence_kinds)}."
+    if entry.reason is not None:
+        said += f" Reason: {entry.reason}"
+    return " ".join(said.split())

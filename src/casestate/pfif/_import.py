@@ -1,0 +1,491 @@
+"""PFIF in: persons become cases, notes become reports, and every choice is reported."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from casestate import (
+    DEFAULT_WORKFLOW,
+    Actor,
+    BrokenTrail,
+    Case,
+    ChainKeyError,
+    Change,
+    Code,
+    Evidence,
+    EvidenceKind,
+    Fate,
+    FormatError,
+    Outcome,
+    Rejected,
+    Role,
+    Workflow,
+    from_json,
+)
+
+from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
+from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
+from ._xml import MAX_BYTES, PersonRecord, Record, parse
+
+PLAIN_CHAIN = "sha256"
+"""The chain label of a trail sealed without a key (see ``casestate.Entry.chain``)."""
+
+EvidenceFor = Callable[[Note], Iterable[Evidence]]
+"""A function that says what evidence a note rests on, for sources an app knows better."""
+
+
+@attrs.frozen(kw_only=True)
+class _Policy:
+    workflow: Workflow
+    recorded_at: datetime
+    role: str
+    key: bytes | None
+    alive_trigger: str
+    dead_trigger: str
+    evidence: EvidenceFor | None
+    cases: Mapping[str, Case]
+    allow_redacted: bool
+
+
+def from_pfif(
+    data: bytes | str,
+    *,
+    recorded_at: datetime,
+    workflow: Workflow = DEFAULT_WORKFLOW,
+    role: str = Role.NGO,
+    key: bytes | None = None,
+    alive_trigger: str = "report_captured",
+    dead_trigger: str = "report_dead",
+    evidence: EvidenceFor | None = None,
+    cases: Mapping[str, Case] | None = None,
+    strict: bool = False,
+    allow_redacted: bool = False,
+    max_bytes: int = MAX_BYTES,
+) -> ImportReport:
+    """Read a PFIF 1.2, 1.3 or 1.4 document into cases, and report what became of every record.
+
+    - A person written by casestate (its trail rides along in casestate's
+      extension) is rebuilt exactly as it was; its chain is verified first.
+    - Any other person opens a new case, ``<person_record_id>``, in the
+      workflow's initial status, effective at its earliest date.
+    - A note whose status reports a fate becomes a report: *alive_trigger*
+      for ``believed_alive`` and ``is_note_author``, *dead_trigger* for
+      ``believed_dead``, or the report of the case's own status when it
+      agrees. The workflow decides: a transition, a corroboration, or a
+      conflict entry when it contradicts the case. The report is made by
+      ``Actor(<author_name>, role)`` with tier 4 evidence (``other``,
+      referring to the note) unless *evidence* says better.
+    - A note with no status, ``information_sought`` or ``believed_missing``
+      (casestate has no report back to missing) is kept as information.
+    - *cases* are the cases the case holder already has, by PFIF
+      ``person_record_id``: notes about them are applied to them, and notes
+      already on their trails are skipped.
+
+    *recorded_at* is when the case holder takes the document in: casestate
+    reads no clock. *key* is the case holder's chain key: new cases are
+    sealed with it, and restored or existing chains sealed with a key are
+    verified and extended with it (plain chains stay plain). A redacted
+    casestate trail (from ``to_pfif(..., redacted=True)``) is restored only
+    with *allow_redacted*, as ``casestate.from_dict`` does.
+
+    Nothing is imported in part: a document that cannot be read raises
+    :class:`PfifError` and yields nothing; a case is built whole or skipped
+    whole; with *strict*, any skipped record refuses the whole document.
+    """
+    policy = _Policy(
+        workflow=workflow,
+        recorded_at=_aware(recorded_at),
+        role=role,
+        key=key,
+        alive_trigger=alive_trigger,
+        dead_trigger=dead_trigger,
+        evidence=evidence,
+        cases=cases or {},
+        allow_redacted=allow_redacted,
+    )
+    for trigger in (alive_trigger, dead_trigger):
+        workflow.rule(trigger)
+    document = parse(data, max_bytes=max_bytes)
+    run = _Run(policy, document.version)
+    loose: dict[str, list[Record]] = {}
+    for note in document.notes:
+        owner = note.fields.get("person_record_id")
+        if owner is None:
+            run.skip(note.position, "a note outside a person must name its person_record_id")
+        else:
+            loose.setdefault(owner, []).append(note)
+    for person in document.persons:
+        run.person(person, loose)
+    for owner, notes in loose.items():
+        existing = run.policy.cases.get(owner)
+        if existing is not None:
+            run.update(owner, existing, None, run.distinct_notes(owner, notes))
+            continue
+        for note in notes:
+            run.skip_note(note, owner, f"its person {owner!r} is neither in this document nor a known case")
+    report = ImportReport(document.version, tuple(run.imported), tuple(run.notes), tuple(run.skipped))
+    if strict and report.skipped:
+        listed = "; ".join(f"{item.record}: {item.reason}" for item in report.skipped)
+        raise PfifError(f"refused (strict): {len(report.skipped)} records would be skipped: {listed}")
+    return report
+
+
+def _aware(when: datetime) -> datetime:
+    if not isinstance(when, datetime) or when.utcoffset() is None:
+        msg = f"recorded_at must be a timezone-aware datetime, got {when!r}"
+        raise ValueError(msg)
+    return when.astimezone(UTC)
+
+
+class _Run:
+    """The state of one import: what has been made so far, and what was skipped."""
+
+    def __init__(self, policy: _Policy, version: str) -> None:
+        self.policy = policy
+        self.version = version
+        self.imported: list[Imported] = []
+        self.notes: list[NoteResult] = []
+        self.skipped: list[Skipped] = []
+        self.person_ids: set[str] = set()
+        self.note_ids: set[str] = set()
+
+    def skip(self, record: str, reason: str, codes: tuple[Code, ...] = ()) -> None:
+        self.skipped.append(Skipped(record, reason, codes))
+
+    def skip_note(self, note: Record, owner: str, reason: str, codes: tuple[Code, ...] = ()) -> None:
+        note_id = note.fields.get("note_record_id", note.position)
+        self.notes.append(NoteResult(note_id, owner, NoteOutcome.SKIPPED, reason, codes))
+        self.skip(f"note {note_id}", reason, codes)
+
+    def skip_person(
+        self, label: str, reason: str, notes: list[Record], owner: str, codes: tuple[Code, ...] = ()
+    ) -> None:
+        """Skip a person whole: the person, and every note about it."""
+        self.skip(label, reason, codes)
+        for note in notes:
+            self.skip_note(note, owner, "its person was skipped")
+
+    def person(self, person: PersonRecord, loose: dict[str, list[Record]]) -> None:
+        fields = person.record.fields
+        person_id = fields.get("person_record_id")
+        if person_id is None or not RECORD_ID.match(person_id):
+            reason = f"person_record_id {person_id!r} is not domain/local-id"
+            self.skip_person(person.record.position, reason, list(person.notes), person.record.position)
+            return
+        notes = list(person.notes) + loose.pop(person_id, [])
+        if person_id in self.person_ids:
+            reason = "a person of this id came earlier in the document"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
+            return
+        self.person_ids.add(person_id)
+        details = self.details(person_id, fields)
+        if details is None:
+            reason = "it has no full_name (nor given and family names)"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
+            return
+        kept = self.distinct_notes(person_id, notes)
+        existing = self.policy.cases.get(person_id)
+        if existing is not None:
+            self.update(person_id, existing, details, kept)
+        elif person.record.extension is not None:
+            self.restore(person_id, person.record, details, kept)
+        else:
+            self.build(person_id, fields, details, kept)
+
+    def details(self, person_id: str, fields: Mapping[str, str]) -> Person | None:
+        """The person's details; a value PFIF does not allow is left out and reported."""
+        values = {name: fields[name] for name in PERSON_DETAILS if name in fields}
+        if "full_name" not in values:
+            given = " ".join(fields[name] for name in ("given_name", "family_name") if name in fields)
+            if not given:
+                return None
+            values["full_name"] = given
+        for name in PERSON_DETAILS[1:]:
+            if name in values:
+                try:
+                    Person(values["full_name"], **{name: values[name]})
+                except ValueError as error:
+                    self.skip(f"person {person_id}, field {name}", f"{error}; left out")
+                    del values[name]
+        return Person(**values)
+
+    def distinct_notes(self, person_id: str, notes: list[Record]) -> list[Record]:
+        kept = []
+        for note in notes:
+            note_id = note.fields.get("note_record_id")
+            owner = note.fields.get("person_record_id", person_id)
+            if note_id is None or not RECORD_ID.match(note_id):
+                self.skip_note(note, person_id, f"note_record_id {note_id!r} is not domain/local-id")
+            elif note_id in self.note_ids:
+                self.skip_note(note, person_id, "a note of this id came earlier in the document")
+            elif owner != person_id:
+                self.skip_note(note, person_id, f"it names another person, {owner!r}")
+            else:
+                self.note_ids.add(note_id)
+                kept.append(note)
+        return kept
+
+    # -- casestate's own cases ---------------------------------------------
+
+    def restore(self, person_id: str, record: Record, person: Person, notes: list[Record]) -> None:
+        """Rebuild a case casestate exported, then take any notes others added as reports."""
+        own = [note for note in notes if note.extension is not None]
+        others = [note for note in notes if note.extension is None]
+        try:
+            case = self.replay_extension(record, own)
+        except (FormatError, BrokenTrail, ChainKeyError, ValueError) as error:
+            reason = f"its casestate trail cannot be restored: {error}"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
+            return
+        for note in own:
+            self.notes.append(
+                NoteResult(note.fields["note_record_id"], person_id, NoteOutcome.RESTORED, "casestate entry")
+            )
+        case, information = self.take_notes(case, person_id, others)
+        self.imported.append(Imported(person_id, case, person, information, Origin.RESTORED))
+
+    def update(self, person_id: str, case: Case, person: Person | None, notes: list[Record]) -> None:
+        """Apply the notes to a case the case holder already has; notes it already holds are skipped."""
+        known = {entry.hash for entry in case.trail}
+        fresh = []
+        for note in notes:
+            if _entry_hash(note) in known:
+                self.skip_note(note, person_id, "already on the case (the same casestate entry)")
+            else:
+                fresh.append(note)
+        case, information = self.take_notes(case, person_id, fresh)
+        self.imported.append(Imported(person_id, case, person, information, Origin.EXISTING))
+
+    def replay_extension(self, record: Record, own: list[Record]) -> Case:
+        """The case casestate exported, read back as ``casestate.from_json`` reads any case.
+
+        The person's attribute holds the document's header, the head of the
+        chain and the number of entries; each note's attribute holds one
+        entry. Put back together, they are read as strictly as any casestate
+        JSON document, and the head catches a note cut from the end.
+        """
+        header = _object(record.extension or "", "the case attribute")
+        head, count = header.pop("head", None), header.pop("entry_count", None)
+        if not isinstance(head, str) or not isinstance(count, int):
+            msg = "the case attribute is not casestate's"
+            raise FormatError(msg)
+        entries = sorted(
+            ((_object(note.extension or "", note.position), note.extension or "") for note in own),
+            key=lambda pair: _seq(pair[0]),
+        )
+        if count != len(entries):
+            msg = f"{count} entries announced, {len(entries)} found"
+            raise FormatError(msg)
+        first = entries[0][0] if entries else {}
+        if not self.policy.allow_redacted and any("private" not in data for data, _ in entries):
+            msg = "the trail is redacted (exported with redacted=True); pass allow_redacted=True to take it"
+            raise FormatError(msg)
+        text = json.dumps(header)[:-1] + ', "entries": [' + ",".join(raw for _, raw in entries) + "]}"
+        # A plain chain is read without the key: one document may hold both kinds.
+        keyed = first.get("chain", PLAIN_CHAIN) != PLAIN_CHAIN
+        return from_json(
+            text,
+            key=self.policy.key if keyed else None,
+            head=head,
+            allow_redacted=self.policy.allow_redacted,
+        )
+
+    # -- notes from other repositories ------------------------------------
+
+    def build(self, person_id: str, fields: Mapping[str, str], person: Person, notes: list[Record]) -> None:
+        """Open a new case for a person another repository wrote, then take its notes."""
+        dates = [self.date(fields, name) for name in ("source_date", "entry_date")]
+        dates += [self.date(note.fields, "source_date") for note in notes]
+        known = [date for date in dates if date is not None]
+        if not known:
+            reason = "it has no valid source_date, and no note gives a date"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
+            return
+        opener = fields.get("author_name") or fields.get("source_name") or person_id.split("/", maxsplit=1)[0]
+        try:
+            case = self.policy.workflow.open(
+                person_id,
+                actor=Actor(opener, self.policy.role),
+                effective_at=min(known),
+                recorded_at=self.policy.recorded_at,
+                reason=f"opened from PFIF person record {person_id}",
+                key=self.policy.key,
+            )
+        except Rejected as rejected:
+            reasons = "; ".join(reason.message for reason in rejected.reasons)
+            reason = f"cannot open a case: {reasons}"
+            self.skip_person(f"person {person_id}", reason, notes, person_id, rejected.verdict.codes)
+            return
+        case, information = self.take_notes(case, person_id, notes)
+        self.imported.append(Imported(person_id, case, person, information, Origin.OPENED))
+
+    @staticmethod
+    def date(fields: Mapping[str, str], name: str) -> datetime | None:
+        try:
+            return parse_date(fields[name])
+        except (KeyError, ValueError):
+            return None
+
+    def take_notes(self, case: Case, person_id: str, records: list[Record]) -> tuple[Case, tuple[Note, ...]]:
+        """Apply the notes in the order they were written; return the case and the notes kept aside."""
+        notes = []
+        for record in records:
+            note = self.note(record, person_id)
+            if note is not None:
+                notes.append(note)
+        notes.sort(key=lambda note: note.source_date)
+        information = []
+        for note in notes:
+            case, kept = self.take(case, note)
+            if kept:
+                information.append(note)
+        return case, tuple(information)
+
+    def note(self, record: Record, person_id: str) -> Note | None:
+        fields = record.fields
+        problem = None
+        source_date = self.date(fields, "source_date")
+        status = fields.get("status")
+        contact = fields.get("author_made_contact")
+        if "author_name" not in fields:
+            problem = "it has no author_name"
+        elif source_date is None:
+            problem = f"source_date {fields.get('source_date')!r} is not a PFIF date"
+        elif status is not None and status not in STATUSES:
+            problem = f"status {status!r} is not one of {', '.join(sorted(STATUSES))}"
+        elif contact is not None and contact not in ("true", "false"):
+            problem = f"author_made_contact {contact!r} is not true or false"
+        elif status == "is_note_author" and contact != "true" and self.version == "1.4":
+            problem = "status is_note_author needs author_made_contact true"
+        if problem is not None or source_date is None:
+            self.skip_note(record, person_id, problem or "")
+            return None
+        return Note(
+            note_record_id=fields["note_record_id"],
+            person_record_id=person_id,
+            author_name=fields["author_name"],
+            source_date=source_date,
+            text=fields.get("text"),
+            status=status,
+            author_made_contact=None if contact is None else contact == "true",
+            entry_date=self.date(fields, "entry_date"),
+            linked_person_record_id=fields.get("linked_person_record_id"),
+            last_known_location=fields.get("last_known_location"),
+            author_email=fields.get("author_email"),
+            author_phone=fields.get("author_phone"),
+            email_of_found_person=fields.get("email_of_found_person"),
+            phone_of_found_person=fields.get("phone_of_found_person"),
+        )
+
+    def trigger(self, case: Case, note: Note) -> tuple[str | None, str]:
+        """The report *note* makes of *case*, or none and why it is kept as information."""
+        fate = FATE_OF_STATUS.get(note.status or "")
+        if fate is None:
+            if note.status is None:
+                return None, "no status: kept as information"
+            if note.status == "believed_missing":
+                return None, "believed_missing: no report leads back to missing; kept as information"
+            return None, f"{note.status}: kept as information"
+        if fate == case.fate:
+            for rule in self.policy.workflow.rules:
+                if rule.report and rule.target == case.status:
+                    return rule.trigger, ""
+            return (
+                None,
+                f"{note.status} agrees with the case ({case.status}, fate {case.fate}); kept as information",
+            )
+        return (self.policy.alive_trigger if fate is Fate.ALIVE else self.policy.dead_trigger), ""
+
+    def take(self, case: Case, note: Note) -> tuple[Case, bool]:
+        """*case* with *note* applied, and whether the note is kept as information instead."""
+        reference = _reference(note.note_record_id)
+        for entry in case.trail:
+            if any(item.reference == reference for item in entry.evidence):
+                self.skip_note(
+                    _as_record(note), note.person_record_id, f"already on the case (entry {entry.seq})"
+                )
+                return case, False
+        trigger, why = self.trigger(case, note)
+        if trigger is None:
+            self.notes.append(
+                NoteResult(note.note_record_id, note.person_record_id, NoteOutcome.INFORMATION, why)
+            )
+            return case, True
+        try:
+            evidence = tuple(self.policy.evidence(note)) if self.policy.evidence is not None else ()
+            change = Change(
+                trigger=trigger,
+                actor=Actor(note.author_name, self.policy.role),
+                effective_at=note.source_date,
+                recorded_at=self.policy.recorded_at,
+                evidence=evidence or (self.tier_four(note),),
+                reason=note.text,
+            )
+        except (TypeError, ValueError) as error:
+            self.skip_note(_as_record(note), note.person_record_id, f"cannot make a report of it: {error}")
+            return case, False
+        verdict = self.policy.workflow.check(case, change)
+        if verdict.outcome is Outcome.REJECTED:
+            reasons = "; ".join(reason.message for reason in verdict.reasons)
+            self.skip_note(
+                _as_record(note), note.person_record_id, f"{trigger} refused: {reasons}", verdict.codes
+            )
+            return case, False
+        outcome = NoteOutcome(verdict.outcome.value)
+        detail = f"{trigger}: {', '.join(verdict.codes) or outcome.value}"
+        try:
+            updated = self.policy.workflow.apply(case, change, key=self.policy.key if case.keyed else None)
+        except ChainKeyError as error:
+            self.skip_note(_as_record(note), note.person_record_id, str(error))
+            return case, False
+        self.notes.append(
+            NoteResult(note.note_record_id, note.person_record_id, outcome, detail, verdict.codes)
+        )
+        return updated, False
+
+    def tier_four(self, note: Note) -> Evidence:
+        """What a note from another repository is worth by itself: unverified, tier 4."""
+        return Evidence(
+            EvidenceKind.OTHER, _reference(note.note_record_id), note.author_name, self.policy.recorded_at
+        )
+
+
+def _reference(note_record_id: str) -> str:
+    """The evidence reference of a note taken from PFIF; it tells a note already taken."""
+    return f"PFIF note {note_record_id}"
+
+
+def _seq(entry: dict[str, Any]) -> int:
+    """An entry's place in the trail; a missing or bad one sorts first and is named by the reader."""
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) else -1
+
+
+def _object(text: str, where: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise FormatError(f"{where}: not JSON") from None
+    if not isinstance(data, dict):
+        raise FormatError(f"{where}: not a JSON object")
+    return data
+
+
+def _entry_hash(note: Record) -> str | None:
+    if note.extension is None:
+        return None
+    try:
+        data = json.loads(note.extension)
+    except ValueError:
+        return None
+    value = data.get("hash") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _as_record(note: Note) -> Record:
+    return Record({"note_record_id": note.note_record_id}, None, note.note_record_id)

@@ -1,0 +1,43 @@
+"""Durable case stores: SQLite (embedded, the default) and PostgreSQL (shared by many app servers).
+
+Both engines keep the same guarantees: a batch of changes is stored whole or
+not at all; a writer that read an older version of a case is refused
+(:class:`ConcurrentUpdate`) and writes nothing; every load replays and
+verifies the trail; the HMAC key never reaches the database.
+"""
+
+from ._base import (
+    CaseExists,
+    CaseStore,
+    CaseSummary,
+    ConcurrentUpdate,
+    KeyRequired,
+    NotAStore,
+    SchemaVersionError,
+    StoredEntry,
+    StoreError,
+    StoreLocked,
+    UnknownCase,
+    WrongKey,
+)
+from ._postgres import PostgresStore
+from ._schema import SCHEMA_VERSION
+from ._sqlite import SQLiteStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CaseExists",
+    "CaseStore",
+    "CaseSummary",
+    "ConcurrentUpdate",
+    "KeyRequired",
+    "NotAStore",
+    "PostgresStore",
+    "SQLiteStore",
+    "SchemaVersionError",
+    "StoreError",
+    "StoreLocked",
+    "StoredEntry",
+    "UnknownCase",
+    "WrongKey",
+]

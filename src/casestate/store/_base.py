@@ -1,0 +1,172 @@
+"""The store interface: what every engine offers, the values it returns, and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from casestate._actors import Actor
+from casestate._case import Case
+from casestate._change import Change
+from casestate._entry import Entry
+from casestate._evidence import Evidence
+from casestate._status import Assurance, Fate
+
+
+class StoreError(Exception):
+    """Something about the store itself is wrong; every store error is one of these."""
+
+
+class NotAStore(StoreError):
+    """The file or schema is not a casestate store (nothing in it was changed)."""
+
+
+class SchemaVersionError(StoreError):
+    """The store's schema version is one this casestate cannot read or upgrade."""
+
+
+class StoreLocked(StoreError):
+    """Another connection held the database locked for longer than the timeout."""
+
+
+class ConcurrentUpdate(StoreError):
+    """The case changed since it was read: its stored version is not the one expected.
+
+    Nothing was written. Load the case again, decide again, and retry.
+    """
+
+    def __init__(self, case_id: str, expected: int, found: int | None) -> None:
+        self.case_id = case_id
+        self.expected = expected
+        self.found = found
+        now = "was changed by another writer" if found is None else f"is at version {found}"
+        super().__init__(
+            f"case {case_id!r} {now}, not at version {expected} as expected; "
+            "nothing was written: load it again and retry"
+        )
+
+
+class UnknownCase(StoreError, KeyError):
+    """No case of that id is stored."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(f"no case {case_id!r} in the store")
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; it is a sentence for a person.
+        return str(self.args[0])
+
+
+class CaseExists(StoreError):
+    """A case of that id is stored already."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(f"case {case_id!r} is in the store already")
+
+
+class KeyRequired(StoreError):
+    """The store's trails are sealed with a key, and none was given."""
+
+
+class WrongKey(StoreError):
+    """The key given is not the one the store's trails are sealed with (or it has none)."""
+
+
+@attrs.frozen
+class CaseSummary:
+    """A case as :meth:`CaseStore.find` lists it: where it stands, without its trail.
+
+    Read from the store's summary table; :meth:`CaseStore.load` verifies the
+    trail the summary is made from.
+    """
+
+    case_id: str
+    status: str
+    fate: Fate
+    assurance: Assurance
+    status_since: datetime
+    version: int
+    has_conflict: bool
+
+
+@attrs.frozen
+class StoredEntry:
+    """An entry with its *position*: its place in the store's global append order.
+
+    Positions start at 1, rise by one per entry, and appear in the order the
+    entries were committed, so a follower can resume after the last position
+    it has seen.
+    """
+
+    position: int
+    entry: Entry
+
+
+class CaseStore(Protocol):
+    """What every casestate store offers, whatever the database behind it."""
+
+    def open_case(
+        self,
+        case_id: str,
+        *,
+        actor: Actor,
+        effective_at: datetime,
+        recorded_at: datetime,
+        evidence: Iterable[Evidence] = (),
+        reason: str | None = None,
+    ) -> Case:
+        """Open and store a new case; :class:`CaseExists` if the id is taken."""
+        ...
+
+    def load(self, case_id: str) -> Case:
+        """The case, its trail replayed and verified; ``BrokenTrail`` names a tampered entry."""
+        ...
+
+    def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
+        """Apply *changes* all together or not at all; the case as stored afterwards."""
+        ...
+
+    def find(
+        self,
+        *,
+        status: str | None = None,
+        fate: Fate | str | None = None,
+        has_conflict: bool | None = None,
+        in_status_for_at_least: timedelta | None = None,
+        now: datetime | None = None,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> list[CaseSummary]:
+        """Cases matching every filter given, by case id, at most *limit*, after the id *after*."""
+        ...
+
+    def entries(self, *, after: int = 0, limit: int | None = None) -> Iterator[StoredEntry]:
+        """Every entry after position *after*, in global append order."""
+        ...
+
+    def case_ids(self) -> Iterator[str]:
+        """Every case id, in order."""
+        ...
+
+    def head(self, case_id: str) -> str | None:
+        """The hash of the case's last entry, or ``None`` for an unknown case."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection(s)."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...

@@ -1,0 +1,164 @@
+"""PostgresStore: one database shared by many app servers (SQLAlchemy 2 Core and psycopg 3).
+
+SQLAlchemy is imported when a PostgresStore is made, not before, so that
+``casestate.store`` works without the ``postgres`` extra.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from casestate._default import DEFAULT_WORKFLOW
+from casestate._workflow import Workflow
+
+from ._base import StoreError, StoreLocked
+from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
+from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, TextClause
+
+_INSERT_ENTRIES = insert_entries_sql("%s")
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_LOCK_NOT_AVAILABLE = "55P03"
+_INSTALL = "PostgresStore needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
+
+
+@lru_cache(maxsize=256)
+def _text(sql: str) -> TextClause:
+    from sqlalchemy import text  # noqa: PLC0415 - SQLAlchemy is optional; see the module docstring
+
+    return text(sql)
+
+
+def _integrity_error() -> type[Exception]:
+    from sqlalchemy.exc import IntegrityError  # noqa: PLC0415 - optional, as above
+
+    return IntegrityError
+
+
+class _PostgresTransaction:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._integrity = _integrity_error()
+
+    def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
+        return [tuple(row) for row in self._connection.execute(_text(sql), dict(params or {})).fetchall()]
+
+    def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
+        try:
+            return self._connection.execute(_text(sql), dict(params or {})).rowcount
+        except self._integrity as error:
+            raise Duplicate(str(error)) from None
+
+    def insert_entries(self, rows: Sequence[Row]) -> None:
+        try:
+            self._connection.exec_driver_sql(_INSERT_ENTRIES, list(rows))
+        except self._integrity as error:
+            raise Duplicate(str(error)) from None
+
+
+class PostgresStore(SQLStore):
+    """A case store in a PostgreSQL schema, for several app processes on several machines.
+
+    *url* is a SQLAlchemy URL (``postgresql+psycopg://user@host:5432/db``);
+    the store's tables live in *schema* (created, with its tables, when
+    missing unless *create* is false). Writers on the same case are kept
+    apart by optimistic concurrency; a lock held by another connection for
+    longer than *lock_timeout* seconds is :class:`StoreLocked`.
+    *engine_options* go to ``sqlalchemy.create_engine`` (pool size, ...).
+
+    *key* seals every trail with an HMAC; the database holds only the key's
+    id. Needs the ``postgres`` extra: ``pip install 'casestate[postgres]'``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        workflow: Workflow = DEFAULT_WORKFLOW,
+        key: bytes | None = None,
+        schema: str = "casestate",
+        create: bool = True,
+        lock_timeout: float = 5.0,
+        cache_entries: int = DEFAULT_CACHE_ENTRIES,
+        engine_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(workflow=workflow, key=key, cache_entries=cache_entries)
+        if not isinstance(schema, str) or not _SCHEMA_NAME.fullmatch(schema):
+            msg = f"schema must be a lower-case SQL name (letters, digits, _), got {schema!r}"
+            raise ValueError(msg)
+        try:
+            import sqlalchemy  # noqa: PLC0415 - optional, as above
+            import sqlalchemy.exc  # noqa: PLC0415
+        except ImportError:
+            raise ImportError(_INSTALL) from None
+        self._sqlalchemy = sqlalchemy
+        self.schema = schema
+        try:
+            shown = sqlalchemy.make_url(url).render_as_string(hide_password=True)
+        except sqlalchemy.exc.ArgumentError as error:
+            raise StoreError(f"not a database URL: {error}") from None
+        self.location = f"schema {schema!r} of {shown}"
+        milliseconds = max(1, round(lock_timeout * 1000))
+        options = f"-c search_path={schema} -c lock_timeout={milliseconds}"
+        extra = dict(engine_options or {})
+        connect_args = {**extra.pop("connect_args", {}), "options": options}
+        try:
+            self._engine = sqlalchemy.create_engine(url, connect_args=connect_args, **extra)
+        except ImportError:
+            raise ImportError(_INSTALL) from None
+        self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            self._setup(create=create)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    @contextmanager
+    def _begin(self, *, write: bool) -> Iterator[Transaction]:
+        errors = self._sqlalchemy.exc
+        try:
+            if write:
+                with self._engine.begin() as connection:
+                    yield _PostgresTransaction(connection)
+            else:
+                # Reads need no transaction of their own: each statement sees
+                # what was committed when it ran, which is all a reading relies
+                # on (see SQLStore._load), and it saves two round trips.
+                with self._reader.connect() as connection:
+                    yield _PostgresTransaction(connection)
+        except errors.DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+                raise StoreLocked(f"{self.location} is locked by another connection: {error.orig}") from None
+            raise StoreError(f"{self.location}: {error.orig}") from error
+
+    def _tables(self, tx: Transaction) -> set[str]:
+        rows = tx.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = :schema",
+            {"schema": self.schema},
+        )
+        return {str(name) for (name,) in rows}
+
+    def _schema(self) -> tuple[str, ...]:
+        # COLLATE "C" orders case ids by code point, as SQLite does.
+        return schema(position="BIGINT", key_text='TEXT COLLATE "C"')
+
+    def _take_positions(self, tx: Transaction, count: int) -> int | None:
+        found = tx.query(
+            "UPDATE positions SET last = last + :count WHERE id = 1 RETURNING last", {"count": count}
+        )
+        return int(found[0][0]) if found else None
+
+    def _prepare_setup(self, tx: Transaction) -> None:
+        # Two processes opening a new store at once: the second waits, then finds the tables.
+        tx.query("SELECT pg_advisory_xact_lock(hashtext(:name))", {"name": f"casestate:{self.schema}"})
+        tx.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+
+    def close(self) -> None:
+        """Close every pooled connection; the store cannot be used afterwards."""
+        self._engine.dispose()

@@ -1,0 +1,194 @@
+"""The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
+
+The schema (version 1)
+----------------------
+
+``meta``
+    ``name``/``value`` pairs: ``format`` (``casestate.store``), ``schema_version``
+    and ``chain`` (``sha256``, or ``hmac-sha256:<key id>`` for a keyed store;
+    the key itself is never written).
+``positions``
+    One row: the last position handed out. Writers take it last in their
+    transaction, so positions are gapless and committed in order.
+``cases``
+    One row per case: where it stands (status, fate, assurance, since when),
+    its ``version`` (number of entries), its number of ``open_conflicts`` and
+    its ``head``. It answers ``find`` and guards against concurrent writers:
+    an append updates it ``WHERE version = <expected> AND head = <expected>``.
+``entries``
+    One row per entry: its global ``position``, every public field as a
+    column (lists as JSON), and the personal part as JSON. ``(case_id, seq)``
+    is unique, so a chain cannot fork even if two writers race.
+
+Schema changes
+--------------
+
+:data:`SCHEMA_VERSION` is stored in ``meta``. A later casestate that changes
+the schema raises it by one and adds to :data:`MIGRATIONS` the statements
+that take a store from the version before; opening an older store runs every
+step up to the current version in one transaction (all or nothing) and
+records the new version. A store of a version with no path up, or of a newer
+version than this casestate knows, is refused with
+:class:`~casestate.store.SchemaVersionError` and left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from ._base import NotAStore, SchemaVersionError
+
+FORMAT = "casestate.store"
+SCHEMA_VERSION = 1
+"""The version of the store's schema that this casestate writes."""
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
+"""``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
+
+TABLES = ("meta", "positions", "cases", "entries")
+
+ENTRY_FIELDS = (
+    "case_id",
+    "seq",
+    "kind",
+    "trigger",
+    "from_status",
+    "to_status",
+    "fate",
+    "assurance",
+    "role",
+    "evidence_kinds",
+    "effective_at",
+    "recorded_at",
+    "resolves",
+    "codes",
+    "reverts_to",
+    "chain",
+    "prev_hash",
+    "commitment",
+    "hash",
+    "private",
+)
+JSON_FIELDS = frozenset({"evidence_kinds", "resolves", "codes", "private"})
+ENTRY_COLUMNS = ", ".join(f'"{name}"' for name in ENTRY_FIELDS)
+
+
+def schema(*, position: str, key_text: str) -> tuple[str, ...]:
+    """The statements that create the tables; the engines differ in two column types."""
+    return (
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE positions (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)",
+        f"""CREATE TABLE cases (
+            case_id {key_text} PRIMARY KEY,
+            status TEXT NOT NULL,
+            fate TEXT NOT NULL,
+            assurance TEXT NOT NULL,
+            status_since TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            open_conflicts INTEGER NOT NULL,
+            head TEXT NOT NULL)""",
+        "CREATE INDEX cases_by_status ON cases (status, case_id)",
+        "CREATE INDEX cases_by_status_since ON cases (status_since)",
+        f"""CREATE TABLE entries (
+            position {position} PRIMARY KEY,
+            case_id {key_text} NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            "trigger" TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            fate TEXT NOT NULL,
+            assurance TEXT NOT NULL,
+            role TEXT NOT NULL,
+            evidence_kinds TEXT NOT NULL,
+            effective_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            resolves TEXT NOT NULL,
+            codes TEXT NOT NULL,
+            reverts_to INTEGER,
+            chain TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            commitment TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            private TEXT NOT NULL,
+            UNIQUE (case_id, seq))""",
+        "INSERT INTO positions (id, last) VALUES (1, 0)",
+    )
+
+
+def insert_entries_sql(placeholder: str) -> str:
+    """The statement that inserts one entry row (position first), in the driver's own style."""
+    marks = ", ".join([placeholder] * (len(ENTRY_FIELDS) + 1))
+    return f"INSERT INTO entries (position, {ENTRY_COLUMNS}) VALUES ({marks})"  # noqa: S608 - fixed names
+
+
+class Duplicate(Exception):
+    """A row with the same key exists: raised by an engine, translated by the store."""
+
+
+Row = tuple[Any, ...]
+
+
+class Transaction(Protocol):
+    """One open transaction of an engine: ``:name`` parameters, rows as tuples."""
+
+    def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
+        """The rows *sql* selects."""
+        ...
+
+    def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
+        """Run *sql*; the number of rows it changed."""
+        ...
+
+    def insert_entries(self, rows: Sequence[Row]) -> None:
+        """Insert entry rows (position first, then :data:`ENTRY_FIELDS`)."""
+        ...
+
+
+def read_meta(tx: Transaction, tables: set[str], location: str) -> dict[str, str] | None:
+    """The store's ``meta`` rows; ``None`` for an empty place, :class:`NotAStore` for anything else."""
+    if not tables:
+        return None
+    if "meta" not in tables:
+        raise NotAStore(f"{location} is not a casestate store: it holds other tables")
+    meta = {str(name): str(value) for name, value in tx.query("SELECT name, value FROM meta")}
+    if meta.get("format") != FORMAT:
+        raise NotAStore(f"{location} is not a casestate store: its meta table is another's")
+    version = meta.get("schema_version", "")
+    if not version.isdigit() or "chain" not in meta or not set(TABLES) <= tables:
+        raise NotAStore(f"{location} is a damaged casestate store: tables or meta rows are missing")
+    return meta
+
+
+def check_version(meta: Mapping[str, str], location: str) -> None:
+    """Refuse a schema version this casestate cannot read or upgrade."""
+    found = int(meta["schema_version"])
+    if found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{location} has schema version {found}, newer than {SCHEMA_VERSION}, "
+            "the newest this casestate knows: upgrade casestate to open it"
+        )
+    missing = [step for step in range(found, SCHEMA_VERSION) if step not in MIGRATIONS]
+    if missing:
+        raise SchemaVersionError(
+            f"{location} has schema version {found}, and this casestate cannot upgrade "
+            f"it to {SCHEMA_VERSION} (no upgrade from version {missing[0]})"
+        )
+
+
+def create(tx: Transaction, statements: Iterable[str], chain: str) -> None:
+    """Create the schema and record its format, version and *chain*."""
+    for statement in statements:
+        tx.execute(statement)
+    for name, value in (("format", FORMAT), ("schema_version", str(SCHEMA_VERSION)), ("chain", chain)):
+        tx.execute("INSERT INTO meta (name, value) VALUES (:name, :value)", {"name": name, "value": value})
+
+
+def upgrade(tx: Transaction, meta: Mapping[str, str], location: str) -> None:
+    """Run every migration from the store's version up to :data:`SCHEMA_VERSION`, in *tx*."""
+    check_version(meta, location)
+    for step in range(int(meta["schema_version"]), SCHEMA_VERSION):
+        for statement in MIGRATIONS[step]:
+            tx.execute(statement)
+    tx.execute("UPDATE meta SET value = :value WHERE name = 'schema_version'", {"value": str(SCHEMA_VERSION)})

@@ -1,0 +1,479 @@
+"""The store's logic, the same on every engine: open, load, apply, find and follow."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from casestate._actors import Actor
+from casestate._case import Case, replay
+from casestate._chain import BrokenTrail, Integrity, Problem, chain_for_key, check_key
+from casestate._change import Change
+from casestate._evidence import Evidence
+from casestate._status import Assurance, Fate
+from casestate._time import format_instant, parse_instant, to_utc
+from casestate._verdict import Rejected
+from casestate._workflow import Workflow
+
+from . import _schema
+from ._base import (
+    CaseExists,
+    CaseSummary,
+    ConcurrentUpdate,
+    KeyRequired,
+    NotAStore,
+    StoredEntry,
+    UnknownCase,
+    WrongKey,
+)
+from ._rows import Memo, entry_row, row_entry
+from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Duplicate, Row, Transaction
+
+_PAGE = 1000
+DEFAULT_CACHE_ENTRIES = 50_000
+
+_SELECT_CASE = (
+    "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
+    "FROM cases WHERE case_id = :case_id"
+)
+_SUMMARY_COLUMNS = 7
+_SELECT_CASE_AND_TRAIL = (
+    "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
+    + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
+    + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id AND e.seq < c.version "
+    "WHERE c.case_id = :case_id ORDER BY e.seq"
+)
+_SELECT_FEED = (
+    f"SELECT position, {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+    "WHERE position > :after ORDER BY position LIMIT :limit"
+)
+_INSERT_CASE = (
+    "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
+    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head)"
+)
+_UPDATE_CASE = (
+    "UPDATE cases SET status = :status, fate = :fate, assurance = :assurance, "
+    "status_since = :status_since, version = :version, open_conflicts = :open_conflicts, head = :head "
+    "WHERE case_id = :case_id AND version = :expected AND head = :expected_head"
+)
+
+
+def _summary_params(case: Case) -> dict[str, object]:
+    return {
+        "case_id": case.id,
+        "status": case.status,
+        "fate": case.fate.value,
+        "assurance": case.assurance.value,
+        "status_since": format_instant(case.status_since),
+        "version": case.version,
+        "open_conflicts": len(case.open_conflicts),
+        "head": case.head,
+    }
+
+
+class SQLStore(ABC):
+    """The store's logic over an engine's transactions; the engines subclass it."""
+
+    workflow: Workflow
+    location: str
+
+    def __init__(self, *, workflow: Workflow, key: bytes | None, cache_entries: int) -> None:
+        if not isinstance(workflow, Workflow):
+            msg = f"workflow must be a Workflow, not {type(workflow).__name__}"
+            raise TypeError(msg)
+        self.workflow = workflow
+        self._key = None if key is None else check_key(key)
+        self._chain = chain_for_key(self._key)
+        self._memo = Memo(cache_entries)
+
+    # -- what an engine provides ------------------------------------------
+
+    @abstractmethod
+    def _begin(self, *, write: bool) -> AbstractContextManager[Transaction]:
+        """A transaction; *write* ones exclude other writers as early as the engine can."""
+
+    @abstractmethod
+    def _tables(self, tx: Transaction) -> set[str]:
+        """The names of the tables where the store lives."""
+
+    @abstractmethod
+    def _schema(self) -> tuple[str, ...]:
+        """The statements that create the schema in this engine."""
+
+    def _take_positions(self, tx: Transaction, count: int) -> int | None:
+        """Reserve *count* positions; the last of them (``None`` if the counter is gone).
+
+        The counter row stays locked until the transaction ends, so positions
+        are committed in the order they are handed out.
+        """
+        if tx.execute("UPDATE positions SET last = last + :count WHERE id = 1", {"count": count}) != 1:
+            return None
+        return int(tx.query("SELECT last FROM positions WHERE id = 1")[0][0])
+
+    def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
+        """Make concurrent first openings wait for each other (within *tx*)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection(s); the store cannot be used afterwards."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- opening ----------------------------------------------------------
+
+    def _setup(self, *, create: bool) -> None:
+        """Check (or create, or upgrade) the schema and the key, changing nothing on a fault."""
+        with self._begin(write=False) as tx:
+            meta = _schema.read_meta(tx, self._tables(tx), self.location)
+        if meta is None or int(meta["schema_version"]) != _schema.SCHEMA_VERSION:
+            if meta is None and not create:
+                raise NotAStore(f"{self.location} holds no casestate store (and create=False)")
+            if meta is not None:
+                _schema.check_version(meta, self.location)
+            with self._begin(write=True) as tx:
+                self._prepare_setup(tx)
+                meta = _schema.read_meta(tx, self._tables(tx), self.location)
+                if meta is None:
+                    _schema.create(tx, self._schema(), self._chain)
+                    meta = {"chain": self._chain}
+                else:
+                    _schema.upgrade(tx, meta, self.location)
+        self._check_key(meta["chain"])
+
+    def _check_key(self, chain: str) -> None:
+        if chain == self._chain:
+            return
+        if self._key is None:
+            raise KeyRequired(
+                f"{self.location}: the store's trails are sealed with a key ({chain}); pass key="
+            )
+        if chain == "sha256":
+            raise WrongKey(f"{self.location}: the store's trails are not sealed with a key; do not pass one")
+        raise WrongKey(f"{self.location}: the store's trails are sealed with another key ({chain})")
+
+    # -- cases ------------------------------------------------------------
+
+    def open_case(
+        self,
+        case_id: str,
+        *,
+        actor: Actor,
+        effective_at: datetime,
+        recorded_at: datetime,
+        evidence: Iterable[Evidence] = (),
+        reason: str | None = None,
+    ) -> Case:
+        """Open case *case_id* in the workflow's initial status and store it.
+
+        Raises :class:`CaseExists` if the id is taken, ``Rejected`` if the
+        workflow refuses the opening; nothing is written in either case.
+        """
+        case = self.workflow.open(
+            case_id,
+            actor=actor,
+            effective_at=effective_at,
+            recorded_at=recorded_at,
+            evidence=evidence,
+            reason=reason,
+            key=self._key,
+        )
+        rows = [entry_row(entry) for entry in case.trail]
+        with self._begin(write=True) as tx:
+            try:
+                tx.execute(_INSERT_CASE, _summary_params(case))
+            except Duplicate:
+                raise CaseExists(case_id) from None
+            self._append(tx, case.id, rows)
+        self._memo.put(case_id, rows, case)
+        return case
+
+    def load(self, case_id: str) -> Case:
+        """The case, its trail read, verified and replayed.
+
+        Raises :class:`UnknownCase`, or ``BrokenTrail`` naming the case and the
+        first entry that was altered, removed or inserted.
+        """
+        with self._begin(write=False) as tx:
+            return self._load(tx, case_id)[0]
+
+    def _load(self, tx: Transaction, case_id: str, *, trust_memo: bool = False) -> tuple[Case, list[Row]]:
+        """The case and its rows; with *trust_memo*, rows verified by this store before are not re-read.
+
+        Load never trusts the memo: it reads every row and checks it is the
+        row verified before. Apply trusts it while the summary row still
+        names the same version and head, since its write is guarded by both.
+        """
+        remembered = self._memo.latest(case_id) if trust_memo else None
+        if remembered is not None:
+            found = tx.query(_SELECT_CASE, {"case_id": case_id})
+            if not found:
+                raise UnknownCase(case_id)
+            summary = found[0]
+            if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
+                _check_summary(remembered[1], summary)
+                return remembered[1], remembered[0]
+        # One statement reads the summary and the trail together: entries past
+        # the summary's version (a writer committing meanwhile) are left out.
+        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        if not joined:
+            raise UnknownCase(case_id)
+        summary = joined[0][:_SUMMARY_COLUMNS]
+        head = summary[6]
+        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
+        known = self._memo.get(case_id, rows)
+        if known is None or known.version != len(rows):
+            try:
+                case = self._replay(case_id, rows, head, known)
+            except BrokenTrail:
+                self._memo.forget(case_id)
+                raise
+            self._memo.put(case_id, rows, case)
+        else:
+            case = known
+        _check_summary(case, summary)
+        return case, rows
+
+    def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
+        count = len(rows)
+        done = 0 if known is None else known.version
+        entries = [
+            *(() if known is None else known.trail),
+            *(row_entry(row, case_id, count) for row in rows[done:]),
+        ]
+        if not entries:
+            raise BrokenTrail(
+                Integrity(
+                    ok=False,
+                    case_id=case_id,
+                    entries=0,
+                    position=0,
+                    problem=Problem.EMPTY,
+                    message=f"case {case_id!r}: entry 0: missing: the case has no entries",
+                )
+            )
+        return replay(entries, key=self._key, head=head, known=known)
+
+    def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
+        """Apply *changes* to the case, all of them or none, and return the case as stored.
+
+        *expected_version* is the version of the case the changes were decided
+        on. :class:`ConcurrentUpdate` if the stored case is at another version;
+        ``Rejected`` (its ``index`` names the change) if the workflow refuses
+        one of the changes. Nothing is written in either case.
+
+        The changes are decided on the trail this store object last verified,
+        while the stored summary still names its version and head (the write
+        is guarded by both); otherwise the trail is read and verified first.
+        """
+        if isinstance(changes, Change):
+            msg = "changes must be a sequence of Change values; wrap a single change in a list"
+            raise TypeError(msg)
+        batch = tuple(changes)
+        if not batch:
+            msg = "apply needs at least one change"
+            raise ValueError(msg)
+        if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+            msg = f"expected_version must be an int, not {type(expected_version).__name__}"
+            raise TypeError(msg)
+        with self._begin(write=False) as tx:
+            case, rows = self._load(tx, case_id, trust_memo=True)
+        if case.version != expected_version:
+            raise ConcurrentUpdate(case_id, expected_version, case.version)
+        updated = case
+        for index, change in enumerate(batch):
+            if not isinstance(change, Change):
+                msg = f"changes[{index}] must be a Change, not {type(change).__name__}"
+                raise TypeError(msg)
+            try:
+                updated = self.workflow.apply(updated, change, key=self._key)
+            except Rejected as error:
+                raise Rejected(case_id, error.verdict, index=index) from None
+        added = [entry_row(entry) for entry in updated.trail[case.version :]]
+        params = _summary_params(updated)
+        params["expected"] = case.version
+        params["expected_head"] = case.head
+        with self._begin(write=True) as tx:
+            if tx.execute(_UPDATE_CASE, params) != 1:
+                raise ConcurrentUpdate(case_id, expected_version, None)
+            try:
+                self._append(tx, case_id, added)
+            except Duplicate:
+                raise ConcurrentUpdate(case_id, expected_version, None) from None
+        self._memo.put(case_id, rows + added, updated)
+        return updated
+
+    def _append(self, tx: Transaction, case_id: str, rows: list[Row]) -> None:
+        """Insert *rows* at the next positions; taken last, so the position lock is held briefly."""
+        count = len(rows)
+        last = self._take_positions(tx, count)
+        if last is None:
+            raise NotAStore(f"{self.location} is a damaged casestate store: its position counter is gone")
+        first = last - count + 1
+        try:
+            tx.insert_entries([(first + offset, *row) for offset, row in enumerate(rows)])
+        except Duplicate:
+            self._memo.forget(case_id)
+            raise
+
+    # -- finding and following --------------------------------------------
+
+    def find(
+        self,
+        *,
+        status: str | None = None,
+        fate: Fate | str | None = None,
+        has_conflict: bool | None = None,
+        in_status_for_at_least: timedelta | None = None,
+        now: datetime | None = None,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> list[CaseSummary]:
+        """Cases matching every filter given, ordered by case id.
+
+        *in_status_for_at_least* with *now* finds cases whose status took
+        effect at least that long before *now* ("missing for more than 180
+        days"); casestate reads no clock, so *now* is required with it. Page
+        with *limit* and *after*, the last case id of the page before.
+        """
+        clauses: list[str] = []
+        params: dict[str, object] = {}
+        if status is not None:
+            clauses.append("status = :status")
+            params["status"] = str(status)
+        if fate is not None:
+            clauses.append("fate = :fate")
+            params["fate"] = Fate(fate).value
+        if has_conflict is not None:
+            clauses.append("open_conflicts > 0" if has_conflict else "open_conflicts = 0")
+        if in_status_for_at_least is not None:
+            if now is None:
+                msg = "in_status_for_at_least needs now= (casestate reads no clock)"
+                raise ValueError(msg)
+            if not isinstance(in_status_for_at_least, timedelta):
+                msg = "in_status_for_at_least must be a timedelta"
+                raise TypeError(msg)
+            clauses.append("status_since <= :cutoff")
+            params["cutoff"] = format_instant(to_utc(now, "now") - in_status_for_at_least)
+        if after is not None:
+            clauses.append("case_id > :after")
+            params["after"] = str(after)
+        params["limit"] = _limit(limit)
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        sql = (
+            "SELECT case_id, status, fate, assurance, status_since, version, open_conflicts "  # noqa: S608 - clauses are fixed text; values are parameters
+            f"FROM cases {where}ORDER BY case_id LIMIT :limit"
+        )
+        with self._begin(write=False) as tx:
+            rows = tx.query(sql, params)
+        return [
+            CaseSummary(
+                case_id=row[0],
+                status=row[1],
+                fate=Fate(row[2]),
+                assurance=Assurance(row[3]),
+                status_since=parse_instant(row[4]),
+                version=int(row[5]),
+                has_conflict=int(row[6]) > 0,
+            )
+            for row in rows
+        ]
+
+    def entries(self, *, after: int = 0, limit: int | None = None) -> Iterator[StoredEntry]:
+        """Every entry after position *after* (at most *limit*), in global append order.
+
+        A follower keeps the last position it has seen and asks again from
+        there; positions are gapless and never reused. Rows are read a page at
+        a time, not verified (load a case to verify it).
+        """
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            msg = f"after must be a position (an int >= 0), got {after!r}"
+            raise ValueError(msg)
+        remaining = None if limit is None else _limit(limit)
+        while remaining is None or remaining > 0:
+            size = _PAGE if remaining is None else min(_PAGE, remaining)
+            with self._begin(write=False) as tx:
+                rows = tx.query(_SELECT_FEED, {"after": after, "limit": size})
+            for row in rows:
+                position = int(row[0])
+                yield StoredEntry(position, row_entry(row[1:], str(row[1]), 0))
+                after = position
+            if remaining is not None:
+                remaining -= len(rows)
+            if len(rows) < size:
+                return
+
+    def case_ids(self) -> Iterator[str]:
+        """Every case id, in order, read a page at a time."""
+        after = ""
+        while True:
+            with self._begin(write=False) as tx:
+                rows = tx.query(
+                    "SELECT case_id FROM cases WHERE case_id > :after ORDER BY case_id LIMIT :limit",
+                    {"after": after, "limit": _PAGE},
+                )
+            for (case_id,) in rows:
+                yield case_id
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1][0]
+
+    def head(self, case_id: str) -> str | None:
+        """The hash of the case's last entry, as the store records it; ``None`` for an unknown case.
+
+        Keep it outside the database to detect, later, a trail cut short there.
+        """
+        with self._begin(write=False) as tx:
+            rows = tx.query("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
+        return None if not rows else str(rows[0][0])
+
+
+def _limit(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"limit must be a positive int, got {value!r}"
+        raise ValueError(msg)
+    return value
+
+
+def _check_summary(case: Case, summary: Row) -> None:
+    """The summary row must say what the verified trail says; otherwise it was altered."""
+    expected = (
+        case.status,
+        case.fate.value,
+        case.assurance.value,
+        format_instant(case.status_since),
+        case.version,
+        len(case.open_conflicts),
+        case.head,
+    )
+    if tuple(summary) != expected:
+        fields = ("status", "fate", "assurance", "status_since", "version", "open_conflicts", "head")
+        wrong = [
+            f"{name} {found!r} (the trail says {want!r})"
+            for name, found, want in zip(fields, summary, expected, strict=True)
+            if found != want
+        ]
+        last = case.version - 1
+        raise BrokenTrail(
+            Integrity(
+                ok=False,
+                case_id=case.id,
+                entries=case.version,
+                position=last,
+                problem=Problem.INCONSISTENT,
+                message=f"case {case.id!r}: entry {last}: the case's summary row was altered: "
+                + "; ".join(wrong),
+            )
+        )

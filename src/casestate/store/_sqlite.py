@@ -1,0 +1,132 @@
+"""SQLiteStore: the embedded default, one file, stdlib ``sqlite3`` in WAL mode."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from casestate._default import DEFAULT_WORKFLOW
+from casestate._workflow import Workflow
+
+from ._base import NotAStore, StoreError, StoreLocked
+from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
+from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+
+_INSERT_ENTRIES = insert_entries_sql("?")
+_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_NOT_A_DATABASE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
+
+
+class _SQLiteTransaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
+        return self._connection.execute(sql, params or {}).fetchall()
+
+    def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
+        try:
+            return self._connection.execute(sql, params or {}).rowcount
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(str(error)) from None
+
+    def insert_entries(self, rows: Sequence[Row]) -> None:
+        try:
+            self._connection.executemany(_INSERT_ENTRIES, rows)
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(str(error)) from None
+
+
+class SQLiteStore(SQLStore):
+    """A case store in one SQLite file: no server to run.
+
+    The file is created with its schema when it does not exist (unless
+    *create* is false). WAL mode lets readers go on while one writer
+    commits; writers wait for each other up to *timeout* seconds, then
+    :class:`StoreLocked`. Each commit is synced to disk (``synchronous=FULL``).
+
+    *key* seals every trail with an HMAC; the store records only the key's
+    id, and refuses to open without the key (:class:`KeyRequired`) or with
+    another one (:class:`WrongKey`).
+
+    Use one store object per thread; several processes may share the file.
+
+    >>> from casestate.store import SQLiteStore
+    >>> with SQLiteStore(tmp / "cases.db") as store:  # doctest: +SKIP
+    ...     case = store.load("case-1")
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        workflow: Workflow = DEFAULT_WORKFLOW,
+        key: bytes | None = None,
+        create: bool = True,
+        timeout: float = 5.0,
+        cache_entries: int = DEFAULT_CACHE_ENTRIES,
+    ) -> None:
+        super().__init__(workflow=workflow, key=key, cache_entries=cache_entries)
+        self.path = Path(path)
+        self.location = str(self.path)
+        if not create and not self.path.exists():
+            raise NotAStore(f"{self.location} does not exist (and create=False)")
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
+        try:
+            self._connection = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.location} cannot be opened: {error}") from None
+        try:
+            if fresh and create:
+                # WAL is a property of the file, set once, before the schema;
+                # a file that is someone else's database is left as it is.
+                self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute("PRAGMA synchronous = FULL")
+            self._setup(create=create)
+        except sqlite3.Error as error:
+            self._connection.close()
+            raise self._translate(error) from None
+        except BaseException:
+            self._connection.close()
+            raise
+
+    @contextmanager
+    def _begin(self, *, write: bool) -> Iterator[Transaction]:
+        connection = self._connection
+        try:
+            # IMMEDIATE takes the write lock up front, so two writers never
+            # both read and then collide at commit.
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield _SQLiteTransaction(connection)
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise self._translate(error) from error
+
+    def _translate(self, error: sqlite3.Error) -> Exception:
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code in _BUSY:
+            return StoreLocked(f"{self.location} is locked by another connection: {error}")
+        if code in _NOT_A_DATABASE:
+            return NotAStore(f"{self.location} is not a casestate store: {error}")
+        return StoreError(f"{self.location}: {error}")
+
+    def _tables(self, tx: Transaction) -> set[str]:
+        return {str(name) for (name,) in tx.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def _schema(self) -> tuple[str, ...]:
+        # INTEGER PRIMARY KEY makes the position the row id: entries append in order.
+        return schema(position="INTEGER", key_text="TEXT")
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        self._connection.close()

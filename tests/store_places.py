@@ -1,0 +1,165 @@
+"""Where the store tests keep their stores, on each engine, and how they reach the database directly.
+
+Importable by worker processes: a Place is a small picklable value, and the
+workers below open their own store from it.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from casestate import Case, Change, Evidence, EvidenceKind
+from casestate.store import ConcurrentUpdate, PostgresStore, SQLiteStore
+from support import actor, day
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+REPORTS = ("report_captured", "report_wounded", "report_dead")
+
+
+@attrs.frozen
+class Place:
+    """One store location: a SQLite file, or a PostgreSQL schema."""
+
+    engine: str
+    target: str
+    schema: str | None = None
+
+    def open(self, **options: Any) -> SQLiteStore | PostgresStore:
+        if self.engine == "sqlite":
+            return SQLiteStore(self.target, **options)
+        return PostgresStore(self.target, schema=self.schema or "casestate", **options)
+
+    def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement straight on the database (``?`` placeholders), committed."""
+        if self.engine == "sqlite":
+            connection = sqlite3.connect(self.target)
+            try:
+                with connection:
+                    return connection.execute(statement, params).fetchall()
+            finally:
+                connection.close()
+        import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need it
+
+        with psycopg.connect(POSTGRES_DSN, autocommit=True, options=f"-c search_path={self.schema}") as pg:
+            cursor = pg.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def tables(self) -> set[str]:
+        if self.engine == "sqlite":
+            rows = self.sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        else:
+            rows = self.sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", (self.schema,)
+            )
+        return {name for (name,) in rows}
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's tables locked by another connection, as a stuck writer would."""
+        if self.engine == "sqlite":
+            connection = sqlite3.connect(self.target, isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                connection.execute("ROLLBACK")
+                connection.close()
+            return
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(POSTGRES_DSN, options=f"-c search_path={self.schema}") as pg:
+            pg.execute("LOCK TABLE cases, positions IN ACCESS EXCLUSIVE MODE")
+            try:
+                yield
+            finally:
+                pg.rollback()
+
+
+def report(case: Case, note: str, number: int) -> Change:
+    """A report that the default workflow always accepts: as a transition, corroboration or conflict."""
+    when = case.last_recorded_at + timedelta(seconds=1)
+    return Change(
+        trigger=REPORTS[number % len(REPORTS)],
+        actor=actor("family"),
+        evidence=[Evidence(EvidenceKind.VIDEO, f"ref/{note}", "a channel", when)],
+        reason=note,
+        effective_at=when,
+        recorded_at=when,
+    )
+
+
+def open_cases(place: Place, count: int) -> list[str]:
+    ids = [f"case-{number:03d}" for number in range(count)]
+    with place.open() as store:
+        for case_id in ids:
+            store.open_case(case_id, actor=actor("family"), effective_at=day(0), recorded_at=day(1))
+    return ids
+
+
+def contend(place: Place, case_ids: list[str], attempts: int, worker: int) -> tuple[list[str], int]:
+    """Load a random case, change it, store it; count the changes accepted and those refused."""
+    rng = random.Random(worker)  # noqa: S311 - a repeatable choice of cases, not a secret
+    accepted: list[str] = []
+    refused = 0
+    with place.open() as store:
+        for number in range(attempts):
+            case_id = rng.choice(case_ids)
+            case = store.load(case_id)
+            note = f"w{worker}-{number}"
+            try:
+                store.apply(case_id, [report(case, note, number)], expected_version=case.version)
+            except ConcurrentUpdate:
+                refused += 1
+            else:
+                accepted.append(note)
+    return accepted, refused
+
+
+def write_batches(place: Place, case_ids: list[str], size: int, marker: str | None) -> None:
+    """Append batches of *size* changes until killed.
+
+    With *marker*, stop inside the first write transaction, after the rows
+    are inserted and before the commit: touch *marker* and wait to be killed.
+    """
+    if marker is not None:
+        from casestate.store import _sql  # noqa: PLC0415 - the hook is this worker's alone
+
+        original = _sql.SQLStore._append
+
+        def append_then_wait(self: _sql.SQLStore, tx: _sql.Transaction, case_id: str, rows: list) -> None:
+            original(self, tx, case_id, rows)
+            Path(marker).touch()
+            time.sleep(60)
+
+        _sql.SQLStore._append = append_then_wait  # type: ignore[method-assign]
+    with place.open() as store:
+        number = 0
+        while True:
+            for case_id in case_ids:
+                start = case = store.load(case_id)
+                batch = []
+                for _ in range(size):
+                    change = report(case, f"b{number}", number)
+                    case = store.workflow.apply(case, change)
+                    batch.append(change)
+                    number += 1
+                store.apply(case_id, batch, expected_version=start.version)
+
+
+def wait_for(path: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not Path(path).exists():
+        if time.monotonic() > deadline:
+            msg = f"{path} did not appear within {seconds} s"
+            raise TimeoutError(msg)
+        time.sleep(0.01)

@@ -1,0 +1,619 @@
+"""The command line, run as a user runs it: every command, and every kind of bad input."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import casestate as cs
+from casestate.cli import _apply, main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+JSONL = EXAMPLES / "changes.jsonl"
+CSV = EXAMPLES / "changes.csv"
+
+
+def run(*args, **kwargs):
+    result = CliRunner().invoke(main, [str(arg) for arg in args], **kwargs)
+    # A user never sees a traceback: every failure ends in an exit status.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def record(case_id="ua-0173", trigger="report_dead", **fields):
+    data = {
+        "case_id": case_id,
+        "trigger": trigger,
+        "actor_id": "unit-41-hq",
+        "role": "unit",
+        "effective_at": "2024-03-02T12:00:00Z",
+        "recorded_at": "2024-03-10T09:00:00Z",
+        "evidence": [
+            {
+                "kind": "unit_notification",
+                "reference": "notice 41/118",
+                "source": "unit 41 HQ",
+                "obtained_at": "2024-03-10T09:00:00Z",
+            }
+        ],
+    }
+    data.update(fields)
+    return data
+
+
+def opening(case_id="ua-0173"):
+    return {
+        "case_id": case_id,
+        "trigger": "open",
+        "actor_id": "mothers-committee",
+        "role": "ngo",
+        "effective_at": "2024-02-20T06:30:00+02:00",
+        "recorded_at": "2024-03-01T10:00:00+02:00",
+    }
+
+
+def write_lines(path, *lines):
+    path.write_text("".join((json.dumps(line) if isinstance(line, dict) else line) + "\n" for line in lines))
+    return path
+
+
+def findings(result):
+    return json.loads(result.output)["findings"]
+
+
+# -- validate ---------------------------------------------------------------
+
+
+def test_validate_reports_each_rejected_line_of_the_example_with_file_line_case_and_codes():
+    result = run("validate", JSONL)
+    assert result.exit_code == 1
+    assert f"{JSONL}:3: case ua-0173: rejected: evidence_insufficient" in result.output
+    assert f"{JSONL}:15: case ua-0411: rejected: role_not_permitted, illegal_transition" in result.output
+    assert f"{JSONL}:12: case ua-0520: kept as a conflict: illegal_transition" in result.output
+    assert "25 lines: 15 accepted (1 kept as conflicts), 10 rejected" in result.output
+    assert "rejected: invalid_record: 4" in result.output
+
+
+def test_validate_json_report_is_for_machines():
+    result = run("validate", JSONL, CSV, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    summary = report["summary"]
+    assert summary["lines"] == 37
+    assert summary["accepted"] + summary["rejected"] == summary["lines"]
+    assert summary["conflicts_by_code"] == {"illegal_transition": 1}
+    assert summary["rejected_by_code"]["unknown_case"] == 1
+    by_place = {(item["file"], item["line"]): item for item in report["findings"]}
+    assert by_place[str(CSV), 8]["codes"] == ["reason_required"]
+    assert by_place[str(CSV), 11]["field"] == "evidence_1_source"
+    assert by_place[str(JSONL), 22]["case_id"] == "ua-0612"
+    assert by_place[str(JSONL), 12]["outcome"] == "conflict"
+
+
+def test_validate_passes_a_clean_file_with_exit_status_0(tmp_path):
+    path = write_lines(tmp_path / "good.jsonl", opening(), record(), "", record(trigger="report_dead"))
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+    assert "3 lines: 3 accepted (0 kept as conflicts), 0 rejected" in result.output
+
+
+def test_validate_checks_each_line_against_the_case_the_lines_before_left(tmp_path):
+    confirm = record(
+        trigger="confirm", role="forensic_lab", actor_id="lab-3", recorded_at="2024-03-11T00:00Z"
+    )
+    confirm["evidence"][0]["kind"] = "dna_match"
+    # Confirming needs a reported fate first: the same line is refused before the report, accepted after.
+    path = write_lines(tmp_path / "changes.jsonl", opening(), confirm, record(), confirm)
+    result = run("validate", path, "--format", "json")
+    assert [(item["line"], item["codes"]) for item in findings(result)] == [(2, ["illegal_transition"])]
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "words"),
+    [
+        ('{"case_id": "ua-0173", "trigger": ', "unreadable_line", "not JSON"),
+        ("[1, 2, 3]", "invalid_record", "expected a JSON object"),
+        ('"just a string"', "invalid_record", "expected a JSON object"),
+        ("[" * 100_000, "unreadable_line", "not JSON"),
+        (json.dumps(record(trigger="report_killed")), "unknown_trigger", "unknown trigger 'report_killed'"),
+        (json.dumps(record(effective_at="2024-03-02T12:00:00")), "invalid_record", "effective_at: naive"),
+        (
+            json.dumps(record(effective_at="2024-02-30T12:00:00Z")),
+            "invalid_record",
+            "effective_at: impossible",
+        ),
+        (json.dumps(record(role=None)), "invalid_record", "role: expected text, got null"),
+        (
+            json.dumps({k: v for k, v in record().items() if k != "actor_id"}),
+            "invalid_record",
+            "actor_id: missing",
+        ),
+        (json.dumps(record(resolves="3")), "invalid_record", "resolves: expected a list"),
+        (
+            json.dumps(record(evidence=[{"kind": "video"}])),
+            "invalid_record",
+            "evidence[0].reference: missing",
+        ),
+        (json.dumps(record(case_id="ua-0999")), "unknown_case", "no case 'ua-0999' is open"),
+        (json.dumps(opening()), "case_exists", "already open"),
+    ],
+)
+def test_validate_reports_malformed_lines_and_goes_on(tmp_path, line, code, words):
+    path = write_lines(tmp_path / "changes.jsonl", opening(), line, record())
+    result = run("validate", path, "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = findings(result)
+    assert (finding["line"], finding["codes"]) == (2, [code])
+    assert words in finding["reasons"][0]["message"]
+    assert json.loads(result.output)["summary"]["accepted"] == 2
+
+
+def test_validate_reports_a_line_that_is_not_utf8(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    bad = json.dumps(record(actor_id="Ol\u00e9na"), ensure_ascii=False).encode("latin-1")
+    path.write_bytes(json.dumps(opening()).encode() + b"\n" + bad + b"\n")
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert f"{path}:2: no case id: rejected: unreadable_line" in result.output
+    assert "not UTF-8: byte 0xe9" in result.output
+
+
+def test_validate_refuses_a_utf16_file_as_unreadable(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    path.write_bytes((json.dumps(opening()) + "\n").encode("utf-16"))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "encoded as UTF-16; casestate reads UTF-8" in result.output
+
+
+def test_validate_reads_past_a_utf8_byte_order_mark(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(opening()).encode() + b"\n")
+    assert run("validate", path).exit_code == 0
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
+def test_validate_reports_an_empty_file_as_unreadable(tmp_path, content):
+    path = tmp_path / "changes.jsonl"
+    path.write_bytes(content)
+    result = run("validate", path, "--format", "json")
+    assert result.exit_code == 2
+    (problem,) = json.loads(result.output)["summary"]["unreadable_files"]
+    assert "empty" in problem["problem"]
+
+
+def test_validate_reports_a_missing_file_and_still_checks_the_others(tmp_path):
+    result = run("validate", tmp_path / "nowhere.jsonl", JSONL)
+    assert result.exit_code == 2
+    assert "nowhere.jsonl: cannot be read: No such file or directory" in result.output
+    assert "25 lines" in result.output
+
+
+def test_validate_reports_a_10_megabyte_line_without_reading_it_whole(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    huge = json.dumps(record(reason="x" * 10_000_000))
+    write_lines(path, opening(), huge, record())
+    result = run("validate", path, "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = findings(result)
+    assert finding["line"] == 2
+    assert finding["codes"] == ["unreadable_line"]
+    assert "longer than 1048576 bytes" in finding["reasons"][0]["message"]
+    assert json.loads(result.output)["summary"]["accepted"] == 2
+
+
+def test_validate_reads_csv_and_names_the_column_at_fault():
+    result = run("validate", CSV)
+    assert result.exit_code == 1
+    assert f"{CSV}:11: case ua-0311: rejected: invalid_record" in result.output
+    assert "evidence_1_source: missing" in result.output
+    assert "12 cells, fewer than the header's 16 columns" in result.output
+
+
+def test_validate_refuses_a_csv_with_unknown_columns(tmp_path):
+    path = tmp_path / "changes.csv"
+    path.write_text(",".join([*cs.csv_columns(1), "next_of_kin"]) + "\nua-1,open\n")
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "line 1: next_of_kin: unknown column" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("", "empty"),
+        (",".join(cs.csv_columns(1)) + "\n", "a header but no changes"),
+        ("case_id,trigger\nua-1,open\n", "required column missing"),
+    ],
+)
+def test_validate_reports_unreadable_csv_files(tmp_path, content, words):
+    path = tmp_path / "changes.csv"
+    path.write_text(content)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_validate_reports_a_csv_row_that_is_not_utf8_or_too_long(tmp_path):
+    path = tmp_path / "changes.csv"
+    header = ",".join(cs.csv_columns(1)).encode()
+    row = b"ua-1,open,ngo-1,ngo,2024-01-01T00:00:00Z,2024-01-02T00:00:00Z,,,,,,"
+    long_row = b"ua-1,report_dead,unit-1,unit,2024-01-03T00:00:00Z,2024-01-04T00:00:00Z," + b"y" * 2_000_000
+    path.write_bytes(b"\n".join([header, row, row.replace(b"ngo-1", b"Ol\xe9na"), long_row + b",,,,,", b""]))
+    result = run("validate", path, "--format", "json")
+    assert result.exit_code == 1
+    by_line = {item["line"]: item for item in findings(result)}
+    assert by_line[3]["codes"] == ["unreadable_line"]
+    assert "not UTF-8" in by_line[3]["reasons"][0]["message"]
+    assert by_line[4]["codes"] == ["unreadable_line"]
+
+
+def test_validate_reads_a_file_as_told_whatever_its_name(tmp_path):
+    path = tmp_path / "changes.txt"
+    path.write_bytes(CSV.read_bytes())
+    assert run("validate", path, "--input-format", "csv").exit_code == 1
+    assert (
+        json.loads(run("validate", path, "--input-format", "csv", "--format", "json").output)["summary"][
+            "lines"
+        ]
+        == 12
+    )
+
+
+def test_validate_with_a_custom_workflow(tmp_path):
+    strict = cs.DEFAULT_WORKFLOW.replace_rule("report_dead", roles={"ministry", "icrc"})
+    definition = tmp_path / "strict.json"
+    definition.write_text(cs.workflow_to_json(strict))
+    path = write_lines(tmp_path / "changes.jsonl", opening(), record())
+    result = run("validate", path, "--workflow", definition, "--format", "json")
+    assert [item["codes"] for item in findings(result)] == [["role_not_permitted"]]
+
+
+def test_validate_quiet_prints_only_the_rejected_lines():
+    result = run("validate", JSONL, "--quiet")
+    assert result.exit_code == 1
+    assert "kept as a conflict" not in result.output
+    assert "lines:" not in result.output
+    assert "rejected: evidence_insufficient" in result.output
+
+
+# -- apply, show, verify, export: a store -------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "cases.db"
+    good = write_lines(
+        tmp_path / "good.jsonl",
+        *[line for line in JSONL.read_text().splitlines() if _accepted_in_example(line)],
+    )
+    result = run("apply", good, "--store", path)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _accepted_in_example(line):
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return False
+    # The lines of the example that pass: every line of the cases told in full.
+    return data["case_id"] in {"ua-0201", "ua-0520"}
+
+
+def test_apply_stores_a_clean_file(store):
+    with cs.store.SQLiteStore(store) as held:
+        assert sorted(held.case_ids()) == ["ua-0201", "ua-0520"]
+        assert held.load("ua-0201").status == "repatriated"
+        assert held.load("ua-0520").open_conflicts == ()
+
+
+def test_apply_stores_nothing_when_any_line_is_rejected(tmp_path):
+    path = tmp_path / "cases.db"
+    result = run("apply", JSONL, "--store", path)
+    assert result.exit_code == 1
+    assert "nothing was stored" in result.output
+    with cs.store.SQLiteStore(path) as held:
+        assert list(held.case_ids()) == []
+
+
+def test_apply_per_line_stores_the_good_lines_and_reports_the_rest(tmp_path):
+    path = tmp_path / "cases.db"
+    result = run("apply", JSONL, CSV, "--store", path, "--per-line", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["stored"] == report["summary"]["accepted"] == 22
+    with cs.store.SQLiteStore(path) as held:
+        assert held.load("ua-0173").status == "dead"
+        assert held.load("ua-0310").status == "repatriated"
+        assert held.load("ua-0520").version == 5
+
+
+def test_apply_again_is_refused_line_by_line_against_the_store(store):
+    result = run("validate", JSONL, "--store", store, "--format", "json")
+    codes = {item["line"]: item["codes"] for item in findings(result)}
+    assert codes[4] == ["case_exists"]  # ua-0201 is stored already
+    assert codes[5] == ["time_goes_backwards", "illegal_transition", "earlier_than_current"]
+    assert codes[13] == ["unknown_conflict"]  # the stored conflict was dismissed already
+    assert 2 not in codes  # ua-0173 is not in the store: its lines are checked as before
+
+
+def test_validate_against_a_store_continues_its_cases(tmp_path, store):
+    path = write_lines(
+        tmp_path / "more.jsonl",
+        record(
+            case_id="ua-0201",
+            trigger="report_dead",
+            role="family",
+            actor_id="olena-k",
+            effective_at="2024-09-01T00:00:00Z",
+            recorded_at="2024-09-02T00:00:00Z",
+        ),
+    )
+    result = run("validate", path, "--store", store, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["summary"]["conflicts"] == 1
+
+
+def test_a_missing_store_is_reported_not_created(tmp_path):
+    result = run("validate", JSONL, "--store", tmp_path / "nowhere.db")
+    assert result.exit_code == 2
+    assert "no such store" in result.output
+    assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_a_file_that_is_not_a_store_is_reported(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list")
+    result = run("show", "ua-0201", "--store", path)
+    assert result.exit_code == 2
+    assert "Error:" in result.output
+
+
+def test_show_prints_where_a_case_stands_and_its_trail(store):
+    result = run("show", "ua-0520", "--store", store)
+    assert result.exit_code == 0
+    assert "status confirmed, fate dead, assurance identified" in result.output
+    assert "dismissal" in result.output
+    assert "the man on the video" in result.output
+
+
+def test_show_as_of_either_clock(store):
+    known = run("show", "ua-0201", "--store", store, "--as-of-recorded", "2024-04-10T00:00:00Z")
+    assert "status captured, fate alive" in known.output
+    assert "as known at 2024-04-10" in known.output
+    true_then = run("show", "ua-0201", "--store", store, "--as-of-effective", "2024-03-10T00:00:00+02:00")
+    assert "(effective clock): dead, fate dead" in true_then.output
+    data = json.loads(
+        run(
+            "show", "ua-0201", "--store", store, "--as-of-effective", "2024-01-01T00:00Z", "--format", "json"
+        ).output
+    )
+    assert data["status"] == "repatriated"
+    assert data["as_of_effective"]["snapshot"] is None
+
+
+def test_show_reports_an_unknown_case_and_a_naive_time(store):
+    unknown = run("show", "ua-9999", "--store", store)
+    assert unknown.exit_code == 2
+    assert "no case 'ua-9999'" in unknown.output
+    naive = run("show", "ua-0201", "--store", store, "--as-of-recorded", "2024-04-10")
+    assert naive.exit_code == 2
+    assert "naive timestamp" in naive.output
+
+
+def test_export_and_verify_round_trip_and_a_redacted_export_holds_no_personal_data(tmp_path, store):
+    exported = run("export", "--store", store)
+    assert exported.exit_code == 0
+    assert "olena-k" in exported.output
+    redacted = run("export", "--store", store, "--redacted", "-o", tmp_path / "shared.jsonl")
+    assert redacted.exit_code == 0
+    shared = (tmp_path / "shared.jsonl").read_text()
+    assert "olena-k" not in shared
+    assert "CC-55120" not in shared
+    assert len(shared.splitlines()) == 2
+    result = run("verify", tmp_path / "shared.jsonl")
+    assert result.exit_code == 0
+    assert "2 cases: 2 intact" in result.output
+
+
+def test_verify_names_the_first_broken_entry_of_each_broken_case(tmp_path, store):
+    lines = run("export", "--store", store).output.splitlines()
+    tampered = json.loads(lines[0])
+    tampered["entries"][2]["to_status"] = "wounded"
+    path = write_lines(tmp_path / "export.jsonl", json.dumps(tampered), lines[1])
+    result = run("verify", path, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert (report["cases"], report["intact"]) == (2, 1)
+    (broken,) = report["broken"]
+    assert (broken["case_id"], broken["entry"], broken["problem"]) == ("ua-0201", 2, "hash")
+    assert run("verify", path).output.startswith(f"{path}:1: broken: case 'ua-0201': entry 2")
+
+
+def test_verify_a_tampered_store(store):
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE entries SET to_status = 'dead' WHERE case_id = 'ua-0520' AND seq = 2")
+    result = run("verify", "--store", store)
+    assert result.exit_code == 1
+    assert "case 'ua-0520': entry 2" in result.output
+    exported = run("export", "--store", store)
+    assert exported.exit_code == 1
+    assert "not exported" in exported.output
+
+
+def test_verify_reports_lines_it_cannot_read(tmp_path):
+    path = write_lines(tmp_path / "export.jsonl", "{not json", json.dumps({"format": "something else"}))
+    result = run("verify", path, "--format", "json")
+    assert result.exit_code == 2
+    assert len(json.loads(result.output)["unreadable"]) == 2
+    assert run("verify", tmp_path / "empty.jsonl").exit_code == 2
+
+
+def test_export_and_verify_need_one_source():
+    assert run("export").exit_code == 2
+    assert run("verify").exit_code == 2
+
+
+# -- graph and demo -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("form", "start"), [("mermaid", "stateDiagram-v2"), ("dot", 'digraph "default"')])
+def test_graph_draws_the_default_workflow(form, start):
+    result = run("graph", "--format", form)
+    assert result.exit_code == 0
+    assert result.output.startswith(start)
+
+
+def test_graph_draws_a_custom_workflow_from_its_definition(tmp_path):
+    definition = tmp_path / "workflow.json"
+    definition.write_text(run("graph", "--format", "json").output.replace('"default"', '"ministry-2024"'))
+    result = run("graph", "--workflow", definition, "--format", "dot")
+    assert result.output.startswith('digraph "ministry-2024"')
+
+
+def test_graph_names_the_faults_of_a_bad_definition(tmp_path):
+    definition = tmp_path / "workflow.json"
+    data = cs.workflow_to_dict(cs.DEFAULT_WORKFLOW)
+    data["rules"][3]["roles"] = ["ministry", "archangel"]
+    definition.write_text(json.dumps(data))
+    result = run("graph", "--workflow", definition)
+    assert result.exit_code == 2
+    assert "rule 'confirm' names unknown role 'archangel'" in result.output
+    assert run("graph", "--workflow", tmp_path / "nowhere.json").exit_code == 2
+
+
+def test_demo_builds_a_store_that_verifies(tmp_path):
+    path = tmp_path / "demo.db"
+    result = run("demo", "--path", path)
+    assert result.exit_code == 0
+    assert "refused: role_not_permitted" in result.output
+    assert f"casestate show ua-0201 --store {path}" in result.output
+    assert run("verify", "--store", path).exit_code == 0
+    again = run("demo", "--path", path)
+    assert again.exit_code == 2
+    assert "exists already" in again.output
+
+
+# -- as a real process ------------------------------------------------------------
+
+
+def casestate(*args, **env):
+    command = Path(sys.executable).parent / "casestate"
+    return subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
+        [str(command), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+        timeout=120,
+    )
+
+
+def test_the_installed_command_validates_without_colour_when_piped():
+    result = casestate("validate", JSONL)
+    assert result.returncode == 1
+    assert "\x1b[" not in result.stdout
+    assert result.stderr == ""  # no progress bar off a terminal
+    assert f"{JSONL}:3: case ua-0173: rejected: evidence_insufficient" in result.stdout
+
+
+def test_the_installed_command_respects_no_color_and_reports_bad_input_without_a_traceback(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    path.write_bytes(b"\x00\x01\x02 not json at all\n")
+    result = casestate("validate", path, NO_COLOR="1")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "unreadable_line" in result.stdout
+
+
+def on_a_terminal(*args, **env):
+    """Run casestate with its standard error on a pseudo-terminal; what the terminal showed."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    command = Path(sys.executable).parent / "casestate"
+    result = subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
+        [str(command), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm", **env},
+        check=False,
+        timeout=120,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return result, shown.decode("utf-8", "replace")
+
+
+def test_a_progress_bar_is_shown_on_a_terminal_and_hidden_by_quiet():
+    result, shown = on_a_terminal("validate", JSONL)
+    assert result.returncode == 1
+    assert "kB" in shown  # the bar counts the bytes read
+    assert "\x1b[" in shown
+    _, colourless = on_a_terminal("validate", JSONL, NO_COLOR="1")
+    assert "kB" in colourless
+    assert "\x1b[32m" not in colourless  # no colours, though the bar still moves
+    _, quiet = on_a_terminal("validate", JSONL, "--quiet")
+    assert quiet == ""
+
+
+def test_a_store_sealed_with_a_key_needs_its_key_file(tmp_path):
+    key = tmp_path / "chain.key"
+    key.write_bytes(b"a secret key of 32 bytes, really\n")
+    path = tmp_path / "sealed.db"
+    good = write_lines(tmp_path / "good.jsonl", opening(), record())
+    assert run("apply", good, "--store", path, "--key-file", key).exit_code == 0
+    shown = run("show", "ua-0173", "--store", path, "--key-file", key)
+    assert "status dead" in shown.output
+    refused = run("show", "ua-0173", "--store", path)
+    assert refused.exit_code == 2
+    assert "Error:" in refused.output
+    assert run("verify", "--store", path, "--key-file", key).exit_code == 0
+    short = tmp_path / "short.key"
+    short.write_bytes(b"too short")
+    assert "at least 16 bytes" in run("verify", "--store", path, "--key-file", short).output
+
+
+def test_apply_writes_interleaved_cases_in_file_order_within_each(tmp_path, monkeypatch):
+    monkeypatch.setattr(_apply, "FLUSH_AFTER", 3)
+    lines = [opening(f"ua-{number}") for number in range(4)]
+    for day in range(10, 14):
+        for number in range(4):
+            lines.append(
+                record(
+                    case_id=f"ua-{number}",
+                    role="family",
+                    actor_id="olena-k",
+                    effective_at=f"2024-03-{day}T00:00:00Z",
+                    recorded_at=f"2024-03-{day}T12:00:00Z",
+                )
+            )
+    path = tmp_path / "cases.db"
+    result = run("apply", write_lines(tmp_path / "many.jsonl", *lines), "--store", path)
+    assert result.exit_code == 0, result.output
+    assert "stored 20 changes (4 cases opened)" in result.output
+    with cs.store.SQLiteStore(path) as held:
+        for number in range(4):
+            case = held.load(f"ua-{number}")
+            assert [entry.kind for entry in case.trail[1:]] == [
+                "transition",
+                "corroboration",
+                "corroboration",
+                "corroboration",
+            ]
+            assert [entry.recorded_at.day for entry in case.trail[1:]] == [10, 11, 12, 13]

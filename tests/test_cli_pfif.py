@@ -1,0 +1,268 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from casestate import Role, from_json, to_dict, to_json
+from casestate.cli import main
+from pfif_cases import KEY, all_cases, person_for, story
+
+DATA = Path(__file__).parent / "data" / "pfif"
+FINDTHEM = str(DATA / "findthem-1.4.xml")
+JULY = "2024-07-01T00:00:00Z"
+
+
+def run(*arguments: str, code: int = 0):
+    result = CliRunner().invoke(main, list(arguments))
+    assert result.exit_code == code, result.output
+    if code:
+        assert "Traceback" not in result.output
+    return result
+
+
+def export(paths, persons, key):
+    """The arguments of an export of *paths*."""
+    return ["pfif", "export", *paths, "--persons", persons, "--domain", "ngo.example.org", "--key-file", key]
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """The sample cases saved as an app would: one JSON file each, and their persons."""
+    cases = all_cases()
+    paths = []
+    for case in cases:
+        path = tmp_path / f"{case.id}.json"
+        path.write_text(to_json(case), encoding="utf-8")
+        paths.append(str(path))
+    persons = tmp_path / "persons.json"
+    persons.write_text(json.dumps({case.id: person_for(case).fields() for case in cases}), encoding="utf-8")
+    key = tmp_path / "chain.key"
+    key.write_bytes(KEY)
+    return cases, paths, str(persons), str(key)
+
+
+def test_export_then_import_gives_back_the_same_cases(tmp_path, saved):
+    cases, paths, persons, key = saved
+    document = tmp_path / "out.xml"
+    result = run(*export(paths, persons, key), "-o", str(document))
+    assert f"{len(cases)} cases written" in result.output
+    result = run(
+        "pfif",
+        "import",
+        str(document),
+        "--cases",
+        str(tmp_path / "again.jsonl"),
+        "--persons",
+        str(tmp_path / "again-persons.json"),
+        "--key-file",
+        key,
+        "--recorded-at",
+        JULY,
+    )
+    assert result.output.startswith(f"PFIF 1.4: {len(cases)} cases; notes: ")
+    lines = (tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()
+    again = [
+        from_json(line, key=KEY if case.keyed else None) for line, case in zip(lines, cases, strict=True)
+    ]
+    assert again == cases
+    persons_again = json.loads((tmp_path / "again-persons.json").read_text(encoding="utf-8"))
+    assert persons_again == json.loads(Path(persons).read_text(encoding="utf-8"))
+
+
+def test_export_reads_json_lines_and_writes_to_stdout(tmp_path, saved):
+    cases, _, persons, key = saved
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text("".join(json.dumps(to_dict(case)) + "\n\n" for case in cases), encoding="utf-8")
+    result = run(*export([str(lines)], persons, key), "--redacted")
+    assert result.output.startswith("<?xml")
+    assert "family-1" not in result.output
+    assert result.output.count("<pfif:person ") == len(cases)
+    document = tmp_path / "redacted.xml"
+    document.write_text(result.output, encoding="utf-8")
+    refused = run(
+        "pfif", "import", str(document), "--cases", str(tmp_path / "refused.jsonl"), "--key-file", key
+    )
+    assert "the trail is redacted" in refused.output
+    taken = run(
+        "pfif",
+        "import",
+        str(document),
+        "--cases",
+        str(tmp_path / "taken.jsonl"),
+        "--key-file",
+        key,
+        "--allow-redacted",
+    )
+    assert f"{len(cases)} cases;" in taken.output
+
+
+def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
+    folder = tmp_path / "cases"
+    result = run(
+        "pfif",
+        "import",
+        FINDTHEM,
+        "--cases",
+        str(folder),
+        "--persons",
+        str(tmp_path / "p.json"),
+        "--report",
+        str(tmp_path / "report.json"),
+        "--recorded-at",
+        JULY,
+    )
+    assert "2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 skipped" in result.output
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == ["findthem.example.org_person.4471.json", "findthem.example.org_person.4502.json"]
+    case = from_json((folder / names[0]).read_text(encoding="utf-8"))
+    assert (case.id, case.status) == ("findthem.example.org/person.4471", "captured")
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    first = report["imported"][0]
+    assert (first["origin"], first["status"], first["fate"]) == ("opened", "captured", "alive")
+    statuses = [note.get("status") for note in first["information"]]
+    assert statuses == ["information_sought", "believed_missing", None]
+    assert first["information"][0]["source_date"] == "2024-03-02T08:15:00Z"
+    assert {note["outcome"] for note in report["notes"]} == {"transition", "corroboration", "information"}
+    persons = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert persons["findthem.example.org/person.4502"]["alternate_names"] == "Dima"
+
+
+def test_the_skipped_records_are_listed(tmp_path):
+    result = run(
+        "pfif",
+        "import",
+        str(DATA / "rough-1.4.xml"),
+        "--cases",
+        str(tmp_path / "c.jsonl"),
+        "--recorded-at",
+        JULY,
+    )
+    assert "10 skipped" in result.output
+    assert "skipped note hasty.example.org/n1: it has no author_name" in result.output
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("rough-1.4.xml", "refused (strict): 10 records would be skipped"),
+        ("hostile", "refused: the document has a document type declaration (DTD)"),
+        ("truncated", "not well-formed XML (truncated or damaged?)"),
+    ],
+)
+def test_a_refused_document_writes_nothing(tmp_path, document, message):
+    path = DATA / document
+    if document == "hostile":
+        path = tmp_path / "hostile.xml"
+        path.write_text('<!DOCTYPE x [<!ENTITY a "b">]><pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4"/>')
+    elif document == "truncated":
+        path = tmp_path / "truncated.xml"
+        path.write_bytes((DATA / "findthem-1.4.xml").read_bytes()[:2000])
+    result = run(
+        "pfif",
+        "import",
+        str(path),
+        "--cases",
+        str(tmp_path / "out"),
+        "--strict",
+        "--report",
+        str(tmp_path / "report.json"),
+        "--recorded-at",
+        JULY,
+        code=1,
+    )
+    assert message in result.output
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_an_existing_output_is_never_overwritten(tmp_path):
+    (tmp_path / "c.jsonl").write_text("keep me", encoding="utf-8")
+    result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c.jsonl"), code=1)
+    assert "exists already" in result.output
+    assert (tmp_path / "c.jsonl").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("yesterday", "not an ISO 8601 time"), ("2024-07-01T00:00:00", "give a time zone")]
+)
+def test_recorded_at_must_be_a_time_with_a_zone(tmp_path, value, message):
+    result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c"), "--recorded-at", value, code=2)
+    assert message in result.output
+
+
+def test_an_unknown_trigger_is_a_clear_error(tmp_path):
+    result = run(
+        "pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c"), "--alive-trigger", "nope", code=1
+    )
+    assert "unknown trigger 'nope'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("persons", "message"),
+    [
+        ("[]", "expected an object mapping case ids"),
+        ('{"case-missing": "Ivan"}', "expected an object of PFIF person fields"),
+        ('{"case-missing": {"full_name": "Ivan", "sex": "M"}}', "sex must be female, male or other"),
+        ('{"case-missing": {"full_name": "Ivan", "photo_url": "x"}}', "photo_url"),
+        ("{", "not JSON"),
+        ("{}", "case 'case-missing': no Person given"),
+    ],
+)
+def test_export_explains_a_bad_persons_file(tmp_path, saved, persons, message):
+    _, paths, _, _ = saved
+    path = tmp_path / "bad-persons.json"
+    path.write_text(persons, encoding="utf-8")
+    result = run("pfif", "export", paths[0], "--persons", str(path), "--domain", "ngo.example.org", code=1)
+    assert message in result.output
+
+
+def test_export_explains_a_bad_case_file(tmp_path, saved):
+    _, _, persons, _ = saved
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": "casestate.case"}\n', encoding="utf-8")
+    result = run("pfif", "export", str(bad), "--persons", persons, "--domain", "ngo.example.org", code=1)
+    assert f"{bad}:1: version: missing" in result.output
+
+
+def test_a_keyed_case_needs_its_key(saved):
+    _, paths, persons, _ = saved
+    keyed = next(path for path in paths if "case-keyed" in path)
+    result = run("pfif", "export", keyed, "--persons", persons, "--domain", "ngo.example.org", code=1)
+    assert "case-keyed.json" in result.output
+
+
+def test_notes_about_your_own_cases_go_onto_them(tmp_path):
+    confirmed = story(
+        "case-7",
+        ("report_dead", Role.UNIT, ("unit_notification",), 10),
+        ("confirm", Role.FORENSIC_LAB, ("dna_match",), 20),
+    )
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps(to_dict(confirmed)) + "\n", encoding="utf-8")
+    updates = str(DATA / "tracing-updates-1.4.xml")
+    out = tmp_path / "updated.jsonl"
+    result = run(
+        "pfif",
+        "import",
+        updates,
+        "--cases",
+        str(out),
+        "--into",
+        str(mine),
+        "--domain",
+        "ngo.example.org",
+        "--recorded-at",
+        JULY,
+    )
+    assert "1 conflict" in result.output
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    updated = from_json(line)
+    assert updated.trail[:3] == confirmed.trail
+    assert updated.has_conflict
+
+
+def test_into_needs_the_domain(tmp_path, saved):
+    _, paths, _, _ = saved
+    result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c"), "--into", paths[0], code=2)
+    assert "--into needs --domain" in result.output

@@ -1,0 +1,95 @@
+"""The reference pages name everything the code has; the first tutorial prints exactly what it shows."""
+
+from __future__ import annotations
+
+import doctest
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import casestate
+from casestate import DEFAULT_WORKFLOW, Code, EvidenceKind, to_dict
+from support import case_in
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def _load_extension() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("casestate_docs", DOCS / "_ext" / "casestate_docs.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("casestate_docs", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _section(page: str, heading: str) -> str:
+    """The text of the section under *heading* (a ``## `` heading), up to the next one."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def _first_column(table_text: str) -> list[str]:
+    """The code-quoted names in the first column of every Markdown table row."""
+    return re.findall(r"^\| `([^`]+)` \|", table_text, flags=re.MULTILINE)
+
+
+def test_every_rejection_code_is_in_the_table() -> None:
+    documented = _first_column(_section("reference/codes.md", "Every code"))
+    assert sorted(documented) == sorted(code.value for code in Code)
+    assert len(documented) == len(set(documented))
+
+
+@pytest.mark.parametrize(
+    ("heading", "fields"),
+    [
+        ("The case document", lambda data: data),
+        ("An entry", lambda data: data["entries"][1]),
+        ("Personal data (`private`)", lambda data: data["entries"][1]["private"]),
+        ("A piece of evidence", lambda data: data["entries"][1]["private"]["evidence"][0]),
+    ],
+)
+def test_every_json_field_is_documented(heading, fields) -> None:
+    data = to_dict(case_in("captured"))
+    documented = _first_column(_section("reference/json-format.md", heading))
+    assert documented == list(fields(data))
+
+
+def test_the_documented_format_version_is_current() -> None:
+    text = (DOCS / "reference" / "json-format.md").read_text(encoding="utf-8")
+    assert f">>> cs.FORMAT_VERSION\n{casestate.FORMAT_VERSION}\n" in text
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    text = (DOCS / "reference" / "api.rst").read_text(encoding="utf-8")
+    documented = re.findall(r"^\.\. auto(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(casestate.__all__)
+
+
+def test_generated_tables_cover_the_default_workflow() -> None:
+    extension = _load_extension()
+    statuses = extension.statuses_table()
+    rules = extension.rules_table()
+    kinds = "\n".join(extension.evidence_kinds_table())
+    assert len(statuses) == 2 + len(DEFAULT_WORKFLOW.statuses)
+    assert _first_column("\n".join(rules)) == list(DEFAULT_WORKFLOW.triggers)
+    assert all(f"`{kind}`" in kinds for kind in EvidenceKind)
+    assert extension.diagram()[1:-1] == casestate.to_mermaid(DEFAULT_WORKFLOW).splitlines()
+
+
+def test_your_first_case_prints_exactly_what_it_shows() -> None:
+    """Without the suite's lenient doctest flags: a reader's REPL is not lenient."""
+    text = (DOCS / "tutorials" / "first-case.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+    source = "\n".join(blocks)
+    test = doctest.DocTestParser().get_doctest(source, {}, "first-case", "first-case.md", 0)
+    runner = doctest.DocTestRunner(optionflags=0)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

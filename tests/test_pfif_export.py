@@ -1,0 +1,222 @@
+import inspect
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import pytest
+from defusedxml.ElementTree import fromstring
+
+from casestate import Fate, Role, pfif
+from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
+from pfif_cases import all_cases, person_for, story
+from pfif_rules import pfif_problems
+from support import WORKFLOW, actor, day
+
+NS = {"pfif": PFIF_1_4}
+DOMAIN = "ngo.example.org"
+
+
+def export(cases=None, **options) -> bytes:
+    cases = all_cases() if cases is None else cases
+    return to_pfif(cases, {case.id: person_for(case) for case in cases}, domain=DOMAIN, **options)
+
+
+def persons_of(document: bytes) -> dict[str, Element]:
+    root = fromstring(document)
+    return {
+        person.findtext("pfif:person_record_id", namespaces=NS): person
+        for person in root.findall("pfif:person", NS)
+    }
+
+
+@pytest.mark.parametrize("redacted", [False, True])
+def test_the_export_breaks_no_rule_of_the_pfif_validator(redacted):
+    assert pfif_problems(export(redacted=redacted)) == []
+
+
+def test_the_rules_catch_what_they_should():
+    bad = (
+        f'<pfif:pfif xmlns:pfif="{PFIF_1_4}" xmlns:x="urn:x"><pfif:person>'
+        "<pfif:person_record_id>nodomain</pfif:person_record_id>"
+        "<pfif:source_date>2024-01-01T00:00:00.5Z</pfif:source_date><x:full_name>A</x:full_name>"
+        "<pfif:sex>M</pfif:sex><x:extra>1</x:extra><pfif:note><pfif:note_record_id>a.org/1</pfif:note_record_id>"
+        "<pfif:author_name>x</pfif:author_name><pfif:source_date>2024-01-01T00:00:00Z</pfif:source_date>"
+        "<pfif:status>is_note_author</pfif:status><pfif:text>t</pfif:text></pfif:note>"
+        "</pfif:person></pfif:pfif>"
+    ).encode()
+    problems = "\n".join(pfif_problems(bad))
+    for expected in (
+        "person_record_id does not match",
+        "source_date does not match",
+        "missing full_name",
+        "sex does not match",
+        "extraneous field extra",
+        "is_note_author without author_made_contact",
+    ):
+        assert expected in problems
+
+
+def test_one_person_per_case_with_the_details_the_app_supplies():
+    cases = all_cases()
+    persons = persons_of(export(cases))
+    assert list(persons) == [f"{DOMAIN}/{case.id}" for case in cases]
+    person = persons[f"{DOMAIN}/case-dead"]
+    fields = {child.tag.split("}")[1]: child.text for child in person if not child.tag.endswith("note")}
+    assert fields == {
+        "person_record_id": "ngo.example.org/case-dead",
+        "entry_date": "2024-02-21T06:30:00Z",
+        "author_name": "family-1",
+        "source_name": DOMAIN,
+        "source_date": "2024-02-21T06:30:00Z",
+        **person_for(cases[3]).fields(),
+    }
+    order = [child.tag.split("}")[1] for child in person]
+    assert (
+        order.index("full_name")
+        < order.index("given_name")
+        < order.index("home_country")
+        < order.index("note")
+    )
+
+
+def test_one_note_per_entry_with_the_status_its_fate_maps_to():
+    cases = {case.id: case for case in all_cases()}
+    persons = persons_of(export(list(cases.values())))
+    expected_last = {
+        "case-missing": "believed_missing",
+        "case-captured": "believed_alive",
+        "case-wounded": "believed_alive",
+        "case-dead": "believed_dead",
+        "case-confirmed-alive": "believed_alive",
+        "case-repatriated": "believed_alive",
+        "case-remains": "believed_dead",
+        "case-retracted": "believed_missing",
+        "case-keyed": "believed_dead",
+    }
+    for case_id, case in cases.items():
+        notes = persons[f"{DOMAIN}/{case_id}"].findall("pfif:note", NS)
+        assert [note.findtext("pfif:note_record_id", namespaces=NS) for note in notes] == [
+            f"{DOMAIN}/{case_id}/{entry.seq}" for entry in case.trail
+        ]
+        for note, entry in zip(notes, case.trail, strict=True):
+            status = note.findtext("pfif:status", namespaces=NS)
+            if entry.kind in ("conflict", "dismissal"):
+                assert status is None
+            else:
+                assert status == STATUS_OF_FATE[entry.fate]
+            assert note.findtext("pfif:source_date", namespaces=NS) == format_date(entry.recorded_at)
+        if case_id in expected_last:
+            assert notes[-1].findtext("pfif:status", namespaces=NS) == expected_last[case_id]
+
+
+def test_the_status_mapping_follows_the_domain_brief():
+    assert STATUS_OF_FATE == {
+        Fate.UNKNOWN: "believed_missing",
+        Fate.ALIVE: "believed_alive",
+        Fate.DEAD: "believed_dead",
+    }
+
+
+def test_a_conflict_note_says_what_was_kept_and_carries_no_status():
+    case = next(case for case in all_cases() if case.id == "case-confirmed-dead")
+    note = persons_of(export([case]))[f"{DOMAIN}/case-confirmed-dead"].findall("pfif:note", NS)[-1]
+    assert note.findtext("pfif:status", namespaces=NS) is None
+    text = note.findtext("pfif:text", namespaces=NS)
+    assert "Conflicting report (report_captured)" in text
+    assert "illegal_transition" in text
+
+
+def test_a_redacted_export_names_roles_not_actors_and_gives_no_reasons():
+    document = export(redacted=True)
+    assert b"family-1" not in document
+    assert b"son did not call" not in document
+    assert b"<pfif:author_name>family</pfif:author_name>" in document
+
+
+def test_dates_are_whole_utc_seconds():
+    assert format_date(datetime(2024, 3, 1, 6, 30, 15, 999999, tzinfo=UTC)) == "2024-03-01T06:30:15Z"
+    assert parse_date("2024-03-01T06:30:15.25Z") == datetime(2024, 3, 1, 6, 30, 15, 250000, tzinfo=UTC)
+    with pytest.raises(ValueError, match="not a PFIF date"):
+        parse_date("2024-03-01 06:30")
+    with pytest.raises(ValueError, match="impossible date"):
+        parse_date("2024-02-30T00:00:00Z")
+
+
+def test_every_case_needs_its_person():
+    case = story("case-x")
+    with pytest.raises(PfifError, match="case 'case-x': no Person given"):
+        to_pfif([case], {}, domain=DOMAIN)
+
+
+@pytest.mark.parametrize("domain", ["", "not a domain", "ngo.example.org/x", "-bad.org"])
+def test_the_domain_must_be_a_domain_name(domain):
+    case = story("case-x")
+    with pytest.raises(PfifError, match="domain must be a domain name"):
+        to_pfif([case], {"case-x": Person("A")}, domain=domain)
+
+
+def test_a_case_cannot_be_exported_twice_in_one_document():
+    case = story("case-x")
+    with pytest.raises(PfifError, match="given more than once"):
+        to_pfif([case, case], {"case-x": Person("A")}, domain=DOMAIN)
+
+
+def test_a_case_id_on_two_lines_is_no_record_id():
+    case = WORKFLOW.open("two\nlines", actor=actor(Role.FAMILY), effective_at=day(0), recorded_at=day(1))
+    with pytest.raises(PfifError, match="more than one line"):
+        to_pfif([case], {"two\nlines": Person("A")}, domain=DOMAIN)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sex", "M", "female, male or other"),
+        ("date_of_birth", "17.04.1998", "YYYY"),
+        ("age", "about 30", "number of years"),
+        ("home_country", "Ukraine", "ISO 3166-1"),
+        ("home_state", "kyiv", "ISO 3166-2"),
+        ("description", "bell \x07", "XML cannot carry"),
+    ],
+)
+def test_a_person_holds_only_values_pfif_allows(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        Person("Ivan", **{field: value})
+
+
+def test_a_person_needs_a_full_name_and_blank_details_count_as_none():
+    with pytest.raises(ValueError, match="full_name"):
+        Person("   ")
+    assert Person(" Ivan ", given_name=" ") == Person("Ivan")
+
+
+def test_a_case_opened_from_pfif_keeps_its_record_id_as_pfif_asks_of_copies():
+    cases = [story("findthem.example.org/person.4471"), story("unit/7")]
+    persons = persons_of(to_pfif(cases, {case.id: Person("A") for case in cases}, domain=DOMAIN))
+    assert list(persons) == ["findthem.example.org/person.4471", f"{DOMAIN}/unit/7"]
+    note_ids = [
+        note.findtext("pfif:note_record_id", namespaces=NS)
+        for note in persons["findthem.example.org/person.4471"].findall("pfif:note", NS)
+    ]
+    assert note_ids == [f"{DOMAIN}/findthem.example.org/person.4471/0"]
+
+
+def test_the_pfif_api_is_explicit_sorted_and_documented():
+    assert pfif.__all__ == sorted(pfif.__all__, key=lambda name: (not name.isupper(), name))
+    public = {name for name in vars(pfif) if not name.startswith("_")}
+    assert {name for name in public if not inspect.ismodule(getattr(pfif, name))} == set(pfif.__all__)
+    undocumented = [
+        name
+        for name in pfif.__all__
+        if (inspect.isclass(getattr(pfif, name)) or inspect.isfunction(getattr(pfif, name)))
+        and not inspect.getdoc(getattr(pfif, name))
+    ]
+    assert undocumented == []
+
+
+def test_every_pfif_name_is_in_its_api_reference():
+    text = (Path(__file__).parent.parent / "docs" / "reference" / "pfif.rst").read_text(encoding="utf-8")
+    documented = re.findall(
+        r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
+    )
+    assert sorted(documented) == sorted(pfif.__all__)

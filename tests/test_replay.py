@@ -1,0 +1,99 @@
+"""Replay refuses a trail whose chain holds but whose entries do not follow from each other.
+
+Such a trail can only come from someone who recomputed the hashes (anyone, for a
+plain chain without a kept head): replay must still not build a wrong case from it.
+"""
+
+import attrs
+import pytest
+
+import casestate as cs
+from casestate._chain import GENESIS, entry_digest
+from support import WORKFLOW, case_in, change
+
+
+def resealed(entries):
+    """Recompute every prev_hash and hash, as a forger without a key can for a plain chain."""
+    previous, out = GENESIS, []
+    for original in entries:
+        linked = attrs.evolve(original, prev_hash=previous)
+        linked = attrs.evolve(linked, hash=entry_digest(linked, None))
+        out.append(linked)
+        previous = linked.hash
+    return out
+
+
+def forged(status, index, **changes):
+    trail = list(case_in(status).trail)
+    trail[index] = attrs.evolve(trail[index], **changes)
+    return resealed(trail)
+
+
+def with_conflict():
+    case = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    return WORKFLOW.apply(case, change("dismiss", "ngo", on=51, reason="not him", resolves=(3,)))
+
+
+@pytest.mark.parametrize(
+    ("trail", "message"),
+    [
+        (forged("captured", 0, kind=cs.EntryKind.TRANSITION), "must begin with the opening entry"),
+        (forged("captured", 0, from_status="dead"), "must begin with the opening entry"),
+        (forged("captured", 1, kind=cs.EntryKind.OPENED), "only the first entry may open the case"),
+        (forged("confirmed", 2, from_status="captured"), "leaves 'captured', but the case was 'dead'"),
+        (forged("confirmed", 2, recorded_at=case_in("confirmed").trail[0].recorded_at), "recorded before"),
+        (
+            forged("confirmed", 2, effective_at=case_in("confirmed").trail[0].effective_at),
+            "takes effect before",
+        ),
+        (forged("confirmed", 2, resolves=(1,)), "resolves an entry that is not an open conflict"),
+    ],
+)
+def test_an_entry_that_does_not_follow_is_named(trail, message):
+    assert cs.verify(trail).ok
+    with pytest.raises(cs.BrokenTrail, match=message) as broken:
+        cs.replay(trail)
+    assert broken.value.integrity.problem is cs.Problem.INCONSISTENT
+
+
+@pytest.mark.parametrize(
+    ("index", "changes", "message"),
+    [
+        (3, {"to_status": "captured"}, "a conflict entry cannot change the status"),
+        (3, {"resolves": (3,)}, "resolves an entry that is not an open conflict"),
+        (4, {"fate": cs.Fate.ALIVE}, "a dismissal entry cannot change the status"),
+    ],
+)
+def test_conflict_and_dismissal_entries_cannot_move_the_case(index, changes, message):
+    trail = list(with_conflict().trail)
+    trail[index] = attrs.evolve(trail[index], **changes)
+    with pytest.raises(cs.BrokenTrail, match=message):
+        cs.replay(resealed(trail))
+
+
+def test_a_conflict_entry_cannot_resolve_others():
+    case = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    case = WORKFLOW.apply(case, change("report_wounded", "family", "video", on=51))
+    trail = list(case.trail)
+    trail[4] = attrs.evolve(trail[4], resolves=(3,))
+    with pytest.raises(cs.BrokenTrail, match="a conflict entry cannot resolve others"):
+        cs.replay(resealed(trail))
+
+
+def test_a_corroboration_can_only_raise_the_assurance():
+    case = WORKFLOW.apply(case_in("captured"), change("report_captured", "icrc", "capture_card", on=15))
+    case = WORKFLOW.apply(case, change("report_captured", "family", "photo", on=16))
+    trail = list(case.trail)
+    trail[3] = attrs.evolve(trail[3], assurance=cs.Assurance.REPORTED)
+    with pytest.raises(cs.BrokenTrail, match="a corroboration can only raise the assurance"):
+        cs.replay(resealed(trail))
+
+
+def test_the_status_entry_and_key_flags_of_a_case():
+    case = with_conflict()
+    assert case.status_entry.seq == 2
+    assert not case.keyed
+    entry = case.trail[2]
+    assert entry.actor == cs.Actor("forensic_lab-1", "forensic_lab")
+    assert entry.reason is None
+    assert entry.evidence[0].kind is cs.EvidenceKind.DNA_MATCH

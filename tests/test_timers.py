@@ -1,0 +1,52 @@
+"""Legal timers run out on the status they belong to, and evidence can satisfy them."""
+
+from datetime import timedelta
+
+import pytest
+
+import casestate as cs
+from support import WORKFLOW, case_in, change, day, opened
+
+
+def test_a_capture_card_is_overdue_a_week_after_capture():
+    case = case_in("captured")  # captured on day 10, on a video
+    assert cs.due(case, cs.GENEVA_CONVENTIONS, day(16)) == ()
+    [flag] = cs.due(case, cs.GENEVA_CONVENTIONS, day(18))
+    assert (flag.case_id, flag.timer.name, flag.due_at) == ("case-1", "capture_card_overdue", day(17))
+
+
+def test_the_capture_card_itself_satisfies_the_timer():
+    case = WORKFLOW.apply(case_in("captured"), change("report_captured", "icrc", "capture_card", on=15))
+    assert cs.due(case, cs.GENEVA_CONVENTIONS, day(30)) == ()
+
+
+def test_a_conflicting_report_does_not_satisfy_a_timer():
+    timer = cs.Timer(name="t", status="confirmed", after=timedelta(days=1), satisfied_by={"video"})
+    case = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    assert case.has_conflict
+    assert [flag.timer for flag in cs.due(case, [timer], day(60))] == [timer]
+
+
+def test_timers_of_other_statuses_do_not_run():
+    assert cs.due(case_in("dead"), cs.RUSSIA_120FZ + cs.UKRAINE + cs.RUSSIA_CIVIL_CODE, day(5000)) == ()
+
+
+def test_missing_timers_count_from_the_disappearance_earliest_first():
+    flags = cs.due(opened(), cs.RUSSIA_120FZ + cs.RUSSIA_CIVIL_CODE + cs.UKRAINE, day(400))
+    assert [(flag.timer.name, (flag.due_at - day(0)).days) for flag in flags] == [
+        ("court_may_shorten_to_declare_dead", 183),
+        ("may_be_recognised_missing", 183),
+        ("may_be_declared_dead", 275),
+        ("may_be_recognised_missing", 365),
+    ]
+
+
+@pytest.mark.parametrize("after", [timedelta(0), 7])
+def test_a_timer_needs_a_positive_period(after):
+    with pytest.raises(ValueError, match="positive timedelta"):
+        cs.Timer(name="t", status="missing", after=after)
+
+
+def test_timers_take_no_naive_now():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        cs.due(opened(), cs.UKRAINE, day(0).replace(tzinfo=None))

@@ -1,0 +1,260 @@
+"""Workflow definitions: derived the documented ways, and every fault named when built."""
+
+from datetime import timedelta
+
+import attrs
+import pytest
+
+import casestate as cs
+from casestate import Fate, Role, Rule, StatusDef, Tier, WorkflowError
+from support import WORKFLOW, case_in, change
+
+
+def test_an_app_adds_a_status_of_its_own():
+    released = StatusDef("released", Fate.ALIVE, description="released by the detaining power")
+    release = Rule(
+        trigger="release",
+        sources={"captured"},
+        target="released",
+        roles={Role.ICRC},
+        evidence=cs.EvidenceRule(kinds={cs.EvidenceKind.RELEASE_LIST}),
+    )
+    reopen = attrs.evolve(WORKFLOW.rule("reopen"), sources={"confirmed", "repatriated", "released"})
+    mine = WORKFLOW.extend(name="with-release", statuses=[released], rules=[release, reopen])
+    case = mine.apply(case_in("captured"), change("release", Role.ICRC, "release_list", on=40))
+    assert (case.status, case.fate) == ("released", Fate.ALIVE)
+    assert "release" in mine.triggers
+    assert WORKFLOW.status("missing") == mine.status("missing")
+
+
+def test_a_status_added_alone_is_refused_as_unreachable_and_a_dead_end():
+    with pytest.raises(WorkflowError) as refused:
+        WORKFLOW.with_statuses(StatusDef("released", Fate.ALIVE))
+    assert refused.value.problems == (
+        "status 'released' cannot be reached from 'missing'",
+        "status 'released' has no way out; mark it final if that is meant",
+    )
+
+
+def test_an_app_changes_who_may_confirm_and_requires_stronger_evidence():
+    strict = WORKFLOW.replace_rule(
+        "confirm",
+        roles={Role.ICRC, Role.FORENSIC_LAB},
+        evidence=cs.EvidenceRule(max_tier=Tier.IDENTIFICATION),
+    )
+    by_ministry = change("confirm", Role.MINISTRY, "death_certificate", on=40)
+    assert WORKFLOW.check(case_in("dead"), by_ministry).ok
+    assert strict.check(case_in("dead"), by_ministry).codes == (
+        cs.Code.ROLE_NOT_PERMITTED,
+        cs.Code.EVIDENCE_INSUFFICIENT,
+    )
+    assert strict.check(case_in("dead"), change("confirm", Role.FORENSIC_LAB, "dna_match", on=40)).ok
+    assert strict != WORKFLOW
+    assert WORKFLOW.rule("confirm").roles == cs.AUTHORITIES  # the default is untouched
+
+
+def test_a_jurisdiction_sets_its_own_waiting_period():
+    two_years = WORKFLOW.replace_rule("declare_dead", waiting_period=timedelta(days=730))
+    decision = change("declare_dead", Role.COURT, "court_decision", on=400)
+    assert WORKFLOW.check(case_in("missing"), decision).ok
+    assert two_years.check(case_in("missing"), decision).codes == (cs.Code.WAITING_PERIOD_NOT_ELAPSED,)
+
+
+def test_removing_a_rule_and_adding_a_role():
+    without = WORKFLOW.without_rules("declare_dead")
+    assert "declare_dead" not in without.triggers
+    assert without.check(
+        case_in("missing"), change("declare_dead", Role.COURT, "court_decision", on=400)
+    ).codes == (cs.Code.UNKNOWN_TRIGGER,)
+    with_registry = WORKFLOW.with_roles("registry").replace_rule(
+        "confirm", roles={*cs.AUTHORITIES, "registry"}
+    )
+    assert with_registry.check(case_in("dead"), change("confirm", "registry", "death_certificate", on=40)).ok
+
+
+def test_the_machine_holds_the_transition_table():
+    machine = WORKFLOW.machine
+    assert machine.events["confirm"].transitions["dead"][0].dest == "confirmed"
+    assert WORKFLOW.target_of("dead", "confirm") == "confirmed"
+    assert WORKFLOW.target_of("missing", "confirm") is None
+    assert WORKFLOW.target_of("missing", "no_such_trigger") is None
+
+
+def build(**changes):
+    fields = {
+        "name": "test",
+        "initial": "missing",
+        "roles": {"ngo", "court"},
+        "dismiss_roles": {"ngo"},
+        "statuses": [StatusDef("missing", Fate.UNKNOWN), StatusDef("dead", Fate.DEAD, final=True)],
+        "rules": [Rule(trigger="report_dead", sources={"missing"}, target="dead", roles={"ngo"})],
+    }
+    fields.update(changes)
+    return cs.Workflow(**fields)
+
+
+def test_the_smallest_workflow_builds():
+    assert build().triggers == ("report_dead", "dismiss")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"initial": "limbo"}, "initial status 'limbo' is not defined"),
+        (
+            {"rules": [Rule(trigger="report_dead", sources={"limbo"}, target="dead", roles={"ngo"})]},
+            "rule 'report_dead' names unknown source status 'limbo'",
+        ),
+        (
+            {"rules": [Rule(trigger="report_dead", sources={"missing"}, target="gone", roles={"ngo"})]},
+            "rule 'report_dead' names unknown target status 'gone'",
+        ),
+        (
+            {"rules": [Rule(trigger="report_dead", sources={"missing"}, target="dead", roles={"mayor"})]},
+            "rule 'report_dead' names unknown role 'mayor'",
+        ),
+        (
+            {
+                "statuses": [
+                    StatusDef("missing", Fate.UNKNOWN),
+                    StatusDef("dead", Fate.DEAD, final=True),
+                    StatusDef("lost", Fate.UNKNOWN, final=True),
+                ]
+            },
+            "status 'lost' cannot be reached from 'missing'",
+        ),
+        (
+            {"statuses": [StatusDef("missing", Fate.UNKNOWN), StatusDef("dead", Fate.DEAD)]},
+            "status 'dead' has no way out; mark it final if that is meant",
+        ),
+        (
+            {
+                "rules": [
+                    Rule(trigger="report_dead", sources={"missing"}, target="dead", roles={"ngo"}),
+                    Rule(trigger="revive", sources={"dead"}, target="missing", roles={"ngo"}),
+                ]
+            },
+            "final status 'dead' has a way out: revive",
+        ),
+        (
+            {
+                "rules": [
+                    Rule(trigger="report_dead", sources={"missing"}, target="dead", roles={"ngo"}),
+                    Rule(trigger="report_dead", sources={"missing"}, target="dead", roles={"court"}),
+                ]
+            },
+            "trigger 'report_dead' has more than one rule",
+        ),
+        (
+            {
+                "statuses": [
+                    StatusDef("missing", Fate.UNKNOWN),
+                    StatusDef("dead", Fate.DEAD, final=True),
+                    StatusDef("dead", Fate.DEAD),
+                ]
+            },
+            "status 'dead' is defined more than once",
+        ),
+        ({"dismiss_roles": {"mayor"}}, "dismiss_roles names unknown role 'mayor'"),
+        ({"roles": set(), "dismiss_roles": set()}, "the workflow names no roles"),
+        (
+            {"rules": [Rule(trigger="dismiss", sources={"missing"}, target="dead", roles={"ngo"})]},
+            "rule 'dismiss': 'dismiss' is reserved",
+        ),
+        (
+            {"rules": [Rule(trigger="report_dead", sources=set(), target="dead", roles={"ngo"})]},
+            "rule 'report_dead' has no source status",
+        ),
+        (
+            {"rules": [Rule(trigger="report_dead", sources={"missing"}, target="dead", roles=set())]},
+            "rule 'report_dead' lets no role fire it",
+        ),
+        (
+            {
+                "rules": [
+                    Rule(
+                        trigger="report_dead",
+                        sources={"missing"},
+                        target="dead",
+                        roles={"ngo"},
+                        waiting_period=timedelta(0),
+                    )
+                ]
+            },
+            "rule 'report_dead' has a waiting period that is not positive",
+        ),
+        (
+            {
+                "rules": [
+                    Rule(
+                        trigger="report_dead",
+                        sources={"missing"},
+                        target="dead",
+                        roles={"ngo"},
+                        evidence=cs.EvidenceRule(kinds=[]),
+                    )
+                ]
+            },
+            "rule 'report_dead' accepts no kind of evidence",
+        ),
+        (
+            {"statuses": [StatusDef("missing", None), StatusDef("dead", Fate.DEAD, final=True)]},
+            "initial status 'missing' must have a fate of its own",
+        ),
+        (
+            {"statuses": [StatusDef("missing", Fate.UNKNOWN), StatusDef("dead", None, final=True)]},
+            "rule 'report_dead' enters 'dead', which keeps the fate it is entered with, from 'missing'",
+        ),
+    ],
+)
+def test_a_faulty_definition_is_refused_naming_the_culprit(changes, message):
+    with pytest.raises(WorkflowError) as refused:
+        build(**changes)
+    assert any(problem.startswith(message) for problem in refused.value.problems), refused.value.problems
+    assert message in str(refused.value)
+
+
+def test_every_fault_is_reported_at_once():
+    with pytest.raises(WorkflowError) as refused:
+        build(initial="limbo", dismiss_roles={"mayor"})
+    assert len(refused.value.problems) == 2
+
+
+def test_a_rule_giving_a_fate_may_enter_a_fate_keeping_status_from_an_unknown_fate():
+    workflow = build(
+        statuses=[StatusDef("missing", Fate.UNKNOWN), StatusDef("dead", None, final=True)],
+        rules=[
+            Rule(trigger="report_dead", sources={"missing"}, target="dead", roles={"ngo"}, fate=Fate.DEAD)
+        ],
+    )
+    assert workflow.status("dead").fate is None
+
+
+def test_looking_up_an_unknown_trigger_or_status_names_it():
+    with pytest.raises(WorkflowError, match="unknown trigger 'confrim'; known: confirm"):
+        WORKFLOW.rule("confrim")
+    with pytest.raises(WorkflowError, match="unknown trigger 'confrim'"):
+        WORKFLOW.replace_rule("confrim", roles={"court"})
+    with pytest.raises(WorkflowError, match="unknown trigger 'nope'"):
+        WORKFLOW.without_rules("nope")
+    with pytest.raises(WorkflowError, match="unknown status 'limbo'"):
+        WORKFLOW.status("limbo")
+
+
+@pytest.mark.parametrize("value", ["missing", "", 3])
+def test_names_must_be_collections_of_non_empty_strings(value):
+    with pytest.raises((TypeError, ValueError)):
+        Rule(trigger="x", sources=value, target="dead", roles={"ngo"})
+
+
+def test_enum_members_are_stored_as_plain_strings():
+    rule = Rule(trigger="x", sources={cs.Status.MISSING}, target=cs.Status.DEAD, roles={Role.NGO})
+    assert type(rule.target) is str
+    assert all(type(source) is str for source in rule.sources)
+
+
+def test_evidence_rules_describe_themselves():
+    assert cs.ANY_EVIDENCE.describe() == "evidence of any tier"
+    assert cs.EvidenceRule(kinds={"dna_match", "fingerprints"}).describe() == (
+        "evidence of kind dna_match or fingerprints"
+    )
