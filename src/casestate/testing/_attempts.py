@@ -11,10 +11,21 @@ from hypothesis import strategies as st
 from casestate._actors import Actor
 from casestate._case import Case
 from casestate._change import DISMISS, Change
+from casestate._status import Fate
 from casestate._verdict import Code, Outcome, Verdict
 from casestate._workflow import Rule, Workflow
 
-from ._values import accepted_kinds, actors, enough_evidence, gaps, refused_kinds, texts, weak_evidence
+from ._values import (
+    accepted_kinds,
+    actors,
+    enough_evidence,
+    fits,
+    gaps,
+    obtained_by,
+    refused_kinds,
+    texts,
+    weak_evidence,
+)
 
 _ONE_TICK = timedelta(microseconds=1)
 
@@ -86,12 +97,40 @@ def changes(workflow: Workflow, case: Case) -> st.SearchStrategy[Change]:
 # -- valid changes -------------------------------------------------------
 
 
-def _satisfiable(case: Case, rule: Rule) -> bool:
-    if rule.evidence is not None and not accepted_kinds(rule.evidence):
+def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
+    if not _provable(rule, _fate_checked(workflow, case, rule, early=False)):
         return False
     if not rule.roles and not (rule.reporter_may_fire and _reporter(case) is not None):
         return False
     return rule.report or case.status in rule.sources
+
+
+def _provable(rule: Rule, fate: Fate | None) -> bool:
+    """Whether some evidence *rule* accepts fits *fate*."""
+    return rule.evidence is None or any(fits(kind, fate) for kind in accepted_kinds(rule.evidence))
+
+
+def _claimed(workflow: Workflow, rule: Rule) -> Fate | None:
+    """The fate a report or move of *rule* speaks for, if it names one."""
+    return rule.fate if rule.fate is not None else workflow.status(rule.target).fate
+
+
+def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
+    """Whether a report of *rule*, not legal from here, agrees with what the case holds."""
+    if not rule.report or case.status in rule.sources:
+        return False
+    keeps_fate = workflow.status(case.status).fate is None
+    return rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
+
+
+def _fate_checked(workflow: Workflow, case: Case, rule: Rule, *, early: bool) -> Fate | None:
+    """The fate the change's evidence must not speak against (``None``: no check)."""
+    if _corroborates(workflow, case, rule):
+        return case.fate
+    claimed = _claimed(workflow, rule)
+    if case.status in rule.sources and not early:
+        return claimed if claimed is not None else case.fate
+    return claimed
 
 
 def _reporter(case: Case) -> Actor | None:
@@ -99,7 +138,7 @@ def _reporter(case: Case) -> Actor | None:
 
 
 def _valid_plans(workflow: Workflow, case: Case) -> list[_Plan]:
-    plans: list[_Plan] = [_valid_rule(rule) for rule in workflow.rules if _satisfiable(case, rule)]
+    plans: list[_Plan] = [_valid_rule(rule) for rule in workflow.rules if _satisfiable(workflow, case, rule)]
     if case.open_conflicts and workflow.dismiss_roles:
         plans.append(_valid_dismissal)
     return plans
@@ -121,24 +160,33 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     recorded = max(recorded, floor)
     # A report may be about a time before the current status (a late report):
     # then it is kept as a conflict, or as a corroboration when it agrees.
-    early = rule.report and rule.waiting_period is None and draw(st.integers(0, 4)) == 0
+    early = (
+        rule.report
+        and rule.waiting_period is None
+        and _provable(rule, _fate_checked(workflow, case, rule, early=True))
+        and draw(st.integers(0, 4)) == 0
+    )
     effective = since - draw(gaps(least=_ONE_TICK)) if early else floor + draw(_up_to(recorded - floor))
     actor = _permitted_actor(draw, workflow, case, rule)
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
-    proof = draw(enough_evidence(rule.evidence))
+    fate = _fate_checked(workflow, case, rule, early=early)
+    proof = obtained_by(
+        draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded
+    )
     codes: tuple[Code, ...]
     if legal and not early:
         outcome, codes, target = Outcome.TRANSITION, (), rule.target
     elif legal:
         outcome, codes, target = Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
-    elif rule.target == case.status:
+    elif _corroborates(workflow, case, rule):
         outcome, codes, target = Outcome.CORROBORATION, (), case.status
     else:
         late = (Code.EARLIER_THAN_CURRENT,) if effective < since else ()
         outcome, codes, target = Outcome.CONFLICT, (Code.ILLEGAL_TRANSITION, *late), case.status
     resolves: list[int] = []
-    if outcome is not Outcome.CONFLICT and case.open_conflicts:
-        # Any accepted change but a conflict may settle open conflicts on the way.
+    if outcome is not Outcome.CONFLICT and case.open_conflicts and actor.role in workflow.dismiss_roles:
+        # Any accepted change but a conflict may settle open conflicts on the way,
+        # in the hands of a role that may dismiss them.
         resolves = draw(st.lists(st.sampled_from(case.open_conflicts), unique=True))
     change = Change(
         trigger=rule.trigger,
@@ -221,7 +269,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
             add(_illegal, rule)
         if legal and rule.waiting_period is not None:
             add(_waiting_period, rule)
-        if rule.report and not legal and rule.target != case.status and case.open_conflicts:
+        if rule.report and not legal and not _corroborates(workflow, case, rule) and case.open_conflicts:
             add(_conflict_that_resolves, rule)
     if case.open_conflicts:
         kinds[_dismiss_without_reason] = [_dismissal_fault(_dismiss_without_reason)]

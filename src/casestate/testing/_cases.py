@@ -16,7 +16,7 @@ from casestate._status import Fate
 from casestate._workflow import EvidenceRule, Rule, StatusDef, Workflow
 
 from ._attempts import attempts
-from ._values import actors, evidence, gaps, instants, texts
+from ._values import actors, evidence, gaps, instants, obtained_by, texts
 
 
 @st.composite
@@ -29,12 +29,13 @@ def opened_cases(
 ) -> Case:
     """Freshly opened cases of *workflow*, sealed with *key* when one is given."""
     effective = draw(instants())
+    recorded = effective + draw(gaps())
     return workflow.open(
         draw(case_ids if case_ids is not None else texts(max_size=16)),
         actor=draw(actors(workflow.roles)),
         effective_at=effective,
-        recorded_at=effective + draw(gaps()),
-        evidence=draw(st.lists(evidence(), max_size=2)),
+        recorded_at=recorded,
+        evidence=obtained_by(draw(st.lists(evidence(), max_size=2)), recorded),
         reason=draw(st.none() | texts()),
         key=key,
     )
@@ -135,8 +136,10 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
         cut = draw(st.integers(0, len(ordered) - 1)) if len(ordered) > 1 else 0
         parts = [ordered[: cut or len(ordered)], ordered[cut:] if cut else []]
         groups.extend((frozenset(part), target) for part in parts if part)
+    own = {status.name: status.fate for status in statuses}
     rules = [
-        draw(_rules_for(index, sources, target, roles)) for index, (sources, target) in enumerate(groups)
+        draw(_rules_for(index, sources, target, roles, target_fate=own[target]))
+        for index, (sources, target) in enumerate(groups)
     ]
     rules = _give_fates(statuses, rules, names[0], draw(st.sampled_from([Fate.ALIVE, Fate.DEAD])))
     return Workflow(
@@ -145,13 +148,24 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
         rules=rules,
         roles=roles,
         initial=names[0],
-        dismiss_roles=draw(st.lists(st.sampled_from(sorted(roles)), unique=True)),
+        # Someone must be able to settle the conflicts reports raise.
+        dismiss_roles=draw(
+            st.lists(
+                st.sampled_from(sorted(roles)), min_size=int(any(rule.report for rule in rules)), unique=True
+            )
+        ),
     )
 
 
 @st.composite
 def _rules_for(
-    draw: st.DrawFn, index: int, sources: frozenset[str], target: str, roles: frozenset[str]
+    draw: st.DrawFn,
+    index: int,
+    sources: frozenset[str],
+    target: str,
+    roles: frozenset[str],
+    *,
+    target_fate: Fate | None,
 ) -> Rule:
     reporter_may_fire = draw(st.booleans())
     allowed = draw(
@@ -165,7 +179,8 @@ def _rules_for(
         evidence=draw(evidence_rules()),
         reason_required=draw(st.booleans()),
         report=draw(st.booleans()),
-        fate=draw(st.none() | st.sampled_from([Fate.ALIVE, Fate.DEAD])),
+        # A rule may name a fate only where its target keeps the one it is given.
+        fate=draw(st.none() | st.sampled_from([Fate.ALIVE, Fate.DEAD])) if target_fate is None else None,
         waiting_period=draw(
             st.none() | st.timedeltas(min_value=timedelta(days=1), max_value=timedelta(days=200))
         ),

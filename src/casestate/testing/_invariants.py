@@ -148,6 +148,8 @@ class _Walk:
     reporter: str | None
     recorded: datetime
     conflicts: list[int]
+    periods: list[int]
+    """The entries that began the live periods, oldest first (see ``Case.periods``)."""
 
 
 def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
@@ -173,6 +175,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         _actor_id(first),
         first.recorded_at,
         [],
+        [0],
     )
     for entry in case.trail:
         where = f"entry {entry.seq} ({entry.kind} {entry.trigger})"
@@ -198,6 +201,8 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             walk.conflicts.append(entry.seq)
     if tuple(walk.conflicts) != case.open_conflicts:
         raise _fail(case, f"open conflicts are {list(case.open_conflicts)}, the trail says {walk.conflicts}")
+    if tuple(walk.periods) != case.periods:
+        raise _fail(case, f"live periods are {list(case.periods)}, the trail says {walk.periods}")
 
 
 def _actor_id(entry: Entry) -> str | None:
@@ -250,7 +255,20 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
         raise _fail(case, f"{where}: no rule has this trigger")
     rule = workflow.rule(entry.trigger)
     _check_guards(case, rule, entry, walk, where)
+    if entry.resolves and entry.role not in workflow.dismiss_roles:
+        raise _fail(case, f"{where}: role {entry.role!r} settled conflicts it may not dismiss")
+    if entry.private is not None and any(item.obtained_at > entry.recorded_at for item in entry.evidence):
+        raise _fail(case, f"{where}: holds evidence obtained after the entry was recorded")
     legal = walk.status in rule.sources
+    claimed = rule.fate or workflow.status(rule.target).fate
+    agrees = not legal and (
+        rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
+    )
+    spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
+    if spoken is not None and spoken is not Fate.UNKNOWN:
+        against = [kind for kind in entry.evidence_kinds if kind.indicates not in (None, spoken)]
+        if against:
+            raise _fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
     if entry.kind is EntryKind.TRANSITION:
         if not legal or entry.to_status != rule.target:
             raise _fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
@@ -265,13 +283,14 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
             raise _fail(case, f"{where}: assurance {entry.assurance} does not follow from its evidence")
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
         walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
+        _check_period(case, rule, entry, walk, where)
         return
     if not rule.report:
         raise _fail(case, f"{where}: only a report can be kept without moving the case")
     if (entry.to_status, entry.fate) != (walk.status, walk.fate):
         raise _fail(case, f"{where}: a {entry.kind} entry moved the case")
     if entry.kind is EntryKind.CORROBORATION:
-        if legal or rule.target != walk.status:
+        if not agrees:
             raise _fail(case, f"{where}: corroborates {rule.target!r} while the case is {walk.status!r}")
         expected = walk.assurance.stronger(_evidence_tier_assurance(entry))
         if entry.assurance is not expected:
@@ -285,8 +304,21 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
     codes = ((Code.ILLEGAL_TRANSITION,) if not legal else ()) + (
         (Code.EARLIER_THAN_CURRENT,) if entry.effective_at < walk.since else ()
     )
-    if not codes or entry.codes != codes or (not legal and rule.target == walk.status):
+    if not codes or entry.codes != codes or agrees:
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+
+
+def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
+    """A move resumes the live period of its status when its rule reverts and there is one."""
+    live = next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == entry.to_status), None)
+    resumes = live if rule.reverts else None
+    if entry.reverts_to != resumes:
+        raise _fail(case, f"{where}: resumes entry {entry.reverts_to}, the rule says {resumes}")
+    if resumes is None:
+        walk.periods.append(entry.seq)
+        return
+    del walk.periods[walk.periods.index(resumes) + 1 :]
+    walk.since = case.trail[resumes].effective_at
 
 
 # -- as-of queries ---------------------------------------------------------
@@ -312,21 +344,24 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
     for entry in known[status_entry.seq + 1 :]:
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
+    began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     return Snapshot(
-        status_entry.to_status, status_entry.fate, assurance, status_entry.effective_at, status_entry.seq
+        status_entry.to_status, status_entry.fate, assurance, began.effective_at, status_entry.seq
     )
 
 
 def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
-    """What was true at *when*: the statuses in effect by then, and the corroborations of that one."""
-    moves = [entry for entry in case.trail if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION}]
-    in_effect = [entry for entry in moves if entry.effective_at <= when]
+    """What was true at *when*: the live period in effect by then, and the corroborations after it."""
+    live = [case.trail[seq] for seq in case.periods]
+    in_effect = [entry for entry in live if entry.effective_at <= when]
     if not in_effect:
         return None
     status_entry = in_effect[-1]
-    later = [entry.seq for entry in moves if entry.seq > status_entry.seq]
+    later = [entry.seq for entry in live if entry.seq > status_entry.seq]
     end = later[0] if later else case.version
     assurance = status_entry.assurance
+    # As casestate reads it: every corroboration up to the next live period
+    # counts, also one made in a period a retraction voided since.
     for entry in case.trail[status_entry.seq + 1 : end]:
         if entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
@@ -376,8 +411,11 @@ def _check_entries_json(case: Case, entries: Sequence[Entry], key: bytes | None)
         shared = entry_to_dict(redact([entry])[0])
         if shared != _without_private(data) or _keys(shared) & _PERSONAL:
             raise _fail(case, f"entry {entry.seq}: the redacted export holds more than the public fields")
-    if not verify(redact(case.trail), key=key, head=case.head).ok:
+    shared_trail = redact(case.trail)
+    if not verify(shared_trail, key=key, head=case.head, allow_redacted=True).ok:
         raise _fail(case, "the redacted trail does not verify")
+    if verify(shared_trail, key=key, head=case.head).ok:
+        raise _fail(case, "the redacted trail verifies without allow_redacted")
 
 
 _PERSONAL = frozenset({"private", "actor_id", "reason", "salt"})
@@ -397,7 +435,7 @@ def _check_json(case: Case, key: bytes | None) -> None:
     data = json.loads(shared)
     if data != _without_private(json.loads(text)):
         raise _fail(case, "the redacted export holds more than the public fields")
-    public = from_json(shared, key=key, head=case.head)
+    public = from_json(shared, key=key, head=case.head, allow_redacted=True)
     if public != attrs.evolve(case, trail=redact(case.trail)):
         raise _fail(case, "the redacted export does not verify and replay to the same case")
     if _keys(data) & _PERSONAL:

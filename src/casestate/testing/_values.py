@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 
+import attrs
 from hypothesis import strategies as st
 
 from casestate._actors import Actor
 from casestate._evidence import Evidence, EvidenceKind, Tier
+from casestate._status import Fate
 from casestate._workflow import EvidenceRule
 
 TEST_KEY = b"casestate.testing: a chain key!!"
@@ -113,6 +115,19 @@ def _accepts_kind(rule: EvidenceRule, kind: EvidenceKind) -> bool:
     return kind.tier <= rule.max_tier and (rule.kinds is None or kind in rule.kinds)
 
 
+def fits(kind: EvidenceKind, fate: Fate | str | None) -> bool:
+    """Whether evidence of *kind* may back a change giving *fate* (any kind, for no or an unknown fate).
+
+    >>> fits(EvidenceKind.DEATH_CERTIFICATE, "alive")
+    False
+    """
+    return fate is None or fate == Fate.UNKNOWN or kind.indicates in (None, fate)
+
+
+def _fitting(kinds: Iterable[EvidenceKind], fate: Fate | str | None) -> tuple[EvidenceKind, ...]:
+    return tuple(kind for kind in kinds if fits(kind, fate))
+
+
 _BY_TIER = sorted(EvidenceKind, key=lambda kind: (kind.tier, kind.value))
 
 
@@ -122,10 +137,14 @@ def evidence(
     max_tier: Tier = Tier.UNVERIFIED,
     obtained_at: st.SearchStrategy[datetime] | None = None,
     texts: st.SearchStrategy[str] | None = None,
+    fate: Fate | str | None = None,
 ) -> st.SearchStrategy[Evidence]:
-    """Single pieces of evidence: of *kinds* (default: every kind) no weaker than *max_tier*."""
+    """Single pieces of evidence: of *kinds* (default: every kind) no weaker than *max_tier*.
+
+    With *fate*, only kinds that do not speak for the other fate.
+    """
     pool = _BY_TIER if kinds is None else [EvidenceKind(kind) for kind in kinds]
-    choices = tuple(kind for kind in pool if kind.tier <= max_tier)
+    choices = tuple(kind for kind in _fitting(pool, fate) if kind.tier <= max_tier)
     if not choices:
         msg = "no kind of evidence fits the bounds given"
         raise ValueError(msg)
@@ -156,32 +175,35 @@ def enough_evidence(
     *,
     obtained_at: st.SearchStrategy[datetime] | None = None,
     texts: st.SearchStrategy[str] | None = None,
+    fate: Fate | str | None = None,
 ) -> st.SearchStrategy[tuple[Evidence, ...]]:
     """Evidence that satisfies *rule*: one accepted piece, maybe with others beside it.
 
-    With ``None`` (no evidence needed), zero to two pieces of any kind.
+    With ``None`` (no evidence needed), zero to two pieces of any kind. With
+    *fate*, no piece speaks for the other fate (see :func:`fits`).
     """
     if obtained_at is None and texts is None:
-        return _enough_evidence(rule)
-    return _make_enough_evidence(rule, obtained_at, texts)
+        return _enough_evidence(rule, None if fate is None else Fate(fate))
+    return _make_enough_evidence(rule, obtained_at, texts, fate)
 
 
 @cache
-def _enough_evidence(rule: EvidenceRule | None) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    return _make_enough_evidence(rule, None, None)
+def _enough_evidence(rule: EvidenceRule | None, fate: Fate | None) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    return _make_enough_evidence(rule, None, None, fate)
 
 
 def _make_enough_evidence(
     rule: EvidenceRule | None,
     obtained_at: st.SearchStrategy[datetime] | None,
     texts: st.SearchStrategy[str] | None,
+    fate: Fate | str | None,
 ) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    anything = evidence(obtained_at=obtained_at, texts=texts)
+    anything = evidence(obtained_at=obtained_at, texts=texts, fate=fate)
     if rule is None:
         return st.lists(anything, max_size=2).map(tuple)
-    kinds = accepted_kinds(rule)
+    kinds = _fitting(accepted_kinds(rule), fate)
     if not kinds:
-        msg = f"no kind of evidence satisfies {rule.describe()}"
+        msg = f"no kind of evidence satisfies {rule.describe()} and fits fate {fate}"
         raise ValueError(msg)
     accepted = evidence(kinds, obtained_at=obtained_at, texts=texts)
     # The accepted piece first, last or between the others: position must not matter.
@@ -215,3 +237,16 @@ def _make_weak_evidence(
         msg = f"every kind of evidence satisfies {rule.describe()}"
         raise ValueError(msg)
     return st.lists(evidence(kinds, obtained_at=obtained_at, texts=texts), min_size=1, max_size=3).map(tuple)
+
+
+_TEN_YEARS = timedelta(days=3653)
+
+
+def obtained_by(proof: Iterable[Evidence], recorded: datetime) -> tuple[Evidence, ...]:
+    """*proof*, each piece obtained by *recorded* at the latest (later times folded back before it)."""
+    return tuple(
+        item
+        if item.obtained_at <= recorded
+        else attrs.evolve(item, obtained_at=recorded - (item.obtained_at - recorded) % _TEN_YEARS)
+        for item in proof
+    )
