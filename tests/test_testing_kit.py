@@ -24,7 +24,7 @@ from casestate.testing import (
     workflow_state_machine,
     workflows,
 )
-from support import PATH_TO, WORKFLOW, case_in, change
+from support import PATH_TO, T0, WORKFLOW, case_in, change, day
 
 
 def test_casestate_runs_without_hypothesis():
@@ -99,3 +99,27 @@ def test_a_machine_is_named_after_its_workflow():
     machine = workflow_state_machine(WORKFLOW.replace_rule("confirm", roles={"icrc"}))
     assert machine.__name__ == "DefaultWorkflowMachine"
     assert machine.workflow.rule("confirm").roles == {"icrc"}
+
+
+@given(evidence_rules(), st.sampled_from([cs.Fate.ALIVE, cs.Fate.DEAD]), st.data())
+def test_evidence_drawn_for_a_fate_never_speaks_for_the_other(rule, fate, data):
+    fitting = [kind for kind in cs.EvidenceKind if kind.indicates in (None, fate)]
+    if rule is not None and not any(rule.accepts(cs.Evidence(kind, "r", "s", T0)) for kind in fitting):
+        return
+    drawn = data.draw(enough_evidence(rule, fate=fate))
+    assert all(item.kind.indicates in (None, fate) for item in drawn)
+    assert rule is None or any(rule.accepts(item) for item in drawn)
+
+
+def test_a_retraction_is_checked_as_resuming_the_period_it_withdrew_to():
+    case = WORKFLOW.apply(case_in("missing"), change("report_captured", "family", "video", on=10))
+    after = check_step(WORKFLOW, case, change("retract", "ministry", on=30, reason="not him on the video"))
+    assert (after.status, after.status_since, after.periods) == ("missing", day(0), (0,))
+
+
+def test_a_period_resumed_where_the_rule_does_not_revert_is_caught():
+    # The workflow that made the case resumed the missing period; the workflow checked does not.
+    case = WORKFLOW.apply(case_in("missing"), change("report_captured", "family", "video", on=10))
+    case = WORKFLOW.apply(case, change("retract", "ministry", on=30, reason="not him on the video"))
+    with pytest.raises(BrokenInvariant, match="resumes entry 0, the rule says None"):
+        check_case(WORKFLOW.replace_rule("retract", reverts=False), case)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from casestate._actors import Actor
 from casestate._case import Case
 from casestate._change import DISMISS, Change
+from casestate._evidence import EvidenceKind
 from casestate._status import Fate
 from casestate._verdict import Code, Outcome, Verdict
 from casestate._workflow import Rule, Workflow
@@ -19,6 +20,7 @@ from ._values import (
     accepted_kinds,
     actors,
     enough_evidence,
+    evidence,
     fits,
     gaps,
     obtained_by,
@@ -75,6 +77,8 @@ def attempts(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     corroboration or a conflict), dismissals of open conflicts. Faults: wrong
     or unknown role, missing or weak evidence, missing reason, time going
     backwards, a fact after it was recorded or before the current status,
+    evidence obtained after the change was recorded or speaking for the
+    other fate,
     an illegal move, a waiting period not over, an unknown trigger, resolving
     what is not an open conflict, a report kept as a conflict that resolves,
     and dismissals without role, reason or conflicts named.
@@ -246,7 +250,13 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
     """
     kinds: dict[object, list[_Plan]] = {
         fault: [fault]
-        for fault in (_unknown_trigger, _time_backwards, _effective_after_recorded, _unknown_conflict)
+        for fault in (
+            _unknown_trigger,
+            _time_backwards,
+            _effective_after_recorded,
+            _evidence_after_recorded,
+            _unknown_conflict,
+        )
     }
 
     def add(fault: _Fault, rule: Rule) -> None:
@@ -263,6 +273,8 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
                 add(_weak_evidence, rule)
         if rule.reason_required:
             add(_no_reason, rule)
+        if _contradicted(workflow, case, rule) is not None:
+            add(_contradicting_evidence, rule)
         if legal and not rule.report:
             add(_earlier_than_current, rule)
         if not legal and not rule.report:
@@ -318,6 +330,14 @@ def _effective_after_recorded(draw: st.DrawFn, workflow: Workflow, case: Case) -
     return _rejected(change, "a fact after it was recorded", Code.EFFECTIVE_AFTER_RECORDED)
 
 
+def _evidence_after_recorded(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    recorded = base.change.recorded_at
+    late = attrs.evolve(draw(evidence()), obtained_at=recorded + draw(gaps(least=_ONE_TICK, long=False)))
+    change = attrs.evolve(base.change, evidence=(*base.change.evidence, late))
+    return _rejected(change, "evidence obtained after the change was recorded", Code.EVIDENCE_AFTER_RECORDED)
+
+
 def _unknown_conflict(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     base = _any_rule_base(draw, workflow, case)
     stray = draw(st.integers(0, case.version + 2).filter(lambda seq: seq not in case.open_conflicts))
@@ -358,6 +378,29 @@ def _weak_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, 
         raise AssertionError
     change = attrs.evolve(base.change, evidence=draw(weak_evidence(needs)))
     return _rejected(change, f"weak evidence for {rule.trigger}", Code.EVIDENCE_INSUFFICIENT)
+
+
+def _contradicted(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
+    """The fate a change by *rule* claims, early or not, when evidence can speak against it."""
+    fates = {_fate_checked(workflow, case, rule, early=early) for early in (False, True)}
+    if len(fates) != 1:
+        return None
+    (fate,) = fates
+    return fate if fate in (Fate.ALIVE, Fate.DEAD) else None
+
+
+def _contradicting_evidence(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    fate = _contradicted(workflow, case, rule)
+    against = [kind for kind in EvidenceKind if kind.indicates not in (None, fate)]
+    (item,) = obtained_by((draw(evidence(against)),), base.change.recorded_at)
+    position = draw(st.integers(0, len(base.change.evidence)))
+    proof = (*base.change.evidence[:position], item, *base.change.evidence[position:])
+    change = attrs.evolve(base.change, evidence=proof)
+    return _rejected(
+        change, f"evidence against fate {fate} for {rule.trigger}", Code.EVIDENCE_CONTRADICTS_FATE
+    )
 
 
 def _no_reason(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:

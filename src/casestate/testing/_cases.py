@@ -100,7 +100,8 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
     """Valid workflow definitions of every shape.
 
     Statuses that carry their fate or not, final ones, reports, waiting
-    periods, reporters who may retract, custom roles.
+    periods, reporters who may retract, rules that resume an earlier period,
+    custom roles.
 
     Every status is reachable and every non-final status has a way out, so
     the definition builds; a rule entering a status that keeps the fate it
@@ -185,6 +186,8 @@ def _rules_for(
             st.none() | st.timedeltas(min_value=timedelta(days=1), max_value=timedelta(days=200))
         ),
         reporter_may_fire=reporter_may_fire,
+        # Now and then a rule that resumes the period its target last began.
+        reverts=draw(st.integers(0, 3)) == 0,
     )
 
 

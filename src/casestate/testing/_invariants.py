@@ -94,14 +94,17 @@ def check_case(workflow: Workflow, case: Case, *, key: bytes | None = None, chec
     - the status can be reached from the workflow's initial status, and a
       status that carries its fate never holds an unknown one;
     - every entry was allowed by its rule when it was made: sources, roles
-      (or the reporter's own retraction), evidence, reason, waiting period,
-      fate and assurance; conflicts carry the codes that made them conflicts;
-      dismissals name open conflicts, with a reason, by a permitted role;
+      (or the reporter's own retraction), evidence (obtained by the time it
+      was recorded, none speaking for the other fate), reason, waiting
+      period, fate, assurance and the period it resumes; conflicts carry the
+      codes that made them conflicts; dismissals name open conflicts, with a
+      reason, by a permitted role, and only such a role settles conflicts;
     - recorded times never go backwards, no fact is recorded before it
       happened, and no transition takes effect before the status it leaves;
     - both as-of queries agree with replaying the matching part of the trail;
     - JSON round trips give an equal case and identical canonical bytes, and
-      the redacted export verifies and holds nothing but the public fields.
+      the redacted export verifies (only when redacted trails are allowed)
+      and holds nothing but the public fields.
     """
     _check_chain(case, key)
     _check_trail(workflow, case)
