@@ -56,8 +56,8 @@ MUTANTS = [
     ),
     Mutant(
         "relative-confirms-in-engine",
-        "the engine lets family fire any rule",
-        "_engine.py",
+        "the decision lets family fire any rule",
+        "_decide.py",
         (
             (
                 "if role not in rule.roles and not (",
@@ -93,66 +93,73 @@ MUTANTS = [
         "a rejected change is recorded anyway (as a conflict entry), so the version moves",
         "_engine.py",
         (
-            ("    if outcome is Outcome.REJECTED:\n        raise Rejected(case.id, verdict)\n", ""),
-            ("_KIND_OF_OUTCOME = {\n", "_KIND_OF_OUTCOME = {\n    Outcome.REJECTED: EntryKind.CONFLICT,\n"),
+            (
+                (
+                    "    if verdict.outcome is Outcome.REJECTED or decided.kind is None or decided.since is None:\n"
+                    "        raise Rejected(case.id, verdict)\n"
+                    "    kind = decided.kind\n"
+                ),
+                "    kind = decided.kind or EntryKind.CONFLICT\n",
+            ),
+            ("        decided.since,\n", "        decided.since or case.status_since,\n"),
         ),
     ),
     Mutant(
         "no-evidence-check",
         "the evidence check is skipped",
-        "_engine.py",
+        "_decide.py",
         (("    needs = rule.evidence\n", "    needs = None\n"),),
     ),
     Mutant(
         "evidence-strength-unchecked",
         "any evidence is enough, however weak",
-        "_engine.py",
-        (("elif not any(needs.accepts(item) for item in change.evidence):", "elif not change.evidence:"),),
+        "_decide.py",
+        (("elif not _any_accepted(needs, change.evidence):", "elif not change.evidence:"),),
     ),
     Mutant(
         "time-goes-backwards",
-        "recorded times are compared with the first entry, not the last: time may go backwards",
-        "_engine.py",
-        (("    last = case.trail[-1].recorded_at\n", "    last = case.trail[0].recorded_at\n"),),
+        "recorded times are not compared with the last entry: time may go backwards",
+        "_decide.py",
+        (("    if change.recorded_at < last:\n", "    if change.recorded_at < last and False:\n"),),
     ),
     Mutant(
         "anyone-retracts",
         "anyone may retract, not only the reporter (the actor id is not compared)",
-        "_engine.py",
-        (("_reporter_id(case) == change.actor.id", "_reporter_id(case) is not None"),),
+        "_decide.py",
+        (("case.reporter_id == change.actor.id", "case.reporter_id is not None"),),
     ),
     Mutant(
         "conflicts-rejected",
         "a contradicting report is rejected instead of kept as a conflict",
-        "_engine.py",
+        "_decide.py",
         (
             (
-                "        if rule.report:\n            return Verdict(Outcome.CONFLICT",
-                "        if False:\n            return Verdict(Outcome.CONFLICT",
+                "        if rule.report:\n            verdict = Verdict(Outcome.CONFLICT",
+                "        if False:\n            verdict = Verdict(Outcome.CONFLICT",
             ),
         ),
     ),
     Mutant(
         "fate-lost",
         "confirmed and repatriated forget the fate they carry",
-        "_engine.py",
+        "_decide.py",
         (
             (
-                "            if fate is None:\n                fate = case.fate",
-                "            if fate is None:\n                fate = Fate.UNKNOWN",
+                "    fate = claimed if claimed is not None else case.fate\n",
+                "    fate = claimed if claimed is not None else Fate.UNKNOWN\n",
             ),
         ),
     ),
     Mutant(
         "half-waiting-period",
         "half the waiting period is enough",
-        "_engine.py",
+        "_decide.py",
         (("if waited < rule.waiting_period:", "if waited < rule.waiting_period / 2:"),),
     ),
     Mutant(
         "dismissal-without-reason",
         "a dismissal needs no reason",
-        "_engine.py",
+        "_decide.py",
         (
             (
                 '    if change.reason is None:\n        reasons.append(Reason(Code.REASON_REQUIRED, "a dis',
@@ -192,10 +199,55 @@ MUTANTS = [
         "sequence-unchecked",
         "verify does not compare sequence numbers with positions",
         "_chain.py",
-        (("        if entry.seq != position:\n", "        if False:\n"),),
+        (("    if entry.seq != position:\n", "    if False:\n"),),
         survives_because=(
             "a redundant defence: every removal, insertion or move also breaks the previous-hash link, "
             "and seq is inside the hash, so verify still fails (with another problem named)"
+        ),
+    ),
+    Mutant(
+        "fate-unchecked",
+        "evidence may speak for the other fate than the change gives",
+        "_decide.py",
+        (("    if fate is None or fate is Fate.UNKNOWN:\n        return\n", "    return\n"),),
+    ),
+    Mutant(
+        "late-evidence-accepted",
+        "evidence obtained after the change was recorded is taken",
+        "_decide.py",
+        (
+            (
+                "late = [item for item in change.evidence if item.obtained_at > change.recorded_at]",
+                "late = [item for item in change.evidence if False]",
+            ),
+        ),
+    ),
+    Mutant(
+        "anyone-settles-conflicts",
+        "any role may settle conflicts on the way, not only those that may dismiss them",
+        "_decide.py",
+        (
+            (
+                "if change.trigger != DISMISS and change.actor.role not in workflow.dismiss_roles:",
+                "if False:",
+            ),
+        ),
+    ),
+    Mutant(
+        "reverts-ignored",
+        "a retraction or reopening starts a new period instead of resuming the old one",
+        "_decide.py",
+        (("    if rule.reverts:\n", "    if False:\n"),),
+    ),
+    Mutant(
+        "corroboration-by-fate-missed",
+        "a report of the fate a status keeps is kept as a conflict, not a corroboration",
+        "_decide.py",
+        (
+            (
+                "(rule.target == case.status or (current.fate is None and claimed is case.fate))",
+                "rule.target == case.status",
+            ),
         ),
     ),
 ]
