@@ -95,7 +95,8 @@ MUTANTS = [
         (
             (
                 (
-                    "    if verdict.outcome is Outcome.REJECTED or decided.kind is None or decided.since is None:\n"
+                    "    if verdict.outcome is Outcome.REJECTED or decided.kind is None"
+                    " or decided.since is None:\n"
                     "        raise Rejected(case.id, verdict)\n"
                     "    kind = decided.kind\n"
                 ),
