@@ -21,9 +21,11 @@ settings.register_profile(
 )
 settings.register_profile("ci", parent=settings.get_profile("default"), deadline=timedelta(seconds=5))
 # tools/mutants.py: find a failure and stop, without shrinking it or saving it for later runs.
+# A failure ends the run early, so a mutant can afford more examples than a test run.
 settings.register_profile(
     "mutants",
     parent=settings.get_profile("default"),
+    max_examples=240,
     phases=[Phase.explicit, Phase.generate],
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -80,7 +80,8 @@ def attempts(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     evidence obtained after the change was recorded or speaking for the
     other fate,
     an illegal move, a waiting period not over, an unknown trigger, resolving
-    what is not an open conflict, a report kept as a conflict that resolves,
+    what is not an open conflict, settling conflicts in a role that may not
+    dismiss them, a report kept as a conflict that resolves,
     and dismissals without role, reason or conflicts named.
     """
     valid = _valid_plans(workflow, case)
@@ -243,7 +244,7 @@ def _rejected(change: Change, intent: str, code: Code) -> Attempt:
     return Attempt(change, intent, Outcome.REJECTED, (code,))
 
 
-def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa: C901 - one guard per fault
+def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa: C901, PLR0912 - one guard per fault
     """The faults that can be made now, grouped by kind.
 
     Each kind is as likely as any other, whether one rule or every rule can carry it.
@@ -281,6 +282,8 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
             add(_illegal, rule)
         if legal and rule.waiting_period is not None:
             add(_waiting_period, rule)
+        if case.open_conflicts and rule.roles - workflow.dismiss_roles:
+            add(_settle_without_standing, rule)
         if rule.report and not legal and not _corroborates(workflow, case, rule) and case.open_conflicts:
             add(_conflict_that_resolves, rule)
     if case.open_conflicts:
@@ -433,6 +436,15 @@ def _waiting_period(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule,
         recorded_at=max(early, case.last_recorded_at, base.change.recorded_at),
     )
     return _rejected(change, f"{rule.trigger} before its waiting period", Code.WAITING_PERIOD_NOT_ELAPSED)
+
+
+def _settle_without_standing(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    role = draw(st.sampled_from(sorted(rule.roles - workflow.dismiss_roles)))
+    resolves = draw(st.lists(st.sampled_from(case.open_conflicts), min_size=1, unique=True))
+    change = attrs.evolve(base.change, actor=Actor(_outsider_id(case), role), resolves=resolves)
+    return _rejected(change, f"role {role!r} settling conflicts by {rule.trigger}", Code.ROLE_NOT_PERMITTED)
 
 
 def _conflict_that_resolves(
