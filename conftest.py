@@ -16,7 +16,7 @@ markdown = Sybil(
 docstrings = Sybil(
     name="docstrings",
     parsers=[DocTestParser(optionflags=FLAGS)],
-    patterns=["src/casestate/*.py", "src/casestate/pfif/*.py"],
+    patterns=["src/casestate/*.py", "src/casestate/pfif/*.py", "src/casestate/testing/*.py"],
 )
 
 pytest_collect_file = (markdown + docstrings).pytest()

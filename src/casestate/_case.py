@@ -149,7 +149,9 @@ class Case:
                     break
                 known = _snapshot(self.trail[entry.reverts_to] if entry.reverts_to is not None else entry)
             elif kind is EntryKind.CORROBORATION and known is not None and entry.effective_at <= when:
-                own = Assurance.for_tier(min((item.tier for item in entry.evidence_kinds), default=None))
+                # The entry's own evidence, not its assurance: that one also counts
+                # corroborations recorded earlier that take effect after *when*.
+                own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
                 known = attrs.evolve(known, assurance=known.assurance.stronger(own))
         return known
 

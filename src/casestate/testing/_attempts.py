@@ -1,0 +1,484 @@
+"""Changes built on purpose, valid or with one named fault, and what each must lead to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import attrs
+from hypothesis import strategies as st
+
+from casestate._actors import Actor
+from casestate._case import Case
+from casestate._change import DISMISS, Change
+from casestate._evidence import EvidenceKind
+from casestate._status import Fate
+from casestate._verdict import Code, Outcome, Verdict
+from casestate._workflow import Rule, Workflow
+
+from ._values import (
+    accepted_kinds,
+    actors,
+    enough_evidence,
+    evidence,
+    fits,
+    gaps,
+    obtained_by,
+    refused_kinds,
+    texts,
+    weak_evidence,
+)
+
+_ONE_TICK = timedelta(microseconds=1)
+
+
+@attrs.frozen
+class Attempt:
+    """A change, why it was built, and what the workflow must make of it.
+
+    For an accepted *outcome*, *codes* are exactly the verdict's codes and
+    *target* the status the case must be in afterwards; for
+    ``Outcome.REJECTED``, *codes* must be among the verdict's codes (a change
+    built with one fault may well have others).
+    """
+
+    change: Change
+    intent: str
+    """What the change was built to be: ``valid confirm``, ``weak evidence for repatriate``."""
+    outcome: Outcome
+    codes: tuple[Code, ...] = ()
+    target: str | None = None
+
+    def disagreement(self, verdict: Verdict) -> str | None:
+        """What *verdict* gets wrong about this attempt, or ``None`` when it is right."""
+        expected = f"{self.intent}: expected {self.outcome}"
+        if verdict.outcome is not self.outcome:
+            return f"{expected} {list(self.codes)}, got {verdict.outcome} {list(verdict.codes)}"
+        if self.outcome is Outcome.REJECTED:
+            missing = [code for code in self.codes if code not in verdict.codes]
+            if missing:
+                return f"{expected} with {missing}, got only {list(verdict.codes)}"
+            return None
+        if verdict.codes != self.codes:
+            return f"{expected} with codes {list(self.codes)}, got {list(verdict.codes)}"
+        if verdict.target != self.target:
+            return f"{expected} into {self.target!r}, got {verdict.target!r}"
+        return None
+
+
+_Plan = Callable[[st.DrawFn, Workflow, Case], Attempt]
+
+
+@st.composite
+def attempts(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    """Attempts on *case*: mostly valid changes, the rest each with one fault on purpose.
+
+    Valid: any rule fired the right way (a transition, or a report kept as a
+    corroboration or a conflict), dismissals of open conflicts. Faults: wrong
+    or unknown role, missing or weak evidence, missing reason, time going
+    backwards, a fact after it was recorded or before the current status,
+    evidence obtained after the change was recorded or speaking for the
+    other fate,
+    an illegal move, a waiting period not over, an unknown trigger, resolving
+    what is not an open conflict, settling conflicts in a role that may not
+    dismiss them, a report kept as a conflict that resolves,
+    and dismissals without role, reason or conflicts named.
+    """
+    valid = _valid_plans(workflow, case)
+    # Mostly valid, so cases travel far; an integer shrinks towards valid.
+    if valid and draw(st.integers(0, 9)) < 6:  # noqa: PLR2004 - 60 %
+        plans = valid
+    else:
+        kinds = _faulty_plans(workflow, case)
+        plans = kinds[draw(st.integers(0, len(kinds) - 1))]
+    return plans[draw(st.integers(0, len(plans) - 1))](draw, workflow, case)
+
+
+def changes(workflow: Workflow, case: Case) -> st.SearchStrategy[Change]:
+    """Changes for *case*, valid and invalid on purpose (see :func:`attempts`)."""
+    return attempts(workflow, case).map(lambda attempt: attempt.change)
+
+
+# -- valid changes -------------------------------------------------------
+
+
+def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
+    if not _provable(rule, _fate_checked(workflow, case, rule, early=False)):
+        return False
+    if not rule.roles and not (rule.reporter_may_fire and _reporter(case) is not None):
+        return False
+    return rule.report or case.status in rule.sources
+
+
+def _provable(rule: Rule, fate: Fate | None) -> bool:
+    """Whether some evidence *rule* accepts fits *fate*."""
+    return rule.evidence is None or any(fits(kind, fate) for kind in accepted_kinds(rule.evidence))
+
+
+def _claimed(workflow: Workflow, rule: Rule) -> Fate | None:
+    """The fate a report or move of *rule* speaks for, if it names one."""
+    return rule.fate if rule.fate is not None else workflow.status(rule.target).fate
+
+
+def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
+    """Whether a report of *rule*, not legal from here, agrees with what the case holds."""
+    if not rule.report or case.status in rule.sources:
+        return False
+    keeps_fate = workflow.status(case.status).fate is None
+    return rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
+
+
+def _fate_checked(workflow: Workflow, case: Case, rule: Rule, *, early: bool) -> Fate | None:
+    """The fate the change's evidence must not speak against (``None``: no check)."""
+    if _corroborates(workflow, case, rule):
+        return case.fate
+    claimed = _claimed(workflow, rule)
+    if case.status in rule.sources and not early:
+        return claimed if claimed is not None else case.fate
+    return claimed
+
+
+def _reporter(case: Case) -> Actor | None:
+    return case.status_entry.actor
+
+
+def _valid_plans(workflow: Workflow, case: Case) -> list[_Plan]:
+    plans: list[_Plan] = [_valid_rule(rule) for rule in workflow.rules if _satisfiable(workflow, case, rule)]
+    if case.open_conflicts and workflow.dismiss_roles:
+        plans.append(_valid_dismissal)
+    return plans
+
+
+def _valid_rule(rule: Rule) -> _Plan:
+    def plan(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+        return _build(draw, workflow, case, rule)
+
+    return plan
+
+
+def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attempt:
+    """The change that fires *rule* the right way, and what it must lead to."""
+    legal = case.status in rule.sources
+    since = case.status_since
+    recorded = case.last_recorded_at + draw(gaps())
+    floor = since + rule.waiting_period if legal and rule.waiting_period is not None else since
+    recorded = max(recorded, floor)
+    # A report may be about a time before the current status (a late report):
+    # then it is kept as a conflict, or as a corroboration when it agrees.
+    early = (
+        rule.report
+        and rule.waiting_period is None
+        and _provable(rule, _fate_checked(workflow, case, rule, early=True))
+        and draw(st.integers(0, 4)) == 0
+    )
+    effective = since - draw(gaps(least=_ONE_TICK)) if early else floor + draw(_up_to(recorded - floor))
+    actor = _permitted_actor(draw, workflow, case, rule)
+    reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
+    fate = _fate_checked(workflow, case, rule, early=early)
+    proof = obtained_by(
+        draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded
+    )
+    codes: tuple[Code, ...]
+    if legal and not early:
+        outcome, codes, target = Outcome.TRANSITION, (), rule.target
+    elif legal:
+        outcome, codes, target = Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
+    elif _corroborates(workflow, case, rule):
+        outcome, codes, target = Outcome.CORROBORATION, (), case.status
+    else:
+        late = (Code.EARLIER_THAN_CURRENT,) if effective < since else ()
+        outcome, codes, target = Outcome.CONFLICT, (Code.ILLEGAL_TRANSITION, *late), case.status
+    resolves: list[int] = []
+    if outcome is not Outcome.CONFLICT and case.open_conflicts and actor.role in workflow.dismiss_roles:
+        # Any accepted change but a conflict may settle open conflicts on the way,
+        # in the hands of a role that may dismiss them.
+        resolves = draw(st.lists(st.sampled_from(case.open_conflicts), unique=True))
+    change = Change(
+        trigger=rule.trigger,
+        actor=actor,
+        evidence=proof,
+        reason=reason,
+        resolves=resolves,
+        effective_at=effective,
+        recorded_at=recorded,
+    )
+    return Attempt(change, f"valid {rule.trigger}", outcome, codes, target)
+
+
+def _up_to(span: timedelta) -> st.SearchStrategy[timedelta]:
+    """Zero up to *span*, to the microsecond (integers draw faster than timedeltas)."""
+    most = max(span // _ONE_TICK, 0)
+    return st.integers(0, most).map(lambda ticks: ticks * _ONE_TICK)
+
+
+def _permitted_actor(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Actor:
+    reporter = _reporter(case)
+    if rule.reporter_may_fire and reporter is not None and (not rule.roles or draw(st.booleans())):
+        # The actor whose report entered the status, in whatever role they act now.
+        return Actor(reporter.id, draw(st.sampled_from(sorted(workflow.roles))))
+    return draw(actors(rule.roles or workflow.roles))
+
+
+def _valid_dismissal(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    change = _dismissal(draw, case, roles=workflow.dismiss_roles)
+    return Attempt(change, "valid dismissal", Outcome.DISMISSAL, (), case.status)
+
+
+def _dismissal(draw: st.DrawFn, case: Case, *, roles: frozenset[str]) -> Change:
+    recorded = case.last_recorded_at + draw(gaps(long=False))
+    resolves = draw(st.lists(st.sampled_from(case.open_conflicts), min_size=1, unique=True))
+    return Change(
+        trigger=DISMISS,
+        actor=draw(actors(roles)),
+        reason=draw(texts()),
+        resolves=resolves,
+        effective_at=recorded - draw(_up_to(recorded - case.status_since)),
+        recorded_at=recorded,
+    )
+
+
+# -- changes with one fault ----------------------------------------------
+
+
+def _rejected(change: Change, intent: str, code: Code) -> Attempt:
+    return Attempt(change, intent, Outcome.REJECTED, (code,))
+
+
+def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa: C901, PLR0912 - one guard per fault
+    """The faults that can be made now, grouped by kind.
+
+    Each kind is as likely as any other, whether one rule or every rule can carry it.
+    """
+    kinds: dict[object, list[_Plan]] = {
+        fault: [fault]
+        for fault in (
+            _unknown_trigger,
+            _time_backwards,
+            _effective_after_recorded,
+            _evidence_after_recorded,
+            _unknown_conflict,
+        )
+    }
+
+    def add(fault: _Fault, rule: Rule) -> None:
+        kinds.setdefault(fault, []).append(_fault(rule, fault))
+
+    for rule in workflow.rules:
+        legal = case.status in rule.sources
+        add(_unknown_role, rule)
+        if workflow.roles - rule.roles:
+            add(_wrong_role, rule)
+        if rule.evidence is not None:
+            add(_no_evidence, rule)
+            if refused_kinds(rule.evidence):
+                add(_weak_evidence, rule)
+        if rule.reason_required:
+            add(_no_reason, rule)
+        if _contradicted(workflow, case, rule) is not None:
+            add(_contradicting_evidence, rule)
+        if legal and not rule.report:
+            add(_earlier_than_current, rule)
+        if not legal and not rule.report:
+            add(_illegal, rule)
+        if legal and rule.waiting_period is not None:
+            add(_waiting_period, rule)
+        if case.open_conflicts and rule.roles - workflow.dismiss_roles:
+            add(_settle_without_standing, rule)
+        if rule.report and not legal and not _corroborates(workflow, case, rule) and case.open_conflicts:
+            add(_conflict_that_resolves, rule)
+    if case.open_conflicts:
+        kinds[_dismiss_without_reason] = [_dismissal_fault(_dismiss_without_reason)]
+        kinds[_dismiss_without_resolves] = [_dismissal_fault(_dismiss_without_resolves)]
+        if workflow.roles - workflow.dismiss_roles:
+            kinds[_dismiss_by_wrong_role] = [_dismissal_fault(_dismiss_by_wrong_role)]
+    return list(kinds.values())
+
+
+_Fault = Callable[[st.DrawFn, Workflow, Case, Rule, Attempt], Attempt]
+
+
+def _fault(rule: Rule, fault: _Fault) -> _Plan:
+    def plan(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+        return fault(draw, workflow, case, rule, _build(draw, workflow, case, rule))
+
+    return plan
+
+
+def _any_rule_base(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    return _build(draw, workflow, case, draw(st.sampled_from(workflow.rules)))
+
+
+def _unknown_trigger(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    trigger = draw(st.sampled_from(["escape", "promote", "report_missing"]) | texts(max_size=12))
+    if trigger in workflow.triggers:
+        trigger = f"{trigger} (unknown)"
+    change = attrs.evolve(base.change, trigger=trigger)
+    return _rejected(change, f"unknown trigger {trigger!r}", Code.UNKNOWN_TRIGGER)
+
+
+def _time_backwards(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    recorded = case.last_recorded_at - draw(gaps(least=_ONE_TICK))
+    change = attrs.evolve(
+        base.change, recorded_at=recorded, effective_at=min(base.change.effective_at, recorded)
+    )
+    return _rejected(change, "time going backwards", Code.TIME_GOES_BACKWARDS)
+
+
+def _effective_after_recorded(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    effective = base.change.recorded_at + draw(gaps(least=_ONE_TICK, long=False))
+    change = attrs.evolve(base.change, effective_at=effective)
+    return _rejected(change, "a fact after it was recorded", Code.EFFECTIVE_AFTER_RECORDED)
+
+
+def _evidence_after_recorded(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    recorded = base.change.recorded_at
+    late = attrs.evolve(draw(evidence()), obtained_at=recorded + draw(gaps(least=_ONE_TICK, long=False)))
+    change = attrs.evolve(base.change, evidence=(*base.change.evidence, late))
+    return _rejected(change, "evidence obtained after the change was recorded", Code.EVIDENCE_AFTER_RECORDED)
+
+
+def _unknown_conflict(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    stray = draw(st.integers(0, case.version + 2).filter(lambda seq: seq not in case.open_conflicts))
+    change = attrs.evolve(base.change, resolves=(*base.change.resolves, stray))
+    return _rejected(change, f"resolving entry {stray}, not an open conflict", Code.UNKNOWN_CONFLICT)
+
+
+def _unknown_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    role = draw(st.sampled_from(["journalist", "neighbour"]) | texts(max_size=12))
+    if role in workflow.roles:
+        role = f"{role} (unknown)"
+    change = attrs.evolve(base.change, actor=Actor(_outsider_id(case), role))
+    return _rejected(change, f"unknown role {role!r} for {rule.trigger}", Code.UNKNOWN_ROLE)
+
+
+def _outsider_id(case: Case) -> str:
+    """An actor id that is not the reporter's, so the reporter's privilege cannot apply."""
+    reporter = _reporter(case)
+    return "outsider" if reporter is None or reporter.id != "outsider" else "another outsider"
+
+
+def _wrong_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    role = draw(st.sampled_from(sorted(workflow.roles - rule.roles)))
+    change = attrs.evolve(base.change, actor=Actor(_outsider_id(case), role))
+    return _rejected(change, f"role {role!r} firing {rule.trigger}", Code.ROLE_NOT_PERMITTED)
+
+
+def _no_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    del draw, workflow, case
+    change = attrs.evolve(base.change, evidence=())
+    return _rejected(change, f"no evidence for {rule.trigger}", Code.EVIDENCE_REQUIRED)
+
+
+def _weak_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    del workflow, case
+    needs = rule.evidence
+    if needs is None:  # pragma: no cover - only planned for rules that need evidence
+        raise AssertionError
+    change = attrs.evolve(base.change, evidence=draw(weak_evidence(needs)))
+    return _rejected(change, f"weak evidence for {rule.trigger}", Code.EVIDENCE_INSUFFICIENT)
+
+
+def _contradicted(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
+    """The fate a change by *rule* claims, early or not, when evidence can speak against it."""
+    fates = {_fate_checked(workflow, case, rule, early=early) for early in (False, True)}
+    if len(fates) != 1:
+        return None
+    (fate,) = fates
+    return fate if fate in (Fate.ALIVE, Fate.DEAD) else None
+
+
+def _contradicting_evidence(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    fate = _contradicted(workflow, case, rule)
+    against = [kind for kind in EvidenceKind if kind.indicates not in (None, fate)]
+    (item,) = obtained_by((draw(evidence(against)),), base.change.recorded_at)
+    position = draw(st.integers(0, len(base.change.evidence)))
+    proof = (*base.change.evidence[:position], item, *base.change.evidence[position:])
+    change = attrs.evolve(base.change, evidence=proof)
+    return _rejected(
+        change, f"evidence against fate {fate} for {rule.trigger}", Code.EVIDENCE_CONTRADICTS_FATE
+    )
+
+
+def _no_reason(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    del workflow, case
+    change = attrs.evolve(base.change, reason=draw(st.sampled_from([None, "", "  \n"])))
+    return _rejected(change, f"no reason for {rule.trigger}", Code.REASON_REQUIRED)
+
+
+def _earlier_than_current(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    del workflow
+    change = attrs.evolve(base.change, effective_at=case.status_since - draw(gaps(least=_ONE_TICK)))
+    return _rejected(change, f"{rule.trigger} before the current status", Code.EARLIER_THAN_CURRENT)
+
+
+def _illegal(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    del draw, workflow
+    return _rejected(base.change, f"{rule.trigger} from {case.status!r}", Code.ILLEGAL_TRANSITION)
+
+
+def _waiting_period(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    del workflow
+    period = rule.waiting_period or timedelta(0)
+    # Mostly just short of the period, where an off-by-some bug would let it pass.
+    early = case.status_since + max(period - draw(gaps(least=_ONE_TICK)), timedelta(0))
+    change = attrs.evolve(
+        base.change,
+        effective_at=early,
+        recorded_at=max(early, case.last_recorded_at, base.change.recorded_at),
+    )
+    return _rejected(change, f"{rule.trigger} before its waiting period", Code.WAITING_PERIOD_NOT_ELAPSED)
+
+
+def _settle_without_standing(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    role = draw(st.sampled_from(sorted(rule.roles - workflow.dismiss_roles)))
+    resolves = draw(st.lists(st.sampled_from(case.open_conflicts), min_size=1, unique=True))
+    change = attrs.evolve(base.change, actor=Actor(_outsider_id(case), role), resolves=resolves)
+    return _rejected(change, f"role {role!r} settling conflicts by {rule.trigger}", Code.ROLE_NOT_PERMITTED)
+
+
+def _conflict_that_resolves(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    del workflow
+    resolves = draw(st.lists(st.sampled_from(case.open_conflicts), min_size=1, unique=True))
+    change = attrs.evolve(base.change, resolves=resolves)
+    return _rejected(change, f"conflicting {rule.trigger} resolving others", Code.RESOLVES_NOT_ALLOWED)
+
+
+_DismissalFault = Callable[[st.DrawFn, Workflow, Case, Change], Attempt]
+
+
+def _dismissal_fault(fault: _DismissalFault) -> _Plan:
+    def plan(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+        return fault(draw, workflow, case, _dismissal(draw, case, roles=workflow.roles))
+
+    return plan
+
+
+def _dismiss_without_reason(draw: st.DrawFn, workflow: Workflow, case: Case, base: Change) -> Attempt:
+    del workflow, case
+    change = attrs.evolve(base, reason=draw(st.sampled_from([None, " "])))
+    return Attempt(change, "dismissal without a reason", Outcome.REJECTED, (Code.REASON_REQUIRED,))
+
+
+def _dismiss_without_resolves(draw: st.DrawFn, workflow: Workflow, case: Case, base: Change) -> Attempt:
+    del draw, workflow, case
+    change = attrs.evolve(base, resolves=())
+    return Attempt(change, "dismissal naming no conflict", Outcome.REJECTED, (Code.RESOLVES_REQUIRED,))
+
+
+def _dismiss_by_wrong_role(draw: st.DrawFn, workflow: Workflow, case: Case, base: Change) -> Attempt:
+    role = draw(st.sampled_from(sorted(workflow.roles - workflow.dismiss_roles)))
+    change = attrs.evolve(base, actor=Actor(_outsider_id(case), role))
+    return Attempt(change, f"dismissal by role {role!r}", Outcome.REJECTED, (Code.ROLE_NOT_PERMITTED,))

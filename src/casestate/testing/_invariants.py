@@ -1,0 +1,453 @@
+"""What must hold of every case and every step, derived from the workflow's own rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from casestate._case import Case, Snapshot, replay
+from casestate._chain import canonical_public, redact, verify
+from casestate._change import DISMISS, OPEN, Change
+from casestate._entry import Entry, EntryKind
+from casestate._json import entry_from_dict, entry_to_dict, from_json, to_json
+from casestate._status import Assurance, Fate
+from casestate._verdict import Code, Outcome, Rejected
+from casestate._workflow import Rule, Workflow
+
+from ._attempts import Attempt
+
+
+class BrokenInvariant(AssertionError):
+    """A property of casestate does not hold; the message says which, and where."""
+
+
+def _fail(case: Case, text: str) -> BrokenInvariant:
+    return BrokenInvariant(f"case {case.id!r} (version {case.version}): {text}")
+
+
+def check_step(  # noqa: C901 - one check per promise of check and apply
+    workflow: Workflow, case: Case, step: Change | Attempt, *, key: bytes | None = None
+) -> Case:
+    """Apply *step* to *case* and check that ``check`` and ``apply`` agree; the case after it.
+
+    An accepted change appends exactly one entry, with the outcome and codes
+    ``check`` announced; a rejected one raises :class:`casestate.Rejected`
+    with the very verdict ``check`` gave, and leaves the case as it was. With
+    an :class:`Attempt`, the verdict must also be the one the attempt was
+    built to get. Raises :class:`BrokenInvariant` when any of that fails.
+    """
+    attempt = step if isinstance(step, Attempt) else None
+    change = step.change if isinstance(step, Attempt) else step
+    before = (case.version, case.head, case.status, case.open_conflicts)
+    verdict = workflow.check(case, change)
+    if attempt is not None and (wrong := attempt.disagreement(verdict)) is not None:
+        raise _fail(case, wrong)
+    try:
+        after = workflow.apply(case, change, key=key)
+    except Rejected as rejected:
+        if verdict.ok:
+            raise _fail(
+                case, f"check accepted {change.trigger} as {verdict.outcome}, apply refused it: {rejected}"
+            ) from None
+        if rejected.verdict != verdict:
+            raise _fail(case, f"apply refused with {rejected.verdict}, check said {verdict}") from None
+        if (case.version, case.head, case.status, case.open_conflicts) != before:
+            raise _fail(case, "a refused change altered the case it was refused for") from None
+        return case
+    if not verdict.ok:
+        raise _fail(case, f"check refused {change.trigger} ({list(verdict.codes)}), apply accepted it")
+    if after.version != case.version + 1 or after.trail[: case.version] != case.trail:
+        raise _fail(case, f"{change.trigger} did not append exactly one entry to the trail")
+    entry = after.trail[-1]
+    if _OUTCOME_OF_KIND.get(entry.kind) is not verdict.outcome:
+        raise _fail(after, f"check said {verdict.outcome}, apply recorded a {entry.kind} entry")
+    if entry.to_status != verdict.target or after.status != verdict.target:
+        raise _fail(after, f"check said the case goes to {verdict.target!r}, it is in {after.status!r}")
+    if entry.codes != (verdict.codes if entry.kind is EntryKind.CONFLICT else ()):
+        raise _fail(after, f"the entry records codes {list(entry.codes)}, check gave {list(verdict.codes)}")
+    return after
+
+
+_OUTCOME_OF_KIND = {
+    EntryKind.TRANSITION: Outcome.TRANSITION,
+    EntryKind.CORROBORATION: Outcome.CORROBORATION,
+    EntryKind.CONFLICT: Outcome.CONFLICT,
+    EntryKind.DISMISSAL: Outcome.DISMISSAL,
+}
+
+
+def check_case(workflow: Workflow, case: Case, *, key: bytes | None = None, checked: int = 0) -> None:
+    """Check every property a case of *workflow* must have; :class:`BrokenInvariant` if one fails.
+
+    With *checked*, the first *checked* entries were checked before, with
+    the case that ended there, and are known unchanged (as :func:`check_step`
+    ensures): the as-of queries are then asked only about the times of the
+    newer entries, and only those make the JSON round trip on their own, so a
+    check after every step stays linear in the length of the trail.
+
+    - the chain verifies (against the case's own head) and replay rebuilds an
+      equal case;
+    - the status can be reached from the workflow's initial status, and a
+      status that carries its fate never holds an unknown one;
+    - every entry was allowed by its rule when it was made: sources, roles
+      (or the reporter's own retraction), evidence (obtained by the time it
+      was recorded, none speaking for the other fate), reason, waiting
+      period, fate, assurance and the period it resumes; conflicts carry the
+      codes that made them conflicts; dismissals name open conflicts, with a
+      reason, by a permitted role, and only such a role settles conflicts;
+    - recorded times never go backwards, no fact is recorded before it
+      happened, and no transition takes effect before the status it leaves;
+    - both as-of queries agree with replaying the matching part of the trail;
+    - JSON round trips give an equal case and identical canonical bytes, and
+      the redacted export verifies (only when redacted trails are allowed)
+      and holds nothing but the public fields.
+    """
+    _check_chain(case, key)
+    _check_trail(workflow, case)
+    _check_as_of(case, case.trail[checked:])
+    if checked:
+        _check_entries_json(case, case.trail[checked:], key)
+    else:
+        _check_json(case, key)
+
+
+def _check_chain(case: Case, key: bytes | None) -> None:
+    integrity = verify(case.trail, key=key, head=case.head)
+    if not integrity.ok:
+        raise _fail(case, f"the chain does not verify: {integrity.message}")
+    if replay(case.trail, key=key) != case:
+        raise _fail(case, "replaying the trail does not rebuild the case")
+
+
+def reachable(workflow: Workflow) -> frozenset[str]:
+    """The statuses a case of *workflow* can reach from its initial status.
+
+    Worked out here again, apart from the workflow's own build-time check,
+    as an oracle must not share the code it checks.
+    """
+    found = {workflow.initial}
+    frontier = [workflow.initial]
+    while frontier:
+        status = frontier.pop()
+        for rule in workflow.rules:
+            if status in rule.sources and rule.target not in found:
+                found.add(rule.target)
+                frontier.append(rule.target)
+    return frozenset(found)
+
+
+@attrs.define
+class _Walk:
+    """Where the case stood while the trail is read entry by entry."""
+
+    status: str
+    fate: Fate
+    assurance: Assurance
+    since: datetime
+    reporter: str | None
+    recorded: datetime
+    conflicts: list[int]
+    periods: list[int]
+    """The entries that began the live periods, oldest first (see ``Case.periods``)."""
+
+
+def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
+    places = reachable(workflow)
+    if case.status not in places:
+        raise _fail(case, f"status {case.status!r} cannot be reached from {workflow.initial!r}")
+    if workflow.status(case.status).fate is None and case.fate is Fate.UNKNOWN:
+        raise _fail(case, f"status {case.status!r} keeps the fate it confirms, yet the fate is unknown")
+    first = case.trail[0]
+    initial = workflow.status(workflow.initial)
+    if (first.kind, first.trigger, first.to_status, first.fate) != (
+        EntryKind.OPENED,
+        OPEN,
+        initial.name,
+        initial.fate,
+    ):
+        raise _fail(case, f"entry 0 does not open the case in {initial.name!r}")
+    walk = _Walk(
+        first.to_status,
+        first.fate,
+        first.assurance,
+        first.effective_at,
+        _actor_id(first),
+        first.recorded_at,
+        [],
+        [0],
+    )
+    for entry in case.trail:
+        where = f"entry {entry.seq} ({entry.kind} {entry.trigger})"
+        if entry.role not in workflow.roles:
+            raise _fail(case, f"{where}: role {entry.role!r} is not one of the workflow's")
+        if entry.effective_at > entry.recorded_at:
+            raise _fail(case, f"{where}: takes effect after it was recorded")
+        if entry.recorded_at < walk.recorded:
+            raise _fail(case, f"{where}: recorded before the entry preceding it")
+        walk.recorded = entry.recorded_at
+        if entry.seq == 0:
+            continue
+        if entry.from_status != walk.status:
+            raise _fail(case, f"{where}: leaves {entry.from_status!r}, but the case was {walk.status!r}")
+        if not set(entry.resolves) <= set(walk.conflicts):
+            raise _fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
+        if entry.kind is EntryKind.DISMISSAL:
+            _check_dismissal(workflow, case, entry, walk, where)
+        else:
+            _check_report_or_transition(workflow, case, entry, walk, where)
+        walk.conflicts = [seq for seq in walk.conflicts if seq not in entry.resolves]
+        if entry.kind is EntryKind.CONFLICT:
+            walk.conflicts.append(entry.seq)
+    if tuple(walk.conflicts) != case.open_conflicts:
+        raise _fail(case, f"open conflicts are {list(case.open_conflicts)}, the trail says {walk.conflicts}")
+    if tuple(walk.periods) != case.periods:
+        raise _fail(case, f"live periods are {list(case.periods)}, the trail says {walk.periods}")
+
+
+def _actor_id(entry: Entry) -> str | None:
+    return None if entry.private is None else entry.private.actor_id
+
+
+def _evidence_tier_assurance(entry: Entry) -> Assurance:
+    tiers = [kind.tier for kind in entry.evidence_kinds]
+    return Assurance.for_tier(min(tiers) if tiers else None)
+
+
+def _check_dismissal(workflow: Workflow, case: Case, entry: Entry, walk: _Walk, where: str) -> None:
+    if entry.trigger != DISMISS:
+        raise _fail(case, f"{where}: a dismissal by another trigger")
+    if entry.role not in workflow.dismiss_roles:
+        raise _fail(case, f"{where}: role {entry.role!r} may not dismiss conflicts")
+    if not entry.resolves:
+        raise _fail(case, f"{where}: names no conflict")
+    if entry.private is not None and entry.reason is None:
+        raise _fail(case, f"{where}: no reason")
+    if (entry.to_status, entry.fate, entry.assurance) != (walk.status, walk.fate, walk.assurance):
+        raise _fail(case, f"{where}: a dismissal changed the status, fate or assurance")
+
+
+def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
+    role_ok = entry.role in rule.roles
+    if not role_ok and rule.reporter_may_fire and entry.private is not None:
+        role_ok = walk.reporter is not None and entry.private.actor_id == walk.reporter
+    if not role_ok:
+        raise _fail(case, f"{where}: role {entry.role!r} may not fire it")
+    needs = rule.evidence
+    if needs is not None:
+        if entry.private is not None:
+            enough = any(needs.accepts(item) for item in entry.evidence)
+        else:
+            enough = any(
+                kind.tier <= needs.max_tier and (needs.kinds is None or kind in needs.kinds)
+                for kind in entry.evidence_kinds
+            )
+        if not enough:
+            raise _fail(case, f"{where}: entered without {needs.describe()} ({list(entry.evidence_kinds)})")
+    if rule.reason_required and entry.private is not None and entry.reason is None:
+        raise _fail(case, f"{where}: no written reason, which the rule requires")
+
+
+def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause of the rule
+    workflow: Workflow, case: Case, entry: Entry, walk: _Walk, where: str
+) -> None:
+    if entry.trigger not in {rule.trigger for rule in workflow.rules}:
+        raise _fail(case, f"{where}: no rule has this trigger")
+    rule = workflow.rule(entry.trigger)
+    _check_guards(case, rule, entry, walk, where)
+    if entry.resolves and entry.role not in workflow.dismiss_roles:
+        raise _fail(case, f"{where}: role {entry.role!r} settled conflicts it may not dismiss")
+    if entry.private is not None and any(item.obtained_at > entry.recorded_at for item in entry.evidence):
+        raise _fail(case, f"{where}: holds evidence obtained after the entry was recorded")
+    legal = walk.status in rule.sources
+    claimed = rule.fate or workflow.status(rule.target).fate
+    agrees = not legal and (
+        rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
+    )
+    spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
+    if spoken is not None and spoken is not Fate.UNKNOWN:
+        against = [kind for kind in entry.evidence_kinds if kind.indicates not in (None, spoken)]
+        if against:
+            raise _fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
+    if entry.kind is EntryKind.TRANSITION:
+        if not legal or entry.to_status != rule.target:
+            raise _fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
+        if entry.effective_at < walk.since:
+            raise _fail(case, f"{where}: takes effect before the status it leaves")
+        if rule.waiting_period is not None and entry.effective_at - walk.since < rule.waiting_period:
+            raise _fail(case, f"{where}: fired before its waiting period was over")
+        fate = rule.fate or workflow.status(rule.target).fate or walk.fate
+        if entry.fate is not fate:
+            raise _fail(case, f"{where}: fate {entry.fate}, the rule gives {fate}")
+        if entry.assurance is not _evidence_tier_assurance(entry):
+            raise _fail(case, f"{where}: assurance {entry.assurance} does not follow from its evidence")
+        walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
+        walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
+        _check_period(case, rule, entry, walk, where)
+        return
+    if not rule.report:
+        raise _fail(case, f"{where}: only a report can be kept without moving the case")
+    if (entry.to_status, entry.fate) != (walk.status, walk.fate):
+        raise _fail(case, f"{where}: a {entry.kind} entry moved the case")
+    if entry.kind is EntryKind.CORROBORATION:
+        if not agrees:
+            raise _fail(case, f"{where}: corroborates {rule.target!r} while the case is {walk.status!r}")
+        expected = walk.assurance.stronger(_evidence_tier_assurance(entry))
+        if entry.assurance is not expected:
+            raise _fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
+        walk.assurance = expected
+        return
+    if entry.kind is not EntryKind.CONFLICT:
+        raise _fail(case, f"{where}: an entry of kind {entry.kind} after the opening")
+    if entry.assurance is not walk.assurance:
+        raise _fail(case, f"{where}: a conflict changed the assurance")
+    codes = ((Code.ILLEGAL_TRANSITION,) if not legal else ()) + (
+        (Code.EARLIER_THAN_CURRENT,) if entry.effective_at < walk.since else ()
+    )
+    if not codes or entry.codes != codes or agrees:
+        raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+
+
+def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
+    """A move resumes the live period of its status when its rule reverts and there is one."""
+    live = next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == entry.to_status), None)
+    resumes = live if rule.reverts else None
+    if entry.reverts_to != resumes:
+        raise _fail(case, f"{where}: resumes entry {entry.reverts_to}, the rule says {resumes}")
+    if resumes is None:
+        walk.periods.append(entry.seq)
+        return
+    del walk.periods[walk.periods.index(resumes) + 1 :]
+    walk.since = case.trail[resumes].effective_at
+
+
+# -- as-of queries ---------------------------------------------------------
+
+
+def _probe_times(entries: Sequence[Entry]) -> list[datetime]:
+    tick = timedelta(microseconds=1)
+    times: set[datetime] = set()
+    for entry in entries:
+        times.update(
+            (entry.recorded_at, entry.effective_at, entry.recorded_at - tick, entry.effective_at - tick)
+        )
+    return sorted(times)
+
+
+def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
+    """What the case holder knew at *when*: the entries recorded by then, read in order."""
+    known = [entry for entry in case.trail if entry.recorded_at <= when]
+    if not known:
+        return None
+    status_entry = next(e for e in reversed(known) if e.kind in {EntryKind.OPENED, EntryKind.TRANSITION})
+    assurance = status_entry.assurance
+    for entry in known[status_entry.seq + 1 :]:
+        if entry.kind is EntryKind.CORROBORATION:
+            assurance = assurance.stronger(_evidence_tier_assurance(entry))
+    began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
+    return Snapshot(
+        status_entry.to_status, status_entry.fate, assurance, began.effective_at, status_entry.seq
+    )
+
+
+def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
+    """What was true at *when*: the live period in effect by then, and the corroborations after it."""
+    live = [case.trail[seq] for seq in case.periods]
+    in_effect = [entry for entry in live if entry.effective_at <= when]
+    if not in_effect:
+        return None
+    status_entry = in_effect[-1]
+    later = [entry.seq for entry in live if entry.seq > status_entry.seq]
+    end = later[0] if later else case.version
+    assurance = status_entry.assurance
+    # As casestate reads it: every corroboration up to the next live period
+    # counts, also one made in a period a retraction voided since.
+    for entry in case.trail[status_entry.seq + 1 : end]:
+        if entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
+            assurance = assurance.stronger(_evidence_tier_assurance(entry))
+    return Snapshot(
+        status_entry.to_status, status_entry.fate, assurance, status_entry.effective_at, status_entry.seq
+    )
+
+
+def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
+    for when in _probe_times(entries):
+        recorded, expected = case.as_of_recorded(when), _known_snapshot(case, when)
+        if recorded != expected:
+            raise _fail(case, f"as_of_recorded({when.isoformat()}) is {recorded}, the trail says {expected}")
+        effective, expected = case.as_of_effective(when), _true_snapshot(case, when)
+        if effective != expected:
+            raise _fail(
+                case, f"as_of_effective({when.isoformat()}) is {effective}, the trail says {expected}"
+            )
+
+
+# -- serialisation -----------------------------------------------------------
+
+
+def canonical_bytes(entry: Entry) -> bytes:
+    """The bytes *entry*'s hash covers."""
+    fields = attrs.asdict(entry, recurse=False)
+    del fields["hash"], fields["private"]
+    return canonical_public(**fields)
+
+
+def _without_private(data: Any) -> Any:  # noqa: ANN401 - walks any JSON value
+    if isinstance(data, dict):
+        return {name: _without_private(value) for name, value in data.items() if name != "private"}
+    if isinstance(data, list):
+        return [_without_private(value) for value in data]
+    return data
+
+
+def _check_entries_json(case: Case, entries: Sequence[Entry], key: bytes | None) -> None:
+    for entry in entries:
+        data = entry_to_dict(entry)
+        again = entry_from_dict(json.loads(json.dumps(data, ensure_ascii=False)))
+        if again != entry or canonical_bytes(again) != canonical_bytes(entry):
+            raise _fail(
+                case, f"entry {entry.seq}: the JSON round trip does not give the same entry and bytes"
+            )
+        shared = entry_to_dict(redact([entry])[0])
+        if shared != _without_private(data) or _keys(shared) & _PERSONAL:
+            raise _fail(case, f"entry {entry.seq}: the redacted export holds more than the public fields")
+    shared_trail = redact(case.trail)
+    if not verify(shared_trail, key=key, head=case.head, allow_redacted=True).ok:
+        raise _fail(case, "the redacted trail does not verify")
+    if verify(shared_trail, key=key, head=case.head).ok:
+        raise _fail(case, "the redacted trail verifies without allow_redacted")
+
+
+_PERSONAL = frozenset({"private", "actor_id", "reason", "salt"})
+
+
+def _check_json(case: Case, key: bytes | None) -> None:
+    text = to_json(case)
+    again = from_json(text, key=key, head=case.head)
+    if again != case:
+        raise _fail(case, "the JSON round trip does not give an equal case")
+    if to_json(again) != text:
+        raise _fail(case, "writing a case read from JSON does not give the same JSON")
+    for before, after in zip(case.trail, again.trail, strict=True):
+        if canonical_bytes(before) != canonical_bytes(after):
+            raise _fail(case, f"entry {before.seq}: canonical bytes differ after a JSON round trip")
+    shared = to_json(case, redacted=True)
+    data = json.loads(shared)
+    if data != _without_private(json.loads(text)):
+        raise _fail(case, "the redacted export holds more than the public fields")
+    public = from_json(shared, key=key, head=case.head, allow_redacted=True)
+    if public != attrs.evolve(case, trail=redact(case.trail)):
+        raise _fail(case, "the redacted export does not verify and replay to the same case")
+    if _keys(data) & _PERSONAL:
+        raise _fail(case, "the redacted export holds personal fields")
+
+
+def _keys(data: Any) -> set[str]:  # noqa: ANN401 - walks any JSON value
+    if isinstance(data, dict):
+        return set(data).union(*(_keys(value) for value in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_keys(value) for value in data))
+    return set()

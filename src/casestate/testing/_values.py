@@ -1,0 +1,252 @@
+"""Strategies for the small values of a case: instants, texts, actors and evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
+
+import attrs
+from hypothesis import strategies as st
+
+from casestate._actors import Actor
+from casestate._evidence import Evidence, EvidenceKind, Tier
+from casestate._status import Fate
+from casestate._workflow import EvidenceRule
+
+TEST_KEY = b"casestate.testing: a chain key!!"
+"""A fixed 32-byte key for HMAC chains in tests; never use it for real cases."""
+
+_EARLIEST = datetime(2000, 1, 1)  # noqa: DTZ001 - hypothesis bounds are naive; zones come separately
+_LATEST = datetime(2100, 1, 1)  # noqa: DTZ001 - same
+
+_ZONES = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(hours=3)),
+        timezone(timedelta(hours=-5)),
+        timezone(timedelta(hours=5, minutes=45)),
+    ]
+)
+
+
+def instants(min_value: datetime = _EARLIEST, max_value: datetime = _LATEST) -> st.SearchStrategy[datetime]:
+    """Timezone-aware instants, in UTC or a fixed offset, down to the microsecond.
+
+    *min_value* and *max_value* are naive UTC bounds. Drawn as a count of
+    microseconds, which is many times faster than ``st.datetimes`` and
+    shrinks towards *min_value* just the same.
+    """
+    start = min_value.replace(tzinfo=UTC)
+    span = (max_value.replace(tzinfo=UTC) - start) // _TICK
+    return _instants(start, span)
+
+
+_TICK = timedelta(microseconds=1)
+
+
+@cache
+def _instants(start: datetime, span: int) -> st.SearchStrategy[datetime]:
+    return st.tuples(st.integers(0, span), _ZONES).map(
+        lambda pair: (start + pair[0] * _TICK).astimezone(pair[1])
+    )
+
+
+@cache
+def gaps(*, least: timedelta = timedelta(0), long: bool = True) -> st.SearchStrategy[timedelta]:
+    """Time between two events: often none or a little, sometimes (with *long*) a year.
+
+    Long gaps let waiting periods (a court's six months) pass in a few steps.
+    """
+    short = st.timedeltas(min_value=max(least, timedelta(0)), max_value=max(least, timedelta(days=30)))
+    options = [st.just(least), short]
+    if long:
+        options.append(
+            st.timedeltas(min_value=max(least, timedelta(days=100)), max_value=timedelta(days=400))
+        )
+    return st.one_of(options)
+
+
+@cache
+def texts(*, max_size: int = 12) -> st.SearchStrategy[str]:
+    """Non-blank text of any script, as reasons, references and names come in."""
+    return st.text(min_size=1, max_size=max_size).filter(str.strip)
+
+
+def actors(
+    roles: Iterable[str] | st.SearchStrategy[str], *, ids: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Actor]:
+    """Actors in one of *roles*, by default with ids from a small pool (``family-2``).
+
+    A small pool means the same actor comes back, as the one who reported a
+    status and may later retract it.
+    """
+    if isinstance(roles, st.SearchStrategy):
+        role_strategy = roles
+    else:
+        if ids is None:
+            return _pooled_actors(frozenset(roles))
+        role_strategy = st.sampled_from(sorted(roles))
+    if ids is None:
+        return role_strategy.flatmap(lambda role: _pooled_actors(frozenset({role})))
+    return st.builds(Actor, ids, role_strategy)
+
+
+@cache
+def _pooled_actors(roles: frozenset[str]) -> st.SearchStrategy[Actor]:
+    return st.tuples(st.sampled_from(sorted(roles)), st.integers(1, 3)).map(
+        lambda pair: Actor(f"{pair[0]}-{pair[1]}", pair[0])
+    )
+
+
+@cache
+def accepted_kinds(rule: EvidenceRule) -> tuple[EvidenceKind, ...]:
+    """The kinds of evidence *rule* accepts, strongest tier first."""
+    return tuple(kind for kind in _BY_TIER if _accepts_kind(rule, kind))
+
+
+@cache
+def refused_kinds(rule: EvidenceRule) -> tuple[EvidenceKind, ...]:
+    """The kinds of evidence *rule* refuses."""
+    return tuple(kind for kind in _BY_TIER if not _accepts_kind(rule, kind))
+
+
+def _accepts_kind(rule: EvidenceRule, kind: EvidenceKind) -> bool:
+    return kind.tier <= rule.max_tier and (rule.kinds is None or kind in rule.kinds)
+
+
+def fits(kind: EvidenceKind, fate: Fate | str | None) -> bool:
+    """Whether evidence of *kind* may back a change giving *fate* (any kind, for no or an unknown fate).
+
+    >>> fits(EvidenceKind.DEATH_CERTIFICATE, "alive")
+    False
+    """
+    return fate is None or fate == Fate.UNKNOWN or kind.indicates in (None, fate)
+
+
+def _fitting(kinds: Iterable[EvidenceKind], fate: Fate | str | None) -> tuple[EvidenceKind, ...]:
+    return tuple(kind for kind in kinds if fits(kind, fate))
+
+
+_BY_TIER = sorted(EvidenceKind, key=lambda kind: (kind.tier, kind.value))
+
+
+def evidence(
+    kinds: Iterable[EvidenceKind | str] | None = None,
+    *,
+    max_tier: Tier = Tier.UNVERIFIED,
+    obtained_at: st.SearchStrategy[datetime] | None = None,
+    texts: st.SearchStrategy[str] | None = None,
+    fate: Fate | str | None = None,
+) -> st.SearchStrategy[Evidence]:
+    """Single pieces of evidence: of *kinds* (default: every kind) no weaker than *max_tier*.
+
+    With *fate*, only kinds that do not speak for the other fate.
+    """
+    pool = _BY_TIER if kinds is None else [EvidenceKind(kind) for kind in kinds]
+    choices = tuple(kind for kind in _fitting(pool, fate) if kind.tier <= max_tier)
+    if not choices:
+        msg = "no kind of evidence fits the bounds given"
+        raise ValueError(msg)
+    if obtained_at is None and texts is None:
+        return _evidence_of(choices)
+    words = _texts_or_default(texts)
+    return st.builds(
+        Evidence,
+        st.sampled_from(choices),
+        words,
+        words,
+        obtained_at if obtained_at is not None else instants(),
+    )
+
+
+@cache
+def _evidence_of(kinds: tuple[EvidenceKind, ...]) -> st.SearchStrategy[Evidence]:
+    words = _texts_or_default(None)
+    return st.builds(Evidence, st.sampled_from(kinds), words, words, instants())
+
+
+def _texts_or_default(strategy: st.SearchStrategy[str] | None) -> st.SearchStrategy[str]:
+    return texts() if strategy is None else strategy
+
+
+def enough_evidence(
+    rule: EvidenceRule | None,
+    *,
+    obtained_at: st.SearchStrategy[datetime] | None = None,
+    texts: st.SearchStrategy[str] | None = None,
+    fate: Fate | str | None = None,
+) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    """Evidence that satisfies *rule*: one accepted piece, maybe with others beside it.
+
+    With ``None`` (no evidence needed), zero to two pieces of any kind. With
+    *fate*, no piece speaks for the other fate (see :func:`fits`).
+    """
+    if obtained_at is None and texts is None:
+        return _enough_evidence(rule, None if fate is None else Fate(fate))
+    return _make_enough_evidence(rule, obtained_at, texts, fate)
+
+
+@cache
+def _enough_evidence(rule: EvidenceRule | None, fate: Fate | None) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    return _make_enough_evidence(rule, None, None, fate)
+
+
+def _make_enough_evidence(
+    rule: EvidenceRule | None,
+    obtained_at: st.SearchStrategy[datetime] | None,
+    texts: st.SearchStrategy[str] | None,
+    fate: Fate | str | None,
+) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    anything = evidence(obtained_at=obtained_at, texts=texts, fate=fate)
+    if rule is None:
+        return st.lists(anything, max_size=2).map(tuple)
+    kinds = _fitting(accepted_kinds(rule), fate)
+    if not kinds:
+        msg = f"no kind of evidence satisfies {rule.describe()} and fits fate {fate}"
+        raise ValueError(msg)
+    accepted = evidence(kinds, obtained_at=obtained_at, texts=texts)
+    # The accepted piece first, last or between the others: position must not matter.
+    return st.tuples(st.lists(anything, max_size=1), accepted, st.lists(anything, max_size=1)).map(
+        lambda parts: (*parts[0], parts[1], *parts[2])
+    )
+
+
+def weak_evidence(
+    rule: EvidenceRule,
+    *,
+    obtained_at: st.SearchStrategy[datetime] | None = None,
+    texts: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    """One to three pieces of evidence, none of which satisfies *rule*."""
+    if obtained_at is None and texts is None:
+        return _weak_evidence(rule)
+    return _make_weak_evidence(rule, obtained_at, texts)
+
+
+@cache
+def _weak_evidence(rule: EvidenceRule) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    return _make_weak_evidence(rule, None, None)
+
+
+def _make_weak_evidence(
+    rule: EvidenceRule, obtained_at: st.SearchStrategy[datetime] | None, texts: st.SearchStrategy[str] | None
+) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    kinds = refused_kinds(rule)
+    if not kinds:
+        msg = f"every kind of evidence satisfies {rule.describe()}"
+        raise ValueError(msg)
+    return st.lists(evidence(kinds, obtained_at=obtained_at, texts=texts), min_size=1, max_size=3).map(tuple)
+
+
+_TEN_YEARS = timedelta(days=3653)
+
+
+def obtained_by(proof: Iterable[Evidence], recorded: datetime) -> tuple[Evidence, ...]:
+    """*proof*, each piece obtained by *recorded* at the latest (later times folded back before it)."""
+    return tuple(
+        item
+        if item.obtained_at <= recorded
+        else attrs.evolve(item, obtained_at=recorded - (item.obtained_at - recorded) % _TEN_YEARS)
+        for item in proof
+    )

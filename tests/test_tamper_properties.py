@@ -1,0 +1,148 @@
+"""Tampering with a trail is always detected; the redacted export verifies and hides what it leaves out."""
+
+from datetime import UTC, datetime
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate._json import entry_to_dict
+from casestate.testing import TEST_KEY, alterations, cases, changes, rewritten, tamperings
+from workflows import DEFAULT, STRICT, WITH_RELEASED
+
+WORKFLOWS = st.sampled_from([DEFAULT, WITH_RELEASED, STRICT])
+KEYS = st.sampled_from([None, TEST_KEY])
+T0 = datetime(2024, 2, 20, tzinfo=UTC)
+
+
+@st.composite
+def tampered_cases(draw):
+    key = draw(KEYS)
+    case = draw(cases(draw(WORKFLOWS), key=key, max_changes=10))
+    # A redacted export is shared, so it must resist tampering just the same.
+    redacted = draw(st.booleans())
+    trail = cs.redact(case.trail) if redacted else case.trail
+    return key, case, redacted, draw(tamperings(trail))
+
+
+# Building a case takes many draws; on a busy machine that is slow, not wrong.
+quick_enough = settings(suppress_health_check=[HealthCheck.too_slow])
+
+
+@given(tampered_cases())
+@quick_enough
+def test_any_single_tampering_is_detected(tampered):
+    key, case, redacted, tampering = tampered
+    assert not cs.verify(tampering.entries, key=key, head=case.head, allow_redacted=redacted).ok, (
+        tampering.what
+    )
+    if not tampering.needs_head:
+        assert not cs.verify(tampering.entries, key=key, allow_redacted=redacted).ok, tampering.what
+
+
+@given(tampered_cases())
+@quick_enough
+def test_replay_and_reading_refuse_a_tampered_trail(tampered):
+    key, case, redacted, tampering = tampered
+    entries = tampering.entries
+    if not entries:
+        return
+    document = {
+        "format": "casestate.case",
+        "version": cs.FORMAT_VERSION,
+        "case_id": entries[0].case_id,
+        "entries": [entry_to_dict(entry) for entry in entries],
+    }
+    try:
+        read = cs.from_dict(document, key=key, head=case.head, allow_redacted=redacted)
+    except (cs.BrokenTrail, cs.FormatError):
+        return
+    raise AssertionError(f"{tampering.what}: read back as {read}")
+
+
+@st.composite
+def sealed_cases(draw):
+    key = draw(KEYS)
+    return key, draw(cases(draw(WORKFLOWS), key=key, max_changes=6))
+
+
+@given(sealed_cases(), st.data())
+@quick_enough
+def test_every_field_of_every_entry_is_sealed(sealed, data):
+    # Exhaustive where the test above samples: each field of each entry, in
+    # the full trail and in its redacted export (where only the hash guards
+    # the commitment).
+    key, case = sealed
+    for redacted, trail in ((False, case.trail), (True, cs.redact(case.trail))):
+        for position, entry in enumerate(trail):
+            every_field = data.draw(st.fixed_dictionaries(alterations(entry)), label=f"entry {position}")
+            for field, altered in sorted(every_field.items()):
+                tampered = (*trail[:position], altered, *trail[position + 1 :])
+                assert not cs.verify(tampered, key=key, allow_redacted=redacted).ok, (
+                    f"entry {position}: {field}"
+                )
+
+
+@given(sealed_cases())
+@quick_enough
+def test_rewriting_any_entry_and_resealing_the_rest_needs_the_key_or_escapes_only_without_the_head(sealed):
+    key, case = sealed
+    for redacted, trail in ((False, case.trail), (True, cs.redact(case.trail))):
+        for position in range(len(trail)):
+            forged = rewritten(trail, position)
+            assert not cs.verify(forged.entries, key=key, head=case.head, allow_redacted=redacted).ok, (
+                forged.what
+            )
+            assert forged.needs_head == (key is None)
+            if key is not None:
+                assert not cs.verify(forged.entries, key=key, allow_redacted=redacted).ok, forged.what
+
+
+def _marked(change, number):
+    """*change* with every personal value marked, so that a leak is plain to see."""
+    evidence = [
+        attrs.evolve(item, reference=f"«reference {number}.{index}»", source=f"«source {number}.{index}»")
+        for index, item in enumerate(change.evidence)
+    ]
+    return attrs.evolve(
+        change,
+        actor=cs.Actor(f"«actor {number % 3}»", change.actor.role),
+        reason=None if change.reason is None else f"«reason {number}»",
+        evidence=evidence,
+    )
+
+
+@st.composite
+def marked_cases(draw):
+    workflow, key = draw(WORKFLOWS), draw(KEYS)
+    case = workflow.open(
+        "case-7",
+        actor=cs.Actor("«opener»", min(workflow.roles)),
+        effective_at=T0,
+        recorded_at=T0,
+        reason="«why it was opened»",
+        key=key,
+    )
+    for number in range(draw(st.integers(0, 10))):
+        change = _marked(draw(changes(workflow, case)), number)
+        if workflow.check(case, change).ok:
+            case = workflow.apply(case, change, key=key)
+    return key, case
+
+
+@given(marked_cases())
+@quick_enough
+def test_the_redacted_export_verifies_and_reveals_nothing_it_leaves_out(marked):
+    key, case = marked
+    full, shared = cs.to_json(case), cs.to_json(case, redacted=True)
+    assert "«" in full
+    assert "«" not in shared
+    for entry in case.trail:
+        assert entry.private.salt.hex() not in shared
+    assert cs.verify(cs.redact(case.trail), key=key, head=case.head, allow_redacted=True).ok
+    # Without personal data a trail is only taken when the reader says so.
+    assert not cs.verify(cs.redact(case.trail), key=key, head=case.head).ok
+    public = cs.from_json(shared, key=key, head=case.head, allow_redacted=True)
+    assert public == attrs.evolve(case, trail=cs.redact(case.trail))
+    assert cs.to_json(public) == shared

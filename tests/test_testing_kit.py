@@ -1,0 +1,125 @@
+"""casestate.testing itself: optional, and its strategies build what they promise."""
+
+import subprocess
+import sys
+from importlib.metadata import requires
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate.testing import (
+    Attempt,
+    BrokenInvariant,
+    attempts,
+    cases,
+    check_case,
+    check_step,
+    enough_evidence,
+    evidence_rules,
+    reachable,
+    weak_evidence,
+    workflow_state_machine,
+    workflows,
+)
+from support import PATH_TO, T0, WORKFLOW, case_in, change, day
+
+
+def test_casestate_runs_without_hypothesis():
+    code = "import sys, casestate; sys.exit('hypothesis' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603 - our own code
+
+
+def test_hypothesis_comes_only_with_the_testing_extra():
+    hypothesis = [line for line in requires("casestate") if line.startswith("hypothesis")]
+    assert hypothesis
+    assert all("extra ==" in line for line in hypothesis)
+
+
+@given(st.sampled_from(sorted(PATH_TO)), st.data())
+def test_every_attempt_gets_the_verdict_it_was_built_for(status, data):
+    case = case_in(status)
+    attempt = data.draw(attempts(WORKFLOW, case))
+    assert attempt.disagreement(WORKFLOW.check(case, attempt.change)) is None
+
+
+def test_a_verdict_other_than_the_one_built_for_is_named():
+    case = case_in("dead")
+    confirm = change("confirm", "family", "video", on=30)
+    verdict = WORKFLOW.check(case, confirm)
+    assert Attempt(confirm, "valid confirm", cs.Outcome.TRANSITION, (), "confirmed").disagreement(verdict)
+    wrong_code = Attempt(confirm, "no reason", cs.Outcome.REJECTED, (cs.Code.REASON_REQUIRED,))
+    assert "reason_required" in wrong_code.disagreement(verdict)
+    right = Attempt(confirm, "wrong role", cs.Outcome.REJECTED, (cs.Code.ROLE_NOT_PERMITTED,))
+    assert right.disagreement(verdict) is None
+
+
+@given(workflows())
+def test_generated_workflows_reach_every_status(workflow):
+    assert reachable(workflow) == {status.name for status in workflow.statuses}
+
+
+@given(evidence_rules().filter(lambda rule: rule is not None), st.data())
+def test_enough_evidence_satisfies_the_rule_and_weak_evidence_never_does(rule, data):
+    assert any(rule.accepts(item) for item in data.draw(enough_evidence(rule)))
+    if rule.max_tier < cs.Tier.UNVERIFIED or rule.kinds is not None:
+        assert not any(rule.accepts(item) for item in data.draw(weak_evidence(rule)))
+
+
+@given(cases())
+@settings(suppress_health_check=[HealthCheck.too_slow])  # many draws per case: slow on a busy machine
+def test_generated_cases_hold_every_invariant(case):
+    check_case(WORKFLOW, case)
+
+
+def test_a_case_that_does_not_follow_from_its_trail_is_caught():
+    case = case_in("confirmed")
+    with pytest.raises(BrokenInvariant, match="replaying"):
+        check_case(WORKFLOW, attrs.evolve(case, status="dead"))
+
+
+def test_a_transition_that_skipped_a_guard_is_caught():
+    # The workflow that made the case let a family confirm; the workflow checked does not.
+    lax = WORKFLOW.replace_rule("confirm", roles=cs.EVERYONE)
+    case = lax.apply(case_in("dead"), change("confirm", "family", "dna_match", on=30))
+    with pytest.raises(BrokenInvariant, match="role 'family' may not fire it"):
+        check_case(WORKFLOW, case)
+
+
+def test_check_step_returns_the_case_after_an_accepted_change_and_keeps_a_refused_one():
+    case = case_in("dead")
+    after = check_step(WORKFLOW, case, change("confirm", "icrc", "dna_match", on=30))
+    assert after.status == "confirmed"
+    assert check_step(WORKFLOW, case, change("confirm", "family", "video", on=30)) is case
+
+
+def test_a_machine_is_named_after_its_workflow():
+    machine = workflow_state_machine(WORKFLOW.replace_rule("confirm", roles={"icrc"}))
+    assert machine.__name__ == "DefaultWorkflowMachine"
+    assert machine.workflow.rule("confirm").roles == {"icrc"}
+
+
+@given(evidence_rules(), st.sampled_from([cs.Fate.ALIVE, cs.Fate.DEAD]), st.data())
+def test_evidence_drawn_for_a_fate_never_speaks_for_the_other(rule, fate, data):
+    fitting = [kind for kind in cs.EvidenceKind if kind.indicates in (None, fate)]
+    if rule is not None and not any(rule.accepts(cs.Evidence(kind, "r", "s", T0)) for kind in fitting):
+        return
+    drawn = data.draw(enough_evidence(rule, fate=fate))
+    assert all(item.kind.indicates in (None, fate) for item in drawn)
+    assert rule is None or any(rule.accepts(item) for item in drawn)
+
+
+def test_a_retraction_is_checked_as_resuming_the_period_it_withdrew_to():
+    case = WORKFLOW.apply(case_in("missing"), change("report_captured", "family", "video", on=10))
+    after = check_step(WORKFLOW, case, change("retract", "ministry", on=30, reason="not him on the video"))
+    assert (after.status, after.status_since, after.periods) == ("missing", day(0), (0,))
+
+
+def test_a_period_resumed_where_the_rule_does_not_revert_is_caught():
+    # The workflow that made the case resumed the missing period; the workflow checked does not.
+    case = WORKFLOW.apply(case_in("missing"), change("report_captured", "family", "video", on=10))
+    case = WORKFLOW.apply(case, change("retract", "ministry", on=30, reason="not him on the video"))
+    with pytest.raises(BrokenInvariant, match="resumes entry 0, the rule says None"):
+        check_case(WORKFLOW.replace_rule("retract", reverts=False), case)
