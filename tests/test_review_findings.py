@@ -179,3 +179,11 @@ def test_nobody_to_settle_conflicts_is_refused():
 def test_a_waiting_period_must_be_a_timedelta():
     with pytest.raises(TypeError, match="waiting_period"):
         cs.Rule(trigger="x", sources={"missing"}, target="dead", roles={"court"}, waiting_period=365)
+
+
+def test_a_corroboration_in_a_voided_period_corroborates_nothing():
+    case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=10))
+    case = WORKFLOW.apply(case, change("report_captured", "icrc", "capture_card", on=1, recorded=12))
+    case = WORKFLOW.apply(case, change("retract", "ministry", on=20, reason="not him"))
+    assert case.as_of_effective(day(2)).assurance is cs.Assurance.REPORTED
+    assert case.as_of_effective(day(2)).status == "missing"

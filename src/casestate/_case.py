@@ -138,19 +138,27 @@ class Case:
         when = to_utc(when, "when")
         live = set(self.periods)
         known: Snapshot | None = None
+        period = 0  # the entry that began the period each entry falls in, live or voided
         for entry in self.trail:
             kind = entry.kind
             if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED:
+                period = entry.seq if entry.reverts_to is None else entry.reverts_to
                 if entry.seq not in live:
                     continue
                 # Live periods begin in rising effective order, so the first
                 # one after *when* ends the search.
                 if entry.effective_at > when:
                     break
-                known = _snapshot(self.trail[entry.reverts_to] if entry.reverts_to is not None else entry)
-            elif kind is EntryKind.CORROBORATION and known is not None and entry.effective_at <= when:
+                known = _snapshot(entry)
+            elif (
+                kind is EntryKind.CORROBORATION
+                and known is not None
+                and period == known.seq
+                and entry.effective_at <= when
+            ):
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
+                # One made in a period voided since corroborated nothing.
                 own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
                 known = attrs.evolve(known, assurance=known.assurance.stronger(own))
         return known

@@ -363,10 +363,13 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     later = [entry.seq for entry in live if entry.seq > status_entry.seq]
     end = later[0] if later else case.version
     assurance = status_entry.assurance
-    # As casestate reads it: every corroboration up to the next live period
-    # counts, also one made in a period a retraction voided since.
+    # Corroborations made in this period count; one made in a period a
+    # retraction voided since corroborated nothing.
+    voided = False
     for entry in case.trail[status_entry.seq + 1 : end]:
-        if entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
+        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION}:
+            voided = entry.reverts_to != status_entry.seq
+        elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
     return Snapshot(
         status_entry.to_status, status_entry.fate, assurance, status_entry.effective_at, status_entry.seq
