@@ -7,8 +7,7 @@ from datetime import datetime
 
 from ._case import Case
 from ._change import OPEN, Change
-from ._decide import check_times, plan, unknown_role
-from ._evidence import strongest_tier
+from ._decide import plan, plan_opening
 from ._standing import Standing, opened, standing_of, successor
 from ._status import Assurance, Fate
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -94,16 +93,10 @@ class Batch:
         return decided.verdict
 
     def _open(self, case_id: str, change: Change, standing: Standing | None) -> Verdict:
-        reasons: list[Reason] = []
+        decided = plan_opening(self.workflow, change, self.now)
         if standing is not None:
-            reasons.append(Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open"))
-        if change.actor.role not in self.workflow.roles:
-            reasons.append(unknown_role(self.workflow, change.actor.role))
-        check_times(change, self.now, reasons)
-        if reasons:
-            return Verdict(Outcome.REJECTED, tuple(reasons))
-        initial = self.workflow.status(self.workflow.initial)
-        fate = initial.fate or Fate.UNKNOWN  # a workflow's initial status always has a fate of its own
-        assurance = Assurance.for_tier(strongest_tier(change.evidence))
-        self._cases[case_id] = opened(case_id, initial.name, fate, assurance, change)
-        return Verdict(Outcome.TRANSITION, (), initial.name, fate)
+            exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")
+            return Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
+        if decided.verdict.ok:
+            self._cases[case_id] = opened(case_id, change, decided)
+        return decided.verdict

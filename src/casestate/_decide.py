@@ -68,6 +68,32 @@ def check_times(change: Change, now: datetime | None, reasons: list[Reason]) -> 
         )
 
 
+def plan_opening(workflow: Workflow, opening: Change, now: datetime | None = None) -> Plan:
+    """What *opening* would do: open a case in the workflow's initial status, or every reason not to."""
+    reasons: list[Reason] = []
+    if opening.actor.role not in workflow.roles:
+        reasons.append(unknown_role(workflow, opening.actor.role))
+    check_times(opening, now, reasons)
+    if reasons:
+        return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
+    initial = workflow.status(workflow.initial)
+    fate = initial.fate or Fate.UNKNOWN  # a workflow's initial status always has a fate of its own
+    assurance = Assurance.for_tier(strongest_tier(opening.evidence))
+    verdict = _accepted(Outcome.TRANSITION, initial.name, fate)
+    return Plan(verdict, EntryKind.OPENED, fate, assurance, opening.effective_at)
+
+
+def remaining_conflicts(
+    open_conflicts: tuple[int, ...], resolves: tuple[int, ...], kind: EntryKind | None, seq: int
+) -> tuple[int, ...]:
+    """The open conflicts once entry *seq* of *kind*, resolving *resolves*, is appended."""
+    if resolves:
+        open_conflicts = tuple(number for number in open_conflicts if number not in resolves)
+    if kind is EntryKind.CONFLICT:
+        open_conflicts = (*open_conflicts, seq)
+    return open_conflicts
+
+
 def _common(
     workflow: Workflow, case: CaseState, change: Change, now: datetime | None, reasons: list[Reason]
 ) -> None:

@@ -10,11 +10,10 @@ from ._actors import Actor
 from ._case import Case
 from ._chain import GENESIS, ChainKeyError, chain_for_key, seal
 from ._change import OPEN, Change, new_salt
-from ._decide import check_times, plan, unknown_role
+from ._decide import plan, plan_opening, remaining_conflicts
 from ._entry import EntryKind
-from ._evidence import Evidence, strongest_tier
-from ._status import Assurance, Fate
-from ._verdict import Outcome, Reason, Rejected, Verdict
+from ._evidence import Evidence
+from ._verdict import Outcome, Rejected
 
 if TYPE_CHECKING:
     from ._workflow import Workflow
@@ -47,23 +46,19 @@ def open_case(
         reason=reason,
         salt=new_salt() if salt is None else salt,
     )
-    reasons: list[Reason] = []
-    if opening.actor.role not in workflow.roles:
-        reasons.append(unknown_role(workflow, opening.actor.role))
-    check_times(opening, now, reasons)
-    if reasons:
-        raise Rejected(case_id, Verdict(Outcome.REJECTED, tuple(reasons)))
-    initial = workflow.status(workflow.initial)
-    fate = initial.fate or Fate.UNKNOWN  # a workflow's initial status always has a fate of its own
+    decided = plan_opening(workflow, opening, now)
+    target = decided.verdict.target
+    if target is None:
+        raise Rejected(case_id, decided.verdict)
     entry = seal(
         seq=0,
         case_id=case_id,
         kind=EntryKind.OPENED,
         trigger=OPEN,
         from_status=None,
-        to_status=initial.name,
-        fate=fate,
-        assurance=Assurance.for_tier(strongest_tier(opening.evidence)),
+        to_status=target,
+        fate=decided.fate,
+        assurance=decided.assurance,
         role=opening.actor.role,
         actor_id=opening.actor.id,
         reason=opening.reason,
@@ -77,7 +72,7 @@ def open_case(
         salt=opening.salt,
         key=key,
     )
-    return Case(case_id, initial.name, fate, entry.assurance, entry.effective_at, (), (0,), (entry,))
+    return Case(case_id, target, decided.fate, decided.assurance, entry.effective_at, (), (0,), (entry,))
 
 
 def apply_change(
@@ -121,13 +116,9 @@ def apply_change(
         salt=change.salt,
         key=key,
     )
-    conflicts = case.open_conflicts
-    if change.resolves:
-        conflicts = tuple(seq for seq in conflicts if seq not in change.resolves)
+    conflicts = remaining_conflicts(case.open_conflicts, change.resolves, kind, entry.seq)
     periods = case.periods
-    if kind is EntryKind.CONFLICT:
-        conflicts = (*conflicts, entry.seq)
-    elif kind is EntryKind.TRANSITION:
+    if kind is EntryKind.TRANSITION:
         if decided.reverts_to is None:
             periods = (*periods, entry.seq)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
@@ -188,6 +189,14 @@ class Evidence:
     def tier(self) -> Tier:
         """The tier of this evidence, fixed by its kind."""
         return _TIER_OF_KIND[self.kind]
+
+
+def evidence_kinds(value: Iterable[EvidenceKind | str]) -> frozenset[EvidenceKind]:
+    """A set of evidence kinds; a lone string is refused, as it would split into letters."""
+    if isinstance(value, str):
+        msg = f"expected a collection of evidence kinds, got the single string {value!r}"
+        raise TypeError(msg)
+    return frozenset(_evidence_kind(item) for item in value)
 
 
 def strongest_tier(evidence: tuple[Evidence, ...]) -> Tier | None:

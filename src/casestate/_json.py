@@ -277,9 +277,9 @@ def from_json(
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen: set[str] = set()
-        twice = next(name for name, _ in pairs if name in seen or seen.add(name))  # type: ignore[func-returns-value]
-        raise FormatError(f"the key {twice!r} appears twice in one object")
+    data: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in data:
+            raise FormatError(f"the key {name!r} appears twice in one object")
+        data[name] = value
     return data

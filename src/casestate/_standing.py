@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from ._decide import remaining_conflicts
 from ._entry import EntryKind
 from ._status import Assurance, Fate
 
@@ -104,13 +105,14 @@ def standing_of(case: Case) -> Standing:
     )
 
 
-def opened(case_id: str, status: str, fate: Fate, assurance: Assurance, opening: Change) -> Standing:
-    """Where a case stands once *opening* opened it in *status*."""
+def opened(case_id: str, opening: Change, plan: Plan) -> Standing:
+    """Where a case stands once *opening* opened it as *plan* says."""
+    status = plan.verdict.target or ""
     return Standing(
         case_id,
         status,
-        fate,
-        assurance,
+        plan.fate,
+        plan.assurance,
         opening.effective_at,
         (),
         opening.recorded_at,
@@ -127,14 +129,10 @@ def successor(state: Standing, change: Change, plan: Plan) -> Standing:
     """
     kind = plan.kind
     seq = state.version
-    conflicts = state.open_conflicts
-    if change.resolves:
-        conflicts = tuple(number for number in conflicts if number not in change.resolves)
+    conflicts = remaining_conflicts(state.open_conflicts, change.resolves, kind, seq)
     periods = state.periods
     reporter_id = state.reporter_id
-    if kind is EntryKind.CONFLICT:
-        conflicts = (*conflicts, seq)
-    elif kind is EntryKind.TRANSITION:
+    if kind is EntryKind.TRANSITION:
         reporter_id = change.actor.id
         target = plan.verdict.target or state.status
         if plan.reverts_to is None:

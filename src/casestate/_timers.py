@@ -15,15 +15,8 @@ import attrs
 
 from ._case import Case
 from ._entry import EntryKind
-from ._evidence import EvidenceKind
+from ._evidence import EvidenceKind, evidence_kinds
 from ._time import to_utc
-
-
-def _kinds(value: Iterable[EvidenceKind | str]) -> frozenset[EvidenceKind]:
-    if isinstance(value, str):
-        msg = f"expected a collection of evidence kinds, got the single string {value!r}"
-        raise TypeError(msg)
-    return frozenset(EvidenceKind(item) for item in value)
 
 
 def _positive(_instance: object, _attribute: object, value: timedelta) -> None:
@@ -50,7 +43,7 @@ class Timer:
     name: str
     status: str = attrs.field(converter=str)
     after: timedelta = attrs.field(validator=_positive)
-    satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=_kinds)
+    satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=evidence_kinds)
     reference: str = ""
     description: str = ""
 

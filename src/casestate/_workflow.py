@@ -14,7 +14,7 @@ from ._case import Case
 from ._change import DISMISS, OPEN, Change
 from ._decide import plan
 from ._engine import apply_change, open_case
-from ._evidence import Evidence, EvidenceKind, Tier
+from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._status import Fate
 from ._verdict import Verdict
 
@@ -49,12 +49,7 @@ def _names(value: Iterable[str]) -> frozenset[str]:
 
 
 def _kinds(value: Iterable[EvidenceKind | str] | None) -> frozenset[EvidenceKind] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        msg = f"expected a collection of evidence kinds, got the single string {value!r}"
-        raise TypeError(msg)
-    return frozenset(EvidenceKind(item) for item in value)
+    return None if value is None else evidence_kinds(value)
 
 
 @attrs.frozen
