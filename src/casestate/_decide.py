@@ -11,6 +11,7 @@ import attrs
 from ._change import DISMISS, Change
 from ._entry import EntryKind
 from ._evidence import Evidence, strongest_tier
+from ._moves import assurance_of, clear_move
 from ._status import Assurance, Fate
 from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -185,10 +186,30 @@ def _check_fate(change: Change, fate: Fate | None, reasons: list[Reason]) -> Non
             return
 
 
-def plan(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
+def plan(workflow: Workflow, case: CaseState, change: Change, now: datetime | None = None) -> Plan:
+    """What *change* would do to *case*; ``Workflow.check`` returns its verdict."""
+    clear = clear_move(workflow._moves, case, change, now)  # noqa: SLF001 - the workflow's own compiled table
+    if clear is None:
+        return plan_in_full(workflow, case, change, now)
+    move, effect = clear
+    since, reverts_to = case.status_since, None
+    if move.kind is EntryKind.TRANSITION:
+        since = change.effective_at
+        if move.reverts:
+            resumed = case.live_period(effect.verdict.target or "")
+            if resumed is not None:
+                reverts_to, since = resumed
+    return Plan(effect.verdict, move.kind, effect.fate, assurance_of(change, move, case), since, reverts_to)
+
+
+def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
     workflow: Workflow, case: CaseState, change: Change, now: datetime | None = None
 ) -> Plan:
-    """What *change* would do to *case*; ``Workflow.check`` returns its verdict."""
+    """What *change* would do to *case*, every rule checked and every reason named.
+
+    :func:`plan` answers a clear change from the workflow's compiled moves
+    and comes here for the rest; a property test holds both equal.
+    """
     reasons: list[Reason] = []
     if change.trigger == DISMISS:
         return _plan_dismissal(workflow, case, change, now, reasons)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ._actors import Actor
 from ._case import Case
-from ._chain import GENESIS, ChainKeyError, chain_for_key, seal
+from ._chain import GENESIS, PLAIN_CHAIN, ChainKeyError, chain_for_key, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import plan, plan_opening, remaining_conflicts
 from ._entry import EntryKind
@@ -51,26 +51,26 @@ def open_case(
     if target is None:
         raise Rejected(case_id, decided.verdict)
     entry = seal(
-        seq=0,
-        case_id=case_id,
-        kind=EntryKind.OPENED,
-        trigger=OPEN,
-        from_status=None,
-        to_status=target,
-        fate=decided.fate,
-        assurance=decided.assurance,
-        role=opening.actor.role,
-        actor_id=opening.actor.id,
-        reason=opening.reason,
-        evidence=opening.evidence,
-        effective_at=opening.effective_at,
-        recorded_at=opening.recorded_at,
-        resolves=(),
-        codes=(),
-        reverts_to=None,
-        prev_hash=GENESIS,
-        salt=opening.salt,
-        key=key,
+        0,
+        case_id,
+        EntryKind.OPENED,
+        OPEN,
+        None,
+        target,
+        decided.fate,
+        decided.assurance,
+        opening.actor.role,
+        opening.actor.id,
+        opening.reason,
+        opening.evidence,
+        opening.effective_at,
+        opening.recorded_at,
+        (),
+        (),
+        None,
+        GENESIS,
+        opening.salt,
+        key,
     )
     return Case(case_id, target, decided.fate, decided.assurance, entry.effective_at, (), (0,), (entry,))
 
@@ -80,8 +80,8 @@ def apply_change(
 ) -> Case:
     """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``)."""
     last = case.trail[-1]
-    chain = case.trail[0].chain
-    if chain_for_key(key) != chain:
+    chain = last.chain  # replay holds it equal along the trail; the last entry is the one in cache
+    if (PLAIN_CHAIN if key is None else chain_for_key(key)) != chain:
         raise ChainKeyError(_key_mismatch(case.id, chain, key))
     if (last.to_status, last.fate) != (case.status, case.fate) or len(case.periods) == 0:
         # A Case rebuilt by hand (attrs.evolve) could otherwise write an entry
@@ -95,26 +95,26 @@ def apply_change(
     kind = decided.kind
     target = verdict.target or case.status
     entry = seal(
-        seq=len(case.trail),
-        case_id=case.id,
-        kind=kind,
-        trigger=change.trigger,
-        from_status=case.status,
-        to_status=target,
-        fate=decided.fate,
-        assurance=decided.assurance,
-        role=change.actor.role,
-        actor_id=change.actor.id,
-        reason=change.reason,
-        evidence=change.evidence,
-        effective_at=change.effective_at,
-        recorded_at=change.recorded_at,
-        resolves=change.resolves,
-        codes=verdict.codes if kind is EntryKind.CONFLICT else (),
-        reverts_to=decided.reverts_to,
-        prev_hash=last.hash,
-        salt=change.salt,
-        key=key,
+        len(case.trail),
+        case.id,
+        kind,
+        change.trigger,
+        case.status,
+        target,
+        decided.fate,
+        decided.assurance,
+        change.actor.role,
+        change.actor.id,
+        change.reason,
+        change.evidence,
+        change.effective_at,
+        change.recorded_at,
+        change.resolves,
+        verdict.codes if kind is EntryKind.CONFLICT else (),
+        decided.reverts_to,
+        last.hash,
+        change.salt,
+        key,
     )
     conflicts = remaining_conflicts(case.open_conflicts, change.resolves, kind, entry.seq)
     periods = case.periods

@@ -12,9 +12,10 @@ from transitions import Machine
 from ._actors import Actor
 from ._case import Case
 from ._change import DISMISS, OPEN, Change
-from ._decide import plan
+from ._decide import plan_in_full
 from ._engine import apply_change, open_case
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
+from ._moves import Move, clear_move, compile_moves
 from ._status import Fate
 from ._verdict import Verdict
 
@@ -69,9 +70,13 @@ class EvidenceRule:
 
     def accepts(self, evidence: Evidence) -> bool:
         """Whether this one piece of *evidence* is enough."""
-        if evidence.tier > self.max_tier:
+        return self.accepts_kind(evidence.kind)
+
+    def accepts_kind(self, kind: EvidenceKind) -> bool:
+        """Whether one piece of evidence of *kind* is enough (the tier of evidence is its kind's)."""
+        if kind.tier > self.max_tier:
             return False
-        return self.kinds is None or evidence.kind in self.kinds
+        return self.kinds is None or kind in self.kinds
 
     def describe(self) -> str:
         """The requirement in words, for messages and docs."""
@@ -194,6 +199,7 @@ class Workflow:
     _status_by_name: dict[str, StatusDef] = attrs.field(init=False, eq=False, repr=False)
     _rule_by_trigger: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False)
     _machine: Machine = attrs.field(init=False, eq=False, repr=False)
+    _moves: dict[tuple[str, str], Move] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         problems = _problems(self)
@@ -212,6 +218,8 @@ class Workflow:
         object.__setattr__(self, "_status_by_name", {s.name: s for s in self.statuses})
         object.__setattr__(self, "_rule_by_trigger", {r.trigger: r for r in self.rules})
         object.__setattr__(self, "_machine", machine)
+        moves = compile_moves(self.rules, self._status_by_name, self.roles, self.dismiss_roles)
+        object.__setattr__(self, "_moves", moves)
 
     # -- looking things up ------------------------------------------------
 
@@ -377,7 +385,10 @@ class Workflow:
         accepts (it also needs the case's key, when the case has one). With
         *now*, a change recorded after it is refused.
         """
-        return plan(self, case, change, now).verdict
+        clear = clear_move(self._moves, case, change, now)
+        if clear is not None:
+            return clear[1].verdict
+        return plan_in_full(self, case, change, now).verdict
 
     def apply(
         self, case: Case, change: Change, *, key: bytes | None = None, now: datetime | None = None

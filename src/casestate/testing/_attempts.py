@@ -103,7 +103,7 @@ def changes(workflow: Workflow, case: Case) -> st.SearchStrategy[Change]:
 
 
 def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
-    if not _provable(rule, _fate_checked(workflow, case, rule, early=False)):
+    if not _provable(rule, _fate_checked(workflow, case, rule)):
         return False
     if not rule.roles and not (rule.reporter_may_fire and _reporter(case) is not None):
         return False
@@ -128,12 +128,16 @@ def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
     return rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
 
 
-def _fate_checked(workflow: Workflow, case: Case, rule: Rule, *, early: bool) -> Fate | None:
-    """The fate the change's evidence must not speak against (``None``: no check)."""
+def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
+    """The fate the change's evidence must not speak against (``None``: no check).
+
+    A legal move claims its fate even when it is reported late and kept as a
+    conflict: a move into a status that carries the fate claims the case's.
+    """
     if _corroborates(workflow, case, rule):
         return case.fate
     claimed = _claimed(workflow, rule)
-    if case.status in rule.sources and not early:
+    if case.status in rule.sources:
         return claimed if claimed is not None else case.fate
     return claimed
 
@@ -168,13 +172,13 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     early = (
         rule.report
         and rule.waiting_period is None
-        and _provable(rule, _fate_checked(workflow, case, rule, early=True))
+        and _provable(rule, _fate_checked(workflow, case, rule))
         and draw(st.integers(0, 4)) == 0
     )
     effective = since - draw(gaps(least=_ONE_TICK)) if early else floor + draw(_up_to(recorded - floor))
     actor = _permitted_actor(draw, workflow, case, rule)
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
-    fate = _fate_checked(workflow, case, rule, early=early)
+    fate = _fate_checked(workflow, case, rule)
     proof = obtained_by(
         draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded
     )
@@ -385,10 +389,7 @@ def _weak_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, 
 
 def _contradicted(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
     """The fate a change by *rule* claims, early or not, when evidence can speak against it."""
-    fates = {_fate_checked(workflow, case, rule, early=early) for early in (False, True)}
-    if len(fates) != 1:
-        return None
-    (fate,) = fates
+    fate = _fate_checked(workflow, case, rule)
     return fate if fate in (Fate.ALIVE, Fate.DEAD) else None
 
 

@@ -1,0 +1,182 @@
+"""The workflow compiled for the common case: one table lookup decides a clean change.
+
+Most changes an app sees are clean: a legal move, a corroborating report or
+a dismissal, by a permitted role, with enough evidence, in time order. For
+these, :func:`clear_move` gives the answer from a table built once per
+workflow, with no message built and no list made. Anything else (a
+rejection, a conflict, a move that also settles conflicts) is not clear, and
+the full decision in ``_decide`` handles it, naming every reason. A property
+test holds the two equal on every change the fast path answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._change import DISMISS
+from ._entry import EntryKind
+from ._evidence import EvidenceKind, strongest_tier
+from ._status import Assurance, Fate
+from ._verdict import Outcome, Verdict
+
+if TYPE_CHECKING:
+    from ._change import Change
+    from ._standing import CaseState
+    from ._workflow import Rule, StatusDef
+
+
+@attrs.frozen
+class Effect:
+    """What a clear move does to a case of a given fate."""
+
+    verdict: Verdict
+    fate: Fate
+    """The fate afterwards."""
+    contradicting: frozenset[EvidenceKind]
+    """Evidence kinds that speak for another fate than :attr:`fate`: any of them makes the change unclear."""
+
+
+@attrs.frozen(kw_only=True)
+class Move:
+    """A trigger fired from one status, with its guards flattened into sets."""
+
+    kind: EntryKind
+    """``TRANSITION`` for a legal move, ``CORROBORATION`` for a report of the status the case
+    is in, ``DISMISSAL`` for dismissing open conflicts."""
+    roles: frozenset[str]
+    """The roles that may fire it, among those the workflow knows."""
+    reporter_may_fire: bool
+    """Whether the actor whose report entered the current status may fire it too, whatever their role."""
+    needs: frozenset[EvidenceKind] | None
+    """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
+    reason_required: bool
+    waiting_period: timedelta | None
+    reverts: bool
+    """Whether the move resumes the case's live period in its target (a retraction, a reopening)."""
+    effects: Mapping[Fate, Effect]
+    """By the case's fate before the change; a fate missing here makes the change unclear."""
+
+
+def compile_moves(
+    rules: tuple[Rule, ...],
+    statuses: Mapping[str, StatusDef],
+    roles: frozenset[str],
+    dismiss_roles: frozenset[str],
+) -> dict[tuple[str, str], Move]:
+    """Every clear move of a workflow, by (status, trigger)."""
+    moves: dict[tuple[str, str], Move] = {}
+    for rule in rules:
+        needs = None
+        if rule.evidence is not None:
+            needs = frozenset(kind for kind in EvidenceKind if rule.evidence.accepts_kind(kind))
+        claimed = rule.fate if rule.fate is not None else statuses[rule.target].fate
+        for status, definition in statuses.items():
+            effects: dict[Fate, Effect] = {}
+            if status in rule.sources:
+                kind, waiting, reverts = EntryKind.TRANSITION, rule.waiting_period, rule.reverts
+                for fate in Fate:
+                    after = claimed if claimed is not None else fate
+                    verdict = Verdict(Outcome.TRANSITION, (), rule.target, after)
+                    effects[fate] = Effect(verdict, after, _contradicting(after))
+            elif rule.report and (rule.target == status or definition.fate is None):
+                # A report of what the case already holds corroborates it.
+                kind, waiting, reverts = EntryKind.CORROBORATION, None, False
+                for fate in Fate:
+                    if rule.target == status or claimed is fate:
+                        verdict = Verdict(Outcome.CORROBORATION, (), status, fate)
+                        effects[fate] = Effect(verdict, fate, _contradicting(fate))
+            else:
+                continue
+            moves[status, rule.trigger] = Move(
+                kind=kind,
+                roles=rule.roles & roles,
+                reporter_may_fire=rule.reporter_may_fire,
+                needs=needs,
+                reason_required=rule.reason_required,
+                waiting_period=waiting,
+                reverts=reverts,
+                effects=effects,
+            )
+    for status in statuses:
+        dismissed = {
+            fate: Effect(Verdict(Outcome.DISMISSAL, (), status, fate), fate, frozenset()) for fate in Fate
+        }
+        moves[status, DISMISS] = Move(
+            kind=EntryKind.DISMISSAL,
+            roles=dismiss_roles & roles,
+            reporter_may_fire=False,
+            needs=None,
+            reason_required=True,
+            waiting_period=None,
+            reverts=False,
+            effects=dismissed,
+        )
+    return moves
+
+
+def _contradicting(fate: Fate) -> frozenset[EvidenceKind]:
+    if fate is Fate.UNKNOWN:
+        return frozenset()
+    return frozenset(kind for kind in EvidenceKind if kind.indicates is not None and kind.indicates != fate)
+
+
+def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs for every change
+    moves: Mapping[tuple[str, str], Move], case: CaseState, change: Change, now: datetime | None
+) -> tuple[Move, Effect] | None:
+    """The move and its effect when *change* is clearly accepted; ``None`` when the full decision must say."""
+    move = moves.get((case.status, change.trigger))
+    if move is None:
+        return None
+    actor = change.actor
+    if actor.role not in move.roles and not (move.reporter_may_fire and case.reporter_id == actor.id):
+        return None
+    effect = move.effects.get(case.fate)
+    if effect is None:
+        return None
+    resolves = change.resolves
+    if move.kind is EntryKind.DISMISSAL:
+        if not resolves:
+            return None
+        conflicts = case.open_conflicts
+        for seq in resolves:
+            if seq not in conflicts:
+                return None
+    elif resolves:
+        return None  # a move that also settles conflicts takes the full decision's care
+    recorded = change.recorded_at
+    effective = change.effective_at
+    if effective > recorded or recorded < case.last_recorded_at or (now is not None and recorded > now):
+        return None
+    contradicting = effect.contradicting
+    for item in change.evidence:
+        if item.obtained_at > recorded or item.kind in contradicting:
+            return None
+    needs = move.needs
+    if needs is not None:
+        for item in change.evidence:
+            if item.kind in needs:
+                break
+        else:
+            return None
+    if move.reason_required and change.reason is None:
+        return None
+    if move.kind is EntryKind.TRANSITION:
+        since = case.status_since
+        if effective < since:
+            return None
+        waiting = move.waiting_period
+        if waiting is not None and effective - since < waiting:
+            return None
+    return move, effect
+
+
+def assurance_of(change: Change, move: Move, case: CaseState) -> Assurance:
+    """The assurance a clear *move* leaves the case with."""
+    if move.kind is EntryKind.DISMISSAL:
+        return case.assurance
+    given = Assurance.for_tier(strongest_tier(change.evidence))
+    return given if move.kind is EntryKind.TRANSITION else case.assurance.stronger(given)

@@ -1,0 +1,62 @@
+"""The compiled fast path answers exactly as the full decision does, and answers most changes."""
+
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate._decide import plan, plan_in_full
+from casestate._moves import clear_move
+from casestate._standing import standing_of
+from casestate.testing import attempts, cases, workflows
+from workflows import DEFAULT, STRICT, WITH_RELEASED
+
+
+def _moves(workflow):
+    return workflow._moves  # the compiled table under test
+
+
+@st.composite
+def cases_and_attempts(draw, workflow_strategy):
+    workflow = draw(workflow_strategy)
+    case = draw(cases(workflow, max_changes=6))
+    return workflow, case, draw(attempts(workflow, case))
+
+
+@given(cases_and_attempts(st.sampled_from([DEFAULT, STRICT, WITH_RELEASED]) | workflows()), st.booleans())
+def test_a_clear_change_gets_the_plan_of_the_full_decision(drawn, with_now):
+    workflow, case, attempt = drawn
+    change = attempt.change
+    now = change.recorded_at if with_now else None
+    full = plan_in_full(workflow, case, change, now)
+    assert plan(workflow, case, change, now) == full
+    assert plan(workflow, standing_of(case), change, now) == plan_in_full(
+        workflow, standing_of(case), change, now
+    )
+    assert workflow.check(case, change, now=now) == full.verdict
+    clear = clear_move(_moves(workflow), case, change, now)
+    if clear is not None:
+        assert full.verdict.ok
+        assert full.kind is not cs.EntryKind.CONFLICT
+
+
+def test_the_fast_path_answers_the_clean_changes_of_a_story():
+    t0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
+    ngo, icrc = cs.Actor("ngo-1", "ngo"), cs.Actor("icrc-1", "icrc")
+    case = DEFAULT.open("ua-1", actor=ngo, effective_at=t0, recorded_at=t0)
+    list_entry = cs.Evidence("exchange_list", "list 7", "icrc", t0)
+    captured = cs.Change(
+        trigger="report_captured", actor=icrc, evidence=[list_entry], effective_at=t0, recorded_at=t0
+    )
+    assert clear_move(_moves(DEFAULT), case, captured, None) is not None
+    case = DEFAULT.apply(case, captured)
+    again = cs.Change(
+        trigger="report_captured", actor=icrc, evidence=[list_entry], effective_at=t0, recorded_at=t0
+    )
+    move, effect = clear_move(_moves(DEFAULT), case, again, None)
+    assert move.kind is cs.EntryKind.CORROBORATION
+    assert effect.verdict == DEFAULT.check(case, again)
+    refused = cs.Change(trigger="report_captured", actor=ngo, effective_at=t0, recorded_at=t0)
+    assert clear_move(_moves(DEFAULT), case, refused, None) is None
+    assert not DEFAULT.check(case, refused).ok
