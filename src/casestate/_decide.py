@@ -33,12 +33,42 @@ class Plan:
     reverts_to: int | None = None
 
 
+# The reasons that depend on names alone are built once and shared: an
+# integrator's feed repeats the same faults thousands of times, and a Reason
+# is a value. A role is whatever a feed says it is, so only a short one is
+# kept in a cache: a few thousand megabyte-long roles must not stay in memory.
+_CACHED_ROLE_LENGTH = 100
+
+
 def unknown_role(workflow: Workflow, role: str) -> Reason:
     """The reason for a role the workflow does not know."""
+    build = _unknown_role if len(role) <= _CACHED_ROLE_LENGTH else _unknown_role.__wrapped__
+    return build(role, workflow.roles)
+
+
+@lru_cache(maxsize=1024)
+def _unknown_role(role: str, roles: frozenset[str]) -> Reason:
+    return Reason(Code.UNKNOWN_ROLE, f"role {role!r} is not one of this workflow's roles: {_listed(roles)}")
+
+
+@lru_cache(maxsize=1024)
+def _role_not_permitted(role: str, trigger: str, roles: frozenset[str], reporter_may_fire: bool) -> Reason:
+    also = ", or the actor whose report entered the current status" if reporter_may_fire else ""
     return Reason(
-        Code.UNKNOWN_ROLE,
-        f"role {role!r} is not one of this workflow's roles: {', '.join(sorted(workflow.roles))}",
+        Code.ROLE_NOT_PERMITTED, f"role {role!r} may not {trigger}; allowed: {_listed(roles)}{also}"
     )
+
+
+@lru_cache(maxsize=1024)
+def _illegal_transition(trigger: str, status: str, sources: frozenset[str]) -> Reason:
+    return Reason(
+        Code.ILLEGAL_TRANSITION,
+        f"{trigger} does not lead anywhere from {status!r}; it may be fired from: {_listed(sources)}",
+    )
+
+
+def _listed(names: frozenset[str]) -> str:
+    return ", ".join(sorted(names))
 
 
 def check_times(change: Change, now: datetime | None, reasons: list[Reason]) -> None:
@@ -137,11 +167,8 @@ def _guards(rule: Rule, case: CaseState, change: Change, reasons: list[Reason]) 
     """The rule's own guards: role, evidence, reason."""
     role = change.actor.role
     if role not in rule.roles and not (rule.reporter_may_fire and case.reporter_id == change.actor.id):
-        allowed = ", ".join(sorted(rule.roles))
-        also = ", or the actor whose report entered the current status" if rule.reporter_may_fire else ""
-        reasons.append(
-            Reason(Code.ROLE_NOT_PERMITTED, f"role {role!r} may not {rule.trigger}; allowed: {allowed}{also}")
-        )
+        build = _role_not_permitted if len(role) <= _CACHED_ROLE_LENGTH else _role_not_permitted.__wrapped__
+        reasons.append(build(role, rule.trigger, rule.roles, rule.reporter_may_fire))
     needs = rule.evidence
     if needs is not None:
         if not change.evidence:
@@ -239,13 +266,7 @@ def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
         return Plan(verdict, EntryKind.CORROBORATION, case.fate, assurance, case.status_since)
     contradictions: list[Reason] = []
     if target is None:
-        contradictions.append(
-            Reason(
-                Code.ILLEGAL_TRANSITION,
-                f"{change.trigger} does not lead anywhere from {case.status!r}; "
-                f"it may be fired from: {', '.join(sorted(rule.sources))}",
-            )
-        )
+        contradictions.append(_illegal_transition(change.trigger, case.status, rule.sources))
     if change.effective_at < case.status_since:
         contradictions.append(
             Reason(

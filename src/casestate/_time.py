@@ -27,6 +27,10 @@ def to_utc(value: object, what: str) -> datetime:
     return value.astimezone(UTC)
 
 
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))
+_MICROSECONDS_PAD = 1_000_000
+
+
 def format_instant(value: datetime) -> str:
     """The canonical text of a UTC instant: ``2024-03-01T06:30:00.000000Z``.
 
@@ -34,21 +38,35 @@ def format_instant(value: datetime) -> str:
     ``strftime("%Y")`` pads years below 1000 differently by platform, and the
     hash chain needs one form everywhere. A value not in UTC is refused, since
     its wall-clock fields would stand for another instant.
+
+    >>> format_instant(datetime(812, 9, 7, 5, 4, 3, 21, tzinfo=UTC))
+    '0812-09-07T05:04:03.000021Z'
     """
-    if value.utcoffset() != _ZERO:
+    if value.tzinfo is not UTC and value.utcoffset() != _ZERO:
         msg = f"not a UTC instant: {value!r}"
         raise ValueError(msg)
-    # %-formatting is the fastest way to these fields (an aware isoformat
-    # pays for the offset, f-strings for parsing each format spec), and the
-    # hash chain formats two or three instants per entry.
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 - see above
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
+    # Joined from a table of two-digit texts rather than %-formatted: the
+    # hash chain formats two or three instants per entry, on every apply and
+    # every verification, and this is a third faster.
+    two = _TWO_DIGITS
+    year = value.year
+    return "".join(
+        (
+            str(year) if year >= 1000 else f"{year:04d}",  # noqa: PLR2004 - four digits
+            "-",
+            two[value.month],
+            "-",
+            two[value.day],
+            "T",
+            two[value.hour],
+            ":",
+            two[value.minute],
+            ":",
+            two[value.second],
+            ".",
+            str(_MICROSECONDS_PAD + value.microsecond)[1:],
+            "Z",
+        )
     )
 
 
