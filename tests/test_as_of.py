@@ -1,7 +1,7 @@
 """Regression cases the property tests found in the as-of queries."""
 
-from casestate import Assurance
-from support import WORKFLOW, case_in, change, day
+from casestate import Assurance, Batch, Snapshot
+from support import T0, WORKFLOW, actor, case_in, change, day, evidence
 
 
 def test_a_late_weak_report_does_not_borrow_a_stronger_one_that_takes_effect_later():
@@ -14,3 +14,31 @@ def test_a_late_weak_report_does_not_borrow_a_stronger_one_that_takes_effect_lat
     assert case.as_of_effective(day(25)).assurance is Assurance.REPORTED
     assert case.as_of_effective(day(30)).assurance is Assurance.DOCUMENTED
     assert case.as_of_recorded(day(31)).assurance is Assurance.DOCUMENTED
+
+
+def test_a_retraction_resumes_the_earlier_period_with_the_assurance_it_had():
+    # An official notice documents him missing; a witness reports him
+    # dead, and the ICRC retracts that with fingerprints that exclude the body.
+    # He is missing again, as documented as before: the fingerprints show the
+    # death report wrong, they do not identify where he is.
+    case = WORKFLOW.open(
+        "ua-1",
+        actor=actor("unit"),
+        evidence=[evidence("information_bureau_notice")],
+        effective_at=T0,
+        recorded_at=T0,
+    )
+    assert case.assurance is Assurance.DOCUMENTED
+    case = WORKFLOW.apply(case, change("report_dead", "unit", "witness_statement", on=40))
+    assert case.assurance is Assurance.REPORTED
+    retraction = change("retract", "icrc", "fingerprints", on=50, reason="fingerprints exclude the body")
+    dead = case
+    batch = Batch(WORKFLOW, load=lambda _: dead)
+    case = WORKFLOW.apply(dead, retraction)
+    assert (case.status, case.status_since, case.assurance) == ("missing", T0, Assurance.DOCUMENTED)
+    assert case.live_periods == (Snapshot("missing", case.fate, Assurance.DOCUMENTED, T0, 0),)
+    now = case.as_of_effective(day(60))
+    assert (now.status, now.since, now.assurance) == (case.status, case.status_since, case.assurance)
+    assert batch.check(case.id, retraction).ok
+    assert batch.status(case.id) == (case.status, case.fate, case.assurance)
+    assert batch.standing(case.id).periods == case.live_periods

@@ -95,12 +95,29 @@ class Case:
         private = self.status_entry.private
         return None if private is None else private.actor_id
 
-    def live_period(self, status: str) -> tuple[int, datetime] | None:
-        """The entry that began the case's live period in *status*, and when, if it has one."""
-        for seq in reversed(self.periods):
-            entry = self.trail[seq]
-            if entry.to_status == status:
-                return seq, entry.effective_at
+    @property
+    def live_periods(self) -> tuple[Snapshot, ...]:
+        """Each status period still held true, oldest first, with the assurance it had when it ended.
+
+        The last one is the current period. A retraction or reopening that
+        resumes an earlier period resumes it as it stood, assurance included.
+        """
+        periods = self.periods
+        trail = self.trail
+        snapshots = []
+        for index, seq in enumerate(periods):
+            entry = trail[seq]
+            # A period holds the assurance of the last entry before the next one began.
+            ended = trail[periods[index + 1] - 1] if index + 1 < len(periods) else None
+            assurance = self.assurance if ended is None else ended.assurance
+            snapshots.append(Snapshot(entry.to_status, entry.fate, assurance, entry.effective_at, seq))
+        return tuple(snapshots)
+
+    def live_period(self, status: str) -> Snapshot | None:
+        """The case's latest live period in *status*, if it has one (see :attr:`live_periods`)."""
+        for period in reversed(self.live_periods):
+            if period.status == status:
+                return period
         return None
 
     def time_in_status(self, now: datetime) -> timedelta:

@@ -17,6 +17,7 @@ from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
+    from ._case import Snapshot
     from ._standing import CaseState
     from ._workflow import EvidenceRule, Rule, Workflow
 
@@ -219,14 +220,23 @@ def plan(workflow: Workflow, case: CaseState, change: Change, now: datetime | No
     if clear is None:
         return plan_in_full(workflow, case, change, now)
     move, effect = clear
-    since, reverts_to = case.status_since, None
-    if move.kind is EntryKind.TRANSITION:
-        since = change.effective_at
-        if move.reverts:
-            resumed = case.live_period(effect.verdict.target or "")
-            if resumed is not None:
-                reverts_to, since = resumed
-    return Plan(effect.verdict, move.kind, effect.fate, assurance_of(change, move, case), since, reverts_to)
+    assurance = assurance_of(change, move, case)
+    if move.kind is not EntryKind.TRANSITION:
+        return Plan(effect.verdict, move.kind, effect.fate, assurance, case.status_since)
+    if move.reverts:
+        resumed = case.live_period(effect.verdict.target or "")
+        if resumed is not None:
+            return _resuming(effect.verdict, effect.fate, resumed)
+    return Plan(effect.verdict, move.kind, effect.fate, assurance, change.effective_at)
+
+
+def _resuming(verdict: Verdict, fate: Fate, resumed: Snapshot) -> Plan:
+    """The plan of a retraction or reopening: the earlier period resumes as it stood when it ended.
+
+    Its start, and its assurance: the evidence of the retraction shows that
+    the report was wrong, not how well the resumed status is established.
+    """
+    return Plan(verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.since, resumed.seq)
 
 
 def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
@@ -299,14 +309,13 @@ def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
             return Plan(verdict, EntryKind.CONFLICT, case.fate, case.assurance, case.status_since)
         return Plan(Verdict(Outcome.REJECTED, tuple(contradictions)))
     assert target is not None  # no contradiction means the move is legal  # noqa: S101
-    assurance = Assurance.for_tier(strongest_tier(change.evidence))
-    since, reverts_to = change.effective_at, None
+    verdict = _accepted(Outcome.TRANSITION, target, fate)
     if rule.reverts:
         resumed = case.live_period(target)
         if resumed is not None:
-            reverts_to, since = resumed
-    verdict = _accepted(Outcome.TRANSITION, target, fate)
-    return Plan(verdict, EntryKind.TRANSITION, fate, assurance, since, reverts_to)
+            return _resuming(verdict, fate, resumed)
+    assurance = Assurance.for_tier(strongest_tier(change.evidence))
+    return Plan(verdict, EntryKind.TRANSITION, fate, assurance, change.effective_at)
 
 
 def _plan_dismissal(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from ._case import Snapshot
 from ._decide import remaining_conflicts
 from ._entry import EntryKind
 from ._status import Assurance, Fate
@@ -60,8 +61,8 @@ class CaseState(Protocol):
     def version(self) -> int:
         """The number of entries."""
 
-    def live_period(self, status: str) -> tuple[int, datetime] | None:
-        """The entry that began the live period in *status*, and when it took effect."""
+    def live_period(self, status: str) -> Snapshot | None:
+        """The latest live period in *status*, with the assurance it had when it ended."""
 
 
 @attrs.frozen
@@ -77,20 +78,19 @@ class Standing:
     last_recorded_at: datetime
     reporter_id: str | None
     version: int
-    periods: tuple[tuple[int, str, datetime], ...]
-    """(entry, status, effective time) of each live status period, oldest first."""
+    periods: tuple[Snapshot, ...]
+    """Each live status period, oldest first, as :attr:`Case.live_periods` gives them."""
 
-    def live_period(self, status: str) -> tuple[int, datetime] | None:
-        """The entry that began the live period in *status*, and when it took effect."""
-        for seq, period_status, since in reversed(self.periods):
-            if period_status == status:
-                return seq, since
+    def live_period(self, status: str) -> Snapshot | None:
+        """The latest live period in *status*, with the assurance it had when it ended."""
+        for period in reversed(self.periods):
+            if period.status == status:
+                return period
         return None
 
 
 def standing_of(case: Case) -> Standing:
     """Where *case* stands."""
-    periods = tuple((seq, case.trail[seq].to_status, case.trail[seq].effective_at) for seq in case.periods)
     return Standing(
         case.id,
         case.status,
@@ -101,7 +101,7 @@ def standing_of(case: Case) -> Standing:
         case.last_recorded_at,
         case.reporter_id,
         case.version,
-        periods,
+        case.live_periods,
     )
 
 
@@ -118,7 +118,7 @@ def opened(case_id: str, opening: Change, plan: Plan) -> Standing:
         opening.recorded_at,
         opening.actor.id,
         1,
-        ((0, status, opening.effective_at),),
+        (Snapshot(status, plan.fate, plan.assurance, opening.effective_at, 0),),
     )
 
 
@@ -136,9 +136,12 @@ def successor(state: Standing, change: Change, plan: Plan) -> Standing:
         reporter_id = change.actor.id
         target = plan.verdict.target or state.status
         if plan.reverts_to is None:
-            periods = (*periods, (seq, target, change.effective_at))
+            periods = (*periods, Snapshot(target, plan.fate, plan.assurance, change.effective_at, seq))
         else:
-            periods = tuple(period for period in periods if period[0] <= plan.reverts_to)
+            periods = tuple(period for period in periods if period.seq <= plan.reverts_to)
+    elif plan.assurance is not state.assurance:
+        # The current period carries the case's assurance, should a retraction resume it later.
+        periods = (*periods[:-1], attrs.evolve(periods[-1], assurance=plan.assurance))
     return Standing(
         state.id,
         plan.verdict.target or state.status,

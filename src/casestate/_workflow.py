@@ -126,7 +126,8 @@ class Rule:
       (by the effective clock) before this trigger may fire.
     - *reverts*: the trigger withdraws what came since the case was last in
       the target status (a retraction, a reopening): that earlier period
-      resumes, from when it began, and the periods since become void.
+      resumes as it stood, from when it began and with the assurance it had,
+      and the periods since become void.
     - *description*: the rule in words, for people.
     """
 

@@ -282,8 +282,9 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
         fate = rule.fate or workflow.status(rule.target).fate or walk.fate
         if entry.fate is not fate:
             raise _fail(case, f"{where}: fate {entry.fate}, the rule gives {fate}")
-        if entry.assurance is not _evidence_tier_assurance(entry):
-            raise _fail(case, f"{where}: assurance {entry.assurance} does not follow from its evidence")
+        expected = _transition_assurance(case, rule, entry, walk)
+        if entry.assurance is not expected:
+            raise _fail(case, f"{where}: assurance {entry.assurance}, expected {expected}")
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
         walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
         _check_period(case, rule, entry, walk, where)
@@ -311,10 +312,39 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
 
 
+def _resumes(case: Case, rule: Rule, entry: Entry, walk: _Walk) -> int | None:
+    """The live period a move resumes: the latest one of its status, when its rule reverts."""
+    if not rule.reverts:
+        return None
+    return next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == entry.to_status), None)
+
+
+def _transition_assurance(case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Assurance:
+    """A move's own evidence gives its assurance; a move that resumes a period resumes that one's."""
+    resumes = _resumes(case, rule, entry, walk)
+    if resumes is None:
+        return _evidence_tier_assurance(entry)
+    return _ended_assurance(case, resumes, entry.seq)
+
+
+def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
+    """The assurance of the period begun by entry *start*, as it stood by entry *before*.
+
+    Its opening evidence, raised by every corroboration made while it was the current period.
+    """
+    assurance = _evidence_tier_assurance(case.trail[start])
+    current = True
+    for entry in case.trail[start + 1 : before]:
+        if entry.kind is EntryKind.TRANSITION:
+            current = entry.reverts_to == start
+        elif entry.kind is EntryKind.CORROBORATION and current:
+            assurance = assurance.stronger(_evidence_tier_assurance(entry))
+    return assurance
+
+
 def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
     """A move resumes the live period of its status when its rule reverts and there is one."""
-    live = next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == entry.to_status), None)
-    resumes = live if rule.reverts else None
+    resumes = _resumes(case, rule, entry, walk)
     if entry.reverts_to != resumes:
         raise _fail(case, f"{where}: resumes entry {entry.reverts_to}, the rule says {resumes}")
     if resumes is None:
@@ -377,6 +407,14 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
 
 
 def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
+    latest = max(max(entry.recorded_at, entry.effective_at) for entry in case.trail)
+    now = case.as_of_effective(latest)
+    if now is None or (now.status, now.assurance, now.since) != (
+        case.status,
+        case.assurance,
+        case.status_since,
+    ):
+        raise _fail(case, f"as_of_effective at the latest time is {now}, but the case stands elsewhere")
     for when in _probe_times(entries):
         recorded, expected = case.as_of_recorded(when), _known_snapshot(case, when)
         if recorded != expected:
