@@ -54,8 +54,8 @@ def test_the_fast_path_answers_the_clean_changes_of_a_story():
     again = cs.Change(
         trigger="report_captured", actor=icrc, evidence=[list_entry], effective_at=t0, recorded_at=t0
     )
-    move, effect = clear_move(_moves(DEFAULT), case, again, None)
-    assert move.kind is cs.EntryKind.CORROBORATION
+    effect = clear_move(_moves(DEFAULT), case, again, None)
+    assert effect.kind is cs.EntryKind.CORROBORATION
     assert effect.verdict == DEFAULT.check(case, again)
     refused = cs.Change(trigger="report_captured", actor=ngo, effective_at=t0, recorded_at=t0)
     assert clear_move(_moves(DEFAULT), case, refused, None) is None

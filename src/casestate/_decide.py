@@ -216,18 +216,17 @@ def _check_fate(change: Change, fate: Fate | None, reasons: list[Reason]) -> Non
 
 def plan(workflow: Workflow, case: CaseState, change: Change, now: datetime | None = None) -> Plan:
     """What *change* would do to *case*; ``Workflow.check`` returns its verdict."""
-    clear = clear_move(workflow._moves, case, change, now)  # noqa: SLF001 - the workflow's own compiled table
-    if clear is None:
+    effect = clear_move(workflow._moves, case, change, now)  # noqa: SLF001 - the workflow's own compiled table
+    if effect is None:
         return plan_in_full(workflow, case, change, now)
-    move, effect = clear
-    assurance = assurance_of(change, move, case)
-    if move.kind is not EntryKind.TRANSITION:
-        return Plan(effect.verdict, move.kind, effect.fate, assurance, case.status_since)
-    if move.reverts:
+    kind = effect.kind
+    if kind is not EntryKind.TRANSITION:
+        return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), case.status_since)
+    if effect.reverts:
         resumed = case.live_period(effect.verdict.target or "")
         if resumed is not None:
             return _resuming(effect.verdict, effect.fate, resumed)
-    return Plan(effect.verdict, move.kind, effect.fate, assurance, change.effective_at)
+    return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), change.effective_at)
 
 
 def _resuming(verdict: Verdict, fate: Fate, resumed: Snapshot) -> Plan:

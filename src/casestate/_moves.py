@@ -34,10 +34,14 @@ class Effect:
     """What a clear move does to a case of a given fate."""
 
     verdict: Verdict
+    kind: EntryKind
+    """The kind of the entry it writes (see :attr:`Move.kind`)."""
     fate: Fate
     """The fate afterwards."""
     contradicting: frozenset[EvidenceKind]
     """Evidence kinds that speak for another fate than :attr:`fate`: any of them makes the change unclear."""
+    reverts: bool = False
+    """Whether the move resumes the case's live period in its target (a retraction, a reopening)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -55,8 +59,6 @@ class Move:
     """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
     reason_required: bool
     waiting_period: timedelta | None
-    reverts: bool
-    """Whether the move resumes the case's live period in its target (a retraction, a reopening)."""
     effects: Mapping[Fate, Effect]
     """By the case's fate before the change; a fate missing here makes the change unclear."""
 
@@ -77,18 +79,18 @@ def compile_moves(
         for status, definition in statuses.items():
             effects: dict[Fate, Effect] = {}
             if status in rule.sources:
-                kind, waiting, reverts = EntryKind.TRANSITION, rule.waiting_period, rule.reverts
+                kind, waiting = EntryKind.TRANSITION, rule.waiting_period
                 for fate in Fate:
                     after = claimed if claimed is not None else fate
                     verdict = Verdict(Outcome.TRANSITION, (), rule.target, after)
-                    effects[fate] = Effect(verdict, after, _contradicting(after))
+                    effects[fate] = Effect(verdict, kind, after, _contradicting(after), rule.reverts)
             elif rule.report and (rule.target == status or definition.fate is None):
                 # A report of what the case already holds corroborates it.
-                kind, waiting, reverts = EntryKind.CORROBORATION, None, False
+                kind, waiting = EntryKind.CORROBORATION, None
                 for fate in Fate:
                     if rule.target == status or claimed is fate:
                         verdict = Verdict(Outcome.CORROBORATION, (), status, fate)
-                        effects[fate] = Effect(verdict, fate, _contradicting(fate))
+                        effects[fate] = Effect(verdict, kind, fate, _contradicting(fate))
             else:
                 continue
             moves[status, rule.trigger] = Move(
@@ -98,12 +100,12 @@ def compile_moves(
                 needs=needs,
                 reason_required=rule.reason_required,
                 waiting_period=waiting,
-                reverts=reverts,
                 effects=effects,
             )
     for status in statuses:
         dismissed = {
-            fate: Effect(Verdict(Outcome.DISMISSAL, (), status, fate), fate, frozenset()) for fate in Fate
+            fate: Effect(Verdict(Outcome.DISMISSAL, (), status, fate), EntryKind.DISMISSAL, fate, frozenset())
+            for fate in Fate
         }
         moves[status, DISMISS] = Move(
             kind=EntryKind.DISMISSAL,
@@ -112,7 +114,6 @@ def compile_moves(
             needs=None,
             reason_required=True,
             waiting_period=None,
-            reverts=False,
             effects=dismissed,
         )
     return moves
@@ -126,8 +127,8 @@ def _contradicting(fate: Fate) -> frozenset[EvidenceKind]:
 
 def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs for every change
     moves: Mapping[tuple[str, str], Move], case: CaseState, change: Change, now: datetime | None
-) -> tuple[Move, Effect] | None:
-    """The move and its effect when *change* is clearly accepted; ``None`` when the full decision must say."""
+) -> Effect | None:
+    """The effect of *change* when it is clearly accepted; ``None`` when the full decision must say."""
     move = moves.get((case.status, change.trigger))
     if move is None:
         return None
@@ -171,12 +172,12 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
         waiting = move.waiting_period
         if waiting is not None and effective - since < waiting:
             return None
-    return move, effect
+    return effect
 
 
-def assurance_of(change: Change, move: Move, case: CaseState) -> Assurance:
-    """The assurance a clear *move* leaves the case with."""
-    if move.kind is EntryKind.DISMISSAL:
+def assurance_of(change: Change, effect: Effect, case: CaseState) -> Assurance:
+    """The assurance a clear change of *effect* leaves the case with (but see ``plan`` for a retraction)."""
+    if effect.kind is EntryKind.DISMISSAL:
         return case.assurance
     given = Assurance.for_tier(strongest_tier(change.evidence))
-    return given if move.kind is EntryKind.TRANSITION else case.assurance.stronger(given)
+    return given if effect.kind is EntryKind.TRANSITION else case.assurance.stronger(given)

@@ -386,9 +386,9 @@ class Workflow:
         accepts (it also needs the case's key, when the case has one). With
         *now*, a change recorded after it is refused.
         """
-        clear = clear_move(self._moves, case, change, now)
-        if clear is not None:
-            return clear[1].verdict
+        effect = clear_move(self._moves, case, change, now)
+        if effect is not None:
+            return effect.verdict
         return plan_in_full(self, case, change, now).verdict
 
     def apply(
