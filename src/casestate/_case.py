@@ -92,8 +92,7 @@ class Case:
     @property
     def reporter_id(self) -> str | None:
         """Who made the change that entered the current status (``None`` once redacted)."""
-        private = self.status_entry.private
-        return None if private is None else private.actor_id
+        return self.status_entry.actor_id
 
     @property
     def live_periods(self) -> tuple[Snapshot, ...]:

@@ -223,7 +223,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         commitment,
     )
     public = canonical_public(*public_fields)
-    return Entry(*public_fields, digest(public, key), Private(actor_id, reason, evidence, salt))
+    return Entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)
 
 
 def entry_digest(entry: Entry, key: bytes | None) -> str:
@@ -428,11 +428,12 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
             Problem.PREVIOUS_HASH,
             "does not follow the entry before it: that entry was altered, or this one inserted",
         )
-    if entry.private is None:
+    private = entry.private
+    if private is None:
         if not allow_redacted:
             return Problem.REDACTED, "its actor, reason and evidence are missing"
-    elif commit(entry.private) != entry.commitment or entry.evidence_kinds != tuple(
-        item.kind for item in entry.private.evidence
+    elif commit(private) != entry.commitment or entry.evidence_kinds != tuple(
+        item.kind for item in private.evidence
     ):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
     if entry_digest(entry, key) != entry.hash:
@@ -446,4 +447,4 @@ def redact(entries: Iterable[Entry]) -> tuple[Entry, ...]:
     Statuses, fates, roles, evidence kinds and both clocks stay; the result
     still verifies, because each hash covers a commitment to what was left out.
     """
-    return tuple(attrs.evolve(entry, private=None) for entry in entries)
+    return tuple(entry.without_private() for entry in entries)

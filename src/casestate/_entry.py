@@ -30,10 +30,10 @@ class EntryKind(StrEnum):
 
 @attrs.frozen
 class Private:
-    """The personal data of an entry, hidden behind its commitment.
+    """The personal data of an entry, hidden behind its commitment (see :attr:`Entry.private`).
 
-    A privacy-preserving export drops this part; the entry's hash covers only
-    the commitment, so the export still verifies.
+    A privacy-preserving export drops it; the entry's hash covers only the
+    commitment, so the export still verifies.
     """
 
     actor_id: str
@@ -47,7 +47,10 @@ class Entry:
     """One audit entry: everything needed to prove how a status was reached.
 
     Entries are made by ``open`` and ``apply`` and read back by ``replay``;
-    an app does not build them. ``private`` is ``None`` in a redacted export.
+    an app does not build them. The personal data (:attr:`actor_id`,
+    :attr:`reason`, :attr:`evidence`, :attr:`salt`) is left out of a
+    redacted export, and out of the entry's ``repr``, so that a log line
+    does not leak it.
     """
 
     seq: int
@@ -83,30 +86,39 @@ class Entry:
     prev_hash: str
     """The hash of the entry before (64 zeros for the opening entry)."""
     commitment: str
-    """The salted commitment to :attr:`private`, which the hash covers in its place."""
+    """The salted commitment to the personal data, which the hash covers in its place."""
     hash: str
     """The hash (or HMAC) over the public fields, the commitment and *prev_hash*."""
-    private: Private | None = attrs.field(default=None, repr=False)
-    """The personal data; ``None`` in a redacted export."""
+    # The personal data is held in the entry itself rather than in a Private of
+    # its own: one object less per entry, to allocate, keep and collect.
+    actor_id: str | None = attrs.field(default=None, repr=False)
+    """Who made the change; ``None`` in a redacted entry."""
+    reason: str | None = attrs.field(default=None, repr=False)
+    """The written reason (``None`` when there is none, or redacted)."""
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), repr=False)
+    """The evidence in full (empty in a redacted entry; see ``evidence_kinds``)."""
+    salt: bytes | None = attrs.field(default=None, repr=False)
+    """The salt of the commitment; ``None`` exactly when the entry is redacted."""
 
     @property
     def redacted(self) -> bool:
         """True when the personal data has been left out."""
-        return self.private is None
+        return self.salt is None
+
+    @property
+    def private(self) -> Private | None:
+        """The personal data as one value, or ``None`` in a redacted entry."""
+        if self.salt is None or self.actor_id is None:
+            return None
+        return Private(self.actor_id, self.reason, self.evidence, self.salt)
 
     @property
     def actor(self) -> Actor | None:
         """Who made the change, or ``None`` in a redacted entry."""
-        if self.private is None:
+        if self.actor_id is None:
             return None
-        return Actor(self.private.actor_id, self.role)
+        return Actor(self.actor_id, self.role)
 
-    @property
-    def reason(self) -> str | None:
-        """The written reason (``None`` when there is none, or redacted)."""
-        return None if self.private is None else self.private.reason
-
-    @property
-    def evidence(self) -> tuple[Evidence, ...]:
-        """The evidence in full (empty in a redacted entry; see ``evidence_kinds``)."""
-        return () if self.private is None else self.private.evidence
+    def without_private(self) -> Entry:
+        """This entry with its personal data left out; its hash still verifies."""
+        return attrs.evolve(self, actor_id=None, reason=None, evidence=(), salt=None)

@@ -61,12 +61,12 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         "commitment": entry.commitment,
         "hash": entry.hash,
     }
-    if entry.private is not None:
+    if entry.salt is not None:
         data["private"] = {
-            "actor_id": entry.private.actor_id,
-            "reason": entry.private.reason,
-            "evidence": [_evidence_to_dict(item) for item in entry.private.evidence],
-            "salt": entry.private.salt.hex(),
+            "actor_id": entry.actor_id,
+            "reason": entry.reason,
+            "evidence": [_evidence_to_dict(item) for item in entry.evidence],
+            "salt": entry.salt.hex(),
         }
     return data
 
@@ -195,6 +195,12 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
     reader = _Reader(data, where)
     private_data = reader.data.get("private")
     reader.seen.add("private")
+    private = None if private_data is None else _private_from_dict(private_data, f"{where}.private")
+    actor_id, reason, evidence, salt = (
+        (None, None, (), None)
+        if private is None
+        else (private.actor_id, private.reason, private.evidence, private.salt)
+    )
     entry = Entry(
         seq=reader.get("seq", int),
         case_id=reader.text("case_id"),
@@ -215,7 +221,10 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
         prev_hash=reader.text("prev_hash"),
         commitment=reader.text("commitment"),
         hash=reader.text("hash"),
-        private=None if private_data is None else _private_from_dict(private_data, f"{where}.private"),
+        actor_id=actor_id,
+        reason=reason,
+        evidence=evidence,
+        salt=salt,
     )
     reader.done()
     return entry

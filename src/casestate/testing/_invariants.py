@@ -432,7 +432,8 @@ def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
 def canonical_bytes(entry: Entry) -> bytes:
     """The bytes *entry*'s hash covers."""
     fields = attrs.asdict(entry, recurse=False)
-    del fields["hash"], fields["private"]
+    for name in ("hash", "actor_id", "reason", "evidence", "salt"):
+        del fields[name]
     return canonical_public(**fields)
 
 

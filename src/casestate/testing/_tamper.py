@@ -93,14 +93,12 @@ def alterations(entry: Entry) -> dict[str, st.SearchStrategy[Entry]]:
     found = {field: values.map(_setter(entry, field)) for field, values in _public_changes(entry).items()}
     if entry.private is not None:
         for field, values in _private_changes(entry.private).items():
-            found[f"private.{field}"] = values.map(_setter(entry, field, personal=True))
+            found[f"private.{field}"] = values.map(_setter(entry, field))
     return found
 
 
-def _setter(entry: Entry, field: str, *, personal: bool = False) -> Callable[[Any], Entry]:
+def _setter(entry: Entry, field: str) -> Callable[[Any], Entry]:
     def altered(value: Any) -> Entry:  # noqa: ANN401 - any field's value
-        if personal:
-            return attrs.evolve(entry, private=attrs.evolve(entry.private, **{field: value}))  # type: ignore[misc]
         return attrs.evolve(entry, **{field: value})
 
     return altered
