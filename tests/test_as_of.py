@@ -1,6 +1,8 @@
 """Regression cases the property tests found in the as-of queries."""
 
-from casestate import Assurance, Batch, Snapshot
+from casestate import Assurance, Batch, Code, Fate, Rule, Snapshot
+from casestate._decide import plan
+from casestate._standing import standing_of, successor
 from support import T0, WORKFLOW, actor, case_in, change, day, evidence
 
 
@@ -42,3 +44,37 @@ def test_a_retraction_resumes_the_earlier_period_with_the_assurance_it_had():
     assert batch.check(case.id, retraction).ok
     assert batch.status(case.id) == (case.status, case.fate, case.assurance)
     assert batch.standing(case.id).periods == case.live_periods
+
+
+def test_withdrawing_a_report_resumes_the_fate_the_period_had():
+    # Confirmed dead on DNA; a sighting moves the case to captured (alive);
+    # withdrawing the sighting resumes "confirmed" as it stood: dead.
+    workflow = WORKFLOW.extend(
+        rules=[
+            Rule(trigger="sighted", sources={"confirmed"}, target="captured", roles={"icrc"}),
+            Rule(
+                trigger="withdraw_sighting",
+                sources={"captured"},
+                target="confirmed",
+                roles={"icrc"},
+                reverts=True,
+            ),
+        ]
+    )
+    case = workflow.open("ua-3", actor=actor("unit"), effective_at=T0, recorded_at=T0)
+    case = workflow.apply(case, change("report_dead", "unit", "witness_statement", on=10))
+    case = workflow.apply(case, change("confirm", "forensic_lab", "dna_match", on=20))
+    case = workflow.apply(case, change("sighted", "icrc", on=30))
+    assert (case.status, case.fate) == ("captured", Fate.ALIVE)
+    withdrawal = change("withdraw_sighting", "icrc", on=40)
+    assert workflow.check(case, withdrawal).fate is Fate.DEAD
+    standing = standing_of(case)
+    case = workflow.apply(case, withdrawal)
+    assert (case.status, case.fate, case.assurance) == ("confirmed", Fate.DEAD, Assurance.IDENTIFIED)
+    now = case.as_of_effective(day(50))
+    assert (now.status, now.fate, now.assurance) == (case.status, case.fate, case.assurance)
+    assert successor(standing, withdrawal, plan(workflow, standing, withdrawal)).fate is Fate.DEAD
+    alive = change("withdraw_sighting", "icrc", "prisoner_list", on=50)
+    assert workflow.check(workflow.apply(case, change("sighted", "icrc", on=45)), alive).codes == (
+        Code.EVIDENCE_CONTRADICTS_FATE,
+    )

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,3 +61,21 @@ def test_the_fast_path_answers_the_clean_changes_of_a_story():
     refused = cs.Change(trigger="report_captured", actor=ngo, effective_at=t0, recorded_at=t0)
     assert clear_move(_moves(DEFAULT), case, refused, None) is None
     assert not DEFAULT.check(case, refused).ok
+
+
+def test_the_reporter_may_retract_only_in_a_role_the_workflow_knows():
+    t0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
+    ngo, journalist = cs.Actor("anna", "ngo"), cs.Actor("anna", "journalist")
+    case = DEFAULT.open("ua-2", actor=ngo, effective_at=t0, recorded_at=t0)
+    video = cs.Evidence("video", "clip 1", "telegram", t0)
+    case = DEFAULT.apply(
+        case,
+        cs.Change(trigger="report_captured", actor=ngo, evidence=[video], effective_at=t0, recorded_at=t0),
+    )
+    retraction = cs.Change(
+        trigger="retract", actor=journalist, reason="mine", effective_at=t0, recorded_at=t0
+    )
+    assert clear_move(_moves(DEFAULT), case, retraction, None) is None
+    assert DEFAULT.check(case, retraction).codes == (cs.Code.UNKNOWN_ROLE,)
+    as_ngo = attrs.evolve(retraction, actor=ngo)
+    assert clear_move(_moves(DEFAULT), case, as_ngo, None) is not None

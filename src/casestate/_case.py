@@ -106,7 +106,8 @@ class Case:
         snapshots = []
         for index, seq in enumerate(periods):
             entry = trail[seq]
-            # A period holds the assurance of the last entry before the next one began.
+            # Every entry records the case's assurance after it, and the entry
+            # just before the next live period began falls in this one.
             ended = trail[periods[index + 1] - 1] if index + 1 < len(periods) else None
             assurance = self.assurance if ended is None else ended.assurance
             snapshots.append(Snapshot(entry.to_status, entry.fate, assurance, entry.effective_at, seq))

@@ -225,17 +225,21 @@ def plan(workflow: Workflow, case: CaseState, change: Change, now: datetime | No
     if effect.reverts:
         resumed = case.live_period(effect.verdict.target or "")
         if resumed is not None:
-            return _resuming(effect.verdict, effect.fate, resumed)
+            if resumed.fate is not effect.fate:
+                # The evidence must not speak against the resumed fate: the full rules check that.
+                return plan_in_full(workflow, case, change, now)
+            return _resuming(effect.verdict, resumed)
     return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), change.effective_at)
 
 
-def _resuming(verdict: Verdict, fate: Fate, resumed: Snapshot) -> Plan:
+def _resuming(verdict: Verdict, resumed: Snapshot) -> Plan:
     """The plan of a retraction or reopening: the earlier period resumes as it stood when it ended.
 
-    Its start, and its assurance: the evidence of the retraction shows that
-    the report was wrong, not how well the resumed status is established.
+    Its start, its fate and its assurance: the evidence of the retraction
+    shows that the report was wrong, not how well the resumed status is
+    established.
     """
-    return Plan(verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.since, resumed.seq)
+    return Plan(verdict, EntryKind.TRANSITION, resumed.fate, resumed.assurance, resumed.since, resumed.seq)
 
 
 def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
@@ -285,6 +289,9 @@ def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
             )
         )
     fate = claimed if claimed is not None else case.fate
+    resumed = case.live_period(target) if target is not None and rule.reverts else None
+    if resumed is not None:
+        fate = resumed.fate  # the period resumes as it stood, its fate too
     _check_fate(change, fate if target is not None or claimed is not None else None, reasons)
     if target is not None and rule.waiting_period is not None:
         waited = change.effective_at - case.status_since
@@ -309,10 +316,8 @@ def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
         return Plan(Verdict(Outcome.REJECTED, tuple(contradictions)))
     assert target is not None  # no contradiction means the move is legal  # noqa: S101
     verdict = _accepted(Outcome.TRANSITION, target, fate)
-    if rule.reverts:
-        resumed = case.live_period(target)
-        if resumed is not None:
-            return _resuming(verdict, fate, resumed)
+    if resumed is not None:
+        return _resuming(verdict, resumed)
     assurance = Assurance.for_tier(strongest_tier(change.evidence))
     return Plan(verdict, EntryKind.TRANSITION, fate, assurance, change.effective_at)
 

@@ -80,7 +80,9 @@ def apply_change(
 ) -> Case:
     """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``)."""
     last = case.trail[-1]
-    chain = last.chain  # replay holds it equal along the trail; the last entry is the one in cache
+    # Any entry names the chain, as replay holds the label equal along the
+    # trail; the last one is read anyway, the first may be far away in memory.
+    chain = last.chain
     if (PLAIN_CHAIN if key is None else chain_for_key(key)) != chain:
         raise ChainKeyError(_key_mismatch(case.id, chain, key))
     if (last.to_status, last.fate) != (case.status, case.fate) or len(case.periods) == 0:

@@ -53,8 +53,9 @@ class Move:
     is in, ``DISMISSAL`` for dismissing open conflicts."""
     roles: frozenset[str]
     """The roles that may fire it, among those the workflow knows."""
-    reporter_may_fire: bool
-    """Whether the actor whose report entered the current status may fire it too, whatever their role."""
+    reporter_roles: frozenset[str]
+    """The roles in which the actor whose report entered the current status may fire it too:
+    any the workflow knows when the rule lets the reporter fire it, else none."""
     needs: frozenset[EvidenceKind] | None
     """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
     reason_required: bool
@@ -96,7 +97,7 @@ def compile_moves(
             moves[status, rule.trigger] = Move(
                 kind=kind,
                 roles=rule.roles & roles,
-                reporter_may_fire=rule.reporter_may_fire,
+                reporter_roles=roles if rule.reporter_may_fire else frozenset(),
                 needs=needs,
                 reason_required=rule.reason_required,
                 waiting_period=waiting,
@@ -110,7 +111,7 @@ def compile_moves(
         moves[status, DISMISS] = Move(
             kind=EntryKind.DISMISSAL,
             roles=dismiss_roles & roles,
-            reporter_may_fire=False,
+            reporter_roles=frozenset(),
             needs=None,
             reason_required=True,
             waiting_period=None,
@@ -133,7 +134,8 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
     if move is None:
         return None
     actor = change.actor
-    if actor.role not in move.roles and not (move.reporter_may_fire and case.reporter_id == actor.id):
+    role = actor.role
+    if role not in move.roles and not (role in move.reporter_roles and case.reporter_id == actor.id):
         return None
     effect = move.effects.get(case.fate)
     if effect is None:

@@ -28,7 +28,7 @@ def to_utc(value: object, what: str) -> datetime:
 
 
 _TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))
-_MICROSECONDS_PAD = 1_000_000
+_MICROSECOND_OFFSET = 1_000_000
 
 
 def format_instant(value: datetime) -> str:
@@ -64,7 +64,7 @@ def format_instant(value: datetime) -> str:
             ":",
             two[value.second],
             ".",
-            str(_MICROSECONDS_PAD + value.microsecond)[1:],
+            str(_MICROSECOND_OFFSET + value.microsecond)[1:],
             "Z",
         )
     )

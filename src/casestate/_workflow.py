@@ -12,7 +12,7 @@ from transitions import Machine
 from ._actors import Actor
 from ._case import Case
 from ._change import DISMISS, OPEN, Change
-from ._decide import plan_in_full
+from ._decide import plan
 from ._engine import apply_change, open_case
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._moves import Move, clear_move, compile_moves
@@ -126,8 +126,8 @@ class Rule:
       (by the effective clock) before this trigger may fire.
     - *reverts*: the trigger withdraws what came since the case was last in
       the target status (a retraction, a reopening): that earlier period
-      resumes as it stood, from when it began and with the assurance it had,
-      and the periods since become void.
+      resumes as it stood, from when it began, with the fate and assurance
+      it had, and the periods since become void.
     - *description*: the rule in words, for people.
     """
 
@@ -387,9 +387,10 @@ class Workflow:
         *now*, a change recorded after it is refused.
         """
         effect = clear_move(self._moves, case, change, now)
-        if effect is not None:
+        if effect is not None and not effect.reverts:
             return effect.verdict
-        return plan_in_full(self, case, change, now).verdict
+        # A retraction's verdict carries the fate of the period it resumes.
+        return plan(self, case, change, now).verdict
 
     def apply(
         self, case: Case, change: Change, *, key: bytes | None = None, now: datetime | None = None

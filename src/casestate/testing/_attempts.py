@@ -138,6 +138,11 @@ def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
         return case.fate
     claimed = _claimed(workflow, rule)
     if case.status in rule.sources:
+        if rule.reverts:
+            # A retraction resumes the latest live period of its target, fate and all.
+            live = [case.trail[seq] for seq in case.periods if case.trail[seq].to_status == rule.target]
+            if live:
+                return live[-1].fate
         return claimed if claimed is not None else case.fate
     return claimed
 
@@ -356,7 +361,12 @@ def _unknown_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, b
     role = draw(st.sampled_from(["journalist", "neighbour"]) | texts(max_size=12))
     if role in workflow.roles:
         role = f"{role} (unknown)"
-    change = attrs.evolve(base.change, actor=Actor(_outsider_id(case), role))
+    # Sometimes the reporter's own id: their privilege to retract is no
+    # licence to act in a role the workflow does not know.
+    reporter = _reporter(case)
+    insider = rule.reporter_may_fire and reporter is not None and draw(st.booleans())
+    actor_id = reporter.id if insider and reporter is not None else _outsider_id(case)
+    change = attrs.evolve(base.change, actor=Actor(actor_id, role))
     return _rejected(change, f"unknown role {role!r} for {rule.trigger}", Code.UNKNOWN_ROLE)
 
 

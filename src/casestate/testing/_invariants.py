@@ -267,11 +267,9 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
     agrees = not legal and (
         rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
     )
+    resumed = _resumed_fate(case, rule, walk) if legal else None
     spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
-    if spoken is not None and spoken is not Fate.UNKNOWN:
-        against = [kind for kind in entry.evidence_kinds if kind.indicates not in (None, spoken)]
-        if against:
-            raise _fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
+    _check_evidence_fate(case, entry, resumed or spoken, where)
     if entry.kind is EntryKind.TRANSITION:
         if not legal or entry.to_status != rule.target:
             raise _fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
@@ -279,7 +277,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
             raise _fail(case, f"{where}: takes effect before the status it leaves")
         if rule.waiting_period is not None and entry.effective_at - walk.since < rule.waiting_period:
             raise _fail(case, f"{where}: fired before its waiting period was over")
-        fate = rule.fate or workflow.status(rule.target).fate or walk.fate
+        fate = resumed or rule.fate or workflow.status(rule.target).fate or walk.fate
         if entry.fate is not fate:
             raise _fail(case, f"{where}: fate {entry.fate}, the rule gives {fate}")
         expected = _transition_assurance(case, rule, entry, walk)
@@ -312,16 +310,30 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
 
 
-def _resumes(case: Case, rule: Rule, entry: Entry, walk: _Walk) -> int | None:
-    """The live period a move resumes: the latest one of its status, when its rule reverts."""
+def _resumes(case: Case, rule: Rule, walk: _Walk) -> int | None:
+    """The live period a move resumes: the latest one of its target, when its rule reverts."""
     if not rule.reverts:
         return None
-    return next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == entry.to_status), None)
+    return next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == rule.target), None)
+
+
+def _check_evidence_fate(case: Case, entry: Entry, spoken: Fate | None, where: str) -> None:
+    """No evidence of the entry may speak against the fate it stands for."""
+    if spoken is not None and spoken is not Fate.UNKNOWN:
+        against = [kind for kind in entry.evidence_kinds if kind.indicates not in (None, spoken)]
+        if against:
+            raise _fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
+
+
+def _resumed_fate(case: Case, rule: Rule, walk: _Walk) -> Fate | None:
+    """The fate of the period a move resumes (it resumes as it stood), if it resumes one."""
+    resumes = _resumes(case, rule, walk)
+    return None if resumes is None else case.trail[resumes].fate
 
 
 def _transition_assurance(case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Assurance:
     """A move's own evidence gives its assurance; a move that resumes a period resumes that one's."""
-    resumes = _resumes(case, rule, entry, walk)
+    resumes = _resumes(case, rule, walk)
     if resumes is None:
         return _evidence_tier_assurance(entry)
     return _ended_assurance(case, resumes, entry.seq)
@@ -344,7 +356,7 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
 
 def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
     """A move resumes the live period of its status when its rule reverts and there is one."""
-    resumes = _resumes(case, rule, entry, walk)
+    resumes = _resumes(case, rule, walk)
     if entry.reverts_to != resumes:
         raise _fail(case, f"{where}: resumes entry {entry.reverts_to}, the rule says {resumes}")
     if resumes is None:
@@ -409,8 +421,9 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
 def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
     latest = max(max(entry.recorded_at, entry.effective_at) for entry in case.trail)
     now = case.as_of_effective(latest)
-    if now is None or (now.status, now.assurance, now.since) != (
+    if now is None or (now.status, now.fate, now.assurance, now.since) != (
         case.status,
+        case.fate,
         case.assurance,
         case.status_since,
     ):
