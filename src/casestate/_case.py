@@ -99,26 +99,26 @@ class Case:
         """Each status period still held true, oldest first, with the assurance it had when it ended.
 
         The last one is the current period. A retraction or reopening that
-        resumes an earlier period resumes it as it stood, assurance included.
+        resumes an earlier period resumes it as it stood, fate and assurance
+        included.
         """
-        periods = self.periods
-        trail = self.trail
-        snapshots = []
-        for index, seq in enumerate(periods):
-            entry = trail[seq]
-            # Every entry records the case's assurance after it, and the entry
-            # just before the next live period began falls in this one.
-            ended = trail[periods[index + 1] - 1] if index + 1 < len(periods) else None
-            assurance = self.assurance if ended is None else ended.assurance
-            snapshots.append(Snapshot(entry.to_status, entry.fate, assurance, entry.effective_at, seq))
-        return tuple(snapshots)
+        return tuple(self._period(index) for index in range(len(self.periods)))
 
     def live_period(self, status: str) -> Snapshot | None:
         """The case's latest live period in *status*, if it has one (see :attr:`live_periods`)."""
-        for period in reversed(self.live_periods):
-            if period.status == status:
-                return period
+        periods, trail = self.periods, self.trail
+        for index in range(len(periods) - 1, -1, -1):
+            if trail[periods[index]].to_status == status:
+                return self._period(index)
         return None
+
+    def _period(self, index: int) -> Snapshot:
+        periods, trail = self.periods, self.trail
+        began = trail[periods[index]]
+        # Every entry records the case's assurance after it, and the entry just
+        # before the next live period began falls in this one.
+        assurance = trail[periods[index + 1] - 1].assurance if index + 1 < len(periods) else self.assurance
+        return Snapshot(began.to_status, began.fate, assurance, began.effective_at, began.seq)
 
     def time_in_status(self, now: datetime) -> timedelta:
         """How long the case has been in its status at *now* (effective clock).

@@ -224,10 +224,7 @@ def plan(workflow: Workflow, case: CaseState, change: Change, now: datetime | No
         return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), case.status_since)
     if effect.reverts:
         resumed = case.live_period(effect.verdict.target or "")
-        if resumed is not None:
-            if resumed.fate is not effect.fate:
-                # The evidence must not speak against the resumed fate: the full rules check that.
-                return plan_in_full(workflow, case, change, now)
+        if resumed is not None:  # with the fate of the effect, or the move would not be clear
             return _resuming(effect.verdict, resumed)
     return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), change.effective_at)
 

@@ -62,16 +62,22 @@ class Move:
     waiting_period: timedelta | None
     effects: Mapping[Fate, Effect]
     """By the case's fate before the change; a fate missing here makes the change unclear."""
+    resumed_fate_varies: bool = False
+    """For a move that resumes a period: whether that period's fate may differ from the move's own,
+    so that the case's history must be read (only when entries into the target may carry another fate)."""
 
 
 def compile_moves(
     rules: tuple[Rule, ...],
     statuses: Mapping[str, StatusDef],
+    *,
+    initial: str,
     roles: frozenset[str],
     dismiss_roles: frozenset[str],
 ) -> dict[tuple[str, str], Move]:
     """Every clear move of a workflow, by (status, trigger)."""
     moves: dict[tuple[str, str], Move] = {}
+    entered_with = _fates_entered_with(rules, statuses, initial)
     for rule in rules:
         needs = None
         if rule.evidence is not None:
@@ -102,6 +108,8 @@ def compile_moves(
                 reason_required=rule.reason_required,
                 waiting_period=waiting,
                 effects=effects,
+                resumed_fate_varies=rule.reverts
+                and (claimed is None or entered_with[rule.target] != {claimed}),
             )
     for status in statuses:
         dismissed = {
@@ -118,6 +126,17 @@ def compile_moves(
             effects=dismissed,
         )
     return moves
+
+
+def _fates_entered_with(
+    rules: tuple[Rule, ...], statuses: Mapping[str, StatusDef], initial: str
+) -> dict[str, set[Fate | None]]:
+    """The fates each status can be entered with (``None``: whatever fate the case had)."""
+    entered: dict[str, set[Fate | None]] = {status: set() for status in statuses}
+    entered[initial].add(statuses[initial].fate)
+    for rule in rules:
+        entered[rule.target].add(rule.fate if rule.fate is not None else statuses[rule.target].fate)
+    return entered
 
 
 def _contradicting(fate: Fate) -> frozenset[EvidenceKind]:
@@ -174,6 +193,10 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
         waiting = move.waiting_period
         if waiting is not None and effective - since < waiting:
             return None
+        if move.resumed_fate_varies:
+            resumed = case.live_period(effect.verdict.target or "")
+            if resumed is not None and resumed.fate is not effect.fate:
+                return None  # the period resumes with its own fate, which the evidence must not contradict
     return effect
 
 

@@ -12,7 +12,7 @@ from transitions import Machine
 from ._actors import Actor
 from ._case import Case
 from ._change import DISMISS, OPEN, Change
-from ._decide import plan
+from ._decide import plan_in_full
 from ._engine import apply_change, open_case
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._moves import Move, clear_move, compile_moves
@@ -219,7 +219,13 @@ class Workflow:
         object.__setattr__(self, "_status_by_name", {s.name: s for s in self.statuses})
         object.__setattr__(self, "_rule_by_trigger", {r.trigger: r for r in self.rules})
         object.__setattr__(self, "_machine", machine)
-        moves = compile_moves(self.rules, self._status_by_name, self.roles, self.dismiss_roles)
+        moves = compile_moves(
+            self.rules,
+            self._status_by_name,
+            initial=self.initial,
+            roles=self.roles,
+            dismiss_roles=self.dismiss_roles,
+        )
         object.__setattr__(self, "_moves", moves)
 
     # -- looking things up ------------------------------------------------
@@ -387,10 +393,9 @@ class Workflow:
         *now*, a change recorded after it is refused.
         """
         effect = clear_move(self._moves, case, change, now)
-        if effect is not None and not effect.reverts:
+        if effect is not None:
             return effect.verdict
-        # A retraction's verdict carries the fate of the period it resumes.
-        return plan(self, case, change, now).verdict
+        return plan_in_full(self, case, change, now).verdict
 
     def apply(
         self, case: Case, change: Change, *, key: bytes | None = None, now: datetime | None = None
