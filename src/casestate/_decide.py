@@ -12,6 +12,7 @@ from ._change import DISMISS, Change
 from ._entry import EntryKind
 from ._evidence import Evidence, strongest_tier
 from ._moves import assurance_of, clear_move
+from ._reasons import illegal_transition, role_not_permitted, unknown_role
 from ._status import Assurance, Fate
 from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -32,44 +33,6 @@ class Plan:
     assurance: Assurance = Assurance.REPORTED
     since: datetime | None = None
     reverts_to: int | None = None
-
-
-# The reasons that depend on names alone are built once and shared: an
-# integrator's feed repeats the same faults thousands of times, and a Reason
-# is a value. A role is whatever a feed says it is, so only a short one is
-# kept in a cache: a few thousand megabyte-long roles must not stay in memory.
-_CACHED_ROLE_LENGTH = 100
-
-
-def unknown_role(workflow: Workflow, role: str) -> Reason:
-    """The reason for a role the workflow does not know."""
-    build = _unknown_role if len(role) <= _CACHED_ROLE_LENGTH else _unknown_role.__wrapped__
-    return build(role, workflow.roles)
-
-
-@lru_cache(maxsize=1024)
-def _unknown_role(role: str, roles: frozenset[str]) -> Reason:
-    return Reason(Code.UNKNOWN_ROLE, f"role {role!r} is not one of this workflow's roles: {_listed(roles)}")
-
-
-@lru_cache(maxsize=1024)
-def _role_not_permitted(role: str, trigger: str, roles: frozenset[str], reporter_may_fire: bool) -> Reason:
-    also = ", or the actor whose report entered the current status" if reporter_may_fire else ""
-    return Reason(
-        Code.ROLE_NOT_PERMITTED, f"role {role!r} may not {trigger}; allowed: {_listed(roles)}{also}"
-    )
-
-
-@lru_cache(maxsize=1024)
-def _illegal_transition(trigger: str, status: str, sources: frozenset[str]) -> Reason:
-    return Reason(
-        Code.ILLEGAL_TRANSITION,
-        f"{trigger} does not lead anywhere from {status!r}; it may be fired from: {_listed(sources)}",
-    )
-
-
-def _listed(names: frozenset[str]) -> str:
-    return ", ".join(sorted(names))
 
 
 def check_times(change: Change, now: datetime | None, reasons: list[Reason]) -> None:
@@ -168,8 +131,7 @@ def _guards(rule: Rule, case: CaseState, change: Change, reasons: list[Reason]) 
     """The rule's own guards: role, evidence, reason."""
     role = change.actor.role
     if role not in rule.roles and not (rule.reporter_may_fire and case.reporter_id == change.actor.id):
-        build = _role_not_permitted if len(role) <= _CACHED_ROLE_LENGTH else _role_not_permitted.__wrapped__
-        reasons.append(build(role, rule.trigger, rule.roles, rule.reporter_may_fire))
+        reasons.append(role_not_permitted(role, rule.trigger, rule.roles, rule.reporter_may_fire))
     needs = rule.evidence
     if needs is not None:
         if not change.evidence:
@@ -276,7 +238,7 @@ def plan_in_full(  # noqa: C901, PLR0911, PLR0912 - the rules, in order
         return Plan(verdict, EntryKind.CORROBORATION, case.fate, assurance, case.status_since)
     contradictions: list[Reason] = []
     if target is None:
-        contradictions.append(_illegal_transition(change.trigger, case.status, rule.sources))
+        contradictions.append(illegal_transition(change.trigger, case.status, rule.sources))
     if change.effective_at < case.status_since:
         contradictions.append(
             Reason(

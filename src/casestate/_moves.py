@@ -20,6 +20,7 @@ import attrs
 from ._change import DISMISS
 from ._entry import EntryKind
 from ._evidence import EvidenceKind, strongest_tier
+from ._reasons import illegal_transition
 from ._status import Assurance, Fate
 from ._verdict import Outcome, Verdict
 
@@ -35,7 +36,8 @@ class Effect:
 
     verdict: Verdict
     kind: EntryKind
-    """The kind of the entry it writes (see :attr:`Move.kind`)."""
+    """The kind of entry it writes: ``TRANSITION`` for a legal move, ``CORROBORATION`` or
+    ``CONFLICT`` for a report of what the case holds or contradicting it, ``DISMISSAL``."""
     fate: Fate
     """The fate afterwards."""
     contradicting: frozenset[EvidenceKind]
@@ -48,9 +50,6 @@ class Effect:
 class Move:
     """A trigger fired from one status, with its guards flattened into sets."""
 
-    kind: EntryKind
-    """``TRANSITION`` for a legal move, ``CORROBORATION`` for a report of the status the case
-    is in, ``DISMISSAL`` for dismissing open conflicts."""
     roles: frozenset[str]
     """The roles that may fire it, among those the workflow knows."""
     reporter_roles: frozenset[str]
@@ -60,6 +59,7 @@ class Move:
     """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
     reason_required: bool
     waiting_period: timedelta | None
+    """For a legal move: the least time the case must have been in its status."""
     effects: Mapping[Fate, Effect]
     """By the case's fate before the change; a fate missing here makes the change unclear."""
     resumed_fate_varies: bool = False
@@ -86,27 +86,32 @@ def compile_moves(
         for status, definition in statuses.items():
             effects: dict[Fate, Effect] = {}
             if status in rule.sources:
-                kind, waiting = EntryKind.TRANSITION, rule.waiting_period
                 for fate in Fate:
                     after = claimed if claimed is not None else fate
                     verdict = Verdict(Outcome.TRANSITION, (), rule.target, after)
-                    effects[fate] = Effect(verdict, kind, after, _contradicting(after), rule.reverts)
-            elif rule.report and (rule.target == status or definition.fate is None):
-                # A report of what the case already holds corroborates it.
-                kind, waiting = EntryKind.CORROBORATION, None
+                    effects[fate] = Effect(
+                        verdict, EntryKind.TRANSITION, after, _contradicting(after), rule.reverts
+                    )
+            elif rule.report:
+                # A report not legal from here corroborates what the case holds, or
+                # is kept as a conflict for a person to resolve.
+                illegal = (illegal_transition(rule.trigger, status, rule.sources),)
+                against_claim = frozenset() if claimed is None else _contradicting(claimed)
                 for fate in Fate:
-                    if rule.target == status or claimed is fate:
+                    if rule.target == status or (definition.fate is None and claimed is fate):
                         verdict = Verdict(Outcome.CORROBORATION, (), status, fate)
-                        effects[fate] = Effect(verdict, kind, fate, _contradicting(fate))
+                        effects[fate] = Effect(verdict, EntryKind.CORROBORATION, fate, _contradicting(fate))
+                    else:
+                        verdict = Verdict(Outcome.CONFLICT, illegal, status, fate)
+                        effects[fate] = Effect(verdict, EntryKind.CONFLICT, fate, against_claim)
             else:
                 continue
             moves[status, rule.trigger] = Move(
-                kind=kind,
                 roles=rule.roles & roles,
                 reporter_roles=roles if rule.reporter_may_fire else frozenset(),
                 needs=needs,
                 reason_required=rule.reason_required,
-                waiting_period=waiting,
+                waiting_period=rule.waiting_period,
                 effects=effects,
                 resumed_fate_varies=rule.reverts
                 and (claimed is None or entered_with[rule.target] != {claimed}),
@@ -117,7 +122,6 @@ def compile_moves(
             for fate in Fate
         }
         moves[status, DISMISS] = Move(
-            kind=EntryKind.DISMISSAL,
             roles=dismiss_roles & roles,
             reporter_roles=frozenset(),
             needs=None,
@@ -159,8 +163,9 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
     effect = move.effects.get(case.fate)
     if effect is None:
         return None
+    kind = effect.kind
     resolves = change.resolves
-    if move.kind is EntryKind.DISMISSAL:
+    if kind is EntryKind.DISMISSAL:
         if not resolves:
             return None
         conflicts = case.open_conflicts
@@ -186,12 +191,13 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
             return None
     if move.reason_required and change.reason is None:
         return None
-    if move.kind is EntryKind.TRANSITION:
+    if kind is EntryKind.TRANSITION or kind is EntryKind.CONFLICT:
         since = case.status_since
         if effective < since:
-            return None
+            return None  # a fact from before the current status: the full rules name it
+    if kind is EntryKind.TRANSITION:
         waiting = move.waiting_period
-        if waiting is not None and effective - since < waiting:
+        if waiting is not None and effective - case.status_since < waiting:
             return None
         if move.resumed_fate_varies:
             resumed = case.live_period(effect.verdict.target or "")
@@ -202,7 +208,7 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
 
 def assurance_of(change: Change, effect: Effect, case: CaseState) -> Assurance:
     """The assurance a clear change of *effect* leaves the case with (but see ``plan`` for a retraction)."""
-    if effect.kind is EntryKind.DISMISSAL:
+    if effect.kind is EntryKind.DISMISSAL or effect.kind is EntryKind.CONFLICT:
         return case.assurance
     given = Assurance.for_tier(strongest_tier(change.evidence))
     return given if effect.kind is EntryKind.TRANSITION else case.assurance.stronger(given)
