@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -114,6 +114,20 @@ class SQLStore(ABC):
             return None
         return int(tx.query("SELECT last FROM positions WHERE id = 1")[0][0])
 
+    def _change_summary(
+        self, tx: Transaction, sql: str, params: Mapping[str, object], count: int
+    ) -> tuple[bool, int | None]:
+        """Run *sql* (the summary row's insert or guarded update); if it changed the row, take positions.
+
+        Whether the row changed, and the last position taken (``None`` if the
+        counter is gone). Positions are taken after the summary row, so the
+        counter, which every writer needs, stays locked only for the rest of
+        the transaction. An engine may do both in one statement.
+        """
+        if tx.execute(sql, params) != 1:
+            return False, None
+        return True, self._take_positions(tx, count)
+
     def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
         """Make concurrent first openings wait for each other (within *tx*)."""
 
@@ -193,10 +207,10 @@ class SQLStore(ABC):
         rows = [entry_row(entry) for entry in case.trail]
         with self._begin(write=True) as tx:
             try:
-                tx.execute(_INSERT_CASE, _summary_params(case))
+                _, last = self._change_summary(tx, _INSERT_CASE, _summary_params(case), len(rows))
             except Duplicate:
                 raise CaseExists(case_id) from None
-            self._append(tx, case.id, rows)
+            self._append(tx, case.id, rows, last)
         self._memo.put(case_id, rows, case)
         return case
 
@@ -306,19 +320,19 @@ class SQLStore(ABC):
         params["expected"] = case.version
         params["expected_head"] = case.head
         with self._begin(write=True) as tx:
-            if tx.execute(_UPDATE_CASE, params) != 1:
+            changed, last = self._change_summary(tx, _UPDATE_CASE, params, len(added))
+            if not changed:
                 raise ConcurrentUpdate(case_id, expected_version, None)
             try:
-                self._append(tx, case_id, added)
+                self._append(tx, case_id, added, last)
             except Duplicate:
                 raise ConcurrentUpdate(case_id, expected_version, None) from None
         self._memo.put(case_id, rows + added, updated)
         return updated
 
-    def _append(self, tx: Transaction, case_id: str, rows: list[Row]) -> None:
-        """Insert *rows* at the next positions; taken last, so the position lock is held briefly."""
+    def _append(self, tx: Transaction, case_id: str, rows: list[Row], last: int | None) -> None:
+        """Insert *rows* at the positions up to *last*, taken with the summary row."""
         count = len(rows)
-        last = self._take_positions(tx, count)
         if last is None:
             raise NotAStore(f"{self.location} is a damaged casestate store: its position counter is gone")
         first = last - count + 1
