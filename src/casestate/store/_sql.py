@@ -36,11 +36,15 @@ from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Duplicate, Row, Transaction
 _PAGE = 1000
 DEFAULT_CACHE_ENTRIES = 50_000
 
-_SELECT_CASE = (
+SELECT_CASE = (
     "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
     "FROM cases WHERE case_id = :case_id"
 )
 _SUMMARY_COLUMNS = 7
+SELECT_TRAIL = (
+    f"SELECT {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+    "WHERE case_id = :case_id AND seq < :version ORDER BY seq"
+)
 _SELECT_CASE_AND_TRAIL = (
     "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
     + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
@@ -232,21 +236,18 @@ class SQLStore(ABC):
         """
         remembered = self._memo.latest(case_id) if trust_memo else None
         if remembered is not None:
-            found = tx.query(_SELECT_CASE, {"case_id": case_id})
+            found = tx.query(SELECT_CASE, {"case_id": case_id})
             if not found:
                 raise UnknownCase(case_id)
             summary = found[0]
             if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
                 _check_summary(remembered[1], summary)
                 return remembered[1], remembered[0]
-        # One statement reads the summary and the trail together: entries past
-        # the summary's version (a writer committing meanwhile) are left out.
-        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
-        if not joined:
+        found_case = self._read_case(tx, case_id)
+        if found_case is None:
             raise UnknownCase(case_id)
-        summary = joined[0][:_SUMMARY_COLUMNS]
+        summary, rows = found_case
         head = summary[6]
-        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
             try:
@@ -259,6 +260,20 @@ class SQLStore(ABC):
             case = known
         _check_summary(case, summary)
         return case, rows
+
+    def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
+        """The summary row and the entry rows up to its version; ``None`` for an unknown case.
+
+        One statement reads both, so that entries past the summary's version
+        (a writer committing meanwhile) are left out even where each statement
+        sees the latest commit. An engine whose read transaction holds one
+        snapshot may read them in two.
+        """
+        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        if not joined:
+            return None
+        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
+        return joined[0][:_SUMMARY_COLUMNS], rows
 
     def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
         count = len(rows)
