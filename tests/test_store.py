@@ -641,3 +641,13 @@ def test_a_batch_kept_waiting_by_another_writer_is_store_locked_either_way(postg
                 store.apply("case-1", batch, expected_version=2)
             other.rollback()
         assert store.load("case-1") == case
+
+
+def test_statements_reach_postgres_as_written_either_way(postgres_place):
+    _, open_store = postgres_place
+    with open_store() as store, store._begin(write=False) as tx:
+        assert tx.query("SELECT '50%', CAST(:number AS text), 'a::b'", {"number": 7}) == [
+            ("50%", "7", "a::b")
+        ]
+        assert tx.query("SELECT '5%'") == [("5%",)]
+        assert tx.execute("SELECT 1 WHERE 'x' LIKE :pattern", {"pattern": "%"}) == 1

@@ -53,10 +53,11 @@ def _integrity_errors(connection: Connection) -> tuple[type[Exception], ...]:
 
 
 class _PostgresTransaction:
-    """Statements in SQLAlchemy's transaction; with psycopg 3, rows and batches go to it directly.
+    """Statements in SQLAlchemy's transaction; with psycopg 3, they go to psycopg directly.
 
-    A load reads a hundred rows: psycopg's own tuples cost a fraction of
-    SQLAlchemy's rows, and COPY writes a batch in one command.
+    SQLAlchemy keeps the pool and the transactions. A load reads a hundred
+    rows, and psycopg's own tuples cost a fraction of SQLAlchemy's rows; COPY
+    writes a batch in one command.
     """
 
     def __init__(self, connection: Connection, *, direct: bool) -> None:
@@ -67,7 +68,7 @@ class _PostgresTransaction:
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
         try:
             if self._driver is not None:
-                rows: list[Row] = self._driver.execute(_pyformat(sql), params or None).fetchall()
+                rows: list[Row] = self._driver.execute(_pyformat(sql), dict(params or {})).fetchall()
                 return rows
             result = self._connection.execute(_text(sql), dict(params or {}))
         except self._integrity as error:  # a statement that writes, and returns rows
@@ -76,21 +77,26 @@ class _PostgresTransaction:
 
     def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
         try:
+            if self._driver is not None:
+                changed: int = self._driver.execute(_pyformat(sql), dict(params or {})).rowcount
+                return changed
             return self._connection.execute(_text(sql), dict(params or {})).rowcount
         except self._integrity as error:
             raise Duplicate(str(error)) from None
 
     def insert_entries(self, rows: Sequence[Row]) -> None:
         try:
-            if self._driver is not None and len(rows) > 1:
+            if self._driver is None:
+                self._connection.exec_driver_sql(_INSERT_ENTRIES, list(rows))
+            elif len(rows) == 1:
+                # One row: one INSERT is one round trip, COPY two.
+                self._driver.execute(_INSERT_ENTRIES, rows[0])
+            else:
                 # One COPY for the whole batch: the server runs one command,
                 # not one INSERT per row, and psycopg encodes the rows in C.
-                # (A single row goes by INSERT: one round trip, not COPY's two.)
                 with self._driver.cursor() as cursor, cursor.copy(_COPY_ENTRIES) as copy:
                     for row in rows:
                         copy.write_row(row)
-            else:
-                self._connection.exec_driver_sql(_INSERT_ENTRIES, list(rows))
         except self._integrity as error:
             raise Duplicate(str(error)) from None
 
