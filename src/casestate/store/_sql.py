@@ -123,8 +123,8 @@ class SQLStore(ABC):
     ) -> tuple[bool, int | None]:
         """Run *sql* (the summary row's insert or guarded update); if it changed the row, take positions.
 
-        Whether the row changed, and the last position taken (``None`` if the
-        counter is gone). Positions are taken after the summary row, so the
+        Returns whether the row changed, and the last position taken (``None``
+        if the counter is gone). Positions are taken after the summary row, so the
         counter, which every writer needs, stays locked only for the rest of
         the transaction. An engine may do both in one statement.
         """
