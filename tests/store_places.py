@@ -136,8 +136,8 @@ def write_batches(place: Place, case_ids: list[str], size: int, marker: str | No
 
         original = _sql.SQLStore._append
 
-        def append_then_wait(self: _sql.SQLStore, tx: _sql.Transaction, case_id: str, rows: list) -> None:
-            original(self, tx, case_id, rows)
+        def append_then_wait(self: _sql.SQLStore, tx: _sql.Transaction, *rows_and_last: Any) -> None:
+            original(self, tx, *rows_and_last)
             Path(marker).touch()
             time.sleep(60)
 

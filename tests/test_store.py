@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import casestate as cs
+import store_places
 from casestate._json import entry_to_dict
 from casestate.store import (
     SCHEMA_VERSION,
@@ -567,3 +568,86 @@ def test_every_store_name_is_in_its_api_reference():
         r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
     )
     assert sorted(documented) == sorted(cs.store.__all__)
+
+
+# -- PostgreSQL: through psycopg directly, or through SQLAlchemy alone ------------
+
+
+_COLUMNS = ", ".join(f'"{name}"' for name in _schema.ENTRY_FIELDS)
+_AS_ENTRY_3 = _COLUMNS.replace('"seq"', "3")
+FORGED_ENTRY_3 = (
+    f"INSERT INTO entries (position, {_COLUMNS}) "  # noqa: S608 - fixed names
+    f"SELECT 99, {_AS_ENTRY_3} FROM entries WHERE seq = 1"
+)
+"""A copy of entry 1 as entry 3: where the second entry of a two-change batch goes."""
+
+
+@pytest.fixture(params=["psycopg", "sqlalchemy"])
+def postgres_place(request, postgres_schema):
+    """A PostgreSQL store as it runs on psycopg 3, and as under another driver (SQLAlchemy alone)."""
+    place = store_places.Place("postgres", store_places.POSTGRES_URL, postgres_schema)
+
+    def opened_store(**options):
+        store = place.open(**options)
+        store._direct = request.param == "psycopg"
+        return store
+
+    return place, opened_store
+
+
+def test_a_postgres_store_reads_and_writes_the_same_either_way(postgres_place):
+    place, open_store = postgres_place
+    with open_store() as store:
+        case = stored_in(store, "captured")
+        batch = []
+        grown = case
+        for number in range(3):
+            batch.append(report(grown, f"r{number}", number))
+            grown = store.workflow.apply(grown, batch[-1])
+        stored = store.apply("case-1", batch, expected_version=case.version)
+        with pytest.raises(CaseExists):
+            opened(store)
+    with open_store() as fresh:
+        assert fresh.load("case-1") == stored
+        assert [item.position for item in fresh.entries()] == [1, 2, 3, 4, 5]
+    assert [row[0] for row in place.sql("SELECT seq FROM entries ORDER BY position")] == [0, 1, 2, 3, 4]
+
+
+def test_a_batch_that_meets_a_forged_entry_writes_nothing_either_way(postgres_place):
+    place, open_store = postgres_place
+    with open_store() as store:
+        case = stored_in(store, "captured")
+        place.sql(FORGED_ENTRY_3)
+        batch = [report(case, "a", 0)]
+        batch.append(report(store.workflow.apply(case, batch[0]), "b", 1))
+        with pytest.raises(ConcurrentUpdate, match="was changed by another writer"):
+            store.apply("case-1", batch, expected_version=2)
+        assert [row[0] for row in place.sql("SELECT seq FROM entries ORDER BY seq")] == [0, 1, 3]
+        assert store.head("case-1") == case.head
+
+
+def test_a_batch_kept_waiting_by_another_writer_is_store_locked_either_way(postgres_place):
+    import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need it
+
+    place, open_store = postgres_place
+    with open_store(lock_timeout=0.2) as store:
+        case = stored_in(store, "captured")
+        batch = [report(case, "a", 0)]
+        batch.append(report(store.workflow.apply(case, batch[0]), "b", 1))
+        with psycopg.connect(store_places.POSTGRES_DSN, options=f"-c search_path={place.schema}") as other:
+            # Not committed: the store's insert of entry 3 waits on it, then gives up.
+            other.execute(FORGED_ENTRY_3)
+            with pytest.raises(StoreLocked, match="locked by another connection"):
+                store.apply("case-1", batch, expected_version=2)
+            other.rollback()
+        assert store.load("case-1") == case
+
+
+def test_statements_reach_postgres_as_written_either_way(postgres_place):
+    _, open_store = postgres_place
+    with open_store() as store, store._begin(write=False) as tx:
+        assert tx.query("SELECT '50%', CAST(:number AS text), 'a::b'", {"number": 7}) == [
+            ("50%", "7", "a::b")
+        ]
+        assert tx.query("SELECT '5%'") == [("5%",)]
+        assert tx.execute("SELECT 1 WHERE 'x' LIKE :pattern", {"pattern": "%"}) == 1

@@ -16,13 +16,14 @@ from casestate._default import DEFAULT_WORKFLOW
 from casestate._workflow import Workflow
 
 from ._base import StoreError, StoreLocked
-from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
+from ._schema import ENTRY_COLUMNS, Duplicate, Row, Transaction, insert_entries_sql, schema
 from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, TextClause
 
 _INSERT_ENTRIES = insert_entries_sql("%s")
+_COPY_ENTRIES = f"COPY entries (position, {ENTRY_COLUMNS}) FROM STDIN"
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK_NOT_AVAILABLE = "55P03"
 _INSTALL = "PostgresStore needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
@@ -35,29 +36,67 @@ def _text(sql: str) -> TextClause:
     return text(sql)
 
 
-def _integrity_error() -> type[Exception]:
+_NAMED_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]\w*)")
+
+
+@lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    """*sql* with psycopg's ``%(name)s`` for each ``:name`` (and ``%%`` for ``%``)."""
+    return _NAMED_PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def _integrity_errors(connection: Connection) -> tuple[type[Exception], ...]:
     from sqlalchemy.exc import IntegrityError  # noqa: PLC0415 - optional, as above
 
-    return IntegrityError
+    # What goes to the driver directly raises the driver's errors, unwrapped.
+    return IntegrityError, connection.dialect.loaded_dbapi.IntegrityError
 
 
 class _PostgresTransaction:
-    def __init__(self, connection: Connection) -> None:
+    """Statements in SQLAlchemy's transaction; with psycopg 3, they go to psycopg directly.
+
+    SQLAlchemy keeps the pool and the transactions. A load reads a hundred
+    rows, and psycopg's own tuples cost a fraction of SQLAlchemy's rows; COPY
+    writes a batch in one command.
+    """
+
+    def __init__(self, connection: Connection, *, direct: bool) -> None:
         self._connection = connection
-        self._integrity = _integrity_error()
+        self._driver = connection.connection.driver_connection if direct else None
+        self._integrity = _integrity_errors(connection)
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
-        return [tuple(row) for row in self._connection.execute(_text(sql), dict(params or {})).fetchall()]
+        try:
+            if self._driver is not None:
+                rows: list[Row] = self._driver.execute(_pyformat(sql), dict(params or {})).fetchall()
+                return rows
+            result = self._connection.execute(_text(sql), dict(params or {}))
+        except self._integrity as error:  # a statement that writes, and returns rows
+            raise Duplicate(str(error)) from None
+        return [tuple(row) for row in result.fetchall()]
 
     def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
         try:
+            if self._driver is not None:
+                changed: int = self._driver.execute(_pyformat(sql), dict(params or {})).rowcount
+                return changed
             return self._connection.execute(_text(sql), dict(params or {})).rowcount
         except self._integrity as error:
             raise Duplicate(str(error)) from None
 
     def insert_entries(self, rows: Sequence[Row]) -> None:
         try:
-            self._connection.exec_driver_sql(_INSERT_ENTRIES, list(rows))
+            if self._driver is None:
+                self._connection.exec_driver_sql(_INSERT_ENTRIES, list(rows))
+            elif len(rows) == 1:
+                # One row: one INSERT is one round trip, COPY two.
+                self._driver.execute(_INSERT_ENTRIES, rows[0])
+            else:
+                # One COPY for the whole batch: the server runs one command,
+                # not one INSERT per row, and psycopg encodes the rows in C.
+                with self._driver.cursor() as cursor, cursor.copy(_COPY_ENTRIES) as copy:
+                    for row in rows:
+                        copy.write_row(row)
         except self._integrity as error:
             raise Duplicate(str(error)) from None
 
@@ -113,6 +152,9 @@ class PostgresStore(SQLStore):
         except ImportError:
             raise ImportError(_INSTALL) from None
         self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Under another driver, every statement goes through SQLAlchemy.
+        self._direct = self._engine.dialect.driver == "psycopg"
+        self._driver_error: type[Exception] = self._engine.dialect.loaded_dbapi.Error
         try:
             self._setup(create=create)
         except BaseException:
@@ -125,17 +167,22 @@ class PostgresStore(SQLStore):
         try:
             if write:
                 with self._engine.begin() as connection:
-                    yield _PostgresTransaction(connection)
+                    yield _PostgresTransaction(connection, direct=self._direct)
             else:
                 # Reads need no transaction of their own: each statement sees
                 # what was committed when it ran, which is all a reading relies
                 # on (see SQLStore._load), and it saves two round trips.
                 with self._reader.connect() as connection:
-                    yield _PostgresTransaction(connection)
+                    yield _PostgresTransaction(connection, direct=self._direct)
         except errors.DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
-                raise StoreLocked(f"{self.location} is locked by another connection: {error.orig}") from None
-            raise StoreError(f"{self.location}: {error.orig}") from error
+            raise self._translate(error.orig) from error
+        except self._driver_error as error:
+            raise self._translate(error) from error
+
+    def _translate(self, error: BaseException | None) -> StoreError:
+        if getattr(error, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            return StoreLocked(f"{self.location} is locked by another connection: {error}")
+        return StoreError(f"{self.location}: {error}")
 
     def _tables(self, tx: Transaction) -> set[str]:
         rows = tx.query(
@@ -148,11 +195,20 @@ class PostgresStore(SQLStore):
         # COLLATE "C" orders case ids by code point, as SQLite does.
         return schema(position="BIGINT", key_text='TEXT COLLATE "C"')
 
-    def _take_positions(self, tx: Transaction, count: int) -> int | None:
+    def _change_summary(
+        self, tx: Transaction, sql: str, params: Mapping[str, object], count: int
+    ) -> tuple[bool, int | None]:
+        # One statement, one round trip: the counter is updated only if the
+        # summary row was, and after it (the EXISTS gate runs first).
         found = tx.query(
-            "UPDATE positions SET last = last + :count WHERE id = 1 RETURNING last", {"count": count}
+            f"WITH changed AS ({sql} RETURNING 1), "  # noqa: S608 - sql is one of the store's fixed statements
+            "taken AS (UPDATE positions SET last = last + :count WHERE id = 1 "
+            "AND EXISTS (SELECT FROM changed) RETURNING last) "
+            "SELECT (SELECT count(*) FROM changed), (SELECT last FROM taken)",
+            {**params, "count": count},
         )
-        return int(found[0][0]) if found else None
+        changed, last = found[0]
+        return changed == 1, None if last is None else int(last)
 
     def _prepare_setup(self, tx: Transaction) -> None:
         # Two processes opening a new store at once: the second waits, then finds the tables.

@@ -1,44 +1,244 @@
-"""Entries as rows and back, and the memory of trails already verified."""
+"""Entries as rows and back, and the memory of trails already verified.
+
+Every apply writes rows and every load reads them, so both directions work on
+the row tuple itself, in the order of :data:`ENTRY_FIELDS`, without a dict
+in between. Reading takes a fast path that accepts only rows exactly as this
+store writes them; any other row is read again by the strict reader of the
+JSON format (``entry_from_dict``), which reads it the same way or names the
+field at fault.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
+from datetime import datetime
+from functools import lru_cache
+from json.encoder import encode_basestring as _quote
 
 from casestate._case import Case
 from casestate._chain import BrokenTrail, Integrity, Problem
-from casestate._entry import Entry
-from casestate._json import FormatError, entry_from_dict, entry_to_dict
+from casestate._entry import Entry, EntryKind
+from casestate._evidence import Evidence, EvidenceKind
+from casestate._json import FormatError, entry_from_dict
+from casestate._status import Assurance, Fate
+from casestate._time import format_instant
+from casestate._verdict import Code
 
 from ._schema import ENTRY_FIELDS, JSON_FIELDS, Row
 
-_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_PLAIN = {member: member.value for kind in (EntryKind, Fate, Assurance) for member in kind}
+"""Each member's value as a plain ``str``, as the row holds it (``.value`` is a slower property)."""
+
+# -- writing --------------------------------------------------------------------
 
 
 def entry_row(entry: Entry) -> Row:
-    """*entry* as a row of :data:`ENTRY_FIELDS` (without its position)."""
-    data = entry_to_dict(entry)
+    """*entry* as a row of :data:`ENTRY_FIELDS` (without its position).
+
+    Lists and the personal part are compact JSON, exactly as
+    ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` writes them.
+    """
+    if entry.salt is None or entry.actor_id is None:
+        msg = f"case {entry.case_id!r}: entry {entry.seq} is redacted; the store keeps every entry whole"
+        raise ValueError(msg)
     return (
-        data["case_id"],
-        data["seq"],
-        data["kind"],
-        data["trigger"],
-        data["from_status"],
-        data["to_status"],
-        data["fate"],
-        data["assurance"],
-        data["role"],
-        _to_json(data["evidence_kinds"]),
-        data["effective_at"],
-        data["recorded_at"],
-        _to_json(data["resolves"]),
-        _to_json(data["codes"]),
-        data["reverts_to"],
-        data["chain"],
-        data["prev_hash"],
-        data["commitment"],
-        data["hash"],
-        _to_json(data["private"]),
+        entry.case_id,
+        entry.seq,
+        _PLAIN[entry.kind],
+        entry.trigger,
+        entry.from_status,
+        entry.to_status,
+        _PLAIN[entry.fate],
+        _PLAIN[entry.assurance],
+        entry.role,
+        _names_json(entry.evidence_kinds),
+        format_instant(entry.effective_at),
+        format_instant(entry.recorded_at),
+        "[" + ",".join(map(str, entry.resolves)) + "]",
+        _names_json(entry.codes),
+        entry.reverts_to,
+        entry.chain,
+        entry.prev_hash,
+        entry.commitment,
+        entry.hash,
+        _private_json(entry.actor_id, entry.reason, entry.evidence, entry.salt),
+    )
+
+
+def _names_json(values: tuple[str, ...]) -> str:
+    # The enums are StrEnums: quoting a member quotes its value.
+    return "[" + ",".join(map(_quote, values)) + "]"
+
+
+def _private_json(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...], salt: bytes) -> str:
+    items = ",".join(
+        [
+            f'{{"kind":{_quote(item.kind)},"reference":{_quote(item.reference)},'
+            f'"source":{_quote(item.source)},"obtained_at":"{format_instant(item.obtained_at)}"}}'
+            for item in evidence
+        ]
+    )
+    said = "null" if reason is None else _quote(reason)
+    return f'{{"actor_id":{_quote(actor_id)},"reason":{said},"evidence":[{items}],"salt":"{salt.hex()}"}}'
+
+
+# -- reading --------------------------------------------------------------------
+
+
+def row_entry(row: Row, case_id: str, count: int) -> Entry:
+    """Read an entry row back; an altered, unreadable row is a :class:`BrokenTrail`."""
+    try:
+        return _fast_entry(row)
+    except _NOT_AS_WRITTEN:
+        return _strict_entry(row, case_id, count)
+
+
+class _NotAsWritten(Exception):
+    """A row the fast path does not read: the strict reader decides."""
+
+
+_NOT_AS_WRITTEN = (_NotAsWritten, KeyError, TypeError, ValueError)
+"""What the fast path raises on a row it cannot read: an unknown enum value
+(KeyError), a value of another type (TypeError), malformed JSON, an
+impossible date or bad hexadecimal (ValueError)."""
+
+_ENTRY_KINDS = {kind.value: kind for kind in EntryKind}
+_FATES = {fate.value: fate for fate in Fate}
+_ASSURANCES = {assurance.value: assurance for assurance in Assurance}
+_EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
+_CODES = {code.value: code for code in Code}
+_PRIVATE_FIELDS = frozenset({"actor_id", "reason", "evidence", "salt"})
+_EVIDENCE_FIELDS = frozenset({"kind", "reference", "source", "obtained_at"})
+_CANONICAL_INSTANT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z"
+).fullmatch
+"""The text ``format_instant`` writes, in ASCII digits; ``fromisoformat`` reads
+it, and more besides, so the text is matched first."""
+
+
+def _fast_entry(row: Row) -> Entry:
+    (
+        case_id,
+        seq,
+        kind,
+        trigger,
+        from_status,
+        to_status,
+        fate,
+        assurance,
+        role,
+        evidence_kinds,
+        effective_at,
+        recorded_at,
+        resolves,
+        codes,
+        reverts_to,
+        chain,
+        prev_hash,
+        commitment,
+        hash_,
+        private,
+    ) = row
+    if not (
+        type(case_id) is str
+        and type(seq) is int
+        and type(trigger) is str
+        and (from_status is None or type(from_status) is str)
+        and type(to_status) is str
+        and type(role) is str
+        and (reverts_to is None or type(reverts_to) is int)
+        and type(chain) is str
+        and type(prev_hash) is str
+        and type(commitment) is str
+        and type(hash_) is str
+    ):
+        raise _NotAsWritten
+    actor_id, reason, evidence, salt = _personal(private)
+    return Entry(
+        seq=seq,
+        case_id=case_id,
+        kind=_ENTRY_KINDS[kind],
+        trigger=trigger,
+        from_status=from_status,
+        to_status=to_status,
+        fate=_FATES[fate],
+        assurance=_ASSURANCES[assurance],
+        role=role,
+        evidence_kinds=_evidence_kinds(evidence_kinds),
+        effective_at=_instant(effective_at),
+        recorded_at=_instant(recorded_at),
+        resolves=_resolves(resolves),
+        codes=_codes(codes),
+        reverts_to=reverts_to,
+        chain=chain,
+        prev_hash=prev_hash,
+        commitment=commitment,
+        hash=hash_,
+        actor_id=actor_id,
+        reason=reason,
+        evidence=evidence,
+        salt=salt,
+    )
+
+
+def _instant(text: str) -> datetime:
+    if _CANONICAL_INSTANT(text) is None:
+        raise _NotAsWritten
+    return datetime.fromisoformat(text)
+
+
+def _json_list(text: str) -> list[object]:
+    values = json.loads(text)
+    if type(values) is not list:
+        raise _NotAsWritten
+    return values
+
+
+# Few lists of evidence kinds, codes and resolved entries recur ("[]",
+# '["video"]'): each text is read once.
+@lru_cache(maxsize=256)
+def _evidence_kinds(text: str) -> tuple[EvidenceKind, ...]:
+    return tuple([_EVIDENCE_KINDS[value] for value in _json_list(text)])  # type: ignore[index]
+
+
+@lru_cache(maxsize=256)
+def _codes(text: str) -> tuple[Code, ...]:
+    return tuple([_CODES[value] for value in _json_list(text)])  # type: ignore[index]
+
+
+@lru_cache(maxsize=256)
+def _resolves(text: str) -> tuple[int, ...]:
+    values = _json_list(text)
+    if not all(type(value) is int for value in values):
+        raise _NotAsWritten
+    return tuple(values)  # type: ignore[arg-type]
+
+
+def _personal(text: str) -> tuple[str, str | None, tuple[Evidence, ...], bytes]:
+    data = json.loads(text)
+    if type(data) is not dict or data.keys() != _PRIVATE_FIELDS:
+        raise _NotAsWritten
+    actor_id = data["actor_id"]
+    reason = data["reason"]
+    items = data["evidence"]
+    salt = data["salt"]
+    if not (
+        type(actor_id) is str
+        and (reason is None or type(reason) is str)
+        and type(items) is list
+        and type(salt) is str
+    ):
+        raise _NotAsWritten
+    return actor_id, reason, tuple([_evidence(item) for item in items]), bytes.fromhex(salt)
+
+
+def _evidence(item: object) -> Evidence:
+    if type(item) is not dict or item.keys() != _EVIDENCE_FIELDS:
+        raise _NotAsWritten
+    return Evidence(
+        _EVIDENCE_KINDS[item["kind"]], item["reference"], item["source"], _instant(item["obtained_at"])
     )
 
 
@@ -56,8 +256,8 @@ def unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:
     )
 
 
-def row_entry(row: Row, case_id: str, count: int) -> Entry:
-    """Read an entry row back; an altered, unreadable row is a :class:`BrokenTrail`."""
+def _strict_entry(row: Row, case_id: str, count: int) -> Entry:
+    """The strict reader: every field checked by the JSON format's rules, and the fault named."""
     data = dict(zip(ENTRY_FIELDS, row, strict=True))
     seq = data["seq"]
     try:
@@ -66,7 +266,7 @@ def row_entry(row: Row, case_id: str, count: int) -> Entry:
         entry = entry_from_dict(data, "row")
     except (FormatError, TypeError, ValueError) as error:
         raise unreadable(case_id, seq, count, str(error)) from None
-    if entry.private is None:
+    if entry.redacted:
         # The store always keeps the personal part; a row without it was stripped.
         raise unreadable(case_id, seq, count, "its actor, reason and evidence were removed")
     return entry

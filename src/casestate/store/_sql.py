@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -36,11 +36,15 @@ from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Duplicate, Row, Transaction
 _PAGE = 1000
 DEFAULT_CACHE_ENTRIES = 50_000
 
-_SELECT_CASE = (
+SELECT_CASE = (
     "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
     "FROM cases WHERE case_id = :case_id"
 )
 _SUMMARY_COLUMNS = 7
+SELECT_TRAIL = (
+    f"SELECT {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+    "WHERE case_id = :case_id AND seq < :version ORDER BY seq"
+)
 _SELECT_CASE_AND_TRAIL = (
     "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
     + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
@@ -113,6 +117,20 @@ class SQLStore(ABC):
         if tx.execute("UPDATE positions SET last = last + :count WHERE id = 1", {"count": count}) != 1:
             return None
         return int(tx.query("SELECT last FROM positions WHERE id = 1")[0][0])
+
+    def _change_summary(
+        self, tx: Transaction, sql: str, params: Mapping[str, object], count: int
+    ) -> tuple[bool, int | None]:
+        """Run *sql* (the summary row's insert or guarded update); if it changed the row, take positions.
+
+        Returns whether the row changed, and the last position taken (``None``
+        if the counter is gone). Positions are taken after the summary row, so the
+        counter, which every writer needs, stays locked only for the rest of
+        the transaction. An engine may do both in one statement.
+        """
+        if tx.execute(sql, params) != 1:
+            return False, None
+        return True, self._take_positions(tx, count)
 
     def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
         """Make concurrent first openings wait for each other (within *tx*)."""
@@ -193,10 +211,10 @@ class SQLStore(ABC):
         rows = [entry_row(entry) for entry in case.trail]
         with self._begin(write=True) as tx:
             try:
-                tx.execute(_INSERT_CASE, _summary_params(case))
+                _, last = self._change_summary(tx, _INSERT_CASE, _summary_params(case), len(rows))
             except Duplicate:
                 raise CaseExists(case_id) from None
-            self._append(tx, case.id, rows)
+            self._append(tx, case.id, rows, last)
         self._memo.put(case_id, rows, case)
         return case
 
@@ -218,21 +236,18 @@ class SQLStore(ABC):
         """
         remembered = self._memo.latest(case_id) if trust_memo else None
         if remembered is not None:
-            found = tx.query(_SELECT_CASE, {"case_id": case_id})
+            found = tx.query(SELECT_CASE, {"case_id": case_id})
             if not found:
                 raise UnknownCase(case_id)
             summary = found[0]
             if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
                 _check_summary(remembered[1], summary)
                 return remembered[1], remembered[0]
-        # One statement reads the summary and the trail together: entries past
-        # the summary's version (a writer committing meanwhile) are left out.
-        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
-        if not joined:
+        found_case = self._read_case(tx, case_id)
+        if found_case is None:
             raise UnknownCase(case_id)
-        summary = joined[0][:_SUMMARY_COLUMNS]
+        summary, rows = found_case
         head = summary[6]
-        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
             try:
@@ -245,6 +260,20 @@ class SQLStore(ABC):
             case = known
         _check_summary(case, summary)
         return case, rows
+
+    def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
+        """The summary row and the entry rows up to its version; ``None`` for an unknown case.
+
+        One statement reads both, so that entries past the summary's version
+        (a writer committing meanwhile) are left out even where each statement
+        sees the latest commit. An engine whose read transaction holds one
+        snapshot may read them in two.
+        """
+        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        if not joined:
+            return None
+        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
+        return joined[0][:_SUMMARY_COLUMNS], rows
 
     def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
         count = len(rows)
@@ -306,19 +335,19 @@ class SQLStore(ABC):
         params["expected"] = case.version
         params["expected_head"] = case.head
         with self._begin(write=True) as tx:
-            if tx.execute(_UPDATE_CASE, params) != 1:
+            changed, last = self._change_summary(tx, _UPDATE_CASE, params, len(added))
+            if not changed:
                 raise ConcurrentUpdate(case_id, expected_version, None)
             try:
-                self._append(tx, case_id, added)
+                self._append(tx, case_id, added, last)
             except Duplicate:
                 raise ConcurrentUpdate(case_id, expected_version, None) from None
         self._memo.put(case_id, rows + added, updated)
         return updated
 
-    def _append(self, tx: Transaction, case_id: str, rows: list[Row]) -> None:
-        """Insert *rows* at the next positions; taken last, so the position lock is held briefly."""
+    def _append(self, tx: Transaction, case_id: str, rows: list[Row], last: int | None) -> None:
+        """Insert *rows* at the positions up to *last*, taken with the summary row."""
         count = len(rows)
-        last = self._take_positions(tx, count)
         if last is None:
             raise NotAStore(f"{self.location} is a damaged casestate store: its position counter is gone")
         first = last - count + 1

@@ -13,7 +13,7 @@ from casestate._workflow import Workflow
 
 from ._base import NotAStore, StoreError, StoreLocked
 from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
-from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+from ._sql import DEFAULT_CACHE_ENTRIES, SELECT_CASE, SELECT_TRAIL, SQLStore
 
 _INSERT_ENTRIES = insert_entries_sql("?")
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
@@ -119,6 +119,16 @@ class SQLiteStore(SQLStore):
         if code in _NOT_A_DATABASE:
             return NotAStore(f"{self.location} is not a casestate store: {error}")
         return StoreError(f"{self.location}: {error}")
+
+    def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
+        # A read transaction holds one snapshot from its first statement on,
+        # so two statements see one state; the trail alone, without a copy of
+        # the summary on every row, is read faster.
+        found = tx.query(SELECT_CASE, {"case_id": case_id})
+        if not found:
+            return None
+        summary = found[0]
+        return summary, tx.query(SELECT_TRAIL, {"case_id": case_id, "version": summary[4]})
 
     def _tables(self, tx: Transaction) -> set[str]:
         return {str(name) for (name,) in tx.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
