@@ -157,39 +157,45 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
     check = batch.check
     rejected_outcome, conflict_outcome = Outcome.REJECTED, Outcome.CONFLICT
     counts = dict.fromkeys(Outcome, 0)
+    # Counted by Code (a str enum, equal to its text) here, by text in the tally at the end:
+    # reading an enum's .value costs a Python call.
+    rejected_codes: Counter[str] = Counter()
+    conflict_codes: Counter[str] = Counter()
     opened = accepted = rejected = total = 0
     try:
         for line in lines:
             total += 1
-            change = line.change
+            path, number, case_id, change, code, field, message = line
             if change is None:
                 rejected += 1
                 counts[rejected_outcome] += 1
-                code = line.code or "invalid_record"
-                tally.rejected_codes[code] += 1
+                code = code or "invalid_record"
+                rejected_codes[code] += 1
                 if on_finding is not None:
-                    said = ((code, line.message or ""),)
-                    on_finding(Finding(line.path, line.number, line.case_id, "rejected", said, line.field))
+                    on_finding(Finding(path, number, case_id, "rejected", ((code, message or ""),), field))
                 if each is not None:
                     each(Checked(line, None))
                 continue
-            verdict = check(line.case_id or "", change)
+            verdict = check(case_id or "", change)
             outcome: Outcome | None = verdict.outcome
+            reasons = verdict.reasons
             if outcome is rejected_outcome:
                 rejected += 1
-                tally.rejected_codes.update(reason.code.value for reason in verdict.reasons)
+                for reason in reasons:
+                    rejected_codes[reason.code] += 1
             else:
                 accepted += 1
                 if outcome is conflict_outcome:
-                    tally.conflict_codes.update(reason.code.value for reason in verdict.reasons)
+                    for reason in reasons:
+                        conflict_codes[reason.code] += 1
                 elif change.trigger == OPEN:
                     opened += 1
                     outcome = None  # counted as an opening, not as the transition it also is
             if outcome is not None:
                 counts[outcome] += 1
-            if on_finding is not None and verdict.reasons:
-                reasons = tuple((reason.code.value, reason.message) for reason in verdict.reasons)
-                on_finding(Finding(line.path, line.number, line.case_id, verdict.outcome.value, reasons))
+            if reasons and on_finding is not None:
+                said = tuple((str(reason.code), reason.message) for reason in reasons)
+                on_finding(Finding(path, number, case_id, str(verdict.outcome), said))
             if each is not None:
                 each(Checked(line, verdict))
     finally:
@@ -199,4 +205,7 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
         tally.outcomes[OPENED] += opened
         for kind, count in counts.items():
             if count:
-                tally.outcomes[kind.value] += count
+                tally.outcomes[str(kind)] += count
+        for codes, into in ((rejected_codes, tally.rejected_codes), (conflict_codes, tally.conflict_codes)):
+            for reason_code, count in codes.items():
+                into[str(reason_code)] += count

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import click
@@ -59,32 +61,39 @@ def print_tally(console: Console, tally: Tally, *, verb: str = "accepted") -> No
             console.print(f"  {title}: {code}: {count}")
 
 
+def print_unreadable(tally: Tally) -> None:
+    """The files that could not be read, on standard error (for --quiet, which prints no summary)."""
+    for problem in tally.unreadable:
+        err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+
+
 def run_check(
     files: tuple[str, ...],
     batch: Batch,
     *,
-    output_format: str,
+    report: JsonReport | None,
     quiet: bool,
     input_format: str | None,
     max_line_bytes: int,
     each: Callable[[Checked], None] | None = None,
-) -> tuple[Tally, list[Finding]]:
-    """Check *files* against *batch*, reporting findings as text as they come (or keeping them for JSON).
+) -> Tally:
+    """Check *files* against *batch*, reporting findings as they come: to *report*, else as text.
 
     *each*, when given, is handed every line checked, in order.
     """
     tally = Tally()
-    findings: list[Finding] = []
-    console = out()
-    report: Callable[[Finding], None]
-    if output_format == "json":
-        report = findings.append
-    else:
+    on_finding: Callable[[Finding], None] | None
+    if report is not None:
+        on_finding = report.add
+    elif quiet:
+        console = out()
 
-        def report(finding: Finding) -> None:
-            if not (quiet and finding.outcome != "rejected"):
+        def on_finding(finding: Finding) -> None:
+            if finding.outcome == "rejected":
                 print_finding(console, finding)
 
+    else:
+        on_finding = partial(print_finding, out())
     with meter(size_of(files), quiet=quiet) as bar:
         check_files(
             files,
@@ -93,16 +102,70 @@ def run_check(
             input_format=input_format,
             max_line_bytes=max_line_bytes,
             meter=bar,
-            on_finding=report,
+            on_finding=on_finding,
             each=each,
         )
-    return tally, findings
+    return tally
 
 
-def write_json(tally: Tally, findings: list[Finding], **extra: object) -> None:
-    """The machine-readable report: the summary, then every finding."""
-    document = {"summary": tally.to_dict(), **extra, "findings": [finding.to_dict() for finding in findings]}
-    click.echo(json.dumps(document, ensure_ascii=False))
+_FINDINGS_AT_ONCE = 1000
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class JsonReport:
+    """The machine-readable report, written as the findings come.
+
+    One JSON document, ``{"findings": [...], "summary": {...}, ...}``: the
+    findings are written a thousand at a time, and the summary, known only at
+    the end, comes last. A run over any number of lines holds at most a
+    thousand findings in memory.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        self._started = False
+        self._finished = False
+
+    def add(self, finding: Finding) -> None:
+        """One more finding."""
+        self._pending.append(_encode(finding.to_dict()))
+        if len(self._pending) >= _FINDINGS_AT_ONCE:
+            self._write("")
+
+    def finish(self, tally: Tally, **extra: object) -> None:
+        """The findings not yet written, then the summary and *extra* fields; ends the document."""
+        tail = {"summary": tally.to_dict(), **extra}
+        self._write("], " + _encode(tail)[1:] + "\n")
+        self._finished = True
+
+    def abandon(self) -> None:
+        """End a document that a fault stopped halfway, so that it still reads: no summary."""
+        if self._started and not self._finished:
+            self._write("]}\n")
+            self._finished = True
+
+    def _write(self, end: str) -> None:
+        text = ", ".join(self._pending)
+        self._pending = []
+        if not self._started:
+            text = '{"findings": [' + text
+        elif text:
+            text = ", " + text
+        click.echo(text + end, nl=False)
+        self._started = True
+
+
+@contextmanager
+def json_report(output_format: str) -> Iterator[JsonReport | None]:
+    """A :class:`JsonReport` for ``--format json`` (else ``None``), ended even when a fault stops the run."""
+    if output_format != "json":
+        yield None
+        return
+    report = JsonReport()
+    try:
+        yield report
+    finally:
+        report.abandon()
 
 
 @click.command()
@@ -135,22 +198,22 @@ def validate(
     """
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)
-    with opened_store(store, workflow, key) as held:
-        load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
-        batch = Batch(workflow, load=load)
-        tally, findings = run_check(
-            files,
-            batch,
-            output_format=output_format,
-            quiet=quiet,
-            input_format=input_format,
-            max_line_bytes=max_line_bytes,
-        )
-    if output_format == "json":
-        write_json(tally, findings)
-    elif not quiet:
-        print_tally(out(), tally)
-    else:
-        for problem in tally.unreadable:
-            err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+    with json_report(output_format) as report:
+        with opened_store(store, workflow, key) as held:
+            load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
+            batch = Batch(workflow, load=load)
+            tally = run_check(
+                files,
+                batch,
+                report=report,
+                quiet=quiet,
+                input_format=input_format,
+                max_line_bytes=max_line_bytes,
+            )
+        if report is not None:
+            report.finish(tally)
+        elif not quiet:
+            print_tally(out(), tally)
+        else:
+            print_unreadable(tally)
     raise SystemExit(tally.exit_code)

@@ -1,0 +1,57 @@
+"""``--format json`` writes its findings as they come: one document, whatever the number of lines."""
+
+import json
+
+from casestate.cli._checking import Finding, Tally
+from casestate.cli._validate import JsonReport
+from test_cli import opening, record, run, write_lines
+
+
+def test_thousands_of_findings_make_one_document_with_the_summary_last(tmp_path):
+    lines = [opening()] + [record(trigger="confirm", role="family") for _ in range(2500)] + ["{not json"]
+    result = run("validate", write_lines(tmp_path / "many.jsonl", *lines), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert list(report) == ["findings", "summary"]
+    assert [item["line"] for item in report["findings"]] == list(range(2, 2503))
+    assert report["findings"][-1]["codes"] == ["unreadable_line"]
+    assert report["summary"]["rejected"] == len(report["findings"]) == 2501
+    assert result.output.count("\n") == 1
+
+
+def test_a_run_without_findings_still_lists_them(tmp_path):
+    result = run("validate", write_lines(tmp_path / "one.jsonl", opening()), "--format", "json")
+    assert result.exit_code == 0
+    assert result.output.startswith('{"findings": [], "summary": {"lines": 1, "accepted": 1,')
+
+
+def test_apply_adds_what_it_stored_after_the_summary(tmp_path):
+    changes = write_lines(tmp_path / "changes.jsonl", opening(), record(trigger="confirm", role="family"))
+    result = run("apply", changes, "--store", tmp_path / "cases.db", "--per-line", "--format", "json")
+    report = json.loads(result.output)
+    assert list(report) == ["findings", "summary", "stored", "opened"]
+    assert (report["stored"], report["opened"], len(report["findings"])) == (1, 1, 1)
+
+
+def _finding(number):
+    return Finding("changes.jsonl", number, "ua-0173", "rejected", (("unreadable_line", "not JSON"),))
+
+
+def test_a_report_stopped_by_a_fault_still_reads_as_json(capsys):
+    report = JsonReport()
+    for number in range(1500):
+        report.add(_finding(number))
+    written = capsys.readouterr().out
+    assert written.startswith('{"findings": [{"file": "changes.jsonl", "line": 0,')  # a thousand, written
+    report.abandon()  # writes the findings it holds, and ends the document without a summary
+    document = json.loads(written + capsys.readouterr().out)
+    assert document == {"findings": [_finding(number).to_dict() for number in range(1500)]}
+
+
+def test_a_report_stopped_before_it_wrote_anything_writes_nothing(capsys):
+    report = JsonReport()
+    report.add(_finding(1))
+    report.abandon()
+    assert capsys.readouterr().out == ""
+    report.finish(Tally(lines=1, rejected=1))
+    assert json.loads(capsys.readouterr().out)["findings"] == [_finding(1).to_dict()]
