@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from casestate.cli._checking import Finding, Tally
 from casestate.cli._validate import JsonReport
 from test_cli import opening, record, run, write_lines
@@ -55,3 +57,23 @@ def test_a_report_stopped_before_it_wrote_anything_writes_nothing(capsys):
     assert capsys.readouterr().out == ""
     report.finish(Tally(lines=1, rejected=1))
     assert json.loads(capsys.readouterr().out)["findings"] == [_finding(1).to_dict()]
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        _finding(7),
+        Finding(
+            'dir/ch\u00e4nges "1".jsonl',
+            3,
+            None,
+            "rejected",
+            (("invalid_record", "effective_at: \u2028\n\t"),),
+            "x",
+        ),
+        Finding("f\udcff.jsonl", 0, "ua-\u0436", "conflict", (("a", "b"), ("c", "d\\"))),
+        Finding("f.jsonl", 1, "", "rejected", ()),
+    ],
+)
+def test_a_finding_written_as_json_is_its_dict_encoded(finding):
+    assert finding.to_json() == json.dumps(finding.to_dict(), ensure_ascii=False)

@@ -109,7 +109,6 @@ def run_check(
 
 
 _FINDINGS_AT_ONCE = 1000
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class JsonReport:
@@ -128,14 +127,14 @@ class JsonReport:
 
     def add(self, finding: Finding) -> None:
         """One more finding."""
-        self._pending.append(_encode(finding.to_dict()))
+        self._pending.append(finding.to_json())
         if len(self._pending) >= _FINDINGS_AT_ONCE:
             self._write("")
 
     def finish(self, tally: Tally, **extra: object) -> None:
         """The findings not yet written, then the summary and *extra* fields; ends the document."""
         tail = {"summary": tally.to_dict(), **extra}
-        self._write("], " + _encode(tail)[1:] + "\n")
+        self._write("], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
         self._finished = True
 
     def abandon(self) -> None:
