@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 
@@ -164,7 +164,8 @@ def json_report(output_format: str) -> Iterator[JsonReport | None]:
     try:
         yield report
     finally:
-        report.abandon()
+        with suppress(OSError):  # a closed pipe takes no ending either
+            report.abandon()
 
 
 @click.command()
