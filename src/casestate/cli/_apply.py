@@ -13,16 +13,9 @@ from ._checking import Checked, Tally, check_files
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reading import size_of
+from ._reports import JsonReport, json_report, print_tally, print_unreadable
 from ._stores import Held, StoreFault, opened_store
-from ._validate import (
-    JsonReport,
-    input_format_option,
-    json_report,
-    max_line_option,
-    print_tally,
-    print_unreadable,
-    run_check,
-)
+from ._validate import input_format_option, max_line_option, run_check
 
 FLUSH_AFTER = 10_000
 """Changes held before they are written: each case's share goes in one transaction."""

@@ -1,11 +1,13 @@
-"""``--format json`` writes its findings as they come: one document, whatever the number of lines."""
+"""Findings are reported as they come: ``--format json`` is one document whatever the number of lines."""
 
+import io
 import json
 
 import pytest
+from rich.console import Console
 
 from casestate.cli._checking import Finding, Tally
-from casestate.cli._validate import JsonReport
+from casestate.cli._reports import JsonReport, TextReport, finding_markup
 from test_cli import opening, record, run, write_lines
 
 
@@ -77,3 +79,43 @@ def test_a_report_stopped_before_it_wrote_anything_writes_nothing(capsys):
 )
 def test_a_finding_written_as_json_is_its_dict_encoded(finding):
     assert finding.to_json() == json.dumps(finding.to_dict(), ensure_ascii=False)
+
+
+TRICKY = [
+    Finding("a[b].jsonl", 1, "ua-[red]1[/red]", "rejected", (("invalid_record", "x: ends in \\"),), "x"),
+    Finding("f.jsonl", 2, None, "conflict", (("illegal_transition", ":smile: [bold]\\[not] \r\x07"),)),
+    Finding("f.jsonl", 3, "ua-3\\", "rejected", (("a", "b\\"), ("c", "[/]"))),
+]
+
+
+def _printed(print_all):
+    stream = io.StringIO()
+    console = Console(file=stream, highlight=False, soft_wrap=True, no_color=True, width=160)
+    print_all(console)
+    return stream.getvalue()
+
+
+def test_findings_printed_together_read_as_printed_one_by_one():
+    def one_by_one(console):
+        for finding in TRICKY:
+            for markup in finding_markup(finding):
+                console.print(markup)
+
+    def together(console):
+        report = TextReport(console, rejected_only=False)
+        for finding in TRICKY:
+            report.add(finding)
+        report.flush()
+
+    assert _printed(together) == _printed(one_by_one)
+    assert _printed(together).count("\n") == 7
+
+
+def test_quiet_text_prints_only_the_rejected_findings():
+    def quiet(console):
+        report = TextReport(console, rejected_only=True)
+        for finding in TRICKY:
+            report.add(finding)
+        report.flush()
+
+    assert [line.split(":")[1] for line in _printed(quiet).splitlines() if line[0] != " "] == ["1", "3"]
