@@ -27,17 +27,14 @@ A record with trigger ``open`` opens the case: *effective_at* is when the
 person was last seen, *recorded_at* when the case holder opened the case; it
 resolves nothing.
 
-In CSV, the same fields are columns, and evidence is flattened into numbered
-groups of four columns, ``evidence_1_kind``, ``evidence_1_reference``,
-``evidence_1_source``, ``evidence_1_obtained_at``, then ``evidence_2_...``;
-an empty group is no evidence. ``resolves`` is a cell of numbers separated by
-spaces (``3 5``); an empty cell for ``reason`` or ``resolves`` means none.
+The same records as CSV rows are read and written in
+:mod:`casestate._csv_records`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,9 +51,9 @@ OPTIONAL_FIELDS = ("evidence", "reason", "resolves")
 EVIDENCE_FIELDS = ("kind", "reference", "source", "obtained_at")
 """The fields of each piece of evidence in a record."""
 
-_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+"""Every field a change record may have."""
 _EVIDENCE_FIELDS = frozenset(EVIDENCE_FIELDS)
-_EVIDENCE_COLUMN = re.compile(r"evidence_([1-9][0-9]*)_(kind|reference|source|obtained_at)\Z")
 _TIMESTAMP_SHAPE = re.compile(
     r"\d{4}-?\d{2}-?\d{2}(?:[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)?"
     r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?\Z"
@@ -183,8 +180,8 @@ def _read_record(record: object) -> tuple[str, Change]:
     """:func:`change_from_record` field by field, naming the first fault."""
     if not isinstance(record, dict) and not isinstance(record, Mapping):
         raise RecordError(None, f"expected a JSON object, got {_type(record)}")
-    if not _FIELDS.issuperset(record):
-        extra = record.keys() - _FIELDS
+    if not FIELDS.issuperset(record):
+        extra = record.keys() - FIELDS
         raise RecordError(
             ", ".join(sorted(map(str, extra))),
             f"unknown field; a change record has {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}",
@@ -222,7 +219,7 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
     change (a test holds the two equal); on anything else it gives up, and
     :func:`_read_record` names the fault, so every message has one source.
     """
-    if not _FIELDS.issuperset(record):
+    if not FIELDS.issuperset(record):
         return None
     get = record.get
     case_id, trigger, actor_id, role = get("case_id"), get("trigger"), get("actor_id"), get("role")
@@ -329,99 +326,3 @@ def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
     if change.resolves:
         record["resolves"] = list(change.resolves)
     return record
-
-
-# -- CSV --------------------------------------------------------------------
-
-
-def csv_columns(evidence: int = 1) -> list[str]:
-    """The CSV header for records with up to *evidence* pieces of evidence each.
-
-    >>> csv_columns(1)[-4:]
-    ['evidence_1_kind', 'evidence_1_reference', 'evidence_1_source', 'evidence_1_obtained_at']
-    """
-    columns = [*REQUIRED_FIELDS, "reason", "resolves"]
-    for number in range(1, evidence + 1):
-        columns.extend(f"evidence_{number}_{part}" for part in EVIDENCE_FIELDS)
-    return columns
-
-
-def check_csv_header(columns: Iterable[str]) -> None:
-    """Refuse a CSV header with unknown, repeated or missing columns (a :class:`RecordError`)."""
-    names = list(columns)
-    unknown = [
-        name for name in names if name not in _FIELDS - {"evidence"} and not _EVIDENCE_COLUMN.match(name)
-    ]
-    if unknown:
-        raise RecordError(", ".join(unknown), "unknown column; see casestate's change record format")
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise RecordError(", ".join(repeated), "column appears more than once")
-    missing = [name for name in REQUIRED_FIELDS if name not in names]
-    if missing:
-        raise RecordError(", ".join(missing), "required column missing")
-
-
-def record_from_csv_row(row: Mapping[str, str]) -> dict[str, Any]:
-    """The change record a CSV row (column name to cell) encodes.
-
-    Empty cells are absent values; evidence columns are gathered into the
-    ``evidence`` list in the order of their numbers.
-    """
-    record: dict[str, Any] = {}
-    groups: dict[int, dict[str, str]] = {}
-    for column, cell in row.items():
-        if column is None or cell is None:
-            continue  # csv.DictReader's markers for a row longer or shorter than the header
-        match = _EVIDENCE_COLUMN.match(column)
-        if match is not None:
-            if cell != "":
-                groups.setdefault(int(match.group(1)), {})[match.group(2)] = cell
-        elif column == "resolves":
-            record["resolves"] = _csv_numbers(cell)
-        elif cell != "":
-            record[column] = cell
-    if groups:
-        record["evidence"] = [groups[number] for number in sorted(groups)]
-    return record
-
-
-def _csv_numbers(cell: str) -> list[int]:
-    numbers = []
-    for part in cell.split():
-        if not part.isdigit():
-            raise RecordError("resolves", f"expected entry numbers separated by spaces, got {cell!r}")
-        numbers.append(int(part))
-    return numbers
-
-
-def record_to_csv_row(record: Mapping[str, Any]) -> dict[str, str]:
-    """A change record as a CSV row (see :func:`csv_columns` for the header)."""
-    row = {name: str(record.get(name) or "") for name in (*REQUIRED_FIELDS, "reason")}
-    row["resolves"] = " ".join(str(number) for number in record.get("resolves") or ())
-    for number, item in enumerate(record.get("evidence") or (), start=1):
-        for part in EVIDENCE_FIELDS:
-            row[f"evidence_{number}_{part}"] = str(item[part])
-    return row
-
-
-def csv_field(field: str) -> str:
-    """The CSV column a record field is read from: ``evidence[1].source`` is ``evidence_2_source``.
-
-    >>> csv_field("evidence[1].source")
-    'evidence_2_source'
-    """
-    match = re.fullmatch(r"evidence\[(\d+)\]\.(\w+)", field)
-    if match is None:
-        return field
-    return f"evidence_{int(match.group(1)) + 1}_{match.group(2)}"
-
-
-def change_from_csv_row(row: Mapping[str, str]) -> tuple[str, Change]:
-    """The case id and change a CSV row encodes; a :class:`RecordError` naming the column."""
-    try:
-        return change_from_record(record_from_csv_row(row))
-    except RecordError as error:
-        if error.field is None:
-            raise
-        raise RecordError(csv_field(error.field), error.problem) from None
