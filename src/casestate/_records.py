@@ -214,7 +214,7 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
     """The change of a record in the common shape, every field well-formed; ``None`` for any other.
 
     A file of a million lines reads a million records, nearly all of them
-    well-formed: this reads one in a single pass, with no call per field.
+    well-formed: this reads one in a single pass, calling out only for timestamps.
     It accepts exactly what :func:`_read_record` accepts and builds the same
     change (a test holds the two equal); on anything else it gives up, and
     :func:`_read_record` names the fault, so every message has one source.
