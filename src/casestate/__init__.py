@@ -7,22 +7,14 @@ from ._batch import Batch
 from ._case import Case, Snapshot, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
 from ._change import DISMISS, OPEN, Change
+from ._csv_records import change_from_csv_row, check_csv_header, csv_columns, record_to_csv_row
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
-from ._records import (
-    RecordError,
-    change_from_csv_row,
-    change_from_record,
-    change_to_record,
-    check_csv_header,
-    csv_columns,
-    parse_timestamp,
-    record_to_csv_row,
-)
+from ._records import RecordError, change_from_record, change_to_record, parse_timestamp
 from ._standing import Standing
 from ._status import Assurance, Fate, Status
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due

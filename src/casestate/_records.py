@@ -27,24 +27,20 @@ A record with trigger ``open`` opens the case: *effective_at* is when the
 person was last seen, *recorded_at* when the case holder opened the case; it
 resolves nothing.
 
-In CSV, the same fields are columns, and evidence is flattened into numbered
-groups of four columns, ``evidence_1_kind``, ``evidence_1_reference``,
-``evidence_1_source``, ``evidence_1_obtained_at``, then ``evidence_2_...``;
-an empty group is no evidence. ``resolves`` is a cell of numbers separated by
-spaces (``3 5``); an empty cell for ``reason`` or ``resolves`` means none.
+The same records as CSV rows are read and written in
+:mod:`casestate._csv_records`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from ._actors import Actor
-from ._change import OPEN, Change, new_salt
-from ._evidence import Evidence, EvidenceKind
+from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
+from ._change import OPEN, Change
+from ._evidence import Evidence
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
 """The fields every change record has."""
@@ -55,9 +51,9 @@ OPTIONAL_FIELDS = ("evidence", "reason", "resolves")
 EVIDENCE_FIELDS = ("kind", "reference", "source", "obtained_at")
 """The fields of each piece of evidence in a record."""
 
-_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+"""Every field a change record may have."""
 _EVIDENCE_FIELDS = frozenset(EVIDENCE_FIELDS)
-_EVIDENCE_COLUMN = re.compile(r"evidence_([1-9][0-9]*)_(kind|reference|source|obtained_at)\Z")
 _TIMESTAMP_SHAPE = re.compile(
     r"\d{4}-?\d{2}-?\d{2}(?:[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)?"
     r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?\Z"
@@ -95,12 +91,6 @@ def _text(record: Mapping[str, Any], name: str) -> str:
     if not value.strip():
         raise RecordError(name, "must not be empty")
     return value
-
-
-@lru_cache(maxsize=4096)
-def _actor(actor_id: str, role: str) -> Actor:
-    """Actors repeat from line to line: one value for each, as they are immutable."""
-    return Actor(actor_id, role)
 
 
 def parse_timestamp(text: str, field: str) -> datetime:
@@ -147,11 +137,11 @@ def _evidence(value: object) -> tuple[Evidence, ...]:
             kind = _text(item, "kind")
             reference, source = _text(item, "reference"), _text(item, "source")
             obtained_at = _timestamp(item, "obtained_at")
-            known = _KINDS.get(kind)
+            known = KINDS.get(kind)
             if known is None:
                 Evidence(kind, reference, source, obtained_at)  # raises the converter's own message
             else:
-                items.append(_trusted_evidence(known, reference, source, obtained_at))
+                items.append(trusted_evidence(known, reference, source, obtained_at))
         except RecordError as error:
             raise RecordError(f"evidence[{index}].{error.field}", error.problem) from None
         except ValueError as error:  # only the kind's converter is left to refuse
@@ -179,17 +169,26 @@ def change_from_record(record: object) -> tuple[str, Change]:
     >>> case_id, change.trigger, change.actor.role, change.recorded_at.isoformat()
     ('ua-0173', 'report_dead', 'unit', '2024-03-10T07:15:00+00:00')
     """
+    if record.__class__ is dict:
+        read = _well_formed(record)
+        if read is not None:
+            return read
+    return _read_record(record)
+
+
+def _read_record(record: object) -> tuple[str, Change]:
+    """:func:`change_from_record` field by field, naming the first fault."""
     if not isinstance(record, dict) and not isinstance(record, Mapping):
         raise RecordError(None, f"expected a JSON object, got {_type(record)}")
-    if not _FIELDS.issuperset(record):
-        extra = record.keys() - _FIELDS
+    if not FIELDS.issuperset(record):
+        extra = record.keys() - FIELDS
         raise RecordError(
             ", ".join(sorted(map(str, extra))),
             f"unknown field; a change record has {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}",
         )
     case_id = _text(record, "case_id")
     trigger = _text(record, "trigger")
-    actor = _actor(_text(record, "actor_id"), _text(record, "role"))
+    actor = shared_actor(_text(record, "actor_id"), _text(record, "role"))
     effective_at = _timestamp(record, "effective_at")
     recorded_at = _timestamp(record, "recorded_at")
     evidence = () if record.get("evidence") is None else _evidence(record["evidence"])
@@ -199,7 +198,7 @@ def change_from_record(record: object) -> tuple[str, Change]:
     resolves = () if record.get("resolves") is None else _resolves(record["resolves"])
     if trigger == OPEN and resolves:
         raise RecordError("resolves", "a record that opens a case resolves nothing")
-    change = _trusted_change(
+    change = trusted_change(
         trigger,
         actor,
         effective_at,
@@ -211,44 +210,92 @@ def change_from_record(record: object) -> tuple[str, Change]:
     return case_id, change
 
 
-# Validating a million-line file builds a million changes. Their fields are
-# checked above exactly as the classes' own converters and validators check
-# them (a test holds the two ways equal), so the values are built directly,
-# which takes a fraction of the time.
-_KINDS = {kind.value: kind for kind in EvidenceKind}
-_EVIDENCE_SLOTS = ("kind", "reference", "source", "obtained_at")
-_CHANGE_SLOTS = ("trigger", "actor", "effective_at", "recorded_at", "evidence", "reason", "resolves", "salt")
-_set = object.__setattr__
+def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: C901, PLR0911, PLR0912
+    """The change of a record in the common shape, every field well-formed; ``None`` for any other.
+
+    A file of a million lines reads a million records, nearly all of them
+    well-formed: this reads one in a single pass, calling out only for timestamps.
+    It accepts exactly what :func:`_read_record` accepts and builds the same
+    change (a test holds the two equal); on anything else it gives up, and
+    :func:`_read_record` names the fault, so every message has one source.
+    """
+    if not FIELDS.issuperset(record):
+        return None
+    get = record.get
+    case_id, trigger, actor_id, role = get("case_id"), get("trigger"), get("actor_id"), get("role")
+    if not (
+        case_id.__class__ is str
+        and case_id.strip()
+        and trigger.__class__ is str
+        and trigger.strip()
+        and actor_id.__class__ is str
+        and actor_id.strip()
+        and role.__class__ is str
+        and role.strip()
+    ):
+        return None
+    effective_at = _utc_or_none(get("effective_at"))
+    recorded_at = _utc_or_none(get("recorded_at"))
+    if effective_at is None or recorded_at is None:
+        return None
+    evidence: tuple[Evidence, ...] = ()
+    listed = get("evidence")
+    if listed is not None:
+        if listed.__class__ is not list:
+            return None
+        items = []
+        for item in listed:
+            if item.__class__ is not dict or not _EVIDENCE_FIELDS.issuperset(item):
+                return None
+            kind, reference, source = item.get("kind"), item.get("reference"), item.get("source")
+            known = KINDS.get(kind) if kind.__class__ is str else None
+            obtained_at = _utc_or_none(item.get("obtained_at"))
+            if not (
+                known is not None
+                and reference.__class__ is str
+                and reference.strip()
+                and source.__class__ is str
+                and source.strip()
+                and obtained_at is not None
+            ):
+                return None
+            items.append(trusted_evidence(known, reference, source, obtained_at))
+        evidence = tuple(items)
+    reason = get("reason")
+    if reason is not None:
+        if reason.__class__ is not str:
+            return None
+        if not reason.strip():
+            reason = None  # a blank reason is none, as the constructor has it
+    resolves: tuple[int, ...] = ()
+    numbers = get("resolves")
+    if numbers:  # None and [] resolve nothing; anything else must be a list of entry numbers
+        if numbers.__class__ is not list or trigger == OPEN:
+            return None
+        for number in numbers:
+            if number.__class__ is not int or number < 0:
+                return None
+        resolves = tuple(sorted(set(numbers)))
+    elif numbers is not None and numbers.__class__ is not list:
+        return None
+    change = trusted_change(
+        trigger, shared_actor(actor_id, role), effective_at, recorded_at, evidence, reason, resolves
+    )
+    return case_id, change
 
 
-def _trusted_evidence(kind: EvidenceKind, reference: str, source: str, obtained_at: datetime) -> Evidence:
-    evidence = object.__new__(Evidence)
-    _set(evidence, "kind", kind)
-    _set(evidence, "reference", reference)
-    _set(evidence, "source", source)
-    _set(evidence, "obtained_at", obtained_at)
-    return evidence
-
-
-def _trusted_change(  # noqa: PLR0917 - a private builder, called in one place
-    trigger: str,
-    actor: Actor,
-    effective_at: datetime,
-    recorded_at: datetime,
-    evidence: tuple[Evidence, ...],
-    reason: str | None,
-    resolves: tuple[int, ...],
-) -> Change:
-    change = object.__new__(Change)
-    _set(change, "trigger", trigger)
-    _set(change, "actor", actor)
-    _set(change, "effective_at", effective_at)
-    _set(change, "recorded_at", recorded_at)
-    _set(change, "evidence", evidence)
-    _set(change, "reason", reason)
-    _set(change, "resolves", resolves)
-    _set(change, "salt", new_salt())
-    return change
+def _utc_or_none(text: object) -> datetime | None:
+    """The instant of a well-formed timestamp with an offset, in UTC; ``None`` for anything else."""
+    if text.__class__ is not str:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    zone = value.tzinfo
+    if zone is UTC:
+        return value
+    return None if zone is None else value.astimezone(UTC)
 
 
 def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
@@ -279,99 +326,3 @@ def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
     if change.resolves:
         record["resolves"] = list(change.resolves)
     return record
-
-
-# -- CSV --------------------------------------------------------------------
-
-
-def csv_columns(evidence: int = 1) -> list[str]:
-    """The CSV header for records with up to *evidence* pieces of evidence each.
-
-    >>> csv_columns(1)[-4:]
-    ['evidence_1_kind', 'evidence_1_reference', 'evidence_1_source', 'evidence_1_obtained_at']
-    """
-    columns = [*REQUIRED_FIELDS, "reason", "resolves"]
-    for number in range(1, evidence + 1):
-        columns.extend(f"evidence_{number}_{part}" for part in EVIDENCE_FIELDS)
-    return columns
-
-
-def check_csv_header(columns: Iterable[str]) -> None:
-    """Refuse a CSV header with unknown, repeated or missing columns (a :class:`RecordError`)."""
-    names = list(columns)
-    unknown = [
-        name for name in names if name not in _FIELDS - {"evidence"} and not _EVIDENCE_COLUMN.match(name)
-    ]
-    if unknown:
-        raise RecordError(", ".join(unknown), "unknown column; see casestate's change record format")
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise RecordError(", ".join(repeated), "column appears more than once")
-    missing = [name for name in REQUIRED_FIELDS if name not in names]
-    if missing:
-        raise RecordError(", ".join(missing), "required column missing")
-
-
-def record_from_csv_row(row: Mapping[str, str]) -> dict[str, Any]:
-    """The change record a CSV row (column name to cell) encodes.
-
-    Empty cells are absent values; evidence columns are gathered into the
-    ``evidence`` list in the order of their numbers.
-    """
-    record: dict[str, Any] = {}
-    groups: dict[int, dict[str, str]] = {}
-    for column, cell in row.items():
-        if column is None or cell is None:
-            continue  # csv.DictReader's markers for a row longer or shorter than the header
-        match = _EVIDENCE_COLUMN.match(column)
-        if match is not None:
-            if cell != "":
-                groups.setdefault(int(match.group(1)), {})[match.group(2)] = cell
-        elif column == "resolves":
-            record["resolves"] = _csv_numbers(cell)
-        elif cell != "":
-            record[column] = cell
-    if groups:
-        record["evidence"] = [groups[number] for number in sorted(groups)]
-    return record
-
-
-def _csv_numbers(cell: str) -> list[int]:
-    numbers = []
-    for part in cell.split():
-        if not part.isdigit():
-            raise RecordError("resolves", f"expected entry numbers separated by spaces, got {cell!r}")
-        numbers.append(int(part))
-    return numbers
-
-
-def record_to_csv_row(record: Mapping[str, Any]) -> dict[str, str]:
-    """A change record as a CSV row (see :func:`csv_columns` for the header)."""
-    row = {name: str(record.get(name) or "") for name in (*REQUIRED_FIELDS, "reason")}
-    row["resolves"] = " ".join(str(number) for number in record.get("resolves") or ())
-    for number, item in enumerate(record.get("evidence") or (), start=1):
-        for part in EVIDENCE_FIELDS:
-            row[f"evidence_{number}_{part}"] = str(item[part])
-    return row
-
-
-def csv_field(field: str) -> str:
-    """The CSV column a record field is read from: ``evidence[1].source`` is ``evidence_2_source``.
-
-    >>> csv_field("evidence[1].source")
-    'evidence_2_source'
-    """
-    match = re.fullmatch(r"evidence\[(\d+)\]\.(\w+)", field)
-    if match is None:
-        return field
-    return f"evidence_{int(match.group(1)) + 1}_{match.group(2)}"
-
-
-def change_from_csv_row(row: Mapping[str, str]) -> tuple[str, Change]:
-    """The case id and change a CSV row encodes; a :class:`RecordError` naming the column."""
-    try:
-        return change_from_record(record_from_csv_row(row))
-    except RecordError as error:
-        if error.field is None:
-            raise
-        raise RecordError(csv_field(error.field), error.problem) from None

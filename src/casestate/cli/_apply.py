@@ -6,16 +6,16 @@ from pathlib import Path
 
 import attrs
 import click
-from rich.markup import escape
 
 from casestate import OPEN, Batch, Change, Rejected
 
-from ._checking import Checked, Finding, Tally, check_files
+from ._checking import Checked, Tally, check_files
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reading import size_of
+from ._reports import JsonReport, json_report, print_tally, print_unreadable
 from ._stores import Held, StoreFault, opened_store
-from ._validate import input_format_option, max_line_option, print_tally, run_check, write_json
+from ._validate import input_format_option, max_line_option, run_check
 
 FLUSH_AFTER = 10_000
 """Changes held before they are written: each case's share goes in one transaction."""
@@ -111,51 +111,49 @@ def apply(
     """
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)
-    with opened_store(store, workflow, key, create=True) as held:
-        assert held is not None  # noqa: S101 - --store is required
-        writer = Writer(held)
+    with json_report(output_format) as report:
+        with opened_store(store, workflow, key, create=True) as held:
+            assert held is not None  # noqa: S101 - --store is required
+            writer = Writer(held)
 
-        def write(checked: Checked) -> None:
-            if checked.accepted and checked.line.change is not None:
-                writer.add(checked.line.case_id or "", checked.line.change)
+            def write(checked: Checked) -> None:
+                if checked.accepted and checked.line.change is not None:
+                    writer.add(checked.line.case_id or "", checked.line.change)
 
-        tally, findings = run_check(
-            files,
-            Batch(workflow, load=held.load_or_none),
-            output_format=output_format,
-            quiet=quiet,
-            input_format=input_format,
-            max_line_bytes=max_line_bytes,
-            each=write if per_line else None,
-        )
-        if not per_line and tally.exit_code == 0:
-            # Every line was accepted: read the files again, and write them.
-            with meter(size_of(files), quiet=quiet) as bar:
-                check_files(
-                    files,
-                    Batch(workflow, load=held.load_or_none),
-                    Tally(),
-                    input_format=input_format,
-                    max_line_bytes=max_line_bytes,
-                    meter=bar,
-                    each=write,
-                )
-        writer.flush()
-    _report(tally, findings, writer, output_format=output_format, quiet=quiet, per_line=per_line)
+            tally = run_check(
+                files,
+                Batch(workflow, load=held.load_or_none),
+                report=report,
+                quiet=quiet,
+                input_format=input_format,
+                max_line_bytes=max_line_bytes,
+                each=write if per_line else None,
+            )
+            if not per_line and tally.exit_code == 0:
+                # Every line was accepted: read the files again, and write them.
+                with meter(size_of(files), quiet=quiet) as bar:
+                    check_files(
+                        files,
+                        Batch(workflow, load=held.load_or_none),
+                        Tally(),
+                        input_format=input_format,
+                        max_line_bytes=max_line_bytes,
+                        meter=bar,
+                        each=write,
+                    )
+            writer.flush()
+        _report(tally, report, writer, quiet=quiet, per_line=per_line)
 
 
-def _report(
-    tally: Tally, findings: list[Finding], writer: Writer, *, output_format: str, quiet: bool, per_line: bool
-) -> None:
+def _report(tally: Tally, report: JsonReport | None, writer: Writer, *, quiet: bool, per_line: bool) -> None:
     nothing = tally.exit_code != 0 and not per_line
-    if output_format == "json":
-        write_json(tally, findings, stored=writer.stored, opened=writer.opened)
+    if report is not None:
+        report.finish(tally, stored=writer.stored, opened=writer.opened)
     elif not quiet:
         print_tally(out(), tally)
     else:
-        for problem in tally.unreadable:
-            err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
-    if output_format == "text":
+        print_unreadable(tally)
+    if report is None:
         if nothing:
             err().print("nothing was stored: fix the rejected lines, or pass --per-line to store the rest")
         elif not quiet:

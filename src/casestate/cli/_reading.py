@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
 
@@ -22,6 +22,9 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1024 * 1024
 _PROGRESS_EVERY = 4096
+# The parser json.loads runs, without its per-call checks (the loop below does them once).
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_LINE_ENDS = ("\n", "\r\n")
 
 
 class Unreadable(Exception):
@@ -99,11 +102,13 @@ def _skip_rest_of_line(stream: BinaryIO) -> None:
             return
 
 
-def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
+def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:  # noqa: C901 - one report per kind of fault
     number = 0
     seen = False
     readline = stream.readline
-    loads = json.loads
+    scan = _SCAN
+    read_record = change_from_record
+    new_line = tuple.__new__  # a Line's own constructor, without the defaults' Python call
     while True:
         raw = readline(limit + 1)
         if not raw:
@@ -125,34 +130,41 @@ def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
                 message=f"not UTF-8: byte 0x{raw[error.start]:02x} at column {error.start + 1}",
             )
             continue
-        if not text or text.isspace():
-            continue
+        # The common line: one JSON value from its first character to the line's end.
+        # Anything else (blank, spaces around, a BOM, trailing text, bad JSON)
+        # goes to json.loads, which reads or refuses it as it always has.
+        try:
+            record, end = scan(text, 0)
+            whole = end == len(text) or text[end:] in _LINE_ENDS
+        except Exception:  # noqa: BLE001 - json.loads below gives the fault its message
+            whole = False
+        if not whole:
+            if not text or text.isspace():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                seen = True
+                yield Line(
+                    path,
+                    number,
+                    code=UNREADABLE_LINE,
+                    message=f"not JSON: {error.msg} at character {error.pos + 1}",
+                )
+                continue
+            except (ValueError, RecursionError) as error:
+                seen = True
+                yield Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
+                continue
         seen = True
         try:
-            record = loads(text)
-        except json.JSONDecodeError as error:
-            yield Line(
-                path,
-                number,
-                code=UNREADABLE_LINE,
-                message=f"not JSON: {error.msg} at character {error.pos + 1}",
-            )
+            case_id, change = read_record(record)
+        except RecordError as error:
+            yield _invalid(path, number, record.get("case_id") if isinstance(record, dict) else None, error)
             continue
-        except (ValueError, RecursionError) as error:
-            yield Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
-            continue
-        yield _line(path, number, record)
+        yield new_line(Line, (path, number, case_id, change, None, None, None))
     if not seen:
         raise Unreadable(path, "the file is empty: it holds no changes")
-
-
-def _line(path: str, number: int, record: object) -> Line:
-    case_id = record.get("case_id") if isinstance(record, dict) else None
-    try:
-        case_id, change = change_from_record(record)
-    except RecordError as error:
-        return _invalid(path, number, case_id, error)
-    return Line(path, number, case_id, change)
 
 
 def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Line:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from casestate import Batch, Case
 
-from ._checking import Checked, Finding, Tally, check_files
-from ._console import err, meter, out
+from ._checking import Checked, Tally, check_files
+from ._console import meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reading import DEFAULT_MAX_LINE_BYTES, size_of
+from ._reports import JsonReport, TextReport, json_report, print_tally, print_unreadable
 from ._stores import opened_store, store_option
 
 input_format_option = click.option(
@@ -32,77 +30,43 @@ max_line_option = click.option(
 )
 
 
-def print_finding(console: Console, finding: Finding) -> None:
-    """One rejected or conflicting line, as ``file:line: case id: outcome: code: message``."""
-    case = f"case {escape(finding.case_id)}" if finding.case_id else "no case id"
-    colour = "red" if finding.outcome == "rejected" else "yellow"
-    what = "rejected" if finding.outcome == "rejected" else "kept as a conflict"
-    console.print(
-        f"{escape(finding.path)}:{finding.number}: {case}: "
-        f"[{colour}]{what}[/{colour}]: {', '.join(finding.codes)}"
-    )
-    for code, message in finding.reasons:
-        console.print(f"    {code}: {escape(message)}")
-
-
-def print_tally(console: Console, tally: Tally, *, verb: str = "accepted") -> None:
-    """The summary: lines accepted, rejected and conflicting, with counts per code."""
-    for problem in tally.unreadable:
-        console.print(f"{escape(problem.path)}: [red]cannot be read[/red]: {escape(problem.problem)}")
-    conflicts = tally.outcomes.get("conflict", 0)
-    console.print(
-        f"{tally.lines} lines: {tally.accepted} {verb} ({conflicts} kept as conflicts), "
-        f"{tally.rejected} rejected"
-    )
-    for title, counts in (("rejected", tally.rejected_codes), ("conflicts", tally.conflict_codes)):
-        for code, count in sorted(counts.items()):
-            console.print(f"  {title}: {code}: {count}")
-
-
 def run_check(
     files: tuple[str, ...],
     batch: Batch,
     *,
-    output_format: str,
+    report: JsonReport | None,
     quiet: bool,
     input_format: str | None,
     max_line_bytes: int,
     each: Callable[[Checked], None] | None = None,
-) -> tuple[Tally, list[Finding]]:
-    """Check *files* against *batch*, reporting findings as text as they come (or keeping them for JSON).
+) -> Tally:
+    """Check *files* against *batch*, reporting findings as they come: to *report*, else as text.
 
     *each*, when given, is handed every line checked, in order.
     """
     tally = Tally()
-    findings: list[Finding] = []
-    console = out()
-    report: Callable[[Finding], None]
-    if output_format == "json":
-        report = findings.append
+    text: TextReport | None = None
+    if report is None:
+        text = TextReport(out(), rejected_only=quiet)
+        on_finding = text.add
     else:
-
-        def report(finding: Finding) -> None:
-            if not (quiet and finding.outcome != "rejected"):
-                print_finding(console, finding)
-
-    with meter(size_of(files), quiet=quiet) as bar:
-        check_files(
-            files,
-            batch,
-            tally,
-            input_format=input_format,
-            max_line_bytes=max_line_bytes,
-            meter=bar,
-            on_finding=report,
-            each=each,
-        )
-    return tally, findings
-
-
-def write_json(tally: Tally, findings: list[Finding], **extra: object) -> None:
-    """The machine-readable report: the summary, then every finding."""
-    document = {"summary": tally.to_dict(), **extra, "findings": [finding.to_dict() for finding in findings]}
-    click.echo(json.dumps(document, ensure_ascii=False))
+        on_finding = report.add
+    try:
+        with meter(size_of(files), quiet=quiet) as bar:
+            check_files(
+                files,
+                batch,
+                tally,
+                input_format=input_format,
+                max_line_bytes=max_line_bytes,
+                meter=bar,
+                on_finding=on_finding,
+                each=each,
+            )
+    finally:
+        if text is not None:
+            text.flush()
+    return tally
 
 
 @click.command()
@@ -135,22 +99,22 @@ def validate(
     """
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)
-    with opened_store(store, workflow, key) as held:
-        load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
-        batch = Batch(workflow, load=load)
-        tally, findings = run_check(
-            files,
-            batch,
-            output_format=output_format,
-            quiet=quiet,
-            input_format=input_format,
-            max_line_bytes=max_line_bytes,
-        )
-    if output_format == "json":
-        write_json(tally, findings)
-    elif not quiet:
-        print_tally(out(), tally)
-    else:
-        for problem in tally.unreadable:
-            err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+    with json_report(output_format) as report:
+        with opened_store(store, workflow, key) as held:
+            load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
+            batch = Batch(workflow, load=load)
+            tally = run_check(
+                files,
+                batch,
+                report=report,
+                quiet=quiet,
+                input_format=input_format,
+                max_line_bytes=max_line_bytes,
+            )
+        if report is not None:
+            report.finish(tally)
+        elif not quiet:
+            print_tally(out(), tally)
+        else:
+            print_unreadable(tally)
     raise SystemExit(tally.exit_code)

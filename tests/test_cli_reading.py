@@ -1,0 +1,52 @@
+"""JSON Lines are read as json.loads reads them: the same records, the same faults, the same messages."""
+
+import json
+
+import pytest
+
+from casestate.cli._reading import read
+from test_cli import opening
+
+GOOD = json.dumps(opening())
+LINES = [
+    GOOD,
+    "  " + GOOD,
+    GOOD + "   ",
+    GOOD + "\r",
+    "\ufeff" + GOOD,
+    GOOD + " x",
+    GOOD + GOOD,
+    "[1, 2]",
+    '"text"',
+    "NaN",
+    "1" * 5000,
+    "[" * 100_000,
+    '{"case_id": "ua-1", ',
+    "{'case_id': 'ua-1'}",
+    '{"case_id": "\\ud800"}',
+    "\x00",
+]
+
+
+def _expected(text):
+    """What json.loads makes of *text* (a line with its end), as the reader reports it."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        return ("unreadable_line", f"not JSON: {error.msg} at character {error.pos + 1}")
+    except (ValueError, RecursionError) as error:
+        return ("unreadable_line", f"not JSON: {error}")
+    return ("record", record.get("case_id") if isinstance(record, dict) else None)
+
+
+@pytest.mark.parametrize("text", LINES, ids=range(len(LINES)))
+def test_a_line_reads_as_json_loads_reads_it(tmp_path, text):
+    path = tmp_path / "changes.jsonl"
+    # After a first line: a BOM at the start of the file is the file's, and skipped.
+    path.write_bytes((GOOD + "\n" + text + "\n").encode("utf-8", "surrogatepass"))
+    _, line = read(str(path), "jsonl", max_line_bytes=1024 * 1024)
+    if line.code == "unreadable_line":
+        assert (line.code, line.message) == _expected(text + "\n")
+    else:
+        assert _expected(text + "\n") == ("record", line.case_id)
+        assert (line.code is None) == (line.change is not None)

@@ -1,0 +1,139 @@
+"""The fast reading of well-formed records accepts and builds exactly what the full reading does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate import _records
+from test_records import GOOD
+
+
+class Text(str):  # noqa: SLOT000 - a plain subclass, as a caller might pass
+    """A str subclass: the full reading accepts it, the fast one leaves it to the full one."""
+
+
+TEXTS = st.sampled_from(["ua-0173", "open", "dismiss", "confirm", "unit", "x", "", "  ", "\t\n", Text("a")])
+TIME_TEXTS = (
+    "2024-03-02T12:00:00Z",
+    "2024-03-02T12:00:00+00:00",
+    "2024-03-02T14:00:00+02:00",
+    "2024-03-02 14:00:00.5-05:30",
+    "2024-03-02T14:00:00",  # naive
+    "2024-02-30T12:00:00Z",  # impossible
+    "20240302T120000Z",
+    "2024-03-02",
+    " 2024-03-02T12:00:00Z",
+    "yesterday",
+    "",
+    Text("2024-03-02T12:00:00Z"),
+)
+TIMES = st.sampled_from(TIME_TEXTS)
+ODD = st.sampled_from([None, 0, 1, True, 2.5, [], {}, ["a"], {"a": 1}])
+KIND = st.sampled_from(["unit_notification", "dna_match", "DNA_MATCH", "rumour", "", Text("video")])
+
+
+def _field(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(values, ODD)
+
+
+ITEM_FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    "kind": _field(KIND),
+    "reference": _field(TEXTS),
+    "source": _field(TEXTS),
+    "obtained_at": _field(TIMES),
+    "note": st.just("extra"),
+}
+GONE = object()
+
+
+def _nearly(good: dict[str, Any], fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
+    """*good* with a few fields changed or left out: most records a reader meets are nearly right."""
+
+    @st.composite
+    def changed(draw: st.DrawFn) -> dict[str, Any]:
+        value = dict(good)
+        for name in draw(st.lists(st.sampled_from(sorted(fields)), max_size=2, unique=True)):
+            drawn = draw(st.one_of(fields[name], st.just(GONE)))
+            if drawn is GONE:
+                value.pop(name, None)
+            else:
+                value[name] = drawn
+        return value
+
+    return changed()
+
+
+EVIDENCE_ITEM = st.one_of(_nearly(GOOD["evidence"][0], ITEM_FIELDS), ODD)
+FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    "case_id": _field(TEXTS),
+    "trigger": _field(TEXTS),
+    "actor_id": _field(TEXTS),
+    "role": _field(TEXTS),
+    "effective_at": _field(TIMES),
+    "recorded_at": _field(TIMES),
+    "evidence": st.one_of(st.lists(EVIDENCE_ITEM, max_size=3), ODD),
+    "reason": _field(TEXTS),
+    "resolves": st.one_of(st.lists(st.one_of(st.integers(-2, 5), ODD), max_size=3), ODD),
+    "efective_at": st.just("2024-03-02T12:00:00Z"),
+}
+RECORDS = _nearly(GOOD, FIELDS)
+
+
+def _outcome(read: Any, record: object) -> object:
+    try:
+        case_id, change = read(record)
+    except cs.RecordError as error:
+        return ("refused", error.field, str(error))
+    return (case_id, attrs.evolve(change, salt=bytes(16)))
+
+
+@settings(max_examples=2500, deadline=None)
+@given(RECORDS)
+def test_fast_and_full_readings_agree_on_every_record(record):
+    assert _outcome(cs.change_from_record, record) == _outcome(_records._read_record, record)
+
+
+def test_a_well_formed_record_takes_the_fast_reading():
+    case_id, change = _records._well_formed(dict(GOOD))
+    assert (case_id, change.recorded_at.isoformat()) == ("ua-0173", "2024-03-10T09:15:00+00:00")
+    assert change.effective_at.isoformat() == "2024-03-02T10:00:00+00:00"
+
+
+def test_salts_are_fresh_for_every_change():
+    salts = {cs.change_from_record(GOOD)[1].salt for _ in range(5000)}
+    assert len(salts) == 5000
+    assert {len(salt) for salt in salts} == {16}
+
+
+ITEM = GOOD["evidence"][0]
+EDGES = [
+    *({**GOOD, name: value} for name in ("case_id", "trigger", "actor_id", "role") for value in (" ", 7)),
+    *({**GOOD, name: value} for name in ("effective_at", "recorded_at") for value in TIME_TEXTS),
+    *(
+        {**GOOD, "evidence": [{**ITEM, name: value}]}
+        for name in ("kind", "reference", "source", "obtained_at")
+        for value in (" ", None, "2024-03-02T14:00:00")
+    ),
+    {**GOOD, "evidence": [ITEM, {**ITEM, "note": 1}]},
+    {**GOOD, "evidence": [ITEM, "photo"]},
+    {**GOOD, "evidence": ()},
+    {**GOOD, "reason": " "},
+    {**GOOD, "reason": 3},
+    {**GOOD, "resolves": [3, 1, 3]},
+    {**GOOD, "resolves": [0, -1]},
+    {**GOOD, "resolves": [True]},
+    {**GOOD, "resolves": 0},
+    {**GOOD, "resolves": ""},
+    {**GOOD, "trigger": "open", "resolves": [1]},
+    {**GOOD, "trigger": "open", "resolves": []},
+]
+
+
+def test_fast_and_full_readings_agree_on_the_edges():
+    for record in EDGES:
+        assert _outcome(cs.change_from_record, record) == _outcome(_records._read_record, record), record
