@@ -81,16 +81,19 @@ class Batch:
 
     def check(self, case_id: str, change: Change) -> Verdict:
         """The verdict on *change* to case *case_id*; an accepted change moves the case on."""
-        standing = self._standing(case_id)
+        cases = self._cases
+        # The case met before, without a method call: a feed checks millions of changes.
+        standing = cases[case_id] if case_id in cases else self._standing(case_id)
         if change.trigger == OPEN:
             return self._open(case_id, change, standing)
         if standing is None:
             reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
             return Verdict(Outcome.REJECTED, (reason,))
         decided = plan(self.workflow, standing, change, self.now)
-        if decided.verdict.outcome is not Outcome.REJECTED:
-            self._cases[case_id] = successor(standing, change, decided)
-        return decided.verdict
+        verdict = decided.verdict
+        if verdict.outcome is not Outcome.REJECTED:
+            cases[case_id] = successor(standing, change, decided)
+        return verdict
 
     def _open(self, case_id: str, change: Change, standing: Standing | None) -> Verdict:
         decided = plan_opening(self.workflow, change, self.now)

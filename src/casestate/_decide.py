@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-import attrs
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._change import DISMISS, Change
 from ._entry import EntryKind
@@ -23,9 +21,12 @@ if TYPE_CHECKING:
     from ._workflow import EvidenceRule, Rule, Workflow
 
 
-@attrs.frozen
-class Plan:
-    """A verdict, and for an accepted change what its entry will hold."""
+class Plan(NamedTuple):
+    """A verdict, and for an accepted change what its entry will hold.
+
+    A named tuple rather than an attrs class: one is made for every change
+    checked, and read once.
+    """
 
     verdict: Verdict
     kind: EntryKind | None = None
