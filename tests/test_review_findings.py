@@ -128,8 +128,9 @@ def test_a_key_given_twice_in_one_object_is_refused():
     json.loads(doubled)  # the plain parser would have taken it
 
 
-def test_apply_refuses_a_case_whose_fields_were_edited():
-    edited = attrs.evolve(case_in("captured"), status="dead")
+@pytest.mark.parametrize("field, value", [("status", "dead"), ("last_recorded_at", day(-1))])
+def test_apply_refuses_a_case_whose_fields_were_edited(field, value):
+    edited = attrs.evolve(case_in("captured"), **{field: value})
     with pytest.raises(ValueError, match="do not match its trail"):
         WORKFLOW.apply(edited, change("confirm", "forensic_lab", "dna_match", on=40))
 

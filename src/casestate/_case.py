@@ -49,6 +49,12 @@ class Case:
     A retraction or reopening voids the periods after the one it resumes.
     """
     trail: tuple[Entry, ...] = attrs.field(repr=False)
+    last_recorded_at: datetime = attrs.field(repr=False)
+    """When the case holder last recorded anything on the case (the last entry's recorded time).
+
+    Kept as a field, not read from the trail: every check compares a change
+    with it, and the last entry is one more object to fetch from memory.
+    """
 
     @property
     def version(self) -> int:
@@ -74,11 +80,6 @@ class Case:
     def conflicts(self) -> tuple[Entry, ...]:
         """The open conflict entries."""
         return tuple(self.trail[seq] for seq in self.open_conflicts)
-
-    @property
-    def last_recorded_at(self) -> datetime:
-        """When the case holder last recorded anything on the case."""
-        return self.trail[-1].recorded_at
 
     @property
     def status_entry(self) -> Entry:
@@ -276,7 +277,9 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:  # noqa: 
             raise _inconsistent(entry, count, "only the first entry may open the case")
         if entry.resolves:
             conflicts = [seq for seq in conflicts if seq not in entry.resolves]
-    return Case(first.case_id, status, fate, assurance, since, tuple(conflicts), tuple(periods), trail)
+    return Case(
+        first.case_id, status, fate, assurance, since, tuple(conflicts), tuple(periods), trail, last_recorded
+    )
 
 
 def replay(

@@ -72,7 +72,17 @@ def open_case(
         opening.salt,
         key,
     )
-    return Case(case_id, target, decided.fate, decided.assurance, entry.effective_at, (), (0,), (entry,))
+    return Case(
+        case_id,
+        target,
+        decided.fate,
+        decided.assurance,
+        entry.effective_at,
+        (),
+        (0,),
+        (entry,),
+        entry.recorded_at,
+    )
 
 
 def apply_change(
@@ -85,7 +95,11 @@ def apply_change(
     chain = last.chain
     if (PLAIN_CHAIN if key is None else chain_for_key(key)) != chain:
         raise ChainKeyError(_key_mismatch(case.id, chain, key))
-    if (last.to_status, last.fate) != (case.status, case.fate) or len(case.periods) == 0:
+    if (last.to_status, last.fate, last.recorded_at) != (
+        case.status,
+        case.fate,
+        case.last_recorded_at,
+    ) or len(case.periods) == 0:
         # A Case rebuilt by hand (attrs.evolve) could otherwise write an entry
         # that replay would refuse.
         msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
@@ -134,6 +148,7 @@ def apply_change(
         conflicts,
         periods,
         (*case.trail, entry),
+        entry.recorded_at,
     )
 
 
