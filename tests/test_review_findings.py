@@ -128,7 +128,7 @@ def test_a_key_given_twice_in_one_object_is_refused():
     json.loads(doubled)  # the plain parser would have taken it
 
 
-@pytest.mark.parametrize("field, value", [("status", "dead"), ("last_recorded_at", day(-1))])
+@pytest.mark.parametrize(("field", "value"), [("status", "dead"), ("last_recorded_at", day(-1))])
 def test_apply_refuses_a_case_whose_fields_were_edited(field, value):
     edited = attrs.evolve(case_in("captured"), **{field: value})
     with pytest.raises(ValueError, match="do not match its trail"):
