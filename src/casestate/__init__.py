@@ -15,11 +15,12 @@ from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
 from ._records import RecordError, change_from_record, change_to_record, parse_timestamp
+from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._standing import Standing
 from ._status import Assurance, Fate, Status
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
-from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
+from ._workflow import Workflow, WorkflowError
 
 __version__ = _version("casestate")
 

@@ -17,8 +17,9 @@ from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
     from ._case import Snapshot
+    from ._rules import EvidenceRule, Rule
     from ._standing import CaseState
-    from ._workflow import EvidenceRule, Rule, Workflow
+    from ._workflow import Workflow
 
 
 class Plan(NamedTuple):

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from ._actors import AUTHORITIES, EVERYONE, Role
 from ._evidence import EvidenceKind, Tier
+from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._status import Fate, Status
-from ._workflow import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef, Workflow
+from ._workflow import Workflow
 
 DECLARATION_WAITING_PERIOD = timedelta(days=183)
 """Six months: the shortest period after which any jurisdiction casestate knows

@@ -29,8 +29,9 @@ from datetime import timedelta
 from typing import Any
 
 from ._evidence import EvidenceKind, Tier
+from ._rules import EvidenceRule, Rule, StatusDef
 from ._status import Fate
-from ._workflow import EvidenceRule, Rule, StatusDef, Workflow, WorkflowError
+from ._workflow import Workflow, WorkflowError
 
 DEFINITION_FORMAT = "casestate.workflow"
 DEFINITION_VERSION = 1

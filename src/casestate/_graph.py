@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ._workflow import Rule, Workflow
+from ._rules import Rule
+from ._workflow import Workflow
 
 
 def _label(workflow: Workflow, rule: Rule) -> str:

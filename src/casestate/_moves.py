@@ -26,8 +26,8 @@ from ._verdict import Outcome, Verdict
 
 if TYPE_CHECKING:
     from ._change import Change
+    from ._rules import Rule, StatusDef
     from ._standing import CaseState
-    from ._workflow import Rule, StatusDef
 
 
 @attrs.frozen

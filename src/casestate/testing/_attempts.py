@@ -12,9 +12,10 @@ from casestate._actors import Actor
 from casestate._case import Case
 from casestate._change import DISMISS, Change
 from casestate._evidence import EvidenceKind
+from casestate._rules import Rule
 from casestate._status import Fate
 from casestate._verdict import Code, Outcome, Verdict
-from casestate._workflow import Rule, Workflow
+from casestate._workflow import Workflow
 
 from ._values import (
     accepted_kinds,

@@ -12,8 +12,9 @@ from casestate._case import Case
 from casestate._default import DEFAULT_WORKFLOW
 from casestate._entry import Entry
 from casestate._evidence import EvidenceKind, Tier
+from casestate._rules import EvidenceRule, Rule, StatusDef
 from casestate._status import Fate
-from casestate._workflow import EvidenceRule, Rule, StatusDef, Workflow
+from casestate._workflow import Workflow
 
 from ._attempts import attempts
 from ._values import actors, evidence, gaps, instants, obtained_by, texts

@@ -14,9 +14,10 @@ from casestate._chain import canonical_public, redact, verify
 from casestate._change import DISMISS, OPEN, Change
 from casestate._entry import Entry, EntryKind
 from casestate._json import entry_from_dict, entry_to_dict, from_json, to_json
+from casestate._rules import Rule
 from casestate._status import Assurance, Fate
 from casestate._verdict import Code, Outcome, Rejected
-from casestate._workflow import Rule, Workflow
+from casestate._workflow import Workflow
 
 from ._attempts import Attempt
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from casestate._actors import Actor
 from casestate._evidence import Evidence, EvidenceKind, Tier
+from casestate._rules import EvidenceRule
 from casestate._status import Fate
-from casestate._workflow import EvidenceRule
 
 TEST_KEY = b"casestate.testing: a chain key!!"
 """A fixed 32-byte key for HMAC chains in tests; never use it for real cases."""

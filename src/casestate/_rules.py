@@ -1,0 +1,142 @@
+"""The parts of a workflow definition: statuses, rules and what evidence a rule needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TypedDict
+
+import attrs
+
+from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
+from ._status import Fate
+
+
+def as_name(value: str) -> str:
+    """A plain string: enum members would reach ``transitions`` as their upper-case names."""
+    if not isinstance(value, str) or not value.strip():
+        msg = f"a name must be a non-empty string, got {value!r}"
+        raise ValueError(msg)
+    return str(value)
+
+
+def as_names(value: Iterable[str]) -> frozenset[str]:
+    """A set of names; a lone string is refused, as it would split into letters."""
+    if isinstance(value, str):
+        msg = f"expected a collection of names, got the single string {value!r}"
+        raise TypeError(msg)
+    return frozenset(as_name(item) for item in value)
+
+
+def _kinds(value: Iterable[EvidenceKind | str] | None) -> frozenset[EvidenceKind] | None:
+    return None if value is None else evidence_kinds(value)
+
+
+@attrs.frozen
+class EvidenceRule:
+    """What evidence a trigger needs: at least one piece that is strong enough.
+
+    A piece counts when its tier is *max_tier* or stronger and, if *kinds* is
+    given, its kind is one of them.
+
+    >>> rule = EvidenceRule(max_tier=Tier.OFFICIAL)
+    >>> rule.describe()
+    'evidence of tier 2 or stronger'
+    """
+
+    max_tier: Tier = attrs.field(default=Tier.UNVERIFIED, converter=Tier)
+    kinds: frozenset[EvidenceKind] | None = attrs.field(default=None, converter=_kinds)
+
+    def accepts(self, evidence: Evidence) -> bool:
+        """Whether this one piece of *evidence* is enough."""
+        return self.accepts_kind(evidence.kind)
+
+    def accepts_kind(self, kind: EvidenceKind) -> bool:
+        """Whether one piece of evidence of *kind* is enough (the tier of evidence is its kind's)."""
+        if kind.tier > self.max_tier:
+            return False
+        return self.kinds is None or kind in self.kinds
+
+    def describe(self) -> str:
+        """The requirement in words, for messages and docs."""
+        if self.kinds is not None:
+            kinds = sorted(kind for kind in self.kinds if kind.tier <= self.max_tier)
+            return "evidence of kind " + " or ".join(kinds)
+        if self.max_tier is Tier.UNVERIFIED:
+            return "evidence of any tier"
+        return f"evidence of tier {int(self.max_tier)} or stronger"
+
+
+ANY_EVIDENCE = EvidenceRule()
+"""At least one piece of evidence, of any tier (a video is enough to report)."""
+
+
+@attrs.frozen
+class StatusDef:
+    """One status of a workflow.
+
+    *fate* is the fate a case has in this status; ``None`` means the status
+    carries the fate of the status it was entered from (as ``confirmed`` and
+    ``repatriated`` do). A *final* status has no way out.
+    """
+
+    name: str = attrs.field(converter=as_name)
+    fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
+    final: bool = False
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One trigger: where it may be fired from, where it leads, and its guards.
+
+    - *sources*: the statuses it may be fired from; *target*: where it leads.
+    - *roles*: who may fire it; with *reporter_may_fire*, also the actor whose
+      change entered the current status (to retract their own report).
+    - *evidence*: ``None`` for none needed, else an :class:`EvidenceRule`.
+    - *reason_required*: the change must carry a written reason.
+    - *report*: a report that is not legal from the current status (or is
+      about a time before it took effect) is kept as a conflict instead of
+      rejected, and a report of the status the case is already in is kept as
+      a corroboration.
+    - *fate*: the fate the case gets; ``None`` takes the target's own fate or,
+      for a status that carries its fate, keeps the case's.
+    - *waiting_period*: the least time the case must have been in its status
+      (by the effective clock) before this trigger may fire.
+    - *reverts*: the trigger withdraws what came since the case was last in
+      the target status (a retraction, a reopening): that earlier period
+      resumes as it stood, from when it began, with the fate and assurance
+      it had, and the periods since become void.
+    - *description*: the rule in words, for people.
+    """
+
+    trigger: str = attrs.field(converter=as_name)
+    sources: frozenset[str] = attrs.field(converter=as_names)
+    target: str = attrs.field(converter=as_name)
+    roles: frozenset[str] = attrs.field(converter=as_names)
+    evidence: EvidenceRule | None = None
+    reason_required: bool = False
+    report: bool = False
+    fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
+    waiting_period: timedelta | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(timedelta))
+    )
+    reporter_may_fire: bool = False
+    reverts: bool = False
+    description: str = ""
+
+
+class RuleChanges(TypedDict, total=False):
+    """The fields of a :class:`Rule` that :meth:`Workflow.replace_rule` may change."""
+
+    sources: Iterable[str]
+    target: str
+    roles: Iterable[str]
+    evidence: EvidenceRule | None
+    reason_required: bool
+    report: bool
+    fate: Fate | None
+    waiting_period: timedelta | None
+    reporter_may_fire: bool
+    reverts: bool
+    description: str
