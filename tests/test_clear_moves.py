@@ -41,38 +41,37 @@ def test_a_clear_change_gets_the_plan_of_the_full_decision(drawn, with_now):
         assert full.verdict.ok
 
 
-def test_the_fast_path_answers_the_clean_changes_of_a_story():
-    t0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
-    ngo, icrc = cs.Actor("ngo-1", "ngo"), cs.Actor("icrc-1", "icrc")
-    case = DEFAULT.open("ua-1", actor=ngo, effective_at=t0, recorded_at=t0)
-    list_entry = cs.Evidence("exchange_list", "list 7", "icrc", t0)
-    captured = cs.Change(
-        trigger="report_captured", actor=icrc, evidence=[list_entry], effective_at=t0, recorded_at=t0
+T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
+
+
+def _captured_report(actor, kind):
+    evidence = cs.Evidence(kind, f"{kind} 7", "source", T0)
+    return cs.Change(
+        trigger="report_captured", actor=actor, evidence=[evidence], effective_at=T0, recorded_at=T0
     )
+
+
+def test_the_fast_path_answers_the_clean_changes_of_a_story():
+    ngo, icrc = cs.Actor("ngo-1", "ngo"), cs.Actor("icrc-1", "icrc")
+    case = DEFAULT.open("ua-1", actor=ngo, effective_at=T0, recorded_at=T0)
+    captured = _captured_report(icrc, "exchange_list")
     assert clear_move(_moves(DEFAULT), case, captured, None) is not None
     case = DEFAULT.apply(case, captured)
-    again = cs.Change(
-        trigger="report_captured", actor=icrc, evidence=[list_entry], effective_at=t0, recorded_at=t0
-    )
+    again = _captured_report(icrc, "exchange_list")
     effect = clear_move(_moves(DEFAULT), case, again, None)
     assert effect.kind is cs.EntryKind.CORROBORATION
     assert effect.verdict == DEFAULT.check(case, again)
-    refused = cs.Change(trigger="report_captured", actor=ngo, effective_at=t0, recorded_at=t0)
+    refused = cs.Change(trigger="report_captured", actor=ngo, effective_at=T0, recorded_at=T0)
     assert clear_move(_moves(DEFAULT), case, refused, None) is None
     assert not DEFAULT.check(case, refused).ok
 
 
 def test_the_reporter_may_retract_only_in_a_role_the_workflow_knows():
-    t0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
     ngo, journalist = cs.Actor("anna", "ngo"), cs.Actor("anna", "journalist")
-    case = DEFAULT.open("ua-2", actor=ngo, effective_at=t0, recorded_at=t0)
-    video = cs.Evidence("video", "clip 1", "telegram", t0)
-    case = DEFAULT.apply(
-        case,
-        cs.Change(trigger="report_captured", actor=ngo, evidence=[video], effective_at=t0, recorded_at=t0),
-    )
+    case = DEFAULT.open("ua-2", actor=ngo, effective_at=T0, recorded_at=T0)
+    case = DEFAULT.apply(case, _captured_report(ngo, "video"))
     retraction = cs.Change(
-        trigger="retract", actor=journalist, reason="mine", effective_at=t0, recorded_at=t0
+        trigger="retract", actor=journalist, reason="mine", effective_at=T0, recorded_at=T0
     )
     assert clear_move(_moves(DEFAULT), case, retraction, None) is None
     assert DEFAULT.check(case, retraction).codes == (cs.Code.UNKNOWN_ROLE,)

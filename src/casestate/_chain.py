@@ -17,7 +17,7 @@ from json.encoder import encode_basestring_ascii as _quote
 
 import attrs
 
-from ._entry import Entry, EntryKind, Private
+from ._entry import Entry, EntryKind
 from ._evidence import Evidence, EvidenceKind
 from ._status import Assurance, Fate
 from ._time import format_instant
@@ -107,14 +107,13 @@ def _evidence_text(item: Evidence) -> str:
     )
 
 
-def commit(private: Private) -> str:
-    """The commitment to *private*: SHA-256 over a random salt and its bytes.
+def commitment(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...], salt: bytes) -> str:
+    """The commitment to an entry's personal data: SHA-256 over a random salt and its bytes.
 
     The salt keeps guessable values (an actor id, a short reason) from being
     found by hashing candidates against a redacted export.
     """
-    data = canonical_private(private.actor_id, private.reason, private.evidence)
-    return hashlib.sha256(_PRIVATE_DOMAIN + private.salt + data).hexdigest()
+    return hashlib.sha256(_PRIVATE_DOMAIN + salt + canonical_private(actor_id, reason, evidence)).hexdigest()
 
 
 class ChainKeyError(ValueError):
@@ -190,11 +189,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
     """
-    # This is what every apply pays for: the steps of commit, chain_for_key
-    # and canonical_public, without building and reading back what they take.
-    commitment = hashlib.sha256(
-        _PRIVATE_DOMAIN + salt + canonical_private(actor_id, reason, evidence)
-    ).hexdigest()
+    committed = commitment(actor_id, reason, evidence, salt)
     evidence_kinds = (
         _ONE_KIND[evidence[0].kind] if len(evidence) == 1 else tuple(item.kind for item in evidence)
     )
@@ -220,7 +215,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         reverts_to,
         chain,
         prev_hash,
-        commitment,
+        committed,
     )
     public = canonical_public(*public_fields)
     return Entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)
@@ -428,12 +423,12 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
             Problem.PREVIOUS_HASH,
             "does not follow the entry before it: that entry was altered, or this one inserted",
         )
-    private = entry.private
-    if private is None:
+    actor_id, salt = entry.actor_id, entry.salt
+    if actor_id is None or salt is None:
         if not allow_redacted:
             return Problem.REDACTED, "its actor, reason and evidence are missing"
-    elif commit(private) != entry.commitment or entry.evidence_kinds != tuple(
-        item.kind for item in private.evidence
+    elif commitment(actor_id, entry.reason, entry.evidence, salt) != entry.commitment or (
+        entry.evidence_kinds != tuple(item.kind for item in entry.evidence)
     ):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
     if entry_digest(entry, key) != entry.hash:

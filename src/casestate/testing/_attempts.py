@@ -139,11 +139,9 @@ def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
         return case.fate
     claimed = _claimed(workflow, rule)
     if case.status in rule.sources:
-        if rule.reverts:
-            # A retraction resumes the latest live period of its target, fate and all.
-            live = [case.trail[seq] for seq in case.periods if case.trail[seq].to_status == rule.target]
-            if live:
-                return live[-1].fate
+        resumed = case.live_period(rule.target) if rule.reverts else None
+        if resumed is not None:
+            return resumed.fate  # a retraction resumes the period, fate and all
         return claimed if claimed is not None else case.fate
     return claimed
 
