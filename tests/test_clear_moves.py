@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import casestate as cs
 from casestate._decide import plan, plan_in_full
 from casestate._moves import clear_move
-from casestate._standing import standing_of
+from casestate._standing import Tracked, standing_of
 from casestate.testing import attempts, cases, workflows
 from workflows import DEFAULT, STRICT, WITH_RELEASED
 
@@ -32,9 +32,8 @@ def test_a_clear_change_gets_the_plan_of_the_full_decision(drawn, with_now):
     now = change.recorded_at if with_now else None
     full = plan_in_full(workflow, case, change, now)
     assert plan(workflow, case, change, now) == full
-    assert plan(workflow, standing_of(case), change, now) == plan_in_full(
-        workflow, standing_of(case), change, now
-    )
+    tracked = Tracked.of(standing_of(case))
+    assert plan(workflow, tracked, change, now) == plan_in_full(workflow, tracked, change, now) == full
     assert workflow.check(case, change, now=now) == full.verdict
     clear = clear_move(_moves(workflow), case, change, now)
     if clear is not None:

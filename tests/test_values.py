@@ -6,7 +6,7 @@ import pytest
 
 import casestate as cs
 from casestate._time import format_instant, parse_instant
-from support import actor, day, evidence
+from support import actor, day, evidence, opened
 
 KYIV_SUMMER = timezone(timedelta(hours=3))
 
@@ -50,8 +50,21 @@ def test_a_blank_reason_is_no_reason_and_resolves_is_sorted_and_unique():
     assert change.resolves == (3, 5)
 
 
-def test_each_change_gets_fresh_salt():
-    assert make_change().salt != make_change().salt
+def test_each_entry_gets_fresh_salt_even_from_one_change():
+    change = make_change(evidence=[evidence("unit_notification", 1)])
+    assert change.salt is None
+    first = cs.DEFAULT_WORKFLOW.apply(opened("case-1"), change).trail[-1]
+    second = cs.DEFAULT_WORKFLOW.apply(opened("case-2"), change).trail[-1]
+    assert first.salt is not None
+    assert second.salt is not None
+    assert first.salt != second.salt
+    assert len(first.salt) == 16
+
+
+def test_a_pinned_salt_is_sealed_as_given():
+    salt = bytes(range(16))
+    pinned = make_change(evidence=[evidence("unit_notification", 1)], salt=salt)
+    assert cs.DEFAULT_WORKFLOW.apply(opened("case-1"), pinned).trail[-1].salt == salt
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import datetime
 from ._case import Case
 from ._change import OPEN, Change
 from ._decide import plan, plan_opening
-from ._standing import Standing, opened, standing_of, successor
+from ._standing import Standing, Tracked, standing_of
 from ._status import Assurance, Fate
 from ._verdict import Code, Outcome, Reason, Verdict
 from ._workflow import Workflow
@@ -51,55 +51,56 @@ class Batch:
         self.workflow = workflow
         self.now = now
         self._load = load
-        self._cases: dict[str, Standing | None] = {}
+        self._cases: dict[str, Tracked | None] = {}
 
     def __len__(self) -> int:
         """The number of open cases the batch has met."""
-        return sum(1 for standing in self._cases.values() if standing is not None)
+        return sum(1 for tracked in self._cases.values() if tracked is not None)
 
-    def _standing(self, case_id: str) -> Standing | None:
+    def _tracked(self, case_id: str) -> Tracked | None:
         try:
             return self._cases[case_id]
         except KeyError:
             case = None if self._load is None else self._load(case_id)
-            standing = None if case is None else standing_of(case)
-            self._cases[case_id] = standing
-            return standing
+            tracked = None if case is None else Tracked.of(standing_of(case))
+            self._cases[case_id] = tracked
+            return tracked
 
     def knows(self, case_id: str) -> bool:
         """Whether case *case_id* is open (in the stream so far, or where *load* looks)."""
-        return self._standing(case_id) is not None
+        return self._tracked(case_id) is not None
 
     def standing(self, case_id: str) -> Standing | None:
         """Where case *case_id* stands now (``None`` if it is not open)."""
-        return self._standing(case_id)
+        tracked = self._tracked(case_id)
+        return None if tracked is None else tracked.standing()
 
     def status(self, case_id: str) -> tuple[str, Fate, Assurance] | None:
         """Where case *case_id* stands now: status, fate, assurance (``None`` if not open)."""
-        standing = self._standing(case_id)
-        return None if standing is None else (standing.status, standing.fate, standing.assurance)
+        tracked = self._tracked(case_id)
+        return None if tracked is None else (tracked.status, tracked.fate, tracked.assurance)
 
     def check(self, case_id: str, change: Change) -> Verdict:
         """The verdict on *change* to case *case_id*; an accepted change moves the case on."""
         cases = self._cases
         # The case met before, without a method call: a feed checks millions of changes.
-        standing = cases[case_id] if case_id in cases else self._standing(case_id)
+        tracked = cases[case_id] if case_id in cases else self._tracked(case_id)
         if change.trigger == OPEN:
-            return self._open(case_id, change, standing)
-        if standing is None:
+            return self._open(case_id, change, tracked)
+        if tracked is None:
             reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
             return Verdict(Outcome.REJECTED, (reason,))
-        decided = plan(self.workflow, standing, change, self.now)
+        decided = plan(self.workflow, tracked, change, self.now)
         verdict = decided.verdict
         if verdict.outcome is not Outcome.REJECTED:
-            cases[case_id] = successor(standing, change, decided)
+            tracked.advance(change, decided)
         return verdict
 
-    def _open(self, case_id: str, change: Change, standing: Standing | None) -> Verdict:
+    def _open(self, case_id: str, change: Change, tracked: Tracked | None) -> Verdict:
         decided = plan_opening(self.workflow, change, self.now)
-        if standing is not None:
+        if tracked is not None:
             exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")
             return Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
         if decided.verdict.ok:
-            self._cases[case_id] = opened(case_id, change, decided)
+            self._cases[case_id] = Tracked.opened(case_id, change, decided)
         return decided.verdict

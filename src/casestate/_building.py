@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ._actors import Actor
-from ._change import Change, new_salt
+from ._change import Change
 from ._evidence import Evidence, EvidenceKind
 
 KINDS = {kind.value: kind for kind in EvidenceKind}
@@ -57,7 +57,7 @@ def trusted_change(  # noqa: PLR0917 - a builder of checked fields, for the reco
     reason: str | None,
     resolves: tuple[int, ...],
 ) -> Change:
-    """The :class:`Change` of fields already checked, with a fresh salt.
+    """The :class:`Change` of fields already checked (its salt drawn when it is sealed).
 
     The reason must already be ``None`` when blank, and *resolves* sorted
     without repeats, as the constructor would make them.
@@ -70,5 +70,5 @@ def trusted_change(  # noqa: PLR0917 - a builder of checked fields, for the reco
     _evidence(change, evidence)
     _reason(change, reason)
     _resolves(change, resolves)
-    _salt(change, new_salt())
+    _salt(change, None)
     return change

@@ -67,7 +67,9 @@ def _resolves(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(items))
 
 
-def _salt(_instance: object, _attribute: object, value: bytes) -> None:
+def _salt(_instance: object, _attribute: object, value: bytes | None) -> None:
+    if value is None:
+        return
     if not isinstance(value, bytes) or len(value) < SALT_BYTES:
         msg = f"salt must be at least {SALT_BYTES} bytes"
         raise ValueError(msg)
@@ -113,11 +115,12 @@ class Change:
     timezone-aware and are kept in UTC.
 
     *resolves* names open conflict entries (by sequence number) that this
-    change settles; *salt* is fresh randomness that keeps the personal data of
-    the entry hidden in a privacy-preserving export. Leave it to its default:
-    a fixed or reused salt (one Change applied to two cases) lets a reader of
-    the export link entries and test guesses of the hidden values. Tests pin
-    it to make hashes reproducible.
+    change settles. *salt* is the randomness that keeps the personal data of
+    the entry hidden in a privacy-preserving export; leave it to its default,
+    ``None``, and each entry the change is sealed into draws a fresh one (so
+    one Change applied to two cases still gives two salts). A fixed salt lets
+    a reader of the export link entries and test guesses of the hidden
+    values: tests pin it to make hashes reproducible.
 
     >>> from datetime import datetime, UTC
     >>> from casestate import Actor, Role
@@ -135,4 +138,4 @@ class Change:
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     reason: str | None = attrs.field(default=None, converter=_reason)
     resolves: tuple[int, ...] = attrs.field(default=(), converter=_resolves)
-    salt: bytes = attrs.field(factory=new_salt, validator=_salt, repr=False)
+    salt: bytes | None = attrs.field(default=None, validator=_salt, repr=False)

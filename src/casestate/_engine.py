@@ -44,7 +44,7 @@ def open_case(
         recorded_at=recorded_at,
         evidence=evidence,
         reason=reason,
-        salt=new_salt() if salt is None else salt,
+        salt=salt,
     )
     decided = plan_opening(workflow, opening, now)
     target = decided.verdict.target
@@ -69,7 +69,7 @@ def open_case(
         (),
         None,
         GENESIS,
-        opening.salt,
+        new_salt() if opening.salt is None else opening.salt,
         key,
     )
     return Case(
@@ -129,7 +129,7 @@ def apply_change(
         verdict.codes if kind is EntryKind.CONFLICT else (),
         decided.reverts_to,
         last.hash,
-        change.salt,
+        new_salt() if change.salt is None else change.salt,
         key,
     )
     conflicts = remaining_conflicts(case.open_conflicts, change.resolves, kind, entry.seq)

@@ -206,9 +206,21 @@ def clear_move(  # noqa: C901, PLR0911, PLR0912 - every guard inline: this runs 
     return effect
 
 
+_GIVEN_BY_KIND = {kind: Assurance.for_tier(kind.tier) for kind in EvidenceKind}
+"""The assurance one piece of evidence of each kind gives: nearly every change carries one."""
+
+
 def assurance_of(change: Change, effect: Effect, case: CaseState) -> Assurance:
     """The assurance a clear change of *effect* leaves the case with (but see ``plan`` for a retraction)."""
-    if effect.kind is EntryKind.DISMISSAL or effect.kind is EntryKind.CONFLICT:
+    kind = effect.kind
+    if kind is EntryKind.DISMISSAL or kind is EntryKind.CONFLICT:
         return case.assurance
-    given = Assurance.for_tier(strongest_tier(change.evidence))
-    return given if effect.kind is EntryKind.TRANSITION else case.assurance.stronger(given)
+    evidence = change.evidence
+    if len(evidence) == 1:
+        given = _GIVEN_BY_KIND[evidence[0].kind]
+    else:
+        given = Assurance.for_tier(strongest_tier(evidence))
+    if kind is EntryKind.TRANSITION:
+        return given
+    held = case.assurance
+    return held if held is given else held.stronger(given)

@@ -105,52 +105,129 @@ def standing_of(case: Case) -> Standing:
     )
 
 
-def opened(case_id: str, opening: Change, plan: Plan) -> Standing:
-    """Where a case stands once *opening* opened it as *plan* says."""
-    status = plan.verdict.target or ""
-    return Standing(
-        case_id,
-        status,
-        plan.fate,
-        plan.assurance,
-        opening.effective_at,
-        (),
-        opening.recorded_at,
-        opening.actor.id,
-        1,
-        (Snapshot(status, plan.fate, plan.assurance, opening.effective_at, 0),),
-    )
+class Tracked:
+    """Where a case stands inside a batch, moved on in place as its changes are accepted.
 
-
-def successor(state: Standing, change: Change, plan: Plan) -> Standing:
-    """Where a case standing at *state* stands once *change* is accepted as *plan* says.
-
+    A :class:`Standing` is the value a caller sees; a batch keeps this mutable
+    twin instead, because a feed moves each case on millions of times and a
+    new ten-field value per change (and the old one freed) costs more than
+    the decision itself. It is never handed out: :meth:`standing` copies it.
     The same rules as ``Workflow.apply``, which a test holds equal.
     """
-    kind = plan.kind
-    seq = state.version
-    conflicts = remaining_conflicts(state.open_conflicts, change.resolves, kind, seq)
-    periods = state.periods
-    reporter_id = state.reporter_id
-    if kind is EntryKind.TRANSITION:
-        reporter_id = change.actor.id
-        target = plan.verdict.target or state.status
-        if plan.reverts_to is None:
-            periods = (*periods, Snapshot(target, plan.fate, plan.assurance, change.effective_at, seq))
-        else:
-            periods = tuple(period for period in periods if period.seq <= plan.reverts_to)
-    elif plan.assurance is not state.assurance:
-        # The current period carries the case's assurance, should a retraction resume it later.
-        periods = (*periods[:-1], attrs.evolve(periods[-1], assurance=plan.assurance))
-    return Standing(
-        state.id,
-        plan.verdict.target or state.status,
-        plan.fate,
-        plan.assurance,
-        plan.since or state.status_since,
-        conflicts,
-        change.recorded_at,
-        reporter_id,
-        seq + 1,
-        periods,
+
+    __slots__ = (
+        "assurance",
+        "fate",
+        "id",
+        "last_recorded_at",
+        "open_conflicts",
+        "periods",
+        "reporter_id",
+        "status",
+        "status_since",
+        "version",
     )
+
+    def __init__(  # noqa: PLR0917 - a Standing's fields, in its order
+        self,
+        id: str,  # noqa: A002 - the name every case value uses
+        status: str,
+        fate: Fate,
+        assurance: Assurance,
+        status_since: datetime,
+        open_conflicts: tuple[int, ...],
+        last_recorded_at: datetime,
+        reporter_id: str | None,
+        version: int,
+        periods: list[Snapshot],
+    ) -> None:
+        self.id = id
+        self.status = status
+        self.fate = fate
+        self.assurance = assurance
+        self.status_since = status_since
+        self.open_conflicts = open_conflicts
+        self.last_recorded_at = last_recorded_at
+        self.reporter_id = reporter_id
+        self.version = version
+        self.periods = periods
+
+    @classmethod
+    def of(cls, standing: Standing) -> Tracked:
+        """The tracker of a case standing at *standing*."""
+        return cls(
+            standing.id,
+            standing.status,
+            standing.fate,
+            standing.assurance,
+            standing.status_since,
+            standing.open_conflicts,
+            standing.last_recorded_at,
+            standing.reporter_id,
+            standing.version,
+            list(standing.periods),
+        )
+
+    @classmethod
+    def opened(cls, case_id: str, opening: Change, plan: Plan) -> Tracked:
+        """Where a case stands once *opening* opened it as *plan* says."""
+        status = plan.verdict.target or ""
+        return cls(
+            case_id,
+            status,
+            plan.fate,
+            plan.assurance,
+            opening.effective_at,
+            (),
+            opening.recorded_at,
+            opening.actor.id,
+            1,
+            [Snapshot(status, plan.fate, plan.assurance, opening.effective_at, 0)],
+        )
+
+    def standing(self) -> Standing:
+        """The case as it stands now, as a value of its own."""
+        return Standing(
+            self.id,
+            self.status,
+            self.fate,
+            self.assurance,
+            self.status_since,
+            self.open_conflicts,
+            self.last_recorded_at,
+            self.reporter_id,
+            self.version,
+            tuple(self.periods),
+        )
+
+    def live_period(self, status: str) -> Snapshot | None:
+        """The latest live period in *status*, with the assurance it had when it ended."""
+        for period in reversed(self.periods):
+            if period.status == status:
+                return period
+        return None
+
+    def advance(self, change: Change, plan: Plan) -> None:
+        """Move on by *change*, accepted as *plan* says."""
+        kind = plan.kind
+        seq = self.version
+        if change.resolves or kind is EntryKind.CONFLICT:
+            self.open_conflicts = remaining_conflicts(self.open_conflicts, change.resolves, kind, seq)
+        target = plan.verdict.target or self.status
+        if kind is EntryKind.TRANSITION:
+            self.reporter_id = change.actor.id
+            if plan.reverts_to is None:
+                self.periods.append(Snapshot(target, plan.fate, plan.assurance, change.effective_at, seq))
+            else:
+                reverts_to = plan.reverts_to
+                self.periods = [period for period in self.periods if period.seq <= reverts_to]
+        elif plan.assurance is not self.assurance:
+            # The current period carries the case's assurance, should a retraction resume it later.
+            self.periods[-1] = attrs.evolve(self.periods[-1], assurance=plan.assurance)
+        self.status = target
+        self.fate = plan.fate
+        self.assurance = plan.assurance
+        if plan.since is not None:
+            self.status_since = plan.since
+        self.last_recorded_at = change.recorded_at
+        self.version = seq + 1
