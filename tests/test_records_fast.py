@@ -137,3 +137,17 @@ EDGES = [
 def test_fast_and_full_readings_agree_on_the_edges():
     for record in EDGES:
         assert _outcome(cs.change_from_record, record) == _outcome(_records._read_record, record), record
+
+
+def test_recent_timestamps_are_read_once_and_the_memory_of_them_stays_small(monkeypatch):
+    monkeypatch.setattr(_records, "_RECENT_LIMIT", 3)
+    monkeypatch.setattr(_records, "_RECENT_INSTANTS", {})
+    kyiv = "2024-03-10T09:15:00+02:00"
+    first = _records._utc_or_none(kyiv)
+    assert first.isoformat() == "2024-03-10T07:15:00+00:00"
+    assert _records._utc_or_none(kyiv) is first
+    for hour in range(10, 20):
+        assert _records._utc_or_none(f"2024-03-10T{hour}:00:00Z").hour == hour
+        assert len(_records._RECENT_INSTANTS) <= 3
+    assert _records._utc_or_none("2024-03-10T09:15:00") is None  # naive: never kept
+    assert "2024-03-10T09:15:00" not in _records._RECENT_INSTANTS

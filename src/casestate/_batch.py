@@ -83,8 +83,11 @@ class Batch:
     def check(self, case_id: str, change: Change) -> Verdict:
         """The verdict on *change* to case *case_id*; an accepted change moves the case on."""
         cases = self._cases
-        # The case met before, without a method call: a feed checks millions of changes.
-        tracked = cases[case_id] if case_id in cases else self._tracked(case_id)
+        # The case met before, in one lookup and without a method call: a feed checks millions of changes.
+        try:
+            tracked = cases[case_id]
+        except KeyError:
+            tracked = self._tracked(case_id)
         if change.trigger == OPEN:
             return self._open(case_id, change, tracked)
         if tracked is None:

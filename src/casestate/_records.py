@@ -284,18 +284,35 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
     return case_id, change
 
 
+_RECENT_INSTANTS: dict[str, datetime] = {}
+_RECENT_LIMIT = 4096
+
+
 def _utc_or_none(text: object) -> datetime | None:
-    """The instant of a well-formed timestamp with an offset, in UTC; ``None`` for anything else."""
+    """The instant of a well-formed timestamp with an offset, in UTC; ``None`` for anything else.
+
+    Timestamps repeat in a change file (a list compiled at one time, evidence
+    obtained when it was recorded): the instants of recent ones are kept, and
+    the store is emptied when it grows past a few thousand.
+    """
     if text.__class__ is not str:
         return None
+    known = _RECENT_INSTANTS.get(text)
+    if known is not None:
+        return known
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
     zone = value.tzinfo
-    if zone is UTC:
-        return value
-    return None if zone is None else value.astimezone(UTC)
+    if zone is not UTC:
+        if zone is None:
+            return None
+        value = value.astimezone(UTC)
+    if len(_RECENT_INSTANTS) >= _RECENT_LIMIT:
+        _RECENT_INSTANTS.clear()
+    _RECENT_INSTANTS[text] = value
+    return value
 
 
 def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
