@@ -85,6 +85,17 @@ def test_a_batch_with_now_refuses_the_future():
     assert batch.check("a", change(cs.OPEN, "ngo", on=0, recorded=9)).codes == (cs.Code.RECORDED_IN_FUTURE,)
 
 
+def test_a_standing_given_out_keeps_its_values_as_the_batch_moves_on():
+    batch = cs.Batch(WORKFLOW)
+    batch.check("case-1", change(cs.OPEN, "family", on=0, recorded=1))
+    before = batch.standing("case-1")
+    kept = (before.status, before.version, before.periods)
+    for step in PATH_TO["confirmed"]:
+        assert batch.check("case-1", step).ok
+    assert (before.status, before.version, before.periods) == kept
+    assert batch.standing("case-1").status == "confirmed"
+
+
 def test_many_cases_interleaved():
     rng = random.Random(7)  # noqa: S311 - a seeded, repeatable walk, not a secret
     batch = cs.Batch(WORKFLOW)

@@ -32,7 +32,9 @@ def test_a_clear_change_gets_the_plan_of_the_full_decision(drawn, with_now):
     now = change.recorded_at if with_now else None
     full = plan_in_full(workflow, case, change, now)
     assert plan(workflow, case, change, now) == full
-    tracked = Tracked.of(standing_of(case))
+    standing = standing_of(case)
+    assert plan(workflow, standing, change, now) == plan_in_full(workflow, standing, change, now) == full
+    tracked = Tracked.of(standing)
     assert plan(workflow, tracked, change, now) == plan_in_full(workflow, tracked, change, now) == full
     assert workflow.check(case, change, now=now) == full.verdict
     clear = clear_move(_moves(workflow), case, change, now)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 import casestate as cs
+from casestate._change import new_salt
 from casestate._time import format_instant, parse_instant
 from support import actor, day, evidence, opened
 
@@ -59,6 +60,12 @@ def test_each_entry_gets_fresh_salt_even_from_one_change():
     assert second.salt is not None
     assert first.salt != second.salt
     assert len(first.salt) == 16
+
+
+def test_salts_are_never_handed_out_twice():
+    salts = {new_salt() for _ in range(3 * 1024 + 5)}  # across three refills of the drawn salts
+    assert len(salts) == 3 * 1024 + 5
+    assert {len(salt) for salt in salts} == {16}
 
 
 def test_a_pinned_salt_is_sealed_as_given():

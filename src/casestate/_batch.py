@@ -24,7 +24,8 @@ class Batch:
     dismissals and openings) move the case on; rejected ones leave it as it
     was. Nothing is sealed or kept but where each case stands, so a batch
     holds a few hundred bytes per case, however long the stream. With *now*,
-    changes recorded after it are refused.
+    changes recorded after it are refused. A batch is for one thread at a
+    time: it moves its cases on in place (:meth:`standing` gives a copy).
 
     >>> from datetime import datetime, UTC
     >>> from casestate import DEFAULT_WORKFLOW, OPEN, Actor, Change

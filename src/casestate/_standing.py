@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class CaseState(Protocol):
-    """What the decision reads of a case: a :class:`Case` or a :class:`Standing`."""
+    """What the decision reads of a case: a :class:`Case`, a :class:`Standing`, or a batch's ``Tracked``."""
 
     @property
     def id(self) -> str:
