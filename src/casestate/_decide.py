@@ -184,13 +184,18 @@ def plan(workflow: Workflow, case: CaseState, change: Change, now: datetime | No
     if effect is None:
         return plan_in_full(workflow, case, change, now)
     kind = effect.kind
+    assurance = assurance_of(change, effect, case)
     if kind is not EntryKind.TRANSITION:
-        return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), case.status_since)
+        return _new_plan(Plan, (effect.verdict, kind, effect.fate, assurance, case.status_since, None))
     if effect.reverts:
         resumed = case.live_period(effect.verdict.target or "")
         if resumed is not None:  # with the fate of the effect, or the move would not be clear
             return _resuming(effect.verdict, resumed)
-    return Plan(effect.verdict, kind, effect.fate, assurance_of(change, effect, case), change.effective_at)
+    return _new_plan(Plan, (effect.verdict, kind, effect.fate, assurance, change.effective_at, None))
+
+
+_new_plan = tuple.__new__
+"""A :class:`Plan` of all its fields, without the Python call of a named tuple's constructor."""
 
 
 def _resuming(verdict: Verdict, resumed: Snapshot) -> Plan:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from ._case import Snapshot
+from ._case import Snapshot, snapshot
 from ._decide import remaining_conflicts
 from ._entry import EntryKind
 from ._status import Assurance, Fate
@@ -182,7 +182,7 @@ class Tracked:
             opening.recorded_at,
             opening.actor.id,
             1,
-            [Snapshot(status, plan.fate, plan.assurance, opening.effective_at, 0)],
+            [snapshot(status, plan.fate, plan.assurance, opening.effective_at, 0)],
         )
 
     def standing(self) -> Standing:
@@ -217,13 +217,14 @@ class Tracked:
         if kind is EntryKind.TRANSITION:
             self.reporter_id = change.actor.id
             if plan.reverts_to is None:
-                self.periods.append(Snapshot(target, plan.fate, plan.assurance, change.effective_at, seq))
+                self.periods.append(snapshot(target, plan.fate, plan.assurance, change.effective_at, seq))
             else:
                 reverts_to = plan.reverts_to
                 self.periods = [period for period in self.periods if period.seq <= reverts_to]
         elif plan.assurance is not self.assurance:
             # The current period carries the case's assurance, should a retraction resume it later.
-            self.periods[-1] = attrs.evolve(self.periods[-1], assurance=plan.assurance)
+            last = self.periods[-1]
+            self.periods[-1] = snapshot(last.status, last.fate, plan.assurance, last.since, last.seq)
         self.status = target
         self.fate = plan.fate
         self.assurance = plan.assurance

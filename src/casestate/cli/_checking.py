@@ -6,7 +6,7 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
@@ -15,9 +15,7 @@ import attrs
 from casestate import OPEN, Batch, Outcome, Verdict
 
 from ._console import Meter
-from ._reading import DEFAULT_MAX_LINE_BYTES, Line, Unreadable, kind_of, read, size_of
-
-_LINES_AT_ONCE = 100
+from ._reading import DEFAULT_MAX_LINE_BYTES, Line, Unreadable, kind_of, read_chunks, size_of
 
 OPENED = "opened"
 """The outcome counted for a line that opens a case."""
@@ -144,9 +142,11 @@ def check_files(
                 def progress(position: int, base: int = base, path: str = path) -> None:
                     meter.update(base + position, path)
 
-            lines = read(path, kind_of(path, input_format), max_line_bytes=max_line_bytes, progress=progress)
+            chunks = read_chunks(
+                path, kind_of(path, input_format), max_line_bytes=max_line_bytes, progress=progress
+            )
             try:
-                _check_lines(lines, batch, tally, on_finding, each)
+                _check_lines(chunks, batch, tally, on_finding, each)
             except Unreadable as problem:
                 tally.unreadable.append(problem)
             done += size_of((path,))
@@ -170,7 +170,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one piece with local counters
-    lines: Iterator[Line],
+    chunks: Iterator[list[Line]],
     batch: Batch,
     tally: Tally,
     on_finding: Callable[[Finding], None] | None,
@@ -184,11 +184,6 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
     rejected_codes: Counter[str] = Counter()
     conflict_codes: Counter[str] = Counter()
     opened = accepted = rejected = total = 0
-    # Lines are read a hundred at a time, then checked: reading and checking
-    # each keep their own data in the processor's caches for longer, which
-    # makes a long run a tenth faster. (A file that cannot be read is refused
-    # before its first line, so no line read is lost to the refusal.)
-    chunks = iter(lambda: list(islice(lines, _LINES_AT_ONCE)), [])
     try:
         for line in chain.from_iterable(chunks):
             total += 1
