@@ -15,7 +15,7 @@ import attrs
 from casestate import OPEN, Batch, Outcome, Verdict
 
 from ._console import Meter
-from ._reading import DEFAULT_MAX_LINE_BYTES, Line, Unreadable, kind_of, read_chunks, size_of
+from ._reading import ALONE, DEFAULT_MAX_LINE_BYTES, Line, Share, Unreadable, kind_of, read_chunks, size_of
 
 OPENED = "opened"
 """The outcome counted for a line that opens a case."""
@@ -125,12 +125,14 @@ def check_files(
     meter: Meter | None = None,
     on_finding: Callable[[Finding], None] | None = None,
     each: Callable[[Checked], None] | None = None,
+    share: Share = ALONE,
 ) -> None:
     """Check every line of every file in order, counting into *tally*.
 
     Findings (rejections and conflicts) go to *on_finding* as they are made,
     and every line checked to *each*; a file that cannot be read is noted in
-    the tally and skipped.
+    the tally and skipped. With *share*, only the lines of this process's
+    cases are checked (see ``_parallel``); the first process notes unreadable files.
     """
     done = 0
     with _no_cycle_collection():
@@ -143,12 +145,17 @@ def check_files(
                     meter.update(base + position, path)
 
             chunks = read_chunks(
-                path, kind_of(path, input_format), max_line_bytes=max_line_bytes, progress=progress
+                path,
+                kind_of(path, input_format),
+                max_line_bytes=max_line_bytes,
+                progress=progress,
+                share=share,
             )
             try:
                 _check_lines(chunks, batch, tally, on_finding, each)
             except Unreadable as problem:
-                tally.unreadable.append(problem)
+                if share[0] == 0:
+                    tally.unreadable.append(problem)
             done += size_of((path,))
 
 

@@ -6,10 +6,12 @@ import contextlib
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
+from zlib import crc32
 
 from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
 
@@ -29,6 +31,10 @@ _PROGRESS_EVERY = 40  # chunks of lines: every 4,000 lines
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _LINE_ENDS = ("\n", "\r\n")
 
+Share = tuple[int, int]
+"""(job, jobs): this process is number *job* of *jobs* that share a file's cases out among them."""
+ALONE: Share = (0, 1)
+
 
 class Unreadable(Exception):
     """A file that cannot be read at all: missing, empty, in another encoding, a bad CSV header."""
@@ -37,6 +43,10 @@ class Unreadable(Exception):
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+    def __reduce__(self) -> tuple[type[Unreadable], tuple[str, str]]:
+        # Pickled with its two fields: a tally carries it from a worker process.
+        return (Unreadable, (self.path, self.problem))
 
 
 class Line(NamedTuple):
@@ -82,8 +92,12 @@ def read_chunks(
     *,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     progress: Callable[[int], None] | None = None,
+    share: Share = ALONE,
 ) -> Iterator[list[Line]]:
     """:func:`read`, :data:`LINES_AT_ONCE` lines at a time.
+
+    With *share* ``(job, jobs)``, only the lines of the cases process *job*
+    of *jobs* checks (see :func:`owner_of`); CSV files cannot be shared.
 
     Reading a hundred lines, then checking them, keeps the data of each in
     the processor's caches for longer, and a million lines pass through the
@@ -102,9 +116,12 @@ def read_chunks(
             raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
         stream.seek(len(_UTF8_BOM) if start.startswith(_UTF8_BOM) else 0)
         if kind == "csv":
+            if share != ALONE:
+                msg = "CSV files are checked in one process"
+                raise ValueError(msg)
             chunks = _in_chunks(_csv_lines(path, stream, max_line_bytes))
         else:
-            chunks = _json_lines(path, stream, max_line_bytes)
+            chunks = _json_lines(path, stream, max_line_bytes, share)
         if progress is None:
             yield from chunks
             return
@@ -127,13 +144,14 @@ def _skip_rest_of_line(stream: BinaryIO) -> None:
             return
 
 
-def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[list[Line]]:  # noqa: C901, PLR0912, PLR0915 - one report per kind of fault
+def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterator[list[Line]]:  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept in one piece
     number = 0
     seen = False
     readline = stream.readline
     scan = _SCAN
     read_record = change_from_record
     new_line = tuple.__new__  # a Line's own constructor, without the defaults' Python call
+    job, jobs = share
     lines: list[Line] = []
     add = lines.append
     while True:
@@ -148,60 +166,107 @@ def _json_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[list[Line]]
         if len(raw) > limit and not raw.endswith(b"\n"):
             _skip_rest_of_line(stream)
             seen = True
-            add(Line(path, number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes"))
+            if job == 0:  # a line not read names no case: the first process reports it
+                add(Line(path, number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes"))
             continue
+        if jobs > 1:
+            named = case_named_in(raw)
+            if named is None:
+                line = _line_of(path, number, raw)
+                if line is not None:
+                    seen = True
+                    if owner_of(line.case_id, jobs) == job:
+                        add(line)
+                continue
+            if crc32(named) % jobs != job:
+                seen = True  # another process's case
+                continue
+        # The common line: UTF-8, one JSON value from its first character to
+        # the line's end, a well-formed change record. Anything else goes to
+        # _line_of, which reads or refuses it with its reason.
         try:
             text = raw.decode()
-        except UnicodeDecodeError as error:
-            seen = True
-            add(
-                Line(
-                    path,
-                    number,
-                    code=UNREADABLE_LINE,
-                    message=f"not UTF-8: byte 0x{raw[error.start]:02x} at column {error.start + 1}",
-                )
-            )
-            continue
-        # The common line: one JSON value from its first character to the line's end.
-        # Anything else (blank, spaces around, a BOM, trailing text, bad JSON)
-        # goes to json.loads, which reads or refuses it as it always has.
-        try:
             record, end = scan(text, 0)
             whole = end == len(text) or text[end:] in _LINE_ENDS
-        except Exception:  # noqa: BLE001 - json.loads below gives the fault its message
+        except Exception:  # noqa: BLE001 - _line_of gives the fault its message
             whole = False
-        if not whole:
-            if not text or text.isspace():
-                continue
+        if whole:
             try:
-                record = json.loads(text)
-            except json.JSONDecodeError as error:
+                case_id, change = read_record(record)
+            except RecordError:
+                pass
+            else:
                 seen = True
-                add(
-                    Line(
-                        path,
-                        number,
-                        code=UNREADABLE_LINE,
-                        message=f"not JSON: {error.msg} at character {error.pos + 1}",
-                    )
-                )
+                add(new_line(Line, (path, number, case_id, change, None, None, None)))
                 continue
-            except (ValueError, RecursionError) as error:
-                seen = True
-                add(Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}"))
-                continue
-        seen = True
-        try:
-            case_id, change = read_record(record)
-        except RecordError as error:
-            add(_invalid(path, number, record.get("case_id") if isinstance(record, dict) else None, error))
-            continue
-        add(new_line(Line, (path, number, case_id, change, None, None, None)))
+        line = _line_of(path, number, raw)
+        if line is not None:
+            seen = True
+            add(line)
     if not seen:
         raise Unreadable(path, "the file is empty: it holds no changes")
     if lines:
         yield lines
+
+
+def _line_of(path: str, number: int, raw: bytes) -> Line | None:
+    """A line read the long way, naming what is wrong with it; ``None`` for a blank one."""
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as error:
+        return Line(
+            path,
+            number,
+            code=UNREADABLE_LINE,
+            message=f"not UTF-8: byte 0x{raw[error.start]:02x} at column {error.start + 1}",
+        )
+    if not text or text.isspace():
+        return None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Line(
+            path, number, code=UNREADABLE_LINE, message=f"not JSON: {error.msg} at character {error.pos + 1}"
+        )
+    except (ValueError, RecursionError) as error:
+        return Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
+    try:
+        case_id, change = change_from_record(record)
+    except RecordError as error:
+        return _invalid(path, number, record.get("case_id") if isinstance(record, dict) else None, error)
+    return Line(path, number, case_id, change)
+
+
+_NAMED = re.compile(rb'"case_id"\s*:\s*"([^"\\]*)"')
+
+
+def case_named_in(raw: bytes) -> bytes | None:
+    """The case id a JSON line names, read from its bytes without parsing it; ``None`` when unsure.
+
+    Only a line that holds ``"case_id"`` once, followed by a plain string
+    (no escapes), gives an answer. Inside a JSON string a quote is always
+    escaped, so that one occurrence is a key, and its value is the text
+    between the quotes: the case id the parsed line names, or, for a line
+    that is not a valid change, at least the same answer for every process.
+    """
+    at = raw.find(b'"case_id"')
+    if at < 0 or raw.find(b'"case_id"', at + 9) >= 0:
+        return None
+    if raw.startswith(b'": "', at + 8):  # the usual spacing, read without the pattern
+        start = at + 12
+        end = raw.find(b'"', start)
+        if end < 0 or raw.find(b"\\", start, end) >= 0:
+            return None
+        return raw[start:end]
+    found = _NAMED.match(raw, at)
+    return None if found is None else found.group(1)
+
+
+def owner_of(case_id: str | None, jobs: int) -> int:
+    """Which of *jobs* processes checks the lines of case *case_id* (a line with none: the first)."""
+    if case_id is None:
+        return 0
+    return crc32(case_id.encode("utf-8", "surrogatepass")) % jobs
 
 
 def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Line:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from casestate import Batch, Case
 
-from ._checking import Checked, Tally, check_files
+from ._checking import Checked, Finding, Tally, check_files
 from ._console import meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
+from ._parallel import can_share, check_shared
 from ._reading import DEFAULT_MAX_LINE_BYTES, size_of
 from ._reports import JsonReport, TextReport, json_report, print_tally, print_unreadable
 from ._stores import opened_store, store_option
@@ -27,6 +29,15 @@ max_line_option = click.option(
     default=DEFAULT_MAX_LINE_BYTES,
     show_default=True,
     help="Longer lines are reported, not read.",
+)
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Check JSON Lines files in this many processes, the cases shared out among them "
+    "(CSV files are checked in one). The findings and the summary are the same; "
+    "with more than one process they are printed when all are done.",
 )
 
 
@@ -45,28 +56,31 @@ def run_check(
     *each*, when given, is handed every line checked, in order.
     """
     tally = Tally()
-    text: TextReport | None = None
-    if report is None:
-        text = TextReport(out(), rejected_only=quiet)
-        on_finding = text.add
-    else:
-        on_finding = report.add
-    try:
-        with meter(size_of(files), quiet=quiet) as bar:
-            check_files(
-                files,
-                batch,
-                tally,
-                input_format=input_format,
-                max_line_bytes=max_line_bytes,
-                meter=bar,
-                on_finding=on_finding,
-                each=each,
-            )
-    finally:
-        if text is not None:
-            text.flush()
+    with finding_sink(report, quiet=quiet) as on_finding, meter(size_of(files), quiet=quiet) as bar:
+        check_files(
+            files,
+            batch,
+            tally,
+            input_format=input_format,
+            max_line_bytes=max_line_bytes,
+            meter=bar,
+            on_finding=on_finding,
+            each=each,
+        )
     return tally
+
+
+@contextmanager
+def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable[[Finding], None]]:
+    """Where findings go: *report*, or text on standard output (only rejections if *quiet*)."""
+    if report is not None:
+        yield report.add
+        return
+    text = TextReport(out(), rejected_only=quiet)
+    try:
+        yield text.add
+    finally:
+        text.flush()
 
 
 @click.command()
@@ -76,6 +90,7 @@ def run_check(
 @key_option
 @input_format_option
 @max_line_option
+@jobs_option
 @format_option
 @quiet_option
 def validate(
@@ -86,6 +101,7 @@ def validate(
     key_file: Path | None,
     input_format: str | None,
     max_line_bytes: int,
+    jobs: int,
     output_format: str,
     quiet: bool,
 ) -> None:
@@ -102,15 +118,29 @@ def validate(
     with json_report(output_format) as report:
         with opened_store(store, workflow, key) as held:
             load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
-            batch = Batch(workflow, load=load)
-            tally = run_check(
-                files,
-                batch,
-                report=report,
-                quiet=quiet,
-                input_format=input_format,
-                max_line_bytes=max_line_bytes,
-            )
+            if jobs > 1 and can_share(files, input_format):
+                # The store is opened here all the same: a bad one is reported before any worker starts.
+                with finding_sink(report, quiet=quiet) as on_finding:
+                    tally = check_shared(
+                        files,
+                        jobs=jobs,
+                        store=store,
+                        workflow_path=workflow_path,
+                        key=key,
+                        input_format=input_format,
+                        max_line_bytes=max_line_bytes,
+                        quiet=quiet,
+                        on_finding=on_finding,
+                    )
+            else:
+                tally = run_check(
+                    files,
+                    Batch(workflow, load=load),
+                    report=report,
+                    quiet=quiet,
+                    input_format=input_format,
+                    max_line_bytes=max_line_bytes,
+                )
         if report is not None:
             report.finish(tally)
         elif not quiet:

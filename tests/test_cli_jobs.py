@@ -1,0 +1,208 @@
+"""``validate --jobs N``: the same findings and summary as one process, whatever the input."""
+
+import json
+import os
+import pickle
+import random
+from pathlib import Path
+
+import click
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import casestate
+from casestate.cli import _parallel
+from casestate.cli._reading import case_named_in, owner_of
+from test_cli import CSV, JSONL, on_a_terminal, opening, record, run, write_lines
+
+
+def _same_in_every_way(*args):
+    """validate with one process and with two and three: output and exit status identical."""
+    alone = run("validate", *args)
+    for jobs in (2, 3):
+        shared = run("validate", *args, "--jobs", jobs)
+        assert (shared.exit_code, shared.output) == (alone.exit_code, alone.output), f"--jobs {jobs}"
+    return alone
+
+
+def _mixed_file(path, cases=40, seed=3):
+    """Interleaved stories of many cases, with good, refused and malformed lines of every kind."""
+    rng = random.Random(seed)  # noqa: S311 - a repeatable mix, not a secret
+    lines = [json.dumps(opening(f"ua-{number:03d}")).encode() for number in range(cases)]
+    for day in range(3, 12):
+        for number in rng.sample(range(cases), cases // 2):
+            role = rng.choice(["unit", "family", "ngo", "journalist"])
+            trigger = rng.choice(["report_dead", "report_captured", "confirm", "promote"])
+            stamp = f"2024-03-{day:02d}T09:00:00Z"
+            line = record(
+                case_id=f"ua-{number:03d}",
+                trigger=trigger,
+                role=role,
+                effective_at=stamp,
+                recorded_at=stamp,
+            )
+            line["evidence"][0]["obtained_at"] = stamp
+            lines.append(
+                json.dumps(line, separators=rng.choice([(",", ":"), (", ", ": "), (" , ", " : ")])).encode()
+            )
+    case = "ua-001"
+    lines += [
+        b"",  # blank lines are skipped
+        b"   ",
+        b"\xff\xfe not UTF-8",
+        b'{"case_id": "ua-002", "trigger": "report_dead"',  # bad JSON
+        json.dumps(record(case_id=case))
+        .replace('"ua-001"', '"ua-\\u0030\\u00301"')
+        .encode(),  # an escaped id
+        json.dumps(record(case_id=case, evidence=[{"case_id": case}])).encode(),  # named twice
+        b'{"case_id": "ua-003", "case_id": "ua-004", "trigger": "open"}',  # a repeated key
+        json.dumps({key: value for key, value in record().items() if key != "case_id"}).encode(),
+        json.dumps({**record(case_id="ua-005"), "case_id": 5}).encode(),
+        b"x" * 3000,  # longer than --max-line-bytes below
+        json.dumps(record(case_id="ua-006", role="family")).encode() + b"\r",  # a CRLF line
+        b'["not", "an", "object"]',
+        json.dumps(opening("ua-\u00e9\u4e2d")).encode("utf-8"),  # a case id beyond ASCII, unescaped
+        json.dumps(record(case_id="ua-\u00e9\u4e2d", role="family"), ensure_ascii=False).encode("utf-8"),
+    ]
+    rng.shuffle(lines[cases:])
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("output", [[], ["--format", "json"], ["--quiet"]])
+def test_shared_out_cases_give_the_same_report_as_one_process(tmp_path, output):
+    path = _mixed_file(tmp_path / "mixed.jsonl")
+    alone = _same_in_every_way(path, "--max-line-bytes", 2048, *output)
+    assert alone.exit_code == 1
+
+
+def test_several_files_the_same_one_twice_and_an_empty_one(tmp_path):
+    first = _mixed_file(tmp_path / "first.jsonl", seed=1)
+    second = _mixed_file(tmp_path / "second.jsonl", cases=12, seed=2)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n\n")
+    alone = _same_in_every_way(first, empty, second, first, "--format", "json")
+    assert alone.exit_code == 2  # a file could not be read
+    summary = json.loads(alone.output)["summary"]
+    assert [item["file"] for item in summary["unreadable_files"]] == [str(empty)]
+
+
+def test_csv_files_are_checked_in_one_process_with_the_same_result():
+    _same_in_every_way(CSV)
+    _same_in_every_way(JSONL, CSV, "--format", "json")
+
+
+def test_cases_shared_out_continue_from_a_store(tmp_path):
+    store = tmp_path / "cases.db"
+    openings = write_lines(tmp_path / "open.jsonl", *(opening(f"ua-{number:03d}") for number in range(40)))
+    assert run("apply", openings, "--store", store).exit_code == 0
+    path = _mixed_file(tmp_path / "mixed.jsonl")
+    alone = _same_in_every_way(path, "--store", store, "--format", "json")
+    assert json.loads(alone.output)["summary"]["rejected_by_code"]["case_exists"] >= 40
+
+
+def test_a_bad_store_is_reported_before_any_worker_starts(tmp_path):
+    missing = run("validate", JSONL, "--store", tmp_path / "missing.db", "--jobs", 2)
+    assert missing.exit_code == 2
+    assert "Error:" in missing.output
+
+
+def test_the_progress_bar_follows_the_workers_on_a_terminal():
+    result, shown = on_a_terminal("validate", JSONL, "--jobs", "2")
+    assert result.returncode == 1
+    assert "kB" in shown
+    _, quiet = on_a_terminal("validate", JSONL, "--jobs", "2", "--quiet")
+    assert quiet == ""
+
+
+def test_a_fault_in_a_worker_reaches_the_user_as_it_was(tmp_path):
+    place = tmp_path / "job-0"
+    place.with_suffix(".fault").write_bytes(pickle.dumps(click.ClickException("the store went away")))
+    with pytest.raises(click.ClickException, match="the store went away"):
+        _parallel._outcome(_Ended(0), place)
+
+
+def test_a_worker_that_died_is_a_clear_error_with_its_last_words(tmp_path):
+    place = tmp_path / "job-0"
+    place.with_suffix(".err").write_text("Traceback (most recent call last):\nMemoryError\n")
+    with pytest.raises(click.ClickException, match=r"exit status -9\): .*MemoryError; try without --jobs"):
+        _parallel._outcome(_Ended(-9), place)
+
+
+def test_a_worker_fault_that_cannot_be_pickled_arrives_as_its_text(tmp_path):
+    place = tmp_path / "job-0"
+    place.with_suffix(".task").write_bytes(b"not a pickle")
+    _parallel.work(place)
+    fault = pickle.loads(place.with_suffix(".fault").read_bytes())  # noqa: S301 - written just above
+    assert isinstance(fault, pickle.UnpicklingError)
+
+
+class _Ended:
+    def __init__(self, returncode):
+        self.returncode = returncode
+
+
+# -- which process checks which line ----------------------------------------------
+
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["case_id", "kind", "x", 'case_id"']) | TEXT, children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["case_id", "trigger", "reason", "evidence"]) | TEXT, JSON_VALUES),
+    st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :  ")]),
+    st.booleans(),
+)
+def test_the_case_read_from_the_bytes_is_the_case_parsed(data, separators, ascii_only):
+    raw = json.dumps(data, separators=separators, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    named = case_named_in(raw)
+    if named is not None:
+        # Named once in plain text: it is the top-level case id, or no valid record names one.
+        case_id = json.loads(raw).get("case_id")
+        if isinstance(case_id, str):
+            assert named == case_id.encode("utf-8")
+            assert owner_of(case_id, 3) == owner_of(named.decode(), 3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        (b'{"case_id": "ua-1", "x": 1}', b"ua-1"),
+        (b'{"case_id":"ua-1"}', b"ua-1"),
+        (b'{"case_id" :\t "ua-1"}', b"ua-1"),
+        (b'{"case_id": "ua-\\u0031"}', None),  # an escape: parsed, not read from the bytes
+        (b'{"case_id": 7}', None),
+        (b'{"e": {"case_id": "a"}, "case_id": "b"}', None),  # named twice
+        (b'{"reason": "the \\"case_id\\": \\"x\\"", "case_id": "b"}', b"b"),  # quoted text is escaped
+        (b'{"case_id": "unfinished', None),
+        (b"{}", None),
+    ],
+)
+def test_reading_the_case_from_the_bytes(raw, named):
+    assert case_named_in(raw) == named
+
+
+def test_a_line_without_a_case_goes_to_the_first_process():
+    assert owner_of(None, 4) == 0
+    assert {owner_of(f"ua-{number}", 4) for number in range(40)} == {0, 1, 2, 3}
+
+
+def test_a_fault_that_does_not_unpickle_is_still_a_clear_error(tmp_path):
+    place = tmp_path / "job-0"
+    place.with_suffix(".fault").write_bytes(b"garbage")
+    with pytest.raises(click.ClickException, match="its fault cannot be read"):
+        _parallel._outcome(_Ended(0), place)
+
+
+def test_workers_import_the_casestate_their_parent_runs(monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", "/somewhere/else")
+    paths = _parallel._environment()["PYTHONPATH"].split(os.pathsep)
+    assert paths == [str(Path(casestate.__file__).resolve().parents[1]), "/somewhere/else"]
