@@ -504,10 +504,11 @@ def test_demo_builds_a_store_that_verifies(tmp_path):
 # -- as a real process ------------------------------------------------------------
 
 
-def casestate(*args, **env):
+def casestate(*args, stdin=None, **env):
     command = Path(sys.executable).parent / "casestate"
     return subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
         [str(command), *map(str, args)],
+        input=stdin,
         capture_output=True,
         text=True,
         env={**os.environ, **env},

@@ -1,9 +1,14 @@
 """``validate --jobs N``: the same findings and summary as one process, whatever the input."""
 
+import io
 import json
-import os
 import pickle
 import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -11,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import casestate
+import casestate as cs
 from casestate.cli import _parallel
 from casestate.cli._reading import case_named_in, owner_of
-from test_cli import CSV, JSONL, on_a_terminal, opening, record, run, write_lines
+from test_cli import CSV, JSONL, casestate, on_a_terminal, opening, record, run, write_lines
 
 
 def _same_in_every_way(*args):
@@ -118,29 +123,114 @@ def test_the_progress_bar_follows_the_workers_on_a_terminal():
 
 def test_a_fault_in_a_worker_reaches_the_user_as_it_was(tmp_path):
     place = tmp_path / "job-0"
-    place.with_suffix(".fault").write_bytes(pickle.dumps(click.ClickException("the store went away")))
+    fault = click.ClickException("the store went away")
+    place.with_suffix(".fault").write_bytes(pickle.dumps((fault, "Traceback ...")))
     with pytest.raises(click.ClickException, match="the store went away"):
-        _parallel._outcome(_Ended(0), place)
+        _parallel._raise_fault(_Ended(1), place)
+
+
+def test_an_unexpected_fault_in_a_worker_says_where_it_happened(tmp_path):
+    place = tmp_path / "job-0"
+    place.with_suffix(".fault").write_bytes(pickle.dumps((KeyError("x"), "in the worker: line 7")))
+    with pytest.raises(KeyError) as raised:
+        _parallel._raise_fault(_Ended(1), place)
+    assert "in the worker: line 7" in raised.value.__notes__[-1]
 
 
 def test_a_worker_that_died_is_a_clear_error_with_its_last_words(tmp_path):
     place = tmp_path / "job-0"
     place.with_suffix(".err").write_text("Traceback (most recent call last):\nMemoryError\n")
     with pytest.raises(click.ClickException, match=r"exit status -9\): .*MemoryError; try without --jobs"):
-        _parallel._outcome(_Ended(-9), place)
+        _parallel._raise_fault(_Ended(-9), place)
+    with pytest.raises(click.ClickException, match="ended without its result"):
+        _parallel._tally(_Ended(0), place)
 
 
-def test_a_worker_fault_that_cannot_be_pickled_arrives_as_its_text(tmp_path):
+def test_a_fault_that_does_not_unpickle_is_still_a_clear_error(tmp_path):
     place = tmp_path / "job-0"
-    place.with_suffix(".task").write_bytes(b"not a pickle")
-    _parallel.work(place)
-    fault = pickle.loads(place.with_suffix(".fault").read_bytes())  # noqa: S301 - written just above
-    assert isinstance(fault, pickle.UnpicklingError)
+    place.with_suffix(".fault").write_bytes(b"garbage")
+    with pytest.raises(click.ClickException, match="its fault cannot be read"):
+        _parallel._raise_fault(_Ended(1), place)
+
+
+def test_a_fault_in_a_worker_is_written_down_with_where_it_happened(tmp_path):
+    place = tmp_path / "job-0"
+    task = _parallel.Task(
+        0, 2, (str(tmp_path / "x.jsonl"),), None, "not a workflow", None, None, 4096, place, 1
+    )
+    (tmp_path / "x.jsonl").write_text("{}\n")
+    place.with_suffix(".done").write_bytes(bytes(8))
+    assert _parallel.work(io.BytesIO(pickle.dumps(task))) == 1
+    fault, where = pickle.loads(place.with_suffix(".fault").read_bytes())  # noqa: S301 - written just above
+    assert isinstance(fault, cs.WorkflowError)
+    assert "Traceback" in where
+    assert "workflow_from_json" in where
 
 
 class _Ended:
     def __init__(self, returncode):
         self.returncode = returncode
+
+    def poll(self):
+        return self.returncode
+
+
+def test_streams_and_csv_are_checked_in_one_process(tmp_path):
+    assert _parallel.can_share((str(JSONL),), None)
+    assert not _parallel.can_share((str(JSONL), str(CSV)), None)
+    assert not _parallel.can_share(("/dev/stdin",), None)
+    assert not _parallel.can_share((str(tmp_path / "missing.jsonl"),), None)
+
+
+def test_a_pipe_is_read_in_one_process_with_the_same_result():
+    lines = JSONL.read_text()
+    alone = casestate("validate", "/dev/stdin", stdin=lines)
+    shared = casestate("validate", "/dev/stdin", "--jobs", "2", stdin=lines)
+    assert alone.returncode == 1
+    assert "/dev/stdin:3: case ua-0173: rejected" in alone.stdout
+    assert (shared.returncode, shared.stdout) == (alone.returncode, alone.stdout)
+    assert "Traceback" not in alone.stderr + shared.stderr
+
+
+def test_a_custom_workflow_reaches_the_workers(tmp_path):
+    definition = tmp_path / "workflow.json"
+    definition.write_text(run("graph", "--format", "json").output)
+    _same_in_every_way(_mixed_file(tmp_path / "mixed.jsonl"), "--workflow", definition)
+
+
+def test_workers_ignore_modules_in_the_working_directory(tmp_path, monkeypatch):
+    path = _mixed_file(tmp_path / "mixed.jsonl")
+    (tmp_path / "attrs.py").write_text("raise ImportError('a stray attrs.py')\n")
+    monkeypatch.chdir(tmp_path)
+    alone = casestate("validate", path)
+    shared = casestate("validate", path, "--jobs", "2")
+    assert (shared.returncode, shared.stdout) == (alone.returncode, alone.stdout)
+
+
+def test_workers_start_without_warnings():
+    result = casestate("validate", JSONL, "--jobs", "2", PYTHONWARNINGS="error")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+
+
+def test_a_terminated_run_stops_its_workers_and_leaves_no_folder(tmp_path):
+    path = _mixed_file(tmp_path / "big.jsonl", cases=2000)
+    folders = set(Path(tempfile.gettempdir()).glob("casestate-validate-*"))
+    command = Path(sys.executable).parent / "casestate"
+    process = subprocess.Popen(  # noqa: S603 - the installed command, arguments from this test
+        [str(command), "validate", str(path), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while set(Path(tempfile.gettempdir()).glob("casestate-validate-*")) == folders:
+        assert time.monotonic() < deadline, "validate --jobs 2 never started its workers"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, said = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert set(Path(tempfile.gettempdir()).glob("casestate-validate-*")) == folders
+    assert b"Traceback" not in said
 
 
 # -- which process checks which line ----------------------------------------------
@@ -154,6 +244,15 @@ JSON_VALUES = st.recursive(
     ),
     max_leaves=8,
 )
+
+
+def test_a_key_spelled_with_escapes_is_the_case_id_the_line_has(tmp_path):
+    good = record(case_id="ua-b", role="family")
+    line = json.dumps({"case_id": "ua-w", **good}).replace('"case_id": "ua-b"', '"case\\u005fid": "ua-b"', 1)
+    path = tmp_path / "escaped.jsonl"
+    path.write_text(json.dumps(opening("ua-b")) + "\n" + line + "\n")
+    alone = _same_in_every_way(path)
+    assert alone.exit_code == 0
 
 
 @given(
@@ -184,6 +283,8 @@ def test_the_case_read_from_the_bytes_is_the_case_parsed(data, separators, ascii
         (b'{"reason": "the \\"case_id\\": \\"x\\"", "case_id": "b"}', b"b"),  # quoted text is escaped
         (b'{"case_id": "unfinished', None),
         (b"{}", None),
+        (b'{"case_id": "ua-w", "case\\u005fid": "ua-b"}', None),  # an escape spells the key again
+        (b'{"case_id": "ua-w", "reason": "\\u0436\\u0438\\u0432\\u0438\\u0439"}', b"ua-w"),  # Cyrillic
     ],
 )
 def test_reading_the_case_from_the_bytes(raw, named):
@@ -193,16 +294,3 @@ def test_reading_the_case_from_the_bytes(raw, named):
 def test_a_line_without_a_case_goes_to_the_first_process():
     assert owner_of(None, 4) == 0
     assert {owner_of(f"ua-{number}", 4) for number in range(40)} == {0, 1, 2, 3}
-
-
-def test_a_fault_that_does_not_unpickle_is_still_a_clear_error(tmp_path):
-    place = tmp_path / "job-0"
-    place.with_suffix(".fault").write_bytes(b"garbage")
-    with pytest.raises(click.ClickException, match="its fault cannot be read"):
-        _parallel._outcome(_Ended(0), place)
-
-
-def test_workers_import_the_casestate_their_parent_runs(monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", "/somewhere/else")
-    paths = _parallel._environment()["PYTHONPATH"].split(os.pathsep)
-    assert paths == [str(Path(casestate.__file__).resolve().parents[1]), "/somewhere/else"]

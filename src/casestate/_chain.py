@@ -305,6 +305,10 @@ class BrokenTrail(ValueError):
         self.integrity = integrity
         super().__init__(integrity.message)
 
+    def __reduce__(self) -> tuple[type[BrokenTrail], tuple[Integrity]]:
+        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
+        return (BrokenTrail, (self.integrity,))
+
 
 def _broken(case_id: str | None, entries: int, position: int, problem: Problem, text: str) -> Integrity:
     where = f"case {case_id!r}: entry {position}" if case_id is not None else f"entry {position}"

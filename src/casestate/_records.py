@@ -75,6 +75,10 @@ class RecordError(ValueError):
         self.problem = problem
         super().__init__(f"{field}: {problem}" if field else problem)
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str | None, str]]:
+        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
+        return (RecordError, (self.field, self.problem))
+
 
 def _type(value: object) -> str:
     return "null" if value is None else type(value).__name__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import partial
 
 import attrs
 
@@ -122,6 +123,10 @@ class Rejected(ValueError):
         detail = "; ".join(f"{reason.code}: {reason.message}" for reason in verdict.reasons)
         which = "change" if index is None else f"change {index} of the batch"
         super().__init__(f"{which} to case {case_id!r} rejected: {detail}")
+
+    def __reduce__(self) -> tuple[partial[Rejected], tuple[str, Verdict]]:
+        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
+        return (partial(Rejected, index=self.index), (self.case_id, self.verdict))
 
     @property
     def codes(self) -> tuple[Code, ...]:

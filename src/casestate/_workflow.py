@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Unpack
 
 import attrs
@@ -27,11 +28,16 @@ class WorkflowError(ValueError):
     def __init__(self, name: str, problems: list[str], *, heading: str = "is not valid") -> None:
         self.workflow = name
         self.problems = tuple(problems)
+        self._heading = heading
         if len(problems) == 1 and heading != "is not valid":
             super().__init__(f"workflow {name!r}: {problems[0]}")
         else:
             listed = "\n".join(f"  - {problem}" for problem in problems)
             super().__init__(f"workflow {name!r} {heading}:\n{listed}")
+
+    def __reduce__(self) -> tuple[partial[WorkflowError], tuple[str, list[str]]]:
+        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
+        return (partial(WorkflowError, heading=self._heading), (self.workflow, list(self.problems)))
 
 
 def _status_defs(value: Iterable[StatusDef]) -> tuple[StatusDef, ...]:

@@ -9,9 +9,10 @@ in file order, to a file of its own; once all are done, this process merges
 them back into file order and adds up the tallies. The findings and the
 summary are the same as with one process, only printed at the end.
 
-Workers are new interpreters (``python -m casestate.cli._parallel TASK``),
-not forks or ``multiprocessing`` children: they share no connection, thread
-or console with this process, and they never import the caller's own script.
+Workers are new interpreters (``python -P -c``), not forks or
+``multiprocessing`` children: they share no connection, thread or console
+with this process, never import the caller's own script, and take their task
+(the chain key among it) through a pipe, so it never touches the disk.
 """
 
 from __future__ import annotations
@@ -21,29 +22,38 @@ import heapq
 import os
 import pickle
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, BinaryIO
 
 import attrs
 import click
 
 import casestate
-from casestate import Batch, Case
+from casestate import DEFAULT_WORKFLOW, Batch, Case, Workflow, workflow_from_json, workflow_to_json
 
 from ._checking import Finding, Tally, check_files
 from ._console import Meter, meter
-from ._options import load_workflow
 from ._reading import kind_of, size_of
 from ._stores import opened_store
 
 _FINDINGS_AT_ONCE = 1000
 _POLL_SECONDS = 0.2
 _COUNTER = 8  # bytes of a worker's progress counter
+_TERMINATED = 128 + signal.SIGTERM
+# A worker's first words: put the folder this casestate came from on the path
+# when the interpreter would not find it there (a checkout a script put on
+# sys.path), then do the task that comes on standard input.
+_BOOT = (
+    "import sys; home = sys.argv[1]; home in sys.path or sys.path.insert(0, home); "
+    "from casestate.cli._parallel import work; sys.exit(work(sys.stdin.buffer))"
+)
 
 Ordered = tuple[int, int, tuple[Any, ...]]
 """A finding with where it sorts: (file index, line number, the finding's fields).
@@ -59,15 +69,35 @@ class Task:
     jobs: int
     files: tuple[str, ...]
     store: str | None
-    workflow_path: Path | None
-    key: bytes | None
+    workflow: str | None
+    """The workflow's definition as JSON; ``None`` for the default workflow."""
+    key: bytes | None = attrs.field(repr=False)
     input_format: str | None
     max_line_bytes: int
+    place: Path
+    """Where the worker writes its findings, tally, fault and progress (``place`` with a suffix)."""
+    parent: int
+    """The process id of the parent: a worker whose parent is gone stops."""
 
 
 def can_share(files: tuple[str, ...], input_format: str | None) -> bool:
-    """Whether every file is JSON Lines: CSV rows are checked in one process."""
-    return all(kind_of(path, input_format) == "jsonl" for path in files)
+    """Whether the files can be read by several processes: JSON Lines, regular files, a Python to run.
+
+    CSV rows are checked in one process; so are pipes and other streams
+    (``/dev/stdin``), which only one reader can read, and everything when
+    this interpreter cannot be started again (a frozen app).
+    """
+    if getattr(sys, "frozen", False) or not sys.executable:
+        return False
+    for path in files:
+        if kind_of(path, input_format) != "jsonl":
+            return False
+        try:
+            if not stat.S_ISREG(Path(path).stat().st_mode):
+                return False
+        except OSError:
+            return False  # one process reports it as it always does
+    return True
 
 
 def check_shared(
@@ -75,7 +105,7 @@ def check_shared(
     *,
     jobs: int,
     store: str | None,
-    workflow_path: Path | None,
+    workflow: Workflow,
     key: bytes | None,
     input_format: str | None,
     max_line_bytes: int,
@@ -83,27 +113,21 @@ def check_shared(
     on_finding: Callable[[Finding], None],
 ) -> Tally:
     """Check *files* in *jobs* processes; the findings go to *on_finding* in file order at the end."""
-    # The folder is the user's alone (mode 0o700): the tasks may hold the chain key.
-    with tempfile.TemporaryDirectory(prefix="casestate-validate-") as folder:
+    definition = None if workflow is DEFAULT_WORKFLOW else workflow_to_json(workflow)
+    with tempfile.TemporaryDirectory(prefix="casestate-validate-") as folder, _stopped_by_sigterm():
         places = [Path(folder) / f"job-{job}" for job in range(jobs)]
         workers: list[subprocess.Popen[bytes]] = []
         try:
             for job, place in enumerate(places):
-                task = Task(job, jobs, files, store, workflow_path, key, input_format, max_line_bytes)
-                place.with_suffix(".task").write_bytes(pickle.dumps(task))
-                place.with_suffix(".done").write_bytes(bytes(_COUNTER))
-                with place.with_suffix(".err").open("wb") as errors:
-                    workers.append(
-                        subprocess.Popen(  # noqa: S603 - this interpreter, this module, a file of ours
-                            [sys.executable, "-m", __name__, str(place)],
-                            stdin=subprocess.DEVNULL,
-                            stderr=errors,
-                            env=_environment(),
-                        )
-                    )
+                task = Task(
+                    job, jobs, files, store, definition, key, input_format, max_line_bytes, place, os.getpid()
+                )
+                workers.append(_start(task))
             with meter(size_of(files), quiet=quiet) as bar:
                 _wait(workers, places, bar)
-            tallies = [_outcome(worker, place) for worker, place in zip(workers, places, strict=True)]
+            for worker, place in zip(workers, places, strict=True):
+                _raise_fault(worker, place)
+            tallies = [_tally(worker, place) for worker, place in zip(workers, places, strict=True)]
             for _, _, fields in heapq.merge(*(_findings(place) for place in places)):
                 on_finding(Finding(*fields))
         finally:
@@ -117,51 +141,93 @@ def check_shared(
     return total
 
 
-def _environment() -> dict[str, str]:
-    """This process's environment, with the folder this casestate came from first on the path.
-
-    A worker then imports the very casestate its parent runs, even one that
-    is not installed (a checkout put on ``sys.path`` by a script).
-    """
+def _start(task: Task) -> subprocess.Popen[bytes]:
+    """A worker for *task*, its task handed over on its standard input."""
+    place = task.place
+    place.with_suffix(".done").write_bytes(bytes(_COUNTER))
     home = str(Path(casestate.__file__).resolve().parents[1])
-    paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    with place.with_suffix(".err").open("wb") as errors:
+        # -P: nothing from the working directory shadows a module the worker imports.
+        worker = subprocess.Popen(  # noqa: S603 - this interpreter, fixed code, no shell
+            [sys.executable, "-P", "-c", _BOOT, home],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    assert worker.stdin is not None  # noqa: S101 - asked for just above
+    with contextlib.suppress(BrokenPipeError):  # a worker that died at once is reported by _raise_fault
+        worker.stdin.write(pickle.dumps(task))
+    with contextlib.suppress(BrokenPipeError):
+        worker.stdin.close()
+    return worker
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C while workers run, so that they are stopped and the folder removed."""
+
+    def stop(_signal: int, _frame: FrameType | None) -> None:
+        raise SystemExit(_TERMINATED)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: signals are not ours to take
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _wait(workers: Sequence[subprocess.Popen[bytes]], places: Sequence[Path], bar: Meter) -> None:
-    """Until every worker has ended; the bar shows the slowest one's progress."""
+    """Until every worker has ended, or one has failed; the bar shows the slowest one's progress."""
     while True:
         for worker in workers:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 worker.wait(_POLL_SECONDS)
             if bar.shown:
                 bar.update(min(_read_counter(place) for place in places))
-        if all(worker.poll() is not None for worker in workers):
+        ended = [worker.poll() for worker in workers]
+        if all(code is not None for code in ended):
             return
+        if any(code not in {None, 0} for code in ended) or any(
+            place.with_suffix(".fault").exists() for place in places
+        ):
+            return  # no use waiting for the others: the run has failed
 
 
 def _read_counter(place: Path) -> int:
     return int.from_bytes(place.with_suffix(".done").read_bytes()[:_COUNTER], "little")
 
 
-def _outcome(worker: subprocess.Popen[bytes], place: Path) -> Tally:
-    """The worker's tally; its fault raised again here, or a clear error if it died without one."""
+def _raise_fault(worker: subprocess.Popen[bytes], place: Path) -> None:
+    """The worker's fault raised again here, or a clear error if it died without saying why."""
     failed = place.with_suffix(".fault")
     if failed.exists():
         try:
-            fault: BaseException = pickle.loads(failed.read_bytes())  # noqa: S301 - written by this run's worker
+            fault, where = pickle.loads(failed.read_bytes())  # noqa: S301 - written by this run's worker
         except Exception as unreadable:  # noqa: BLE001 - a fault that does not unpickle is still a fault
             msg = f"a checking process failed and its fault cannot be read ({unreadable}); try without --jobs"
             raise click.ClickException(msg) from None
+        if not isinstance(fault, click.ClickException):
+            fault.add_note(f"in a checking process of validate --jobs:\n{where}")
         raise fault
-    tally_file = place.with_suffix(".tally")
-    if worker.returncode != 0 or not tally_file.exists():
+    code = worker.poll()
+    if code not in {None, 0}:
         said = place.with_suffix(".err").read_text(errors="replace").strip().splitlines()[-3:]
-        msg = f"a checking process stopped unexpectedly (exit status {worker.returncode})"
+        msg = f"a checking process stopped unexpectedly (exit status {code})"
         if said:
             msg += ": " + " / ".join(said)
         raise click.ClickException(msg + "; try without --jobs")
-    tally: Tally = pickle.loads(tally_file.read_bytes())  # noqa: S301 - as above
+
+
+def _tally(worker: subprocess.Popen[bytes], place: Path) -> Tally:
+    tally_file = place.with_suffix(".tally")
+    if not tally_file.exists():
+        msg = f"a checking process ended without its result (exit status {worker.poll()}); try without --jobs"
+        raise click.ClickException(msg)
+    tally: Tally = pickle.loads(tally_file.read_bytes())  # noqa: S301 - written by this run's worker
     return tally
 
 
@@ -187,11 +253,15 @@ def _add(total: Tally, part: Tally) -> None:
 
 
 class _Progress(Meter):
-    """A worker's bytes read, over all its files, in a counter file the parent reads."""
+    """A worker's bytes read, over all its files, in a counter file the parent reads.
 
-    def __init__(self, counter: int) -> None:
+    Each update also looks for the parent: a worker whose parent was killed stops.
+    """
+
+    def __init__(self, counter: int, parent: int) -> None:
         super().__init__(None, 0)
         self._counter = counter
+        self._parent = parent
         self.before = 0
         """The size of the files already checked."""
 
@@ -202,31 +272,42 @@ class _Progress(Meter):
 
     def update(self, done: int, description: str | None = None) -> None:  # noqa: ARG002 - the parent shows no file name
         """Set the bytes read in the current file."""
-        os.pwrite(self._counter, (self.before + done).to_bytes(_COUNTER, "little"), 0)
+        if os.getppid() != self._parent:
+            os._exit(_TERMINATED)  # orphaned: nobody will read what this worker writes
+        os.lseek(self._counter, 0, os.SEEK_SET)
+        os.write(self._counter, (self.before + done).to_bytes(_COUNTER, "little"))
 
 
-def work(place: Path) -> None:
-    """Do the task at *place*: check its cases; the findings, tally or fault go to files beside it."""
+def work(source: BinaryIO) -> int:
+    """Do the task that comes pickled on *source*: check its cases, writing findings and tally beside it.
+
+    A fault is written beside them too, with where it happened, for the parent to report.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers on Ctrl-C
+    task: Task = pickle.load(source)  # noqa: S301 - written by the parent, through a pipe
+    place = task.place
     try:
-        task: Task = pickle.loads(place.with_suffix(".task").read_bytes())  # noqa: S301 - written by the parent
         counter = os.open(place.with_suffix(".done"), os.O_WRONLY)
         try:
             with place.with_suffix(".findings").open("wb") as stream:
-                tally = _check_share(task, stream, _Progress(counter))
+                tally = _check_share(task, stream, _Progress(counter, task.parent))
         finally:
             os.close(counter)
         place.with_suffix(".tally").write_bytes(pickle.dumps(tally))
     except BaseException as fault:  # noqa: BLE001 - every fault goes to the parent, which reports it
+        where = "".join(traceback.format_exception(fault))
         try:
-            payload = pickle.dumps(fault)
+            payload = pickle.dumps((fault, where))
+            pickle.loads(payload)  # noqa: S301 - made just above; a fault must come back out as well
         except Exception:  # noqa: BLE001 - a fault that cannot be pickled is sent as its text
-            payload = pickle.dumps(RuntimeError("".join(traceback.format_exception(fault))))
+            payload = pickle.dumps((RuntimeError(where), where))
         place.with_suffix(".fault").write_bytes(payload)
+        return 1
+    return 0
 
 
 def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
-    workflow = load_workflow(task.workflow_path)
+    workflow = DEFAULT_WORKFLOW if task.workflow is None else workflow_from_json(task.workflow)
     tally = Tally()
     pending: list[Ordered] = []
     index = 0
@@ -256,13 +337,3 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
     if pending:
         pickle.dump(pending, stream, protocol=pickle.HIGHEST_PROTOCOL)
     return tally
-
-
-def _main(arguments: list[str]) -> int:
-    """``python -m casestate.cli._parallel PLACE``: one worker; its faults go to the parent in a file."""
-    work(Path(arguments[0]))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

@@ -109,12 +109,14 @@ def read_chunks(
     except OSError as error:
         raise Unreadable(path, error.strerror or str(error)) from None
     with stream:
-        start = stream.read(4)
+        # Looked at, not read: a pipe (/dev/stdin) cannot seek back.
+        start = stream.peek(4)[:4]
         if not start:
             raise Unreadable(path, "the file is empty: it holds no changes")
         if start.startswith(_UTF16_BOMS):
             raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
-        stream.seek(len(_UTF8_BOM) if start.startswith(_UTF8_BOM) else 0)
+        if start.startswith(_UTF8_BOM):
+            stream.read(len(_UTF8_BOM))
         if kind == "csv":
             if share != ALONE:
                 msg = "CSV files are checked in one process"
@@ -127,9 +129,18 @@ def read_chunks(
             return
         for count, chunk in enumerate(chunks):
             if not count % _PROGRESS_EVERY:
-                progress(stream.tell())
+                _tell(stream, progress)
             yield chunk
-        progress(stream.tell())
+        _tell(stream, progress)
+
+
+def _tell(stream: BinaryIO, progress: Callable[[int], None]) -> None:
+    """Tell *progress* how far *stream* is read; a pipe cannot say, and the bar stands still."""
+    try:
+        position = stream.tell()
+    except OSError:
+        return
+    progress(position)
 
 
 def _in_chunks(lines: Iterable[Line]) -> Iterator[list[Line]]:
@@ -187,7 +198,9 @@ def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterat
         try:
             text = raw.decode()
             record, end = scan(text, 0)
-            whole = end == len(text) or text[end:] in _LINE_ENDS
+            whole = (end == len(text) or text[end:] in _LINE_ENDS) and not (
+                b"\\u" in raw and _SURROGATE.search(raw)
+            )
         except Exception:  # noqa: BLE001 - _line_of gives the fault its message
             whole = False
         if whole:
@@ -209,7 +222,7 @@ def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterat
         yield lines
 
 
-def _line_of(path: str, number: int, raw: bytes) -> Line | None:
+def _line_of(path: str, number: int, raw: bytes) -> Line | None:  # noqa: PLR0911 - one return per fault
     """A line read the long way, naming what is wrong with it; ``None`` for a blank one."""
     try:
         text = raw.decode()
@@ -230,6 +243,8 @@ def _line_of(path: str, number: int, raw: bytes) -> Line | None:
         )
     except (ValueError, RecursionError) as error:
         return Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
+    if b"\\u" in raw and _SURROGATE.search(raw) and _holds_lone_surrogate(record):
+        return Line(path, number, code=UNREADABLE_LINE, message=_LONE_SURROGATE)
     try:
         case_id, change = change_from_record(record)
     except RecordError as error:
@@ -237,6 +252,28 @@ def _line_of(path: str, number: int, raw: bytes) -> Line | None:
     return Line(path, number, case_id, change)
 
 
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""The escape of half a UTF-16 surrogate pair: a pair is a character, one half alone is not."""
+_LONE_SURROGATE = "not valid Unicode: an escape of half a UTF-16 surrogate pair, without the other half"
+
+
+def _holds_lone_surrogate(value: object) -> bool:
+    """Whether a parsed JSON value holds text that no UTF-8 file or database can store."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_holds_lone_surrogate(key) or _holds_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_lone_surrogate(item) for item in value)
+    return False
+
+
+_SPELLS_KEY = re.compile(rb"\\u00(?:6[13459]|73|5[fF])")
+"""An escape of one of the letters of ``case_id``: c a s e _ i d."""
 _NAMED = re.compile(rb'"case_id"\s*:\s*"([^"\\]*)"')
 
 
@@ -249,6 +286,8 @@ def case_named_in(raw: bytes) -> bytes | None:
     between the quotes: the case id the parsed line names, or, for a line
     that is not a valid change, at least the same answer for every process.
     """
+    if b"\\u00" in raw and _SPELLS_KEY.search(raw):
+        return None  # an escape may spell "case_id" as another key, which would win as the last one
     at = raw.find(b'"case_id"')
     if at < 0 or raw.find(b'"case_id"', at + 9) >= 0:
         return None

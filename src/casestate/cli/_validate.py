@@ -125,7 +125,7 @@ def validate(
                         files,
                         jobs=jobs,
                         store=store,
-                        workflow_path=workflow_path,
+                        workflow=workflow,
                         key=key,
                         input_format=input_format,
                         max_line_bytes=max_line_bytes,

@@ -49,6 +49,10 @@ class ConcurrentUpdate(StoreError):
             "nothing was written: load it again and retry"
         )
 
+    def __reduce__(self) -> tuple[type[ConcurrentUpdate], tuple[str, int, int | None]]:
+        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
+        return (ConcurrentUpdate, (self.case_id, self.expected, self.found))
+
 
 class UnknownCase(StoreError, KeyError):
     """No case of that id is stored."""
@@ -56,6 +60,9 @@ class UnknownCase(StoreError, KeyError):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"no case {case_id!r} in the store")
+
+    def __reduce__(self) -> tuple[type[UnknownCase], tuple[str]]:
+        return (UnknownCase, (self.case_id,))
 
     def __str__(self) -> str:
         # KeyError would quote the message; it is a sentence for a person.
@@ -68,6 +75,9 @@ class CaseExists(StoreError):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"case {case_id!r} is in the store already")
+
+    def __reduce__(self) -> tuple[type[CaseExists], tuple[str]]:
+        return (CaseExists, (self.case_id,))
 
 
 class KeyRequired(StoreError):
