@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 import casestate as cs
 from casestate.cli import _parallel
-from casestate.cli._reading import case_named_in, owner_of
+from casestate.cli._routing import case_named_in, owner_of
 from test_cli import CSV, JSONL, casestate, on_a_terminal, opening, record, run, write_lines
 
 
@@ -107,10 +107,28 @@ def test_cases_shared_out_continue_from_a_store(tmp_path):
     assert json.loads(alone.output)["summary"]["rejected_by_code"]["case_exists"] >= 40
 
 
-def test_a_bad_store_is_reported_before_any_worker_starts(tmp_path):
+def test_a_bad_store_is_reported_before_any_worker_starts(tmp_path, monkeypatch):
+    def start(task):
+        raise AssertionError(f"worker {task.job} was started")
+
+    monkeypatch.setattr(_parallel, "_start", start)
     missing = run("validate", JSONL, "--store", tmp_path / "missing.db", "--jobs", 2)
     assert missing.exit_code == 2
-    assert "Error:" in missing.output
+    assert f"{tmp_path / 'missing.db'}: no such store" in missing.output
+
+
+def test_a_worker_that_fails_ends_the_run_with_status_2(tmp_path, monkeypatch):
+    def fail(workers, places, _bar):
+        for place in places:
+            place.with_suffix(".tally").unlink(missing_ok=True)
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+
+    monkeypatch.setattr(_parallel, "_wait", fail)
+    result = run("validate", _mixed_file(tmp_path / "mixed.jsonl"), "--jobs", 2)
+    assert result.exit_code == 2
+    assert "a checking process stopped unexpectedly (exit status -9)" in result.output
 
 
 def test_the_progress_bar_follows_the_workers_on_a_terminal():
@@ -159,7 +177,7 @@ def test_a_fault_in_a_worker_is_written_down_with_where_it_happened(tmp_path):
         0, 2, (str(tmp_path / "x.jsonl"),), None, "not a workflow", None, None, 4096, place, 1
     )
     (tmp_path / "x.jsonl").write_text("{}\n")
-    place.with_suffix(".done").write_bytes(bytes(8))
+    place.with_suffix(".progress").write_bytes(bytes(8))
     assert _parallel.work(io.BytesIO(pickle.dumps(task))) == 1
     fault, where = pickle.loads(place.with_suffix(".fault").read_bytes())  # noqa: S301 - written just above
     assert isinstance(fault, cs.WorkflowError)
@@ -263,6 +281,7 @@ def test_a_key_spelled_with_escapes_is_the_case_id_the_line_has(tmp_path):
 def test_the_case_read_from_the_bytes_is_the_case_parsed(data, separators, ascii_only):
     raw = json.dumps(data, separators=separators, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
     named = case_named_in(raw)
+    event("read from the bytes" if named is not None else "left to the parser")
     if named is not None:
         # Named once in plain text: it is the top-level case id, or no valid record names one.
         case_id = json.loads(raw).get("case_id")

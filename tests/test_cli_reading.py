@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from casestate.cli._reading import _LONE_SURROGATE, read
+from casestate.cli._reading import _LONE_SURROGATE, read_chunks
 from test_cli import opening
 
 GOOD = json.dumps(opening())
@@ -47,7 +47,7 @@ def test_a_line_reads_as_json_loads_reads_it(tmp_path, text):
     path = tmp_path / "changes.jsonl"
     # After a first line: a BOM at the start of the file is the file's, and skipped.
     path.write_bytes((GOOD + "\n" + text + "\n").encode("utf-8", "surrogatepass"))
-    _, line = read(str(path), "jsonl", max_line_bytes=1024 * 1024)
+    [[_, line]] = read_chunks(str(path), "jsonl", max_line_bytes=1024 * 1024)
     if line.code == "unreadable_line":
         assert (line.code, line.message) == _expected(text + "\n")
     else:

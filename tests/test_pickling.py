@@ -7,6 +7,7 @@ import pytest
 import casestate as cs
 from casestate import store
 from casestate.cli._reading import Unreadable
+from casestate.pfif import PfifError
 from support import WORKFLOW, change, opened
 
 
@@ -48,13 +49,18 @@ FAULTS = [
     pytest.param(lambda: store.UnknownCase("ua-1"), id="UnknownCase"),
     pytest.param(lambda: store.CaseExists("ua-1"), id="CaseExists"),
     pytest.param(lambda: Unreadable("a.jsonl", "the file is empty"), id="Unreadable"),
+    pytest.param(lambda: cs.ChainKeyError("case 'ua-1' is sealed with a key; pass key="), id="ChainKeyError"),
+    pytest.param(lambda: cs.FormatError("entries[3].recorded_at: naive"), id="FormatError"),
+    pytest.param(lambda: PfifError("not a PFIF document"), id="PfifError"),
 ]
 
 
 @pytest.mark.parametrize("make", FAULTS)
 def test_a_fault_comes_back_from_pickle_as_it_went_in(make):
     fault = make()
+    fault.add_note("while reading line 7")
     back = pickle.loads(pickle.dumps(fault))  # noqa: S301 - made just above
     assert type(back) is type(fault)
     assert str(back) == str(fault)
     assert vars(back) == vars(fault)
+    assert back.__notes__ == ["while reading line 7"]

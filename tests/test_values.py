@@ -1,10 +1,13 @@
 """Values refuse bad input at construction, with a message that names the field."""
 
+import os
+from collections import deque
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 import casestate as cs
+from casestate import _change
 from casestate._change import new_salt
 from casestate._time import format_instant, parse_instant
 from support import actor, day, evidence, opened
@@ -66,6 +69,22 @@ def test_salts_are_never_handed_out_twice():
     salts = {new_salt() for _ in range(3 * 1024 + 5)}  # across three refills of the drawn salts
     assert len(salts) == 3 * 1024 + 5
     assert {len(salt) for salt in salts} == {16}
+
+
+def test_checking_draws_no_salt(monkeypatch):
+    case = opened("case-1")
+
+    def refuse(size):
+        raise AssertionError(f"{size} random bytes were drawn")
+
+    monkeypatch.setattr(_change, "_salts", deque())  # none drawn ahead either
+    monkeypatch.setattr(os, "urandom", refuse)
+    step = make_change(evidence=[evidence("unit_notification", 1)])
+    assert cs.DEFAULT_WORKFLOW.check(case, step).ok
+    assert cs.Batch(cs.DEFAULT_WORKFLOW, load={"case-1": case}.get).check("case-1", step).ok
+    assert cs.change_from_record(cs.change_to_record("case-1", step))[1].salt is None
+    with pytest.raises(AssertionError, match="random bytes were drawn"):
+        cs.DEFAULT_WORKFLOW.apply(case, step)  # sealing does draw one
 
 
 def test_a_pinned_salt_is_sealed_as_given():

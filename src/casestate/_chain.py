@@ -305,9 +305,9 @@ class BrokenTrail(ValueError):
         self.integrity = integrity
         super().__init__(integrity.message)
 
-    def __reduce__(self) -> tuple[type[BrokenTrail], tuple[Integrity]]:
-        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
-        return (BrokenTrail, (self.integrity,))
+    def __reduce__(self) -> tuple[type[BrokenTrail], tuple[Integrity], dict[str, object]]:
+        # Pickled by its fields, as its constructor takes them (and its notes): it crosses processes.
+        return (BrokenTrail, (self.integrity,), self.__dict__)
 
 
 def _broken(case_id: str | None, entries: int, position: int, problem: Problem, text: str) -> Integrity:

@@ -85,10 +85,9 @@ def new_salt() -> bytes:
     """Fresh random salt for the commitment that hides an entry's personal data.
 
     Salts come from :func:`os.urandom` (as :func:`secrets.token_bytes` does),
-    1,024 per call: reading and validating a large file makes one change per
-    line, and one system call per salt was a tenth of the work. Each salt is
-    handed out once (``deque.popleft`` is atomic, and a forked child starts
-    with none).
+    1,024 per call: applying a large file seals one entry per line, and one
+    system call per salt was a tenth of the work. Each salt is handed out
+    once (``deque.popleft`` is atomic, and a forked child starts with none).
     """
     try:
         return _salts.popleft()

@@ -75,9 +75,9 @@ class RecordError(ValueError):
         self.problem = problem
         super().__init__(f"{field}: {problem}" if field else problem)
 
-    def __reduce__(self) -> tuple[type[RecordError], tuple[str | None, str]]:
-        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
-        return (RecordError, (self.field, self.problem))
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str | None, str], dict[str, object]]:
+        # Pickled by its fields, as its constructor takes them (and its notes): it crosses processes.
+        return (RecordError, (self.field, self.problem), self.__dict__)
 
 
 def _type(value: object) -> str:

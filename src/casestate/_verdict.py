@@ -124,9 +124,9 @@ class Rejected(ValueError):
         which = "change" if index is None else f"change {index} of the batch"
         super().__init__(f"{which} to case {case_id!r} rejected: {detail}")
 
-    def __reduce__(self) -> tuple[partial[Rejected], tuple[str, Verdict]]:
-        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
-        return (partial(Rejected, index=self.index), (self.case_id, self.verdict))
+    def __reduce__(self) -> tuple[partial[Rejected], tuple[str, Verdict], dict[str, object]]:
+        # Pickled by its fields, as its constructor takes them (and its notes): it crosses processes.
+        return (partial(Rejected, index=self.index), (self.case_id, self.verdict), self.__dict__)
 
     @property
     def codes(self) -> tuple[Code, ...]:

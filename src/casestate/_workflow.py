@@ -35,9 +35,13 @@ class WorkflowError(ValueError):
             listed = "\n".join(f"  - {problem}" for problem in problems)
             super().__init__(f"workflow {name!r} {heading}:\n{listed}")
 
-    def __reduce__(self) -> tuple[partial[WorkflowError], tuple[str, list[str]]]:
-        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
-        return (partial(WorkflowError, heading=self._heading), (self.workflow, list(self.problems)))
+    def __reduce__(self) -> tuple[partial[WorkflowError], tuple[str, list[str]], dict[str, object]]:
+        # Pickled by its fields, as its constructor takes them (and its notes): it crosses processes.
+        return (
+            partial(WorkflowError, heading=self._heading),
+            (self.workflow, list(self.problems)),
+            self.__dict__,
+        )
 
 
 def _status_defs(value: Iterable[StatusDef]) -> tuple[StatusDef, ...]:

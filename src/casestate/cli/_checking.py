@@ -15,7 +15,8 @@ import attrs
 from casestate import OPEN, Batch, Outcome, Verdict
 
 from ._console import Meter
-from ._reading import ALONE, DEFAULT_MAX_LINE_BYTES, Line, Share, Unreadable, kind_of, read_chunks, size_of
+from ._reading import DEFAULT_MAX_LINE_BYTES, Line, Unreadable, kind_of, read_chunks, size_of
+from ._routing import ALONE, Share
 
 OPENED = "opened"
 """The outcome counted for a line that opens a case."""
@@ -154,7 +155,8 @@ def check_files(
             try:
                 _check_lines(chunks, batch, tally, on_finding, each)
             except Unreadable as problem:
-                if share[0] == 0:
+                job, _ = share
+                if job == 0:  # every process meets the file; the first one notes it
                     tally.unreadable.append(problem)
             done += size_of((path,))
 

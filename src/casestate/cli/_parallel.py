@@ -26,8 +26,10 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO
@@ -45,7 +47,7 @@ from ._stores import opened_store
 
 _FINDINGS_AT_ONCE = 1000
 _POLL_SECONDS = 0.2
-_COUNTER = 8  # bytes of a worker's progress counter
+_COUNTER_BYTES = 8  # of a worker's progress counter
 _TERMINATED = 128 + signal.SIGTERM
 # A worker's first words: put the folder this casestate came from on the path
 # when the interpreter would not find it there (a checkout a script put on
@@ -54,6 +56,13 @@ _BOOT = (
     "import sys; home = sys.argv[1]; home in sys.path or sys.path.insert(0, home); "
     "from casestate.cli._parallel import work; sys.exit(work(sys.stdin.buffer))"
 )
+
+
+class WorkerFault(click.ClickException):
+    """A worker process that failed without a fault of its own to report: the run could not be done."""
+
+    exit_code = 2  # as for input that cannot be read: no verdict on the lines
+
 
 Ordered = tuple[int, int, tuple[Any, ...]]
 """A finding with where it sorts: (file index, line number, the finding's fields).
@@ -144,7 +153,7 @@ def check_shared(
 def _start(task: Task) -> subprocess.Popen[bytes]:
     """A worker for *task*, its task handed over on its standard input."""
     place = task.place
-    place.with_suffix(".done").write_bytes(bytes(_COUNTER))
+    place.with_suffix(".progress").write_bytes(bytes(_COUNTER_BYTES))
     home = str(Path(casestate.__file__).resolve().parents[1])
     with place.with_suffix(".err").open("wb") as errors:
         # -P: nothing from the working directory shadows a module the worker imports.
@@ -183,11 +192,9 @@ def _stopped_by_sigterm() -> Iterator[None]:
 def _wait(workers: Sequence[subprocess.Popen[bytes]], places: Sequence[Path], bar: Meter) -> None:
     """Until every worker has ended, or one has failed; the bar shows the slowest one's progress."""
     while True:
-        for worker in workers:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.wait(_POLL_SECONDS)
-            if bar.shown:
-                bar.update(min(_read_counter(place) for place in places))
+        time.sleep(_POLL_SECONDS)
+        if bar.shown:
+            bar.update(min(_read_counter(place) for place in places))
         ended = [worker.poll() for worker in workers]
         if all(code is not None for code in ended):
             return
@@ -198,7 +205,7 @@ def _wait(workers: Sequence[subprocess.Popen[bytes]], places: Sequence[Path], ba
 
 
 def _read_counter(place: Path) -> int:
-    return int.from_bytes(place.with_suffix(".done").read_bytes()[:_COUNTER], "little")
+    return int.from_bytes(place.with_suffix(".progress").read_bytes()[:_COUNTER_BYTES], "little")
 
 
 def _raise_fault(worker: subprocess.Popen[bytes], place: Path) -> None:
@@ -209,7 +216,7 @@ def _raise_fault(worker: subprocess.Popen[bytes], place: Path) -> None:
             fault, where = pickle.loads(failed.read_bytes())  # noqa: S301 - written by this run's worker
         except Exception as unreadable:  # noqa: BLE001 - a fault that does not unpickle is still a fault
             msg = f"a checking process failed and its fault cannot be read ({unreadable}); try without --jobs"
-            raise click.ClickException(msg) from None
+            raise WorkerFault(msg) from None
         if not isinstance(fault, click.ClickException):
             fault.add_note(f"in a checking process of validate --jobs:\n{where}")
         raise fault
@@ -219,14 +226,14 @@ def _raise_fault(worker: subprocess.Popen[bytes], place: Path) -> None:
         msg = f"a checking process stopped unexpectedly (exit status {code})"
         if said:
             msg += ": " + " / ".join(said)
-        raise click.ClickException(msg + "; try without --jobs")
+        raise WorkerFault(msg + "; try without --jobs")
 
 
 def _tally(worker: subprocess.Popen[bytes], place: Path) -> Tally:
     tally_file = place.with_suffix(".tally")
     if not tally_file.exists():
         msg = f"a checking process ended without its result (exit status {worker.poll()}); try without --jobs"
-        raise click.ClickException(msg)
+        raise WorkerFault(msg)
     tally: Tally = pickle.loads(tally_file.read_bytes())  # noqa: S301 - written by this run's worker
     return tally
 
@@ -275,7 +282,7 @@ class _Progress(Meter):
         if os.getppid() != self._parent:
             os._exit(_TERMINATED)  # orphaned: nobody will read what this worker writes
         os.lseek(self._counter, 0, os.SEEK_SET)
-        os.write(self._counter, (self.before + done).to_bytes(_COUNTER, "little"))
+        os.write(self._counter, (self.before + done).to_bytes(_COUNTER_BYTES, "little"))
 
 
 def work(source: BinaryIO) -> int:
@@ -287,7 +294,7 @@ def work(source: BinaryIO) -> int:
     task: Task = pickle.load(source)  # noqa: S301 - written by the parent, through a pipe
     place = task.place
     try:
-        counter = os.open(place.with_suffix(".done"), os.O_WRONLY)
+        counter = os.open(place.with_suffix(".progress"), os.O_WRONLY)
         try:
             with place.with_suffix(".findings").open("wb") as stream:
                 tally = _check_share(task, stream, _Progress(counter, task.parent))
@@ -310,9 +317,8 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
     workflow = DEFAULT_WORKFLOW if task.workflow is None else workflow_from_json(task.workflow)
     tally = Tally()
     pending: list[Ordered] = []
-    index = 0
 
-    def keep(finding: Finding) -> None:
+    def keep(index: int, finding: Finding) -> None:
         pending.append((index, finding.number, attrs.astuple(finding, recurse=False)))
         if len(pending) >= _FINDINGS_AT_ONCE:
             pickle.dump(pending, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -322,7 +328,7 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
         load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
         batch = Batch(workflow, load=load)
         # One file at a time, so that each finding knows which file it sorts in.
-        for index, path in enumerate(task.files):  # noqa: B007 - keep() reads the file index
+        for index, path in enumerate(task.files):
             check_files(
                 (path,),
                 batch,
@@ -330,7 +336,7 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
                 input_format=task.input_format,
                 max_line_bytes=task.max_line_bytes,
                 meter=progress,
-                on_finding=keep,
+                on_finding=partial(keep, index),
                 share=(task.job, task.jobs),
             )
             progress.before += size_of((path,))

@@ -8,12 +8,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
-from zlib import crc32
 
 from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
+
+from ._routing import ALONE, Share, case_named_in, owner_of, owner_of_named
 
 UNREADABLE_LINE = "unreadable_line"
 """A line that is not text casestate can read: bad JSON, not UTF-8, too long."""
@@ -24,16 +25,12 @@ DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1024 * 1024
-LINES_AT_ONCE = 100
+_LINES_AT_ONCE = 100
 """Lines are read, then checked, this many at a time."""
-_PROGRESS_EVERY = 40  # chunks of lines: every 4,000 lines
+_PROGRESS_EVERY = 40  # chunks of lines (of a process's own lines, when the cases are shared out)
 # The parser json.loads runs, without its per-call checks (the loop below does them once).
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _LINE_ENDS = ("\n", "\r\n")
-
-Share = tuple[int, int]
-"""(job, jobs): this process is number *job* of *jobs* that share a file's cases out among them."""
-ALONE: Share = (0, 1)
 
 
 class Unreadable(Exception):
@@ -44,9 +41,9 @@ class Unreadable(Exception):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
-    def __reduce__(self) -> tuple[type[Unreadable], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[Unreadable], tuple[str, str], dict[str, object]]:
         # Pickled with its two fields: a tally carries it from a worker process.
-        return (Unreadable, (self.path, self.problem))
+        return (Unreadable, (self.path, self.problem), self.__dict__)
 
 
 class Line(NamedTuple):
@@ -72,20 +69,6 @@ def kind_of(path: str, given: str | None) -> str:
     return "csv" if path.lower().endswith(".csv") else "jsonl"
 
 
-def read(
-    path: str,
-    kind: str,
-    *,
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[Line]:
-    """Every line of the change file at *path*; :class:`Unreadable` if it cannot be read at all.
-
-    *progress*, when given, is told now and then how many bytes have been read.
-    """
-    return chain.from_iterable(read_chunks(path, kind, max_line_bytes=max_line_bytes, progress=progress))
-
-
 def read_chunks(
     path: str,
     kind: str,
@@ -94,10 +77,11 @@ def read_chunks(
     progress: Callable[[int], None] | None = None,
     share: Share = ALONE,
 ) -> Iterator[list[Line]]:
-    """:func:`read`, :data:`LINES_AT_ONCE` lines at a time.
+    """The lines of the change file at *path*, a hundred at a time; :class:`Unreadable` if it cannot be read.
 
-    With *share* ``(job, jobs)``, only the lines of the cases process *job*
-    of *jobs* checks (see :func:`owner_of`); CSV files cannot be shared.
+    *progress*, when given, is told now and then how many bytes have been
+    read. With *share* ``(job, jobs)``, only the lines of the cases process
+    *job* of *jobs* checks (see ``_routing``); CSV files cannot be shared.
 
     Reading a hundred lines, then checking them, keeps the data of each in
     the processor's caches for longer, and a million lines pass through the
@@ -145,7 +129,7 @@ def _tell(stream: BinaryIO, progress: Callable[[int], None]) -> None:
 
 def _in_chunks(lines: Iterable[Line]) -> Iterator[list[Line]]:
     iterator = iter(lines)
-    return iter(lambda: list(islice(iterator, LINES_AT_ONCE)), [])
+    return iter(lambda: list(islice(iterator, _LINES_AT_ONCE)), [])
 
 
 def _skip_rest_of_line(stream: BinaryIO) -> None:
@@ -166,7 +150,7 @@ def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterat
     lines: list[Line] = []
     add = lines.append
     while True:
-        if len(lines) >= LINES_AT_ONCE:
+        if len(lines) >= _LINES_AT_ONCE:
             yield lines
             lines = []
             add = lines.append
@@ -189,7 +173,7 @@ def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterat
                     if owner_of(line.case_id, jobs) == job:
                         add(line)
                 continue
-            if crc32(named) % jobs != job:
+            if owner_of_named(named, jobs) != job:
                 seen = True  # another process's case
                 continue
         # The common line: UTF-8, one JSON value from its first character to
@@ -270,42 +254,6 @@ def _holds_lone_surrogate(value: object) -> bool:
     if isinstance(value, list):
         return any(_holds_lone_surrogate(item) for item in value)
     return False
-
-
-_SPELLS_KEY = re.compile(rb"\\u00(?:6[13459]|73|5[fF])")
-"""An escape of one of the letters of ``case_id``: c a s e _ i d."""
-_NAMED = re.compile(rb'"case_id"\s*:\s*"([^"\\]*)"')
-
-
-def case_named_in(raw: bytes) -> bytes | None:
-    """The case id a JSON line names, read from its bytes without parsing it; ``None`` when unsure.
-
-    Only a line that holds ``"case_id"`` once, followed by a plain string
-    (no escapes), gives an answer. Inside a JSON string a quote is always
-    escaped, so that one occurrence is a key, and its value is the text
-    between the quotes: the case id the parsed line names, or, for a line
-    that is not a valid change, at least the same answer for every process.
-    """
-    if b"\\u00" in raw and _SPELLS_KEY.search(raw):
-        return None  # an escape may spell "case_id" as another key, which would win as the last one
-    at = raw.find(b'"case_id"')
-    if at < 0 or raw.find(b'"case_id"', at + 9) >= 0:
-        return None
-    if raw.startswith(b'": "', at + 8):  # the usual spacing, read without the pattern
-        start = at + 12
-        end = raw.find(b'"', start)
-        if end < 0 or raw.find(b"\\", start, end) >= 0:
-            return None
-        return raw[start:end]
-    found = _NAMED.match(raw, at)
-    return None if found is None else found.group(1)
-
-
-def owner_of(case_id: str | None, jobs: int) -> int:
-    """Which of *jobs* processes checks the lines of case *case_id* (a line with none: the first)."""
-    if case_id is None:
-        return 0
-    return crc32(case_id.encode("utf-8", "surrogatepass")) % jobs
 
 
 def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Line:

@@ -36,8 +36,8 @@ jobs_option = click.option(
     default=1,
     show_default=True,
     help="Check JSON Lines files in this many processes, the cases shared out among them "
-    "(CSV files are checked in one). The findings and the summary are the same; "
-    "with more than one process they are printed when all are done.",
+    "(if any file is CSV or a pipe, all are checked in one). The findings, summary and "
+    "exit status are the same; with more than one process they are printed when all are done.",
 )
 
 

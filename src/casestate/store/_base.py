@@ -49,9 +49,9 @@ class ConcurrentUpdate(StoreError):
             "nothing was written: load it again and retry"
         )
 
-    def __reduce__(self) -> tuple[type[ConcurrentUpdate], tuple[str, int, int | None]]:
-        # Pickled by its fields, as its constructor takes them: it crosses process boundaries.
-        return (ConcurrentUpdate, (self.case_id, self.expected, self.found))
+    def __reduce__(self) -> tuple[type[ConcurrentUpdate], tuple[str, int, int | None], dict[str, object]]:
+        # Pickled by its fields, as its constructor takes them (and its notes): it crosses processes.
+        return (ConcurrentUpdate, (self.case_id, self.expected, self.found), self.__dict__)
 
 
 class UnknownCase(StoreError, KeyError):
@@ -61,8 +61,8 @@ class UnknownCase(StoreError, KeyError):
         self.case_id = case_id
         super().__init__(f"no case {case_id!r} in the store")
 
-    def __reduce__(self) -> tuple[type[UnknownCase], tuple[str]]:
-        return (UnknownCase, (self.case_id,))
+    def __reduce__(self) -> tuple[type[UnknownCase], tuple[str], dict[str, object]]:
+        return (UnknownCase, (self.case_id,), self.__dict__)
 
     def __str__(self) -> str:
         # KeyError would quote the message; it is a sentence for a person.
@@ -76,8 +76,8 @@ class CaseExists(StoreError):
         self.case_id = case_id
         super().__init__(f"case {case_id!r} is in the store already")
 
-    def __reduce__(self) -> tuple[type[CaseExists], tuple[str]]:
-        return (CaseExists, (self.case_id,))
+    def __reduce__(self) -> tuple[type[CaseExists], tuple[str], dict[str, object]]:
+        return (CaseExists, (self.case_id,), self.__dict__)
 
 
 class KeyRequired(StoreError):
