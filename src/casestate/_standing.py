@@ -6,6 +6,7 @@ check over many cases keeps only these few hundred bytes per case.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -83,10 +84,15 @@ class Standing:
 
     def live_period(self, status: str) -> Snapshot | None:
         """The latest live period in *status*, with the assurance it had when it ended."""
-        for period in reversed(self.periods):
-            if period.status == status:
-                return period
-        return None
+        return latest_in(self.periods, status)
+
+
+def latest_in(periods: Sequence[Snapshot], status: str) -> Snapshot | None:
+    """The latest of *periods* in *status*, or ``None``."""
+    for period in reversed(periods):
+        if period.status == status:
+            return period
+    return None
 
 
 def standing_of(case: Case) -> Standing:
@@ -202,10 +208,7 @@ class Tracked:
 
     def live_period(self, status: str) -> Snapshot | None:
         """The latest live period in *status*, with the assurance it had when it ended."""
-        for period in reversed(self.periods):
-            if period.status == status:
-                return period
-        return None
+        return latest_in(self.periods, status)
 
     def advance(self, change: Change, plan: Plan) -> None:
         """Move on by *change*, accepted as *plan* says."""

@@ -7,14 +7,14 @@ from pathlib import Path
 import attrs
 import click
 
-from casestate import OPEN, Batch, Change, Rejected
+from casestate import OPEN, Change, Rejected
 
 from ._checking import Checked, Tally, check_files
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reading import size_of
 from ._reports import JsonReport, json_report, print_tally, print_unreadable
-from ._stores import Held, StoreFault, opened_store
+from ._stores import Held, StoreFault, checking_batch, opened_store
 from ._validate import input_format_option, max_line_option, run_check
 
 FLUSH_AFTER = 10_000
@@ -122,7 +122,7 @@ def apply(
 
             tally = run_check(
                 files,
-                Batch(workflow, load=held.load_or_none),
+                checking_batch(workflow, held),
                 report=report,
                 quiet=quiet,
                 input_format=input_format,
@@ -134,7 +134,7 @@ def apply(
                 with meter(size_of(files), quiet=quiet) as bar:
                     check_files(
                         files,
-                        Batch(workflow, load=held.load_or_none),
+                        checking_batch(workflow, held),
                         Tally(),
                         input_format=input_format,
                         max_line_bytes=max_line_bytes,

@@ -90,6 +90,16 @@ class Tally:
             return 2
         return 1 if self.rejected else 0
 
+    def add(self, other: Tally) -> None:
+        """Count *other*'s lines, outcomes, codes and unreadable files in too."""
+        self.lines += other.lines
+        self.accepted += other.accepted
+        self.rejected += other.rejected
+        self.outcomes.update(other.outcomes)
+        self.rejected_codes.update(other.rejected_codes)
+        self.conflict_codes.update(other.conflict_codes)
+        self.unreadable.extend(other.unreadable)
+
     def to_dict(self) -> dict[str, Any]:
         """The tally as JSON-ready data."""
         return {

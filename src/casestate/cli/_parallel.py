@@ -38,12 +38,12 @@ import attrs
 import click
 
 import casestate
-from casestate import DEFAULT_WORKFLOW, Batch, Case, Workflow, workflow_from_json, workflow_to_json
+from casestate import DEFAULT_WORKFLOW, Workflow, workflow_from_json, workflow_to_json
 
 from ._checking import Finding, Tally, check_files
 from ._console import Meter, meter
 from ._reading import kind_of, size_of
-from ._stores import opened_store
+from ._stores import checking_batch, opened_store
 
 _FINDINGS_AT_ONCE = 1000
 _POLL_SECONDS = 0.2
@@ -146,7 +146,7 @@ def check_shared(
                 worker.wait()
     total = Tally()
     for tally in tallies:
-        _add(total, tally)
+        total.add(tally)
     return total
 
 
@@ -249,16 +249,6 @@ def _findings(place: Path) -> Iterator[Ordered]:
             yield from batch
 
 
-def _add(total: Tally, part: Tally) -> None:
-    total.lines += part.lines
-    total.accepted += part.accepted
-    total.rejected += part.rejected
-    total.outcomes.update(part.outcomes)
-    total.rejected_codes.update(part.rejected_codes)
-    total.conflict_codes.update(part.conflict_codes)
-    total.unreadable.extend(part.unreadable)
-
-
 class _Progress(Meter):
     """A worker's bytes read, over all its files, in a counter file the parent reads.
 
@@ -325,8 +315,7 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
             pending.clear()
 
     with opened_store(task.store, workflow, task.key) as held:
-        load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
-        batch = Batch(workflow, load=load)
+        batch = checking_batch(workflow, held)
         # One file at a time, so that each finding knows which file it sorts in.
         for index, path in enumerate(task.files):
             check_files(

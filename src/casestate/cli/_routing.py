@@ -50,7 +50,7 @@ def owner_of(case_id: str | None, jobs: int) -> int:
     """Which of *jobs* processes checks the lines of case *case_id* (a line with none: the first)."""
     if case_id is None:
         return 0
-    return crc32(case_id.encode("utf-8", "surrogatepass")) % jobs
+    return owner_of_named(case_id.encode("utf-8", "surrogatepass"), jobs)
 
 
 def owner_of_named(named: bytes, jobs: int) -> int:

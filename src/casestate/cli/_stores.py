@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 import click
 
-from casestate import BrokenTrail, Case, Workflow
+from casestate import Batch, BrokenTrail, Case, Workflow
 
 if TYPE_CHECKING:
     from casestate.store import CaseStore
@@ -59,6 +59,11 @@ def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> 
     if not create and not Path(spec).exists():
         raise StoreFault(f"{spec}: no such store")
     return SQLiteStore(spec, workflow=workflow, key=key, create=create)
+
+
+def checking_batch(workflow: Workflow, held: Held | None) -> Batch:
+    """A batch that checks changes against *workflow*, its cases starting from *held* (if a store is open)."""
+    return Batch(workflow, load=None if held is None else held.load_or_none)
 
 
 @contextmanager

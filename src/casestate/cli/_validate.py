@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from casestate import Batch, Case
+from casestate import Batch
 
 from ._checking import Checked, Finding, Tally, check_files
 from ._console import meter, out
@@ -16,7 +16,7 @@ from ._options import format_option, key_option, load_workflow, quiet_option, re
 from ._parallel import can_share, check_shared
 from ._reading import DEFAULT_MAX_LINE_BYTES, size_of
 from ._reports import JsonReport, TextReport, json_report, print_tally, print_unreadable
-from ._stores import opened_store, store_option
+from ._stores import checking_batch, opened_store, store_option
 
 input_format_option = click.option(
     "--input-format",
@@ -117,7 +117,6 @@ def validate(
     key = read_key(key_file)
     with json_report(output_format) as report:
         with opened_store(store, workflow, key) as held:
-            load: Callable[[str], Case | None] | None = None if held is None else held.load_or_none
             if jobs > 1 and can_share(files, input_format):
                 # The store is opened here all the same: a bad one is reported before any worker starts.
                 with finding_sink(report, quiet=quiet) as on_finding:
@@ -135,7 +134,7 @@ def validate(
             else:
                 tally = run_check(
                     files,
-                    Batch(workflow, load=load),
+                    checking_batch(workflow, held),
                     report=report,
                     quiet=quiet,
                     input_format=input_format,
