@@ -17,7 +17,23 @@ class Text(str):  # noqa: SLOT000 - a plain subclass, as a caller might pass
     """A str subclass: the full reading accepts it, the fast one leaves it to the full one."""
 
 
-TEXTS = st.sampled_from(["ua-0173", "open", "dismiss", "confirm", "unit", "x", "", "  ", "\t\n", Text("a")])
+TEXTS = st.sampled_from(
+    [
+        "ua-0173",
+        "open",
+        "dismiss",
+        "confirm",
+        "unit",
+        "x",
+        "",
+        "  ",
+        "\t\n",
+        Text("a"),
+        "Іван",
+        "a\ud800",
+        "\udfff",
+    ]
+)
 TIME_TEXTS = (
     "2024-03-02T12:00:00Z",
     "2024-03-02T12:00:00+00:00",

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 import attrs
 
+from ._text import check_storable
+
 
 class Role(StrEnum):
     """The roles of the default workflow.
@@ -34,6 +36,7 @@ def _identifier(_instance: object, attribute: attrs.Attribute[str], value: objec
     if not isinstance(value, str) or not value.strip():
         msg = f"actor {attribute.name} must be a non-empty string, got {value!r}"
         raise ValueError(msg)
+    check_storable(value, f"actor {attribute.name}")
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ import attrs
 
 from ._actors import Actor
 from ._evidence import Evidence
+from ._text import check_storable
 from ._time import to_utc
 
 DISMISS = "dismiss"
@@ -27,6 +28,7 @@ def _trigger(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         msg = f"trigger must be a non-empty string, got {value!r}"
         raise ValueError(msg)
+    check_storable(value, "trigger")
 
 
 def _actor(_instance: object, _attribute: object, value: Actor) -> None:
@@ -54,6 +56,7 @@ def _reason(value: str | None) -> str | None:
     if not isinstance(value, str):
         msg = f"reason must be a string or None, not {type(value).__name__}"
         raise TypeError(msg)
+    check_storable(value, "reason")
     return value if value.strip() else None
 
 

@@ -13,6 +13,7 @@ from ._change import OPEN, Change, new_salt
 from ._decide import plan, plan_opening, remaining_conflicts
 from ._entry import EntryKind
 from ._evidence import Evidence
+from ._text import check_storable
 from ._verdict import Outcome, Rejected
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def open_case(
     if not isinstance(case_id, str) or not case_id.strip():
         msg = f"case_id must be a non-empty string, got {case_id!r}"
         raise ValueError(msg)
+    check_storable(case_id, "case_id")
     # A Change validates the inputs exactly as it does for any later change.
     opening = Change(
         trigger=OPEN,

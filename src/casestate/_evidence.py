@@ -8,6 +8,7 @@ from enum import IntEnum, StrEnum
 
 import attrs
 
+from ._text import check_storable
 from ._time import to_utc
 
 
@@ -150,6 +151,7 @@ def _non_empty_text(_instance: object, attribute: attrs.Attribute[str], value: o
     if not isinstance(value, str) or not value.strip():
         msg = f"{attribute.name} must be a non-empty string, got {value!r}"
         raise ValueError(msg)
+    check_storable(value, attribute.name)
 
 
 def _evidence_kind(value: str) -> EvidenceKind:

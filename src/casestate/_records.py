@@ -41,6 +41,7 @@ from typing import Any
 from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
 from ._evidence import Evidence
+from ._text import is_storable, unstorable
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
 """The fields every change record has."""
@@ -86,7 +87,8 @@ def _type(value: object) -> str:
 
 def _text(record: Mapping[str, Any], name: str) -> str:
     value = record.get(name)
-    if value.__class__ is str and value.strip():  # the common case first: this runs per field per line
+    # The common case first: this runs per field per line.
+    if value.__class__ is str and value.strip() and is_storable(value):
         return value
     if name not in record:
         raise RecordError(name, "missing")
@@ -94,6 +96,8 @@ def _text(record: Mapping[str, Any], name: str) -> str:
         raise RecordError(name, f"expected text, got {_type(value)}")
     if not value.strip():
         raise RecordError(name, "must not be empty")
+    if not is_storable(value):
+        raise RecordError(name, unstorable(value))
     return value
 
 
@@ -165,6 +169,9 @@ def _resolves(value: object) -> list[int]:
 def change_from_record(record: object) -> tuple[str, Change]:
     """The case id and the :class:`Change` a record describes; a :class:`RecordError` if it is not one.
 
+    Text is refused where it holds half of a UTF-16 surrogate pair alone
+    (JSON's ``"\\ud800"``): no UTF-8 file or database could store it.
+
     >>> case_id, change = change_from_record({
     ...     "case_id": "ua-0173", "trigger": "report_dead", "actor_id": "unit-41-hq", "role": "unit",
     ...     "effective_at": "2024-03-02T12:00:00Z", "recorded_at": "2024-03-10T09:15:00+02:00",
@@ -199,6 +206,8 @@ def _read_record(record: object) -> tuple[str, Change]:
     reason = record.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise RecordError("reason", f"expected text or null, got {_type(reason)}")
+    if reason is not None and not is_storable(reason):
+        raise RecordError("reason", unstorable(reason))
     resolves = () if record.get("resolves") is None else _resolves(record["resolves"])
     if trigger == OPEN and resolves:
         raise RecordError("resolves", "a record that opens a case resolves nothing")
@@ -236,6 +245,10 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
         and actor_id.strip()
         and role.__class__ is str
         and role.strip()
+        and is_storable(case_id)
+        and is_storable(trigger)
+        and is_storable(actor_id)
+        and is_storable(role)
     ):
         return None
     effective_at = _utc_or_none(get("effective_at"))
@@ -260,6 +273,8 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
                 and reference.strip()
                 and source.__class__ is str
                 and source.strip()
+                and is_storable(reference)
+                and is_storable(source)
                 and obtained_at is not None
             ):
                 return None
@@ -267,7 +282,7 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
         evidence = tuple(items)
     reason = get("reason")
     if reason is not None:
-        if reason.__class__ is not str:
+        if reason.__class__ is not str or not is_storable(reason):
             return None
         if not reason.strip():
             reason = None  # a blank reason is none, as the constructor has it

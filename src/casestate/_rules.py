@@ -10,6 +10,7 @@ import attrs
 
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._status import Fate
+from ._text import check_storable
 
 
 def as_name(value: str) -> str:
@@ -17,6 +18,7 @@ def as_name(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         msg = f"a name must be a non-empty string, got {value!r}"
         raise ValueError(msg)
+    check_storable(value, "a name")
     return str(value)
 
 

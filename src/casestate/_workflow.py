@@ -19,6 +19,7 @@ from ._evidence import Evidence
 from ._moves import Move, clear_move, compile_moves
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
 from ._status import Fate
+from ._text import is_storable, unstorable
 from ._verdict import Verdict
 
 
@@ -298,6 +299,8 @@ def _problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one fla
     problems: list[str] = []
     if not isinstance(workflow.name, str) or not workflow.name.strip():
         problems.append("the workflow needs a name")
+    elif not is_storable(workflow.name):
+        problems.append(f"the workflow's name is {unstorable(workflow.name)}")
     names = [status.name for status in workflow.statuses]
     statuses = set(names)
     for name in sorted({name for name in names if names.count(name) > 1}):

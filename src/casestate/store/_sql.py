@@ -15,6 +15,7 @@ from casestate._chain import BrokenTrail, Integrity, Problem, chain_for_key, che
 from casestate._change import Change
 from casestate._evidence import Evidence
 from casestate._status import Assurance, Fate
+from casestate._text import check_storable
 from casestate._time import format_instant, parse_instant, to_utc
 from casestate._verdict import Rejected
 from casestate._workflow import Workflow
@@ -224,6 +225,7 @@ class SQLStore(ABC):
         Raises :class:`UnknownCase`, or ``BrokenTrail`` naming the case and the
         first entry that was altered, removed or inserted.
         """
+        _check_text(case_id, "case_id")
         with self._begin(write=False) as tx:
             return self._load(tx, case_id)[0]
 
@@ -307,6 +309,7 @@ class SQLStore(ABC):
         while the stored summary still names its version and head (the write
         is guarded by both); otherwise the trail is read and verified first.
         """
+        _check_text(case_id, "case_id")
         if isinstance(changes, Change):
             msg = "changes must be a sequence of Change values; wrap a single change in a list"
             raise TypeError(msg)
@@ -381,7 +384,7 @@ class SQLStore(ABC):
         params: dict[str, object] = {}
         if status is not None:
             clauses.append("status = :status")
-            params["status"] = str(status)
+            params["status"] = _check_text(str(status), "status")
         if fate is not None:
             clauses.append("fate = :fate")
             params["fate"] = Fate(fate).value
@@ -398,7 +401,7 @@ class SQLStore(ABC):
             params["cutoff"] = format_instant(to_utc(now, "now") - in_status_for_at_least)
         if after is not None:
             clauses.append("case_id > :after")
-            params["after"] = str(after)
+            params["after"] = _check_text(str(after), "after")
         params["limit"] = _limit(limit)
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         sql = (
@@ -464,9 +467,17 @@ class SQLStore(ABC):
 
         Keep it outside the database to detect, later, a trail cut short there.
         """
+        _check_text(case_id, "case_id")
         with self._begin(write=False) as tx:
             rows = tx.query("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
         return None if not rows else str(rows[0][0])
+
+
+def _check_text(value: str, what: str) -> str:
+    """*value*, refused with a clear error when no database can hold it (half a surrogate pair)."""
+    if isinstance(value, str):
+        check_storable(value, what)
+    return value
 
 
 def _limit(value: int) -> int:
