@@ -49,22 +49,34 @@ SELECT_TRAIL = (
 
 
 def changes_for(case: Case, count: int, rng: random.Random) -> list[Change]:
-    """*count* reports the default workflow accepts, one after another."""
+    """*count* reports the default workflow accepts, one after another.
+
+    Each happened a while before it was recorded, on evidence obtained in
+    between, and no two cases share their times: a store may not count on
+    timestamps repeating.
+    """
     when = case.last_recorded_at
     made = []
     for number in range(count):
-        when += timedelta(hours=1)
+        when += timedelta(hours=rng.randrange(1, 48), microseconds=rng.randrange(3_600_000_000))
+        happened = when - timedelta(microseconds=rng.randrange(3_000_000_000))
+        obtained = when - timedelta(microseconds=rng.randrange(3_000_000_000))
         made.append(
             Change(
                 trigger=REPORTS[rng.randrange(3)],
                 actor=FAMILY,
-                evidence=[Evidence(EvidenceKind.VIDEO, f"ref/{number}", "a channel", when)],
+                evidence=[Evidence(EvidenceKind.VIDEO, f"ref/{number}", "a channel", obtained)],
                 reason=f"report {number}",
-                effective_at=when,
+                effective_at=happened,
                 recorded_at=when,
             )
         )
     return made
+
+
+def opening_time(rng: random.Random) -> datetime:
+    """When a case was opened: anywhere in the year after T0, to the microsecond."""
+    return T0 + timedelta(microseconds=rng.randrange(365 * 24 * 3_600_000_000))
 
 
 class Engine:
@@ -173,8 +185,9 @@ def bulk_load(engine: Engine, cases: int) -> tuple[float, float, int]:
         reader = source.cursor()
         for number in range(cases):
             case_id = f"case-{number:07d}"
+            opened_at = opening_time(rng)
             start = time.perf_counter()
-            case = store.open_case(case_id, actor=FAMILY, effective_at=T0, recorded_at=T0)
+            case = store.open_case(case_id, actor=FAMILY, effective_at=opened_at, recorded_at=opened_at)
             store_seconds += time.perf_counter() - start
             batch = changes_for(case, CASE_SIZE - 1, rng)
             start = time.perf_counter()
@@ -213,7 +226,9 @@ def one_per_transaction(engine: Engine, changes: int) -> tuple[float, float]:
         reader = source.cursor()
         ids = [f"case-{number:04d}" for number in range(100)]
         cases = {
-            case_id: store.open_case(case_id, actor=FAMILY, effective_at=T0, recorded_at=T0)
+            case_id: store.open_case(
+                case_id, actor=FAMILY, effective_at=(at := opening_time(rng)), recorded_at=at
+            )
             for case_id in ids
         }
         for _ in range(changes):
@@ -238,7 +253,8 @@ def load_and_verify(engine: Engine, rounds: int) -> tuple[float, float, float]:
     ids = [f"case-{number:04d}" for number in range(rounds)]
     with engine.store("load") as store:
         for case_id in ids:
-            case = store.open_case(case_id, actor=FAMILY, effective_at=T0, recorded_at=T0)
+            opened_at = opening_time(rng)
+            case = store.open_case(case_id, actor=FAMILY, effective_at=opened_at, recorded_at=opened_at)
             store.apply(case_id, changes_for(case, CASE_SIZE - 1, rng), expected_version=1)
     with engine.store("load") as store:
         cold = timed(lambda: [store.load(case_id) for case_id in ids])
