@@ -1,6 +1,10 @@
 """JSON Lines are read as json.loads reads them: the same records, the same faults, the same messages."""
 
 import json
+import os
+import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +57,26 @@ def test_a_line_reads_as_json_loads_reads_it(tmp_path, text):
     else:
         assert _expected(text + "\n") == ("record", line.case_id)
         assert (line.code is None) == (line.change is not None)
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd to name a pipe's end as a path")
+@pytest.mark.parametrize("split", [0, 1, 2, 3])
+def test_a_byte_order_mark_a_pipe_brings_in_pieces_is_still_skipped(split):
+    first = b"\xef\xbb\xbf" + (GOOD + "\n").encode()
+    reader, writer = os.pipe()
+
+    def write_in_two() -> None:
+        with os.fdopen(writer, "wb", buffering=0) as end:
+            end.write(first[:split])
+            time.sleep(0.2)  # the reader peeks meanwhile and sees only the first piece
+            end.write(first[split:])
+
+    thread = threading.Thread(target=write_in_two)
+    thread.start()
+    try:
+        chunks = list(read_chunks(f"/dev/fd/{reader}", "jsonl", max_line_bytes=1024))
+    finally:
+        thread.join()
+        os.close(reader)
+    [[line]] = chunks
+    assert (line.code, line.case_id) == (None, json.loads(GOOD)["case_id"])

@@ -100,8 +100,7 @@ def read_chunks(
             raise Unreadable(path, "the file is empty: it holds no changes")
         if start.startswith(_UTF16_BOMS):
             raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
-        if start.startswith(_UTF8_BOM):
-            stream.read(len(_UTF8_BOM))
+        _skip_utf8_bom(stream)
         if kind == "csv":
             if share != ALONE:
                 msg = "CSV files are checked in one process"
@@ -117,6 +116,19 @@ def read_chunks(
                 _tell(stream, progress)
             yield chunk
         _tell(stream, progress)
+
+
+def _skip_utf8_bom(stream: io.BufferedReader) -> None:
+    """Step over a UTF-8 byte order mark, even one that a pipe brings a byte at a time.
+
+    A peek shows only what the pipe has delivered, so the mark is taken byte
+    by byte. A line cannot begin with its first byte unless the mark follows
+    (byte 0xEF begins no JSON value, nor any CSV header casestate reads).
+    """
+    for expected in _UTF8_BOM:
+        if stream.peek(1)[:1] != bytes((expected,)):
+            return
+        stream.read(1)
 
 
 def _tell(stream: BinaryIO, progress: Callable[[int], None]) -> None:
