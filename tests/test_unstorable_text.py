@@ -1,4 +1,4 @@
-"""Text no UTF-8 file or database can hold (half a surrogate pair) is refused where it comes in."""
+"""Text no UTF-8 file or database can hold (a lone surrogate) is refused where it comes in."""
 
 import json
 import re
@@ -13,7 +13,7 @@ from casestate._text import is_storable, unstorable
 from support import WORKFLOW, actor, day, evidence
 
 LONE = "ivan\ud800"
-SAYS = "not valid Unicode: half of a UTF-16 surrogate pair ('\\ud800') at character 5"
+SAYS = "not valid Unicode: a lone surrogate ('\\ud800') at character 5"
 
 
 @given(st.text(st.characters(codec=None, exclude_categories=())))
@@ -22,7 +22,7 @@ def test_storable_means_utf8_can_encode_it(text):
         text.encode("utf-8")
     except UnicodeEncodeError:
         assert not is_storable(text)
-        assert unstorable(text).startswith("not valid Unicode: half of a UTF-16 surrogate pair")
+        assert unstorable(text).startswith("not valid Unicode: a lone surrogate")
     else:
         assert is_storable(text)
 
@@ -129,3 +129,94 @@ def test_a_store_refuses_it_as_a_case_id_or_filter_and_stays_as_it_was(place):
             store.find(after=LONE, in_status_for_at_least=timedelta(days=1), now=day(9))
         assert [summary.case_id for summary in store.find()] == ["case-1"]
         assert store.load("case-1").version == 1
+
+
+def test_a_batch_refuses_to_open_a_case_a_store_could_not_hold():
+    batch = cs.Batch(WORKFLOW)
+    opening = cs.Change(trigger=cs.OPEN, actor=actor("family"), effective_at=day(0), recorded_at=day(0))
+    for case_id, says in ((LONE, f"case_id is {SAYS}"), ("  ", "case_id must be a non-empty string")):
+        with pytest.raises(ValueError, match=f"^{re.escape(says)}"):
+            batch.check(case_id, opening)
+    assert not batch.knows(LONE)
+
+
+TINY = {
+    "name": "tiny",
+    "initial": "missing",
+    "roles": ["ngo"],
+    "dismiss_roles": ["ngo"],
+    "statuses": [
+        {"name": "missing", "fate": "unknown"},
+        {"name": "found", "fate": "alive", "final": True, "description": "found alive"},
+    ],
+    "rules": [{"trigger": "find", "sources": ["missing"], "target": "found", "roles": ["ngo"]}],
+}
+
+
+@pytest.mark.parametrize(
+    ("place", "path"),
+    [
+        ("name", ("name",)),
+        ("description", ("description",)),
+        ("roles[0]", ("roles", 0)),
+        ("statuses[1].name", ("statuses", 1, "name")),
+        ("statuses[1].description", ("statuses", 1, "description")),
+        ("rules[0].target", ("rules", 0, "target")),
+        ("rules[0].sources[0]", ("rules", 0, "sources", 0)),
+    ],
+)
+def test_a_workflow_definition_holding_it_is_refused_naming_the_place(place, path):
+    definition = json.loads(json.dumps(TINY))
+    *parents, last = path
+    holder = definition
+    for step in parents:
+        holder = holder[step]
+    holder[last] = LONE
+    with pytest.raises(cs.WorkflowError) as raised:
+        cs.workflow_from_dict(definition)
+    assert f"{place}: {SAYS}" in raised.value.problems
+    str(raised.value).encode("utf-8")  # the message itself can be printed
+
+
+def test_descriptions_in_code_are_checked_too():
+    with pytest.raises(ValueError, match=f"^description is {re.escape(SAYS)}$"):
+        cs.StatusDef("found", fate=cs.Fate.ALIVE, description=LONE)
+    with pytest.raises(ValueError, match=f"^description is {re.escape(SAYS)}$"):
+        cs.Rule(trigger="find", sources=["missing"], target="found", roles=["ngo"], description=LONE)
+
+
+def test_unknown_names_holding_it_are_shown_escaped():
+    with pytest.raises(cs.RecordError) as record:
+        cs.change_from_record({**GOOD, "efective_at\ud800": "x"})
+    with pytest.raises(cs.RecordError) as column:
+        cs.check_csv_header([*cs.csv_columns(1), "note\udcff"])
+    with pytest.raises(cs.WorkflowError) as definition:
+        cs.workflow_from_dict({**TINY, "colour\ud800": "red"})
+    with pytest.raises(cs.FormatError) as document:
+        cs.from_dict({**cs.to_dict(opened_case()), "extra\ud800": 1})
+    assert record.value.field == "efective_at\\ud800"
+    assert column.value.field == "note\\udcff"
+    assert "definition: unknown fields colour\\ud800" in definition.value.problems
+    assert str(document.value) == "document: unknown fields extra\\ud800"
+    for error in (record.value, column.value, definition.value, document.value):
+        str(error).encode("utf-8")
+
+
+def opened_case():
+    return WORKFLOW.open("ua-0173", actor=actor("family"), effective_at=day(0), recorded_at=day(1))
+
+
+@pytest.mark.parametrize(
+    ("place", "where"),
+    [
+        ("case_id", lambda data: data),
+        ("entries[0].role", lambda data: data["entries"][0]),
+        ("entries[0].private.actor_id", lambda data: data["entries"][0]["private"]),
+        ("entries[0].private.reason", lambda data: data["entries"][0]["private"]),
+    ],
+)
+def test_an_exported_case_holding_it_is_refused_naming_the_place(place, where):
+    data = cs.to_dict(opened_case())
+    where(data)[place.rsplit(".", 1)[-1]] = LONE
+    with pytest.raises(cs.FormatError, match=f"^{re.escape(place)}: {re.escape(SAYS)}$"):
+        cs.from_dict(data)

@@ -10,6 +10,7 @@ from ._change import OPEN, Change
 from ._decide import plan, plan_opening
 from ._standing import Standing, Tracked, standing_of
 from ._status import Assurance, Fate
+from ._text import check_case_id
 from ._verdict import Code, Outcome, Reason, Verdict
 from ._workflow import Workflow
 
@@ -101,6 +102,7 @@ class Batch:
         return verdict
 
     def _open(self, case_id: str, change: Change, tracked: Tracked | None) -> Verdict:
+        check_case_id(case_id)  # as Workflow.open does: what a batch accepts, a store must take
         decided = plan_opening(self.workflow, change, self.now)
         if tracked is not None:
             exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")

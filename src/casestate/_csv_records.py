@@ -16,6 +16,7 @@ from typing import Any
 
 from ._change import Change
 from ._records import EVIDENCE_FIELDS, FIELDS, REQUIRED_FIELDS, RecordError, change_from_record
+from ._text import printable
 
 _EVIDENCE_COLUMN = re.compile(r"evidence_([1-9][0-9]*)_(kind|reference|source|obtained_at)\Z")
 
@@ -39,10 +40,12 @@ def check_csv_header(columns: Iterable[str]) -> None:
         name for name in names if name not in FIELDS - {"evidence"} and not _EVIDENCE_COLUMN.match(name)
     ]
     if unknown:
-        raise RecordError(", ".join(unknown), "unknown column; see casestate's change record format")
+        raise RecordError(
+            ", ".join(map(printable, unknown)), "unknown column; see casestate's change record format"
+        )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise RecordError(", ".join(repeated), "column appears more than once")
+        raise RecordError(", ".join(map(printable, repeated)), "column appears more than once")
     missing = [name for name in REQUIRED_FIELDS if name not in names]
     if missing:
         raise RecordError(", ".join(missing), "required column missing")

@@ -31,6 +31,7 @@ from typing import Any
 from ._evidence import EvidenceKind, Tier
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._status import Fate
+from ._text import is_storable, printable, unstorable
 from ._workflow import Workflow, WorkflowError
 
 DEFINITION_FORMAT = "casestate.workflow"
@@ -126,7 +127,7 @@ class _Fields:
         self.problems.append(f"{place or 'definition'}: {problem}")
 
     def check_known(self, known: tuple[str, ...]) -> None:
-        extra = sorted(str(name) for name in self.data if name not in known)
+        extra = sorted(printable(str(name)) for name in self.data if name not in known)
         if extra:
             self.fault(None, f"unknown fields {', '.join(extra)}")
 
@@ -142,16 +143,21 @@ class _Fields:
             names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
             self.fault(name, f"expected {names}, got {_type(value)}")
             return default
+        if isinstance(value, str) and not is_storable(value):
+            self.fault(name, unstorable(value))
+            return default
         return value
 
     def names(self, name: str, *, required: bool = True) -> list[str]:
         values = self.value(name, list, [], required=required)
         good = []
         for index, item in enumerate(values):
-            if isinstance(item, str) and item.strip():
-                good.append(item)
-            else:
+            if not isinstance(item, str) or not item.strip():
                 self.fault(f"{name}[{index}]", f"expected a non-empty name, got {item!r}")
+            elif not is_storable(item):
+                self.fault(f"{name}[{index}]", unstorable(item))
+            else:
+                good.append(item)
         return good
 
     def convert(self, name: str, convert: Callable[[Any], Any]) -> Any:  # noqa: ANN401 - see value

@@ -13,7 +13,7 @@ from ._change import OPEN, Change, new_salt
 from ._decide import plan, plan_opening, remaining_conflicts
 from ._entry import EntryKind
 from ._evidence import Evidence
-from ._text import check_storable
+from ._text import check_case_id
 from ._verdict import Outcome, Rejected
 
 if TYPE_CHECKING:
@@ -34,10 +34,7 @@ def open_case(
     now: datetime | None,
 ) -> Case:
     """Open a case in the workflow's initial status (see ``Workflow.open``)."""
-    if not isinstance(case_id, str) or not case_id.strip():
-        msg = f"case_id must be a non-empty string, got {case_id!r}"
-        raise ValueError(msg)
-    check_storable(case_id, "case_id")
+    check_case_id(case_id)
     # A Change validates the inputs exactly as it does for any later change.
     opening = Change(
         trigger=OPEN,

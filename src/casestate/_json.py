@@ -12,6 +12,7 @@ from ._chain import redact
 from ._entry import Entry, EntryKind, Private
 from ._evidence import Evidence, EvidenceKind
 from ._status import Assurance, Fate
+from ._text import is_storable, printable, unstorable
 from ._time import format_instant, parse_instant
 from ._verdict import Code
 
@@ -121,6 +122,8 @@ class _Reader:
             return None  # type: ignore[return-value]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise FormatError(f"{self.at(name)}: expected {kind.__name__}, got {_type(value)}")
+        if isinstance(value, str) and not is_storable(value):
+            raise FormatError(f"{self.at(name)}: {unstorable(value)}")
         return value
 
     def text(self, name: str, *, optional: bool = False) -> str:
@@ -145,7 +148,8 @@ class _Reader:
     def done(self) -> None:
         extra = sorted(set(self.data) - self.seen)
         if extra:
-            raise FormatError(f"{self.where or 'document'}: unknown fields {', '.join(extra)}")
+            names = ", ".join(map(printable, extra))
+            raise FormatError(f"{self.where or 'document'}: unknown fields {names}")
 
 
 def _type(value: object) -> str:

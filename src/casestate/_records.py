@@ -41,7 +41,7 @@ from typing import Any
 from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
 from ._evidence import Evidence
-from ._text import is_storable, unstorable
+from ._text import is_storable, printable, unstorable
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
 """The fields every change record has."""
@@ -140,7 +140,8 @@ def _evidence(value: object) -> tuple[Evidence, ...]:
             raise RecordError(where, f"expected an object, got {_type(item)}")
         if not _EVIDENCE_FIELDS.issuperset(item):
             extra = item.keys() - _EVIDENCE_FIELDS
-            raise RecordError(f"evidence[{index}]", f"unknown fields {', '.join(sorted(map(str, extra)))}")
+            names = ", ".join(sorted(printable(str(name)) for name in extra))
+            raise RecordError(f"evidence[{index}]", f"unknown fields {names}")
         try:
             kind = _text(item, "kind")
             reference, source = _text(item, "reference"), _text(item, "source")
@@ -167,10 +168,10 @@ def _resolves(value: object) -> list[int]:
 
 
 def change_from_record(record: object) -> tuple[str, Change]:
-    """The case id and the :class:`Change` a record describes; a :class:`RecordError` if it is not one.
+    r"""The case id and the :class:`Change` a record describes; a :class:`RecordError` if it is not one.
 
-    Text is refused where it holds half of a UTF-16 surrogate pair alone
-    (JSON's ``"\\ud800"``): no UTF-8 file or database could store it.
+    Text is refused where it holds a lone surrogate (half of a UTF-16 pair,
+    as JSON's ``"\ud800"`` makes it): no UTF-8 file or database could store it.
 
     >>> case_id, change = change_from_record({
     ...     "case_id": "ua-0173", "trigger": "report_dead", "actor_id": "unit-41-hq", "role": "unit",
@@ -194,7 +195,7 @@ def _read_record(record: object) -> tuple[str, Change]:
     if not FIELDS.issuperset(record):
         extra = record.keys() - FIELDS
         raise RecordError(
-            ", ".join(sorted(map(str, extra))),
+            ", ".join(sorted(printable(str(name)) for name in extra)),
             f"unknown field; a change record has {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}",
         )
     case_id = _text(record, "case_id")

@@ -22,6 +22,12 @@ def as_name(value: str) -> str:
     return str(value)
 
 
+def _storable(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    # Not type-checked, as before; text must be storable, as a definition is written out.
+    if isinstance(value, str):
+        check_storable(value, attribute.name)
+
+
 def as_names(value: Iterable[str]) -> frozenset[str]:
     """A set of names; a lone string is refused, as it would split into letters."""
     if isinstance(value, str):
@@ -85,7 +91,7 @@ class StatusDef:
     name: str = attrs.field(converter=as_name)
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
     final: bool = False
-    description: str = ""
+    description: str = attrs.field(default="", validator=_storable)
 
 
 @attrs.frozen(kw_only=True)
@@ -125,7 +131,7 @@ class Rule:
     )
     reporter_may_fire: bool = False
     reverts: bool = False
-    description: str = ""
+    description: str = attrs.field(default="", validator=_storable)
 
 
 class RuleChanges(TypedDict, total=False):

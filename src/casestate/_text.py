@@ -25,10 +25,26 @@ def is_storable(value: str) -> bool:
 
 
 def unstorable(value: str) -> str:
-    """Why *value* is refused, naming the first lone half of a surrogate pair."""
+    """Why *value* is refused, naming its first lone surrogate."""
     position = next(index for index, char in enumerate(value) if "\ud800" <= char <= "\udfff")
-    half = value[position]
-    return f"not valid Unicode: half of a UTF-16 surrogate pair ({half!a}) at character {position + 1}"
+    return f"not valid Unicode: a lone surrogate ({value[position]!a}) at character {position + 1}"
+
+
+def printable(value: str) -> str:
+    r"""*value* as a message can show it: a lone surrogate as its escape.
+
+    >>> printable("efective_at\ud800")
+    'efective_at\\ud800'
+    """
+    return value if is_storable(value) else value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def check_case_id(case_id: object) -> None:
+    """Refuse a case id that is not a non-empty string a store can hold."""
+    if not isinstance(case_id, str) or not case_id.strip():
+        msg = f"case_id must be a non-empty string, got {case_id!r}"
+        raise ValueError(msg)
+    check_storable(case_id, "case_id")
 
 
 def check_storable(value: str, what: str) -> None:

@@ -301,6 +301,8 @@ def _problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one fla
         problems.append("the workflow needs a name")
     elif not is_storable(workflow.name):
         problems.append(f"the workflow's name is {unstorable(workflow.name)}")
+    if isinstance(workflow.description, str) and not is_storable(workflow.description):
+        problems.append(f"the workflow's description is {unstorable(workflow.description)}")
     names = [status.name for status in workflow.statuses]
     statuses = set(names)
     for name in sorted({name for name in names if names.count(name) > 1}):

@@ -474,7 +474,7 @@ class SQLStore(ABC):
 
 
 def _check_text(value: str, what: str) -> str:
-    """*value*, refused with a clear error when no database can hold it (half a surrogate pair)."""
+    """*value*, refused with a clear error when no database can hold it (a lone surrogate)."""
     if isinstance(value, str):
         check_storable(value, what)
     return value
