@@ -456,6 +456,43 @@ def test_verify_reports_lines_it_cannot_read(tmp_path):
     assert run("verify", tmp_path / "empty.jsonl").exit_code == 2
 
 
+def test_export_refuses_to_write_over_what_it_reads(tmp_path, store):
+    before = store.read_bytes()
+    onto_store = run("export", "--store", store, "-o", store)
+    assert onto_store.exit_code == 2
+    assert "is one of the sources read" in onto_store.output
+    assert store.read_bytes() == before
+    exported = tmp_path / "cases.jsonl"
+    assert run("export", "--store", store, "-o", exported).exit_code == 0
+    lines = exported.read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(exported)
+    onto_file = run("export", exported, "-o", tmp_path / "link.jsonl")
+    assert onto_file.exit_code == 2
+    assert exported.read_bytes() == lines
+    assert run("verify", "--store", store).exit_code == 0
+
+
+def test_an_export_that_fails_leaves_the_file_it_would_replace_as_it_was(tmp_path, store, monkeypatch):
+    target = tmp_path / "cases.jsonl"
+    target.write_text("the export of yesterday\n")
+
+    load = cs.store.SQLiteStore.load
+    loaded = []
+
+    def failing(self, case_id):
+        if loaded:  # the first case is written out, then the database goes away
+            raise cs.store.StoreError("the database went away")
+        loaded.append(case_id)
+        return load(self, case_id)
+
+    monkeypatch.setattr(cs.store.SQLiteStore, "load", failing)
+    result = run("export", "--store", store, "-o", target)
+    assert result.exit_code == 2
+    assert "the database went away" in result.output
+    assert target.read_text() == "the export of yesterday\n"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".cases.jsonl")] == []
+
+
 def test_export_and_verify_need_one_source():
     assert run("export").exit_code == 2
     assert run("verify").exit_code == 2

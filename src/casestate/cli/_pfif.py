@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ import click
 
 from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
 from casestate.cli import main
+from casestate.cli._output import write_whole
 
 try:
     from casestate.pfif import (
@@ -100,18 +100,6 @@ def read_persons(path: Path) -> dict[str, Person]:
     return persons
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write *path* whole or not at all: a temporary file beside it, then a rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @main.group()
 def pfif() -> None:
     """Exchange cases as PFIF 1.4, the People Finder Interchange Format."""
@@ -147,7 +135,7 @@ def export_command(
     if output is None:
         click.echo(document, nl=False)
     else:
-        _write_atomically(output, document)
+        write_whole(output, document)
         click.echo(f"{len(loaded)} cases written to {output}", err=True)
 
 
@@ -177,7 +165,7 @@ def write_cases(target: Path, cases: tuple[Case, ...]) -> None:
     """JSON Lines when *target* ends in ``.jsonl``, else a new folder of one JSON file per case."""
     if target.suffix == ".jsonl":
         lines = "".join(json.dumps(to_dict(case), ensure_ascii=False) + "\n" for case in cases)
-        _write_atomically(target, lines.encode("utf-8"))
+        write_whole(target, lines.encode("utf-8"))
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
@@ -298,9 +286,9 @@ def import_command(
     write_cases(cases_out, report.cases)
     if persons_out is not None:
         persons = {item.case.id: item.person.fields() for item in report.imported if item.person is not None}
-        _write_atomically(persons_out, json.dumps(persons, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_whole(persons_out, json.dumps(persons, ensure_ascii=False, indent=2).encode("utf-8"))
     if report_out is not None:
-        _write_atomically(report_out, json.dumps(report_dict(report), ensure_ascii=False, indent=2).encode())
+        write_whole(report_out, json.dumps(report_dict(report), ensure_ascii=False, indent=2).encode())
     click.echo(report.summary())
     for item in report.skipped:
         click.echo(f"  skipped {item.record}: {item.reason}")

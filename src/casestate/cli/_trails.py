@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import attrs
 import click
@@ -23,6 +25,7 @@ from casestate import (
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
+from ._output import refuse_overwriting, replacing
 from ._reading import Unreadable, size_of
 from ._stores import CANNOT_READ, Held, opened_store, store_option
 
@@ -114,6 +117,16 @@ def _why(item: Read) -> str:
     return item.problem or "cannot be read"
 
 
+@contextmanager
+def _written_to(path: Path | None) -> Iterator[BinaryIO]:
+    """Standard output, or a stream that becomes *path* once the export is done."""
+    if path is None:
+        yield sys.stdout.buffer
+        return
+    with replacing(path) as stream:
+        yield stream
+
+
 def _one_source(files: tuple[str, ...], store: str | None) -> None:
     if (store is None) == (not files):
         raise click.UsageError("name either a --store or files")
@@ -130,9 +143,8 @@ def _one_source(files: tuple[str, ...], store: str | None) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.File("w", encoding="utf-8", lazy=True),
-    default="-",
-    help="Where to write (default: standard output).",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write, whole or not at all (default: standard output).",
 )
 def export(
     *,
@@ -141,7 +153,7 @@ def export(
     workflow_path: Path | None,
     key_file: Path | None,
     redacted: bool,
-    output: TextIO,
+    output: Path | None,
 ) -> None:
     """Write cases and their trails as JSON Lines, one case per line, from a store or case files.
 
@@ -151,16 +163,22 @@ def export(
     and the exit status is 1 (2 when a source cannot be read).
     """
     _one_source(files, store)
+    to_file = None if output is None or str(output) == "-" else output
+    refuse_overwriting(to_file, [*files, *([] if store is None else [store])])
     key = read_key(key_file)
     bad = 0
     unreadable: list[Unreadable] = []
-    with opened_store(store, load_workflow(workflow_path), key) as held:
+    with (
+        opened_store(store, load_workflow(workflow_path), key) as held,
+        _written_to(to_file) as written,
+    ):
         for item in _sources(files, held, key, unreadable):
             if item.case is None:
                 bad += 1
                 err().print(f"{escape(item.where)}: not exported: {escape(_why(item))}")
                 continue
-            output.write(json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n")
+            line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
+            written.write(line.encode("utf-8"))
     for problem in unreadable:
         err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
     raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
