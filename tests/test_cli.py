@@ -335,6 +335,65 @@ def test_apply_per_line_stores_the_good_lines_and_reports_the_rest(tmp_path):
         assert held.load("ua-0520").version == 5
 
 
+def _good_lines(tmp_path):
+    return write_lines(
+        tmp_path / "good.jsonl",
+        *[line for line in JSONL.read_text().splitlines() if _accepted_in_example(line)],
+    )
+
+
+def test_apply_all_or_nothing_refuses_a_pipe_it_cannot_read_twice(tmp_path):
+    lines = _good_lines(tmp_path).read_text()
+    path = tmp_path / "cases.db"
+    refused = casestate("apply", "/dev/stdin", "--store", path, stdin=lines)
+    assert refused.returncode == 2
+    assert "is not a regular file (a pipe?)" in refused.stderr
+    per_line = casestate("apply", "/dev/stdin", "--store", path, "--per-line", stdin=lines)
+    assert per_line.returncode == 0, per_line.stderr
+    with cs.store.SQLiteStore(path) as held:
+        assert sorted(held.case_ids()) == ["ua-0201", "ua-0520"]
+
+
+def test_apply_stores_nothing_from_a_file_changed_while_it_was_checked(tmp_path, monkeypatch):
+    good = _good_lines(tmp_path)
+    checked = _apply.run_check
+
+    def and_then_rewritten(*args, **kwargs):
+        tally = checked(*args, **kwargs)
+        good.write_text(good.read_text() + json.dumps(record("ua-0201", "report_captured")) + "\n")
+        return tally
+
+    monkeypatch.setattr(_apply, "run_check", and_then_rewritten)
+    path = tmp_path / "cases.db"
+    result = run("apply", good, "--store", path)
+    assert result.exit_code == 2
+    assert "a file changed while it was checked: nothing was stored" in result.output
+    with cs.store.SQLiteStore(path) as held:
+        assert list(held.case_ids()) == []
+
+
+def test_apply_per_line_stores_what_it_accepted_before_it_was_stopped(tmp_path, monkeypatch):
+    checked = _apply.run_check
+
+    def stopped_after_five_lines(*args, each, **kwargs):
+        seen = []
+
+        def counted(line):
+            each(line)
+            seen.append(line)
+            if len(seen) == 5:
+                raise KeyboardInterrupt
+
+        return checked(*args, each=counted, **kwargs)
+
+    monkeypatch.setattr(_apply, "run_check", stopped_after_five_lines)
+    path = tmp_path / "cases.db"
+    result = run("apply", _good_lines(tmp_path), "--store", path, "--per-line")
+    assert result.exit_code == 1  # Aborted!
+    with cs.store.SQLiteStore(path) as held:
+        assert sum(held.load(case_id).version for case_id in held.case_ids()) == 5
+
+
 def test_apply_again_is_refused_line_by_line_against_the_store(store):
     result = run("validate", JSONL, "--store", store, "--format", "json")
     codes = {item["line"]: item["codes"] for item in findings(result)}

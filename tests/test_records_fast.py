@@ -47,6 +47,9 @@ TIME_TEXTS = (
     "yesterday",
     "",
     Text("2024-03-02T12:00:00Z"),
+    "0001-01-01T00:00:00+14:00",  # before the year 1 in UTC
+    "9999-12-31T23:59:59-05:00",  # after the year 9999 in UTC
+    "\uff12\uff10\uff12\uff14-03-02T12:00:00Z",  # full-width digits
 )
 TIMES = st.sampled_from(TIME_TEXTS)
 ODD = st.sampled_from([None, 0, 1, True, 2.5, [], {}, ["a"], {"a": 1}])

@@ -42,6 +42,7 @@ from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
 from ._evidence import Evidence
 from ._text import is_storable, printable, unstorable
+from ._time import OUTSIDE_THE_CALENDAR
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
 """The fields every change record has."""
@@ -123,7 +124,10 @@ def parse_timestamp(text: str, field: str) -> datetime:
     offset = value.utcoffset()
     if offset is None:
         raise RecordError(field, f"naive timestamp {text!r}: add an offset such as Z or +02:00")
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
+    try:
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
+    except OverflowError:
+        raise RecordError(field, f"timestamp {text!r} {OUTSIDE_THE_CALENDAR}") from None
 
 
 def _timestamp(record: Mapping[str, Any], name: str) -> datetime:
@@ -322,13 +326,13 @@ def _utc_or_none(text: object) -> datetime | None:
         return known
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        zone = value.tzinfo
+        if zone is not UTC:
+            if zone is None:
+                return None
+            value = value.astimezone(UTC)
+    except (ValueError, OverflowError):  # parse_timestamp names the fault
         return None
-    zone = value.tzinfo
-    if zone is not UTC:
-        if zone is None:
-            return None
-        value = value.astimezone(UTC)
     if len(_RECENT_INSTANTS) >= _RECENT_LIMIT:
         _RECENT_INSTANTS.clear()
     _RECENT_INSTANTS[text] = value

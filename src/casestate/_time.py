@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 _ZERO = timedelta(0)
-_INSTANT = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{6})Z\Z")
+_INSTANT = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{6})Z\Z", re.ASCII)
 
 
 def to_utc(value: object, what: str) -> datetime:
@@ -24,7 +24,14 @@ def to_utc(value: object, what: str) -> datetime:
         raise ValueError(msg)
     if value.tzinfo is UTC:
         return value
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{what} {value.isoformat()} {OUTSIDE_THE_CALENDAR}") from None
+
+
+OUTSIDE_THE_CALENDAR = "falls outside the years 1 to 9999 in UTC"
+"""Why an instant is refused whose offset moves it past the ends of Python's calendar."""
 
 
 _TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))

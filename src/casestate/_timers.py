@@ -73,7 +73,10 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
     for timer in timers:
         if timer.status != case.status:
             continue
-        due_at = case.status_since + timer.after
+        try:
+            due_at = case.status_since + timer.after
+        except OverflowError:  # it runs out after the year 9999: not at any *now* there is
+            continue
         if due_at > now or _satisfied(case, timer):
             continue
         flags.append(Flag(case.id, timer, due_at))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import stat
 from pathlib import Path
 
 import attrs
@@ -111,6 +113,7 @@ def apply(
     """
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)
+    read_before = None if per_line else _read_twice(files)
     with json_report(output_format) as report:
         with opened_store(store, workflow, key, create=True) as held:
             assert held is not None  # noqa: S101 - --store is required
@@ -120,16 +123,24 @@ def apply(
                 if checked.accepted and checked.line.change is not None:
                     writer.add(checked.line.case_id or "", checked.line.change)
 
-            tally = run_check(
-                files,
-                checking_batch(workflow, held),
-                report=report,
-                quiet=quiet,
-                input_format=input_format,
-                max_line_bytes=max_line_bytes,
-                each=write if per_line else None,
-            )
-            if not per_line and tally.exit_code == 0:
+            try:
+                tally = run_check(
+                    files,
+                    checking_batch(workflow, held),
+                    report=report,
+                    quiet=quiet,
+                    input_format=input_format,
+                    max_line_bytes=max_line_bytes,
+                    each=write if per_line else None,
+                )
+            except BaseException:
+                if per_line:  # the lines accepted before the fault are stored, as their openings were
+                    with contextlib.suppress(Exception):
+                        writer.flush()
+                raise
+            if read_before is not None and tally.exit_code == 0:
+                if _read_twice(files) != read_before:
+                    raise StoreFault("a file changed while it was checked: nothing was stored")
                 # Every line was accepted: read the files again, and write them.
                 with meter(size_of(files), quiet=quiet) as bar:
                     check_files(
@@ -143,6 +154,30 @@ def apply(
                     )
             writer.flush()
         _report(tally, report, writer, quiet=quiet, per_line=per_line)
+
+
+def _read_twice(files: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """What tells each file's content apart, refusing a file that cannot be read a second time.
+
+    All or nothing, apply reads its files twice: once to check every line,
+    once to store them. A pipe gives its lines once, and a file rewritten
+    between the two readings would store lines that were never checked.
+    """
+    seen = []
+    for path in files:
+        try:
+            found = Path(path).stat()
+        except OSError:  # missing or unreadable: the check reports it with the others
+            seen.append((0, 0, 0))
+            continue
+        if not stat.S_ISREG(found.st_mode):
+            msg = (
+                f"{path} is not a regular file (a pipe?): all or nothing, apply reads its files twice, "
+                "to check and then to store them; save the input to a file, or pass --per-line"
+            )
+            raise click.UsageError(msg)
+        seen.append((found.st_size, found.st_mtime_ns, found.st_ino))
+    return seen
 
 
 def _report(tally: Tally, report: JsonReport | None, writer: Writer, *, quiet: bool, per_line: bool) -> None:

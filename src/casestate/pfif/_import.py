@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -27,6 +27,7 @@ from casestate import (
     Workflow,
     from_json,
 )
+from casestate._time import to_utc
 
 from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
@@ -139,7 +140,7 @@ def _aware(when: datetime) -> datetime:
     if not isinstance(when, datetime) or when.utcoffset() is None:
         msg = f"recorded_at must be a timezone-aware datetime, got {when!r}"
         raise ValueError(msg)
-    return when.astimezone(UTC)
+    return to_utc(when, "recorded_at")
 
 
 class _Run:

@@ -107,11 +107,11 @@ FATE_OF_STATUS: dict[str, Fate] = {
 _DOMAIN_LABEL = r"[a-zA-Z]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?"
 DOMAIN = re.compile(rf"({_DOMAIN_LABEL}\.)*{_DOMAIN_LABEL}\.?\Z")
 RECORD_ID = re.compile(rf"({_DOMAIN_LABEL}\.)*{_DOMAIN_LABEL}\.?/[^\n]+\Z")
-_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z\Z")
+_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z\Z", re.ASCII)
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "sex": (re.compile(r"(female|male|other)\Z"), "female, male or other"),
-    "date_of_birth": (re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z"), "YYYY, YYYY-MM or YYYY-MM-DD"),
-    "age": (re.compile(r"\d+(-\d+)?\Z"), "a number of years or a range such as 30-35"),
+    "date_of_birth": (re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z", re.ASCII), "YYYY, YYYY-MM or YYYY-MM-DD"),
+    "age": (re.compile(r"\d+(-\d+)?\Z", re.ASCII), "a number of years or a range such as 30-35"),
     "home_state": (re.compile(r"([A-Z][A-Z]-)?[A-Z0-9]{1,3}\Z"), "an upper-case ISO 3166-2 code"),
     "home_country": (re.compile(r"[A-Z][A-Z]\Z"), "an upper-case ISO 3166-1 two-letter code"),
 }

@@ -16,7 +16,7 @@ from casestate._change import Change
 from casestate._evidence import Evidence
 from casestate._status import Assurance, Fate
 from casestate._text import check_storable
-from casestate._time import format_instant, parse_instant, to_utc
+from casestate._time import OUTSIDE_THE_CALENDAR, format_instant, parse_instant, to_utc
 from casestate._verdict import Rejected
 from casestate._workflow import Workflow
 
@@ -389,6 +389,9 @@ class SQLStore(ABC):
             clauses.append("fate = :fate")
             params["fate"] = Fate(fate).value
         if has_conflict is not None:
+            if not isinstance(has_conflict, bool):
+                msg = f"has_conflict must be True, False or None, not {has_conflict!r}"
+                raise TypeError(msg)
             clauses.append("open_conflicts > 0" if has_conflict else "open_conflicts = 0")
         if in_status_for_at_least is not None:
             if now is None:
@@ -398,7 +401,12 @@ class SQLStore(ABC):
                 msg = "in_status_for_at_least must be a timedelta"
                 raise TypeError(msg)
             clauses.append("status_since <= :cutoff")
-            params["cutoff"] = format_instant(to_utc(now, "now") - in_status_for_at_least)
+            try:
+                cutoff = to_utc(now, "now") - in_status_for_at_least
+            except OverflowError:
+                msg = f"now - in_status_for_at_least {OUTSIDE_THE_CALENDAR}"
+                raise ValueError(msg) from None
+            params["cutoff"] = format_instant(cutoff)
         if after is not None:
             clauses.append("case_id > :after")
             params["after"] = _check_text(str(after), "after")
@@ -430,7 +438,7 @@ class SQLStore(ABC):
         there; positions are gapless and never reused. Rows are read a page at
         a time, not verified (load a case to verify it).
         """
-        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= _LARGEST:
             msg = f"after must be a position (an int >= 0), got {after!r}"
             raise ValueError(msg)
         remaining = None if limit is None else _limit(limit)
@@ -480,9 +488,13 @@ def _check_text(value: str, what: str) -> str:
     return value
 
 
+_LARGEST = 2**63 - 1
+"""The largest position or limit a database's 64-bit integer holds."""
+
+
 def _limit(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = f"limit must be a positive int, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _LARGEST:
+        msg = f"limit must be a positive int (at most 2**63 - 1), got {value!r}"
         raise ValueError(msg)
     return value
 
