@@ -289,11 +289,7 @@ def test_validate_quiet_prints_only_the_rejected_lines():
 @pytest.fixture
 def store(tmp_path):
     path = tmp_path / "cases.db"
-    good = write_lines(
-        tmp_path / "good.jsonl",
-        *[line for line in JSONL.read_text().splitlines() if _accepted_in_example(line)],
-    )
-    result = run("apply", good, "--store", path)
+    result = run("apply", _good_lines(tmp_path), "--store", path)
     assert result.exit_code == 0, result.output
     return path
 
