@@ -710,3 +710,23 @@ def test_apply_writes_interleaved_cases_in_file_order_within_each(tmp_path, monk
                 "corroboration",
             ]
             assert [entry.recorded_at.day for entry in case.trail[1:]] == [10, 11, 12, 13]
+
+
+def test_commands_that_only_read_never_create_a_store(tmp_path, monkeypatch):
+    made = []
+
+    class Recorder:
+        def __init__(self, url, **options):
+            made.append((url, options["create"]))
+            raise cs.store.NotAStore(f"{url} holds no casestate store (and create=False)")
+
+    monkeypatch.setattr(cs.store, "PostgresStore", Recorder)
+    url = "postgresql+psycopg://postgres@127.0.0.1/fresh"
+    for command in (["verify"], ["export"], ["show", "ua-1"], ["validate", JSONL]):
+        result = run(*command, "--store", url)
+        assert result.exit_code == 2
+        assert "holds no casestate store" in result.output
+    assert run("verify", "--store", tmp_path / "nowhere.db").exit_code == 2
+    assert not (tmp_path / "nowhere.db").exists()
+    run("apply", JSONL, "--store", url)
+    assert made == [(url, False)] * 4 + [(url, True)]

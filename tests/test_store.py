@@ -484,6 +484,35 @@ def test_a_bad_postgres_url_is_a_store_error():
         cs.store.PostgresStore("not a url")
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("sqlite:///cases.db", "sqlite:///cases.db is not a PostgreSQL URL"),
+        ("mysql://me@db/cases", "mysql://me@db/cases is not a PostgreSQL URL"),
+        ("postgresql+pg8000://me@db/cases", "the pg8000 driver is not installed"),
+        (5, "not a database URL"),
+    ],
+)
+def test_a_url_for_another_database_or_a_missing_driver_is_a_store_error(url, says):
+    with pytest.raises(cs.store.StoreError, match=re.escape(says)):
+        cs.store.PostgresStore(url)
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), -1, True, "5", 86_400])
+def test_a_lock_timeout_must_be_a_sensible_number_of_seconds(seconds):
+    with pytest.raises(ValueError, match="lock_timeout must be a number of seconds"):
+        cs.store.PostgresStore("postgresql+psycopg://postgres@127.0.0.1/test", lock_timeout=seconds)
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_a_url_without_a_driver_means_psycopg(postgres_schema, scheme):
+    url = store_places.POSTGRES_URL.replace("postgresql+psycopg", scheme, 1)
+    with cs.store.PostgresStore(url, schema=postgres_schema) as store:
+        assert store.location.startswith(f"schema {postgres_schema!r} of postgresql+psycopg://")
+        opened(store)
+        assert store.load("case-1").version == 1
+
+
 def test_an_unreachable_postgres_server_is_a_store_error():
     with pytest.raises(cs.store.StoreError, match="schema 'casestate' of postgresql"):
         cs.store.PostgresStore(

@@ -11,20 +11,23 @@ from hypothesis import strategies as st
 import casestate as cs
 from casestate._text import is_storable, unstorable
 from support import WORKFLOW, actor, day, evidence
+from test_cli import run
 
 LONE = "ivan\ud800"
 SAYS = "not valid Unicode: a lone surrogate ('\\ud800') at character 5"
 
 
 @given(st.text(st.characters(codec=None, exclude_categories=())))
-def test_storable_means_utf8_can_encode_it(text):
+def test_storable_means_utf8_can_encode_it_and_it_holds_no_nul(text):
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         assert not is_storable(text)
-        assert unstorable(text).startswith("not valid Unicode: a lone surrogate")
+        assert unstorable(text).startswith(
+            ("not valid Unicode: a lone surrogate", "not storable text: a NUL")
+        )
     else:
-        assert is_storable(text)
+        assert is_storable(text) == ("\x00" not in text)
 
 
 @pytest.mark.parametrize(
@@ -220,3 +223,53 @@ def test_an_exported_case_holding_it_is_refused_naming_the_place(place, where):
     where(data)[place.rsplit(".", 1)[-1]] = LONE
     with pytest.raises(cs.FormatError, match=f"^{re.escape(place)}: {re.escape(SAYS)}$"):
         cs.from_dict(data)
+
+
+NUL_SAYS = "not storable text: a NUL character at character 5 (PostgreSQL cannot hold it)"
+
+
+def test_a_nul_character_is_refused_like_a_lone_surrogate():
+    with pytest.raises(ValueError, match=f"^reason is {re.escape(NUL_SAYS)}$"):
+        cs.Change(
+            trigger="report_dead",
+            actor=actor("unit"),
+            effective_at=day(1),
+            recorded_at=day(1),
+            reason="ivan\x00",
+        )
+    with pytest.raises(ValueError, match=f"^case_id is {re.escape(NUL_SAYS)}$"):
+        WORKFLOW.open("ivan\x00", actor=actor("family"), effective_at=day(0), recorded_at=day(0))
+    for read in (cs.change_from_record, lambda record: cs.change_from_record(dict(record))):
+        with pytest.raises(cs.RecordError) as raised:
+            read({**GOOD, "case_id": "ivan\x00"})
+        assert (raised.value.field, raised.value.problem) == ("case_id", NUL_SAYS)
+
+
+def test_a_case_id_or_a_name_too_long_for_a_database_index_is_refused():
+    longest = "c" * cs.MAX_CASE_ID
+    assert (
+        WORKFLOW.open(longest, actor=actor("family"), effective_at=day(0), recorded_at=day(0)).id == longest
+    )
+    with pytest.raises(
+        ValueError, match=f"^case_id is 401 characters long; at most {cs.MAX_CASE_ID} are stored$"
+    ):
+        WORKFLOW.open(longest + "c", actor=actor("family"), effective_at=day(0), recorded_at=day(0))
+    with pytest.raises(cs.RecordError, match=r"^case_id: 401 characters long"):
+        cs.change_from_record({**GOOD, "case_id": longest + "c"})
+    with pytest.raises(ValueError, match=r"^a name is 201 characters long; at most 200 are stored$"):
+        cs.StatusDef("s" * 201, fate=cs.Fate.UNKNOWN)
+    definition = json.loads(json.dumps(TINY))
+    definition["statuses"][1]["name"] = definition["rules"][0]["target"] = "s" * 201
+    with pytest.raises(cs.WorkflowError) as raised:
+        cs.workflow_from_dict(definition)
+    assert "statuses[1]: a name is 201 characters long; at most 200 are stored" in raised.value.problems
+
+
+def test_validate_reports_a_nul_in_a_field_as_an_invalid_record_naming_it(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    path.write_text(json.dumps({**GOOD, "case_id": "ivan\x00"}) + "\n")
+    result = run("validate", path, "--format", "json")
+    assert result.exit_code == 1
+    [finding] = json.loads(result.output)["findings"]
+    assert (finding["codes"], finding["field"]) == (["invalid_record"], "case_id")
+    assert finding["reasons"][0]["message"] == f"case_id: {NUL_SAYS}"

@@ -1,5 +1,6 @@
 """Workflow definitions: derived the documented ways, and every fault named when built."""
 
+import json
 from datetime import timedelta
 
 import attrs
@@ -258,3 +259,21 @@ def test_evidence_rules_describe_themselves():
     assert cs.EvidenceRule(kinds={"dna_match", "fingerprints"}).describe() == (
         "evidence of kind dna_match or fingerprints"
     )
+
+
+@pytest.mark.parametrize("days", ["NaN", "Infinity", "-Infinity", "1e18", "-1"])
+def test_a_waiting_period_must_be_a_number_of_days_a_timedelta_holds(days):
+    text = json.dumps(cs.workflow_to_dict(cs.DEFAULT_WORKFLOW)).replace(
+        '"waiting_period_days": null', f'"waiting_period_days": {days}', 1
+    )
+    with pytest.raises(WorkflowError) as raised:
+        cs.workflow_from_json(text)
+    [problem] = raised.value.problems
+    assert problem.startswith("rules[0].waiting_period_days: expected a number of days from 0 to 999999999")
+
+
+def test_json_nested_past_the_parsers_depth_is_not_json():
+    with pytest.raises(WorkflowError, match="not JSON: maximum recursion depth"):
+        cs.workflow_from_json("[" * 100_000)
+    with pytest.raises(cs.FormatError, match=r"^not JSON: maximum recursion depth"):
+        cs.from_json("[" * 100_000)

@@ -18,6 +18,7 @@ from ._records import RecordError, change_from_record, change_to_record, parse_t
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._standing import Standing
 from ._status import Assurance, Fate, Status
+from ._text import MAX_CASE_ID, MAX_NAME
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
 from ._workflow import Workflow, WorkflowError
@@ -38,6 +39,8 @@ __all__ = [
     "EVERYONE",
     "FORMAT_VERSION",
     "GENEVA_CONVENTIONS",
+    "MAX_CASE_ID",
+    "MAX_NAME",
     "OPEN",
     "RUSSIA_120FZ",
     "RUSSIA_CIVIL_CODE",

@@ -39,6 +39,7 @@ DEFINITION_VERSION = 1
 """The version of the workflow definition format; a reader refuses others."""
 
 _SECONDS_PER_DAY = 86400
+_MOST_DAYS = timedelta.max.days
 
 
 def _days(period: timedelta | None) -> float | int | None:
@@ -214,7 +215,11 @@ def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
     description = fields.value("description", str, default="")
     if len(problems) > count or not name:
         return None
-    return StatusDef(name, fate, final, description)
+    try:
+        return StatusDef(name, fate, final, description)
+    except ValueError as error:  # a converter's own check (a name too long): noted with its place
+        fields.fault(None, str(error))
+        return None
 
 
 def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRule | None:
@@ -249,6 +254,9 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
     if fields.data.get("evidence") is not None:
         evidence = _evidence_rule(fields.data["evidence"], f"{where}.evidence", problems)
     days = fields.value("waiting_period_days", (int, float))
+    if days is not None and not 0 <= days <= _MOST_DAYS:  # NaN fails every comparison
+        fields.fault("waiting_period_days", f"expected a number of days from 0 to {_MOST_DAYS}, got {days!r}")
+        days = None
     rule_fate = fields.convert("fate", Fate)
     flags = {
         name: fields.value(name, bool, default=False) for name in ("reason_required", "report", "reverts")
@@ -257,18 +265,22 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
     description = fields.value("description", str, default="")
     if len(problems) > count or not trigger or not target:
         return None
-    return Rule(
-        trigger=trigger,
-        sources=sources,
-        target=target,
-        roles=roles,
-        evidence=evidence,
-        fate=rule_fate,
-        waiting_period=None if days is None else timedelta(days=days),
-        reporter_may_fire=reporter,
-        description=description,
-        **flags,
-    )
+    try:
+        return Rule(
+            trigger=trigger,
+            sources=sources,
+            target=target,
+            roles=roles,
+            evidence=evidence,
+            fate=rule_fate,
+            waiting_period=None if days is None else timedelta(days=days),
+            reporter_may_fire=reporter,
+            description=description,
+            **flags,
+        )
+    except ValueError as error:  # as for a status
+        fields.fault(None, str(error))
+        return None
 
 
 def workflow_from_dict(data: object) -> Workflow:
@@ -335,6 +347,6 @@ def workflow_from_json(text: str | bytes) -> Workflow:
     """Read a workflow definition from JSON text (see :func:`workflow_from_dict`)."""
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise WorkflowError("<definition>", [f"not JSON: {error}"]) from None
     return workflow_from_dict(data)

@@ -284,7 +284,7 @@ def from_json(
         data = json.loads(text, object_pairs_hook=_unique_keys)
     except FormatError:
         raise
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise FormatError(f"not JSON: {error}") from None
     return from_dict(data, key=key, head=head, allow_redacted=allow_redacted)
 

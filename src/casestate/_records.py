@@ -41,7 +41,7 @@ from typing import Any
 from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
 from ._evidence import Evidence
-from ._text import is_storable, printable, unstorable
+from ._text import MAX_CASE_ID, is_storable, printable, too_long, unstorable
 from ._time import OUTSIDE_THE_CALENDAR
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
@@ -203,6 +203,8 @@ def _read_record(record: object) -> tuple[str, Change]:
             f"unknown field; a change record has {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}",
         )
     case_id = _text(record, "case_id")
+    if len(case_id) > MAX_CASE_ID:
+        raise RecordError("case_id", too_long(case_id, MAX_CASE_ID))
     trigger = _text(record, "trigger")
     actor = shared_actor(_text(record, "actor_id"), _text(record, "role"))
     effective_at = _timestamp(record, "effective_at")
@@ -251,6 +253,7 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
         and role.__class__ is str
         and role.strip()
         and is_storable(case_id)
+        and len(case_id) <= MAX_CASE_ID
         and is_storable(trigger)
         and is_storable(actor_id)
         and is_storable(role)

@@ -10,7 +10,7 @@ import attrs
 
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._status import Fate
-from ._text import check_storable
+from ._text import MAX_NAME, check_storable, too_long
 
 
 def as_name(value: str) -> str:
@@ -19,6 +19,9 @@ def as_name(value: str) -> str:
         msg = f"a name must be a non-empty string, got {value!r}"
         raise ValueError(msg)
     check_storable(value, "a name")
+    if len(value) > MAX_NAME:
+        msg = f"a name is {too_long(value, MAX_NAME)}"
+        raise ValueError(msg)
     return str(value)
 
 

@@ -1,22 +1,34 @@
-r"""Text a case may hold: Unicode that a UTF-8 file or database can store.
+r"""Text a case may hold: what every UTF-8 file and both databases can store.
 
-Python strings, and JSON's ``\ud800`` escapes, can hold half of a UTF-16
-surrogate pair on its own. Such a string hashes and prints, but no UTF-8
-file, SQLite or PostgreSQL database can store it: it must be refused where
-it comes in, with the field named, not deep inside a store's write.
+Python strings, and JSON's ``\ud800`` escapes, can hold a lone surrogate
+(half of a UTF-16 pair). Such a string hashes and prints, but no UTF-8 file,
+SQLite or PostgreSQL database can store it; nor can PostgreSQL store a NUL
+character. Either must be refused where it comes in, with the field named,
+not deep inside a store's write.
 """
 
 from __future__ import annotations
 
+MAX_CASE_ID = 400
+"""The longest case id, in characters: with a status name (at most
+:data:`MAX_NAME`), it fits a PostgreSQL index entry (2,704 bytes) in UTF-8."""
+MAX_NAME = 200
+"""The longest name of a status, trigger or role, in characters."""
+
 
 def is_storable(value: str) -> bool:
-    r"""Whether *value* can be written as UTF-8: no half of a surrogate pair stands alone.
+    r"""Whether every store can hold *value*: no lone surrogate, no NUL character.
 
-    >>> is_storable("Іван"), is_storable("\ud800")
-    (True, False)
+    >>> is_storable("Іван"), is_storable("\ud800"), is_storable("a\x00b")
+    (True, False, False)
     """
-    if value.isascii():  # nearly all text, and a flag read: the encoding is not tried
-        return True
+    if "\x00" in value:
+        return False
+    return value.isascii() or is_valid_unicode(value)  # nearly all text is ASCII: a flag read
+
+
+def is_valid_unicode(value: str) -> bool:
+    """Whether *value* can be written as UTF-8: no lone surrogate."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -25,9 +37,13 @@ def is_storable(value: str) -> bool:
 
 
 def unstorable(value: str) -> str:
-    """Why *value* is refused, naming its first lone surrogate."""
-    position = next(index for index, char in enumerate(value) if "\ud800" <= char <= "\udfff")
-    return f"not valid Unicode: a lone surrogate ({value[position]!a}) at character {position + 1}"
+    """Why *value* is refused, naming its first lone surrogate or NUL character."""
+    position, char = next(
+        (index, char) for index, char in enumerate(value) if char == "\x00" or "\ud800" <= char <= "\udfff"
+    )
+    if char == "\x00":
+        return f"not storable text: a NUL character at character {position + 1} (PostgreSQL cannot hold it)"
+    return f"not valid Unicode: a lone surrogate ({char!a}) at character {position + 1}"
 
 
 def printable(value: str) -> str:
@@ -36,15 +52,23 @@ def printable(value: str) -> str:
     >>> printable("efective_at\ud800")
     'efective_at\\ud800'
     """
-    return value if is_storable(value) else value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value if is_valid_unicode(value) else value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def check_case_id(case_id: object) -> None:
-    """Refuse a case id that is not a non-empty string a store can hold."""
+    """Refuse a case id that is not a non-empty string every store can hold."""
     if not isinstance(case_id, str) or not case_id.strip():
         msg = f"case_id must be a non-empty string, got {case_id!r}"
         raise ValueError(msg)
     check_storable(case_id, "case_id")
+    if len(case_id) > MAX_CASE_ID:
+        msg = f"case_id is {too_long(case_id, MAX_CASE_ID)}"
+        raise ValueError(msg)
+
+
+def too_long(value: str, most: int) -> str:
+    """Why *value* is refused as longer than *most* characters."""
+    return f"{len(value)} characters long; at most {most} are stored"
 
 
 def check_storable(value: str, what: str) -> None:

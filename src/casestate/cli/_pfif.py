@@ -85,7 +85,7 @@ def read_persons(path: Path) -> dict[str, Person]:
     """A JSON object mapping each case id to its person's PFIF fields."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise click.ClickException(f"{path}: not JSON: {error}") from None
     if not isinstance(data, dict):
         raise click.ClickException(f"{path}: expected an object mapping case ids to person fields")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
-from casestate._text import is_storable
+from casestate._text import is_valid_unicode
 
 from ._routing import ALONE, Share, case_named_in, owner_of, owner_of_named
 
@@ -257,7 +257,7 @@ _LONE_SURROGATE = "not valid Unicode: an escape of half a UTF-16 surrogate pair,
 def _holds_lone_surrogate(value: object) -> bool:
     """Whether a parsed JSON value holds text that no UTF-8 file or database can store."""
     if isinstance(value, str):
-        return not is_storable(value)
+        return not is_valid_unicode(value)
     if isinstance(value, dict):
         return any(_holds_lone_surrogate(key) or _holds_lone_surrogate(item) for key, item in value.items())
     if isinstance(value, list):

@@ -55,7 +55,7 @@ def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> 
     except ImportError as missing:  # pragma: no cover - the store ships with casestate
         raise StoreFault(f"this casestate has no store: {missing}") from None
     if spec.startswith(("postgresql:", "postgresql+", "postgres:")):
-        return PostgresStore(spec, workflow=workflow, key=key)
+        return PostgresStore(spec, workflow=workflow, key=key, create=create)
     if not create and not Path(spec).exists():
         raise StoreFault(f"{spec}: no such store")
     return SQLiteStore(spec, workflow=workflow, key=key, create=create)
@@ -80,7 +80,7 @@ def opened_store(
         raise StoreFault(f"this casestate has no store: {missing}") from None
     try:
         store = _open(spec, workflow, key, create=create)
-    except (StoreError, OSError, ValueError) as error:
+    except (StoreError, OSError, ValueError, ImportError) as error:
         raise StoreFault(f"{spec}: {error}") from None
     try:
         with store:

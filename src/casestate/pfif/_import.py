@@ -470,7 +470,7 @@ def _seq(entry: dict[str, Any]) -> int:
 def _object(text: str, where: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise FormatError(f"{where}: not JSON") from None
     if not isinstance(data, dict):
         raise FormatError(f"{where}: not a JSON object")
@@ -482,7 +482,7 @@ def _entry_hash(note: Record) -> str | None:
         return None
     try:
         data = json.loads(note.extension)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     value = data.get("hash") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None

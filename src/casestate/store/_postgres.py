@@ -27,6 +27,28 @@ _COPY_ENTRIES = f"COPY entries (position, {ENTRY_COLUMNS}) FROM STDIN"
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK_NOT_AVAILABLE = "55P03"
 _INSTALL = "PostgresStore needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
+_LONGEST_WAIT = 86_400
+_DEFAULT_DRIVER = "postgresql+psycopg"
+"""The driver casestate[postgres] installs: a URL that names none gets it, not SQLAlchemy's psycopg2."""
+
+
+def _postgres_url(sqlalchemy: Any, url: object) -> Any:  # noqa: ANN401 - SQLAlchemy is imported only when used
+    """*url* as SQLAlchemy's URL, for PostgreSQL through psycopg unless it names another driver.
+
+    ``postgres://`` (as many hosting services write it) and ``postgresql://``
+    both mean psycopg; a URL for another database is refused.
+    """
+    try:
+        address = sqlalchemy.make_url(url)
+    except (sqlalchemy.exc.ArgumentError, TypeError) as error:
+        raise StoreError(f"not a database URL: {error}") from None
+    if address.drivername in {"postgres", "postgresql"}:
+        return address.set(drivername=_DEFAULT_DRIVER)
+    if address.get_backend_name() != "postgresql":
+        shown = address.render_as_string(hide_password=True)
+        msg = f"{shown} is not a PostgreSQL URL; PostgresStore takes postgresql+psycopg://..."
+        raise StoreError(msg)
+    return address
 
 
 @lru_cache(maxsize=256)
@@ -138,19 +160,26 @@ class PostgresStore(SQLStore):
             raise ImportError(_INSTALL) from None
         self._sqlalchemy = sqlalchemy
         self.schema = schema
-        try:
-            shown = sqlalchemy.make_url(url).render_as_string(hide_password=True)
-        except sqlalchemy.exc.ArgumentError as error:
-            raise StoreError(f"not a database URL: {error}") from None
+        if (
+            isinstance(lock_timeout, bool)
+            or not isinstance(lock_timeout, int | float)
+            or not 0 <= lock_timeout < _LONGEST_WAIT
+        ):
+            msg = f"lock_timeout must be a number of seconds (0 or more, under a day), got {lock_timeout!r}"
+            raise ValueError(msg)
+        address = _postgres_url(sqlalchemy, url)
+        shown = address.render_as_string(hide_password=True)
         self.location = f"schema {schema!r} of {shown}"
         milliseconds = max(1, round(lock_timeout * 1000))
         options = f"-c search_path={schema} -c lock_timeout={milliseconds}"
         extra = dict(engine_options or {})
         connect_args = {**extra.pop("connect_args", {}), "options": options}
         try:
-            self._engine = sqlalchemy.create_engine(url, connect_args=connect_args, **extra)
-        except ImportError:
-            raise ImportError(_INSTALL) from None
+            self._engine = sqlalchemy.create_engine(address, connect_args=connect_args, **extra)
+        except ImportError as missing:
+            driver = address.get_driver_name()
+            msg = f"{shown}: the {driver} driver is not installed ({missing}); use postgresql+psycopg://"
+            raise StoreError(msg) from None
         self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         # Under another driver, every statement goes through SQLAlchemy.
         self._direct = self._engine.dialect.driver == "psycopg"

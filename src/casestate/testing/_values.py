@@ -69,8 +69,9 @@ def gaps(*, least: timedelta = timedelta(0), long: bool = True) -> st.SearchStra
 
 @cache
 def texts(*, max_size: int = 12) -> st.SearchStrategy[str]:
-    """Non-blank text of any script, as reasons, references and names come in."""
-    return st.text(min_size=1, max_size=max_size).filter(str.strip)
+    """Non-blank text of any script, as reasons, references and names come in (and a store can hold)."""
+    letters = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+    return st.text(letters, min_size=1, max_size=max_size).filter(str.strip)
 
 
 def actors(
