@@ -730,3 +730,11 @@ def test_commands_that_only_read_never_create_a_store(tmp_path, monkeypatch):
     assert not (tmp_path / "nowhere.db").exists()
     run("apply", JSONL, "--store", url)
     assert made == [(url, False)] * 4 + [(url, True)]
+
+
+def test_show_refuses_a_case_id_that_is_not_utf8_and_jobs_are_bounded(store):
+    # Bytes of a command line that are not UTF-8 arrive as lone surrogates.
+    shown = run("show", "\udcff", "--store", store)
+    assert shown.exit_code == 2
+    assert "is not valid Unicode: a lone surrogate" in shown.output
+    assert run("validate", JSONL, "--jobs", "65").exit_code == 2

@@ -680,3 +680,21 @@ def test_statements_reach_postgres_as_written_either_way(postgres_place):
         ]
         assert tx.query("SELECT '5%'") == [("5%",)]
         assert tx.execute("SELECT 1 WHERE 'x' LIKE :pattern", {"pattern": "%"}) == 1
+
+
+def test_text_that_is_not_utf8_is_a_store_error_naming_the_store(tmp_path):
+    place = store_places.Place("sqlite", str(tmp_path / "cases.db"))
+    with place.open() as store:
+        opened(store)
+    place.sql("UPDATE entries SET trigger = CAST(X'ff' AS TEXT) WHERE seq = 0")
+    with place.open() as store, pytest.raises(cs.store.StoreError, match="Could not decode to UTF-8"):
+        store.load("case-1")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE x (a)")
+        connection.execute("PRAGMA writable_schema = ON")
+        connection.execute("UPDATE sqlite_master SET name = CAST(X'78ff' AS TEXT) WHERE name = 'x'")
+    before = other.read_bytes()
+    with pytest.raises(cs.store.NotAStore, match="is not a casestate store: its schema is not UTF-8"):
+        cs.store.SQLiteStore(other)
+    assert other.read_bytes() == before

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from casestate import Case, RecordError, Snapshot, parse_timestamp, to_dict
+from casestate._text import is_storable, printable, unstorable
 
 from ._console import out
 from ._options import format_option, key_option, load_workflow, read_key, workflow_option
@@ -32,6 +33,13 @@ class Timestamp(click.ParamType):  # type: ignore[type-arg] # click's ParamType 
             return parse_timestamp(str(value), param.name if param and param.name else "timestamp")
         except RecordError as error:
             self.fail(error.problem, param, ctx)
+
+
+def _storable_case_id(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    # A command line of bytes that are not UTF-8 arrives with lone surrogates.
+    if not is_storable(value):
+        raise click.BadParameter(f"{printable(value)} is {unstorable(value)}")
+    return value
 
 
 def trail_table(case: Case) -> Table:
@@ -97,7 +105,7 @@ def _snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
 
 
 @click.command()
-@click.argument("case_id")
+@click.argument("case_id", callback=_storable_case_id)
 @click.option("--store", required=True, metavar="PATH|URL", help="The store that holds the case.")
 @click.option(
     "--as-of-recorded",

@@ -32,10 +32,10 @@ max_line_option = click.option(
 )
 jobs_option = click.option(
     "--jobs",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=64),
     default=1,
     show_default=True,
-    help="Check JSON Lines files in this many processes, the cases shared out among them "
+    help="Check JSON Lines files in this many processes (at most 64), the cases shared out among them "
     "(if any file is CSV or a pipe, all are checked in one). The findings, summary and "
     "exit status are the same; with more than one process they are printed when all are done.",
 )

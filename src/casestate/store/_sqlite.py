@@ -89,6 +89,9 @@ class SQLiteStore(SQLStore):
         except sqlite3.Error as error:
             self._connection.close()
             raise self._translate(error) from None
+        except UnicodeDecodeError:  # SQLite's own message quotes the bytes, which Python cannot decode
+            self._connection.close()
+            raise NotAStore(f"{self.location} is not a casestate store: its schema is not UTF-8") from None
         except BaseException:
             self._connection.close()
             raise
