@@ -5,6 +5,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -515,7 +516,7 @@ def test_export_refuses_to_write_over_what_it_reads(tmp_path, store):
     before = store.read_bytes()
     onto_store = run("export", "--store", store, "-o", store)
     assert onto_store.exit_code == 2
-    assert "is one of the sources read" in onto_store.output
+    assert "is one of the files read" in onto_store.output
     assert store.read_bytes() == before
     exported = tmp_path / "cases.jsonl"
     assert run("export", "--store", store, "-o", exported).exit_code == 0
@@ -738,3 +739,73 @@ def test_show_refuses_a_case_id_that_is_not_utf8_and_jobs_are_bounded(store):
     assert shown.exit_code == 2
     assert "is not valid Unicode: a lone surrogate" in shown.output
     assert run("validate", JSONL, "--jobs", "65").exit_code == 2
+
+
+def test_apply_per_line_stopped_while_writing_stores_each_change_once(tmp_path, monkeypatch):
+    lines = [json.dumps(opening(case_id)) for case_id in ("ua-1", "ua-2", "ua-3")]
+    lines += [json.dumps(record(case_id)) for case_id in ("ua-1", "ua-2", "ua-3")]
+    path = write_lines(tmp_path / "changes.jsonl", *lines)
+    monkeypatch.setattr(_apply, "FLUSH_AFTER", 3)
+    apply = cs.store.SQLiteStore.apply
+    stops = []
+
+    def stopped_at_the_second_case(self, case_id, changes, *, expected_version):
+        if case_id == "ua-2" and not stops:
+            stops.append(case_id)
+            raise KeyboardInterrupt
+        return apply(self, case_id, changes, expected_version=expected_version)
+
+    monkeypatch.setattr(cs.store.SQLiteStore, "apply", stopped_at_the_second_case)
+    store = tmp_path / "cases.db"
+    assert run("apply", path, "--store", store, "--per-line").exit_code == 1  # Aborted!
+    with cs.store.SQLiteStore(store) as held:
+        assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 2, 2]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions, links and named pipes")
+def test_export_onto_a_link_a_pipe_or_a_missing_folder(tmp_path, store):
+    target = tmp_path / "cases.jsonl"
+    target.write_text("the export of yesterday\n")
+    target.chmod(0o640)
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(target)
+    assert run("export", "--store", store, "-o", link).exit_code == 0
+    assert link.is_symlink()
+    assert len(target.read_text().splitlines()) == 2
+    assert target.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "fresh.jsonl"
+    assert run("export", "--store", store, "-o", fresh).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~mask
+    missing = run("export", "--store", store, "-o", tmp_path / "nowhere" / "cases.jsonl")
+    assert missing.exit_code == 2
+    assert "there is no folder" in missing.output
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    assert run("export", "--store", store, "-o", pipe).exit_code == 0
+    reader.join(timeout=10)
+    assert len(received[0].splitlines()) == 2
+    assert pipe.is_fifo()
+
+
+def test_export_missing_a_source_leaves_the_last_export_as_it_was(tmp_path, store):
+    exported = run("export", "--store", store).output
+    source = write_lines(tmp_path / "cases.jsonl", *exported.splitlines())
+    target = tmp_path / "out.jsonl"
+    target.write_text("the export of yesterday\n")
+    result = run("export", source, tmp_path / "missing.jsonl", "-o", target)
+    assert result.exit_code == 2
+    assert "left as it was" in result.output
+    assert target.read_text() == "the export of yesterday\n"
+
+
+def test_export_refuses_to_write_over_its_key_or_workflow(tmp_path, store):
+    key = tmp_path / "key.bin"
+    key.write_bytes(b"k" * 32)
+    result = run("export", "--store", store, "--key-file", key, "-o", key)
+    assert result.exit_code == 2
+    assert key.read_bytes() == b"k" * 32

@@ -59,24 +59,49 @@ def test_a_line_reads_as_json_loads_reads_it(tmp_path, text):
         assert (line.code is None) == (line.change is not None)
 
 
-@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd to name a pipe's end as a path")
-@pytest.mark.parametrize("split", [0, 1, 2, 3])
-def test_a_byte_order_mark_a_pipe_brings_in_pieces_is_still_skipped(split):
-    first = b"\xef\xbb\xbf" + (GOOD + "\n").encode()
+def _read_through_a_pipe(data: bytes, split: int) -> list:
     reader, writer = os.pipe()
 
     def write_in_two() -> None:
         with os.fdopen(writer, "wb", buffering=0) as end:
-            end.write(first[:split])
+            end.write(data[:split])
             time.sleep(0.2)  # the reader peeks meanwhile and sees only the first piece
-            end.write(first[split:])
+            end.write(data[split:])
 
     thread = threading.Thread(target=write_in_two)
     thread.start()
     try:
-        chunks = list(read_chunks(f"/dev/fd/{reader}", "jsonl", max_line_bytes=1024))
+        return list(read_chunks(f"/dev/fd/{reader}", "jsonl", max_line_bytes=1024))
     finally:
         thread.join()
         os.close(reader)
-    [[line]] = chunks
-    assert (line.code, line.case_id) == (None, json.loads(GOOD)["case_id"])
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd to name a pipe's end as a path")
+@pytest.mark.parametrize("split", [0, 1, 2, 3])
+@pytest.mark.parametrize(
+    ("first", "says"),
+    [
+        (b"\xef\xbb\xbf" + GOOD.encode(), None),  # a byte order mark, skipped
+        ("\uff5b".encode() + GOOD.encode(), "not JSON"),  # a full-width brace: valid UTF-8, not JSON
+        (b"\xef\xbb" + GOOD.encode(), "not UTF-8: byte 0xef"),  # two thirds of a mark
+    ],
+)
+def test_a_pipe_that_brings_the_first_bytes_in_pieces_reads_as_the_file_does(tmp_path, split, first, says):
+    data = first + b"\n" + GOOD.encode() + b"\n"
+    path = tmp_path / "changes.jsonl"
+    path.write_bytes(data)
+    as_file = [
+        (line.number, line.code, line.message, line.case_id)
+        for chunk in read_chunks(str(path), "jsonl", max_line_bytes=1024)
+        for line in chunk
+    ]
+    as_pipe = [
+        (line.number, line.code, line.message, line.case_id)
+        for chunk in _read_through_a_pipe(data, split)
+        for line in chunk
+    ]
+    assert as_pipe == as_file
+    assert as_file[1] == (2, None, None, json.loads(GOOD)["case_id"])
+    message = as_file[0][2]
+    assert message is None if says is None else message.startswith(says)

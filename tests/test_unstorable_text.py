@@ -203,6 +203,9 @@ def test_unknown_names_holding_it_are_shown_escaped():
     assert str(document.value) == "document: unknown fields extra\\ud800"
     for error in (record.value, column.value, definition.value, document.value):
         str(error).encode("utf-8")
+    with pytest.raises(cs.RecordError) as coloured:
+        cs.change_from_record({**GOOD, "note\x1b[31m": "x"})
+    assert coloured.value.field == "note\\x1b[31m"  # shown, not acted on by a terminal
 
 
 def opened_case():

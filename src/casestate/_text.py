@@ -47,12 +47,21 @@ def unstorable(value: str) -> str:
 
 
 def printable(value: str) -> str:
-    r"""*value* as a message can show it: a lone surrogate as its escape.
+    r"""*value* as a message can show it: characters that are not printable as their escapes.
 
-    >>> printable("efective_at\ud800")
-    'efective_at\\ud800'
+    A name read from a file may hold a lone surrogate, which no terminal can
+    print, or a control character that would act on one.
+
+    >>> printable("efective_at\ud800"), printable("note\x1b[31m"), printable("Іван")
+    ('efective_at\\ud800', 'note\\x1b[31m', 'Іван')
     """
-    return value if is_valid_unicode(value) else value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if value.isprintable():
+        return value
+    return "".join(char if char.isprintable() else _escape(char) for char in value)
+
+
+def _escape(char: str) -> str:
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def check_case_id(case_id: object) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import stat
 from pathlib import Path
 
 import attrs
 import click
 
-from casestate import OPEN, Change, Rejected
+from casestate import OPEN, Case, Change, Rejected
 
 from ._checking import Checked, Tally, check_files
 from ._console import err, meter, out
@@ -59,21 +58,34 @@ class Writer:
         if self._held_count >= FLUSH_AFTER:
             self.flush()
 
-    def flush(self) -> None:
-        """Write every held change, one transaction per case."""
-        for case_id, changes in self._pending.items():
-            version = self._versions.get(case_id)
-            if version is None:
-                stored = self.held.load_or_none(case_id)
-                version = 0 if stored is None else stored.version
+    def flush(self, *, past_faults: bool = False) -> None:
+        """Write every held change, one transaction per case; with *past_faults*, each case that can be.
+
+        A case leaves the queue as soon as it is written, and is written at the
+        version it was read at: a flush stopped half way and run again writes
+        the others, and never a case twice (its version has moved on).
+        """
+        for case_id, changes in list(self._pending.items()):
             try:
-                case = self.held.store.apply(case_id, changes, expected_version=version)
-            except Rejected as rejection:  # the store's workflow differs from the one checked with
-                raise StoreFault(f"the store refused a change to case {case_id!r}: {rejection}") from None
+                case = self._write(case_id, changes)
+            except Exception:
+                if past_faults:
+                    continue
+                raise
+            del self._pending[case_id]
+            self._held_count -= len(changes)
             self._versions[case_id] = case.version
             self.stored += len(changes)
-        self._pending = {}
-        self._held_count = 0
+
+    def _write(self, case_id: str, changes: list[Change]) -> Case:
+        version = self._versions.get(case_id)
+        if version is None:
+            stored = self.held.load_or_none(case_id)
+            version = self._versions[case_id] = 0 if stored is None else stored.version
+        try:
+            return self.held.store.apply(case_id, changes, expected_version=version)
+        except Rejected as rejection:  # the store's workflow differs from the one checked with
+            raise StoreFault(f"the store refused a change to case {case_id!r}: {rejection}") from None
 
 
 @click.command()
@@ -135,8 +147,7 @@ def apply(
                 )
             except BaseException:
                 if per_line:  # the lines accepted before the fault are stored, as their openings were
-                    with contextlib.suppress(Exception):
-                        writer.flush()
+                    writer.flush(past_faults=True)
                 raise
             if read_before is not None and tally.exit_code == 0:
                 if _read_twice(files) != read_before:

@@ -100,7 +100,7 @@ def read_chunks(
             raise Unreadable(path, "the file is empty: it holds no changes")
         if start.startswith(_UTF16_BOMS):
             raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
-        _skip_utf8_bom(stream)
+        stream = _past_utf8_bom(stream)
         if kind == "csv":
             if share != ALONE:
                 msg = "CSV files are checked in one process"
@@ -118,17 +118,44 @@ def read_chunks(
         _tell(stream, progress)
 
 
-def _skip_utf8_bom(stream: io.BufferedReader) -> None:
-    """Step over a UTF-8 byte order mark, even one that a pipe brings a byte at a time.
+def _past_utf8_bom(stream: io.BufferedReader) -> io.BufferedReader:
+    """*stream* past a UTF-8 byte order mark, if it begins with one, even one a pipe brings in pieces.
 
-    A peek shows only what the pipe has delivered, so the mark is taken byte
-    by byte. A line cannot begin with its first byte unless the mark follows
-    (byte 0xEF begins no JSON value, nor any CSV header casestate reads).
+    A peek shows only what a pipe has delivered so far: when that is the
+    start of a mark, the next bytes are read to see whether the mark is
+    whole, and given back when it is not.
     """
-    for expected in _UTF8_BOM:
-        if stream.peek(1)[:1] != bytes((expected,)):
-            return
-        stream.read(1)
+    start = stream.peek(len(_UTF8_BOM))[: len(_UTF8_BOM)]
+    if start == _UTF8_BOM:
+        stream.read(len(_UTF8_BOM))
+        return stream
+    if not start or not _UTF8_BOM.startswith(start):
+        return stream
+    head = stream.read(len(_UTF8_BOM))  # waits for the rest, or the end
+    if head == _UTF8_BOM:
+        return stream
+    return io.BufferedReader(_GivenBack(head, stream))
+
+
+class _GivenBack(io.RawIOBase):
+    """Bytes read ahead from a stream, given back before the rest of it."""
+
+    def __init__(self, head: bytes, rest: io.BufferedReader) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 - a writable buffer of bytes
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._rest.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _tell(stream: BinaryIO, progress: Callable[[int], None]) -> None:

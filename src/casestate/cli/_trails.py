@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from casestate import (
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
-from ._output import refuse_overwriting, replacing
+from ._output import Unfinished, refuse_overwriting, replacing
 from ._reading import Unreadable, size_of
 from ._stores import CANNOT_READ, Held, opened_store, store_option
 
@@ -164,11 +165,13 @@ def export(
     """
     _one_source(files, store)
     to_file = None if output is None or str(output) == "-" else output
-    refuse_overwriting(to_file, [*files, *([] if store is None else [store])])
+    read = [*files, *(name for name in (store, key_file, workflow_path) if name is not None)]
+    refuse_overwriting(to_file, read)
     key = read_key(key_file)
     bad = 0
     unreadable: list[Unreadable] = []
     with (
+        contextlib.suppress(Unfinished),
         opened_store(store, load_workflow(workflow_path), key) as held,
         _written_to(to_file) as written,
     ):
@@ -179,8 +182,12 @@ def export(
                 continue
             line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
             written.write(line.encode("utf-8"))
+        if unreadable and to_file is not None:
+            raise Unfinished  # an export without a source's cases does not replace the last one
     for problem in unreadable:
         err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+    if unreadable and to_file is not None:
+        err().print(f"{escape(str(to_file))}: left as it was")
     raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
 
 
