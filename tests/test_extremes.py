@@ -82,3 +82,20 @@ def test_the_canonical_instant_is_read_in_ascii_digits_only():
     data["entries"][0]["effective_at"] = wide + data["entries"][0]["effective_at"][4:]
     with pytest.raises(cs.FormatError, match="not a canonical UTC instant"):
         cs.from_dict(data)
+
+
+def test_now_in_any_zone_is_read_as_the_instant_it_is_and_a_naive_one_refused():
+    case = WORKFLOW.open("ua-1", actor=actor("family"), effective_at=day(0), recorded_at=day(1))
+    late = cs.Change(trigger="report_dead", actor=actor("unit"), effective_at=day(5), recorded_at=day(5))
+    kyiv = day(4).astimezone(timezone(timedelta(hours=2)))  # before the change was recorded
+    assert cs.Code.RECORDED_IN_FUTURE in {
+        reason.code for reason in WORKFLOW.check(case, late, now=kyiv).reasons
+    }
+    assert cs.Batch(WORKFLOW, now=kyiv).now == day(4)
+    with pytest.raises(cs.Rejected):
+        WORKFLOW.apply(case, late, now=kyiv)
+    for odd, error in ((day(4).replace(tzinfo=None), ValueError), (5, TypeError)):
+        with pytest.raises(error, match="now must be"):
+            WORKFLOW.check(case, late, now=odd)
+        with pytest.raises(error, match="now must be"):
+            cs.Batch(WORKFLOW, now=odd)

@@ -11,6 +11,7 @@ from ._decide import plan, plan_opening
 from ._standing import Standing, Tracked, standing_of
 from ._status import Assurance, Fate
 from ._text import check_case_id
+from ._time import to_utc
 from ._verdict import Code, Outcome, Reason, Verdict
 from ._workflow import Workflow
 
@@ -51,7 +52,7 @@ class Batch:
         now: datetime | None = None,
     ) -> None:
         self.workflow = workflow
-        self.now = now
+        self.now = None if now is None else to_utc(now, "now")
         self._load = load
         self._cases: dict[str, Tracked | None] = {}
 

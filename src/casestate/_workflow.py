@@ -20,6 +20,7 @@ from ._moves import Move, clear_move, compile_moves
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
 from ._status import Fate
 from ._text import is_storable, unstorable
+from ._time import to_utc
 from ._verdict import Verdict
 
 
@@ -264,7 +265,7 @@ class Workflow:
             reason=reason,
             salt=salt,
             key=key,
-            now=now,
+            now=None if now is None else to_utc(now, "now"),
         )
 
     def check(self, case: Case, change: Change, *, now: datetime | None = None) -> Verdict:
@@ -274,6 +275,8 @@ class Workflow:
         accepts (it also needs the case's key, when the case has one). With
         *now*, a change recorded after it is refused.
         """
+        if now is not None:
+            now = to_utc(now, "now")
         effect = clear_move(self._moves, case, change, now)
         if effect is not None:
             return effect.verdict
@@ -288,7 +291,7 @@ class Workflow:
         chain); any other raises ``ChainKeyError`` before anything is decided.
         The case given is left as it was either way (cases are values).
         """
-        return apply_change(self, case, change, key, now)
+        return apply_change(self, case, change, key, None if now is None else to_utc(now, "now"))
 
 
 def _unknown(what: str, name: str, known: Iterable[str]) -> str:
