@@ -266,3 +266,30 @@ def test_into_needs_the_domain(tmp_path, saved):
     _, paths, _, _ = saved
     result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c"), "--into", paths[0], code=2)
     assert "--into needs --domain" in result.output
+
+
+def test_export_refuses_to_write_over_what_it_reads(saved):
+    _, paths, persons, key = saved
+    for target in (paths[0], persons, key):
+        before = Path(target).read_bytes()
+        result = run(*export(paths, persons, key), "-o", target, code=2)
+        assert "is one of the files read" in result.output
+        assert Path(target).read_bytes() == before
+
+
+def test_import_checks_every_output_before_it_writes_any(tmp_path):
+    same = str(tmp_path / "same.jsonl")
+    result = run("pfif", "import", FINDTHEM, "--cases", same, "--report", same, code=2)
+    assert "must name different places" in result.output
+    missing = str(tmp_path / "nowhere" / "persons.json")
+    result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "out"), "--persons", missing, code=2)
+    assert "there is no folder" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_explains_a_case_file_that_is_not_utf8(tmp_path, saved):
+    _, _, persons, key = saved
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe{}")
+    result = run(*export([str(bad)], persons, key), code=1)
+    assert "not UTF-8" in result.output

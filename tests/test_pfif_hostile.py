@@ -109,3 +109,36 @@ def test_text_is_read_as_well_as_bytes():
 
 def test_the_error_names_the_module_an_app_imports_it_from():
     assert PfifError.__module__ == "casestate.pfif"
+
+
+@pytest.mark.parametrize(
+    ("declared", "says"),
+    [
+        ("x-foo", "not PFIF: its declared encoding cannot be read: unknown encoding: x-foo"),
+        ("utf-16", "not well-formed XML .*: encoding specified in XML declaration is incorrect"),
+    ],
+)
+def test_an_encoding_the_parser_cannot_read_is_refused(declared, says):
+    document = VALID.replace(
+        b'<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{declared}"?>'.encode()
+    )
+    with pytest.raises(PfifError, match=says):
+        read(document)
+
+
+def test_text_is_read_as_text_whatever_encoding_it_declares():
+    text = VALID.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="ISO-8859-1"?>')
+    [imported] = read(text.replace("<pfif:full_name>Ivan<", "<pfif:full_name>Іван Петрович<")).imported
+    assert imported.person.full_name == "Іван Петрович"
+    with pytest.raises(PfifError, match="not valid Unicode: a lone surrogate"):
+        read(text.replace("Ivan", "Iv\ud800an"))
+
+
+def test_a_person_whose_id_is_too_long_for_a_case_id_is_skipped_and_the_others_taken():
+    head, rest = VALID.split(b"<pfif:person>", 1)
+    person = b"<pfif:person>" + rest.rsplit(b"</pfif:pfif>", 1)[0]
+    long_id = b"ok.example.org/" + b"x" * 500
+    second = person.replace(b"ok.example.org/1", long_id).replace(b"ok.example.org/n1", b"ok.example.org/n2")
+    report = read(head + person + second + b"</pfif:pfif>")
+    assert [item.case.id for item in report.imported] == ["ok.example.org/1"]
+    assert any("case_id is 515 characters long" in item.reason for item in report.skipped)

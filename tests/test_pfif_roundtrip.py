@@ -110,3 +110,15 @@ def test_a_reason_survives_even_the_characters_xml_cannot_carry():
     report = from_pfif(export([case]), recorded_at=day(400))
     assert report.cases == (case,)
     assert report.cases[0].trail[-1].reason == reason
+
+
+def test_a_copied_person_renamed_is_not_taken_for_a_second_case_of_the_same_id():
+    case = story("case-1")
+    document = export([case]).decode()
+    person = document[
+        document.index("<pfif:person ") : document.rindex("</pfif:person>") + len("</pfif:person>")
+    ]
+    renamed = person.replace(f"{DOMAIN}/case-1", f"{DOMAIN}/case-2")
+    report = from_pfif(document.replace(person, person + renamed), recorded_at=day(400))
+    assert [item.case.id for item in report.imported] == ["case-1"]
+    assert any("its casestate trail is case 'case-1''s" in item.reason for item in report.skipped)

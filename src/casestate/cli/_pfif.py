@@ -16,7 +16,7 @@ import click
 
 from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
 from casestate.cli import main
-from casestate.cli._output import write_whole
+from casestate.cli._output import refuse_overwriting, write_whole
 
 try:
     from casestate.pfif import (
@@ -49,7 +49,10 @@ def _key(path: Path | None) -> bytes | None:
 
 def _documents(path: Path) -> Iterator[tuple[str, str]]:
     """The case documents in *path*, each with where it is: one JSON file, or JSON Lines."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path}: not UTF-8: {error}") from None
     if path.suffix != ".jsonl":
         yield str(path), text
         return
@@ -85,7 +88,7 @@ def read_persons(path: Path) -> dict[str, Person]:
     """A JSON object mapping each case id to its person's PFIF fields."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise click.ClickException(f"{path}: not JSON: {error}") from None
     if not isinstance(data, dict):
         raise click.ClickException(f"{path}: expected an object mapping case ids to person fields")
@@ -125,6 +128,7 @@ def export_command(
     output: Path | None,
 ) -> None:
     """Write CASES (casestate JSON files, or JSON Lines of them) as one PFIF 1.4 document."""
+    refuse_overwriting(output, [*cases, persons, *([] if key_file is None else [key_file])])
     loaded = read_cases(cases, _key(key_file))
     try:
         document = to_pfif(
@@ -266,6 +270,10 @@ def import_command(
     for path in targets:
         if path.exists():
             raise click.ClickException(f"{path} exists already; casestate does not overwrite it")
+        if not path.parent.is_dir():
+            raise click.UsageError(f"cannot write {path}: there is no folder {path.parent}")
+    if len({path.resolve() for path in targets}) < len(targets):
+        raise click.UsageError("--cases, --persons and --report must name different places")
     if into and domain is None:
         raise click.UsageError("--into needs --domain, the domain your cases were exported under")
     known = {person_record_id(domain or "", case.id): case for case in read_cases(into, _key(key_file))}

@@ -29,6 +29,7 @@ from casestate import (
 )
 from casestate._time import to_utc
 
+from ._export import person_record_id
 from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES, PersonRecord, Record, parse
@@ -243,6 +244,12 @@ class _Run:
             reason = f"its casestate trail cannot be restored: {error}"
             self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
+        domain = person_id.split("/", 1)[0]
+        if person_record_id(domain, case.id) != person_id:
+            # A copied record whose id was changed: the trail is another person's.
+            reason = f"its casestate trail is case {case.id!r}'s, whose record id is not {person_id!r}"
+            self.skip_person(f"person {person_id}", reason, notes, person_id)
+            return
         for note in own:
             self.notes.append(
                 NoteResult(note.fields["note_record_id"], person_id, NoteOutcome.RESTORED, "casestate entry")
@@ -321,6 +328,9 @@ class _Run:
             reasons = "; ".join(reason.message for reason in rejected.reasons)
             reason = f"cannot open a case: {reasons}"
             self.skip_person(f"person {person_id}", reason, notes, person_id, rejected.verdict.codes)
+            return
+        except ValueError as error:  # an id or a name no store can hold
+            self.skip_person(f"person {person_id}", f"cannot open a case: {error}", notes, person_id)
             return
         case, information = self.take_notes(case, person_id, notes)
         self.imported.append(Imported(person_id, case, person, information, Origin.OPENED))

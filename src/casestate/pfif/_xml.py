@@ -14,6 +14,8 @@ except ImportError as missing:  # pragma: no cover - only without the extra
     msg = "casestate.pfif needs its extra: pip install 'casestate[pfif]'"
     raise ImportError(msg) from missing
 
+from casestate._text import is_valid_unicode, unstorable
+
 from ._model import EXTENSION, NAMESPACES, NOTE_FIELDS, PERSON_FIELDS, RENAMED_FIELDS, PfifError
 
 CASE_ATTRIBUTE = f"{{{EXTENSION}}}case"
@@ -70,17 +72,7 @@ def parse(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Document:
     entity is expanded, no outside resource fetched, nothing is read from the
     network.
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > max_bytes:
-        raise PfifError(f"refused: the document has {len(raw)} bytes, more than the limit of {max_bytes}")
-    if not raw.strip():
-        raise PfifError("not PFIF: the document is empty")
-    try:
-        root = fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as error:
-        raise _refusal(error) from None
-    except ParseError as error:
-        raise PfifError(f"not well-formed XML (truncated or damaged?): {error}") from None
+    root = _root(data, max_bytes)
     version = _version(root)
     namespace = NAMESPACES[version]
     persons: list[PersonRecord] = []
@@ -95,6 +87,27 @@ def parse(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Document:
         else:
             raise PfifError(f"not PFIF {version}: element {index} of the root is {child.tag}")
     return Document(version, tuple(persons), tuple(notes))
+
+
+def _root(data: bytes | str, max_bytes: int) -> Element:
+    """The document's root element, read by defusedxml; a :class:`PfifError` if it is not XML."""
+    if isinstance(data, str) and not is_valid_unicode(data):
+        raise PfifError(f"not PFIF: the text is {unstorable(data)}")
+    # Text is parsed as text, its encoding declaration aside (it was decoded already).
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        raise PfifError(f"refused: the document has {size} bytes, more than the limit of {max_bytes}")
+    if not data.strip():
+        raise PfifError("not PFIF: the document is empty")
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise _refusal(error) from None
+    except ParseError as error:
+        raise PfifError(f"not well-formed XML (truncated or damaged?): {error}") from None
+    except (LookupError, ValueError) as error:  # an encoding the parser does not know or take
+        raise PfifError(f"not PFIF: its declared encoding cannot be read: {error}") from None
+    return root
 
 
 def _version(root: Element) -> str:
