@@ -698,3 +698,56 @@ def test_text_that_is_not_utf8_is_a_store_error_naming_the_store(tmp_path):
     with pytest.raises(cs.store.NotAStore, match="is not a casestate store: its schema is not UTF-8"):
         cs.store.SQLiteStore(other)
     assert other.read_bytes() == before
+
+
+def test_a_closed_store_says_so(place):
+    store = place.open()
+    opened(store)
+    store.close()
+    for use in (
+        lambda: store.load("case-1"),
+        store.find,
+        lambda: list(store.entries()),
+        lambda: opened(store, "case-2"),
+    ):
+        with pytest.raises(cs.store.StoreError, match="is closed; open the store again"):
+            use()
+
+
+def test_a_case_id_that_is_no_string_is_a_type_error_on_either_engine(place):
+    with place.open() as store:
+        opened(store, "5")
+        for use in (
+            lambda: store.load(5),
+            lambda: store.head(5),
+            lambda: store.apply(5, [report(store.load("5"), "x", 1)], expected_version=1),
+        ):
+            with pytest.raises(TypeError, match="case_id must be a string, not int"):
+                use()
+        assert store.load("5").version == 1
+
+
+@pytest.mark.parametrize("entries", ["1000", -1, 2.5, True])
+def test_the_memory_of_verified_trails_is_a_number_of_entries(tmp_path, entries):
+    with pytest.raises(ValueError, match="cache_entries must be a number of entries"):
+        cs.store.SQLiteStore(tmp_path / "cases.db", cache_entries=entries)
+    assert not (tmp_path / "cases.db").exists()
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_sqlite_file_taken_away_under_an_open_store_stops_it(tmp_path, how):
+    path = tmp_path / "cases.db"
+    other = tmp_path / "backup.db"
+    with cs.store.SQLiteStore(other) as backup:
+        opened(backup, "from-the-backup")
+    store = cs.store.SQLiteStore(path)
+    opened(store)
+    if how == "deleted":
+        path.unlink()
+    else:
+        other.replace(path)
+    with pytest.raises(
+        cs.store.StoreError, match="was deleted, moved or replaced while the store had it open"
+    ):
+        opened(store, "case-2")
+    store.close()

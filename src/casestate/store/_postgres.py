@@ -192,6 +192,7 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _begin(self, *, write: bool) -> Iterator[Transaction]:
+        self._check_open()
         errors = self._sqlalchemy.exc
         try:
             if write:
@@ -246,4 +247,5 @@ class PostgresStore(SQLStore):
 
     def close(self) -> None:
         """Close every pooled connection; the store cannot be used afterwards."""
+        self._closed = True
         self._engine.dispose()

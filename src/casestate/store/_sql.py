@@ -28,6 +28,7 @@ from ._base import (
     KeyRequired,
     NotAStore,
     StoredEntry,
+    StoreError,
     UnknownCase,
     WrongKey,
 )
@@ -90,10 +91,20 @@ class SQLStore(ABC):
         if not isinstance(workflow, Workflow):
             msg = f"workflow must be a Workflow, not {type(workflow).__name__}"
             raise TypeError(msg)
+        if isinstance(cache_entries, bool) or not isinstance(cache_entries, int) or cache_entries < 0:
+            msg = f"cache_entries must be a number of entries (an int >= 0), got {cache_entries!r}"
+            raise ValueError(msg)
         self.workflow = workflow
         self._key = None if key is None else check_key(key)
         self._chain = chain_for_key(self._key)
         self._memo = Memo(cache_entries)
+        self._closed = False
+
+    def _check_open(self) -> None:
+        """A closed store is refused with its own error, not its driver's."""
+        if self._closed:
+            msg = f"{self.location} is closed; open the store again"
+            raise StoreError(msg)
 
     # -- what an engine provides ------------------------------------------
 
@@ -482,9 +493,11 @@ class SQLStore(ABC):
 
 
 def _check_text(value: str, what: str) -> str:
-    """*value*, refused with a clear error when no database can hold it (a lone surrogate)."""
-    if isinstance(value, str):
-        check_storable(value, what)
+    """*value*, refused with a clear error when it is no string, or one no database can hold."""
+    if not isinstance(value, str):
+        msg = f"{what} must be a string, not {type(value).__name__}"
+        raise TypeError(msg)
+    check_storable(value, what)
     return value
 
 

@@ -79,6 +79,7 @@ class SQLiteStore(SQLStore):
             self._connection = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"{self.location} cannot be opened: {error}") from None
+        self._file = self._identity()
         try:
             if fresh and create:
                 # WAL is a property of the file, set once, before the schema;
@@ -98,6 +99,8 @@ class SQLiteStore(SQLStore):
 
     @contextmanager
     def _begin(self, *, write: bool) -> Iterator[Transaction]:
+        self._check_open()
+        self._check_same_file()
         connection = self._connection
         try:
             # IMMEDIATE takes the write lock up front, so two writers never
@@ -140,6 +143,25 @@ class SQLiteStore(SQLStore):
         # INTEGER PRIMARY KEY makes the position the row id: entries append in order.
         return schema(position="INTEGER", key_text="TEXT")
 
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            found = self.path.stat()
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _check_same_file(self) -> None:
+        """Refuse to go on when the file was deleted, moved or replaced (a backup restored) under the store.
+
+        The connection would go on writing to the file it opened, which is no
+        longer the one at the path: the writes would be lost, or overwrite the
+        file put in its place.
+        """
+        if self._identity() != self._file:
+            msg = f"{self.location} was deleted, moved or replaced while the store had it open; open it again"
+            raise StoreError(msg)
+
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
+        self._closed = True
         self._connection.close()
