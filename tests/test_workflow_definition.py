@@ -277,3 +277,17 @@ def test_json_nested_past_the_parsers_depth_is_not_json():
         cs.workflow_from_json("[" * 100_000)
     with pytest.raises(cs.FormatError, match=r"^not JSON: maximum recursion depth"):
         cs.from_json("[" * 100_000)
+
+
+def test_values_of_the_wrong_type_are_refused_not_coerced():
+    with pytest.raises(TypeError, match="expected a collection of names, got the single string 'archivist'"):
+        cs.DEFAULT_WORKFLOW.extend(roles="archivist")
+    with pytest.raises(TypeError, match=r"^final must be True or False, not 'no'$"):
+        StatusDef("released", Fate.ALIVE, final="no")
+    with pytest.raises(TypeError, match=r"^report must be True or False, not 'no'$"):
+        cs.DEFAULT_WORKFLOW.replace_rule("confirm", report="no")
+    with pytest.raises(ValueError, match="actor role must be a non-empty string, got None"):
+        cs.Actor("ivan", None)
+    with pytest.raises(ValueError, match="a name must be a non-empty string, got None"):
+        cs.Timer(name="overdue", status=None, after=timedelta(days=7))
+    assert type(cs.Actor("ivan", Role.FAMILY).role) is str

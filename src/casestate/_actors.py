@@ -39,6 +39,11 @@ def _identifier(_instance: object, attribute: attrs.Attribute[str], value: objec
     check_storable(value, f"actor {attribute.name}")
 
 
+def _plain(value: object) -> object:
+    # A Role member becomes the plain string it stands for; anything else is left for the validator.
+    return str(value) if isinstance(value, str) else value
+
+
 @attrs.frozen
 class Actor:
     """Someone who acts on a case: a stable *id* and the *role* they act in.
@@ -51,4 +56,4 @@ class Actor:
     """
 
     id: str = attrs.field(validator=_identifier)
-    role: str = attrs.field(converter=str, validator=_identifier)
+    role: str = attrs.field(converter=_plain, validator=_identifier)

@@ -31,6 +31,13 @@ def _storable(_instance: object, attribute: attrs.Attribute[str], value: object)
         check_storable(value, attribute.name)
 
 
+def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    # "no" would be true: a flag is a bool or nothing.
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False, not {value!r}"
+        raise TypeError(msg)
+
+
 def as_names(value: Iterable[str]) -> frozenset[str]:
     """A set of names; a lone string is refused, as it would split into letters."""
     if isinstance(value, str):
@@ -93,7 +100,7 @@ class StatusDef:
 
     name: str = attrs.field(converter=as_name)
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
-    final: bool = False
+    final: bool = attrs.field(default=False, validator=_flag)
     description: str = attrs.field(default="", validator=_storable)
 
 
@@ -126,14 +133,14 @@ class Rule:
     target: str = attrs.field(converter=as_name)
     roles: frozenset[str] = attrs.field(converter=as_names)
     evidence: EvidenceRule | None = None
-    reason_required: bool = False
-    report: bool = False
+    reason_required: bool = attrs.field(default=False, validator=_flag)
+    report: bool = attrs.field(default=False, validator=_flag)
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
     waiting_period: timedelta | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(timedelta))
     )
-    reporter_may_fire: bool = False
-    reverts: bool = False
+    reporter_may_fire: bool = attrs.field(default=False, validator=_flag)
+    reverts: bool = attrs.field(default=False, validator=_flag)
     description: str = attrs.field(default="", validator=_storable)
 
 

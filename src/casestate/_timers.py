@@ -16,6 +16,7 @@ import attrs
 from ._case import Case
 from ._entry import EntryKind
 from ._evidence import EvidenceKind, evidence_kinds
+from ._rules import as_name
 from ._time import to_utc
 
 
@@ -41,7 +42,7 @@ class Timer:
     """
 
     name: str
-    status: str = attrs.field(converter=str)
+    status: str = attrs.field(converter=as_name)
     after: timedelta = attrs.field(validator=_positive)
     satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=evidence_kinds)
     reference: str = ""

@@ -191,7 +191,7 @@ class Workflow:
             name=self.name if name is None else name,
             statuses=(*kept_statuses, *new_statuses.values()),
             rules=(*kept_rules, *new_rules.values()),
-            roles=self.roles | set(roles),
+            roles=self.roles | as_names(roles),
             dismiss_roles=self.dismiss_roles if dismiss_roles is None else dismiss_roles,
         )
 
