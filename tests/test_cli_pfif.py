@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from casestate import Role, from_json, to_dict, to_json
-from casestate.cli import main
+from casestate.cli import _pfif, main
 from pfif_cases import KEY, all_cases, person_for, story
 
 DATA = Path(__file__).parent / "data" / "pfif"
@@ -293,3 +293,10 @@ def test_export_explains_a_case_file_that_is_not_utf8(tmp_path, saved):
     bad.write_bytes(b"\xff\xfe{}")
     result = run(*export([str(bad)], persons, key), code=1)
     assert "not UTF-8" in result.output
+
+
+def test_a_document_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(_pfif, "MAX_BYTES", 100)
+    result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "out"), code=1)
+    assert "more than the limit of 100" in result.output
+    assert not (tmp_path / "out").exists()

@@ -9,7 +9,7 @@ import pytest
 
 import casestate as cs
 from casestate._chain import GENESIS, entry_digest
-from support import WORKFLOW, case_in, change
+from support import WORKFLOW, case_in, change, opened
 
 
 def resealed(entries):
@@ -97,3 +97,11 @@ def test_the_status_entry_and_key_flags_of_a_case():
     assert entry.actor == cs.Actor("forensic_lab-1", "forensic_lab")
     assert entry.reason is None
     assert entry.evidence[0].kind is cs.EvidenceKind.DNA_MATCH
+
+
+def test_a_head_that_is_no_hash_is_a_type_error_not_a_cut_off_trail():
+    case = opened()
+    with pytest.raises(TypeError, match="head must be the hash of the last entry"):
+        cs.verify(case.trail, head=5)
+    with pytest.raises(TypeError, match="head must be the hash of the last entry"):
+        cs.from_json(cs.to_json(case), head=5)

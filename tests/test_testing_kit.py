@@ -8,6 +8,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 
 import casestate as cs
 from casestate.testing import (
@@ -123,3 +124,28 @@ def test_a_period_resumed_where_the_rule_does_not_revert_is_caught():
     case = WORKFLOW.apply(case, change("retract", "ministry", on=30, reason="not him on the video"))
     with pytest.raises(BrokenInvariant, match="resumes entry 0, the rule says None"):
         check_case(WORKFLOW.replace_rule("retract", reverts=False), case)
+
+
+STILL = cs.Workflow(
+    name="still",
+    statuses=[cs.StatusDef("missing", fate=cs.Fate.UNKNOWN, final=True)],
+    rules=[],
+    roles=["ngo"],
+    initial="missing",
+    dismiss_roles=["ngo"],
+)
+
+
+@settings(max_examples=5)
+@given(cases(STILL), st.data())
+def test_a_workflow_without_rules_gives_cases_as_opened_and_no_attempt(case, data):
+    assert case.version == 1
+    with pytest.raises(ValueError, match="workflow 'still' has no rules"):
+        data.draw(attempts(STILL, case))
+
+
+def test_a_workflow_without_rules_still_runs_as_a_state_machine():
+    machine = workflow_state_machine(STILL)
+    run_state_machine_as_test(
+        machine, settings=settings(max_examples=3, stateful_step_count=3, deadline=None)
+    )

@@ -344,6 +344,10 @@ def verify(
     :func:`casestate.replay` raises instead, and also checks that each entry
     follows from the one before.
     """
+    if head is not None and not isinstance(head, str):
+        # Compared with a hash, anything else would only ever report a cut-off trail.
+        msg = f"head must be the hash of the last entry (a str), not {type(head).__name__}"
+        raise TypeError(msg)
     count = len(entries)
     if count == 0:
         return Integrity(

@@ -20,6 +20,7 @@ from casestate.cli._output import refuse_overwriting, write_whole
 
 try:
     from casestate.pfif import (
+        MAX_BYTES,
         ImportReport,
         Note,
         Person,
@@ -227,6 +228,20 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
     }
 
 
+def _check_import(document: Path, targets: list[Path]) -> None:
+    """Refuse a document too large, or outputs that cannot all be written, before anything is read."""
+    for path in targets:
+        if path.exists():
+            raise click.ClickException(f"{path} exists already; casestate does not overwrite it")
+        if not path.parent.is_dir():
+            raise click.UsageError(f"cannot write {path}: there is no folder {path.parent}")
+    if len({path.resolve() for path in targets}) < len(targets):
+        raise click.UsageError("--cases, --persons and --report must name different places")
+    size = document.stat().st_size
+    if size > MAX_BYTES:  # told before it is read into memory
+        raise click.ClickException(f"{document}: refused: {size} bytes, more than the limit of {MAX_BYTES}")
+
+
 @pfif.command("import")
 @click.argument("document", type=_EXISTING)
 @click.option("--cases", "cases_out", required=True, type=_NEW, help="New folder, or a .jsonl file.")
@@ -266,14 +281,7 @@ def import_command(
     With --into, notes about your own cases are applied to them; the cases the
     document touched, updated or new, are written to --cases.
     """
-    targets = [path for path in (cases_out, persons_out, report_out) if path is not None]
-    for path in targets:
-        if path.exists():
-            raise click.ClickException(f"{path} exists already; casestate does not overwrite it")
-        if not path.parent.is_dir():
-            raise click.UsageError(f"cannot write {path}: there is no folder {path.parent}")
-    if len({path.resolve() for path in targets}) < len(targets):
-        raise click.UsageError("--cases, --persons and --report must name different places")
+    _check_import(document, [path for path in (cases_out, persons_out, report_out) if path is not None])
     if into and domain is None:
         raise click.UsageError("--into needs --domain, the domain your cases were exported under")
     known = {person_record_id(domain or "", case.id): case for case in read_cases(into, _key(key_file))}

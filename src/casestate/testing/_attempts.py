@@ -86,11 +86,14 @@ def attempts(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     and dismissals without role, reason or conflicts named.
     """
     valid = _valid_plans(workflow, case)
+    kinds = _faulty_plans(workflow, case)
+    if not valid and not kinds:
+        msg = f"workflow {workflow.name!r} has no rules: no change can be attempted on its cases"
+        raise ValueError(msg)
     # Mostly valid, so cases travel far; an integer shrinks towards valid.
-    if valid and draw(st.integers(0, 9)) < 6:  # noqa: PLR2004 - 60 %
+    if valid and (not kinds or draw(st.integers(0, 9)) < 6):  # noqa: PLR2004 - 60 %
         plans = valid
     else:
-        kinds = _faulty_plans(workflow, case)
         plans = kinds[draw(st.integers(0, len(kinds) - 1))]
     return plans[draw(st.integers(0, len(plans) - 1))](draw, workflow, case)
 
@@ -257,6 +260,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
 
     Each kind is as likely as any other, whether one rule or every rule can carry it.
     """
+    # Each of these spoils a change that fires some rule: a workflow without rules has none to spoil.
     kinds: dict[object, list[_Plan]] = {
         fault: [fault]
         for fault in (
@@ -266,6 +270,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
             _evidence_after_recorded,
             _unknown_conflict,
         )
+        if workflow.rules
     }
 
     def add(fault: _Fault, rule: Rule) -> None:

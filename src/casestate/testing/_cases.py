@@ -62,6 +62,8 @@ def cases(
     >>> test_every_case_verifies()
     """
     case = draw(opened_cases(workflow, key=key, case_ids=case_ids))
+    if not workflow.rules:  # nothing to attempt: a case of such a workflow stays as it was opened
+        return case
     for _ in range(draw(st.integers(0, max_changes))):
         change = draw(attempts(workflow, case)).change
         if workflow.check(case, change).ok:
