@@ -300,3 +300,8 @@ def test_a_document_over_the_size_limit_is_refused_before_it_is_read(tmp_path, m
     result = run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "out"), code=1)
     assert "more than the limit of 100" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_import_makes_the_folder_of_cases_with_its_parents(tmp_path):
+    run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "2024" / "07" / "cases"))
+    assert list((tmp_path / "2024" / "07" / "cases").glob("*.json"))

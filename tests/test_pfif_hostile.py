@@ -115,7 +115,7 @@ def test_the_error_names_the_module_an_app_imports_it_from():
     ("declared", "says"),
     [
         ("x-foo", "not PFIF: its declared encoding cannot be read: unknown encoding: x-foo"),
-        ("utf-16", "not well-formed XML .*: encoding specified in XML declaration is incorrect"),
+        ("utf-7", "not PFIF: its declared encoding cannot be read: multi-byte encodings are not supported"),
     ],
 )
 def test_an_encoding_the_parser_cannot_read_is_refused(declared, says):
@@ -142,3 +142,12 @@ def test_a_person_whose_id_is_too_long_for_a_case_id_is_skipped_and_the_others_t
     report = read(head + person + second + b"</pfif:pfif>")
     assert [item.case.id for item in report.imported] == ["ok.example.org/1"]
     assert any("case_id is 515 characters long" in item.reason for item in report.skipped)
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [({"key": b"short"}, "at least 16 bytes"), ({"role": ""}, "actor role must be a non-empty string")],
+)
+def test_the_callers_own_role_and_key_are_checked_before_any_person(options, says):
+    with pytest.raises(ValueError, match=says):
+        read(VALID, **options)

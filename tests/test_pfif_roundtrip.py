@@ -121,4 +121,10 @@ def test_a_copied_person_renamed_is_not_taken_for_a_second_case_of_the_same_id()
     renamed = person.replace(f"{DOMAIN}/case-1", f"{DOMAIN}/case-2")
     report = from_pfif(document.replace(person, person + renamed), recorded_at=day(400))
     assert [item.case.id for item in report.imported] == ["case-1"]
-    assert any("its casestate trail is case 'case-1''s" in item.reason for item in report.skipped)
+    assert any("its casestate trail belongs to case 'case-1'" in item.reason for item in report.skipped)
+
+
+def test_a_case_id_ending_in_white_space_comes_back():
+    case = story("case-1 ")
+    report = from_pfif(export([case]), recorded_at=day(400))
+    assert [item.case for item in report.imported] == [case]

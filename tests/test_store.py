@@ -751,3 +751,14 @@ def test_a_sqlite_file_taken_away_under_an_open_store_stops_it(tmp_path, how):
     ):
         opened(store, "case-2")
     store.close()
+
+
+def test_a_store_on_a_relative_path_outlives_a_change_of_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with cs.store.SQLiteStore("cases.db") as store:
+        opened(store)
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        opened(store, "case-2")
+        assert store.load("case-1").version == 1
+    assert not (tmp_path / "elsewhere" / "cases.db").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Unpack
 
@@ -275,7 +275,7 @@ class Workflow:
         accepts (it also needs the case's key, when the case has one). With
         *now*, a change recorded after it is refused.
         """
-        if now is not None:
+        if now is not None and (type(now) is not datetime or now.tzinfo is not UTC):  # UTC already, mostly
             now = to_utc(now, "now")
         effect = clear_move(self._moves, case, change, now)
         if effect is not None:

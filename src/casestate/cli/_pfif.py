@@ -233,7 +233,9 @@ def _check_import(document: Path, targets: list[Path]) -> None:
     for path in targets:
         if path.exists():
             raise click.ClickException(f"{path} exists already; casestate does not overwrite it")
-        if not path.parent.is_dir():
+        # A folder of cases is made with its parents; a file needs its folder.
+        folder_of_cases = path is targets[0] and path.suffix != ".jsonl"
+        if not folder_of_cases and not path.parent.is_dir():
             raise click.UsageError(f"cannot write {path}: there is no folder {path.parent}")
     if len({path.resolve() for path in targets}) < len(targets):
         raise click.UsageError("--cases, --persons and --report must name different places")

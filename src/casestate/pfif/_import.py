@@ -27,6 +27,7 @@ from casestate import (
     Workflow,
     from_json,
 )
+from casestate._chain import check_key
 from casestate._time import to_utc
 
 from ._export import person_record_id
@@ -99,6 +100,10 @@ def from_pfif(
     :class:`PfifError` and yields nothing; a case is built whole or skipped
     whole; with *strict*, any skipped record refuses the whole document.
     """
+    # The caller's own values are checked once, here: later, a fault is a person's.
+    Actor("pfif", role)
+    if key is not None:
+        check_key(key)
     policy = _Policy(
         workflow=workflow,
         recorded_at=_aware(recorded_at),
@@ -245,9 +250,10 @@ class _Run:
             self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         domain = person_id.split("/", 1)[0]
-        if person_record_id(domain, case.id) != person_id:
+        # As the reader strips an id's text: a case id may end in a space.
+        if person_record_id(domain, case.id).strip() != person_id:
             # A copied record whose id was changed: the trail is another person's.
-            reason = f"its casestate trail is case {case.id!r}'s, whose record id is not {person_id!r}"
+            reason = f"its casestate trail belongs to case {case.id!r}, whose record id is not {person_id!r}"
             self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         for note in own:
@@ -329,7 +335,7 @@ class _Run:
             reason = f"cannot open a case: {reasons}"
             self.skip_person(f"person {person_id}", reason, notes, person_id, rejected.verdict.codes)
             return
-        except ValueError as error:  # an id or a name no store can hold
+        except ValueError as error:  # this person's id or name cannot be a case's (role and key were checked)
             self.skip_person(f"person {person_id}", f"cannot open a case: {error}", notes, person_id)
             return
         case, information = self.take_notes(case, person_id, notes)

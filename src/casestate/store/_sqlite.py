@@ -79,6 +79,7 @@ class SQLiteStore(SQLStore):
             self._connection = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"{self.location} cannot be opened: {error}") from None
+        self._absolute = self.path.absolute()  # the file opened, whatever the working folder becomes
         self._file = self._identity()
         try:
             if fresh and create:
@@ -100,7 +101,8 @@ class SQLiteStore(SQLStore):
     @contextmanager
     def _begin(self, *, write: bool) -> Iterator[Transaction]:
         self._check_open()
-        self._check_same_file()
+        if write:  # a read of a file taken away reads what it held; a write would be lost
+            self._check_same_file()
         connection = self._connection
         try:
             # IMMEDIATE takes the write lock up front, so two writers never
@@ -145,7 +147,7 @@ class SQLiteStore(SQLStore):
 
     def _identity(self) -> tuple[int, int] | None:
         try:
-            found = self.path.stat()
+            found = self._absolute.stat()
         except OSError:
             return None
         return found.st_dev, found.st_ino
