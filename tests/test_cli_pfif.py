@@ -112,7 +112,7 @@ def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
         "--recorded-at",
         JULY,
     )
-    assert "2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 skipped" in result.output
+    assert "2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 records skipped" in result.output
     names = sorted(path.name for path in folder.iterdir())
     assert names == ["findthem.example.org_person.4471.json", "findthem.example.org_person.4502.json"]
     case = from_json((folder / names[0]).read_text(encoding="utf-8"))
@@ -138,7 +138,7 @@ def test_the_skipped_records_are_listed(tmp_path):
         "--recorded-at",
         JULY,
     )
-    assert "10 skipped" in result.output
+    assert "10 records skipped" in result.output
     assert "skipped note hasty.example.org/n1: it has no author_name" in result.output
 
 

@@ -57,7 +57,7 @@ def test_a_people_finder_site_with_notes_in_every_status():
     assert oleksandr.person.home_state == "UA-32"
     assert (dmytro.case.status, dmytro.case.fate) == ("dead", "dead")
     assert report.summary() == (
-        "PFIF 1.4: 2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 skipped"
+        "PFIF 1.4: 2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 records skipped"
     )
 
 

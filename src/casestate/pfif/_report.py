@@ -93,5 +93,5 @@ class ImportReport:
         notes = ", ".join(f"{count} {outcome.value}" for outcome, count in counts.items() if count)
         return (
             f"PFIF {self.version}: {len(self.imported)} cases; notes: {notes or 'none'}; "
-            f"{len(self.skipped)} skipped"
+            f"{len(self.skipped)} records skipped"
         )
