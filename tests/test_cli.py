@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -809,3 +810,80 @@ def test_export_refuses_to_write_over_its_key_or_workflow(tmp_path, store):
     result = run("export", "--store", store, "--key-file", key, "-o", key)
     assert result.exit_code == 2
     assert key.read_bytes() == b"k" * 32
+
+
+def test_apply_stops_when_another_writer_changed_a_case_between_check_and_write(tmp_path, monkeypatch):
+    store = tmp_path / "cases.db"
+    assert (
+        run(
+            "apply", write_lines(tmp_path / "open.jsonl", json.dumps(opening("ua-1"))), "--store", store
+        ).exit_code
+        == 0
+    )
+    lines = write_lines(tmp_path / "changes.jsonl", json.dumps(record("ua-1")), json.dumps(opening("ua-2")))
+    read_twice = _apply._read_twice
+
+    def and_meanwhile_another_writer(files):
+        seen = read_twice(files)
+        if seen_before:  # the second reading: the check is done, the write to come
+            with cs.store.SQLiteStore(store) as other:
+                case = other.load("ua-1")
+                later = cs.Change(
+                    trigger="report_captured",
+                    actor=cs.Actor("icrc-1", "icrc"),
+                    evidence=[
+                        cs.Evidence(
+                            "capture_card", "CC-1", "ICRC", case.last_recorded_at + timedelta(days=400)
+                        )
+                    ],
+                    effective_at=case.last_recorded_at + timedelta(days=400),
+                    recorded_at=case.last_recorded_at + timedelta(days=400),
+                )
+                other.apply("ua-1", [later], expected_version=case.version)
+        seen_before.append(seen)
+        return seen
+
+    seen_before = []
+    monkeypatch.setattr(_apply, "_read_twice", and_meanwhile_another_writer)
+    result = run("apply", lines, "--store", store)
+    assert result.exit_code == 2
+    assert "case ua-1: changed in the store while the files were checked" in result.output
+
+
+def test_verify_refuses_an_export_with_a_key_twice(tmp_path, store):
+    exported = run("export", "--store", store).output.splitlines()[0]
+    forged = exported.replace('"to_status":', '"to_status": "repatriated", "to_status":', 1)
+    path = write_lines(tmp_path / "forged.jsonl", forged)
+    result = run("verify", path)
+    assert result.exit_code == 2
+    assert "the key 'to_status' appears twice in one object" in result.output
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_key_or_workflow_file_must_be_a_regular_file(store):
+    for option in ("--key-file", "--workflow"):
+        result = run("verify", "--store", store, option, "/dev/zero")
+        assert result.exit_code == 2
+        assert "not a regular file" in result.output
+
+
+def test_verify_without_the_key_says_so_and_exits_2(tmp_path):
+    key = tmp_path / "chain.key"
+    key.write_bytes(b"k" * 32)
+    store = tmp_path / "keyed.db"
+    with cs.store.SQLiteStore(store, key=b"k" * 32) as keyed:
+        keyed.open_case(
+            "ua-1", actor=cs.Actor("olena-k", "family"), effective_at=cs_day(0), recorded_at=cs_day(0)
+        )
+    exported = tmp_path / "keyed.jsonl"
+    assert run("export", "--store", store, "--key-file", key, "-o", exported).exit_code == 0
+    result = run("verify", exported)
+    assert result.exit_code == 2
+    assert "the chain is sealed with a key: pass its --key-file" in result.output
+    other = tmp_path / "other.key"
+    other.write_bytes(b"o" * 32)
+    assert "sealed with another key than --key-file's" in run("verify", exported, "--key-file", other).output
+
+
+def cs_day(number):
+    return datetime(2024, 2, 20, tzinfo=UTC) + timedelta(days=number)

@@ -4,6 +4,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from casestate.store import (
     WrongKey,
     _schema,
     _sql,
+    _sqlite,
 )
 from casestate.store._rows import entry_row, row_entry
 from store_places import report
@@ -164,7 +166,7 @@ def test_a_locked_database_is_a_clear_error_and_nothing_is_written(place):
 
 def test_creating_a_store_in_a_locked_place_is_a_clear_error(tmp_path):
     path = tmp_path / "cases.db"
-    holder = sqlite3.connect(path, isolation_level=None)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreLocked, match="locked"):
@@ -762,3 +764,43 @@ def test_a_store_on_a_relative_path_outlives_a_change_of_working_folder(tmp_path
         opened(store, "case-2")
         assert store.load("case-1").version == 1
     assert not (tmp_path / "elsewhere" / "cases.db").exists()
+
+
+def test_a_stored_row_with_a_key_twice_is_a_broken_trail(place):
+    with place.open() as store:
+        opened(store)
+    (private,) = place.sql("SELECT private FROM entries")[0]
+    forged = private.replace('{"actor_id":"family-1"', '{"actor_id":"forged","actor_id":"family-1"', 1)
+    assert forged != private
+    place.sql("UPDATE entries SET private = ?", (forged,))
+    with place.open() as store, pytest.raises(cs.BrokenTrail, match="the key 'actor_id' appears twice"):
+        store.load("case-1")
+
+
+def test_a_summary_row_altered_in_sql_is_a_store_error_when_found(place):
+    with place.open() as store:
+        opened(store)
+    place.sql("UPDATE cases SET fate = 'zzz'")
+    with (
+        place.open() as store,
+        pytest.raises(cs.store.StoreError, match="the summary row of case 'case-1' was altered"),
+    ):
+        store.find()
+
+
+def test_creating_a_store_waits_for_another_process_creating_it(tmp_path):
+    path = tmp_path / "cases.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    _sqlite._wal(connection, timeout=5)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
+    holder.close()
+    holder = sqlite3.connect(tmp_path / "other.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    connection = sqlite3.connect(tmp_path / "other.db", isolation_level=None, timeout=0.05)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _sqlite._wal(connection, timeout=0.1)
+    holder.close()

@@ -281,7 +281,7 @@ def from_json(
     one wins, and a reader must see what the chain covers.
     """
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=unique_keys)
     except FormatError:
         raise
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
@@ -289,7 +289,8 @@ def from_json(
     return from_dict(data, key=key, head=head, allow_redacted=allow_redacted)
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object of JSON whose keys are each given once; a key twice is a :class:`FormatError`."""
     data: dict[str, Any] = {}
     for name, value in pairs:
         if name in data:

@@ -135,6 +135,19 @@ def apply(
                 if checked.accepted and checked.line.change is not None:
                     writer.add(checked.line.case_id or "", checked.line.change)
 
+            def write_all(checked: Checked) -> None:
+                # Every line was accepted a moment ago: one that is not now met a case another
+                # writer changed since, and must not be dropped without a word.
+                if not checked.accepted:
+                    line = checked.line
+                    writer.flush()
+                    msg = (
+                        f"{line.path}:{line.number}: case {line.case_id}: changed in the store while the "
+                        f"files were checked; stopped, having stored {writer.stored} changes before it"
+                    )
+                    raise StoreFault(msg)
+                write(checked)
+
             try:
                 tally = run_check(
                     files,
@@ -161,7 +174,7 @@ def apply(
                         input_format=input_format,
                         max_line_bytes=max_line_bytes,
                         meter=bar,
-                        each=write,
+                        each=write_all,
                     )
             writer.flush()
         _report(tally, report, writer, quiet=quiet, per_line=per_line)

@@ -8,12 +8,21 @@ import click
 
 from casestate import DEFAULT_WORKFLOW, Workflow, WorkflowError, workflow_from_json
 
+_MOST_BYTES = 16 * 1024 * 1024
+"""More than any key or workflow definition holds: a file that goes on (/dev/zero) is refused."""
+
 
 def _read(path: Path, option: str) -> bytes:
     try:
-        return path.read_bytes()
+        if not path.is_file():  # a pipe may never end, a device neither
+            raise click.BadParameter(f"{path}: not a regular file", param_hint=option)
+        with path.open("rb") as stream:
+            data = stream.read(_MOST_BYTES + 1)
     except OSError as error:
         raise click.BadParameter(f"{path}: {error.strerror or error}", param_hint=option) from None
+    if len(data) > _MOST_BYTES:
+        raise click.BadParameter(f"{path}: larger than {_MOST_BYTES} bytes", param_hint=option)
+    return data
 
 
 def load_workflow(path: Path | None) -> Workflow:

@@ -16,6 +16,7 @@ import click
 
 from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
 from casestate.cli import main
+from casestate.cli._options import read_key
 from casestate.cli._output import refuse_overwriting, write_whole
 
 try:
@@ -45,7 +46,7 @@ def _needs_extra() -> None:
 
 
 def _key(path: Path | None) -> bytes | None:
-    return None if path is None else path.read_bytes()
+    return read_key(path)  # as every other command reads it
 
 
 def _documents(path: Path) -> Iterator[tuple[str, str]]:

@@ -20,9 +20,11 @@ from casestate import (
     ChainKeyError,
     FormatError,
     Integrity,
+    Problem,
     from_dict,
     to_dict,
 )
+from casestate._json import unique_keys
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
@@ -57,9 +59,18 @@ def _from_data(where: str, data: object, key: bytes | None) -> Read:
     try:
         return Read(where, case=from_dict(data, key=key, allow_redacted=_wholly_redacted(data)))
     except BrokenTrail as broken:
+        if broken.integrity.problem in _KEY_PROBLEMS:  # nothing is broken: the key given is not the one
+            return Read(where, problem=_KEY_PROBLEMS[broken.integrity.problem])
         return Read(where, broken=broken.integrity)
     except (FormatError, ChainKeyError) as error:
         return Read(where, problem=str(error))
+
+
+_KEY_PROBLEMS = {
+    Problem.KEY_REQUIRED: "the chain is sealed with a key: pass its --key-file",
+    Problem.WRONG_KEY: "the chain is sealed with another key than --key-file's",
+    Problem.NOT_SEALED: "the chain is not sealed with a key: leave --key-file out",
+}
 
 
 def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
@@ -86,7 +97,9 @@ def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
 
 def _document(where: str, raw: bytes, key: bytes | None) -> Read:
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=unique_keys)
+    except FormatError as error:  # a key twice: readers disagree on which one counts
+        return Read(where, problem=str(error))
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         return Read(where, problem=f"not JSON: {error}")
     return _from_data(where, data, key)

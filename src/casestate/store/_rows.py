@@ -21,7 +21,7 @@ from casestate._case import Case
 from casestate._chain import BrokenTrail, Integrity, Problem
 from casestate._entry import Entry, EntryKind
 from casestate._evidence import Evidence, EvidenceKind
-from casestate._json import FormatError, entry_from_dict
+from casestate._json import FormatError, entry_from_dict, unique_keys
 from casestate._status import Assurance, Fate
 from casestate._time import format_instant
 from casestate._verdict import Code
@@ -156,6 +156,10 @@ def _fast_entry(row: Row) -> Entry:
     ):
         raise _NotAsWritten
     actor_id, reason, evidence, salt = _personal(private)
+    if _private_json(actor_id, reason, evidence, salt) != private:
+        # A key given twice, or anything else this store does not write: the
+        # parse keeps one value, another reader may keep another.
+        raise _NotAsWritten
     return Entry(
         seq=seq,
         case_id=case_id,
@@ -262,7 +266,7 @@ def _strict_entry(row: Row, case_id: str, count: int) -> Entry:
     seq = data["seq"]
     try:
         for name in JSON_FIELDS:
-            data[name] = json.loads(data[name])
+            data[name] = json.loads(data[name], object_pairs_hook=unique_keys)
         entry = entry_from_dict(data, "row")
     except (FormatError, TypeError, ValueError) as error:
         raise unreadable(case_id, seq, count, str(error)) from None

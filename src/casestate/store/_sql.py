@@ -429,8 +429,11 @@ class SQLStore(ABC):
         )
         with self._begin(write=False) as tx:
             rows = tx.query(sql, params)
-        return [
-            CaseSummary(
+        return [self._summary(row) for row in rows]
+
+    def _summary(self, row: Row) -> CaseSummary:
+        try:
+            return CaseSummary(
                 case_id=row[0],
                 status=row[1],
                 fate=Fate(row[2]),
@@ -439,8 +442,9 @@ class SQLStore(ABC):
                 version=int(row[5]),
                 has_conflict=int(row[6]) > 0,
             )
-            for row in rows
-        ]
+        except (TypeError, ValueError) as error:  # a summary row altered in SQL; load names the entry
+            msg = f"{self.location}: the summary row of case {row[0]!r} was altered: {error}"
+            raise StoreError(msg) from None
 
     def entries(self, *, after: int = 0, limit: int | None = None) -> Iterator[StoredEntry]:
         """Every entry after position *after* (at most *limit*), in global append order.

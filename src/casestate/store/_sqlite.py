@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,25 @@ from ._sql import DEFAULT_CACHE_ENTRIES, SELECT_CASE, SELECT_TRAIL, SQLStore
 _INSERT_ENTRIES = insert_entries_sql("?")
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _NOT_A_DATABASE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
+
+
+def _wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Put the file in WAL mode, waiting up to *timeout* for others opening it at the same moment.
+
+    SQLite does not wait on a lock for this pragma as it does for a statement:
+    several processes creating one store at once would fail at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            busy = (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            return
 
 
 class _SQLiteTransaction:
@@ -85,7 +105,7 @@ class SQLiteStore(SQLStore):
             if fresh and create:
                 # WAL is a property of the file, set once, before the schema;
                 # a file that is someone else's database is left as it is.
-                self._connection.execute("PRAGMA journal_mode = WAL")
+                _wal(self._connection, timeout)
             self._connection.execute("PRAGMA synchronous = FULL")
             self._setup(create=create)
         except sqlite3.Error as error:
