@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from json.encoder import encode_basestring as _quote
@@ -73,15 +74,27 @@ def _names_json(values: tuple[str, ...]) -> str:
 
 
 def _private_json(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...], salt: bytes) -> str:
+    items = [(item.kind, item.reference, item.source, format_instant(item.obtained_at)) for item in evidence]
+    return _private_text(actor_id, reason, items, salt.hex())
+
+
+def _private_text(
+    actor_id: str, reason: str | None, evidence: Sequence[tuple[str, str, str, str]], salt: str
+) -> str:
+    """The personal part of a row as this store writes it, from its values' texts.
+
+    Writing formats the entry's values; reading compares a row with what its
+    own parsed texts give, without formatting a time again.
+    """
     items = ",".join(
         [
-            f'{{"kind":{_quote(item.kind)},"reference":{_quote(item.reference)},'
-            f'"source":{_quote(item.source)},"obtained_at":"{format_instant(item.obtained_at)}"}}'
-            for item in evidence
+            f'{{"kind":{_quote(kind)},"reference":{_quote(reference)},'
+            f'"source":{_quote(source)},"obtained_at":"{obtained_at}"}}'
+            for kind, reference, source, obtained_at in evidence
         ]
     )
     said = "null" if reason is None else _quote(reason)
-    return f'{{"actor_id":{_quote(actor_id)},"reason":{said},"evidence":[{items}],"salt":"{salt.hex()}"}}'
+    return f'{{"actor_id":{_quote(actor_id)},"reason":{said},"evidence":[{items}],"salt":"{salt}"}}'
 
 
 # -- reading --------------------------------------------------------------------
@@ -156,10 +169,6 @@ def _fast_entry(row: Row) -> Entry:
     ):
         raise _NotAsWritten
     actor_id, reason, evidence, salt = _personal(private)
-    if _private_json(actor_id, reason, evidence, salt) != private:
-        # A key given twice, or anything else this store does not write: the
-        # parse keeps one value, another reader may keep another.
-        raise _NotAsWritten
     return Entry(
         seq=seq,
         case_id=case_id,
@@ -235,7 +244,13 @@ def _personal(text: str) -> tuple[str, str | None, tuple[Evidence, ...], bytes]:
         and type(salt) is str
     ):
         raise _NotAsWritten
-    return actor_id, reason, tuple([_evidence(item) for item in items]), bytes.fromhex(salt)
+    evidence = tuple([_evidence(item) for item in items])
+    texts = [(item["kind"], item["reference"], item["source"], item["obtained_at"]) for item in items]
+    if _private_text(actor_id, reason, texts, salt) != text:
+        # A key given twice, or anything else this store does not write: the
+        # parse keeps one value, another reader may keep another.
+        raise _NotAsWritten
+    return actor_id, reason, evidence, bytes.fromhex(salt)
 
 
 def _evidence(item: object) -> Evidence:
