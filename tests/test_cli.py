@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import casestate as cs
-from casestate.cli import _apply, main
+from casestate.cli import _apply, _options, main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 JSONL = EXAMPLES / "changes.jsonl"
@@ -887,3 +887,41 @@ def test_verify_without_the_key_says_so_and_exits_2(tmp_path):
 
 def cs_day(number):
     return datetime(2024, 2, 20, tzinfo=UTC) + timedelta(days=number)
+
+
+def test_apply_per_line_writes_the_other_cases_when_one_cannot_be_written(tmp_path, monkeypatch):
+    store = tmp_path / "cases.db"
+    first = write_lines(
+        tmp_path / "open.jsonl", *[json.dumps(opening(case_id)) for case_id in ("ua-1", "ua-2", "ua-3")]
+    )
+    assert run("apply", first, "--store", store).exit_code == 0
+    # Changes to cases opened in an earlier run: the writer reads their versions from the store.
+    reports = write_lines(
+        tmp_path / "reports.jsonl", *[json.dumps(record(case_id)) for case_id in ("ua-1", "ua-2", "ua-3")]
+    )
+    apply = cs.store.SQLiteStore.apply
+
+    def refusing_the_second_case(self, case_id, changes, *, expected_version):
+        if case_id == "ua-2":
+            raise cs.store.StoreError("the disk went away under ua-2")
+        return apply(self, case_id, changes, expected_version=expected_version)
+
+    monkeypatch.setattr(cs.store.SQLiteStore, "apply", refusing_the_second_case)
+    result = run("apply", reports, "--store", store, "--per-line")
+    assert result.exit_code == 2
+    assert "the disk went away under ua-2" in result.output
+    monkeypatch.undo()
+    with cs.store.SQLiteStore(store) as held:
+        assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 1, 2]
+
+
+def test_a_key_file_that_cannot_be_read_or_is_too_large_is_a_usage_error(tmp_path, store, monkeypatch):
+    missing = run("verify", "--store", store, "--key-file", tmp_path / "nowhere.key")
+    assert missing.exit_code == 2
+    assert "nowhere.key" in missing.output
+    key = tmp_path / "chain.key"
+    key.write_bytes(b"k" * 32)
+    monkeypatch.setattr(_options, "_MOST_BYTES", 16)
+    large = run("verify", "--store", store, "--key-file", key)
+    assert large.exit_code == 2
+    assert "larger than 16 bytes" in large.output

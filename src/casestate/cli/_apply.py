@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
@@ -77,6 +79,20 @@ class Writer:
             self._versions[case_id] = case.version
             self.stored += len(changes)
 
+    @contextmanager
+    def storing_what_it_can(self, *, per_line: bool) -> Iterator[None]:
+        """With *per_line*, a run stopped by a fault still stores the other changes it accepted.
+
+        A Ctrl-C, or a case the store refuses: every other case held is
+        written, as their openings were, and then the fault is told.
+        """
+        try:
+            yield
+        except BaseException:
+            if per_line:
+                self.flush(past_faults=True)
+            raise
+
     def _write(self, case_id: str, changes: list[Change]) -> Case:
         version = self._versions.get(case_id)
         if version is None:
@@ -148,7 +164,7 @@ def apply(
                     raise StoreFault(msg)
                 write(checked)
 
-            try:
+            with writer.storing_what_it_can(per_line=per_line):
                 tally = run_check(
                     files,
                     checking_batch(workflow, held),
@@ -158,25 +174,21 @@ def apply(
                     max_line_bytes=max_line_bytes,
                     each=write if per_line else None,
                 )
-            except BaseException:
-                if per_line:  # the lines accepted before the fault are stored, as their openings were
-                    writer.flush(past_faults=True)
-                raise
-            if read_before is not None and tally.exit_code == 0:
-                if _read_twice(files) != read_before:
-                    raise StoreFault("a file changed while it was checked: nothing was stored")
-                # Every line was accepted: read the files again, and write them.
-                with meter(size_of(files), quiet=quiet) as bar:
-                    check_files(
-                        files,
-                        checking_batch(workflow, held),
-                        Tally(),
-                        input_format=input_format,
-                        max_line_bytes=max_line_bytes,
-                        meter=bar,
-                        each=write_all,
-                    )
-            writer.flush()
+                if read_before is not None and tally.exit_code == 0:
+                    if _read_twice(files) != read_before:
+                        raise StoreFault("a file changed while it was checked: nothing was stored")
+                    # Every line was accepted: read the files again, and write them.
+                    with meter(size_of(files), quiet=quiet) as bar:
+                        check_files(
+                            files,
+                            checking_batch(workflow, held),
+                            Tally(),
+                            input_format=input_format,
+                            max_line_bytes=max_line_bytes,
+                            meter=bar,
+                            each=write_all,
+                        )
+                writer.flush()
         _report(tally, report, writer, quiet=quiet, per_line=per_line)
 
 
