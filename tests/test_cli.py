@@ -925,3 +925,13 @@ def test_a_key_file_that_cannot_be_read_or_is_too_large_is_a_usage_error(tmp_pat
     large = run("verify", "--store", store, "--key-file", key)
     assert large.exit_code == 2
     assert "larger than 16 bytes" in large.output
+
+
+def test_a_store_fault_before_any_finding_still_leaves_a_json_document(tmp_path):
+    store = tmp_path / "keyed.db"
+    with cs.store.SQLiteStore(store, key=b"k" * 32):
+        pass
+    lines = write_lines(tmp_path / "changes.jsonl", json.dumps(opening("ua-1")))
+    result = CliRunner().invoke(main, ["apply", str(lines), "--store", str(store), "--format", "json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"findings": []}

@@ -107,8 +107,11 @@ class JsonReport:
         self._finished = True
 
     def abandon(self) -> None:
-        """End a document that a fault stopped halfway, so that it still reads: no summary."""
-        if self._started and not self._finished:
+        """End a document that a fault stopped halfway, so that it still reads: no summary.
+
+        Even a fault before the first finding leaves a document, with none.
+        """
+        if not self._finished:
             self._write("]}\n")
             self._finished = True
 
