@@ -78,7 +78,9 @@ def to_pfif(
         person = persons.get(case.id)
         if person is None:
             raise PfifError(f"case {case.id!r}: no Person given; PFIF needs at least the full name")
-        if not RECORD_ID.match(person_record_id(domain, case.id)):
+        record_id = person_record_id(domain, case.id)
+        # XML reads a carriage return back as a line feed: such an id would not come back.
+        if not RECORD_ID.match(record_id) or "\r" in record_id:
             raise PfifError(f"case {case.id!r}: a case id on more than one line cannot be a PFIF record id")
         root.append(_person(case, person, domain, source_name or domain, redacted=redacted))
     indent(root)
