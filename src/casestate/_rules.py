@@ -10,18 +10,12 @@ import attrs
 
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._status import Fate
-from ._text import MAX_NAME, check_storable, too_long
+from ._text import MAX_NAME, check_identifier, check_storable
 
 
 def as_name(value: str) -> str:
     """A plain string: enum members would reach ``transitions`` as their upper-case names."""
-    if not isinstance(value, str) or not value.strip():
-        msg = f"a name must be a non-empty string, got {value!r}"
-        raise ValueError(msg)
-    check_storable(value, "a name")
-    if len(value) > MAX_NAME:
-        msg = f"a name is {too_long(value, MAX_NAME)}"
-        raise ValueError(msg)
+    check_identifier(value, "a name", MAX_NAME)
     return str(value)
 
 

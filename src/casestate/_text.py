@@ -66,12 +66,17 @@ def _escape(char: str) -> str:
 
 def check_case_id(case_id: object) -> None:
     """Refuse a case id that is not a non-empty string every store can hold."""
-    if not isinstance(case_id, str) or not case_id.strip():
-        msg = f"case_id must be a non-empty string, got {case_id!r}"
+    check_identifier(case_id, "case_id", MAX_CASE_ID)
+
+
+def check_identifier(value: object, what: str, most: int) -> None:
+    """Refuse *value*, named *what*, unless a non-empty, storable string of at most *most* characters."""
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{what} must be a non-empty string, got {value!r}"
         raise ValueError(msg)
-    check_storable(case_id, "case_id")
-    if len(case_id) > MAX_CASE_ID:
-        msg = f"case_id is {too_long(case_id, MAX_CASE_ID)}"
+    check_storable(value, what)
+    if len(value) > most:
+        msg = f"{what} is {too_long(value, most)}"
         raise ValueError(msg)
 
 

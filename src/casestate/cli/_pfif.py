@@ -45,10 +45,6 @@ def _needs_extra() -> None:
         raise click.ClickException("PFIF needs its extra: pip install 'casestate[pfif]'")
 
 
-def _key(path: Path | None) -> bytes | None:
-    return read_key(path)  # as every other command reads it
-
-
 def _documents(path: Path) -> Iterator[tuple[str, str]]:
     """The case documents in *path*, each with where it is: one JSON file, or JSON Lines."""
     try:
@@ -131,7 +127,7 @@ def export_command(
 ) -> None:
     """Write CASES (casestate JSON files, or JSON Lines of them) as one PFIF 1.4 document."""
     refuse_overwriting(output, [*cases, persons, *([] if key_file is None else [key_file])])
-    loaded = read_cases(cases, _key(key_file))
+    loaded = read_cases(cases, read_key(key_file))
     try:
         document = to_pfif(
             loaded, read_persons(persons), domain=domain, source_name=source_name, redacted=redacted
@@ -287,14 +283,15 @@ def import_command(
     _check_import(document, [path for path in (cases_out, persons_out, report_out) if path is not None])
     if into and domain is None:
         raise click.UsageError("--into needs --domain, the domain your cases were exported under")
-    known = {person_record_id(domain or "", case.id): case for case in read_cases(into, _key(key_file))}
+    key = read_key(key_file)
+    known = {person_record_id(domain or "", case.id): case for case in read_cases(into, key)}
     try:
         report = from_pfif(
             document.read_bytes(),
             cases=known,
             recorded_at=recorded_at,
             role=role,
-            key=_key(key_file),
+            key=key,
             alive_trigger=alive_trigger,
             dead_trigger=dead_trigger,
             strict=strict,
