@@ -163,3 +163,45 @@ def wait_for(path: str, seconds: float) -> None:
             msg = f"{path} did not appear within {seconds} s"
             raise TimeoutError(msg)
         time.sleep(0.01)
+
+
+def write_in_one_block(place: Place, case_ids: list[str], marker: str) -> None:
+    """Open a case and change every case in *case_ids*, all in one atomic block; touch *marker* and wait there."""
+    with place.open() as store, store.atomic():
+        store.open_case("case-in-block", actor=actor("family"), effective_at=day(0), recorded_at=day(1))
+        for case_id in case_ids:
+            case = store.load(case_id)
+            store.apply(case_id, [report(case, "in the block", 0)], expected_version=case.version)
+        Path(marker).touch()
+        time.sleep(60)
+
+
+@attrs.define
+class Fault:
+    """Whether the next entry rows inserted fail, as on a disk gone or a connection lost."""
+
+    now: bool = False
+
+
+def fault_on_insert(store: SQLiteStore | PostgresStore, monkeypatch: Any) -> Fault:
+    """Make *store*'s engine fail inserting entry rows while the returned switch is on, with its own error."""
+    fault = Fault()
+    if isinstance(store, SQLiteStore):
+        from casestate.store._sqlite import _SQLiteTransaction as Engine  # noqa: PLC0415 - the hook's own
+
+        error: type[Exception] = sqlite3.OperationalError
+    else:
+        import psycopg  # noqa: PLC0415
+
+        from casestate.store._postgres import _PostgresTransaction as Engine  # noqa: PLC0415
+
+        error = psycopg.OperationalError
+    insert = Engine.insert_entries
+
+    def insert_or_fail(self: Any, rows: Any) -> None:
+        if fault.now:
+            raise error("the disk went away")
+        insert(self, rows)
+
+    monkeypatch.setattr(Engine, "insert_entries", insert_or_fail)
+    return fault

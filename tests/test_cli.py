@@ -742,22 +742,29 @@ def test_show_refuses_a_case_id_that_is_not_utf8_and_jobs_are_bounded(store):
     assert run("validate", JSONL, "--jobs", "65").exit_code == 2
 
 
-def test_apply_per_line_stopped_while_writing_stores_each_change_once(tmp_path, monkeypatch):
+def _three_cases_stopped_writing(tmp_path, monkeypatch, *, at_case, stop, flush_after):
+    """A file opening and changing ua-1 to ua-3, and a store whose first write to *at_case* raises *stop*."""
     lines = [json.dumps(opening(case_id)) for case_id in ("ua-1", "ua-2", "ua-3")]
     lines += [json.dumps(record(case_id)) for case_id in ("ua-1", "ua-2", "ua-3")]
     path = write_lines(tmp_path / "changes.jsonl", *lines)
-    monkeypatch.setattr(_apply, "FLUSH_AFTER", 3)
+    monkeypatch.setattr(_apply, "FLUSH_AFTER", flush_after)
     apply = cs.store.SQLiteStore.apply
     stops = []
 
-    def stopped_at_the_second_case(self, case_id, changes, *, expected_version):
-        if case_id == "ua-2" and not stops:
+    def stopped_at_the_case(self, case_id, changes, *, expected_version):
+        if case_id == at_case and not stops:
             stops.append(case_id)
-            raise KeyboardInterrupt
+            raise stop
         return apply(self, case_id, changes, expected_version=expected_version)
 
-    monkeypatch.setattr(cs.store.SQLiteStore, "apply", stopped_at_the_second_case)
-    store = tmp_path / "cases.db"
+    monkeypatch.setattr(cs.store.SQLiteStore, "apply", stopped_at_the_case)
+    return path, tmp_path / "cases.db", stops
+
+
+def test_apply_per_line_stopped_while_writing_stores_each_change_once(tmp_path, monkeypatch):
+    path, store, _ = _three_cases_stopped_writing(
+        tmp_path, monkeypatch, at_case="ua-2", stop=KeyboardInterrupt, flush_after=3
+    )
     assert run("apply", path, "--store", store, "--per-line").exit_code == 1  # Aborted!
     with cs.store.SQLiteStore(store) as held:
         assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 2, 2]
@@ -820,7 +827,7 @@ def test_apply_stops_when_another_writer_changed_a_case_between_check_and_write(
         ).exit_code
         == 0
     )
-    lines = write_lines(tmp_path / "changes.jsonl", json.dumps(record("ua-1")), json.dumps(opening("ua-2")))
+    lines = write_lines(tmp_path / "changes.jsonl", json.dumps(opening("ua-2")), json.dumps(record("ua-1")))
     read_twice = _apply._read_twice
 
     def and_meanwhile_another_writer(files):
@@ -847,7 +854,29 @@ def test_apply_stops_when_another_writer_changed_a_case_between_check_and_write(
     monkeypatch.setattr(_apply, "_read_twice", and_meanwhile_another_writer)
     result = run("apply", lines, "--store", store)
     assert result.exit_code == 2
-    assert "case ua-1: changed in the store while the files were checked" in result.output
+    assert "case ua-1: changed in the store while the files were checked; nothing was stored" in result.output
+    with cs.store.SQLiteStore(store) as held:
+        assert list(held.case_ids()) == ["ua-1"]  # ua-2, opened before the line at fault, is undone
+        assert held.load("ua-1").version == 2  # its opening, and the other writer's change
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, cs.store.StoreLocked("the disk went away")])
+def test_apply_all_or_nothing_stopped_while_writing_stores_nothing_and_can_run_again(
+    tmp_path, monkeypatch, stop
+):
+    # ua-1 and ua-2 are written before the stop, two changes being held at most.
+    path, store, stops = _three_cases_stopped_writing(
+        tmp_path, monkeypatch, at_case="ua-3", stop=stop, flush_after=2
+    )
+    assert run("apply", path, "--store", store).exit_code in {1, 2}  # Aborted!, or the store's fault
+    assert stops == ["ua-3"]
+    with cs.store.SQLiteStore(store) as held:
+        assert list(held.case_ids()) == []
+        assert list(held.entries()) == []
+    result = run("apply", path, "--store", store)
+    assert result.exit_code == 0, result.output
+    with cs.store.SQLiteStore(store) as held:
+        assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 2, 2]
 
 
 def test_verify_refuses_an_export_with_a_key_twice(tmp_path, store):

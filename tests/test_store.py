@@ -676,7 +676,7 @@ def test_a_batch_kept_waiting_by_another_writer_is_store_locked_either_way(postg
 
 def test_statements_reach_postgres_as_written_either_way(postgres_place):
     _, open_store = postgres_place
-    with open_store() as store, store._begin(write=False) as tx:
+    with open_store() as store, store._transaction(write=False) as tx:
         assert tx.query("SELECT '50%', CAST(:number AS text), 'a::b'", {"number": 7}) == [
             ("50%", "7", "a::b")
         ]

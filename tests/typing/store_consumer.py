@@ -43,3 +43,8 @@ def open_one(store: CaseStore) -> cs.Case:
             effective_at=datetime(2024, 1, 1, tzinfo=UTC),
             recorded_at=datetime(2024, 1, 2, tzinfo=UTC),
         )
+
+
+def open_all(store: CaseStore, case_ids: Sequence[str], family: cs.Actor, when: datetime) -> list[cs.Case]:
+    with store.atomic():
+        return [store.open_case(case_id, actor=family, effective_at=when, recorded_at=when) for case_id in case_ids]

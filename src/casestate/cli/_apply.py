@@ -28,9 +28,10 @@ FLUSH_AFTER = 10_000
 class Writer:
     """Writes accepted lines to the store, in file order within each case.
 
-    Changes are held per case and written together, one transaction per case,
+    Changes are held per case and written together, one ``apply`` per case,
     whenever :data:`FLUSH_AFTER` are held and at the end: files that interleave
-    many cases are not written one transaction per line.
+    many cases are not written one transaction per line. All or nothing, every
+    write joins the one transaction of the run (``store.atomic``).
     """
 
     held: Held
@@ -132,9 +133,9 @@ def apply(
 
     By default nothing is stored unless every line is accepted: the files are
     checked in full first, against what the store holds, then written in file
-    order within each case, one transaction per case for up to 10,000 changes
-    at a time. With --per-line the accepted lines are stored and the rejected
-    ones reported.
+    order within each case, all in one transaction: a run stopped half way
+    stores nothing. With --per-line the accepted lines are stored and the
+    rejected ones reported.
 
     Exit status: 0 when every line was stored, 1 when some were rejected, 2
     when a file or the store cannot be read.
@@ -159,7 +160,7 @@ def apply(
                     writer.flush()
                     msg = (
                         f"{line.path}:{line.number}: case {line.case_id}: changed in the store while the "
-                        f"files were checked; stopped, having stored {writer.stored} changes before it"
+                        "files were checked; nothing was stored"
                     )
                     raise StoreFault(msg)
                 write(checked)
@@ -177,8 +178,9 @@ def apply(
                 if read_before is not None and tally.exit_code == 0:
                     if _read_twice(files) != read_before:
                         raise StoreFault("a file changed while it was checked: nothing was stored")
-                    # Every line was accepted: read the files again, and write them.
-                    with meter(size_of(files), quiet=quiet) as bar:
+                    # Every line was accepted: read the files again, and write them, in one
+                    # transaction, so that a run stopped half way (Ctrl-C, a fault) stores none.
+                    with held.store.atomic(), meter(size_of(files), quiet=quiet) as bar:
                         check_files(
                             files,
                             checking_batch(workflow, held),
@@ -188,6 +190,7 @@ def apply(
                             meter=bar,
                             each=write_all,
                         )
+                        writer.flush()
                 writer.flush()
         _report(tally, report, writer, quiet=quiet, per_line=per_line)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -140,6 +141,10 @@ class CaseStore(Protocol):
 
     def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
         """Apply *changes* all together or not at all; the case as stored afterwards."""
+        ...
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """A block whose writes, on any number of cases, are stored together or not at all."""
         ...
 
     def find(

@@ -191,7 +191,7 @@ class PostgresStore(SQLStore):
             raise
 
     @contextmanager
-    def _begin(self, *, write: bool) -> Iterator[Transaction]:
+    def _transaction(self, *, write: bool) -> Iterator[Transaction]:
         self._check_open()
         errors = self._sqlalchemy.exc
         try:
@@ -208,6 +208,18 @@ class PostgresStore(SQLStore):
             raise self._translate(error.orig) from error
         except self._driver_error as error:
             raise self._translate(error) from error
+
+    def _database_fault(self, error: BaseException) -> StoreError | None:
+        if isinstance(error, self._sqlalchemy.exc.DBAPIError):
+            return self._translate(error.orig)
+        if isinstance(error, self._driver_error):
+            return self._translate(error)
+        return None
+
+    def _lock_writers(self, tx: Transaction) -> None:
+        # Every writer changes a summary row first: with the table locked against
+        # them up front, none can hold a case the block needs, and none deadlocks with it.
+        tx.execute("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE")
 
     def _translate(self, error: BaseException | None) -> StoreError:
         if getattr(error, "sqlstate", None) == _LOCK_NOT_AVAILABLE:

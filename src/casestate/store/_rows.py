@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from json.encoder import encode_basestring as _quote
@@ -303,6 +304,26 @@ class Memo:
         self.capacity = capacity
         self.held = 0
         self.cases: OrderedDict[str, tuple[list[Row], Case]] = OrderedDict()
+        self._put_since: set[str] | None = None
+        """The cases put since the open :meth:`undone_on_error` block began."""
+
+    @contextmanager
+    def undone_on_error(self) -> Iterator[None]:
+        """Forget every case put inside the block when an exception leaves it.
+
+        A transaction undone takes its rows with it: a case remembered from
+        them would let a later apply build on entries the database no longer
+        holds.
+        """
+        self._put_since = set()
+        try:
+            yield
+        except BaseException:
+            for case_id in self._put_since:
+                self.forget(case_id)
+            raise
+        finally:
+            self._put_since = None
 
     def get(self, case_id: str, rows: list[Row]) -> Case | None:
         """The case verified from *rows*, or from the first of them (a trail that grew since)."""
@@ -317,6 +338,8 @@ class Memo:
         return case
 
     def put(self, case_id: str, rows: list[Row], case: Case) -> None:
+        if self._put_since is not None:
+            self._put_since.add(case_id)
         self.forget(case_id)
         if len(rows) > self.capacity:
             return

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
+
+import attrs
 
 from casestate._actors import Actor
 from casestate._case import Case, replay
@@ -59,7 +61,10 @@ _SELECT_FEED = (
 )
 _INSERT_CASE = (
     "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
-    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head)"
+    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head) "
+    # A taken id changes nothing, rather than raise: PostgreSQL would abort the whole
+    # transaction on the error, an atomic block's other writes with it.
+    "ON CONFLICT (case_id) DO NOTHING"
 )
 _UPDATE_CASE = (
     "UPDATE cases SET status = :status, fate = :fate, assurance = :assurance, "
@@ -81,6 +86,22 @@ def _summary_params(case: Case) -> dict[str, object]:
     }
 
 
+@attrs.define
+class _Block:
+    """An open :meth:`SQLStore.atomic` block: its transaction, and the positions it took."""
+
+    tx: Transaction
+    last: int | None
+    """The last position taken (``None`` if the store's counter is gone)."""
+    taken: int = 0
+    broken: str | None = None
+    """Why the block may not go on, once a write in it failed."""
+
+
+def _described(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
 class SQLStore(ABC):
     """The store's logic over an engine's transactions; the engines subclass it."""
 
@@ -99,6 +120,8 @@ class SQLStore(ABC):
         self._chain = chain_for_key(self._key)
         self._memo = Memo(cache_entries)
         self._closed = False
+        self._block: _Block | None = None
+        """The :meth:`atomic` block open, if one is."""
 
     def _check_open(self) -> None:
         """A closed store is refused with its own error, not its driver's."""
@@ -109,8 +132,24 @@ class SQLStore(ABC):
     # -- what an engine provides ------------------------------------------
 
     @abstractmethod
-    def _begin(self, *, write: bool) -> AbstractContextManager[Transaction]:
+    def _transaction(self, *, write: bool) -> AbstractContextManager[Transaction]:
         """A transaction; *write* ones exclude other writers as early as the engine can."""
+
+    def _begin(self, *, write: bool) -> AbstractContextManager[Transaction]:
+        """A transaction of its own, or, inside :meth:`atomic`, a part of the block's."""
+        if self._block is not None:
+            return self._in_block(self._block, write=write)
+        return self._transaction(write=write)
+
+    @abstractmethod
+    def _database_fault(self, error: BaseException) -> StoreError | None:
+        """*error* as the store's error if the database raised it; ``None`` for any other."""
+
+    def _lock_writers(self, tx: Transaction) -> None:  # noqa: B027 - an engine whose write transaction locks out writers needs nothing
+        """Keep every other writer out until *tx* ends, before the atomic block writes anything."""
+
+    def _check_writable(self) -> None:  # noqa: B027 - most engines need nothing here
+        """Refuse a write the engine would lose (a file replaced under the store)."""
 
     @abstractmethod
     def _tables(self, tx: Transaction) -> set[str]:
@@ -161,6 +200,100 @@ class SQLStore(ABC):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- several writes as one -------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A block whose writes, on any number of cases, are stored together or not at all.
+
+        Every ``open_case`` and ``apply`` inside the block joins one
+        transaction, committed when the block ends. An exception that leaves
+        the block undoes every write made in it; so does a process killed
+        inside it. Reads inside the block see its writes; other connections
+        see none of them until it ends.
+
+        A change refused inside the block (:class:`ConcurrentUpdate`,
+        :class:`CaseExists`, ``Rejected``) writes nothing, so the block may
+        catch it and go on. A fault of the database (:class:`StoreLocked`, a
+        lost connection) may have left part of a write: the block then
+        refuses every further call, and stores nothing when it ends. A block
+        inside a block joins it: an exception that leaves the inner one means
+        the outer one stores nothing either.
+
+        The block holds the store's write lock until it ends: other writers
+        wait for it, and give up with :class:`StoreLocked` after their
+        timeout. Keep a block to one unit of work, such as one file imported.
+
+        >>> with store.atomic():  # doctest: +SKIP
+        ...     store.open_case("ua-1", actor=family, effective_at=seen, recorded_at=told)
+        ...     store.apply("ua-1", [report], expected_version=1)
+        """
+        self._check_open()
+        block = self._block
+        if block is not None:
+            try:
+                yield
+            except BaseException as error:
+                block.broken = block.broken or f"an exception left an inner block: {_described(error)}"
+                raise
+            return
+        with self._memo.undone_on_error(), self._transaction(write=True) as tx:
+            self._lock_writers(tx)
+            found = tx.query("SELECT last FROM positions WHERE id = 1")
+            block = self._block = _Block(tx, int(found[0][0]) if found else None)
+            try:
+                yield
+                if block.broken is not None:
+                    msg = f"{self.location}: nothing of the atomic block was stored: {block.broken}"
+                    raise StoreError(msg)
+                if block.taken:
+                    tx.execute("UPDATE positions SET last = :last WHERE id = 1", {"last": block.last})
+            finally:
+                self._block = None
+
+    @contextmanager
+    def _in_block(self, block: _Block, *, write: bool) -> Iterator[Transaction]:
+        """A part of the atomic block's transaction; a write that fails, or a fault, ends the block's work."""
+        self._check_open()
+        if block.broken is not None:
+            msg = (
+                f"{self.location}: the atomic block cannot go on ({block.broken}); "
+                "leave it: nothing of it is stored"
+            )
+            raise StoreError(msg)
+        if write:
+            self._check_writable()
+        try:
+            yield block.tx
+        except BaseException as error:
+            fault = self._database_fault(error)
+            if write or fault is not None:
+                block.broken = _described(error if fault is None else fault)
+            if fault is not None:
+                raise fault from error
+            raise
+
+    def _write_summary(
+        self, tx: Transaction, sql: str, params: Mapping[str, object], count: int
+    ) -> tuple[bool, int | None]:
+        """Insert or update the summary row; if that changed it, take *count* positions.
+
+        Returns whether the row changed, and the last position taken (``None``
+        if the counter is gone).
+        """
+        block = self._block
+        if block is None:
+            return self._change_summary(tx, sql, params, count)
+        # Inside a block the counter is counted here and written once, at the end:
+        # updating one row thousands of times in one transaction grows slower each time.
+        if tx.execute(sql, params) != 1:
+            return False, None
+        if block.last is None:
+            return True, None
+        block.last += count
+        block.taken += count
+        return True, block.last
 
     # -- opening ----------------------------------------------------------
 
@@ -222,11 +355,11 @@ class SQLStore(ABC):
         )
         rows = [entry_row(entry) for entry in case.trail]
         with self._begin(write=True) as tx:
-            try:
-                _, last = self._change_summary(tx, _INSERT_CASE, _summary_params(case), len(rows))
-            except Duplicate:
-                raise CaseExists(case_id) from None
-            self._append(tx, case.id, rows, last)
+            inserted, last = self._write_summary(tx, _INSERT_CASE, _summary_params(case), len(rows))
+            if inserted:
+                self._append(tx, case.id, rows, last)
+        if not inserted:  # raised once the transaction is over: a refusal writes nothing
+            raise CaseExists(case_id)
         self._memo.put(case_id, rows, case)
         return case
 
@@ -320,17 +453,7 @@ class SQLStore(ABC):
         while the stored summary still names its version and head (the write
         is guarded by both); otherwise the trail is read and verified first.
         """
-        _check_text(case_id, "case_id")
-        if isinstance(changes, Change):
-            msg = "changes must be a sequence of Change values; wrap a single change in a list"
-            raise TypeError(msg)
-        batch = tuple(changes)
-        if not batch:
-            msg = "apply needs at least one change"
-            raise ValueError(msg)
-        if isinstance(expected_version, bool) or not isinstance(expected_version, int):
-            msg = f"expected_version must be an int, not {type(expected_version).__name__}"
-            raise TypeError(msg)
+        batch = _checked_batch(case_id, changes, expected_version)
         with self._begin(write=False) as tx:
             case, rows = self._load(tx, case_id, trust_memo=True)
         if case.version != expected_version:
@@ -349,13 +472,14 @@ class SQLStore(ABC):
         params["expected"] = case.version
         params["expected_head"] = case.head
         with self._begin(write=True) as tx:
-            changed, last = self._change_summary(tx, _UPDATE_CASE, params, len(added))
-            if not changed:
-                raise ConcurrentUpdate(case_id, expected_version, None)
-            try:
-                self._append(tx, case_id, added, last)
-            except Duplicate:
-                raise ConcurrentUpdate(case_id, expected_version, None) from None
+            changed, last = self._write_summary(tx, _UPDATE_CASE, params, len(added))
+            if changed:
+                try:
+                    self._append(tx, case_id, added, last)
+                except Duplicate:
+                    raise ConcurrentUpdate(case_id, expected_version, None) from None
+        if not changed:  # raised once the transaction is over: a refusal writes nothing
+            raise ConcurrentUpdate(case_id, expected_version, None)
         self._memo.put(case_id, rows + added, updated)
         return updated
 
@@ -494,6 +618,22 @@ class SQLStore(ABC):
         with self._begin(write=False) as tx:
             rows = tx.query("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
         return None if not rows else str(rows[0][0])
+
+
+def _checked_batch(case_id: str, changes: Sequence[Change], expected_version: int) -> tuple[Change, ...]:
+    """The arguments of ``apply``, each refused with a clear error when it is not what apply takes."""
+    _check_text(case_id, "case_id")
+    if isinstance(changes, Change):
+        msg = "changes must be a sequence of Change values; wrap a single change in a list"
+        raise TypeError(msg)
+    batch = tuple(changes)
+    if not batch:
+        msg = "apply needs at least one change"
+        raise ValueError(msg)
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        msg = f"expected_version must be an int, not {type(expected_version).__name__}"
+        raise TypeError(msg)
+    return batch
 
 
 def _check_text(value: str, what: str) -> str:

@@ -119,7 +119,7 @@ class SQLiteStore(SQLStore):
             raise
 
     @contextmanager
-    def _begin(self, *, write: bool) -> Iterator[Transaction]:
+    def _transaction(self, *, write: bool) -> Iterator[Transaction]:
         self._check_open()
         if write:  # a read of a file taken away reads what it held; a write would be lost
             self._check_same_file()
@@ -140,7 +140,13 @@ class SQLiteStore(SQLStore):
                 connection.execute("ROLLBACK")
             raise self._translate(error) from error
 
-    def _translate(self, error: sqlite3.Error) -> Exception:
+    def _database_fault(self, error: BaseException) -> StoreError | None:
+        return self._translate(error) if isinstance(error, sqlite3.Error) else None
+
+    def _check_writable(self) -> None:
+        self._check_same_file()
+
+    def _translate(self, error: sqlite3.Error) -> StoreError:
         code = getattr(error, "sqlite_errorcode", 0) & 0xFF
         if code in _BUSY:
             return StoreLocked(f"{self.location} is locked by another connection: {error}")

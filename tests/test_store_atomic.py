@@ -1,0 +1,187 @@
+"""``store.atomic()``: writes on many cases stored together or not at all, on both engines."""
+
+import multiprocessing
+
+import pytest
+
+import store_places
+from casestate.store import CaseExists, ConcurrentUpdate, StoreError, StoreLocked
+from store_places import open_cases, report, wait_for, write_in_one_block
+from support import actor, day
+from test_store import snapshot
+from test_store_processes import killed
+
+SPAWN = multiprocessing.get_context("spawn")
+SHORT_LOCK = {"sqlite": {"timeout": 0.3}, "postgres": {"lock_timeout": 0.3}}
+
+
+class Stop(Exception):
+    """Raised inside a block to leave it."""
+
+
+def opened(store, case_id):
+    return store.open_case(case_id, actor=actor("family"), effective_at=day(0), recorded_at=day(1))
+
+
+def reported(store, case_id, note="seen"):
+    case = store.load(case_id)
+    return store.apply(case_id, [report(case, note, 0)], expected_version=case.version)
+
+
+def test_a_block_stores_its_writes_together_when_it_ends(place):
+    [existing] = open_cases(place, 1)
+    with place.open() as store, place.open() as other:
+        with store.atomic():
+            opened(store, "case-new")
+            assert reported(store, existing).version == 2
+            assert store.load("case-new").version == 1  # the block reads its own writes
+            # Nobody else sees them before the block ends.
+            assert [summary.case_id for summary in other.find()] == [existing]
+            assert other.load(existing).version == 1
+        assert {summary.case_id: summary.version for summary in other.find()} == {
+            existing: 2,
+            "case-new": 1,
+        }
+        assert [item.position for item in other.entries()] == [1, 2, 3]
+
+
+def test_an_exception_leaving_the_block_undoes_every_write_in_it(place):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+
+        def stopped_half_way():
+            with store.atomic():
+                opened(store, "case-new")
+                reported(store, existing, "first")
+                reported(store, existing, "second")
+                raise Stop
+
+        with pytest.raises(Stop):
+            stopped_half_way()
+        assert snapshot(place) == before
+        # What the store remembered of the undone writes is gone too: the case
+        # is at its stored version, and the next write builds on it.
+        case = store.load(existing)
+        assert case.version == 1
+        assert store.apply(existing, [report(case, "after", 1)], expected_version=1).version == 2
+        assert opened(store, "case-new").version == 1
+        assert [item.position for item in store.entries()] == [1, 2, 3]
+
+
+def test_an_interrupt_undoes_the_block_as_any_exception_does(place):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+
+        def interrupted():
+            with store.atomic():
+                reported(store, existing)
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            interrupted()
+    assert snapshot(place) == before
+
+
+def test_a_call_refused_inside_the_block_undoes_only_its_own_part(place):
+    [existing] = open_cases(place, 1)
+    with place.open() as store:
+        with store.atomic():
+            opened(store, "case-new")
+            case = store.load(existing)
+            with pytest.raises(ConcurrentUpdate):
+                store.apply(existing, [report(case, "stale", 0)], expected_version=7)
+            with pytest.raises(CaseExists):
+                opened(store, "case-new")
+            assert reported(store, existing).version == 2
+        assert store.load("case-new").version == 1
+        assert store.load(existing).version == 2
+        assert [item.position for item in store.entries()] == [1, 2, 3]
+
+
+def test_a_block_inside_a_block_joins_it(place):
+    [existing] = open_cases(place, 1)
+    with place.open() as store:
+        with store.atomic():
+            reported(store, existing, "outer")
+            with store.atomic():
+                opened(store, "case-inner")
+            assert store.load("case-inner").version == 1
+        assert {summary.case_id: summary.version for summary in store.find()} == {
+            existing: 2,
+            "case-inner": 1,
+        }
+
+
+def test_an_exception_leaving_an_inner_block_means_the_outer_one_stores_nothing(place):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+
+        def inner_block_left_by_an_exception():
+            with store.atomic():
+                raise Stop
+
+        def outer_block():
+            with store.atomic():
+                reported(store, existing, "outer")
+                with pytest.raises(Stop):
+                    inner_block_left_by_an_exception()
+                with pytest.raises(StoreError, match="the atomic block cannot go on"):
+                    opened(store, "case-after")
+
+        with pytest.raises(
+            StoreError, match="nothing of the atomic block was stored: an exception left an inner"
+        ):
+            outer_block()
+        assert snapshot(place) == before
+        assert store.load(existing).version == 1
+
+
+def test_a_fault_of_the_database_inside_a_block_stores_none_of_it(place, monkeypatch):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+        failing = store_places.fault_on_insert(store, monkeypatch)
+
+        def block_meeting_a_fault():
+            with store.atomic():
+                opened(store, "case-new")
+                failing.now = True
+                with pytest.raises(StoreError, match="the disk went away"):
+                    reported(store, existing)
+                failing.now = False
+                with pytest.raises(StoreError, match=r"the atomic block cannot go on \(.*the disk went away"):
+                    opened(store, "case-after")
+
+        with pytest.raises(StoreError, match="nothing of the atomic block was stored"):
+            block_meeting_a_fault()
+        assert snapshot(place) == before
+        assert reported(store, existing).version == 2  # the store goes on after the block
+
+
+def test_other_writers_wait_for_the_block(place):
+    first, second = open_cases(place, 2)
+    with place.open() as store, place.open(**SHORT_LOCK[place.engine]) as other:
+        with store.atomic():
+            reported(store, first)
+            case = other.load(second)
+            with pytest.raises(StoreLocked):
+                other.apply(second, [report(case, "meanwhile", 0)], expected_version=1)
+        assert other.apply(second, [report(case, "after", 0)], expected_version=1).version == 2
+
+
+def test_a_process_killed_inside_a_block_leaves_none_of_its_writes(place, tmp_path):
+    case_ids = open_cases(place, 2)
+    before = snapshot(place)
+    marker = str(tmp_path / "inside-the-block")
+    writer = SPAWN.Process(target=write_in_one_block, args=(place, case_ids, marker))
+    writer.start()
+    try:
+        wait_for(marker, 60)  # every write of the block is made, none committed
+    finally:
+        killed(writer)
+    assert snapshot(place) == before
+    with place.open() as store:
+        assert [store.load(case_id).version for case_id in case_ids] == [1, 1]
