@@ -129,6 +129,14 @@ UNREADABLE = {
         {"private": ROW[-1].replace('"reference":"ref/dna_match/20"', '"reference":" "')},
         r"row\.private\.evidence\[0\]: reference must be a non-empty string",
     ),
+    "a number for an evidence source": (
+        {"private": ROW[-1].replace('"source":"source of dna_match"', '"source":7')},
+        r"row\.private\.evidence\[0\]\.source: expected str, got int",
+    ),
+    "a NUL in an evidence source": (
+        {"private": ROW[-1].replace('"source":"source of dna_match"', '"source":"lab\\u0000"')},
+        r"row\.private\.evidence\[0\]\.source: not storable text: a NUL character",
+    ),
     "the personal part stripped": ({"private": "null"}, "its actor, reason and evidence were removed"),
 }
 

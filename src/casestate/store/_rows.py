@@ -19,12 +19,14 @@ from datetime import datetime
 from functools import lru_cache
 from json.encoder import encode_basestring as _quote
 
+from casestate._building import trusted_evidence
 from casestate._case import Case
 from casestate._chain import BrokenTrail, Integrity, Problem
 from casestate._entry import Entry, EntryKind
 from casestate._evidence import Evidence, EvidenceKind
 from casestate._json import FormatError, entry_from_dict, unique_keys
 from casestate._status import Assurance, Fate
+from casestate._text import is_storable
 from casestate._time import format_instant
 from casestate._verdict import Code
 
@@ -257,9 +259,16 @@ def _personal(text: str) -> tuple[str, str | None, tuple[Evidence, ...], bytes]:
 def _evidence(item: object) -> Evidence:
     if type(item) is not dict or item.keys() != _EVIDENCE_FIELDS:
         raise _NotAsWritten
-    return Evidence(
-        _EVIDENCE_KINDS[item["kind"]], item["reference"], item["source"], _instant(item["obtained_at"])
-    )
+    reference, source = item["reference"], item["source"]
+    # What Evidence's own checks ask, without its constructor's call per field:
+    # a row holds one piece or more per entry, and a load reads every row.
+    if not (_evidence_text(reference) and _evidence_text(source)):
+        raise _NotAsWritten
+    return trusted_evidence(_EVIDENCE_KINDS[item["kind"]], reference, source, _instant(item["obtained_at"]))
+
+
+def _evidence_text(value: object) -> bool:
+    return type(value) is str and bool(value.strip()) and is_storable(value)
 
 
 def unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:
