@@ -1,5 +1,6 @@
 """``store.atomic()``: writes on many cases stored together or not at all, on both engines."""
 
+import asyncio
 import multiprocessing
 
 import pytest
@@ -185,3 +186,95 @@ def test_a_process_killed_inside_a_block_leaves_none_of_its_writes(place, tmp_pa
     assert snapshot(place) == before
     with place.open() as store:
         assert [store.load(case_id).version for case_id in case_ids] == [1, 1]
+
+
+def test_blocks_that_take_turns_on_one_store_object_store_neither_half(place):
+    """Two tasks on one store object: each block would otherwise commit the other's writes."""
+
+    async def importer(store, case_ids, fails):
+        with store.atomic():
+            for case_id in case_ids:
+                opened(store, case_id)
+                await asyncio.sleep(0)
+            if fails:
+                raise Stop
+
+    async def both(store):
+        return await asyncio.gather(
+            importer(store, ["a-1", "a-2"], fails=False),
+            importer(store, ["b-1", "b-2", "b-3"], fails=True),
+            return_exceptions=True,
+        )
+
+    open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+        first, second = asyncio.run(both(store))
+        assert isinstance(first, StoreError)
+        assert "a block inside it is still open" in str(first)
+        assert isinstance(second, StoreError)  # its next write, refused: it would be committed alone
+        assert "cannot go on" in str(second)
+        assert snapshot(place) == before
+        assert opened(store, "a-1").version == 1  # the store goes on once both blocks ended
+
+
+def test_a_block_that_outlives_the_one_it_joined_stores_nothing(place):
+    def paused_inside_a_block(store):
+        with store.atomic():
+            opened(store, "b-1")
+            yield
+            opened(store, "b-2")
+
+    open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+        second = paused_inside_a_block(store)
+
+        def first_block_ended_by_an_error_while_the_second_waits():
+            with store.atomic():
+                opened(store, "a-1")
+                next(second)
+                raise Stop
+
+        with pytest.raises(Stop):
+            first_block_ended_by_an_error_while_the_second_waits()
+        with pytest.raises(StoreError, match="cannot go on"):
+            next(second)  # b-2 is refused: it would be committed alone, outside any block
+        assert snapshot(place) == before
+        assert opened(store, "b-1").version == 1
+
+
+def test_a_store_closed_inside_a_block_stores_none_of_it(place):
+    open_cases(place, 1)
+    before = snapshot(place)
+    store = place.open()
+
+    def closed_half_way():
+        with store.atomic():
+            opened(store, "case-1")
+            store.close()
+
+    with pytest.raises(StoreError, match="the store was closed inside it"):
+        closed_half_way()
+    assert snapshot(place) == before
+
+
+def test_a_sqlite_file_replaced_inside_a_block_is_not_written(tmp_path, monkeypatch):
+    from casestate.store import SQLiteStore  # noqa: PLC0415 - a file, replaced
+
+    place = store_places.Place("sqlite", str(tmp_path / "cases.db"))
+    open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+
+        def replaced_half_way():
+            with store.atomic():
+                opened(store, "case-new")
+                monkeypatch.setattr(store, "_file", (0, 0))  # as if a backup were restored over the file
+                with pytest.raises(StoreError, match="replaced while the store had it open"):
+                    opened(store, "case-after")
+
+        with pytest.raises(StoreError, match="nothing of the atomic block was stored"):
+            replaced_half_way()
+    assert isinstance(store, SQLiteStore)
+    assert snapshot(place) == before

@@ -47,4 +47,7 @@ def open_one(store: CaseStore) -> cs.Case:
 
 def open_all(store: CaseStore, case_ids: Sequence[str], family: cs.Actor, when: datetime) -> list[cs.Case]:
     with store.atomic():
-        return [store.open_case(case_id, actor=family, effective_at=when, recorded_at=when) for case_id in case_ids]
+        return [
+            store.open_case(case_id, actor=family, effective_at=when, recorded_at=when)
+            for case_id in case_ids
+        ]

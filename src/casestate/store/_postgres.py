@@ -197,7 +197,11 @@ class PostgresStore(SQLStore):
         try:
             if write:
                 with self._engine.begin() as connection:
-                    yield _PostgresTransaction(connection, direct=self._direct)
+                    try:
+                        yield _PostgresTransaction(connection, direct=self._direct)
+                    finally:
+                        if self._closed:  # closed inside an atomic block: the pool let this one go
+                            connection.invalidate()
             else:
                 # Reads need no transaction of their own: each statement sees
                 # what was committed when it ran, which is all a reading relies
@@ -259,5 +263,5 @@ class PostgresStore(SQLStore):
 
     def close(self) -> None:
         """Close every pooled connection; the store cannot be used afterwards."""
-        self._closed = True
+        self._closing()  # an atomic block still open is rolled back when it ends
         self._engine.dispose()

@@ -96,6 +96,9 @@ class _Block:
     taken: int = 0
     broken: str | None = None
     """Why the block may not go on, once a write in it failed."""
+    inner: int = 0
+    """The blocks open inside it (or joined to it by a task that runs between its steps)."""
+    ended: bool = False
 
 
 def _described(error: BaseException) -> str:
@@ -190,6 +193,12 @@ class SQLStore(ABC):
     def close(self) -> None:
         """Release the connection(s); the store cannot be used afterwards."""
 
+    def _closing(self) -> None:
+        """Mark the store closed; an atomic block open on it can no longer be stored."""
+        self._closed = True
+        if self._block is not None:
+            self._block.broken = self._block.broken or "the store was closed inside it"
+
     def __enter__(self) -> Self:
         return self
 
@@ -224,6 +233,9 @@ class SQLStore(ABC):
         The block holds the store's write lock until it ends: other writers
         wait for it, and give up with :class:`StoreLocked` after their
         timeout. Keep a block to one unit of work, such as one file imported.
+        Positions that :meth:`entries` reads inside a block count only once
+        it is stored. Use one store object per thread and per task: two
+        blocks that take turns on one store object store neither.
 
         >>> with store.atomic():  # doctest: +SKIP
         ...     store.open_case("ua-1", actor=family, effective_at=seen, recorded_at=told)
@@ -232,11 +244,7 @@ class SQLStore(ABC):
         self._check_open()
         block = self._block
         if block is not None:
-            try:
-                yield
-            except BaseException as error:
-                block.broken = block.broken or f"an exception left an inner block: {_described(error)}"
-                raise
+            yield from self._joined(block)
             return
         with self._memo.undone_on_error(), self._transaction(write=True) as tx:
             self._lock_writers(tx)
@@ -244,27 +252,50 @@ class SQLStore(ABC):
             block = self._block = _Block(tx, int(found[0][0]) if found else None)
             try:
                 yield
+                if block.inner:
+                    # Blocks on one store object that take turns (two tasks, a generator
+                    # paused inside one) would each store the other's writes.
+                    block.broken = block.broken or "a block inside it is still open (use a store per task)"
                 if block.broken is not None:
                     msg = f"{self.location}: nothing of the atomic block was stored: {block.broken}"
                     raise StoreError(msg)
+                self._check_writable()
                 if block.taken:
                     tx.execute("UPDATE positions SET last = :last WHERE id = 1", {"last": block.last})
             finally:
+                block.ended = True
+                if not block.inner:
+                    self._block = None
+                # else the inner blocks keep refusing every call until they end: none
+                # may run outside a transaction, each statement committed alone.
+
+    def _joined(self, block: _Block) -> Iterator[None]:
+        """A block inside *block*: its writes are the outer block's, and so is its fate."""
+        block.inner += 1
+        try:
+            yield
+        except BaseException as error:
+            block.broken = block.broken or f"an exception left an inner block: {_described(error)}"
+            raise
+        finally:
+            block.inner -= 1
+            if block.ended and not block.inner:
                 self._block = None
+        if block.ended:
+            msg = f"{self.location}: the block this one joined ended before it; nothing of it was stored"
+            raise StoreError(msg)
 
     @contextmanager
     def _in_block(self, block: _Block, *, write: bool) -> Iterator[Transaction]:
         """A part of the atomic block's transaction; a write that fails, or a fault, ends the block's work."""
-        self._check_open()
-        if block.broken is not None:
-            msg = (
-                f"{self.location}: the atomic block cannot go on ({block.broken}); "
-                "leave it: nothing of it is stored"
-            )
+        if block.broken is not None or block.ended:
+            why = block.broken or "it has ended"
+            msg = f"{self.location}: the atomic block cannot go on ({why}); leave it: nothing of it is stored"
             raise StoreError(msg)
-        if write:
-            self._check_writable()
         try:
+            self._check_open()
+            if write:
+                self._check_writable()
             yield block.tx
         except BaseException as error:
             fault = self._database_fault(error)

@@ -131,12 +131,12 @@ class SQLiteStore(SQLStore):
             try:
                 yield _SQLiteTransaction(connection)
             except BaseException:
-                if connection.in_transaction:
+                if not self._closed and connection.in_transaction:  # closing rolled it back
                     connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
         except sqlite3.Error as error:
-            if connection.in_transaction:
+            if not self._closed and connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise self._translate(error) from error
 
@@ -191,5 +191,5 @@ class SQLiteStore(SQLStore):
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
-        self._closed = True
-        self._connection.close()
+        self._closing()
+        self._connection.close()  # a transaction still open is rolled back
