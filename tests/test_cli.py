@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -877,6 +878,50 @@ def test_apply_all_or_nothing_stopped_while_writing_stores_nothing_and_can_run_a
     assert result.exit_code == 0, result.output
     with cs.store.SQLiteStore(store) as held:
         assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 2, 2]
+
+
+def _ctrl_c_when(monkeypatch, statement):
+    """A real Ctrl-C (SIGINT) sent as the store's SQLite connection runs *statement*, once."""
+    from casestate.store import _sqlite  # noqa: PLC0415 - the engine's transaction, hooked
+
+    execute = _sqlite._SQLiteTransaction.execute
+    sent = []
+
+    def execute_and_interrupt(self, sql, params=None):
+        if sql.startswith(statement) and not sent:
+            sent.append(sql)
+            signal.raise_signal(signal.SIGINT)
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(_sqlite._SQLiteTransaction, "execute", execute_and_interrupt)
+    return sent
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+def test_apply_interrupted_while_it_commits_stores_everything_and_says_so(tmp_path, monkeypatch):
+    path = _good_lines(tmp_path)
+    sent = _ctrl_c_when(monkeypatch, "UPDATE positions SET last = :last")  # the block's last statement
+    store = tmp_path / "cases.db"
+    result = run("apply", path, "--store", store)
+    assert sent
+    assert result.exit_code == 0, result.output
+    assert "interrupted while the changes were committed: all of them were stored" in result.output
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with cs.store.SQLiteStore(store) as held:
+        assert held.load("ua-0520").version == 5
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+def test_apply_interrupted_before_it_commits_stores_nothing(tmp_path, monkeypatch):
+    path = _good_lines(tmp_path)
+    sent = _ctrl_c_when(monkeypatch, "UPDATE cases SET")  # a write inside the block
+    store = tmp_path / "cases.db"
+    result = run("apply", path, "--store", store)
+    assert sent
+    assert result.exit_code == 1  # Aborted!
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with cs.store.SQLiteStore(store) as held:
+        assert list(held.case_ids()) == []
 
 
 def test_verify_refuses_an_export_with_a_key_twice(tmp_path, store):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import attrs
 import click
@@ -157,7 +160,6 @@ def apply(
                 # writer changed since, and must not be dropped without a word.
                 if not checked.accepted:
                     line = checked.line
-                    writer.flush()
                     msg = (
                         f"{line.path}:{line.number}: case {line.case_id}: changed in the store while the "
                         "files were checked; nothing was stored"
@@ -180,7 +182,11 @@ def apply(
                         raise StoreFault("a file changed while it was checked: nothing was stored")
                     # Every line was accepted: read the files again, and write them, in one
                     # transaction, so that a run stopped half way (Ctrl-C, a fault) stores none.
-                    with held.store.atomic(), meter(size_of(files), quiet=quiet) as bar:
+                    with (
+                        _interrupts_held_off_while_committing() as commit,
+                        held.store.atomic(),
+                        meter(size_of(files), quiet=quiet) as bar,
+                    ):
                         check_files(
                             files,
                             checking_batch(workflow, held),
@@ -191,8 +197,41 @@ def apply(
                             each=write_all,
                         )
                         writer.flush()
+                        commit.begun = True
+                    if commit.interrupted:
+                        err().print("interrupted while the changes were committed: all of them were stored")
                 writer.flush()
         _report(tally, report, writer, quiet=quiet, per_line=per_line)
+
+
+@attrs.define
+class _Commit:
+    begun: bool = False
+    interrupted: bool = False
+
+
+@contextmanager
+def _interrupts_held_off_while_committing() -> Iterator[_Commit]:
+    """Ctrl-C as usual until ``begun`` is set; from then on, until the block ends, it is noted only.
+
+    A Ctrl-C during the commit itself would report the run as stopped, having
+    stored every change, and the same command run again would be refused.
+    """
+    commit = _Commit()
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield commit
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        if not commit.begun:
+            signal.default_int_handler(signum, frame)
+        commit.interrupted = True
+
+    before = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield commit
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _read_twice(files: tuple[str, ...]) -> list[tuple[int, int, int]]:
