@@ -17,12 +17,12 @@ from casestate._chain import BrokenTrail, Integrity, Problem, chain_for_key, che
 from casestate._change import Change
 from casestate._evidence import Evidence
 from casestate._status import Assurance, Fate
-from casestate._text import check_storable
 from casestate._time import OUTSIDE_THE_CALENDAR, format_instant, parse_instant, to_utc
 from casestate._verdict import Rejected
 from casestate._workflow import Workflow
 
 from . import _schema
+from ._arguments import LARGEST, check_text, checked_batch, checked_limit
 from ._base import (
     CaseExists,
     CaseSummary,
@@ -35,55 +35,20 @@ from ._base import (
     WrongKey,
 )
 from ._rows import Memo, entry_row, row_entry
-from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Duplicate, Row, Transaction
+from ._schema import Duplicate, Row, Transaction
+from ._statements import (
+    INSERT_CASE,
+    SELECT_CASE,
+    SELECT_CASE_AND_TRAIL,
+    SELECT_FEED,
+    SUMMARY_COLUMNS,
+    UPDATE_CASE,
+    check_summary,
+    summary_params,
+)
 
 _PAGE = 1000
 DEFAULT_CACHE_ENTRIES = 50_000
-
-SELECT_CASE = (
-    "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
-    "FROM cases WHERE case_id = :case_id"
-)
-_SUMMARY_COLUMNS = 7
-SELECT_TRAIL = (
-    f"SELECT {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
-    "WHERE case_id = :case_id AND seq < :version ORDER BY seq"
-)
-_SELECT_CASE_AND_TRAIL = (
-    "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
-    + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
-    + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id AND e.seq < c.version "
-    "WHERE c.case_id = :case_id ORDER BY e.seq"
-)
-_SELECT_FEED = (
-    f"SELECT position, {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
-    "WHERE position > :after ORDER BY position LIMIT :limit"
-)
-_INSERT_CASE = (
-    "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
-    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head) "
-    # A taken id changes nothing, rather than raise: PostgreSQL would abort the whole
-    # transaction on the error, an atomic block's other writes with it.
-    "ON CONFLICT (case_id) DO NOTHING"
-)
-_UPDATE_CASE = (
-    "UPDATE cases SET status = :status, fate = :fate, assurance = :assurance, "
-    "status_since = :status_since, version = :version, open_conflicts = :open_conflicts, head = :head "
-    "WHERE case_id = :case_id AND version = :expected AND head = :expected_head"
-)
-
-
-def _summary_params(case: Case) -> dict[str, object]:
-    return {
-        "case_id": case.id,
-        "status": case.status,
-        "fate": case.fate.value,
-        "assurance": case.assurance.value,
-        "status_since": format_instant(case.status_since),
-        "version": case.version,
-        "open_conflicts": len(case.open_conflicts),
-        "head": case.head,
-    }
 
 
 @attrs.define
@@ -386,7 +351,7 @@ class SQLStore(ABC):
         )
         rows = [entry_row(entry) for entry in case.trail]
         with self._begin(write=True) as tx:
-            inserted, last = self._write_summary(tx, _INSERT_CASE, _summary_params(case), len(rows))
+            inserted, last = self._write_summary(tx, INSERT_CASE, summary_params(case), len(rows))
             if inserted:
                 self._append(tx, case.id, rows, last)
         if not inserted:  # raised once the transaction is over: a refusal writes nothing
@@ -400,7 +365,7 @@ class SQLStore(ABC):
         Raises :class:`UnknownCase`, or ``BrokenTrail`` naming the case and the
         first entry that was altered, removed or inserted.
         """
-        _check_text(case_id, "case_id")
+        check_text(case_id, "case_id")
         with self._begin(write=False) as tx:
             return self._load(tx, case_id)[0]
 
@@ -418,7 +383,7 @@ class SQLStore(ABC):
                 raise UnknownCase(case_id)
             summary = found[0]
             if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
-                _check_summary(remembered[1], summary)
+                check_summary(remembered[1], summary)
                 return remembered[1], remembered[0]
         found_case = self._read_case(tx, case_id)
         if found_case is None:
@@ -435,7 +400,7 @@ class SQLStore(ABC):
             self._memo.put(case_id, rows, case)
         else:
             case = known
-        _check_summary(case, summary)
+        check_summary(case, summary)
         return case, rows
 
     def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
@@ -446,11 +411,11 @@ class SQLStore(ABC):
         sees the latest commit. An engine whose read transaction holds one
         snapshot may read them in two.
         """
-        joined = tx.query(_SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        joined = tx.query(SELECT_CASE_AND_TRAIL, {"case_id": case_id})
         if not joined:
             return None
-        rows = [] if joined[0][_SUMMARY_COLUMNS] is None else [row[_SUMMARY_COLUMNS:] for row in joined]
-        return joined[0][:_SUMMARY_COLUMNS], rows
+        rows = [] if joined[0][SUMMARY_COLUMNS] is None else [row[SUMMARY_COLUMNS:] for row in joined]
+        return joined[0][:SUMMARY_COLUMNS], rows
 
     def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
         count = len(rows)
@@ -484,7 +449,7 @@ class SQLStore(ABC):
         while the stored summary still names its version and head (the write
         is guarded by both); otherwise the trail is read and verified first.
         """
-        batch = _checked_batch(case_id, changes, expected_version)
+        batch = checked_batch(case_id, changes, expected_version)
         with self._begin(write=False) as tx:
             case, rows = self._load(tx, case_id, trust_memo=True)
         if case.version != expected_version:
@@ -499,11 +464,11 @@ class SQLStore(ABC):
             except Rejected as error:
                 raise Rejected(case_id, error.verdict, index=index) from None
         added = [entry_row(entry) for entry in updated.trail[case.version :]]
-        params = _summary_params(updated)
+        params = summary_params(updated)
         params["expected"] = case.version
         params["expected_head"] = case.head
         with self._begin(write=True) as tx:
-            changed, last = self._write_summary(tx, _UPDATE_CASE, params, len(added))
+            changed, last = self._write_summary(tx, UPDATE_CASE, params, len(added))
             if changed:
                 try:
                     self._append(tx, case_id, added, last)
@@ -550,7 +515,7 @@ class SQLStore(ABC):
         params: dict[str, object] = {}
         if status is not None:
             clauses.append("status = :status")
-            params["status"] = _check_text(str(status), "status")
+            params["status"] = check_text(str(status), "status")
         if fate is not None:
             clauses.append("fate = :fate")
             params["fate"] = Fate(fate).value
@@ -575,8 +540,8 @@ class SQLStore(ABC):
             params["cutoff"] = format_instant(cutoff)
         if after is not None:
             clauses.append("case_id > :after")
-            params["after"] = _check_text(str(after), "after")
-        params["limit"] = _limit(limit)
+            params["after"] = check_text(str(after), "after")
+        params["limit"] = checked_limit(limit)
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         sql = (
             "SELECT case_id, status, fate, assurance, status_since, version, open_conflicts "  # noqa: S608 - clauses are fixed text; values are parameters
@@ -608,14 +573,14 @@ class SQLStore(ABC):
         there; positions are gapless and never reused. Rows are read a page at
         a time, not verified (load a case to verify it).
         """
-        if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= _LARGEST:
+        if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= LARGEST:
             msg = f"after must be a position (an int >= 0), got {after!r}"
             raise ValueError(msg)
-        remaining = None if limit is None else _limit(limit)
+        remaining = None if limit is None else checked_limit(limit)
         while remaining is None or remaining > 0:
             size = _PAGE if remaining is None else min(_PAGE, remaining)
             with self._begin(write=False) as tx:
-                rows = tx.query(_SELECT_FEED, {"after": after, "limit": size})
+                rows = tx.query(SELECT_FEED, {"after": after, "limit": size})
             for row in rows:
                 position = int(row[0])
                 yield StoredEntry(position, row_entry(row[1:], str(row[1]), 0))
@@ -645,75 +610,7 @@ class SQLStore(ABC):
 
         Keep it outside the database to detect, later, a trail cut short there.
         """
-        _check_text(case_id, "case_id")
+        check_text(case_id, "case_id")
         with self._begin(write=False) as tx:
             rows = tx.query("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
         return None if not rows else str(rows[0][0])
-
-
-def _checked_batch(case_id: str, changes: Sequence[Change], expected_version: int) -> tuple[Change, ...]:
-    """The arguments of ``apply``, each refused with a clear error when it is not what apply takes."""
-    _check_text(case_id, "case_id")
-    if isinstance(changes, Change):
-        msg = "changes must be a sequence of Change values; wrap a single change in a list"
-        raise TypeError(msg)
-    batch = tuple(changes)
-    if not batch:
-        msg = "apply needs at least one change"
-        raise ValueError(msg)
-    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
-        msg = f"expected_version must be an int, not {type(expected_version).__name__}"
-        raise TypeError(msg)
-    return batch
-
-
-def _check_text(value: str, what: str) -> str:
-    """*value*, refused with a clear error when it is no string, or one no database can hold."""
-    if not isinstance(value, str):
-        msg = f"{what} must be a string, not {type(value).__name__}"
-        raise TypeError(msg)
-    check_storable(value, what)
-    return value
-
-
-_LARGEST = 2**63 - 1
-"""The largest position or limit a database's 64-bit integer holds."""
-
-
-def _limit(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _LARGEST:
-        msg = f"limit must be a positive int (at most 2**63 - 1), got {value!r}"
-        raise ValueError(msg)
-    return value
-
-
-def _check_summary(case: Case, summary: Row) -> None:
-    """The summary row must say what the verified trail says; otherwise it was altered."""
-    expected = (
-        case.status,
-        case.fate.value,
-        case.assurance.value,
-        format_instant(case.status_since),
-        case.version,
-        len(case.open_conflicts),
-        case.head,
-    )
-    if tuple(summary) != expected:
-        fields = ("status", "fate", "assurance", "status_since", "version", "open_conflicts", "head")
-        wrong = [
-            f"{name} {found!r} (the trail says {want!r})"
-            for name, found, want in zip(fields, summary, expected, strict=True)
-            if found != want
-        ]
-        last = case.version - 1
-        raise BrokenTrail(
-            Integrity(
-                ok=False,
-                case_id=case.id,
-                entries=case.version,
-                position=last,
-                problem=Problem.INCONSISTENT,
-                message=f"case {case.id!r}: entry {last}: the case's summary row was altered: "
-                + "; ".join(wrong),
-            )
-        )

@@ -14,7 +14,8 @@ from casestate._workflow import Workflow
 
 from ._base import NotAStore, StoreError, StoreLocked
 from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
-from ._sql import DEFAULT_CACHE_ENTRIES, SELECT_CASE, SELECT_TRAIL, SQLStore
+from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+from ._statements import SELECT_CASE, SELECT_TRAIL
 
 _INSERT_ENTRIES = insert_entries_sql("?")
 _BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})

@@ -1,0 +1,91 @@
+"""The store's SQL statements, and the summary row: its parameters and its check against the trail.
+
+Each case has a summary row: it answers ``find`` and guards every write
+(its version and head). The trail is the truth, so a load compares the two.
+"""
+
+from __future__ import annotations
+
+from casestate._case import Case
+from casestate._chain import BrokenTrail, Integrity, Problem
+from casestate._time import format_instant
+
+from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Row
+
+SELECT_CASE = (
+    "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
+    "FROM cases WHERE case_id = :case_id"
+)
+SUMMARY_COLUMNS = 7
+SELECT_TRAIL = (
+    f"SELECT {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+    "WHERE case_id = :case_id AND seq < :version ORDER BY seq"
+)
+SELECT_CASE_AND_TRAIL = (
+    "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
+    + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
+    + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id AND e.seq < c.version "
+    "WHERE c.case_id = :case_id ORDER BY e.seq"
+)
+SELECT_FEED = (
+    f"SELECT position, {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
+    "WHERE position > :after ORDER BY position LIMIT :limit"
+)
+INSERT_CASE = (
+    "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
+    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head) "
+    # A taken id changes nothing, rather than raise: PostgreSQL would abort the whole
+    # transaction on the error, an atomic block's other writes with it.
+    "ON CONFLICT (case_id) DO NOTHING"
+)
+UPDATE_CASE = (
+    "UPDATE cases SET status = :status, fate = :fate, assurance = :assurance, "
+    "status_since = :status_since, version = :version, open_conflicts = :open_conflicts, head = :head "
+    "WHERE case_id = :case_id AND version = :expected AND head = :expected_head"
+)
+
+
+def summary_params(case: Case) -> dict[str, object]:
+    """The parameters of :data:`INSERT_CASE` and :data:`UPDATE_CASE` for *case*."""
+    return {
+        "case_id": case.id,
+        "status": case.status,
+        "fate": case.fate.value,
+        "assurance": case.assurance.value,
+        "status_since": format_instant(case.status_since),
+        "version": case.version,
+        "open_conflicts": len(case.open_conflicts),
+        "head": case.head,
+    }
+
+
+def check_summary(case: Case, summary: Row) -> None:
+    """The summary row must say what the verified trail says; otherwise it was altered."""
+    expected = (
+        case.status,
+        case.fate.value,
+        case.assurance.value,
+        format_instant(case.status_since),
+        case.version,
+        len(case.open_conflicts),
+        case.head,
+    )
+    if tuple(summary) != expected:
+        fields = ("status", "fate", "assurance", "status_since", "version", "open_conflicts", "head")
+        wrong = [
+            f"{name} {found!r} (the trail says {want!r})"
+            for name, found, want in zip(fields, summary, expected, strict=True)
+            if found != want
+        ]
+        last = case.version - 1
+        raise BrokenTrail(
+            Integrity(
+                ok=False,
+                case_id=case.id,
+                entries=case.version,
+                position=last,
+                problem=Problem.INCONSISTENT,
+                message=f"case {case.id!r}: entry {last}: the case's summary row was altered: "
+                + "; ".join(wrong),
+            )
+        )
