@@ -989,6 +989,29 @@ def test_apply_per_line_writes_the_other_cases_when_one_cannot_be_written(tmp_pa
         assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 1, 2]
 
 
+@pytest.mark.parametrize("held_at_most", [10_000, 4])
+def test_apply_per_line_commits_once_per_lines_held(tmp_path, monkeypatch, held_at_most):
+    path = _good_lines(tmp_path)
+    lines = len(path.read_text().splitlines())
+    store = tmp_path / "cases.db"
+    cs.store.SQLiteStore(store).close()
+    monkeypatch.setattr(_apply, "FLUSH_AFTER", held_at_most)
+    transaction = cs.store.SQLiteStore._transaction
+    writes = []
+
+    def counted(self, *, write):
+        writes.extend([write] if write else [])
+        return transaction(self, write=write)
+
+    monkeypatch.setattr(cs.store.SQLiteStore, "_transaction", counted)
+    result = run("apply", path, "--store", store, "--per-line")
+    assert result.exit_code == 0, result.output
+    assert len(writes) == -(-lines // held_at_most)  # openings and changes alike, each flush one commit
+    monkeypatch.undo()
+    with cs.store.SQLiteStore(store) as held:
+        assert sum(held.load(case_id).version for case_id in held.case_ids()) == lines
+
+
 def test_a_key_file_that_cannot_be_read_or_is_too_large_is_a_usage_error(tmp_path, store, monkeypatch):
     missing = run("verify", "--store", store, "--key-file", tmp_path / "nowhere.key")
     assert missing.exit_code == 2

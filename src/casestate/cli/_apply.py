@@ -31,10 +31,11 @@ FLUSH_AFTER = 10_000
 class Writer:
     """Writes accepted lines to the store, in file order within each case.
 
-    Changes are held per case and written together, one ``apply`` per case,
-    whenever :data:`FLUSH_AFTER` are held and at the end: files that interleave
-    many cases are not written one transaction per line. All or nothing, every
-    write joins the one transaction of the run (``store.atomic``).
+    Lines are held per case, an opening first, and written whenever
+    :data:`FLUSH_AFTER` are held and at the end, all of them in one
+    transaction (``store.atomic``): a file of many cases is not written one
+    commit per line or per case. All or nothing, that transaction joins the
+    one of the whole run.
     """
 
     held: Held
@@ -45,50 +46,42 @@ class Writer:
     _versions: dict[str, int] = attrs.field(factory=dict)
 
     def add(self, case_id: str, change: Change) -> None:
-        """Queue *change* to case *case_id*; an opening is written at once."""
-        if change.trigger == OPEN:
-            case = self.held.store.open_case(
-                case_id,
-                actor=change.actor,
-                effective_at=change.effective_at,
-                recorded_at=change.recorded_at,
-                evidence=change.evidence,
-                reason=change.reason,
-            )
-            self._versions[case_id] = case.version
-            self.opened += 1
-            self.stored += 1
-            return
+        """Queue *change* to case *case_id*."""
         self._pending.setdefault(case_id, []).append(change)
         self._held_count += 1
         if self._held_count >= FLUSH_AFTER:
             self.flush()
 
     def flush(self, *, past_faults: bool = False) -> None:
-        """Write every held change, one transaction per case; with *past_faults*, each case that can be.
+        """Write every held line in one transaction; with *past_faults*, each case that can be, alone.
 
-        A case leaves the queue as soon as it is written, and is written at the
-        version it was read at: a flush stopped half way and run again writes
-        the others, and never a case twice (its version has moved on).
+        The lines leave the queue once their transaction is committed: a flush
+        that fails is undone whole, and the queue still holds what it was to
+        write. Each case is written at the version it was read at, so none is
+        ever written twice.
         """
-        for case_id, changes in list(self._pending.items()):
+        if not self._pending:
+            return
+        if not past_faults:
+            with self.held.store.atomic():
+                written = [(case_id, self._write(case_id, lines)) for case_id, lines in self._pending.items()]
+            for case_id, case in written:
+                self._written(case_id, case)
+            return
+        for case_id, lines in list(self._pending.items()):
             try:
-                case = self._write(case_id, changes)
-            except Exception:
-                if past_faults:
-                    continue
-                raise
-            del self._pending[case_id]
-            self._held_count -= len(changes)
-            self._versions[case_id] = case.version
-            self.stored += len(changes)
+                with self.held.store.atomic():  # an opening and the case's changes: together or not at all
+                    case = self._write(case_id, lines)
+            except Exception:  # noqa: BLE001, S112 - a stopped run writes every other case, then tells its own fault
+                continue
+            self._written(case_id, case)
 
     @contextmanager
     def storing_what_it_can(self, *, per_line: bool) -> Iterator[None]:
         """With *per_line*, a run stopped by a fault still stores the other changes it accepted.
 
         A Ctrl-C, or a case the store refuses: every other case held is
-        written, as their openings were, and then the fault is told.
+        written, and then the fault is told.
         """
         try:
             yield
@@ -97,11 +90,34 @@ class Writer:
                 self.flush(past_faults=True)
             raise
 
-    def _write(self, case_id: str, changes: list[Change]) -> Case:
-        version = self._versions.get(case_id)
-        if version is None:
-            stored = self.held.load_or_none(case_id)
-            version = self._versions[case_id] = 0 if stored is None else stored.version
+    def _written(self, case_id: str, case: Case) -> None:
+        lines = self._pending.pop(case_id)
+        self._held_count -= len(lines)
+        self._versions[case_id] = case.version
+        self.opened += lines[0].trigger == OPEN
+        self.stored += len(lines)
+
+    def _write(self, case_id: str, lines: list[Change]) -> Case:
+        changes = lines
+        if lines[0].trigger == OPEN:
+            opening, changes = lines[0], lines[1:]
+            case = self.held.store.open_case(
+                case_id,
+                actor=opening.actor,
+                effective_at=opening.effective_at,
+                recorded_at=opening.recorded_at,
+                evidence=opening.evidence,
+                reason=opening.reason,
+            )
+            if not changes:
+                return case
+            version = case.version
+        else:
+            known = self._versions.get(case_id)
+            if known is None:
+                stored = self.held.load_or_none(case_id)
+                known = self._versions[case_id] = 0 if stored is None else stored.version
+            version = known
         try:
             return self.held.store.apply(case_id, changes, expected_version=version)
         except Rejected as rejection:  # the store's workflow differs from the one checked with
