@@ -911,6 +911,18 @@ def test_apply_interrupted_while_it_commits_stores_everything_and_says_so(tmp_pa
         assert held.load("ua-0520").version == 5
 
 
+def test_apply_off_the_main_thread_leaves_signals_alone(tmp_path):
+    """Only the main thread may set a signal handler: an app running apply in a thread still can."""
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(run("apply", _good_lines(tmp_path), "--store", tmp_path / "cases.db"))
+    )
+    thread.start()
+    thread.join(60)
+    assert results[0].exit_code == 0, results[0].output
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
 def test_apply_interrupted_before_it_commits_stores_nothing(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)

@@ -278,3 +278,27 @@ def test_a_sqlite_file_replaced_inside_a_block_is_not_written(tmp_path, monkeypa
             replaced_half_way()
     assert isinstance(store, SQLiteStore)
     assert snapshot(place) == before
+
+
+def test_a_block_that_ends_after_the_one_it_joined_says_nothing_of_it_was_stored(place):
+    def paused_inside_a_block(store):
+        with store.atomic():
+            opened(store, "b-1")
+            yield
+
+    open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+        second = paused_inside_a_block(store)
+
+        def first_block():
+            with store.atomic():
+                opened(store, "a-1")
+                next(second)
+
+        with pytest.raises(StoreError, match="a block inside it is still open"):
+            first_block()
+        with pytest.raises(StoreError, match="the block this one joined ended before it"):
+            next(second)
+        assert snapshot(place) == before
+        assert opened(store, "b-1").version == 1  # both ended: the store writes again
