@@ -14,7 +14,7 @@ run, each store a fresh one:
 
 The ratios say what storing adds to checking. SQLite runs in a temporary
 directory; PostgreSQL (skipped when no server answers) in a database of its
-own, made and dropped by the benchmark.
+own, made and dropped by the benchmark (``casestate_apply_bench_<pid>``).
 
     python benchmarks/apply_bench.py            # 50,000 lines over 5,000 cases
     python benchmarks/apply_bench.py --quick    # 10,000 lines over 1,000 cases
@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -36,7 +37,8 @@ import validate_bench
 from casestate.cli import main
 
 ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-DATABASE = "casestate_apply_bench"
+DATABASE = f"casestate_apply_bench_{os.getpid()}"
+"""The benchmark's own database, one per run, so that two runs never drop each other's."""
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
 
 

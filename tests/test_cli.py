@@ -911,6 +911,41 @@ def test_apply_interrupted_while_it_commits_stores_everything_and_says_so(tmp_pa
         assert held.load("ua-0520").version == 5
 
 
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+def test_apply_where_ctrl_c_is_ignored_goes_on_as_a_job_in_the_background_does(tmp_path, monkeypatch):
+    path = _good_lines(tmp_path)
+    sent = _ctrl_c_when(monkeypatch, "UPDATE cases SET")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        result = run("apply", path, "--store", tmp_path / "cases.db")
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert sent
+    assert result.exit_code == 0, result.output
+    assert "interrupted" not in result.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+def test_apply_passes_ctrl_c_to_the_apps_own_handler_until_it_commits(tmp_path, monkeypatch):
+    path = _good_lines(tmp_path)
+    sent = _ctrl_c_when(monkeypatch, "UPDATE cases SET")
+    heard = []
+
+    def own(signum, _frame):
+        heard.append(signum)
+
+    signal.signal(signal.SIGINT, own)
+    try:
+        result = run("apply", path, "--store", tmp_path / "cases.db")
+        assert signal.getsignal(signal.SIGINT) is own
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert sent
+    assert heard == [signal.SIGINT]
+    assert result.exit_code == 0, result.output  # the app's handler let the run go on
+
+
 def test_apply_off_the_main_thread_leaves_signals_alone(tmp_path):
     """Only the main thread may set a signal handler: an app running apply in a thread still can."""
     results = []

@@ -137,6 +137,11 @@ UNREADABLE = {
         {"private": ROW[-1].replace('"source":"source of dna_match"', '"source":"lab\\u0000"')},
         r"row\.private\.evidence\[0\]\.source: not storable text: a NUL character",
     ),
+    "a NUL in the role": ({"role": "forensic_lab\x00"}, "row.role: not storable text: a NUL character"),
+    "a lone surrogate in the actor id": (
+        {"private": ROW[-1].replace('"actor_id":"forensic_lab-1"', '"actor_id":"lab\\ud800"')},
+        r"row\.private\.actor_id: not valid Unicode: a lone surrogate",
+    ),
     "the personal part stripped": ({"private": "null"}, "its actor, reason and evidence were removed"),
 }
 

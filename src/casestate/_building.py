@@ -1,10 +1,12 @@
-"""Building changes from fields already checked, for readers of change records.
+"""Building changes and evidence from fields already checked, for readers of records and stored rows.
 
-Validating a million-line file builds a million changes. The record readers
-(:mod:`casestate._records`) check every field exactly as the classes' own
-converters and validators would (a test holds the two ways equal), so the
-values are built here directly, without running those checks a second time:
-that takes a fraction of the time.
+Validating a million-line file builds a million changes, and loading a store
+builds each entry's evidence. The record readers (:mod:`casestate._records`)
+and the store's row reader (``casestate.store._rows``) check every field
+exactly as the classes' own converters and validators would (tests hold the
+two ways equal, and send what the fast readers refuse to the strict ones), so
+the values are built here directly, without running those checks a second
+time: that takes a fraction of the time.
 """
 
 from __future__ import annotations

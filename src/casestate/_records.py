@@ -41,7 +41,7 @@ from typing import Any
 from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
 from ._evidence import Evidence
-from ._text import MAX_CASE_ID, is_storable, printable, too_long, unstorable
+from ._text import MAX_CASE_ID, is_storable, is_text, printable, too_long, unstorable
 from ._time import OUTSIDE_THE_CALENDAR
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
@@ -89,7 +89,7 @@ def _type(value: object) -> str:
 def _text(record: Mapping[str, Any], name: str) -> str:
     value = record.get(name)
     # The common case first: this runs per field per line.
-    if value.__class__ is str and value.strip() and is_storable(value):
+    if is_text(value):
         return value
     if name not in record:
         raise RecordError(name, "missing")
@@ -275,16 +275,7 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
             kind, reference, source = item.get("kind"), item.get("reference"), item.get("source")
             known = KINDS.get(kind) if kind.__class__ is str else None
             obtained_at = _utc_or_none(item.get("obtained_at"))
-            if not (
-                known is not None
-                and reference.__class__ is str
-                and reference.strip()
-                and source.__class__ is str
-                and source.strip()
-                and is_storable(reference)
-                and is_storable(source)
-                and obtained_at is not None
-            ):
+            if not (known is not None and is_text(reference) and is_text(source) and obtained_at is not None):
                 return None
             items.append(trusted_evidence(known, reference, source, obtained_at))
         evidence = tuple(items)

@@ -9,6 +9,8 @@ not deep inside a store's write.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 MAX_CASE_ID = 400
 """The longest case id, in characters: with a status name (at most
 :data:`MAX_NAME`), it fits a PostgreSQL index entry (2,704 bytes) in UTF-8."""
@@ -25,6 +27,15 @@ def is_storable(value: str) -> bool:
     if "\x00" in value:
         return False
     return value.isascii() or is_valid_unicode(value)  # nearly all text is ASCII: a flag read
+
+
+def is_text(value: object) -> TypeGuard[str]:
+    r"""Whether *value* is a non-blank ``str`` every store can hold, as evidence and records ask.
+
+    >>> is_text("ICRC Geneva"), is_text("  "), is_text(7), is_text("a\x00b")
+    (True, False, False, False)
+    """
+    return type(value) is str and bool(value.strip()) and is_storable(value)
 
 
 def is_valid_unicode(value: str) -> bool:

@@ -24,7 +24,7 @@ from ._stores import Held, StoreFault, checking_batch, opened_store
 from ._validate import input_format_option, max_line_option, run_check
 
 FLUSH_AFTER = 10_000
-"""Changes held before they are written: each case's share goes in one transaction."""
+"""Lines held before they are written, together, in one transaction."""
 
 
 @attrs.define
@@ -228,26 +228,33 @@ class _Commit:
 
 @contextmanager
 def _interrupts_held_off_while_committing() -> Iterator[_Commit]:
-    """Ctrl-C as usual until ``begun`` is set; from then on, until the block ends, it is noted only.
+    """Ctrl-C as it was until ``begun`` is set; from then on, until the block ends, it is noted only.
 
     A Ctrl-C during the commit itself would report the run as stopped, having
     stored every change, and the same command run again would be refused.
+    Before that, SIGINT goes to the handler that was there (an app's own, or
+    Python's); where it was ignored (a job in the background), nothing changes.
     """
     commit = _Commit()
-    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
-        yield commit
-        return
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.getsignal(signal.SIGINT) if main else None  # only the main thread gets signals
+    if not callable(before):  # ignored, the default action, set outside Python, or not the main thread
+        if before is not signal.SIG_DFL:
+            yield commit
+            return
+        before = signal.default_int_handler  # stops the run, as the default action would, storing nothing
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         if not commit.begun:
-            signal.default_int_handler(signum, frame)
+            before(signum, frame)
+            return
         commit.interrupted = True
 
-    before = signal.signal(signal.SIGINT, interrupt)
+    earlier = signal.signal(signal.SIGINT, interrupt)
     try:
         yield commit
     finally:
-        signal.signal(signal.SIGINT, before)
+        signal.signal(signal.SIGINT, earlier)
 
 
 def _read_twice(files: tuple[str, ...]) -> list[tuple[int, int, int]]:

@@ -18,6 +18,7 @@ from casestate._workflow import Workflow
 from ._base import StoreError, StoreLocked
 from ._schema import ENTRY_COLUMNS, Duplicate, Row, Transaction, insert_entries_sql, schema
 from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+from ._statements import INSERT_CASE
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, TextClause
@@ -150,6 +151,8 @@ class PostgresStore(SQLStore):
         engine_options: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(workflow=workflow, key=key, cache_entries=cache_entries)
+        # An error aborts a PostgreSQL transaction as a whole, an atomic block's other writes with it.
+        self._insert_case = f"{INSERT_CASE} ON CONFLICT (case_id) DO NOTHING"
         if not isinstance(schema, str) or not _SCHEMA_NAME.fullmatch(schema):
             msg = f"schema must be a lower-case SQL name (letters, digits, _), got {schema!r}"
             raise ValueError(msg)

@@ -26,7 +26,7 @@ from casestate._entry import Entry, EntryKind
 from casestate._evidence import Evidence, EvidenceKind
 from casestate._json import FormatError, entry_from_dict, unique_keys
 from casestate._status import Assurance, Fate
-from casestate._text import is_storable
+from casestate._text import is_storable, is_text
 from casestate._time import format_instant
 from casestate._verdict import Code
 
@@ -169,6 +169,11 @@ def _fast_entry(row: Row) -> Entry:
         and type(prev_hash) is str
         and type(commitment) is str
         and type(hash_) is str
+        # A NUL, which SQLite holds and no check above sees; the hash covers the rest.
+        and is_storable(trigger)
+        and is_storable(to_status)
+        and is_storable(role)
+        and (from_status is None or is_storable(from_status))
     ):
         raise _NotAsWritten
     actor_id, reason, evidence, salt = _personal(private)
@@ -245,6 +250,8 @@ def _personal(text: str) -> tuple[str, str | None, tuple[Evidence, ...], bytes]:
         and (reason is None or type(reason) is str)
         and type(items) is list
         and type(salt) is str
+        and is_storable(actor_id)  # JSON escapes can spell a lone surrogate or a NUL
+        and (reason is None or is_storable(reason))
     ):
         raise _NotAsWritten
     evidence = tuple([_evidence(item) for item in items])
@@ -262,13 +269,9 @@ def _evidence(item: object) -> Evidence:
     reference, source = item["reference"], item["source"]
     # What Evidence's own checks ask, without its constructor's call per field:
     # a row holds one piece or more per entry, and a load reads every row.
-    if not (_evidence_text(reference) and _evidence_text(source)):
+    if not (is_text(reference) and is_text(source)):
         raise _NotAsWritten
     return trusted_evidence(_EVIDENCE_KINDS[item["kind"]], reference, source, _instant(item["obtained_at"]))
-
-
-def _evidence_text(value: object) -> bool:
-    return type(value) is str and bool(value.strip()) and is_storable(value)
 
 
 def unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:

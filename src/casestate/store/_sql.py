@@ -89,6 +89,9 @@ class SQLStore(ABC):
         self._memo = Memo(cache_entries)
         self._closed = False
         self._block: _Block | None = None
+        self._insert_case = INSERT_CASE
+        """How the store inserts a summary row: an engine whose transaction a failed statement
+        aborts as a whole adds a clause that makes a taken case id change nothing instead."""
         """The :meth:`atomic` block open, if one is."""
 
     def _check_open(self) -> None:
@@ -279,11 +282,14 @@ class SQLStore(ABC):
         if the counter is gone).
         """
         block = self._block
-        if block is None:
-            return self._change_summary(tx, sql, params, count)
-        # Inside a block the counter is counted here and written once, at the end:
-        # updating one row thousands of times in one transaction grows slower each time.
-        if tx.execute(sql, params) != 1:
+        try:
+            if block is None:
+                return self._change_summary(tx, sql, params, count)
+            # Inside a block the counter is counted here and written once, at the end:
+            # updating one row thousands of times in one transaction grows slower each time.
+            if tx.execute(sql, params) != 1:
+                return False, None
+        except Duplicate:  # a case id taken: the statement alone failed, nothing was written
             return False, None
         if block.last is None:
             return True, None
@@ -351,7 +357,7 @@ class SQLStore(ABC):
         )
         rows = [entry_row(entry) for entry in case.trail]
         with self._begin(write=True) as tx:
-            inserted, last = self._write_summary(tx, INSERT_CASE, summary_params(case), len(rows))
+            inserted, last = self._write_summary(tx, self._insert_case, summary_params(case), len(rows))
             if inserted:
                 self._append(tx, case.id, rows, last)
         if not inserted:  # raised once the transaction is over: a refusal writes nothing

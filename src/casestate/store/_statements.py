@@ -33,10 +33,7 @@ SELECT_FEED = (
 )
 INSERT_CASE = (
     "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
-    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head) "
-    # A taken id changes nothing, rather than raise: PostgreSQL would abort the whole
-    # transaction on the error, an atomic block's other writes with it.
-    "ON CONFLICT (case_id) DO NOTHING"
+    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head)"
 )
 UPDATE_CASE = (
     "UPDATE cases SET status = :status, fate = :fate, assurance = :assurance, "
