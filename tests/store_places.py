@@ -205,3 +205,21 @@ def fault_on_insert(store: SQLiteStore | PostgresStore, monkeypatch: Any) -> Fau
 
     monkeypatch.setattr(Engine, "insert_entries", insert_or_fail)
     return fault
+
+
+def queries_starting(store: SQLiteStore | PostgresStore, monkeypatch: Any, prefix: str) -> list[str]:
+    """The statements *store*'s engine runs from now on that start with *prefix*, as they run."""
+    if isinstance(store, SQLiteStore):
+        from casestate.store._sqlite import _SQLiteTransaction as Engine  # noqa: PLC0415 - the hook's own
+    else:
+        from casestate.store._postgres import _PostgresTransaction as Engine  # noqa: PLC0415
+    seen: list[str] = []
+    query = Engine.query
+
+    def counted(self: Any, sql: str, params: Any = None) -> Any:
+        if sql.startswith(prefix):
+            seen.append(sql)
+        return query(self, sql, params)
+
+    monkeypatch.setattr(Engine, "query", counted)
+    return seen

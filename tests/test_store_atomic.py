@@ -302,3 +302,19 @@ def test_a_block_that_ends_after_the_one_it_joined_says_nothing_of_it_was_stored
             next(second)
         assert snapshot(place) == before
         assert opened(store, "b-1").version == 1  # both ended: the store writes again
+
+
+def test_inside_a_block_a_case_it_wrote_is_written_again_without_reading_its_summary(place, monkeypatch):
+    [existing] = open_cases(place, 1)
+    with place.open() as store:
+        case = store.load(existing)
+        summaries = store_places.queries_starting(store, monkeypatch, "SELECT status, fate")
+        case = store.apply(existing, [report(case, "outside", 0)], expected_version=1)
+        assert len(summaries) == 1  # outside a block, apply reads the summary it trusts the memo by
+        with store.atomic():
+            for number in range(3):
+                case = store.apply(
+                    existing, [report(case, f"inside {number}", number)], expected_version=case.version
+                )
+        assert len(summaries) == 2  # the first apply in the block; the block keeps other writers out
+        assert store.load(existing).version == 5

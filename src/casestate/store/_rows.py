@@ -349,6 +349,10 @@ class Memo:
         self.cases.move_to_end(case_id)
         return case
 
+    def put_in_block(self, case_id: str) -> bool:
+        """Whether *case_id* was put since the open :meth:`undone_on_error` block began."""
+        return self._put_since is not None and case_id in self._put_since
+
     def put(self, case_id: str, rows: list[Row], case: Case) -> None:
         if self._put_since is not None:
             self._put_since.add(case_id)

@@ -380,10 +380,14 @@ class SQLStore(ABC):
 
         Load never trusts the memo: it reads every row and checks it is the
         row verified before. Apply trusts it while the summary row still
-        names the same version and head, since its write is guarded by both.
+        names the same version and head, since its write is guarded by both;
+        inside an atomic block, without reading the summary, for a case the
+        block itself read or wrote: it keeps every other writer out.
         """
         remembered = self._memo.latest(case_id) if trust_memo else None
         if remembered is not None:
+            if self._block is not None and self._memo.put_in_block(case_id):
+                return remembered[1], remembered[0]
             found = tx.query(SELECT_CASE, {"case_id": case_id})
             if not found:
                 raise UnknownCase(case_id)
