@@ -946,6 +946,51 @@ def test_apply_passes_ctrl_c_to_the_apps_own_handler_until_it_commits(tmp_path, 
     assert result.exit_code == 0, result.output  # the app's handler let the run go on
 
 
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+def test_apply_tells_the_apps_own_handler_of_a_ctrl_c_at_the_commit_once_it_is_done(tmp_path, monkeypatch):
+    path = _good_lines(tmp_path)
+    store = tmp_path / "cases.db"
+    sent = _ctrl_c_when(monkeypatch, "UPDATE positions SET last = :last")
+    heard = []
+
+    def own(signum, _frame):
+        heard.append((signum, cs.store.SQLiteStore(store).find(limit=1) != []))
+
+    signal.signal(signal.SIGINT, own)
+    try:
+        result = run("apply", path, "--store", store)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert sent
+    assert heard == [(signal.SIGINT, True)]  # once, and with every change committed
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+def test_apply_under_the_default_action_ends_by_the_signal_and_stores_nothing(tmp_path):
+    path = _good_lines(tmp_path)
+    store = tmp_path / "cases.db"
+    script = f"""
+import signal
+from casestate.store import _sqlite
+from casestate.cli import main
+execute = _sqlite._SQLiteTransaction.execute
+def interrupted(self, sql, params=None):
+    if sql.startswith("UPDATE cases SET"):
+        signal.raise_signal(signal.SIGINT)
+    return execute(self, sql, params)
+_sqlite._SQLiteTransaction.execute = interrupted
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+main(["apply", {str(path)!r}, "--store", {str(store)!r}])
+"""
+    done = subprocess.run(  # noqa: S603 - this interpreter, a script written here
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == -signal.SIGINT, done.stderr
+    with cs.store.SQLiteStore(store) as held:
+        assert list(held.case_ids()) == []
+
+
 def test_apply_off_the_main_thread_leaves_signals_alone(tmp_path):
     """Only the main thread may set a signal handler: an app running apply in a thread still can."""
     results = []

@@ -318,3 +318,36 @@ def test_inside_a_block_a_case_it_wrote_is_written_again_without_reading_its_sum
                 )
         assert len(summaries) == 2  # the first apply in the block; the block keeps other writers out
         assert store.load(existing).version == 5
+
+
+def _freeze_the_counter(place):
+    """A trigger that refuses every update of the position counter, as a hand-made rule might."""
+    if place.engine == "sqlite":
+        place.sql(
+            "CREATE TRIGGER frozen BEFORE UPDATE ON positions BEGIN SELECT RAISE(ABORT, 'counter frozen'); END"
+        )
+        return
+    place.sql(
+        "CREATE FUNCTION frozen() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'counter frozen' USING ERRCODE = 'check_violation'; END $$"
+    )
+    place.sql("CREATE TRIGGER frozen BEFORE UPDATE ON positions FOR EACH ROW EXECUTE FUNCTION frozen()")
+
+
+def test_a_refusal_that_is_no_key_conflict_is_a_fault_not_a_taken_case_id(place):
+    [existing] = open_cases(place, 1)
+    _freeze_the_counter(place)
+    before = snapshot(place)
+    with place.open() as store:
+        with pytest.raises(StoreError, match="counter frozen") as raised:
+            opened(store, "case-new")
+        assert not isinstance(raised.value, CaseExists)
+
+        def block_meeting_the_trigger():
+            with store.atomic():
+                opened(store, "case-in-block")
+                reported(store, existing)  # the counter is written at the block's end
+
+        with pytest.raises(StoreError, match="counter frozen"):
+            block_meeting_the_trigger()
+    assert snapshot(place) == before

@@ -142,6 +142,7 @@ UNREADABLE = {
         {"private": ROW[-1].replace('"actor_id":"forensic_lab-1"', '"actor_id":"lab\\ud800"')},
         r"row\.private\.actor_id: not valid Unicode: a lone surrogate",
     ),
+    "a NUL in the hash": ({"hash": ROW[18] + "\x00"}, "row.hash: not storable text: a NUL character"),
     "the personal part stripped": ({"private": "null"}, "its actor, reason and evidence were removed"),
 }
 

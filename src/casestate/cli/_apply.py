@@ -238,23 +238,26 @@ def _interrupts_held_off_while_committing() -> Iterator[_Commit]:
     commit = _Commit()
     main = threading.current_thread() is threading.main_thread()
     before = signal.getsignal(signal.SIGINT) if main else None  # only the main thread gets signals
-    if not callable(before):  # ignored, the default action, set outside Python, or not the main thread
-        if before is not signal.SIG_DFL:
-            yield commit
-            return
-        before = signal.default_int_handler  # stops the run, as the default action would, storing nothing
+    if not callable(before) and before is not signal.SIG_DFL:  # ignored, set outside Python, or a thread
+        yield commit
+        return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        if not commit.begun:
+        if commit.begun:
+            commit.interrupted = True
+        elif callable(before):
             before(signum, frame)
-            return
-        commit.interrupted = True
+        else:  # the default action: the process ends by the signal, storing nothing
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.raise_signal(signal.SIGINT)
 
-    earlier = signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     try:
         yield commit
     finally:
-        signal.signal(signal.SIGINT, earlier)
+        signal.signal(signal.SIGINT, before)
+    if commit.interrupted and callable(before) and before is not signal.default_int_handler:
+        before(signal.SIGINT, None)  # an app's own handler hears of it, once the commit is done
 
 
 def _read_twice(files: tuple[str, ...]) -> list[tuple[int, int, int]]:

@@ -75,6 +75,16 @@ def _integrity_errors(connection: Connection) -> tuple[type[Exception], ...]:
     return IntegrityError, connection.dialect.loaded_dbapi.IntegrityError
 
 
+_UNIQUE_VIOLATION = "23505"
+
+
+def _duplicate_or(error: Exception) -> Exception:
+    """A key conflict as :class:`Duplicate`; any other refusal (a trigger's, a check's) as it came."""
+    if getattr(getattr(error, "orig", error), "sqlstate", None) == _UNIQUE_VIOLATION:
+        return Duplicate(str(error))
+    return error
+
+
 class _PostgresTransaction:
     """Statements in SQLAlchemy's transaction; with psycopg 3, they go to psycopg directly.
 
@@ -95,7 +105,7 @@ class _PostgresTransaction:
                 return rows
             result = self._connection.execute(_text(sql), dict(params or {}))
         except self._integrity as error:  # a statement that writes, and returns rows
-            raise Duplicate(str(error)) from None
+            raise _duplicate_or(error) from None
         return [tuple(row) for row in result.fetchall()]
 
     def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
@@ -105,7 +115,7 @@ class _PostgresTransaction:
                 return changed
             return self._connection.execute(_text(sql), dict(params or {})).rowcount
         except self._integrity as error:
-            raise Duplicate(str(error)) from None
+            raise _duplicate_or(error) from None
 
     def insert_entries(self, rows: Sequence[Row]) -> None:
         try:
@@ -121,7 +131,7 @@ class _PostgresTransaction:
                     for row in rows:
                         copy.write_row(row)
         except self._integrity as error:
-            raise Duplicate(str(error)) from None
+            raise _duplicate_or(error) from None
 
 
 class PostgresStore(SQLStore):

@@ -169,11 +169,16 @@ def _fast_entry(row: Row) -> Entry:
         and type(prev_hash) is str
         and type(commitment) is str
         and type(hash_) is str
-        # A NUL, which SQLite holds and no check above sees; the hash covers the rest.
+        # A NUL, which SQLite holds and no check above sees (the feed reads rows unverified).
+        and is_storable(case_id)
         and is_storable(trigger)
         and is_storable(to_status)
         and is_storable(role)
         and (from_status is None or is_storable(from_status))
+        and is_storable(chain)
+        and is_storable(prev_hash)
+        and is_storable(commitment)
+        and is_storable(hash_)
     ):
         raise _NotAsWritten
     actor_id, reason, evidence, salt = _personal(private)

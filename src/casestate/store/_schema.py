@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from ._base import NotAStore, SchemaVersionError
+from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
 SCHEMA_VERSION = 1
@@ -123,8 +123,8 @@ def insert_entries_sql(placeholder: str) -> str:
     return f"INSERT INTO entries (position, {ENTRY_COLUMNS}) VALUES ({marks})"  # noqa: S608 - fixed names
 
 
-class Duplicate(Exception):
-    """A row with the same key exists: raised by an engine, translated by the store."""
+class Duplicate(StoreError):
+    """A row with the same key exists (a key conflict alone): raised by an engine, translated by the store."""
 
 
 Row = tuple[Any, ...]

@@ -89,10 +89,10 @@ class SQLStore(ABC):
         self._memo = Memo(cache_entries)
         self._closed = False
         self._block: _Block | None = None
+        """The :meth:`atomic` block open, if one is."""
         self._insert_case = INSERT_CASE
         """How the store inserts a summary row: an engine whose transaction a failed statement
         aborts as a whole adds a clause that makes a taken case id change nothing instead."""
-        """The :meth:`atomic` block open, if one is."""
 
     def _check_open(self) -> None:
         """A closed store is refused with its own error, not its driver's."""
@@ -150,9 +150,21 @@ class SQLStore(ABC):
         counter, which every writer needs, stays locked only for the rest of
         the transaction. An engine may do both in one statement.
         """
-        if tx.execute(sql, params) != 1:
+        if not self._summary_row(tx, sql, params):
             return False, None
         return True, self._take_positions(tx, count)
+
+    def _summary_row(self, tx: Transaction, sql: str, params: Mapping[str, object]) -> bool:
+        """Run the summary row's insert or guarded update; whether it changed the row.
+
+        A taken case id changes nothing: an engine where the failed insert undoes
+        that statement alone raises :class:`Duplicate` for it (PostgreSQL, where it
+        would abort the whole transaction, inserts with ``ON CONFLICT DO NOTHING``).
+        """
+        try:
+            return tx.execute(sql, params) == 1
+        except Duplicate:
+            return False
 
     def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
         """Make concurrent first openings wait for each other (within *tx*)."""
@@ -282,14 +294,11 @@ class SQLStore(ABC):
         if the counter is gone).
         """
         block = self._block
-        try:
-            if block is None:
-                return self._change_summary(tx, sql, params, count)
-            # Inside a block the counter is counted here and written once, at the end:
-            # updating one row thousands of times in one transaction grows slower each time.
-            if tx.execute(sql, params) != 1:
-                return False, None
-        except Duplicate:  # a case id taken: the statement alone failed, nothing was written
+        if block is None:
+            return self._change_summary(tx, sql, params, count)
+        # Inside a block the counter is counted here and written once, at the end:
+        # updating one row thousands of times in one transaction grows slower each time.
+        if not self._summary_row(tx, sql, params):
             return False, None
         if block.last is None:
             return True, None
@@ -360,9 +369,10 @@ class SQLStore(ABC):
             inserted, last = self._write_summary(tx, self._insert_case, summary_params(case), len(rows))
             if inserted:
                 self._append(tx, case.id, rows, last)
+                # Remembered with the write: nothing may come between the two inside a block.
+                self._memo.put(case_id, rows, case)
         if not inserted:  # raised once the transaction is over: a refusal writes nothing
             raise CaseExists(case_id)
-        self._memo.put(case_id, rows, case)
         return case
 
     def load(self, case_id: str) -> Case:
@@ -484,9 +494,10 @@ class SQLStore(ABC):
                     self._append(tx, case_id, added, last)
                 except Duplicate:
                     raise ConcurrentUpdate(case_id, expected_version, None) from None
+                # Remembered with the write: nothing may come between the two inside a block.
+                self._memo.put(case_id, rows + added, updated)
         if not changed:  # raised once the transaction is over: a refusal writes nothing
             raise ConcurrentUpdate(case_id, expected_version, None)
-        self._memo.put(case_id, rows + added, updated)
         return updated
 
     def _append(self, tx: Transaction, case_id: str, rows: list[Row], last: int | None) -> None:

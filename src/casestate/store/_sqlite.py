@@ -52,13 +52,23 @@ class _SQLiteTransaction:
         try:
             return self._connection.execute(sql, params or {}).rowcount
         except sqlite3.IntegrityError as error:
-            raise Duplicate(str(error)) from None
+            raise _duplicate_or(error) from None
 
     def insert_entries(self, rows: Sequence[Row]) -> None:
         try:
             self._connection.executemany(_INSERT_ENTRIES, rows)
         except sqlite3.IntegrityError as error:
-            raise Duplicate(str(error)) from None
+            raise _duplicate_or(error) from None
+
+
+_KEY_CONFLICTS = frozenset({"SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"})
+
+
+def _duplicate_or(error: sqlite3.IntegrityError) -> Exception:
+    """A key conflict as :class:`Duplicate`; any other refusal (a trigger's, a check's) as it came."""
+    if getattr(error, "sqlite_errorname", None) in _KEY_CONFLICTS:
+        return Duplicate(str(error))
+    return error
 
 
 class SQLiteStore(SQLStore):
