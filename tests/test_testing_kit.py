@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import timedelta
 from importlib.metadata import requires
 
 import attrs
@@ -148,4 +149,33 @@ def test_a_workflow_without_rules_still_runs_as_a_state_machine():
     machine = workflow_state_machine(STILL)
     run_state_machine_as_test(
         machine, settings=settings(max_examples=3, stateful_step_count=3, deadline=None)
+    )
+
+
+ENDLESS = attrs.evolve(
+    WORKFLOW,
+    name="endless",
+    rules=tuple(
+        attrs.evolve(rule, waiting_period=timedelta(days=3_600_000)) if rule.waiting_period else rule
+        for rule in WORKFLOW.rules
+    ),
+)
+"""The default workflow, its waiting periods longer than the calendar lasts (ten thousand years)."""
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(PATH_TO)), st.data())
+def test_a_waiting_period_longer_than_the_calendar_is_only_ever_not_elapsed(status, data):
+    case = case_in(status)
+    attempt = data.draw(attempts(ENDLESS, case))
+    assert attempt.disagreement(ENDLESS.check(case, attempt.change)) is None
+    rule = ENDLESS.get_rule(attempt.change.trigger)
+    if rule is not None and rule.waiting_period and case.status in rule.sources:
+        assert attempt.codes == (cs.Code.WAITING_PERIOD_NOT_ELAPSED,)
+
+
+def test_a_waiting_period_longer_than_the_calendar_runs_as_a_state_machine():
+    machine = workflow_state_machine(ENDLESS)
+    run_state_machine_as_test(
+        machine, settings=settings(max_examples=10, stateful_step_count=8, deadline=None)
     )

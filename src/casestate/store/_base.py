@@ -144,7 +144,18 @@ class CaseStore(Protocol):
         ...
 
     def atomic(self) -> AbstractContextManager[None]:
-        """A block whose writes, on any number of cases, are stored together or not at all."""
+        """A block whose writes, on any number of cases, are stored together or not at all.
+
+        Every ``open_case`` and ``apply`` inside ``with store.atomic():`` joins
+        one transaction, committed when the block ends and undone whole when
+        an exception leaves it or the process dies inside it. A change refused
+        inside (``ConcurrentUpdate``, ``CaseExists``, ``Rejected``) writes
+        nothing, so the block may catch it and go on; a fault of the database
+        ends the block's work, and it then stores nothing. A block inside a
+        block joins it. The block keeps other writers out until it ends (they
+        wait, then ``StoreLocked``): keep it to one unit of work. Use one store
+        object per thread and per task.
+        """
         ...
 
     def find(

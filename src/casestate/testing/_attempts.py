@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import attrs
 from hypothesis import strategies as st
@@ -31,6 +31,19 @@ from ._values import (
 )
 
 _ONE_TICK = timedelta(microseconds=1)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1000)
+"""The latest instant the kit moves a case to: room left for the gaps drawn after it."""
+
+
+def _wait(case: Case, rule: Rule) -> timedelta:
+    """How long *rule* makes the case wait here, cut at what the calendar has room for."""
+    return min(rule.waiting_period or timedelta(0), _LATEST - case.status_since)
+
+
+def _waits_past_the_calendar(case: Case, rule: Rule) -> bool:
+    """Whether *rule*, legal from here, waits longer than the calendar lasts: nothing can fire it."""
+    period = rule.waiting_period
+    return case.status in rule.sources and period is not None and period > _LATEST - case.status_since
 
 
 @attrs.frozen
@@ -111,6 +124,8 @@ def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
         return False
     if not rule.roles and not (rule.reporter_may_fire and _reporter(case) is not None):
         return False
+    if _waits_past_the_calendar(case, rule):
+        return False
     return rule.report or case.status in rule.sources
 
 
@@ -172,7 +187,7 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     legal = case.status in rule.sources
     since = case.status_since
     recorded = case.last_recorded_at + draw(gaps())
-    floor = since + rule.waiting_period if legal and rule.waiting_period is not None else since
+    floor = since + _wait(case, rule) if legal else since
     recorded = max(recorded, floor)
     # A report may be about a time before the current status (a late report):
     # then it is kept as a conflict, or as a corroboration when it agrees.
@@ -278,6 +293,9 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
 
     for rule in workflow.rules:
         legal = case.status in rule.sources
+        if _waits_past_the_calendar(case, rule):
+            add(_waiting_period, rule)  # its one fault: any other would come with this one
+            continue
         add(_unknown_role, rule)
         if workflow.roles - rule.roles:
             add(_wrong_role, rule)
@@ -442,9 +460,8 @@ def _illegal(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: 
 
 def _waiting_period(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
     del workflow
-    period = rule.waiting_period or timedelta(0)
     # Mostly just short of the period, where an off-by-some bug would let it pass.
-    early = case.status_since + max(period - draw(gaps(least=_ONE_TICK)), timedelta(0))
+    early = case.status_since + max(_wait(case, rule) - draw(gaps(least=_ONE_TICK)), timedelta(0))
     change = attrs.evolve(
         base.change,
         effective_at=early,
