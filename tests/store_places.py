@@ -223,3 +223,20 @@ def queries_starting(store: SQLiteStore | PostgresStore, monkeypatch: Any, prefi
 
     monkeypatch.setattr(Engine, "query", counted)
     return seen
+
+
+def calls_of(store: SQLiteStore | PostgresStore, monkeypatch: Any, method: str) -> list[int]:
+    """The calls *store*'s engine makes of its transaction's *method* from now on (the number of rows passed)."""
+    if isinstance(store, SQLiteStore):
+        from casestate.store._sqlite import _SQLiteTransaction as Engine  # noqa: PLC0415 - the hook's own
+    else:
+        from casestate.store._postgres import _PostgresTransaction as Engine  # noqa: PLC0415
+    seen: list[int] = []
+    original = getattr(Engine, method)
+
+    def counted(self: Any, *args: Any) -> Any:
+        seen.append(len(args[-1]))
+        return original(self, *args)
+
+    monkeypatch.setattr(Engine, method, counted)
+    return seen

@@ -914,7 +914,7 @@ def test_apply_interrupted_while_it_commits_stores_everything_and_says_so(tmp_pa
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
 def test_apply_where_ctrl_c_is_ignored_goes_on_as_a_job_in_the_background_does(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
-    sent = _ctrl_c_when(monkeypatch, "UPDATE cases SET")
+    sent = _ctrl_c_when(monkeypatch, "INSERT INTO cases")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         result = run("apply", path, "--store", tmp_path / "cases.db")
@@ -929,7 +929,7 @@ def test_apply_where_ctrl_c_is_ignored_goes_on_as_a_job_in_the_background_does(t
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
 def test_apply_passes_ctrl_c_to_the_apps_own_handler_until_it_commits(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
-    sent = _ctrl_c_when(monkeypatch, "UPDATE cases SET")
+    sent = _ctrl_c_when(monkeypatch, "INSERT INTO cases")
     heard = []
 
     def own(signum, _frame):
@@ -976,7 +976,7 @@ from casestate.store import _sqlite
 from casestate.cli import main
 execute = _sqlite._SQLiteTransaction.execute
 def interrupted(self, sql, params=None):
-    if sql.startswith("UPDATE cases SET"):
+    if sql.startswith("INSERT INTO cases"):
         signal.raise_signal(signal.SIGINT)
     return execute(self, sql, params)
 _sqlite._SQLiteTransaction.execute = interrupted
@@ -1006,7 +1006,7 @@ def test_apply_off_the_main_thread_leaves_signals_alone(tmp_path):
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
 def test_apply_interrupted_before_it_commits_stores_nothing(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
-    sent = _ctrl_c_when(monkeypatch, "UPDATE cases SET")  # a write inside the block
+    sent = _ctrl_c_when(monkeypatch, "INSERT INTO cases")  # a write inside the block
     store = tmp_path / "cases.db"
     result = run("apply", path, "--store", store)
     assert sent

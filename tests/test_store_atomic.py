@@ -149,9 +149,10 @@ def test_a_fault_of_the_database_inside_a_block_stores_none_of_it(place, monkeyp
         def block_meeting_a_fault():
             with store.atomic():
                 opened(store, "case-new")
+                reported(store, existing)
                 failing.now = True
                 with pytest.raises(StoreError, match="the disk went away"):
-                    reported(store, existing)
+                    store.find()  # the block writes what it holds before a read across cases
                 failing.now = False
                 with pytest.raises(StoreError, match=r"the atomic block cannot go on \(.*the disk went away"):
                     opened(store, "case-after")
@@ -351,3 +352,43 @@ def test_a_refusal_that_is_no_key_conflict_is_a_fault_not_a_taken_case_id(place)
         with pytest.raises(StoreError, match="counter frozen"):
             block_meeting_the_trigger()
     assert snapshot(place) == before
+
+
+def test_a_fault_as_a_block_writes_what_it_holds_at_its_end_stores_none_of_it(place, monkeypatch):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+        failing = store_places.fault_on_insert(store, monkeypatch)
+
+        def block_that_fails_as_it_ends():
+            with store.atomic():
+                opened(store, "case-new")
+                reported(store, existing)
+                failing.now = True
+
+        with pytest.raises(StoreError, match="the disk went away"):
+            block_that_fails_as_it_ends()
+        failing.now = False
+        assert snapshot(place) == before
+        assert (
+            reported(store, existing).version == 2
+        )  # nothing remembered of the block: it builds on what is stored
+
+
+def test_a_block_holds_its_writes_and_writes_each_kind_in_one_statement(place, monkeypatch):
+    case_ids = open_cases(place, 3)
+    with place.open() as store:
+        written = store_places.calls_of(store, monkeypatch, "insert_entries")
+        cases = {case_id: store.load(case_id) for case_id in case_ids}
+        with store.atomic():
+            for round_number in range(2):
+                for case_id, case in cases.items():
+                    change = report(case, f"round {round_number}", round_number)
+                    cases[case_id] = store.apply(case_id, [change], expected_version=case.version)
+            assert written == []  # held: nothing has read them yet
+            assert [summary.version for summary in store.find()] == [3, 3, 3]  # a read across cases sees them
+            assert written == [6]
+            reported(store, case_ids[0], "after the read")
+        assert written == [6, 1]  # and what was held since, at the end
+        assert [store.load(case_id).version for case_id in case_ids] == [4, 3, 3]
+        assert [item.position for item in store.entries()] == list(range(1, 11))

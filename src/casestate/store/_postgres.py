@@ -117,6 +117,18 @@ class _PostgresTransaction:
         except self._integrity as error:
             raise _duplicate_or(error) from None
 
+    def execute_many(self, sql: str, params: Sequence[Mapping[str, object]]) -> int:
+        try:
+            if self._driver is None:  # statement by statement: SQLAlchemy may not count an executemany
+                return sum(self._connection.execute(_text(sql), dict(each)).rowcount for each in params)
+            # psycopg sends them in one pipeline: one round trip, not one per statement.
+            with self._driver.cursor() as cursor:
+                cursor.executemany(_pyformat(sql), [dict(each) for each in params])
+                changed: int = cursor.rowcount
+                return changed
+        except self._integrity as error:
+            raise _duplicate_or(error) from None
+
     def insert_entries(self, rows: Sequence[Row]) -> None:
         try:
             if self._driver is None:

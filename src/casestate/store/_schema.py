@@ -145,6 +145,10 @@ class Transaction(Protocol):
         """Insert entry rows (position first, then :data:`ENTRY_FIELDS`)."""
         ...
 
+    def execute_many(self, sql: str, params: Sequence[Mapping[str, object]]) -> int:
+        """Run *sql* once for each set of *params*; the number of rows changed in all."""
+        ...
+
 
 def read_meta(tx: Transaction, tables: set[str], location: str) -> dict[str, str] | None:
     """The store's ``meta`` rows; ``None`` for an empty place, :class:`NotAStore` for anything else."""

@@ -48,6 +48,8 @@ from ._statements import (
 )
 
 _PAGE = 1000
+_HELD_ROWS = 10_000
+"""Entry rows an atomic block holds before it writes them: a bound on its memory."""
 DEFAULT_CACHE_ENTRIES = 50_000
 
 
@@ -64,6 +66,24 @@ class _Block:
     inner: int = 0
     """The blocks open inside it (or joined to it by a task that runs between its steps)."""
     ended: bool = False
+    rows: list[Row] = attrs.field(factory=list)
+    """Entry rows to insert, positions first, written together (see :meth:`SQLStore._settle`)."""
+    summaries: dict[str, dict[str, object]] = attrs.field(factory=dict)
+    """The guarded update of each changed case's summary row, its latest values, written together."""
+    held_cases: set[str] = attrs.field(factory=set)
+    """The cases whose rows are among :attr:`rows`."""
+
+    def take(self, count: int) -> int | None:
+        """Take *count* positions; the last of them (``None`` if the store's counter is gone).
+
+        Counted here and written once, at the block's end: one row updated
+        thousands of times in one transaction grows slower each time.
+        """
+        if self.last is None:
+            return None
+        self.last += count
+        self.taken += count
+        return self.last
 
 
 def _described(error: BaseException) -> str:
@@ -240,6 +260,7 @@ class SQLStore(ABC):
                     msg = f"{self.location}: nothing of the atomic block was stored: {block.broken}"
                     raise StoreError(msg)
                 self._check_writable()
+                self._write_held(block)
                 if block.taken:
                     tx.execute("UPDATE positions SET last = :last WHERE id = 1", {"last": block.last})
             finally:
@@ -296,15 +317,59 @@ class SQLStore(ABC):
         block = self._block
         if block is None:
             return self._change_summary(tx, sql, params, count)
-        # Inside a block the counter is counted here and written once, at the end:
-        # updating one row thousands of times in one transaction grows slower each time.
         if not self._summary_row(tx, sql, params):
             return False, None
-        if block.last is None:
-            return True, None
-        block.last += count
-        block.taken += count
-        return True, block.last
+        return True, block.take(count)
+
+    def _change_or_hold(
+        self, tx: Transaction, case_id: str, params: dict[str, object], count: int
+    ) -> tuple[bool, int | None]:
+        """Apply's guarded update of the summary row: run now, or, inside a block, held.
+
+        The block keeps every other writer out, and apply has just checked the
+        version it read there, so the guard will hold when the update is written.
+        """
+        block = self._block
+        if block is None:
+            return self._write_summary(tx, UPDATE_CASE, params, count)
+        earlier = block.summaries.get(case_id)
+        if earlier is not None:  # the guard stays what the row holds now; the values are the latest
+            params = {**params, "expected": earlier["expected"], "expected_head": earlier["expected_head"]}
+        block.summaries[case_id] = params
+        return True, block.take(count)
+
+    def _write_held(self, block: _Block) -> None:
+        """Write the entry rows and summary updates *block* holds, each kind in one statement.
+
+        Inside a block nobody else writes, so what apply decided on is what is
+        stored: every held update must change its row, or the store was damaged.
+        """
+        tx = block.tx
+        if block.rows:
+            tx.insert_entries(block.rows)
+            block.rows = []
+            block.held_cases = set()
+        if block.summaries:
+            held = list(block.summaries.values())
+            block.summaries = {}
+            if tx.execute_many(UPDATE_CASE, held) != len(held):
+                msg = f"{self.location}: a summary row changed inside the atomic block: the store is damaged"
+                raise StoreError(msg)
+
+    def _settle(self, case_id: str | None = None) -> None:
+        """Before a read inside a block: write what it holds, if the read could see it.
+
+        *case_id* for a read of one case, ``None`` for a read across cases.
+        A read of a case the block holds nothing for needs nothing written, so
+        the block goes on holding: most of an import reads cases it has not yet
+        changed.
+        """
+        block = self._block
+        if block is None or not (block.rows or block.summaries):
+            return
+        if case_id is None or case_id in block.summaries or case_id in block.held_cases:
+            with self._in_block(block, write=True):
+                self._write_held(block)
 
     # -- opening ----------------------------------------------------------
 
@@ -395,9 +460,10 @@ class SQLStore(ABC):
         block itself read or wrote: it keeps every other writer out.
         """
         remembered = self._memo.latest(case_id) if trust_memo else None
+        if remembered is not None and self._block is not None and self._memo.put_in_block(case_id):
+            return remembered[1], remembered[0]
+        self._settle(case_id)
         if remembered is not None:
-            if self._block is not None and self._memo.put_in_block(case_id):
-                return remembered[1], remembered[0]
             found = tx.query(SELECT_CASE, {"case_id": case_id})
             if not found:
                 raise UnknownCase(case_id)
@@ -488,7 +554,7 @@ class SQLStore(ABC):
         params["expected"] = case.version
         params["expected_head"] = case.head
         with self._begin(write=True) as tx:
-            changed, last = self._write_summary(tx, UPDATE_CASE, params, len(added))
+            changed, last = self._change_or_hold(tx, case_id, params, len(added))
             if changed:
                 try:
                     self._append(tx, case_id, added, last)
@@ -506,8 +572,16 @@ class SQLStore(ABC):
         if last is None:
             raise NotAStore(f"{self.location} is a damaged casestate store: its position counter is gone")
         first = last - count + 1
+        positioned = [(first + offset, *row) for offset, row in enumerate(rows)]
+        block = self._block
+        if block is not None:  # held, and written with the block's others: one statement, not one a case
+            block.rows += positioned
+            block.held_cases.add(case_id)
+            if len(block.rows) >= _HELD_ROWS:
+                self._write_held(block)
+            return
         try:
-            tx.insert_entries([(first + offset, *row) for offset, row in enumerate(rows)])
+            tx.insert_entries(positioned)
         except Duplicate:
             self._memo.forget(case_id)
             raise
@@ -568,6 +642,7 @@ class SQLStore(ABC):
             "SELECT case_id, status, fate, assurance, status_since, version, open_conflicts "  # noqa: S608 - clauses are fixed text; values are parameters
             f"FROM cases {where}ORDER BY case_id LIMIT :limit"
         )
+        self._settle()
         with self._begin(write=False) as tx:
             rows = tx.query(sql, params)
         return [self._summary(row) for row in rows]
@@ -600,6 +675,7 @@ class SQLStore(ABC):
         remaining = None if limit is None else checked_limit(limit)
         while remaining is None or remaining > 0:
             size = _PAGE if remaining is None else min(_PAGE, remaining)
+            self._settle()
             with self._begin(write=False) as tx:
                 rows = tx.query(SELECT_FEED, {"after": after, "limit": size})
             for row in rows:
@@ -632,6 +708,7 @@ class SQLStore(ABC):
         Keep it outside the database to detect, later, a trail cut short there.
         """
         check_text(case_id, "case_id")
+        self._settle(case_id)
         with self._begin(write=False) as tx:
             rows = tx.query("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
         return None if not rows else str(rows[0][0])

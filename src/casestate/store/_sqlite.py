@@ -60,6 +60,12 @@ class _SQLiteTransaction:
         except sqlite3.IntegrityError as error:
             raise _duplicate_or(error) from None
 
+    def execute_many(self, sql: str, params: Sequence[Mapping[str, object]]) -> int:
+        try:
+            return self._connection.executemany(sql, params).rowcount
+        except sqlite3.IntegrityError as error:
+            raise _duplicate_or(error) from None
+
 
 _KEY_CONFLICTS = frozenset({"SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"})
 
