@@ -644,6 +644,30 @@ def test_a_postgres_store_reads_and_writes_the_same_either_way(postgres_place):
     assert [row[0] for row in place.sql("SELECT seq FROM entries ORDER BY position")] == [0, 1, 2, 3, 4]
 
 
+def test_a_postgres_block_writes_what_it_holds_the_same_either_way(postgres_place):
+    _, open_store = postgres_place
+    with open_store() as store:
+        cases = [opened(store, case_id) for case_id in ("case-1", "case-2")]
+        with store.atomic():
+            for round_number in range(2):
+                cases = [
+                    store.apply(
+                        case.id,
+                        [report(case, f"r{round_number}", round_number)],
+                        expected_version=case.version,
+                    )
+                    for case in cases
+                ]
+            assert [summary.version for summary in store.find()] == [3, 3]  # written before the read
+            cases = [
+                store.apply(case.id, [report(case, "last", 2)], expected_version=case.version)
+                for case in cases
+            ]
+    with open_store() as fresh:
+        assert [fresh.load(case.id) for case in cases] == cases
+        assert [item.position for item in fresh.entries()] == list(range(1, 9))
+
+
 def test_a_batch_that_meets_a_forged_entry_writes_nothing_either_way(postgres_place):
     place, open_store = postgres_place
     with open_store() as store:

@@ -392,3 +392,22 @@ def test_a_block_holds_its_writes_and_writes_each_kind_in_one_statement(place, m
         assert written == [6, 1]  # and what was held since, at the end
         assert [store.load(case_id).version for case_id in case_ids] == [4, 3, 3]
         assert [item.position for item in store.entries()] == list(range(1, 11))
+
+
+def test_a_block_on_a_store_whose_counter_went_back_stores_nothing_and_says_it_is_damaged(place):
+    first, _ = open_cases(place, 2)
+    place.sql("UPDATE positions SET last = 1")  # behind the rows it handed out
+    before = snapshot(place)
+    with place.open() as store:
+        case = store.load(first)
+
+        def block_meeting_a_taken_position():
+            with store.atomic():
+                store.apply(
+                    first, [report(case, "held", 0)], expected_version=1
+                )  # held: nothing is wrong yet
+
+        with pytest.raises(StoreError, match="taken: the store is damaged") as raised:
+            block_meeting_a_taken_position()
+        assert not isinstance(raised.value, ConcurrentUpdate)
+    assert snapshot(place) == before

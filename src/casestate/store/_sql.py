@@ -346,7 +346,11 @@ class SQLStore(ABC):
         """
         tx = block.tx
         if block.rows:
-            tx.insert_entries(block.rows)
+            try:
+                tx.insert_entries(block.rows)
+            except Duplicate as taken:  # not a refusal of one call: rows of any case held may collide
+                msg = f"{self.location}: a held entry's position or number is taken: the store is damaged"
+                raise StoreError(f"{msg} ({taken})") from None
             block.rows = []
             block.held_cases = set()
         if block.summaries:
