@@ -411,3 +411,21 @@ def test_a_block_on_a_store_whose_counter_went_back_stores_nothing_and_says_it_i
             block_meeting_a_taken_position()
         assert not isinstance(raised.value, ConcurrentUpdate)
     assert snapshot(place) == before
+
+
+def test_a_block_writes_what_it_holds_once_it_holds_many_rows(place, monkeypatch):
+    from casestate.store import _block  # noqa: PLC0415 - the bound, made small
+
+    monkeypatch.setattr(_block, "HELD_ROWS", 2)
+    [existing] = open_cases(place, 1)
+    with place.open() as store:
+        written = store_places.calls_of(store, monkeypatch, "insert_entries")
+        case = store.load(existing)
+        with store.atomic():
+            for number in range(3):
+                case = store.apply(
+                    existing, [report(case, f"r{number}", number)], expected_version=case.version
+                )
+            assert written == [2]  # the bound reached: written, and the third held
+        assert written == [2, 1]
+        assert store.load(existing).version == 4

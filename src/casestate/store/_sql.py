@@ -9,8 +9,6 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
-import attrs
-
 from casestate._actors import Actor
 from casestate._case import Case, replay
 from casestate._chain import BrokenTrail, Integrity, Problem, chain_for_key, check_key
@@ -34,6 +32,7 @@ from ._base import (
     UnknownCase,
     WrongKey,
 )
+from ._block import Block, described
 from ._rows import Memo, entry_row, row_entry
 from ._schema import Duplicate, Row, Transaction
 from ._statements import (
@@ -48,46 +47,7 @@ from ._statements import (
 )
 
 _PAGE = 1000
-_HELD_ROWS = 10_000
-"""Entry rows an atomic block holds before it writes them: a bound on its memory."""
 DEFAULT_CACHE_ENTRIES = 50_000
-
-
-@attrs.define
-class _Block:
-    """An open :meth:`SQLStore.atomic` block: its transaction, and the positions it took."""
-
-    tx: Transaction
-    last: int | None
-    """The last position taken (``None`` if the store's counter is gone)."""
-    taken: int = 0
-    broken: str | None = None
-    """Why the block may not go on, once a write in it failed."""
-    inner: int = 0
-    """The blocks open inside it (or joined to it by a task that runs between its steps)."""
-    ended: bool = False
-    rows: list[Row] = attrs.field(factory=list)
-    """Entry rows to insert, positions first, written together (see :meth:`SQLStore._settle`)."""
-    summaries: dict[str, dict[str, object]] = attrs.field(factory=dict)
-    """The guarded update of each changed case's summary row, its latest values, written together."""
-    held_cases: set[str] = attrs.field(factory=set)
-    """The cases whose rows are among :attr:`rows`."""
-
-    def take(self, count: int) -> int | None:
-        """Take *count* positions; the last of them (``None`` if the store's counter is gone).
-
-        Counted here and written once, at the block's end: one row updated
-        thousands of times in one transaction grows slower each time.
-        """
-        if self.last is None:
-            return None
-        self.last += count
-        self.taken += count
-        return self.last
-
-
-def _described(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 class SQLStore(ABC):
@@ -108,7 +68,7 @@ class SQLStore(ABC):
         self._chain = chain_for_key(self._key)
         self._memo = Memo(cache_entries)
         self._closed = False
-        self._block: _Block | None = None
+        self._block: Block | None = None
         """The :meth:`atomic` block open, if one is."""
         self._insert_case = INSERT_CASE
         """How the store inserts a summary row: an engine whose transaction a failed statement
@@ -249,7 +209,7 @@ class SQLStore(ABC):
         with self._memo.undone_on_error(), self._transaction(write=True) as tx:
             self._lock_writers(tx)
             found = tx.query("SELECT last FROM positions WHERE id = 1")
-            block = self._block = _Block(tx, int(found[0][0]) if found else None)
+            block = self._block = Block(tx, self.location, int(found[0][0]) if found else None)
             try:
                 yield
                 if block.inner:
@@ -260,7 +220,7 @@ class SQLStore(ABC):
                     msg = f"{self.location}: nothing of the atomic block was stored: {block.broken}"
                     raise StoreError(msg)
                 self._check_writable()
-                self._write_held(block)
+                block.write_held()
                 if block.taken:
                     tx.execute("UPDATE positions SET last = :last WHERE id = 1", {"last": block.last})
             finally:
@@ -270,13 +230,13 @@ class SQLStore(ABC):
                 # else the inner blocks keep refusing every call until they end: none
                 # may run outside a transaction, each statement committed alone.
 
-    def _joined(self, block: _Block) -> Iterator[None]:
+    def _joined(self, block: Block) -> Iterator[None]:
         """A block inside *block*: its writes are the outer block's, and so is its fate."""
         block.inner += 1
         try:
             yield
         except BaseException as error:
-            block.broken = block.broken or f"an exception left an inner block: {_described(error)}"
+            block.broken = block.broken or f"an exception left an inner block: {described(error)}"
             raise
         finally:
             block.inner -= 1
@@ -287,7 +247,7 @@ class SQLStore(ABC):
             raise StoreError(msg)
 
     @contextmanager
-    def _in_block(self, block: _Block, *, write: bool) -> Iterator[Transaction]:
+    def _in_block(self, block: Block, *, write: bool) -> Iterator[Transaction]:
         """A part of the atomic block's transaction; a write that fails, or a fault, ends the block's work."""
         if block.broken is not None or block.ended:
             why = block.broken or "it has ended"
@@ -301,7 +261,7 @@ class SQLStore(ABC):
         except BaseException as error:
             fault = self._database_fault(error)
             if write or fault is not None:
-                block.broken = _described(error if fault is None else fault)
+                block.broken = described(error if fault is None else fault)
             if fault is not None:
                 raise fault from error
             raise
@@ -332,33 +292,8 @@ class SQLStore(ABC):
         block = self._block
         if block is None:
             return self._write_summary(tx, UPDATE_CASE, params, count)
-        earlier = block.summaries.get(case_id)
-        if earlier is not None:  # the guard stays what the row holds now; the values are the latest
-            params = {**params, "expected": earlier["expected"], "expected_head": earlier["expected_head"]}
-        block.summaries[case_id] = params
+        block.hold_summary(case_id, params)
         return True, block.take(count)
-
-    def _write_held(self, block: _Block) -> None:
-        """Write the entry rows and summary updates *block* holds, each kind in one statement.
-
-        Inside a block nobody else writes, so what apply decided on is what is
-        stored: every held update must change its row, or the store was damaged.
-        """
-        tx = block.tx
-        if block.rows:
-            try:
-                tx.insert_entries(block.rows)
-            except Duplicate as taken:  # not a refusal of one call: rows of any case held may collide
-                msg = f"{self.location}: a held entry's position or number is taken: the store is damaged"
-                raise StoreError(f"{msg} ({taken})") from None
-            block.rows = []
-            block.held_cases = set()
-        if block.summaries:
-            held = list(block.summaries.values())
-            block.summaries = {}
-            if tx.execute_many(UPDATE_CASE, held) != len(held):
-                msg = f"{self.location}: a summary row changed inside the atomic block: the store is damaged"
-                raise StoreError(msg)
 
     def _settle(self, case_id: str | None = None) -> None:
         """Before a read inside a block: write what it holds, if the read could see it.
@@ -369,11 +304,9 @@ class SQLStore(ABC):
         changed.
         """
         block = self._block
-        if block is None or not (block.rows or block.summaries):
-            return
-        if case_id is None or case_id in block.summaries or case_id in block.held_cases:
+        if block is not None and block.holds(case_id):
             with self._in_block(block, write=True):
-                self._write_held(block)
+                block.write_held()
 
     # -- opening ----------------------------------------------------------
 
@@ -579,10 +512,7 @@ class SQLStore(ABC):
         positioned = [(first + offset, *row) for offset, row in enumerate(rows)]
         block = self._block
         if block is not None:  # held, and written with the block's others: one statement, not one a case
-            block.rows += positioned
-            block.held_cases.add(case_id)
-            if len(block.rows) >= _HELD_ROWS:
-                self._write_held(block)
+            block.hold_rows(case_id, positioned)
             return
         try:
             tx.insert_entries(positioned)
