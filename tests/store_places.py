@@ -183,19 +183,26 @@ class Fault:
     now: bool = False
 
 
+def transaction_class(store: SQLiteStore | PostgresStore) -> Any:
+    """The class of *store*'s engine transactions, for a test to hook."""
+    if isinstance(store, SQLiteStore):
+        from casestate.store._sqlite import _SQLiteTransaction  # noqa: PLC0415 - the hook's own
+
+        return _SQLiteTransaction
+    from casestate.store._postgres import _PostgresTransaction  # noqa: PLC0415
+
+    return _PostgresTransaction
+
+
 def fault_on_insert(store: SQLiteStore | PostgresStore, monkeypatch: Any) -> Fault:
     """Make *store*'s engine fail inserting entry rows while the returned switch is on, with its own error."""
     fault = Fault()
-    if isinstance(store, SQLiteStore):
-        from casestate.store._sqlite import _SQLiteTransaction as Engine  # noqa: PLC0415 - the hook's own
-
-        error: type[Exception] = sqlite3.OperationalError
-    else:
+    error: type[Exception] = sqlite3.OperationalError
+    if not isinstance(store, SQLiteStore):
         import psycopg  # noqa: PLC0415
 
-        from casestate.store._postgres import _PostgresTransaction as Engine  # noqa: PLC0415
-
         error = psycopg.OperationalError
+    Engine = transaction_class(store)  # noqa: N806 - a class
     insert = Engine.insert_entries
 
     def insert_or_fail(self: Any, rows: Any) -> None:
@@ -209,10 +216,7 @@ def fault_on_insert(store: SQLiteStore | PostgresStore, monkeypatch: Any) -> Fau
 
 def queries_starting(store: SQLiteStore | PostgresStore, monkeypatch: Any, prefix: str) -> list[str]:
     """The statements *store*'s engine runs from now on that start with *prefix*, as they run."""
-    if isinstance(store, SQLiteStore):
-        from casestate.store._sqlite import _SQLiteTransaction as Engine  # noqa: PLC0415 - the hook's own
-    else:
-        from casestate.store._postgres import _PostgresTransaction as Engine  # noqa: PLC0415
+    Engine = transaction_class(store)  # noqa: N806 - a class
     seen: list[str] = []
     query = Engine.query
 
@@ -227,10 +231,7 @@ def queries_starting(store: SQLiteStore | PostgresStore, monkeypatch: Any, prefi
 
 def calls_of(store: SQLiteStore | PostgresStore, monkeypatch: Any, method: str) -> list[int]:
     """The calls *store*'s engine makes of its transaction's *method* from now on (the number of rows passed)."""
-    if isinstance(store, SQLiteStore):
-        from casestate.store._sqlite import _SQLiteTransaction as Engine  # noqa: PLC0415 - the hook's own
-    else:
-        from casestate.store._postgres import _PostgresTransaction as Engine  # noqa: PLC0415
+    Engine = transaction_class(store)  # noqa: N806 - a class
     seen: list[int] = []
     original = getattr(Engine, method)
 

@@ -37,6 +37,7 @@ from ._rows import Memo, entry_row, row_entry
 from ._schema import Duplicate, Row, Transaction
 from ._statements import (
     INSERT_CASE,
+    LAST_POSITION,
     SELECT_CASE,
     SELECT_CASE_AND_TRAIL,
     SELECT_FEED,
@@ -118,7 +119,7 @@ class SQLStore(ABC):
         """
         if tx.execute("UPDATE positions SET last = last + :count WHERE id = 1", {"count": count}) != 1:
             return None
-        return int(tx.query("SELECT last FROM positions WHERE id = 1")[0][0])
+        return int(tx.query(LAST_POSITION)[0][0])
 
     def _change_summary(
         self, tx: Transaction, sql: str, params: Mapping[str, object], count: int
@@ -208,7 +209,7 @@ class SQLStore(ABC):
             return
         with self._memo.undone_on_error(), self._transaction(write=True) as tx:
             self._lock_writers(tx)
-            found = tx.query("SELECT last FROM positions WHERE id = 1")
+            found = tx.query(LAST_POSITION)
             block = self._block = Block(tx, self.location, int(found[0][0]) if found else None)
             try:
                 yield
@@ -291,7 +292,7 @@ class SQLStore(ABC):
         """
         block = self._block
         if block is None:
-            return self._write_summary(tx, UPDATE_CASE, params, count)
+            return self._change_summary(tx, UPDATE_CASE, params, count)
         block.hold_summary(case_id, params)
         return True, block.take(count)
 

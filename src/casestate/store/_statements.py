@@ -86,3 +86,7 @@ def check_summary(case: Case, summary: Row) -> None:
                 + "; ".join(wrong),
             )
         )
+
+
+LAST_POSITION = "SELECT last FROM positions WHERE id = 1"
+"""The last position handed out: every writer reads the one counter."""
