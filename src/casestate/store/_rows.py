@@ -127,9 +127,8 @@ _EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
 _CODES = {code.value: code for code in Code}
 _PRIVATE_FIELDS = frozenset({"actor_id", "reason", "evidence", "salt"})
 _EVIDENCE_FIELDS = frozenset({"kind", "reference", "source", "obtained_at"})
-_CANONICAL_INSTANT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z"
-).fullmatch
+_INSTANT_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z"
+_CANONICAL_INSTANT = re.compile(_INSTANT_TEXT).fullmatch
 """The text ``format_instant`` writes, in ASCII digits; ``fromisoformat`` reads
 it, and more besides, so the text is matched first."""
 
@@ -252,7 +251,7 @@ _UNESCAPED = r'([^"\\\x00-\x1f]*)'
 _PLAIN_PERSONAL = re.compile(
     r'\{"actor_id":"' + _UNESCAPED + r'","reason":(?:null|"' + _UNESCAPED + r'"),"evidence":\['
     r'(?:\{"kind":"([a-z_]+)","reference":"' + _UNESCAPED + r'","source":"' + _UNESCAPED + r'",'
-    r'"obtained_at":"([0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z)"\})?'
+    r'"obtained_at":"(' + _INSTANT_TEXT + r')"\})?'
     r'\],"salt":"([0-9a-f]*)"\}'
 ).fullmatch
 """The personal part exactly as this store writes it, when it holds no text with an escape
