@@ -162,6 +162,14 @@ and a tuple of their own would cost each of them memory and the garbage collecto
 another object to track."""
 
 
+def _kinds_of(evidence: tuple[Evidence, ...]) -> tuple[EvidenceKind, ...]:
+    """The kinds of *evidence*, in order: sealing stores them, verifying compares them."""
+    if len(evidence) == 1:  # nearly every entry: no generator, and a shared tuple
+        kind = evidence[0].kind
+        return _ONE_KIND.get(kind) or (kind,)
+    return tuple([item.kind for item in evidence])
+
+
 def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     seq: int,
     case_id: str,
@@ -190,9 +198,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     keywords costs an apply more than a digest does.
     """
     committed = commitment(actor_id, reason, evidence, salt)
-    evidence_kinds = (
-        _ONE_KIND[evidence[0].kind] if len(evidence) == 1 else tuple(item.kind for item in evidence)
-    )
+    evidence_kinds = _kinds_of(evidence)
     chain = PLAIN_CHAIN if key is None else chain_for_key(key)
     # By position: an apply pays for every keyword passed, and the order,
     # the same for the canonical bytes and the entry, is held by the pinned
@@ -435,11 +441,9 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
     if actor_id is None or salt is None:
         if not allow_redacted:
             return Problem.REDACTED, "its actor, reason and evidence are missing"
-    elif commitment(actor_id, entry.reason, evidence, salt) != entry.commitment or (
-        # Nearly every entry holds one piece of evidence: no generator for it.
-        entry.evidence_kinds
-        != ((evidence[0].kind,) if len(evidence) == 1 else tuple([item.kind for item in evidence]))
-    ):
+    elif commitment(
+        actor_id, entry.reason, evidence, salt
+    ) != entry.commitment or entry.evidence_kinds != _kinds_of(evidence):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
     if entry_digest(entry, key) != entry.hash:
         return Problem.HASH, "was altered: its content does not match its hash"

@@ -27,7 +27,6 @@ class Block:
     """The store's location, for messages."""
     last: int | None
     """The last position taken (``None`` if the store's counter is gone)."""
-    taken: int = 0
     broken: str | None = None
     """Why the block may not go on, once a write in it failed."""
     inner: int = 0
@@ -49,7 +48,6 @@ class Block:
         if self.last is None:
             return None
         self.last += count
-        self.taken += count
         return self.last
 
     def hold_rows(self, case_id: str, rows: list[Row]) -> None:

@@ -218,7 +218,6 @@ class PostgresStore(SQLStore):
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[Transaction]:
         self._check_open()
-        errors = self._sqlalchemy.exc
         try:
             if write:
                 with self._engine.begin() as connection:
@@ -233,10 +232,11 @@ class PostgresStore(SQLStore):
                 # on (see SQLStore._load), and it saves two round trips.
                 with self._reader.connect() as connection:
                     yield _PostgresTransaction(connection, direct=self._direct)
-        except errors.DBAPIError as error:
-            raise self._translate(error.orig) from error
-        except self._driver_error as error:
-            raise self._translate(error) from error
+        except Exception as error:
+            fault = self._database_fault(error)
+            if fault is None:
+                raise
+            raise fault from error
 
     def _database_fault(self, error: BaseException) -> StoreError | None:
         if isinstance(error, self._sqlalchemy.exc.DBAPIError):

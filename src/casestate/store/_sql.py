@@ -210,7 +210,8 @@ class SQLStore(ABC):
         with self._memo.undone_on_error(), self._transaction(write=True) as tx:
             self._lock_writers(tx)
             found = tx.query(LAST_POSITION)
-            block = self._block = Block(tx, self.location, int(found[0][0]) if found else None)
+            first = int(found[0][0]) if found else None
+            block = self._block = Block(tx, self.location, first)
             try:
                 yield
                 if block.inner:
@@ -222,7 +223,7 @@ class SQLStore(ABC):
                     raise StoreError(msg)
                 self._check_writable()
                 block.write_held()
-                if block.taken:
+                if block.last != first:  # positions were taken
                     tx.execute("UPDATE positions SET last = :last WHERE id = 1", {"last": block.last})
             finally:
                 block.ended = True
