@@ -11,24 +11,22 @@ from ._csv_records import change_from_csv_row, check_csv_header, csv_columns, re
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
+from ._errors import CasestateError, publish
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
 from ._records import RecordError, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
+from ._soundness import WorkflowError
 from ._standing import Standing
 from ._status import Assurance, Fate, Status
 from ._text import MAX_CASE_ID, MAX_NAME
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
-from ._workflow import Workflow, WorkflowError
+from ._workflow import Workflow
 
 __version__ = _version("casestate")
 
-# Errors show where an app imports them from, not the private module they live in.
-for _error in (BrokenTrail, ChainKeyError, FormatError, RecordError, Rejected, WorkflowError):
-    _error.__module__ = __name__
-del _error
 
 __all__ = [
     "ANY_EVIDENCE",
@@ -50,6 +48,7 @@ __all__ = [
     "Batch",
     "BrokenTrail",
     "Case",
+    "CasestateError",
     "ChainKeyError",
     "Change",
     "Code",
@@ -101,3 +100,6 @@ __all__ = [
     "workflow_to_dict",
     "workflow_to_json",
 ]
+
+# Every public name shows where an app imports it from, not the private module it lives in.
+publish(__name__, globals(), __all__)

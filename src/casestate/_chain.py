@@ -18,6 +18,7 @@ from json.encoder import encode_basestring_ascii as _quote
 import attrs
 
 from ._entry import Entry, EntryKind
+from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
 from ._status import Assurance, Fate
 from ._time import format_instant
@@ -116,7 +117,7 @@ def commitment(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]
     return hashlib.sha256(_PRIVATE_DOMAIN + salt + canonical_private(actor_id, reason, evidence)).hexdigest()
 
 
-class ChainKeyError(ValueError):
+class ChainKeyError(CasestateError, ValueError):
     """The key given does not fit the case's chain: missing, unexpected or different."""
 
 
@@ -304,7 +305,7 @@ class Integrity:
         return self.ok
 
 
-class BrokenTrail(ValueError):
+class BrokenTrail(CasestateError, ValueError):
     """A trail that fails verification; carries the :class:`Integrity` that says where."""
 
     def __init__(self, integrity: Integrity) -> None:

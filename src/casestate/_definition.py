@@ -30,9 +30,10 @@ from typing import Any
 
 from ._evidence import EvidenceKind, Tier
 from ._rules import EvidenceRule, Rule, StatusDef
+from ._soundness import WorkflowError
 from ._status import Fate
 from ._text import is_storable, printable, unstorable
-from ._workflow import Workflow, WorkflowError
+from ._workflow import Workflow
 
 DEFINITION_FORMAT = "casestate.workflow"
 DEFINITION_VERSION = 1

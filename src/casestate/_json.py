@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from ._case import Case, replay
 from ._chain import redact
 from ._entry import Entry, EntryKind, Private
+from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
 from ._status import Assurance, Fate
 from ._text import is_storable, printable, unstorable
@@ -23,7 +24,7 @@ FORMAT_VERSION = 1
 _E = TypeVar("_E")
 
 
-class FormatError(ValueError):
+class FormatError(CasestateError, ValueError):
     """A document that is not a casestate case of a known format version.
 
     The message names the place (``entries[3].recorded_at``) and what is wrong.

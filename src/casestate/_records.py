@@ -40,6 +40,7 @@ from typing import Any
 
 from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
+from ._errors import CasestateError
 from ._evidence import Evidence
 from ._text import MAX_CASE_ID, is_storable, is_text, printable, too_long, unstorable
 from ._time import OUTSIDE_THE_CALENDAR
@@ -62,7 +63,7 @@ _TIMESTAMP_SHAPE = re.compile(
 )
 
 
-class RecordError(ValueError):
+class RecordError(CasestateError, ValueError):
     """A change record that cannot be read; *field* names where (``evidence[0].kind``).
 
     >>> try:

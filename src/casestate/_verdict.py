@@ -7,6 +7,7 @@ from functools import partial
 
 import attrs
 
+from ._errors import CasestateError
 from ._status import Fate
 
 
@@ -107,7 +108,7 @@ class Verdict:
         return tuple(reason.code for reason in self.reasons)
 
 
-class Rejected(ValueError):
+class Rejected(CasestateError, ValueError):
     """Raised by ``apply`` and ``open`` for a change the workflow refuses.
 
     Carries the same :class:`Verdict` that ``check`` returns. When the change

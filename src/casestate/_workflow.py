@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
 from typing import Unpack
 
 import attrs
@@ -12,38 +11,15 @@ from transitions import Machine
 
 from ._actors import Actor
 from ._case import Case
-from ._change import DISMISS, OPEN, Change
+from ._change import DISMISS, Change
 from ._decide import plan_in_full
 from ._engine import apply_change, open_case
 from ._evidence import Evidence
 from ._moves import Move, clear_move, compile_moves
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
-from ._status import Fate
-from ._text import is_storable, unstorable
+from ._soundness import WorkflowError, problems_of, unknown
 from ._time import to_utc
 from ._verdict import Verdict
-
-
-class WorkflowError(ValueError):
-    """A workflow definition that cannot work; ``problems`` lists every fault found."""
-
-    def __init__(self, name: str, problems: list[str], *, heading: str = "is not valid") -> None:
-        self.workflow = name
-        self.problems = tuple(problems)
-        self._heading = heading
-        if len(problems) == 1 and heading != "is not valid":
-            super().__init__(f"workflow {name!r}: {problems[0]}")
-        else:
-            listed = "\n".join(f"  - {problem}" for problem in problems)
-            super().__init__(f"workflow {name!r} {heading}:\n{listed}")
-
-    def __reduce__(self) -> tuple[partial[WorkflowError], tuple[str, list[str]], dict[str, object]]:
-        # Pickled by its fields, as its constructor takes them (and its notes): it crosses processes.
-        return (
-            partial(WorkflowError, heading=self._heading),
-            (self.workflow, list(self.problems)),
-            self.__dict__,
-        )
 
 
 def _status_defs(value: Iterable[StatusDef]) -> tuple[StatusDef, ...]:
@@ -86,7 +62,7 @@ class Workflow:
     _moves: dict[tuple[str, str], Move] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        problems = _problems(self)
+        problems = problems_of(self)
         if problems:
             raise WorkflowError(self.name, problems)
         machine = Machine(
@@ -130,7 +106,7 @@ class Workflow:
         except KeyError:
             raise WorkflowError(
                 self.name,
-                [_unknown("trigger", trigger, self._rule_by_trigger)],
+                [unknown("trigger", trigger, self._rule_by_trigger)],
                 heading="has no such trigger",
             ) from None
 
@@ -144,7 +120,7 @@ class Workflow:
             return self._status_by_name[name]
         except KeyError:
             raise WorkflowError(
-                self.name, [_unknown("status", name, self._status_by_name)], heading="has no such status"
+                self.name, [unknown("status", name, self._status_by_name)], heading="has no such status"
             ) from None
 
     def target_of(self, status: str, trigger: str) -> str | None:
@@ -292,112 +268,3 @@ class Workflow:
         The case given is left as it was either way (cases are values).
         """
         return apply_change(self, case, change, key, None if now is None else to_utc(now, "now"))
-
-
-def _unknown(what: str, name: str, known: Iterable[str]) -> str:
-    return f"unknown {what} {name!r}; known: {', '.join(sorted(known))}"
-
-
-def _problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks reads best
-    problems: list[str] = []
-    if not isinstance(workflow.name, str) or not workflow.name.strip():
-        problems.append("the workflow needs a name")
-    elif not is_storable(workflow.name):
-        problems.append(f"the workflow's name is {unstorable(workflow.name)}")
-    if isinstance(workflow.description, str) and not is_storable(workflow.description):
-        problems.append(f"the workflow's description is {unstorable(workflow.description)}")
-    names = [status.name for status in workflow.statuses]
-    statuses = set(names)
-    for name in sorted({name for name in names if names.count(name) > 1}):
-        problems.append(f"status {name!r} is defined more than once")
-    if workflow.initial not in statuses:
-        problems.append(f"initial status {workflow.initial!r} is not defined")
-    elif next(s for s in workflow.statuses if s.name == workflow.initial).fate is None:
-        problems.append(f"initial status {workflow.initial!r} must have a fate of its own")
-    if not workflow.roles:
-        problems.append("the workflow names no roles")
-    for role in sorted(workflow.dismiss_roles - workflow.roles):
-        problems.append(f"dismiss_roles names unknown role {role!r}")
-    if not workflow.dismiss_roles and any(rule.report for rule in workflow.rules):
-        problems.append("dismiss_roles is empty, but reports can raise conflicts that someone must settle")
-    triggers = [rule.trigger for rule in workflow.rules]
-    for trigger in sorted({t for t in triggers if triggers.count(t) > 1}):
-        problems.append(f"trigger {trigger!r} has more than one rule")
-    for rule in workflow.rules:
-        label = f"rule {rule.trigger!r}"
-        if rule.trigger in (OPEN, DISMISS):
-            problems.append(f"{label}: {rule.trigger!r} is reserved for casestate's own entries")
-        if not rule.sources:
-            problems.append(f"{label} has no source status")
-        for source in sorted(rule.sources - statuses):
-            problems.append(f"{label} names unknown source status {source!r}")
-        if rule.target not in statuses:
-            problems.append(f"{label} names unknown target status {rule.target!r}")
-        if not rule.roles and not rule.reporter_may_fire:
-            problems.append(f"{label} lets no role fire it")
-        for role in sorted(rule.roles - workflow.roles):
-            problems.append(f"{label} names unknown role {role!r}")
-        if rule.waiting_period is not None and rule.waiting_period <= timedelta(0):
-            problems.append(f"{label} has a waiting period that is not positive")
-        needs = rule.evidence
-        if needs is not None and needs.kinds is not None:
-            if not needs.kinds:
-                problems.append(f"{label} accepts no kind of evidence")
-            elif all(kind.tier > needs.max_tier for kind in needs.kinds):
-                problems.append(
-                    f"{label} can never be satisfied: none of its evidence kinds is of tier "
-                    f"{int(needs.max_tier)} or stronger"
-                )
-        target = next((status for status in workflow.statuses if status.name == rule.target), None)
-        if rule.fate is not None and target is not None and target.fate not in (None, rule.fate):
-            problems.append(
-                f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
-            )
-    if problems:
-        return problems
-    return _graph_problems(workflow)
-
-
-def _graph_problems(workflow: Workflow) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks
-    problems: list[str] = []
-    by_name = {status.name: status for status in workflow.statuses}
-    reachable = {workflow.initial}
-    frontier = [workflow.initial]
-    while frontier:
-        name = frontier.pop()
-        for rule in workflow.rules:
-            if name in rule.sources and rule.target not in reachable:
-                reachable.add(rule.target)
-                frontier.append(rule.target)
-    for status in workflow.statuses:
-        if status.name not in reachable:
-            problems.append(f"status {status.name!r} cannot be reached from {workflow.initial!r}")
-        leaving = [rule.trigger for rule in workflow.rules if status.name in rule.sources]
-        if status.final and leaving:
-            problems.append(f"final status {status.name!r} has a way out: {', '.join(leaving)}")
-        if not status.final and not leaving:
-            problems.append(f"status {status.name!r} has no way out; mark it final if that is meant")
-    # Which fates can a case hold in each status? A status that carries its
-    # fate must never be entered holding an unknown one.
-    fates: dict[str, set[Fate]] = {name: set() for name in by_name}
-    fates[workflow.initial].add(by_name[workflow.initial].fate or Fate.UNKNOWN)
-    changed = True
-    while changed:
-        changed = False
-        for rule in workflow.rules:
-            own = rule.fate if rule.fate is not None else by_name[rule.target].fate
-            for source in rule.sources:
-                entering = {own} if own is not None else set(fates[source])
-                if not entering <= fates[rule.target]:
-                    fates[rule.target] |= entering
-                    changed = True
-    for rule in workflow.rules:
-        if rule.fate is None and by_name[rule.target].fate is None:
-            for source in sorted(rule.sources):
-                if Fate.UNKNOWN in fates[source]:
-                    problems.append(
-                        f"rule {rule.trigger!r} enters {rule.target!r}, which keeps the fate it is "
-                        f"entered with, from {source!r}, where the fate can be unknown; "
-                        "give the rule a fate"
-                    )
-    return problems

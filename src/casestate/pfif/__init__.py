@@ -11,6 +11,8 @@ parser every document is read with.
   become reports, and an :class:`ImportReport` says what became of each.
 """
 
+from casestate._errors import publish
+
 from ._export import note_text, person_record_id, to_pfif
 from ._import import EvidenceFor, from_pfif
 from ._model import (
@@ -27,9 +29,6 @@ from ._model import (
 )
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES
-
-# The error shows where an app imports it from, not the private module it lives in.
-PfifError.__module__ = __name__
 
 __all__ = [
     "EXTENSION",
@@ -55,3 +54,5 @@ __all__ = [
     "person_record_id",
     "to_pfif",
 ]
+
+publish(__name__, globals(), __all__)

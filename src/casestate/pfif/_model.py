@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from casestate import Fate
+from casestate import CasestateError, Fate
 
 PFIF_1_4 = "http://zesty.ca/pfif/1.4"
 """The XML namespace of PFIF 1.4, the version casestate writes."""
@@ -119,7 +119,7 @@ _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-class PfifError(ValueError):
+class PfifError(CasestateError, ValueError):
     """A PFIF document casestate will not read or cannot write; the message says why."""
 
 

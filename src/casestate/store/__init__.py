@@ -6,6 +6,8 @@ not at all; a writer that read an older version of a case is refused
 verifies the trail; the HMAC key never reaches the database.
 """
 
+from casestate._errors import publish
+
 from ._base import (
     CaseExists,
     CaseStore,
@@ -41,3 +43,5 @@ __all__ = [
     "UnknownCase",
     "WrongKey",
 ]
+
+publish(__name__, globals(), __all__)

@@ -10,6 +10,7 @@ from typing import Protocol, Self
 
 import attrs
 
+from casestate import CasestateError
 from casestate._actors import Actor
 from casestate._case import Case
 from casestate._change import Change
@@ -18,7 +19,7 @@ from casestate._evidence import Evidence
 from casestate._status import Assurance, Fate
 
 
-class StoreError(Exception):
+class StoreError(CasestateError):
     """Something about the store itself is wrong; every store error is one of these."""
 
 

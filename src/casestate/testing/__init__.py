@@ -18,6 +18,8 @@ except ImportError as error:  # pragma: no cover - the extra is installed wherev
     msg = "casestate.testing needs hypothesis: pip install 'casestate[testing]'"
     raise ImportError(msg) from error
 
+from casestate._errors import publish
+
 from ._attempts import Attempt, attempts, changes
 from ._cases import cases, evidence_rules, opened_cases, trails, workflows
 from ._invariants import BrokenInvariant, canonical_bytes, check_case, check_step, reachable
@@ -69,3 +71,5 @@ __all__ = [
     "workflow_state_machine",
     "workflows",
 ]
+
+publish(__name__, globals(), __all__)

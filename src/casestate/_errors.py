@@ -1,0 +1,27 @@
+"""The one base of every error casestate raises on purpose."""
+
+
+class CasestateError(Exception):
+    """Anything casestate refused or found wrong: catch this to catch them all.
+
+    Each error is also the built-in exception it has always been (a refused
+    change or a bad record is still a :class:`ValueError`), so code that
+    caught those keeps working.
+
+    >>> import casestate
+    >>> issubclass(casestate.Rejected, casestate.CasestateError)
+    True
+    """
+
+
+def publish(module: str, names: dict[str, object], exported: list[str]) -> None:
+    """Give every class and function in *exported* the public *module* as its ``__module__``.
+
+    Tracebacks, reprs and ``help()`` then name the module an app imports
+    from (``casestate.store.ConcurrentUpdate``), never the private module a
+    name happens to live in.
+    """
+    for name in exported:
+        value = names[name]
+        if isinstance(value, type) or (callable(value) and hasattr(value, "__code__")):
+            value.__module__ = module
