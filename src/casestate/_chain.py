@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +18,7 @@ from json.encoder import encode_basestring_ascii as _quote
 
 import attrs
 
+from ._change import salt_problem
 from ._entry import Entry, EntryKind
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
@@ -130,6 +132,31 @@ def check_key(key: object) -> bytes:
         msg = f"the chain key must be at least {MIN_KEY_BYTES} bytes long"
         raise ValueError(msg)
     return key
+
+
+def same_digest(given: object, expected: str) -> bool:
+    """Whether *given* is the digest *expected*, compared in constant time.
+
+    ``!=`` stops at the first differing character, which tells whoever can
+    time a refusal how much of a forged HMAC or key id was right.
+    ``hmac.compare_digest`` compares ASCII text only: anything else is no
+    digest of ours.
+    """
+    return isinstance(given, str) and given.isascii() and hmac.compare_digest(given, expected)
+
+
+_DIGEST_TEXT = re.compile(r"[0-9a-f]{64}")
+
+
+def commitment_problem(value: object) -> str | None:
+    """Why *value* cannot be a commitment (64 lowercase hexadecimal digits); ``None`` if it can.
+
+    >>> commitment_problem("a" * 64) is None, commitment_problem("ivan petrenko")
+    (True, 'not 64 lowercase hexadecimal digits')
+    """
+    if isinstance(value, str) and _DIGEST_TEXT.fullmatch(value) is not None:
+        return None
+    return "not 64 lowercase hexadecimal digits"
 
 
 def chain_for_key(key: bytes | None) -> str:
@@ -370,6 +397,14 @@ def verify(
     if broken is not None:
         problem, text = broken
         return _broken(case_id, count, 0, problem, text)
+    if trusted > count:
+        return _broken(
+            case_id,
+            count,
+            count - 1,
+            Problem.TRUNCATED,
+            f"is the last of {count} entries, but {trusted} were verified before: entries were cut off",
+        )
     previous = GENESIS if trusted <= 0 else entries[trusted - 1].hash
     for position in range(max(trusted, 0), count):
         entry = entries[position]
@@ -389,7 +424,7 @@ def verify(
             problem, text = found
             return _broken(case_id, count, position, problem, text)
         previous = entry.hash
-    if head is not None and previous != head:
+    if head is not None and not same_digest(head, previous):
         return _broken(
             case_id,
             count,
@@ -406,7 +441,7 @@ def _check_key(chain: str, key: bytes | None) -> tuple[Problem, str] | None:
     if key is not None:
         if chain == PLAIN_CHAIN:
             return Problem.NOT_SEALED, "a key was given but the chain is not sealed with one"
-        if chain != chain_for_key(key):
+        if not same_digest(chain, chain_for_key(key)):
             return Problem.WRONG_KEY, "the chain is sealed with a different key"
     return None
 
@@ -433,21 +468,36 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
         return Problem.SEQUENCE, f"has sequence number {entry.seq}: an entry was removed, inserted or moved"
     if entry.chain != chain:
         return Problem.CHAIN, f"is sealed as {entry.chain!r}, not {chain!r}"
-    if entry.prev_hash != previous:
+    if not same_digest(entry.prev_hash, previous):
         return (
             Problem.PREVIOUS_HASH,
             "does not follow the entry before it: that entry was altered, or this one inserted",
         )
+    found = _private_problem(entry, allow_redacted=allow_redacted)
+    if found is not None:
+        return found
+    if not same_digest(entry.hash, entry_digest(entry, key)):
+        return Problem.HASH, "was altered: its content does not match its hash"
+    return None
+
+
+def _private_problem(entry: Entry, *, allow_redacted: bool) -> tuple[Problem, str] | None:
+    """What is wrong with an entry's personal data and its commitment, if anything."""
     actor_id, salt, evidence = entry.actor_id, entry.salt, entry.evidence
     if actor_id is None or salt is None:
         if not allow_redacted:
             return Problem.REDACTED, "its actor, reason and evidence are missing"
-    elif commitment(
-        actor_id, entry.reason, evidence, salt
-    ) != entry.commitment or entry.evidence_kinds != _kinds_of(evidence):
+        weak = commitment_problem(entry.commitment)
+        if weak is not None:
+            return Problem.MALFORMED, f"its commitment is {weak}"
+        return None
+    weak = salt_problem(salt)
+    if weak is not None:
+        return Problem.MALFORMED, f"holds {weak}"
+    if not same_digest(
+        entry.commitment, commitment(actor_id, entry.reason, evidence, salt)
+    ) or entry.evidence_kinds != _kinds_of(evidence):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
-    if entry_digest(entry, key) != entry.hash:
-        return Problem.HASH, "was altered: its content does not match its hash"
     return None
 
 

@@ -70,10 +70,24 @@ def _resolves(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(items))
 
 
+def salt_problem(salt: bytes) -> str | None:
+    """Why *salt* is too weak to hide the personal data it salts; ``None`` if it is not.
+
+    A short salt lets whoever holds a redacted export recover an actor id
+    or a reason by hashing guesses against the commitment.
+
+    >>> salt_problem(bytes(16)) is None, salt_problem(b"x")
+    (True, 'a salt of 1 bytes; at least 16 keep the personal data from being guessed')
+    """
+    if len(salt) >= SALT_BYTES:
+        return None
+    return f"a salt of {len(salt)} bytes; at least {SALT_BYTES} keep the personal data from being guessed"
+
+
 def _salt(_instance: object, _attribute: object, value: bytes | None) -> None:
     if value is None:
         return
-    if not isinstance(value, bytes) or len(value) < SALT_BYTES:
+    if not isinstance(value, bytes) or salt_problem(value) is not None:
         msg = f"salt must be at least {SALT_BYTES} bytes"
         raise ValueError(msg)
 

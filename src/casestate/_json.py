@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ._case import Case, replay
-from ._chain import redact
+from ._chain import commitment_problem, redact
+from ._change import salt_problem
 from ._entry import Entry, EntryKind, Private
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
@@ -190,6 +191,9 @@ def _private_from_dict(data: object, where: str) -> Private:
         salt = bytes.fromhex(reader.text("salt"))
     except ValueError:
         raise FormatError(f"{where}.salt: not hexadecimal") from None
+    weak = salt_problem(salt)
+    if weak is not None:
+        raise FormatError(f"{where}.salt: {weak}")
     private = Private(reader.text("actor_id"), reader.text("reason", optional=True), tuple(evidence), salt)
     reader.done()
     return private
@@ -224,7 +228,7 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
         reverts_to=reader.get("reverts_to", int, optional=True),
         chain=reader.text("chain"),
         prev_hash=reader.text("prev_hash"),
-        commitment=reader.text("commitment"),
+        commitment=_commitment(reader),
         hash=reader.text("hash"),
         actor_id=actor_id,
         reason=reason,
@@ -233,6 +237,14 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
     )
     reader.done()
     return entry
+
+
+def _commitment(reader: _Reader) -> str:
+    value = reader.text("commitment")
+    problem = commitment_problem(value)
+    if problem is not None:
+        raise FormatError(f"{reader.at('commitment')}: {problem}")
+    return value
 
 
 def _ints(reader: _Reader, name: str) -> list[int]:
