@@ -535,7 +535,7 @@ def test_a_small_memory_of_verified_trails_still_loads_every_case(place):
         assert store._memo.held <= 4
 
 
-def test_a_forged_next_entry_blocks_the_writer_without_forking_the_chain(place):
+def test_a_forged_next_entry_stops_the_writer_as_tampering_without_forking_the_chain(place):
     with place.open() as store:
         case = stored_in(store, "captured")
         columns = ", ".join(f'"{name}"' for name in _schema.ENTRY_FIELDS)
@@ -544,9 +544,11 @@ def test_a_forged_next_entry_blocks_the_writer_without_forking_the_chain(place):
             f"INSERT INTO entries (position, {columns}) "  # noqa: S608 - fixed names
             f"SELECT 99, {copied} FROM entries WHERE seq = 1"
         )
-        with pytest.raises(ConcurrentUpdate, match="was changed by another writer"):
+        with pytest.raises(cs.BrokenTrail, match="entry 2: inserted in the store's tables behind casestate"):
             store.apply("case-1", [report(case, "x", 2)], expected_version=2)
-        assert store.load("case-1") == case
+        with pytest.raises(cs.BrokenTrail, match="entry 2: inserted"):
+            store.load("case-1")
+        assert [row[0] for row in place.sql("SELECT seq FROM entries ORDER BY seq")] == [0, 1, 2]
 
 
 @pytest.mark.parametrize(
@@ -675,7 +677,7 @@ def test_a_batch_that_meets_a_forged_entry_writes_nothing_either_way(postgres_pl
         place.sql(FORGED_ENTRY_3)
         batch = [report(case, "a", 0)]
         batch.append(report(store.workflow.apply(case, batch[0]), "b", 1))
-        with pytest.raises(ConcurrentUpdate, match="was changed by another writer"):
+        with pytest.raises(cs.BrokenTrail, match="entry 3: inserted in the store's tables behind casestate"):
             store.apply("case-1", batch, expected_version=2)
         assert [row[0] for row in place.sql("SELECT seq FROM entries ORDER BY seq")] == [0, 1, 3]
         assert store.head("case-1") == case.head

@@ -312,18 +312,23 @@ def _evidence(item: object) -> Evidence:
     return trusted_evidence(_EVIDENCE_KINDS[item["kind"]], reference, source, _instant(item["obtained_at"]))
 
 
-def unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:
-    position = seq if isinstance(seq, int) else 0
+def broken_trail(case_id: str, seq: object, entries: int, problem: Problem, text: str) -> BrokenTrail:
+    """The error of a stored trail of *entries* broken at entry *seq* (as the row says it), and how."""
+    position = seq if type(seq) is int else 0
     return BrokenTrail(
         Integrity(
             ok=False,
             case_id=case_id,
-            entries=count,
+            entries=entries,
             position=position,
-            problem=Problem.HASH,
-            message=f"case {case_id!r}: entry {seq}: was altered: {text}",
+            problem=problem,
+            message=f"case {case_id!r}: entry {seq}: {text}",
         )
     )
+
+
+def unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:
+    return broken_trail(case_id, seq, count, Problem.HASH, f"was altered: {text}")
 
 
 def _strict_entry(row: Row, case_id: str, count: int) -> Entry:

@@ -11,7 +11,7 @@ from typing import Self
 
 from casestate._actors import Actor
 from casestate._case import Case, replay
-from casestate._chain import BrokenTrail, Integrity, Problem, chain_for_key, check_key
+from casestate._chain import BrokenTrail, Problem, chain_for_key, check_key
 from casestate._change import Change
 from casestate._evidence import Evidence
 from casestate._status import Assurance, Fate
@@ -33,7 +33,7 @@ from ._base import (
     WrongKey,
 )
 from ._block import Block, described
-from ._rows import Memo, entry_row, row_entry
+from ._rows import Memo, broken_trail, entry_row, row_entry
 from ._schema import Duplicate, Row, Transaction
 from ._statements import (
     INSERT_CASE,
@@ -44,6 +44,7 @@ from ._statements import (
     SUMMARY_COLUMNS,
     UPDATE_CASE,
     check_summary,
+    inserted_past,
     summary_params,
 )
 
@@ -369,12 +370,15 @@ class SQLStore(ABC):
             key=self._key,
         )
         rows = [entry_row(entry) for entry in case.trail]
-        with self._begin(write=True) as tx:
-            inserted, last = self._write_summary(tx, self._insert_case, summary_params(case), len(rows))
-            if inserted:
-                self._append(tx, case.id, rows, last)
-                # Remembered with the write: nothing may come between the two inside a block.
-                self._memo.put(case_id, rows, case)
+        try:
+            with self._begin(write=True) as tx:
+                inserted, last = self._write_summary(tx, self._insert_case, summary_params(case), len(rows))
+                if inserted:
+                    self._append(tx, case.id, rows, last)
+                    # Remembered with the write: nothing may come between the two inside a block.
+                    self._memo.put(case_id, rows, case)
+        except Duplicate:
+            raise self._collision(case_id, stored=False) from None
         if not inserted:  # raised once the transaction is over: a refusal writes nothing
             raise CaseExists(case_id)
         return case
@@ -414,6 +418,10 @@ class SQLStore(ABC):
         if found_case is None:
             raise UnknownCase(case_id)
         summary, rows = found_case
+        version = summary[4]
+        if isinstance(version, int) and len(rows) > version:
+            self._memo.forget(case_id)
+            raise inserted_past(case_id, rows[version][1], version)
         head = summary[6]
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
@@ -429,11 +437,12 @@ class SQLStore(ABC):
         return case, rows
 
     def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
-        """The summary row and the entry rows up to its version; ``None`` for an unknown case.
+        """The summary row and every entry row of the case; ``None`` for an unknown case.
 
-        One statement reads both, so that entries past the summary's version
-        (a writer committing meanwhile) are left out even where each statement
-        sees the latest commit. An engine whose read transaction holds one
+        One statement reads both, so that they are of one committed state even
+        where each statement sees the latest commit: a row past the summary's
+        version is then one inserted behind the store, never a writer's
+        committing meanwhile. An engine whose read transaction holds one
         snapshot may read them in two.
         """
         joined = tx.query(SELECT_CASE_AND_TRAIL, {"case_id": case_id})
@@ -450,16 +459,7 @@ class SQLStore(ABC):
             *(row_entry(row, case_id, count) for row in rows[done:]),
         ]
         if not entries:
-            raise BrokenTrail(
-                Integrity(
-                    ok=False,
-                    case_id=case_id,
-                    entries=0,
-                    position=0,
-                    problem=Problem.EMPTY,
-                    message=f"case {case_id!r}: entry 0: missing: the case has no entries",
-                )
-            )
+            raise broken_trail(case_id, 0, 0, Problem.EMPTY, "missing: the case has no entries")
         return replay(entries, key=self._key, head=head, known=known)
 
     def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
@@ -492,18 +492,35 @@ class SQLStore(ABC):
         params = summary_params(updated)
         params["expected"] = case.version
         params["expected_head"] = case.head
-        with self._begin(write=True) as tx:
-            changed, last = self._change_or_hold(tx, case_id, params, len(added))
-            if changed:
-                try:
+        try:
+            with self._begin(write=True) as tx:
+                changed, last = self._change_or_hold(tx, case_id, params, len(added))
+                if changed:
                     self._append(tx, case_id, added, last)
-                except Duplicate:
-                    raise ConcurrentUpdate(case_id, expected_version, None) from None
-                # Remembered with the write: nothing may come between the two inside a block.
-                self._memo.put(case_id, rows + added, updated)
+                    # Remembered with the write: nothing may come between the two inside a block.
+                    self._memo.put(case_id, rows + added, updated)
+        except Duplicate:
+            raise self._collision(case_id, stored=True) from None
         if not changed:  # raised once the transaction is over: a refusal writes nothing
             raise ConcurrentUpdate(case_id, expected_version, None)
         return updated
+
+    def _collision(self, case_id: str, *, stored: bool) -> StoreError:
+        """Why an entry row apply writes collides with one stored: the store was altered in SQL.
+
+        The guarded update of the summary row went through, so no writer came
+        between the read and the write: the row in the way was put there behind
+        the store. Read as a concurrent update, it would refuse every retry for
+        ever; the case is read again, whole, to name the row
+        (``BrokenTrail``), else the position counter was set back.
+        """
+        if stored:
+            self.load(case_id)
+        return NotAStore(
+            f"{self.location} is a damaged casestate store: a row in its tables takes the number or "
+            f"the position of an entry of case {case_id!r} (inserted behind casestate, or the position "
+            "counter set back); nothing was written"
+        )
 
     def _append(self, tx: Transaction, case_id: str, rows: list[Row], last: int | None) -> None:
         """Insert *rows* at the positions up to *last*, taken with the summary row."""
@@ -603,7 +620,8 @@ class SQLStore(ABC):
 
         A follower keeps the last position it has seen and asks again from
         there; positions are gapless and never reused. Rows are read a page at
-        a time, not verified (load a case to verify it).
+        a time, not verified (load a case to verify it), but a row numbered at
+        or past its case's version, inserted behind the store, is a ``BrokenTrail``.
         """
         if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= LARGEST:
             msg = f"after must be a position (an int >= 0), got {after!r}"
@@ -615,8 +633,10 @@ class SQLStore(ABC):
             with self._begin(write=False) as tx:
                 rows = tx.query(SELECT_FEED, {"after": after, "limit": size})
             for row in rows:
-                position = int(row[0])
-                yield StoredEntry(position, row_entry(row[1:], str(row[1]), 0))
+                position, seq, version = int(row[0]), row[2], row[-1]
+                if version is None or (type(seq) is int and type(version) is int and seq >= version):
+                    raise inserted_past(str(row[1]), seq, version)
+                yield StoredEntry(position, row_entry(row[1:-1], str(row[1]), 0))
                 after = position
             if remaining is not None:
                 remaining -= len(rows)

@@ -179,7 +179,7 @@ class SQLiteStore(SQLStore):
         if not found:
             return None
         summary = found[0]
-        return summary, tx.query(SELECT_TRAIL, {"case_id": case_id, "version": summary[4]})
+        return summary, tx.query(SELECT_TRAIL, {"case_id": case_id})
 
     def _tables(self, tx: Transaction) -> set[str]:
         return {str(name) for (name,) in tx.query("SELECT name FROM sqlite_master WHERE type = 'table'")}

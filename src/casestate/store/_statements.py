@@ -7,9 +7,10 @@ Each case has a summary row: it answers ``find`` and guards every write
 from __future__ import annotations
 
 from casestate._case import Case
-from casestate._chain import BrokenTrail, Integrity, Problem
+from casestate._chain import BrokenTrail, Problem
 from casestate._time import format_instant
 
+from ._rows import broken_trail
 from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Row
 
 SELECT_CASE = (
@@ -17,20 +18,20 @@ SELECT_CASE = (
     "FROM cases WHERE case_id = :case_id"
 )
 SUMMARY_COLUMNS = 7
-SELECT_TRAIL = (
-    f"SELECT {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
-    "WHERE case_id = :case_id AND seq < :version ORDER BY seq"
-)
+SELECT_TRAIL = f"SELECT {ENTRY_COLUMNS} FROM entries WHERE case_id = :case_id ORDER BY seq"  # noqa: S608 - fixed names
 SELECT_CASE_AND_TRAIL = (
     "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
     + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
-    + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id AND e.seq < c.version "
+    + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id "
     "WHERE c.case_id = :case_id ORDER BY e.seq"
 )
 SELECT_FEED = (
-    f"SELECT position, {ENTRY_COLUMNS} FROM entries "  # noqa: S608 - fixed names
-    "WHERE position > :after ORDER BY position LIMIT :limit"
+    "SELECT e.position, "  # noqa: S608 - fixed names
+    + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
+    + ", c.version FROM entries e LEFT JOIN cases c ON c.case_id = e.case_id "
+    "WHERE e.position > :after ORDER BY e.position LIMIT :limit"
 )
+"""Each entry row with its case's version: a row at or past it was inserted behind the store."""
 INSERT_CASE = (
     "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
     "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head)"
@@ -74,18 +75,25 @@ def check_summary(case: Case, summary: Row) -> None:
             for name, found, want in zip(fields, summary, expected, strict=True)
             if found != want
         ]
-        last = case.version - 1
-        raise BrokenTrail(
-            Integrity(
-                ok=False,
-                case_id=case.id,
-                entries=case.version,
-                position=last,
-                problem=Problem.INCONSISTENT,
-                message=f"case {case.id!r}: entry {last}: the case's summary row was altered: "
-                + "; ".join(wrong),
-            )
-        )
+        altered = "the case's summary row was altered: " + "; ".join(wrong)
+        raise broken_trail(case.id, case.version - 1, case.version, Problem.INCONSISTENT, altered)
+
+
+def inserted_past(case_id: str, seq: object, version: object) -> BrokenTrail:
+    """A row of case *case_id* numbered *seq*, at or past the *version* its summary row says: tampering.
+
+    A writer stores the summary row and the entries in one transaction, and
+    each read sees one committed state, so no row of the store's own can lie
+    past its case's version. Such a row was inserted in SQL; were it ignored,
+    every later write would collide with it, and read as a concurrent update
+    for ever.
+    """
+    entries = version if type(version) is int else 0
+    said = (
+        "the case has no summary row" if version is None else f"the case's summary row says {version} entries"
+    )
+    text = f"inserted in the store's tables behind casestate ({said})"
+    return broken_trail(case_id, seq, entries, Problem.SEQUENCE, text)
 
 
 LAST_POSITION = "SELECT last FROM positions WHERE id = 1"
