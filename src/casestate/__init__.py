@@ -15,7 +15,7 @@ from ._errors import CasestateError, publish
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
-from ._records import RecordError, change_from_record, change_to_record, parse_timestamp
+from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._soundness import WorkflowError
 from ._standing import Standing
@@ -79,6 +79,7 @@ __all__ = [
     "Workflow",
     "WorkflowError",
     "change_from_csv_row",
+    "change_from_json",
     "change_from_record",
     "change_to_record",
     "check_csv_header",

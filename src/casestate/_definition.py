@@ -29,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from ._evidence import EvidenceKind, Tier
+from ._json import FormatError, unique_keys
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._soundness import WorkflowError
 from ._status import Fate
@@ -345,9 +346,15 @@ def workflow_from_dict(data: object) -> Workflow:
 
 
 def workflow_from_json(text: str | bytes) -> Workflow:
-    """Read a workflow definition from JSON text (see :func:`workflow_from_dict`)."""
+    """Read a workflow definition from JSON text (see :func:`workflow_from_dict`).
+
+    A key given twice in one object is refused, as in a case document: a
+    second ``"roles"`` would otherwise silently decide who may confirm a death.
+    """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=unique_keys)
+    except FormatError as error:
+        raise WorkflowError("<definition>", [str(error)]) from None
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise WorkflowError("<definition>", [f"not JSON: {error}"]) from None
     return workflow_from_dict(data)

@@ -33,6 +33,7 @@ The same records as CSV rows are read and written in
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ from ._building import KINDS, shared_actor, trusted_change, trusted_evidence
 from ._change import OPEN, Change
 from ._errors import CasestateError
 from ._evidence import Evidence
+from ._json import FormatError, unique_keys
 from ._text import MAX_CASE_ID, is_storable, is_text, printable, too_long, unstorable
 from ._time import OUTSIDE_THE_CALENDAR
 
@@ -191,6 +193,27 @@ def change_from_record(record: object) -> tuple[str, Change]:
         if read is not None:
             return read
     return _read_record(record)
+
+
+def change_from_json(text: str | bytes) -> tuple[str, Change]:
+    """The case id and :class:`Change` of one record as JSON text (a line of a JSON Lines file).
+
+    Read as :func:`change_from_record` reads a parsed record, and a key given
+    twice in one object is refused: parsers disagree on which one counts, so
+    ``"role": "family", "role": "icrc"`` must not read as either.
+
+    >>> change_from_json('{"case_id": "ua-1", "role": "family", "role": "icrc"}')
+    Traceback (most recent call last):
+    ...
+    casestate.RecordError: the key 'role' appears twice in one object
+    """
+    try:
+        record = json.loads(text, object_pairs_hook=unique_keys)
+    except FormatError as error:
+        raise RecordError(None, str(error)) from None
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise RecordError(None, f"not JSON: {error}") from None
+    return change_from_record(record)
 
 
 def _read_record(record: object) -> tuple[str, Change]:
