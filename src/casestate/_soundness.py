@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
@@ -73,6 +74,11 @@ def unknown(what: str, name: str, known: Iterable[str]) -> str:
 
 
 def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks reads best
+    """Every fault of *workflow*'s definition, in the order a reader meets them.
+
+    Each check reads the definition once, with the statuses found by name:
+    a definition of 10,000 statuses is checked as fast as it is read.
+    """
     problems: list[str] = []
     if not isinstance(workflow.name, str) or not workflow.name.strip():
         problems.append("the workflow needs a name")
@@ -80,13 +86,14 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
         problems.append(f"the workflow's name is {unstorable(workflow.name)}")
     if isinstance(workflow.description, str) and not is_storable(workflow.description):
         problems.append(f"the workflow's description is {unstorable(workflow.description)}")
-    names = [status.name for status in workflow.statuses]
-    statuses = set(names)
-    for name in sorted({name for name in names if names.count(name) > 1}):
+    by_name = _first_by_name(workflow.statuses)
+    statuses = frozenset(by_name)
+    for name in _repeated(status.name for status in workflow.statuses):
         problems.append(f"status {name!r} is defined more than once")
-    if workflow.initial not in statuses:
+    initial = by_name.get(workflow.initial)
+    if initial is None:
         problems.append(f"initial status {workflow.initial!r} is not defined")
-    elif next(s for s in workflow.statuses if s.name == workflow.initial).fate is None:
+    elif initial.fate is None:
         problems.append(f"initial status {workflow.initial!r} must have a fate of its own")
     if not workflow.roles:
         problems.append("the workflow names no roles")
@@ -94,8 +101,7 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
         problems.append(f"dismiss_roles names unknown role {role!r}")
     if not workflow.dismiss_roles and any(rule.report for rule in workflow.rules):
         problems.append("dismiss_roles is empty, but reports can raise conflicts that someone must settle")
-    triggers = [rule.trigger for rule in workflow.rules]
-    for trigger in sorted({t for t in triggers if triggers.count(t) > 1}):
+    for trigger in _repeated(rule.trigger for rule in workflow.rules):
         problems.append(f"trigger {trigger!r} has more than one rule")
     for rule in workflow.rules:
         label = f"rule {rule.trigger!r}"
@@ -105,7 +111,8 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
             problems.append(f"{label} has no source status")
         for source in sorted(rule.sources - statuses):
             problems.append(f"{label} names unknown source status {source!r}")
-        if rule.target not in statuses:
+        target = by_name.get(rule.target)
+        if target is None:
             problems.append(f"{label} names unknown target status {rule.target!r}")
         if not rule.roles and not rule.reporter_may_fire:
             problems.append(f"{label} lets no role fire it")
@@ -122,49 +129,46 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
                     f"{label} can never be satisfied: none of its evidence kinds is of tier "
                     f"{int(needs.max_tier)} or stronger"
                 )
-        target = next((status for status in workflow.statuses if status.name == rule.target), None)
         if rule.fate is not None and target is not None and target.fate not in (None, rule.fate):
             problems.append(
                 f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
             )
     if problems:
         return problems
-    return _graph_problems(workflow)
+    return _graph_problems(workflow, by_name)
 
 
-def _graph_problems(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks
+def _first_by_name(statuses: Iterable[StatusDef]) -> dict[str, StatusDef]:
+    """Each status by its name; of a name defined twice (a fault named apart), the first."""
+    by_name: dict[str, StatusDef] = {}
+    for status in statuses:
+        by_name.setdefault(status.name, status)
+    return by_name
+
+
+def _repeated(names: Iterable[str]) -> list[str]:
+    """The names given more than once, sorted."""
+    return sorted(name for name, count in Counter(names).items() if count > 1)
+
+
+def _graph_problems(workflow: Definition, by_name: dict[str, StatusDef]) -> list[str]:  # noqa: C901 - one flat list of checks
+    """The faults of a definition whose names all resolve: what cannot be reached, left, or given a fate."""
     problems: list[str] = []
-    by_name = {status.name: status for status in workflow.statuses}
-    reachable = {workflow.initial}
-    frontier = [workflow.initial]
-    while frontier:
-        name = frontier.pop()
-        for rule in workflow.rules:
-            if name in rule.sources and rule.target not in reachable:
-                reachable.add(rule.target)
-                frontier.append(rule.target)
+    # Each rule once per source: every walk below follows these lists, never the whole rule set.
+    rules_from: dict[str, list[Rule]] = {name: [] for name in by_name}
+    for rule in workflow.rules:
+        for source in rule.sources:
+            rules_from[source].append(rule)
+    reachable = _reachable(workflow.initial, rules_from)
     for status in workflow.statuses:
         if status.name not in reachable:
             problems.append(f"status {status.name!r} cannot be reached from {workflow.initial!r}")
-        leaving = [rule.trigger for rule in workflow.rules if status.name in rule.sources]
+        leaving = [rule.trigger for rule in rules_from[status.name]]
         if status.final and leaving:
             problems.append(f"final status {status.name!r} has a way out: {', '.join(leaving)}")
         if not status.final and not leaving:
             problems.append(f"status {status.name!r} has no way out; mark it final if that is meant")
-    # Which fates can a case hold in each status? A status that carries its
-    # fate must never be entered holding an unknown one.
-    fates: dict[str, set[Fate]] = {name: set() for name in by_name}
-    fates[workflow.initial].add(by_name[workflow.initial].fate or Fate.UNKNOWN)
-    changed = True
-    while changed:
-        changed = False
-        for rule in workflow.rules:
-            own = rule.fate if rule.fate is not None else by_name[rule.target].fate
-            for source in rule.sources:
-                entering = {own} if own is not None else set(fates[source])
-                if not entering <= fates[rule.target]:
-                    fates[rule.target] |= entering
-                    changed = True
+    fates = _fates_held(workflow, by_name, rules_from)
     for rule in workflow.rules:
         if rule.fate is None and by_name[rule.target].fate is None:
             for source in sorted(rule.sources):
@@ -175,3 +179,45 @@ def _graph_problems(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 -
                         "give the rule a fate"
                     )
     return problems
+
+
+def _reachable(initial: str, rules_from: dict[str, list[Rule]]) -> set[str]:
+    """The statuses a case opened in *initial* can come to."""
+    reachable = {initial}
+    frontier = [initial]
+    while frontier:
+        for rule in rules_from[frontier.pop()]:
+            if rule.target not in reachable:
+                reachable.add(rule.target)
+                frontier.append(rule.target)
+    return reachable
+
+
+def _fates_held(
+    workflow: Definition, by_name: dict[str, StatusDef], rules_from: dict[str, list[Rule]]
+) -> dict[str, set[Fate]]:
+    """The fates a case can hold in each status.
+
+    A status that carries its fate must never be entered holding an unknown
+    one. Fates spread along the rules that keep them; a status is walked
+    again only when its set grows, which happens at most once per fate.
+    """
+    fates: dict[str, set[Fate]] = {name: set() for name in by_name}
+    grown: list[str] = []
+
+    def enter(status: str, entering: set[Fate]) -> None:
+        if not entering <= fates[status]:
+            fates[status] |= entering
+            grown.append(status)
+
+    enter(workflow.initial, {by_name[workflow.initial].fate or Fate.UNKNOWN})
+    for rule in workflow.rules:
+        own = rule.fate if rule.fate is not None else by_name[rule.target].fate
+        if own is not None and rule.sources:
+            enter(rule.target, {own})
+    while grown:
+        source = grown.pop()
+        for rule in rules_from[source]:
+            if rule.fate is None and by_name[rule.target].fate is None:
+                enter(rule.target, fates[source])
+    return fates
