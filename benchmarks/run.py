@@ -22,7 +22,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TypeVar
 
@@ -302,8 +302,22 @@ class Memory:
     note: str = ""
 
 
-def memory(sizes: Sizes, stream: data.Stream) -> list[Memory]:
-    """Bytes per freshly opened case and per audit entry, and the anchors' per-case cost."""
+@dataclass(frozen=True)
+class CasestateBytes:
+    """What casestate's values cost in memory, measured with tracemalloc."""
+
+    opened: float
+    """Bytes per freshly opened case."""
+    entry: float
+    """Bytes apply allocates per audit entry."""
+    entry_with_inputs: float
+    """The same, with the caller's evidence objects and salt that the entry keeps alive."""
+    cases: int
+    entries: int
+
+
+def casestate_bytes(stream: data.Stream, cases: int) -> CasestateBytes:
+    """Bytes per freshly opened case, and per audit entry of the stream's first two rounds."""
     openings = stream.openings
     opened_bytes, built = traced(
         lambda: [
@@ -317,13 +331,22 @@ def memory(sizes: Sizes, stream: data.Stream) -> list[Memory]:
         ]
     )
     opened: list[Case] = built  # type: ignore[assignment]
-    rounds = stream.changes[: 2 * sizes.cases]
+    rounds = stream.changes[: 2 * cases]
     entry_bytes, built = traced(lambda: apply_all(opened, rounds))
-    cases: list[Case] = built[1]  # type: ignore[index]
-    added = sum(len(case.trail) for case in cases) - len(cases)
-    inputs = kept_inputs(cases, [1] * len(cases))
+    applied: list[Case] = built[1]  # type: ignore[index]
+    added = sum(len(case.trail) for case in applied) - len(applied)
+    inputs = kept_inputs(applied, [1] * len(applied))
+    return CasestateBytes(
+        opened_bytes / len(applied), entry_bytes / added, (entry_bytes + inputs) / added, len(applied), added
+    )
+
+
+def memory(sizes: Sizes, stream: data.Stream) -> list[Memory]:
+    """Bytes per freshly opened case and per audit entry, and the anchors' per-case cost."""
+    own = casestate_bytes(stream, sizes.cases)
+    rounds = stream.changes[: 2 * sizes.cases]
     table = anchors.table_of(WORKFLOW)
-    case_ids = [opening.case_id for opening in openings]
+    case_ids = [opening.case_id for opening in stream.openings]
     record_bytes, built = traced(lambda: anchors.floor_with_audit(table, WORKFLOW.initial, case_ids, rounds))
     records = len(rounds) - built[0]  # type: ignore[index]
     del built
@@ -332,23 +355,31 @@ def memory(sizes: Sizes, stream: data.Stream) -> list[Memory]:
     machine_class = anchors.statemachine_class(WORKFLOW)
     instance_bytes, _ = traced(lambda: [machine_class() for _ in range(count)])
     return [
-        Memory("casestate: freshly opened case", opened_bytes / len(cases), len(cases)),
+        Memory("casestate: freshly opened case", own.opened, own.cases),
         Memory(
             "casestate: audit entry",
-            entry_bytes / added,
-            added,
+            own.entry,
+            own.entries,
             "what apply allocates; the Change, its evidence and salt were made before",
         ),
         Memory(
             "casestate: audit entry, with the evidence and salt it keeps",
-            (entry_bytes + inputs) / added,
-            added,
+            own.entry_with_inputs,
+            own.entries,
             "the caller's evidence objects and salt that the entry keeps alive, added",
         ),
         Memory("floor: frozen attrs audit record + chain", record_bytes / records, records),
         Memory("transitions: one Machine per case", machine_bytes / count, count),
         Memory("python-statemachine: one instance per case", instance_bytes / count, count),
     ]
+
+
+def installed(name: str) -> str:
+    """The version of package *name*, or ``not installed`` (targets.py runs without the bench extra)."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def machine() -> dict[str, str]:
@@ -366,7 +397,7 @@ def machine() -> dict[str, str]:
         first = meminfo.read_text().splitlines()[0].split()
         memory_total = f"{int(first[1]) / 1024 / 1024:.1f} GiB"
     packages = ", ".join(
-        f"{name} {version(name)}" for name in ("casestate", "attrs", "transitions", "python-statemachine")
+        f"{name} {installed(name)}" for name in ("casestate", "attrs", "transitions", "python-statemachine")
     )
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -36,16 +36,32 @@ from typing import Any
 
 from casestate import Actor, Case, Change, Evidence, EvidenceKind
 from casestate.store import PostgresStore, SQLiteStore
-from casestate.store._schema import ENTRY_FIELDS, insert_entries_sql
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 CASE_SIZE = 100
 REPORTS = ("report_captured", "report_wounded", "report_dead")
 FAMILY = Actor("family-1", "family")
-SELECT_TRAIL = (
-    "SELECT " + ", ".join(f'"{name}"' for name in ENTRY_FIELDS) + " "
-    "FROM entries WHERE case_id = {mark} AND seq < {mark} ORDER BY seq"
-)
+SQLITE_SYNCHRONOUS = "FULL"
+"""The raw side's ``synchronous``: the one ``SQLiteStore`` documents for its own connection."""
+
+
+def entry_columns(connection: Any) -> tuple[str, ...]:  # noqa: ANN401 - either driver's connection
+    """The columns of the ``entries`` table, as the store made it: read, so that no private name is needed."""
+    cursor = connection.cursor()
+    cursor.execute("SELECT * FROM entries WHERE 1 = 0")
+    return tuple(column[0] for column in cursor.description)
+
+
+def insert_sql(columns: tuple[str, ...], mark: str) -> str:
+    """The statement that inserts one row of *columns* into ``entries``."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    return f"INSERT INTO entries ({names}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608 - names read from the table
+
+
+def select_trail_sql(columns: tuple[str, ...], mark: str) -> str:
+    """The plain SELECT of one case's entries, every column the store reads (all but the position)."""
+    names = ", ".join(f'"{name}"' for name in columns if name != "position")
+    return f"SELECT {names} FROM entries WHERE case_id = {mark} ORDER BY seq"  # noqa: S608 - as above
 
 
 def changes_for(case: Case, count: int, rng: random.Random) -> list[Change]:
@@ -114,7 +130,7 @@ class SQLite(Engine):
     def raw(self, place: str) -> Iterator[sqlite3.Connection]:
         """A plain driver connection to the database at *place*."""
         connection = sqlite3.connect(Path(self.directory.name) / f"{place}.db", isolation_level=None)
-        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute(f"PRAGMA synchronous = {SQLITE_SYNCHRONOUS}")
         try:
             yield connection
         finally:
@@ -168,20 +184,25 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def bulk_load(engine: Engine, cases: int) -> tuple[float, float, int]:
+def bulk_load(engine: Engine, cases: int, *, places: str = "") -> tuple[float, float, int]:
     """Seconds for the store, and for raw executemany of the very rows it wrote, interleaved.
 
     Each case's rows are copied right after the store wrote them, in the same
     transactions (the opening entry, then the batch), so that both see the
-    same machine at the same moment.
+    same machine at the same moment. The store writes into ``bulk<places>``,
+    the raw copy goes to ``raw<places>``: both made anew by the store.
     """
     rng = random.Random(1)
     store_seconds = raw_seconds = 0.0
     entries = 0
-    insert = insert_entries_sql(engine.mark)
     select = f"SELECT * FROM entries WHERE case_id = {engine.mark} ORDER BY seq"  # noqa: S608 - fixed text
-    engine.store("raw").close()  # the same schema, empty
-    with engine.store("bulk") as store, engine.raw("bulk") as source, engine.raw("raw") as target:
+    engine.store(f"raw{places}").close()  # the same schema, empty
+    with (
+        engine.store(f"bulk{places}") as store,
+        engine.raw(f"bulk{places}") as source,
+        engine.raw(f"raw{places}") as target,
+    ):
+        insert = insert_sql(entry_columns(source), engine.mark)
         reader = source.cursor()
         for number in range(cases):
             case_id = f"case-{number:07d}"
@@ -218,11 +239,11 @@ def _transaction(connection: Any) -> Iterator[None]:  # noqa: ANN401 - either dr
 def one_per_transaction(engine: Engine, changes: int) -> tuple[float, float]:
     """Seconds for the store to apply *changes* one by one, and for raw single-row inserts, interleaved."""
     rng = random.Random(2)
-    insert = insert_entries_sql(engine.mark)
     select = f"SELECT * FROM entries WHERE case_id = {engine.mark} AND seq = {engine.mark}"  # noqa: S608
     engine.store("single_raw").close()
     store_seconds = raw_seconds = 0.0
     with engine.store("single") as store, engine.raw("single") as source, engine.raw("single_raw") as target:
+        insert = insert_sql(entry_columns(source), engine.mark)
         reader = source.cursor()
         ids = [f"case-{number:04d}" for number in range(100)]
         cases = {
@@ -247,29 +268,46 @@ def one_per_transaction(engine: Engine, changes: int) -> tuple[float, float]:
     return store_seconds, raw_seconds
 
 
-def load_and_verify(engine: Engine, rounds: int) -> tuple[float, float, float]:
-    """Per case: a cold load (fresh store), a warm load (same store), and a plain SELECT."""
+def fill(engine: Engine, place: str, count: int) -> list[str]:
+    """*count* cases of ``CASE_SIZE`` entries stored at *place*; their ids."""
     rng = random.Random(3)
-    ids = [f"case-{number:04d}" for number in range(rounds)]
-    with engine.store("load") as store:
+    ids = [f"case-{number:04d}" for number in range(count)]
+    with engine.store(place) as store:
         for case_id in ids:
             opened_at = opening_time(rng)
             case = store.open_case(case_id, actor=FAMILY, effective_at=opened_at, recorded_at=opened_at)
             store.apply(case_id, changes_for(case, CASE_SIZE - 1, rng), expected_version=1)
-    with engine.store("load") as store:
+    return ids
+
+
+def store_loads(engine: Engine, place: str, ids: list[str]) -> tuple[float, float]:
+    """Seconds for a fresh store to load and verify every case (cold), then for it to load them again."""
+    with engine.store(place) as store:
         cold = timed(lambda: [store.load(case_id) for case_id in ids])
         warm = timed(lambda: [store.load(case_id) for case_id in ids])
-    select = SELECT_TRAIL.format(mark=engine.mark)
-    with engine.raw("load") as connection:
+    return cold, warm
+
+
+def plain_selects(engine: Engine, place: str, ids: list[str]) -> float:
+    """Seconds for a plain SELECT of every case's rows, after one pass to warm the same cache."""
+    with engine.raw(place) as connection:
+        select = select_trail_sql(entry_columns(connection), engine.mark)
         cursor = connection.cursor()
 
         def plain() -> None:
             for case_id in ids:
-                cursor.execute(select, (case_id, CASE_SIZE))
+                cursor.execute(select, (case_id,))
                 assert len(cursor.fetchall()) == CASE_SIZE
 
         plain()  # the same warm cache the store's second pass had
-        raw = timed(plain)
+        return timed(plain)
+
+
+def load_and_verify(engine: Engine, rounds: int) -> tuple[float, float, float]:
+    """Per case: a cold load (fresh store), a warm load (same store), and a plain SELECT."""
+    ids = fill(engine, "load", rounds)
+    cold, warm = store_loads(engine, "load", ids)
+    raw = plain_selects(engine, "load", ids)
     return cold / rounds, warm / rounds, raw / rounds
 
 
