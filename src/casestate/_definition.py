@@ -229,7 +229,8 @@ def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRul
     if fields is None:
         return None
     count = len(problems)
-    tier = fields.convert("max_tier", Tier)
+    # A tier is a number: JSON's true would otherwise read as tier 1, the strongest.
+    tier = fields.convert("max_tier", Tier) if fields.value("max_tier", int) is not None else None
     kinds = None
     if fields.data.get("kinds") is not None:
         kinds = []

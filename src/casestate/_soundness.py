@@ -10,7 +10,7 @@ from typing import Protocol
 
 from ._change import DISMISS, OPEN
 from ._errors import CasestateError
-from ._rules import Rule, StatusDef
+from ._rules import EvidenceRule, Rule, StatusDef
 from ._status import Fate
 from ._text import is_storable, unstorable
 
@@ -120,15 +120,8 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
             problems.append(f"{label} names unknown role {role!r}")
         if rule.waiting_period is not None and rule.waiting_period <= timedelta(0):
             problems.append(f"{label} has a waiting period that is not positive")
-        needs = rule.evidence
-        if needs is not None and needs.kinds is not None:
-            if not needs.kinds:
-                problems.append(f"{label} accepts no kind of evidence")
-            elif all(kind.tier > needs.max_tier for kind in needs.kinds):
-                problems.append(
-                    f"{label} can never be satisfied: none of its evidence kinds is of tier "
-                    f"{int(needs.max_tier)} or stronger"
-                )
+        if rule.evidence is not None:
+            problems.extend(_evidence_problems(label, rule.evidence))
         if rule.fate is not None and target is not None and target.fate not in (None, rule.fate):
             problems.append(
                 f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
@@ -136,6 +129,22 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
     if problems:
         return problems
     return _graph_problems(workflow, by_name)
+
+
+def _evidence_problems(label: str, needs: EvidenceRule) -> list[str]:
+    """Why the evidence a rule asks for can never be given, wholly or in part."""
+    if needs.kinds is None:
+        return []
+    if not needs.kinds:
+        return [f"{label} accepts no kind of evidence"]
+    weaker = sorted(kind for kind in needs.kinds if kind.tier > needs.max_tier)
+    if len(weaker) == len(needs.kinds):
+        tier = int(needs.max_tier)
+        return [f"{label} can never be satisfied: none of its evidence kinds is of tier {tier} or stronger"]
+    if weaker:
+        named = ", ".join(weaker)
+        return [f"{label} names evidence kinds weaker than tier {int(needs.max_tier)}, never enough: {named}"]
+    return []
 
 
 def _first_by_name(statuses: Iterable[StatusDef]) -> dict[str, StatusDef]:
