@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import secrets
 import sqlite3
 import tempfile
@@ -41,8 +42,14 @@ T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 CASE_SIZE = 100
 REPORTS = ("report_captured", "report_wounded", "report_dead")
 FAMILY = Actor("family-1", "family")
-SQLITE_SYNCHRONOUS = "FULL"
-"""The raw side's ``synchronous``: the one ``SQLiteStore`` documents for its own connection."""
+_DOCUMENTED = re.search(r"synchronous\s*=\s*(\w+)", SQLiteStore.__doc__ or "")
+SQLITE_SYNCHRONOUS = _DOCUMENTED.group(1).upper() if _DOCUMENTED else "FULL"
+"""The raw side's ``synchronous``: the one ``SQLiteStore`` documents for its own connection.
+
+SQLite keeps the setting per connection, out of another connection's sight:
+the store's documentation is the one public place that says it.
+"""
+SYNCHRONOUS_DOCUMENTED = _DOCUMENTED is not None
 
 
 def entry_columns(connection: Any) -> tuple[str, ...]:  # noqa: ANN401 - either driver's connection
