@@ -6,6 +6,13 @@ evidence is flattened into numbered groups of four columns,
 ``evidence_1_obtained_at``, then ``evidence_2_...``; an empty group is no
 evidence. ``resolves`` is a cell of numbers separated by spaces (``3 5``); an
 empty cell for ``reason`` or ``resolves`` means none.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a
+tab or carriage return) as a formula: ``=HYPERLINK(...)`` in a reason would
+send whoever opens the file to the writer's site. Such a cell is written
+behind an apostrophe, which spreadsheets show as text, and read back without
+it; a cell that starts with an apostrophe and one of those characters (or a
+second apostrophe) is given one more, so that every text reads back as written.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from ._change import Change
 from ._records import EVIDENCE_FIELDS, FIELDS, REQUIRED_FIELDS, RecordError, change_from_record
 from ._text import printable
 
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's list)."""
+_QUOTE = "'"
 _EVIDENCE_COLUMN = re.compile(r"evidence_([1-9][0-9]*)_(kind|reference|source|obtained_at)\Z")
 
 
@@ -65,11 +75,11 @@ def record_from_csv_row(row: Mapping[str, str]) -> dict[str, Any]:
         match = _EVIDENCE_COLUMN.match(column)
         if match is not None:
             if cell != "":
-                groups.setdefault(int(match.group(1)), {})[match.group(2)] = cell
+                groups.setdefault(int(match.group(1)), {})[match.group(2)] = _text_from_cell(cell)
         elif column == "resolves":
             record["resolves"] = _csv_numbers(cell)
         elif cell != "":
-            record[column] = cell
+            record[column] = _text_from_cell(cell)
     if groups:
         record["evidence"] = [groups[number] for number in sorted(groups)]
     return record
@@ -78,7 +88,7 @@ def record_from_csv_row(row: Mapping[str, str]) -> dict[str, Any]:
 def _csv_numbers(cell: str) -> list[int]:
     numbers = []
     for part in cell.split():
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):  # "²" and "①" are digits to str.isdigit, not to int()
             raise RecordError("resolves", f"expected entry numbers separated by spaces, got {cell!r}")
         numbers.append(int(part))
     return numbers
@@ -86,12 +96,39 @@ def _csv_numbers(cell: str) -> list[int]:
 
 def record_to_csv_row(record: Mapping[str, Any]) -> dict[str, str]:
     """A change record as a CSV row (see :func:`csv_columns` for the header)."""
-    row = {name: str(record.get(name) or "") for name in (*REQUIRED_FIELDS, "reason")}
+    row = {name: _cell_from_text(str(record.get(name) or "")) for name in (*REQUIRED_FIELDS, "reason")}
     row["resolves"] = " ".join(str(number) for number in record.get("resolves") or ())
     for number, item in enumerate(record.get("evidence") or (), start=1):
         for part in EVIDENCE_FIELDS:
-            row[f"evidence_{number}_{part}"] = str(item[part])
+            row[f"evidence_{number}_{part}"] = _cell_from_text(str(item[part]))
     return row
+
+
+def _cell_from_text(text: str) -> str:
+    """*text* as a CSV cell a spreadsheet shows as text, never runs as a formula.
+
+    >>> print(_cell_from_text('=HYPERLINK("https://evil.example","open")'))
+    '=HYPERLINK("https://evil.example","open")
+    >>> _cell_from_text("unit 41 HQ"), _cell_from_text("'tis")
+    ('unit 41 HQ', "'tis")
+    """
+    if text[:1] in _FORMULA_STARTS or _quoted(text):
+        return _QUOTE + text
+    return text
+
+
+def _text_from_cell(cell: str) -> str:
+    """The text a CSV cell holds, as ``_cell_from_text`` wrote it: its guarding apostrophe taken off.
+
+    >>> _text_from_cell("'=1+1"), _text_from_cell("'tis")
+    ('=1+1', "'tis")
+    """
+    return cell[1:] if _quoted(cell) else cell
+
+
+def _quoted(cell: str) -> bool:
+    """Whether *cell* starts with an apostrophe put there to guard what follows it."""
+    return cell[:1] == _QUOTE and cell[1:2] != "" and (cell[1] in _FORMULA_STARTS or cell[1] == _QUOTE)
 
 
 def csv_field(field: str) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 try:
     import click
-    from rich.markup import escape
 except ImportError as missing:  # pragma: no cover - only without the extra
     msg = "the casestate command line needs its extra: pip install 'casestate[cli]'"
     raise SystemExit(msg) from missing
@@ -22,13 +21,14 @@ from ._apply import apply
 from ._console import out
 from ._graph import graph
 from ._show import show, trail_table
+from ._shown import Commands, shown
 from ._stores import StoreFault, opened_store
 from ._stories import STORIES, WORKFLOW, tell_into
 from ._trails import export, verify
 from ._validate import validate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="casestate")
 def main() -> None:
     """casestate: the status workflow of missing persons' cases, with a tamper-evident trail."""
@@ -53,21 +53,21 @@ def demo(path: Path | None) -> None:
         for story in STORIES:
             told = tell_into(held.store, story)
             case = told.case
-            console.print(f"\n[bold]{escape(case.id)}[/bold]: {escape(story.summary)}")
+            console.print(f"\n[bold]{shown(case.id)}[/bold]: {shown(story.summary)}")
             console.print(trail_table(case))
             for rejection in told.refused:
                 for reason in rejection.reasons:
-                    console.print(f"  refused: [red]{reason.code}[/red]: {escape(reason.message)}")
+                    console.print(f"  refused: [red]{reason.code}[/red]: {shown(reason.message)}")
             conflicts = f", open conflicts: {list(case.open_conflicts)}" if case.has_conflict else ""
             intact = "intact" if verify_trail(case.trail) else "BROKEN"
             console.print(
                 f"  now: [bold]{case.status}[/bold], fate {case.fate}, assurance {case.assurance}"
                 f"{conflicts}; trail {intact}"
             )
-    console.print(f"\nThe sample store is {path}. Try:")
-    console.print(f"  casestate show ua-0201 --store {path}")
-    console.print(f"  casestate verify --store {path}")
-    console.print(f"  casestate export --store {path} --redacted")
+    console.print(f"\nThe sample store is {shown(str(path))}. Try:")
+    console.print(f"  casestate show ua-0201 --store {shown(str(path))}")
+    console.print(f"  casestate verify --store {shown(str(path))}")
+    console.print(f"  casestate export --store {shown(str(path))} --redacted")
 
 
 main.add_command(validate)

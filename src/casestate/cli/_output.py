@@ -37,12 +37,20 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     if not target.parent.is_dir():
         msg = f"cannot write {path}: there is no folder {path.parent}"
         raise click.UsageError(msg)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:  # a folder that takes no new file (/proc, read-only, full)
+        raise OSError(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
         Path(temporary).chmod(_mode_for(target))
         Path(temporary).replace(target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None  # a full disk names the file
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -18,6 +19,7 @@ from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_
 from casestate.cli import main
 from casestate.cli._options import read_key
 from casestate.cli._output import refuse_overwriting, write_whole
+from casestate.cli._shown import plain
 
 try:
     from casestate.pfif import (
@@ -45,10 +47,22 @@ def _needs_extra() -> None:
         raise click.ClickException("PFIF needs its extra: pip install 'casestate[pfif]'")
 
 
+def _read_at_most(path: Path, most: int) -> bytes:
+    """The bytes of the file at *path*; a clear error, before memory fills, if it holds more than *most*."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(most + 1)
+    except OSError as error:  # a read that fails (EIO) names no file of its own
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    if len(data) > most:
+        raise click.ClickException(f"{path}: refused: larger than the limit of {most} bytes")
+    return data
+
+
 def _documents(path: Path) -> Iterator[tuple[str, str]]:
     """The case documents in *path*, each with where it is: one JSON file, or JSON Lines."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_at_most(path, MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError as error:
         raise click.ClickException(f"{path}: not UTF-8: {error}") from None
     if path.suffix != ".jsonl":
@@ -85,7 +99,7 @@ def read_cases(paths: tuple[Path, ...], key: bytes | None) -> list[Case]:
 def read_persons(path: Path) -> dict[str, Person]:
     """A JSON object mapping each case id to its person's PFIF fields."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_at_most(path, MAX_BYTES))
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise click.ClickException(f"{path}: not JSON: {error}") from None
     if not isinstance(data, dict):
@@ -138,7 +152,7 @@ def export_command(
         click.echo(document, nl=False)
     else:
         write_whole(output, document)
-        click.echo(f"{len(loaded)} cases written to {output}", err=True)
+        click.echo(f"{len(loaded)} cases written to {plain(str(output))}", err=True)
 
 
 def _recorded_at(_context: click.Context, _parameter: click.Parameter, value: str | None) -> datetime:
@@ -153,8 +167,14 @@ def _recorded_at(_context: click.Context, _parameter: click.Parameter, value: st
     return when
 
 
+_LONGEST_STEM = 120
+
+
 def _file_name(case_id: str, taken: set[str]) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id).strip("._") or "case"
+    if len(stem) > _LONGEST_STEM:  # a file name has at most 255 bytes; the digest keeps long ids apart
+        digest = hashlib.sha256(case_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        stem = f"{stem[: _LONGEST_STEM - len(digest) - 1]}-{digest}"
     name, number = f"{stem}.json", 1
     while name in taken:
         number += 1
@@ -237,7 +257,7 @@ def _check_import(document: Path, targets: list[Path]) -> None:
     if len({path.resolve() for path in targets}) < len(targets):
         raise click.UsageError("--cases, --persons and --report must name different places")
     size = document.stat().st_size
-    if size > MAX_BYTES:  # told before it is read into memory
+    if size > MAX_BYTES:  # told before it is read into memory (a device may not tell its size: see below)
         raise click.ClickException(f"{document}: refused: {size} bytes, more than the limit of {MAX_BYTES}")
 
 
@@ -287,7 +307,7 @@ def import_command(
     known = {person_record_id(domain or "", case.id): case for case in read_cases(into, key)}
     try:
         report = from_pfif(
-            document.read_bytes(),
+            _read_at_most(document, MAX_BYTES),
             cases=known,
             recorded_at=recorded_at,
             role=role,
@@ -305,6 +325,6 @@ def import_command(
         write_whole(persons_out, json.dumps(persons, ensure_ascii=False, indent=2).encode("utf-8"))
     if report_out is not None:
         write_whole(report_out, json.dumps(report_dict(report), ensure_ascii=False, indent=2).encode())
-    click.echo(report.summary())
+    click.echo(plain(report.summary()))
     for item in report.skipped:
-        click.echo(f"  skipped {item.record}: {item.reason}")
+        click.echo(plain(f"  skipped {item.record}: {item.reason}"))

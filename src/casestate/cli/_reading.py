@@ -23,6 +23,12 @@ INVALID_RECORD = "invalid_record"
 """A line that reads, but is not a change record: a field missing, mistyped, or a bad timestamp."""
 
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+LONGEST_SKIPPED = 64 * 1024 * 1024
+"""How far the rest of a line too long to read is skipped, looking for its end.
+
+Past it, the file is taken to be no change file (``/dev/zero``, a disk image)
+and is not read further: a line without end would otherwise be read for ever.
+"""
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1024 * 1024
@@ -94,28 +100,45 @@ def read_chunks(
     except OSError as error:
         raise Unreadable(path, error.strerror or str(error)) from None
     with stream:
-        # Looked at, not read: a pipe (/dev/stdin) cannot seek back.
-        start = stream.peek(4)[:4]
-        if not start:
-            raise Unreadable(path, "the file is empty: it holds no changes")
-        if start.startswith(_UTF16_BOMS):
-            raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
-        stream = _past_utf8_bom(stream)
-        if kind == "csv":
-            if share != ALONE:
-                msg = "CSV files are checked in one process"
-                raise ValueError(msg)
-            chunks = _in_chunks(_csv_lines(path, stream, max_line_bytes))
-        else:
-            chunks = _json_lines(path, stream, max_line_bytes, share)
-        if progress is None:
-            yield from chunks
-            return
-        for count, chunk in enumerate(chunks):
-            if not count % _PROGRESS_EVERY:
-                _tell(stream, progress)
-            yield chunk
-        _tell(stream, progress)
+        try:
+            yield from _chunks_of(
+                path, stream, kind=kind, max_line_bytes=max_line_bytes, progress=progress, share=share
+            )
+        except OSError as error:  # a device that fails (EIO), a file removed from a network share
+            raise Unreadable(path, error.strerror or str(error)) from None
+
+
+def _chunks_of(
+    path: str,
+    stream: io.BufferedReader,
+    *,
+    kind: str,
+    max_line_bytes: int,
+    progress: Callable[[int], None] | None,
+    share: Share,
+) -> Iterator[list[Line]]:
+    # Looked at, not read: a pipe (/dev/stdin) cannot seek back.
+    start = stream.peek(4)[:4]
+    if not start:
+        raise Unreadable(path, "the file is empty: it holds no changes")
+    if start.startswith(_UTF16_BOMS):
+        raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
+    stream = _past_utf8_bom(stream)
+    if kind == "csv":
+        if share != ALONE:
+            msg = "CSV files are checked in one process"
+            raise ValueError(msg)
+        chunks = _in_chunks(_csv_lines(path, stream, max_line_bytes))
+    else:
+        chunks = _json_lines(path, stream, max_line_bytes, share)
+    if progress is None:
+        yield from chunks
+        return
+    for count, chunk in enumerate(chunks):
+        if not count % _PROGRESS_EVERY:
+            _tell(stream, progress)
+        yield chunk
+    _tell(stream, progress)
 
 
 def _past_utf8_bom(stream: io.BufferedReader) -> io.BufferedReader:
@@ -172,11 +195,16 @@ def _in_chunks(lines: Iterable[Line]) -> Iterator[list[Line]]:
     return iter(lambda: list(islice(iterator, _LINES_AT_ONCE)), [])
 
 
-def _skip_rest_of_line(stream: BinaryIO) -> None:
-    while True:
+def _skip_rest_of_line(path: str, number: int, stream: BinaryIO) -> None:
+    """Read past the end of line *number*, or refuse the rest of the file if it has none in sight."""
+    skipped = 0
+    while skipped < LONGEST_SKIPPED:
         chunk = stream.readline(_CHUNK)
         if not chunk or chunk.endswith(b"\n"):
             return
+        skipped += len(chunk)
+    msg = f"line {number} goes on for more than {LONGEST_SKIPPED} bytes: the rest of the file is not read"
+    raise Unreadable(path, msg)
 
 
 def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterator[list[Line]]:  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept in one piece
@@ -199,7 +227,7 @@ def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterat
             break
         number += 1
         if len(raw) > limit and not raw.endswith(b"\n"):
-            _skip_rest_of_line(stream)
+            _skip_rest_of_line(path, number, stream)
             seen = True
             if job == 0:  # a line not read names no case: the first process reports it
                 add(Line(path, number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes"))
@@ -304,20 +332,49 @@ def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Lin
 
 
 def _csv_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    try:
-        yield from _csv_rows(path, text, limit)
-    finally:
-        text.detach()  # the byte stream is its opener's to close
+    yield from _csv_rows(path, _TextLines(path, stream, limit), limit)
 
 
-def _csv_rows(path: str, text: io.TextIOWrapper, limit: int) -> Iterator[Line]:  # noqa: C901 - one report per kind of fault
-    csv.field_size_limit(limit)
-    rows = csv.reader(text, strict=True)
+class _LineTooLong(Exception):
+    """A line longer than the limit, skipped: the CSV reader reading it gives its row up."""
+
+
+class _TextLines:
+    """The lines of a byte stream as text (bytes that are not UTF-8 kept as surrogates), each read whole.
+
+    A line longer than the limit is skipped, never held: :class:`_LineTooLong`
+    comes instead of it, out of the CSV reader that asked for it.
+    """
+
+    def __init__(self, path: str, stream: BinaryIO, limit: int) -> None:
+        self._path = path
+        self._stream = stream
+        self._limit = limit
+        self.number = 0
+        """How many lines were read."""
+
+    def __iter__(self) -> _TextLines:
+        return self
+
+    def __next__(self) -> str:
+        raw = self._stream.readline(self._limit + 1)
+        if not raw:
+            raise StopIteration
+        self.number += 1
+        if len(raw) > self._limit and not raw.endswith(b"\n"):
+            _skip_rest_of_line(self._path, self.number, self._stream)
+            raise _LineTooLong
+        return raw.decode("utf-8", "surrogateescape")
+
+
+def _csv_header(path: str, rows: Iterator[list[str]], limit: int) -> list[str]:
+    """The header row of a CSV change file; :class:`Unreadable` unless it names known columns once each."""
     try:
         header = next(rows)
     except csv.Error as error:
         raise Unreadable(path, f"line 1: not CSV: {error}") from None
+    except _LineTooLong:
+        raise Unreadable(path, f"line 1: longer than {limit} bytes") from None
     except StopIteration:
         raise Unreadable(path, "the file is empty: it holds no changes") from None
     if not _utf8(header):
@@ -326,14 +383,26 @@ def _csv_rows(path: str, text: io.TextIOWrapper, limit: int) -> Iterator[Line]: 
         check_csv_header(header)
     except RecordError as error:
         raise Unreadable(path, f"line 1: {error}") from None
+    return header
+
+
+def _csv_rows(path: str, lines: _TextLines, limit: int) -> Iterator[Line]:
+    csv.field_size_limit(limit)
+    rows = csv.reader(lines, strict=True)
+    header = _csv_header(path, rows, limit)
     width = len(header)
     seen = False
     while True:
-        number = rows.line_num + 1
+        number = lines.number + 1
         try:
             row = next(rows)
         except StopIteration:
             break
+        except _LineTooLong:
+            seen = True
+            yield Line(path, lines.number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes")
+            rows = csv.reader(lines, strict=True)  # the row given up, the next one read afresh
+            continue
         except csv.Error as error:
             seen = True
             yield Line(path, number, code=UNREADABLE_LINE, message=f"not CSV: {error}")

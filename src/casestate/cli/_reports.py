@@ -8,23 +8,23 @@ from contextlib import contextmanager, suppress
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from ._checking import Finding, Tally
 from ._console import err
+from ._shown import shown
 
 _FINDINGS_AT_ONCE = 1000
 
 
 def finding_markup(finding: Finding) -> list[str]:
     """One rejected or conflicting line, as ``file:line: case id: outcome: codes``, then a line per reason."""
-    case = f"case {escape(finding.case_id)}" if finding.case_id else "no case id"
+    case = f"case {shown(finding.case_id)}" if finding.case_id else "no case id"
     colour = "red" if finding.outcome == "rejected" else "yellow"
     what = "rejected" if finding.outcome == "rejected" else "kept as a conflict"
     codes = ", ".join(finding.codes)
     return [
-        f"{escape(finding.path)}:{finding.number}: {case}: [{colour}]{what}[/{colour}]: {codes}",
-        *(f"    {code}: {escape(message)}" for code, message in finding.reasons),
+        f"{shown(finding.path)}:{finding.number}: {case}: [{colour}]{what}[/{colour}]: {codes}",
+        *(f"    {code}: {shown(message)}" for code, message in finding.reasons),
     ]
 
 
@@ -63,7 +63,7 @@ class TextReport:
 def print_tally(console: Console, tally: Tally, *, verb: str = "accepted") -> None:
     """The summary: lines accepted, rejected and conflicting, with counts per code."""
     for problem in tally.unreadable:
-        console.print(f"{escape(problem.path)}: [red]cannot be read[/red]: {escape(problem.problem)}")
+        console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
     conflicts = tally.outcomes.get("conflict", 0)
     console.print(
         f"{tally.lines} lines: {tally.accepted} {verb} ({conflicts} kept as conflicts), "
@@ -77,7 +77,7 @@ def print_tally(console: Console, tally: Tally, *, verb: str = "accepted") -> No
 def print_unreadable(tally: Tally) -> None:
     """The files that could not be read, on standard error (for --quiet, which prints no summary)."""
     for problem in tally.unreadable:
-        err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+        err().print(f"{shown(problem.path)}: cannot be read: {shown(problem.problem)}")
 
 
 class JsonReport:

@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from casestate import Case, RecordError, Snapshot, parse_timestamp, to_dict
@@ -17,6 +16,7 @@ from casestate._text import is_storable, printable, unstorable
 
 from ._console import out
 from ._options import format_option, key_option, load_workflow, read_key, workflow_option
+from ._shown import masked, shown
 from ._stores import StoreFault, opened_store
 
 
@@ -60,17 +60,14 @@ def trail_table(case: Case) -> Table:
             if entry.from_status in (None, entry.to_status)
             else f"{entry.from_status} -> {entry.to_status}"
         )
+        by = f"{entry.role}: {'(redacted)' if actor is None else actor.id}"
+        cells = (entry.kind.value, entry.trigger, moved, entry.fate.value, entry.assurance.value, by)
         table.add_row(
             str(entry.seq),
-            entry.kind.value,
-            entry.trigger,
-            moved,
-            entry.fate.value,
-            entry.assurance.value,
-            f"{entry.role}: {'(redacted)' if actor is None else escape(actor.id)}",
+            *map(shown, cells),
             entry.effective_at.date().isoformat(),
             entry.recorded_at.date().isoformat(),
-            escape(said),
+            shown(said),
         )
     return table
 
@@ -81,15 +78,16 @@ def _when(value: datetime) -> str:
 
 def show_case(console: Console, case: Case, *, title: str = "") -> None:
     """Where *case* stands, its open conflicts, and its trail."""
-    console.print(f"[bold]{escape(case.id)}[/bold]{title}")
+    console.print(f"[bold]{shown(case.id)}[/bold]{title}")
     console.print(
-        f"  status [bold]{case.status}[/bold], fate {case.fate}, assurance {case.assurance}, "
+        f"  status [bold]{shown(case.status)}[/bold], fate {case.fate}, assurance {case.assurance}, "
         f"since {_when(case.status_since)}, {case.version} entries"
     )
     for entry in case.conflicts:
         codes = ", ".join(entry.codes)
         console.print(
-            f"  [yellow]open conflict[/yellow]: entry {entry.seq}, {entry.trigger} by {entry.role} ({codes})"
+            f"  [yellow]open conflict[/yellow]: entry {entry.seq}, {shown(entry.trigger)} by "
+            f"{shown(entry.role)} ({codes})"
         )
     console.print(trail_table(case))
 
@@ -135,7 +133,7 @@ def show(
         assert held is not None  # noqa: S101 - --store is required
         case = held.load_or_none(case_id)
     if case is None:
-        raise StoreFault(f"no case {case_id!r} in {store}")
+        raise StoreFault(f"no case {case_id!r} in {masked(store)}")
     title = ""
     if as_of_recorded is not None:
         known = case.known_at(as_of_recorded)
@@ -166,7 +164,7 @@ def show(
             console.print(f"  at {as_of_effective.isoformat()}: the person was not yet missing")
         else:
             console.print(
-                f"  at {as_of_effective.isoformat()} (effective clock): [bold]{snapshot.status}[/bold], "
-                f"fate {snapshot.fate}, assurance {snapshot.assurance}, since {_when(snapshot.since)} "
-                f"(entry {snapshot.seq})"
+                f"  at {as_of_effective.isoformat()} (effective clock): "
+                f"[bold]{shown(snapshot.status)}[/bold], fate {snapshot.fate}, "
+                f"assurance {snapshot.assurance}, since {_when(snapshot.since)} (entry {snapshot.seq})"
             )

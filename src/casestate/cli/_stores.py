@@ -12,6 +12,8 @@ import click
 
 from casestate import Batch, BrokenTrail, Case, Workflow
 
+from ._shown import hiding_passwords, masked
+
 if TYPE_CHECKING:
     from casestate.store import CaseStore
 
@@ -36,6 +38,8 @@ class Held:
     """An open store, for the length of one command."""
 
     store: CaseStore
+    unsealed_key: bytes | None = None
+    """The key given for a store whose trails are not sealed with any: each is to be verified with it."""
 
     def load_or_none(self, case_id: str) -> Case | None:
         """The stored case *case_id*, or ``None`` when the store holds none of that id."""
@@ -57,7 +61,7 @@ def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> 
     if spec.startswith(("postgresql:", "postgresql+", "postgres:")):
         return PostgresStore(spec, workflow=workflow, key=key, create=create)
     if not create and not Path(spec).exists():
-        raise StoreFault(f"{spec}: no such store")
+        raise StoreFault(f"{masked(spec)}: no such store")
     return SQLiteStore(spec, workflow=workflow, key=key, create=create)
 
 
@@ -68,22 +72,38 @@ def checking_batch(workflow: Workflow, held: Held | None) -> Batch:
 
 @contextmanager
 def opened_store(
-    spec: str | None, workflow: Workflow, key: bytes | None, *, create: bool = False
+    spec: str | None, workflow: Workflow, key: bytes | None, *, create: bool = False, unsealed: bool = False
 ) -> Iterator[Held | None]:
-    """The store named by *spec* (``None``: no store), closed on exit; faults become :class:`StoreFault`."""
+    """The store named by *spec* (``None``: no store), closed on exit; faults become :class:`StoreFault`.
+
+    With *unsealed*, a store whose trails are sealed with no key at all is
+    opened all the same when a *key* is given, to report each of its trails
+    as not sealed (``verify``, ``export``): its ``meta`` and trails may have
+    been rewritten as plain chains by someone without the key.
+    """
     if spec is None:
         yield None
         return
     try:
-        from casestate.store import StoreError  # noqa: PLC0415 - see load_or_none
+        from casestate.store import KeyRequired, StoreError, WrongKey  # noqa: PLC0415 - see load_or_none
     except ImportError as missing:  # pragma: no cover - the store ships with casestate
         raise StoreFault(f"this casestate has no store: {missing}") from None
+    unsealed_key = None
     try:
-        store = _open(spec, workflow, key, create=create)
+        try:
+            store = _open(spec, workflow, key, create=create)
+        except WrongKey as wrong:
+            if not unsealed or key is None:
+                raise
+            try:
+                store = _open(spec, workflow, None, create=create)
+            except KeyRequired:  # sealed, with another key
+                raise wrong from None
+            unsealed_key = key
     except (StoreError, OSError, ValueError, ImportError) as error:
-        raise StoreFault(f"{spec}: {error}") from None
+        raise StoreFault(f"{masked(spec)}: {hiding_passwords(str(error), spec)}") from None
     try:
         with store:
-            yield Held(store)
+            yield Held(store, unsealed_key)
     except StoreError as error:
-        raise StoreFault(f"{spec}: {error}") from None
+        raise StoreFault(f"{masked(spec)}: {hiding_passwords(str(error), spec)}") from None

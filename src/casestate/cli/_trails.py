@@ -12,7 +12,6 @@ from typing import Any, BinaryIO
 
 import attrs
 import click
-from rich.markup import escape
 
 from casestate import (
     BrokenTrail,
@@ -24,12 +23,14 @@ from casestate import (
     from_dict,
     to_dict,
 )
+from casestate import verify as verify_trail
 from casestate._json import unique_keys
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._output import Unfinished, refuse_overwriting, replacing
 from ._reading import Unreadable, size_of
+from ._shown import shown
 from ._stores import CANNOT_READ, Held, opened_store, store_option
 
 
@@ -59,18 +60,33 @@ def _from_data(where: str, data: object, key: bytes | None) -> Read:
     try:
         return Read(where, case=from_dict(data, key=key, allow_redacted=_wholly_redacted(data)))
     except BrokenTrail as broken:
-        if broken.integrity.problem in _KEY_PROBLEMS:  # nothing is broken: the key given is not the one
-            return Read(where, problem=_KEY_PROBLEMS[broken.integrity.problem])
-        return Read(where, broken=broken.integrity)
+        return _not_verified(where, broken.integrity)
     except (FormatError, ChainKeyError) as error:
         return Read(where, problem=str(error))
 
 
+def _not_verified(where: str, integrity: Integrity) -> Read:
+    if integrity.problem is Problem.NOT_SEALED:
+        return Read(where, broken=attrs.evolve(integrity, message=_UNSEALED))
+    if integrity.problem in _KEY_PROBLEMS:  # the key given may only be the wrong file: no verdict
+        return Read(where, problem=_KEY_PROBLEMS[integrity.problem])
+    return Read(where, broken=integrity)
+
+
+_UNSEALED = (
+    "the chain is not sealed with a key, though --key-file was given: anyone could have written it "
+    "(a sealed trail rewritten as a plain one, or a trail from elsewhere)"
+)
+"""A plain chain where a key is expected proves nothing: it is reported broken, never intact."""
 _KEY_PROBLEMS = {
     Problem.KEY_REQUIRED: "the chain is sealed with a key: pass its --key-file",
     Problem.WRONG_KEY: "the chain is sealed with another key than --key-file's",
-    Problem.NOT_SEALED: "the chain is not sealed with a key: leave --key-file out",
 }
+MOST_CASE_BYTES = 16 * 1024 * 1024
+"""The largest case document (a ``.json`` file, a line of JSON Lines) read: some 25,000 entries.
+
+A line without end (``/dev/zero``) is never read whole into memory.
+"""
 
 
 def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
@@ -80,19 +96,32 @@ def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
     except OSError as error:
         raise Unreadable(path, error.strerror or str(error)) from None
     with stream:
-        if path.lower().endswith(".json"):
-            yield _document(path, stream.read(), key)
-            return
-        number = 0
-        seen = False
-        for raw in stream:
-            number += 1
-            if not raw.strip():
-                continue
-            seen = True
-            yield _document(f"{path}:{number}", raw, key)
-        if not seen:
-            raise Unreadable(path, "the file is empty: it holds no cases")
+        try:
+            yield from _cases_in(path, stream, key)
+        except OSError as error:  # a device that fails (EIO)
+            raise Unreadable(path, error.strerror or str(error)) from None
+
+
+def _cases_in(path: str, stream: BinaryIO, key: bytes | None) -> Iterator[Read]:
+    if path.lower().endswith(".json"):
+        data = stream.read(MOST_CASE_BYTES + 1)
+        if len(data) > MOST_CASE_BYTES:
+            raise Unreadable(path, f"larger than {MOST_CASE_BYTES} bytes, the most a case document may be")
+        yield _document(path, data, key)
+        return
+    number = 0
+    seen = False
+    while raw := stream.readline(MOST_CASE_BYTES + 1):
+        number += 1
+        if len(raw) > MOST_CASE_BYTES and not raw.endswith(b"\n"):
+            msg = f"line {number} is longer than {MOST_CASE_BYTES} bytes: the rest of the file is not read"
+            raise Unreadable(path, msg)
+        if not raw.strip():
+            continue
+        seen = True
+        yield _document(f"{path}:{number}", raw, key)
+    if not seen:
+        raise Unreadable(path, "the file is empty: it holds no cases")
 
 
 def _document(where: str, raw: bytes, key: bytes | None) -> Read:
@@ -108,9 +137,16 @@ def _document(where: str, raw: bytes, key: bytes | None) -> Read:
 def _from_store(held: Held) -> Iterator[Read]:
     for case_id in held.store.case_ids():
         try:
-            yield Read(case_id, case=held.store.load(case_id))
+            case = held.store.load(case_id)
         except BrokenTrail as broken:
             yield Read(case_id, broken=broken.integrity)
+            continue
+        if held.unsealed_key is not None:
+            integrity = verify_trail(case.trail, key=held.unsealed_key)
+            if not integrity.ok:
+                yield _not_verified(case_id, integrity)
+                continue
+        yield Read(case_id, case=case)
 
 
 def _sources(
@@ -185,22 +221,22 @@ def export(
     unreadable: list[Unreadable] = []
     with (
         contextlib.suppress(Unfinished),
-        opened_store(store, load_workflow(workflow_path), key) as held,
+        opened_store(store, load_workflow(workflow_path), key, unsealed=True) as held,
         _written_to(to_file) as written,
     ):
         for item in _sources(files, held, key, unreadable):
             if item.case is None:
                 bad += 1
-                err().print(f"{escape(item.where)}: not exported: {escape(_why(item))}")
+                err().print(f"{shown(item.where)}: not exported: {shown(_why(item))}")
                 continue
             line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
             written.write(line.encode("utf-8"))
         if unreadable and to_file is not None:
             raise Unfinished  # an export without a source's cases does not replace the last one
     for problem in unreadable:
-        err().print(f"{escape(problem.path)}: cannot be read: {escape(problem.problem)}")
+        err().print(f"{shown(problem.path)}: cannot be read: {shown(problem.problem)}")
     if unreadable and to_file is not None:
-        err().print(f"{escape(str(to_file))}: left as it was")
+        err().print(f"{shown(str(to_file))}: left as it was")
     raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
 
 
@@ -232,7 +268,7 @@ def verify(
     unreadable: list[Unreadable] = []
     console = out()
     with (
-        opened_store(store, load_workflow(workflow_path), key) as held,
+        opened_store(store, load_workflow(workflow_path), key, unsealed=True) as held,
         meter(size_of(files), quiet=quiet) as bar,
     ):
         for item in _sources(files, held, key, unreadable):
@@ -242,7 +278,7 @@ def verify(
             else:
                 broken.append(item)
                 if output_format == "text":
-                    console.print(f"{escape(item.where)}: [red]broken[/red]: {escape(_why(item))}")
+                    console.print(f"{shown(item.where)}: [red]broken[/red]: {shown(_why(item))}")
             if bar.shown and not cases % 256:
                 bar.update(0, f"{cases} cases")
     unread = [item for item in broken if item.broken is None]
@@ -262,7 +298,7 @@ def verify(
         )
     else:
         for problem in unreadable:
-            console.print(f"{escape(problem.path)}: [red]cannot be read[/red]: {escape(problem.problem)}")
+            console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
         if not quiet:
             console.print(f"{cases} cases: {intact} intact, {cases - intact} broken or unreadable")
     if unreadable or unread:
