@@ -28,45 +28,52 @@ def story(case_id: str, *steps: tuple[str, str, tuple[str, ...], float], key: by
     return case
 
 
-def all_cases() -> list[Case]:
-    """One case per status and fate, with corroborations, conflicts and dismissals among them."""
+def all_cases(key: bytes | None = None) -> list[Case]:
+    """One case per status and fate, with corroborations, conflicts and dismissals among them.
+
+    Sealed with *key* if given; ``case-keyed`` is sealed with :data:`KEY` either way.
+    """
+
+    def told(case_id: str, *steps: tuple[str, str, tuple[str, ...], float]) -> Case:
+        return story(case_id, *steps, key=key)
+
     return [
-        story("case-missing"),
-        story("case-captured", ("report_captured", Role.FAMILY, ("video",), 10)),
-        story(
+        told("case-missing"),
+        told("case-captured", ("report_captured", Role.FAMILY, ("video",), 10)),
+        told(
             "case-wounded",
             ("report_wounded", Role.UNIT, ("medical_record",), 10),
             ("report_wounded", Role.ICRC, ("icrc_confirmation",), 11),
         ),
-        story("case-dead", ("report_dead", Role.UNIT, ("unit_notification",), 10)),
-        story(
+        told("case-dead", ("report_dead", Role.UNIT, ("unit_notification",), 10)),
+        told(
             "case-confirmed-dead",
             ("report_dead", Role.UNIT, ("unit_notification",), 10),
             ("confirm", Role.FORENSIC_LAB, ("dna_match",), 20),
             ("report_captured", Role.FAMILY, ("video",), 30),
         ),
-        story(
+        told(
             "case-confirmed-alive",
             ("report_captured", Role.FAMILY, ("video",), 10),
             ("confirm", Role.ICRC, ("capture_card",), 20),
         ),
-        story(
+        told(
             "case-repatriated",
             ("report_captured", Role.FAMILY, ("video",), 10),
             ("repatriate", Role.ICRC, ("exchange_list",), 20),
         ),
-        story(
+        told(
             "case-remains",
             ("report_dead", Role.UNIT, ("unit_notification",), 10),
             ("confirm", Role.FORENSIC_LAB, ("dna_match",), 20),
             ("repatriate", Role.MINISTRY, ("handover_record",), 30),
         ),
-        story(
+        told(
             "case-retracted",
             ("report_captured", Role.NGO, ("social_media_post",), 10),
             ("retract", Role.MINISTRY, (), 12),
         ),
-        story(
+        told(
             "case-dismissed",
             ("report_dead", Role.UNIT, ("unit_notification",), 10),
             ("confirm", Role.COURT, ("death_certificate",), 20),

@@ -22,6 +22,7 @@ from casestate import (
     Fate,
     FormatError,
     Outcome,
+    Problem,
     Rejected,
     Role,
     Workflow,
@@ -34,9 +35,6 @@ from ._export import person_record_id
 from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES, PersonRecord, Record, parse
-
-PLAIN_CHAIN = "sha256"
-"""The chain label of a trail sealed without a key (see ``casestate.Entry.chain``)."""
 
 EvidenceFor = Callable[[Note], Iterable[Evidence]]
 """A function that says what evidence a note rests on, for sources an app knows better."""
@@ -53,6 +51,7 @@ class _Policy:
     evidence: EvidenceFor | None
     cases: Mapping[str, Case]
     allow_redacted: bool
+    trust_plain: bool
 
 
 def from_pfif(
@@ -68,12 +67,18 @@ def from_pfif(
     cases: Mapping[str, Case] | None = None,
     strict: bool = False,
     allow_redacted: bool = False,
+    trust_plain: bool = False,
     max_bytes: int = MAX_BYTES,
 ) -> ImportReport:
     """Read a PFIF 1.2, 1.3 or 1.4 document into cases, and report what became of every record.
 
     - A person written by casestate (its trail rides along in casestate's
-      extension) is rebuilt exactly as it was; its chain is verified first.
+      extension) is rebuilt exactly as it was, if its chain proves who wrote
+      it: sealed with *key* (and verified with it), or, without *key* and
+      with *trust_plain*, a plain chain, verified. Any other trail proves
+      nothing (anyone can compute a plain chain), so it is not restored: the
+      person opens a new case, as any other's does, its notes are taken as
+      reports like any other notes, and :attr:`ImportReport.skipped` says why.
     - Any other person opens a new case, ``<person_record_id>``, in the
       workflow's initial status, effective at its earliest date.
     - A note whose status reports a fate becomes a report: *alive_trigger*
@@ -91,8 +96,12 @@ def from_pfif(
 
     *recorded_at* is when the case holder takes the document in: casestate
     reads no clock. *key* is the case holder's chain key: new cases are
-    sealed with it, and restored or existing chains sealed with a key are
-    verified and extended with it (plain chains stay plain). A redacted
+    sealed with it, chains sealed with it are verified and extended with it,
+    and no plain chain is restored (an existing case's plain chain, passed in
+    *cases*, stays plain). *trust_plain* restores plain chains: pass it,
+    without *key*, only for a document your app knows comes from you or a
+    sender it authenticates by other means (your own backup, a signed or
+    authenticated channel). A redacted
     casestate trail (from ``to_pfif(..., redacted=True)``) is restored only
     with *allow_redacted*, as ``casestate.from_dict`` does.
 
@@ -101,9 +110,7 @@ def from_pfif(
     whole; with *strict*, any skipped record refuses the whole document.
     """
     # The caller's own values are checked once, here: later, a fault is a person's.
-    Actor("pfif", role)
-    if key is not None:
-        check_key(key)
+    _check_caller(role, key, trust_plain=trust_plain)
     policy = _Policy(
         workflow=workflow,
         recorded_at=_aware(recorded_at),
@@ -114,6 +121,7 @@ def from_pfif(
         evidence=evidence,
         cases=cases or {},
         allow_redacted=allow_redacted,
+        trust_plain=trust_plain,
     )
     for trigger in (alive_trigger, dead_trigger):
         workflow.rule(trigger)
@@ -140,6 +148,19 @@ def from_pfif(
         listed = "; ".join(f"{item.record}: {item.reason}" for item in report.skipped)
         raise PfifError(f"refused (strict): {len(report.skipped)} records would be skipped: {listed}")
     return report
+
+
+def _check_caller(role: str, key: bytes | None, *, trust_plain: bool) -> None:
+    """Refuse a role, a key or a trust that cannot be the case holder's, before any record is read."""
+    Actor("pfif", role)
+    if not isinstance(trust_plain, bool):
+        msg = f"trust_plain must be True or False, not {trust_plain!r}"
+        raise TypeError(msg)
+    if key is not None:
+        check_key(key)
+        if trust_plain:
+            msg = "trust_plain restores plain chains, which key= refuses: pass one or the other"
+            raise ValueError(msg)
 
 
 def _aware(when: datetime) -> datetime:
@@ -245,6 +266,12 @@ class _Run:
         others = [note for note in notes if note.extension is None]
         try:
             case = self.replay_extension(record, own)
+        except _Unproved as unproved:
+            # What a trail that proves nothing says is worth what any other repository's notes are.
+            reason = f"its casestate trail was not restored: {unproved}; its notes were taken as reports"
+            self.skip(f"person {person_id}, casestate trail", reason)
+            self.build(person_id, record.fields, person, notes)
+            return
         except (FormatError, BrokenTrail, ChainKeyError, ValueError) as error:
             reason = f"its casestate trail cannot be restored: {error}"
             self.skip_person(f"person {person_id}", reason, notes, person_id)
@@ -282,6 +309,8 @@ class _Run:
         chain and the number of entries; each note's attribute holds one
         entry. Put back together, they are read as strictly as any casestate
         JSON document, and the head catches a note cut from the end.
+
+        Raises :class:`_Unproved` for a trail that does not prove who wrote it.
         """
         header = _object(record.extension or "", "the case attribute")
         head, count = header.pop("head", None), header.pop("entry_count", None)
@@ -295,19 +324,20 @@ class _Run:
         if count != len(entries):
             msg = f"{count} entries announced, {len(entries)} found"
             raise FormatError(msg)
-        first = entries[0][0] if entries else {}
         if not self.policy.allow_redacted and any("private" not in data for data, _ in entries):
             msg = "the trail is redacted (exported with redacted=True); pass allow_redacted=True to take it"
             raise FormatError(msg)
         text = json.dumps(header)[:-1] + ', "entries": [' + ",".join(raw for _, raw in entries) + "]}"
-        # A plain chain is read without the key: one document may hold both kinds.
-        keyed = first.get("chain", PLAIN_CHAIN) != PLAIN_CHAIN
-        return from_json(
-            text,
-            key=self.policy.key if keyed else None,
-            head=head,
-            allow_redacted=self.policy.allow_redacted,
-        )
+        try:
+            case = from_json(text, key=self.policy.key, head=head, allow_redacted=self.policy.allow_redacted)
+        except BrokenTrail as broken:
+            why = None if broken.integrity.problem is None else _UNPROVED.get(broken.integrity.problem)
+            if why is None:
+                raise
+            raise _Unproved(why) from None
+        if not case.keyed and not self.policy.trust_plain:
+            raise _Unproved(_UNPROVED_PLAIN)
+        return case
 
     # -- notes from other repositories ------------------------------------
 
@@ -470,6 +500,21 @@ class _Run:
         return Evidence(
             EvidenceKind.OTHER, _reference(note.note_record_id), note.author_name, self.policy.recorded_at
         )
+
+
+class _Unproved(Exception):
+    """A casestate trail whose chain proves neither the case holder's key nor a trusted sender."""
+
+
+_UNPROVED = {
+    Problem.NOT_SEALED: "its chain is plain (sealed with no key), which anyone can compute; key= was given",
+    Problem.KEY_REQUIRED: "its chain is sealed with a key, and no key= was given",
+    Problem.WRONG_KEY: "its chain is sealed with another key than key=",
+}
+_UNPROVED_PLAIN = (
+    "its chain is plain (sealed with no key), which anyone can compute, so it does not prove who wrote "
+    "it (pass trust_plain=True only for a sender you authenticate otherwise)"
+)
 
 
 def _reference(note_record_id: str) -> str:

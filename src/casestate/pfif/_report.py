@@ -43,7 +43,8 @@ class Origin(StrEnum):
     """Where an imported case comes from."""
 
     OPENED = "opened"
-    """A new case, opened for a person another repository wrote."""
+    """A new case, opened for a person another repository wrote, or a casestate person whose
+    trail proves nothing of its writer (see :func:`from_pfif`)."""
     RESTORED = "restored"
     """A case casestate exported, rebuilt from the trail that rode along."""
     EXISTING = "existing"
