@@ -1,8 +1,6 @@
 """Regression cases the property tests found in the as-of queries."""
 
 from casestate import Assurance, Batch, Code, Fate, Rule, Snapshot
-from casestate._decide import plan
-from casestate._standing import Tracked, standing_of
 from support import T0, WORKFLOW, actor, case_in, change, day, evidence
 
 
@@ -68,13 +66,13 @@ def test_withdrawing_a_report_resumes_the_fate_the_period_had():
     assert (case.status, case.fate) == ("captured", Fate.ALIVE)
     withdrawal = change("withdraw_sighting", "icrc", on=40)
     assert workflow.check(case, withdrawal).fate is Fate.DEAD
-    tracked = Tracked.of(standing_of(case))
+    batch = Batch(workflow, load=lambda _: case)
+    assert batch.check(case.id, withdrawal).ok
     case = workflow.apply(case, withdrawal)
     assert (case.status, case.fate, case.assurance) == ("confirmed", Fate.DEAD, Assurance.IDENTIFIED)
     now = case.as_of_effective(day(50))
     assert (now.status, now.fate, now.assurance) == (case.status, case.fate, case.assurance)
-    tracked.advance(withdrawal, plan(workflow, tracked, withdrawal))
-    assert tracked.standing() == standing_of(case)
+    assert batch.standing(case.id) == case.standing
     alive = change("withdraw_sighting", "icrc", "prisoner_list", on=50)
     assert workflow.check(workflow.apply(case, change("sighted", "icrc", on=45)), alive).codes == (
         Code.EVIDENCE_CONTRADICTS_FATE,

@@ -6,7 +6,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import casestate as cs
-from casestate._standing import standing_of
 from support import PATH_TO, WORKFLOW, actor, change, opened
 
 TRIGGERS = [*WORKFLOW.triggers, "promote"]
@@ -52,7 +51,7 @@ def test_a_batch_agrees_with_check_and_apply(steps):
         assert verdict == WORKFLOW.check(case, step)
         if verdict.ok:
             case = WORKFLOW.apply(case, step)
-        assert batch.standing("case-1") == standing_of(case)
+        assert batch.standing("case-1") == case.standing
 
 
 def test_a_batch_opens_cases_and_refuses_changes_to_unknown_ones():
@@ -77,7 +76,7 @@ def test_a_batch_opens_cases_and_refuses_changes_to_unknown_ones():
 def test_a_batch_opening_agrees_with_workflow_open():
     batch = cs.Batch(WORKFLOW)
     batch.check("case-1", change(cs.OPEN, "family", on=0, recorded=1))
-    assert batch.standing("case-1") == standing_of(opened())
+    assert batch.standing("case-1") == opened().standing
 
 
 def test_a_batch_with_now_refuses_the_future():
@@ -119,4 +118,4 @@ def test_many_cases_interleaved():
         assert verdict == WORKFLOW.check(cases[case_id], step)
         if verdict.ok:
             cases[case_id] = WORKFLOW.apply(cases[case_id], step)
-    assert all(batch.standing(case_id) == standing_of(case) for case_id, case in cases.items())
+    assert all(batch.standing(case_id) == case.standing for case_id, case in cases.items())

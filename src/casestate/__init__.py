@@ -4,21 +4,23 @@ from importlib.metadata import version as _version
 
 from ._actors import AUTHORITIES, EVERYONE, Actor, Role
 from ._batch import Batch
-from ._case import Case, Snapshot, replay
+from ._case import Case, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
 from ._change import DISMISS, OPEN, Change
 from ._csv_records import change_from_csv_row, check_csv_header, csv_columns, record_to_csv_row
+from ._decide import Option
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
-from ._errors import CasestateError, publish
+from ._errors import CasestateError
+from ._errors import publish as _publish
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._soundness import WorkflowError
-from ._standing import Standing
+from ._standing import Snapshot, Standing
 from ._status import Assurance, Fate, Status
 from ._text import MAX_CASE_ID, MAX_NAME
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
@@ -61,6 +63,7 @@ __all__ = [
     "Flag",
     "FormatError",
     "Integrity",
+    "Option",
     "Outcome",
     "Private",
     "Problem",
@@ -103,4 +106,4 @@ __all__ = [
 ]
 
 # Every public name shows where an app imports it from, not the private module it lives in.
-publish(__name__, globals(), __all__)
+_publish(__name__, globals(), __all__)

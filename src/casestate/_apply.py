@@ -1,4 +1,4 @@
-"""Opening cases and applying changes: the decision's plan, sealed into the next entry."""
+"""Opening cases and applying changes: the decision, sealed into the next entry, and the state step."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from ._actors import Actor
 from ._case import Case
 from ._chain import GENESIS, PLAIN_CHAIN, ChainKeyError, chain_for_key, seal
 from ._change import OPEN, Change, new_salt
-from ._decide import plan, plan_opening, remaining_conflicts
+from ._decide import decide, decide_opening
 from ._entry import EntryKind
 from ._evidence import Evidence
+from ._standing import opened, step
 from ._text import check_case_id
 from ._verdict import Outcome, Rejected
 
 if TYPE_CHECKING:
-    from ._workflow import Workflow
+    from ._table import Table
 
 
 def open_case(
-    workflow: Workflow,
+    table: Table,
     case_id: str,
     *,
     actor: Actor,
@@ -45,7 +46,7 @@ def open_case(
         reason=reason,
         salt=salt,
     )
-    decided = plan_opening(workflow, opening, now)
+    decided = decide_opening(table, opening, now)
     target = decided.verdict.target
     if target is None:
         raise Rejected(case_id, decided.verdict)
@@ -71,22 +72,19 @@ def open_case(
         new_salt() if opening.salt is None else opening.salt,
         key,
     )
-    return Case(
+    state = opened(
         case_id,
         target,
         decided.fate,
         decided.assurance,
         entry.effective_at,
-        (),
-        (0,),
-        (entry,),
+        entry.actor_id,
         entry.recorded_at,
     )
+    return Case(state, (entry,))
 
 
-def apply_change(
-    workflow: Workflow, case: Case, change: Change, key: bytes | None, now: datetime | None
-) -> Case:
+def apply_change(table: Table, case: Case, change: Change, key: bytes | None, now: datetime | None) -> Case:
     """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``)."""
     last = case.trail[-1]
     # Any entry names the chain, as replay holds the label equal along the
@@ -94,18 +92,20 @@ def apply_change(
     chain = last.chain
     if (PLAIN_CHAIN if key is None else chain_for_key(key)) != chain:
         raise ChainKeyError(_key_mismatch(case.id, chain, key))
-    if (last.to_status, last.fate, last.recorded_at) != (
-        case.status,
-        case.fate,
-        case.last_recorded_at,
-    ) or len(case.periods) == 0:
+    state = case.standing
+    if (last.to_status, last.fate, last.recorded_at, last.seq + 1) != (
+        state.status,
+        state.fate,
+        state.last_recorded_at,
+        state.version,
+    ) or not state.periods:
         # A Case rebuilt by hand (attrs.evolve) could otherwise write an entry
         # that replay would refuse.
         msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
         raise ValueError(msg)
-    decided = plan(workflow, case, change, now)
+    decided = decide(table, state, change, now)
     verdict = decided.verdict
-    if verdict.outcome is Outcome.REJECTED or decided.kind is None or decided.since is None:
+    if verdict.outcome is Outcome.REJECTED or decided.kind is None:
         raise Rejected(case.id, verdict)
     kind = decided.kind
     target = verdict.target or case.status
@@ -131,24 +131,19 @@ def apply_change(
         new_salt() if change.salt is None else change.salt,
         key,
     )
-    conflicts = remaining_conflicts(case.open_conflicts, change.resolves, kind, entry.seq)
-    periods = case.periods
-    if kind is EntryKind.TRANSITION:
-        if decided.reverts_to is None:
-            periods = (*periods, entry.seq)
-        else:
-            periods = periods[: periods.index(decided.reverts_to) + 1]
-    return Case(
-        case.id,
+    state = step(
+        state,
+        kind,
         target,
         decided.fate,
         decided.assurance,
-        decided.since,
-        conflicts,
-        periods,
-        (*case.trail, entry),
+        entry.effective_at,
         entry.recorded_at,
+        entry.resolves,
+        entry.reverts_to,
+        entry.actor_id,
     )
+    return Case(state, (*case.trail, entry))
 
 
 def _key_mismatch(case_id: str, chain: str, key: bytes | None) -> str:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from ._case import Case
 from ._change import OPEN, Change
-from ._decide import plan, plan_opening
-from ._standing import Standing, Tracked, standing_of
+from ._decide import decide, decide_opening
+from ._standing import Standing, opened, step
 from ._status import Assurance, Fate
 from ._text import check_case_id
 from ._time import to_utc
@@ -24,10 +24,10 @@ class Batch:
     *load* returns for its id (a stored case, say; ``None`` when there is
     none). Accepted changes (transitions, corroborations, conflicts,
     dismissals and openings) move the case on; rejected ones leave it as it
-    was. Nothing is sealed or kept but where each case stands, so a batch
-    holds a few hundred bytes per case, however long the stream. With *now*,
-    changes recorded after it are refused. A batch is for one thread at a
-    time: it moves its cases on in place (:meth:`standing` gives a copy).
+    was, by the same decision and the same state step as ``Workflow.apply``.
+    Nothing is sealed or kept but where each case stands, so a batch holds a
+    few hundred bytes per case, however long the stream. With *now*, changes
+    recorded after it are refused.
 
     >>> from datetime import datetime, UTC
     >>> from casestate import DEFAULT_WORKFLOW, OPEN, Actor, Change
@@ -54,18 +54,19 @@ class Batch:
         self.workflow = workflow
         self.now = None if now is None else to_utc(now, "now")
         self._load = load
-        self._cases: dict[str, Tracked | None] = {}
+        self._table = workflow._table  # noqa: SLF001 - the workflow's own compiled table
+        self._cases: dict[str, Standing | None] = {}
 
     def __len__(self) -> int:
         """The number of open cases the batch has met."""
         return sum(1 for tracked in self._cases.values() if tracked is not None)
 
-    def _tracked(self, case_id: str) -> Tracked | None:
+    def _tracked(self, case_id: str) -> Standing | None:
         try:
             return self._cases[case_id]
         except KeyError:
             case = None if self._load is None else self._load(case_id)
-            tracked = None if case is None else Tracked.of(standing_of(case))
+            tracked = None if case is None else case.standing
             self._cases[case_id] = tracked
             return tracked
 
@@ -75,8 +76,7 @@ class Batch:
 
     def standing(self, case_id: str) -> Standing | None:
         """Where case *case_id* stands now (``None`` if it is not open)."""
-        tracked = self._tracked(case_id)
-        return None if tracked is None else tracked.standing()
+        return self._tracked(case_id)
 
     def status(self, case_id: str) -> tuple[str, Fate, Assurance] | None:
         """Where case *case_id* stands now: status, fate, assurance (``None`` if not open)."""
@@ -96,18 +96,39 @@ class Batch:
         if tracked is None:
             reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
             return Verdict(Outcome.REJECTED, (reason,))
-        decided = plan(self.workflow, tracked, change, self.now)
+        decided = decide(self._table, tracked, change, self.now)
         verdict = decided.verdict
-        if verdict.outcome is not Outcome.REJECTED:
-            tracked.advance(change, decided)
+        kind = decided.kind
+        if kind is not None:
+            cases[case_id] = step(
+                tracked,
+                kind,
+                verdict.target or tracked.status,
+                decided.fate,
+                decided.assurance,
+                change.effective_at,
+                change.recorded_at,
+                change.resolves,
+                decided.reverts_to,
+                change.actor.id,
+            )
         return verdict
 
-    def _open(self, case_id: str, change: Change, tracked: Tracked | None) -> Verdict:
+    def _open(self, case_id: str, change: Change, tracked: Standing | None) -> Verdict:
         check_case_id(case_id)  # as Workflow.open does: what a batch accepts, a store must take
-        decided = plan_opening(self.workflow, change, self.now)
+        decided = decide_opening(self._table, change, self.now)
         if tracked is not None:
             exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")
             return Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
-        if decided.verdict.ok:
-            self._cases[case_id] = Tracked.opened(case_id, change, decided)
+        target = decided.verdict.target
+        if target is not None:
+            self._cases[case_id] = opened(
+                case_id,
+                target,
+                decided.fate,
+                decided.assurance,
+                change.effective_at,
+                change.actor.id,
+                change.recorded_at,
+            )
         return decided.verdict

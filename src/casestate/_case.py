@@ -9,42 +9,9 @@ import attrs
 
 from ._chain import BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
+from ._standing import Snapshot, Standing, opened, step
 from ._status import Assurance, Fate
 from ._time import to_utc
-
-
-@attrs.frozen
-class Snapshot:
-    """Where a case stood at some time: status, fate, assurance, since when, by which entry."""
-
-    status: str
-    fate: Fate
-    assurance: Assurance
-    since: datetime
-    """When the status took effect (effective clock)."""
-    seq: int
-    """The entry that put the case into the status."""
-
-
-_new_snapshot = object.__new__
-_status, _fate, _assurance, _since, _seq = (
-    Snapshot.__dict__[name].__set__ for name in ("status", "fate", "assurance", "since", "seq")
-)
-
-
-def snapshot(status: str, fate: Fate, assurance: Assurance, since: datetime, seq: int) -> Snapshot:
-    """A :class:`Snapshot` of values already checked, without its constructor's per-field calls.
-
-    A batch makes one per status period it tracks, often millions in a run;
-    the slots' own setters cost a fraction of a frozen class's ``__init__``.
-    """
-    made = _new_snapshot(Snapshot)
-    _status(made, status)
-    _fate(made, fate)
-    _assurance(made, assurance)
-    _since(made, since)
-    _seq(made, seq)
-    return made
 
 
 @attrs.frozen
@@ -56,26 +23,60 @@ class Case:
     case from it.
     """
 
-    id: str
-    status: str
-    fate: Fate
-    assurance: Assurance
-    status_since: datetime
-    """When the current status took effect, by the effective clock."""
-    open_conflicts: tuple[int, ...]
-    """Sequence numbers of conflict entries nobody has resolved yet."""
-    periods: tuple[int, ...] = attrs.field(repr=False)
-    """The entries that began each status period still held true, oldest first.
+    standing: Standing
+    """Where the case stands: everything deciding on its next change needs."""
+    trail: tuple[Entry, ...]
 
-    A retraction or reopening voids the periods after the one it resumes.
-    """
-    trail: tuple[Entry, ...] = attrs.field(repr=False)
-    last_recorded_at: datetime = attrs.field(repr=False)
-    """When the case holder last recorded anything on the case (the last entry's recorded time).
+    def __repr__(self) -> str:
+        # What a person reading a log needs, as before the case held a Standing; never the trail.
+        s = self.standing
+        return (
+            f"Case(id={s.id!r}, status={s.status!r}, fate={s.fate!r}, assurance={s.assurance!r}, "
+            f"status_since={s.status_since!r}, open_conflicts={s.open_conflicts!r})"
+        )
 
-    Kept as a field, not read from the trail: every check compares a change
-    with it, and the last entry is one more object to fetch from memory.
-    """
+    @property
+    def id(self) -> str:
+        """The case id."""
+        return self.standing.id
+
+    @property
+    def status(self) -> str:
+        """The current status."""
+        return self.standing.status
+
+    @property
+    def fate(self) -> Fate:
+        """The current fate."""
+        return self.standing.fate
+
+    @property
+    def assurance(self) -> Assurance:
+        """How strong the evidence behind the current status is."""
+        return self.standing.assurance
+
+    @property
+    def status_since(self) -> datetime:
+        """When the current status took effect, by the effective clock."""
+        return self.standing.status_since
+
+    @property
+    def open_conflicts(self) -> tuple[int, ...]:
+        """Sequence numbers of conflict entries nobody has resolved yet."""
+        return self.standing.open_conflicts
+
+    @property
+    def last_recorded_at(self) -> datetime:
+        """When the case holder last recorded anything on the case (the last entry's recorded time)."""
+        return self.standing.last_recorded_at
+
+    @property
+    def periods(self) -> tuple[int, ...]:
+        """The entries that began each status period still held true, oldest first.
+
+        A retraction or reopening voids the periods after the one it resumes.
+        """
+        return tuple(period.seq for period in self.standing.periods)
 
     @property
     def version(self) -> int:
@@ -114,7 +115,7 @@ class Case:
     @property
     def reporter_id(self) -> str | None:
         """Who made the change that entered the current status (``None`` once redacted)."""
-        return self.status_entry.actor_id
+        return self.standing.reporter_id
 
     @property
     def live_periods(self) -> tuple[Snapshot, ...]:
@@ -124,23 +125,11 @@ class Case:
         resumes an earlier period resumes it as it stood, fate and assurance
         included.
         """
-        return tuple(self._period(index) for index in range(len(self.periods)))
+        return self.standing.periods
 
     def live_period(self, status: str) -> Snapshot | None:
         """The case's latest live period in *status*, if it has one (see :attr:`live_periods`)."""
-        periods, trail = self.periods, self.trail
-        for index in range(len(periods) - 1, -1, -1):
-            if trail[periods[index]].to_status == status:
-                return self._period(index)
-        return None
-
-    def _period(self, index: int) -> Snapshot:
-        periods, trail = self.periods, self.trail
-        began = trail[periods[index]]
-        # Every entry records the case's assurance after it, and the entry just
-        # before the next live period began falls in this one.
-        assurance = trail[periods[index + 1] - 1].assurance if index + 1 < len(periods) else self.assurance
-        return Snapshot(began.to_status, began.fate, assurance, began.effective_at, began.seq)
+        return self.standing.live_period(status)
 
     def time_in_status(self, now: datetime) -> timedelta:
         """How long the case has been in its status at *now* (effective clock).
@@ -232,7 +221,44 @@ def _inconsistent(entry: Entry, count: int, text: str) -> BrokenTrail:
     )
 
 
-def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:  # noqa: C901, PLR0912, PLR0915 - each branch is one rule of the trail
+def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911, PLR0912 - one rule each
+    """Why *entry* cannot be the next entry of a case standing at *state*; ``None`` when it can."""
+    if entry.recorded_at < state.last_recorded_at:
+        return "recorded before the entry preceding it"
+    status = state.status
+    if entry.from_status != status:
+        return f"leaves {entry.from_status!r}, but the case was {status!r}"
+    # Two sets only when something is resolved: nearly no entry resolves anything.
+    if entry.resolves and not set(entry.resolves) <= set(state.open_conflicts):
+        return "resolves an entry that is not an open conflict"
+    kind = entry.kind
+    if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
+        return f"a {kind} entry cannot resume an earlier status"
+    if kind is EntryKind.TRANSITION:
+        if entry.effective_at < state.status_since:
+            return "takes effect before the status it leaves"
+        resumed = entry.reverts_to
+        if resumed is not None and not any(
+            period.seq == resumed and period.status == entry.to_status for period in state.periods
+        ):
+            return f"resumes entry {resumed}, which began no live {entry.to_status!r} period"
+    elif kind is EntryKind.CORROBORATION:
+        if (entry.to_status, entry.fate) != (
+            status,
+            state.fate,
+        ) or entry.assurance != state.assurance.stronger(entry.assurance):
+            return "a corroboration can only raise the assurance"
+    elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL:
+        if (entry.to_status, entry.fate, entry.assurance) != (status, state.fate, state.assurance):
+            return f"a {kind} entry cannot change the status"
+        if kind is EntryKind.CONFLICT and entry.resolves:
+            return "a conflict entry cannot resolve others"
+    else:
+        return "only the first entry may open the case"
+    return None
+
+
+def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
     """Build the case that *entries* record, checking that each follows from the last.
 
     With *known*, a case whose trail begins *entries*, only the entries after
@@ -241,67 +267,40 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:  # noqa: 
     """
     trail = tuple(entries)
     count = len(trail)
-    first = trail[0]
     if known is None:
+        first = trail[0]
         if first.kind is not EntryKind.OPENED or first.from_status is not None:
             raise _inconsistent(first, count, "a trail must begin with the opening entry")
-        status, fate, assurance, since = first.to_status, first.fate, first.assurance, first.effective_at
-        conflicts: list[int] = []
-        periods = [0]
-        last_recorded = first.recorded_at
+        state = opened(
+            first.case_id,
+            first.to_status,
+            first.fate,
+            first.assurance,
+            first.effective_at,
+            first.actor_id,
+            first.recorded_at,
+        )
         rest = trail[1:]
     else:
-        status, fate, assurance, since = known.status, known.fate, known.assurance, known.status_since
-        conflicts = list(known.open_conflicts)
-        periods = list(known.periods)
-        last_recorded = known.last_recorded_at
+        state = known.standing
         rest = trail[known.version :]
     for entry in rest:
-        if entry.recorded_at < last_recorded:
-            raise _inconsistent(entry, count, "recorded before the entry preceding it")
-        last_recorded = entry.recorded_at
-        if entry.from_status != status:
-            raise _inconsistent(entry, count, f"leaves {entry.from_status!r}, but the case was {status!r}")
-        # Two sets only when something is resolved: nearly no entry resolves anything.
-        if entry.resolves and not set(entry.resolves) <= set(conflicts):
-            raise _inconsistent(entry, count, "resolves an entry that is not an open conflict")
-        kind = entry.kind
-        if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
-            raise _inconsistent(entry, count, f"a {kind} entry cannot resume an earlier status")
-        if kind is EntryKind.TRANSITION:
-            if entry.effective_at < since:
-                raise _inconsistent(entry, count, "takes effect before the status it leaves")
-            status, fate, assurance, since = entry.to_status, entry.fate, entry.assurance, entry.effective_at
-            if entry.reverts_to is None:
-                periods.append(entry.seq)
-            else:
-                resumed = entry.reverts_to
-                if resumed not in periods or trail[resumed].to_status != status:
-                    raise _inconsistent(
-                        entry, count, f"resumes entry {resumed}, which began no live {status!r} period"
-                    )
-                del periods[periods.index(resumed) + 1 :]
-                since = trail[resumed].effective_at
-        elif kind is EntryKind.CORROBORATION:
-            if (entry.to_status, entry.fate) != (status, fate) or entry.assurance != assurance.stronger(
-                entry.assurance
-            ):
-                raise _inconsistent(entry, count, "a corroboration can only raise the assurance")
-            assurance = entry.assurance
-        elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL:
-            if (entry.to_status, entry.fate, entry.assurance) != (status, fate, assurance):
-                raise _inconsistent(entry, count, f"a {kind} entry cannot change the status")
-            if kind is EntryKind.CONFLICT:
-                if entry.resolves:
-                    raise _inconsistent(entry, count, "a conflict entry cannot resolve others")
-                conflicts.append(entry.seq)
-        else:
-            raise _inconsistent(entry, count, "only the first entry may open the case")
-        if entry.resolves:
-            conflicts = [seq for seq in conflicts if seq not in entry.resolves]
-    return Case(
-        first.case_id, status, fate, assurance, since, tuple(conflicts), tuple(periods), trail, last_recorded
-    )
+        problem = _not_following(state, entry)
+        if problem is not None:
+            raise _inconsistent(entry, count, problem)
+        state = step(
+            state,
+            entry.kind,
+            entry.to_status,
+            entry.fate,
+            entry.assurance,
+            entry.effective_at,
+            entry.recorded_at,
+            entry.resolves,
+            entry.reverts_to,
+            entry.actor_id,
+        )
+    return Case(state, trail)
 
 
 def replay(

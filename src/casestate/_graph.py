@@ -1,14 +1,37 @@
-"""The workflow as a diagram: Mermaid and Graphviz DOT text, made from the definition."""
+"""The workflow as a diagram, drawn by ``transitions``' own diagram extension from its machine's spec."""
 
 from __future__ import annotations
 
-import json
+import copy
+from typing import Any, Literal, cast
 
+from transitions.extensions.diagrams import GraphMachine
+from transitions.extensions.states import Tags, add_state_features
+
+from ._machine import machine_spec
 from ._rules import Rule
 from ._workflow import Workflow
 
 
-def _label(workflow: Workflow, rule: Rule) -> str:
+def _styles_without_a_current_status() -> dict[str, Any]:
+    styles = copy.deepcopy(GraphMachine.style_attributes)
+    nodes = cast("dict[str, object]", styles["node"])
+    nodes["active"] = nodes["default"]
+    return styles
+
+
+@add_state_features(Tags)
+class _Drawing(GraphMachine):
+    """A diagram machine that shows no status as a case's current one: a workflow has none."""
+
+    style_attributes = _styles_without_a_current_status()
+
+
+class _Model:
+    """The one model a diagram machine needs to draw; it is never moved."""
+
+
+def _label(workflow: Workflow, rule: Rule, newline: str) -> str:
     """A trigger with its guards in short: who, what evidence, what else."""
     parts = [rule.trigger]
     roles = "anyone" if rule.roles >= workflow.roles else ", ".join(sorted(rule.roles))
@@ -21,46 +44,62 @@ def _label(workflow: Workflow, rule: Rule) -> str:
         parts.append("with a reason")
     if rule.waiting_period is not None:
         parts.append(f"after {rule.waiting_period.days} days")
-    return "\\n".join(parts)
+    return newline.join(parts)
+
+
+def _draw(workflow: Workflow, engine: Literal["mermaid", "graphviz"], newline: str) -> object:
+    spec = machine_spec(workflow)
+    states = [
+        {
+            "name": status.name,
+            "tags": [
+                *(["initial"] if status.name == workflow.initial else []),
+                "keeps its fate" if status.fate is None else f"fate {status.fate}",
+                *(["final"] if status.final else []),
+            ],
+        }
+        for status in workflow.statuses
+    ]
+    transitions = [
+        {**transition, "label": _label(workflow, rule, newline)}
+        for transition, rule in zip(spec["transitions"], workflow.rules, strict=True)
+    ]
+    drawing = _Drawing(
+        model=_Model(),
+        states=states,
+        transitions=transitions,
+        initial=spec["initial"],
+        auto_transitions=False,
+        title=workflow.name,
+        graph_engine=engine,
+        show_conditions=False,
+        show_state_attributes=True,
+    )
+    return drawing.models[0].get_graph()
 
 
 def to_mermaid(workflow: Workflow) -> str:
-    """The workflow as a Mermaid state diagram.
+    """The workflow as a Mermaid state diagram, drawn by ``transitions``.
+
+    Each status shows its fate, each arrow its trigger and guards:
 
     >>> from casestate import DEFAULT_WORKFLOW
-    >>> print(to_mermaid(DEFAULT_WORKFLOW).splitlines()[1])
-        [*] --> missing
+    >>> diagram = to_mermaid(DEFAULT_WORKFLOW)
+    >>> "[*] --> missing" in diagram.splitlines()[-1]
+    True
     """
-    lines = ["stateDiagram-v2", f"    [*] --> {workflow.initial}"]
-    for rule in workflow.rules:
-        label = _label(workflow, rule).replace("\\n", "<br/>")
-        lines.extend(f"    {source} --> {rule.target}: {label}" for source in sorted(rule.sources))
-    for status in workflow.statuses:
-        fate = "keeps its fate" if status.fate is None else f"fate {status.fate}"
-        lines.append(f"    {status.name}: {status.name} ({fate})")
-        if status.final:
-            lines.append(f"    {status.name} --> [*]")
-    return "\n".join(lines) + "\n"
+    graph = _draw(workflow, "mermaid", "<br/>")
+    text: str = graph.draw(None)  # type: ignore[attr-defined] # transitions' mermaid graph
+    return text.rstrip("\n") + "\n"
 
 
 def to_dot(workflow: Workflow) -> str:
-    """The workflow as a Graphviz DOT digraph.
+    """The workflow as a Graphviz DOT digraph, drawn by ``transitions``.
 
     >>> from casestate import DEFAULT_WORKFLOW
-    >>> to_dot(DEFAULT_WORKFLOW).startswith('digraph "default" {')
+    >>> to_dot(DEFAULT_WORKFLOW).startswith("digraph default {")
     True
     """
-    quote = json.dumps  # DOT's double-quoted strings escape like JSON's for these names
-    lines = [f"digraph {quote(workflow.name)} {{", "    rankdir=LR;", "    node [shape=box, style=rounded];"]
-    for status in workflow.statuses:
-        fate = "keeps its fate" if status.fate is None else f"fate {status.fate}"
-        shape = ", peripheries=2" if status.final else ""
-        lines.append(f"    {quote(status.name)} [label={quote(status.name + chr(10) + fate)}{shape}];")
-    lines.append(f'    "__start__" [shape=point]; "__start__" -> {quote(workflow.initial)};')
-    for rule in workflow.rules:
-        label = quote(_label(workflow, rule)).replace("\\\\n", "\\n")
-        lines.extend(
-            f"    {quote(source)} -> {quote(rule.target)} [label={label}];" for source in sorted(rule.sources)
-        )
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    graph = _draw(workflow, "graphviz", r"\n")
+    text: str = graph.source  # type: ignore[attr-defined] # a graphviz Digraph
+    return text.rstrip("\n") + "\n"

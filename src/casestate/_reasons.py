@@ -8,22 +8,18 @@ the first serves them all.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from ._verdict import Code, Reason
-
-if TYPE_CHECKING:
-    from ._workflow import Workflow
 
 _CACHED_ROLE_LENGTH = 100
 """A role is whatever a feed says it is: only a short one is kept in a cache,
 so that a few thousand megabyte-long roles cannot stay in memory."""
 
 
-def unknown_role(workflow: Workflow, role: str) -> Reason:
-    """The reason for a role the workflow does not know."""
+def unknown_role(role: str, roles: frozenset[str]) -> Reason:
+    """The reason for a role that is not one of *roles*, the workflow's."""
     build = _unknown_role if len(role) <= _CACHED_ROLE_LENGTH else _unknown_role.__wrapped__
-    return build(role, workflow.roles)
+    return build(role, roles)
 
 
 def role_not_permitted(role: str, trigger: str, roles: frozenset[str], reporter_may_fire: bool) -> Reason:

@@ -1,237 +1,163 @@
-"""Where a case stands: what deciding on its next change needs, without its trail.
+"""Where a case stands, and the one state step that moves it on.
 
-A :class:`~casestate.Case` answers the same questions from its trail; a batch
-check over many cases keeps only these few hundred bytes per case.
+:func:`step` is the only place that says what an accepted change does to a
+case: ``Workflow.apply`` takes it after sealing an entry, a :class:`Batch`
+after a verdict, and replay for every entry of a trail. A
+:class:`~casestate.Case` is a :class:`Standing` and the trail that proves it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from ._case import Snapshot, snapshot
-from ._decide import remaining_conflicts
 from ._entry import EntryKind
 from ._status import Assurance, Fate
 
-if TYPE_CHECKING:
-    from ._case import Case
-    from ._change import Change
-    from ._decide import Plan
+
+@attrs.frozen
+class Snapshot:
+    """Where a case stood at some time: status, fate, assurance, since when, by which entry."""
+
+    status: str
+    fate: Fate
+    assurance: Assurance
+    since: datetime
+    """When the status took effect (effective clock)."""
+    seq: int
+    """The entry that put the case into the status."""
 
 
-class CaseState(Protocol):
-    """What the decision reads of a case: a :class:`Case`, a :class:`Standing`, or a batch's ``Tracked``."""
+_new = object.__new__
+_snapshot_setters = tuple(Snapshot.__dict__[field.name].__set__ for field in attrs.fields(Snapshot))
 
-    @property
-    def id(self) -> str:
-        """The case id."""
 
-    @property
-    def status(self) -> str:
-        """The current status."""
+def snapshot(status: str, fate: Fate, assurance: Assurance, since: datetime, seq: int) -> Snapshot:
+    """A :class:`Snapshot` of values already checked, without its constructor's per-field calls.
 
-    @property
-    def fate(self) -> Fate:
-        """The current fate."""
-
-    @property
-    def assurance(self) -> Assurance:
-        """The current assurance."""
-
-    @property
-    def status_since(self) -> datetime:
-        """When the current status took effect."""
-
-    @property
-    def open_conflicts(self) -> tuple[int, ...]:
-        """The open conflict entries."""
-
-    @property
-    def last_recorded_at(self) -> datetime:
-        """When anything was last recorded on the case."""
-
-    @property
-    def reporter_id(self) -> str | None:
-        """Who made the change that entered the current status."""
-
-    @property
-    def version(self) -> int:
-        """The number of entries."""
-
-    def live_period(self, status: str) -> Snapshot | None:
-        """The latest live period in *status*, with the assurance it had when it ended."""
+    Every state step that enters a status makes one: the slots' own setters
+    cost a fraction of a frozen class's ``__init__``.
+    """
+    made = _new(Snapshot)
+    for setter, value in zip(_snapshot_setters, (status, fate, assurance, since, seq), strict=True):
+        setter(made, value)
+    return made
 
 
 @attrs.frozen
 class Standing:
-    """A case without its trail: status, fate, assurance, clocks, conflicts, periods."""
+    """A case without its trail: status, fate, assurance, clocks, conflicts, periods.
+
+    Everything deciding on the next change needs, in a few hundred bytes. A
+    :class:`~casestate.Case` holds one (:attr:`~casestate.Case.standing`); a
+    :class:`~casestate.Batch` keeps only these.
+    """
 
     id: str
     status: str
     fate: Fate
     assurance: Assurance
     status_since: datetime
+    """When the current status took effect, by the effective clock."""
     open_conflicts: tuple[int, ...]
+    """Sequence numbers of conflict entries nobody has resolved yet."""
     last_recorded_at: datetime
-    reporter_id: str | None
+    """When anything was last recorded on the case."""
+    reporter_id: str | None = attrs.field(eq=False)
+    """Who made the change that entered the current status (``None`` once redacted).
+
+    Personal data, which a redacted trail leaves out: two standings that
+    differ in it alone stand alike.
+    """
     version: int
+    """The number of entries."""
     periods: tuple[Snapshot, ...]
-    """Each live status period, oldest first, as :attr:`Case.live_periods` gives them."""
+    """Each status period still held true, oldest first, with the assurance it had when it ended.
 
-    def live_period(self, status: str) -> Snapshot | None:
-        """The latest live period in *status*, with the assurance it had when it ended."""
-        return latest_in(self.periods, status)
-
-
-def latest_in(periods: Sequence[Snapshot], status: str) -> Snapshot | None:
-    """The latest of *periods* in *status*, or ``None``."""
-    for period in reversed(periods):
-        if period.status == status:
-            return period
-    return None
-
-
-def standing_of(case: Case) -> Standing:
-    """Where *case* stands."""
-    return Standing(
-        case.id,
-        case.status,
-        case.fate,
-        case.assurance,
-        case.status_since,
-        case.open_conflicts,
-        case.last_recorded_at,
-        case.reporter_id,
-        case.version,
-        case.live_periods,
-    )
-
-
-class Tracked:
-    """Where a case stands inside a batch, moved on in place as its changes are accepted.
-
-    A :class:`Standing` is the value a caller sees; a batch keeps this mutable
-    twin instead, because a feed moves each case on millions of times and a
-    new ten-field value per change (and the old one freed) costs more than
-    the decision itself. It is never handed out: :meth:`standing` copies it.
-    The same rules as ``Workflow.apply``, which a test holds equal.
+    The last one is the current period. A retraction or reopening that
+    resumes an earlier period resumes it as it stood, fate and assurance
+    included.
     """
 
-    __slots__ = (
-        "assurance",
-        "fate",
-        "id",
-        "last_recorded_at",
-        "open_conflicts",
-        "periods",
-        "reporter_id",
-        "status",
-        "status_since",
-        "version",
-    )
-
-    def __init__(  # noqa: PLR0917 - a Standing's fields, in its order
-        self,
-        id: str,  # noqa: A002 - the name every case value uses
-        status: str,
-        fate: Fate,
-        assurance: Assurance,
-        status_since: datetime,
-        open_conflicts: tuple[int, ...],
-        last_recorded_at: datetime,
-        reporter_id: str | None,
-        version: int,
-        periods: list[Snapshot],
-    ) -> None:
-        self.id = id
-        self.status = status
-        self.fate = fate
-        self.assurance = assurance
-        self.status_since = status_since
-        self.open_conflicts = open_conflicts
-        self.last_recorded_at = last_recorded_at
-        self.reporter_id = reporter_id
-        self.version = version
-        self.periods = periods
-
-    @classmethod
-    def of(cls, standing: Standing) -> Tracked:
-        """The tracker of a case standing at *standing*."""
-        return cls(
-            standing.id,
-            standing.status,
-            standing.fate,
-            standing.assurance,
-            standing.status_since,
-            standing.open_conflicts,
-            standing.last_recorded_at,
-            standing.reporter_id,
-            standing.version,
-            list(standing.periods),
-        )
-
-    @classmethod
-    def opened(cls, case_id: str, opening: Change, plan: Plan) -> Tracked:
-        """Where a case stands once *opening* opened it as *plan* says."""
-        status = plan.verdict.target or ""
-        return cls(
-            case_id,
-            status,
-            plan.fate,
-            plan.assurance,
-            opening.effective_at,
-            (),
-            opening.recorded_at,
-            opening.actor.id,
-            1,
-            [snapshot(status, plan.fate, plan.assurance, opening.effective_at, 0)],
-        )
-
-    def standing(self) -> Standing:
-        """The case as it stands now, as a value of its own."""
-        return Standing(
-            self.id,
-            self.status,
-            self.fate,
-            self.assurance,
-            self.status_since,
-            self.open_conflicts,
-            self.last_recorded_at,
-            self.reporter_id,
-            self.version,
-            tuple(self.periods),
-        )
-
     def live_period(self, status: str) -> Snapshot | None:
         """The latest live period in *status*, with the assurance it had when it ended."""
-        return latest_in(self.periods, status)
+        for period in reversed(self.periods):
+            if period.status == status:
+                return period
+        return None
 
-    def advance(self, change: Change, plan: Plan) -> None:
-        """Move on by *change*, accepted as *plan* says."""
-        kind = plan.kind
-        seq = self.version
-        if change.resolves or kind is EntryKind.CONFLICT:
-            self.open_conflicts = remaining_conflicts(self.open_conflicts, change.resolves, kind, seq)
-        target = plan.verdict.target or self.status
-        if kind is EntryKind.TRANSITION:
-            self.reporter_id = change.actor.id
-            if plan.reverts_to is None:
-                self.periods.append(snapshot(target, plan.fate, plan.assurance, change.effective_at, seq))
-            else:
-                reverts_to = plan.reverts_to
-                self.periods = [period for period in self.periods if period.seq <= reverts_to]
-        elif plan.assurance is not self.assurance:
+
+_standing_setters = tuple(Standing.__dict__[field.name].__set__ for field in attrs.fields(Standing))
+
+
+def _standing(*values: object) -> Standing:
+    # A state step makes one per accepted change: set the slots directly, as
+    # snapshot() does, from values the step derived from checked ones.
+    made = _new(Standing)
+    for setter, value in zip(_standing_setters, values, strict=True):
+        setter(made, value)
+    return made
+
+
+def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
+    case_id: str,
+    status: str,
+    fate: Fate,
+    assurance: Assurance,
+    effective_at: datetime,
+    actor_id: str | None,
+    recorded_at: datetime,
+) -> Standing:
+    """Where a case stands once opened in *status* (its entry 0)."""
+    period = snapshot(status, fate, assurance, effective_at, 0)
+    return _standing(case_id, status, fate, assurance, effective_at, (), recorded_at, actor_id, 1, (period,))
+
+
+def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its order
+    state: Standing,
+    kind: EntryKind,
+    to_status: str,
+    fate: Fate,
+    assurance: Assurance,
+    effective_at: datetime,
+    recorded_at: datetime,
+    resolves: tuple[int, ...],
+    reverts_to: int | None,
+    actor_id: str | None,
+) -> Standing:
+    """Where *state* stands once the next entry, with these fields, is accepted.
+
+    The one state step: apply, a batch and replay all move a case with it.
+    It trusts its input (a verdict of the decision, or an entry replay has
+    checked follows the case).
+    """
+    seq = state.version
+    conflicts = state.open_conflicts
+    if resolves:
+        conflicts = tuple(number for number in conflicts if number not in resolves)
+    if kind is EntryKind.CONFLICT:
+        conflicts = (*conflicts, seq)
+    periods = state.periods
+    if kind is EntryKind.TRANSITION:
+        reporter = actor_id
+        if reverts_to is None:
+            since = effective_at
+            periods = (*periods, snapshot(to_status, fate, assurance, effective_at, seq))
+        else:
+            # The resumed period stands again as it was, from when it began.
+            for index in range(len(periods) - 1, -1, -1):
+                if periods[index].seq == reverts_to:
+                    break
+            periods = periods[: index + 1]
+            since = periods[-1].since
+    else:
+        reporter = state.reporter_id
+        since = state.status_since
+        if assurance is not state.assurance:
             # The current period carries the case's assurance, should a retraction resume it later.
-            last = self.periods[-1]
-            self.periods[-1] = snapshot(last.status, last.fate, plan.assurance, last.since, last.seq)
-        self.status = target
-        self.fate = plan.fate
-        self.assurance = plan.assurance
-        if plan.since is not None:
-            self.status_since = plan.since
-        self.last_recorded_at = change.recorded_at
-        self.version = seq + 1
+            last = periods[-1]
+            periods = (*periods[:-1], snapshot(last.status, last.fate, assurance, last.since, last.seq))
+    return _standing(
+        state.id, to_status, fate, assurance, since, conflicts, recorded_at, reporter, seq + 1, periods
+    )

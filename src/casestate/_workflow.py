@@ -10,14 +10,16 @@ import attrs
 from transitions import Machine
 
 from ._actors import Actor
+from ._apply import apply_change, open_case
 from ._case import Case
 from ._change import DISMISS, Change
-from ._decide import plan_in_full
-from ._engine import apply_change, open_case
+from ._decide import Option, decide, options
 from ._evidence import Evidence
-from ._moves import Move, clear_move, compile_moves
+from ._machine import build_machine
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
 from ._soundness import WorkflowError, problems_of, unknown
+from ._standing import Standing
+from ._table import Table, compile_table
 from ._time import to_utc
 from ._verdict import Verdict
 
@@ -59,33 +61,17 @@ class Workflow:
     _status_by_name: dict[str, StatusDef] = attrs.field(init=False, eq=False, repr=False)
     _rule_by_trigger: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False)
     _machine: Machine = attrs.field(init=False, eq=False, repr=False)
-    _moves: dict[tuple[str, str], Move] = attrs.field(init=False, eq=False, repr=False)
+    _table: Table = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         problems = problems_of(self)
         if problems:
             raise WorkflowError(self.name, problems)
-        machine = Machine(
-            model=None,
-            states=[status.name for status in self.statuses],
-            transitions=[
-                {"trigger": rule.trigger, "source": sorted(rule.sources), "dest": rule.target}
-                for rule in self.rules
-            ],
-            initial=self.initial,
-            auto_transitions=False,
-        )
+        machine = build_machine(self)
         object.__setattr__(self, "_status_by_name", {s.name: s for s in self.statuses})
         object.__setattr__(self, "_rule_by_trigger", {r.trigger: r for r in self.rules})
         object.__setattr__(self, "_machine", machine)
-        moves = compile_moves(
-            self.rules,
-            self._status_by_name,
-            initial=self.initial,
-            roles=self.roles,
-            dismiss_roles=self.dismiss_roles,
-        )
-        object.__setattr__(self, "_moves", moves)
+        object.__setattr__(self, "_table", compile_table(self, machine))
 
     # -- looking things up ------------------------------------------------
 
@@ -125,11 +111,8 @@ class Workflow:
 
     def target_of(self, status: str, trigger: str) -> str | None:
         """Where *trigger* leads from *status*, from the machine's own table."""
-        event = self._machine.events.get(trigger)
-        if event is None:
-            return None
-        moves = event.transitions.get(status)
-        return moves[0].dest if moves else None
+        move = self._table.legal.get((status, trigger))
+        return None if move is None else move.target
 
     # -- deriving workflows -----------------------------------------------
 
@@ -232,7 +215,7 @@ class Workflow:
         know, or an *effective_at* later than *recorded_at*.
         """
         return open_case(
-            self,
+            self._table,
             case_id,
             actor=actor,
             effective_at=effective_at,
@@ -244,8 +227,11 @@ class Workflow:
             now=None if now is None else to_utc(now, "now"),
         )
 
-    def check(self, case: Case, change: Change, *, now: datetime | None = None) -> Verdict:
+    def check(self, case: Case | Standing, change: Change, *, now: datetime | None = None) -> Verdict:
         """What *change* would do to *case*: every reason it is refused, or what it becomes.
+
+        *case* may also be where a case stands (a :class:`Standing`, as a
+        :class:`Batch` keeps it), without its trail.
 
         Pure: the case is not touched. ``apply`` accepts exactly what this
         accepts (it also needs the case's key, when the case has one). With
@@ -253,10 +239,28 @@ class Workflow:
         """
         if now is not None and (type(now) is not datetime or now.tzinfo is not UTC):  # UTC already, mostly
             now = to_utc(now, "now")
-        effect = clear_move(self._moves, case, change, now)
-        if effect is not None:
-            return effect.verdict
-        return plan_in_full(self, case, change, now).verdict
+        state = case.standing if isinstance(case, Case) else case
+        return decide(self._table, state, change, now).verdict
+
+    def available(self, case: Case | Standing, actor: Actor) -> tuple[Option, ...]:
+        """What *actor* may do next to *case*, and what each would need: the buttons of a form.
+
+        Every trigger the actor's role (or, for a retraction, having made the
+        current status's report) lets them fire from the case's status, in
+        definition order, and ``dismiss`` when they may settle its open
+        conflicts. A report that would be kept as a conflict is listed with
+        that outcome, so that a form can say so before it is sent.
+
+        >>> from datetime import datetime, UTC
+        >>> from casestate import DEFAULT_WORKFLOW, Actor
+        >>> unit = Actor("unit-3", "unit")
+        >>> case = DEFAULT_WORKFLOW.open("ua-7", actor=unit, effective_at=datetime(2024, 3, 1, tzinfo=UTC),
+        ...                              recorded_at=datetime(2024, 3, 2, tzinfo=UTC))
+        >>> [(option.trigger, option.target) for option in DEFAULT_WORKFLOW.available(case, unit)]
+        [('report_captured', 'captured'), ('report_wounded', 'wounded'), ('report_dead', 'dead')]
+        """
+        state = case.standing if isinstance(case, Case) else case
+        return options(self._table, state, actor)
 
     def apply(
         self, case: Case, change: Change, *, key: bytes | None = None, now: datetime | None = None
@@ -267,4 +271,4 @@ class Workflow:
         chain); any other raises ``ChainKeyError`` before anything is decided.
         The case given is left as it was either way (cases are values).
         """
-        return apply_change(self, case, change, key, None if now is None else to_utc(now, "now"))
+        return apply_change(self._table, case, change, key, None if now is None else to_utc(now, "now"))

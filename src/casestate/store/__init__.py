@@ -6,7 +6,7 @@ not at all; a writer that read an older version of a case is refused
 verifies the trail; the HMAC key never reaches the database.
 """
 
-from casestate._errors import publish
+from casestate._errors import publish as _publish
 
 from ._base import (
     CaseExists,
@@ -44,4 +44,4 @@ __all__ = [
     "WrongKey",
 ]
 
-publish(__name__, globals(), __all__)
+_publish(__name__, globals(), __all__)

@@ -18,7 +18,7 @@ except ImportError as error:  # pragma: no cover - the extra is installed wherev
     msg = "casestate.testing needs hypothesis: pip install 'casestate[testing]'"
     raise ImportError(msg) from error
 
-from casestate._errors import publish
+from casestate._errors import publish as _publish
 
 from ._attempts import Attempt, attempts, changes
 from ._cases import cases, evidence_rules, opened_cases, trails, workflows
@@ -72,4 +72,4 @@ __all__ = [
     "workflows",
 ]
 
-publish(__name__, globals(), __all__)
+_publish(__name__, globals(), __all__)

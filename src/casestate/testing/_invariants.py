@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from casestate._case import Case, Snapshot, replay
+from casestate import Case, Snapshot, replay
 from casestate._chain import canonical_public, redact, verify
 from casestate._change import DISMISS, OPEN, Change
 from casestate._entry import Entry, EntryKind

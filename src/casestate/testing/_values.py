@@ -69,9 +69,18 @@ def gaps(*, least: timedelta = timedelta(0), long: bool = True) -> st.SearchStra
 
 @cache
 def texts(*, max_size: int = 12) -> st.SearchStrategy[str]:
-    """Non-blank text of any script, as reasons, references and names come in (and a store can hold)."""
-    letters = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
-    return st.text(letters, min_size=1, max_size=max_size).filter(str.strip)
+    """Text of any script that shows what it says, as ids, reasons, references and names must.
+
+    No character that shows nothing (controls, format characters, spaces
+    other than the plain one, fillers), and no space at either end: such
+    text is refused as an identifier, since it would look like another.
+    """
+    letters = st.characters(
+        exclude_categories=["Cs", "Cc", "Cf", "Zs", "Zl", "Zp"],
+        include_characters=" ",
+        exclude_characters="\u115f\u1160\u3164\uffa0\u2800",
+    )
+    return st.text(letters, min_size=1, max_size=max_size).filter(lambda text: text.strip() == text)
 
 
 def actors(

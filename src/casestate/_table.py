@@ -1,0 +1,124 @@
+"""The compiled table: one answer to "from here, by this trigger: who, with what evidence, to where".
+
+Built once per workflow from its definition and the ``transitions`` machine
+that holds its transition table; the decision reads nothing else. Its size
+grows with statuses plus rules, never with their product: a trigger that is
+not legal from a status shares one entry for every such status.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._change import DISMISS
+from ._evidence import EvidenceKind
+from ._machine import destinations
+from ._status import Fate
+
+if TYPE_CHECKING:
+    from transitions import Machine
+
+    from ._rules import Rule
+    from ._soundness import Definition
+
+
+@attrs.frozen(kw_only=True)
+class Move:
+    """A trigger seen from one status, where it is legal, or from every status where it is not."""
+
+    trigger: str
+    target: str | None
+    """Where it leads; ``None`` where it is not legal."""
+    rule: Rule
+    """The rule it comes from, for what it says to people."""
+    sources: frozenset[str]
+    """The statuses it may be fired from."""
+    roles: frozenset[str]
+    reporter_may_fire: bool
+    needs: frozenset[EvidenceKind] | None
+    """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
+    needs_text: str
+    """What evidence it needs, in words."""
+    reason_required: bool
+    report: bool
+    reported: str
+    """The status a report claims (the rule's target): a report of it corroborates a case in it."""
+    claimed: Fate | None
+    """The fate it gives; ``None`` keeps the case's."""
+    waiting_period: timedelta | None
+    reverts: bool
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """A workflow compiled for deciding: every move, by status and trigger."""
+
+    name: str
+    initial: str
+    initial_fate: Fate
+    roles: frozenset[str]
+    dismiss_roles: frozenset[str]
+    triggers: tuple[str, ...]
+    """Every trigger, in definition order, ``dismiss`` last."""
+    keeps_fate: frozenset[str]
+    """The statuses with no fate of their own: they carry the fate they were entered with."""
+    legal: dict[tuple[str, str], Move]
+    """By (status, trigger): the moves that are legal from that status."""
+    elsewhere: dict[str, Move]
+    """By trigger: the move from any status it is not legal from."""
+
+    def move(self, status: str, trigger: str) -> Move | None:
+        """The move of *trigger* from *status*; ``None`` for a trigger the workflow does not know."""
+        return self.legal.get((status, trigger)) or self.elsewhere.get(trigger)
+
+
+def _move(rule: Rule, target: str | None, claimed: Fate | None) -> Move:
+    needs = rule.evidence
+    return Move(
+        trigger=rule.trigger,
+        target=target,
+        rule=rule,
+        sources=rule.sources,
+        roles=rule.roles,
+        reporter_may_fire=rule.reporter_may_fire,
+        needs=None if needs is None else frozenset(kind for kind in EvidenceKind if needs.accepts_kind(kind)),
+        needs_text="" if needs is None else needs.describe(),
+        reason_required=rule.reason_required,
+        report=rule.report,
+        reported=rule.target,
+        claimed=claimed,
+        waiting_period=rule.waiting_period,
+        reverts=rule.reverts,
+    )
+
+
+def compile_table(definition: Definition, machine: Machine) -> Table:
+    """The table of a checked *definition*, its moves read out of *machine*."""
+    fate_of = {status.name: status.fate for status in definition.statuses}
+    rules = {rule.trigger: rule for rule in definition.rules}
+    legal: dict[tuple[str, str], Move] = {}
+    for (status, trigger), target in destinations(machine).items():
+        rule = rules[trigger]
+        legal[status, trigger] = _move(rule, target, rule.fate if rule.fate is not None else fate_of[target])
+    elsewhere = {
+        rule.trigger: _move(rule, None, rule.fate if rule.fate is not None else fate_of[rule.target])
+        for rule in definition.rules
+    }
+    initial_fate = fate_of[definition.initial]
+    if initial_fate is None:  # pragma: no cover - the definition checks refuse it
+        msg = "a workflow's initial status has a fate of its own"
+        raise AssertionError(msg)
+    return Table(
+        name=definition.name,
+        initial=definition.initial,
+        initial_fate=initial_fate,
+        roles=definition.roles,
+        dismiss_roles=definition.dismiss_roles,
+        triggers=(*rules, DISMISS),
+        keeps_fate=frozenset(name for name, fate in fate_of.items() if fate is None),
+        legal=legal,
+        elsewhere=elsewhere,
+    )
