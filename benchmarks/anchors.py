@@ -329,7 +329,12 @@ class SameContentEntry:
 
 @attrs.frozen
 class SameContentCase:
-    """A case value as wide as ``casestate.Case``: where it stands, and its whole trail."""
+    """A case value: where the case stands, and its whole trail.
+
+    The nine values ``casestate.Case`` held at 803e136, the commit the
+    targets were restated on; kept so whatever ``Case`` becomes, so that the
+    anchor stays the same for every commit measured.
+    """
 
     id: str
     status: str
@@ -437,8 +442,9 @@ def same_content(
       SHA-256 over a prefix and those bytes: the hash;
     - a frozen attrs record of 23 fields (:class:`SameContentEntry`), as
       wide as ``casestate.Entry``;
-    - a new frozen case value of 9 fields (:class:`SameContentCase`), as
-      wide as ``casestate.Case``, holding the trail one entry longer.
+    - a new frozen case value of 9 fields (:class:`SameContentCase`, as
+      ``casestate.Case`` held them at 803e136), holding the trail one entry
+      longer.
 
     The bytes are those casestate hashes: ``targets.py`` checks, before any
     timing, that the anchor's hashes equal those of casestate's own trails.

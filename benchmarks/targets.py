@@ -201,13 +201,20 @@ class Core:
 
     @staticmethod
     def _widths() -> str:
-        """The widths of the anchor's record and case value beside casestate's own."""
-        pairs = ((anchors.SameContentEntry, casestate.Entry), (anchors.SameContentCase, casestate.Case))
-        shown = []
-        for mine, theirs in pairs:
-            width = len(attrs.fields(theirs)) if attrs.has(theirs) else "?"
-            shown.append(f"{mine.__name__} {len(attrs.fields(mine))} fields, {theirs.__name__} {width}")
-        return "record widths: " + "; ".join(shown)
+        """The width of the anchor's entry record beside ``casestate.Entry``'s, and of its case value."""
+
+        def width(kind: type) -> int | str:
+            return len(attrs.fields(kind)) if attrs.has(kind) else "?"
+
+        entry, ours = width(casestate.Entry), width(anchors.SameContentEntry)
+        said = f"the anchor's entry record has {ours} fields, casestate.Entry {entry}"
+        if entry != ours:
+            said = f"WARNING: {said}"
+        return (
+            f"{said}; its case value has {width(anchors.SameContentCase)} fields "
+            f"(where a case stands and its trail, as casestate.Case held them at 803e136; "
+            f"casestate.Case has {width(casestate.Case)})"
+        )
 
     def work(self, part: float = 1.0) -> dict[str, Callable[[], float]]:
         """Each timed piece of a round, on *part* of the stream, in the round's order."""
