@@ -11,7 +11,7 @@ import attrs
 
 from ._actors import Actor
 from ._evidence import Evidence
-from ._text import check_storable
+from ._text import check_identifier, check_storable, is_blank
 from ._time import to_utc
 
 DISMISS = "dismiss"
@@ -25,16 +25,17 @@ _SALTS_AT_ONCE = 1024
 
 
 def _trigger(_instance: object, _attribute: object, value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"trigger must be a non-empty string, got {value!r}"
-        raise ValueError(msg)
-    check_storable(value, "trigger")
+    check_identifier(value, "trigger")
 
 
 def _actor(_instance: object, _attribute: object, value: Actor) -> None:
     if not isinstance(value, Actor):
         msg = f"actor must be an Actor, not {type(value).__name__}"
         raise TypeError(msg)
+    # Checked here, not in Actor: an entry of a trail written before this rule
+    # still gives its Actor; what is new must name its actor unmistakably.
+    check_identifier(value.id, "actor id")
+    check_identifier(value.role, "actor role")
 
 
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
@@ -46,18 +47,22 @@ def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
         if not isinstance(item, Evidence):
             msg = f"evidence must hold Evidence values, not {type(item).__name__}"
             raise TypeError(msg)
+        # As for actors: Evidence itself reads what older trails hold.
+        if is_blank(item.reference) or is_blank(item.source):
+            msg = f"evidence {item.kind}: its reference and source must show something"
+            raise ValueError(msg)
     return items
 
 
 def _reason(value: str | None) -> str | None:
-    """Blank reasons count as none: a reason is for a person to read."""
+    """Blank reasons count as none: a reason is for a person to read (see ``is_blank``)."""
     if value is None:
         return None
     if not isinstance(value, str):
         msg = f"reason must be a string or None, not {type(value).__name__}"
         raise TypeError(msg)
     check_storable(value, "reason")
-    return value if value.strip() else None
+    return None if is_blank(value) else value
 
 
 def _resolves(value: Iterable[int]) -> tuple[int, ...]:

@@ -44,7 +44,16 @@ from ._change import OPEN, Change
 from ._errors import CasestateError
 from ._evidence import Evidence
 from ._json import FormatError, unique_keys
-from ._text import MAX_CASE_ID, is_storable, is_text, printable, too_long, unstorable
+from ._text import (
+    MAX_CASE_ID,
+    identifier_problem,
+    is_blank,
+    is_storable,
+    is_text,
+    printable,
+    too_long,
+    unstorable,
+)
 from ._time import OUTSIDE_THE_CALENDAR
 
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
@@ -102,6 +111,14 @@ def _text(record: Mapping[str, Any], name: str) -> str:
         raise RecordError(name, "must not be empty")
     if not is_storable(value):
         raise RecordError(name, unstorable(value))
+    return value
+
+
+def _identifier(record: Mapping[str, Any], name: str) -> str:
+    value = _text(record, name)
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise RecordError(name, problem)
     return value
 
 
@@ -226,11 +243,11 @@ def _read_record(record: object) -> tuple[str, Change]:
             ", ".join(sorted(printable(str(name)) for name in extra)),
             f"unknown field; a change record has {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}",
         )
-    case_id = _text(record, "case_id")
+    case_id = _identifier(record, "case_id")
     if len(case_id) > MAX_CASE_ID:
         raise RecordError("case_id", too_long(case_id, MAX_CASE_ID))
-    trigger = _text(record, "trigger")
-    actor = shared_actor(_text(record, "actor_id"), _text(record, "role"))
+    trigger = _identifier(record, "trigger")
+    actor = shared_actor(_identifier(record, "actor_id"), _identifier(record, "role"))
     effective_at = _timestamp(record, "effective_at")
     recorded_at = _timestamp(record, "recorded_at")
     evidence = () if record.get("evidence") is None else _evidence(record["evidence"])
@@ -248,7 +265,7 @@ def _read_record(record: object) -> tuple[str, Change]:
         effective_at,
         recorded_at,
         evidence,
-        reason if reason is None or reason.strip() else None,
+        None if reason is None or is_blank(reason) else reason,
         tuple(sorted(set(resolves))) if resolves else (),
     )
     return case_id, change
@@ -269,13 +286,13 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
     case_id, trigger, actor_id, role = get("case_id"), get("trigger"), get("actor_id"), get("role")
     if not (
         case_id.__class__ is str
-        and case_id.strip()
         and trigger.__class__ is str
-        and trigger.strip()
         and actor_id.__class__ is str
-        and actor_id.strip()
         and role.__class__ is str
-        and role.strip()
+        and identifier_problem(case_id) is None
+        and identifier_problem(trigger) is None
+        and identifier_problem(actor_id) is None
+        and identifier_problem(role) is None
         and is_storable(case_id)
         and len(case_id) <= MAX_CASE_ID
         and is_storable(trigger)
@@ -307,7 +324,7 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
     if reason is not None:
         if reason.__class__ is not str or not is_storable(reason):
             return None
-        if not reason.strip():
+        if is_blank(reason):
             reason = None  # a blank reason is none, as the constructor has it
     resolves: tuple[int, ...] = ()
     numbers = get("resolves")

@@ -9,6 +9,7 @@ not deep inside a store's write.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TypeGuard
 
 MAX_CASE_ID = 400
@@ -30,12 +31,71 @@ def is_storable(value: str) -> bool:
 
 
 def is_text(value: object) -> TypeGuard[str]:
-    r"""Whether *value* is a non-blank ``str`` every store can hold, as evidence and records ask.
+    r"""Whether *value* is a ``str`` that shows something, storable: as evidence and records ask.
 
-    >>> is_text("ICRC Geneva"), is_text("  "), is_text(7), is_text("a\x00b")
-    (True, False, False, False)
+    >>> is_text("ICRC Geneva"), is_text("  "), is_text("\u200b"), is_text(7), is_text("a\x00b")
+    (True, False, False, False, False)
     """
-    return type(value) is str and bool(value.strip()) and is_storable(value)
+    return type(value) is str and not is_blank(value) and is_storable(value)
+
+
+_ASCII_UNSEEN = "".join(map(chr, range(0x21))) + "\x7f"
+"""The ASCII characters that show nothing: controls, and the space."""
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters that show nothing: the Hangul fillers, and the braille pattern blank."""
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf"})
+"""Control and format characters (zero-width spaces and joiners, the soft hyphen, the BOM, bidi marks)."""
+
+
+def is_unseen(char: str) -> bool:
+    r"""Whether *char* shows nothing: whitespace, a control or format character, a filler.
+
+    >>> [is_unseen(char) for char in ("a", " ", "\u200b", "\u3164", "\u2800", "\u00ad")]
+    [False, True, True, True, True, True]
+    """
+    return char.isspace() or char in _FILLERS or unicodedata.category(char) in _UNSEEN_CATEGORIES
+
+
+def is_blank(value: str) -> bool:
+    r"""Whether *value* shows nothing, so that a person reading it reads nothing.
+
+    Blank is empty once whitespace, control and format characters (Unicode
+    categories Cc and Cf: zero-width spaces, the soft hyphen, the BOM), the
+    Hangul fillers and the braille blank are taken out.
+
+    >>> is_blank(""), is_blank(" \u200b\u2800\u3164\ufeff\u00ad"), is_blank("not him")
+    (True, True, False)
+    """
+    if value.isascii():
+        return not value.strip(_ASCII_UNSEEN)
+    return all(map(is_unseen, value))
+
+
+def identifier_problem(value: str) -> str | None:
+    r"""Why *value* cannot name a case, an actor, a role or a status; ``None`` if it can.
+
+    An identifier must show what it is: ``ua-1``, ``ua-1 `` and ``ua-\u200b1``
+    look alike and must not be three cases. So an identifier is refused when
+    it shows nothing, has whitespace at either end, or holds a character that
+    shows nothing other than an inner space.
+
+    >>> identifier_problem("ua-1") is None, identifier_problem("unit 41 HQ") is None
+    (True, True)
+    >>> identifier_problem("ua-1 ")
+    'has whitespace at its start or end'
+    >>> identifier_problem("ua\u200b-1")
+    "holds a character that shows nothing ('\\u200b') at character 3"
+    """
+    if value.isascii() and value.isprintable() and value[:1] not in ("", " ") and value[-1] != " ":
+        return None  # nearly every identifier: two flag reads and two comparisons
+    if is_blank(value):
+        return "shows nothing"
+    if value != value.strip():
+        return "has whitespace at its start or end"
+    for position, char in enumerate(value):
+        if is_unseen(char) and char != " ":
+            return f"holds a character that shows nothing ({char!a}) at character {position + 1}"
+    return None
 
 
 def is_valid_unicode(value: str) -> bool:
@@ -80,13 +140,20 @@ def check_case_id(case_id: object) -> None:
     check_identifier(case_id, "case_id", MAX_CASE_ID)
 
 
-def check_identifier(value: object, what: str, most: int) -> None:
-    """Refuse *value*, named *what*, unless a non-empty, storable string of at most *most* characters."""
+def check_identifier(value: object, what: str, most: int | None = None) -> None:
+    """Refuse *value*, named *what*, unless an identifier (see :func:`identifier_problem`).
+
+    It must be a storable string, of at most *most* characters when given.
+    """
     if not isinstance(value, str) or not value.strip():
         msg = f"{what} must be a non-empty string, got {value!r}"
         raise ValueError(msg)
     check_storable(value, what)
-    if len(value) > most:
+    problem = identifier_problem(value)
+    if problem is not None:
+        msg = f"{what} {problem}: {printable(value)!r} would look like another"
+        raise ValueError(msg)
+    if most is not None and len(value) > most:
         msg = f"{what} is {too_long(value, most)}"
         raise ValueError(msg)
 
