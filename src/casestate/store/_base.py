@@ -132,16 +132,32 @@ class CaseStore(Protocol):
         recorded_at: datetime,
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
+        now: datetime | None = None,
     ) -> Case:
-        """Open and store a new case; :class:`CaseExists` if the id is taken."""
+        """Open and store a new case; :class:`CaseExists` if the id is taken.
+
+        A *recorded_at* later than *now* (the store's clock unless given),
+        plus the store's clock tolerance, is ``Rejected`` (``recorded_in_future``).
+        """
         ...
 
     def load(self, case_id: str) -> Case:
         """The case, its trail replayed and verified; ``BrokenTrail`` names a tampered entry."""
         ...
 
-    def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
-        """Apply *changes* all together or not at all; the case as stored afterwards."""
+    def apply(
+        self,
+        case_id: str,
+        changes: Sequence[Change],
+        *,
+        expected_version: int,
+        now: datetime | None = None,
+    ) -> Case:
+        """Apply *changes* all together or not at all; the case as stored afterwards.
+
+        A change recorded later than *now* (the store's clock unless given),
+        plus the store's clock tolerance, is ``Rejected`` (``recorded_in_future``).
+        """
         ...
 
     def atomic(self) -> AbstractContextManager[None]:

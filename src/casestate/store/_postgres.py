@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from casestate._default import DEFAULT_WORKFLOW
 from casestate._workflow import Workflow
 
 from ._base import StoreError, StoreLocked
+from ._clock import CLOCK_TOLERANCE, Clock, system_clock
 from ._schema import ENTRY_COLUMNS, Duplicate, Row, Transaction, insert_entries_sql, schema
 from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
 from ._statements import INSERT_CASE
@@ -158,6 +160,9 @@ class PostgresStore(SQLStore):
 
     *key* seals every trail with an HMAC; the database holds only the key's
     id. Needs the ``postgres`` extra: ``pip install 'casestate[postgres]'``.
+
+    *clock* and *clock_tolerance* refuse recorded times in the future, as in
+    :class:`SQLiteStore`.
     """
 
     def __init__(
@@ -170,9 +175,17 @@ class PostgresStore(SQLStore):
         create: bool = True,
         lock_timeout: float = 5.0,
         cache_entries: int = DEFAULT_CACHE_ENTRIES,
+        clock: Clock = system_clock,
+        clock_tolerance: timedelta = CLOCK_TOLERANCE,
         engine_options: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(workflow=workflow, key=key, cache_entries=cache_entries)
+        super().__init__(
+            workflow=workflow,
+            key=key,
+            cache_entries=cache_entries,
+            clock=clock,
+            clock_tolerance=clock_tolerance,
+        )
         # An error aborts a PostgreSQL transaction as a whole, an atomic block's other writes with it.
         self._insert_case = f"{INSERT_CASE} ON CONFLICT (case_id) DO NOTHING"
         if not isinstance(schema, str) or not _SCHEMA_NAME.fullmatch(schema):

@@ -33,6 +33,7 @@ from ._base import (
     WrongKey,
 )
 from ._block import Block, described
+from ._clock import Clock, checked_clock, latest_recorded
 from ._rows import Memo, broken_trail, entry_row, row_entry
 from ._schema import Duplicate, Row, Transaction
 from ._statements import (
@@ -58,7 +59,15 @@ class SQLStore(ABC):
     workflow: Workflow
     location: str
 
-    def __init__(self, *, workflow: Workflow, key: bytes | None, cache_entries: int) -> None:
+    def __init__(
+        self,
+        *,
+        workflow: Workflow,
+        key: bytes | None,
+        cache_entries: int,
+        clock: Clock,
+        clock_tolerance: timedelta,
+    ) -> None:
         if not isinstance(workflow, Workflow):
             msg = f"workflow must be a Workflow, not {type(workflow).__name__}"
             raise TypeError(msg)
@@ -69,6 +78,7 @@ class SQLStore(ABC):
         self._key = None if key is None else check_key(key)
         self._chain = chain_for_key(self._key)
         self._memo = Memo(cache_entries)
+        self._clock, self._clock_tolerance = checked_clock(clock, clock_tolerance)
         self._closed = False
         self._block: Block | None = None
         """The :meth:`atomic` block open, if one is."""
@@ -354,11 +364,14 @@ class SQLStore(ABC):
         recorded_at: datetime,
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
+        now: datetime | None = None,
     ) -> Case:
         """Open case *case_id* in the workflow's initial status and store it.
 
         Raises :class:`CaseExists` if the id is taken, ``Rejected`` if the
-        workflow refuses the opening; nothing is written in either case.
+        workflow refuses the opening; nothing is written in either case. A
+        *recorded_at* later than *now* (the store's clock unless given) plus
+        the store's ``clock_tolerance`` is refused as ``recorded_in_future``.
         """
         case = self.workflow.open(
             case_id,
@@ -368,6 +381,7 @@ class SQLStore(ABC):
             evidence=evidence,
             reason=reason,
             key=self._key,
+            now=self._latest_recorded(now),
         )
         rows = [entry_row(entry) for entry in case.trail]
         try:
@@ -382,6 +396,10 @@ class SQLStore(ABC):
         if not inserted:  # raised once the transaction is over: a refusal writes nothing
             raise CaseExists(case_id)
         return case
+
+    def _latest_recorded(self, now: datetime | None) -> datetime:
+        """The latest recorded time a write at *now* (the store's clock unless given) takes."""
+        return latest_recorded(self._clock() if now is None else now, self._clock_tolerance)
 
     def load(self, case_id: str) -> Case:
         """The case, its trail read, verified and replayed.
@@ -462,19 +480,29 @@ class SQLStore(ABC):
             raise broken_trail(case_id, 0, 0, Problem.EMPTY, "missing: the case has no entries")
         return replay(entries, key=self._key, head=head, known=known)
 
-    def apply(self, case_id: str, changes: Sequence[Change], *, expected_version: int) -> Case:
+    def apply(
+        self,
+        case_id: str,
+        changes: Sequence[Change],
+        *,
+        expected_version: int,
+        now: datetime | None = None,
+    ) -> Case:
         """Apply *changes* to the case, all of them or none, and return the case as stored.
 
         *expected_version* is the version of the case the changes were decided
         on. :class:`ConcurrentUpdate` if the stored case is at another version;
         ``Rejected`` (its ``index`` names the change) if the workflow refuses
-        one of the changes. Nothing is written in either case.
+        one of the changes, among them a change recorded later than *now*
+        (the store's clock unless given) plus the store's ``clock_tolerance``
+        (``recorded_in_future``). Nothing is written in either case.
 
         The changes are decided on the trail this store object last verified,
         while the stored summary still names its version and head (the write
         is guarded by both); otherwise the trail is read and verified first.
         """
         batch = checked_batch(case_id, changes, expected_version)
+        latest = self._latest_recorded(now)
         with self._begin(write=False) as tx:
             case, rows = self._load(tx, case_id, trust_memo=True)
         if case.version != expected_version:
@@ -485,7 +513,7 @@ class SQLStore(ABC):
                 msg = f"changes[{index}] must be a Change, not {type(change).__name__}"
                 raise TypeError(msg)
             try:
-                updated = self.workflow.apply(updated, change, key=self._key)
+                updated = self.workflow.apply(updated, change, key=self._key, now=latest)
             except Rejected as error:
                 raise Rejected(case_id, error.verdict, index=index) from None
         added = [entry_row(entry) for entry in updated.trail[case.version :]]

@@ -7,12 +7,14 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from casestate._default import DEFAULT_WORKFLOW
 from casestate._workflow import Workflow
 
 from ._base import NotAStore, StoreError, StoreLocked
+from ._clock import CLOCK_TOLERANCE, Clock, system_clock
 from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
 from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
 from ._statements import SELECT_CASE, SELECT_TRAIL
@@ -89,6 +91,13 @@ class SQLiteStore(SQLStore):
     id, and refuses to open without the key (:class:`KeyRequired`) or with
     another one (:class:`WrongKey`).
 
+    The store refuses a change recorded later than now plus *clock_tolerance*
+    (five minutes unless given: app servers' clocks differ) as
+    ``recorded_in_future``: such a time would lock its case for ever, as
+    nothing may be recorded before it. Now is *clock*'s answer (the
+    machine's time in UTC unless given), or the ``now=`` an ``open_case`` or
+    ``apply`` passes.
+
     Use one store object per thread; several processes may share the file.
 
     >>> from casestate.store import SQLiteStore
@@ -105,8 +114,16 @@ class SQLiteStore(SQLStore):
         create: bool = True,
         timeout: float = 5.0,
         cache_entries: int = DEFAULT_CACHE_ENTRIES,
+        clock: Clock = system_clock,
+        clock_tolerance: timedelta = CLOCK_TOLERANCE,
     ) -> None:
-        super().__init__(workflow=workflow, key=key, cache_entries=cache_entries)
+        super().__init__(
+            workflow=workflow,
+            key=key,
+            cache_entries=cache_entries,
+            clock=clock,
+            clock_tolerance=clock_tolerance,
+        )
         self.path = Path(path)
         self.location = str(self.path)
         if not create and not self.path.exists():
