@@ -87,6 +87,22 @@ def _duplicate_or(error: Exception) -> Exception:
     return error
 
 
+def _invalidate_if_lost(connection: Connection) -> None:
+    """Tell the pool that *connection* is lost, when the driver lost it under a statement of psycopg's own.
+
+    A statement sent to psycopg directly raises psycopg's error, which the
+    pool never sees: it would take the connection back, fail to roll it
+    back, and log the failure as an ERROR with its traceback, though the
+    caller has its own error already. Invalidated, the connection is closed
+    and replaced, without a word.
+    """
+    if connection.invalidated:  # SQLAlchemy saw the fault itself
+        return
+    driver = connection.connection.driver_connection
+    if getattr(driver, "closed", False):
+        connection.invalidate()
+
+
 class _PostgresTransaction:
     """Statements in SQLAlchemy's transaction; with psycopg 3, they go to psycopg directly.
 
@@ -236,6 +252,9 @@ class PostgresStore(SQLStore):
                 with self._engine.begin() as connection:
                     try:
                         yield _PostgresTransaction(connection, direct=self._direct)
+                    except BaseException:
+                        _invalidate_if_lost(connection)
+                        raise
                     finally:
                         if self._closed:  # closed inside an atomic block: the pool let this one go
                             connection.invalidate()
@@ -244,7 +263,11 @@ class PostgresStore(SQLStore):
                 # what was committed when it ran, which is all a reading relies
                 # on (see SQLStore._load), and it saves two round trips.
                 with self._reader.connect() as connection:
-                    yield _PostgresTransaction(connection, direct=self._direct)
+                    try:
+                        yield _PostgresTransaction(connection, direct=self._direct)
+                    except BaseException:
+                        _invalidate_if_lost(connection)
+                        raise
         except Exception as error:
             fault = self._database_fault(error)
             if fault is None:
