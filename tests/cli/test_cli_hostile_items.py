@@ -128,18 +128,27 @@ def test_no_command_prints_the_password_of_a_store_url(url, command):
 
 def test_validate_and_show_print_no_control_character_raw(tmp_path):
     store = tmp_path / "cases.db"
+    opening = {
+        "case_id": "ua-esc",
+        "trigger": "open",
+        "actor_id": "olena-k",
+        "role": "family",
+        "effective_at": "2024-03-20T00:00:00Z",
+        "recorded_at": "2024-03-25T10:00:00Z",
+        "reason": "seen \x1b[2J\x1b]0;owned\x07 there",
+    }
+    stored = tmp_path / "opening.jsonl"
+    stored.write_text(json.dumps(opening) + "\n")
     hostile = HOSTILE / "escapes.jsonl"
-    results = [run("validate", hostile), run("apply", hostile, "--store", store, "--per-line")]
-    case_id = json.loads(hostile.read_text().splitlines()[0])["case_id"]
-    results.append(run("show", case_id, "--store", store))
-    results.append(run("verify", "--store", store))
+    results = [run("validate", hostile), run("apply", stored, "--store", store)]
+    results.append(run("show", "ua-esc", "--store", store))
     results.append(run("show", "ua-\x1b[2J", "--store", store))
     for result in results:
         assert not any(char in result.output for char in RAW_CONTROLS), result.output
     assert "\\x1b[2J" in results[0].output
     assert results[2].exit_code == 0
-    assert "fam\\x1b[31m" in results[2].output  # the actor id, shown as its escapes
-    assert results[4].exit_code == 2
+    assert "seen \\x1b[2J\\x1b]0;owned\\x07 there" in results[2].output  # the reason, as its escapes
+    assert results[3].exit_code == 2
 
 
 def test_a_file_name_with_escapes_is_shown_escaped(tmp_path):
