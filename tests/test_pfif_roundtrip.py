@@ -138,7 +138,8 @@ def test_a_copied_person_renamed_is_not_taken_for_a_second_case_of_the_same_id()
     assert any("its casestate trail belongs to case 'case-1'" in item.reason for item in report.skipped)
 
 
-def test_a_case_id_ending_in_white_space_comes_back():
-    case = story("case-1 ")
-    report = from_pfif(export([case]), recorded_at=day(400), trust_plain=True)
-    assert [item.case for item in report.imported] == [case]
+def test_a_case_id_ending_in_white_space_is_never_exported():
+    # The PFIF reader strips a record id's text: such an id would not come back. No case
+    # may have one any more, so none reaches an export.
+    with pytest.raises(ValueError, match="whitespace at its start or end"):
+        story("case-1 ")
