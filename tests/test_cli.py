@@ -559,7 +559,9 @@ def test_export_and_verify_need_one_source():
 # -- graph and demo -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("form", "start"), [("mermaid", "stateDiagram-v2"), ("dot", 'digraph "default"')])
+@pytest.mark.parametrize(
+    ("form", "start"), [("mermaid", "---\ndefault\n---\nstateDiagram-v2\n"), ("dot", "digraph default {")]
+)
 def test_graph_draws_the_default_workflow(form, start):
     result = run("graph", "--format", form)
     assert result.exit_code == 0

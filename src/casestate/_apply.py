@@ -13,7 +13,7 @@ from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening
 from ._entry import EntryKind
 from ._evidence import Evidence
-from ._standing import opened, step
+from ._step import opened, step
 from ._text import check_case_id
 from ._verdict import Outcome, Rejected
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from ._case import Case
 from ._change import OPEN, Change
 from ._decide import decide, decide_opening
-from ._standing import Standing, opened, step
+from ._standing import Standing
 from ._status import Assurance, Fate
+from ._step import opened, step
 from ._text import check_case_id
 from ._time import to_utc
 from ._verdict import Code, Outcome, Reason, Verdict

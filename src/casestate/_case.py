@@ -9,8 +9,9 @@ import attrs
 
 from ._chain import BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
-from ._standing import Snapshot, Standing, opened, step
+from ._standing import Snapshot, Standing
 from ._status import Assurance, Fate
+from ._step import opened, step
 from ._time import to_utc
 
 

@@ -364,7 +364,8 @@ class Option:
     kinds: frozenset[EvidenceKind]
     """The evidence kinds of which one piece would do; empty when none is needed.
 
-    Kinds that speak for another fate than :attr:`fate` are left out: they would be refused.
+    Kinds that speak for another fate than the one the change claims are
+    left out: they would be refused.
     """
     reason_required: bool
     """Whether a written reason is needed."""
@@ -398,13 +399,18 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
         move = table.move(case.status, trigger)
         if move is None or not _may_fire(move, case, actor):
             continue
+        # The fate the evidence is held against, as decide() holds it.
         if move.target is not None:
             outcome, target = Outcome.TRANSITION, move.target
             resumed = _resumed(move, case)
             fate = resumed.fate if resumed is not None else move.claimed or case.fate
+            against = fate
         elif move.report:
-            outcome = Outcome.CORROBORATION if _corroborates(table, move, case) else Outcome.CONFLICT
             target, fate = case.status, case.fate
+            if _corroborates(table, move, case):
+                outcome, against = Outcome.CORROBORATION, fate
+            else:
+                outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
         else:
             continue
         waiting = move.waiting_period if outcome is Outcome.TRANSITION else None
@@ -415,7 +421,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 target=target,
                 fate=fate,
                 evidence=move.rule.evidence,
-                kinds=frozenset() if move.needs is None else move.needs - _CONTRADICTING[fate],
+                kinds=frozenset() if move.needs is None else move.needs - _CONTRADICTING[against],
                 reason_required=move.reason_required,
                 not_before=None if waiting is None else case.status_since + waiting,
             )

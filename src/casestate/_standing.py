@@ -1,9 +1,6 @@
-"""Where a case stands, and the one state step that moves it on.
+"""Where a case stands: the values the decision reads and the state step makes.
 
-:func:`step` is the only place that says what an accepted change does to a
-case: ``Workflow.apply`` takes it after sealing an entry, a :class:`Batch`
-after a verdict, and replay for every entry of a trail. A
-:class:`~casestate.Case` is a :class:`Standing` and the trail that proves it.
+A :class:`~casestate.Case` is a :class:`Standing` and the trail that proves it.
 """
 
 from __future__ import annotations
@@ -12,7 +9,6 @@ from datetime import datetime
 
 import attrs
 
-from ._entry import EntryKind
 from ._status import Assurance, Fate
 
 
@@ -91,73 +87,12 @@ class Standing:
 _standing_setters = tuple(Standing.__dict__[field.name].__set__ for field in attrs.fields(Standing))
 
 
-def _standing(*values: object) -> Standing:
-    # A state step makes one per accepted change: set the slots directly, as
-    # snapshot() does, from values the step derived from checked ones.
+def standing(*values: object) -> Standing:
+    """A :class:`Standing` of values already checked, in its fields' order, as :func:`snapshot` makes one.
+
+    A state step makes one per accepted change.
+    """
     made = _new(Standing)
     for setter, value in zip(_standing_setters, values, strict=True):
         setter(made, value)
     return made
-
-
-def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
-    case_id: str,
-    status: str,
-    fate: Fate,
-    assurance: Assurance,
-    effective_at: datetime,
-    actor_id: str | None,
-    recorded_at: datetime,
-) -> Standing:
-    """Where a case stands once opened in *status* (its entry 0)."""
-    period = snapshot(status, fate, assurance, effective_at, 0)
-    return _standing(case_id, status, fate, assurance, effective_at, (), recorded_at, actor_id, 1, (period,))
-
-
-def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its order
-    state: Standing,
-    kind: EntryKind,
-    to_status: str,
-    fate: Fate,
-    assurance: Assurance,
-    effective_at: datetime,
-    recorded_at: datetime,
-    resolves: tuple[int, ...],
-    reverts_to: int | None,
-    actor_id: str | None,
-) -> Standing:
-    """Where *state* stands once the next entry, with these fields, is accepted.
-
-    The one state step: apply, a batch and replay all move a case with it.
-    It trusts its input (a verdict of the decision, or an entry replay has
-    checked follows the case).
-    """
-    seq = state.version
-    conflicts = state.open_conflicts
-    if resolves:
-        conflicts = tuple(number for number in conflicts if number not in resolves)
-    if kind is EntryKind.CONFLICT:
-        conflicts = (*conflicts, seq)
-    periods = state.periods
-    if kind is EntryKind.TRANSITION:
-        reporter = actor_id
-        if reverts_to is None:
-            since = effective_at
-            periods = (*periods, snapshot(to_status, fate, assurance, effective_at, seq))
-        else:
-            # The resumed period stands again as it was, from when it began.
-            for index in range(len(periods) - 1, -1, -1):
-                if periods[index].seq == reverts_to:
-                    break
-            periods = periods[: index + 1]
-            since = periods[-1].since
-    else:
-        reporter = state.reporter_id
-        since = state.status_since
-        if assurance is not state.assurance:
-            # The current period carries the case's assurance, should a retraction resume it later.
-            last = periods[-1]
-            periods = (*periods[:-1], snapshot(last.status, last.fate, assurance, last.since, last.seq))
-    return _standing(
-        state.id, to_status, fate, assurance, since, conflicts, recorded_at, reporter, seq + 1, periods
-    )

@@ -23,7 +23,9 @@ def _public_errors():
                 yield module, value
 
 
-@pytest.mark.parametrize(("module", "error"), list(_public_errors()), ids=lambda value: getattr(value, "__name__", ""))
+@pytest.mark.parametrize(
+    ("module", "error"), list(_public_errors()), ids=lambda value: getattr(value, "__name__", "")
+)
 def test_every_public_error_is_a_casestate_error(module, error):
     assert issubclass(error, casestate.CasestateError)
 

@@ -8,14 +8,7 @@ from datetime import UTC, datetime, timedelta
 import attrs
 from hypothesis import strategies as st
 
-from casestate._actors import Actor
-from casestate._case import Case
-from casestate._change import DISMISS, Change
-from casestate._evidence import EvidenceKind
-from casestate._rules import Rule
-from casestate._status import Fate
-from casestate._verdict import Code, Outcome, Verdict
-from casestate._workflow import Workflow
+from casestate import DISMISS, Actor, Case, Change, Code, EvidenceKind, Fate, Outcome, Rule, Verdict, Workflow
 
 from ._values import (
     accepted_kinds,

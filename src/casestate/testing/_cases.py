@@ -7,14 +7,19 @@ from datetime import timedelta
 import attrs
 from hypothesis import strategies as st
 
-from casestate._actors import EVERYONE
-from casestate._case import Case
-from casestate._default import DEFAULT_WORKFLOW
-from casestate._entry import Entry
-from casestate._evidence import EvidenceKind, Tier
-from casestate._rules import EvidenceRule, Rule, StatusDef
-from casestate._status import Fate
-from casestate._workflow import Workflow
+from casestate import (
+    DEFAULT_WORKFLOW,
+    EVERYONE,
+    Case,
+    Entry,
+    EvidenceKind,
+    EvidenceRule,
+    Fate,
+    Rule,
+    StatusDef,
+    Tier,
+    Workflow,
+)
 
 from ._attempts import attempts
 from ._values import actors, evidence, gaps, instants, obtained_by, texts

@@ -9,15 +9,29 @@ from typing import Any
 
 import attrs
 
-from casestate import Case, Snapshot, replay
-from casestate._chain import canonical_public, redact, verify
-from casestate._change import DISMISS, OPEN, Change
-from casestate._entry import Entry, EntryKind
-from casestate._json import entry_from_dict, entry_to_dict, from_json, to_json
-from casestate._rules import Rule
-from casestate._status import Assurance, Fate
-from casestate._verdict import Code, Outcome, Rejected
-from casestate._workflow import Workflow
+from casestate import (
+    DISMISS,
+    OPEN,
+    Assurance,
+    Case,
+    Change,
+    Code,
+    Entry,
+    EntryKind,
+    Fate,
+    Outcome,
+    Rejected,
+    Rule,
+    Snapshot,
+    Workflow,
+    from_json,
+    redact,
+    replay,
+    to_json,
+    verify,
+)
+from casestate._chain import canonical_public
+from casestate._json import entry_from_dict, entry_to_dict
 
 from ._attempts import Attempt
 

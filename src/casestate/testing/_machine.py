@@ -8,11 +8,7 @@ from typing import ClassVar, TypeVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from casestate._case import Case
-from casestate._chain import ChainKeyError
-from casestate._change import Change
-from casestate._default import DEFAULT_WORKFLOW
-from casestate._workflow import Workflow
+from casestate import DEFAULT_WORKFLOW, Case, ChainKeyError, Change, Workflow
 
 from ._attempts import attempts
 from ._cases import opened_cases

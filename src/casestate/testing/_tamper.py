@@ -9,11 +9,8 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from casestate import Assurance, Code, Entry, EntryKind, EvidenceKind, Fate, Private
 from casestate._chain import GENESIS, entry_digest
-from casestate._entry import Entry, EntryKind, Private
-from casestate._evidence import EvidenceKind
-from casestate._status import Assurance, Fate
-from casestate._verdict import Code
 
 from ._values import evidence
 

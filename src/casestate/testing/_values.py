@@ -9,10 +9,7 @@ from functools import cache
 import attrs
 from hypothesis import strategies as st
 
-from casestate._actors import Actor
-from casestate._evidence import Evidence, EvidenceKind, Tier
-from casestate._rules import EvidenceRule
-from casestate._status import Fate
+from casestate import Actor, Evidence, EvidenceKind, EvidenceRule, Fate, Tier
 
 TEST_KEY = b"casestate.testing: a chain key!!"
 """A fixed 32-byte key for HMAC chains in tests; never use it for real cases."""
