@@ -22,14 +22,13 @@ def run(*arguments: str, code: int = 0):
 
 
 def export(paths, persons, key):
-    """The arguments of an export of *paths*."""
-    return ["pfif", "export", *paths, "--persons", persons, "--domain", "ngo.example.org", "--key-file", key]
+    """The arguments of an export of *paths* (with the key file *key*, if any)."""
+    keyed = [] if key is None else ["--key-file", key]
+    return ["pfif", "export", *paths, "--persons", persons, "--domain", "ngo.example.org", *keyed]
 
 
-@pytest.fixture
-def saved(tmp_path):
-    """The sample cases saved as an app would: one JSON file each, and their persons."""
-    cases = all_cases()
+def _saved(tmp_path, cases):
+    """*cases* saved as an app would: one JSON file each, and their persons."""
     paths = []
     for case in cases:
         path = tmp_path / f"{case.id}.json"
@@ -37,17 +36,21 @@ def saved(tmp_path):
         paths.append(str(path))
     persons = tmp_path / "persons.json"
     persons.write_text(json.dumps({case.id: person_for(case).fields() for case in cases}), encoding="utf-8")
+    return paths, str(persons)
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """The sample cases saved as an app would: one JSON file each, and their persons."""
+    cases = all_cases()
+    paths, persons = _saved(tmp_path, cases)
     key = tmp_path / "chain.key"
     key.write_bytes(KEY)
-    return cases, paths, str(persons), str(key)
+    return cases, paths, persons, str(key)
 
 
-def test_export_then_import_gives_back_the_same_cases(tmp_path, saved):
-    cases, paths, persons, key = saved
-    document = tmp_path / "out.xml"
-    result = run(*export(paths, persons, key), "-o", str(document))
-    assert f"{len(cases)} cases written" in result.output
-    result = run(
+def _import_again(tmp_path, document, *options):
+    return run(
         "pfif",
         "import",
         str(document),
@@ -55,19 +58,64 @@ def test_export_then_import_gives_back_the_same_cases(tmp_path, saved):
         str(tmp_path / "again.jsonl"),
         "--persons",
         str(tmp_path / "again-persons.json"),
-        "--key-file",
-        key,
+        *options,
         "--recorded-at",
         JULY,
     )
-    assert result.output.startswith(f"PFIF 1.4: {len(cases)} cases; notes: ")
+
+
+def _cases_again(tmp_path, cases):
     lines = (tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()
-    again = [
-        from_json(line, key=KEY if case.keyed else None) for line, case in zip(lines, cases, strict=True)
-    ]
-    assert again == cases
+    return [from_json(line, key=KEY if case.keyed else None) for line, case in zip(lines, cases, strict=True)]
+
+
+def test_export_then_import_gives_back_the_same_keyed_cases(tmp_path):
+    cases = all_cases(key=KEY)
+    paths, persons = _saved(tmp_path, cases)
+    key = tmp_path / "chain.key"
+    key.write_bytes(KEY)
+    document = tmp_path / "out.xml"
+    result = run(*export(paths, persons, str(key)), "-o", str(document))
+    assert f"{len(cases)} cases written" in result.output
+    result = _import_again(tmp_path, document, "--key-file", str(key))
+    assert result.output.startswith(f"PFIF 1.4: {len(cases)} cases; notes: ")
+    assert "0 records skipped" in result.output
+    assert _cases_again(tmp_path, cases) == cases
     persons_again = json.loads((tmp_path / "again-persons.json").read_text(encoding="utf-8"))
     assert persons_again == json.loads(Path(persons).read_text(encoding="utf-8"))
+
+
+def test_plain_trails_come_back_only_from_a_sender_you_vouch_for(tmp_path):
+    cases = [case for case in all_cases() if not case.keyed]
+    paths, persons = _saved(tmp_path, cases)
+    document = tmp_path / "out.xml"
+    run(*export(paths, persons, None), "-o", str(document))
+    result = _import_again(tmp_path, document)
+    assert "casestate trail was not restored" in result.output
+    assert _cases_again(tmp_path, cases) != cases
+    (tmp_path / "again.jsonl").unlink()
+    (tmp_path / "again-persons.json").unlink()
+    result = _import_again(tmp_path, document, "--trust-plain")
+    assert result.exit_code == 0, result.output
+    assert _cases_again(tmp_path, cases) == cases
+
+
+def test_trust_plain_and_a_key_file_together_are_a_usage_error(tmp_path, saved):
+    _cases, paths, persons, key = saved
+    document = tmp_path / "out.xml"
+    run(*export(paths, persons, key), "-o", str(document))
+    result = run(
+        "pfif",
+        "import",
+        str(document),
+        "--cases",
+        str(tmp_path / "x.jsonl"),
+        "--key-file",
+        key,
+        "--trust-plain",
+        code=2,
+    )
+    assert "not with --key-file" in result.output
 
 
 def test_export_reads_json_lines_and_writes_to_stdout(tmp_path, saved):

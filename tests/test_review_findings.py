@@ -50,7 +50,11 @@ def retracted():
 
 def test_a_retraction_resumes_the_missing_period_from_its_start():
     case = retracted()
-    assert (case.status, case.status_since, case.periods) == ("missing", day(0), (0,))
+    assert (case.status, case.status_since, [period.seq for period in case.periods]) == (
+        "missing",
+        day(0),
+        [0],
+    )
     assert case.trail[-1].reverts_to == 0
     assert cs.replay(case.trail) == case
 
@@ -130,8 +134,7 @@ def test_a_key_given_twice_in_one_object_is_refused():
 
 @pytest.mark.parametrize(("field", "value"), [("status", "dead"), ("last_recorded_at", day(-1))])
 def test_apply_refuses_a_case_whose_fields_were_edited(field, value):
-    case = case_in("captured")
-    edited = attrs.evolve(case, standing=attrs.evolve(case.standing, **{field: value}))
+    edited = attrs.evolve(case_in("captured"), **{field: value})
     with pytest.raises(ValueError, match="do not match its trail"):
         WORKFLOW.apply(edited, change("confirm", "forensic_lab", "dna_match", on=40))
 

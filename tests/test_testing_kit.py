@@ -79,7 +79,7 @@ def test_generated_cases_hold_every_invariant(case):
 def test_a_case_that_does_not_follow_from_its_trail_is_caught():
     case = case_in("confirmed")
     with pytest.raises(BrokenInvariant, match="replaying"):
-        check_case(WORKFLOW, attrs.evolve(case, standing=attrs.evolve(case.standing, status="dead")))
+        check_case(WORKFLOW, attrs.evolve(case, status="dead"))
 
 
 def test_a_transition_that_skipped_a_guard_is_caught():
@@ -116,7 +116,11 @@ def test_evidence_drawn_for_a_fate_never_speaks_for_the_other(rule, fate, data):
 def test_a_retraction_is_checked_as_resuming_the_period_it_withdrew_to():
     case = WORKFLOW.apply(case_in("missing"), change("report_captured", "family", "video", on=10))
     after = check_step(WORKFLOW, case, change("retract", "ministry", on=30, reason="not him on the video"))
-    assert (after.status, after.status_since, after.periods) == ("missing", day(0), (0,))
+    assert (after.status, after.status_since, [period.seq for period in after.periods]) == (
+        "missing",
+        day(0),
+        [0],
+    )
 
 
 def test_a_period_resumed_where_the_rule_does_not_revert_is_caught():

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ._actors import Actor
-from ._case import Case
+from ._case import Case, case_of
 from ._chain import GENESIS, PLAIN_CHAIN, ChainKeyError, chain_for_key, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening
@@ -72,6 +72,7 @@ def open_case(
         new_salt() if opening.salt is None else opening.salt,
         key,
     )
+    trail = (entry,)
     state = opened(
         case_id,
         target,
@@ -80,8 +81,9 @@ def open_case(
         entry.effective_at,
         entry.actor_id,
         entry.recorded_at,
+        trail,
     )
-    return Case(state, (entry,))
+    return case_of(state, trail)
 
 
 def apply_change(table: Table, case: Case, change: Change, key: bytes | None, now: datetime | None) -> Case:
@@ -92,7 +94,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     chain = last.chain
     if (PLAIN_CHAIN if key is None else chain_for_key(key)) != chain:
         raise ChainKeyError(_key_mismatch(case.id, chain, key))
-    state = case.standing
+    state = case
     if (last.to_status, last.fate, last.recorded_at, last.seq + 1) != (
         state.status,
         state.fate,
@@ -131,8 +133,8 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         new_salt() if change.salt is None else change.salt,
         key,
     )
-    state = step(
-        state,
+    return step(
+        case,
         kind,
         target,
         decided.fate,
@@ -142,8 +144,9 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         entry.resolves,
         entry.reverts_to,
         entry.actor_id,
+        entry,
+        (*case.trail, entry),
     )
-    return Case(state, (*case.trail, entry))
 
 
 def _key_mismatch(case_id: str, chain: str, key: bytes | None) -> str:

@@ -9,80 +9,38 @@ import attrs
 
 from ._chain import BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
-from ._standing import Snapshot, Standing
-from ._status import Assurance, Fate
+from ._standing import Snapshot, Standing, build
+from ._status import Assurance
 from ._step import opened, step
 from ._time import to_utc
 
+_STANDING_FIELDS = attrs.fields(Standing)
 
-@attrs.frozen
-class Case:
-    """A case: its status now, and the audit trail that shows how it got there.
+
+@attrs.frozen(repr=False, weakref_slot=False)
+class Case(Standing):
+    """A case: where it stands now (a :class:`Standing`), and the audit trail that shows how it got there.
 
     Cases are immutable values: ``Workflow.apply`` returns a new one. Every
     field follows from :attr:`trail`, and :func:`replay` rebuilds an equal
     case from it.
     """
 
-    standing: Standing
-    """Where the case stands: everything deciding on its next change needs."""
     trail: tuple[Entry, ...]
 
     def __repr__(self) -> str:
-        # What a person reading a log needs, as before the case held a Standing; never the trail.
-        s = self.standing
+        # What a person reading a log needs; never the trail, its personal data, or who reported.
         return (
-            f"Case(id={s.id!r}, status={s.status!r}, fate={s.fate!r}, assurance={s.assurance!r}, "
-            f"status_since={s.status_since!r}, open_conflicts={s.open_conflicts!r})"
+            f"Case(id={self.id!r}, status={self.status!r}, fate={self.fate!r}, assurance={self.assurance!r}, "
+            f"status_since={self.status_since!r}, open_conflicts={self.open_conflicts!r})"
         )
 
     @property
-    def id(self) -> str:
-        """The case id."""
-        return self.standing.id
-
-    @property
-    def status(self) -> str:
-        """The current status."""
-        return self.standing.status
-
-    @property
-    def fate(self) -> Fate:
-        """The current fate."""
-        return self.standing.fate
-
-    @property
-    def assurance(self) -> Assurance:
-        """How strong the evidence behind the current status is."""
-        return self.standing.assurance
-
-    @property
-    def status_since(self) -> datetime:
-        """When the current status took effect, by the effective clock."""
-        return self.standing.status_since
-
-    @property
-    def open_conflicts(self) -> tuple[int, ...]:
-        """Sequence numbers of conflict entries nobody has resolved yet."""
-        return self.standing.open_conflicts
-
-    @property
-    def last_recorded_at(self) -> datetime:
-        """When the case holder last recorded anything on the case (the last entry's recorded time)."""
-        return self.standing.last_recorded_at
-
-    @property
-    def periods(self) -> tuple[int, ...]:
-        """The entries that began each status period still held true, oldest first.
-
-        A retraction or reopening voids the periods after the one it resumes.
-        """
-        return tuple(period.seq for period in self.standing.periods)
-
-    @property
-    def version(self) -> int:
-        """The number of entries; a store compares it to detect concurrent writers."""
-        return len(self.trail)
+    def standing(self) -> Standing:
+        """Where the case stands, without its trail: what a :class:`~casestate.Batch` keeps of it."""
+        values = [getattr(self, field.name) for field in _STANDING_FIELDS]
+        values[-1] = self.periods  # snapshots: a batch keeps no entry alive
+        return build(Standing, *values)
 
     @property
     def head(self) -> str:
@@ -114,23 +72,9 @@ class Case:
         raise AssertionError(msg)  # pragma: no cover
 
     @property
-    def reporter_id(self) -> str | None:
-        """Who made the change that entered the current status (``None`` once redacted)."""
-        return self.standing.reporter_id
-
-    @property
     def live_periods(self) -> tuple[Snapshot, ...]:
-        """Each status period still held true, oldest first, with the assurance it had when it ended.
-
-        The last one is the current period. A retraction or reopening that
-        resumes an earlier period resumes it as it stood, fate and assurance
-        included.
-        """
-        return self.standing.periods
-
-    def live_period(self, status: str) -> Snapshot | None:
-        """The case's latest live period in *status*, if it has one (see :attr:`live_periods`)."""
-        return self.standing.live_period(status)
+        """The same as :attr:`periods`: each status period still held true, oldest first."""
+        return self.periods
 
     def time_in_status(self, now: datetime) -> timedelta:
         """How long the case has been in its status at *now* (effective clock).
@@ -165,7 +109,7 @@ class Case:
         evidence dated up to *when*. ``None`` before the person went missing.
         """
         when = to_utc(when, "when")
-        live = set(self.periods)
+        live = {period.seq for period in self.periods}
         known: Snapshot | None = None
         period = 0  # the entry that began the period each entry falls in, live or voided
         for entry in self.trail:
@@ -280,10 +224,12 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
             first.effective_at,
             first.actor_id,
             first.recorded_at,
+            (first,),
         )
         rest = trail[1:]
     else:
-        state = known.standing
+        # As it is kept, periods and all: folded on, it equals the case replayed whole.
+        state = build(Standing, *(getattr(known, field.name) for field in _STANDING_FIELDS))
         rest = trail[known.version :]
     for entry in rest:
         problem = _not_following(state, entry)
@@ -300,8 +246,14 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
             entry.resolves,
             entry.reverts_to,
             entry.actor_id,
+            entry,
         )
-    return Case(state, trail)
+    return case_of(state, trail)
+
+
+def case_of(state: Standing, trail: tuple[Entry, ...]) -> Case:
+    """The case standing at *state*, whose trail *trail* proves it (both already checked)."""
+    return build(Case, *(getattr(state, field.name) for field in _STANDING_FIELDS), trail)
 
 
 def replay(

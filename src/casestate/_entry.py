@@ -42,7 +42,7 @@ class Private:
     salt: bytes = attrs.field(repr=False)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Entry:
     """One audit entry: everything needed to prove how a status was reached.
 

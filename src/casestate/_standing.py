@@ -5,14 +5,17 @@ A :class:`~casestate.Case` is a :class:`Standing` and the trail that proves it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
+from ._entry import Entry
 from ._status import Assurance, Fate
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Snapshot:
     """Where a case stood at some time: status, fate, assurance, since when, by which entry."""
 
@@ -41,12 +44,33 @@ def snapshot(status: str, fate: Fate, assurance: Assurance, since: datetime, seq
     return made
 
 
-@attrs.frozen
+Period = Snapshot | Entry
+"""How a standing keeps a live period: a :class:`Snapshot`, or the entry that began it.
+
+A case keeps the entry, which its trail holds anyway, until a corroboration
+raises the period's assurance; a :class:`~casestate.Batch`, which keeps no
+entries, keeps snapshots. Either reads as a :class:`Snapshot`.
+"""
+
+
+def snapshot_of(period: Period) -> Snapshot:
+    """*period* as a :class:`Snapshot`."""
+    if type(period) is Snapshot:
+        return period
+    entry: Entry = period  # type: ignore[assignment] # the other kind of period
+    return snapshot(entry.to_status, entry.fate, entry.assurance, entry.effective_at, entry.seq)
+
+
+def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
+    return tuple(map(snapshot_of, periods))
+
+
+@attrs.frozen(weakref_slot=False)
 class Standing:
     """A case without its trail: status, fate, assurance, clocks, conflicts, periods.
 
     Everything deciding on the next change needs, in a few hundred bytes. A
-    :class:`~casestate.Case` holds one (:attr:`~casestate.Case.standing`); a
+    :class:`~casestate.Case` is one, with the trail that proves it; a
     :class:`~casestate.Batch` keeps only these.
     """
 
@@ -68,31 +92,53 @@ class Standing:
     """
     version: int
     """The number of entries."""
-    periods: tuple[Snapshot, ...]
-    """Each status period still held true, oldest first, with the assurance it had when it ended.
+    _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)
+    # Compared as snapshots: how a period is kept is no part of where a case stands.
 
-    The last one is the current period. A retraction or reopening that
-    resumes an earlier period resumes it as it stood, fate and assurance
-    included.
-    """
+    @property
+    def periods(self) -> tuple[Snapshot, ...]:
+        """Each status period still held true, oldest first, with the assurance it had when it ended.
+
+        The last one is the current period. A retraction or reopening that
+        resumes an earlier period resumes it as it stood, fate and assurance
+        included.
+        """
+        return _as_snapshots(self._periods)
+
+    @property
+    def current_period(self) -> Snapshot:
+        """The current status period: when and by which entry the case entered its status."""
+        return snapshot_of(self._periods[-1])
 
     def live_period(self, status: str) -> Snapshot | None:
         """The latest live period in *status*, with the assurance it had when it ended."""
-        for period in reversed(self.periods):
-            if period.status == status:
-                return period
+        for period in reversed(self._periods):
+            if (period.status if type(period) is Snapshot else period.to_status) == status:  # type: ignore[union-attr]
+                return snapshot_of(period)
         return None
 
 
-_standing_setters = tuple(Standing.__dict__[field.name].__set__ for field in attrs.fields(Standing))
+S = TypeVar("S", bound=Standing)
 
 
-def standing(*values: object) -> Standing:
-    """A :class:`Standing` of values already checked, in its fields' order, as :func:`snapshot` makes one.
+_SETTERS: dict[type, tuple[Callable[[object, object], None], ...]] = {}
+"""By class: its slots' setters, found along its MRO (a Case's own slot, and those it inherits)."""
 
-    A state step makes one per accepted change.
+
+def _setters(cls: type[Standing]) -> tuple[Callable[[object, object], None], ...]:
+    try:
+        return _SETTERS[cls]
+    except KeyError:
+        setters = _SETTERS[cls] = tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))
+        return setters
+
+
+def build(cls: type[S], *values: object) -> S:
+    """A *cls* (a :class:`Standing`, or a subclass) of values already checked, in its fields' order.
+
+    As :func:`snapshot` makes one: a state step makes one per accepted change.
     """
-    made = _new(Standing)
-    for setter, value in zip(_standing_setters, values, strict=True):
+    made = _new(cls)
+    for setter, value in zip(_setters(cls), values, strict=True):
         setter(made, value)
     return made

@@ -87,7 +87,7 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
 def _satisfied(case: Case, timer: Timer) -> bool:
     if not timer.satisfied_by:
         return False
-    start = case.periods[-1]
+    start = case.periods[-1].seq
     return any(
         kind in timer.satisfied_by
         for entry in case.trail[start:]

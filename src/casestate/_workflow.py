@@ -239,8 +239,7 @@ class Workflow:
         """
         if now is not None and (type(now) is not datetime or now.tzinfo is not UTC):  # UTC already, mostly
             now = to_utc(now, "now")
-        state = case.standing if isinstance(case, Case) else case
-        return decide(self._table, state, change, now).verdict
+        return decide(self._table, case, change, now).verdict
 
     def available(self, case: Case | Standing, actor: Actor) -> tuple[Option, ...]:
         """What *actor* may do next to *case*, and what each would need: the buttons of a form.
@@ -259,8 +258,7 @@ class Workflow:
         >>> [(option.trigger, option.target) for option in DEFAULT_WORKFLOW.available(case, unit)]
         [('report_captured', 'captured'), ('report_wounded', 'wounded'), ('report_dead', 'dead')]
         """
-        state = case.standing if isinstance(case, Case) else case
-        return options(self._table, state, actor)
+        return options(self._table, case, actor)
 
     def apply(
         self, case: Case, change: Change, *, key: bytes | None = None, now: datetime | None = None

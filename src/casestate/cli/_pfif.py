@@ -276,6 +276,11 @@ def _check_import(document: Path, targets: list[Path]) -> None:
 @click.option("--allow-redacted", is_flag=True, help="Take casestate trails exported redacted.")
 @click.option("--key-file", type=_EXISTING, help="File holding your chain key.")
 @click.option(
+    "--trust-plain",
+    is_flag=True,
+    help="Restore plain (unkeyed) casestate trails: you vouch for the sender. Not with --key-file.",
+)
+@click.option(
     "--into", multiple=True, type=_EXISTING, help="Your cases (JSON or JSON Lines) the notes may be about."
 )
 @click.option("--domain", help="Your repository's domain, to know your cases' record ids (with --into).")
@@ -292,17 +297,25 @@ def import_command(
     strict: bool,
     allow_redacted: bool,
     key_file: Path | None,
+    trust_plain: bool,
     into: tuple[Path, ...],
     domain: str | None,
 ) -> None:
     """Read a PFIF 1.2-1.4 DOCUMENT into cases; nothing is written unless all of it is read.
 
     With --into, notes about your own cases are applied to them; the cases the
-    document touched, updated or new, are written to --cases.
+    document touched, updated or new, are written to --cases. A casestate
+    trail is restored only when it is sealed with --key-file's key, or, with
+    --trust-plain, when it is plain; any other comes in as the reports its
+    notes make.
     """
     _check_import(document, [path for path in (cases_out, persons_out, report_out) if path is not None])
     if into and domain is None:
         raise click.UsageError("--into needs --domain, the domain your cases were exported under")
+    if trust_plain and key_file is not None:
+        raise click.UsageError(
+            "--trust-plain restores plain trails, which a key refuses: not with --key-file"
+        )
     key = read_key(key_file)
     known = {person_record_id(domain or "", case.id): case for case in read_cases(into, key)}
     try:
@@ -316,6 +329,7 @@ def import_command(
             dead_trigger=dead_trigger,
             strict=strict,
             allow_redacted=allow_redacted,
+            trust_plain=trust_plain,
         )
     except (PfifError, ValueError) as error:
         raise click.ClickException(f"{document}: {error}") from None

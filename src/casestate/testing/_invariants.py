@@ -219,8 +219,9 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             walk.conflicts.append(entry.seq)
     if tuple(walk.conflicts) != case.open_conflicts:
         raise _fail(case, f"open conflicts are {list(case.open_conflicts)}, the trail says {walk.conflicts}")
-    if tuple(walk.periods) != case.periods:
-        raise _fail(case, f"live periods are {list(case.periods)}, the trail says {walk.periods}")
+    periods = [period.seq for period in case.periods]
+    if walk.periods != periods:
+        raise _fail(case, f"live periods begin at entries {periods}, the trail says {walk.periods}")
 
 
 def _actor_id(entry: Entry) -> str | None:
@@ -412,7 +413,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
 
 def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     """What was true at *when*: the live period in effect by then, and the corroborations after it."""
-    live = [case.trail[seq] for seq in case.periods]
+    live = [case.trail[period.seq] for period in case.periods]
     in_effect = [entry for entry in live if entry.effective_at <= when]
     if not in_effect:
         return None
