@@ -10,7 +10,7 @@ from ._actors import Actor
 from ._case import Case, case_of
 from ._chain import GENESIS, PLAIN_CHAIN, ChainKeyError, chain_for_key, seal
 from ._change import OPEN, Change, new_salt
-from ._decide import decide, decide_opening
+from ._decide import decide, decide_opening, plan
 from ._entry import EntryKind
 from ._evidence import Evidence
 from ._step import opened, step
@@ -100,15 +100,15 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         state.fate,
         state.last_recorded_at,
         state.version,
-    ) or not state.periods:
+    ) or not state._periods:  # noqa: SLF001 - whether there are any, without making snapshots
         # A Case rebuilt by hand (attrs.evolve) could otherwise write an entry
         # that replay would refuse.
         msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
         raise ValueError(msg)
-    decided = decide(table, state, change, now)
-    verdict = decided.verdict
-    if verdict.outcome is Outcome.REJECTED or decided.kind is None:
+    verdict = decide(table, state, change, now)
+    if verdict.outcome is Outcome.REJECTED:
         raise Rejected(case.id, verdict)
+    decided = plan(table, state, change, verdict)
     kind = decided.kind
     target = verdict.target or case.status
     entry = seal(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ._case import Case
 from ._change import OPEN, Change
-from ._decide import decide, decide_opening
+from ._decide import decide, decide_opening, plan
 from ._standing import Standing
 from ._status import Assurance, Fate
 from ._step import opened, step
@@ -97,13 +97,12 @@ class Batch:
         if tracked is None:
             reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
             return Verdict(Outcome.REJECTED, (reason,))
-        decided = decide(self._table, tracked, change, self.now)
-        verdict = decided.verdict
-        kind = decided.kind
-        if kind is not None:
+        verdict = decide(self._table, tracked, change, self.now)
+        if verdict.outcome is not Outcome.REJECTED:
+            decided = plan(self._table, tracked, change, verdict)
             cases[case_id] = step(
                 tracked,
-                kind,
+                decided.kind,
                 verdict.target or tracked.status,
                 decided.fate,
                 decided.assurance,

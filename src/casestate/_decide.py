@@ -20,28 +20,32 @@ from ._entry import EntryKind
 from ._evidence import Evidence, EvidenceKind, strongest_tier
 from ._reasons import illegal_transition, role_not_permitted, unknown_role
 from ._rules import EvidenceRule
+from ._standing import Period, live_record
 from ._status import Assurance, Fate
 from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
-    from ._standing import Snapshot, Standing
+    from ._standing import Standing
     from ._table import Move, Table
 
 
 class Plan(NamedTuple):
-    """A verdict, and for an accepted change what its entry will hold.
+    """An accepted verdict, and what the change's entry will hold.
 
     A named tuple rather than an attrs class: one is made for every change
-    decided, and read once.
+    applied, and read once. (A refused opening's plan holds its verdict alone.)
     """
 
     verdict: Verdict
-    kind: EntryKind | None = None
+    kind: EntryKind = EntryKind.OPENED
     fate: Fate = Fate.UNKNOWN
     assurance: Assurance = Assurance.REPORTED
     reverts_to: int | None = None
 
+
+_plan = tuple.__new__
+"""A :class:`Plan` of all its fields, without the Python call of a named tuple's constructor."""
 
 _CONTRADICTING = {
     fate: frozenset(
@@ -131,11 +135,85 @@ def decide_opening(table: Table, opening: Change, now: datetime | None = None) -
     return Plan(_accepted(Outcome.TRANSITION, table.initial, fate), EntryKind.OPENED, fate, assurance)
 
 
-def _common(
-    table: Table, case: Standing, change: Change, now: datetime | None, reasons: list[Reason] | None
-) -> list[Reason] | None:
-    """The checks every change faces, whatever its trigger."""
-    role = change.actor.role
+def _may_fire(move: Move, case: Standing, actor: Actor) -> bool:
+    """Whether *actor* may fire *move* on *case*: by role, or as the reporter of the current status."""
+    return actor.role in move.roles or (move.reporter_may_fire and case.reporter_id == actor.id)
+
+
+def _corroborates(table: Table, move: Move, case: Standing) -> bool:
+    """Whether a report not legal from the case's status agrees with what the case holds."""
+    return move.report and (
+        move.reported == case.status or (move.claimed is case.fate and case.status in table.keeps_fate)
+    )
+
+
+def _evidence_refused(move: Move, evidence: tuple[Evidence, ...]) -> Reason:
+    if not evidence:
+        return Reason(Code.EVIDENCE_REQUIRED, f"{move.trigger} needs {move.needs_text}")
+    given = ", ".join(f"{item.kind} (tier {int(item.tier)})" for item in evidence)
+    return Reason(Code.EVIDENCE_INSUFFICIENT, f"{move.trigger} needs {move.needs_text}; given: {given}")
+
+
+def _role_refused(move: Move, role: str) -> Reason:
+    if move.dismissal:
+        return Reason(
+            Code.ROLE_NOT_PERMITTED,
+            f"role {role!r} may not dismiss conflicts; allowed: {_listed(move.roles)}",
+        )
+    return role_not_permitted(role, move.trigger, move.roles, move.reporter_may_fire)
+
+
+def _listed(names: frozenset[str]) -> str:
+    return ", ".join(sorted(names))
+
+
+def _resumed(move: Move, case: Standing) -> Period | None:
+    """The period a legal move that reverts resumes: the latest live one in its target."""
+    if move.reverts and move.target is not None:
+        return live_record(case, move.target)
+    return None
+
+
+def _contradicts(item: Evidence, trigger: str, fate: Fate) -> Reason:
+    return Reason(
+        Code.EVIDENCE_CONTRADICTS_FATE,
+        f"{item.kind} speaks for fate {item.kind.indicates!r}, but {trigger} would give fate {fate.value!r}",
+    )
+
+
+def decide(table: Table, case: Standing, change: Change, now: datetime | None = None) -> Verdict:  # noqa: C901, PLR0911, PLR0912, PLR0915 - the rules, in order
+    """What *change* would do to *case*: every reason it is refused, or what it becomes.
+
+    Every guard is one test here, in the order its reason is named. For an
+    accepted change, :func:`plan` says what its entry holds.
+    """
+    trigger = change.trigger
+    status = case.status
+    move = table.legal.get((status, trigger))
+    if move is None:
+        move = table.elsewhere.get(trigger)
+    actor = change.actor
+    role = actor.role
+    reasons: list[Reason] | None = None
+    if move is None:
+        known = ", ".join(table.triggers)
+        reasons = [Reason(Code.UNKNOWN_TRIGGER, f"unknown trigger {trigger!r}; known: {known}")]
+    else:
+        # The move's own guards: who, with what evidence, with a reason.
+        if not _may_fire(move, case, actor):
+            reasons = [_role_refused(move, role)]
+        needs = move.needs
+        if needs is not None:
+            for item in change.evidence:
+                if item.kind in needs:
+                    break
+            else:
+                reasons = _with(reasons, _evidence_refused(move, change.evidence))
+        if move.reason_required and change.reason is None:
+            reasons = _with(reasons, move.reason_refusal)
+        if move.dismissal and not change.resolves:
+            reasons = _with(reasons, _DISMISSAL_NEEDS_RESOLVES)
+    # The checks every change faces, whatever its trigger.
     if role not in table.roles:
         reasons = _with(reasons, unknown_role(role, table.roles))
     last = case.last_recorded_at
@@ -152,13 +230,12 @@ def _common(
     resolves = change.resolves
     if resolves:
         # Settling a conflict takes the same standing as dismissing one, whatever trigger carries it.
-        if change.trigger != DISMISS and role not in table.dismiss_roles:
+        if (move is None or not move.dismissal) and role not in table.dismiss_roles:
             reasons = _with(
                 reasons,
                 Reason(
                     Code.ROLE_NOT_PERMITTED,
-                    f"role {role!r} may not resolve conflicts; "
-                    f"allowed: {', '.join(sorted(table.dismiss_roles))}",
+                    f"role {role!r} may not resolve conflicts; allowed: {_listed(table.dismiss_roles)}",
                 ),
             )
         conflicts = case.open_conflicts
@@ -171,178 +248,107 @@ def _common(
                     f"entries {unknown} are not open conflicts of the case (open: {list(conflicts)})",
                 ),
             )
-    return reasons
-
-
-def _may_fire(move: Move, case: Standing, actor: Actor) -> bool:
-    """Whether *actor* may fire *move* on *case*: by role, or as the reporter of the current status."""
-    return actor.role in move.roles or (move.reporter_may_fire and case.reporter_id == actor.id)
-
-
-def _corroborates(table: Table, move: Move, case: Standing) -> bool:
-    """Whether a report not legal from the case's status agrees with what the case holds."""
-    return move.report and (
-        move.reported == case.status or (move.claimed is case.fate and case.status in table.keeps_fate)
-    )
-
-
-def _guards(move: Move, case: Standing, change: Change) -> list[Reason] | None:
-    """The move's own guards: role, evidence, reason."""
-    reasons = None
-    actor = change.actor
-    if not _may_fire(move, case, actor):
-        role = actor.role
-        reasons = _with(reasons, role_not_permitted(role, move.trigger, move.roles, move.reporter_may_fire))
-    needs = move.needs
-    if needs is not None:
-        evidence = change.evidence
-        for item in evidence:
-            if item.kind in needs:
-                break
-        else:
-            if evidence:
-                given = ", ".join(f"{item.kind} (tier {int(item.tier)})" for item in evidence)
-                refusal = Reason(
-                    Code.EVIDENCE_INSUFFICIENT, f"{move.trigger} needs {move.needs_text}; given: {given}"
-                )
-            else:
-                refusal = Reason(Code.EVIDENCE_REQUIRED, f"{move.trigger} needs {move.needs_text}")
-            reasons = _with(reasons, refusal)
-    if move.reason_required and change.reason is None:
-        reasons = _with(reasons, Reason(Code.REASON_REQUIRED, f"{move.trigger} needs a written reason"))
-    return reasons
-
-
-def _resumed(move: Move, case: Standing) -> Snapshot | None:
-    """The period a legal move that reverts resumes: the latest live one in its target."""
-    if move.reverts and move.target is not None:
-        return case.live_period(move.target)
-    return None
-
-
-def _fate(change: Change, fate: Fate, reasons: list[Reason] | None) -> list[Reason] | None:
-    """No piece of evidence may speak for another fate than the one the change claims."""
-    contradicting = _CONTRADICTING[fate]
-    for item in change.evidence:
-        if item.kind in contradicting:
-            return _with(
-                reasons,
-                Reason(
-                    Code.EVIDENCE_CONTRADICTS_FATE,
-                    f"{item.kind} speaks for fate {item.kind.indicates!r}, "
-                    f"but {change.trigger} would give fate {fate.value!r}",
-                ),
-            )
-    return reasons
-
-
-def decide(table: Table, case: Standing, change: Change, now: datetime | None = None) -> Plan:  # noqa: C901, PLR0911, PLR0912 - the rules, in order
-    """What *change* would do to *case*: its verdict, and for an accepted change what its entry holds."""
-    trigger = change.trigger
-    if trigger == DISMISS:
-        return _dismissal(table, case, change, now)
-    move = table.legal.get((case.status, trigger))
-    if move is None:
-        move = table.elsewhere.get(trigger)
-        if move is None:
-            known = ", ".join(table.triggers)
-            unknown = Reason(Code.UNKNOWN_TRIGGER, f"unknown trigger {trigger!r}; known: {known}")
-            return Plan(Verdict(Outcome.REJECTED, tuple(_common(table, case, change, now, [unknown]) or ())))
-    reasons = _common(table, case, change, now, _guards(move, case, change))
+    if move is None or move.dismissal:
+        if reasons:
+            return Verdict(Outcome.REJECTED, tuple(reasons))
+        return _accepted(Outcome.DISMISSAL, status, case.fate)
     target = move.target
     claimed = move.claimed
-    if target is None and _corroborates(table, move, case):
-        # A report of what the case already holds corroborates it, even late.
-        reasons = _fate(change, case.fate, reasons)
-        if reasons:
-            return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
-        held = case.assurance
-        given = _given(change.evidence)
-        assurance = held if held is given else held.stronger(given)
-        return Plan(
-            _accepted(Outcome.CORROBORATION, case.status, case.fate),
-            EntryKind.CORROBORATION,
-            case.fate,
-            assurance,
-        )
+    corroborating = target is None and _corroborates(table, move, case)
     contradictions: list[Reason] | None = None
-    if target is None:
-        contradictions = [illegal_transition(trigger, case.status, move.sources)]
-    effective = change.effective_at
-    if effective < case.status_since:
-        contradictions = _with(
-            contradictions,
-            Reason(
-                Code.EARLIER_THAN_CURRENT,
-                f"effective at {format_instant(effective)}, before the current status "
-                f"{case.status!r} took effect ({format_instant(case.status_since)})",
-            ),
-        )
-    fate = claimed if claimed is not None else case.fate
-    resumed = _resumed(move, case)
-    if target is not None:
-        if resumed is not None:
-            fate = resumed.fate  # the period resumes as it stood, its fate too
-        reasons = _fate(change, fate, reasons)
-        waiting = move.waiting_period
-        if waiting is not None and effective - case.status_since < waiting:
-            waited = effective - case.status_since
-            reasons = _with(
-                reasons,
+    if corroborating:
+        # A report of what the case already holds corroborates it, even late.
+        fate = against = case.fate
+    else:
+        if target is None:
+            contradictions = [illegal_transition(trigger, status, move.sources)]
+        effective = change.effective_at
+        since = case.status_since
+        if effective < since:
+            contradictions = _with(
+                contradictions,
                 Reason(
-                    Code.WAITING_PERIOD_NOT_ELAPSED,
-                    f"{trigger} needs {waiting.days} days in {case.status!r}; "
-                    f"the case has been there {waited.days} days",
+                    Code.EARLIER_THAN_CURRENT,
+                    f"effective at {format_instant(effective)}, before the current status "
+                    f"{status!r} took effect ({format_instant(since)})",
                 ),
             )
-    elif claimed is not None:
-        reasons = _fate(change, claimed, reasons)
-    if move.report and contradictions and change.resolves:
+        fate = claimed if claimed is not None else case.fate
+        if target is None:
+            against = claimed if claimed is not None else Fate.UNKNOWN
+        else:
+            resumed = live_record(case, target) if move.reverts else None
+            if resumed is not None:
+                fate = resumed.fate  # the period resumes as it stood, its fate too
+            against = fate
+    # No piece of evidence may speak for another fate than the one the change claims.
+    contradicting = _CONTRADICTING[against]
+    for item in change.evidence:
+        if item.kind in contradicting:
+            reasons = _with(reasons, _contradicts(item, trigger, against))
+            break
+    if corroborating:
+        if reasons:
+            return Verdict(Outcome.REJECTED, tuple(reasons))
+        return _accepted(Outcome.CORROBORATION, status, fate)
+    waiting = move.waiting_period
+    if waiting is not None and target is not None and effective - since < waiting:
+        reasons = _with(
+            reasons,
+            Reason(
+                Code.WAITING_PERIOD_NOT_ELAPSED,
+                f"{trigger} needs {waiting.days} days in {status!r}; "
+                f"the case has been there {(effective - since).days} days",
+            ),
+        )
+    if move.report and contradictions and resolves:
         reasons = _with(
             reasons,
             Reason(Code.RESOLVES_NOT_ALLOWED, "a report kept as a conflict cannot resolve other conflicts"),
         )
     if reasons:
-        return Plan(Verdict(Outcome.REJECTED, tuple(reasons + (contradictions or []))))
+        return Verdict(Outcome.REJECTED, tuple(reasons + (contradictions or [])))
     if contradictions:
         if move.report:
-            verdict = Verdict(Outcome.CONFLICT, tuple(contradictions), case.status, case.fate)
-            return Plan(verdict, EntryKind.CONFLICT, case.fate, case.assurance)
-        return Plan(Verdict(Outcome.REJECTED, tuple(contradictions)))
-    verdict = _accepted(Outcome.TRANSITION, target or case.status, fate)
-    if resumed is not None:
-        # The evidence of a retraction shows the report was wrong, not how well
-        # the resumed status is established: the period resumes with its own assurance.
-        return Plan(verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq)
-    return Plan(verdict, EntryKind.TRANSITION, fate, _given(change.evidence))
+            return Verdict(Outcome.CONFLICT, tuple(contradictions), status, case.fate)
+        return Verdict(Outcome.REJECTED, tuple(contradictions))
+    return move.accepted[fate]
 
 
-_DISMISSAL_NEEDS_REASON = Reason(Code.REASON_REQUIRED, "a dismissal needs a written reason")
 _DISMISSAL_NEEDS_RESOLVES = Reason(
     Code.RESOLVES_REQUIRED, "a dismissal must name the conflict entries it dismisses"
 )
 
+_KIND_OF = {
+    Outcome.TRANSITION: EntryKind.TRANSITION,
+    Outcome.CORROBORATION: EntryKind.CORROBORATION,
+    Outcome.CONFLICT: EntryKind.CONFLICT,
+    Outcome.DISMISSAL: EntryKind.DISMISSAL,
+}
 
-def _dismissal(table: Table, case: Standing, change: Change, now: datetime | None) -> Plan:
-    reasons = None
-    if change.actor.role not in table.dismiss_roles:
-        reasons = _with(
-            reasons,
-            Reason(
-                Code.ROLE_NOT_PERMITTED,
-                f"role {change.actor.role!r} may not dismiss conflicts; "
-                f"allowed: {', '.join(sorted(table.dismiss_roles))}",
-            ),
-        )
-    if change.reason is None:
-        reasons = _with(reasons, _DISMISSAL_NEEDS_REASON)
-    if not change.resolves:
-        reasons = _with(reasons, _DISMISSAL_NEEDS_RESOLVES)
-    reasons = _common(table, case, change, now, reasons)
-    if reasons:
-        return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
-    verdict = _accepted(Outcome.DISMISSAL, case.status, case.fate)
-    return Plan(verdict, EntryKind.DISMISSAL, case.fate, case.assurance)
+
+def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan:
+    """What the entry of *change*, accepted by *verdict*, holds: kind, fate, assurance, the period it resumes.
+
+    Only :func:`decide` accepts; this says what follows: a transition takes
+    the assurance its evidence gives, or, resuming a period (a retraction, a
+    reopening), the assurance that period had (the evidence shows the report
+    was wrong, not how well the resumed status is established); a
+    corroboration may raise the case's; a conflict or a dismissal keeps it.
+    """
+    outcome = verdict.outcome
+    fate = verdict.fate or case.fate
+    if outcome is Outcome.TRANSITION:
+        move = table.legal[case.status, change.trigger]
+        resumed = live_record(case, move.target or "") if move.reverts else None
+        if resumed is not None:
+            return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq))
+        return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None))
+    held = case.assurance
+    if outcome is Outcome.CORROBORATION:
+        given = _given(change.evidence)
+        held = held if held is given else held.stronger(given)
+    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None))
 
 
 @attrs.frozen(kw_only=True)
@@ -381,6 +387,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
         return ()
     found: list[Option] = []
     for trigger in table.triggers:
+        move = table.move(case.status, trigger)
         if trigger == DISMISS:
             if case.open_conflicts and actor.role in table.dismiss_roles:
                 found.append(
@@ -396,7 +403,6 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                     )
                 )
             continue
-        move = table.move(case.status, trigger)
         if move is None or not _may_fire(move, case, actor):
             continue
         # The fate the evidence is held against, as decide() holds it.
@@ -420,7 +426,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 outcome=outcome,
                 target=target,
                 fate=fate,
-                evidence=move.rule.evidence,
+                evidence=None if move.rule is None else move.rule.evidence,
                 kinds=frozenset() if move.needs is None else move.needs - _CONTRADICTING[against],
                 reason_required=move.reason_required,
                 not_before=None if waiting is None else case.status_since + waiting,

@@ -28,20 +28,29 @@ class Snapshot:
     """The entry that put the case into the status."""
 
 
-_new = object.__new__
-_snapshot_setters = tuple(Snapshot.__dict__[field.name].__set__ for field in attrs.fields(Snapshot))
+T = TypeVar("T")
 
 
-def snapshot(status: str, fate: Fate, assurance: Assurance, since: datetime, seq: int) -> Snapshot:
-    """A :class:`Snapshot` of values already checked, without its constructor's per-field calls.
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A function that makes a *cls* from its fields' values, in order, for values already checked.
 
-    Every state step that enters a status makes one: the slots' own setters
-    cost a fraction of a frozen class's ``__init__``.
+    Generated, as attrs generates ``__init__``, from the class's own field
+    list: it sets each slot directly, with none of the per-field calls of a
+    frozen class's ``__init__``. The state step makes one value per accepted
+    change, and replay one per entry.
     """
-    made = _new(Snapshot)
-    for setter, value in zip(_snapshot_setters, (status, fate, assurance, since, seq), strict=True):
-        setter(made, value)
-    return made
+    names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type] # an attrs class
+    values = ", ".join(f"v{index}" for index in range(len(names)))
+    sets = "".join(f"    s{index}(made, v{index})\n" for index in range(len(names)))
+    namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
+    namespace.update({f"s{index}": getattr(cls, name).__set__ for index, name in enumerate(names)})
+    source = f"def make({values}):\n    made = new(cls)\n{sets}    return made\n"
+    exec(source, namespace)  # noqa: S102 - source generated above from the class's field names alone
+    return namespace["make"]  # type: ignore[return-value] # defined by the exec above
+
+
+snapshot: Callable[[str, Fate, Assurance, datetime, int], Snapshot] = maker(Snapshot)
+"""A :class:`Snapshot` of values already checked (status, fate, assurance, since, seq)."""
 
 
 Period = Snapshot | Entry
@@ -112,33 +121,29 @@ class Standing:
 
     def live_period(self, status: str) -> Snapshot | None:
         """The latest live period in *status*, with the assurance it had when it ended."""
-        for period in reversed(self._periods):
-            if (period.status if type(period) is Snapshot else period.to_status) == status:  # type: ignore[union-attr]
-                return snapshot_of(period)
-        return None
+        period = live_record(self, status)
+        return None if period is None else snapshot_of(period)
+
+
+def live_record(state: Standing, status: str) -> Period | None:
+    """The latest live period of *state* in *status*, as kept: its fate, assurance and seq read alike."""
+    for period in reversed(state._periods):  # noqa: SLF001 - the module that keeps them
+        if (period.status if type(period) is Snapshot else period.to_status) == status:  # type: ignore[union-attr]
+            return period
+    return None
 
 
 S = TypeVar("S", bound=Standing)
 
 
-_SETTERS: dict[type, tuple[Callable[[object, object], None], ...]] = {}
-"""By class: its slots' setters, found along its MRO (a Case's own slot, and those it inherits)."""
-
-
-def _setters(cls: type[Standing]) -> tuple[Callable[[object, object], None], ...]:
-    try:
-        return _SETTERS[cls]
-    except KeyError:
-        setters = _SETTERS[cls] = tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))
-        return setters
+_MAKERS: dict[type, Callable[..., Standing]] = {}
+"""By class: its :func:`maker` (a Case's sets its own slot, and those it inherits)."""
 
 
 def build(cls: type[S], *values: object) -> S:
-    """A *cls* (a :class:`Standing`, or a subclass) of values already checked, in its fields' order.
-
-    As :func:`snapshot` makes one: a state step makes one per accepted change.
-    """
-    made = _new(cls)
-    for setter, value in zip(_setters(cls), values, strict=True):
-        setter(made, value)
-    return made
+    """A *cls* (a :class:`Standing`, or a subclass) of values already checked, in its fields' order."""
+    try:
+        make = _MAKERS[cls]
+    except KeyError:
+        make = _MAKERS[cls] = maker(cls)
+    return make(*values)  # type: ignore[return-value] # a maker of cls

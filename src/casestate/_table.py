@@ -8,6 +8,7 @@ not legal from a status shares one entry for every such status.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from ._change import DISMISS
 from ._evidence import EvidenceKind
 from ._machine import destinations
 from ._status import Fate
+from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
     from transitions import Machine
@@ -32,8 +34,8 @@ class Move:
     trigger: str
     target: str | None
     """Where it leads; ``None`` where it is not legal."""
-    rule: Rule
-    """The rule it comes from, for what it says to people."""
+    rule: Rule | None
+    """The rule it comes from, for what it says to people; ``None`` for a dismissal."""
     sources: frozenset[str]
     """The statuses it may be fired from."""
     roles: frozenset[str]
@@ -50,6 +52,12 @@ class Move:
     """The fate it gives; ``None`` keeps the case's."""
     waiting_period: timedelta | None
     reverts: bool
+    dismissal: bool = False
+    """The dismissal of open conflicts: legal from every status, by who may settle conflicts."""
+    reason_refusal: Reason
+    """Why a change of this move without a reason is refused (when it needs one)."""
+    accepted: Mapping[Fate, Verdict] = attrs.field(factory=dict)
+    """For a legal move: its verdict by the fate the case gets, made once (verdicts are values)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +76,7 @@ class Table:
     legal: dict[tuple[str, str], Move]
     """By (status, trigger): the moves that are legal from that status."""
     elsewhere: dict[str, Move]
-    """By trigger: the move from any status it is not legal from."""
+    """By trigger: the move from any status it is not legal from (and the dismissal, from every status)."""
 
     def move(self, status: str, trigger: str) -> Move | None:
         """The move of *trigger* from *status*; ``None`` for a trigger the workflow does not know."""
@@ -77,6 +85,9 @@ class Table:
 
 def _move(rule: Rule, target: str | None, claimed: Fate | None) -> Move:
     needs = rule.evidence
+    accepted = (
+        {} if target is None else {fate: Verdict(Outcome.TRANSITION, (), target, fate) for fate in Fate}
+    )
     return Move(
         trigger=rule.trigger,
         target=target,
@@ -92,6 +103,29 @@ def _move(rule: Rule, target: str | None, claimed: Fate | None) -> Move:
         claimed=claimed,
         waiting_period=rule.waiting_period,
         reverts=rule.reverts,
+        reason_refusal=Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"),
+        accepted=accepted,
+    )
+
+
+def _dismissal(dismiss_roles: frozenset[str]) -> Move:
+    return Move(
+        trigger=DISMISS,
+        target=None,
+        rule=None,
+        sources=frozenset(),
+        roles=dismiss_roles,
+        reporter_may_fire=False,
+        needs=None,
+        needs_text="",
+        reason_required=True,
+        report=False,
+        reported="",
+        claimed=None,
+        waiting_period=None,
+        reverts=False,
+        dismissal=True,
+        reason_refusal=Reason(Code.REASON_REQUIRED, "a dismissal needs a written reason"),
     )
 
 
@@ -107,6 +141,7 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
         rule.trigger: _move(rule, None, rule.fate if rule.fate is not None else fate_of[rule.target])
         for rule in definition.rules
     }
+    elsewhere[DISMISS] = _dismissal(definition.dismiss_roles)
     initial_fate = fate_of[definition.initial]
     if initial_fate is None:  # pragma: no cover - the definition checks refuse it
         msg = "a workflow's initial status has a fate of its own"

@@ -239,7 +239,7 @@ class Workflow:
         """
         if now is not None and (type(now) is not datetime or now.tzinfo is not UTC):  # UTC already, mostly
             now = to_utc(now, "now")
-        return decide(self._table, case, change, now).verdict
+        return decide(self._table, case, change, now)
 
     def available(self, case: Case | Standing, actor: Actor) -> tuple[Option, ...]:
         """What *actor* may do next to *case*, and what each would need: the buttons of a form.
