@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from casestate._change import Change
+from casestate import Change
 from casestate._text import check_storable
 
 

@@ -10,13 +10,7 @@ from typing import Protocol, Self
 
 import attrs
 
-from casestate import CasestateError
-from casestate._actors import Actor
-from casestate._case import Case
-from casestate._change import Change
-from casestate._entry import Entry
-from casestate._evidence import Evidence
-from casestate._status import Assurance, Fate
+from casestate import Actor, Assurance, Case, CasestateError, Change, Entry, Evidence, Fate
 
 
 class StoreError(CasestateError):

@@ -20,7 +20,7 @@ HELD_ROWS = 10_000
 
 @attrs.define
 class Block:
-    """An open block of one store (see ``SQLStore.atomic``)."""
+    """An open block of one store (see ``UnitOfWork.atomic``)."""
 
     tx: Transaction
     location: str

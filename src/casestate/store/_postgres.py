@@ -13,13 +13,13 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from casestate._default import DEFAULT_WORKFLOW
-from casestate._workflow import Workflow
+from casestate import DEFAULT_WORKFLOW, Workflow
 
 from ._base import StoreError, StoreLocked
 from ._clock import CLOCK_TOLERANCE, Clock, system_clock
+from ._memo import DEFAULT_CACHE_ENTRIES
 from ._schema import ENTRY_COLUMNS, Duplicate, Row, Transaction, insert_entries_sql, schema
-from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+from ._sql import SQLStore
 from ._statements import INSERT_CASE
 
 if TYPE_CHECKING:
@@ -261,7 +261,7 @@ class PostgresStore(SQLStore):
             else:
                 # Reads need no transaction of their own: each statement sees
                 # what was committed when it ran, which is all a reading relies
-                # on (see SQLStore._load), and it saves two round trips.
+                # on (see Cases._load), and it saves two round trips.
                 with self._reader.connect() as connection:
                     try:
                         yield _PostgresTransaction(connection, direct=self._direct)

@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from casestate._default import DEFAULT_WORKFLOW
-from casestate._workflow import Workflow
+from casestate import DEFAULT_WORKFLOW, Workflow
 
 from ._base import NotAStore, StoreError, StoreLocked
 from ._clock import CLOCK_TOLERANCE, Clock, system_clock
+from ._memo import DEFAULT_CACHE_ENTRIES
 from ._schema import Duplicate, Row, Transaction, insert_entries_sql, schema
-from ._sql import DEFAULT_CACHE_ENTRIES, SQLStore
+from ._sql import SQLStore
 from ._statements import SELECT_CASE, SELECT_TRAIL
 
 _INSERT_ENTRIES = insert_entries_sql("?")

@@ -6,8 +6,7 @@ Each case has a summary row: it answers ``find`` and guards every write
 
 from __future__ import annotations
 
-from casestate._case import Case
-from casestate._chain import BrokenTrail, Problem
+from casestate import BrokenTrail, Case, Problem
 from casestate._time import format_instant
 
 from ._rows import broken_trail

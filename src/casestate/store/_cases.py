@@ -1,0 +1,239 @@
+"""Cases: open one, load it verified, apply changes to it, each write guarded by the version read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from casestate import Actor, BrokenTrail, Case, Change, Evidence, Problem, Rejected, replay
+
+from ._arguments import check_text, checked_batch
+from ._base import CaseExists, ConcurrentUpdate, NotAStore, StoreError, UnknownCase
+from ._clock import latest_recorded
+from ._rows import broken_trail, entry_row, row_entry
+from ._schema import Duplicate, Row, Transaction
+from ._statements import (
+    SELECT_CASE,
+    SELECT_CASE_AND_TRAIL,
+    SUMMARY_COLUMNS,
+    check_summary,
+    inserted_past,
+    summary_params,
+)
+from ._unit import UnitOfWork
+
+
+class Cases(UnitOfWork):
+    """Writing and reading whole cases, with the memory of trails already verified."""
+
+    def open_case(
+        self,
+        case_id: str,
+        *,
+        actor: Actor,
+        effective_at: datetime,
+        recorded_at: datetime,
+        evidence: Iterable[Evidence] = (),
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> Case:
+        """Open case *case_id* in the workflow's initial status and store it.
+
+        Raises :class:`CaseExists` if the id is taken, ``Rejected`` if the
+        workflow refuses the opening; nothing is written in either case. A
+        *recorded_at* later than *now* (the store's clock unless given) plus
+        the store's ``clock_tolerance`` is refused as ``recorded_in_future``.
+        """
+        case = self.workflow.open(
+            case_id,
+            actor=actor,
+            effective_at=effective_at,
+            recorded_at=recorded_at,
+            evidence=evidence,
+            reason=reason,
+            key=self._key,
+            now=self._latest_recorded(now),
+        )
+        rows = [entry_row(entry) for entry in case.trail]
+        try:
+            with self._begin(write=True) as tx:
+                inserted, last = self._write_summary(tx, self._insert_case, summary_params(case), len(rows))
+                if inserted:
+                    self._append(tx, case.id, rows, last)
+                    # Remembered with the write: nothing may come between the two inside a block.
+                    self._memo.put(case_id, rows, case)
+        except Duplicate:
+            raise self._collision(case_id, stored=False) from None
+        if not inserted:  # raised once the transaction is over: a refusal writes nothing
+            raise CaseExists(case_id)
+        return case
+
+    def _latest_recorded(self, now: datetime | None) -> datetime:
+        """The latest recorded time a write at *now* (the store's clock unless given) takes."""
+        return latest_recorded(self._clock() if now is None else now, self._clock_tolerance)
+
+    def load(self, case_id: str) -> Case:
+        """The case, its trail read, verified and replayed.
+
+        Raises :class:`UnknownCase`, or ``BrokenTrail`` naming the case and the
+        first entry that was altered, removed or inserted.
+        """
+        check_text(case_id, "case_id")
+        with self._begin(write=False) as tx:
+            return self._load(tx, case_id)[0]
+
+    def _load(self, tx: Transaction, case_id: str, *, trust_memo: bool = False) -> tuple[Case, list[Row]]:
+        """The case and its rows; with *trust_memo*, rows verified by this store before are not re-read.
+
+        Load never trusts the memo: it reads every row and checks it is the
+        row verified before. Apply trusts it while the summary row still
+        names the same version and head, since its write is guarded by both;
+        inside an atomic block, without reading the summary, for a case the
+        block itself read or wrote: it keeps every other writer out.
+        """
+        remembered = self._memo.latest(case_id) if trust_memo else None
+        if remembered is not None and self._block is not None and self._memo.put_in_block(case_id):
+            return remembered[1], remembered[0]
+        self._settle(case_id)
+        if remembered is not None:
+            found = tx.query(SELECT_CASE, {"case_id": case_id})
+            if not found:
+                raise UnknownCase(case_id)
+            summary = found[0]
+            if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
+                check_summary(remembered[1], summary)
+                return remembered[1], remembered[0]
+        found_case = self._read_case(tx, case_id)
+        if found_case is None:
+            raise UnknownCase(case_id)
+        summary, rows = found_case
+        version = summary[4]
+        if isinstance(version, int) and len(rows) > version:
+            self._memo.forget(case_id)
+            raise inserted_past(case_id, rows[version][1], version)
+        head = summary[6]
+        known = self._memo.get(case_id, rows)
+        if known is None or known.version != len(rows):
+            try:
+                case = self._replay(case_id, rows, head, known)
+            except BrokenTrail:
+                self._memo.forget(case_id)
+                raise
+            self._memo.put(case_id, rows, case)
+        else:
+            case = known
+        check_summary(case, summary)
+        return case, rows
+
+    def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
+        """The summary row and every entry row of the case; ``None`` for an unknown case.
+
+        One statement reads both, so that they are of one committed state even
+        where each statement sees the latest commit: a row past the summary's
+        version is then one inserted behind the store, never a writer's
+        committing meanwhile. An engine whose read transaction holds one
+        snapshot may read them in two.
+        """
+        joined = tx.query(SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        if not joined:
+            return None
+        rows = [] if joined[0][SUMMARY_COLUMNS] is None else [row[SUMMARY_COLUMNS:] for row in joined]
+        return joined[0][:SUMMARY_COLUMNS], rows
+
+    def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
+        count = len(rows)
+        done = 0 if known is None else known.version
+        entries = [
+            *(() if known is None else known.trail),
+            *(row_entry(row, case_id, count) for row in rows[done:]),
+        ]
+        if not entries:
+            raise broken_trail(case_id, 0, 0, Problem.EMPTY, "missing: the case has no entries")
+        return replay(entries, key=self._key, head=head, known=known)
+
+    def apply(
+        self,
+        case_id: str,
+        changes: Sequence[Change],
+        *,
+        expected_version: int,
+        now: datetime | None = None,
+    ) -> Case:
+        """Apply *changes* to the case, all of them or none, and return the case as stored.
+
+        *expected_version* is the version of the case the changes were decided
+        on. :class:`ConcurrentUpdate` if the stored case is at another version;
+        ``Rejected`` (its ``index`` names the change) if the workflow refuses
+        one of the changes, among them a change recorded later than *now*
+        (the store's clock unless given) plus the store's ``clock_tolerance``
+        (``recorded_in_future``). Nothing is written in either case.
+
+        The changes are decided on the trail this store object last verified,
+        while the stored summary still names its version and head (the write
+        is guarded by both); otherwise the trail is read and verified first.
+        """
+        batch = checked_batch(case_id, changes, expected_version)
+        latest = self._latest_recorded(now)
+        with self._begin(write=False) as tx:
+            case, rows = self._load(tx, case_id, trust_memo=True)
+        if case.version != expected_version:
+            raise ConcurrentUpdate(case_id, expected_version, case.version)
+        updated = case
+        for index, change in enumerate(batch):
+            if not isinstance(change, Change):
+                msg = f"changes[{index}] must be a Change, not {type(change).__name__}"
+                raise TypeError(msg)
+            try:
+                updated = self.workflow.apply(updated, change, key=self._key, now=latest)
+            except Rejected as error:
+                raise Rejected(case_id, error.verdict, index=index) from None
+        added = [entry_row(entry) for entry in updated.trail[case.version :]]
+        params = summary_params(updated)
+        params["expected"] = case.version
+        params["expected_head"] = case.head
+        try:
+            with self._begin(write=True) as tx:
+                changed, last = self._change_or_hold(tx, case_id, params, len(added))
+                if changed:
+                    self._append(tx, case_id, added, last)
+                    # Remembered with the write: nothing may come between the two inside a block.
+                    self._memo.put(case_id, rows + added, updated)
+        except Duplicate:
+            raise self._collision(case_id, stored=True) from None
+        if not changed:  # raised once the transaction is over: a refusal writes nothing
+            raise ConcurrentUpdate(case_id, expected_version, None)
+        return updated
+
+    def _collision(self, case_id: str, *, stored: bool) -> StoreError:
+        """Why an entry row apply writes collides with one stored: the store was altered in SQL.
+
+        The guarded update of the summary row went through, so no writer came
+        between the read and the write: the row in the way was put there behind
+        the store. Read as a concurrent update, it would refuse every retry for
+        ever; the case is read again, whole, to name the row
+        (``BrokenTrail``), else the position counter was set back.
+        """
+        if stored:
+            self.load(case_id)
+        return NotAStore(
+            f"{self.location} is a damaged casestate store: a row in its tables takes the number or "
+            f"the position of an entry of case {case_id!r} (inserted behind casestate, or the position "
+            "counter set back); nothing was written"
+        )
+
+    def _append(self, tx: Transaction, case_id: str, rows: list[Row], last: int | None) -> None:
+        """Insert *rows* at the positions up to *last*, taken with the summary row."""
+        count = len(rows)
+        if last is None:
+            raise NotAStore(f"{self.location} is a damaged casestate store: its position counter is gone")
+        first = last - count + 1
+        positioned = [(first + offset, *row) for offset, row in enumerate(rows)]
+        block = self._block
+        if block is not None:  # held, and written with the block's others: one statement, not one a case
+            block.hold_rows(case_id, positioned)
+            return
+        try:
+            tx.insert_entries(positioned)
+        except Duplicate:
+            self._memo.forget(case_id)
+            raise

@@ -1,0 +1,41 @@
+"""Opening a store: its schema checked, created or upgraded, and the key given checked against its seal."""
+
+from __future__ import annotations
+
+from . import _schema
+from ._base import KeyRequired, NotAStore, WrongKey
+from ._unit import UnitOfWork
+
+
+class Opening(UnitOfWork):
+    """The schema and the key, checked once, when the store is opened."""
+
+    def _setup(self, *, create: bool) -> None:
+        """Check (or create, or upgrade) the schema and the key, changing nothing on a fault."""
+        with self._begin(write=False) as tx:
+            meta = _schema.read_meta(tx, self._tables(tx), self.location)
+        if meta is None or int(meta["schema_version"]) != _schema.SCHEMA_VERSION:
+            if meta is None and not create:
+                raise NotAStore(f"{self.location} holds no casestate store (and create=False)")
+            if meta is not None:
+                _schema.check_version(meta, self.location)
+            with self._begin(write=True) as tx:
+                self._prepare_setup(tx)
+                meta = _schema.read_meta(tx, self._tables(tx), self.location)
+                if meta is None:
+                    _schema.create(tx, self._schema(), self._chain)
+                    meta = {"chain": self._chain}
+                else:
+                    _schema.upgrade(tx, meta, self.location)
+        self._check_key(meta["chain"])
+
+    def _check_key(self, chain: str) -> None:
+        if chain == self._chain:
+            return
+        if self._key is None:
+            raise KeyRequired(
+                f"{self.location}: the store's trails are sealed with a key ({chain}); pass key="
+            )
+        if chain == "sha256":
+            raise WrongKey(f"{self.location}: the store's trails are not sealed with a key; do not pass one")
+        raise WrongKey(f"{self.location}: the store's trails are sealed with another key ({chain})")
