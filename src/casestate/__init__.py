@@ -17,6 +17,7 @@ from ._errors import publish as _publish
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._soundness import WorkflowError
@@ -81,6 +82,7 @@ __all__ = [
     "Verdict",
     "Workflow",
     "WorkflowError",
+    "canonical_bytes",
     "change_from_csv_row",
     "change_from_json",
     "change_from_record",

@@ -22,6 +22,7 @@ from ._change import salt_problem
 from ._entry import Entry, EntryKind
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
+from ._layout import canonical_bytes, canonical_public, new_entry
 from ._status import Assurance, Fate
 from ._time import format_instant
 from ._verdict import Code
@@ -36,71 +37,12 @@ _KEY_ID_INPUT = b"casestate/key-id/1"
 MIN_KEY_BYTES = 16
 
 
-def _text(value: str | None) -> str:
-    return "null" if value is None else _quote(value)
-
-
-def _texts(values: tuple[str, ...]) -> str:
-    # Most lists here are empty or hold one item: skip the generator for them.
-    if not values:
-        return "[]"
-    if len(values) == 1:
-        return "[" + _quote(values[0]) + "]"
-    return "[" + ",".join(map(_quote, values)) + "]"
-
-
-def canonical_public(  # noqa: PLR0917 - by position on the hot path, by keyword in tests
-    seq: int,
-    case_id: str,
-    kind: EntryKind,
-    trigger: str,
-    from_status: str | None,
-    to_status: str,
-    fate: Fate,
-    assurance: Assurance,
-    role: str,
-    evidence_kinds: tuple[EvidenceKind, ...],
-    effective_at: datetime,
-    recorded_at: datetime,
-    resolves: tuple[int, ...],
-    codes: tuple[Code, ...],
-    reverts_to: int | None,
-    chain: str,
-    prev_hash: str,
-    commitment: str,
-) -> bytes:
-    """The bytes an entry's hash covers: compact JSON, keys sorted, ASCII only.
-
-    Written out by hand rather than with ``json.dumps`` for speed; a test
-    holds it equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
-    and a pinned test vector holds it stable across Python versions.
-    Sealing and verifying pass the fields by position, once per entry.
-    """
-    # The enums are StrEnums: quoting a member quotes its value, without the
-    # cost of the ``.value`` property.
-    return (
-        f'{{"assurance":{_quote(assurance)},"case_id":{_quote(case_id)},'
-        f'"chain":{_quote(chain)},"codes":{_texts(codes)},'
-        f'"commitment":{_quote(commitment)},'
-        f'"effective_at":"{format_instant(effective_at)}",'
-        f'"evidence_kinds":{_texts(evidence_kinds)},"fate":{_quote(fate)},'
-        f'"from_status":{_text(from_status)},"kind":{_quote(kind)},'
-        f'"prev_hash":{_quote(prev_hash)},'
-        f'"recorded_at":"{format_instant(recorded_at)}",'
-        f'"resolves":[{",".join(map(str, resolves)) if resolves else ""}],'
-        f'"reverts_to":{"null" if reverts_to is None else reverts_to},'
-        f'"role":{_quote(role)},"seq":{seq},"to_status":{_quote(to_status)},'
-        f'"trigger":{_quote(trigger)}}}'
-    ).encode("ascii")
-
-
 def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
     """The bytes of an entry's personal data, in the same canonical JSON form."""
     # A change nearly always carries one piece of evidence, or none.
     items = _evidence_text(evidence[0]) if len(evidence) == 1 else ",".join(map(_evidence_text, evidence))
-    return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{_text(reason)}}}').encode(
-        "ascii"
-    )
+    reason_text = "null" if reason is None else _quote(reason)
+    return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{reason_text}}}').encode("ascii")
 
 
 def _evidence_text(item: Evidence) -> str:
@@ -228,9 +170,8 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     committed = commitment(actor_id, reason, evidence, salt)
     evidence_kinds = _kinds_of(evidence)
     chain = PLAIN_CHAIN if key is None else chain_for_key(key)
-    # By position: an apply pays for every keyword passed, and the order,
-    # the same for the canonical bytes and the entry, is held by the pinned
-    # test vector and by replay's comparison of each field.
+    # By position, in the order the entry's declaration gives its public
+    # fields (layout.PUBLIC): an apply pays for every keyword passed.
     public_fields = (
         seq,
         case_id,
@@ -252,32 +193,12 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         committed,
     )
     public = canonical_public(*public_fields)
-    return Entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)
+    return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)
 
 
 def entry_digest(entry: Entry, key: bytes | None) -> str:
     """Recompute *entry*'s hash from its content."""
-    public = canonical_public(
-        entry.seq,
-        entry.case_id,
-        entry.kind,
-        entry.trigger,
-        entry.from_status,
-        entry.to_status,
-        entry.fate,
-        entry.assurance,
-        entry.role,
-        entry.evidence_kinds,
-        entry.effective_at,
-        entry.recorded_at,
-        entry.resolves,
-        entry.codes,
-        entry.reverts_to,
-        entry.chain,
-        entry.prev_hash,
-        entry.commitment,
-    )
-    return digest(public, key)
+    return digest(canonical_bytes(entry), key)
 
 
 class Problem(StrEnum):

@@ -13,6 +13,41 @@ from ._status import Assurance, Fate
 from ._verdict import Code
 
 
+class Part(StrEnum):
+    """Which part of an entry a field belongs to: what the hash covers, and what a redacted export keeps."""
+
+    PUBLIC = "public"
+    """In the canonical bytes the hash covers, and in a redacted export."""
+    SEAL = "seal"
+    """The hash itself, over the public part."""
+    PERSONAL = "personal"
+    """Behind the commitment: left out of a redacted export."""
+
+
+class Form(StrEnum):
+    """How a field's value is written, in the canonical bytes and in JSON."""
+
+    INT = "int"
+    OPTIONAL_INT = "optional int"
+    TEXT = "text"
+    OPTIONAL_TEXT = "optional text"
+    """A text or ``null``."""
+    NAME = "name"
+    """A member of a string enumeration, written as its value."""
+    NAMES = "names"
+    """A list of such members."""
+    INTS = "ints"
+    INSTANT = "instant"
+    """A time, in the canonical instant form (UTC, microseconds)."""
+
+
+def _public(form: Form, of: type[StrEnum] | None = None) -> dict[str, object]:
+    return {"part": Part.PUBLIC, "form": form, "of": of}
+
+
+_PERSONAL: dict[str, object] = {"part": Part.PERSONAL, "form": None, "of": None}
+
+
 class EntryKind(StrEnum):
     """What an entry records."""
 
@@ -53,51 +88,51 @@ class Entry:
     does not leak it.
     """
 
-    seq: int
+    seq: int = attrs.field(metadata=_public(Form.INT))
     """The entry's position in the trail; the opening entry is 0."""
-    case_id: str
-    kind: EntryKind
-    trigger: str
+    case_id: str = attrs.field(metadata=_public(Form.TEXT))
+    kind: EntryKind = attrs.field(metadata=_public(Form.NAME, EntryKind))
+    trigger: str = attrs.field(metadata=_public(Form.TEXT))
     """The trigger of the change; ``open`` for the opening entry, ``dismiss`` for a dismissal."""
-    from_status: str | None
+    from_status: str | None = attrs.field(metadata=_public(Form.OPTIONAL_TEXT))
     """The status before the change; ``None`` only for the opening entry."""
-    to_status: str
+    to_status: str = attrs.field(metadata=_public(Form.TEXT))
     """The status after the change (unchanged unless *kind* is a transition or the opening)."""
-    fate: Fate
+    fate: Fate = attrs.field(metadata=_public(Form.NAME, Fate))
     """The fate after the change."""
-    assurance: Assurance
+    assurance: Assurance = attrs.field(metadata=_public(Form.NAME, Assurance))
     """The assurance after the change."""
-    role: str
+    role: str = attrs.field(metadata=_public(Form.TEXT))
     """The role the actor acted in; kept in a redacted export."""
-    evidence_kinds: tuple[EvidenceKind, ...]
+    evidence_kinds: tuple[EvidenceKind, ...] = attrs.field(metadata=_public(Form.NAMES, EvidenceKind))
     """The kind of each piece of evidence; kept in a redacted export."""
-    effective_at: datetime
+    effective_at: datetime = attrs.field(metadata=_public(Form.INSTANT))
     """When the fact happened (the effective clock)."""
-    recorded_at: datetime
+    recorded_at: datetime = attrs.field(metadata=_public(Form.INSTANT))
     """When the case holder recorded it (the recorded clock)."""
-    resolves: tuple[int, ...]
+    resolves: tuple[int, ...] = attrs.field(metadata=_public(Form.INTS))
     """Sequence numbers of the conflict entries this change settles."""
-    codes: tuple[Code, ...]
+    codes: tuple[Code, ...] = attrs.field(metadata=_public(Form.NAMES, Code))
     """For a conflict entry: why the report contradicts the case."""
-    reverts_to: int | None
+    reverts_to: int | None = attrs.field(metadata=_public(Form.OPTIONAL_INT))
     """For a retraction or reopening: the entry whose status period resumes, the ones since void."""
-    chain: str
+    chain: str = attrs.field(metadata=_public(Form.TEXT))
     """``sha256``, or ``hmac-sha256:<key id>`` for a chain sealed with a key."""
-    prev_hash: str
+    prev_hash: str = attrs.field(metadata=_public(Form.TEXT))
     """The hash of the entry before (64 zeros for the opening entry)."""
-    commitment: str
+    commitment: str = attrs.field(metadata=_public(Form.TEXT))
     """The salted commitment to the personal data, which the hash covers in its place."""
-    hash: str
+    hash: str = attrs.field(metadata={"part": Part.SEAL, "form": Form.TEXT, "of": None})
     """The hash (or HMAC) over the public fields, the commitment and *prev_hash*."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
-    actor_id: str | None = attrs.field(default=None, repr=False)
+    actor_id: str | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)
     """Who made the change; ``None`` in a redacted entry."""
-    reason: str | None = attrs.field(default=None, repr=False)
+    reason: str | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)
     """The written reason (``None`` when there is none, or redacted)."""
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), repr=False)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), repr=False, metadata=_PERSONAL)
     """The evidence in full (empty in a redacted entry; see ``evidence_kinds``)."""
-    salt: bytes | None = attrs.field(default=None, repr=False)
+    salt: bytes | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)
     """The salt of the commitment; ``None`` exactly when the entry is redacted."""
 
     @property

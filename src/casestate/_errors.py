@@ -23,5 +23,7 @@ def publish(module: str, names: dict[str, object], exported: list[str]) -> None:
     """
     for name in exported:
         value = names[name]
-        if isinstance(value, type) or (callable(value) and hasattr(value, "__code__")):
+        published = isinstance(value, type) or (callable(value) and hasattr(value, "__code__"))
+        # A name two public modules export keeps the first public home it was given.
+        if published and any(part.startswith("_") for part in value.__module__.split(".")):
             value.__module__ = module

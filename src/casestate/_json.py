@@ -10,13 +10,12 @@ from typing import Any, TypeVar
 from ._case import Case, replay
 from ._chain import commitment_problem, redact
 from ._change import salt_problem
-from ._entry import Entry, EntryKind, Private
+from ._entry import Entry, Form, Private
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
-from ._status import Assurance, Fate
+from ._layout import SEALED, Field, enumeration, to_json_value
 from ._text import is_storable, printable, unstorable
 from ._time import format_instant, parse_instant
-from ._verdict import Code
 
 FORMAT = "casestate.case"
 FORMAT_VERSION = 1
@@ -42,28 +41,12 @@ def _evidence_to_dict(item: Evidence) -> dict[str, str]:
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """One entry as JSON-ready data; ``private`` is absent in a redacted entry."""
-    data: dict[str, Any] = {
-        "seq": entry.seq,
-        "case_id": entry.case_id,
-        "kind": entry.kind.value,
-        "trigger": entry.trigger,
-        "from_status": entry.from_status,
-        "to_status": entry.to_status,
-        "fate": entry.fate.value,
-        "assurance": entry.assurance.value,
-        "role": entry.role,
-        "evidence_kinds": [kind.value for kind in entry.evidence_kinds],
-        "effective_at": format_instant(entry.effective_at),
-        "recorded_at": format_instant(entry.recorded_at),
-        "resolves": list(entry.resolves),
-        "codes": [code.value for code in entry.codes],
-        "reverts_to": entry.reverts_to,
-        "chain": entry.chain,
-        "prev_hash": entry.prev_hash,
-        "commitment": entry.commitment,
-        "hash": entry.hash,
-    }
+    """One entry as JSON-ready data; ``private`` is absent in a redacted entry.
+
+    The public fields and the hash, in the entry's declaration order, each
+    written in its declared form.
+    """
+    data: dict[str, Any] = {field.name: to_json_value(field, getattr(entry, field.name)) for field in SEALED}
     if entry.salt is not None:
         data["private"] = {
             "actor_id": entry.actor_id,
@@ -113,14 +96,15 @@ class _Reader:
     def at(self, name: str) -> str:
         return f"{self.where}.{name}" if self.where else name
 
-    def get(self, name: str, kind: type[_E], *, optional: bool = False) -> _E:
+    def get(self, name: str, kind: type[_E], *, optional: bool = False, nullable: bool = False) -> _E:
+        """The value of *name*: *optional* may be missing or null; *nullable* is there, maybe null."""
         self.seen.add(name)
         if name not in self.data:
             if optional:
                 return None  # type: ignore[return-value]
             raise FormatError(f"{self.at(name)}: missing")
         value = self.data[name]
-        if value is None and optional:
+        if value is None and (optional or nullable):
             return None  # type: ignore[return-value]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise FormatError(f"{self.at(name)}: expected {kind.__name__}, got {_type(value)}")
@@ -210,41 +194,34 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
         if private is None
         else (private.actor_id, private.reason, private.evidence, private.salt)
     )
-    entry = Entry(
-        seq=reader.get("seq", int),
-        case_id=reader.text("case_id"),
-        kind=reader.enum("kind", EntryKind),
-        trigger=reader.text("trigger"),
-        from_status=reader.text("from_status", optional=True),
-        to_status=reader.text("to_status"),
-        fate=reader.enum("fate", Fate),
-        assurance=reader.enum("assurance", Assurance),
-        role=reader.text("role"),
-        evidence_kinds=_enum_list(reader, "evidence_kinds", EvidenceKind),
-        effective_at=reader.instant("effective_at"),
-        recorded_at=reader.instant("recorded_at"),
-        resolves=tuple(_ints(reader, "resolves")),
-        codes=_enum_list(reader, "codes", Code),
-        reverts_to=reader.get("reverts_to", int, optional=True),
-        chain=reader.text("chain"),
-        prev_hash=reader.text("prev_hash"),
-        commitment=_commitment(reader),
-        hash=reader.text("hash"),
-        actor_id=actor_id,
-        reason=reason,
-        evidence=evidence,
-        salt=salt,
-    )
+    values: dict[str, Any] = {field.name: _read(reader, field) for field in SEALED}
+    problem = commitment_problem(values["commitment"])
+    if problem is not None:
+        raise FormatError(f"{reader.at('commitment')}: {problem}")
+    entry = Entry(**values, actor_id=actor_id, reason=reason, evidence=evidence, salt=salt)
     reader.done()
     return entry
 
 
-def _commitment(reader: _Reader) -> str:
-    value = reader.text("commitment")
-    problem = commitment_problem(value)
-    if problem is not None:
-        raise FormatError(f"{reader.at('commitment')}: {problem}")
-    return value
+def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one return per form
+    """The value of *field*, read in its declared form; every field must be present, if only as null."""
+    name = field.name
+    form = field.metadata["form"]
+    if form is Form.INT:
+        return reader.get(name, int)
+    if form is Form.OPTIONAL_INT:
+        return reader.get(name, int, nullable=True)
+    if form is Form.TEXT:
+        return reader.text(name)
+    if form is Form.OPTIONAL_TEXT:
+        return reader.get(name, str, nullable=True)
+    if form is Form.NAME:
+        return reader.enum(name, enumeration(field))
+    if form is Form.NAMES:
+        return _enum_list(reader, name, enumeration(field))
+    if form is Form.INTS:
+        return tuple(_ints(reader, name))
+    return reader.instant(name)
 
 
 def _ints(reader: _Reader, name: str) -> list[int]:

@@ -18,11 +18,12 @@ except ImportError as error:  # pragma: no cover - the extra is installed wherev
     msg = "casestate.testing needs hypothesis: pip install 'casestate[testing]'"
     raise ImportError(msg) from error
 
+from casestate import canonical_bytes
 from casestate._errors import publish as _publish
 
 from ._attempts import Attempt, attempts, changes
 from ._cases import cases, evidence_rules, opened_cases, trails, workflows
-from ._invariants import BrokenInvariant, canonical_bytes, check_case, check_step, reachable
+from ._invariants import BrokenInvariant, check_case, check_step, reachable
 from ._machine import WorkflowStateMachine, workflow_state_machine
 from ._tamper import Tampering, alterations, rewritten, tamperings
 from ._values import (

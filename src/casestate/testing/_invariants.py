@@ -24,13 +24,13 @@ from casestate import (
     Rule,
     Snapshot,
     Workflow,
+    canonical_bytes,
     from_json,
     redact,
     replay,
     to_json,
     verify,
 )
-from casestate._chain import canonical_public
 from casestate._json import entry_from_dict, entry_to_dict
 
 from ._attempts import Attempt
@@ -456,14 +456,6 @@ def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
 
 
 # -- serialisation -----------------------------------------------------------
-
-
-def canonical_bytes(entry: Entry) -> bytes:
-    """The bytes *entry*'s hash covers."""
-    fields = attrs.asdict(entry, recurse=False)
-    for name in ("hash", "actor_id", "reason", "evidence", "salt"):
-        del fields[name]
-    return canonical_public(**fields)
 
 
 def _without_private(data: Any) -> Any:  # noqa: ANN401 - walks any JSON value

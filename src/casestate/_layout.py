@@ -1,0 +1,177 @@
+"""An entry's layout, derived from its one declaration: the canonical bytes its hash covers, and JSON.
+
+:class:`~casestate.Entry` declares each field once, with the part it
+belongs to (public, the seal, personal) and the form its value is written
+in. Everything here is generated from that declaration, as attrs generates
+``__init__`` from a class's fields: the function that writes the canonical
+bytes, the one that makes an entry, the JSON form of the public part. A new
+field is one edit in ``_entry``.
+
+The canonical bytes are compact JSON with the keys sorted, ASCII only; the
+pinned test vectors hold them, and the hashes of stored trails, stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from json.encoder import encode_basestring_ascii as _quote
+from operator import attrgetter
+from typing import Any, TypeAlias
+
+import attrs
+
+from ._entry import Entry, Form, Part
+from ._time import format_instant, parse_instant
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _texts(values: tuple[str, ...]) -> str:
+    # Most lists here are empty or hold one item: skip the generator for them.
+    if not values:
+        return "[]"
+    if len(values) == 1:
+        return "[" + _quote(values[0]) + "]"
+    return "[" + ",".join(map(_quote, values)) + "]"
+
+
+def _ints(values: tuple[int, ...]) -> str:
+    return "[" + ",".join(map(str, values)) + "]" if values else "[]"
+
+
+def _int(value: int | None) -> str:
+    return "null" if value is None else str(value)
+
+
+Field: TypeAlias = "attrs.Attribute[Any]"
+"""A field of the entry's declaration (its values are of many types)."""
+
+_CANONICAL = {
+    Form.INT: "{%s}",
+    Form.OPTIONAL_INT: "{_int(%s)}",
+    Form.TEXT: "{_quote(%s)}",
+    Form.OPTIONAL_TEXT: "{_text(%s)}",
+    # The enums are StrEnums: quoting a member quotes its value, without the
+    # cost of the ``.value`` property.
+    Form.NAME: "{_quote(%s)}",
+    Form.NAMES: "{_texts(%s)}",
+    Form.INTS: "{_ints(%s)}",
+    Form.INSTANT: '"{format_instant(%s)}"',
+}
+"""By form: how a value is written in the canonical bytes, as a piece of an f-string."""
+
+
+def _part(field: Field) -> Part:
+    part: Part = field.metadata["part"]
+    return part
+
+
+def _form(field: Field) -> Form:
+    form: Form = field.metadata["form"]
+    return form
+
+
+FIELDS: tuple[Field, ...] = attrs.fields(Entry)
+"""Every field of an entry, in declaration order."""
+PUBLIC: tuple[Field, ...] = tuple(field for field in FIELDS if _part(field) is Part.PUBLIC)
+"""The public fields, in declaration order: the order sealing passes them in."""
+SEALED: tuple[Field, ...] = tuple(field for field in FIELDS if _part(field) is not Part.PERSONAL)
+"""The public fields and the seal: what a redacted export keeps, in declaration order."""
+PERSONAL: tuple[str, ...] = tuple(field.name for field in FIELDS if _part(field) is Part.PERSONAL)
+"""The names of the personal fields, in declaration order."""
+
+
+def _generate(source: str, name: str) -> Callable[..., object]:
+    namespace: dict[str, object] = {
+        "_quote": _quote,
+        "_text": _text,
+        "_texts": _texts,
+        "_ints": _ints,
+        "_int": _int,
+        "format_instant": format_instant,
+        "Entry": Entry,
+    }
+    exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's field names alone
+    made = namespace[name]
+    assert callable(made)  # noqa: S101 - defined by the exec above
+    return made
+
+
+def _canonical_source() -> str:
+    params = ", ".join(field.name for field in PUBLIC)
+    pieces = []
+    for field in sorted(PUBLIC, key=lambda field: field.name):
+        pieces.append(f'"{field.name}":' + _CANONICAL[_form(field)] % field.name)
+    body = ",".join(pieces).replace("'", "\\'")
+    return f"def canonical_public({params}):\n    return f'{{{{{body}}}}}'.encode('ascii')\n"
+
+
+canonical_public: Callable[..., bytes] = _generate(_canonical_source(), "canonical_public")  # type: ignore[assignment]
+"""The bytes an entry's hash covers, from its public fields by position (as :data:`PUBLIC` orders them).
+
+Sealing and verifying pass the fields by position, once per entry; a test
+holds the bytes equal to ``json.dumps(sort_keys=True, separators=(",", ":"))``
+and the pinned test vectors hold them stable.
+"""
+
+public_values: Callable[[Entry], tuple[object, ...]] = attrgetter(*(field.name for field in PUBLIC))
+"""An entry's public fields, in the order :func:`canonical_public` takes them."""
+
+
+def canonical_bytes(entry: Entry) -> bytes:
+    """The bytes *entry*'s hash covers: its public fields as compact JSON, keys sorted, ASCII only.
+
+    What a verifier written in another language must rebuild, byte for byte:
+
+    >>> from datetime import datetime, UTC
+    >>> import casestate as cs
+    >>> case = cs.DEFAULT_WORKFLOW.open("ua-1", actor=cs.Actor("olena", "family"),
+    ...     effective_at=datetime(2024, 3, 1, tzinfo=UTC), recorded_at=datetime(2024, 3, 2, tzinfo=UTC),
+    ...     salt=bytes(16))
+    >>> cs.canonical_bytes(case.trail[0])[:60]
+    b'{"assurance":"reported","case_id":"ua-1","chain":"sha256","c'
+    """
+    return canonical_public(*public_values(entry))
+
+
+def _maker_source() -> str:
+    # Sealing has the public values in PUBLIC's order, then the seal, then the
+    # personal part; the entry takes them in its own declaration order.
+    ordered = [*(field.name for field in PUBLIC), "hash", *PERSONAL]
+    by_declaration = ", ".join(field.name for field in FIELDS)
+    return f"def new_entry({', '.join(ordered)}):\n    return Entry({by_declaration})\n"
+
+
+new_entry: Callable[..., Entry] = _generate(_maker_source(), "new_entry")  # type: ignore[assignment]
+"""An entry from its public values (in :data:`PUBLIC`'s order), its hash, and its personal part."""
+
+
+def to_json_value(field: Field, value: object) -> object:
+    """*value* of *field* as JSON writes it."""
+    form = _form(field)
+    if value is None:
+        return None
+    if form is Form.NAME:
+        return value.value  # type: ignore[attr-defined] # a StrEnum member
+    if form is Form.NAMES:
+        return [item.value for item in value]  # type: ignore[attr-defined] # StrEnum members
+    if form is Form.INTS:
+        return list(value)  # type: ignore[call-overload] # a tuple of ints
+    if form is Form.INSTANT:
+        return format_instant(value)  # type: ignore[arg-type] # a datetime
+    return value
+
+
+def enumeration(field: Field) -> type[StrEnum]:
+    """The enumeration the values of a NAME or NAMES field come from."""
+    of: type[StrEnum] = field.metadata["of"]
+    return of
+
+
+def instant(text: str) -> datetime:
+    """An instant read back from its canonical form."""
+    return parse_instant(text)
