@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from casestate._chain import chain_for_key, check_key
+
 from . import _schema
 from ._base import KeyRequired, NotAStore, WrongKey
 from ._unit import UnitOfWork
@@ -9,6 +11,11 @@ from ._unit import UnitOfWork
 
 class Opening(UnitOfWork):
     """The schema and the key, checked once, when the store is opened."""
+
+    def _take_key(self, key: bytes | None) -> None:
+        """Keep *key*, refused with a clear error if it cannot seal a chain, and the chain it seals."""
+        self._key = None if key is None else check_key(key)
+        self._chain = chain_for_key(self._key)
 
     def _setup(self, *, create: bool) -> None:
         """Check (or create, or upgrade) the schema and the key, changing nothing on a fault."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from casestate import Workflow
-from casestate._chain import chain_for_key, check_key
 
 from ._cases import Cases
 from ._clock import Clock, checked_clock
@@ -52,8 +51,7 @@ class SQLStore(Cases, Queries, Opening):
             msg = f"cache_entries must be a number of entries (an int >= 0), got {cache_entries!r}"
             raise ValueError(msg)
         self.workflow = workflow
-        self._key = None if key is None else check_key(key)
-        self._chain = chain_for_key(self._key)
+        self._take_key(key)
         self._memo = Memo(cache_entries)
         self._clock, self._clock_tolerance = checked_clock(clock, clock_tolerance)
         self._closed = False
