@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 import casestate as cs
-from casestate.cli import _apply, _options, main
+from casestate.cli import _options, main
+from casestate.feeds import _apply
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 JSONL = EXAMPLES / "changes.jsonl"

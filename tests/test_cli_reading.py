@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casestate.cli._reading import _LONE_SURROGATE, read_chunks
+from casestate.feeds._reading import _LONE_SURROGATE, read_chunks
 from test_cli import opening
 
 GOOD = json.dumps(opening())

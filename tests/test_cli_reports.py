@@ -6,7 +6,7 @@ import json
 import pytest
 from rich.console import Console
 
-from casestate.cli._checking import Finding
+from casestate.feeds import Finding
 from casestate.cli._reports import JsonReport, TextReport, finding_markup
 from test_cli import opening, record, run, write_lines
 

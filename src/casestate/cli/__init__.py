@@ -20,6 +20,7 @@ from casestate import verify as verify_trail
 from ._apply import apply
 from ._console import out
 from ._graph import graph
+from ._pfif import pfif
 from ._show import show, trail_table
 from ._shown import Commands, shown
 from ._stores import StoreFault, opened_store
@@ -76,6 +77,4 @@ main.add_command(show)
 main.add_command(graph)
 main.add_command(export)
 main.add_command(verify)
-
-
-from . import _pfif  # noqa: E402, F401 - registers ``casestate pfif`` on main, which it needs defined
+main.add_command(pfif)

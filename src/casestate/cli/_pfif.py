@@ -16,7 +16,6 @@ import attrs
 import click
 
 from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
-from casestate.cli import main
 from casestate.cli._options import read_key
 from casestate.cli._output import refuse_overwriting, write_whole
 from casestate.cli._shown import plain
@@ -115,7 +114,7 @@ def read_persons(path: Path) -> dict[str, Person]:
     return persons
 
 
-@main.group()
+@click.group()
 def pfif() -> None:
     """Exchange cases as PFIF 1.4, the People Finder Interchange Format."""
     _needs_extra()

@@ -1,448 +1,154 @@
-"""Reading change files (JSON Lines and CSV) into lines, reporting every fault instead of raising."""
+"""Reading cases for ``export`` and ``verify``: out of a store, case documents or JSON Lines of cases."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
-from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from collections.abc import Iterator
+from typing import BinaryIO
 
-from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
-from casestate._text import is_valid_unicode
+import attrs
 
-from ._routing import ALONE, Share, case_named_in, owner_of, owner_of_named
+from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Integrity, Problem, from_dict
+from casestate import verify as verify_trail
+from casestate._json import unique_keys
+from casestate.feeds import UnreadableFile
 
-UNREADABLE_LINE = "unreadable_line"
-"""A line that is not text casestate can read: bad JSON, not UTF-8, too long."""
-INVALID_RECORD = "invalid_record"
-"""A line that reads, but is not a change record: a field missing, mistyped, or a bad timestamp."""
+from ._stores import Held
 
-DEFAULT_MAX_LINE_BYTES = 1024 * 1024
-LONGEST_SKIPPED = 64 * 1024 * 1024
-"""How far the rest of a line too long to read is skipped, looking for its end.
+Unreadable = UnreadableFile
+"""The name this module gave a file that cannot be read, before feeds had one."""
 
-Past it, the file is taken to be no change file (``/dev/zero``, a disk image)
-and is not read further: a line without end would otherwise be read for ever.
+
+@attrs.frozen
+class Read:
+    """One case read from a source: the case, or why its trail does not hold, or why it cannot be read."""
+
+    where: str
+    case: Case | None = None
+    broken: Integrity | None = None
+    problem: str | None = None
+
+
+def _wholly_redacted(data: object) -> bool:
+    """Whether *data* is a redacted export: no entry carries its personal data.
+
+    A redacted export verifies through its commitments; a trail where only some
+    entries lost their personal data is a break, and verify reports it.
+    """
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        return False
+    return all(isinstance(entry, dict) and "private" not in entry for entry in entries)
+
+
+def _from_data(where: str, data: object, key: bytes | None) -> Read:
+    try:
+        return Read(where, case=from_dict(data, key=key, allow_redacted=_wholly_redacted(data)))
+    except BrokenTrail as broken:
+        return _not_verified(where, broken.integrity)
+    except (FormatError, ChainKeyError) as error:
+        return Read(where, problem=str(error))
+
+
+def _not_verified(where: str, integrity: Integrity) -> Read:
+    if integrity.problem is Problem.NOT_SEALED:
+        return Read(where, broken=attrs.evolve(integrity, message=_UNSEALED))
+    if integrity.problem in _KEY_PROBLEMS:  # the key given may only be the wrong file: no verdict
+        return Read(where, problem=_KEY_PROBLEMS[integrity.problem])
+    return Read(where, broken=integrity)
+
+
+_UNSEALED = (
+    "the chain is not sealed with a key, though --key-file was given: anyone could have written it "
+    "(a sealed trail rewritten as a plain one, or a trail from elsewhere)"
+)
+"""A plain chain where a key is expected proves nothing: it is reported broken, never intact."""
+_KEY_PROBLEMS = {
+    Problem.KEY_REQUIRED: "the chain is sealed with a key: pass its --key-file",
+    Problem.WRONG_KEY: "the chain is sealed with another key than --key-file's",
+}
+MOST_CASE_BYTES = 16 * 1024 * 1024
+"""The largest case document (a ``.json`` file, a line of JSON Lines) read: some 25,000 entries.
+
+A line without end (``/dev/zero``) is never read whole into memory.
 """
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_UTF8_BOM = b"\xef\xbb\xbf"
-_CHUNK = 1024 * 1024
-_LINES_AT_ONCE = 100
-"""Lines are read, then checked, this many at a time."""
-_PROGRESS_EVERY = 40  # chunks of lines (of a process's own lines, when the cases are shared out)
-# The parser json.loads runs, without its per-call checks (the loop below does them once).
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-_LINE_ENDS = ("\n", "\r\n")
 
 
-class Unreadable(Exception):
-    """A file that cannot be read at all: missing, empty, in another encoding, a bad CSV header."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
-
-    def __reduce__(self) -> tuple[type[Unreadable], tuple[str, str], dict[str, object]]:
-        # Pickled with its two fields: a tally carries it from a worker process.
-        return (Unreadable, (self.path, self.problem), self.__dict__)
-
-
-class Line(NamedTuple):
-    """One line (or CSV row) of a change file, read: a change, or what is wrong with it.
-
-    A named tuple rather than an attrs class: one is made per line, millions per run.
-    """
-
-    path: str
-    number: int
-    case_id: str | None = None
-    change: Change | None = None
-    code: str | None = None
-    """For a line that could not be read: :data:`UNREADABLE_LINE` or :data:`INVALID_RECORD`."""
-    field: str | None = None
-    message: str | None = None
-
-
-def kind_of(path: str, given: str | None) -> str:
-    """``csv`` or ``jsonl``: as given, else by the file's extension (JSON Lines unless ``.csv``)."""
-    if given is not None:
-        return given
-    return "csv" if path.lower().endswith(".csv") else "jsonl"
-
-
-def read_chunks(
-    path: str,
-    kind: str,
-    *,
-    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    progress: Callable[[int], None] | None = None,
-    share: Share = ALONE,
-) -> Iterator[list[Line]]:
-    """The lines of the change file at *path*, a hundred at a time; :class:`Unreadable` if it cannot be read.
-
-    *progress*, when given, is told now and then how many bytes have been
-    read. With *share* ``(job, jobs)``, only the lines of the cases process
-    *job* of *jobs* checks (see ``_routing``); CSV files cannot be shared.
-
-    Reading a hundred lines, then checking them, keeps the data of each in
-    the processor's caches for longer, and a million lines pass through the
-    generators ten thousand times instead of a million: a long run is a
-    tenth faster. (A file that cannot be read is refused before its first line.)
-    """
+def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
+    """Cases from a file: one case JSON document (``.json``), or JSON Lines of cases."""
     try:
         stream = open(path, "rb")  # noqa: SIM115, PTH123 - closed below, after the generator ends
     except OSError as error:
-        raise Unreadable(path, error.strerror or str(error)) from None
+        raise UnreadableFile(path, error.strerror or str(error)) from None
     with stream:
         try:
-            yield from _chunks_of(
-                path, stream, kind=kind, max_line_bytes=max_line_bytes, progress=progress, share=share
+            yield from _cases_in(path, stream, key)
+        except OSError as error:  # a device that fails (EIO)
+            raise UnreadableFile(path, error.strerror or str(error)) from None
+
+
+def _cases_in(path: str, stream: BinaryIO, key: bytes | None) -> Iterator[Read]:
+    if path.lower().endswith(".json"):
+        data = stream.read(MOST_CASE_BYTES + 1)
+        if len(data) > MOST_CASE_BYTES:
+            raise UnreadableFile(
+                path, f"larger than {MOST_CASE_BYTES} bytes, the most a case document may be"
             )
-        except OSError as error:  # a device that fails (EIO), a file removed from a network share
-            raise Unreadable(path, error.strerror or str(error)) from None
-
-
-def _chunks_of(
-    path: str,
-    stream: io.BufferedReader,
-    *,
-    kind: str,
-    max_line_bytes: int,
-    progress: Callable[[int], None] | None,
-    share: Share,
-) -> Iterator[list[Line]]:
-    # Looked at, not read: a pipe (/dev/stdin) cannot seek back.
-    start = stream.peek(4)[:4]
-    if not start:
-        raise Unreadable(path, "the file is empty: it holds no changes")
-    if start.startswith(_UTF16_BOMS):
-        raise Unreadable(path, "the file is encoded as UTF-16; casestate reads UTF-8")
-    stream = _past_utf8_bom(stream)
-    if kind == "csv":
-        if share != ALONE:
-            msg = "CSV files are checked in one process"
-            raise ValueError(msg)
-        chunks = _in_chunks(_csv_lines(path, stream, max_line_bytes))
-    else:
-        chunks = _json_lines(path, stream, max_line_bytes, share)
-    if progress is None:
-        yield from chunks
+        yield _document(path, data, key)
         return
-    for count, chunk in enumerate(chunks):
-        if not count % _PROGRESS_EVERY:
-            _tell(stream, progress)
-        yield chunk
-    _tell(stream, progress)
-
-
-def _past_utf8_bom(stream: io.BufferedReader) -> io.BufferedReader:
-    """*stream* past a UTF-8 byte order mark, if it begins with one, even one a pipe brings in pieces.
-
-    A peek shows only what a pipe has delivered so far: when that is the
-    start of a mark, the next bytes are read to see whether the mark is
-    whole, and given back when it is not.
-    """
-    start = stream.peek(len(_UTF8_BOM))[: len(_UTF8_BOM)]
-    if start == _UTF8_BOM:
-        stream.read(len(_UTF8_BOM))
-        return stream
-    if not start or not _UTF8_BOM.startswith(start):
-        return stream
-    head = stream.read(len(_UTF8_BOM))  # waits for the rest, or the end
-    if head == _UTF8_BOM:
-        return stream
-    return io.BufferedReader(_GivenBack(head, stream))
-
-
-class _GivenBack(io.RawIOBase):
-    """Bytes read ahead from a stream, given back before the rest of it."""
-
-    def __init__(self, head: bytes, rest: io.BufferedReader) -> None:
-        self._head = head
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 - a writable buffer of bytes
-        if self._head:
-            count = min(len(buffer), len(self._head))
-            buffer[:count] = self._head[:count]
-            self._head = self._head[count:]
-            return count
-        data = self._rest.read1(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _tell(stream: BinaryIO, progress: Callable[[int], None]) -> None:
-    """Tell *progress* how far *stream* is read; a pipe cannot say, and the bar stands still."""
-    try:
-        position = stream.tell()
-    except OSError:
-        return
-    progress(position)
-
-
-def _in_chunks(lines: Iterable[Line]) -> Iterator[list[Line]]:
-    iterator = iter(lines)
-    return iter(lambda: list(islice(iterator, _LINES_AT_ONCE)), [])
-
-
-def _skip_rest_of_line(path: str, number: int, stream: BinaryIO) -> None:
-    """Read past the end of line *number*, or refuse the rest of the file if it has none in sight."""
-    skipped = 0
-    while skipped < LONGEST_SKIPPED:
-        chunk = stream.readline(_CHUNK)
-        if not chunk or chunk.endswith(b"\n"):
-            return
-        skipped += len(chunk)
-    msg = f"line {number} goes on for more than {LONGEST_SKIPPED} bytes: the rest of the file is not read"
-    raise Unreadable(path, msg)
-
-
-def _json_lines(path: str, stream: BinaryIO, limit: int, share: Share) -> Iterator[list[Line]]:  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept in one piece
     number = 0
     seen = False
-    readline = stream.readline
-    scan = _SCAN
-    read_record = change_from_record
-    new_line = tuple.__new__  # a Line's own constructor, without the defaults' Python call
-    job, jobs = share
-    lines: list[Line] = []
-    add = lines.append
-    while True:
-        if len(lines) >= _LINES_AT_ONCE:
-            yield lines
-            lines = []
-            add = lines.append
-        raw = readline(limit + 1)
-        if not raw:
-            break
+    while raw := stream.readline(MOST_CASE_BYTES + 1):
         number += 1
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            _skip_rest_of_line(path, number, stream)
-            seen = True
-            if job == 0:  # a line not read names no case: the first process reports it
-                add(Line(path, number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes"))
-            continue
-        if jobs > 1:
-            named = case_named_in(raw)
-            if named is None:
-                line = _line_of(path, number, raw)
-                if line is not None:
-                    seen = True
-                    if owner_of(line.case_id, jobs) == job:
-                        add(line)
-                continue
-            if owner_of_named(named, jobs) != job:
-                seen = True  # another process's case
-                continue
-        # The common line: UTF-8, one JSON value from its first character to
-        # the line's end, a well-formed change record. Anything else goes to
-        # _line_of, which reads or refuses it with its reason.
-        try:
-            text = raw.decode()
-            record, end = scan(text, 0)
-            whole = (end == len(text) or text[end:] in _LINE_ENDS) and not (
-                b"\\u" in raw and _SURROGATE.search(raw)
-            )
-        except Exception:  # noqa: BLE001 - _line_of gives the fault its message
-            whole = False
-        if whole:
-            try:
-                case_id, change = read_record(record)
-            except RecordError:
-                pass
-            else:
-                seen = True
-                add(new_line(Line, (path, number, case_id, change, None, None, None)))
-                continue
-        line = _line_of(path, number, raw)
-        if line is not None:
-            seen = True
-            add(line)
-    if not seen:
-        raise Unreadable(path, "the file is empty: it holds no changes")
-    if lines:
-        yield lines
-
-
-def _line_of(path: str, number: int, raw: bytes) -> Line | None:  # noqa: PLR0911 - one return per fault
-    """A line read the long way, naming what is wrong with it; ``None`` for a blank one."""
-    try:
-        text = raw.decode()
-    except UnicodeDecodeError as error:
-        return Line(
-            path,
-            number,
-            code=UNREADABLE_LINE,
-            message=f"not UTF-8: byte 0x{raw[error.start]:02x} at column {error.start + 1}",
-        )
-    if not text or text.isspace():
-        return None
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        return Line(
-            path, number, code=UNREADABLE_LINE, message=f"not JSON: {error.msg} at character {error.pos + 1}"
-        )
-    except (ValueError, RecursionError) as error:
-        return Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
-    if b"\\u" in raw and _SURROGATE.search(raw) and _holds_lone_surrogate(record):
-        return Line(path, number, code=UNREADABLE_LINE, message=_LONE_SURROGATE)
-    try:
-        case_id, change = change_from_record(record)
-    except RecordError as error:
-        return _invalid(path, number, record.get("case_id") if isinstance(record, dict) else None, error)
-    return Line(path, number, case_id, change)
-
-
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
-"""The escape of half a UTF-16 surrogate pair: a pair is a character, one half alone is not."""
-_LONE_SURROGATE = "not valid Unicode: an escape of half a UTF-16 surrogate pair, without the other half"
-
-
-def _holds_lone_surrogate(value: object) -> bool:
-    """Whether a parsed JSON value holds text that no UTF-8 file or database can store."""
-    if isinstance(value, str):
-        return not is_valid_unicode(value)
-    if isinstance(value, dict):
-        return any(_holds_lone_surrogate(key) or _holds_lone_surrogate(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_lone_surrogate(item) for item in value)
-    return False
-
-
-def _invalid(path: str, number: int, case_id: object, error: RecordError) -> Line:
-    return Line(
-        path,
-        number,
-        case_id if isinstance(case_id, str) else None,
-        code=INVALID_RECORD,
-        field=error.field,
-        message=str(error),
-    )
-
-
-def _csv_lines(path: str, stream: BinaryIO, limit: int) -> Iterator[Line]:
-    yield from _csv_rows(path, _TextLines(path, stream, limit), limit)
-
-
-class _LineTooLong(Exception):
-    """A line longer than the limit, skipped: the CSV reader reading it gives its row up."""
-
-
-class _TextLines:
-    """The lines of a byte stream as text (bytes that are not UTF-8 kept as surrogates), each read whole.
-
-    A line longer than the limit is skipped, never held: :class:`_LineTooLong`
-    comes instead of it, out of the CSV reader that asked for it.
-    """
-
-    def __init__(self, path: str, stream: BinaryIO, limit: int) -> None:
-        self._path = path
-        self._stream = stream
-        self._limit = limit
-        self.number = 0
-        """How many lines were read."""
-
-    def __iter__(self) -> _TextLines:
-        return self
-
-    def __next__(self) -> str:
-        raw = self._stream.readline(self._limit + 1)
-        if not raw:
-            raise StopIteration
-        self.number += 1
-        if len(raw) > self._limit and not raw.endswith(b"\n"):
-            _skip_rest_of_line(self._path, self.number, self._stream)
-            raise _LineTooLong
-        return raw.decode("utf-8", "surrogateescape")
-
-
-def _csv_header(path: str, rows: Iterator[list[str]], limit: int) -> list[str]:
-    """The header row of a CSV change file; :class:`Unreadable` unless it names known columns once each."""
-    try:
-        header = next(rows)
-    except csv.Error as error:
-        raise Unreadable(path, f"line 1: not CSV: {error}") from None
-    except _LineTooLong:
-        raise Unreadable(path, f"line 1: longer than {limit} bytes") from None
-    except StopIteration:
-        raise Unreadable(path, "the file is empty: it holds no changes") from None
-    if not _utf8(header):
-        raise Unreadable(path, "line 1: the header is not UTF-8")
-    try:
-        check_csv_header(header)
-    except RecordError as error:
-        raise Unreadable(path, f"line 1: {error}") from None
-    return header
-
-
-def _csv_rows(path: str, lines: _TextLines, limit: int) -> Iterator[Line]:
-    csv.field_size_limit(limit)
-    rows = csv.reader(lines, strict=True)
-    header = _csv_header(path, rows, limit)
-    width = len(header)
-    seen = False
-    while True:
-        number = lines.number + 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except _LineTooLong:
-            seen = True
-            yield Line(path, lines.number, code=UNREADABLE_LINE, message=f"line longer than {limit} bytes")
-            rows = csv.reader(lines, strict=True)  # the row given up, the next one read afresh
-            continue
-        except csv.Error as error:
-            seen = True
-            yield Line(path, number, code=UNREADABLE_LINE, message=f"not CSV: {error}")
-            continue
-        if not row or not any(cell.strip() for cell in row):
+        if len(raw) > MOST_CASE_BYTES and not raw.endswith(b"\n"):
+            msg = f"line {number} is longer than {MOST_CASE_BYTES} bytes: the rest of the file is not read"
+            raise UnreadableFile(path, msg)
+        if not raw.strip():
             continue
         seen = True
-        if not _utf8(row):
-            yield Line(path, number, code=UNREADABLE_LINE, message="not UTF-8")
-            continue
-        if len(row) != width:
-            more = "more" if len(row) > width else "fewer"
-            message = f"{len(row)} cells, {more} than the header's {width} columns"
-            case_id = dict(zip(header, row, strict=False)).get("case_id") or None
-            yield Line(path, number, case_id, code=INVALID_RECORD, message=message)
-            continue
-        cells = dict(zip(header, row, strict=True))
-        try:
-            case_id, change = change_from_csv_row(cells)
-        except RecordError as error:
-            yield _invalid(path, number, cells.get("case_id") or None, error)
-            continue
-        yield Line(path, number, case_id, change)
+        yield _document(f"{path}:{number}", raw, key)
     if not seen:
-        raise Unreadable(path, "the file holds a header but no changes")
+        raise UnreadableFile(path, "the file is empty: it holds no cases")
 
 
-def _utf8(cells: list[str]) -> bool:
+def _document(where: str, raw: bytes, key: bytes | None) -> Read:
     try:
-        for cell in cells:
-            cell.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
+        data = json.loads(raw, object_pairs_hook=unique_keys)
+    except FormatError as error:  # a key twice: readers disagree on which one counts
+        return Read(where, problem=str(error))
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        return Read(where, problem=f"not JSON: {error}")
+    return _from_data(where, data, key)
 
 
-def size_of(paths: tuple[str, ...]) -> int:
-    """The total size of the files at *paths* (unreadable ones count nothing)."""
-    total = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            total += Path(path).stat().st_size
-    return total
+def _from_store(held: Held) -> Iterator[Read]:
+    for case_id in held.store.case_ids():
+        try:
+            case = held.store.load(case_id)
+        except BrokenTrail as broken:
+            yield Read(case_id, broken=broken.integrity)
+            continue
+        if held.unsealed_key is not None:
+            integrity = verify_trail(case.trail, key=held.unsealed_key)
+            if not integrity.ok:
+                yield _not_verified(case_id, integrity)
+                continue
+        yield Read(case_id, case=case)
+
+
+def cases_from(
+    files: tuple[str, ...], held: Held | None, key: bytes | None, unreadable: list[UnreadableFile]
+) -> Iterator[Read]:
+    if held is not None:
+        yield from _from_store(held)
+    for path in files:
+        try:
+            yield from _from_file(path, key)
+        except UnreadableFile as problem:
+            unreadable.append(problem)
+
+
+def why_not(item: Read) -> str:
+    if item.broken is not None:
+        return item.broken.message
+    return item.problem or "cannot be read"

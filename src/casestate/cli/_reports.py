@@ -9,7 +9,8 @@ from contextlib import contextmanager, suppress
 import click
 from rich.console import Console
 
-from ._checking import Finding, Tally
+from casestate.feeds import FeedReport, Finding
+
 from ._console import err
 from ._shown import shown
 
@@ -60,23 +61,29 @@ class TextReport:
             self._held = 0
 
 
-def print_tally(console: Console, tally: Tally, *, verb: str = "accepted") -> None:
+def exit_status(report: FeedReport) -> int:
+    """2 when a file could not be read, 1 when a line was rejected, else 0."""
+    if report.unreadable_files:
+        return 2
+    return 1 if report.rejected else 0
+
+
+def print_tally(console: Console, report: FeedReport, *, verb: str = "accepted") -> None:
     """The summary: lines accepted, rejected and conflicting, with counts per code."""
-    for problem in tally.unreadable:
+    for problem in report.unreadable_files:
         console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
-    conflicts = tally.outcomes.get("conflict", 0)
     console.print(
-        f"{tally.lines} lines: {tally.accepted} {verb} ({conflicts} kept as conflicts), "
-        f"{tally.rejected} rejected"
+        f"{report.lines} lines: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
+        f"{report.rejected} rejected"
     )
-    for title, counts in (("rejected", tally.rejected_codes), ("conflicts", tally.conflict_codes)):
+    for title, counts in (("rejected", report.rejected_by_code), ("conflicts", report.conflicts_by_code)):
         for code, count in sorted(counts.items()):
             console.print(f"  {title}: {code}: {count}")
 
 
-def print_unreadable(tally: Tally) -> None:
+def print_unreadable(report: FeedReport) -> None:
     """The files that could not be read, on standard error (for --quiet, which prints no summary)."""
-    for problem in tally.unreadable:
+    for problem in report.unreadable_files:
         err().print(f"{shown(problem.path)}: cannot be read: {shown(problem.problem)}")
 
 
@@ -100,9 +107,9 @@ class JsonReport:
         if len(self._pending) >= _FINDINGS_AT_ONCE:
             self._write("")
 
-    def finish(self, tally: Tally, **extra: object) -> None:
+    def finish(self, report: FeedReport, **extra: object) -> None:
         """The findings not yet written, then the summary and *extra* fields; ends the document."""
-        tail = {"summary": tally.to_dict(), **extra}
+        tail = {"summary": report.summary(), **extra}
         self._write("], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
         self._finished = True
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import attrs
 import click
 
-from casestate import Batch, BrokenTrail, Case, Workflow
+from casestate import BrokenTrail, Case, Workflow
+from casestate.feeds import loader, open_store
 
 from ._shown import hiding_passwords, masked
 
@@ -43,31 +44,25 @@ class Held:
 
     def load_or_none(self, case_id: str) -> Case | None:
         """The stored case *case_id*, or ``None`` when the store holds none of that id."""
-        from casestate.store import UnknownCase  # noqa: PLC0415 - the store is imported only when named
-
         try:
-            return self.store.load(case_id)
-        except UnknownCase:
-            return None
+            return loader(self.store)(case_id)
         except BrokenTrail as broken:
-            raise StoreFault(f"the store's case is broken: {broken}") from None
+            raise broken_case(broken) from None
+
+
+def broken_case(broken: BrokenTrail) -> StoreFault:
+    """The fault told for a stored case whose trail does not verify."""
+    return StoreFault(f"the store's case is broken: {broken}")
 
 
 def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> CaseStore:
-    try:
-        from casestate.store import PostgresStore, SQLiteStore  # noqa: PLC0415 - see load_or_none
-    except ImportError as missing:  # pragma: no cover - the store ships with casestate
-        raise StoreFault(f"this casestate has no store: {missing}") from None
-    if spec.startswith(("postgresql:", "postgresql+", "postgres:")):
-        return PostgresStore(spec, workflow=workflow, key=key, create=create)
-    if not create and not Path(spec).exists():
+    if (
+        not spec.startswith(("postgresql:", "postgresql+", "postgres:"))
+        and not create
+        and not Path(spec).exists()
+    ):
         raise StoreFault(f"{masked(spec)}: no such store")
-    return SQLiteStore(spec, workflow=workflow, key=key, create=create)
-
-
-def checking_batch(workflow: Workflow, held: Held | None) -> Batch:
-    """A batch that checks changes against *workflow*, its cases starting from *held* (if a store is open)."""
-    return Batch(workflow, load=None if held is None else held.load_or_none)
+    return open_store(spec, workflow=workflow, key=key, create=create)
 
 
 @contextmanager
@@ -85,7 +80,7 @@ def opened_store(
         yield None
         return
     try:
-        from casestate.store import KeyRequired, StoreError, WrongKey  # noqa: PLC0415 - see load_or_none
+        from casestate.store import KeyRequired, StoreError, WrongKey  # noqa: PLC0415 - imported only when a store is named
     except ImportError as missing:  # pragma: no cover - the store ships with casestate
         raise StoreFault(f"this casestate has no store: {missing}") from None
     unsealed_key = None

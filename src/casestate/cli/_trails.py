@@ -1,4 +1,4 @@
-"""``export``, ``verify`` and ``show``: cases and their trails, out of a store or an export."""
+"""``export`` and ``verify``: cases and their trails, out of a store or an export."""
 
 from __future__ import annotations
 
@@ -10,161 +10,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import attrs
 import click
 
-from casestate import (
-    BrokenTrail,
-    Case,
-    ChainKeyError,
-    FormatError,
-    Integrity,
-    Problem,
-    from_dict,
-    to_dict,
-)
-from casestate import verify as verify_trail
-from casestate._json import unique_keys
+from casestate import to_dict
+from casestate.feeds import UnreadableFile, total_bytes
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._output import Unfinished, refuse_overwriting, replacing
-from ._reading import Unreadable, size_of
+from ._reading import Read, cases_from, why_not
 from ._shown import shown
-from ._stores import CANNOT_READ, Held, opened_store, store_option
-
-
-@attrs.frozen
-class Read:
-    """One case read from a source: the case, or why its trail does not hold, or why it cannot be read."""
-
-    where: str
-    case: Case | None = None
-    broken: Integrity | None = None
-    problem: str | None = None
-
-
-def _wholly_redacted(data: object) -> bool:
-    """Whether *data* is a redacted export: no entry carries its personal data.
-
-    A redacted export verifies through its commitments; a trail where only some
-    entries lost their personal data is a break, and verify reports it.
-    """
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        return False
-    return all(isinstance(entry, dict) and "private" not in entry for entry in entries)
-
-
-def _from_data(where: str, data: object, key: bytes | None) -> Read:
-    try:
-        return Read(where, case=from_dict(data, key=key, allow_redacted=_wholly_redacted(data)))
-    except BrokenTrail as broken:
-        return _not_verified(where, broken.integrity)
-    except (FormatError, ChainKeyError) as error:
-        return Read(where, problem=str(error))
-
-
-def _not_verified(where: str, integrity: Integrity) -> Read:
-    if integrity.problem is Problem.NOT_SEALED:
-        return Read(where, broken=attrs.evolve(integrity, message=_UNSEALED))
-    if integrity.problem in _KEY_PROBLEMS:  # the key given may only be the wrong file: no verdict
-        return Read(where, problem=_KEY_PROBLEMS[integrity.problem])
-    return Read(where, broken=integrity)
-
-
-_UNSEALED = (
-    "the chain is not sealed with a key, though --key-file was given: anyone could have written it "
-    "(a sealed trail rewritten as a plain one, or a trail from elsewhere)"
-)
-"""A plain chain where a key is expected proves nothing: it is reported broken, never intact."""
-_KEY_PROBLEMS = {
-    Problem.KEY_REQUIRED: "the chain is sealed with a key: pass its --key-file",
-    Problem.WRONG_KEY: "the chain is sealed with another key than --key-file's",
-}
-MOST_CASE_BYTES = 16 * 1024 * 1024
-"""The largest case document (a ``.json`` file, a line of JSON Lines) read: some 25,000 entries.
-
-A line without end (``/dev/zero``) is never read whole into memory.
-"""
-
-
-def _from_file(path: str, key: bytes | None) -> Iterator[Read]:
-    """Cases from a file: one case JSON document (``.json``), or JSON Lines of cases."""
-    try:
-        stream = open(path, "rb")  # noqa: SIM115, PTH123 - closed below, after the generator ends
-    except OSError as error:
-        raise Unreadable(path, error.strerror or str(error)) from None
-    with stream:
-        try:
-            yield from _cases_in(path, stream, key)
-        except OSError as error:  # a device that fails (EIO)
-            raise Unreadable(path, error.strerror or str(error)) from None
-
-
-def _cases_in(path: str, stream: BinaryIO, key: bytes | None) -> Iterator[Read]:
-    if path.lower().endswith(".json"):
-        data = stream.read(MOST_CASE_BYTES + 1)
-        if len(data) > MOST_CASE_BYTES:
-            raise Unreadable(path, f"larger than {MOST_CASE_BYTES} bytes, the most a case document may be")
-        yield _document(path, data, key)
-        return
-    number = 0
-    seen = False
-    while raw := stream.readline(MOST_CASE_BYTES + 1):
-        number += 1
-        if len(raw) > MOST_CASE_BYTES and not raw.endswith(b"\n"):
-            msg = f"line {number} is longer than {MOST_CASE_BYTES} bytes: the rest of the file is not read"
-            raise Unreadable(path, msg)
-        if not raw.strip():
-            continue
-        seen = True
-        yield _document(f"{path}:{number}", raw, key)
-    if not seen:
-        raise Unreadable(path, "the file is empty: it holds no cases")
-
-
-def _document(where: str, raw: bytes, key: bytes | None) -> Read:
-    try:
-        data = json.loads(raw, object_pairs_hook=unique_keys)
-    except FormatError as error:  # a key twice: readers disagree on which one counts
-        return Read(where, problem=str(error))
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
-        return Read(where, problem=f"not JSON: {error}")
-    return _from_data(where, data, key)
-
-
-def _from_store(held: Held) -> Iterator[Read]:
-    for case_id in held.store.case_ids():
-        try:
-            case = held.store.load(case_id)
-        except BrokenTrail as broken:
-            yield Read(case_id, broken=broken.integrity)
-            continue
-        if held.unsealed_key is not None:
-            integrity = verify_trail(case.trail, key=held.unsealed_key)
-            if not integrity.ok:
-                yield _not_verified(case_id, integrity)
-                continue
-        yield Read(case_id, case=case)
-
-
-def _sources(
-    files: tuple[str, ...], held: Held | None, key: bytes | None, unreadable: list[Unreadable]
-) -> Iterator[Read]:
-    if held is not None:
-        yield from _from_store(held)
-    for path in files:
-        try:
-            yield from _from_file(path, key)
-        except Unreadable as problem:
-            unreadable.append(problem)
-
-
-def _why(item: Read) -> str:
-    if item.broken is not None:
-        return item.broken.message
-    return item.problem or "cannot be read"
+from ._stores import CANNOT_READ, opened_store, store_option
 
 
 @contextmanager
@@ -218,16 +74,16 @@ def export(
     refuse_overwriting(to_file, read)
     key = read_key(key_file)
     bad = 0
-    unreadable: list[Unreadable] = []
+    unreadable: list[UnreadableFile] = []
     with (
         contextlib.suppress(Unfinished),
         opened_store(store, load_workflow(workflow_path), key, unsealed=True) as held,
         _written_to(to_file) as written,
     ):
-        for item in _sources(files, held, key, unreadable):
+        for item in cases_from(files, held, key, unreadable):
             if item.case is None:
                 bad += 1
-                err().print(f"{shown(item.where)}: not exported: {shown(_why(item))}")
+                err().print(f"{shown(item.where)}: not exported: {shown(why_not(item))}")
                 continue
             line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
             written.write(line.encode("utf-8"))
@@ -265,20 +121,20 @@ def verify(
     key = read_key(key_file)
     cases = intact = 0
     broken: list[Read] = []
-    unreadable: list[Unreadable] = []
+    unreadable: list[UnreadableFile] = []
     console = out()
     with (
         opened_store(store, load_workflow(workflow_path), key, unsealed=True) as held,
-        meter(size_of(files), quiet=quiet) as bar,
+        meter(total_bytes(files), quiet=quiet) as bar,
     ):
-        for item in _sources(files, held, key, unreadable):
+        for item in cases_from(files, held, key, unreadable):
             cases += 1
             if item.case is not None:
                 intact += 1
             else:
                 broken.append(item)
                 if output_format == "text":
-                    console.print(f"{shown(item.where)}: [red]broken[/red]: {shown(_why(item))}")
+                    console.print(f"{shown(item.where)}: [red]broken[/red]: {shown(why_not(item))}")
             if bar.shown and not cases % 256:
                 bar.update(0, f"{cases} cases")
     unread = [item for item in broken if item.broken is None]

@@ -8,15 +8,22 @@ from pathlib import Path
 
 import click
 
-from casestate import Batch
+from casestate import BrokenTrail
+from casestate.feeds import (
+    DEFAULT_MAX_LINE_BYTES,
+    MOST_JOBS,
+    Finding,
+    Format,
+    Progress,
+    WorkerFault,
+    check_files,
+    total_bytes,
+)
 
-from ._checking import Checked, Finding, Tally, check_files
-from ._console import meter, out
+from ._console import Meter, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
-from ._parallel import can_share, check_shared
-from ._reading import DEFAULT_MAX_LINE_BYTES, size_of
-from ._reports import JsonReport, TextReport, json_report, print_tally, print_unreadable
-from ._stores import checking_batch, opened_store, store_option
+from ._reports import JsonReport, TextReport, exit_status, json_report, print_tally, print_unreadable
+from ._stores import CANNOT_READ, broken_case, opened_store, store_option
 
 input_format_option = click.option(
     "--input-format",
@@ -32,7 +39,7 @@ max_line_option = click.option(
 )
 jobs_option = click.option(
     "--jobs",
-    type=click.IntRange(min=1, max=64),
+    type=click.IntRange(min=1, max=MOST_JOBS),
     default=1,
     show_default=True,
     help="Check JSON Lines files in this many processes (at most 64), the cases shared out among them "
@@ -41,33 +48,15 @@ jobs_option = click.option(
 )
 
 
-def run_check(
-    files: tuple[str, ...],
-    batch: Batch,
-    *,
-    report: JsonReport | None,
-    quiet: bool,
-    input_format: str | None,
-    max_line_bytes: int,
-    each: Callable[[Checked], None] | None = None,
-) -> Tally:
-    """Check *files* against *batch*, reporting findings as they come: to *report*, else as text.
+class WorkerFailed(click.ClickException):
+    """A checking process of --jobs that failed without a fault of its own to report."""
 
-    *each*, when given, is handed every line checked, in order.
-    """
-    tally = Tally()
-    with finding_sink(report, quiet=quiet) as on_finding, meter(size_of(files), quiet=quiet) as bar:
-        check_files(
-            files,
-            batch,
-            tally,
-            input_format=input_format,
-            max_line_bytes=max_line_bytes,
-            meter=bar,
-            on_finding=on_finding,
-            each=each,
-        )
-    return tally
+    exit_code = CANNOT_READ  # as for input that cannot be read: no verdict on the lines
+
+
+def progress_of(bar: Meter) -> Progress | None:
+    """What tells *bar* of a check's progress; ``None`` when no bar is shown."""
+    return bar.update if bar.shown else None
 
 
 @contextmanager
@@ -99,7 +88,7 @@ def validate(
     store: str | None,
     workflow_path: Path | None,
     key_file: Path | None,
-    input_format: str | None,
+    input_format: Format | None,
     max_line_bytes: int,
     jobs: int,
     output_format: str,
@@ -116,34 +105,34 @@ def validate(
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)
     with json_report(output_format) as report:
-        with opened_store(store, workflow, key) as held:
-            if jobs > 1 and can_share(files, input_format):
-                # The store is opened here all the same: a bad one is reported before any worker starts.
-                with finding_sink(report, quiet=quiet) as on_finding:
-                    tally = check_shared(
-                        files,
-                        jobs=jobs,
-                        store=store,
-                        workflow=workflow,
-                        key=key,
-                        input_format=input_format,
-                        max_line_bytes=max_line_bytes,
-                        quiet=quiet,
-                        on_finding=on_finding,
-                    )
-            else:
-                tally = run_check(
+        # The store is opened here even when workers open it again: a bad one is reported first.
+        with (
+            opened_store(store, workflow, key) as held,
+            finding_sink(report, quiet=quiet) as on_finding,
+            meter(total_bytes(files), quiet=quiet) as bar,
+        ):
+            shared = jobs > 1
+            try:
+                checked = check_files(
                     files,
-                    checking_batch(workflow, held),
-                    report=report,
-                    quiet=quiet,
-                    input_format=input_format,
+                    workflow=workflow,
+                    load=None if held is None or shared else held.load_or_none,
+                    store=store if shared else None,
+                    key=key if shared else None,
+                    jobs=jobs,
+                    format=input_format,
                     max_line_bytes=max_line_bytes,
+                    on_finding=on_finding,
+                    progress=progress_of(bar),
                 )
+            except WorkerFault as fault:
+                raise WorkerFailed(f"{fault}; try without --jobs") from None
+            except BrokenTrail as broken:  # met by a checking process of --jobs
+                raise broken_case(broken) from None
         if report is not None:
-            report.finish(tally)
+            report.finish(checked)
         elif not quiet:
-            print_tally(out(), tally)
+            print_tally(out(), checked)
         else:
-            print_unreadable(tally)
-    raise SystemExit(tally.exit_code)
+            print_unreadable(checked)
+    raise SystemExit(exit_status(checked))

@@ -1,4 +1,4 @@
-"""``validate --jobs N``: JSON Lines files checked in several processes, the cases shared out.
+"""Checking with ``jobs``: JSON Lines files checked in several processes, the cases shared out.
 
 Cases are independent of one another: each change is checked against its own
 case only. So each of N worker processes reads every file, but parses and
@@ -7,7 +7,7 @@ the line's bytes where that is certain, else from the parsed line); the cases
 of one process never meet those of another. Each worker writes its findings,
 in file order, to a file of its own; once all are done, this process merges
 them back into file order and adds up the tallies. The findings and the
-summary are the same as with one process, only printed at the end.
+summary are the same as with one process, only handed over at the end.
 
 Workers are new interpreters (``python -P -c``), not forks or
 ``multiprocessing`` children: they share no connection, thread or console
@@ -29,21 +29,22 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO
 
 import attrs
-import click
 
 import casestate
-from casestate import DEFAULT_WORKFLOW, Workflow, workflow_from_json, workflow_to_json
+from casestate import DEFAULT_WORKFLOW, Batch, Workflow, workflow_from_json, workflow_to_json
 
-from ._checking import Finding, Tally, check_files
-from ._console import Meter, meter
-from ._reading import kind_of, size_of
-from ._stores import checking_batch, opened_store
+from ._checking import Progress, Tally, check_into
+from ._errors import WorkerFault
+from ._reading import kind_of, total_bytes
+from ._report import Finding
+from ._stores import loader, open_store
 
 _FINDINGS_AT_ONCE = 1000
 _POLL_SECONDS = 0.2
@@ -54,14 +55,8 @@ _TERMINATED = 128 + signal.SIGTERM
 # sys.path), then do the task that comes on standard input.
 _BOOT = (
     "import sys; home = sys.argv[1]; home in sys.path or sys.path.insert(0, home); "
-    "from casestate.cli._parallel import work; sys.exit(work(sys.stdin.buffer))"
+    "from casestate.feeds._parallel import work; sys.exit(work(sys.stdin.buffer))"
 )
-
-
-class WorkerFault(click.ClickException):
-    """A worker process that failed without a fault of its own to report: the run could not be done."""
-
-    exit_code = 2  # as for input that cannot be read: no verdict on the lines
 
 
 Ordered = tuple[int, int, tuple[Any, ...]]
@@ -72,12 +67,13 @@ The fields go as a plain tuple: pickling a tuple costs a fraction of an attrs in
 
 @attrs.frozen
 class Task:
-    """What one worker is to do: its share of the cases, and the options of ``validate``."""
+    """What one worker is to do: its share of the cases, and how to check them."""
 
     job: int
     jobs: int
     files: tuple[str, ...]
     store: str | None
+    """Where the store the cases start from is (see :func:`open_store`); ``None`` for none."""
     workflow: str | None
     """The workflow's definition as JSON; ``None`` for the default workflow."""
     key: bytes | None = attrs.field(repr=False)
@@ -87,6 +83,8 @@ class Task:
     """Where the worker writes its findings, tally, fault and progress (``place`` with a suffix)."""
     parent: int
     """The process id of the parent: a worker whose parent is gone stops."""
+    now: datetime | None = None
+    """The check's clock (see :class:`casestate.Batch`)."""
 
 
 def can_share(files: tuple[str, ...], input_format: str | None) -> bool:
@@ -116,12 +114,16 @@ def check_shared(
     store: str | None,
     workflow: Workflow,
     key: bytes | None,
+    now: datetime | None,
     input_format: str | None,
     max_line_bytes: int,
-    quiet: bool,
+    progress: Progress | None,
     on_finding: Callable[[Finding], None],
 ) -> Tally:
-    """Check *files* in *jobs* processes; the findings go to *on_finding* in file order at the end."""
+    """Check *files* in *jobs* processes; the findings go to *on_finding* in file order at the end.
+
+    *progress* hears of the bytes read by the slowest process (with no file name).
+    """
     definition = None if workflow is DEFAULT_WORKFLOW else workflow_to_json(workflow)
     with tempfile.TemporaryDirectory(prefix="casestate-validate-") as folder, _stopped_by_sigterm():
         places = [Path(folder) / f"job-{job}" for job in range(jobs)]
@@ -129,11 +131,20 @@ def check_shared(
         try:
             for job, place in enumerate(places):
                 task = Task(
-                    job, jobs, files, store, definition, key, input_format, max_line_bytes, place, os.getpid()
+                    job,
+                    jobs,
+                    files,
+                    store,
+                    definition,
+                    key,
+                    input_format,
+                    max_line_bytes,
+                    place,
+                    os.getpid(),
+                    now,
                 )
                 workers.append(_start(task))
-            with meter(size_of(files), quiet=quiet) as bar:
-                _wait(workers, places, bar)
+            _wait(workers, places, progress)
             for worker, place in zip(workers, places, strict=True):
                 _raise_fault(worker, place)
             tallies = [_tally(worker, place) for worker, place in zip(workers, places, strict=True)]
@@ -189,12 +200,14 @@ def _stopped_by_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _wait(workers: Sequence[subprocess.Popen[bytes]], places: Sequence[Path], bar: Meter) -> None:
-    """Until every worker has ended, or one has failed; the bar shows the slowest one's progress."""
+def _wait(
+    workers: Sequence[subprocess.Popen[bytes]], places: Sequence[Path], progress: Progress | None
+) -> None:
+    """Until every worker has ended, or one has failed; *progress* hears of the slowest one's bytes."""
     while True:
         time.sleep(_POLL_SECONDS)
-        if bar.shown:
-            bar.update(min(_read_counter(place) for place in places))
+        if progress is not None:
+            progress(min(_read_counter(place) for place in places), None)
         ended = [worker.poll() for worker in workers]
         if all(code is not None for code in ended):
             return
@@ -215,10 +228,12 @@ def _raise_fault(worker: subprocess.Popen[bytes], place: Path) -> None:
         try:
             fault, where = pickle.loads(failed.read_bytes())  # noqa: S301 - written by this run's worker
         except Exception as unreadable:  # noqa: BLE001 - a fault that does not unpickle is still a fault
-            msg = f"a checking process failed and its fault cannot be read ({unreadable}); try without --jobs"
+            msg = f"a checking process failed and its fault cannot be read ({unreadable})"
             raise WorkerFault(msg) from None
-        if not isinstance(fault, click.ClickException):
-            fault.add_note(f"in a checking process of validate --jobs:\n{where}")
+        if not isinstance(fault, BaseException):
+            msg = f"a checking process failed and its fault cannot be read ({fault!r})"
+            raise WorkerFault(msg)
+        fault.add_note(f"in a checking process of a check with jobs:\n{where}")
         raise fault
     code = worker.poll()
     if code not in {None, 0}:
@@ -226,13 +241,13 @@ def _raise_fault(worker: subprocess.Popen[bytes], place: Path) -> None:
         msg = f"a checking process stopped unexpectedly (exit status {code})"
         if said:
             msg += ": " + " / ".join(said)
-        raise WorkerFault(msg + "; try without --jobs")
+        raise WorkerFault(msg)
 
 
 def _tally(worker: subprocess.Popen[bytes], place: Path) -> Tally:
     tally_file = place.with_suffix(".tally")
     if not tally_file.exists():
-        msg = f"a checking process ended without its result (exit status {worker.poll()}); try without --jobs"
+        msg = f"a checking process ended without its result (exit status {worker.poll()})"
         raise WorkerFault(msg)
     tally: Tally = pickle.loads(tally_file.read_bytes())  # noqa: S301 - written by this run's worker
     return tally
@@ -249,25 +264,19 @@ def _findings(place: Path) -> Iterator[Ordered]:
             yield from batch
 
 
-class _Progress(Meter):
+class _Progress:
     """A worker's bytes read, over all its files, in a counter file the parent reads.
 
     Each update also looks for the parent: a worker whose parent was killed stops.
     """
 
     def __init__(self, counter: int, parent: int) -> None:
-        super().__init__(None, 0)
         self._counter = counter
         self._parent = parent
         self.before = 0
         """The size of the files already checked."""
 
-    @property
-    def shown(self) -> bool:
-        """Always: the parent decides whether to draw a bar."""
-        return True
-
-    def update(self, done: int, description: str | None = None) -> None:  # noqa: ARG002 - the parent shows no file name
+    def __call__(self, done: int, path: str | None) -> None:  # noqa: ARG002 - the parent shows no file name
         """Set the bytes read in the current file."""
         if os.getppid() != self._parent:
             os._exit(_TERMINATED)  # orphaned: nobody will read what this worker writes
@@ -314,21 +323,25 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
             pickle.dump(pending, stream, protocol=pickle.HIGHEST_PROTOCOL)
             pending.clear()
 
-    with opened_store(task.store, workflow, task.key) as held:
-        batch = checking_batch(workflow, held)
+    with contextlib.ExitStack() as closing:
+        load = None
+        if task.store is not None:
+            store = closing.enter_context(open_store(task.store, workflow=workflow, key=task.key))
+            load = loader(store)
+        batch = Batch(workflow, load=load, now=task.now)
         # One file at a time, so that each finding knows which file it sorts in.
         for index, path in enumerate(task.files):
-            check_files(
+            check_into(
                 (path,),
                 batch,
                 tally,
                 input_format=task.input_format,
                 max_line_bytes=task.max_line_bytes,
-                meter=progress,
+                progress=progress,
                 on_finding=partial(keep, index),
                 share=(task.job, task.jobs),
             )
-            progress.before += size_of((path,))
+            progress.before += total_bytes((path,))
     if pending:
         pickle.dump(pending, stream, protocol=pickle.HIGHEST_PROTOCOL)
     return tally

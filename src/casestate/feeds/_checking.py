@@ -1,79 +1,33 @@
-"""Checking change files line by line: the engine of ``validate`` and ``apply``."""
+"""Checking change files line by line, counting what each line met: the engine of checks and applies."""
 
 from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain
-from json.encoder import encode_basestring
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import attrs
 
 from casestate import OPEN, Batch, Outcome, Verdict
 
-from ._console import Meter
-from ._reading import DEFAULT_MAX_LINE_BYTES, Line, Unreadable, kind_of, read_chunks, size_of
+from ._errors import UnreadableFile
+from ._reading import DEFAULT_MAX_LINE_BYTES, Line, kind_of, read_chunks, total_bytes
+from ._report import FeedReport, Finding
 from ._routing import ALONE, Share
+
+Progress = Callable[[int, "str | None"], None]
+"""Told now and then how far a check has come: the bytes read so far, and the file being read."""
 
 OPENED = "opened"
 """The outcome counted for a line that opens a case."""
 
 
-@attrs.frozen
-class Finding:
-    """A line worth reporting: rejected, or kept as a conflict; each reason is (code, message)."""
-
-    path: str
-    number: int
-    case_id: str | None
-    outcome: str
-    reasons: tuple[tuple[str, str], ...]
-    field: str | None = None
-
-    @property
-    def codes(self) -> list[str]:
-        """The codes of the reasons, in order."""
-        return [code for code, _ in self.reasons]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The finding as JSON-ready data."""
-        data: dict[str, Any] = {
-            "file": self.path,
-            "line": self.number,
-            "case_id": self.case_id,
-            "outcome": self.outcome,
-            "codes": self.codes,
-            "reasons": [{"code": code, "message": message} for code, message in self.reasons],
-        }
-        if self.field is not None:
-            data["field"] = self.field
-        return data
-
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text (``ensure_ascii=False``), written out directly.
-
-        A large file has hundreds of thousands of findings: this takes a third
-        of the time of encoding the dict (a test holds the two equal).
-        """
-        text = encode_basestring
-        codes = ", ".join([text(code) for code, _ in self.reasons])
-        reasons = ", ".join(
-            [f'{{"code": {text(code)}, "message": {text(said)}}}' for code, said in self.reasons]
-        )
-        case_id = "null" if self.case_id is None else text(self.case_id)
-        field = "" if self.field is None else f', "field": {text(self.field)}'
-        return (
-            f'{{"file": {text(self.path)}, "line": {self.number}, "case_id": {case_id}, '
-            f'"outcome": {text(self.outcome)}, "codes": [{codes}], "reasons": [{reasons}]{field}}}'
-        )
-
-
 @attrs.define
 class Tally:
-    """What a run found: counts of lines by outcome and of reasons by code, and unreadable files."""
+    """What a check has found so far: lines by outcome, reasons by code, and unreadable files."""
 
     lines: int = 0
     accepted: int = 0
@@ -81,14 +35,7 @@ class Tally:
     outcomes: Counter[str] = attrs.field(factory=Counter)
     rejected_codes: Counter[str] = attrs.field(factory=Counter)
     conflict_codes: Counter[str] = attrs.field(factory=Counter)
-    unreadable: list[Unreadable] = attrs.field(factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        """2 when a file could not be read, 1 when a line was rejected, else 0."""
-        if self.unreadable:
-            return 2
-        return 1 if self.rejected else 0
+    unreadable: list[UnreadableFile] = attrs.field(factory=list)
 
     def add(self, other: Tally) -> None:
         """Count *other*'s lines, outcomes, codes and unreadable files in too."""
@@ -100,18 +47,18 @@ class Tally:
         self.conflict_codes.update(other.conflict_codes)
         self.unreadable.extend(other.unreadable)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The tally as JSON-ready data."""
-        return {
-            "lines": self.lines,
-            "accepted": self.accepted,
-            "rejected": self.rejected,
-            "conflicts": self.outcomes[Outcome.CONFLICT.value],
-            "outcomes": dict(sorted(self.outcomes.items())),
-            "rejected_by_code": dict(sorted(self.rejected_codes.items())),
-            "conflicts_by_code": dict(sorted(self.conflict_codes.items())),
-            "unreadable_files": [{"file": item.path, "problem": item.problem} for item in self.unreadable],
-        }
+    def report(self, findings: Iterable[Finding] = ()) -> FeedReport:
+        """The tally as a report, with *findings*."""
+        return FeedReport(
+            lines=self.lines,
+            accepted=self.accepted,
+            rejected=self.rejected,
+            outcomes=dict(sorted(self.outcomes.items())),
+            rejected_by_code=dict(sorted(self.rejected_codes.items())),
+            conflicts_by_code=dict(sorted(self.conflict_codes.items())),
+            unreadable_files=tuple(self.unreadable),
+            findings=tuple(findings),
+        )
 
 
 class Checked(NamedTuple):
@@ -126,14 +73,14 @@ class Checked(NamedTuple):
         return self.verdict is not None and self.verdict.ok
 
 
-def check_files(
+def check_into(
     paths: tuple[str, ...],
     batch: Batch,
     tally: Tally,
     *,
     input_format: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    meter: Meter | None = None,
+    progress: Progress | None = None,
     on_finding: Callable[[Finding], None] | None = None,
     each: Callable[[Checked], None] | None = None,
     share: Share = ALONE,
@@ -141,34 +88,34 @@ def check_files(
     """Check every line of every file in order, counting into *tally*.
 
     Findings (rejections and conflicts) go to *on_finding* as they are made,
-    and every line checked to *each*; a file that cannot be read is noted in
-    the tally and skipped. With *share*, only the lines of this process's
-    cases are checked (see ``_parallel``); the first process notes unreadable files.
+    and every line checked to *each*; *progress* hears of the bytes read over
+    all the files. A file that cannot be read is noted in the tally and
+    skipped. With *share*, only the lines of this process's cases are checked
+    (see ``_parallel``); the first process notes unreadable files.
     """
     done = 0
     with _no_cycle_collection():
         for path in paths:
-            progress = None
-            if meter is not None and meter.shown:
-                base = done
+            told = None
+            if progress is not None:
 
-                def progress(position: int, base: int = base, path: str = path) -> None:
-                    meter.update(base + position, path)
+                def told(position: int, base: int = done, path: str = path) -> None:
+                    progress(base + position, path)
 
             chunks = read_chunks(
                 path,
                 kind_of(path, input_format),
                 max_line_bytes=max_line_bytes,
-                progress=progress,
+                progress=told,
                 share=share,
             )
             try:
                 _check_lines(chunks, batch, tally, on_finding, each)
-            except Unreadable as problem:
+            except UnreadableFile as problem:
                 job, _ = share
                 if job == 0:  # every process meets the file; the first one notes it
                     tally.unreadable.append(problem)
-            done += size_of((path,))
+            done += total_bytes((path,))
 
 
 @contextmanager
