@@ -1,6 +1,8 @@
 """Regression cases the property tests found in the as-of queries."""
 
-from casestate import Assurance, Batch, Code, Fate, Rule, Snapshot
+import pytest
+
+from casestate import Assurance, Batch, Code, Fate, Rule, Snapshot, WorkflowWarning
 from support import T0, WORKFLOW, actor, case_in, change, day, evidence
 
 
@@ -46,19 +48,21 @@ def test_a_retraction_resumes_the_earlier_period_with_the_assurance_it_had():
 
 def test_withdrawing_a_report_resumes_the_fate_the_period_had():
     # Confirmed dead on DNA; a sighting moves the case to captured (alive);
-    # withdrawing the sighting resumes "confirmed" as it stood: dead.
-    workflow = WORKFLOW.extend(
-        rules=[
-            Rule(trigger="sighted", sources={"confirmed"}, target="captured", roles={"icrc"}),
-            Rule(
-                trigger="withdraw_sighting",
-                sources={"captured"},
-                target="confirmed",
-                roles={"icrc"},
-                reverts=True,
-            ),
-        ]
-    )
+    # withdrawing the sighting resumes "confirmed" as it stood: dead. A sighting
+    # that settles "captured" on no evidence is a hazard the workflow warns of.
+    with pytest.warns(WorkflowWarning, match="'sighted' establishes 'captured' on no evidence"):
+        workflow = WORKFLOW.extend(
+            rules=[
+                Rule(trigger="sighted", sources={"confirmed"}, target="captured", roles={"icrc"}),
+                Rule(
+                    trigger="withdraw_sighting",
+                    sources={"captured"},
+                    target="confirmed",
+                    roles={"icrc"},
+                    reverts=True,
+                ),
+            ]
+        )
     case = workflow.open("ua-3", actor=actor("unit"), effective_at=T0, recorded_at=T0)
     case = workflow.apply(case, change("report_dead", "unit", "witness_statement", on=10))
     case = workflow.apply(case, change("confirm", "forensic_lab", "dna_match", on=20))

@@ -28,6 +28,10 @@ from casestate.testing import (
 )
 from support import PATH_TO, T0, WORKFLOW, case_in, change, day
 
+# These build workflows for their shape, lax ones among them: the hazards a lax workflow
+# warns of are tested in tests/core/test_workflow_hazards.py.
+pytestmark = pytest.mark.filterwarnings("ignore::casestate.WorkflowWarning")
+
 
 def test_casestate_runs_without_hypothesis():
     code = "import sys, casestate; sys.exit('hypothesis' in sys.modules)"

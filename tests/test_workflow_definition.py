@@ -10,6 +10,10 @@ import casestate as cs
 from casestate import Fate, Role, Rule, StatusDef, Tier, WorkflowError
 from support import WORKFLOW, case_in, change
 
+# These build workflows for their shape, lax ones among them: the hazards a lax workflow
+# warns of are tested in tests/core/test_workflow_hazards.py.
+pytestmark = pytest.mark.filterwarnings("ignore::casestate.WorkflowWarning")
+
 
 def test_an_app_adds_a_status_of_its_own():
     released = StatusDef("released", Fate.ALIVE, description="released by the detaining power")

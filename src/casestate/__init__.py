@@ -20,7 +20,7 @@ from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, t
 from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
-from ._soundness import WorkflowError
+from ._soundness import Hazard, WorkflowError, WorkflowWarning
 from ._standing import Snapshot, Standing
 from ._status import Assurance, Fate, Status
 from ._text import MAX_CASE_ID, MAX_NAME
@@ -63,6 +63,7 @@ __all__ = [
     "Fate",
     "Flag",
     "FormatError",
+    "Hazard",
     "Integrity",
     "Option",
     "Outcome",
@@ -82,6 +83,7 @@ __all__ = [
     "Verdict",
     "Workflow",
     "WorkflowError",
+    "WorkflowWarning",
     "canonical_bytes",
     "change_from_csv_row",
     "change_from_json",

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
+from enum import StrEnum
 from functools import partial
+from pathlib import Path
 from typing import Protocol
 
+import attr
+
+from ._actors import Role
 from ._change import DISMISS, OPEN
 from ._errors import CasestateError
+from ._evidence import Tier
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._status import Fate
 from ._text import is_storable, unstorable
@@ -35,6 +43,102 @@ class WorkflowError(CasestateError, ValueError):
             (self.workflow, list(self.problems)),
             self.__dict__,
         )
+
+
+class Hazard(StrEnum):
+    """How a workflow that works can still settle a person's fate on too little (:class:`WorkflowWarning`)."""
+
+    SETTLED_WITHOUT_OFFICIAL_EVIDENCE = "settled_without_official_evidence"
+    """A rule that establishes a status (neither a report nor a retraction) needs no evidence,
+    or accepts evidence weaker than an official document (tier 2)."""
+    SETTLED_BY_NON_AUTHORITY = "settled_by_non_authority"
+    """A rule that establishes a status may be fired by a family, an NGO or a unit, or by
+    whoever made the report the case stands on."""
+
+
+class WorkflowWarning(CasestateError, UserWarning):
+    """A workflow that works, but lets a rule settle a status on too little.
+
+    Issued with :func:`warnings.warn` when the workflow is built, and kept on
+    it (:attr:`Workflow.warnings <casestate.Workflow.warnings>`), so that an
+    app can list them or refuse such a workflow; *hazard* says which danger,
+    *trigger* which rule.
+    """
+
+    def __init__(self, workflow: str, trigger: str, hazard: Hazard, detail: str) -> None:
+        self.workflow = workflow
+        self.trigger = trigger
+        self.hazard = hazard
+        self.detail = detail
+        super().__init__(f"workflow {workflow!r}: rule {trigger!r} {detail} ({hazard})")
+
+    def __reduce__(self) -> tuple[type[WorkflowWarning], tuple[str, str, Hazard, str], dict[str, object]]:
+        # Pickled by its fields, as its constructor takes them: it crosses processes with its workflow.
+        return (WorkflowWarning, (self.workflow, self.trigger, self.hazard, self.detail), self.__dict__)
+
+
+_INSIDE = (str(Path(__file__).parent), str(Path(attr.__file__).parent), "<attrs")
+"""Where the frames that build a workflow live: casestate, attrs (evolve), attrs' generated code."""
+
+
+def warn_of(hazards: Iterable[WorkflowWarning]) -> None:
+    """Issue each of *hazards* with :func:`warnings.warn`, at the app's line that built the workflow."""
+    level = 1
+    frame = sys._getframe(1)  # noqa: SLF001 - the one way to find the first frame outside casestate
+    while frame is not None and frame.f_code.co_filename.startswith(_INSIDE):
+        level += 1
+        frame = frame.f_back  # type: ignore[assignment] # None ends the loop
+    for hazard in hazards:
+        warnings.warn(hazard, stacklevel=level + 1)
+
+
+_NOT_AUTHORITIES = frozenset({Role.FAMILY, Role.NGO, Role.UNIT})
+"""The roles of the default vocabulary that report, but do not establish, a fate."""
+
+
+def _weakest_counted(needs: EvidenceRule) -> Tier:
+    """The weakest tier of evidence that *needs* counts: its own bound, or its weakest kind's."""
+    if needs.kinds is None:
+        return needs.max_tier
+    return max((kind.tier for kind in needs.kinds if kind.tier <= needs.max_tier), default=needs.max_tier)
+
+
+def hazards_of(workflow: Definition) -> tuple[WorkflowWarning, ...]:
+    """The rules of a sound *workflow* that settle a status on too little evidence or standing.
+
+    A rule settles when it is neither a report (kept as a conflict when it
+    contradicts the case) nor a retraction: ``confirm``, ``declare_dead``,
+    ``repatriate``. Roles an app names itself are its own business; those of
+    the default vocabulary that report without standing (family, NGO, unit)
+    are flagged.
+    """
+    found: list[WorkflowWarning] = []
+    for rule in workflow.rules:
+        if rule.report or rule.reverts:
+            continue
+        needs = rule.evidence
+        if needs is None or _weakest_counted(needs) > Tier.OFFICIAL:
+            weakest = "no evidence" if needs is None else needs.describe()
+            found.append(
+                WorkflowWarning(
+                    workflow.name,
+                    rule.trigger,
+                    Hazard.SETTLED_WITHOUT_OFFICIAL_EVIDENCE,
+                    f"establishes {rule.target!r} on {weakest}",
+                )
+            )
+        lay = sorted(rule.roles & _NOT_AUTHORITIES)
+        if lay or rule.reporter_may_fire:
+            who = ", ".join([*lay, *(["the reporter"] if rule.reporter_may_fire else [])])
+            found.append(
+                WorkflowWarning(
+                    workflow.name,
+                    rule.trigger,
+                    Hazard.SETTLED_BY_NON_AUTHORITY,
+                    f"establishes {rule.target!r} and may be fired by {who}",
+                )
+            )
+    return tuple(found)
 
 
 class Definition(Protocol):

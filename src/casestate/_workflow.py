@@ -17,7 +17,7 @@ from ._decide import Option, decide, options
 from ._evidence import Evidence
 from ._machine import build_machine
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
-from ._soundness import WorkflowError, problems_of, unknown
+from ._soundness import WorkflowError, WorkflowWarning, hazards_of, problems_of, unknown, warn_of
 from ._standing import Standing
 from ._table import Table, compile_table
 from ._time import to_utc
@@ -62,6 +62,13 @@ class Workflow:
     _rule_by_trigger: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False)
     _machine: Machine = attrs.field(init=False, eq=False, repr=False)
     _table: Table = attrs.field(init=False, eq=False, repr=False)
+    warnings: tuple[WorkflowWarning, ...] = attrs.field(init=False, eq=False, repr=False)
+    """Every rule that settles a status on too little evidence or standing (see :class:`WorkflowWarning`).
+
+    Each was also issued with :func:`warnings.warn` when the workflow was
+    built: an app that must not run such a workflow can refuse it here, or
+    turn the warnings into errors.
+    """
 
     def __attrs_post_init__(self) -> None:
         problems = problems_of(self)
@@ -72,6 +79,9 @@ class Workflow:
         object.__setattr__(self, "_rule_by_trigger", {r.trigger: r for r in self.rules})
         object.__setattr__(self, "_machine", machine)
         object.__setattr__(self, "_table", compile_table(self, machine))
+        hazards = hazards_of(self)
+        object.__setattr__(self, "warnings", hazards)
+        warn_of(hazards)
 
     # -- looking things up ------------------------------------------------
 
@@ -132,11 +142,12 @@ class Workflow:
         status together with the rules that lead into and out of it, since
         each alone would be refused as unreachable or as a dead end:
 
-        >>> from casestate import DEFAULT_WORKFLOW, Fate, Rule, StatusDef
+        >>> from casestate import DEFAULT_WORKFLOW, EvidenceRule, Fate, Rule, StatusDef
         >>> mine = DEFAULT_WORKFLOW.extend(
         ...     name="with-release",
         ...     statuses=[StatusDef("released", Fate.ALIVE, final=True)],
-        ...     rules=[Rule(trigger="release", sources={"captured"}, target="released", roles={"icrc"})],
+        ...     rules=[Rule(trigger="release", sources={"captured"}, target="released", roles={"icrc"},
+        ...                 evidence=EvidenceRule(kinds={"release_list"}))],
         ... )
         >>> mine.target_of("captured", "release")
         'released'

@@ -11,6 +11,10 @@ import pytest
 
 import casestate as cs
 
+# These build workflows for their shape, lax ones among them: the hazards a lax workflow
+# warns of are tested in tests/core/test_workflow_hazards.py.
+pytestmark = pytest.mark.filterwarnings("ignore::casestate.WorkflowWarning")
+
 STATUSES = 10_000
 BOUND = 10.0  # seconds
 
