@@ -84,8 +84,15 @@ def rules_table(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
 
 
 def diagram(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
-    """*workflow* as a MyST ``mermaid`` directive."""
-    return ["```{mermaid}", *casestate.to_mermaid(workflow).splitlines(), "```"]
+    """*workflow* as a MyST ``mermaid`` directive.
+
+    Without the diagram's title block: MyST would read a ``---`` block at the
+    start of a directive as its options, and the page names the workflow.
+    """
+    lines = casestate.to_mermaid(workflow).splitlines()
+    if lines[0] == "---":
+        lines = lines[lines.index("---", 1) + 1 :]
+    return ["```{mermaid}", *lines, "```"]
 
 
 def evidence_kinds_table() -> list[str]:
