@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+from pathlib import Path
 
 import attrs
 import pytest
@@ -56,10 +57,16 @@ PINNED_PUBLIC = (
 )
 
 
-def test_pinned_test_vector():
-    # The bytes and digests of one entry, written out. If this fails, stored
-    # trails stop verifying: change the format only with a new format version.
-    entry = case_in("captured").trail[1]
+TRAILS = Path(__file__).parent / "data" / "trails"
+
+
+def test_a_trail_written_before_workflow_identity_keeps_its_bytes_and_hashes():
+    # A trail as casestate wrote it before opening entries recorded their
+    # workflow. If this fails, stored trails stop verifying: change the
+    # format only with a new format version.
+    text = (TRAILS / "captured-before-workflow-identity.json").read_text(encoding="utf-8")
+    case = cs.from_json(text)
+    entry = case.trail[1]
     private = entry.private
     assert canonical_private(private.actor_id, private.reason, private.evidence) == PINNED_PRIVATE
     assert (
@@ -68,12 +75,41 @@ def test_pinned_test_vector():
     assert canonical_bytes(entry) == PINNED_PUBLIC
     assert entry.hash == "2364fc59708d5de60f372524112bb3247f374f9c765e89869796a2929032e379"
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_PUBLIC).hexdigest()
+    assert case.workflow is None
+    assert cs.to_json(case, indent=2) + "\n" == text
 
 
-def test_pinned_hmac_vector():
-    entry = case_in("captured", key=KEY).trail[1]
+def test_a_keyed_trail_written_before_workflow_identity_keeps_verifying():
+    text = (TRAILS / "captured-keyed-before-workflow-identity.json").read_text(encoding="utf-8")
+    case = cs.from_json(text, key=KEY)
+    entry = case.trail[1]
     assert entry.chain == "hmac-sha256:13aa81506e402320"
     assert entry.hash == "bfeb490efffb5d84a7e89fbb6a1f43faa60de860d79b19bfeb1a8c3dfae275e5"
+    assert cs.to_json(case, indent=2) + "\n" == text
+
+
+PINNED_OPENING = (
+    b'{"assurance":"reported","case_id":"case-1","chain":"sha256","codes":[],'
+    b'"commitment":"%s","effective_at":"2024-02-20T06:30:00.000000Z","evidence_kinds":[],'
+    b'"fate":"unknown","from_status":null,"kind":"opened",'
+    b'"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000",'
+    b'"recorded_at":"2024-02-21T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family",'
+    b'"seq":0,"to_status":"missing","trigger":"open","workflow":"%s"}'
+)
+
+
+PINNED_OPENING_HASH = "5136252307c6fbd9f2f66f813a67f766e31ec301e3fc69f640df54efdb2c2dde"
+
+
+def test_pinned_vector_of_an_opening_entry_that_records_its_workflow():
+    # A change to the default workflow's rules changes its identity, and with
+    # it this vector: say so in the CHANGELOG.
+    entry = opened().trail[0]
+    assert entry.workflow == WORKFLOW.identity == "default@sha256:de0e0f4b1955aa1e"
+    pinned = PINNED_OPENING % (entry.commitment.encode(), WORKFLOW.identity.encode())
+    assert canonical_bytes(entry) == pinned
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + pinned).hexdigest()
+    assert entry.hash == PINNED_OPENING_HASH
 
 
 def test_non_ascii_text_is_escaped_the_same_everywhere():

@@ -51,7 +51,8 @@ def test_every_rejection_code_is_in_the_table() -> None:
     ("heading", "fields"),
     [
         ("The case document", lambda data: data),
-        ("An entry", lambda data: data["entries"][1]),
+        # The opening entry: it holds every field an entry may have (workflow too).
+        ("An entry", lambda data: data["entries"][0]),
         ("Personal data (`private`)", lambda data: data["entries"][1]["private"]),
         ("A piece of evidence", lambda data: data["entries"][1]["private"]["evidence"][0]),
     ],

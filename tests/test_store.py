@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 import casestate as cs
@@ -74,11 +75,12 @@ def test_sqlite_stores_use_wal(tmp_path):
 def test_an_older_schema_is_upgraded_by_its_migrations_in_one_step(place, monkeypatch):
     with place.open() as store:
         stored_in(store, "captured")
-    monkeypatch.setattr(_schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(_schema.MIGRATIONS, 1, ("CREATE TABLE notes (case_id TEXT, text TEXT)",))
+    now = _schema.SCHEMA_VERSION
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setitem(_schema.MIGRATIONS, now, ("CREATE TABLE notes (case_id TEXT, text TEXT)",))
     with place.open() as store:
         assert store.load("case-1").status == "captured"
-    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [("2",)]
+    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [(str(now + 1),)]
     assert place.sql("SELECT count(*) FROM notes") == [(0,)]
 
 
@@ -86,8 +88,9 @@ def test_a_failing_migration_leaves_the_store_as_it_was(place, monkeypatch):
     with place.open() as store:
         stored_in(store, "captured")
     before = snapshot(place)
-    monkeypatch.setattr(_schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(_schema.MIGRATIONS, 1, ("CREATE TABLE notes (text TEXT)", "THIS IS NOT SQL"))
+    now = _schema.SCHEMA_VERSION
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setitem(_schema.MIGRATIONS, now, ("CREATE TABLE notes (text TEXT)", "THIS IS NOT SQL"))
     with pytest.raises(cs.store.StoreError):
         place.open()
     assert snapshot(place) == before
@@ -96,7 +99,7 @@ def test_a_failing_migration_leaves_the_store_as_it_was(place, monkeypatch):
 
 @pytest.mark.parametrize(
     ("version", "says"),
-    [("0", "cannot upgrade it to 1 (no upgrade from version 0)"), ("2", "newer than 1")],
+    [("0", "cannot upgrade it to 2 (no upgrade from version 0)"), ("3", "newer than 2")],
 )
 def test_an_older_or_newer_schema_version_is_refused_and_left_alone(place, version, says):
     with place.open() as store:
@@ -578,8 +581,11 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "case-1", actor=actor("family"), effective_at=day(0), recorded_at=day(1)
     )
     entry = cs.DEFAULT_WORKFLOW.apply(opened_case, PATH_TO["captured"][0]).trail[-1]
-    assert set(_schema.ENTRY_FIELDS) == set(entry_to_dict(entry))
+    declared = {field.name for field in attrs.fields(cs.Entry) if field.metadata["part"] != "personal"}
+    assert set(_schema.ENTRY_FIELDS) == declared | {"private"}
+    assert set(entry_to_dict(opened_case.trail[0])) == declared | {"private"}
     assert row_entry(entry_row(entry), "case-1", 2) == entry
+    assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 
 
 def test_a_retraction_that_resumes_an_earlier_status_is_stored_whole(place):

@@ -71,6 +71,7 @@ def open_case(
         GENESIS,
         new_salt() if opening.salt is None else opening.salt,
         key,
+        table.identity,
     )
     trail = (entry,)
     state = opened(

@@ -43,6 +43,16 @@ class Case(Standing):
         return build(Standing, *values)
 
     @property
+    def workflow(self) -> str | None:
+        """The identity of the workflow that opened the case (see ``Workflow.identity``).
+
+        ``None`` for a case opened before casestate recorded it. A case read
+        under another workflow than the one that opened it says so here:
+        ``case.workflow != workflow.identity``.
+        """
+        return self.trail[0].workflow
+
+    @property
     def head(self) -> str:
         """The hash of the last entry; keep it elsewhere to detect a cut-off tail."""
         return self.trail[-1].hash

@@ -161,8 +161,12 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     prev_hash: str,
     salt: bytes,
     key: bytes | None,
+    workflow: str | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
+
+    *workflow* is the identity of the workflow that opens a case (the
+    opening entry alone records it).
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -191,6 +195,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         chain,
         prev_hash,
         committed,
+        workflow,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

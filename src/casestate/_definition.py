@@ -35,74 +35,11 @@ from ._soundness import WorkflowError
 from ._status import Fate
 from ._text import is_storable, printable, unstorable
 from ._workflow import Workflow
+from ._writing import DEFINITION_FORMAT, DEFINITION_VERSION, workflow_to_dict, workflow_to_json
 
-DEFINITION_FORMAT = "casestate.workflow"
-DEFINITION_VERSION = 1
-"""The version of the workflow definition format; a reader refuses others."""
+__all__ = ["workflow_from_dict", "workflow_from_json", "workflow_to_dict", "workflow_to_json"]
 
-_SECONDS_PER_DAY = 86400
 _MOST_DAYS = timedelta.max.days
-
-
-def _days(period: timedelta | None) -> float | int | None:
-    if period is None:
-        return None
-    days = period.total_seconds() / _SECONDS_PER_DAY
-    return int(days) if days.is_integer() else days
-
-
-def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
-    """*workflow*'s definition as JSON-ready data; :func:`workflow_from_dict` reads it back.
-
-    >>> from casestate import DEFAULT_WORKFLOW
-    >>> workflow_from_dict(workflow_to_dict(DEFAULT_WORKFLOW)) == DEFAULT_WORKFLOW
-    True
-    """
-    return {
-        "format": DEFINITION_FORMAT,
-        "version": DEFINITION_VERSION,
-        "name": workflow.name,
-        "description": workflow.description,
-        "initial": workflow.initial,
-        "roles": sorted(workflow.roles),
-        "dismiss_roles": sorted(workflow.dismiss_roles),
-        "statuses": [
-            {
-                "name": status.name,
-                "fate": None if status.fate is None else status.fate.value,
-                "final": status.final,
-                "description": status.description,
-            }
-            for status in workflow.statuses
-        ],
-        "rules": [
-            {
-                "trigger": rule.trigger,
-                "sources": sorted(rule.sources),
-                "target": rule.target,
-                "roles": sorted(rule.roles),
-                "evidence": None
-                if rule.evidence is None
-                else {
-                    "max_tier": int(rule.evidence.max_tier),
-                    "kinds": None if rule.evidence.kinds is None else sorted(rule.evidence.kinds),
-                },
-                "reason_required": rule.reason_required,
-                "report": rule.report,
-                "fate": None if rule.fate is None else rule.fate.value,
-                "waiting_period_days": _days(rule.waiting_period),
-                "reporter_may_fire": rule.reporter_may_fire,
-                "reverts": rule.reverts,
-                "description": rule.description,
-            }
-            for rule in workflow.rules
-        ],
-    }
-
-
-def workflow_to_json(workflow: Workflow, *, indent: int | None = 2) -> str:
-    """*workflow*'s definition as a JSON document (see :func:`workflow_to_dict`)."""
-    return json.dumps(workflow_to_dict(workflow), indent=indent, ensure_ascii=False) + "\n"
 
 
 class _Fields:

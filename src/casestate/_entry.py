@@ -41,11 +41,11 @@ class Form(StrEnum):
     """A time, in the canonical instant form (UTC, microseconds)."""
 
 
-def _public(form: Form, of: type[StrEnum] | None = None) -> dict[str, object]:
-    return {"part": Part.PUBLIC, "form": form, "of": of}
+def _public(form: Form, of: type[StrEnum] | None = None, *, omit_none: bool = False) -> dict[str, object]:
+    return {"part": Part.PUBLIC, "form": form, "of": of, "omit_none": omit_none}
 
 
-_PERSONAL: dict[str, object] = {"part": Part.PERSONAL, "form": None, "of": None}
+_PERSONAL: dict[str, object] = {"part": Part.PERSONAL, "form": None, "of": None, "omit_none": False}
 
 
 class EntryKind(StrEnum):
@@ -122,8 +122,13 @@ class Entry:
     """The hash of the entry before (64 zeros for the opening entry)."""
     commitment: str = attrs.field(metadata=_public(Form.TEXT))
     """The salted commitment to the personal data, which the hash covers in its place."""
-    hash: str = attrs.field(metadata={"part": Part.SEAL, "form": Form.TEXT, "of": None})
+    hash: str = attrs.field(metadata={"part": Part.SEAL, "form": Form.TEXT, "of": None, "omit_none": False})
     """The hash (or HMAC) over the public fields, the commitment and *prev_hash*."""
+    workflow: str | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_TEXT, omit_none=True))
+    """For the opening entry: the identity of the workflow that opened the case (see
+    :attr:`Workflow.identity <casestate.Workflow.identity>`); ``None`` for every other entry, and
+    in trails written before casestate recorded it. Left out of the canonical bytes and JSON when
+    ``None``, so that those trails keep their bytes and hashes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)

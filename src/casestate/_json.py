@@ -13,7 +13,7 @@ from ._change import salt_problem
 from ._entry import Entry, Form, Private
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
-from ._layout import SEALED, Field, enumeration, to_json_value
+from ._layout import SEALED, Field, enumeration, omitted_when_none, public_to_json
 from ._text import is_storable, printable, unstorable
 from ._time import format_instant, parse_instant
 
@@ -46,7 +46,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     The public fields and the hash, in the entry's declaration order, each
     written in its declared form.
     """
-    data: dict[str, Any] = {field.name: to_json_value(field, getattr(entry, field.name)) for field in SEALED}
+    data: dict[str, Any] = public_to_json(entry)
     if entry.salt is not None:
         data["private"] = {
             "actor_id": entry.actor_id,
@@ -214,7 +214,7 @@ def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one retur
     if form is Form.TEXT:
         return reader.text(name)
     if form is Form.OPTIONAL_TEXT:
-        return reader.get(name, str, nullable=True)
+        return reader.get(name, str, nullable=True, optional=omitted_when_none(field))
     if form is Form.NAME:
         return reader.enum(name, enumeration(field))
     if form is Form.NAMES:

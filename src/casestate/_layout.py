@@ -8,7 +8,10 @@ bytes, the one that makes an entry, the JSON form of the public part. A new
 field is one edit in ``_entry``.
 
 The canonical bytes are compact JSON with the keys sorted, ASCII only; the
-pinned test vectors hold them, and the hashes of stored trails, stable.
+pinned test vectors hold them, and the hashes of stored trails, stable. A
+field added after trails were written declares ``omit_none``: when it has
+no value it is left out of the bytes and the JSON altogether, so those
+trails keep their bytes and hashes.
 """
 
 from __future__ import annotations
@@ -64,6 +67,14 @@ _CANONICAL = {
 }
 """By form: how a value is written in the canonical bytes, as a piece of an f-string."""
 
+_EXPRESSION = {
+    Form.INT: "str(%s)",
+    Form.OPTIONAL_INT: "_int(%s)",
+    Form.TEXT: "_quote(%s)",
+    Form.OPTIONAL_TEXT: "_text(%s)",
+}
+"""By form: the expression a value is written by, for a field left out when it has none."""
+
 
 def _part(field: Field) -> Part:
     part: Part = field.metadata["part"]
@@ -85,28 +96,45 @@ PERSONAL: tuple[str, ...] = tuple(field.name for field in FIELDS if _part(field)
 """The names of the personal fields, in declaration order."""
 
 
+_NAMESPACE: dict[str, object] = {
+    "_quote": _quote,
+    "_text": _text,
+    "_texts": _texts,
+    "_ints": _ints,
+    "_int": _int,
+    "format_instant": format_instant,
+    "Entry": Entry,
+}
+"""What the generated functions call."""
+
+
 def _generate(source: str, name: str) -> Callable[..., object]:
-    namespace: dict[str, object] = {
-        "_quote": _quote,
-        "_text": _text,
-        "_texts": _texts,
-        "_ints": _ints,
-        "_int": _int,
-        "format_instant": format_instant,
-        "Entry": Entry,
-    }
+    namespace = dict(_NAMESPACE)
     exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's field names alone
     made = namespace[name]
     assert callable(made)  # noqa: S101 - defined by the exec above
     return made
 
 
+def omitted_when_none(field: Field) -> bool:
+    """Whether *field* is left out of the bytes and JSON when it has no value (a field added later)."""
+    omit: bool = field.metadata["omit_none"]
+    return omit
+
+
 def _canonical_source() -> str:
     params = ", ".join(field.name for field in PUBLIC)
-    pieces = []
+    body = ""
     for field in sorted(PUBLIC, key=lambda field: field.name):
-        pieces.append(f'"{field.name}":' + _CANONICAL[_form(field)] % field.name)
-    body = ",".join(pieces).replace("'", "\\'")
+        piece = f'"{field.name}":' + _CANONICAL[_form(field)] % field.name
+        if not omitted_when_none(field):
+            body += ("," if body else "") + piece
+        else:
+            # In the bytes only when given: trails written before the field existed keep their hashes.
+            key = f"_key_{field.name}"
+            _NAMESPACE[key] = f',"{field.name}":'
+            value = _EXPRESSION[_form(field)] % field.name
+            body += "{" + f'"" if {field.name} is None else {key} + {value}' + "}"
     return f"def canonical_public({params}):\n    return f'{{{{{body}}}}}'.encode('ascii')\n"
 
 
@@ -148,6 +176,16 @@ def _maker_source() -> str:
 
 new_entry: Callable[..., Entry] = _generate(_maker_source(), "new_entry")  # type: ignore[assignment]
 """An entry from its public values (in :data:`PUBLIC`'s order), its hash, and its personal part."""
+
+
+def public_to_json(entry: Entry) -> dict[str, object]:
+    """The public fields and the hash of *entry*, as JSON writes them, in declaration order."""
+    data: dict[str, object] = {}
+    for field in SEALED:
+        value = getattr(entry, field.name)
+        if value is not None or not omitted_when_none(field):
+            data[field.name] = to_json_value(field, value)
+    return data
 
 
 def to_json_value(field: Field, value: object) -> object:

@@ -19,6 +19,7 @@ from ._evidence import EvidenceKind
 from ._machine import destinations
 from ._status import Fate
 from ._verdict import Code, Outcome, Reason, Verdict
+from ._writing import identity_of
 
 if TYPE_CHECKING:
     from transitions import Machine
@@ -65,6 +66,8 @@ class Table:
     """A workflow compiled for deciding: every move, by status and trigger."""
 
     name: str
+    identity: str
+    """The identity a case's opening entry records (see ``Workflow.identity``)."""
     initial: str
     initial_fate: Fate
     roles: frozenset[str]
@@ -148,6 +151,7 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
         raise AssertionError(msg)
     return Table(
         name=definition.name,
+        identity=identity_of(definition),
         initial=definition.initial,
         initial_fate=initial_fate,
         roles=definition.roles,

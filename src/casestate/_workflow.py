@@ -91,6 +91,17 @@ class Workflow:
         return self._machine
 
     @property
+    def identity(self) -> str:
+        """The workflow's name and a digest of the rules that decide: what a case's trail records.
+
+        A case's opening entry records the identity of the workflow that
+        opened it (:attr:`Case.workflow <casestate.Case.workflow>`), so that
+        a trail read later under another workflow can say so. Descriptions
+        take no part: two workflows that decide alike have one identity.
+        """
+        return self._table.identity
+
+    @property
     def triggers(self) -> tuple[str, ...]:
         """Every trigger of the workflow, in definition order (``dismiss`` last)."""
         return (*(rule.trigger for rule in self.rules), DISMISS)

@@ -72,6 +72,7 @@ def entry_row(entry: Entry) -> Row:
         entry.prev_hash,
         entry.commitment,
         entry.hash,
+        entry.workflow,
         _private_json(entry.actor_id, entry.reason, entry.evidence, entry.salt),
     )
 
@@ -159,6 +160,7 @@ def _fast_entry(row: Row) -> Entry:
         prev_hash,
         commitment,
         hash_,
+        workflow,
         private,
     ) = row
     if not (
@@ -173,6 +175,7 @@ def _fast_entry(row: Row) -> Entry:
         and type(prev_hash) is str
         and type(commitment) is str
         and type(hash_) is str
+        and (workflow is None or (type(workflow) is str and "\x00" not in workflow))
         # A NUL, which SQLite holds and no check above sees (the feed reads rows unverified).
         # No driver hands out a lone surrogate from a column (each decodes UTF-8 strictly),
         # so a NUL is all there is to look for, inline: this runs for every row read.
@@ -210,6 +213,7 @@ def _fast_entry(row: Row) -> Entry:
         prev_hash,
         commitment,
         hash_,
+        workflow,
         actor_id,
         reason,
         evidence,

@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 1)
+The schema (version 2)
 ----------------------
 
 ``meta``
@@ -17,8 +17,9 @@ The schema (version 1)
     an append updates it ``WHERE version = <expected> AND head = <expected>``.
 ``entries``
     One row per entry: its global ``position``, every public field as a
-    column (lists as JSON), and the personal part as JSON. ``(case_id, seq)``
-    is unique, so a chain cannot fork even if two writers race.
+    column (lists as JSON; ``workflow``, added in version 2, is null but for
+    opening entries), and the personal part as JSON. ``(case_id, seq)`` is
+    unique, so a chain cannot fork even if two writers race.
 
 Schema changes
 --------------
@@ -40,10 +41,14 @@ from typing import Any, Protocol
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the store's schema that this casestate writes."""
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # Version 2: an opening entry records the identity of the workflow that
+    # opened its case; entries written before have none.
+    1: ("ALTER TABLE entries ADD COLUMN workflow TEXT",),
+}
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 
 TABLES = ("meta", "positions", "cases", "entries")
@@ -68,6 +73,7 @@ ENTRY_FIELDS = (
     "prev_hash",
     "commitment",
     "hash",
+    "workflow",
     "private",
 )
 JSON_FIELDS = frozenset({"evidence_kinds", "resolves", "codes", "private"})
@@ -112,6 +118,7 @@ def schema(*, position: str, key_text: str) -> tuple[str, ...]:
             commitment TEXT NOT NULL,
             hash TEXT NOT NULL,
             private TEXT NOT NULL,
+            workflow TEXT,
             UNIQUE (case_id, seq))""",
         "INSERT INTO positions (id, last) VALUES (1, 0)",
     )

@@ -1,0 +1,98 @@
+"""A workflow definition written down: JSON-ready data, and the identity that names it in trails."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._soundness import Definition
+
+DEFINITION_FORMAT = "casestate.workflow"
+DEFINITION_VERSION = 1
+"""The version of the workflow definition format; a reader refuses others."""
+
+_SECONDS_PER_DAY = 86400
+_MOST_DAYS = timedelta.max.days
+
+
+def _days(period: timedelta | None) -> float | int | None:
+    if period is None:
+        return None
+    days = period.total_seconds() / _SECONDS_PER_DAY
+    return int(days) if days.is_integer() else days
+
+
+def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
+    """*workflow*'s definition as JSON-ready data; :func:`workflow_from_dict` reads it back.
+
+    >>> from casestate import DEFAULT_WORKFLOW, workflow_from_dict
+    >>> workflow_from_dict(workflow_to_dict(DEFAULT_WORKFLOW)) == DEFAULT_WORKFLOW
+    True
+    """
+    return {
+        "format": DEFINITION_FORMAT,
+        "version": DEFINITION_VERSION,
+        "name": workflow.name,
+        "description": workflow.description,
+        "initial": workflow.initial,
+        "roles": sorted(workflow.roles),
+        "dismiss_roles": sorted(workflow.dismiss_roles),
+        "statuses": [
+            {
+                "name": status.name,
+                "fate": None if status.fate is None else status.fate.value,
+                "final": status.final,
+                "description": status.description,
+            }
+            for status in workflow.statuses
+        ],
+        "rules": [
+            {
+                "trigger": rule.trigger,
+                "sources": sorted(rule.sources),
+                "target": rule.target,
+                "roles": sorted(rule.roles),
+                "evidence": None
+                if rule.evidence is None
+                else {
+                    "max_tier": int(rule.evidence.max_tier),
+                    "kinds": None if rule.evidence.kinds is None else sorted(rule.evidence.kinds),
+                },
+                "reason_required": rule.reason_required,
+                "report": rule.report,
+                "fate": None if rule.fate is None else rule.fate.value,
+                "waiting_period_days": _days(rule.waiting_period),
+                "reporter_may_fire": rule.reporter_may_fire,
+                "reverts": rule.reverts,
+                "description": rule.description,
+            }
+            for rule in workflow.rules
+        ],
+    }
+
+
+def workflow_to_json(workflow: Definition, *, indent: int | None = 2) -> str:
+    """*workflow*'s definition as a JSON document (see :func:`workflow_to_dict`)."""
+    return json.dumps(workflow_to_dict(workflow), indent=indent, ensure_ascii=False) + "\n"
+
+
+def identity_of(workflow: Definition) -> str:
+    """The name a trail records *workflow* by: its name and a digest of the rules that decide.
+
+    The digest covers the definition as :func:`workflow_to_dict` writes it,
+    less its descriptions (words for people, which decide nothing): two
+    workflows that decide every change alike have one identity.
+
+    >>> from casestate import DEFAULT_WORKFLOW
+    >>> DEFAULT_WORKFLOW.identity.startswith("default@sha256:")
+    True
+    """
+    data = workflow_to_dict(workflow)
+    data.pop("description")
+    for part in (*data["statuses"], *data["rules"]):
+        part.pop("description")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return f"{workflow.name}@sha256:{hashlib.sha256(text.encode('ascii')).hexdigest()[:16]}"

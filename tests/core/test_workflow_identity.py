@@ -1,0 +1,45 @@
+"""Which workflow opened a case: its identity, recorded in the opening entry and covered by the hash."""
+
+from datetime import UTC, datetime
+
+import attrs
+
+import casestate as cs
+from support import WORKFLOW, change, opened
+
+T0 = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+def test_the_identity_names_the_workflow_and_digests_what_decides():
+    assert WORKFLOW.identity.startswith("default@sha256:")
+    assert len(WORKFLOW.identity.split(":")[1]) == 16
+    worded = attrs.evolve(WORKFLOW, description="as told to families")
+    assert worded.identity == WORKFLOW.identity
+    stricter = WORKFLOW.replace_rule("confirm", roles={"court"})
+    assert stricter.identity != WORKFLOW.identity
+    assert stricter.identity.startswith("default@")
+
+
+def test_the_opening_entry_alone_records_it_and_the_hash_covers_it():
+    case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=10))
+    assert case.workflow == case.trail[0].workflow == WORKFLOW.identity
+    assert case.trail[1].workflow is None
+    forged = attrs.evolve(case.trail[0], workflow="lax@sha256:0000000000000000")
+    assert cs.verify((forged, *case.trail[1:])).problem is cs.Problem.HASH
+
+
+def test_a_case_read_under_another_workflow_says_so_and_still_moves_on():
+    case = opened()
+    stricter = WORKFLOW.replace_rule("confirm", roles={"court"})
+    assert case.workflow != stricter.identity
+    moved = stricter.apply(case, change("report_captured", "family", "video", on=10))
+    assert moved.workflow == WORKFLOW.identity  # it says who opened it, whoever moves it on
+
+
+def test_the_json_form_carries_it_on_the_opening_entry_only():
+    case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=10))
+    entries = cs.to_dict(case)["entries"]
+    assert entries[0]["workflow"] == WORKFLOW.identity
+    assert "workflow" not in entries[1]
+    assert cs.from_dict(cs.to_dict(case)) == case
+    assert cs.from_dict(cs.to_dict(case, redacted=True), allow_redacted=True).workflow == WORKFLOW.identity
