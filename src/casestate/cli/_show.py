@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from casestate import Case, RecordError, Snapshot, parse_timestamp, to_dict
+from casestate import Case, RecordError, Snapshot, Workflow, parse_timestamp, to_dict
 from casestate._text import is_storable, printable, unstorable
 
 from ._console import out
@@ -76,13 +76,15 @@ def _when(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-def show_case(console: Console, case: Case, *, title: str = "") -> None:
-    """Where *case* stands, its open conflicts, and its trail."""
+def show_case(console: Console, case: Case, *, title: str = "", workflow: Workflow | None = None) -> None:
+    """Where *case* stands, its open conflicts, and its trail; whether *workflow* opened it."""
     console.print(f"[bold]{shown(case.id)}[/bold]{title}")
     console.print(
         f"  status [bold]{shown(case.status)}[/bold], fate {case.fate}, assurance {case.assurance}, "
         f"since {_when(case.status_since)}, {case.version} entries"
     )
+    if workflow is not None and opened_elsewhere(case, workflow):
+        console.print(f"  [yellow]{shown(other_workflow(case, workflow))}[/yellow]")
     for entry in case.conflicts:
         codes = ", ".join(entry.codes)
         console.print(
@@ -90,6 +92,19 @@ def show_case(console: Console, case: Case, *, title: str = "") -> None:
             f"{shown(entry.role)} ({codes})"
         )
     console.print(trail_table(case))
+
+
+def opened_elsewhere(case: Case, workflow: Workflow) -> bool:
+    """Whether *case* records that another workflow than *workflow* opened it."""
+    return case.workflow is not None and case.workflow != workflow.identity
+
+
+def other_workflow(case: Case, workflow: Workflow) -> str:
+    """The flag of a case opened under another workflow than the one it is read under."""
+    return (
+        f"opened under workflow {case.workflow}, read here under {workflow.identity}: "
+        "its trail records what that workflow allowed, which this one may not"
+    )
 
 
 def _snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
@@ -129,7 +144,8 @@ def show(
     output_format: str,
 ) -> None:
     """Show a stored case: status, fate, assurance, open conflicts, and its trail as a table."""
-    with opened_store(store, load_workflow(workflow_path), read_key(key_file)) as held:
+    workflow = load_workflow(workflow_path)
+    with opened_store(store, workflow, read_key(key_file)) as held:
         assert held is not None  # noqa: S101 - --store is required
         case = held.load_or_none(case_id)
     if case is None:
@@ -148,6 +164,8 @@ def show(
             "assurance": case.assurance.value,
             "status_since": case.status_since.isoformat(),
             "open_conflicts": list(case.open_conflicts),
+            "opened_under": case.workflow,
+            "read_under": workflow.identity,
             "case": to_dict(case),
         }
         if as_of_effective is not None:
@@ -158,7 +176,7 @@ def show(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     console = out()
-    show_case(console, case, title=title)
+    show_case(console, case, title=title, workflow=workflow)
     if as_of_effective is not None:
         if snapshot is None:
             console.print(f"  at {as_of_effective.isoformat()}: the person was not yet missing")

@@ -10,15 +10,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import attrs
 import click
+from rich.console import Console
 
-from casestate import to_dict
+from casestate import Case, Workflow, to_dict
 from casestate.feeds import UnreadableFile, total_bytes
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._output import Unfinished, refuse_overwriting, replacing
 from ._reading import Read, cases_from, why_not
+from ._show import opened_elsewhere, other_workflow
 from ._shown import shown
 from ._stores import CANNOT_READ, opened_store, store_option
 
@@ -114,23 +117,30 @@ def verify(
 ) -> None:
     """Check every case's chain in a store or in exported files, naming the first broken entry of each.
 
-    Exit status: 0 when every trail holds, 1 when one is broken, 2 when a
-    source or a line of it cannot be read.
+    A case opened under another workflow than the one given (--workflow, or
+    the default) is named: its trail holds, but records what that workflow
+    allowed. Exit status: 0 when every trail holds, 1 when one is broken, 2
+    when a source or a line of it cannot be read.
     """
     _one_source(files, store)
     key = read_key(key_file)
+    workflow = load_workflow(workflow_path)
     cases = intact = 0
     broken: list[Read] = []
+    elsewhere: list[tuple[str, Case]] = []
     unreadable: list[UnreadableFile] = []
     console = out()
     with (
-        opened_store(store, load_workflow(workflow_path), key, unsealed=True) as held,
+        opened_store(store, workflow, key, unsealed=True) as held,
         meter(total_bytes(files), quiet=quiet) as bar,
     ):
         for item in cases_from(files, held, key, unreadable):
             cases += 1
             if item.case is not None:
                 intact += 1
+                if opened_elsewhere(item.case, workflow):
+                    # Intact, but read under another workflow than the one that wrote it: said, not broken.
+                    elsewhere.append((item.where, item.case))
             else:
                 broken.append(item)
                 if output_format == "text":
@@ -138,28 +148,52 @@ def verify(
             if bar.shown and not cases % 256:
                 bar.update(0, f"{cases} cases")
     unread = [item for item in broken if item.broken is None]
+    verified = _Verified(workflow, cases, intact, broken, unread, elsewhere, unreadable)
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "cases": cases,
-                    "intact": intact,
-                    "broken": [_broken_dict(item) for item in broken if item.broken is not None],
-                    "unreadable": [{"where": item.where, "problem": item.problem} for item in unread]
-                    + [{"where": problem.path, "problem": problem.problem} for problem in unreadable],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(verified.to_dict(), ensure_ascii=False, indent=2))
     else:
-        for problem in unreadable:
-            console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
-        if not quiet:
-            console.print(f"{cases} cases: {intact} intact, {cases - intact} broken or unreadable")
+        verified.print(console, quiet=quiet)
     if unreadable or unread:
         raise SystemExit(CANNOT_READ)
     raise SystemExit(1 if broken else 0)
+
+
+@attrs.frozen
+class _Verified:
+    """What verify found, to print as text or JSON."""
+
+    workflow: Workflow
+    cases: int
+    intact: int
+    broken: list[Read]
+    unread: list[Read]
+    elsewhere: list[tuple[str, Case]]
+    """Intact cases opened under another workflow than the one they are read under: said, not broken."""
+    unreadable: list[UnreadableFile]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "intact": self.intact,
+            "read_under": self.workflow.identity,
+            "opened_under_another_workflow": [
+                {"where": where, "case_id": case.id, "opened_under": case.workflow}
+                for where, case in self.elsewhere
+            ],
+            "broken": [_broken_dict(item) for item in self.broken if item.broken is not None],
+            "unreadable": [{"where": item.where, "problem": item.problem} for item in self.unread]
+            + [{"where": problem.path, "problem": problem.problem} for problem in self.unreadable],
+        }
+
+    def print(self, console: Console, *, quiet: bool) -> None:
+        for where, case in self.elsewhere:
+            console.print(f"{shown(where)}: [yellow]{shown(other_workflow(case, self.workflow))}[/yellow]")
+        for problem in self.unreadable:
+            console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
+        if not quiet:
+            others = f" ({len(self.elsewhere)} opened under another workflow)" if self.elsewhere else ""
+            broken = self.cases - self.intact
+            console.print(f"{self.cases} cases: {self.intact} intact{others}, {broken} broken or unreadable")
 
 
 def _broken_dict(item: Read) -> dict[str, Any]:
