@@ -6,8 +6,8 @@ import json
 import pytest
 from rich.console import Console
 
-from casestate.feeds import Finding
 from casestate.cli._reports import JsonReport, TextReport, finding_markup
+from casestate.feeds import Finding
 from test_cli import opening, record, run, write_lines
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ._actors import Actor
 from ._case import Case, case_of
-from ._chain import GENESIS, PLAIN_CHAIN, ChainKeyError, chain_for_key, seal
+from ._chain import GENESIS, ChainKeyError, Problem, key_problem, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening, plan
 from ._entry import EntryKind
@@ -93,8 +93,9 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     # Any entry names the chain, as replay holds the label equal along the
     # trail; the last one is read anyway, the first may be far away in memory.
     chain = last.chain
-    if (PLAIN_CHAIN if key is None else chain_for_key(key)) != chain:
-        raise ChainKeyError(_key_mismatch(case.id, chain, key))
+    mismatch = key_problem(chain, key)
+    if mismatch is not None:
+        raise ChainKeyError(_KEY_MISMATCH[mismatch] % case.id)
     state = case
     if (last.to_status, last.fate, last.recorded_at, last.seq + 1) != (
         state.status,
@@ -150,9 +151,8 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     )
 
 
-def _key_mismatch(case_id: str, chain: str, key: bytes | None) -> str:
-    if key is None:
-        return f"case {case_id!r} is sealed with a key; pass key="
-    if chain == "sha256":
-        return f"case {case_id!r} is not sealed with a key; do not pass one"
-    return f"case {case_id!r} is sealed with a different key"
+_KEY_MISMATCH = {
+    Problem.KEY_REQUIRED: "case %r is sealed with a key; pass key=",
+    Problem.NOT_SEALED: "case %r is not sealed with a key; do not pass one",
+    Problem.WRONG_KEY: "case %r is sealed with a different key",
+}

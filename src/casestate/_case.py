@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from ._chain import BrokenTrail, Integrity, Problem, verify
+from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._standing import Snapshot, Standing, build
 from ._status import Assurance
@@ -60,7 +60,7 @@ class Case(Standing):
     @property
     def keyed(self) -> bool:
         """Whether the trail is sealed with a secret key (an HMAC chain)."""
-        return self.trail[0].chain != "sha256"
+        return self.trail[0].chain != PLAIN_CHAIN
 
     @property
     def has_conflict(self) -> bool:

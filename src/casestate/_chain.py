@@ -361,15 +361,29 @@ def verify(
     return Integrity(ok=True, case_id=case_id, entries=count)
 
 
+def key_problem(chain: str, key: bytes | None) -> Problem | None:
+    """Why *key* does not fit a chain labelled *chain* (a key required, not sealed, wrong), or ``None``.
+
+    The one comparison of a key with a chain, in constant time: verify,
+    apply and the stores each say it in their own words.
+    """
+    if key is None:
+        return None if chain == PLAIN_CHAIN else Problem.KEY_REQUIRED
+    if chain == PLAIN_CHAIN:
+        return Problem.NOT_SEALED
+    return None if same_digest(chain, chain_for_key(key)) else Problem.WRONG_KEY
+
+
+_KEY_PROBLEMS = {
+    Problem.KEY_REQUIRED: "the chain is sealed with a key; pass key=",
+    Problem.NOT_SEALED: "a key was given but the chain is not sealed with one",
+    Problem.WRONG_KEY: "the chain is sealed with a different key",
+}
+
+
 def _check_key(chain: str, key: bytes | None) -> tuple[Problem, str] | None:
-    if chain != PLAIN_CHAIN and key is None:
-        return Problem.KEY_REQUIRED, "the chain is sealed with a key; pass key="
-    if key is not None:
-        if chain == PLAIN_CHAIN:
-            return Problem.NOT_SEALED, "a key was given but the chain is not sealed with one"
-        if not same_digest(chain, chain_for_key(key)):
-            return Problem.WRONG_KEY, "the chain is sealed with a different key"
-    return None
+    problem = key_problem(chain, key)
+    return None if problem is None else (problem, _KEY_PROBLEMS[problem])
 
 
 def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking order

@@ -16,6 +16,7 @@ import attrs
 import click
 
 from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
+from casestate._json import unique_keys
 from casestate.cli._options import read_key
 from casestate.cli._output import refuse_overwriting, write_whole
 from casestate.cli._shown import plain
@@ -98,8 +99,8 @@ def read_cases(paths: tuple[Path, ...], key: bytes | None) -> list[Case]:
 def read_persons(path: Path) -> dict[str, Person]:
     """A JSON object mapping each case id to its person's PFIF fields."""
     try:
-        data = json.loads(_read_at_most(path, MAX_BYTES))
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        data = json.loads(_read_at_most(path, MAX_BYTES), object_pairs_hook=unique_keys)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError and a key twice are ValueErrors
         raise click.ClickException(f"{path}: not JSON: {error}") from None
     if not isinstance(data, dict):
         raise click.ClickException(f"{path}: expected an object mapping case ids to person fields")

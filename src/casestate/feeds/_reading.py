@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal, NamedTuple
 
 from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
+from casestate._json import unique_keys
 
 from ._errors import FeedError, UnreadableFile
 from ._routing import ALONE, Share, case_named_in, owner_of, owner_of_named
@@ -40,7 +41,8 @@ _LINES_AT_ONCE = 100
 """Lines are read, then checked, this many at a time."""
 _PROGRESS_EVERY = 40  # chunks of lines (of a process's own lines, when the cases are shared out)
 # The parser json.loads runs, without its per-call checks (the loop below does them once).
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+# A key given twice in one object is refused, never the last one taken ("role":"family","role":"icrc").
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(object_pairs_hook=unique_keys).scan_once  # type: ignore[attr-defined]
 _LINE_ENDS = ("\n", "\r\n")
 
 
@@ -314,7 +316,7 @@ def _line_of(path: str, number: int, raw: bytes) -> Line | None:  # noqa: PLR091
     if not text or text.isspace():
         return None
     try:
-        record = json.loads(text)
+        record = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         return Line(
             path, number, code=UNREADABLE_LINE, message=f"not JSON: {error.msg} at character {error.pos + 1}"

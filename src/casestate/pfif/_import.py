@@ -29,6 +29,7 @@ from casestate import (
     from_json,
 )
 from casestate._chain import check_key
+from casestate._json import unique_keys
 from casestate._time import to_utc
 
 from ._export import person_record_id
@@ -530,7 +531,9 @@ def _seq(entry: dict[str, Any]) -> int:
 
 def _object(text: str, where: str) -> dict[str, Any]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=unique_keys)
+    except FormatError as error:
+        raise FormatError(f"{where}: {error}") from None
     except (ValueError, RecursionError):
         raise FormatError(f"{where}: not JSON") from None
     if not isinstance(data, dict):
@@ -542,8 +545,8 @@ def _entry_hash(note: Record) -> str | None:
     if note.extension is None:
         return None
     try:
-        data = json.loads(note.extension)
-    except (ValueError, RecursionError):
+        data = json.loads(note.extension, object_pairs_hook=unique_keys)
+    except (ValueError, RecursionError):  # a FormatError too: a key twice is no hash to go by
         return None
     value = data.get("hash") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None

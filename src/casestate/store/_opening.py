@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from casestate._chain import chain_for_key, check_key
+from casestate import Problem
+from casestate._chain import chain_for_key, check_key, key_problem
 
 from . import _schema
 from ._base import KeyRequired, NotAStore, WrongKey
@@ -37,12 +38,13 @@ class Opening(UnitOfWork):
         self._check_key(meta["chain"])
 
     def _check_key(self, chain: str) -> None:
-        if chain == self._chain:
+        problem = key_problem(chain, self._key)
+        if problem is None:
             return
-        if self._key is None:
+        if problem is Problem.KEY_REQUIRED:
             raise KeyRequired(
                 f"{self.location}: the store's trails are sealed with a key ({chain}); pass key="
             )
-        if chain == "sha256":
+        if problem is Problem.NOT_SEALED:
             raise WrongKey(f"{self.location}: the store's trails are not sealed with a key; do not pass one")
         raise WrongKey(f"{self.location}: the store's trails are sealed with another key ({chain})")
