@@ -16,7 +16,13 @@ markdown = Sybil(
 docstrings = Sybil(
     name="docstrings",
     parsers=[DocTestParser(optionflags=FLAGS)],
-    patterns=["src/casestate/*.py", "src/casestate/pfif/*.py", "src/casestate/testing/*.py"],
+    patterns=[
+        "src/casestate/*.py",
+        "src/casestate/feeds/*.py",
+        "src/casestate/pfif/*.py",
+        "src/casestate/store/*.py",
+        "src/casestate/testing/*.py",
+    ],
 )
 
 pytest_collect_file = (markdown + docstrings).pytest()

@@ -6,7 +6,9 @@ workers below open their own store from it.
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -241,3 +243,17 @@ def calls_of(store: SQLiteStore | PostgresStore, monkeypatch: Any, method: str) 
 
     monkeypatch.setattr(Engine, method, counted)
     return seen
+
+
+def snapshot(place):
+    """Everything the store holds, to show that a refused operation changed nothing."""
+    return {
+        table: place.sql(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - fixed table names
+        for table in ("meta", "positions", "cases", "entries")
+    }
+
+
+def killed(process):
+    os.kill(process.pid, signal.SIGKILL)
+    process.join(30)
+    assert process.exitcode == -signal.SIGKILL

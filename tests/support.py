@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
 
 import casestate
 from casestate import Actor, Case, Change, Evidence, EvidenceKind, Role
+from casestate.cli import main
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 """The day the soldier was last seen."""
@@ -78,3 +87,120 @@ def case_in(status: str, key: bytes | None = None) -> Case:
         case = WORKFLOW.apply(case, step, key=key)
     assert case.status == status
     return case
+
+
+# -- the command line, run as a user runs it ----------------------------------------
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+"""The example feeds the docs and the tutorials use."""
+
+
+JSONL = EXAMPLES / "changes.jsonl"
+
+
+CSV = EXAMPLES / "changes.csv"
+
+
+def run(*args, **kwargs):
+    result = CliRunner().invoke(main, [str(arg) for arg in args], **kwargs)
+    # A user never sees a traceback: every failure ends in an exit status.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def record(case_id="ua-0173", trigger="report_dead", **fields):
+    data = {
+        "case_id": case_id,
+        "trigger": trigger,
+        "actor_id": "unit-41-hq",
+        "role": "unit",
+        "effective_at": "2024-03-02T12:00:00Z",
+        "recorded_at": "2024-03-10T09:00:00Z",
+        "evidence": [
+            {
+                "kind": "unit_notification",
+                "reference": "notice 41/118",
+                "source": "unit 41 HQ",
+                "obtained_at": "2024-03-10T09:00:00Z",
+            }
+        ],
+    }
+    data.update(fields)
+    return data
+
+
+def opening(case_id="ua-0173"):
+    return {
+        "case_id": case_id,
+        "trigger": "open",
+        "actor_id": "mothers-committee",
+        "role": "ngo",
+        "effective_at": "2024-02-20T06:30:00+02:00",
+        "recorded_at": "2024-03-01T10:00:00+02:00",
+    }
+
+
+def write_lines(path, *lines):
+    path.write_text("".join((json.dumps(line) if isinstance(line, dict) else line) + "\n" for line in lines))
+    return path
+
+
+def run_installed(*args, stdin=None, **env):
+    """Run the installed ``casestate`` command, as a shell would."""
+    command = Path(sys.executable).parent / "casestate"
+    return subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
+        [str(command), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+        timeout=120,
+    )
+
+
+def on_a_terminal(*args, **env):
+    """Run casestate with its standard error on a pseudo-terminal; what the terminal showed."""
+    pty = pytest.importorskip("pty")
+    leader, follower = pty.openpty()
+    command = Path(sys.executable).parent / "casestate"
+    result = subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
+        [str(command), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm", **env},
+        check=False,
+        timeout=120,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return result, shown.decode("utf-8", "replace")
+
+
+GOOD_RECORD = {
+    "case_id": "ua-0173",
+    "trigger": "report_dead",
+    "actor_id": "unit-41-hq",
+    "role": "unit",
+    "effective_at": "2024-03-02T12:00:00+02:00",
+    "recorded_at": "2024-03-10T09:15:00Z",
+    "evidence": [
+        {
+            "kind": "unit_notification",
+            "reference": "notice 41/118",
+            "source": "unit 41 HQ",
+            "obtained_at": "2024-03-10T09:00:00Z",
+        }
+    ],
+    "reason": "the unit's notice to the family",
+}

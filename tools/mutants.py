@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/test_workflow_properties.py", "tests/test_tamper_properties.py"]
+TESTS = ["tests/core/test_workflow_properties.py", "tests/kit/test_tamper_properties.py"]
 SEED = "0"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import io
 import json
 import os
@@ -283,10 +282,3 @@ def test_feeds_import_and_check_without_click_or_rich(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["3", "2"]
-
-
-def test_the_examples_in_the_docstrings_run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    failed, attempted = doctest.testmod(feeds, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert failed == 0
-    assert attempted >= 20

@@ -15,9 +15,6 @@ from casestate.feeds import UnreadableFile
 
 from ._stores import Held
 
-Unreadable = UnreadableFile
-"""The name this module gave a file that cannot be read, before feeds had one."""
-
 
 @attrs.frozen
 class Read:

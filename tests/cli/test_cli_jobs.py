@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import casestate as cs
 from casestate.feeds import WorkerFault, _parallel
 from casestate.feeds._routing import case_named_in, owner_of
-from test_cli import CSV, JSONL, casestate, on_a_terminal, opening, record, run, write_lines
+from support import CSV, JSONL, on_a_terminal, opening, record, run, run_installed, write_lines
 
 
 def _same_in_every_way(*args):
@@ -202,8 +202,8 @@ def test_streams_and_csv_are_checked_in_one_process(tmp_path):
 
 def test_a_pipe_is_read_in_one_process_with_the_same_result():
     lines = JSONL.read_text()
-    alone = casestate("validate", "/dev/stdin", stdin=lines)
-    shared = casestate("validate", "/dev/stdin", "--jobs", "2", stdin=lines)
+    alone = run_installed("validate", "/dev/stdin", stdin=lines)
+    shared = run_installed("validate", "/dev/stdin", "--jobs", "2", stdin=lines)
     assert alone.returncode == 1
     assert "/dev/stdin:3: case ua-0173: rejected" in alone.stdout
     assert (shared.returncode, shared.stdout) == (alone.returncode, alone.stdout)
@@ -220,13 +220,13 @@ def test_workers_ignore_modules_in_the_working_directory(tmp_path, monkeypatch):
     path = _mixed_file(tmp_path / "mixed.jsonl")
     (tmp_path / "attrs.py").write_text("raise ImportError('a stray attrs.py')\n")
     monkeypatch.chdir(tmp_path)
-    alone = casestate("validate", path)
-    shared = casestate("validate", path, "--jobs", "2")
+    alone = run_installed("validate", path)
+    shared = run_installed("validate", path, "--jobs", "2")
     assert (shared.returncode, shared.stdout) == (alone.returncode, alone.stdout)
 
 
 def test_workers_start_without_warnings():
-    result = casestate("validate", JSONL, "--jobs", "2", PYTHONWARNINGS="error")
+    result = run_installed("validate", JSONL, "--jobs", "2", PYTHONWARNINGS="error")
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
 

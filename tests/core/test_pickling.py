@@ -6,7 +6,7 @@ import pytest
 
 import casestate as cs
 from casestate import store
-from casestate.cli._reading import Unreadable
+from casestate.feeds import UnreadableFile
 from casestate.pfif import PfifError
 from support import WORKFLOW, change, opened
 
@@ -48,7 +48,7 @@ FAULTS = [
     pytest.param(lambda: store.ConcurrentUpdate("ua-1", 3, None), id="ConcurrentUpdate"),
     pytest.param(lambda: store.UnknownCase("ua-1"), id="UnknownCase"),
     pytest.param(lambda: store.CaseExists("ua-1"), id="CaseExists"),
-    pytest.param(lambda: Unreadable("a.jsonl", "the file is empty"), id="Unreadable"),
+    pytest.param(lambda: UnreadableFile("a.jsonl", "the file is empty"), id="UnreadableFile"),
     pytest.param(lambda: cs.ChainKeyError("case 'ua-1' is sealed with a key; pass key="), id="ChainKeyError"),
     pytest.param(lambda: cs.FormatError("entries[3].recorded_at: naive"), id="FormatError"),
     pytest.param(lambda: PfifError("not a PFIF document"), id="PfifError"),

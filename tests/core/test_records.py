@@ -4,28 +4,11 @@ import attrs
 import pytest
 
 import casestate as cs
-
-GOOD = {
-    "case_id": "ua-0173",
-    "trigger": "report_dead",
-    "actor_id": "unit-41-hq",
-    "role": "unit",
-    "effective_at": "2024-03-02T12:00:00+02:00",
-    "recorded_at": "2024-03-10T09:15:00Z",
-    "evidence": [
-        {
-            "kind": "unit_notification",
-            "reference": "notice 41/118",
-            "source": "unit 41 HQ",
-            "obtained_at": "2024-03-10T09:00:00Z",
-        }
-    ],
-    "reason": "the unit's notice to the family",
-}
+from support import GOOD_RECORD
 
 
 def with_(**changes):
-    record = dict(GOOD)
+    record = dict(GOOD_RECORD)
     for name, value in changes.items():
         if value is ...:
             del record[name]
@@ -35,7 +18,7 @@ def with_(**changes):
 
 
 def test_a_record_reads_into_a_change_in_utc():
-    case_id, change = cs.change_from_record(GOOD)
+    case_id, change = cs.change_from_record(GOOD_RECORD)
     assert case_id == "ua-0173"
     assert change.actor == cs.Actor("unit-41-hq", "unit")
     assert change.effective_at.isoformat() == "2024-03-02T10:00:00+00:00"
@@ -72,15 +55,15 @@ def test_a_change_written_as_a_record_reads_back_equal_but_for_its_salt():
         (with_(evidence="video"), "evidence", "expected a list"),
         (with_(evidence=["video"]), "evidence[0]", "expected an object"),
         (
-            with_(evidence=[{**GOOD["evidence"][0], "kind": "rumour"}]),
+            with_(evidence=[{**GOOD_RECORD["evidence"][0], "kind": "rumour"}]),
             "evidence[0].kind",
             "unknown evidence kind",
         ),
-        (with_(evidence=[{**GOOD["evidence"][0], "kind": None}]), "evidence[0].kind", "expected text"),
+        (with_(evidence=[{**GOOD_RECORD["evidence"][0], "kind": None}]), "evidence[0].kind", "expected text"),
         (with_(evidence=[{"kind": "video"}]), "evidence[0].reference", "missing"),
-        (with_(evidence=[{**GOOD["evidence"][0], "page": 2}]), "evidence[0]", "unknown fields page"),
+        (with_(evidence=[{**GOOD_RECORD["evidence"][0], "page": 2}]), "evidence[0]", "unknown fields page"),
         (
-            with_(evidence=[{**GOOD["evidence"][0], "obtained_at": "2024-03-10"}]),
+            with_(evidence=[{**GOOD_RECORD["evidence"][0], "obtained_at": "2024-03-10"}]),
             "evidence[0].obtained_at",
             "naive",
         ),
@@ -126,7 +109,7 @@ def test_a_csv_row_reads_like_its_record_with_numbered_evidence_columns():
 
 
 def test_a_csv_fault_names_the_column():
-    row = dict.fromkeys(cs.csv_columns(2), "") | cs.record_to_csv_row(GOOD)
+    row = dict.fromkeys(cs.csv_columns(2), "") | cs.record_to_csv_row(GOOD_RECORD)
     row |= {
         "evidence_2_kind": "video",
         "evidence_2_reference": "t.me/1",
@@ -135,7 +118,7 @@ def test_a_csv_fault_names_the_column():
     with pytest.raises(cs.RecordError) as caught:
         cs.change_from_csv_row(row)
     assert caught.value.field == "evidence_2_source"
-    row = dict.fromkeys(cs.csv_columns(1), "") | cs.record_to_csv_row(GOOD) | {"resolves": "3, 5"}
+    row = dict.fromkeys(cs.csv_columns(1), "") | cs.record_to_csv_row(GOOD_RECORD) | {"resolves": "3, 5"}
     with pytest.raises(cs.RecordError, match="resolves: expected entry numbers separated by spaces"):
         cs.change_from_csv_row(row)
 
@@ -167,9 +150,12 @@ def test_parse_timestamp_keeps_the_instant_and_refuses_naive_ones():
 @pytest.mark.parametrize(
     "record",
     [
-        GOOD,
+        GOOD_RECORD,
         with_(evidence=[], reason="  ", resolves=[5, 3, 5]),
-        with_(evidence=[GOOD["evidence"][0], {**GOOD["evidence"][0], "kind": "dna_match"}], reason=None),
+        with_(
+            evidence=[GOOD_RECORD["evidence"][0], {**GOOD_RECORD["evidence"][0], "kind": "dna_match"}],
+            reason=None,
+        ),
         with_(trigger="open", evidence=None, resolves=None),
     ],
 )

@@ -1,15 +1,13 @@
 """The store's guarantees with real processes: killed writers and racing writers, on both engines."""
 
 import multiprocessing
-import os
-import signal
 import time
 from collections import Counter
 
 import pytest
 
 import casestate as cs
-from store_places import contend, open_cases, report, wait_for, write_batches
+from store_places import contend, killed, open_cases, report, wait_for, write_batches
 
 SPAWN = multiprocessing.get_context("spawn")
 BATCH = 25
@@ -37,12 +35,6 @@ def verified_store(place, case_ids):
         entry.hash for case in cases.values() for entry in case.trail
     )
     return cases
-
-
-def killed(process):
-    os.kill(process.pid, signal.SIGKILL)
-    process.join(30)
-    assert process.exitcode == -signal.SIGKILL
 
 
 def test_a_writer_killed_inside_its_transaction_leaves_no_half_written_batch(place, tmp_path):

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate._text import is_storable, unstorable
-from support import WORKFLOW, actor, day, evidence
-from test_cli import run
+from support import WORKFLOW, actor, day, evidence, run
 
 LONE = "ivan\ud800"
 SAYS = "not valid Unicode: a lone surrogate ('\\ud800') at character 5"

@@ -16,55 +16,7 @@ from click.testing import CliRunner
 import casestate as cs
 from casestate.cli import _options, main
 from casestate.feeds import _apply
-
-EXAMPLES = Path(__file__).parent.parent / "examples"
-JSONL = EXAMPLES / "changes.jsonl"
-CSV = EXAMPLES / "changes.csv"
-
-
-def run(*args, **kwargs):
-    result = CliRunner().invoke(main, [str(arg) for arg in args], **kwargs)
-    # A user never sees a traceback: every failure ends in an exit status.
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
-
-
-def record(case_id="ua-0173", trigger="report_dead", **fields):
-    data = {
-        "case_id": case_id,
-        "trigger": trigger,
-        "actor_id": "unit-41-hq",
-        "role": "unit",
-        "effective_at": "2024-03-02T12:00:00Z",
-        "recorded_at": "2024-03-10T09:00:00Z",
-        "evidence": [
-            {
-                "kind": "unit_notification",
-                "reference": "notice 41/118",
-                "source": "unit 41 HQ",
-                "obtained_at": "2024-03-10T09:00:00Z",
-            }
-        ],
-    }
-    data.update(fields)
-    return data
-
-
-def opening(case_id="ua-0173"):
-    return {
-        "case_id": case_id,
-        "trigger": "open",
-        "actor_id": "mothers-committee",
-        "role": "ngo",
-        "effective_at": "2024-02-20T06:30:00+02:00",
-        "recorded_at": "2024-03-01T10:00:00+02:00",
-    }
-
-
-def write_lines(path, *lines):
-    path.write_text("".join((json.dumps(line) if isinstance(line, dict) else line) + "\n" for line in lines))
-    return path
+from support import CSV, JSONL, on_a_terminal, opening, record, run, run_installed, write_lines
 
 
 def findings(result):
@@ -345,10 +297,10 @@ def _good_lines(tmp_path):
 def test_apply_all_or_nothing_refuses_a_pipe_it_cannot_read_twice(tmp_path):
     lines = _good_lines(tmp_path).read_text()
     path = tmp_path / "cases.db"
-    refused = casestate("apply", "/dev/stdin", "--store", path, stdin=lines)
+    refused = run_installed("apply", "/dev/stdin", "--store", path, stdin=lines)
     assert refused.returncode == 2
     assert "is not a regular file (a pipe?)" in refused.stderr
-    per_line = casestate("apply", "/dev/stdin", "--store", path, "--per-line", stdin=lines)
+    per_line = run_installed("apply", "/dev/stdin", "--store", path, "--per-line", stdin=lines)
     assert per_line.returncode == 0, per_line.stderr
     with cs.store.SQLiteStore(path) as held:
         assert sorted(held.case_ids()) == ["ua-0201", "ua-0520"]
@@ -602,21 +554,8 @@ def test_demo_builds_a_store_that_verifies(tmp_path):
 # -- as a real process ------------------------------------------------------------
 
 
-def casestate(*args, stdin=None, **env):
-    command = Path(sys.executable).parent / "casestate"
-    return subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
-        [str(command), *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        check=False,
-        timeout=120,
-    )
-
-
 def test_the_installed_command_validates_without_colour_when_piped():
-    result = casestate("validate", JSONL)
+    result = run_installed("validate", JSONL)
     assert result.returncode == 1
     assert "\x1b[" not in result.stdout
     assert result.stderr == ""  # no progress bar off a terminal
@@ -626,37 +565,10 @@ def test_the_installed_command_validates_without_colour_when_piped():
 def test_the_installed_command_respects_no_color_and_reports_bad_input_without_a_traceback(tmp_path):
     path = tmp_path / "changes.jsonl"
     path.write_bytes(b"\x00\x01\x02 not json at all\n")
-    result = casestate("validate", path, NO_COLOR="1")
+    result = run_installed("validate", path, NO_COLOR="1")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "unreadable_line" in result.stdout
-
-
-def on_a_terminal(*args, **env):
-    """Run casestate with its standard error on a pseudo-terminal; what the terminal showed."""
-    pty = pytest.importorskip("pty")
-    leader, follower = pty.openpty()
-    command = Path(sys.executable).parent / "casestate"
-    result = subprocess.run(  # noqa: S603 - the installed command, with arguments from this file
-        [str(command), *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={**os.environ, "TERM": "xterm", **env},
-        check=False,
-        timeout=120,
-    )
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal is closed once everything was read
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
-    return result, shown.decode("utf-8", "replace")
 
 
 def test_a_progress_bar_is_shown_on_a_terminal_and_hidden_by_quiet():

@@ -7,10 +7,8 @@ import pytest
 
 import store_places
 from casestate.store import CaseExists, ConcurrentUpdate, StoreError, StoreLocked
-from store_places import open_cases, report, wait_for, write_in_one_block
+from store_places import killed, open_cases, report, snapshot, wait_for, write_in_one_block
 from support import actor, day
-from test_store import snapshot
-from test_store_processes import killed
 
 SPAWN = multiprocessing.get_context("spawn")
 SHORT_LOCK = {"sqlite": {"timeout": 0.3}, "postgres": {"lock_timeout": 0.3}}

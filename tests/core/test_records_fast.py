@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate import _records
-from test_records import GOOD
+from support import GOOD_RECORD
 
 
 class Text(str):  # noqa: SLOT000 - a plain subclass, as a caller might pass
@@ -87,7 +87,7 @@ def _nearly(good: dict[str, Any], fields: dict[str, st.SearchStrategy[Any]]) -> 
     return changed()
 
 
-EVIDENCE_ITEM = st.one_of(_nearly(GOOD["evidence"][0], ITEM_FIELDS), ODD)
+EVIDENCE_ITEM = st.one_of(_nearly(GOOD_RECORD["evidence"][0], ITEM_FIELDS), ODD)
 FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "case_id": _field(TEXTS),
     "trigger": _field(TEXTS),
@@ -100,7 +100,7 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "resolves": st.one_of(st.lists(st.one_of(st.integers(-2, 5), ODD), max_size=3), ODD),
     "efective_at": st.just("2024-03-02T12:00:00Z"),
 }
-RECORDS = _nearly(GOOD, FIELDS)
+RECORDS = _nearly(GOOD_RECORD, FIELDS)
 
 
 def _outcome(read: Any, record: object) -> object:
@@ -118,38 +118,42 @@ def test_fast_and_full_readings_agree_on_every_record(record):
 
 
 def test_a_well_formed_record_takes_the_fast_reading():
-    case_id, change = _records._well_formed(dict(GOOD))
+    case_id, change = _records._well_formed(dict(GOOD_RECORD))
     assert (case_id, change.recorded_at.isoformat()) == ("ua-0173", "2024-03-10T09:15:00+00:00")
     assert change.effective_at.isoformat() == "2024-03-02T10:00:00+00:00"
 
 
 def test_a_record_pins_no_salt_so_each_entry_draws_its_own():
-    _, change = cs.change_from_record(GOOD)
+    _, change = cs.change_from_record(GOOD_RECORD)
     assert change.salt is None
-    assert change == _records._read_record(GOOD)[1]
+    assert change == _records._read_record(GOOD_RECORD)[1]
 
 
-ITEM = GOOD["evidence"][0]
+ITEM = GOOD_RECORD["evidence"][0]
 EDGES = [
-    *({**GOOD, name: value} for name in ("case_id", "trigger", "actor_id", "role") for value in (" ", 7)),
-    *({**GOOD, name: value} for name in ("effective_at", "recorded_at") for value in TIME_TEXTS),
     *(
-        {**GOOD, "evidence": [{**ITEM, name: value}]}
+        {**GOOD_RECORD, name: value}
+        for name in ("case_id", "trigger", "actor_id", "role")
+        for value in (" ", 7)
+    ),
+    *({**GOOD_RECORD, name: value} for name in ("effective_at", "recorded_at") for value in TIME_TEXTS),
+    *(
+        {**GOOD_RECORD, "evidence": [{**ITEM, name: value}]}
         for name in ("kind", "reference", "source", "obtained_at")
         for value in (" ", None, "2024-03-02T14:00:00")
     ),
-    {**GOOD, "evidence": [ITEM, {**ITEM, "note": 1}]},
-    {**GOOD, "evidence": [ITEM, "photo"]},
-    {**GOOD, "evidence": ()},
-    {**GOOD, "reason": " "},
-    {**GOOD, "reason": 3},
-    {**GOOD, "resolves": [3, 1, 3]},
-    {**GOOD, "resolves": [0, -1]},
-    {**GOOD, "resolves": [True]},
-    {**GOOD, "resolves": 0},
-    {**GOOD, "resolves": ""},
-    {**GOOD, "trigger": "open", "resolves": [1]},
-    {**GOOD, "trigger": "open", "resolves": []},
+    {**GOOD_RECORD, "evidence": [ITEM, {**ITEM, "note": 1}]},
+    {**GOOD_RECORD, "evidence": [ITEM, "photo"]},
+    {**GOOD_RECORD, "evidence": ()},
+    {**GOOD_RECORD, "reason": " "},
+    {**GOOD_RECORD, "reason": 3},
+    {**GOOD_RECORD, "resolves": [3, 1, 3]},
+    {**GOOD_RECORD, "resolves": [0, -1]},
+    {**GOOD_RECORD, "resolves": [True]},
+    {**GOOD_RECORD, "resolves": 0},
+    {**GOOD_RECORD, "resolves": ""},
+    {**GOOD_RECORD, "trigger": "open", "resolves": [1]},
+    {**GOOD_RECORD, "trigger": "open", "resolves": []},
 ]
 
 

@@ -15,7 +15,7 @@ import casestate
 from casestate import DEFAULT_WORKFLOW, Code, EvidenceKind, to_dict
 from support import case_in
 
-DOCS = Path(__file__).parent.parent / "docs"
+DOCS = Path(__file__).parents[2] / "docs"
 
 
 def _load_extension() -> ModuleType:

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 import casestate as cs
-from support import WORKFLOW, actor, day
-from test_cli import opening, record, run, write_lines
+from support import WORKFLOW, actor, day, opening, record, run, write_lines
 
 EAST = timezone(timedelta(hours=14))
 WEST = timezone(-timedelta(hours=5))

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from casestate.cli._reports import JsonReport, TextReport, finding_markup
 from casestate.feeds import Finding
-from test_cli import opening, record, run, write_lines
+from support import opening, record, run, write_lines
 
 
 def test_thousands_of_findings_make_one_document_with_the_summary_last(tmp_path):

@@ -217,7 +217,7 @@ def test_the_pfif_api_is_explicit_sorted_and_documented():
 
 
 def test_every_pfif_name_is_in_its_api_reference():
-    text = (Path(__file__).parent.parent / "docs" / "reference" / "pfif.rst").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[2] / "docs" / "reference" / "pfif.rst").read_text(encoding="utf-8")
     documented = re.findall(
         r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
     )

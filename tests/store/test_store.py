@@ -30,7 +30,7 @@ from casestate.store import (
     _sqlite,
 )
 from casestate.store._rows import entry_row, row_entry
-from store_places import report
+from store_places import report, snapshot
 from support import PATH_TO, actor, change, day
 
 KEY = b"a secret key of 32 bytes, really"
@@ -44,14 +44,6 @@ def opened(store, case_id="case-1"):
 def stored_in(store, status, case_id="case-1"):
     case = opened(store, case_id)
     return store.apply(case_id, PATH_TO[status], expected_version=case.version) if PATH_TO[status] else case
-
-
-def snapshot(place):
-    """Everything the store holds, to show that a refused operation changed nothing."""
-    return {
-        table: place.sql(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - fixed table names
-        for table in ("meta", "positions", "cases", "entries")
-    }
 
 
 # -- schema -------------------------------------------------------------------
@@ -602,7 +594,7 @@ def test_a_retraction_that_resumes_an_earlier_status_is_stored_whole(place):
 
 
 def test_every_store_name_is_in_its_api_reference():
-    text = (Path(__file__).parent.parent / "docs" / "reference" / "store.rst").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[2] / "docs" / "reference" / "store.rst").read_text(encoding="utf-8")
     documented = re.findall(
         r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
     )

@@ -8,7 +8,7 @@ from casestate import Role, from_json, to_dict, to_json
 from casestate.cli import _pfif, main
 from pfif_cases import KEY, all_cases, person_for, story
 
-DATA = Path(__file__).parent / "data" / "pfif"
+DATA = Path(__file__).parents[1] / "data" / "pfif"
 FINDTHEM = str(DATA / "findthem-1.4.xml")
 JULY = "2024-07-01T00:00:00Z"
 

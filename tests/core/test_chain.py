@@ -57,7 +57,7 @@ PINNED_PUBLIC = (
 )
 
 
-TRAILS = Path(__file__).parent / "data" / "trails"
+TRAILS = Path(__file__).parents[1] / "data" / "trails"
 
 
 def test_a_trail_written_before_workflow_identity_keeps_its_bytes_and_hashes():

@@ -10,7 +10,7 @@ from casestate.pfif import NoteOutcome, Origin, PfifError, from_pfif
 from pfif_cases import KEY, story
 from support import evidence
 
-DATA = Path(__file__).parent / "data" / "pfif"
+DATA = Path(__file__).parents[1] / "data" / "pfif"
 JULY = datetime(2024, 7, 1, tzinfo=UTC)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from casestate.feeds._reading import _LONE_SURROGATE, read_chunks
-from test_cli import opening
+from support import opening
 
 GOOD = json.dumps(opening())
 LINES = [
