@@ -43,6 +43,16 @@ def test_a_definition_of_ten_thousand_statuses_is_checked_in_linear_time():
     assert caught.value.problems == (f"status {last!r} has no way out; mark it final if that is meant",)
 
 
+def test_a_sound_definition_of_ten_thousand_statuses_builds_its_machine_and_table_in_linear_time():
+    data = chain(STATUSES)
+    data["statuses"][-1]["final"] = True
+    started = time.perf_counter()
+    workflow = cs.workflow_from_dict(data)
+    assert time.perf_counter() - started < BOUND
+    assert workflow.target_of("s9998", "t9998") == "s9999"
+    assert workflow.target_of("s0", "t9998") is None
+
+
 def test_repeated_names_in_a_large_definition_are_each_named_once():
     data = chain(STATUSES)
     data["statuses"].append({"name": "s7"})
