@@ -1,31 +1,34 @@
-"""Entries as rows and back: the store's row codec.
+"""Entries as rows and back: the store's row codec, generated from the entry's declaration.
 
 Every apply writes rows and every load reads them, so both directions work on
 the row tuple itself, in the order of :data:`ENTRY_FIELDS`, without a dict
-in between. Reading takes a fast path that accepts only rows exactly as this
-store writes them; any other row is read again by the strict reader of the
-JSON format (``entry_from_dict``), which reads it the same way or names the
-field at fault.
+in between. The writer and the fast reader are generated, as attrs generates
+``__init__``, from the fields ``Entry`` declares and the form each is
+written in: a field added to ``Entry`` is a column here with no edit. The
+fast reader accepts only rows exactly as this store writes them; any other
+row is read again by the strict reader of the JSON format
+(``entry_from_dict``), which reads it the same way or names the field at
+fault.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import StrEnum
 from functools import lru_cache
 from json.encoder import encode_basestring as _quote
+from typing import Any
+
+import attrs
 
 from casestate import (
-    Assurance,
     BrokenTrail,
-    Code,
     Entry,
-    EntryKind,
     Evidence,
     EvidenceKind,
-    Fate,
     FormatError,
     Integrity,
     Problem,
@@ -35,45 +38,52 @@ from casestate._json import entry_from_dict, unique_keys
 from casestate._text import is_storable, is_text
 from casestate._time import format_instant
 
-from ._schema import ENTRY_FIELDS, JSON_FIELDS, Row
+from ._schema import DECLARED, ENTRY_FIELDS, JSON_FIELDS, Row
 
-_PLAIN = {member: member.value for kind in (EntryKind, Fate, Assurance) for member in kind}
+_PLAIN = {
+    member: member.value
+    for field in DECLARED
+    if field.metadata["form"] == "name"
+    for member in field.metadata["of"]
+}
 """Each member's value as a plain ``str``, as the row holds it (``.value`` is a slower property)."""
 
 # -- writing --------------------------------------------------------------------
 
 
-def entry_row(entry: Entry) -> Row:
-    """*entry* as a row of :data:`ENTRY_FIELDS` (without its position).
+_WRITTEN = {
+    "int": "{v}",
+    "optional int": "{v}",
+    "text": "{v}",
+    "optional text": "{v}",
+    "name": "_PLAIN[{v}]",
+    "names": "_names_json({v})",
+    "ints": '"[" + ",".join(map(str, {v})) + "]"',
+    "instant": "format_instant({v})",
+}
+"""By the form a field is declared in: how its value is written in its column."""
 
-    Lists and the personal part are compact JSON, exactly as
-    ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` writes them.
-    """
-    if entry.salt is None or entry.actor_id is None:
-        msg = f"case {entry.case_id!r}: entry {entry.seq} is redacted; the store keeps every entry whole"
-        raise ValueError(msg)
+
+def _generated(source: str, name: str, namespace: dict[str, object]) -> Callable[..., Any]:
+    exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's declared field names
+    return namespace[name]  # type: ignore[return-value] # defined by the exec above
+
+
+def _writer_source() -> str:
+    columns = [_WRITTEN[_FORMS[name]].format(v=f"entry.{name}") for name in ENTRY_FIELDS[:-1]]
+    columns.append("_private_json(entry.actor_id, entry.reason, entry.evidence, entry.salt)")
+    body = "".join(f"        {column},\n" for column in columns)
     return (
-        entry.case_id,
-        entry.seq,
-        _PLAIN[entry.kind],
-        entry.trigger,
-        entry.from_status,
-        entry.to_status,
-        _PLAIN[entry.fate],
-        _PLAIN[entry.assurance],
-        entry.role,
-        _names_json(entry.evidence_kinds),
-        format_instant(entry.effective_at),
-        format_instant(entry.recorded_at),
-        "[" + ",".join(map(str, entry.resolves)) + "]",
-        _names_json(entry.codes),
-        entry.reverts_to,
-        entry.chain,
-        entry.prev_hash,
-        entry.commitment,
-        entry.hash,
-        entry.workflow,
-        _private_json(entry.actor_id, entry.reason, entry.evidence, entry.salt),
+        "def entry_row(entry):\n"
+        "    if entry.salt is None or entry.actor_id is None:\n"
+        "        raise _redacted(entry)\n"
+        f"    return (\n{body}    )\n"
+    )
+
+
+def _redacted(entry: Entry) -> ValueError:
+    return ValueError(
+        f"case {entry.case_id!r}: entry {entry.seq} is redacted; the store keeps every entry whole"
     )
 
 
@@ -126,11 +136,7 @@ _NOT_AS_WRITTEN = (_NotAsWritten, KeyError, TypeError, ValueError)
 (KeyError), a value of another type (TypeError), malformed JSON, an
 impossible date or bad hexadecimal (ValueError)."""
 
-_ENTRY_KINDS = {kind.value: kind for kind in EntryKind}
-_FATES = {fate.value: fate for fate in Fate}
-_ASSURANCES = {assurance.value: assurance for assurance in Assurance}
 _EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
-_CODES = {code.value: code for code in Code}
 _PRIVATE_FIELDS = frozenset({"actor_id", "reason", "evidence", "salt"})
 _EVIDENCE_FIELDS = frozenset({"kind", "reference", "source", "obtained_at"})
 _INSTANT_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z"
@@ -139,85 +145,45 @@ _CANONICAL_INSTANT = re.compile(_INSTANT_TEXT).fullmatch
 it, and more besides, so the text is matched first."""
 
 
-def _fast_entry(row: Row) -> Entry:
-    (
-        case_id,
-        seq,
-        kind,
-        trigger,
-        from_status,
-        to_status,
-        fate,
-        assurance,
-        role,
-        evidence_kinds,
-        effective_at,
-        recorded_at,
-        resolves,
-        codes,
-        reverts_to,
-        chain,
-        prev_hash,
-        commitment,
-        hash_,
-        workflow,
-        private,
-    ) = row
-    if not (
-        type(case_id) is str
-        and type(seq) is int
-        and type(trigger) is str
-        and (from_status is None or type(from_status) is str)
-        and type(to_status) is str
-        and type(role) is str
-        and (reverts_to is None or type(reverts_to) is int)
-        and type(chain) is str
-        and type(prev_hash) is str
-        and type(commitment) is str
-        and type(hash_) is str
-        and (workflow is None or (type(workflow) is str and "\x00" not in workflow))
-        # A NUL, which SQLite holds and no check above sees (the feed reads rows unverified).
-        # No driver hands out a lone surrogate from a column (each decodes UTF-8 strictly),
-        # so a NUL is all there is to look for, inline: this runs for every row read.
-        and "\x00" not in case_id
-        and "\x00" not in trigger
-        and "\x00" not in to_status
-        and "\x00" not in role
-        and (from_status is None or "\x00" not in from_status)
-        and "\x00" not in chain
-        and "\x00" not in prev_hash
-        and "\x00" not in commitment
-        and "\x00" not in hash_
-    ):
-        raise _NotAsWritten
-    actor_id, reason, evidence, salt = _personal(private)
-    # By position, in the order of Entry's fields (as sealing makes entries): a load
-    # builds one per row, and twenty-three keywords cost more than the call itself.
-    return Entry(
-        seq,
-        case_id,
-        _ENTRY_KINDS[kind],
-        trigger,
-        from_status,
-        to_status,
-        _FATES[fate],
-        _ASSURANCES[assurance],
-        role,
-        _evidence_kinds(evidence_kinds),
-        _instant(effective_at),
-        _instant(recorded_at),
-        _resolves(resolves),
-        _codes(codes),
-        reverts_to,
-        chain,
-        prev_hash,
-        commitment,
-        hash_,
-        workflow,
-        actor_id,
-        reason,
-        evidence,
-        salt,
+_CHECKED = {
+    "int": "type({v}) is int",
+    "optional int": "({v} is None or type({v}) is int)",
+    # A NUL, which SQLite holds and no other check sees (the feed reads rows unverified). No driver
+    # hands out a lone surrogate from a column (each decodes UTF-8 strictly): a NUL is all there is.
+    "text": 'type({v}) is str and "\\x00" not in {v}',
+    "optional text": '({v} is None or (type({v}) is str and "\\x00" not in {v}))',
+}
+"""By form: the test a column's value must pass as it is (the other forms are checked as they are read)."""
+
+_READ = {
+    "name": "_by_value_{name}[{v}]",
+    "names": "_names_{name}({v})",
+    "ints": "_resolves({v})",
+    "instant": "_instant({v})",
+}
+"""By form: how a column's text is read into the entry's value (a KeyError or ValueError: not as written)."""
+
+
+def _reader_source() -> str:
+    names = ENTRY_FIELDS
+    tests = [_CHECKED[_FORMS[name]].format(v=name) for name in names[:-1] if _FORMS[name] in _CHECKED]
+    values = []
+    for field in attrs.fields(Entry):
+        name = field.name
+        if name in _FORMS:
+            form = _FORMS[name]
+            values.append(_READ[form].format(name=name, v=name) if form in _READ else name)
+        else:
+            values.append(name)  # the personal part, read from the private column
+    return (
+        "def _fast_entry(row):\n"
+        f"    ({', '.join(names)},) = row\n"
+        "    if not (\n        " + "\n        and ".join(tests) + "\n    ):\n"
+        "        raise _NotAsWritten\n"
+        "    actor_id, reason, evidence, salt = _personal(private)\n"
+        # By position, in the order of Entry's fields: a load builds one per row,
+        # and two dozen keywords cost more than the call itself.
+        f"    return Entry({', '.join(values)})\n"
     )
 
 
@@ -234,16 +200,19 @@ def _json_list(text: str) -> list[object]:
     return values
 
 
-# Few lists of evidence kinds, codes and resolved entries recur ("[]",
-# '["video"]'): each text is read once.
-@lru_cache(maxsize=256)
-def _evidence_kinds(text: str) -> tuple[EvidenceKind, ...]:
-    return tuple([_EVIDENCE_KINDS[value] for value in _json_list(text)])  # type: ignore[index]
+def _names_reader(enumeration: type[StrEnum]) -> Callable[[str], tuple[StrEnum, ...]]:
+    """The reader of a column that lists members of *enumeration* as JSON."""
+    by_value = {member.value: member for member in enumeration}
+
+    # Few lists of evidence kinds or codes recur ("[]", '["video"]'): each text is read once.
+    @lru_cache(maxsize=256)
+    def names(text: str) -> tuple[StrEnum, ...]:
+        return tuple([by_value[value] for value in _json_list(text)])  # type: ignore[index]
+
+    return names
 
 
-@lru_cache(maxsize=256)
-def _codes(text: str) -> tuple[Code, ...]:
-    return tuple([_CODES[value] for value in _json_list(text)])  # type: ignore[index]
+# Few lists of resolved entries recur ("[]", "[3]"): each text is read once.
 
 
 @lru_cache(maxsize=256)
@@ -354,3 +323,36 @@ def _strict_entry(row: Row, case_id: str, count: int) -> Entry:
         # The store always keeps the personal part; a row without it was stripped.
         raise unreadable(case_id, seq, count, "its actor, reason and evidence were removed")
     return entry
+
+
+_FORMS: dict[str, str] = {field.name: str(field.metadata["form"]) for field in DECLARED}
+"""Each column's declared form, by name."""
+_BY_VALUE = {
+    field.name: {member.value: member for member in field.metadata["of"]}
+    for field in DECLARED
+    if field.metadata["form"] == "name"
+}
+_NAMES = {
+    field.name: _names_reader(field.metadata["of"]) for field in DECLARED if field.metadata["form"] == "names"
+}
+_NAMESPACE: dict[str, object] = {
+    # One name per column's reader: one lookup each, on the path every row takes.
+    **{f"_by_value_{name}": members for name, members in _BY_VALUE.items()},
+    **{f"_names_{name}": reader for name, reader in _NAMES.items()},
+    "_NotAsWritten": _NotAsWritten,
+    "_redacted": _redacted,
+    "_PLAIN": _PLAIN,
+    "_names_json": _names_json,
+    "_private_json": _private_json,
+    "_personal": _personal,
+    "_resolves": _resolves,
+    "_instant": _instant,
+    "format_instant": format_instant,
+    "Entry": Entry,
+}
+entry_row: Callable[[Entry], Row] = _generated(_writer_source(), "entry_row", dict(_NAMESPACE))
+"""*entry* as a row of :data:`ENTRY_FIELDS` (without its position), each column written as the
+entry's declaration says: lists and the personal part as compact JSON, exactly as
+``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` writes them. A redacted entry is
+refused: the store keeps every entry whole."""
+_fast_entry: Callable[[Row], Entry] = _generated(_reader_source(), "_fast_entry", dict(_NAMESPACE))

@@ -38,6 +38,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+import attrs
+
+from casestate import Entry
+
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
@@ -53,30 +57,25 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 
 TABLES = ("meta", "positions", "cases", "entries")
 
-ENTRY_FIELDS = (
-    "case_id",
-    "seq",
-    "kind",
-    "trigger",
-    "from_status",
-    "to_status",
-    "fate",
-    "assurance",
-    "role",
-    "evidence_kinds",
-    "effective_at",
-    "recorded_at",
-    "resolves",
-    "codes",
-    "reverts_to",
-    "chain",
-    "prev_hash",
-    "commitment",
-    "hash",
-    "workflow",
-    "private",
+DECLARED = tuple(field for field in attrs.fields(Entry) if field.metadata["part"] != "personal")
+"""The entry's public fields and its hash, as ``Entry`` declares them: one column each."""
+ENTRY_FIELDS = ("case_id", *(field.name for field in DECLARED if field.name != "case_id"), "private")
+"""The columns of an entry row, in the order of the row tuple: the case first, the personal part last."""
+JSON_FIELDS = frozenset(
+    {*(field.name for field in DECLARED if field.metadata["form"] in ("names", "ints")), "private"}
 )
-JSON_FIELDS = frozenset({"evidence_kinds", "resolves", "codes", "private"})
+"""The columns that hold JSON: lists, and the personal part."""
+_COLUMN_TYPES = {
+    "int": "INTEGER NOT NULL",
+    "optional int": "INTEGER",
+    "text": "TEXT NOT NULL",
+    "optional text": "TEXT",
+    "name": "TEXT NOT NULL",
+    "names": "TEXT NOT NULL",
+    "ints": "TEXT NOT NULL",
+    "instant": "TEXT NOT NULL",
+}
+"""By the form a field is declared in: the type of its column."""
 ENTRY_COLUMNS = ", ".join(f'"{name}"' for name in ENTRY_FIELDS)
 
 
@@ -99,28 +98,18 @@ def schema(*, position: str, key_text: str) -> tuple[str, ...]:
         f"""CREATE TABLE entries (
             position {position} PRIMARY KEY,
             case_id {key_text} NOT NULL,
-            seq INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            "trigger" TEXT NOT NULL,
-            from_status TEXT,
-            to_status TEXT NOT NULL,
-            fate TEXT NOT NULL,
-            assurance TEXT NOT NULL,
-            role TEXT NOT NULL,
-            evidence_kinds TEXT NOT NULL,
-            effective_at TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            resolves TEXT NOT NULL,
-            codes TEXT NOT NULL,
-            reverts_to INTEGER,
-            chain TEXT NOT NULL,
-            prev_hash TEXT NOT NULL,
-            commitment TEXT NOT NULL,
-            hash TEXT NOT NULL,
+            {_declared_columns()},
             private TEXT NOT NULL,
-            workflow TEXT,
             UNIQUE (case_id, seq))""",
         "INSERT INTO positions (id, last) VALUES (1, 0)",
+    )
+
+
+def _declared_columns() -> str:
+    return ",\n            ".join(
+        f'"{field.name}" {_COLUMN_TYPES[field.metadata["form"]]}'
+        for field in DECLARED
+        if field.name != "case_id"
     )
 
 
