@@ -13,7 +13,7 @@ from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening, plan
 from ._entry import EntryKind
 from ._evidence import Evidence
-from ._step import opened, step
+from ._step import opened, step_by
 from ._text import check_case_id
 from ._verdict import Outcome, Rejected
 
@@ -135,20 +135,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         new_salt() if change.salt is None else change.salt,
         key,
     )
-    return step(
-        case,
-        kind,
-        target,
-        decided.fate,
-        decided.assurance,
-        entry.effective_at,
-        entry.recorded_at,
-        entry.resolves,
-        entry.reverts_to,
-        entry.actor_id,
-        entry,
-        (*case.trail, entry),
-    )
+    return step_by(case, entry, (*case.trail, entry))
 
 
 _KEY_MISMATCH = {

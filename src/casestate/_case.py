@@ -11,7 +11,7 @@ from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._standing import Snapshot, Standing, build
 from ._status import Assurance
-from ._step import opened, step
+from ._step import opened, step_by
 from ._time import to_utc
 
 _STANDING_FIELDS = attrs.fields(Standing)
@@ -245,19 +245,7 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
         problem = _not_following(state, entry)
         if problem is not None:
             raise _inconsistent(entry, count, problem)
-        state = step(
-            state,
-            entry.kind,
-            entry.to_status,
-            entry.fate,
-            entry.assurance,
-            entry.effective_at,
-            entry.recorded_at,
-            entry.resolves,
-            entry.reverts_to,
-            entry.actor_id,
-            entry,
-        )
+        state = step_by(state, entry)
     return case_of(state, trail)
 
 

@@ -102,3 +102,21 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
         periods,
         *more,
     )
+
+
+def step_by(state: S, entry: Entry, *more: object) -> S:
+    """Where *state* stands once *entry*, sealed or replayed, is accepted: :func:`step` with its fields."""
+    return step(
+        state,
+        entry.kind,
+        entry.to_status,
+        entry.fate,
+        entry.assurance,
+        entry.effective_at,
+        entry.recorded_at,
+        entry.resolves,
+        entry.reverts_to,
+        entry.actor_id,
+        entry,
+        *more,
+    )
