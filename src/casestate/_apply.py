@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ._actors import Actor
-from ._case import Case, case_of
+from ._case import Case, case_of, holds_what_its_trail_says
 from ._chain import GENESIS, ChainKeyError, Problem, key_problem, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening, plan
@@ -97,14 +97,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     if mismatch is not None:
         raise ChainKeyError(_KEY_MISMATCH[mismatch] % case.id)
     state = case
-    if (last.to_status, last.fate, last.recorded_at, last.seq + 1) != (
-        state.status,
-        state.fate,
-        state.last_recorded_at,
-        state.version,
-    ) or not state._periods:  # noqa: SLF001 - whether there are any, without making snapshots
-        # A Case rebuilt by hand (attrs.evolve) could otherwise write an entry
-        # that replay would refuse.
+    if not holds_what_its_trail_says(case):
         msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
         raise ValueError(msg)
     verdict = decide(table, state, change, now)

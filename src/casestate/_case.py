@@ -13,6 +13,7 @@ from ._standing import Snapshot, Standing, build
 from ._status import Assurance
 from ._step import opened, step_by
 from ._time import to_utc
+from ._writing import identity_problem
 
 _STANDING_FIELDS = attrs.fields(Standing)
 
@@ -176,6 +177,50 @@ def _inconsistent(entry: Entry, count: int, text: str) -> BrokenTrail:
     )
 
 
+def holds_what_its_trail_says(case: Case) -> bool:
+    """Whether *case*'s fields are what its trail says, as far as the next change depends on them.
+
+    A Case is made by ``open``, ``apply`` and ``replay``; one rebuilt by hand
+    (``attrs.evolve``) could otherwise have a change decided on fields its
+    trail does not hold (another reporter, a made-up period to resume) and
+    write an entry that replay refuses. Cheap: the last entry, the entries
+    since the status was entered, and the live periods.
+    """
+    trail = case.trail
+    last = trail[-1]
+    if (last.to_status, last.fate, last.assurance, last.recorded_at, last.seq + 1, len(trail)) != (
+        case.status,
+        case.fate,
+        case.assurance,
+        case.last_recorded_at,
+        case.version,
+        case.version,
+    ):
+        return False
+    for entry in reversed(trail):
+        if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
+            if entry.actor_id != case.reporter_id:
+                return False
+            break
+    periods = case._periods  # noqa: SLF001 - the records as kept: an entry is checked by identity
+    if not periods:
+        return False
+    for period in periods:
+        seq = period.seq
+        if not 0 <= seq < len(trail):
+            return False
+        began = trail[seq]
+        if period is began:
+            continue
+        if type(period) is not Snapshot or (period.status, period.fate, period.since) != (
+            began.to_status,
+            began.fate,
+            began.effective_at,
+        ):
+            return False
+    return True
+
+
 def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911, PLR0912 - one rule each
     """Why *entry* cannot be the next entry of a case standing at *state*; ``None`` when it can."""
     if entry.recorded_at < state.last_recorded_at:
@@ -186,6 +231,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     # Two sets only when something is resolved: nearly no entry resolves anything.
     if entry.resolves and not set(entry.resolves) <= set(state.open_conflicts):
         return "resolves an entry that is not an open conflict"
+    if entry.workflow is not None:
+        return "names a workflow, which only the opening entry does"
     kind = entry.kind
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
         return f"a {kind} entry cannot resume an earlier status"
@@ -226,6 +273,10 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
         first = trail[0]
         if first.kind is not EntryKind.OPENED or first.from_status is not None:
             raise _inconsistent(first, count, "a trail must begin with the opening entry")
+        if first.workflow is not None:
+            problem = identity_problem(first.workflow)
+            if problem is not None:
+                raise _inconsistent(first, count, f"its workflow is {problem}")
         state = opened(
             first.case_id,
             first.to_status,

@@ -92,6 +92,9 @@ def warn_of(hazards: Iterable[WorkflowWarning]) -> None:
         warnings.warn(hazard, stacklevel=level + 1)
 
 
+_RESERVED = frozenset({"*", "="})
+"""Status names the ``transitions`` machine reads as wildcards, never as statuses."""
+
 _NOT_AUTHORITIES = frozenset({Role.FAMILY, Role.NGO, Role.UNIT})
 """The roles of the default vocabulary that report, but do not establish, a fate."""
 
@@ -194,6 +197,10 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
     statuses = frozenset(by_name)
     for name in _repeated(status.name for status in workflow.statuses):
         problems.append(f"status {name!r} is defined more than once")
+    for status in workflow.statuses:
+        if status.name in _RESERVED:
+            # transitions reads "=" as "the source itself" and "*" as "every status".
+            problems.append(f"status {status.name!r} is a name the state machine reserves: rename it")
     initial = by_name.get(workflow.initial)
     if initial is None:
         problems.append(f"initial status {workflow.initial!r} is not defined")

@@ -97,7 +97,7 @@ class Workflow:
         A case's opening entry records the identity of the workflow that
         opened it (:attr:`Case.workflow <casestate.Case.workflow>`), so that
         a trail read later under another workflow can say so. Descriptions
-        take no part: two workflows that decide alike have one identity.
+        take no part; the order of rules does, as it orders the reasons a refusal names.
         """
         return self._table.identity
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from ._text import MAX_NAME, identifier_problem
 
 if TYPE_CHECKING:
     from ._soundness import Definition
@@ -84,7 +87,8 @@ def identity_of(workflow: Definition) -> str:
 
     The digest covers the definition as :func:`workflow_to_dict` writes it,
     less its descriptions (words for people, which decide nothing): two
-    workflows that decide every change alike have one identity.
+    definitions that differ in words alone have one identity. The order of
+    rules counts, as it orders the reasons a refusal names.
 
     >>> from casestate import DEFAULT_WORKFLOW
     >>> DEFAULT_WORKFLOW.identity.startswith("default@sha256:")
@@ -96,3 +100,18 @@ def identity_of(workflow: Definition) -> str:
         part.pop("description")
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return f"{workflow.name}@sha256:{hashlib.sha256(text.encode('ascii')).hexdigest()[:16]}"
+
+
+_IDENTITY = re.compile(r"(?P<name>.+)@sha256:[0-9a-f]{16}")
+
+
+def identity_problem(value: str) -> str | None:
+    """Why *value* cannot be a workflow's identity (``name@sha256:``, 16 hex digits); ``None`` if it can.
+
+    >>> identity_problem("default@sha256:de0e0f4b1955aa1e") is None, identity_problem("evil")
+    (True, 'not a workflow identity (name@sha256: and 16 hexadecimal digits)')
+    """
+    matched = _IDENTITY.fullmatch(value)
+    if matched is None or len(matched["name"]) > MAX_NAME or identifier_problem(matched["name"]) is not None:
+        return "not a workflow identity (name@sha256: and 16 hexadecimal digits)"
+    return None

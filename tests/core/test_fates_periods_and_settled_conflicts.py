@@ -192,3 +192,15 @@ def test_a_corroboration_in_a_voided_period_corroborates_nothing():
     case = WORKFLOW.apply(case, change("retract", "ministry", on=20, reason="not him"))
     assert case.as_of_effective(day(2)).assurance is cs.Assurance.REPORTED
     assert case.as_of_effective(day(2)).status == "missing"
+
+
+def test_apply_refuses_a_case_whose_reporter_or_periods_were_made_up():
+    case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=10))
+    forged = attrs.evolve(case, reporter_id="someone-else")
+    assert forged == case  # who reported takes no part in equality: apply must look for itself
+    withdrawal = change("retract", cs.Actor("someone-else", "family"), on=11, reason="mine")
+    with pytest.raises(ValueError, match="do not match its trail"):
+        WORKFLOW.apply(forged, withdrawal)
+    made_up = cs.Snapshot("dead", cs.Fate.DEAD, cs.Assurance.IDENTIFIED, day(0), 0)
+    with pytest.raises(ValueError, match="do not match its trail"):
+        WORKFLOW.apply(attrs.evolve(case, periods=(made_up, *case.periods[1:])), withdrawal)

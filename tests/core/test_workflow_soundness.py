@@ -45,3 +45,12 @@ def test_a_rule_none_of_whose_kinds_can_count_is_still_named_so():
     evidence = cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL, kinds={"video"})
     with pytest.raises(cs.WorkflowError, match="can never be satisfied"):
         WORKFLOW.replace_rule("confirm", evidence=evidence)
+
+
+@pytest.mark.parametrize("name", ["=", "*"])
+def test_a_status_named_as_a_wildcard_of_the_state_machine_is_refused(name):
+    data = cs.workflow_to_dict(cs.DEFAULT_WORKFLOW)
+    data["statuses"].append({"name": name, "fate": "dead", "final": True})
+    data["rules"].append({"trigger": "to_it", "sources": ["missing"], "target": name, "roles": ["icrc"]})
+    with pytest.raises(cs.WorkflowError, match=f"status '\\{name}' is a name the state machine reserves"):
+        cs.workflow_from_dict(data)

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 import casestate as cs
 from casestate._time import format_instant
 from casestate.store import _rows, _schema
@@ -75,3 +77,31 @@ def test_an_opening_entry_keeps_its_workflow_through_the_store(place):
     with place.open() as store:
         assert store.load("ua-1").workflow == case.workflow == cs.DEFAULT_WORKFLOW.identity
         assert [stored.entry.workflow for stored in store.entries()] == [cs.DEFAULT_WORKFLOW.identity]
+
+
+KEY = b"k" * 32
+
+
+@pytest.mark.parametrize(
+    ("written_with", "opened_with", "refusal"),
+    [
+        (KEY, None, cs.store.KeyRequired),
+        (KEY, b"o" * 32, cs.store.WrongKey),
+        (None, KEY, cs.store.WrongKey),
+    ],
+    ids=["keyed-opened-without", "keyed-opened-with-another", "plain-opened-with-one"],
+)
+def test_a_schema_1_store_opened_with_the_wrong_key_is_left_at_schema_1(
+    place, written_with, opened_with, refusal
+):
+    place.open(key=written_with).close()
+    place.sql("ALTER TABLE entries DROP COLUMN workflow")
+    place.sql("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
+    with pytest.raises(refusal):
+        place.open(key=opened_with)
+    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [("1",)]
+    with place.open(key=written_with):
+        pass
+    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [
+        (str(_schema.SCHEMA_VERSION),)
+    ]

@@ -27,6 +27,8 @@ class Opening(UnitOfWork):
                 raise NotAStore(f"{self.location} holds no casestate store (and create=False)")
             if meta is not None:
                 _schema.check_version(meta, self.location)
+                # The key first: a store opened with the wrong key is left as it is, not upgraded.
+                self._check_key(meta["chain"])
             with self._begin(write=True) as tx:
                 self._prepare_setup(tx)
                 meta = _schema.read_meta(tx, self._tables(tx), self.location)
@@ -34,6 +36,7 @@ class Opening(UnitOfWork):
                     _schema.create(tx, self._schema(), self._chain)
                     meta = {"chain": self._chain}
                 else:
+                    self._check_key(meta["chain"])  # read again, inside the transaction that upgrades
                     _schema.upgrade(tx, meta, self.location)
         self._check_key(meta["chain"])
 
