@@ -11,7 +11,7 @@ import attrs
 import click
 
 from casestate import BrokenTrail, Case, Workflow
-from casestate.feeds import loader, open_store
+from casestate.feeds import loader, names_a_database, open_store
 
 from ._shown import hiding_passwords, masked
 
@@ -56,11 +56,7 @@ def broken_case(broken: BrokenTrail) -> StoreFault:
 
 
 def _open(spec: str, workflow: Workflow, key: bytes | None, *, create: bool) -> CaseStore:
-    if (
-        not spec.startswith(("postgresql:", "postgresql+", "postgres:"))
-        and not create
-        and not Path(spec).exists()
-    ):
+    if not names_a_database(spec) and not create and not Path(spec).exists():
         raise StoreFault(f"{masked(spec)}: no such store")
     return open_store(spec, workflow=workflow, key=key, create=create)
 

@@ -23,7 +23,7 @@ from ._reading import (
     total_bytes,
 )
 from ._report import ApplyReport, FeedReport, Finding
-from ._stores import Load, loader, open_store
+from ._stores import Load, loader, names_a_database, open_store
 from ._writing import write_changes
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "apply_files",
     "check_files",
     "loader",
+    "names_a_database",
     "open_store",
     "read_changes",
     "total_bytes",

@@ -16,6 +16,15 @@ Load = Callable[[str], "Case | None"]
 _POSTGRES_SCHEMES = ("postgresql:", "postgresql+", "postgres:")
 
 
+def names_a_database(location: str) -> bool:
+    """Whether *location* is a PostgreSQL URL rather than the path of a SQLite file.
+
+    >>> names_a_database("postgresql+psycopg://app@db.example.org/cases"), names_a_database("cases.db")
+    (True, False)
+    """
+    return location.startswith(_POSTGRES_SCHEMES)
+
+
 def open_store(
     location: str, *, workflow: Workflow = DEFAULT_WORKFLOW, key: bytes | None = None, create: bool = False
 ) -> CaseStore:
@@ -34,7 +43,7 @@ def open_store(
     # Imported when a store is named: checking a feed against no store needs none.
     from casestate.store import PostgresStore, SQLiteStore  # noqa: PLC0415
 
-    if location.startswith(_POSTGRES_SCHEMES):
+    if names_a_database(location):
         return PostgresStore(location, workflow=workflow, key=key, create=create)
     return SQLiteStore(location, workflow=workflow, key=key, create=create)
 
