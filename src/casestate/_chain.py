@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -85,6 +85,10 @@ def same_digest(given: object, expected: str) -> bool:
     digest of ours.
     """
     return isinstance(given, str) and given.isascii() and hmac.compare_digest(given, expected)
+
+
+def _equal(given: object, expected: str) -> bool:
+    return given == expected
 
 
 _DIGEST_TEXT = re.compile(r"[0-9a-f]{64}")
@@ -408,20 +412,25 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
         return Problem.SEQUENCE, f"has sequence number {entry.seq}: an entry was removed, inserted or moved"
     if entry.chain != chain:
         return Problem.CHAIN, f"is sealed as {entry.chain!r}, not {chain!r}"
-    if not same_digest(entry.prev_hash, previous):
+    # Under a key, every digest is compared in constant time; a plain chain holds
+    # no secret a timing could leak, and its digests compare as any text does.
+    same = same_digest if key is not None else _equal
+    if not same(entry.prev_hash, previous):
         return (
             Problem.PREVIOUS_HASH,
             "does not follow the entry before it: that entry was altered, or this one inserted",
         )
-    found = _private_problem(entry, allow_redacted=allow_redacted)
+    found = _private_problem(entry, allow_redacted=allow_redacted, same=same)
     if found is not None:
         return found
-    if not same_digest(entry.hash, entry_digest(entry, key)):
+    if not same(entry.hash, entry_digest(entry, key)):
         return Problem.HASH, "was altered: its content does not match its hash"
     return None
 
 
-def _private_problem(entry: Entry, *, allow_redacted: bool) -> tuple[Problem, str] | None:
+def _private_problem(
+    entry: Entry, *, allow_redacted: bool, same: Callable[[object, str], bool]
+) -> tuple[Problem, str] | None:
     """What is wrong with an entry's personal data and its commitment, if anything."""
     actor_id, salt, evidence = entry.actor_id, entry.salt, entry.evidence
     if actor_id is None or salt is None:
@@ -434,9 +443,8 @@ def _private_problem(entry: Entry, *, allow_redacted: bool) -> tuple[Problem, st
     weak = salt_problem(salt)
     if weak is not None:
         return Problem.MALFORMED, f"holds {weak}"
-    if not same_digest(
-        entry.commitment, commitment(actor_id, entry.reason, evidence, salt)
-    ) or entry.evidence_kinds != _kinds_of(evidence):
+    committed = commitment(actor_id, entry.reason, evidence, salt)
+    if not same(entry.commitment, committed) or entry.evidence_kinds != _kinds_of(evidence):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
     return None
 
