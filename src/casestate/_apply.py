@@ -96,14 +96,13 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     mismatch = key_problem(chain, key)
     if mismatch is not None:
         raise ChainKeyError(_KEY_MISMATCH[mismatch] % case.id)
-    state = case
     if not holds_what_its_trail_says(case):
         msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
         raise ValueError(msg)
-    verdict = decide(table, state, change, now)
+    verdict = decide(table, case, change, now)
     if verdict.outcome is Outcome.REJECTED:
         raise Rejected(case.id, verdict)
-    decided = plan(table, state, change, verdict)
+    decided = plan(table, case, change, verdict)
     kind = decided.kind
     target = verdict.target or case.status
     entry = seal(

@@ -277,7 +277,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         if target is None:
             against = claimed if claimed is not None else Fate.UNKNOWN
         else:
-            resumed = live_record(case, target) if move.reverts else None
+            resumed = _resumed(move, case)
             if resumed is not None:
                 fate = resumed.fate  # the period resumes as it stood, its fate too
             against = fate
@@ -340,7 +340,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     fate = verdict.fate or case.fate
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
-        resumed = live_record(case, move.target or "") if move.reverts else None
+        resumed = _resumed(move, case)
         if resumed is not None:
             return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq))
         return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None))

@@ -17,7 +17,6 @@ trails keep their bytes and hashes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from enum import StrEnum
 from json.encoder import encode_basestring_ascii as _quote
 from operator import attrgetter
@@ -26,7 +25,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from ._entry import Entry, Form, Part
-from ._time import format_instant, parse_instant
+from ._time import format_instant
 
 
 def _text(value: str | None) -> str:
@@ -208,8 +207,3 @@ def enumeration(field: Field) -> type[StrEnum]:
     """The enumeration the values of a NAME or NAMES field come from."""
     of: type[StrEnum] = field.metadata["of"]
     return of
-
-
-def instant(text: str) -> datetime:
-    """An instant read back from its canonical form."""
-    return parse_instant(text)
