@@ -86,8 +86,10 @@ class Table:
         return self.legal.get((status, trigger)) or self.elsewhere.get(trigger)
 
 
-def _move(rule: Rule, target: str | None, claimed: Fate | None) -> Move:
+def _move(rule: Rule, target: str | None, fate_of: Mapping[str, Fate | None]) -> Move:
     needs = rule.evidence
+    # The fate the rule gives: its own, or that of the status it leads to (None: the case keeps its own).
+    claimed = rule.fate if rule.fate is not None else fate_of[rule.target]
     accepted = (
         {} if target is None else {fate: Verdict(Outcome.TRANSITION, (), target, fate) for fate in Fate}
     )
@@ -138,12 +140,8 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
     rules = {rule.trigger: rule for rule in definition.rules}
     legal: dict[tuple[str, str], Move] = {}
     for (status, trigger), target in destinations(machine).items():
-        rule = rules[trigger]
-        legal[status, trigger] = _move(rule, target, rule.fate if rule.fate is not None else fate_of[target])
-    elsewhere = {
-        rule.trigger: _move(rule, None, rule.fate if rule.fate is not None else fate_of[rule.target])
-        for rule in definition.rules
-    }
+        legal[status, trigger] = _move(rules[trigger], target, fate_of)
+    elsewhere = {rule.trigger: _move(rule, None, fate_of) for rule in definition.rules}
     elsewhere[DISMISS] = _dismissal(definition.dismiss_roles)
     initial_fate = fate_of[definition.initial]
     if initial_fate is None:  # pragma: no cover - the definition checks refuse it
