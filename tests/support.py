@@ -58,6 +58,41 @@ def change(
     )
 
 
+def dated(month: int, number: int) -> datetime:
+    """A day of 2024 at noon UTC: the dates the stories of the field are told in."""
+    return datetime(2024, month, number, 12, tzinfo=UTC)
+
+
+def told(
+    trigger: str,
+    by: Actor,
+    *kinds: str,
+    effective: datetime,
+    recorded: datetime | None = None,
+    obtained: datetime | None = None,
+    reason: str | None = None,
+    resolves: tuple[int, ...] = (),
+) -> Change:
+    """A change as a story tells it: what happened when, learned when, on evidence obtained when.
+
+    Recorded when it took effect unless *recorded* says otherwise; its
+    evidence obtained when it was recorded unless *obtained* says otherwise.
+    """
+    recorded = effective if recorded is None else recorded
+    got = recorded if obtained is None else obtained
+    return Change(
+        trigger=trigger,
+        actor=by,
+        evidence=[
+            Evidence(EvidenceKind(kind), f"{kind} {got:%d.%m}", f"source of {kind}", got) for kind in kinds
+        ],
+        reason=reason,
+        resolves=resolves,
+        effective_at=effective,
+        recorded_at=recorded,
+    )
+
+
 def opened(case_id: str = "case-1", by: str = Role.FAMILY, key: bytes | None = None) -> Case:
     return WORKFLOW.open(
         case_id, actor=actor(by), effective_at=day(0), recorded_at=day(1), salt=bytes(16), key=key

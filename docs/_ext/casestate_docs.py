@@ -40,11 +40,12 @@ def _names(names: frozenset[str], everyone: frozenset[str]) -> str:
 
 def statuses_table(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
     """The statuses of *workflow* as a Markdown table."""
-    lines = ["| status | fate | final | meaning |", "|---|---|---|---|"]
+    lines = ["| status | fate | whereabouts | final | meaning |", "|---|---|---|---|---|"]
     for status in workflow.statuses:
         fate = "keeps the fate it is entered with" if status.fate is None else f"`{status.fate}`"
+        place = "keeps those it is entered with" if status.whereabouts is None else f"`{status.whereabouts}`"
         final = "yes" if status.final else "no"
-        lines.append(f"| `{status.name}` | {fate} | {final} | {_cell(status.description)} |")
+        lines.append(f"| `{status.name}` | {fate} | {place} | {final} | {_cell(status.description)} |")
     return lines
 
 
@@ -67,6 +68,8 @@ def rules_table(workflow: Workflow = DEFAULT_WORKFLOW) -> list[str]:
             also.append("a written reason")
         if rule.fate is not None:
             also.append(f"sets the fate to `{rule.fate}`")
+        if rule.whereabouts is not None:
+            also.append(f"sets the whereabouts to `{rule.whereabouts}`")
         if rule.waiting_period is not None:
             also.append(f"{rule.waiting_period.days} days in the current status first")
         if rule.reverts:

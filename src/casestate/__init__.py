@@ -22,7 +22,7 @@ from ._records import RecordError, change_from_json, change_from_record, change_
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._soundness import Hazard, WorkflowError, WorkflowWarning
 from ._standing import Snapshot, Standing
-from ._status import Assurance, Fate, Status
+from ._status import Assurance, Fate, Status, Whereabouts
 from ._text import MAX_CASE_ID, MAX_NAME
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
 from ._verdict import Code, Outcome, Reason, Rejected, Verdict
@@ -81,6 +81,7 @@ __all__ = [
     "Tier",
     "Timer",
     "Verdict",
+    "Whereabouts",
     "Workflow",
     "WorkflowError",
     "WorkflowWarning",

@@ -72,6 +72,7 @@ def open_case(
         new_salt() if opening.salt is None else opening.salt,
         key,
         table.identity,
+        decided.whereabouts,
     )
     trail = (entry,)
     state = opened(
@@ -79,6 +80,7 @@ def open_case(
         target,
         decided.fate,
         decided.assurance,
+        decided.whereabouts,
         entry.effective_at,
         entry.actor_id,
         entry.recorded_at,
@@ -126,6 +128,8 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         last.hash,
         new_salt() if change.salt is None else change.salt,
         key,
+        None,
+        decided.whereabouts,
     )
     return step_by(case, entry, (*case.trail, entry))
 

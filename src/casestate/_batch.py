@@ -106,11 +106,13 @@ class Batch:
                 verdict.target or tracked.status,
                 decided.fate,
                 decided.assurance,
+                decided.whereabouts,
                 change.effective_at,
                 change.recorded_at,
                 change.resolves,
                 decided.reverts_to,
                 change.actor.id,
+                change.actor.role,
             )
         return verdict
 
@@ -127,6 +129,7 @@ class Batch:
                 target,
                 decided.fate,
                 decided.assurance,
+                decided.whereabouts,
                 change.effective_at,
                 change.actor.id,
                 change.recorded_at,

@@ -10,8 +10,8 @@ import attrs
 from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._standing import Snapshot, Standing, build
-from ._status import Assurance
-from ._step import opened, step_by
+from ._status import Assurance, Whereabouts
+from ._step import opened, step_by, whereabouts_before_recorded
 from ._time import to_utc
 from ._writing import identity_problem
 
@@ -110,7 +110,9 @@ class Case(Standing):
         if known is None:
             return None
         entry = known.status_entry
-        return Snapshot(known.status, known.fate, known.assurance, known.status_since, entry.seq)
+        return Snapshot(
+            known.status, known.fate, known.assurance, known.status_since, entry.seq, known.whereabouts
+        )
 
     def as_of_effective(self, when: datetime) -> Snapshot | None:
         """What was true at *when*, as the case holder knows it now.
@@ -120,7 +122,7 @@ class Case(Standing):
         evidence dated up to *when*. ``None`` before the person went missing.
         """
         when = to_utc(when, "when")
-        live = {period.seq for period in self.periods}
+        live = {period.seq: period for period in self.periods}
         known: Snapshot | None = None
         period = 0  # the entry that began the period each entry falls in, live or voided
         for entry in self.trail:
@@ -133,7 +135,7 @@ class Case(Standing):
                 # one after *when* ends the search.
                 if entry.effective_at > when:
                     break
-                known = _snapshot(entry)
+                known = attrs.evolve(live[entry.seq], assurance=entry.assurance)
             elif (
                 kind is EntryKind.CORROBORATION
                 and known is not None
@@ -158,10 +160,6 @@ class Case(Standing):
         if count == 0:
             return None
         return fold(self.trail[:count])
-
-
-def _snapshot(entry: Entry) -> Snapshot:
-    return Snapshot(entry.to_status, entry.fate, entry.assurance, entry.effective_at, entry.seq)
 
 
 def _inconsistent(entry: Entry, count: int, text: str) -> BrokenTrail:
@@ -195,13 +193,10 @@ def holds_what_its_trail_says(case: Case) -> bool:
         case.last_recorded_at,
         case.version,
         case.version,
-    ):
+    ) or last.whereabouts not in (None, case.whereabouts):
         return False
-    for entry in reversed(trail):
-        if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
-            if entry.actor_id != case.reporter_id:
-                return False
-            break
+    if not _reported_as_its_trail_says(case):
+        return False
     periods = case._periods  # noqa: SLF001 - the records as kept: an entry is checked by identity
     if not periods:
         return False
@@ -219,6 +214,17 @@ def holds_what_its_trail_says(case: Case) -> bool:
         ):
             return False
     return True
+
+
+def _reported_as_its_trail_says(case: Case) -> bool:
+    """Whether *case*'s reporter and backing are those of the entries since its status was entered."""
+    backing: set[str] = set()
+    for entry in reversed(case.trail):
+        if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
+            return entry.actor_id == case.reporter_id and backing == case.backing
+        if entry.kind is EntryKind.CORROBORATION:
+            backing.add(entry.role)
+    return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 
 def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911, PLR0912 - one rule each
@@ -244,20 +250,32 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             period.seq == resumed and period.status == entry.to_status for period in state.periods
         ):
             return f"resumes entry {resumed}, which began no live {entry.to_status!r} period"
+        if resumed is not None and entry.whereabouts not in (None, _resumed_whereabouts(state, resumed)):
+            return f"resumes entry {resumed}, but not where that period held the person"
     elif kind is EntryKind.CORROBORATION:
         if (entry.to_status, entry.fate) != (
             status,
             state.fate,
         ) or entry.assurance != state.assurance.stronger(entry.assurance):
             return "a corroboration can only raise the assurance"
+        if entry.whereabouts not in (None, state.whereabouts):
+            return "a corroboration cannot change the whereabouts"
     elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL:
-        if (entry.to_status, entry.fate, entry.assurance) != (status, state.fate, state.assurance):
+        if (entry.to_status, entry.fate, entry.assurance) != (
+            status,
+            state.fate,
+            state.assurance,
+        ) or entry.whereabouts not in (None, state.whereabouts):
             return f"a {kind} entry cannot change the status"
         if kind is EntryKind.CONFLICT and entry.resolves:
             return "a conflict entry cannot resolve others"
     else:
         return "only the first entry may open the case"
     return None
+
+
+def _resumed_whereabouts(state: Standing, seq: int) -> Whereabouts:
+    return next(period.whereabouts for period in state.periods if period.seq == seq)
 
 
 def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
@@ -282,6 +300,7 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
             first.to_status,
             first.fate,
             first.assurance,
+            first.whereabouts or whereabouts_before_recorded(first.to_status, Whereabouts.UNKNOWN),
             first.effective_at,
             first.actor_id,
             first.recorded_at,

@@ -23,7 +23,7 @@ from ._entry import Entry, EntryKind
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
 from ._layout import canonical_bytes, canonical_public, new_entry
-from ._status import Assurance, Fate
+from ._status import Assurance, Fate, Whereabouts
 from ._time import format_instant
 from ._verdict import Code
 
@@ -166,11 +166,13 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     salt: bytes,
     key: bytes | None,
     workflow: str | None = None,
+    whereabouts: Whereabouts | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
     *workflow* is the identity of the workflow that opens a case (the
-    opening entry alone records it).
+    opening entry alone records it); *whereabouts*, where the person or the
+    remains are after the change.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -200,6 +202,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         prev_hash,
         committed,
         workflow,
+        whereabouts,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

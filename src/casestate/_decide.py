@@ -20,13 +20,12 @@ from ._entry import EntryKind
 from ._evidence import Evidence, EvidenceKind, strongest_tier
 from ._reasons import illegal_transition, role_not_permitted, unknown_role
 from ._rules import EvidenceRule
-from ._standing import Period, live_record
-from ._status import Assurance, Fate
+from ._status import Assurance, Fate, Whereabouts
 from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
-    from ._standing import Standing
+    from ._standing import Snapshot, Standing
     from ._table import Move, Table
 
 
@@ -42,6 +41,7 @@ class Plan(NamedTuple):
     fate: Fate = Fate.UNKNOWN
     assurance: Assurance = Assurance.REPORTED
     reverts_to: int | None = None
+    whereabouts: Whereabouts = Whereabouts.UNKNOWN
 
 
 _plan = tuple.__new__
@@ -60,17 +60,20 @@ _CONTRADICTING = {
 _GIVEN_BY_KIND = {kind: Assurance.for_tier(kind.tier) for kind in EvidenceKind}
 """The assurance one piece of evidence of each kind gives: nearly every change carries one."""
 
-_ACCEPTED: dict[tuple[Outcome, str, Fate], Verdict] = {}
-"""The verdicts of accepted changes: values without reasons, one per outcome, status and fate."""
+_ACCEPTED: dict[tuple[Outcome, str, Fate, Whereabouts], Verdict] = {}
+"""The verdicts of accepted changes: values without reasons, one per outcome, status, fate and whereabouts."""
+
+_ATTESTING = frozenset(kind for kind in EvidenceKind if kind.attests_past)
+"""The evidence kinds that attest an event already past: none can be obtained before it."""
 
 
-def _accepted(outcome: Outcome, status: str, fate: Fate) -> Verdict:
+def _accepted(outcome: Outcome, status: str, fate: Fate, whereabouts: Whereabouts) -> Verdict:
     try:
-        return _ACCEPTED[outcome, status, fate]
+        return _ACCEPTED[outcome, status, fate, whereabouts]
     except KeyError:
-        verdict = Verdict(outcome, (), status, fate)
+        verdict = Verdict(outcome, (), status, fate, whereabouts)
         if len(_ACCEPTED) < 4096:  # noqa: PLR2004 - statuses are the workflows' names: a few hundred at most
-            _ACCEPTED[outcome, status, fate] = verdict
+            _ACCEPTED[outcome, status, fate, whereabouts] = verdict
         return verdict
 
 
@@ -109,14 +112,25 @@ def _times(change: Change, now: datetime | None, reasons: list[Reason] | None) -
                 f"recorded at {format_instant(recorded)}, after now ({format_instant(now)})",
             ),
         )
+    effective = change.effective_at
     for item in change.evidence:
-        if item.obtained_at > recorded:
+        obtained = item.obtained_at
+        if obtained > recorded:
             return _with(
                 reasons,
                 Reason(
                     Code.EVIDENCE_AFTER_RECORDED,
-                    f"{item.kind} obtained at {format_instant(item.obtained_at)}, after the change "
+                    f"{item.kind} obtained at {format_instant(obtained)}, after the change "
                     f"was recorded at {format_instant(recorded)}",
+                ),
+            )
+        if obtained < effective and item.kind in _ATTESTING:
+            return _with(
+                reasons,
+                Reason(
+                    Code.EVIDENCE_BEFORE_EVENT,
+                    f"{item.kind} obtained at {format_instant(obtained)}, before the event it "
+                    f"attests took effect ({format_instant(effective)})",
                 ),
             )
     return reasons
@@ -131,19 +145,40 @@ def decide_opening(table: Table, opening: Change, now: datetime | None = None) -
     if reasons:
         return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
     fate = table.initial_fate
+    whereabouts = table.initial_whereabouts
     assurance = Assurance.for_tier(strongest_tier(opening.evidence))
-    return Plan(_accepted(Outcome.TRANSITION, table.initial, fate), EntryKind.OPENED, fate, assurance)
+    return Plan(
+        _accepted(Outcome.TRANSITION, table.initial, fate, whereabouts),
+        EntryKind.OPENED,
+        fate,
+        assurance,
+        None,
+        whereabouts,
+    )
 
 
 def _may_fire(move: Move, case: Standing, actor: Actor) -> bool:
-    """Whether *actor* may fire *move* on *case*: by role, or as the reporter of the current status."""
-    return actor.role in move.roles or (move.reporter_may_fire and case.reporter_id == actor.id)
+    """Whether *actor* may fire *move* on *case*: by role, or as the reporter of a status nobody backs.
+
+    A reporter's own right lapses once someone who may fire the move by role
+    (an authority, for a withdrawal) has corroborated the status.
+    """
+    return actor.role in move.roles or (
+        move.reporter_may_fire and case.reporter_id == actor.id and case.backing.isdisjoint(move.roles)
+    )
 
 
 def _corroborates(table: Table, move: Move, case: Standing) -> bool:
-    """Whether a report not legal from the case's status agrees with what the case holds."""
-    return move.report and (
-        move.reported == case.status or (move.claimed is case.fate and case.status in table.keeps_fate)
+    """Whether a report agrees with what the case holds: its status or its fate, and its whereabouts.
+
+    A report that agrees corroborates the case even where its rule would
+    move it (a death reported of a confirmed death): agreeing is not news.
+    """
+    claimed = move.claimed_whereabouts
+    return (
+        move.report
+        and (move.reported == case.status or (move.claimed is case.fate and case.status in table.keeps_fate))
+        and (claimed is None or claimed is case.whereabouts)
     )
 
 
@@ -154,7 +189,14 @@ def _evidence_refused(move: Move, evidence: tuple[Evidence, ...]) -> Reason:
     return Reason(Code.EVIDENCE_INSUFFICIENT, f"{move.trigger} needs {move.needs_text}; given: {given}")
 
 
-def _role_refused(move: Move, role: str) -> Reason:
+def _role_refused(move: Move, role: str, case: Standing, actor: Actor) -> Reason:
+    if move.reporter_may_fire and case.reporter_id == actor.id:
+        backers = _listed(case.backing & move.roles)
+        return Reason(
+            Code.ROLE_NOT_PERMITTED,
+            f"{move.trigger} by the reporter alone: {backers} corroborated the report since, "
+            f"so only {_listed(move.roles)} may {move.trigger} it",
+        )
     if move.dismissal:
         return Reason(
             Code.ROLE_NOT_PERMITTED,
@@ -167,10 +209,10 @@ def _listed(names: frozenset[str]) -> str:
     return ", ".join(sorted(names))
 
 
-def _resumed(move: Move, case: Standing) -> Period | None:
+def _resumed(move: Move, case: Standing) -> Snapshot | None:
     """The period a legal move that reverts resumes: the latest live one in its target."""
     if move.reverts and move.target is not None:
-        return live_record(case, move.target)
+        return case.live_period(move.target)
     return None
 
 
@@ -201,7 +243,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     else:
         # The move's own guards: who, with what evidence, with a reason.
         if not _may_fire(move, case, actor):
-            reasons = [_role_refused(move, role)]
+            reasons = [_role_refused(move, role, case, actor)]
         needs = move.needs
         if needs is not None:
             for item in change.evidence:
@@ -251,10 +293,10 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if move is None or move.dismissal:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
-        return _accepted(Outcome.DISMISSAL, status, case.fate)
+        return _accepted(Outcome.DISMISSAL, status, case.fate, case.whereabouts)
     target = move.target
     claimed = move.claimed
-    corroborating = target is None and _corroborates(table, move, case)
+    corroborating = move.report and _corroborates(table, move, case)
     contradictions: list[Reason] | None = None
     if corroborating:
         # A report of what the case already holds corroborates it, even late.
@@ -274,12 +316,14 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
                 ),
             )
         fate = claimed if claimed is not None else case.fate
+        whereabouts = move.claimed_whereabouts or case.whereabouts
         if target is None:
             against = claimed if claimed is not None else Fate.UNKNOWN
         else:
             resumed = _resumed(move, case)
             if resumed is not None:
-                fate = resumed.fate  # the period resumes as it stood, its fate too
+                # The period resumes as it stood, its fate and whereabouts too.
+                fate, whereabouts = resumed.fate, resumed.whereabouts
             against = fate
     # No piece of evidence may speak for another fate than the one the change claims.
     contradicting = _CONTRADICTING[against]
@@ -290,7 +334,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if corroborating:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
-        return _accepted(Outcome.CORROBORATION, status, fate)
+        return _accepted(Outcome.CORROBORATION, status, fate, case.whereabouts)
     waiting = move.waiting_period
     if waiting is not None and target is not None and effective - since < waiting:
         reasons = _with(
@@ -310,9 +354,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         return Verdict(Outcome.REJECTED, tuple(reasons + (contradictions or [])))
     if contradictions:
         if move.report:
-            return Verdict(Outcome.CONFLICT, tuple(contradictions), status, case.fate)
+            return Verdict(Outcome.CONFLICT, tuple(contradictions), status, case.fate, case.whereabouts)
         return Verdict(Outcome.REJECTED, tuple(contradictions))
-    return move.accepted[fate]
+    return move.accepted[fate, whereabouts]
 
 
 _DISMISSAL_NEEDS_RESOLVES = Reason(
@@ -338,17 +382,20 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     """
     outcome = verdict.outcome
     fate = verdict.fate or case.fate
+    whereabouts = verdict.whereabouts or case.whereabouts
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
         resumed = _resumed(move, case)
         if resumed is not None:
-            return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq))
-        return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None))
+            return _plan(
+                Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq, whereabouts)
+            )
+        return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None, whereabouts))
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
         given = _given(change.evidence)
         held = held if held is given else held.stronger(given)
-    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None))
+    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts))
 
 
 @attrs.frozen(kw_only=True)
@@ -365,6 +412,8 @@ class Option:
     """The status the case would be in afterwards."""
     fate: Fate
     """The fate the case would have afterwards."""
+    whereabouts: Whereabouts
+    """Where the person or the remains would be afterwards."""
     evidence: EvidenceRule | None
     """The evidence the rule needs (``None``: none)."""
     kinds: frozenset[EvidenceKind]
@@ -396,6 +445,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                         outcome=Outcome.DISMISSAL,
                         target=case.status,
                         fate=case.fate,
+                        whereabouts=case.whereabouts,
                         evidence=None,
                         kinds=frozenset(),
                         reason_required=True,
@@ -406,17 +456,21 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
         if move is None or not _may_fire(move, case, actor):
             continue
         # The fate the evidence is held against, as decide() holds it.
-        if move.target is not None:
+        whereabouts = case.whereabouts
+        if _corroborates(table, move, case):
+            outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
+            against = fate
+        elif move.target is not None:
             outcome, target = Outcome.TRANSITION, move.target
             resumed = _resumed(move, case)
-            fate = resumed.fate if resumed is not None else move.claimed or case.fate
+            if resumed is not None:
+                fate, whereabouts = resumed.fate, resumed.whereabouts
+            else:
+                fate, whereabouts = move.claimed or case.fate, move.claimed_whereabouts or whereabouts
             against = fate
         elif move.report:
             target, fate = case.status, case.fate
-            if _corroborates(table, move, case):
-                outcome, against = Outcome.CORROBORATION, fate
-            else:
-                outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
+            outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
         else:
             continue
         waiting = move.waiting_period if outcome is Outcome.TRANSITION else None
@@ -426,6 +480,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 outcome=outcome,
                 target=target,
                 fate=fate,
+                whereabouts=whereabouts,
                 evidence=None if move.rule is None else move.rule.evidence,
                 kinds=frozenset() if move.needs is None else move.needs - _CONTRADICTING[against],
                 reason_required=move.reason_required,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from ._actors import AUTHORITIES, EVERYONE, Role
 from ._evidence import EvidenceKind, Tier
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
-from ._status import Fate, Status
+from ._status import Fate, Status, Whereabouts
 from ._workflow import Workflow
 
 DECLARATION_WAITING_PERIOD = timedelta(days=183)
@@ -26,12 +26,27 @@ DEFAULT_WORKFLOW = Workflow(
     roles=EVERYONE,
     dismiss_roles=AUTHORITIES | {Role.NGO},
     statuses=[
-        StatusDef(Status.MISSING, Fate.UNKNOWN, description="fate and whereabouts unknown"),
-        StatusDef(Status.CAPTURED, Fate.ALIVE, description="reported held by the other party"),
+        StatusDef(
+            Status.MISSING,
+            Fate.UNKNOWN,
+            description="fate and whereabouts unknown",
+            whereabouts=Whereabouts.UNKNOWN,
+        ),
+        StatusDef(
+            Status.CAPTURED,
+            Fate.ALIVE,
+            description="reported held by the other party",
+            whereabouts=Whereabouts.HELD,
+        ),
         StatusDef(Status.WOUNDED, Fate.ALIVE, description="reported alive, wounded or sick"),
         StatusDef(Status.DEAD, Fate.DEAD, description="death reported, not yet established"),
         StatusDef(Status.CONFIRMED, None, description="fate established by a competent authority"),
-        StatusDef(Status.REPATRIATED, None, description="back under the home side's control"),
+        StatusDef(
+            Status.REPATRIATED,
+            None,
+            description="back under the home side's control",
+            whereabouts=Whereabouts.HOME,
+        ),
     ],
     rules=[
         Rule(
@@ -63,11 +78,12 @@ DEFAULT_WORKFLOW = Workflow(
         ),
         Rule(
             trigger="confirm",
-            sources={Status.CAPTURED, Status.WOUNDED, Status.DEAD},
+            sources={Status.CAPTURED, Status.WOUNDED, Status.DEAD, Status.REPATRIATED},
             target=Status.CONFIRMED,
             roles=AUTHORITIES,
             evidence=_OFFICIAL,
-            description="the reported fate established by official or scientific evidence",
+            description="the reported fate established by official or scientific evidence "
+            "(of remains already handed over too)",
         ),
         Rule(
             trigger="declare_dead",
@@ -81,7 +97,7 @@ DEFAULT_WORKFLOW = Workflow(
         ),
         Rule(
             trigger="repatriate",
-            sources={Status.CAPTURED, Status.WOUNDED, Status.CONFIRMED},
+            sources={Status.CAPTURED, Status.WOUNDED, Status.DEAD, Status.CONFIRMED},
             target=Status.REPATRIATED,
             roles={Role.MINISTRY, Role.ICRC},
             evidence=EvidenceRule(
@@ -92,7 +108,8 @@ DEFAULT_WORKFLOW = Workflow(
                     EvidenceKind.HANDOVER_RECORD,
                 },
             ),
-            description="back under the home side's control: exchanged, released, or remains returned",
+            description="back under the home side's control: exchanged, released, or remains "
+            "returned (before they are identified too)",
         ),
         Rule(
             trigger="retract",
@@ -113,6 +130,33 @@ DEFAULT_WORKFLOW = Workflow(
             reason_required=True,
             reverts=True,
             description="an established finding shown wrong (DNA exclusion, annulment, reappearance)",
+        ),
+        Rule(
+            trigger="notify_death",
+            sources={Status.CAPTURED, Status.WOUNDED, Status.CONFIRMED},
+            target=Status.DEAD,
+            roles={Role.MINISTRY, Role.ICRC},
+            evidence=EvidenceRule(
+                max_tier=Tier.OFFICIAL,
+                kinds={
+                    EvidenceKind.INFORMATION_BUREAU_NOTICE,
+                    EvidenceKind.ICRC_CONFIRMATION,
+                    EvidenceKind.DEATH_CERTIFICATE,
+                },
+            ),
+            report=True,
+            description="a death in the other party's hands notified (Geneva Convention III art. 120), "
+            "of a confirmed prisoner too: the captivity stays true for its period",
+        ),
+        Rule(
+            trigger="report_missing",
+            sources={Status.MISSING},
+            target=Status.MISSING,
+            roles=EVERYONE,
+            evidence=ANY_EVIDENCE,
+            report=True,
+            description="reported still missing (a ministry's register, a unit's notice): "
+            "on a case that holds another fate or place, kept as a conflict",
         ),
     ],
 )

@@ -16,7 +16,9 @@ its data, and lets tools (``casestate graph --workflow``) read it. The format:
                 "description": "..."}]}
 
 A status's ``fate`` of ``null`` keeps the fate it is entered with; a rule's
-``evidence`` of ``null`` needs none. Only ``name``, ``initial``, ``roles``,
+``evidence`` of ``null`` needs none. A status or a rule may also name a
+``whereabouts`` (``unknown``, ``held``, ``home``); left out, a status keeps
+the whereabouts it is entered with and a rule gives its target's. Only ``name``, ``initial``, ``roles``,
 ``statuses`` and ``rules`` (and each rule's ``trigger``, ``sources``,
 ``target`` and ``roles``, each status's ``name``) are required.
 """
@@ -32,7 +34,7 @@ from ._evidence import EvidenceKind, Tier
 from ._json import FormatError, unique_keys
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._soundness import WorkflowError
-from ._status import Fate
+from ._status import Fate, Whereabouts
 from ._text import is_storable, printable, unstorable
 from ._workflow import Workflow
 from ._writing import DEFINITION_FORMAT, DEFINITION_VERSION, workflow_to_dict, workflow_to_json
@@ -115,7 +117,7 @@ def _type(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
-_STATUS_FIELDS = ("name", "fate", "final", "description")
+_STATUS_FIELDS = ("name", "fate", "final", "description", "whereabouts")
 _RULE_FIELDS = (
     "trigger",
     "sources",
@@ -129,6 +131,7 @@ _RULE_FIELDS = (
     "reporter_may_fire",
     "reverts",
     "description",
+    "whereabouts",
 )
 _TOP_FIELDS = (
     "format",
@@ -152,10 +155,11 @@ def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
     fate = fields.convert("fate", Fate)
     final = fields.value("final", bool, default=False)
     description = fields.value("description", str, default="")
+    whereabouts = fields.convert("whereabouts", Whereabouts)
     if len(problems) > count or not name:
         return None
     try:
-        return StatusDef(name, fate, final, description)
+        return StatusDef(name, fate, final, description, whereabouts=whereabouts)
     except ValueError as error:  # a converter's own check (a name too long): noted with its place
         fields.fault(None, str(error))
         return None
@@ -198,6 +202,7 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
         fields.fault("waiting_period_days", f"expected a number of days from 0 to {_MOST_DAYS}, got {days!r}")
         days = None
     rule_fate = fields.convert("fate", Fate)
+    rule_whereabouts = fields.convert("whereabouts", Whereabouts)
     flags = {
         name: fields.value(name, bool, default=False) for name in ("reason_required", "report", "reverts")
     }
@@ -213,6 +218,7 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
             roles=roles,
             evidence=evidence,
             fate=rule_fate,
+            whereabouts=rule_whereabouts,
             waiting_period=None if days is None else timedelta(days=days),
             reporter_may_fire=reporter,
             description=description,

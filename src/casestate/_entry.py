@@ -9,7 +9,7 @@ import attrs
 
 from ._actors import Actor
 from ._evidence import Evidence, EvidenceKind
-from ._status import Assurance, Fate
+from ._status import Assurance, Fate, Whereabouts
 from ._verdict import Code
 
 
@@ -34,6 +34,8 @@ class Form(StrEnum):
     """A text or ``null``."""
     NAME = "name"
     """A member of a string enumeration, written as its value."""
+    OPTIONAL_NAME = "optional name"
+    """Such a member, or ``null``."""
     NAMES = "names"
     """A list of such members."""
     INTS = "ints"
@@ -129,6 +131,12 @@ class Entry:
     :attr:`Workflow.identity <casestate.Workflow.identity>`); ``None`` for every other entry, and
     in trails written before casestate recorded it. Left out of the canonical bytes and JSON when
     ``None``, so that those trails keep their bytes and hashes."""
+    whereabouts: Whereabouts | None = attrs.field(
+        default=None, metadata=_public(Form.OPTIONAL_NAME, Whereabouts, omit_none=True)
+    )
+    """Where the person or the remains are after the change (see :class:`~casestate.Whereabouts`);
+    ``None`` in trails written before casestate recorded it, which read it from the status (see
+    the JSON format page). Left out of the canonical bytes and JSON when ``None``."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)

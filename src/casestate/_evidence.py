@@ -54,6 +54,8 @@ class EvidenceKind(StrEnum):
     HANDOVER_RECORD = "handover_record"
     IDENTITY_DISC = "identity_disc"
     GRAVE_LIST = "grave_list"
+    MISSING_REGISTER = "missing_register"
+    """An entry in an official register of missing persons: a ministry's list, a national register."""
     # Tier 3: circumstantial, named and checkable.
     UNIT_NOTIFICATION = "unit_notification"
     WITNESS_STATEMENT = "witness_statement"
@@ -86,6 +88,21 @@ class EvidenceKind(StrEnum):
         """
         return _FATE_OF_KIND.get(self)
 
+    @property
+    def attests_past(self) -> bool:
+        """Whether evidence of this kind attests an event already past, so cannot predate it.
+
+        A death certificate, a capture card, a handover record or a DNA match
+        obtained before the event it attests is an error or a forgery. Lists
+        drawn up ahead of an event (an exchange or a release list) and the
+        circumstantial and unverified kinds, whose dates are often
+        approximate, may predate it.
+
+        >>> EvidenceKind.DEATH_CERTIFICATE.attests_past, EvidenceKind.EXCHANGE_LIST.attests_past
+        (True, False)
+        """
+        return self.tier <= Tier.OFFICIAL and self not in _DRAWN_UP_AHEAD
+
 
 _TIER_OF_KIND: dict[EvidenceKind, Tier] = dict.fromkeys(
     (EvidenceKind.DNA_MATCH, EvidenceKind.FINGERPRINTS, EvidenceKind.DENTAL_COMPARISON), Tier.IDENTIFICATION
@@ -104,6 +121,7 @@ _TIER_OF_KIND.update(
             EvidenceKind.HANDOVER_RECORD,
             EvidenceKind.IDENTITY_DISC,
             EvidenceKind.GRAVE_LIST,
+            EvidenceKind.MISSING_REGISTER,
         ),
         Tier.OFFICIAL,
     )
@@ -134,6 +152,9 @@ _TIER_OF_KIND.update(
     )
 )
 
+
+_DRAWN_UP_AHEAD = frozenset({"exchange_list", "release_list"})
+"""Official kinds drawn up before the event they list: an exchange list the day before the exchange."""
 
 # Kept as plain strings: the Fate enum lives in _status, which imports this module.
 _FATE_OF_KIND: dict[EvidenceKind, str] = {

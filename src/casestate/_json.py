@@ -121,8 +121,10 @@ class _Reader:
         except ValueError as error:
             raise FormatError(f"{self.at(name)}: {error}") from None
 
-    def enum(self, name: str, kind: type[_E]) -> _E:
-        value = self.text(name)
+    def enum(self, name: str, kind: type[_E], *, optional: bool = False, nullable: bool = False) -> _E:
+        value = self.get(name, str, optional=optional, nullable=nullable)
+        if value is None:
+            return None  # allowed by optional or nullable
         try:
             return kind(value)  # type: ignore[call-arg]
         except ValueError:
@@ -217,6 +219,8 @@ def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one retur
         return reader.get(name, str, nullable=True, optional=omitted_when_none(field))
     if form is Form.NAME:
         return reader.enum(name, enumeration(field))
+    if form is Form.OPTIONAL_NAME:
+        return reader.enum(name, enumeration(field), nullable=True, optional=omitted_when_none(field))
     if form is Form.NAMES:
         return _enum_list(reader, name, enumeration(field))
     if form is Form.INTS:

@@ -60,6 +60,7 @@ _CANONICAL = {
     # The enums are StrEnums: quoting a member quotes its value, without the
     # cost of the ``.value`` property.
     Form.NAME: "{_quote(%s)}",
+    Form.OPTIONAL_NAME: "{_text(%s)}",
     Form.NAMES: "{_texts(%s)}",
     Form.INTS: "{_ints(%s)}",
     Form.INSTANT: '"{format_instant(%s)}"',
@@ -71,6 +72,7 @@ _EXPRESSION = {
     Form.OPTIONAL_INT: "_int(%s)",
     Form.TEXT: "_quote(%s)",
     Form.OPTIONAL_TEXT: "_text(%s)",
+    Form.OPTIONAL_NAME: "_quote(%s)",
 }
 """By form: the expression a value is written by, for a field left out when it has none."""
 
@@ -192,7 +194,7 @@ def to_json_value(field: Field, value: object) -> object:
     form = _form(field)
     if value is None:
         return None
-    if form is Form.NAME:
+    if form is Form.NAME or form is Form.OPTIONAL_NAME:
         return value.value  # type: ignore[attr-defined] # a StrEnum member
     if form is Form.NAMES:
         return [item.value for item in value]  # type: ignore[attr-defined] # StrEnum members

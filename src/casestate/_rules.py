@@ -9,7 +9,7 @@ from typing import TypedDict
 import attrs
 
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
-from ._status import Fate
+from ._status import Fate, Whereabouts
 from ._text import MAX_NAME, check_identifier, check_storable
 
 
@@ -89,13 +89,18 @@ class StatusDef:
 
     *fate* is the fate a case has in this status; ``None`` means the status
     carries the fate of the status it was entered from (as ``confirmed`` and
-    ``repatriated`` do). A *final* status has no way out.
+    ``repatriated`` do). *whereabouts* is the same for where the person or
+    the remains are: ``captured`` says *held*, ``wounded`` carries what it
+    was entered with. A *final* status has no way out.
     """
 
     name: str = attrs.field(converter=as_name)
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
     final: bool = attrs.field(default=False, validator=_flag)
     description: str = attrs.field(default="", validator=_storable)
+    whereabouts: Whereabouts | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Whereabouts), kw_only=True
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -113,6 +118,8 @@ class Rule:
       a corroboration.
     - *fate*: the fate the case gets; ``None`` takes the target's own fate or,
       for a status that carries its fate, keeps the case's.
+    - *whereabouts*: the same for where the person or the remains are
+      (a handover of remains from ``dead`` says *home*).
     - *waiting_period*: the least time the case must have been in its status
       (by the effective clock) before this trigger may fire.
     - *reverts*: the trigger withdraws what came since the case was last in
@@ -136,6 +143,9 @@ class Rule:
     reporter_may_fire: bool = attrs.field(default=False, validator=_flag)
     reverts: bool = attrs.field(default=False, validator=_flag)
     description: str = attrs.field(default="", validator=_storable)
+    whereabouts: Whereabouts | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Whereabouts)
+    )
 
 
 class RuleChanges(TypedDict, total=False):
@@ -152,3 +162,4 @@ class RuleChanges(TypedDict, total=False):
     reporter_may_fire: bool
     reverts: bool
     description: str
+    whereabouts: Whereabouts | None

@@ -237,6 +237,12 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
             problems.append(
                 f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
             )
+        said = rule.whereabouts
+        if said is not None and target is not None and target.whereabouts not in (None, said):
+            problems.append(
+                f"{label} gives whereabouts {said.value!r}, but status {rule.target!r} "
+                f"has whereabouts {target.whereabouts}"
+            )
     if problems:
         return problems
     return _graph_problems(workflow, by_name)

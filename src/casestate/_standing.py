@@ -12,12 +12,12 @@ from typing import TypeVar
 import attrs
 
 from ._entry import Entry
-from ._status import Assurance, Fate
+from ._status import Assurance, Fate, Whereabouts
 
 
 @attrs.frozen(weakref_slot=False)
 class Snapshot:
-    """Where a case stood at some time: status, fate, assurance, since when, by which entry."""
+    """Where a case stood at some time: status, fate, assurance, since when, by which entry, and where."""
 
     status: str
     fate: Fate
@@ -26,6 +26,8 @@ class Snapshot:
     """When the status took effect (effective clock)."""
     seq: int
     """The entry that put the case into the status."""
+    whereabouts: Whereabouts = Whereabouts.UNKNOWN
+    """Where the person or the remains were (see :class:`~casestate.Whereabouts`)."""
 
 
 T = TypeVar("T")
@@ -49,8 +51,8 @@ def maker(cls: type[T]) -> Callable[..., T]:
     return namespace["make"]  # type: ignore[return-value] # defined by the exec above
 
 
-snapshot: Callable[[str, Fate, Assurance, datetime, int], Snapshot] = maker(Snapshot)
-"""A :class:`Snapshot` of values already checked (status, fate, assurance, since, seq)."""
+snapshot: Callable[[str, Fate, Assurance, datetime, int, Whereabouts], Snapshot] = maker(Snapshot)
+"""A :class:`Snapshot` of values already checked (status, fate, assurance, since, seq, whereabouts)."""
 
 
 Period = Snapshot | Entry
@@ -58,7 +60,8 @@ Period = Snapshot | Entry
 
 A case keeps the entry, which its trail holds anyway, until a corroboration
 raises the period's assurance; a :class:`~casestate.Batch`, which keeps no
-entries, keeps snapshots. Either reads as a :class:`Snapshot`.
+entries, keeps snapshots, and so does a period begun by an entry written
+before entries recorded whereabouts. Either reads as a :class:`Snapshot`.
 """
 
 
@@ -67,7 +70,14 @@ def snapshot_of(period: Period) -> Snapshot:
     if type(period) is Snapshot:
         return period
     entry: Entry = period  # type: ignore[assignment] # the other kind of period
-    return snapshot(entry.to_status, entry.fate, entry.assurance, entry.effective_at, entry.seq)
+    return snapshot(
+        entry.to_status,
+        entry.fate,
+        entry.assurance,
+        entry.effective_at,
+        entry.seq,
+        entry.whereabouts,  # type: ignore[arg-type] # an entry kept as a period records it
+    )
 
 
 def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
@@ -76,7 +86,7 @@ def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
 
 @attrs.frozen(weakref_slot=False)
 class Standing:
-    """A case without its trail: status, fate, assurance, clocks, conflicts, periods.
+    """A case without its trail: status, fate, assurance, whereabouts, clocks, conflicts, periods.
 
     Everything deciding on the next change needs, in a few hundred bytes. A
     :class:`~casestate.Case` is one, with the trail that proves it; a
@@ -87,6 +97,8 @@ class Standing:
     status: str
     fate: Fate
     assurance: Assurance
+    whereabouts: Whereabouts
+    """Where the person or the remains are, as far as the case holder holds."""
     status_since: datetime
     """When the current status took effect, by the effective clock."""
     open_conflicts: tuple[int, ...]
@@ -98,6 +110,13 @@ class Standing:
 
     Personal data, which a redacted trail leaves out: two standings that
     differ in it alone stand alike.
+    """
+    backing: frozenset[str]
+    """The roles that corroborated the current status since it was entered.
+
+    A reporter may withdraw their own report (where a rule lets them) only
+    while nobody who may withdraw it by role has corroborated it: once an
+    authority stands behind a report, only an authority takes it back.
     """
     version: int
     """The number of entries."""

@@ -48,6 +48,27 @@ class Fate(StrEnum):
     """Reported or established dead (also when remains were returned)."""
 
 
+class Whereabouts(StrEnum):
+    """Where the person, or the remains, are, as far as the case holder holds.
+
+    The ICRC's tracing practice asks two questions: the *fate* (alive or
+    dead) and the *whereabouts*. Read together they say what each alone
+    cannot: a living person held by the other party is a prisoner; remains
+    held by the other party are located but not returned; remains under the
+    home side's control have been handed over.
+
+    >>> Whereabouts.HELD == "held"
+    True
+    """
+
+    UNKNOWN = "unknown"
+    """Not known to the case holder."""
+    HELD = "held"
+    """Held by the other party: a prisoner or detainee, or remains located and not returned."""
+    HOME = "home"
+    """Under the home side's control: returned, released, evacuated, or remains handed over."""
+
+
 class Assurance(StrEnum):
     """How strong the evidence behind the current status is.
 

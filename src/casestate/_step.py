@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ._entry import Entry, EntryKind
 from ._standing import Period, S, Standing, build, snapshot, snapshot_of
-from ._status import Assurance, Fate
+from ._status import Assurance, Fate, Whereabouts
 
 
 def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
@@ -19,6 +19,7 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
     status: str,
     fate: Fate,
     assurance: Assurance,
+    whereabouts: Whereabouts,
     effective_at: datetime,
     actor_id: str | None,
     recorded_at: datetime,
@@ -27,14 +28,52 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
     """Where a case stands once opened in *status*: by the one entry of *trail*, when there is one to keep.
 
     The period is then kept as that entry, in that very tuple: a fresh case
-    holds one tuple for its trail and its periods.
+    holds one tuple for its trail and its periods (unless the entry, written
+    before entries recorded whereabouts, has none to read).
     """
     periods: tuple[Period, ...] = (
-        (snapshot(status, fate, assurance, effective_at, 0),) if trail is None else trail
+        (snapshot(status, fate, assurance, effective_at, 0, whereabouts),)
+        if trail is None or trail[0].whereabouts is None
+        else trail
     )
     return build(
-        Standing, case_id, status, fate, assurance, effective_at, (), recorded_at, actor_id, 1, periods
+        Standing,
+        case_id,
+        status,
+        fate,
+        assurance,
+        whereabouts,
+        effective_at,
+        (),
+        recorded_at,
+        actor_id,
+        _UNBACKED,
+        1,
+        periods,
     )
+
+
+_UNBACKED: frozenset[str] = frozenset()
+"""The backing of a status nobody has corroborated yet: one value for every case."""
+
+
+_HELD_BEFORE_RECORDED = {
+    "missing": Whereabouts.UNKNOWN,
+    "captured": Whereabouts.HELD,
+    "repatriated": Whereabouts.HOME,
+}
+"""For an entry written before entries recorded whereabouts: what the default statuses say.
+
+Such an entry moving into one of these statuses is read as this; into any
+other status (``wounded``, ``dead``, ``confirmed``, or an app's own), the
+case keeps the whereabouts it had. The rule of the default workflow as it
+stood then, applied by name alone, as replay needs no workflow.
+"""
+
+
+def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabouts:
+    """The whereabouts an entry written before they were recorded moves a case to, from *held*."""
+    return _HELD_BEFORE_RECORDED.get(to_status, held)
 
 
 def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its order
@@ -43,11 +82,13 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
     to_status: str,
     fate: Fate,
     assurance: Assurance,
+    whereabouts: Whereabouts,
     effective_at: datetime,
     recorded_at: datetime,
     resolves: tuple[int, ...],
     reverts_to: int | None,
     actor_id: str | None,
+    role: str,
     entry: Entry | None = None,
     *more: object,
 ) -> S:
@@ -68,11 +109,17 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    backing = state.backing
     if kind is EntryKind.TRANSITION:
         reporter = actor_id
+        backing = _UNBACKED
         if reverts_to is None:
             since = effective_at
-            began = snapshot(to_status, fate, assurance, effective_at, seq) if entry is None else entry
+            began = (
+                snapshot(to_status, fate, assurance, effective_at, seq, whereabouts)
+                if entry is None or entry.whereabouts is None
+                else entry
+            )
             periods = (*periods, began)
         else:
             # The resumed period stands again as it was, from when it began.
@@ -84,20 +131,27 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
     else:
         reporter = state.reporter_id
         since = state.status_since
+        if kind is EntryKind.CORROBORATION and role not in backing:
+            backing = backing | {role}
         if assurance is not state.assurance:
             # The current period carries the case's assurance, should a retraction resume it later.
             last = snapshot_of(periods[-1])
-            periods = (*periods[:-1], snapshot(last.status, last.fate, assurance, last.since, last.seq))
+            periods = (
+                *periods[:-1],
+                snapshot(last.status, last.fate, assurance, last.since, last.seq, last.whereabouts),
+            )
     return build(
         type(state),
         state.id,
         to_status,
         fate,
         assurance,
+        whereabouts,
         since,
         conflicts,
         recorded_at,
         reporter,
+        backing,
         seq + 1,
         periods,
         *more,
@@ -105,18 +159,39 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
 
 
 def step_by(state: S, entry: Entry, *more: object) -> S:
-    """Where *state* stands once *entry*, sealed or replayed, is accepted: :func:`step` with its fields."""
+    """Where *state* stands once *entry*, sealed or replayed, is accepted: :func:`step` with its fields.
+
+    An entry written before entries recorded whereabouts is read as the
+    default statuses said them (see :func:`whereabouts_before_recorded`); a
+    retraction or reopening among them resumes the whereabouts of the period
+    it resumes.
+    """
+    whereabouts = entry.whereabouts
+    if whereabouts is None:
+        whereabouts = _read_before_recorded(state, entry)
     return step(
         state,
         entry.kind,
         entry.to_status,
         entry.fate,
         entry.assurance,
+        whereabouts,
         entry.effective_at,
         entry.recorded_at,
         entry.resolves,
         entry.reverts_to,
         entry.actor_id,
+        entry.role,
         entry,
         *more,
     )
+
+
+def _read_before_recorded(state: Standing, entry: Entry) -> Whereabouts:
+    if entry.kind is not EntryKind.TRANSITION:
+        return state.whereabouts
+    if entry.reverts_to is not None:
+        for period in state.periods:
+            if period.seq == entry.reverts_to:
+                return period.whereabouts
+    return whereabouts_before_recorded(entry.to_status, state.whereabouts)

@@ -17,7 +17,7 @@ import attrs
 from ._change import DISMISS
 from ._evidence import EvidenceKind
 from ._machine import destinations
-from ._status import Fate
+from ._status import Fate, Whereabouts
 from ._verdict import Code, Outcome, Reason, Verdict
 from ._writing import identity_of
 
@@ -51,14 +51,16 @@ class Move:
     """The status a report claims (the rule's target): a report of it corroborates a case in it."""
     claimed: Fate | None
     """The fate it gives; ``None`` keeps the case's."""
+    claimed_whereabouts: Whereabouts | None
+    """Where it says the person or the remains are; ``None`` keeps the case's (and says nothing)."""
     waiting_period: timedelta | None
     reverts: bool
     dismissal: bool = False
     """The dismissal of open conflicts: legal from every status, by who may settle conflicts."""
     reason_refusal: Reason
     """Why a change of this move without a reason is refused (when it needs one)."""
-    accepted: Mapping[Fate, Verdict] = attrs.field(factory=dict)
-    """For a legal move: its verdict by the fate the case gets, made once (verdicts are values)."""
+    accepted: Mapping[tuple[Fate, Whereabouts], Verdict] = attrs.field(factory=dict)
+    """For a legal move: its verdict by the fate and whereabouts the case gets, made once (values)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -70,6 +72,7 @@ class Table:
     """The identity a case's opening entry records (see ``Workflow.identity``)."""
     initial: str
     initial_fate: Fate
+    initial_whereabouts: Whereabouts
     roles: frozenset[str]
     dismiss_roles: frozenset[str]
     triggers: tuple[str, ...]
@@ -86,12 +89,24 @@ class Table:
         return self.legal.get((status, trigger)) or self.elsewhere.get(trigger)
 
 
-def _move(rule: Rule, target: str | None, fate_of: Mapping[str, Fate | None]) -> Move:
+def _move(
+    rule: Rule,
+    target: str | None,
+    fate_of: Mapping[str, Fate | None],
+    whereabouts_of: Mapping[str, Whereabouts | None],
+) -> Move:
     needs = rule.evidence
     # The fate the rule gives: its own, or that of the status it leads to (None: the case keeps its own).
     claimed = rule.fate if rule.fate is not None else fate_of[rule.target]
+    claimed_whereabouts = rule.whereabouts if rule.whereabouts is not None else whereabouts_of[rule.target]
     accepted = (
-        {} if target is None else {fate: Verdict(Outcome.TRANSITION, (), target, fate) for fate in Fate}
+        {}
+        if target is None
+        else {
+            (fate, whereabouts): Verdict(Outcome.TRANSITION, (), target, fate, whereabouts)
+            for fate in Fate
+            for whereabouts in Whereabouts
+        }
     )
     return Move(
         trigger=rule.trigger,
@@ -106,6 +121,7 @@ def _move(rule: Rule, target: str | None, fate_of: Mapping[str, Fate | None]) ->
         report=rule.report,
         reported=rule.target,
         claimed=claimed,
+        claimed_whereabouts=claimed_whereabouts,
         waiting_period=rule.waiting_period,
         reverts=rule.reverts,
         reason_refusal=Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"),
@@ -127,6 +143,7 @@ def _dismissal(dismiss_roles: frozenset[str]) -> Move:
         report=False,
         reported="",
         claimed=None,
+        claimed_whereabouts=None,
         waiting_period=None,
         reverts=False,
         dismissal=True,
@@ -137,11 +154,12 @@ def _dismissal(dismiss_roles: frozenset[str]) -> Move:
 def compile_table(definition: Definition, machine: Machine) -> Table:
     """The table of a checked *definition*, its moves read out of *machine*."""
     fate_of = {status.name: status.fate for status in definition.statuses}
+    whereabouts_of = {status.name: status.whereabouts for status in definition.statuses}
     rules = {rule.trigger: rule for rule in definition.rules}
     legal: dict[tuple[str, str], Move] = {}
     for (status, trigger), target in destinations(machine).items():
-        legal[status, trigger] = _move(rules[trigger], target, fate_of)
-    elsewhere = {rule.trigger: _move(rule, None, fate_of) for rule in definition.rules}
+        legal[status, trigger] = _move(rules[trigger], target, fate_of, whereabouts_of)
+    elsewhere = {rule.trigger: _move(rule, None, fate_of, whereabouts_of) for rule in definition.rules}
     elsewhere[DISMISS] = _dismissal(definition.dismiss_roles)
     initial_fate = fate_of[definition.initial]
     if initial_fate is None:  # pragma: no cover - the definition checks refuse it
@@ -152,6 +170,8 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
         identity=identity_of(definition),
         initial=definition.initial,
         initial_fate=initial_fate,
+        # An initial status that names none starts where nothing is known.
+        initial_whereabouts=whereabouts_of[definition.initial] or Whereabouts.UNKNOWN,
         roles=definition.roles,
         dismiss_roles=definition.dismiss_roles,
         triggers=(*rules, DISMISS),

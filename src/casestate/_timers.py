@@ -17,6 +17,8 @@ from ._case import Case
 from ._entry import EntryKind
 from ._evidence import EvidenceKind, evidence_kinds
 from ._rules import as_name
+from ._standing import Snapshot
+from ._status import Fate, Whereabouts
 from ._time import to_utc
 
 
@@ -28,25 +30,38 @@ def _positive(_instance: object, _attribute: object, value: timedelta) -> None:
 
 @attrs.frozen(kw_only=True)
 class Timer:
-    """A period the law attaches to a status, counted from when the status took effect.
+    """A period the law attaches to where a case stands, counted from when it came to stand there.
 
-    The timer runs out *after* that long in *status*, unless evidence of one
-    of the kinds in *satisfied_by* was recorded during the status (a capture
-    card, for a timer on capture cards).
+    The timer runs while the case is in *status*, holds *fate* and is at
+    *whereabouts* (each one given; at least one), counted from the start of
+    the latest unbroken stretch of such periods. It runs out *after* that
+    long, unless evidence of one of the kinds in *satisfied_by* was recorded
+    in that stretch. A duty that follows custody follows the whereabouts,
+    not the status: a prisoner reported wounded is still held, and his
+    capture card still due.
 
     >>> from datetime import timedelta
-    >>> card = Timer(name="capture_card_overdue", status="captured", after=timedelta(days=7),
+    >>> card = Timer(name="capture_card_overdue", fate="alive", whereabouts="held", after=timedelta(days=7),
     ...              satisfied_by={"capture_card"}, reference="GC III art. 70")
     >>> card.after.days
     7
     """
 
     name: str
-    status: str = attrs.field(converter=as_name)
+    status: str | None = attrs.field(default=None, converter=attrs.converters.optional(as_name))
+    fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
+    whereabouts: Whereabouts | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Whereabouts)
+    )
     after: timedelta = attrs.field(validator=_positive)
     satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=evidence_kinds)
     reference: str = ""
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.status is None and self.fate is None and self.whereabouts is None:
+            msg = f"timer {self.name!r} names no status, fate or whereabouts it runs in"
+            raise ValueError(msg)
 
 
 @attrs.frozen
@@ -56,7 +71,7 @@ class Flag:
     case_id: str
     timer: Timer
     due_at: datetime
-    """When the timer ran out: the status's effective start plus the period."""
+    """When the timer ran out: the start of the stretch it runs in, plus the period."""
 
 
 def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
@@ -72,25 +87,43 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
     now = to_utc(now, "now")
     flags = []
     for timer in timers:
-        if timer.status != case.status:
+        stretch = _stretch(case, timer)
+        if stretch is None:
             continue
         try:
-            due_at = case.status_since + timer.after
+            due_at = stretch.since + timer.after
         except OverflowError:  # it runs out after the year 9999: not at any *now* there is
             continue
-        if due_at > now or _satisfied(case, timer):
+        if due_at > now or _satisfied(case, timer, stretch):
             continue
         flags.append(Flag(case.id, timer, due_at))
     return tuple(sorted(flags, key=lambda flag: (flag.due_at, flag.timer.name)))
 
 
-def _satisfied(case: Case, timer: Timer) -> bool:
+def _runs_in(timer: Timer, period: Snapshot) -> bool:
+    return (
+        timer.status in (None, period.status)
+        and timer.fate in (None, period.fate)
+        and timer.whereabouts in (None, period.whereabouts)
+    )
+
+
+def _stretch(case: Case, timer: Timer) -> Snapshot | None:
+    """The first period of the unbroken stretch of live periods *timer* runs in, ending now; or ``None``."""
+    first = None
+    for period in reversed(case.periods):
+        if not _runs_in(timer, period):
+            break
+        first = period
+    return first
+
+
+def _satisfied(case: Case, timer: Timer, stretch: Snapshot) -> bool:
     if not timer.satisfied_by:
         return False
-    start = case.periods[-1].seq
     return any(
         kind in timer.satisfied_by
-        for entry in case.trail[start:]
+        for entry in case.trail[stretch.seq :]
         if entry.kind is not EntryKind.CONFLICT
         for kind in entry.evidence_kinds
     )
@@ -99,11 +132,12 @@ def _satisfied(case: Case, timer: Timer) -> bool:
 GENEVA_CONVENTIONS: tuple[Timer, ...] = (
     Timer(
         name="capture_card_overdue",
-        status="captured",
+        fate=Fate.ALIVE,
+        whereabouts=Whereabouts.HELD,
         after=timedelta(days=7),
         satisfied_by={EvidenceKind.CAPTURE_CARD},
         reference="Geneva Convention III, art. 70",
-        description="a prisoner's capture card is due within a week of capture",
+        description="a prisoner's capture card is due within a week of capture, for as long as he is held",
     ),
 )
 """Timers of international humanitarian law."""

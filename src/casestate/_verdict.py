@@ -8,7 +8,7 @@ from functools import partial
 import attrs
 
 from ._errors import CasestateError
-from ._status import Fate
+from ._status import Fate, Whereabouts
 
 
 class Code(StrEnum):
@@ -31,6 +31,8 @@ class Code(StrEnum):
     """A piece of the evidence speaks for the other fate (a death certificate to confirm a prisoner)."""
     EVIDENCE_AFTER_RECORDED = "evidence_after_recorded"
     """A piece of evidence was obtained after the change was recorded."""
+    EVIDENCE_BEFORE_EVENT = "evidence_before_event"
+    """A document or identification obtained before the event it attests: an error or a forgery."""
     REASON_REQUIRED = "reason_required"
     """The trigger needs a written reason and the change has none."""
     TIME_GOES_BACKWARDS = "time_goes_backwards"
@@ -96,6 +98,8 @@ class Verdict:
     corroboration, conflict or dismissal; ``None`` when rejected."""
     fate: Fate | None = None
     """The fate the case would have afterwards (``None`` when rejected)."""
+    whereabouts: Whereabouts | None = None
+    """Where the person or the remains would be afterwards (``None`` when rejected)."""
 
     @property
     def ok(self) -> bool:

@@ -277,8 +277,10 @@ class Workflow:
         >>> unit = Actor("unit-3", "unit")
         >>> case = DEFAULT_WORKFLOW.open("ua-7", actor=unit, effective_at=datetime(2024, 3, 1, tzinfo=UTC),
         ...                              recorded_at=datetime(2024, 3, 2, tzinfo=UTC))
-        >>> [(option.trigger, option.target) for option in DEFAULT_WORKFLOW.available(case, unit)]
-        [('report_captured', 'captured'), ('report_wounded', 'wounded'), ('report_dead', 'dead')]
+        >>> [(option.trigger, str(option.outcome)) for option in DEFAULT_WORKFLOW.available(case, unit)]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('report_captured', 'transition'), ('report_wounded', 'transition'), ('report_dead', 'transition'),
+         ('report_missing', 'corroboration')]
         """
         return options(self._table, case, actor)
 

@@ -12,6 +12,7 @@ from ._text import MAX_NAME, identifier_problem
 
 if TYPE_CHECKING:
     from ._soundness import Definition
+    from ._status import Whereabouts
 
 DEFINITION_FORMAT = "casestate.workflow"
 DEFINITION_VERSION = 1
@@ -44,37 +45,50 @@ def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
         "roles": sorted(workflow.roles),
         "dismiss_roles": sorted(workflow.dismiss_roles),
         "statuses": [
-            {
-                "name": status.name,
-                "fate": None if status.fate is None else status.fate.value,
-                "final": status.final,
-                "description": status.description,
-            }
+            _placed(
+                {
+                    "name": status.name,
+                    "fate": None if status.fate is None else status.fate.value,
+                    "final": status.final,
+                    "description": status.description,
+                },
+                status.whereabouts,
+            )
             for status in workflow.statuses
         ],
         "rules": [
-            {
-                "trigger": rule.trigger,
-                "sources": sorted(rule.sources),
-                "target": rule.target,
-                "roles": sorted(rule.roles),
-                "evidence": None
-                if rule.evidence is None
-                else {
-                    "max_tier": int(rule.evidence.max_tier),
-                    "kinds": None if rule.evidence.kinds is None else sorted(rule.evidence.kinds),
+            _placed(
+                {
+                    "trigger": rule.trigger,
+                    "sources": sorted(rule.sources),
+                    "target": rule.target,
+                    "roles": sorted(rule.roles),
+                    "evidence": None
+                    if rule.evidence is None
+                    else {
+                        "max_tier": int(rule.evidence.max_tier),
+                        "kinds": None if rule.evidence.kinds is None else sorted(rule.evidence.kinds),
+                    },
+                    "reason_required": rule.reason_required,
+                    "report": rule.report,
+                    "fate": None if rule.fate is None else rule.fate.value,
+                    "waiting_period_days": _days(rule.waiting_period),
+                    "reporter_may_fire": rule.reporter_may_fire,
+                    "reverts": rule.reverts,
+                    "description": rule.description,
                 },
-                "reason_required": rule.reason_required,
-                "report": rule.report,
-                "fate": None if rule.fate is None else rule.fate.value,
-                "waiting_period_days": _days(rule.waiting_period),
-                "reporter_may_fire": rule.reporter_may_fire,
-                "reverts": rule.reverts,
-                "description": rule.description,
-            }
+                rule.whereabouts,
+            )
             for rule in workflow.rules
         ],
     }
+
+
+def _placed(written: dict[str, Any], whereabouts: Whereabouts | None) -> dict[str, Any]:
+    # Written only where given: definitions written before whereabouts existed keep their identity.
+    if whereabouts is not None:
+        written["whereabouts"] = whereabouts.value
+    return written
 
 
 def workflow_to_json(workflow: Definition, *, indent: int | None = 2) -> str:

@@ -79,6 +79,17 @@ def test_a_trail_written_before_workflow_identity_keeps_its_bytes_and_hashes():
     assert cs.to_json(case, indent=2) + "\n" == text
 
 
+def test_a_trail_written_before_whereabouts_keeps_its_bytes_and_hashes():
+    # A trail as casestate wrote it before entries recorded whereabouts: it
+    # passes through every status, a retraction and a reopening.
+    text = (TRAILS / "every-status-before-whereabouts.json").read_text(encoding="utf-8")
+    case = cs.from_json(text)
+    assert [entry.whereabouts for entry in case.trail] == [None] * 11
+    assert case.workflow == "default@sha256:de0e0f4b1955aa1e"
+    assert case.head == "d566b7ad3db1cb299c04086b500534d17113257da352f16f2e1c304ffc3dd93c"
+    assert cs.to_json(case) + "\n" == text
+
+
 def test_a_keyed_trail_written_before_workflow_identity_keeps_verifying():
     text = (TRAILS / "captured-keyed-before-workflow-identity.json").read_text(encoding="utf-8")
     case = cs.from_json(text, key=KEY)
@@ -94,18 +105,18 @@ PINNED_OPENING = (
     b'"fate":"unknown","from_status":null,"kind":"opened",'
     b'"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000",'
     b'"recorded_at":"2024-02-21T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family",'
-    b'"seq":0,"to_status":"missing","trigger":"open","workflow":"%s"}'
+    b'"seq":0,"to_status":"missing","trigger":"open","whereabouts":"unknown","workflow":"%s"}'
 )
 
 
-PINNED_OPENING_HASH = "5136252307c6fbd9f2f66f813a67f766e31ec301e3fc69f640df54efdb2c2dde"
+PINNED_OPENING_HASH = "e78558013d41409f28f9415878d6ca73f1b1a593ca200494905cc6db0bc1c906"
 
 
-def test_pinned_vector_of_an_opening_entry_that_records_its_workflow():
+def test_pinned_vector_of_an_opening_entry_that_records_its_workflow_and_whereabouts():
     # A change to the default workflow's rules changes its identity, and with
     # it this vector: say so in the CHANGELOG.
     entry = opened().trail[0]
-    assert entry.workflow == WORKFLOW.identity == "default@sha256:de0e0f4b1955aa1e"
+    assert entry.workflow == WORKFLOW.identity == "default@sha256:fc30e268fdccb87a"
     pinned = PINNED_OPENING % (entry.commitment.encode(), WORKFLOW.identity.encode())
     assert canonical_bytes(entry) == pinned
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + pinned).hexdigest()

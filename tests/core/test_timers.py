@@ -50,3 +50,34 @@ def test_a_timer_needs_a_positive_period(after):
 def test_timers_take_no_naive_now():
     with pytest.raises(ValueError, match="timezone-aware"):
         cs.due(opened(), cs.UKRAINE, day(0).replace(tzinfo=None))
+
+
+def test_a_capture_card_stays_due_while_he_is_held_whatever_else_is_reported():
+    # Captured on day 10; reported wounded in captivity on day 12: still held, the card still due.
+    case = WORKFLOW.apply(case_in("captured"), change("report_wounded", "family", "medical_record", on=12))
+    assert (case.status, case.whereabouts) == ("wounded", cs.Whereabouts.HELD)
+    [flag] = cs.due(case, cs.GENEVA_CONVENTIONS, day(18))
+    assert flag.due_at == day(17)
+    # Confirmed a prisoner on another document: the card is due still, counted from the capture.
+    confirmed = WORKFLOW.apply(case, change("confirm", "icrc", "prisoner_list", on=20))
+    assert [flag.due_at for flag in cs.due(confirmed, cs.GENEVA_CONVENTIONS, day(30))] == [day(17)]
+    # The card, when it comes, satisfies it; a return home ends the duty.
+    carded = WORKFLOW.apply(confirmed, change("report_captured", "icrc", "capture_card", on=25))
+    assert cs.due(carded, cs.GENEVA_CONVENTIONS, day(30)) == ()
+    home = WORKFLOW.apply(confirmed, change("repatriate", "ministry", "exchange_list", on=40))
+    assert cs.due(home, cs.GENEVA_CONVENTIONS, day(50)) == ()
+
+
+def test_no_capture_card_is_due_for_remains_or_for_a_man_at_large():
+    wounded_at_large = case_in("wounded")
+    assert wounded_at_large.whereabouts is cs.Whereabouts.UNKNOWN
+    assert cs.due(wounded_at_large, cs.GENEVA_CONVENTIONS, day(100)) == ()
+    captured = WORKFLOW.apply(case_in("captured"), change("report_captured", "icrc", "capture_card", on=12))
+    died = WORKFLOW.apply(captured, change("notify_death", "icrc", "information_bureau_notice", on=30))
+    assert (died.fate, died.whereabouts) == (cs.Fate.DEAD, cs.Whereabouts.HELD)
+    assert cs.due(died, cs.GENEVA_CONVENTIONS, day(100)) == ()
+
+
+def test_a_timer_names_where_it_runs():
+    with pytest.raises(ValueError, match="names no status, fate or whereabouts"):
+        cs.Timer(name="t", after=timedelta(days=1))

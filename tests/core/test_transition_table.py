@@ -16,9 +16,16 @@ RIGHT_WAY = {
     "repatriate": (Role.MINISTRY, ("exchange_list",), False),
     "retract": (Role.MINISTRY, (), True),
     "reopen": (Role.MINISTRY, ("dna_match",), True),
+    "report_missing": (Role.MINISTRY, ("unit_notification",), False),
+    "notify_death": (Role.ICRC, ("information_bureau_notice",), False),
 }
 
 ROWS = [(rule.trigger, source) for rule in WORKFLOW.rules for source in sorted(rule.sources)]
+
+AGREEING = {("report_missing", "missing")}
+"""Rows whose report always agrees with a case in its source: a corroboration, never a move."""
+
+MOVES = [row for row in ROWS if row not in AGREEING]
 
 
 def rows_where(condition):
@@ -45,9 +52,26 @@ def test_table_covers_every_rule():
     assert set(RIGHT_WAY) == {rule.trigger for rule in WORKFLOW.rules}
 
 
-@pytest.mark.parametrize(("trigger", "source"), ROWS)
+def case_for(trigger: str, source: str):
+    """A case in *source* that *trigger* moves on (a death notified agrees with a confirmed death)."""
+    if (trigger, source) == ("notify_death", "confirmed"):
+        prisoner = case_in("captured")
+        return WORKFLOW.apply(prisoner, change("confirm", Role.ICRC, "capture_card", on=20))
+    return case_in(source)
+
+
+def agrees(rule, case) -> bool:
+    """Whether a report of *rule* agrees with *case*: on its status or carried fate, and its whereabouts."""
+    claimed = rule.fate or WORKFLOW.status(rule.target).fate
+    said = rule.whereabouts or WORKFLOW.status(rule.target).whereabouts
+    keeps_fate = WORKFLOW.status(case.status).fate is None
+    same = rule.target == case.status or (keeps_fate and claimed is case.fate)
+    return rule.report and same and said in (None, case.whereabouts)
+
+
+@pytest.mark.parametrize(("trigger", "source"), MOVES)
 def test_allowed_with_right_role_and_evidence(trigger, source):
-    case = case_in(source)
+    case = case_for(trigger, source)
     after = WORKFLOW.apply(case, right_change(trigger, case=case))
     rule = WORKFLOW.rule(trigger)
     assert after.status == rule.target
@@ -71,6 +95,15 @@ def test_refused_without_a_permitted_role(trigger, source):
     with pytest.raises(Rejected) as caught:
         WORKFLOW.apply(case, wrong)
     assert caught.value.codes == (Code.ROLE_NOT_PERMITTED,)
+
+
+@pytest.mark.parametrize(("trigger", "source"), sorted(AGREEING))
+def test_a_report_that_agrees_corroborates_where_its_rule_is_legal(trigger, source):
+    case = case_in(source)
+    assert agrees(WORKFLOW.rule(trigger), case)
+    after = WORKFLOW.apply(case, right_change(trigger, case=case))
+    assert after.trail[-1].kind == "corroboration"
+    assert (after.status, after.status_since) == (case.status, case.status_since)
 
 
 @pytest.mark.parametrize(("trigger", "source"), rows_where(lambda rule: rule.evidence is not None))
@@ -108,9 +141,7 @@ def test_from_any_other_status(trigger, status):
     case = case_in(status)
     rule = WORKFLOW.rule(trigger)
     verdict = WORKFLOW.check(case, right_change(trigger))
-    claimed = WORKFLOW.status(rule.target).fate
-    keeps_fate = WORKFLOW.status(status).fate is None
-    if rule.report and (rule.target == status or (keeps_fate and claimed is case.fate)):
+    if agrees(rule, case):
         assert verdict.outcome is Outcome.CORROBORATION
     elif rule.report:
         assert verdict.outcome is Outcome.CONFLICT

@@ -80,6 +80,7 @@ def test_generated_tables_cover_the_default_workflow() -> None:
     rules = extension.rules_table()
     kinds = "\n".join(extension.evidence_kinds_table())
     assert len(statuses) == 2 + len(DEFAULT_WORKFLOW.statuses)
+    assert "| `captured` | `alive` | `held` |" in "\n".join(statuses)
     assert _first_column("\n".join(rules)) == list(DEFAULT_WORKFLOW.triggers)
     assert all(f"`{kind}`" in kinds for kind in EvidenceKind)
     drawn = casestate.to_mermaid(DEFAULT_WORKFLOW).splitlines()

@@ -1,4 +1,4 @@
-"""A store written before opening entries recorded their workflow: upgraded, and every trail still verifies."""
+"""Stores written by earlier schema versions: upgraded, and every trail still verifies and reads as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,20 +10,32 @@ from casestate._time import format_instant
 from casestate.store import _rows, _schema
 
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
-V1_FIELDS = [name for name in _schema.ENTRY_FIELDS if name != "workflow"]
+ADDED = {2: "workflow", 3: "whereabouts"}
+"""By schema version: the entry column it added."""
+TRAIL_OF = {1: "captured-before-workflow-identity.json", 2: "every-status-before-whereabouts.json"}
+"""By schema version: a trail casestate wrote at that time."""
 
 
-def _as_written_by_schema_1(place):
-    """A store as casestate wrote it at schema version 1, holding a trail of that time."""
-    place.open().close()
-    place.sql("ALTER TABLE entries DROP COLUMN workflow")
-    place.sql("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
-    old = cs.from_json((TRAILS / "captured-before-workflow-identity.json").read_text(encoding="utf-8"))
-    columns = ", ".join(f'"{name}"' for name in V1_FIELDS)
-    marks = ", ".join("?" for _ in range(len(V1_FIELDS) + 1))
+def _as_written_by_schema(place, version, key=None):
+    """A store as casestate wrote it at schema *version*, without its trails."""
+    place.open(key=key).close()
+    for later, column in ADDED.items():
+        if later > version:
+            place.sql(f"ALTER TABLE entries DROP COLUMN {column}")
+    place.sql(f"UPDATE meta SET value = '{version}' WHERE name = 'schema_version'")  # noqa: S608 - a number
+
+
+def _holding_an_old_trail(place, version):
+    """A store as casestate wrote it at schema *version*, holding a trail of that time."""
+    _as_written_by_schema(place, version)
+    old = cs.from_json((TRAILS / TRAIL_OF[version]).read_text(encoding="utf-8"))
+    later = {column for added, column in ADDED.items() if added > version}
+    fields = [name for name in _schema.ENTRY_FIELDS if name not in later]
+    columns = ", ".join(f'"{name}"' for name in fields)
+    marks = ", ".join("?" for _ in range(len(fields) + 1))
     for position, entry in enumerate(old.trail, start=1):
         row = dict(zip(_schema.ENTRY_FIELDS, _rows.entry_row(entry), strict=True))
-        values = (position, *(row[name] for name in V1_FIELDS))
+        values = (position, *(row[name] for name in fields))
         place.sql(f"INSERT INTO entries (position, {columns}) VALUES ({marks})", values)  # noqa: S608 - fixed names
     place.sql(
         "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
@@ -43,12 +55,14 @@ def _as_written_by_schema_1(place):
     return old
 
 
-def test_a_schema_1_store_is_upgraded_and_its_trails_still_verify(place):
-    old = _as_written_by_schema_1(place)
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
+    old = _holding_an_old_trail(place, version)
     with place.open() as store:
         loaded = store.load(old.id)
         assert loaded == old
-        assert loaded.workflow is None
+        assert loaded.workflow == old.workflow
+        assert loaded.whereabouts == old.whereabouts
         opened = store.open_case(
             "case-2",
             actor=cs.Actor("olena", "family"),
@@ -60,9 +74,9 @@ def test_a_schema_1_store_is_upgraded_and_its_trails_still_verify(place):
     assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [
         (str(_schema.SCHEMA_VERSION),)
     ]
-    assert place.sql("SELECT workflow FROM entries ORDER BY position") == [
-        *([(None,)] * old.version),
-        (cs.DEFAULT_WORKFLOW.identity,),
+    assert place.sql("SELECT workflow, whereabouts FROM entries ORDER BY position") == [
+        *[(entry.workflow, None) for entry in old.trail],
+        (cs.DEFAULT_WORKFLOW.identity, "unknown"),
     ]
 
 
@@ -91,15 +105,14 @@ KEY = b"k" * 32
     ],
     ids=["keyed-opened-without", "keyed-opened-with-another", "plain-opened-with-one"],
 )
-def test_a_schema_1_store_opened_with_the_wrong_key_is_left_at_schema_1(
-    place, written_with, opened_with, refusal
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_opened_with_the_wrong_key_is_left_at_its_version(
+    place, version, written_with, opened_with, refusal
 ):
-    place.open(key=written_with).close()
-    place.sql("ALTER TABLE entries DROP COLUMN workflow")
-    place.sql("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
+    _as_written_by_schema(place, version, key=written_with)
     with pytest.raises(refusal):
         place.open(key=opened_with)
-    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [("1",)]
+    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [(str(version),)]
     with place.open(key=written_with):
         pass
     assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [

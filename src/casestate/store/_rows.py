@@ -40,12 +40,13 @@ from casestate._time import format_instant
 
 from ._schema import DECLARED, ENTRY_FIELDS, JSON_FIELDS, Row
 
-_PLAIN = {
+_PLAIN: dict[object, str | None] = {
     member: member.value
     for field in DECLARED
-    if field.metadata["form"] == "name"
+    if field.metadata["form"] in ("name", "optional name")
     for member in field.metadata["of"]
 }
+_PLAIN[None] = None  # an optional name without a value
 """Each member's value as a plain ``str``, as the row holds it (``.value`` is a slower property)."""
 
 # -- writing --------------------------------------------------------------------
@@ -57,6 +58,7 @@ _WRITTEN = {
     "text": "{v}",
     "optional text": "{v}",
     "name": "_PLAIN[{v}]",
+    "optional name": "_PLAIN[{v}]",
     "names": "_names_json({v})",
     "ints": '"[" + ",".join(map(str, {v})) + "]"',
     "instant": "format_instant({v})",
@@ -157,6 +159,7 @@ _CHECKED = {
 
 _READ = {
     "name": "_by_value_{name}[{v}]",
+    "optional name": "_by_value_{name}[{v}]",
     "names": "_names_{name}({v})",
     "ints": "_resolves({v})",
     "instant": "_instant({v})",
@@ -327,10 +330,11 @@ def _strict_entry(row: Row, case_id: str, count: int) -> Entry:
 
 _FORMS: dict[str, str] = {field.name: str(field.metadata["form"]) for field in DECLARED}
 """Each column's declared form, by name."""
-_BY_VALUE = {
+_BY_VALUE: dict[str, dict[str | None, object]] = {
     field.name: {member.value: member for member in field.metadata["of"]}
+    | ({None: None} if field.metadata["form"] == "optional name" else {})
     for field in DECLARED
-    if field.metadata["form"] == "name"
+    if field.metadata["form"] in ("name", "optional name")
 }
 _NAMES = {
     field.name: _names_reader(field.metadata["of"]) for field in DECLARED if field.metadata["form"] == "names"

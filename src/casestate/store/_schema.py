@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 2)
+The schema (version 3)
 ----------------------
 
 ``meta``
@@ -18,7 +18,8 @@ The schema (version 2)
 ``entries``
     One row per entry: its global ``position``, every public field as a
     column (lists as JSON; ``workflow``, added in version 2, is null but for
-    opening entries), and the personal part as JSON. ``(case_id, seq)`` is
+    opening entries; ``whereabouts``, added in version 3, is null in entries
+    written before), and the personal part as JSON. ``(case_id, seq)`` is
     unique, so a chain cannot fork even if two writers race.
 
 Schema changes
@@ -45,13 +46,16 @@ from casestate import Entry
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of the store's schema that this casestate writes."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 2: an opening entry records the identity of the workflow that
     # opened its case; entries written before have none.
     1: ("ALTER TABLE entries ADD COLUMN workflow TEXT",),
+    # Version 3: entries record where the person or the remains are; entries
+    # written before have none, and replay reads it from their status.
+    2: ("ALTER TABLE entries ADD COLUMN whereabouts TEXT",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 
@@ -71,6 +75,7 @@ _COLUMN_TYPES = {
     "text": "TEXT NOT NULL",
     "optional text": "TEXT",
     "name": "TEXT NOT NULL",
+    "optional name": "TEXT",
     "names": "TEXT NOT NULL",
     "ints": "TEXT NOT NULL",
     "instant": "TEXT NOT NULL",

@@ -8,7 +8,20 @@ from datetime import UTC, datetime, timedelta
 import attrs
 from hypothesis import strategies as st
 
-from casestate import DISMISS, Actor, Case, Change, Code, EvidenceKind, Fate, Outcome, Rule, Verdict, Workflow
+from casestate import (
+    DISMISS,
+    Actor,
+    Case,
+    Change,
+    Code,
+    EntryKind,
+    EvidenceKind,
+    Fate,
+    Outcome,
+    Rule,
+    Verdict,
+    Workflow,
+)
 
 from ._values import (
     accepted_kinds,
@@ -115,9 +128,9 @@ def changes(workflow: Workflow, case: Case) -> st.SearchStrategy[Change]:
 def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
     if not _provable(rule, _fate_checked(workflow, case, rule)):
         return False
-    if not rule.roles and not (rule.reporter_may_fire and _reporter(case) is not None):
+    if not rule.roles and _withdrawing_reporter(case, rule) is None:
         return False
-    if _waits_past_the_calendar(case, rule):
+    if _waits_past_the_calendar(case, rule) and not _corroborates(workflow, case, rule):
         return False
     return rule.report or case.status in rule.sources
 
@@ -133,11 +146,17 @@ def _claimed(workflow: Workflow, rule: Rule) -> Fate | None:
 
 
 def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
-    """Whether a report of *rule*, not legal from here, agrees with what the case holds."""
-    if not rule.report or case.status in rule.sources:
+    """Whether a report of *rule* agrees with what the case holds, legal from here or not.
+
+    It agrees on the status (or, in a status that carries its fate, on the
+    fate) and says nothing else of the whereabouts than the case holds.
+    """
+    if not rule.report:
         return False
     keeps_fate = workflow.status(case.status).fate is None
-    return rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
+    said = rule.whereabouts or workflow.status(rule.target).whereabouts
+    agrees = rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
+    return agrees and said in (None, case.whereabouts)
 
 
 def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
@@ -159,6 +178,19 @@ def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
 
 def _reporter(case: Case) -> Actor | None:
     return case.status_entry.actor
+
+
+def _withdrawing_reporter(case: Case, rule: Rule) -> Actor | None:
+    """Who may fire *rule* as the reporter of the current status: nobody, once one of its roles backs it.
+
+    A corroboration by a role that may fire the rule stands behind the
+    report: then the reporter alone can no longer take it back.
+    """
+    if not rule.reporter_may_fire:
+        return None
+    since = case.status_entry.seq
+    backers = {entry.role for entry in case.trail[since + 1 :] if entry.kind is EntryKind.CORROBORATION}
+    return None if backers & rule.roles else _reporter(case)
 
 
 def _valid_plans(workflow: Workflow, case: Case) -> list[_Plan]:
@@ -195,15 +227,15 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
     fate = _fate_checked(workflow, case, rule)
     proof = obtained_by(
-        draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded
+        draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded, effective
     )
     codes: tuple[Code, ...]
-    if legal and not early:
+    if _corroborates(workflow, case, rule):
+        outcome, codes, target = Outcome.CORROBORATION, (), case.status
+    elif legal and not early:
         outcome, codes, target = Outcome.TRANSITION, (), rule.target
     elif legal:
         outcome, codes, target = Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
-    elif _corroborates(workflow, case, rule):
-        outcome, codes, target = Outcome.CORROBORATION, (), case.status
     else:
         late = (Code.EARLIER_THAN_CURRENT,) if effective < since else ()
         outcome, codes, target = Outcome.CONFLICT, (Code.ILLEGAL_TRANSITION, *late), case.status
@@ -231,8 +263,8 @@ def _up_to(span: timedelta) -> st.SearchStrategy[timedelta]:
 
 
 def _permitted_actor(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Actor:
-    reporter = _reporter(case)
-    if rule.reporter_may_fire and reporter is not None and (not rule.roles or draw(st.booleans())):
+    reporter = _withdrawing_reporter(case, rule)
+    if reporter is not None and (not rule.roles or draw(st.booleans())):
         # The actor whose report entered the status, in whatever role they act now.
         return Actor(reporter.id, draw(st.sampled_from(sorted(workflow.roles))))
     return draw(actors(rule.roles or workflow.roles))
@@ -286,12 +318,20 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
 
     for rule in workflow.rules:
         legal = case.status in rule.sources
-        if _waits_past_the_calendar(case, rule):
+        # A report that agrees with the case corroborates it: it moves nothing, so waits for nothing.
+        waits = legal and rule.waiting_period is not None and not _corroborates(workflow, case, rule)
+        if waits and _waits_past_the_calendar(case, rule):
             add(_waiting_period, rule)  # its one fault: any other would come with this one
             continue
         add(_unknown_role, rule)
         if workflow.roles - rule.roles:
             add(_wrong_role, rule)
+            if (
+                rule.reporter_may_fire
+                and _reporter(case) is not None
+                and _withdrawing_reporter(case, rule) is None
+            ):
+                add(_backed_reporter, rule)
         if rule.evidence is not None:
             add(_no_evidence, rule)
             if refused_kinds(rule.evidence):
@@ -304,7 +344,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
             add(_earlier_than_current, rule)
         if not legal and not rule.report:
             add(_illegal, rule)
-        if legal and rule.waiting_period is not None:
+        if waits:
             add(_waiting_period, rule)
         if case.open_conflicts and rule.roles - workflow.dismiss_roles:
             add(_settle_without_standing, rule)
@@ -378,8 +418,8 @@ def _unknown_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, b
         role = f"{role} (unknown)"
     # Sometimes the reporter's own id: their privilege to retract is no
     # licence to act in a role the workflow does not know.
-    reporter = _reporter(case)
-    insider = rule.reporter_may_fire and reporter is not None and draw(st.booleans())
+    reporter = _withdrawing_reporter(case, rule)
+    insider = reporter is not None and draw(st.booleans())
     actor_id = reporter.id if insider and reporter is not None else _outsider_id(case)
     change = attrs.evolve(base.change, actor=Actor(actor_id, role))
     return _rejected(change, f"unknown role {role!r} for {rule.trigger}", Code.UNKNOWN_ROLE)
@@ -389,6 +429,17 @@ def _outsider_id(case: Case) -> str:
     """An actor id that is not the reporter's, so the reporter's privilege cannot apply."""
     reporter = _reporter(case)
     return "outsider" if reporter is None or reporter.id != "outsider" else "another outsider"
+
+
+def _backed_reporter(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
+    """The reporter of the current status firing *rule* alone, though one of its roles backs the report."""
+    reporter = _reporter(case)
+    assert reporter is not None  # noqa: S101 - planned only when there is one
+    role = draw(st.sampled_from(sorted(workflow.roles - rule.roles)))
+    change = attrs.evolve(base.change, actor=Actor(reporter.id, role))
+    return _rejected(
+        change, f"the reporter firing {rule.trigger} on a backed report", Code.ROLE_NOT_PERMITTED
+    )
 
 
 def _wrong_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
@@ -423,7 +474,7 @@ def _contradicting_evidence(
 ) -> Attempt:
     fate = _contradicted(workflow, case, rule)
     against = [kind for kind in EvidenceKind if kind.indicates not in (None, fate)]
-    (item,) = obtained_by((draw(evidence(against)),), base.change.recorded_at)
+    (item,) = obtained_by((draw(evidence(against)),), base.change.recorded_at, base.change.effective_at)
     position = draw(st.integers(0, len(base.change.evidence)))
     proof = (*base.change.evidence[:position], item, *base.change.evidence[position:])
     change = attrs.evolve(base.change, evidence=proof)

@@ -19,6 +19,7 @@ from casestate import (
     Rule,
     StatusDef,
     Tier,
+    Whereabouts,
     Workflow,
     WorkflowWarning,
 )
@@ -43,7 +44,7 @@ def opened_cases(
         actor=draw(actors(workflow.roles)),
         effective_at=effective,
         recorded_at=recorded,
-        evidence=obtained_by(draw(st.lists(evidence(), max_size=2)), recorded),
+        evidence=obtained_by(draw(st.lists(evidence(), max_size=2)), recorded, effective),
         reason=draw(st.none() | texts()),
         key=key,
     )
@@ -109,7 +110,8 @@ def evidence_rules(draw: st.DrawFn) -> EvidenceRule | None:
 def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
     """Valid workflow definitions of every shape.
 
-    Statuses that carry their fate or not, final ones, reports, waiting
+    Statuses that carry their fate or not, that name whereabouts or carry
+    them, final ones, reports, waiting
     periods, reporters who may retract, rules that resume an earlier period,
     custom roles.
 
@@ -122,10 +124,16 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
     roles = frozenset(
         draw(st.lists(st.sampled_from(sorted(EVERYONE | set(_CUSTOM_ROLES))), min_size=1, unique=True))
     )
-    statuses = [StatusDef(names[0], draw(st.sampled_from(Fate)))]
+    places = st.none() | st.sampled_from(Whereabouts)
+    statuses = [StatusDef(names[0], draw(st.sampled_from(Fate)), whereabouts=draw(places))]
     for name in names[1:]:
         statuses.append(
-            StatusDef(name, draw(st.none() | st.sampled_from(Fate)), final=draw(st.integers(0, 3)) == 0)
+            StatusDef(
+                name,
+                draw(st.none() | st.sampled_from(Fate)),
+                final=draw(st.integers(0, 3)) == 0,
+                whereabouts=draw(places),
+            )
         )
     final = {status.name for status in statuses if status.final}
     movable = [name for name in names if name not in final]
@@ -148,8 +156,13 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
         parts = [ordered[: cut or len(ordered)], ordered[cut:] if cut else []]
         groups.extend((frozenset(part), target) for part in parts if part)
     own = {status.name: status.fate for status in statuses}
+    placed = {status.name: status.whereabouts for status in statuses}
     rules = [
-        draw(_rules_for(index, sources, target, roles, target_fate=own[target]))
+        draw(
+            _rules_for(
+                index, sources, target, roles, target_fate=own[target], target_whereabouts=placed[target]
+            )
+        )
         for index, (sources, target) in enumerate(groups)
     ]
     rules = _give_fates(statuses, rules, names[0], draw(st.sampled_from([Fate.ALIVE, Fate.DEAD])))
@@ -182,6 +195,7 @@ def _rules_for(
     roles: frozenset[str],
     *,
     target_fate: Fate | None,
+    target_whereabouts: Whereabouts | None,
 ) -> Rule:
     reporter_may_fire = draw(st.booleans())
     allowed = draw(
@@ -203,6 +217,8 @@ def _rules_for(
         reporter_may_fire=reporter_may_fire,
         # Now and then a rule that resumes the period its target last began.
         reverts=draw(st.integers(0, 3)) == 0,
+        # As for a fate: a rule names whereabouts only where its target has none of its own.
+        whereabouts=draw(st.none() | st.sampled_from(Whereabouts)) if target_whereabouts is None else None,
     )
 
 

@@ -23,6 +23,7 @@ from casestate import (
     Rejected,
     Rule,
     Snapshot,
+    Whereabouts,
     Workflow,
     canonical_bytes,
     from_json,
@@ -168,6 +169,9 @@ class _Walk:
     conflicts: list[int]
     periods: list[int]
     """The entries that began the live periods, oldest first (see ``Case.periods``)."""
+    whereabouts: Whereabouts = Whereabouts.UNKNOWN
+    backing: set[str] = attrs.field(factory=set)
+    """The roles that corroborated the current status since it was entered."""
 
 
 def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
@@ -194,6 +198,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         first.recorded_at,
         [],
         [0],
+        first.whereabouts or Whereabouts.UNKNOWN,
     )
     for entry in case.trail:
         where = f"entry {entry.seq} ({entry.kind} {entry.trigger})"
@@ -242,14 +247,32 @@ def _check_dismissal(workflow: Workflow, case: Case, entry: Entry, walk: _Walk, 
         raise _fail(case, f"{where}: names no conflict")
     if entry.private is not None and entry.reason is None:
         raise _fail(case, f"{where}: no reason")
-    if (entry.to_status, entry.fate, entry.assurance) != (walk.status, walk.fate, walk.assurance):
-        raise _fail(case, f"{where}: a dismissal changed the status, fate or assurance")
+    if (entry.to_status, entry.fate, entry.assurance) != (walk.status, walk.fate, walk.assurance) or (
+        entry.whereabouts not in (None, walk.whereabouts)
+    ):
+        raise _fail(case, f"{where}: a dismissal changed the status, fate, assurance or whereabouts")
+
+
+def _check_evidence_times(case: Case, entry: Entry, where: str) -> None:
+    """No evidence obtained after the entry was recorded, nor a document before the event it attests."""
+    if entry.private is None:
+        return
+    for item in entry.evidence:
+        if item.obtained_at > entry.recorded_at:
+            raise _fail(case, f"{where}: holds evidence obtained after the entry was recorded")
+        if item.obtained_at < entry.effective_at and item.kind.attests_past:
+            raise _fail(case, f"{where}: holds a {item.kind} obtained before the event it attests")
 
 
 def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
     role_ok = entry.role in rule.roles
     if not role_ok and rule.reporter_may_fire and entry.private is not None:
-        role_ok = walk.reporter is not None and entry.private.actor_id == walk.reporter
+        # The reporter alone, while none of the rule's roles has backed the report.
+        role_ok = (
+            walk.reporter is not None
+            and entry.private.actor_id == walk.reporter
+            and not walk.backing & rule.roles
+        )
     if not role_ok:
         raise _fail(case, f"{where}: role {entry.role!r} may not fire it")
     needs = rule.evidence
@@ -267,7 +290,7 @@ def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str)
         raise _fail(case, f"{where}: no written reason, which the rule requires")
 
 
-def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause of the rule
+def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per clause of the rule
     workflow: Workflow, case: Case, entry: Entry, walk: _Walk, where: str
 ) -> None:
     if entry.trigger not in {rule.trigger for rule in workflow.rules}:
@@ -276,17 +299,25 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
     _check_guards(case, rule, entry, walk, where)
     if entry.resolves and entry.role not in workflow.dismiss_roles:
         raise _fail(case, f"{where}: role {entry.role!r} settled conflicts it may not dismiss")
-    if entry.private is not None and any(item.obtained_at > entry.recorded_at for item in entry.evidence):
-        raise _fail(case, f"{where}: holds evidence obtained after the entry was recorded")
+    _check_evidence_times(case, entry, where)
     legal = walk.status in rule.sources
     claimed = rule.fate or workflow.status(rule.target).fate
-    agrees = not legal and (
-        rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
+    said = rule.whereabouts or workflow.status(rule.target).whereabouts
+    # A report agrees on the status (or, where the status carries its fate, the fate), and says
+    # nothing else of the whereabouts: then it corroborates, legal from here or not.
+    agrees = (
+        rule.report
+        and (
+            rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
+        )
+        and said in (None, walk.whereabouts)
     )
     resumed = _resumed_fate(case, rule, walk) if legal else None
     spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
     _check_evidence_fate(case, entry, resumed or spoken, where)
     if entry.kind is EntryKind.TRANSITION:
+        if agrees:
+            raise _fail(case, f"{where}: a report that agrees with the case moved it")
         if not legal or entry.to_status != rule.target:
             raise _fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
         if entry.effective_at < walk.since:
@@ -299,13 +330,20 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
         expected = _transition_assurance(case, rule, entry, walk)
         if entry.assurance is not expected:
             raise _fail(case, f"{where}: assurance {entry.assurance}, expected {expected}")
+        whereabouts = _transition_whereabouts(case, rule, walk, said)
+        if entry.whereabouts not in (None, whereabouts):
+            raise _fail(case, f"{where}: whereabouts {entry.whereabouts}, the rule gives {whereabouts}")
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
         walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
+        walk.whereabouts = whereabouts
+        walk.backing = set()
         _check_period(case, rule, entry, walk, where)
         return
     if not rule.report:
         raise _fail(case, f"{where}: only a report can be kept without moving the case")
-    if (entry.to_status, entry.fate) != (walk.status, walk.fate):
+    if (entry.to_status, entry.fate) != (walk.status, walk.fate) or (
+        entry.whereabouts not in (None, walk.whereabouts)
+    ):
         raise _fail(case, f"{where}: a {entry.kind} entry moved the case")
     if entry.kind is EntryKind.CORROBORATION:
         if not agrees:
@@ -314,6 +352,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
         if entry.assurance is not expected:
             raise _fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
         walk.assurance = expected
+        walk.backing.add(entry.role)
         return
     if entry.kind is not EntryKind.CONFLICT:
         raise _fail(case, f"{where}: an entry of kind {entry.kind} after the opening")
@@ -324,6 +363,14 @@ def _check_report_or_transition(  # noqa: C901, PLR0912 - one check per clause o
     )
     if not codes or entry.codes != codes or agrees:
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+
+
+def _transition_whereabouts(case: Case, rule: Rule, walk: _Walk, said: Whereabouts | None) -> Whereabouts:
+    """Where a move leaves the person: where the period it resumes held them, or where the rule says."""
+    resumes = _resumes(case, rule, walk)
+    if resumes is None:
+        return said or walk.whereabouts
+    return case.trail[resumes].whereabouts or walk.whereabouts
 
 
 def _resumes(case: Case, rule: Rule, walk: _Walk) -> int | None:
@@ -407,8 +454,21 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     return Snapshot(
-        status_entry.to_status, status_entry.fate, assurance, began.effective_at, status_entry.seq
+        status_entry.to_status,
+        status_entry.fate,
+        assurance,
+        began.effective_at,
+        status_entry.seq,
+        _recorded_whereabouts(case, status_entry),
     )
+
+
+def _recorded_whereabouts(case: Case, entry: Entry) -> Whereabouts:
+    """The whereabouts *entry* records; one written before they were recorded, as the case reads it."""
+    if entry.whereabouts is not None:
+        return entry.whereabouts
+    known = case.known_at(entry.recorded_at)
+    return Whereabouts.UNKNOWN if known is None else known.whereabouts
 
 
 def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
@@ -430,18 +490,24 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
     return Snapshot(
-        status_entry.to_status, status_entry.fate, assurance, status_entry.effective_at, status_entry.seq
+        status_entry.to_status,
+        status_entry.fate,
+        assurance,
+        status_entry.effective_at,
+        status_entry.seq,
+        _recorded_whereabouts(case, status_entry),
     )
 
 
 def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
     latest = max(max(entry.recorded_at, entry.effective_at) for entry in case.trail)
     now = case.as_of_effective(latest)
-    if now is None or (now.status, now.fate, now.assurance, now.since) != (
+    if now is None or (now.status, now.fate, now.assurance, now.since, now.whereabouts) != (
         case.status,
         case.fate,
         case.assurance,
         case.status_since,
+        case.whereabouts,
     ):
         raise _fail(case, f"as_of_effective at the latest time is {now}, but the case stands elsewhere")
     for when in _probe_times(entries):

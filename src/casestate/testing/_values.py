@@ -247,13 +247,24 @@ def _make_weak_evidence(
 
 
 _TEN_YEARS = timedelta(days=3653)
+_ONE_TICK = timedelta(microseconds=1)
 
 
-def obtained_by(proof: Iterable[Evidence], recorded: datetime) -> tuple[Evidence, ...]:
-    """*proof*, each piece obtained by *recorded* at the latest (later times folded back before it)."""
-    return tuple(
-        item
-        if item.obtained_at <= recorded
-        else attrs.evolve(item, obtained_at=recorded - (item.obtained_at - recorded) % _TEN_YEARS)
-        for item in proof
-    )
+def obtained_by(
+    proof: Iterable[Evidence], recorded: datetime, effective: datetime | None = None
+) -> tuple[Evidence, ...]:
+    """*proof*, each piece obtained by *recorded* at the latest (later times folded back before it).
+
+    Given the *effective* time of the change, a piece of a kind that attests
+    a past event (see ``EvidenceKind.attests_past``) is also obtained no
+    earlier than it, as such a document must be.
+    """
+    folded = []
+    for item in proof:
+        obtained = item.obtained_at
+        if obtained > recorded:
+            obtained = recorded - (obtained - recorded) % _TEN_YEARS
+        if effective is not None and obtained < effective and item.kind.attests_past:
+            obtained = effective + (effective - obtained) % (recorded - effective + _ONE_TICK)
+        folded.append(item if obtained == item.obtained_at else attrs.evolve(item, obtained_at=obtained))
+    return tuple(folded)

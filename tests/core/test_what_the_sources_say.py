@@ -1,0 +1,359 @@
+"""The stories of the field, told through the public API: each with its dates, actors and evidence.
+
+Each story checks both clocks at dates before, between and after its
+reports: what was true then, as known now (``as_of_effective``), and what
+the case holder knew then (``as_of_recorded``).
+"""
+
+from pathlib import Path
+
+import pytest
+
+import casestate as cs
+from casestate import Assurance, Fate, Outcome, Whereabouts
+from support import WORKFLOW, dated, told
+
+FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
+UNIT = cs.Actor("unit-41", cs.Role.UNIT)
+MINISTRY = cs.Actor("ministry-missing-dept", cs.Role.MINISTRY)
+ICRC = cs.Actor("icrc-cta", cs.Role.ICRC)
+LAB = cs.Actor("lab-dnipro", cs.Role.FORENSIC_LAB)
+TRAILS = Path(__file__).parents[1] / "data" / "trails"
+
+
+def missing_since_february(case_id: str = "ua-0201") -> cs.Case:
+    return WORKFLOW.open(case_id, actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1))
+
+
+def held(case: cs.Case, when) -> tuple[str, Fate, Whereabouts, Assurance]:
+    """What was true at *when*, as known now."""
+    then = case.as_of_effective(when)
+    assert then is not None
+    return (then.status, then.fate, then.whereabouts, then.assurance)
+
+
+# -- 1. The unit says he is dead; the ministry still lists him missing ------------
+
+
+def test_a_ministry_still_listing_him_missing_is_kept_beside_the_death_report_until_a_lab_settles_it():
+    case = missing_since_february()
+    case = WORKFLOW.apply(
+        case, told("report_dead", UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 12))
+    )
+    still_missing = told(
+        "report_missing", MINISTRY, "missing_register", effective=dated(4, 1), recorded=dated(4, 2)
+    )
+    assert WORKFLOW.check(case, still_missing).outcome is Outcome.CONFLICT
+    case = WORKFLOW.apply(case, still_missing)
+    # Neither report is dropped, and the case says it is contested.
+    assert (case.status, case.fate, case.open_conflicts) == ("dead", Fate.DEAD, (2,))
+    assert case.conflicts[0].trigger == "report_missing"
+    assert case.trail[1].trigger == "report_dead"
+    assert case.known_at(dated(4, 3)).has_conflict
+    assert not case.known_at(dated(3, 20)).has_conflict
+    # A DNA identification by a forensic lab settles it, in the same change.
+    identified = told("confirm", LAB, "dna_match", effective=dated(5, 5), recorded=dated(5, 6), resolves=(2,))
+    case = WORKFLOW.apply(case, identified)
+    assert (case.status, case.fate, case.assurance, case.has_conflict) == (
+        "confirmed",
+        Fate.DEAD,
+        Assurance.IDENTIFIED,
+        False,
+    )
+    assert held(case, dated(3, 1)) == ("missing", Fate.UNKNOWN, Whereabouts.UNKNOWN, Assurance.REPORTED)
+    assert held(case, dated(4, 10))[:2] == ("dead", Fate.DEAD)
+    assert held(case, dated(5, 10))[:2] == ("confirmed", Fate.DEAD)
+
+
+def test_a_report_that_he_is_still_missing_corroborates_a_missing_case():
+    case = WORKFLOW.apply(
+        missing_since_february(),
+        told("report_missing", MINISTRY, "missing_register", effective=dated(4, 1)),
+    )
+    assert (case.status, case.trail[-1].kind, case.assurance) == ("missing", "corroboration", "documented")
+
+
+# -- 3. Remains handed over before they are identified ---------------------------------
+
+
+def _reported_dead_in_march() -> cs.Case:
+    return WORKFLOW.apply(
+        missing_since_february(),
+        told("report_dead", UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 12)),
+    )
+
+
+def test_remains_handed_over_in_june_and_identified_in_july_are_true_at_every_date():
+    case = _reported_dead_in_march()
+    case = WORKFLOW.apply(
+        case, told("repatriate", MINISTRY, "handover_record", effective=dated(6, 1), recorded=dated(6, 3))
+    )
+    case = WORKFLOW.apply(
+        case, told("confirm", LAB, "dna_match", effective=dated(7, 15), recorded=dated(7, 16))
+    )
+    assert (case.status, case.fate, case.whereabouts, case.assurance) == (
+        "confirmed",
+        Fate.DEAD,
+        Whereabouts.HOME,
+        Assurance.IDENTIFIED,
+    )
+    assert held(case, dated(3, 1)) == ("missing", Fate.UNKNOWN, Whereabouts.UNKNOWN, Assurance.REPORTED)
+    assert held(case, dated(5, 1)) == ("dead", Fate.DEAD, Whereabouts.UNKNOWN, Assurance.REPORTED)
+    assert held(case, dated(6, 10)) == ("repatriated", Fate.DEAD, Whereabouts.HOME, Assurance.DOCUMENTED)
+    assert held(case, dated(7, 20)) == ("confirmed", Fate.DEAD, Whereabouts.HOME, Assurance.IDENTIFIED)
+    # What the case holder knew on 1 July: remains returned, not yet identified.
+    known = case.as_of_recorded(dated(7, 1))
+    assert (known.status, known.fate, known.whereabouts) == ("repatriated", Fate.DEAD, Whereabouts.HOME)
+
+
+def test_a_handover_record_cannot_hand_over_the_living():
+    prisoner = WORKFLOW.apply(
+        missing_since_february(), told("report_captured", FAMILY, "video", effective=dated(4, 1))
+    )
+    verdict = WORKFLOW.check(prisoner, told("repatriate", MINISTRY, "handover_record", effective=dated(6, 1)))
+    assert verdict.codes == (cs.Code.EVIDENCE_CONTRADICTS_FATE,)
+
+
+# -- 4. Death in captivity --------------------------------------------------------------
+
+
+def _confirmed_prisoner() -> cs.Case:
+    case = WORKFLOW.apply(
+        missing_since_february(),
+        told("report_captured", FAMILY, "video", effective=dated(4, 1), recorded=dated(4, 2)),
+    )
+    return WORKFLOW.apply(case, told("confirm", ICRC, "capture_card", effective=dated(5, 20)))
+
+
+def test_a_confirmed_prisoner_who_dies_in_captivity_keeps_his_captivity_true_for_its_period():
+    case = _confirmed_prisoner()
+    assert (case.fate, case.whereabouts) == (Fate.ALIVE, Whereabouts.HELD)
+    case = WORKFLOW.apply(
+        case,
+        told(
+            "notify_death", ICRC, "information_bureau_notice", effective=dated(9, 10), recorded=dated(10, 1)
+        ),
+    )
+    assert (case.status, case.fate, case.whereabouts, case.assurance) == (
+        "dead",
+        Fate.DEAD,
+        Whereabouts.HELD,
+        Assurance.DOCUMENTED,
+    )
+    case = WORKFLOW.apply(case, told("confirm", ICRC, "death_certificate", effective=dated(10, 15)))
+    case = WORKFLOW.apply(case, told("repatriate", MINISTRY, "handover_record", effective=dated(12, 1)))
+    assert held(case, dated(4, 10)) == ("captured", Fate.ALIVE, Whereabouts.HELD, Assurance.REPORTED)
+    assert held(case, dated(6, 1)) == ("confirmed", Fate.ALIVE, Whereabouts.HELD, Assurance.DOCUMENTED)
+    assert held(case, dated(9, 20)) == ("dead", Fate.DEAD, Whereabouts.HELD, Assurance.DOCUMENTED)
+    assert held(case, dated(10, 20)) == ("confirmed", Fate.DEAD, Whereabouts.HELD, Assurance.DOCUMENTED)
+    assert held(case, dated(12, 2)) == ("repatriated", Fate.DEAD, Whereabouts.HOME, Assurance.DOCUMENTED)
+    # The captivity was not voided: every period is still live.
+    assert [period.status for period in case.periods] == [
+        "missing",
+        "captured",
+        "confirmed",
+        "dead",
+        "confirmed",
+        "repatriated",
+    ]
+
+
+def test_a_relatives_word_of_death_does_not_overturn_a_confirmed_captivity():
+    verdict = WORKFLOW.check(
+        _confirmed_prisoner(), told("report_dead", FAMILY, "witness_statement", effective=dated(9, 10))
+    )
+    assert (verdict.outcome, verdict.codes) == (Outcome.CONFLICT, (cs.Code.ILLEGAL_TRANSITION,))
+
+
+def test_a_death_notified_of_a_confirmed_death_corroborates_it():
+    dead = WORKFLOW.apply(_reported_dead_in_march(), told("confirm", LAB, "dna_match", effective=dated(5, 5)))
+    verdict = WORKFLOW.check(dead, told("notify_death", ICRC, "death_certificate", effective=dated(6, 1)))
+    assert verdict.outcome is Outcome.CORROBORATION
+
+
+# -- 5. Who may withdraw a report ----------------------------------------------------------
+
+
+def _mothers_video() -> cs.Case:
+    return WORKFLOW.apply(
+        missing_since_february(),
+        told("report_captured", FAMILY, "video", effective=dated(4, 1), recorded=dated(4, 2)),
+    )
+
+
+def test_a_mother_may_withdraw_her_own_report_while_nothing_stronger_backs_it():
+    case = _mothers_video()
+    # Her sister's word adds nothing an authority stands behind.
+    sister = cs.Actor("iryna-k", cs.Role.FAMILY)
+    case = WORKFLOW.apply(case, told("report_captured", sister, "photo", effective=dated(4, 3)))
+    withdrawn = WORKFLOW.apply(
+        case, told("retract", FAMILY, effective=dated(4, 10), reason="it was not him on the video")
+    )
+    assert (withdrawn.status, withdrawn.fate, withdrawn.whereabouts) == (
+        "missing",
+        Fate.UNKNOWN,
+        Whereabouts.UNKNOWN,
+    )
+
+
+def test_once_the_icrc_backs_her_report_only_an_authority_may_withdraw_it():
+    case = WORKFLOW.apply(
+        _mothers_video(),
+        told("report_captured", ICRC, "capture_card", effective=dated(4, 1), recorded=dated(4, 20)),
+    )
+    assert (case.trail[-1].kind, case.assurance, case.backing) == (
+        "corroboration",
+        Assurance.DOCUMENTED,
+        {"icrc"},
+    )
+    hers = told("retract", FAMILY, effective=dated(4, 25), reason="I was told it was not him")
+    verdict = WORKFLOW.check(case, hers)
+    assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
+    assert "icrc corroborated the report since" in verdict.reasons[0].message
+    theirs = told("retract", MINISTRY, effective=dated(4, 25), reason="the card was issued for a namesake")
+    assert WORKFLOW.apply(case, theirs).status == "missing"
+    # Her right was to withdraw the report before anyone backed it, not after.
+    assert [option.trigger for option in WORKFLOW.available(case, FAMILY)] == [
+        "report_captured",
+        "report_wounded",
+        "report_dead",
+        "report_missing",
+    ]
+
+
+def test_a_units_notice_backed_by_a_death_certificate_is_the_units_no_longer():
+    case = _reported_dead_in_march()
+    case = WORKFLOW.apply(
+        case, told("report_dead", MINISTRY, "death_certificate", effective=dated(3, 10), recorded=dated(4, 2))
+    )
+    verdict = WORKFLOW.check(case, told("retract", UNIT, effective=dated(4, 5), reason="mixed up names"))
+    assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
+    # A replayed trail knows who backed it, as the case that wrote it did.
+    assert cs.replay(case.trail).backing == case.backing == {"ministry"}
+
+
+# -- whereabouts: a report agrees on fate and on where he is --------------------------------
+
+
+def _exchanged() -> cs.Case:
+    return WORKFLOW.apply(
+        _confirmed_prisoner(), told("repatriate", MINISTRY, "exchange_list", effective=dated(8, 1))
+    )
+
+
+def test_a_report_that_he_is_held_does_not_corroborate_that_he_is_home():
+    case = _exchanged()
+    assert (case.fate, case.whereabouts) == (Fate.ALIVE, Whereabouts.HOME)
+    verdict = WORKFLOW.check(case, told("report_captured", FAMILY, "video", effective=dated(8, 10)))
+    assert (verdict.outcome, verdict.codes) == (Outcome.CONFLICT, (cs.Code.ILLEGAL_TRANSITION,))
+
+
+def test_a_report_that_he_is_held_corroborates_a_confirmed_prisoner():
+    verdict = WORKFLOW.check(
+        _confirmed_prisoner(), told("report_captured", FAMILY, "video", effective=dated(6, 1))
+    )
+    assert (verdict.outcome, verdict.whereabouts) == (Outcome.CORROBORATION, Whereabouts.HELD)
+
+
+def test_wounded_in_captivity_stays_held():
+    case = WORKFLOW.apply(
+        missing_since_february(), told("report_captured", FAMILY, "video", effective=dated(4, 1))
+    )
+    case = WORKFLOW.apply(case, told("report_wounded", FAMILY, "medical_record", effective=dated(4, 20)))
+    assert (case.status, case.whereabouts) == ("wounded", Whereabouts.HELD)
+    wounded_at_large = WORKFLOW.apply(
+        missing_since_february(), told("report_wounded", UNIT, "medical_record", effective=dated(4, 20))
+    )
+    assert wounded_at_large.whereabouts is Whereabouts.UNKNOWN
+
+
+def test_what_an_option_offers_says_where_he_would_be():
+    case = _confirmed_prisoner()
+    (repatriate,) = [
+        option for option in WORKFLOW.available(case, MINISTRY) if option.trigger == "repatriate"
+    ]
+    assert (repatriate.fate, repatriate.whereabouts) == (Fate.ALIVE, Whereabouts.HOME)
+
+
+# -- 8. One assurance after a withdrawal ----------------------------------------------------
+
+
+def test_after_a_reopening_every_answer_gives_the_resumed_periods_assurance():
+    identified = WORKFLOW.apply(
+        _reported_dead_in_march(), told("confirm", LAB, "dna_match", effective=dated(5, 5))
+    )
+    exclusion = told("reopen", LAB, "dna_match", effective=dated(9, 1), reason="a second sample excludes him")
+    case = WORKFLOW.apply(identified, exclusion)
+    now = case.as_of_effective(dated(9, 2))
+    assert case.assurance is now.assurance is case.as_of_recorded(dated(9, 2)).assurance
+    assert case.assurance is Assurance.REPORTED
+    assert (case.status, case.whereabouts) == ("missing", Whereabouts.UNKNOWN)
+
+
+# -- evidence that predates what it attests -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trigger", "by", "kind"),
+    [
+        ("confirm", LAB, "death_certificate"),
+        ("confirm", ICRC, "capture_card"),
+        ("repatriate", MINISTRY, "handover_record"),
+        ("confirm", LAB, "dna_match"),
+    ],
+)
+def test_a_document_obtained_before_the_event_it_attests_is_refused(trigger, by, kind):
+    case = (
+        _reported_dead_in_march()
+        if kind != "capture_card"
+        else WORKFLOW.apply(
+            missing_since_february(), told("report_captured", FAMILY, "video", effective=dated(4, 1))
+        )
+    )
+    early = told(trigger, by, kind, effective=dated(6, 1), recorded=dated(6, 5), obtained=dated(5, 30))
+    verdict = WORKFLOW.check(case, early)
+    assert verdict.codes == (cs.Code.EVIDENCE_BEFORE_EVENT,)
+    assert f"{kind} obtained at 2024-05-30" in verdict.reasons[0].message
+    on_time = told(trigger, by, kind, effective=dated(6, 1), recorded=dated(6, 5), obtained=dated(6, 1))
+    assert WORKFLOW.check(case, on_time).outcome is Outcome.TRANSITION
+
+
+def test_lists_drawn_up_ahead_and_unverified_evidence_may_predate_the_event():
+    prisoner = _confirmed_prisoner()
+    exchange = told("repatriate", MINISTRY, "exchange_list", effective=dated(8, 1), obtained=dated(7, 31))
+    assert WORKFLOW.check(prisoner, exchange).outcome is Outcome.TRANSITION
+    video = told(
+        "report_captured", FAMILY, "video", effective=dated(4, 1), recorded=dated(4, 5), obtained=dated(3, 30)
+    )
+    assert WORKFLOW.check(missing_since_february(), video).outcome is Outcome.TRANSITION
+
+
+# -- trails written before entries recorded whereabouts -----------------------------------
+
+
+def test_a_trail_written_before_whereabouts_reads_them_from_its_statuses():
+    text = (TRAILS / "every-status-before-whereabouts.json").read_text(encoding="utf-8")
+    case = cs.from_json(text)
+    whereabouts = {
+        "after the capture": case.as_of_recorded(dated(4, 3)).whereabouts,
+        "wounded in captivity": case.as_of_recorded(dated(4, 7)).whereabouts,
+        "confirmed prisoner": case.as_of_recorded(dated(6, 1)).whereabouts,
+        "exchanged": case.as_of_recorded(dated(7, 5)).whereabouts,
+        "reopened": case.as_of_recorded(dated(8, 3)).whereabouts,
+        "captured again": case.as_of_recorded(dated(8, 12)).whereabouts,
+        "retracted": case.as_of_recorded(dated(8, 22)).whereabouts,
+        "reported dead": case.whereabouts,
+    }
+    assert whereabouts == {
+        "after the capture": Whereabouts.HELD,
+        "wounded in captivity": Whereabouts.HELD,
+        "confirmed prisoner": Whereabouts.HELD,
+        "exchanged": Whereabouts.HOME,
+        "reopened": Whereabouts.UNKNOWN,
+        "captured again": Whereabouts.HELD,
+        "retracted": Whereabouts.UNKNOWN,
+        "reported dead": Whereabouts.UNKNOWN,
+    }
+    # The corroboration it once made of the exchanged man by a capture video stays as written.
+    assert case.trail[6].kind == "corroboration"
+    assert cs.replay(case.trail) == case
