@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from casestate import AUTHORITIES, DISMISS, Actor, Change, Evidence, Role, Status
+from casestate import AUTHORITIES, DEFAULT_WORKFLOW, DISMISS, Actor, Change, Evidence, Role, Status
 
 SEED = 20240220
 INVALID_SHARE = 0.10
@@ -61,13 +61,15 @@ _REPORTS_FROM = {
 }
 # Non-report triggers that lead nowhere from each status: the workflow refuses them outright.
 _ILLEGAL = {
-    Status.MISSING: ("confirm", "repatriate", "reopen", "retract"),
-    Status.CAPTURED: ("reopen",),
-    Status.WOUNDED: ("reopen",),
-    Status.DEAD: ("repatriate", "reopen"),
-    Status.CONFIRMED: ("confirm", "retract"),
-    Status.REPATRIATED: ("confirm", "repatriate", "retract"),
+    status.name: tuple(
+        rule.trigger
+        for rule in DEFAULT_WORKFLOW.rules
+        if not rule.report and status.name not in rule.sources
+    )
+    for status in DEFAULT_WORKFLOW.statuses
 }
+"""By status: the triggers that are not legal from it and not reports (which would be kept as
+conflicts), read from the default workflow's rules."""
 _SPOILERS = ("role", "evidence", "time", "illegal")
 
 

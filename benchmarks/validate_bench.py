@@ -68,10 +68,10 @@ STORIES: tuple[tuple[Step, ...], ...] = (
         ("report_dead", "ngo", "mothers-committee", "social_media_post"),
     ),
     (
-        ("report_wounded", "unit", "hospital-17", "medical_record"),
-        ("report_wounded", "family", "olena-k", "photo"),
         ("report_captured", "ngo", "mothers-committee", "video"),
         ("retract", "ngo", "mothers-committee", None),  # the reporter withdraws, with a reason
+        ("report_wounded", "unit", "hospital-17", "medical_record"),
+        ("report_wounded", "family", "olena-k", "photo"),
         ("report_dead", "unit", "unit-41-hq", "unit_notification"),
         ("report_dead", "family", "olena-k", "witness_statement"),
         ("confirm", "ministry", "mod-records", "death_certificate"),

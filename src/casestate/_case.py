@@ -74,6 +74,11 @@ class Case(Standing):
         return tuple(self.trail[seq] for seq in self.open_conflicts)
 
     @property
+    def facts(self) -> tuple[Entry, ...]:
+        """The dated legal facts recorded on the case (a court's recognition as missing), oldest first."""
+        return tuple(entry for entry in self.trail if entry.kind is EntryKind.FACT)
+
+    @property
     def status_entry(self) -> Entry:
         """The entry that put the case into its current status."""
         for entry in reversed(self.trail):
@@ -260,7 +265,7 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             return "a corroboration can only raise the assurance"
         if entry.whereabouts not in (None, state.whereabouts):
             return "a corroboration cannot change the whereabouts"
-    elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL:
+    elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL or kind is EntryKind.FACT:
         if (entry.to_status, entry.fate, entry.assurance) != (
             status,
             state.fate,

@@ -20,6 +20,7 @@ from ._entry import EntryKind
 from ._evidence import Evidence, EvidenceKind, strongest_tier
 from ._reasons import illegal_transition, role_not_permitted, unknown_role
 from ._rules import EvidenceRule
+from ._standing import resumes_the_previous
 from ._status import Assurance, Fate, Whereabouts
 from ._time import format_instant
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -161,11 +162,22 @@ def _may_fire(move: Move, case: Standing, actor: Actor) -> bool:
     """Whether *actor* may fire *move* on *case*: by role, or as the reporter of a status nobody backs.
 
     A reporter's own right lapses once someone who may fire the move by role
-    (an authority, for a withdrawal) has corroborated the status.
+    (an authority, for a withdrawal) has corroborated the status, and it
+    never reaches past the report itself: a withdrawal that would void an
+    earlier period too (another report, perhaps one an authority backed) is
+    for those the role allows.
     """
     return actor.role in move.roles or (
-        move.reporter_may_fire and case.reporter_id == actor.id and case.backing.isdisjoint(move.roles)
+        move.reporter_may_fire
+        and case.reporter_id == actor.id
+        and case.backing.isdisjoint(move.roles)
+        and _voids_the_report_alone(move, case)
     )
+
+
+def _voids_the_report_alone(move: Move, case: Standing) -> bool:
+    """Whether *move*, if it resumes a period, resumes the one the current report ended."""
+    return not move.reverts or move.target is None or resumes_the_previous(case, move.target)
 
 
 def _corroborates(table: Table, move: Move, case: Standing) -> bool:
@@ -173,13 +185,19 @@ def _corroborates(table: Table, move: Move, case: Standing) -> bool:
 
     A report that agrees corroborates the case even where its rule would
     move it (a death reported of a confirmed death): agreeing is not news.
+    Unknown whereabouts are no position to disagree with: a report that
+    says none agrees with any, and any agrees with a case that holds none.
     """
     claimed = move.claimed_whereabouts
+    held = case.whereabouts
     return (
         move.report
         and (move.reported == case.status or (move.claimed is case.fate and case.status in table.keeps_fate))
-        and (claimed is None or claimed is case.whereabouts)
+        and (claimed is None or claimed is held or claimed is _UNKNOWN or held is _UNKNOWN)
     )
+
+
+_UNKNOWN = Whereabouts.UNKNOWN
 
 
 def _evidence_refused(move: Move, evidence: tuple[Evidence, ...]) -> Reason:
@@ -191,10 +209,13 @@ def _evidence_refused(move: Move, evidence: tuple[Evidence, ...]) -> Reason:
 
 def _role_refused(move: Move, role: str, case: Standing, actor: Actor) -> Reason:
     if move.reporter_may_fire and case.reporter_id == actor.id:
-        backers = _listed(case.backing & move.roles)
+        if not case.backing.isdisjoint(move.roles):
+            why = f"{_listed(case.backing & move.roles)} corroborated the report since"
+        else:
+            why = f"it would also void what was recorded before the report (back to {move.target!r})"
         return Reason(
             Code.ROLE_NOT_PERMITTED,
-            f"{move.trigger} by the reporter alone: {backers} corroborated the report since, "
+            f"{move.trigger} by the reporter alone: {why}, "
             f"so only {_listed(move.roles)} may {move.trigger} it",
         )
     if move.dismissal:
@@ -368,6 +389,7 @@ _KIND_OF = {
     Outcome.CORROBORATION: EntryKind.CORROBORATION,
     Outcome.CONFLICT: EntryKind.CONFLICT,
     Outcome.DISMISSAL: EntryKind.DISMISSAL,
+    Outcome.FACT: EntryKind.FACT,
 }
 
 
@@ -378,7 +400,8 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     the assurance its evidence gives, or, resuming a period (a retraction, a
     reopening), the assurance that period had (the evidence shows the report
     was wrong, not how well the resumed status is established); a
-    corroboration may raise the case's; a conflict or a dismissal keeps it.
+    corroboration may raise the case's; a conflict, a dismissal or a fact
+    keeps it.
     """
     outcome = verdict.outcome
     fate = verdict.fate or case.fate
@@ -461,7 +484,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
             against = fate
         elif move.target is not None:
-            outcome, target = Outcome.TRANSITION, move.target
+            outcome, target = Outcome.FACT if move.fact else Outcome.TRANSITION, move.target
             resumed = _resumed(move, case)
             if resumed is not None:
                 fate, whereabouts = resumed.fate, resumed.whereabouts
@@ -473,7 +496,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
         else:
             continue
-        waiting = move.waiting_period if outcome is Outcome.TRANSITION else None
+        waiting = move.waiting_period if outcome in (Outcome.TRANSITION, Outcome.FACT) else None
         found.append(
             Option(
                 trigger=trigger,

@@ -74,7 +74,8 @@ DEFAULT_WORKFLOW = Workflow(
             roles=EVERYONE,
             evidence=ANY_EVIDENCE,
             report=True,
-            description="death reported",
+            whereabouts=Whereabouts.UNKNOWN,
+            description="death reported (where the remains are, unknown)",
         ),
         Rule(
             trigger="confirm",
@@ -145,6 +146,7 @@ DEFAULT_WORKFLOW = Workflow(
                 },
             ),
             report=True,
+            whereabouts=Whereabouts.HELD,
             description="a death in the other party's hands notified (Geneva Convention III art. 120), "
             "of a confirmed prisoner too: the captivity stays true for its period",
         ),
@@ -157,6 +159,16 @@ DEFAULT_WORKFLOW = Workflow(
             report=True,
             description="reported still missing (a ministry's register, a unit's notice): "
             "on a case that holds another fate or place, kept as a conflict",
+        ),
+        Rule(
+            trigger="recognise_missing",
+            sources={Status.MISSING},
+            target=Status.MISSING,
+            roles={Role.COURT},
+            evidence=EvidenceRule(max_tier=Tier.OFFICIAL, kinds={EvidenceKind.COURT_DECISION}),
+            fact=True,
+            description="a court recognises the person as missing: a dated legal fact, "
+            "which timers count from (Russia's 120-FZ: death may be declared three months after)",
         ),
     ],
 )

@@ -18,7 +18,8 @@ its data, and lets tools (``casestate graph --workflow``) read it. The format:
 A status's ``fate`` of ``null`` keeps the fate it is entered with; a rule's
 ``evidence`` of ``null`` needs none. A status or a rule may also name a
 ``whereabouts`` (``unknown``, ``held``, ``home``); left out, a status keeps
-the whereabouts it is entered with and a rule gives its target's. Only ``name``, ``initial``, ``roles``,
+the whereabouts it is entered with and a rule gives its target's. A rule
+with ``"fact": true`` records a dated legal fact and moves nothing. Only ``name``, ``initial``, ``roles``,
 ``statuses`` and ``rules`` (and each rule's ``trigger``, ``sources``,
 ``target`` and ``roles``, each status's ``name``) are required.
 """
@@ -132,6 +133,7 @@ _RULE_FIELDS = (
     "reverts",
     "description",
     "whereabouts",
+    "fact",
 )
 _TOP_FIELDS = (
     "format",
@@ -204,7 +206,8 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
     rule_fate = fields.convert("fate", Fate)
     rule_whereabouts = fields.convert("whereabouts", Whereabouts)
     flags = {
-        name: fields.value(name, bool, default=False) for name in ("reason_required", "report", "reverts")
+        name: fields.value(name, bool, default=False)
+        for name in ("reason_required", "report", "reverts", "fact")
     }
     reporter = fields.value("reporter_may_fire", bool, default=False)
     description = fields.value("description", str, default="")

@@ -63,6 +63,8 @@ class EntryKind(StrEnum):
     """A contradicting report, kept for a person to resolve; status unchanged."""
     DISMISSAL = "dismissal"
     """Open conflicts were dismissed with a reason; status unchanged."""
+    FACT = "fact"
+    """A dated legal fact was recorded (a court recognised the person as missing); status unchanged."""
 
 
 @attrs.frozen

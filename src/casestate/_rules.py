@@ -83,6 +83,18 @@ ANY_EVIDENCE = EvidenceRule()
 """At least one piece of evidence, of any tier (a video is enough to report)."""
 
 
+WHEREABOUTS_BY_NAME: dict[str, Whereabouts] = {
+    "missing": Whereabouts.UNKNOWN,
+    "captured": Whereabouts.HELD,
+    "repatriated": Whereabouts.HOME,
+}
+"""Where a status named as one of the default workflow's puts a case when it names no whereabouts.
+
+So a definition written before whereabouts existed (its ``captured`` says
+none) keeps a prisoner ``held``, as entries written then are read.
+"""
+
+
 @attrs.frozen
 class StatusDef:
     """One status of a workflow.
@@ -101,6 +113,19 @@ class StatusDef:
     whereabouts: Whereabouts | None = attrs.field(
         default=None, converter=attrs.converters.optional(Whereabouts), kw_only=True
     )
+
+    @property
+    def gives_whereabouts(self) -> Whereabouts | None:
+        """The whereabouts a case takes on entering this status; ``None``: it keeps those it had.
+
+        The status's own, or for one that names none but is named as the
+        default workflow's ``missing``, ``captured`` or ``repatriated``,
+        theirs (:data:`WHEREABOUTS_BY_NAME`).
+
+        >>> StatusDef("captured", Fate.ALIVE).gives_whereabouts
+        <Whereabouts.HELD: 'held'>
+        """
+        return self.whereabouts if self.whereabouts is not None else WHEREABOUTS_BY_NAME.get(self.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -126,6 +151,10 @@ class Rule:
       the target status (a retraction, a reopening): that earlier period
       resumes as it stood, from when it began, with the fate and assurance
       it had, and the periods since become void.
+    - *fact*: the rule records a dated legal fact on the case and moves
+      nothing (a court recognising the person as missing): its *sources* are
+      the one status it may be recorded in, its *target* that same status.
+      Legal timers may count from it (``Timer(since_fact=...)``).
     - *description*: the rule in words, for people.
     """
 
@@ -146,6 +175,7 @@ class Rule:
     whereabouts: Whereabouts | None = attrs.field(
         default=None, converter=attrs.converters.optional(Whereabouts)
     )
+    fact: bool = attrs.field(default=False, validator=_flag)
 
 
 class RuleChanges(TypedDict, total=False):
@@ -163,3 +193,4 @@ class RuleChanges(TypedDict, total=False):
     reverts: bool
     description: str
     whereabouts: Whereabouts | None
+    fact: bool

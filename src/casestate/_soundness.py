@@ -119,6 +119,7 @@ def hazards_of(workflow: Definition) -> tuple[WorkflowWarning, ...]:
     for rule in workflow.rules:
         if rule.report or rule.reverts:
             continue
+        settles = f"records the fact {rule.trigger!r}" if rule.fact else f"establishes {rule.target!r}"
         needs = rule.evidence
         if needs is None or _weakest_counted(needs) > Tier.OFFICIAL:
             weakest = "no evidence" if needs is None else needs.describe()
@@ -127,7 +128,7 @@ def hazards_of(workflow: Definition) -> tuple[WorkflowWarning, ...]:
                     workflow.name,
                     rule.trigger,
                     Hazard.SETTLED_WITHOUT_OFFICIAL_EVIDENCE,
-                    f"establishes {rule.target!r} on {weakest}",
+                    f"{settles} on {weakest}",
                 )
             )
         lay = sorted(rule.roles & _NOT_AUTHORITIES)
@@ -138,7 +139,7 @@ def hazards_of(workflow: Definition) -> tuple[WorkflowWarning, ...]:
                     workflow.name,
                     rule.trigger,
                     Hazard.SETTLED_BY_NON_AUTHORITY,
-                    f"establishes {rule.target!r} and may be fired by {who}",
+                    f"{settles} and may be fired by {who}",
                 )
             )
     return tuple(found)
@@ -237,6 +238,8 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
             problems.append(
                 f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
             )
+        if rule.fact:
+            problems.extend(_fact_problems(label, rule))
         said = rule.whereabouts
         if said is not None and target is not None and target.whereabouts not in (None, said):
             problems.append(
@@ -246,6 +249,26 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
     if problems:
         return problems
     return _graph_problems(workflow, by_name)
+
+
+def _fact_problems(label: str, rule: Rule) -> list[str]:
+    """A fact is recorded in one status and moves nothing: no report, resumption, fate or place of its own."""
+    problems = []
+    if rule.sources != {rule.target}:
+        problems.append(f"{label} records a fact, so its sources must be its target alone")
+    given = [
+        name
+        for name, value in (
+            ("report", rule.report),
+            ("reverts", rule.reverts),
+            ("fate", rule.fate is not None),
+            ("whereabouts", rule.whereabouts is not None),
+        )
+        if value
+    ]
+    if given:
+        problems.append(f"{label} records a fact, which cannot also give {', '.join(given)}")
+    return problems
 
 
 def _evidence_problems(label: str, needs: EvidenceRule) -> list[str]:
@@ -289,14 +312,15 @@ def _graph_problems(workflow: Definition, by_name: dict[str, StatusDef]) -> list
     for status in workflow.statuses:
         if status.name not in reachable:
             problems.append(f"status {status.name!r} cannot be reached from {workflow.initial!r}")
-        leaving = [rule.trigger for rule in rules_from[status.name]]
+        # A fact moves nothing: it is no way out.
+        leaving = [rule.trigger for rule in rules_from[status.name] if not rule.fact]
         if status.final and leaving:
             problems.append(f"final status {status.name!r} has a way out: {', '.join(leaving)}")
         if not status.final and not leaving:
             problems.append(f"status {status.name!r} has no way out; mark it final if that is meant")
     fates = _fates_held(workflow, by_name, rules_from)
     for rule in workflow.rules:
-        if rule.fate is None and by_name[rule.target].fate is None:
+        if rule.fate is None and by_name[rule.target].fate is None and not rule.fact:
             for source in sorted(rule.sources):
                 if Fate.UNKNOWN in fates[source]:
                     problems.append(

@@ -152,6 +152,15 @@ def live_record(state: Standing, status: str) -> Period | None:
     return None
 
 
+def resumes_the_previous(state: Standing, status: str) -> bool:
+    """Whether the latest live period of *state* in *status* is the one just before the current one.
+
+    A move that resumes it voids the current period alone.
+    """
+    periods = state._periods  # noqa: SLF001 - the module that keeps them
+    return len(periods) > 1 and live_record(state, status) is periods[-2]
+
+
 S = TypeVar("S", bound=Standing)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ._entry import Entry, EntryKind
+from ._rules import WHEREABOUTS_BY_NAME
 from ._standing import Period, S, Standing, build, snapshot, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 
@@ -57,23 +58,16 @@ _UNBACKED: frozenset[str] = frozenset()
 """The backing of a status nobody has corroborated yet: one value for every case."""
 
 
-_HELD_BEFORE_RECORDED = {
-    "missing": Whereabouts.UNKNOWN,
-    "captured": Whereabouts.HELD,
-    "repatriated": Whereabouts.HOME,
-}
-"""For an entry written before entries recorded whereabouts: what the default statuses say.
-
-Such an entry moving into one of these statuses is read as this; into any
-other status (``wounded``, ``dead``, ``confirmed``, or an app's own), the
-case keeps the whereabouts it had. The rule of the default workflow as it
-stood then, applied by name alone, as replay needs no workflow.
-"""
-
-
 def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabouts:
-    """The whereabouts an entry written before they were recorded moves a case to, from *held*."""
-    return _HELD_BEFORE_RECORDED.get(to_status, held)
+    """The whereabouts an entry written before they were recorded moves a case to, from *held*.
+
+    Into a status named as the default workflow's ``missing``, ``captured``
+    or ``repatriated``, theirs (``WHEREABOUTS_BY_NAME``); into any other
+    (``wounded``, ``dead``, ``confirmed``, or an app's own), the case keeps
+    *held*: the default workflow's rule as it stood then, applied by name
+    alone, as replay needs no workflow.
+    """
+    return WHEREABOUTS_BY_NAME.get(to_status, held)
 
 
 def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its order

@@ -57,6 +57,8 @@ class Move:
     reverts: bool
     dismissal: bool = False
     """The dismissal of open conflicts: legal from every status, by who may settle conflicts."""
+    fact: bool = False
+    """It records a dated legal fact and moves nothing."""
     reason_refusal: Reason
     """Why a change of this move without a reason is refused (when it needs one)."""
     accepted: Mapping[tuple[Fate, Whereabouts], Verdict] = attrs.field(factory=dict)
@@ -99,11 +101,12 @@ def _move(
     # The fate the rule gives: its own, or that of the status it leads to (None: the case keeps its own).
     claimed = rule.fate if rule.fate is not None else fate_of[rule.target]
     claimed_whereabouts = rule.whereabouts if rule.whereabouts is not None else whereabouts_of[rule.target]
+    outcome = Outcome.FACT if rule.fact else Outcome.TRANSITION
     accepted = (
         {}
         if target is None
         else {
-            (fate, whereabouts): Verdict(Outcome.TRANSITION, (), target, fate, whereabouts)
+            (fate, whereabouts): Verdict(outcome, (), target, fate, whereabouts)
             for fate in Fate
             for whereabouts in Whereabouts
         }
@@ -124,6 +127,7 @@ def _move(
         claimed_whereabouts=claimed_whereabouts,
         waiting_period=rule.waiting_period,
         reverts=rule.reverts,
+        fact=rule.fact,
         reason_refusal=Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"),
         accepted=accepted,
     )
@@ -154,7 +158,7 @@ def _dismissal(dismiss_roles: frozenset[str]) -> Move:
 def compile_table(definition: Definition, machine: Machine) -> Table:
     """The table of a checked *definition*, its moves read out of *machine*."""
     fate_of = {status.name: status.fate for status in definition.statuses}
-    whereabouts_of = {status.name: status.whereabouts for status in definition.statuses}
+    whereabouts_of = {status.name: status.gives_whereabouts for status in definition.statuses}
     rules = {rule.trigger: rule for rule in definition.rules}
     legal: dict[tuple[str, str], Move] = {}
     for (status, trigger), target in destinations(machine).items():

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from ._case import Case
-from ._entry import EntryKind
+from ._entry import Entry, EntryKind
 from ._evidence import EvidenceKind, evidence_kinds
 from ._rules import as_name
 from ._standing import Snapshot
@@ -55,6 +55,9 @@ class Timer:
     )
     after: timedelta = attrs.field(validator=_positive)
     satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=evidence_kinds)
+    since_fact: str | None = attrs.field(default=None, converter=attrs.converters.optional(as_name))
+    """Count from the latest legal fact of this name recorded in the stretch instead (a court's
+    recognition as missing), and run only once there is one."""
     reference: str = ""
     description: str = ""
 
@@ -82,7 +85,21 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
     >>> case = DEFAULT_WORKFLOW.open("ua-1", actor=Actor("ngo-1", "ngo"),
     ...     effective_at=datetime(2023, 5, 1, tzinfo=UTC), recorded_at=datetime(2023, 5, 2, tzinfo=UTC))
     >>> [flag.timer.name for flag in due(case, RUSSIA_120FZ, datetime(2024, 3, 1, tzinfo=UTC))]
-    ['may_be_recognised_missing', 'may_be_declared_dead']
+    ['may_be_recognised_missing']
+
+    Once a court has recognised the person as missing, the declaration's
+    timer counts from that decision:
+
+    >>> from casestate import Change, Evidence
+    >>> court = Actor("district-court", "court")
+    >>> decided = datetime(2023, 11, 20, tzinfo=UTC)
+    >>> decision = Evidence("court_decision", "2-114/2023", "district court", decided)
+    >>> case = DEFAULT_WORKFLOW.apply(case, Change(trigger="recognise_missing", actor=court,
+    ...     evidence=[decision], effective_at=decided, recorded_at=datetime(2023, 11, 21, tzinfo=UTC)))
+    >>> for flag in due(case, RUSSIA_120FZ, datetime(2024, 3, 1, tzinfo=UTC)):
+    ...     print(flag.timer.name, flag.due_at.date())
+    may_be_recognised_missing 2023-10-31
+    may_be_declared_dead 2024-02-20
     """
     now = to_utc(now, "now")
     flags = []
@@ -90,8 +107,14 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
         stretch = _stretch(case, timer)
         if stretch is None:
             continue
+        start = stretch.since
+        if timer.since_fact is not None:
+            fact = _latest_fact(case, timer.since_fact, stretch)
+            if fact is None:
+                continue
+            start = fact.effective_at
         try:
-            due_at = stretch.since + timer.after
+            due_at = start + timer.after
         except OverflowError:  # it runs out after the year 9999: not at any *now* there is
             continue
         if due_at > now or _satisfied(case, timer, stretch):
@@ -116,6 +139,23 @@ def _stretch(case: Case, timer: Timer) -> Snapshot | None:
             break
         first = period
     return first
+
+
+def _latest_fact(case: Case, name: str, stretch: Snapshot) -> Entry | None:
+    """The latest legal fact named *name* recorded in a live period of *stretch*, if any.
+
+    One recorded in a period a retraction or reopening voided since counts
+    no more than that period does; one in a period that resumed stands.
+    """
+    live = {period.seq for period in case.periods}
+    latest = None
+    period = stretch.seq
+    for entry in case.trail[stretch.seq :]:
+        if entry.kind is EntryKind.TRANSITION:
+            period = entry.seq if entry.reverts_to is None else entry.reverts_to
+        elif entry.kind is EntryKind.FACT and entry.trigger == name and period in live:
+            latest = entry
+    return latest
 
 
 def _satisfied(case: Case, timer: Timer, stretch: Snapshot) -> bool:
@@ -165,9 +205,10 @@ RUSSIA_120FZ: tuple[Timer, ...] = (
     Timer(
         name="may_be_declared_dead",
         status="missing",
-        after=timedelta(days=183 + 92),
+        since_fact="recognise_missing",
+        after=timedelta(days=92),
         reference="Federal Law 120-FZ of 14.04.2023",
-        description="and declared dead three months after being recognised missing",
+        description="and declared dead three months after a court recognised them missing",
     ),
 )
 """Russia's shorter periods for participants of the 2022 operation."""

@@ -70,6 +70,8 @@ class Outcome(StrEnum):
     """A report that contradicts the case: kept as a conflict entry, status unchanged."""
     DISMISSAL = "dismissal"
     """Open conflicts are dismissed with a reason; status unchanged."""
+    FACT = "fact"
+    """A dated legal fact is recorded on the case; status unchanged."""
     REJECTED = "rejected"
     """Nothing happens; the reasons say why."""
 

@@ -78,16 +78,21 @@ def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
                     "description": rule.description,
                 },
                 rule.whereabouts,
+                fact=rule.fact,
             )
             for rule in workflow.rules
         ],
     }
 
 
-def _placed(written: dict[str, Any], whereabouts: Whereabouts | None) -> dict[str, Any]:
-    # Written only where given: definitions written before whereabouts existed keep their identity.
+def _placed(
+    written: dict[str, Any], whereabouts: Whereabouts | None, *, fact: bool = False
+) -> dict[str, Any]:
+    # Written only where given: definitions written before these existed keep their identity.
     if whereabouts is not None:
         written["whereabouts"] = whereabouts.value
+    if fact:
+        written["fact"] = True
     return written
 
 

@@ -36,9 +36,44 @@ def test_missing_timers_count_from_the_disappearance_earliest_first():
     assert [(flag.timer.name, (flag.due_at - day(0)).days) for flag in flags] == [
         ("court_may_shorten_to_declare_dead", 183),
         ("may_be_recognised_missing", 183),
-        ("may_be_declared_dead", 275),
         ("may_be_recognised_missing", 365),
     ]
+
+
+def test_a_timer_since_a_fact_counts_from_the_latest_one_in_its_stretch():
+    recognised = WORKFLOW.apply(opened(), change("recognise_missing", "court", "court_decision", on=200))
+    [flag] = [flag for flag in cs.due(recognised, cs.RUSSIA_120FZ, day(400)) if flag.timer.since_fact]
+    assert flag.due_at == day(292)
+    assert cs.due(recognised, cs.RUSSIA_120FZ[1:], day(291)) == ()
+    # Reported captured, and the report withdrawn: he was missing all along, and the recognition stands.
+    captured = WORKFLOW.apply(recognised, change("report_captured", "family", "video", on=250))
+    assert cs.due(captured, cs.RUSSIA_120FZ[1:], day(400)) == ()
+    withdrawn = WORKFLOW.apply(captured, change("retract", "family", on=260, reason="not him"))
+    assert [flag.due_at for flag in cs.due(withdrawn, cs.RUSSIA_120FZ[1:], day(400))] == [day(292)]
+
+
+def test_a_fact_recorded_in_a_period_voided_since_counts_for_nothing():
+    workflow = WORKFLOW.extend(
+        name="with-a-fact-in-captivity",
+        rules=[
+            cs.Rule(
+                trigger="acknowledge_detention",
+                sources={"captured"},
+                target="captured",
+                roles={"icrc"},
+                evidence=cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL),
+                fact=True,
+            )
+        ],
+    )
+    timer = cs.Timer(name="t", status="captured", since_fact="acknowledge_detention", after=timedelta(days=5))
+    captured = workflow.apply(opened(), change("report_captured", "family", "video", on=10))
+    acknowledged = workflow.apply(captured, change("acknowledge_detention", "icrc", "capture_card", on=12))
+    assert [flag.due_at for flag in cs.due(acknowledged, [timer], day(30))] == [day(17)]
+    # The capture report withdrawn, the period void; a new capture reported later has no acknowledgement.
+    withdrawn = workflow.apply(acknowledged, change("retract", "ministry", on=20, reason="not him"))
+    again = workflow.apply(withdrawn, change("report_captured", "family", "video", on=40))
+    assert cs.due(again, [timer], day(100)) == ()
 
 
 @pytest.mark.parametrize("after", [timedelta(0), 7])

@@ -3,7 +3,7 @@ evidence, refused with the right code otherwise."""
 
 import pytest
 
-from casestate import Actor, Code, Fate, Outcome, Rejected, Role, Tier
+from casestate import Actor, Code, Fate, Outcome, Rejected, Role, Tier, Whereabouts
 from support import WORKFLOW, actor, case_in, change
 
 # trigger -> (a role that may fire it, evidence that is enough, needs a reason)
@@ -18,6 +18,7 @@ RIGHT_WAY = {
     "reopen": (Role.MINISTRY, ("dna_match",), True),
     "report_missing": (Role.MINISTRY, ("unit_notification",), False),
     "notify_death": (Role.ICRC, ("information_bureau_notice",), False),
+    "recognise_missing": (Role.COURT, ("court_decision",), False),
 }
 
 ROWS = [(rule.trigger, source) for rule in WORKFLOW.rules for source in sorted(rule.sources)]
@@ -63,10 +64,11 @@ def case_for(trigger: str, source: str):
 def agrees(rule, case) -> bool:
     """Whether a report of *rule* agrees with *case*: on its status or carried fate, and its whereabouts."""
     claimed = rule.fate or WORKFLOW.status(rule.target).fate
-    said = rule.whereabouts or WORKFLOW.status(rule.target).whereabouts
+    said = rule.whereabouts or WORKFLOW.status(rule.target).gives_whereabouts
     keeps_fate = WORKFLOW.status(case.status).fate is None
     same = rule.target == case.status or (keeps_fate and claimed is case.fate)
-    return rule.report and same and said in (None, case.whereabouts)
+    unknown = Whereabouts.UNKNOWN
+    return rule.report and same and (said in (None, unknown, case.whereabouts) or case.whereabouts is unknown)
 
 
 @pytest.mark.parametrize(("trigger", "source"), MOVES)
@@ -77,7 +79,8 @@ def test_allowed_with_right_role_and_evidence(trigger, source):
     assert after.status == rule.target
     assert after.version == case.version + 1
     assert after.trail[-1].from_status == source
-    assert WORKFLOW.check(case, right_change(trigger, case=case)).outcome is Outcome.TRANSITION
+    moves = Outcome.FACT if rule.fact else Outcome.TRANSITION
+    assert WORKFLOW.check(case, right_change(trigger, case=case)).outcome is moves
 
 
 @pytest.mark.parametrize(("trigger", "source"), rows_where(lambda rule: rule.roles != WORKFLOW.roles))

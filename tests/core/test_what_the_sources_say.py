@@ -7,10 +7,12 @@ the case holder knew then (``as_of_recorded``).
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 import casestate as cs
 from casestate import Assurance, Fate, Outcome, Whereabouts
+from casestate.testing import check_case
 from support import WORKFLOW, dated, told
 
 FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
@@ -232,6 +234,41 @@ def test_a_units_notice_backed_by_a_death_certificate_is_the_units_no_longer():
     assert cs.replay(case.trail).backing == case.backing == {"ministry"}
 
 
+# -- 6. A court recognises him as missing ------------------------------------------------------
+
+
+def test_a_courts_recognition_is_a_dated_fact_that_timers_count_from():
+    court = cs.Actor("district-court-7", cs.Role.COURT)
+    case = missing_since_february()
+    recognition = told(
+        "recognise_missing", court, "court_decision", effective=dated(9, 2), recorded=dated(9, 5)
+    )
+    assert WORKFLOW.check(case, recognition).outcome is Outcome.FACT
+    case = WORKFLOW.apply(case, recognition)
+    # Not a new status: missing since February still, as both clocks say.
+    assert (case.status, case.status_since, case.version) == ("missing", dated(2, 24), 2)
+    assert case.as_of_effective(dated(10, 1)).since == dated(2, 24)
+    assert [(fact.trigger, fact.effective_at) for fact in case.facts] == [("recognise_missing", dated(9, 2))]
+    # Russia's 120-FZ: death may be declared three months after the recognition, not after a flat period.
+    flags = {flag.timer.name: flag.due_at for flag in cs.due(case, cs.RUSSIA_120FZ, dated(12, 31))}
+    assert flags == {
+        "may_be_recognised_missing": dated(2, 24) + cs.RUSSIA_120FZ[0].after,
+        "may_be_declared_dead": dated(9, 2) + cs.RUSSIA_120FZ[1].after,
+    }
+    assert "may_be_declared_dead" not in {
+        flag.timer.name for flag in cs.due(missing_since_february(), cs.RUSSIA_120FZ, dated(12, 31))
+    }
+
+
+def test_only_a_court_recognises_and_only_a_missing_person():
+    family_says = told("recognise_missing", FAMILY, "court_decision", effective=dated(9, 2))
+    assert WORKFLOW.check(missing_since_february(), family_says).codes == (cs.Code.ROLE_NOT_PERMITTED,)
+    court = cs.Actor("district-court-7", cs.Role.COURT)
+    dead = _reported_dead_in_march()
+    verdict = WORKFLOW.check(dead, told("recognise_missing", court, "court_decision", effective=dated(9, 2)))
+    assert (verdict.outcome, verdict.codes) == (Outcome.REJECTED, (cs.Code.ILLEGAL_TRANSITION,))
+
+
 # -- whereabouts: a report agrees on fate and on where he is --------------------------------
 
 
@@ -357,3 +394,72 @@ def test_a_trail_written_before_whereabouts_reads_them_from_its_statuses():
     # The corroboration it once made of the exchanged man by a capture video stays as written.
     assert case.trail[6].kind == "corroboration"
     assert cs.replay(case.trail) == case
+
+
+def test_a_reporter_cannot_void_a_backed_report_by_stacking_one_of_their_own():
+    backed = WORKFLOW.apply(
+        _mothers_video(),
+        told("report_captured", ICRC, "capture_card", effective=dated(4, 1), recorded=dated(4, 20)),
+    )
+    stacked = WORKFLOW.apply(backed, told("report_wounded", FAMILY, "video", effective=dated(4, 22)))
+    # Her retraction would resume missing and void the ICRC's card with her own report.
+    verdict = WORKFLOW.check(stacked, told("retract", FAMILY, effective=dated(4, 25), reason="withdraw"))
+    assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
+    assert "would also void what was recorded before the report" in verdict.reasons[0].message
+    assert "retract" not in [option.trigger for option in WORKFLOW.available(stacked, FAMILY)]
+    ministry = told(
+        "retract", MINISTRY, effective=dated(4, 25), reason="the family's reports were of a namesake"
+    )
+    assert WORKFLOW.check(stacked, ministry).outcome is Outcome.TRANSITION
+
+
+def test_a_death_report_says_nothing_of_where_the_remains_are_a_notice_from_the_captor_does():
+    prisoner = WORKFLOW.apply(
+        missing_since_february(), told("report_captured", UNIT, "unit_notification", effective=dated(3, 10))
+    )
+    reported = WORKFLOW.apply(
+        prisoner, told("report_dead", UNIT, "unit_notification", effective=dated(3, 20))
+    )
+    assert (reported.fate, reported.whereabouts) == (Fate.DEAD, Whereabouts.UNKNOWN)
+    notified = WORKFLOW.apply(
+        prisoner, told("notify_death", ICRC, "information_bureau_notice", effective=dated(3, 20))
+    )
+    assert (notified.fate, notified.whereabouts) == (Fate.DEAD, Whereabouts.HELD)
+    # A second death report agrees with the first, wherever the remains are held to be.
+    again = told("report_dead", FAMILY, "witness_statement", effective=dated(3, 20), recorded=dated(4, 1))
+    assert WORKFLOW.check(notified, again).outcome is Outcome.CORROBORATION
+
+
+def test_unknown_whereabouts_are_no_position_to_disagree_with():
+    wounded = WORKFLOW.apply(
+        missing_since_february(), told("report_wounded", UNIT, "medical_record", effective=dated(3, 4))
+    )
+    confirmed = WORKFLOW.apply(
+        wounded, told("confirm", MINISTRY, "information_bureau_notice", effective=dated(3, 20))
+    )
+    assert confirmed.whereabouts is Whereabouts.UNKNOWN
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 25))
+    assert WORKFLOW.check(confirmed, card).outcome is Outcome.CORROBORATION
+
+
+def test_a_definition_written_before_whereabouts_keeps_a_prisoner_held_and_his_card_due():
+    statuses = [attrs.evolve(status, whereabouts=None) for status in WORKFLOW.statuses]
+    older = WORKFLOW.extend(name="older", statuses=statuses)
+    assert all(status.whereabouts is None for status in older.statuses)
+    case = older.open("ua-1", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1))
+    case = older.apply(case, told("report_captured", FAMILY, "video", effective=dated(3, 5)))
+    assert case.whereabouts is Whereabouts.HELD
+    assert [flag.timer.name for flag in cs.due(case, cs.GENEVA_CONVENTIONS, dated(5, 1))] == [
+        "capture_card_overdue"
+    ]
+
+
+def test_an_older_trail_taken_further_satisfies_the_testing_kits_invariants():
+    text = (TRAILS / "captured-before-workflow-identity.json").read_text(encoding="utf-8")
+    case = cs.from_json(text)
+    withdrawn = WORKFLOW.apply(
+        case,
+        told("retract", MINISTRY, effective=case.last_recorded_at, reason="wrong man"),
+    )
+    assert (withdrawn.status, withdrawn.whereabouts) == ("missing", Whereabouts.UNKNOWN)
+    check_case(WORKFLOW, withdrawn)

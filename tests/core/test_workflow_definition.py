@@ -292,6 +292,8 @@ def test_values_of_the_wrong_type_are_refused_not_coerced():
         cs.DEFAULT_WORKFLOW.replace_rule("confirm", report="no")
     with pytest.raises(ValueError, match="actor role must be a non-empty string, got None"):
         cs.Actor("ivan", None)
-    with pytest.raises(ValueError, match="a name must be a non-empty string, got None"):
+    with pytest.raises(ValueError, match="names no status, fate or whereabouts it runs in"):
         cs.Timer(name="overdue", status=None, after=timedelta(days=7))
+    with pytest.raises(ValueError, match="a name must be a non-empty string, got ''"):
+        cs.Timer(name="overdue", status="", after=timedelta(days=7))
     assert type(cs.Actor("ivan", Role.FAMILY).role) is str

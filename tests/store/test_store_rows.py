@@ -23,7 +23,7 @@ def varied_trail(key=None):
     case = case_in("captured", key=key)
     steps = [
         change("report_dead", "unit", "unit_notification", "medical_record", on=11, reason='"вбит" — звіт'),
-        change("retract", "unit", on=12, reason="the notification was withdrawn"),
+        change("retract", "ministry", on=12, reason="the notification was withdrawn"),
         change("report_dead", "unit", "unit_notification", on=13),
         change("confirm", "forensic_lab", "dna_match", on=14),
         change("report_captured", "family", "video", on=15),

@@ -131,7 +131,7 @@ def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
     _add(element, "entry_date", format_date(entry.recorded_at))
     _add(element, "author_name", _author(entry))
     _add(element, "source_date", format_date(entry.recorded_at))
-    if entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL):
+    if entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL, EntryKind.FACT):
         _add(element, "status", STATUS_OF_FATE[entry.fate])
     _add(element, "text", note_text(entry))
     return element
@@ -150,6 +150,10 @@ def note_text(entry: Entry) -> str:
         )
     elif entry.kind is EntryKind.DISMISSAL:
         said = f"Conflicting reports {list(entry.resolves)} dismissed. The case stays {entry.to_status}."
+    elif entry.kind is EntryKind.FACT:
+        said = (
+            f"Legal fact recorded ({entry.trigger}), effective {effective}. The case stays {entry.to_status}."
+        )
     else:
         said = (
             f"{entry.trigger}: {entry.to_status}, fate {entry.fate}, assurance {entry.assurance}, "

@@ -20,6 +20,7 @@ from casestate import (
     Outcome,
     Rule,
     Verdict,
+    Whereabouts,
     Workflow,
 )
 
@@ -154,9 +155,11 @@ def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
     if not rule.report:
         return False
     keeps_fate = workflow.status(case.status).fate is None
-    said = rule.whereabouts or workflow.status(rule.target).whereabouts
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
     agrees = rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
-    return agrees and said in (None, case.whereabouts)
+    # Unknown whereabouts are no position: they agree with any, and any with them.
+    unknown = Whereabouts.UNKNOWN
+    return agrees and (said in (None, unknown, case.whereabouts) or case.whereabouts is unknown)
 
 
 def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
@@ -190,7 +193,15 @@ def _withdrawing_reporter(case: Case, rule: Rule) -> Actor | None:
         return None
     since = case.status_entry.seq
     backers = {entry.role for entry in case.trail[since + 1 :] if entry.kind is EntryKind.CORROBORATION}
-    return None if backers & rule.roles else _reporter(case)
+    if backers & rule.roles:
+        return None
+    if rule.reverts and case.status in rule.sources:
+        # Nor past the report itself: the period it resumes must be the one the report ended.
+        live = [period.seq for period in case.periods]
+        resumed = next((seq for seq in reversed(live) if case.trail[seq].to_status == rule.target), None)
+        if resumed is None or len(live) < 2 or live[-2] != resumed:  # noqa: PLR2004 - the report and before
+            return None
+    return _reporter(case)
 
 
 def _valid_plans(workflow: Workflow, case: Case) -> list[_Plan]:
@@ -233,7 +244,7 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     if _corroborates(workflow, case, rule):
         outcome, codes, target = Outcome.CORROBORATION, (), case.status
     elif legal and not early:
-        outcome, codes, target = Outcome.TRANSITION, (), rule.target
+        outcome, codes, target = Outcome.FACT if rule.fact else Outcome.TRANSITION, (), rule.target
     elif legal:
         outcome, codes, target = Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
     else:

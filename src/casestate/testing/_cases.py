@@ -111,7 +111,7 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
     """Valid workflow definitions of every shape.
 
     Statuses that carry their fate or not, that name whereabouts or carry
-    them, final ones, reports, waiting
+    them, final ones, reports, legal facts, waiting
     periods, reporters who may retract, rules that resume an earlier period,
     custom roles.
 
@@ -166,6 +166,9 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
         for index, (sources, target) in enumerate(groups)
     ]
     rules = _give_fates(statuses, rules, names[0], draw(st.sampled_from([Fate.ALIVE, Fate.DEAD])))
+    # Now and then a dated legal fact, recorded in one status.
+    for index, recorded_in in enumerate(draw(st.lists(st.sampled_from(names), max_size=2, unique=True))):
+        rules.append(draw(_fact_for(len(rules) + index, recorded_in, roles)))
     name = draw(_NAMES)
     # Someone must be able to settle the conflicts reports raise.
     dismiss_roles = draw(
@@ -219,6 +222,22 @@ def _rules_for(
         reverts=draw(st.integers(0, 3)) == 0,
         # As for a fate: a rule names whereabouts only where its target has none of its own.
         whereabouts=draw(st.none() | st.sampled_from(Whereabouts)) if target_whereabouts is None else None,
+    )
+
+
+@st.composite
+def _fact_for(draw: st.DrawFn, index: int, status: str, roles: frozenset[str]) -> Rule:
+    return Rule(
+        trigger=f"{draw(_NAMES)}_fact_{index}",
+        sources={status},
+        target=status,
+        roles=draw(st.lists(st.sampled_from(sorted(roles)), min_size=1, unique=True)),
+        evidence=draw(evidence_rules()),
+        reason_required=draw(st.booleans()),
+        waiting_period=draw(
+            st.none() | st.timedeltas(min_value=timedelta(days=1), max_value=timedelta(days=200))
+        ),
+        fact=True,
     )
 
 

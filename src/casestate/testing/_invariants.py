@@ -93,6 +93,7 @@ _OUTCOME_OF_KIND = {
     EntryKind.CORROBORATION: Outcome.CORROBORATION,
     EntryKind.CONFLICT: Outcome.CONFLICT,
     EntryKind.DISMISSAL: Outcome.DISMISSAL,
+    EntryKind.FACT: Outcome.FACT,
 }
 
 
@@ -172,6 +173,8 @@ class _Walk:
     whereabouts: Whereabouts = Whereabouts.UNKNOWN
     backing: set[str] = attrs.field(factory=set)
     """The roles that corroborated the current status since it was entered."""
+    began: dict[int, Whereabouts] = attrs.field(factory=dict)
+    """By the entry that began each period: the whereabouts it began with."""
 
 
 def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
@@ -200,6 +203,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         [0],
         first.whereabouts or Whereabouts.UNKNOWN,
     )
+    walk.began[0] = walk.whereabouts
     for entry in case.trail:
         where = f"entry {entry.seq} ({entry.kind} {entry.trigger})"
         if entry.role not in workflow.roles:
@@ -268,10 +272,12 @@ def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str)
     role_ok = entry.role in rule.roles
     if not role_ok and rule.reporter_may_fire and entry.private is not None:
         # The reporter alone, while none of the rule's roles has backed the report.
+        resumes = _resumes(case, rule, walk)
         role_ok = (
             walk.reporter is not None
             and entry.private.actor_id == walk.reporter
             and not walk.backing & rule.roles
+            and (resumes is None or walk.periods[-2:-1] == [resumes])
         )
     if not role_ok:
         raise _fail(case, f"{where}: role {entry.role!r} may not fire it")
@@ -302,7 +308,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     _check_evidence_times(case, entry, where)
     legal = walk.status in rule.sources
     claimed = rule.fate or workflow.status(rule.target).fate
-    said = rule.whereabouts or workflow.status(rule.target).whereabouts
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
     # A report agrees on the status (or, where the status carries its fate, the fate), and says
     # nothing else of the whereabouts: then it corroborates, legal from here or not.
     agrees = (
@@ -310,11 +316,14 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         and (
             rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
         )
-        and said in (None, walk.whereabouts)
+        and (said in (None, Whereabouts.UNKNOWN, walk.whereabouts) or walk.whereabouts is Whereabouts.UNKNOWN)
     )
     resumed = _resumed_fate(case, rule, walk) if legal else None
     spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
     _check_evidence_fate(case, entry, resumed or spoken, where)
+    if entry.kind is EntryKind.FACT or rule.fact:
+        _check_fact(case, rule, entry, walk, where, legal=legal)
+        return
     if entry.kind is EntryKind.TRANSITION:
         if agrees:
             raise _fail(case, f"{where}: a report that agrees with the case moved it")
@@ -337,6 +346,8 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
         walk.whereabouts = whereabouts
         walk.backing = set()
+        if entry.reverts_to is None:
+            walk.began[entry.seq] = whereabouts
         _check_period(case, rule, entry, walk, where)
         return
     if not rule.report:
@@ -365,12 +376,28 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
 
 
+def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
+    """A legal fact is recorded by a fact rule, in its status, no earlier than the status, moving nothing."""
+    if entry.kind is not EntryKind.FACT or not rule.fact:
+        raise _fail(case, f"{where}: a {entry.kind} entry by {'a fact' if rule.fact else 'a move'} rule")
+    if not legal:
+        raise _fail(case, f"{where}: a fact recorded in {walk.status!r}, which its rule does not allow")
+    if entry.effective_at < walk.since:
+        raise _fail(case, f"{where}: a fact dated before the status it is recorded in")
+    if rule.waiting_period is not None and entry.effective_at - walk.since < rule.waiting_period:
+        raise _fail(case, f"{where}: recorded before its waiting period was over")
+    if (entry.to_status, entry.fate, entry.assurance) != (walk.status, walk.fate, walk.assurance) or (
+        entry.whereabouts not in (None, walk.whereabouts)
+    ):
+        raise _fail(case, f"{where}: a fact moved the case")
+
+
 def _transition_whereabouts(case: Case, rule: Rule, walk: _Walk, said: Whereabouts | None) -> Whereabouts:
     """Where a move leaves the person: where the period it resumes held them, or where the rule says."""
     resumes = _resumes(case, rule, walk)
     if resumes is None:
         return said or walk.whereabouts
-    return case.trail[resumes].whereabouts or walk.whereabouts
+    return walk.began[resumes]
 
 
 def _resumes(case: Case, rule: Rule, walk: _Walk) -> int | None:
