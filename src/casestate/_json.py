@@ -41,10 +41,22 @@ def _evidence_to_dict(item: Evidence) -> dict[str, str]:
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """One entry as JSON-ready data; ``private`` is absent in a redacted entry.
+    """One entry as JSON-ready data, as :func:`to_dict` writes each of a case's entries.
 
     The public fields and the hash, in the entry's declaration order, each
-    written in its declared form.
+    written in its declared form, then ``private``: the personal part, absent
+    in a redacted entry. :func:`entry_from_dict` reads it back:
+
+    >>> from datetime import datetime, UTC
+    >>> import casestate as cs
+    >>> when = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> case = cs.DEFAULT_WORKFLOW.open("ua-1", actor=cs.Actor("olena", "family"),
+    ...     effective_at=when, recorded_at=when)
+    >>> data = cs.entry_to_dict(case.trail[0])
+    >>> data["kind"], data["private"]["actor_id"]
+    ('opened', 'olena')
+    >>> cs.entry_from_dict(data) == case.trail[0]
+    True
     """
     data: dict[str, Any] = public_to_json(entry)
     if entry.salt is not None:
@@ -186,7 +198,19 @@ def _private_from_dict(data: object, where: str) -> Private:
 
 
 def entry_from_dict(data: object, where: str = "entry") -> Entry:
-    """Read one entry written by :func:`entry_to_dict`; a :class:`FormatError` if it is not one."""
+    """Read one entry written by :func:`entry_to_dict`; a :class:`FormatError` if it is not one.
+
+    Every field is checked as the JSON format says (see :func:`entry_to_dict`
+    for an example); the error names its place, *where* first. The entry is
+    read, not verified: :func:`verify` or :func:`replay` says whether a trail
+    of them holds.
+
+    >>> import casestate as cs
+    >>> cs.entry_from_dict({"seq": "0"}, "entries[0]")
+    Traceback (most recent call last):
+    ...
+    casestate.FormatError: entries[0].seq: expected int, got str
+    """
     reader = _Reader(data, where)
     private_data = reader.data.get("private")
     reader.seen.add("private")
@@ -284,7 +308,19 @@ def from_json(
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object of JSON whose keys are each given once; a key twice is a :class:`FormatError`."""
+    """An object of JSON whose keys are each given once; a key twice is a :class:`FormatError`.
+
+    Parsers disagree on which of two values for one key wins; a reader of
+    anything a chain covers must see exactly what was sealed. Pass it to the
+    standard library's reader:
+
+    >>> import json
+    >>> import casestate as cs
+    >>> json.loads('{"case_id": "ua-1", "case_id": "ua-2"}', object_pairs_hook=cs.unique_keys)
+    Traceback (most recent call last):
+    ...
+    casestate.FormatError: the key 'case_id' appears twice in one object
+    """
     data: dict[str, Any] = {}
     for name, value in pairs:
         if name in data:

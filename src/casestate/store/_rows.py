@@ -32,11 +32,12 @@ from casestate import (
     FormatError,
     Integrity,
     Problem,
+    entry_from_dict,
+    trusted_evidence,
+    unique_keys,
 )
-from casestate._building import trusted_evidence
-from casestate._json import entry_from_dict, unique_keys
-from casestate._text import is_storable, is_text
-from casestate._time import format_instant
+from casestate.instants import format_instant
+from casestate.text import is_storable, is_text
 
 from ._schema import DECLARED, ENTRY_FIELDS, JSON_FIELDS, Row
 
