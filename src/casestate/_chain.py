@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from json.encoder import encode_basestring_ascii as _quote
 
 import attrs
 
@@ -22,9 +21,8 @@ from ._change import salt_problem
 from ._entry import Entry, EntryKind
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
-from ._layout import canonical_bytes, canonical_public, new_entry
+from ._layout import canonical_bytes, canonical_private, canonical_public, new_entry
 from ._status import Assurance, Fate, Whereabouts
-from ._time import format_instant
 from ._verdict import Code
 
 GENESIS = "0" * 64
@@ -36,21 +34,6 @@ _PRIVATE_DOMAIN = b"casestate/private/1\n"
 _KEY_ID_INPUT = b"casestate/key-id/1"
 MIN_KEY_BYTES = 16
 """The shortest key that may seal a chain, in bytes."""
-
-
-def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
-    """The bytes of an entry's personal data, in the same canonical JSON form."""
-    # A change nearly always carries one piece of evidence, or none.
-    items = _evidence_text(evidence[0]) if len(evidence) == 1 else ",".join(map(_evidence_text, evidence))
-    reason_text = "null" if reason is None else _quote(reason)
-    return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{reason_text}}}').encode("ascii")
-
-
-def _evidence_text(item: Evidence) -> str:
-    return (
-        f'{{"kind":{_quote(item.kind)},"obtained_at":"{format_instant(item.obtained_at)}",'
-        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
-    )
 
 
 def commitment(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...], salt: bytes) -> str:

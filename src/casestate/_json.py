@@ -5,17 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from ._case import Case, replay
 from ._chain import commitment_problem, redact
 from ._change import salt_problem
-from ._entry import Entry, Form, Private
+from ._entry import Entry, Form, Part
 from ._errors import CasestateError
-from ._evidence import Evidence, EvidenceKind
-from ._layout import SEALED, Field, enumeration, omitted_when_none, public_to_json
+from ._layout import (
+    PERSONAL_FIELDS,
+    SEALED,
+    Field,
+    members_of,
+    omitted_when_none,
+    personal_to_json,
+    public_to_json,
+)
 from ._text import is_storable, printable, unstorable
-from ._time import format_instant, parse_instant
+from ._time import parse_instant
 
 FORMAT = "casestate.case"
 FORMAT_VERSION = 1
@@ -29,15 +37,6 @@ class FormatError(CasestateError, ValueError):
 
     The message names the place (``entries[3].recorded_at``) and what is wrong.
     """
-
-
-def _evidence_to_dict(item: Evidence) -> dict[str, str]:
-    return {
-        "kind": item.kind.value,
-        "reference": item.reference,
-        "source": item.source,
-        "obtained_at": format_instant(item.obtained_at),
-    }
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -60,12 +59,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """
     data: dict[str, Any] = public_to_json(entry)
     if entry.salt is not None:
-        data["private"] = {
-            "actor_id": entry.actor_id,
-            "reason": entry.reason,
-            "evidence": [_evidence_to_dict(item) for item in entry.evidence],
-            "salt": entry.salt.hex(),
-        }
+        data["private"] = personal_to_json(entry)
     return data
 
 
@@ -166,37 +160,6 @@ def _enum_list(reader: _Reader, name: str, kind: type[_E]) -> tuple[_E, ...]:
     return tuple(values)
 
 
-def _private_from_dict(data: object, where: str) -> Private:
-    reader = _Reader(data, where)
-    evidence = []
-    for index, item in enumerate(reader.items("evidence")):
-        part = _Reader(item, f"{where}.evidence[{index}]")
-        try:
-            evidence.append(
-                Evidence(
-                    part.enum("kind", EvidenceKind),
-                    part.text("reference"),
-                    part.text("source"),
-                    part.instant("obtained_at"),
-                )
-            )
-        except (TypeError, ValueError) as error:
-            if isinstance(error, FormatError):
-                raise
-            raise FormatError(f"{part.where}: {error}") from None
-        part.done()
-    try:
-        salt = bytes.fromhex(reader.text("salt"))
-    except ValueError:
-        raise FormatError(f"{where}.salt: not hexadecimal") from None
-    weak = salt_problem(salt)
-    if weak is not None:
-        raise FormatError(f"{where}.salt: {weak}")
-    private = Private(reader.text("actor_id"), reader.text("reason", optional=True), tuple(evidence), salt)
-    reader.done()
-    return private
-
-
 def entry_from_dict(data: object, where: str = "entry") -> Entry:
     """Read one entry written by :func:`entry_to_dict`; a :class:`FormatError` if it is not one.
 
@@ -214,25 +177,39 @@ def entry_from_dict(data: object, where: str = "entry") -> Entry:
     reader = _Reader(data, where)
     private_data = reader.data.get("private")
     reader.seen.add("private")
-    private = None if private_data is None else _private_from_dict(private_data, f"{where}.private")
-    actor_id, reason, evidence, salt = (
-        (None, None, (), None)
-        if private is None
-        else (private.actor_id, private.reason, private.evidence, private.salt)
-    )
-    values: dict[str, Any] = {field.name: _read(reader, field) for field in SEALED}
+    values: dict[str, Any] = {}
+    if private_data is not None:  # else redacted: the personal fields keep their defaults
+        personal = _Reader(private_data, f"{where}.private")
+        values.update((field.name, _read(personal, field)) for field in PERSONAL_FIELDS)
+        personal.done()
+    values.update((field.name, _read(reader, field)) for field in SEALED)
     problem = commitment_problem(values["commitment"])
     if problem is not None:
         raise FormatError(f"{reader.at('commitment')}: {problem}")
-    entry = Entry(**values, actor_id=actor_id, reason=reason, evidence=evidence, salt=salt)
+    entry = Entry(**values)
     reader.done()
     return entry
 
 
-def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one return per form
-    """The value of *field*, read in its declared form; every field must be present, if only as null."""
-    name = field.name
+def _read(reader: _Reader, field: Field) -> object:
+    """The value of *field*, read in its declared form; every field must be present, if only as null.
+
+    A personal field that may be null may also be missing: readers have
+    always taken a missing reason for none.
+    """
     form = field.metadata["form"]
+    if form is Form.RECORDS:
+        return _records(reader, field)
+    if form is Form.HEX:
+        return _hex(reader, field)
+    optional = omitted_when_none(field) or field.metadata["part"] is Part.PERSONAL
+    return _value(reader, field.name, form, field.metadata["of"], optional=optional)
+
+
+def _value(  # noqa: PLR0911 - one return per form
+    reader: _Reader, name: str, form: Form, of: type[StrEnum] | None, *, optional: bool = False
+) -> object:
+    """The value of *name*, read in *form* (of the enumeration *of*, for names)."""
     if form is Form.INT:
         return reader.get(name, int)
     if form is Form.OPTIONAL_INT:
@@ -240,16 +217,46 @@ def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one retur
     if form is Form.TEXT:
         return reader.text(name)
     if form is Form.OPTIONAL_TEXT:
-        return reader.get(name, str, nullable=True, optional=omitted_when_none(field))
+        return reader.get(name, str, nullable=True, optional=optional)
     if form is Form.NAME:
-        return reader.enum(name, enumeration(field))
+        return reader.enum(name, of)  # type: ignore[arg-type] # a NAME has its enumeration
     if form is Form.OPTIONAL_NAME:
-        return reader.enum(name, enumeration(field), nullable=True, optional=omitted_when_none(field))
+        return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # and this
     if form is Form.NAMES:
-        return _enum_list(reader, name, enumeration(field))
+        return _enum_list(reader, name, of)  # type: ignore[arg-type] # and so do NAMES
     if form is Form.INTS:
         return tuple(_ints(reader, name))
     return reader.instant(name)
+
+
+def _records(reader: _Reader, field: Field) -> tuple[object, ...]:
+    """A RECORDS field: each record read by its class's fields, then made (and checked) by its constructor."""
+    record = field.metadata["of"]
+    members = members_of(field)
+    values = []
+    for index, item in enumerate(reader.items(field.name)):
+        part = _Reader(item, f"{reader.at(field.name)}[{index}]")
+        try:
+            values.append(record(*[_value(part, member.name, member.form, member.of) for member in members]))
+        except (TypeError, ValueError) as error:
+            if isinstance(error, FormatError):
+                raise
+            raise FormatError(f"{part.where}: {error}") from None
+        part.done()
+    return tuple(values)
+
+
+def _hex(reader: _Reader, field: Field) -> bytes:
+    """A HEX field; a salt must be long enough to hide what it salts."""
+    text = reader.text(field.name)
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        raise FormatError(f"{reader.at(field.name)}: not hexadecimal") from None
+    weak = salt_problem(value) if field.metadata["salts"] else None
+    if weak is not None:
+        raise FormatError(f"{reader.at(field.name)}: {weak}")
+    return value
 
 
 def _ints(reader: _Reader, name: str) -> list[int]:
