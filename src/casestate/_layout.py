@@ -124,7 +124,7 @@ _NAMESPACE: dict[str, object] = {
 
 def _generate(source: str, name: str) -> Callable[..., object]:
     namespace = dict(_NAMESPACE)
-    exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's field names alone
+    exec(source, namespace)  # noqa: S102 - source generated here from the names of Entry's fields and its records' alone
     made = namespace[name]
     assert callable(made)  # noqa: S101 - defined by the exec above
     return made

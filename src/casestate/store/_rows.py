@@ -71,7 +71,7 @@ _WRITTEN = {
 
 
 def _generated(source: str, name: str, namespace: dict[str, object]) -> Callable[..., Any]:
-    exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's declared field names
+    exec(source, namespace)  # noqa: S102 - source generated here from the names Entry and its records declare
     return namespace[name]  # type: ignore[return-value] # defined by the exec above
 
 
