@@ -6,8 +6,9 @@ Directives, each rendering Markdown made from casestate itself:
 - ``casestate-diagram``: the default workflow as a Mermaid diagram (:func:`casestate.to_mermaid`);
 - ``casestate-evidence-kinds``: every evidence kind with its tier.
 
-It also gives the re-exported constants of ``casestate`` the docstrings written
-beside them in their private modules, where autodoc does not look.
+It also gives the re-exported constants of ``casestate`` and of its small public
+modules the docstrings written beside them in their private modules, where
+autodoc does not look.
 """
 
 from __future__ import annotations
@@ -123,7 +124,17 @@ def _directive(make: Callable[[], list[str]]) -> type[SphinxDirective]:
 
 @cache
 def _constant_docs() -> dict[str, list[str]]:
-    """The docstrings of module-level constants, by name, from casestate's private modules."""
+    """The docstrings of module-level constants, by public name, from casestate's private modules.
+
+    A constant is published by ``casestate`` or by one of its small public
+    modules (``casestate.chain``, ``casestate.instants``, ``casestate.text``).
+    """
+    modules = pkgutil.iter_modules(casestate.__path__)
+    homes = [casestate] + [
+        importlib.import_module(f"casestate.{module.name}")
+        for module in modules
+        if not module.name.startswith("_") and not module.ispkg
+    ]
     found: dict[str, list[str]] = {}
     for module in pkgutil.iter_modules(casestate.__path__):
         if not module.name.startswith("_"):
@@ -131,8 +142,9 @@ def _constant_docs() -> dict[str, list[str]]:
         name = f"casestate.{module.name}"
         importlib.import_module(name)
         for (scope, attribute), lines in ModuleAnalyzer.for_module(name).find_attr_docs().items():
-            if not scope and attribute in casestate.__all__:
-                found[attribute] = list(lines)
+            for home in homes:
+                if not scope and attribute in home.__all__:
+                    found[f"{home.__name__}.{attribute}"] = list(lines)
     return found
 
 
@@ -141,7 +153,7 @@ def _document_constants(
 ) -> None:
     if what != "data" or not name.startswith("casestate."):
         return
-    docs = _constant_docs().get(name.removeprefix("casestate."))
+    docs = _constant_docs().get(name)
     if docs is not None:
         lines[:] = docs
 

@@ -4,6 +4,7 @@ from importlib.metadata import version as _version
 
 from ._actors import AUTHORITIES, EVERYONE, Actor, Role
 from ._batch import Batch
+from ._building import trusted_evidence
 from ._case import Case, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
 from ._change import DISMISS, OPEN, Change
@@ -12,11 +13,20 @@ from ._decide import Option
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
-from ._errors import CasestateError
-from ._errors import publish as _publish
+from ._errors import CasestateError, publish
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
-from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._json import (
+    FORMAT_VERSION,
+    FormatError,
+    entry_from_dict,
+    entry_to_dict,
+    from_dict,
+    from_json,
+    to_dict,
+    to_json,
+    unique_keys,
+)
 from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
@@ -93,9 +103,12 @@ __all__ = [
     "check_csv_header",
     "csv_columns",
     "due",
+    "entry_from_dict",
+    "entry_to_dict",
     "from_dict",
     "from_json",
     "parse_timestamp",
+    "publish",
     "record_to_csv_row",
     "redact",
     "replay",
@@ -103,6 +116,8 @@ __all__ = [
     "to_dot",
     "to_json",
     "to_mermaid",
+    "trusted_evidence",
+    "unique_keys",
     "verify",
     "workflow_from_dict",
     "workflow_from_json",
@@ -111,4 +126,4 @@ __all__ = [
 ]
 
 # Every public name shows where an app imports it from, not the private module it lives in.
-_publish(__name__, globals(), __all__)
+publish(__name__, globals(), __all__)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from json.encoder import encode_basestring_ascii as _quote
 
 import attrs
 
@@ -22,34 +21,19 @@ from ._change import salt_problem
 from ._entry import Entry, EntryKind
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
-from ._layout import canonical_bytes, canonical_public, new_entry
+from ._layout import canonical_bytes, canonical_private, canonical_public, new_entry
 from ._status import Assurance, Fate, Whereabouts
-from ._time import format_instant
 from ._verdict import Code
 
 GENESIS = "0" * 64
-"""The previous hash of every case's first entry."""
+"""The previous hash (:attr:`~casestate.Entry.prev_hash`) of every case's first entry: 64 zeros."""
 
 PLAIN_CHAIN = "sha256"
 _ENTRY_DOMAIN = b"casestate/entry/1\n"
 _PRIVATE_DOMAIN = b"casestate/private/1\n"
 _KEY_ID_INPUT = b"casestate/key-id/1"
 MIN_KEY_BYTES = 16
-
-
-def canonical_private(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
-    """The bytes of an entry's personal data, in the same canonical JSON form."""
-    # A change nearly always carries one piece of evidence, or none.
-    items = _evidence_text(evidence[0]) if len(evidence) == 1 else ",".join(map(_evidence_text, evidence))
-    reason_text = "null" if reason is None else _quote(reason)
-    return (f'{{"actor_id":{_quote(actor_id)},"evidence":[{items}],"reason":{reason_text}}}').encode("ascii")
-
-
-def _evidence_text(item: Evidence) -> str:
-    return (
-        f'{{"kind":{_quote(item.kind)},"obtained_at":"{format_instant(item.obtained_at)}",'
-        f'"reference":{_quote(item.reference)},"source":{_quote(item.source)}}}'
-    )
+"""The shortest key that may seal a chain, in bytes."""
 
 
 def commitment(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...], salt: bytes) -> str:
@@ -66,7 +50,15 @@ class ChainKeyError(CasestateError, ValueError):
 
 
 def check_key(key: object) -> bytes:
-    """*key* if it can seal a chain; a clear error otherwise."""
+    """*key* if it can seal a chain (bytes, at least 16 of them); a ``TypeError`` or ``ValueError`` otherwise.
+
+    >>> check_key(b"k" * 32) == b"k" * 32
+    True
+    >>> check_key("k" * 32)
+    Traceback (most recent call last):
+    ...
+    TypeError: the chain key must be bytes, not str
+    """
     if not isinstance(key, bytes):
         msg = f"the chain key must be bytes, not {type(key).__name__}"
         raise TypeError(msg)
@@ -111,6 +103,11 @@ def chain_for_key(key: bytes | None) -> str:
     The key id is an HMAC of a fixed text: it tells keys apart without
     revealing them, so a wrong key is refused up front instead of breaking the
     chain.
+
+    >>> chain_for_key(None)
+    'sha256'
+    >>> chain_for_key(b"k" * 32)
+    'hmac-sha256:...'
     """
     if key is None:
         return PLAIN_CHAIN
@@ -209,7 +206,18 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
 
 
 def entry_digest(entry: Entry, key: bytes | None) -> str:
-    """Recompute *entry*'s hash from its content."""
+    """Recompute *entry*'s hash from its content: SHA-256, or an HMAC under *key*.
+
+    An intact entry's digest is its :attr:`~casestate.Entry.hash`:
+
+    >>> from datetime import datetime, UTC
+    >>> import casestate as cs
+    >>> when = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> case = cs.DEFAULT_WORKFLOW.open("ua-1", actor=cs.Actor("olena", "family"),
+    ...     effective_at=when, recorded_at=when)
+    >>> entry_digest(case.trail[0], None) == case.trail[0].hash
+    True
+    """
     return digest(canonical_bytes(entry), key)
 
 
@@ -373,6 +381,12 @@ def key_problem(chain: str, key: bytes | None) -> Problem | None:
 
     The one comparison of a key with a chain, in constant time: verify,
     apply and the stores each say it in their own words.
+
+    >>> key = b"k" * 32
+    >>> key_problem(chain_for_key(key), key) is None
+    True
+    >>> key_problem("sha256", key), key_problem(chain_for_key(key), None)
+    (<Problem.NOT_SEALED: 'not_sealed'>, <Problem.KEY_REQUIRED: 'key_required'>)
     """
     if key is None:
         return None if chain == PLAIN_CHAIN else Problem.KEY_REQUIRED

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
@@ -41,13 +43,81 @@ class Form(StrEnum):
     INTS = "ints"
     INSTANT = "instant"
     """A time, in the canonical instant form (UTC, microseconds)."""
+    HEX = "hex"
+    """Bytes, written as lowercase hexadecimal text."""
+    RECORDS = "records"
+    """A list of values of an attrs class, each written as an object of its fields (see :class:`Member`)."""
+
+
+@attrs.frozen
+class Member:
+    """A field of the values a RECORDS field lists, and the form its value is written in."""
+
+    name: str
+    form: Form
+    of: type[StrEnum] | None = None
+    """For a NAME: the enumeration its values come from."""
+
+
+def members(record: type) -> tuple[Member, ...]:
+    """The fields of the attrs class *record*, in declaration order, each in the form its type says.
+
+    A record's fields are read from its own declaration, so that its JSON,
+    its canonical bytes and a store's text of it follow the class.
+
+    >>> [(member.name, member.form.value) for member in members(Evidence)]
+    [('kind', 'name'), ('reference', 'text'), ('source', 'text'), ('obtained_at', 'instant')]
+    """
+    # Annotations are text (postponed); they name types this module imports,
+    # and a published record's __module__ no longer leads to its own imports.
+    types = typing.get_type_hints(record, localns=globals())
+    found = []
+    for field in attrs.fields(record):
+        kind = types[field.name]
+        if isinstance(kind, type) and issubclass(kind, StrEnum):
+            found.append(Member(field.name, Form.NAME, kind))
+        elif kind is str:
+            found.append(Member(field.name, Form.TEXT))
+        elif kind is datetime:
+            found.append(Member(field.name, Form.INSTANT))
+        else:  # pragma: no cover - a record of another shape needs a form first
+            msg = f"{record.__name__}.{field.name}: no form for {kind!r}"
+            raise TypeError(msg)
+    return tuple(found)
+
+
+def _metadata(
+    part: Part,
+    form: Form,
+    of: type | None = None,
+    *,
+    omit_none: bool = False,
+    salts: bool = False,
+) -> dict[str, object]:
+    """A field's part and form; every field's metadata has the same keys.
+
+    ``of`` is the enumeration of a NAME or NAMES field, the class of a
+    RECORDS field (whose ``members`` are its fields); ``omit_none`` leaves a
+    field added later out of the bytes and JSON when it has no value;
+    ``salts`` marks the personal field that salts the commitment rather
+    than being committed to.
+    """
+    return {
+        "part": part,
+        "form": form,
+        "of": of,
+        "members": members(of) if form is Form.RECORDS and of is not None else (),
+        "omit_none": omit_none,
+        "salts": salts,
+    }
 
 
 def _public(form: Form, of: type[StrEnum] | None = None, *, omit_none: bool = False) -> dict[str, object]:
-    return {"part": Part.PUBLIC, "form": form, "of": of, "omit_none": omit_none}
+    return _metadata(Part.PUBLIC, form, of, omit_none=omit_none)
 
 
-_PERSONAL: dict[str, object] = {"part": Part.PERSONAL, "form": None, "of": None, "omit_none": False}
+def _personal(form: Form, of: type | None = None, *, salts: bool = False) -> dict[str, object]:
+    return _metadata(Part.PERSONAL, form, of, salts=salts)
 
 
 class EntryKind(StrEnum):
@@ -126,7 +196,7 @@ class Entry:
     """The hash of the entry before (64 zeros for the opening entry)."""
     commitment: str = attrs.field(metadata=_public(Form.TEXT))
     """The salted commitment to the personal data, which the hash covers in its place."""
-    hash: str = attrs.field(metadata={"part": Part.SEAL, "form": Form.TEXT, "of": None, "omit_none": False})
+    hash: str = attrs.field(metadata=_metadata(Part.SEAL, Form.TEXT))
     """The hash (or HMAC) over the public fields, the commitment and *prev_hash*."""
     workflow: str | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_TEXT, omit_none=True))
     """For the opening entry: the identity of the workflow that opened the case (see
@@ -141,13 +211,15 @@ class Entry:
     the JSON format page). Left out of the canonical bytes and JSON when ``None``."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
-    actor_id: str | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)
+    actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))
     """Who made the change; ``None`` in a redacted entry."""
-    reason: str | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)
+    reason: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.OPTIONAL_TEXT))
     """The written reason (``None`` when there is none, or redacted)."""
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), repr=False, metadata=_PERSONAL)
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), repr=False, metadata=_personal(Form.RECORDS, Evidence)
+    )
     """The evidence in full (empty in a redacted entry; see ``evidence_kinds``)."""
-    salt: bytes | None = attrs.field(default=None, repr=False, metadata=_PERSONAL)
+    salt: bytes | None = attrs.field(default=None, repr=False, metadata=_personal(Form.HEX, salts=True))
     """The salt of the commitment; ``None`` exactly when the entry is redacted."""
 
     @property
@@ -171,4 +243,10 @@ class Entry:
 
     def without_private(self) -> Entry:
         """This entry with its personal data left out; its hash still verifies."""
-        return attrs.evolve(self, actor_id=None, reason=None, evidence=(), salt=None)
+        return attrs.evolve(self, **_WITHOUT_PERSONAL)
+
+
+_WITHOUT_PERSONAL: dict[str, Any] = {  # each field its own type
+    field.name: field.default for field in attrs.fields(Entry) if field.metadata["part"] is Part.PERSONAL
+}
+"""Each personal field at its default: what a redacted entry holds."""

@@ -19,7 +19,15 @@ def publish(module: str, names: dict[str, object], exported: list[str]) -> None:
 
     Tracebacks, reprs and ``help()`` then name the module an app imports
     from (``casestate.store.ConcurrentUpdate``), never the private module a
-    name happens to live in.
+    name happens to live in. Each public module of casestate calls it last,
+    on its own ``__all__``; a package built on casestate can do the same.
+
+    >>> class Finding:
+    ...     pass
+    >>> Finding.__module__ = "myapp._reports"
+    >>> publish("myapp", {"Finding": Finding}, ["Finding"])
+    >>> Finding.__module__
+    'myapp'
     """
     for name in exported:
         value = names[name]

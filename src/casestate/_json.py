@@ -5,17 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from ._case import Case, replay
 from ._chain import commitment_problem, redact
 from ._change import salt_problem
-from ._entry import Entry, Form, Private
+from ._entry import Entry, Form, Part
 from ._errors import CasestateError
-from ._evidence import Evidence, EvidenceKind
-from ._layout import SEALED, Field, enumeration, omitted_when_none, public_to_json
+from ._layout import (
+    PERSONAL_FIELDS,
+    SEALED,
+    Field,
+    members_of,
+    omitted_when_none,
+    personal_to_json,
+    public_to_json,
+)
 from ._text import is_storable, printable, unstorable
-from ._time import format_instant, parse_instant
+from ._time import parse_instant
 
 FORMAT = "casestate.case"
 FORMAT_VERSION = 1
@@ -31,29 +39,27 @@ class FormatError(CasestateError, ValueError):
     """
 
 
-def _evidence_to_dict(item: Evidence) -> dict[str, str]:
-    return {
-        "kind": item.kind.value,
-        "reference": item.reference,
-        "source": item.source,
-        "obtained_at": format_instant(item.obtained_at),
-    }
-
-
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """One entry as JSON-ready data; ``private`` is absent in a redacted entry.
+    """One entry as JSON-ready data, as :func:`to_dict` writes each of a case's entries.
 
     The public fields and the hash, in the entry's declaration order, each
-    written in its declared form.
+    written in its declared form, then ``private``: the personal part, absent
+    in a redacted entry. :func:`entry_from_dict` reads it back:
+
+    >>> from datetime import datetime, UTC
+    >>> import casestate as cs
+    >>> when = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> case = cs.DEFAULT_WORKFLOW.open("ua-1", actor=cs.Actor("olena", "family"),
+    ...     effective_at=when, recorded_at=when)
+    >>> data = cs.entry_to_dict(case.trail[0])
+    >>> data["kind"], data["private"]["actor_id"]
+    ('opened', 'olena')
+    >>> cs.entry_from_dict(data) == case.trail[0]
+    True
     """
     data: dict[str, Any] = public_to_json(entry)
     if entry.salt is not None:
-        data["private"] = {
-            "actor_id": entry.actor_id,
-            "reason": entry.reason,
-            "evidence": [_evidence_to_dict(item) for item in entry.evidence],
-            "salt": entry.salt.hex(),
-        }
+        data["private"] = personal_to_json(entry)
     return data
 
 
@@ -154,61 +160,56 @@ def _enum_list(reader: _Reader, name: str, kind: type[_E]) -> tuple[_E, ...]:
     return tuple(values)
 
 
-def _private_from_dict(data: object, where: str) -> Private:
-    reader = _Reader(data, where)
-    evidence = []
-    for index, item in enumerate(reader.items("evidence")):
-        part = _Reader(item, f"{where}.evidence[{index}]")
-        try:
-            evidence.append(
-                Evidence(
-                    part.enum("kind", EvidenceKind),
-                    part.text("reference"),
-                    part.text("source"),
-                    part.instant("obtained_at"),
-                )
-            )
-        except (TypeError, ValueError) as error:
-            if isinstance(error, FormatError):
-                raise
-            raise FormatError(f"{part.where}: {error}") from None
-        part.done()
-    try:
-        salt = bytes.fromhex(reader.text("salt"))
-    except ValueError:
-        raise FormatError(f"{where}.salt: not hexadecimal") from None
-    weak = salt_problem(salt)
-    if weak is not None:
-        raise FormatError(f"{where}.salt: {weak}")
-    private = Private(reader.text("actor_id"), reader.text("reason", optional=True), tuple(evidence), salt)
-    reader.done()
-    return private
-
-
 def entry_from_dict(data: object, where: str = "entry") -> Entry:
-    """Read one entry written by :func:`entry_to_dict`; a :class:`FormatError` if it is not one."""
+    """Read one entry written by :func:`entry_to_dict`; a :class:`FormatError` if it is not one.
+
+    Every field is checked as the JSON format says (see :func:`entry_to_dict`
+    for an example); the error names its place, *where* first. The entry is
+    read, not verified: :func:`verify` or :func:`replay` says whether a trail
+    of them holds.
+
+    >>> import casestate as cs
+    >>> cs.entry_from_dict({"seq": "0"}, "entries[0]")
+    Traceback (most recent call last):
+    ...
+    casestate.FormatError: entries[0].seq: expected int, got str
+    """
     reader = _Reader(data, where)
     private_data = reader.data.get("private")
     reader.seen.add("private")
-    private = None if private_data is None else _private_from_dict(private_data, f"{where}.private")
-    actor_id, reason, evidence, salt = (
-        (None, None, (), None)
-        if private is None
-        else (private.actor_id, private.reason, private.evidence, private.salt)
-    )
-    values: dict[str, Any] = {field.name: _read(reader, field) for field in SEALED}
+    values: dict[str, Any] = {}
+    if private_data is not None:  # else redacted: the personal fields keep their defaults
+        personal = _Reader(private_data, f"{where}.private")
+        values.update((field.name, _read(personal, field)) for field in PERSONAL_FIELDS)
+        personal.done()
+    values.update((field.name, _read(reader, field)) for field in SEALED)
     problem = commitment_problem(values["commitment"])
     if problem is not None:
         raise FormatError(f"{reader.at('commitment')}: {problem}")
-    entry = Entry(**values, actor_id=actor_id, reason=reason, evidence=evidence, salt=salt)
+    entry = Entry(**values)
     reader.done()
     return entry
 
 
-def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one return per form
-    """The value of *field*, read in its declared form; every field must be present, if only as null."""
-    name = field.name
+def _read(reader: _Reader, field: Field) -> object:
+    """The value of *field*, read in its declared form; every field must be present, if only as null.
+
+    A personal field that may be null may also be missing: readers have
+    always taken a missing reason for none.
+    """
     form = field.metadata["form"]
+    if form is Form.RECORDS:
+        return _records(reader, field)
+    if form is Form.HEX:
+        return _hex(reader, field)
+    optional = omitted_when_none(field) or field.metadata["part"] is Part.PERSONAL
+    return _value(reader, field.name, form, field.metadata["of"], optional=optional)
+
+
+def _value(  # noqa: PLR0911 - one return per form
+    reader: _Reader, name: str, form: Form, of: type[StrEnum] | None, *, optional: bool = False
+) -> object:
+    """The value of *name*, read in *form* (of the enumeration *of*, for names)."""
     if form is Form.INT:
         return reader.get(name, int)
     if form is Form.OPTIONAL_INT:
@@ -216,16 +217,46 @@ def _read(reader: _Reader, field: Field) -> object:  # noqa: PLR0911 - one retur
     if form is Form.TEXT:
         return reader.text(name)
     if form is Form.OPTIONAL_TEXT:
-        return reader.get(name, str, nullable=True, optional=omitted_when_none(field))
+        return reader.get(name, str, nullable=True, optional=optional)
     if form is Form.NAME:
-        return reader.enum(name, enumeration(field))
+        return reader.enum(name, of)  # type: ignore[arg-type] # a NAME has its enumeration
     if form is Form.OPTIONAL_NAME:
-        return reader.enum(name, enumeration(field), nullable=True, optional=omitted_when_none(field))
+        return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # and this
     if form is Form.NAMES:
-        return _enum_list(reader, name, enumeration(field))
+        return _enum_list(reader, name, of)  # type: ignore[arg-type] # and so do NAMES
     if form is Form.INTS:
         return tuple(_ints(reader, name))
     return reader.instant(name)
+
+
+def _records(reader: _Reader, field: Field) -> tuple[object, ...]:
+    """A RECORDS field: each record read by its class's fields, then made (and checked) by its constructor."""
+    record = field.metadata["of"]
+    members = members_of(field)
+    values = []
+    for index, item in enumerate(reader.items(field.name)):
+        part = _Reader(item, f"{reader.at(field.name)}[{index}]")
+        try:
+            values.append(record(*[_value(part, member.name, member.form, member.of) for member in members]))
+        except (TypeError, ValueError) as error:
+            if isinstance(error, FormatError):
+                raise
+            raise FormatError(f"{part.where}: {error}") from None
+        part.done()
+    return tuple(values)
+
+
+def _hex(reader: _Reader, field: Field) -> bytes:
+    """A HEX field; a salt must be long enough to hide what it salts."""
+    text = reader.text(field.name)
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        raise FormatError(f"{reader.at(field.name)}: not hexadecimal") from None
+    weak = salt_problem(value) if field.metadata["salts"] else None
+    if weak is not None:
+        raise FormatError(f"{reader.at(field.name)}: {weak}")
+    return value
 
 
 def _ints(reader: _Reader, name: str) -> list[int]:
@@ -284,7 +315,19 @@ def from_json(
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object of JSON whose keys are each given once; a key twice is a :class:`FormatError`."""
+    """An object of JSON whose keys are each given once; a key twice is a :class:`FormatError`.
+
+    Parsers disagree on which of two values for one key wins; a reader of
+    anything a chain covers must see exactly what was sealed. Pass it to the
+    standard library's reader:
+
+    >>> import json
+    >>> import casestate as cs
+    >>> json.loads('{"case_id": "ua-1", "case_id": "ua-2"}', object_pairs_hook=cs.unique_keys)
+    Traceback (most recent call last):
+    ...
+    casestate.FormatError: the key 'case_id' appears twice in one object
+    """
     data: dict[str, Any] = {}
     for name, value in pairs:
         if name in data:

@@ -2,10 +2,12 @@
 
 :class:`~casestate.Entry` declares each field once, with the part it
 belongs to (public, the seal, personal) and the form its value is written
-in. Everything here is generated from that declaration, as attrs generates
-``__init__`` from a class's fields: the function that writes the canonical
-bytes, the one that makes an entry, the JSON form of the public part. A new
-field is one edit in ``_entry``.
+in; the evidence a personal field lists is laid out by :class:`Evidence`'s
+own fields. Everything here is generated from that declaration, as attrs
+generates ``__init__`` from a class's fields: the function that writes the
+canonical bytes of the public part, the one that writes the bytes of the
+personal part its commitment covers, the one that makes an entry, the JSON
+form of both parts. A new field is one edit in ``_entry``.
 
 The canonical bytes are compact JSON with the keys sorted, ASCII only; the
 pinned test vectors hold them, and the hashes of stored trails, stable. A
@@ -17,14 +19,13 @@ trails keep their bytes and hashes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from json.encoder import encode_basestring_ascii as _quote
 from operator import attrgetter
 from typing import Any, TypeAlias
 
 import attrs
 
-from ._entry import Entry, Form, Part
+from ._entry import Entry, Form, Member, Part
 from ._time import format_instant
 
 
@@ -64,8 +65,10 @@ _CANONICAL = {
     Form.NAMES: "{_texts(%s)}",
     Form.INTS: "{_ints(%s)}",
     Form.INSTANT: '"{format_instant(%s)}"',
+    Form.HEX: '"{%s.hex()}"',
 }
-"""By form: how a value is written in the canonical bytes, as a piece of an f-string."""
+"""By form: how a value is written in the canonical bytes, as a piece of an f-string (a list of
+records is written by a function of its own: see :func:`_records_source`)."""
 
 _EXPRESSION = {
     Form.INT: "str(%s)",
@@ -93,8 +96,18 @@ PUBLIC: tuple[Field, ...] = tuple(field for field in FIELDS if _part(field) is P
 """The public fields, in declaration order: the order sealing passes them in."""
 SEALED: tuple[Field, ...] = tuple(field for field in FIELDS if _part(field) is not Part.PERSONAL)
 """The public fields and the seal: what a redacted export keeps, in declaration order."""
-PERSONAL: tuple[str, ...] = tuple(field.name for field in FIELDS if _part(field) is Part.PERSONAL)
+PERSONAL_FIELDS: tuple[Field, ...] = tuple(field for field in FIELDS if _part(field) is Part.PERSONAL)
+"""The personal fields, in declaration order: what a redacted export leaves out."""
+PERSONAL: tuple[str, ...] = tuple(field.name for field in PERSONAL_FIELDS)
 """The names of the personal fields, in declaration order."""
+COMMITTED: tuple[Field, ...] = tuple(field for field in PERSONAL_FIELDS if not field.metadata["salts"])
+"""The personal fields the commitment covers, in declaration order: all but the salt, which salts it."""
+
+
+def members_of(field: Field) -> tuple[Member, ...]:
+    """The fields of the records a RECORDS field lists, in their class's declaration order."""
+    members: tuple[Member, ...] = field.metadata["members"]
+    return members
 
 
 _NAMESPACE: dict[str, object] = {
@@ -111,7 +124,7 @@ _NAMESPACE: dict[str, object] = {
 
 def _generate(source: str, name: str) -> Callable[..., object]:
     namespace = dict(_NAMESPACE)
-    exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's field names alone
+    exec(source, namespace)  # noqa: S102 - source generated here from the names of Entry's fields and its records' alone
     made = namespace[name]
     assert callable(made)  # noqa: S101 - defined by the exec above
     return made
@@ -123,11 +136,17 @@ def omitted_when_none(field: Field) -> bool:
     return omit
 
 
+def _canonical_piece(field: Field) -> str:
+    if _form(field) is Form.RECORDS:
+        return f"[{{_canonical_{field.name}({field.name})}}]"
+    return _CANONICAL[_form(field)] % field.name
+
+
 def _canonical_source() -> str:
     params = ", ".join(field.name for field in PUBLIC)
     body = ""
     for field in sorted(PUBLIC, key=lambda field: field.name):
-        piece = f'"{field.name}":' + _CANONICAL[_form(field)] % field.name
+        piece = f'"{field.name}":' + _canonical_piece(field)
         if not omitted_when_none(field):
             body += ("," if body else "") + piece
         else:
@@ -167,6 +186,41 @@ def canonical_bytes(entry: Entry) -> bytes:
     return canonical_public(*public_values(entry))
 
 
+def _records_source(field: Field) -> str:
+    """The writer of the canonical text of a RECORDS field's list, without its brackets."""
+    name = field.name
+    members = sorted(members_of(field), key=lambda member: member.name)
+    body = ",".join(
+        f'"{member.name}":' + _CANONICAL[member.form] % f"item.{member.name}" for member in members
+    )
+    return (
+        f"def _canonical_{name}_item(item):\n    return f'{{{{{body}}}}}'\n"
+        f"def _canonical_{name}(items):\n"
+        # A change nearly always carries one piece of evidence, or none.
+        f"    if len(items) == 1:\n        return _canonical_{name}_item(items[0])\n"
+        f"    return ','.join(map(_canonical_{name}_item, items))\n"
+    )
+
+
+def _private_source() -> str:
+    params = ", ".join(field.name for field in COMMITTED)
+    body = ",".join(
+        f'"{field.name}":' + _canonical_piece(field)
+        for field in sorted(COMMITTED, key=lambda field: field.name)
+    )
+    records = "".join(_records_source(field) for field in COMMITTED if _form(field) is Form.RECORDS)
+    return f"{records}def canonical_private({params}):\n    return f'{{{{{body}}}}}'.encode('ascii')\n"
+
+
+canonical_private: Callable[..., bytes] = _generate(_private_source(), "canonical_private")  # type: ignore[assignment]
+"""The bytes of an entry's personal part that its commitment covers, by position (as
+:data:`COMMITTED` orders them): compact JSON, keys sorted, ASCII only, as the public part's.
+
+A test holds them equal to ``json.dumps(sort_keys=True, separators=(",", ":"))`` of the
+JSON form less the salt, and the pinned test vectors hold them stable.
+"""
+
+
 def _maker_source() -> str:
     # Sealing has the public values in PUBLIC's order, then the seal, then the
     # personal part; the entry takes them in its own declaration order.
@@ -189,11 +243,28 @@ def public_to_json(entry: Entry) -> dict[str, object]:
     return data
 
 
+def personal_to_json(entry: Entry) -> dict[str, object]:
+    """The personal fields of *entry*, as JSON writes them, in declaration order (an entry not redacted)."""
+    return {field.name: to_json_value(field, getattr(entry, field.name)) for field in PERSONAL_FIELDS}
+
+
 def to_json_value(field: Field, value: object) -> object:
     """*value* of *field* as JSON writes it."""
-    form = _form(field)
+    if _form(field) is Form.RECORDS:
+        members = members_of(field)
+        return [
+            {member.name: _json_value(member.form, getattr(item, member.name)) for member in members}
+            for item in value  # type: ignore[attr-defined] # a tuple of records
+        ]
+    return _json_value(_form(field), value)
+
+
+def _json_value(form: Form, value: object) -> object:  # noqa: PLR0911 - one return per form
+    """*value*, of *form*, as JSON writes it."""
     if value is None:
         return None
+    if form is Form.HEX:
+        return value.hex()  # type: ignore[attr-defined] # bytes
     if form is Form.NAME or form is Form.OPTIONAL_NAME:
         return value.value  # type: ignore[attr-defined] # a StrEnum member
     if form is Form.NAMES:
@@ -203,9 +274,3 @@ def to_json_value(field: Field, value: object) -> object:
     if form is Form.INSTANT:
         return format_instant(value)  # type: ignore[arg-type] # a datetime
     return value
-
-
-def enumeration(field: Field) -> type[StrEnum]:
-    """The enumeration the values of a NAME or NAMES field come from."""
-    of: type[StrEnum] = field.metadata["of"]
-    return of

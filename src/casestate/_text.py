@@ -99,7 +99,11 @@ def identifier_problem(value: str) -> str | None:
 
 
 def is_valid_unicode(value: str) -> bool:
-    """Whether *value* can be written as UTF-8: no lone surrogate."""
+    r"""Whether *value* can be written as UTF-8: no lone surrogate (a NUL is valid Unicode).
+
+    >>> is_valid_unicode("Іван"), is_valid_unicode("a\x00b"), is_valid_unicode("\udc80")
+    (True, True, False)
+    """
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -107,8 +111,19 @@ def is_valid_unicode(value: str) -> bool:
     return True
 
 
+def storable_problem(value: str) -> str | None:
+    r"""Why no store can hold *value*, naming its first lone surrogate or NUL; ``None`` if every store can.
+
+    >>> storable_problem("Іван") is None
+    True
+    >>> storable_problem("a\x00b")
+    'not storable text: a NUL character at character 2 (PostgreSQL cannot hold it)'
+    """
+    return None if is_storable(value) else unstorable(value)
+
+
 def unstorable(value: str) -> str:
-    """Why *value* is refused, naming its first lone surrogate or NUL character."""
+    """Why *value*, known not to be storable, is refused, naming its first lone surrogate or NUL character."""
     position, char = next(
         (index, char) for index, char in enumerate(value) if char == "\x00" or "\ud800" <= char <= "\udfff"
     )
@@ -164,7 +179,14 @@ def too_long(value: str, most: int) -> str:
 
 
 def check_storable(value: str, what: str) -> None:
-    """Refuse *value*, a string, with a ``ValueError`` naming *what*, when it cannot be stored."""
+    r"""Refuse *value*, a string, with a ``ValueError`` naming *what*, when it cannot be stored.
+
+    >>> check_storable("ICRC Geneva", "source")
+    >>> check_storable("ICRC\ud800", "source")
+    Traceback (most recent call last):
+    ...
+    ValueError: source is not valid Unicode: a lone surrogate ('\ud800') at character 5
+    """
     if not is_storable(value):
         msg = f"{what} is {unstorable(value)}"
         raise ValueError(msg)

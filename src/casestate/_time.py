@@ -13,7 +13,16 @@ def to_utc(value: object, what: str) -> datetime:
     """*value* as a UTC datetime; a naive or non-datetime value is refused.
 
     A naive datetime would be read in whatever zone the reading machine is
-    in, and a court must not have to guess which.
+    in, and a court must not have to guess which. *what* names the value in
+    the error.
+
+    >>> from datetime import timezone
+    >>> to_utc(datetime(2024, 3, 1, 8, 30, tzinfo=timezone(timedelta(hours=2))), "effective_at")
+    datetime.datetime(2024, 3, 1, 6, 30, tzinfo=datetime.timezone.utc)
+    >>> to_utc(datetime(2024, 3, 1, 8, 30), "effective_at")
+    Traceback (most recent call last):
+    ...
+    ValueError: effective_at must be timezone-aware, got naive 2024-03-01T08:30:00
     """
     if not isinstance(value, datetime):
         msg = f"{what} must be a datetime, not {type(value).__name__}"
@@ -31,7 +40,8 @@ def to_utc(value: object, what: str) -> datetime:
 
 
 OUTSIDE_THE_CALENDAR = "falls outside the years 1 to 9999 in UTC"
-"""Why an instant is refused whose offset moves it past the ends of Python's calendar."""
+"""Why an instant is refused whose offset moves it past the ends of Python's calendar
+(the end of a message that first names the instant)."""
 
 
 _TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))
@@ -78,7 +88,15 @@ def format_instant(value: datetime) -> str:
 
 
 def parse_instant(text: str) -> datetime:
-    """Read the canonical form back; anything else is a ``ValueError``."""
+    """Read the canonical form (see :func:`format_instant`) back; anything else is a ``ValueError``.
+
+    >>> parse_instant("2024-03-01T06:30:00.000000Z")
+    datetime.datetime(2024, 3, 1, 6, 30, tzinfo=datetime.timezone.utc)
+    >>> parse_instant("2024-03-01T06:30:00Z")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a canonical UTC instant (YYYY-MM-DDTHH:MM:SS.ffffffZ): '2024-03-01T06:30:00Z'
+    """
     match = _INSTANT.match(text) if isinstance(text, str) else None
     if match is None:
         msg = f"not a canonical UTC instant (YYYY-MM-DDTHH:MM:SS.ffffffZ): {text!r}"

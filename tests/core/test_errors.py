@@ -7,11 +7,22 @@ import sys
 import pytest
 
 import casestate
+import casestate.chain
+import casestate.instants
 import casestate.pfif
 import casestate.store
 import casestate.testing
+import casestate.text
 
-PUBLIC_MODULES = [casestate, casestate.pfif, casestate.store, casestate.testing]
+PUBLIC_MODULES = [
+    casestate,
+    casestate.chain,
+    casestate.instants,
+    casestate.pfif,
+    casestate.store,
+    casestate.testing,
+    casestate.text,
+]
 BROKEN_INVARIANT = casestate.testing.BrokenInvariant
 """Not a refusal: a failed check in an app's own test suite."""
 

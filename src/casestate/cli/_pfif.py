@@ -15,8 +15,7 @@ from typing import Any
 import attrs
 import click
 
-from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict
-from casestate._json import unique_keys
+from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Role, from_json, to_dict, unique_keys
 from casestate.cli._options import read_key
 from casestate.cli._output import refuse_overwriting, write_whole
 from casestate.cli._shown import plain

@@ -8,9 +8,17 @@ from typing import BinaryIO
 
 import attrs
 
-from casestate import BrokenTrail, Case, ChainKeyError, FormatError, Integrity, Problem, from_dict
+from casestate import (
+    BrokenTrail,
+    Case,
+    ChainKeyError,
+    FormatError,
+    Integrity,
+    Problem,
+    from_dict,
+    unique_keys,
+)
 from casestate import verify as verify_trail
-from casestate._json import unique_keys
 from casestate.feeds import UnreadableFile
 
 from ._stores import Held

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from casestate import Case, RecordError, Snapshot, Workflow, parse_timestamp, to_dict
-from casestate._text import is_storable, printable, unstorable
+from casestate.text import printable, storable_problem
 
 from ._console import out
 from ._options import format_option, key_option, load_workflow, read_key, workflow_option
@@ -37,8 +37,9 @@ class Timestamp(click.ParamType):  # type: ignore[type-arg] # click's ParamType 
 
 def _storable_case_id(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
     # A command line of bytes that are not UTF-8 arrives with lone surrogates.
-    if not is_storable(value):
-        raise click.BadParameter(f"{printable(value)} is {unstorable(value)}")
+    problem = storable_problem(value)
+    if problem is not None:
+        raise click.BadParameter(f"{printable(value)} is {problem}")
     return value
 
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import click
 from rich.markup import escape
 
-from casestate._text import printable
+from casestate.text import printable
 
 _HIDDEN = "***"
 _PASSWORD = re.compile(r"\A([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):(.*)@", re.DOTALL)

@@ -7,7 +7,7 @@ The ``casestate validate`` and ``apply`` commands are these functions with
 a command line around them. Nothing here needs the ``cli`` extra.
 """
 
-from casestate._errors import publish as _publish
+from casestate import publish as _publish
 
 from ._apply import apply_files
 from ._check import MOST_JOBS, check_files

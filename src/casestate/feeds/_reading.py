@@ -13,8 +13,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NamedTuple
 
-from casestate import Change, RecordError, change_from_csv_row, change_from_record, check_csv_header
-from casestate._json import unique_keys
+from casestate import (
+    Change,
+    RecordError,
+    change_from_csv_row,
+    change_from_record,
+    check_csv_header,
+    unique_keys,
+)
 
 from ._errors import FeedError, UnreadableFile
 from ._routing import ALONE, Share, case_named_in, owner_of, owner_of_named

@@ -11,7 +11,7 @@ parser every document is read with.
   become reports, and an :class:`ImportReport` says what became of each.
 """
 
-from casestate._errors import publish as _publish
+from casestate import publish as _publish
 
 from ._export import note_text, person_record_id, to_pfif
 from ._import import EvidenceFor, from_pfif

@@ -27,10 +27,10 @@ from casestate import (
     Role,
     Workflow,
     from_json,
+    unique_keys,
 )
-from casestate._chain import check_key
-from casestate._json import unique_keys
-from casestate._time import to_utc
+from casestate.chain import check_key
+from casestate.instants import to_utc
 
 from ._export import person_record_id
 from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date

@@ -14,7 +14,7 @@ except ImportError as missing:  # pragma: no cover - only without the extra
     msg = "casestate.pfif needs its extra: pip install 'casestate[pfif]'"
     raise ImportError(msg) from missing
 
-from casestate._text import is_valid_unicode, unstorable
+from casestate.text import is_valid_unicode, storable_problem
 
 from ._model import EXTENSION, NAMESPACES, NOTE_FIELDS, PERSON_FIELDS, RENAMED_FIELDS, PfifError
 
@@ -92,7 +92,7 @@ def parse(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Document:
 def _root(data: bytes | str, max_bytes: int) -> Element:
     """The document's root element, read by defusedxml; a :class:`PfifError` if it is not XML."""
     if isinstance(data, str) and not is_valid_unicode(data):
-        raise PfifError(f"not PFIF: the text is {unstorable(data)}")
+        raise PfifError(f"not PFIF: the text is {storable_problem(data)}")
     # Text is parsed as text, its encoding declaration aside (it was decoded already).
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:

@@ -6,7 +6,7 @@ not at all; a writer that read an older version of a case is refused
 verifies the trail; the HMAC key never reaches the database.
 """
 
-from casestate._errors import publish as _publish
+from casestate import publish as _publish
 
 from ._base import (
     CaseExists,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from casestate import Change
-from casestate._text import check_storable
+from casestate.text import check_storable
 
 
 def checked_batch(case_id: str, changes: Sequence[Change], expected_version: int) -> tuple[Change, ...]:

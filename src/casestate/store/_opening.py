@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casestate import Problem
-from casestate._chain import chain_for_key, check_key, key_problem
+from casestate.chain import chain_for_key, check_key, key_problem
 
 from . import _schema
 from ._base import KeyRequired, NotAStore, WrongKey

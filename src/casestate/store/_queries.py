@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from casestate import Assurance, Fate
-from casestate._time import OUTSIDE_THE_CALENDAR, format_instant, parse_instant, to_utc
+from casestate.instants import OUTSIDE_THE_CALENDAR, format_instant, parse_instant, to_utc
 
 from ._arguments import LARGEST, check_text, checked_limit
 from ._base import CaseSummary, StoredEntry, StoreError

@@ -4,23 +4,24 @@ Every apply writes rows and every load reads them, so both directions work on
 the row tuple itself, in the order of :data:`ENTRY_FIELDS`, without a dict
 in between. The writer and the fast reader are generated, as attrs generates
 ``__init__``, from the fields ``Entry`` declares and the form each is
-written in: a field added to ``Entry`` is a column here with no edit. The
-fast reader accepts only rows exactly as this store writes them; any other
-row is read again by the strict reader of the JSON format
-(``entry_from_dict``), which reads it the same way or names the field at
-fault.
+written in: a public field added to ``Entry`` is a column here with no
+edit, and a personal field a key of the ``private`` column's JSON (whose
+evidence is laid out by ``Evidence``'s own fields). The fast reader accepts
+only rows exactly as this store writes them; any other row is read again by
+the strict reader of the JSON format (``entry_from_dict``), which reads it
+the same way or names the field at fault.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from json.encoder import encode_basestring as _quote
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -28,17 +29,20 @@ from casestate import (
     BrokenTrail,
     Entry,
     Evidence,
-    EvidenceKind,
     FormatError,
     Integrity,
     Problem,
+    entry_from_dict,
+    trusted_evidence,
+    unique_keys,
 )
-from casestate._building import trusted_evidence
-from casestate._json import entry_from_dict, unique_keys
-from casestate._text import is_storable, is_text
-from casestate._time import format_instant
+from casestate.instants import format_instant
+from casestate.text import is_storable, is_text
 
-from ._schema import DECLARED, ENTRY_FIELDS, JSON_FIELDS, Row
+from ._schema import DECLARED, ENTRY_FIELDS, JSON_FIELDS, PERSONAL, Row
+
+Field: TypeAlias = "attrs.Attribute[Any]"
+"""A field of the entry's declaration."""
 
 _PLAIN: dict[object, str | None] = {
     member: member.value
@@ -67,13 +71,13 @@ _WRITTEN = {
 
 
 def _generated(source: str, name: str, namespace: dict[str, object]) -> Callable[..., Any]:
-    exec(source, namespace)  # noqa: S102 - source generated in this module from Entry's declared field names
+    exec(source, namespace)  # noqa: S102 - source generated here from the names Entry and its records declare
     return namespace[name]  # type: ignore[return-value] # defined by the exec above
 
 
 def _writer_source() -> str:
     columns = [_WRITTEN[_FORMS[name]].format(v=f"entry.{name}") for name in ENTRY_FIELDS[:-1]]
-    columns.append("_private_json(entry.actor_id, entry.reason, entry.evidence, entry.salt)")
+    columns.append(f"_private_json({', '.join(f'entry.{field.name}' for field in PERSONAL)})")
     body = "".join(f"        {column},\n" for column in columns)
     return (
         "def entry_row(entry):\n"
@@ -94,28 +98,58 @@ def _names_json(values: tuple[str, ...]) -> str:
     return "[" + ",".join(map(_quote, values)) + "]"
 
 
-def _private_json(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...], salt: bytes) -> str:
-    items = [(item.kind, item.reference, item.source, format_instant(item.obtained_at)) for item in evidence]
-    return _private_text(actor_id, reason, items, salt.hex())
+def _private_text_source() -> str:
+    """The writer of the personal part from its values' texts: a list of records as tuples of theirs.
 
-
-def _private_text(
-    actor_id: str, reason: str | None, evidence: Sequence[tuple[str, str, str, str]], salt: str
-) -> str:
-    """The personal part of a row as this store writes it, from its values' texts.
-
-    Writing formats the entry's values; reading compares a row with what its
-    own parsed texts give, without formatting a time again.
+    One function, with no call per field: every apply writes a row.
     """
-    items = ",".join(
-        [
-            f'{{"kind":{_quote(kind)},"reference":{_quote(reference)},'
-            f'"source":{_quote(source)},"obtained_at":"{obtained_at}"}}'
-            for kind, reference, source, obtained_at in evidence
-        ]
-    )
-    said = "null" if reason is None else _quote(reason)
-    return f'{{"actor_id":{_quote(actor_id)},"reason":{said},"evidence":[{items}],"salt":"{salt}"}}'
+    pieces, lines = [], []
+    for field in PERSONAL:
+        form, name = field.metadata["form"], field.name
+        if form == "records":
+            members = field.metadata["members"]
+            body = ",".join(
+                f'"{member.name}":' + _TEXT_PIECE[member.form] % member.name for member in members
+            )
+            each = ", ".join(member.name for member in members)
+            lines.append(f"    {name}_text = ','.join([f'{{{{{body}}}}}' for {each} in {name}])\n")
+            pieces.append(f'"{name}":[{{{name}_text}}]')
+        elif form == "optional text":
+            lines.append(f"    {name}_text = 'null' if {name} is None else _quote({name})\n")
+            pieces.append(f'"{name}":{{{name}_text}}')
+        else:
+            pieces.append(f'"{name}":' + _TEXT_PIECE[form] % name)
+    params = ", ".join(field.name for field in PERSONAL)
+    body = "".join(lines)
+    return f"def _private_text({params}):\n{body}    return f'{{{{{','.join(pieces)}}}}}'\n"
+
+
+_TEXT_PIECE = {
+    "text": "{_quote(%s)}",
+    "name": "{_quote(%s)}",
+    "instant": '"{%s}"',
+    "hex": '"{%s}"',
+}
+"""By form: how a value's text is written in the personal part, as a piece of an f-string (texts
+are quoted; an instant or hexadecimal text is written as it is, in quotes; an optional text and a
+list of records are written before, by a line of their own)."""
+_AS_TEXT = {"instant": "format_instant(%s)", "hex": "%s.hex()"}
+"""By form: the text of a value that is not text already (a StrEnum member quotes as its value)."""
+
+
+def _private_json_source() -> str:
+    """The writer of the personal part from the entry's values: their texts, then :func:`_private_text`."""
+    texts = []
+    for field in PERSONAL:
+        form, name = field.metadata["form"], field.name
+        if form == "records":
+            members = field.metadata["members"]
+            item = ", ".join(_AS_TEXT.get(member.form, "%s") % f"item.{member.name}" for member in members)
+            texts.append(f"[({item},) for item in {name}]")
+        else:
+            texts.append(_AS_TEXT.get(form, "%s") % name)
+    params = ", ".join(field.name for field in PERSONAL)
+    return f"def _private_json({params}):\n    return _private_text({', '.join(texts)})\n"
 
 
 # -- reading --------------------------------------------------------------------
@@ -138,9 +172,6 @@ _NOT_AS_WRITTEN = (_NotAsWritten, KeyError, TypeError, ValueError)
 (KeyError), a value of another type (TypeError), malformed JSON, an
 impossible date or bad hexadecimal (ValueError)."""
 
-_EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
-_PRIVATE_FIELDS = frozenset({"actor_id", "reason", "evidence", "salt"})
-_EVIDENCE_FIELDS = frozenset({"kind", "reference", "source", "obtained_at"})
 _INSTANT_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z"
 _CANONICAL_INSTANT = re.compile(_INSTANT_TEXT).fullmatch
 """The text ``format_instant`` writes, in ASCII digits; ``fromisoformat`` reads
@@ -183,7 +214,7 @@ def _reader_source() -> str:
         f"    ({', '.join(names)},) = row\n"
         "    if not (\n        " + "\n        and ".join(tests) + "\n    ):\n"
         "        raise _NotAsWritten\n"
-        "    actor_id, reason, evidence, salt = _personal(private)\n"
+        f"    {', '.join(field.name for field in PERSONAL)} = _personal(private)\n"
         # By position, in the order of Entry's fields: a load builds one per row,
         # and two dozen keywords cost more than the call itself.
         f"    return Entry({', '.join(values)})\n"
@@ -229,68 +260,154 @@ def _resolves(text: str) -> tuple[int, ...]:
 _UNESCAPED = r'([^"\\\x00-\x1f]*)'
 """A JSON string's content that needs no escape, as a group: what nearly every text is."""
 
-_PLAIN_PERSONAL = re.compile(
-    r'\{"actor_id":"' + _UNESCAPED + r'","reason":(?:null|"' + _UNESCAPED + r'"),"evidence":\['
-    r'(?:\{"kind":"([a-z_]+)","reference":"' + _UNESCAPED + r'","source":"' + _UNESCAPED + r'",'
-    r'"obtained_at":"(' + _INSTANT_TEXT + r')"\})?'
-    r'\],"salt":"([0-9a-f]*)"\}'
-).fullmatch
+_PATTERN = {
+    "text": '"' + _UNESCAPED + '"',
+    "optional text": '(?:null|"' + _UNESCAPED + '")',
+    "name": '"' + _UNESCAPED + '"',
+    "instant": '"(' + _INSTANT_TEXT + ')"',
+    "hex": '"([0-9a-f]*)"',
+}
+"""By form: a value as this store writes it when it needs no escape, its text as a group."""
+
+
+def _plain_pattern() -> str:
+    """The personal part exactly as this store writes it, with at most one record in a list."""
+    pieces = []
+    for field in PERSONAL:
+        form, name = field.metadata["form"], field.name
+        if form == "records":
+            members = ",".join(
+                f'"{member.name}":' + _PATTERN[member.form] for member in field.metadata["members"]
+            )
+            pieces.append(f'"{name}":\\[(?:\\{{{members}\\}})?\\]')
+        else:
+            pieces.append(f'"{name}":' + _PATTERN[form])
+    return "\\{" + ",".join(pieces) + "\\}"
+
+
+_PLAIN_PERSONAL = re.compile(_plain_pattern()).fullmatch
 """The personal part exactly as this store writes it, when it holds no text with an escape
 and at most one piece of evidence (nearly every row): one match stands for the JSON parse
 and the comparison of the text with what the parsed values write."""
 
-
-def _personal(text: str) -> tuple[str, str | None, tuple[Evidence, ...], bytes]:
-    matched = _PLAIN_PERSONAL(text)
-    if matched is None:
-        return _personal_from_json(text)
-    actor_id, reason, kind, reference, source, obtained_at, salt = matched.groups()
+_CHECKED_PERSONAL = {
     # The pattern leaves out NULs, quotes and escapes; a lone surrogate is all that is left to look for.
-    if not (is_storable(actor_id) and (reason is None or is_storable(reason))):
-        raise _NotAsWritten
-    if kind is None:
-        return actor_id, reason, (), bytes.fromhex(salt)
-    if not (is_text(reference) and is_text(source)):
-        raise _NotAsWritten
-    evidence = trusted_evidence(_EVIDENCE_KINDS[kind], reference, source, datetime.fromisoformat(obtained_at))
-    return actor_id, reason, (evidence,), bytes.fromhex(salt)
+    "text": "is_storable({v})",
+    "optional text": "({v} is None or is_storable({v}))",
+}
+"""By form: the test a personal field's text must pass, as the strict reader's."""
+_MEMBER_CHECKED = {
+    # A record is built without its constructor's checks (a load reads every row), so each
+    # text is held to what the constructor asks: text that shows something, storable.
+    "text": "is_text({v})",
+}
+"""By form: the test a record's field must pass (a name is checked as it is looked up)."""
+_MEMBER_READ = {"text": "{v}", "name": "_by_value_{v}[{v}]", "instant": "datetime.fromisoformat({v})"}
+"""By form: how a record's field is read from its text, once the pattern matched."""
+_TRUSTED = {Evidence: trusted_evidence}
+"""The maker of each kind of record from fields already checked."""
 
 
-def _personal_from_json(text: str) -> tuple[str, str | None, tuple[Evidence, ...], bytes]:
+def _personal_source() -> str:
+    """The reader of a personal part: by the pattern, or else by :func:`_personal_from_json`."""
+    groups, tests, lines, values = [], [], [], []
+    for field in PERSONAL:
+        form, name = field.metadata["form"], field.name
+        if form == "records":
+            members = field.metadata["members"]
+            names = [f"{name}_{member.name}" for member in members]
+            groups += names
+            checks = [
+                _MEMBER_CHECKED[member.form].format(v=each)
+                for member, each in zip(members, names, strict=True)
+                if member.form in _MEMBER_CHECKED
+            ]
+            made = ", ".join(
+                _MEMBER_READ[member.form].format(v=each) for member, each in zip(members, names, strict=True)
+            )
+            lines += [
+                f"    if {names[0]} is None:",
+                f"        {name} = ()",
+                "    else:",
+                f"        if not ({' and '.join(checks) or 'True'}):",
+                "            raise _NotAsWritten",
+                f"        {name} = (_make_{name}({made}),)",
+            ]
+            values.append(name)
+        else:
+            groups.append(name)
+            if form in _CHECKED_PERSONAL:
+                tests.append(_CHECKED_PERSONAL[form].format(v=name))
+            values.append(f"bytes.fromhex({name})" if form == "hex" else name)
+    return "\n".join(
+        [
+            "def _personal(text):",
+            "    matched = _PLAIN_PERSONAL(text)",
+            "    if matched is None:",
+            "        return _personal_from_json(text)",
+            f"    {', '.join(groups)}, = matched.groups()",
+            f"    if not ({' and '.join(tests)}):",
+            "        raise _NotAsWritten",
+            *lines,
+            f"    return {', '.join(values)}",
+            "",
+        ]
+    )
+
+
+def _personal_from_json(text: str) -> tuple[object, ...]:
+    """The personal part of any row: parsed, each value checked, then written again and compared.
+
+    A key given twice, spaces, or anything else this store does not write
+    is not as written: the parse keeps one value, another reader may keep
+    another.
+    """
     data = json.loads(text)
-    if type(data) is not dict or data.keys() != _PRIVATE_FIELDS:
+    if type(data) is not dict or data.keys() != _PERSONAL_NAMES:
         raise _NotAsWritten
-    actor_id = data["actor_id"]
-    reason = data["reason"]
-    items = data["evidence"]
-    salt = data["salt"]
-    if not (
-        type(actor_id) is str
-        and (reason is None or type(reason) is str)
-        and type(items) is list
-        and type(salt) is str
-        and is_storable(actor_id)  # JSON escapes can spell a lone surrogate or a NUL
-        and (reason is None or is_storable(reason))
-    ):
+    values: list[object] = []
+    texts: list[object] = []
+    for field in PERSONAL:
+        value, form = data[field.name], field.metadata["form"]
+        if form == "records":
+            if type(value) is not list:
+                raise _NotAsWritten
+            values.append(tuple([_record_from_json(field, item) for item in value]))
+            names = [member.name for member in field.metadata["members"]]
+            texts.append([tuple([item[name] for name in names]) for item in value])
+            continue
+        if form == "hex":
+            if type(value) is not str:
+                raise _NotAsWritten
+            values.append(bytes.fromhex(value))
+        elif value is None and form == "optional text":
+            values.append(None)
+        elif type(value) is str and is_storable(value):  # JSON escapes can spell a lone surrogate or a NUL
+            values.append(value)
+        else:
+            raise _NotAsWritten
+        texts.append(value)
+    if _private_text(*texts) != text:
         raise _NotAsWritten
-    evidence = tuple([_evidence(item) for item in items])
-    texts = [(item["kind"], item["reference"], item["source"], item["obtained_at"]) for item in items]
-    if _private_text(actor_id, reason, texts, salt) != text:
-        # A key given twice, or anything else this store does not write: the
-        # parse keeps one value, another reader may keep another.
-        raise _NotAsWritten
-    return actor_id, reason, evidence, bytes.fromhex(salt)
+    return tuple(values)
 
 
-def _evidence(item: object) -> Evidence:
-    if type(item) is not dict or item.keys() != _EVIDENCE_FIELDS:
+def _record_from_json(field: Field, item: object) -> object:
+    members = field.metadata["members"]
+    if type(item) is not dict or item.keys() != {member.name for member in members}:
         raise _NotAsWritten
-    reference, source = item["reference"], item["source"]
-    # What Evidence's own checks ask, without its constructor's call per field:
-    # a row holds one piece or more per entry, and a load reads every row.
-    if not (is_text(reference) and is_text(source)):
-        raise _NotAsWritten
-    return trusted_evidence(_EVIDENCE_KINDS[item["kind"]], reference, source, _instant(item["obtained_at"]))
+    made = []
+    for member in members:
+        value = item[member.name]
+        if member.form == "name":
+            made.append(_MEMBERS_BY_VALUE[member.of][value])
+        elif member.form == "instant":
+            made.append(_instant(value))
+        elif is_text(value):
+            made.append(value)
+        else:
+            raise _NotAsWritten
+    return _TRUSTED[field.metadata["of"]](*made)
 
 
 def broken_trail(case_id: str, seq: object, entries: int, problem: Problem, text: str) -> BrokenTrail:
@@ -339,6 +456,44 @@ _BY_VALUE: dict[str, dict[str | None, object]] = {
 _NAMES = {
     field.name: _names_reader(field.metadata["of"]) for field in DECLARED if field.metadata["form"] == "names"
 }
+_PERSONAL_NAMES = frozenset(field.name for field in PERSONAL)
+_RECORDS = tuple(field for field in PERSONAL if field.metadata["form"] == "records")
+_MEMBERS_BY_VALUE = {
+    member.of: {value.value: value for value in member.of}
+    for field in _RECORDS
+    for member in field.metadata["members"]
+    if member.form == "name"
+}
+"""The members of each enumeration a record's field names, by value."""
+_PERSONAL_NAMESPACE: dict[str, object] = {
+    **{
+        f"_by_value_{field.name}_{member.name}": _MEMBERS_BY_VALUE[member.of]
+        for field in _RECORDS
+        for member in field.metadata["members"]
+        if member.form == "name"
+    },
+    **{f"_make_{field.name}": _TRUSTED[field.metadata["of"]] for field in _RECORDS},
+    "_quote": _quote,
+    "_NotAsWritten": _NotAsWritten,
+    "_PLAIN_PERSONAL": _PLAIN_PERSONAL,
+    "_personal_from_json": _personal_from_json,
+    "is_storable": is_storable,
+    "is_text": is_text,
+    "datetime": datetime,
+    "format_instant": format_instant,
+}
+_private_text: Callable[..., str] = _generated(_private_text_source(), "_private_text", _PERSONAL_NAMESPACE)
+"""The personal part of a row as this store writes it, from its values' texts (a record's as a tuple).
+
+Writing formats the entry's values (:func:`_private_json`); reading compares a row with what its
+own parsed texts give, without formatting a time again."""
+_private_json: Callable[..., str] = _generated(_private_json_source(), "_private_json", _PERSONAL_NAMESPACE)
+"""The personal part of a row, from the entry's personal values: compact JSON in declaration order."""
+_personal: Callable[[str], tuple[object, ...]] = _generated(
+    _personal_source(), "_personal", _PERSONAL_NAMESPACE
+)
+"""The personal values of a row's personal part, in declaration order; not as written: raises."""
+
 _NAMESPACE: dict[str, object] = {
     # One name per column's reader: one lookup each, on the path every row takes.
     **{f"_by_value_{name}": members for name, members in _BY_VALUE.items()},

@@ -63,6 +63,8 @@ TABLES = ("meta", "positions", "cases", "entries")
 
 DECLARED = tuple(field for field in attrs.fields(Entry) if field.metadata["part"] != "personal")
 """The entry's public fields and its hash, as ``Entry`` declares them: one column each."""
+PERSONAL = tuple(field for field in attrs.fields(Entry) if field.metadata["part"] == "personal")
+"""The entry's personal fields, as ``Entry`` declares them: one JSON column, ``private``."""
 ENTRY_FIELDS = ("case_id", *(field.name for field in DECLARED if field.name != "case_id"), "private")
 """The columns of an entry row, in the order of the row tuple: the case first, the personal part last."""
 JSON_FIELDS = frozenset(

@@ -7,7 +7,7 @@ Each case has a summary row: it answers ``find`` and guards every write
 from __future__ import annotations
 
 from casestate import BrokenTrail, Case, Problem
-from casestate._time import format_instant
+from casestate.instants import format_instant
 
 from ._rows import broken_trail
 from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Row

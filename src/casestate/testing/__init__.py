@@ -19,7 +19,7 @@ except ImportError as error:  # pragma: no cover - the extra is installed wherev
     raise ImportError(msg) from error
 
 from casestate import canonical_bytes
-from casestate._errors import publish as _publish
+from casestate import publish as _publish
 
 from ._attempts import Attempt, attempts, changes
 from ._cases import cases, evidence_rules, opened_cases, trails, workflows

@@ -26,13 +26,14 @@ from casestate import (
     Whereabouts,
     Workflow,
     canonical_bytes,
+    entry_from_dict,
+    entry_to_dict,
     from_json,
     redact,
     replay,
     to_json,
     verify,
 )
-from casestate._json import entry_from_dict, entry_to_dict
 
 from ._attempts import Attempt
 

@@ -10,7 +10,7 @@ import attrs
 from hypothesis import strategies as st
 
 from casestate import Assurance, Code, Entry, EntryKind, EvidenceKind, Fate, Private
-from casestate._chain import GENESIS, entry_digest
+from casestate.chain import GENESIS, entry_digest
 
 from ._values import evidence
 
