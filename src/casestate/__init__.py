@@ -20,6 +20,7 @@ from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, t
 from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
+from ._schemas import SCHEMA_NAMES, SchemaName, UnknownSchema, json_schema
 from ._soundness import Hazard, WorkflowError, WorkflowWarning
 from ._standing import Snapshot, Standing
 from ._status import Assurance, Fate, Status, Whereabouts
@@ -45,6 +46,7 @@ __all__ = [
     "OPEN",
     "RUSSIA_120FZ",
     "RUSSIA_CIVIL_CODE",
+    "SCHEMA_NAMES",
     "UKRAINE",
     "Actor",
     "Assurance",
@@ -74,12 +76,14 @@ __all__ = [
     "Rejected",
     "Role",
     "Rule",
+    "SchemaName",
     "Snapshot",
     "Standing",
     "Status",
     "StatusDef",
     "Tier",
     "Timer",
+    "UnknownSchema",
     "Verdict",
     "Whereabouts",
     "Workflow",
@@ -95,6 +99,7 @@ __all__ = [
     "due",
     "from_dict",
     "from_json",
+    "json_schema",
     "parse_timestamp",
     "record_to_csv_row",
     "redact",
