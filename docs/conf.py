@@ -30,6 +30,8 @@ myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+# Defaults as the source writes them: ``workflow=DEFAULT_WORKFLOW``, not the workflow's whole repr.
+autodoc_preserve_defaults = True
 autodoc_default_options = {"members": True, "show-inheritance": False}
 
 html_theme = "furo"

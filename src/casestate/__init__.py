@@ -17,6 +17,7 @@ from ._errors import publish as _publish
 from ._evidence import Evidence, EvidenceKind, Tier
 from ._graph import to_dot, to_mermaid
 from ._json import FORMAT_VERSION, FormatError, from_dict, from_json, to_dict, to_json
+from ._keys import KeyFileError, chain_key_from_text, chain_key_to_text
 from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
@@ -67,6 +68,7 @@ __all__ = [
     "FormatError",
     "Hazard",
     "Integrity",
+    "KeyFileError",
     "Option",
     "Outcome",
     "Private",
@@ -90,6 +92,8 @@ __all__ = [
     "WorkflowError",
     "WorkflowWarning",
     "canonical_bytes",
+    "chain_key_from_text",
+    "chain_key_to_text",
     "change_from_csv_row",
     "change_from_json",
     "change_from_record",
