@@ -400,7 +400,7 @@ def test_show_as_of_either_clock(store):
     assert "status captured, fate alive" in known.output
     assert "as known at 2024-04-10" in known.output
     true_then = run("show", "ua-0201", "--store", store, "--as-of-effective", "2024-03-10T00:00:00+02:00")
-    assert "(effective clock): dead, fate dead" in true_then.output
+    assert "(effective clock, as known now): dead, fate dead" in true_then.output
     data = json.loads(
         run(
             "show", "ua-0201", "--store", store, "--as-of-effective", "2024-01-01T00:00Z", "--format", "json"
@@ -543,7 +543,10 @@ def test_demo_builds_a_store_that_verifies(tmp_path):
     path = tmp_path / "demo.db"
     result = run("demo", "--path", path)
     assert result.exit_code == 0
-    assert "refused: role_not_permitted" in result.output
+    assert (
+        "refused after entry 1: confirm by family: olena-k, effective 2024-04-10 12:00 UTC" in result.output
+    )
+    assert "    role_not_permitted: role 'family' may not confirm" in result.output
     assert f"casestate show ua-0201 --store {path}" in result.output
     assert run("verify", "--store", path).exit_code == 0
     again = run("demo", "--path", path)

@@ -12,13 +12,13 @@ from casestate.feeds import ApplyReport, ApplyStopped, Format, NotRereadable, ap
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
-from ._reports import JsonReport, exit_status, json_report, print_tally, print_unreadable
+from ._reports import JsonReport, counted, exit_status, json_report, print_tally, print_unreadable
 from ._stores import StoreFault, broken_case, opened_store
-from ._validate import finding_sink, input_format_option, max_line_option, progress_of
+from ._validate import finding_sink, input_format_option, max_line_option, progress_of, standard_input
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), callback=standard_input)
 @click.option(
     "--store", required=True, metavar="PATH|URL", help="The store to write to (created if missing)."
 )
@@ -116,5 +116,6 @@ def _report(applied: ApplyReport, report: JsonReport | None, *, quiet: bool, per
         if status != 0 and not per_line:
             err().print("nothing was stored: fix the rejected lines, or pass --per-line to store the rest")
         elif not quiet:
-            out().print(f"stored {applied.stored} changes ({applied.opened} cases opened)")
+            stored, opened = counted(applied.stored, "change"), counted(applied.opened, "case")
+            out().print(f"stored {stored} ({opened} opened)")
     raise SystemExit(status)

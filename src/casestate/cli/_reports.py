@@ -61,6 +61,15 @@ class TextReport:
             self._held = 0
 
 
+def counted(number: int, thing: str) -> str:
+    """*number* things, in words: ``1 line``, ``2 lines``.
+
+    >>> counted(1, "case"), counted(0, "case")
+    ('1 case', '0 cases')
+    """
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
 def exit_status(report: FeedReport) -> int:
     """2 when a file could not be read, 1 when a line was rejected, else 0."""
     if report.unreadable_files:
@@ -73,7 +82,7 @@ def print_tally(console: Console, report: FeedReport, *, verb: str = "accepted")
     for problem in report.unreadable_files:
         console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
     console.print(
-        f"{report.lines} lines: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
+        f"{counted(report.lines, 'line')}: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
         f"{report.rejected} rejected"
     )
     for title, counts in (("rejected", report.rejected_by_code), ("conflicts", report.conflicts_by_code)):

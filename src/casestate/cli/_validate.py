@@ -48,6 +48,16 @@ jobs_option = click.option(
 )
 
 
+STANDARD_INPUT = "/dev/stdin"
+
+
+def standard_input(
+    _context: click.Context, _parameter: click.Parameter, files: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The files named, ``-`` read as standard input (the pipe ``/dev/stdin``, as the feeds read it)."""
+    return tuple(STANDARD_INPUT if name == "-" else name for name in files)
+
+
 class WorkerFailed(click.ClickException):
     """A checking process of --jobs that failed without a fault of its own to report."""
 
@@ -73,7 +83,7 @@ def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), callback=standard_input)
 @store_option
 @workflow_option
 @key_option
