@@ -1097,3 +1097,22 @@ def test_a_postgresql_fault_names_the_url_once_without_its_password():
     assert result.exit_code == 2
     assert result.output.count("127.0.0.1:5432/nope") == 1
     assert "s3cret" not in result.output
+
+
+def test_the_command_line_without_its_extra_raises_an_import_error_with_the_hint():
+    # click blocked as if not installed: an app or a tutorial's interpreter must survive the import.
+    script = (
+        "import sys\n"
+        "sys.modules['click'] = None\n"
+        "try:\n"
+        "    import casestate.cli\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__, error, sep=': ')\n"
+    )
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)  # noqa: S603 - this interpreter
+    assert result.returncode == 0
+    assert (
+        result.stdout
+        == "ImportError: the casestate command line needs its extra: pip install 'casestate[cli]'\n"
+    )
