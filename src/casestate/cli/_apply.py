@@ -14,10 +14,17 @@ from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reports import JsonReport, counted, exit_status, json_report, print_tally, print_unreadable
 from ._stores import StoreFault, broken_case, opened_store
-from ._validate import finding_sink, input_format_option, max_line_option, progress_of, standard_input
+from ._validate import (
+    RECORDS_HELP,
+    finding_sink,
+    input_format_option,
+    max_line_option,
+    progress_of,
+    standard_input,
+)
 
 
-@click.command()
+@click.command(epilog=RECORDS_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), callback=standard_input)
 @click.option(
     "--store", required=True, metavar="PATH|URL", help="The store to write to (created if missing)."

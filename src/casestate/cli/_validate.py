@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from casestate import BrokenTrail
+from casestate import BrokenTrail, json_schema
 from casestate.feeds import (
     DEFAULT_MAX_LINE_BYTES,
     MOST_JOBS,
@@ -48,6 +48,25 @@ jobs_option = click.option(
 )
 
 
+def _record_fields() -> str:
+    """The fields of a change record, as ``--help`` lists them: from the record's own schema."""
+    schema = json_schema("change-record")
+    fields = schema["properties"]
+    required = schema["required"]
+    assert isinstance(fields, dict)  # noqa: S101 - the shipped schema is an object schema
+    assert isinstance(required, list)  # noqa: S101
+    optional = [name for name in fields if name not in required]
+    return f"{', '.join(required)} (required); {', '.join(optional)} (optional)"
+
+
+RECORDS_HELP = (
+    "Each line of a JSON Lines file (each row of a CSV file) is one change record, with the fields "
+    f"{_record_fields()}. Timestamps are ISO 8601 with an offset: 2024-03-02T14:00:00+02:00 or "
+    "2024-03-02T12:00:00Z; evidence is a list of {kind, reference, source, obtained_at}. A file named - "
+    "is standard input. See the JSON Schema: casestate.json_schema('change-record')."
+)
+"""What ``--help`` of validate and apply says of the files they read."""
+
 STANDARD_INPUT = "/dev/stdin"
 
 
@@ -82,7 +101,7 @@ def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable
         text.flush()
 
 
-@click.command()
+@click.command(epilog=RECORDS_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), callback=standard_input)
 @store_option
 @workflow_option
