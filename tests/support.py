@@ -251,6 +251,32 @@ def in_a_terminal(*args, columns, **env):
     return process.returncode, shown.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def built_page(folder, page, text, *, builder="html", overrides=""):
+    """*text* as the page *page* of a docs build with the docs' own configuration (and *overrides*).
+
+    What the builder wrote for the page, and the folder it wrote to.
+    """
+    from sphinx.cmd.build import build_main  # noqa: PLC0415 - the docs extra, for the docs tests only
+
+    source = folder / "source"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "from pathlib import Path\n"
+        f"__file__ = {str(DOCS / 'conf.py')!r}\n"
+        "exec(Path(__file__).read_text(encoding='utf-8'))\n"
+        f"html_static_path = [{str(DOCS / '_static')!r}]\n{overrides}",
+        encoding="utf-8",
+    )
+    (source / page).write_text(text, encoding="utf-8")
+    out = folder / "out"
+    assert build_main(["-q", "-b", builder, str(source), str(out)]) == 0
+    suffix = ".txt" if builder == "text" else ".html"
+    return (out / Path(page).with_suffix(suffix).name).read_text(encoding="utf-8"), out
+
+
 GOOD_RECORD = {
     "case_id": "ua-0173",
     "trigger": "report_dead",
