@@ -126,6 +126,8 @@ def test_a_case_that_grew_since_its_head_was_kept_still_verifies(tmp_path) -> No
             'heads.jsonl:2: expected {"case_id": ..., "entries": ..., "head": ...}',
         ),
         ('{"case_id": "ua-0099", "entries": 2, "head": "x"}', "heads.jsonl:2: case 'ua-0099' is named twice"),
+        ('{"case_id": 7, "entries": 2, "head": "x"}', "heads.jsonl:2: case_id and head must be text"),
+        ('{"case_id": "ua-1", "entries": true, "head": "x"}', "heads.jsonl:2: entries must be a number"),
     ],
 )
 def test_a_heads_file_that_is_not_one_is_a_usage_error_naming_the_line(demo, line, problem) -> None:
@@ -143,3 +145,20 @@ def test_export_will_not_write_its_heads_over_a_file_it_reads_or_writes(demo, tm
     out.write_text("")
     assert run("export", "--store", store, "-o", out, "--heads", out).exit_code == 2
     assert run("export", "--store", store, "-o", tmp_path / "x.jsonl", "--heads", store).exit_code == 2
+
+
+def test_a_heads_file_that_cannot_be_read_is_a_usage_error(demo, tmp_path) -> None:
+    store, _ = demo
+    for heads, problem in (("/dev/null", "not a regular file"), (tmp_path / "nowhere.jsonl", "No such file")):
+        result = run("verify", "--store", store, "--heads", heads)
+        assert result.exit_code == 2
+        assert problem in result.output
+
+
+def test_export_leaves_an_earlier_heads_file_as_it_was_when_a_source_cannot_be_read(demo, tmp_path) -> None:
+    _, heads = demo
+    before = heads.read_text()
+    result = run("export", tmp_path / "nowhere.jsonl", "-o", tmp_path / "x.jsonl", "--heads", heads)
+    assert result.exit_code == 2
+    assert f"{heads}: left as it was" in result.output
+    assert heads.read_text() == before

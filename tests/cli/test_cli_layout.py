@@ -137,3 +137,12 @@ def test_one_of_a_thing_is_said_in_the_singular(tmp_path) -> None:
     result = run("apply", write_lines(tmp_path / "f.jsonl", opening()), "--store", tmp_path / "c.db")
     assert "1 line: 1 accepted" in result.output
     assert "stored 1 change (1 case opened)" in result.output
+
+
+def test_local_time_takes_the_machines_offset_at_each_time_summer_or_winter(demo_store) -> None:
+    result = run_installed(
+        "show", "ua-0520", "--store", demo_store, "--tz", "local", TZ="Europe/Kyiv", COLUMNS="80"
+    )
+    assert result.returncode == 0
+    assert "since 2024-06-01 15:00 +03:00" in result.stdout
+    assert "effective 2024-02-20 14:00 +02:00" in result.stdout

@@ -83,7 +83,7 @@ def _head(path: Path, number: int, raw: bytes) -> Head:
 def read_heads(path: Path) -> dict[str, Head]:
     """The heads a heads file holds, by case id; a usage error naming the line of any fault."""
     try:
-        if not path.is_file():
+        if path.exists() and not path.is_file():  # a pipe may never end; a missing file is open's fault
             raise click.BadParameter(f"{plain(str(path))}: not a regular file", param_hint="--heads")
         with path.open("rb") as stream:
             data = stream.read(MOST_HEADS_BYTES + 1)

@@ -18,7 +18,8 @@ class Zone:
     """The zone times are shown in, and the name a reader gave it by."""
 
     name: str
-    info: tzinfo
+    info: tzinfo | None
+    """The zone; ``None`` for this machine's, its offset found for each time (summer time, and what was)."""
 
     def when(self, value: datetime) -> str:
         """*value* to the minute, in this zone, with the zone shown: ``2024-03-02 14:00 +02:00``."""
@@ -68,8 +69,7 @@ class ZoneType(click.ParamType):  # type: ignore[type-arg] # click's ParamType i
         if text.upper() in ("UTC", "Z"):
             return UTC_ZONE
         if text == "local":
-            local = datetime.now(UTC).astimezone().tzinfo
-            return Zone("local", local if local is not None else UTC)
+            return Zone("local", None)
         offset = _OFFSET.fullmatch(text)
         if offset is not None:
             hours, minutes = int(offset["hours"]), int(offset["minutes"] or 0)
