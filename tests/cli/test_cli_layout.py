@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from support import EXAMPLES, in_a_terminal, opening, run, run_installed, write_lines
+from support import EXAMPLES, in_a_terminal, opening, record, run, run_installed, write_lines
 
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -146,3 +146,17 @@ def test_local_time_takes_the_machines_offset_at_each_time_summer_or_winter(demo
     assert result.returncode == 0
     assert "since 2024-06-01 15:00 +03:00" in result.stdout
     assert "effective 2024-02-20 14:00 +02:00" in result.stdout
+
+
+def test_validate_names_the_times_of_its_reasons_in_the_zone_asked_for(tmp_path) -> None:
+    late = record(effective_at="2024-04-01T00:00:00+02:00", recorded_at="2024-03-31T23:00:00+02:00")
+    feed = write_lines(tmp_path / "f.jsonl", opening(), late)
+    told = run("validate", feed, "--tz", "+02:00").output
+    assert (
+        "effective at 2024-04-01T00:00:00+02:00, after it was recorded at 2024-03-31T23:00:00+02:00" in told
+    )
+    assert "effective at 2024-03-31T22:00:00.000000Z" in run("validate", feed).output
+    data = json.loads(run("validate", feed, "--tz", "+02:00", "--format", "json").output)
+    assert (
+        "2024-03-31T22:00:00.000000Z" in data["findings"][0]["reasons"][0]["message"]
+    )  # machines: as written

@@ -14,6 +14,7 @@ from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reports import JsonReport, counted, exit_status, json_report, print_tally, print_unreadable
 from ._stores import StoreFault, broken_case, opened_store
+from ._times import Zone, zone_option
 from ._validate import (
     RECORDS_HELP,
     finding_sink,
@@ -36,6 +37,7 @@ from ._validate import (
 @max_line_option
 @format_option
 @quiet_option
+@zone_option
 def apply(
     *,
     files: tuple[str, ...],
@@ -47,6 +49,7 @@ def apply(
     max_line_bytes: int,
     output_format: str,
     quiet: bool,
+    zone: Zone,
 ) -> None:
     """Check change files and store the accepted changes.
 
@@ -66,7 +69,7 @@ def apply(
     with json_report(output_format) as report:
         with (
             opened_store(store, workflow, key, create=True) as held,
-            finding_sink(report, quiet=quiet) as on_finding,
+            finding_sink(report, quiet=quiet, zone=zone) as on_finding,
             meter(total_bytes(files), quiet=quiet) as bar,
         ):
             assert held is not None  # noqa: S101 - --store is required

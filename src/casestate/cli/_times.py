@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 import click
 
+from casestate import parse_timestamp
+
+_INSTANT = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\b")
+"""A canonical instant, as casestate's messages write times (``2024-01-31T22:00:00.000000Z``)."""
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})?")
 _DAY = 24
 
@@ -43,6 +47,16 @@ class Zone:
         """*value* in ISO 8601 in this zone, as a reader writes it back: ``2024-03-02T14:00:00+02:00``."""
         local = value.astimezone(self.info)
         return local.isoformat(timespec="seconds" if not local.microsecond else "microseconds")
+
+    def in_words(self, message: str) -> str:
+        """*message* with each canonical instant in it written in this zone, with its offset.
+
+        >>> Zone("+02:00", timezone(timedelta(hours=2))).in_words("effective at 2024-01-31T22:00:00.000000Z")
+        'effective at 2024-02-01T00:00:00+02:00'
+        """
+        if self is UTC_ZONE or "Z" not in message:
+            return message
+        return _INSTANT.sub(lambda found: self.stamp(parse_timestamp(found.group(), "message")), message)
 
     def _offset(self, local: datetime) -> str:
         if self.info is UTC:

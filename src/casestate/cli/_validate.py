@@ -24,6 +24,7 @@ from ._console import Meter, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reports import JsonReport, TextReport, exit_status, json_report, print_tally, print_unreadable
 from ._stores import CANNOT_READ, broken_case, opened_store, store_option
+from ._times import UTC_ZONE, Zone, zone_option
 
 input_format_option = click.option(
     "--input-format",
@@ -89,12 +90,14 @@ def progress_of(bar: Meter) -> Progress | None:
 
 
 @contextmanager
-def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable[[Finding], None]]:
+def finding_sink(
+    report: JsonReport | None, *, quiet: bool, zone: Zone = UTC_ZONE
+) -> Iterator[Callable[[Finding], None]]:
     """Where findings go: *report*, or text on standard output (only rejections if *quiet*)."""
     if report is not None:
         yield report.add
         return
-    text = TextReport(out(), rejected_only=quiet)
+    text = TextReport(out(), rejected_only=quiet, zone=zone)
     try:
         yield text.add
     finally:
@@ -111,6 +114,7 @@ def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable
 @jobs_option
 @format_option
 @quiet_option
+@zone_option
 def validate(
     *,
     files: tuple[str, ...],
@@ -122,6 +126,7 @@ def validate(
     jobs: int,
     output_format: str,
     quiet: bool,
+    zone: Zone,
 ) -> None:
     """Check change files (JSON Lines or CSV), each line against its case as the lines before it left it.
 
@@ -137,7 +142,7 @@ def validate(
         # The store is opened here even when workers open it again: a bad one is reported first.
         with (
             opened_store(store, workflow, key) as held,
-            finding_sink(report, quiet=quiet) as on_finding,
+            finding_sink(report, quiet=quiet, zone=zone) as on_finding,
             meter(total_bytes(files), quiet=quiet) as bar,
         ):
             shared = jobs > 1
