@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 import casestate
 from casestate import testing
 from json_documents import changed
+from support import GOOD_RECORD
 
 VALIDATORS = {name: Draft202012Validator(casestate.json_schema(name)) for name in casestate.SCHEMA_NAMES}
 
@@ -82,14 +83,35 @@ def test_a_workflow_definition_the_schema_refuses_the_reader_refuses(pair) -> No
         assert refused(casestate.workflow_from_dict, document)
 
 
+READERS = {
+    "change-record": casestate.change_from_record,
+    "case": casestate.from_dict,
+    "workflow": casestate.workflow_from_dict,
+}
+
+
 @pytest.mark.parametrize(
     ("name", "document"),
     [
         ("change-record", {"case_id": "ua-1"}),
+        ("change-record", {**GOOD_RECORD, "effective_at": "2024-03-02T12:00:00"}),
+        ("change-record", {**GOOD_RECORD, "efective_at": "2024-03-02T12:00:00Z"}),
+        ("change-record", {**GOOD_RECORD, "resolves": [-1]}),
+        ("change-record", {**GOOD_RECORD, "evidence": [{"kind": "rumour"}]}),
         ("case", {"format": "casestate.case", "version": 2, "case_id": "ua-1", "entries": []}),
+        ("case", {"format": "casestate.case", "version": 1, "case_id": "ua-1", "entries": []}),
         ("workflow", {"name": "tiny", "initial": "missing", "roles": "ngo", "statuses": [], "rules": []}),
-        ("validate-report", {"summary": {}}),
+        (
+            "workflow",
+            {"name": "tiny", "initial": "missing", "roles": [], "statuses": [{"name": "x", "fate": "?"}]},
+        ),
     ],
 )
-def test_each_schema_refuses_a_document_of_its_kind_that_is_wrong(name, document) -> None:
+def test_what_a_schema_refuses_its_reader_refuses(name, document) -> None:
     assert not fits(name, document)
+    assert refused(READERS[name], document)
+
+
+def test_a_report_without_findings_is_refused() -> None:
+    assert not fits("validate-report", {"summary": {}})
+    assert fits("validate-report", {"findings": []})  # a run a fault stopped before any finding
