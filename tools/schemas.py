@@ -40,6 +40,7 @@ from casestate import (
     Private,
     Role,
     Tier,
+    Whereabouts,
     _chain,
     _definition,
     _json,
@@ -133,6 +134,8 @@ def _entry_field(field: _layout.Field) -> Schema:
         return {"$ref": "#/$defs/digest"}
     if form is Form.NAME:
         return {"type": "string", **_enum(_layout.enumeration(field))}
+    if form is Form.OPTIONAL_NAME:
+        return _nullable({"type": "string", **_enum(_layout.enumeration(field))})
     if form is Form.NAMES:
         return {"type": "array", "items": {"type": "string", **_enum(_layout.enumeration(field))}}
     return dict(_BY_FORM[form])
@@ -259,6 +262,7 @@ def workflow_schema() -> Schema:
     """The schema of a workflow definition file (``casestate.workflow``)."""
     names = {"type": "array", "items": {"type": "string", "minLength": 1}}
     fate = _nullable({"type": "string", **_enum(Fate)})
+    whereabouts = _nullable({"type": "string", **_enum(Whereabouts)})
     flag = {"type": ["boolean", "null"]}
     words = {"type": ["string", "null"]}
     top = _described(
@@ -278,7 +282,7 @@ def workflow_schema() -> Schema:
     )
     status = _described(
         _definition._STATUS_FIELDS,  # noqa: SLF001 - as above
-        {"name": LAX_NAME, "fate": fate, "final": flag, "description": words},
+        {"name": LAX_NAME, "fate": fate, "final": flag, "description": words, "whereabouts": whereabouts},
         "status of a workflow definition",
     )
     rule = _described(
@@ -298,6 +302,7 @@ def workflow_schema() -> Schema:
             "reporter_may_fire": flag,
             "reverts": flag,
             "description": words,
+            "whereabouts": whereabouts,
         },
         "rule of a workflow definition",
     )
