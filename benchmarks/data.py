@@ -62,9 +62,7 @@ _REPORTS_FROM = {
 # Non-report triggers that lead nowhere from each status: the workflow refuses them outright.
 _ILLEGAL = {
     status.name: tuple(
-        rule.trigger
-        for rule in DEFAULT_WORKFLOW.rules
-        if not rule.report and status.name not in rule.sources
+        rule.trigger for rule in DEFAULT_WORKFLOW.rules if not rule.report and status.name not in rule.sources
     )
     for status in DEFAULT_WORKFLOW.statuses
 }

@@ -30,7 +30,17 @@ myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+# Defaults as the source writes them: ``workflow=DEFAULT_WORKFLOW``, not the workflow's whole repr.
+autodoc_preserve_defaults = True
 autodoc_default_options = {"members": True, "show-inheritance": False}
 
 html_theme = "furo"
+html_static_path = ["_static"]
+
+# Mermaid bundled (docs/_static/mermaid), so that the diagrams draw offline: the script sets
+# globalThis.mermaid, and the module sphinxcontrib-mermaid imports hands it over.
+MERMAID_VERSION = "11.12.1"
+mermaid_version = MERMAID_VERSION
+mermaid_use_local = "mermaid/mermaid-default.mjs"
+html_js_files = [("mermaid/mermaid.min.js", {"priority": 400})]
 html_title = f"casestate {release}"

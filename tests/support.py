@@ -195,6 +195,21 @@ def run_installed(*args, stdin=None, **env):
     )
 
 
+def _everything_shown(leader):
+    """What a pseudo-terminal showed until its command closed it; the terminal closed."""
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once everything was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return shown
+
+
 def on_a_terminal(*args, **env):
     """Run casestate with its standard error on a pseudo-terminal; what the terminal showed."""
     pty = pytest.importorskip("pty")
@@ -209,17 +224,57 @@ def on_a_terminal(*args, **env):
         timeout=120,
     )
     os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal is closed once everything was read
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
+    shown = _everything_shown(leader)
     return result, shown.decode("utf-8", "replace")
+
+
+def in_a_terminal(*args, columns, **env):
+    """Run casestate with its output on a pseudo-terminal *columns* wide; what the terminal showed."""
+    pty = pytest.importorskip("pty")
+    import fcntl  # noqa: PLC0415 - with pty: only where there are terminals
+    import struct  # noqa: PLC0415
+    import termios  # noqa: PLC0415
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    command = Path(sys.executable).parent / "casestate"
+    environment = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(  # noqa: S603 - the installed command, with arguments from this file
+        [str(command), *map(str, args)],
+        stdout=follower,
+        stderr=follower,
+        env={**environment, "TERM": "xterm", "NO_COLOR": "1", **env},
+    )
+    os.close(follower)
+    shown = _everything_shown(leader)
+    process.wait(timeout=120)
+    return process.returncode, shown.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def built_page(folder, page, text, *, builder="html", overrides=""):
+    """*text* as the page *page* of a docs build with the docs' own configuration (and *overrides*).
+
+    What the builder wrote for the page, and the folder it wrote to.
+    """
+    from sphinx.cmd.build import build_main  # noqa: PLC0415 - the docs extra, for the docs tests only
+
+    source = folder / "source"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "from pathlib import Path\n"
+        f"__file__ = {str(DOCS / 'conf.py')!r}\n"
+        "exec(Path(__file__).read_text(encoding='utf-8'))\n"
+        f"html_static_path = [{str(DOCS / '_static')!r}]\n{overrides}",
+        encoding="utf-8",
+    )
+    (source / page).write_text(text, encoding="utf-8")
+    out = folder / "out"
+    assert build_main(["-q", "-b", builder, str(source), str(out)]) == 0
+    suffix = ".txt" if builder == "text" else ".html"
+    return (out / Path(page).with_suffix(suffix).name).read_text(encoding="utf-8"), out
 
 
 GOOD_RECORD = {

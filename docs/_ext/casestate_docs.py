@@ -4,7 +4,8 @@ Directives, each rendering Markdown made from casestate itself:
 
 - ``casestate-statuses`` and ``casestate-rules``: the tables of the default workflow;
 - ``casestate-diagram``: the default workflow as a Mermaid diagram (:func:`casestate.to_mermaid`);
-- ``casestate-evidence-kinds``: every evidence kind with its tier.
+- ``casestate-evidence-kinds``: every evidence kind with its tier;
+- ``casestate-schema NAME``: a shipped JSON Schema (:func:`casestate.json_schema`), as JSON.
 
 It also gives the re-exported constants of ``casestate`` and of its small public
 modules the docstrings written beside them in their private modules, where
@@ -14,6 +15,7 @@ autodoc does not look.
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from collections.abc import Callable
 from functools import cache
@@ -108,6 +110,25 @@ def evidence_kinds_table() -> list[str]:
     return lines
 
 
+def schema_block(name: str) -> list[str]:
+    """The shipped JSON Schema *name* as a Markdown code block."""
+    text = json.dumps(casestate.json_schema(name), indent=2, ensure_ascii=False)  # type: ignore[arg-type]
+    return ["```json", *text.splitlines(), "```"]
+
+
+class _Schema(SphinxDirective):
+    """Renders a shipped JSON Schema, named by the directive's argument."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        container = nodes.container()
+        lines = StringList(schema_block(self.arguments[0]), source="casestate")
+        self.state.nested_parse(lines, self.content_offset, container)
+        return container.children
+
+
 def _directive(make: Callable[[], list[str]]) -> type[SphinxDirective]:
     class Generated(SphinxDirective):
         """Renders Markdown that casestate writes about itself."""
@@ -164,5 +185,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("casestate-rules", _directive(rules_table))
     app.add_directive("casestate-diagram", _directive(diagram))
     app.add_directive("casestate-evidence-kinds", _directive(evidence_kinds_table))
+    app.add_directive("casestate-schema", _Schema)
     app.connect("autodoc-process-docstring", _document_constants)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,9 +27,11 @@ from ._json import (
     to_json,
     unique_keys,
 )
+from ._keys import KeyFileError, chain_key_from_text, chain_key_to_text
 from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
+from ._schemas import SCHEMA_NAMES, SchemaName, UnknownSchema, json_schema
 from ._soundness import Hazard, WorkflowError, WorkflowWarning
 from ._standing import Snapshot, Standing
 from ._status import Assurance, Fate, Status, Whereabouts
@@ -55,6 +57,7 @@ __all__ = [
     "OPEN",
     "RUSSIA_120FZ",
     "RUSSIA_CIVIL_CODE",
+    "SCHEMA_NAMES",
     "UKRAINE",
     "Actor",
     "Assurance",
@@ -75,6 +78,7 @@ __all__ = [
     "FormatError",
     "Hazard",
     "Integrity",
+    "KeyFileError",
     "Option",
     "Outcome",
     "Private",
@@ -84,18 +88,22 @@ __all__ = [
     "Rejected",
     "Role",
     "Rule",
+    "SchemaName",
     "Snapshot",
     "Standing",
     "Status",
     "StatusDef",
     "Tier",
     "Timer",
+    "UnknownSchema",
     "Verdict",
     "Whereabouts",
     "Workflow",
     "WorkflowError",
     "WorkflowWarning",
     "canonical_bytes",
+    "chain_key_from_text",
+    "chain_key_to_text",
     "change_from_csv_row",
     "change_from_json",
     "change_from_record",
@@ -107,6 +115,7 @@ __all__ = [
     "entry_to_dict",
     "from_dict",
     "from_json",
+    "json_schema",
     "parse_timestamp",
     "publish",
     "record_to_csv_row",

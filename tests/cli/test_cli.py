@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import casestate as cs
-from casestate.cli import _options, main
+from casestate.cli import main
 from casestate.feeds import _apply
 from support import CSV, JSONL, on_a_terminal, opening, record, run, run_installed, write_lines
 
@@ -400,7 +400,7 @@ def test_show_as_of_either_clock(store):
     assert "status captured, fate alive" in known.output
     assert "as known at 2024-04-10" in known.output
     true_then = run("show", "ua-0201", "--store", store, "--as-of-effective", "2024-03-10T00:00:00+02:00")
-    assert "(effective clock): dead, fate dead" in true_then.output
+    assert "(effective clock, as known now): dead, fate dead" in true_then.output
     data = json.loads(
         run(
             "show", "ua-0201", "--store", store, "--as-of-effective", "2024-01-01T00:00Z", "--format", "json"
@@ -543,7 +543,10 @@ def test_demo_builds_a_store_that_verifies(tmp_path):
     path = tmp_path / "demo.db"
     result = run("demo", "--path", path)
     assert result.exit_code == 0
-    assert "refused: role_not_permitted" in result.output
+    assert (
+        "refused after entry 1: confirm by family: olena-k, effective 2024-04-10 12:00 UTC" in result.output
+    )
+    assert "    role_not_permitted: role 'family' may not confirm" in result.output
     assert f"casestate show ua-0201 --store {path}" in result.output
     assert run("verify", "--store", path).exit_code == 0
     again = run("demo", "--path", path)
@@ -585,7 +588,7 @@ def test_a_progress_bar_is_shown_on_a_terminal_and_hidden_by_quiet():
 
 def test_a_store_sealed_with_a_key_needs_its_key_file(tmp_path):
     key = tmp_path / "chain.key"
-    key.write_bytes(b"a secret key of 32 bytes, really\n")
+    key.write_text(cs.chain_key_to_text(b"a secret key of 32 bytes, really"))
     path = tmp_path / "sealed.db"
     good = write_lines(tmp_path / "good.jsonl", opening(), record())
     assert run("apply", good, "--store", path, "--key-file", key).exit_code == 0
@@ -596,8 +599,8 @@ def test_a_store_sealed_with_a_key_needs_its_key_file(tmp_path):
     assert "Error:" in refused.output
     assert run("verify", "--store", path, "--key-file", key).exit_code == 0
     short = tmp_path / "short.key"
-    short.write_bytes(b"too short")
-    assert "at least 16 bytes" in run("verify", "--store", path, "--key-file", short).output
+    short.write_text("00" * 15)
+    assert "a chain key is at least 16 bytes" in run("verify", "--store", path, "--key-file", short).output
 
 
 def test_apply_writes_interleaved_cases_in_file_order_within_each(tmp_path, monkeypatch):
@@ -950,7 +953,7 @@ def test_a_key_or_workflow_file_must_be_a_regular_file(store):
 
 def test_verify_without_the_key_says_so_and_exits_2(tmp_path):
     key = tmp_path / "chain.key"
-    key.write_bytes(b"k" * 32)
+    key.write_text((b"k" * 32).hex())
     store = tmp_path / "keyed.db"
     with cs.store.SQLiteStore(store, key=b"k" * 32) as keyed:
         keyed.open_case(
@@ -962,7 +965,7 @@ def test_verify_without_the_key_says_so_and_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "the chain is sealed with a key: pass its --key-file" in result.output
     other = tmp_path / "other.key"
-    other.write_bytes(b"o" * 32)
+    other.write_text((b"o" * 32).hex())
     assert "sealed with another key than --key-file's" in run("verify", exported, "--key-file", other).output
 
 
@@ -1024,8 +1027,8 @@ def test_a_key_file_that_cannot_be_read_or_is_too_large_is_a_usage_error(tmp_pat
     assert missing.exit_code == 2
     assert "nowhere.key" in missing.output
     key = tmp_path / "chain.key"
-    key.write_bytes(b"k" * 32)
-    monkeypatch.setattr(_options, "_MOST_BYTES", 16)
+    key.write_text((b"k" * 32).hex())
+    monkeypatch.setattr(cs.store._keyfile, "MOST_KEY_FILE_BYTES", 16)
     large = run("verify", "--store", store, "--key-file", key)
     assert large.exit_code == 2
     assert "larger than 16 bytes" in large.output
@@ -1039,3 +1042,77 @@ def test_a_store_fault_before_any_finding_still_leaves_a_json_document(tmp_path)
     result = CliRunner().invoke(main, ["apply", str(lines), "--store", str(store), "--format", "json"])
     assert result.exit_code == 2
     assert json.loads(result.stdout) == {"findings": []}
+
+
+def test_a_sealed_store_opened_without_its_key_names_the_option_and_the_store_once(tmp_path):
+    key = tmp_path / "chain.key"
+    key.write_text(cs.chain_key_to_text(b"k" * 32))
+    store = tmp_path / "sealed.db"
+    assert (
+        run(
+            "apply", write_lines(tmp_path / "f.jsonl", opening()), "--store", store, "--key-file", key
+        ).exit_code
+        == 0
+    )
+    refused = run("show", "ua-0173", "--store", store)
+    assert refused.exit_code == 2
+    assert refused.output == (
+        f"Error: {store}: the store's trails are sealed with a key: pass its key file with --key-file\n"
+    )
+    other = tmp_path / "other.key"
+    other.write_text(cs.chain_key_to_text(b"o" * 32))
+    wrong = run("show", "ua-0173", "--store", store, "--key-file", other)
+    assert (
+        wrong.output == f"Error: {store}: the store's trails are sealed with another key than --key-file's\n"
+    )
+    plain = tmp_path / "plain.db"
+    assert run("apply", write_lines(tmp_path / "g.jsonl", opening()), "--store", plain).exit_code == 0
+    unsealed = run("show", "ua-0173", "--store", plain, "--key-file", key)
+    assert (
+        unsealed.output
+        == f"Error: {plain}: the store's trails are not sealed with a key: leave out --key-file\n"
+    )
+
+
+def test_a_key_file_of_raw_bytes_is_a_usage_error_that_shows_how_to_convert_it(tmp_path, store):
+    key = tmp_path / "chain.key"
+    key.write_bytes(b"a secret key of 32 bytes, really\n")
+    result = run("verify", "--store", store, "--key-file", key)
+    assert result.exit_code == 2
+    assert "not a key file: it holds other characters than hexadecimal digits" in result.output
+    assert ".hex()" in result.output
+
+
+def test_a_store_fault_names_the_store_once(tmp_path):
+    folder_store = tmp_path / "cases.db"
+    folder_store.mkdir()
+    result = run("show", "ua-0173", "--store", folder_store)
+    assert result.exit_code == 2
+    assert result.output.count(str(folder_store)) == 1
+
+
+@pytest.mark.usefixtures("postgres_schema")  # a server to answer
+def test_a_postgresql_fault_names_the_url_once_without_its_password():
+    result = run("show", "ua-0173", "--store", "postgresql+psycopg://postgres:s3cret@127.0.0.1:5432/nope")
+    assert result.exit_code == 2
+    assert result.output.count("127.0.0.1:5432/nope") == 1
+    assert "s3cret" not in result.output
+
+
+def test_the_command_line_without_its_extra_raises_an_import_error_with_the_hint():
+    # click blocked as if not installed: an app or a tutorial's interpreter must survive the import.
+    script = (
+        "import sys\n"
+        "sys.modules['click'] = None\n"
+        "try:\n"
+        "    import casestate.cli\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__, error, sep=': ')\n"
+    )
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)  # noqa: S603 - this interpreter
+    assert result.returncode == 0
+    assert (
+        result.stdout
+        == "ImportError: the casestate command line needs its extra: pip install 'casestate[cli]'\n"
+    )

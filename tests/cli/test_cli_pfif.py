@@ -45,7 +45,7 @@ def saved(tmp_path):
     cases = all_cases()
     paths, persons = _saved(tmp_path, cases)
     key = tmp_path / "chain.key"
-    key.write_bytes(KEY)
+    key.write_text(KEY.hex())
     return cases, paths, persons, str(key)
 
 
@@ -73,7 +73,7 @@ def test_export_then_import_gives_back_the_same_keyed_cases(tmp_path):
     cases = all_cases(key=KEY)
     paths, persons = _saved(tmp_path, cases)
     key = tmp_path / "chain.key"
-    key.write_bytes(KEY)
+    key.write_text(KEY.hex())
     document = tmp_path / "out.xml"
     result = run(*export(paths, persons, str(key)), "-o", str(document))
     assert f"{len(cases)} cases written" in result.output

@@ -13,7 +13,7 @@ try:
     import click
 except ImportError as missing:  # pragma: no cover - only without the extra
     msg = "the casestate command line needs its extra: pip install 'casestate[cli]'"
-    raise SystemExit(msg) from missing
+    raise ImportError(msg, name=missing.name) from missing
 
 from casestate import verify as verify_trail
 
@@ -21,10 +21,11 @@ from ._apply import apply
 from ._console import out
 from ._graph import graph
 from ._pfif import pfif
-from ._show import show, trail_table
+from ._show import show, trail_view
 from ._shown import Commands, shown
 from ._stores import StoreFault, opened_store
 from ._stories import STORIES, WORKFLOW, tell_into
+from ._times import Zone, zone_option
 from ._trails import export, verify
 from ._validate import validate
 
@@ -41,7 +42,8 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The SQLite store to build (default: a new one in a temporary folder).",
 )
-def demo(path: Path | None) -> None:
+@zone_option
+def demo(path: Path | None, zone: Zone) -> None:
     """Build a sample store from realistic stories and show what happened to each case."""
     console = out()
     if path is None:
@@ -55,10 +57,16 @@ def demo(path: Path | None) -> None:
             told = tell_into(held.store, story)
             case = told.case
             console.print(f"\n[bold]{shown(case.id)}[/bold]: {shown(story.summary)}")
-            console.print(trail_table(case))
-            for rejection in told.refused:
-                for reason in rejection.reasons:
-                    console.print(f"  refused: [red]{reason.code}[/red]: {shown(reason.message)}")
+            console.print(trail_view(console, case, zone))
+            for refusal in told.refused:
+                change = refusal.change
+                by = f"{shown(change.actor.role)}: {shown(change.actor.id)}"
+                console.print(
+                    f"  [red]refused[/red] after entry {refusal.after}: {shown(change.trigger)} by {by}, "
+                    f"effective {zone.when(change.effective_at)}"
+                )
+                for reason in refusal.rejection.reasons:
+                    console.print(f"    [red]{reason.code}[/red]: {shown(reason.message)}")
             conflicts = f", open conflicts: {list(case.open_conflicts)}" if case.has_conflict else ""
             intact = "intact" if verify_trail(case.trail) else "BROKEN"
             console.print(

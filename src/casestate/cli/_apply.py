@@ -12,13 +12,21 @@ from casestate.feeds import ApplyReport, ApplyStopped, Format, NotRereadable, ap
 
 from ._console import err, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
-from ._reports import JsonReport, exit_status, json_report, print_tally, print_unreadable
+from ._reports import JsonReport, counted, exit_status, json_report, print_tally, print_unreadable
 from ._stores import StoreFault, broken_case, opened_store
-from ._validate import finding_sink, input_format_option, max_line_option, progress_of
+from ._times import Zone, zone_option
+from ._validate import (
+    RECORDS_HELP,
+    finding_sink,
+    input_format_option,
+    max_line_option,
+    progress_of,
+    standard_input,
+)
 
 
-@click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.command(epilog=RECORDS_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), callback=standard_input)
 @click.option(
     "--store", required=True, metavar="PATH|URL", help="The store to write to (created if missing)."
 )
@@ -29,6 +37,7 @@ from ._validate import finding_sink, input_format_option, max_line_option, progr
 @max_line_option
 @format_option
 @quiet_option
+@zone_option
 def apply(
     *,
     files: tuple[str, ...],
@@ -40,6 +49,7 @@ def apply(
     max_line_bytes: int,
     output_format: str,
     quiet: bool,
+    zone: Zone,
 ) -> None:
     """Check change files and store the accepted changes.
 
@@ -59,7 +69,7 @@ def apply(
     with json_report(output_format) as report:
         with (
             opened_store(store, workflow, key, create=True) as held,
-            finding_sink(report, quiet=quiet) as on_finding,
+            finding_sink(report, quiet=quiet, zone=zone) as on_finding,
             meter(total_bytes(files), quiet=quiet) as bar,
         ):
             assert held is not None  # noqa: S101 - --store is required
@@ -116,5 +126,6 @@ def _report(applied: ApplyReport, report: JsonReport | None, *, quiet: bool, per
         if status != 0 and not per_line:
             err().print("nothing was stored: fix the rejected lines, or pass --per-line to store the rest")
         elif not quiet:
-            out().print(f"stored {applied.stored} changes ({applied.opened} cases opened)")
+            stored, opened = counted(applied.stored, "change"), counted(applied.opened, "case")
+            out().print(f"stored {stored} ({opened} opened)")
     raise SystemExit(status)

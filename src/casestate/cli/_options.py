@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from casestate import DEFAULT_WORKFLOW, Workflow, WorkflowError, workflow_from_json
+from casestate import DEFAULT_WORKFLOW, KeyFileError, Workflow, WorkflowError, workflow_from_json
 
 _MOST_BYTES = 16 * 1024 * 1024
-"""More than any key or workflow definition holds: a file that goes on (/dev/zero) is refused."""
+"""More than any workflow definition holds: a file that goes on (/dev/zero) is refused."""
 
 
 def _read(path: Path, option: str) -> bytes:
@@ -37,13 +37,17 @@ def load_workflow(path: Path | None) -> Workflow:
 
 
 def read_key(path: Path | None) -> bytes | None:
-    """The chain key held in the file at *path* (its bytes, a trailing newline left out)."""
+    """The chain key in the key file at *path*, read as :func:`casestate.store.read_key_file` reads it."""
     if path is None:
         return None
-    key = _read(path, "--key-file").removesuffix(b"\n").removesuffix(b"\r")
-    if len(key) < 16:  # noqa: PLR2004 - the chain's own minimum, stated in its message
-        raise click.BadParameter(f"{path}: a chain key is at least 16 bytes", param_hint="--key-file")
-    return key
+    from casestate.store import read_key_file  # noqa: PLC0415 - the store is imported when a key is named
+
+    try:
+        return read_key_file(path)
+    except KeyFileError as error:
+        raise click.BadParameter(str(error), param_hint="--key-file") from None
+    except OSError as error:
+        raise click.BadParameter(f"{path}: {error.strerror or error}", param_hint="--key-file") from None
 
 
 workflow_option = click.option(
@@ -55,7 +59,8 @@ workflow_option = click.option(
 key_option = click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A file holding the secret key that seals the chains (HMAC).",
+    help="A key file: the secret key that seals the chains (HMAC), as hexadecimal digits on one line "
+    '(at least 32; make one with: python3 -c "import secrets; print(secrets.token_hex(32))").',
 )
 format_option = click.option(
     "--format",

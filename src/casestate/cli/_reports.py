@@ -13,19 +13,23 @@ from casestate.feeds import FeedReport, Finding
 
 from ._console import err
 from ._shown import shown
+from ._times import UTC_ZONE, Zone
 
 _FINDINGS_AT_ONCE = 1000
 
 
-def finding_markup(finding: Finding) -> list[str]:
-    """One rejected or conflicting line, as ``file:line: case id: outcome: codes``, then a line per reason."""
+def finding_markup(finding: Finding, zone: Zone = UTC_ZONE) -> list[str]:
+    """One rejected or conflicting line, as ``file:line: case id: outcome: codes``, then a line per reason.
+
+    The times the reasons name are written in *zone*, with its offset.
+    """
     case = f"case {shown(finding.case_id)}" if finding.case_id else "no case id"
     colour = "red" if finding.outcome == "rejected" else "yellow"
     what = "rejected" if finding.outcome == "rejected" else "kept as a conflict"
     codes = ", ".join(finding.codes)
     return [
         f"{shown(finding.path)}:{finding.number}: {case}: [{colour}]{what}[/{colour}]: {codes}",
-        *(f"    {code}: {shown(message)}" for code, message in finding.reasons),
+        *(f"    {code}: {shown(zone.in_words(message))}" for code, message in finding.reasons),
     ]
 
 
@@ -37,8 +41,9 @@ class TextReport:
     text is the same. On a terminal each is printed at once, for the reader.
     """
 
-    def __init__(self, console: Console, *, rejected_only: bool) -> None:
+    def __init__(self, console: Console, *, rejected_only: bool, zone: Zone = UTC_ZONE) -> None:
         self._console = console
+        self._zone = zone
         self._rejected_only = rejected_only
         self._at_once = 1 if console.is_terminal else _FINDINGS_AT_ONCE
         self._pending: list[str] = []
@@ -48,7 +53,7 @@ class TextReport:
         """One more finding."""
         if self._rejected_only and finding.outcome != "rejected":
             return
-        self._pending.extend(finding_markup(finding))
+        self._pending.extend(finding_markup(finding, self._zone))
         self._held += 1
         if self._held >= self._at_once:
             self.flush()
@@ -59,6 +64,15 @@ class TextReport:
             self._console.print("\n".join(self._pending))
             self._pending = []
             self._held = 0
+
+
+def counted(number: int, thing: str) -> str:
+    """*number* things, in words: ``1 line``, ``2 lines``.
+
+    >>> counted(1, "case"), counted(0, "case")
+    ('1 case', '0 cases')
+    """
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
 
 
 def exit_status(report: FeedReport) -> int:
@@ -73,7 +87,7 @@ def print_tally(console: Console, report: FeedReport, *, verb: str = "accepted")
     for problem in report.unreadable_files:
         console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
     console.print(
-        f"{report.lines} lines: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
+        f"{counted(report.lines, 'line')}: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
         f"{report.rejected} rejected"
     )
     for title, counts in (("rejected", report.rejected_by_code), ("conflicts", report.conflicts_by_code)):

@@ -76,25 +76,54 @@ def opened_store(
         yield None
         return
     try:
-        from casestate.store import KeyRequired, StoreError, WrongKey  # noqa: PLC0415 - imported only when a store is named
+        from casestate.store import StoreError  # noqa: PLC0415 - imported only when a store is named
     except ImportError as missing:  # pragma: no cover - the store ships with casestate
         raise StoreFault(f"this casestate has no store: {missing}") from None
-    unsealed_key = None
     try:
-        try:
-            store = _open(spec, workflow, key, create=create)
-        except WrongKey as wrong:
-            if not unsealed or key is None:
-                raise
-            try:
-                store = _open(spec, workflow, None, create=create)
-            except KeyRequired:  # sealed, with another key
-                raise wrong from None
-            unsealed_key = key
+        store, unsealed_key = _open_with_key(spec, workflow, key, create=create, unsealed=unsealed)
     except (StoreError, OSError, ValueError, ImportError) as error:
-        raise StoreFault(f"{masked(spec)}: {hiding_passwords(str(error), spec)}") from None
+        raise StoreFault(_told(spec, error)) from None
     try:
         with store:
             yield Held(store, unsealed_key)
     except StoreError as error:
-        raise StoreFault(f"{masked(spec)}: {hiding_passwords(str(error), spec)}") from None
+        raise StoreFault(_told(spec, error)) from None
+
+
+def _open_with_key(
+    spec: str, workflow: Workflow, key: bytes | None, *, create: bool, unsealed: bool
+) -> tuple[CaseStore, bytes | None]:
+    """The store, and the key to verify its trails with when they are not sealed with any (*unsealed*).
+
+    A key that does not fit is told in the command line's words: which
+    option to give or leave out, the store named once.
+    """
+    from casestate.store import KeyRequired, StoreError, WrongKey  # noqa: PLC0415 - as in opened_store
+
+    try:
+        return _open(spec, workflow, key, create=create), None
+    except KeyRequired:
+        msg = f"{masked(spec)}: the store's trails are sealed with a key: pass its key file with --key-file"
+        raise StoreFault(msg) from None
+    except WrongKey as wrong:
+        if key is None:
+            raise
+        try:
+            store = _open(spec, workflow, None, create=create)
+        except KeyRequired:  # sealed, with another key
+            msg = f"{masked(spec)}: the store's trails are sealed with another key than --key-file's"
+            raise StoreFault(msg) from None
+        except StoreError:
+            raise wrong from None
+    if unsealed:
+        return store, key
+    store.close()
+    msg = f"{masked(spec)}: the store's trails are not sealed with a key: leave out --key-file"
+    raise StoreFault(msg)
+
+
+def _told(spec: str, error: Exception) -> str:
+    """A fault of the store named by *spec*, naming it once: most store messages name it already."""
+    said = hiding_passwords(str(error), spec)
+    name = masked(spec)
+    return said if said.startswith(name) or f" of {name}" in said else f"{name}: {said}"

@@ -54,18 +54,27 @@ class Story:
 
 
 @attrs.frozen
+class Refusal:
+    """A change the workflow refused, why, and the last entry of the case when it came."""
+
+    change: Change
+    rejection: Rejected
+    after: int
+
+
+@attrs.frozen
 class Told:
     """A story after it was applied: the case and the changes the workflow refused."""
 
     story: Story
     case: Case
-    refused: tuple[Rejected, ...]
+    refused: tuple[Refusal, ...]
 
 
 STORIES = (
     Story(
         "ua-0173",
-        "the unit tells the mother her son was killed; the ministry still lists him missing",
+        "the unit tells the mother her son was killed; the ministry may not confirm it on a hotline call",
         (
             _change(
                 "report_dead",
@@ -139,5 +148,5 @@ def tell_into(store: CaseStore, story: Story) -> Told:
         try:
             case = store.apply(story.case_id, [change], expected_version=case.version)
         except Rejected as rejection:
-            refused.append(rejection)
+            refused.append(Refusal(change, rejection, case.version - 1))
     return Told(story, case, tuple(refused))

@@ -18,6 +18,7 @@ from casestate import Case, Workflow, to_dict
 from casestate.feeds import UnreadableFile, total_bytes
 
 from ._console import err, meter, out
+from ._heads import Head, check_head, heads_option, missing, read_heads, write_heads
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._output import Unfinished, refuse_overwriting, replacing
 from ._reading import Read, cases_from, why_not
@@ -31,6 +32,16 @@ def _written_to(path: Path | None) -> Iterator[BinaryIO]:
     """Standard output, or a stream that becomes *path* once the export is done."""
     if path is None:
         yield sys.stdout.buffer
+        return
+    with replacing(path) as stream:
+        yield stream
+
+
+@contextmanager
+def _heads_to(path: Path | None) -> Iterator[BinaryIO | None]:
+    """A stream that becomes the heads file *path* once the export is done; ``None`` without one."""
+    if path is None:
+        yield None
         return
     with replacing(path) as stream:
         yield stream
@@ -55,6 +66,10 @@ def _one_source(files: tuple[str, ...], store: str | None) -> None:
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Where to write, whole or not at all (default: standard output).",
 )
+@heads_option(
+    "Also write each exported case's head (its entries and the hash of its last) to this file, "
+    "whole or not at all, to keep away from the store and check with verify --heads."
+)
 def export(
     *,
     files: tuple[str, ...],
@@ -63,11 +78,13 @@ def export(
     key_file: Path | None,
     redacted: bool,
     output: Path | None,
+    heads_path: Path | None,
 ) -> None:
     """Write cases and their trails as JSON Lines, one case per line, from a store or case files.
 
     Case files are case JSON documents (.json) or JSON Lines of cases. With
-    --redacted the export holds no personal data and still verifies. A case
+    --redacted the export holds no personal data and still verifies; --heads
+    writes each case's head to keep away from the store, for verify --heads. A case
     whose trail does not verify is not exported: it is named on standard error
     and the exit status is 1 (2 when a source cannot be read).
     """
@@ -75,6 +92,7 @@ def export(
     to_file = None if output is None or str(output) == "-" else output
     read = [*files, *(name for name in (store, key_file, workflow_path) if name is not None)]
     refuse_overwriting(to_file, read)
+    refuse_overwriting(heads_path, [*read, *([] if to_file is None else [to_file])])
     key = read_key(key_file)
     bad = 0
     unreadable: list[UnreadableFile] = []
@@ -82,6 +100,7 @@ def export(
         contextlib.suppress(Unfinished),
         opened_store(store, load_workflow(workflow_path), key, unsealed=True) as held,
         _written_to(to_file) as written,
+        _heads_to(heads_path) as heads,
     ):
         for item in cases_from(files, held, key, unreadable):
             if item.case is None:
@@ -90,12 +109,15 @@ def export(
                 continue
             line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
             written.write(line.encode("utf-8"))
-        if unreadable and to_file is not None:
+            if heads is not None:
+                write_heads(heads, [item.case])
+        if unreadable and (to_file is not None or heads_path is not None):
             raise Unfinished  # an export without a source's cases does not replace the last one
     for problem in unreadable:
         err().print(f"{shown(problem.path)}: cannot be read: {shown(problem.problem)}")
-    if unreadable and to_file is not None:
-        err().print(f"{shown(str(to_file))}: left as it was")
+    for left in (to_file, heads_path):
+        if unreadable and left is not None:
+            err().print(f"{shown(str(left))}: left as it was")
     raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
 
 
@@ -104,6 +126,10 @@ def export(
 @store_option
 @workflow_option
 @key_option
+@heads_option(
+    "A heads file (written by export --heads): each case it names must still hold the entries it "
+    "says, ending in its head; a case cut short, rewritten or gone is broken."
+)
 @format_option
 @quiet_option
 def verify(
@@ -112,6 +138,7 @@ def verify(
     store: str | None,
     workflow_path: Path | None,
     key_file: Path | None,
+    heads_path: Path | None,
     output_format: str,
     quiet: bool,
 ) -> None:
@@ -119,12 +146,15 @@ def verify(
 
     A case opened under another workflow than the one given (--workflow, or
     the default) is named: its trail holds, but records what that workflow
-    allowed. Exit status: 0 when every trail holds, 1 when one is broken, 2
+    allowed. With --heads, a case cut short, rewritten or gone since its head
+    was exported is broken too. Exit status: 0 when every trail holds, 1 when one is broken, 2
     when a source or a line of it cannot be read.
     """
     _one_source(files, store)
     key = read_key(key_file)
     workflow = load_workflow(workflow_path)
+    kept = {} if heads_path is None else read_heads(heads_path)
+    seen: set[str] = set()
     cases = intact = 0
     broken: list[Read] = []
     elsewhere: list[tuple[str, Case]] = []
@@ -134,8 +164,9 @@ def verify(
         opened_store(store, workflow, key, unsealed=True) as held,
         meter(total_bytes(files), quiet=quiet) as bar,
     ):
-        for item in cases_from(files, held, key, unreadable):
+        for found in cases_from(files, held, key, unreadable):
             cases += 1
+            item = found if found.case is None else _against_heads(found, found.case, kept, key, seen)
             if item.case is not None:
                 intact += 1
                 if opened_elsewhere(item.case, workflow):
@@ -147,6 +178,12 @@ def verify(
                     console.print(f"{shown(item.where)}: [red]broken[/red]: {shown(why_not(item))}")
             if bar.shown and not cases % 256:
                 bar.update(0, f"{cases} cases")
+    for case_id in sorted(kept.keys() - seen):  # named in the heads file, and gone
+        cases += 1
+        gone = Read(case_id, broken=missing(kept[case_id]))
+        broken.append(gone)
+        if output_format == "text":
+            console.print(f"{shown(gone.where)}: [red]broken[/red]: {shown(why_not(gone))}")
     unread = [item for item in broken if item.broken is None]
     verified = _Verified(workflow, cases, intact, broken, unread, elsewhere, unreadable)
     if output_format == "json":
@@ -156,6 +193,16 @@ def verify(
     if unreadable or unread:
         raise SystemExit(CANNOT_READ)
     raise SystemExit(1 if broken else 0)
+
+
+def _against_heads(item: Read, case: Case, kept: dict[str, Head], key: bytes | None, seen: set[str]) -> Read:
+    """*item*, broken if the heads file names its case and the trail no longer ends as it says."""
+    head = kept.get(case.id)
+    if head is None:
+        return item
+    seen.add(case.id)
+    integrity = check_head(case, head, key)
+    return item if integrity.ok else Read(item.where, broken=integrity)
 
 
 @attrs.frozen

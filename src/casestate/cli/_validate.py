@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from casestate import BrokenTrail
+from casestate import BrokenTrail, json_schema
 from casestate.feeds import (
     DEFAULT_MAX_LINE_BYTES,
     MOST_JOBS,
@@ -24,6 +24,7 @@ from ._console import Meter, meter, out
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reports import JsonReport, TextReport, exit_status, json_report, print_tally, print_unreadable
 from ._stores import CANNOT_READ, broken_case, opened_store, store_option
+from ._times import UTC_ZONE, Zone, zone_option
 
 input_format_option = click.option(
     "--input-format",
@@ -48,6 +49,35 @@ jobs_option = click.option(
 )
 
 
+def _record_fields() -> str:
+    """The fields of a change record, as ``--help`` lists them: from the record's own schema."""
+    schema = json_schema("change-record")
+    fields = schema["properties"]
+    required = schema["required"]
+    assert isinstance(fields, dict)  # noqa: S101 - the shipped schema is an object schema
+    assert isinstance(required, list)  # noqa: S101
+    optional = [name for name in fields if name not in required]
+    return f"{', '.join(required)} (required); {', '.join(optional)} (optional)"
+
+
+RECORDS_HELP = (
+    "Each line of a JSON Lines file (each row of a CSV file) is one change record, with the fields "
+    f"{_record_fields()}. Timestamps are ISO 8601 with an offset: 2024-03-02T14:00:00+02:00 or "
+    "2024-03-02T12:00:00Z; evidence is a list of {kind, reference, source, obtained_at}. A file named - "
+    "is standard input. See the JSON Schema: casestate.json_schema('change-record')."
+)
+"""What ``--help`` of validate and apply says of the files they read."""
+
+STANDARD_INPUT = "/dev/stdin"
+
+
+def standard_input(
+    _context: click.Context, _parameter: click.Parameter, files: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The files named, ``-`` read as standard input (the pipe ``/dev/stdin``, as the feeds read it)."""
+    return tuple(STANDARD_INPUT if name == "-" else name for name in files)
+
+
 class WorkerFailed(click.ClickException):
     """A checking process of --jobs that failed without a fault of its own to report."""
 
@@ -60,20 +90,22 @@ def progress_of(bar: Meter) -> Progress | None:
 
 
 @contextmanager
-def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable[[Finding], None]]:
+def finding_sink(
+    report: JsonReport | None, *, quiet: bool, zone: Zone = UTC_ZONE
+) -> Iterator[Callable[[Finding], None]]:
     """Where findings go: *report*, or text on standard output (only rejections if *quiet*)."""
     if report is not None:
         yield report.add
         return
-    text = TextReport(out(), rejected_only=quiet)
+    text = TextReport(out(), rejected_only=quiet, zone=zone)
     try:
         yield text.add
     finally:
         text.flush()
 
 
-@click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.command(epilog=RECORDS_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), callback=standard_input)
 @store_option
 @workflow_option
 @key_option
@@ -82,6 +114,7 @@ def finding_sink(report: JsonReport | None, *, quiet: bool) -> Iterator[Callable
 @jobs_option
 @format_option
 @quiet_option
+@zone_option
 def validate(
     *,
     files: tuple[str, ...],
@@ -93,6 +126,7 @@ def validate(
     jobs: int,
     output_format: str,
     quiet: bool,
+    zone: Zone,
 ) -> None:
     """Check change files (JSON Lines or CSV), each line against its case as the lines before it left it.
 
@@ -108,7 +142,7 @@ def validate(
         # The store is opened here even when workers open it again: a bad one is reported first.
         with (
             opened_store(store, workflow, key) as held,
-            finding_sink(report, quiet=quiet) as on_finding,
+            finding_sink(report, quiet=quiet, zone=zone) as on_finding,
             meter(total_bytes(files), quiet=quiet) as bar,
         ):
             shared = jobs > 1

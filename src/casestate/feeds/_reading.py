@@ -324,9 +324,8 @@ def _line_of(path: str, number: int, raw: bytes) -> Line | None:  # noqa: PLR091
     try:
         record = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
-        return Line(
-            path, number, code=UNREADABLE_LINE, message=f"not JSON: {error.msg} at character {error.pos + 1}"
-        )
+        said = f"not JSON: {error.msg} at character {error.pos + 1}"
+        return Line(path, number, code=UNREADABLE_LINE, message=said + _layout_hint(text))
     except (ValueError, RecursionError) as error:
         return Line(path, number, code=UNREADABLE_LINE, message=f"not JSON: {error}")
     if b"\\u" in raw and _SURROGATE.search(raw) and _holds_lone_surrogate(record):
@@ -334,8 +333,21 @@ def _line_of(path: str, number: int, raw: bytes) -> Line | None:  # noqa: PLR091
     try:
         case_id, change = change_from_record(record)
     except RecordError as error:
+        if isinstance(record, list):
+            error = RecordError(error.field, error.problem + ONE_OBJECT_A_LINE)
         return _invalid(path, number, record.get("case_id") if isinstance(record, dict) else None, error)
     return Line(path, number, case_id, change)
+
+
+ONE_OBJECT_A_LINE = "; a change file holds one JSON object per line (JSON Lines), not a JSON array"
+"""The hint for a line that is part of a JSON document laid out over lines, or an array on one line."""
+_LAID_OUT = ("[", "]", "{", "}", "},", "],", "[{", "}]")
+
+
+def _layout_hint(text: str) -> str:
+    """The hint for a line that looks like part of a pretty-printed JSON array or object."""
+    line = text.strip()
+    return ONE_OBJECT_A_LINE if line in _LAID_OUT or line.startswith('"') else ""
 
 
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")

@@ -22,6 +22,7 @@ from ._base import (
     UnknownCase,
     WrongKey,
 )
+from ._keyfile import read_key_file
 from ._postgres import PostgresStore
 from ._schema import SCHEMA_VERSION
 from ._sqlite import SQLiteStore
@@ -42,6 +43,7 @@ __all__ = [
     "StoredEntry",
     "UnknownCase",
     "WrongKey",
+    "read_key_file",
 ]
 
 _publish(__name__, globals(), __all__)
