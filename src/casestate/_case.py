@@ -109,14 +109,30 @@ class Case(Standing):
     def as_of_recorded(self, when: datetime) -> Snapshot | None:
         """What the case holder knew at *when*: "what did we know on 1 May?".
 
-        ``None`` before the case was opened.
+        ``None`` before the case was opened. Its ``contested_by`` names the
+        conflicts open then about a time since the status took effect.
         """
         known = self.known_at(when)
         if known is None:
             return None
         entry = known.status_entry
         return Snapshot(
-            known.status, known.fate, known.assurance, known.status_since, entry.seq, known.whereabouts
+            known.status,
+            known.fate,
+            known.assurance,
+            known.status_since,
+            entry.seq,
+            known.whereabouts,
+            known.contesting(known.status_since, None),
+        )
+
+    def contesting(self, since: datetime, until: datetime | None) -> tuple[int, ...]:
+        """The open conflicts about a time from *since* up to *until* (``None``: ever after)."""
+        return tuple(
+            seq
+            for seq in self.open_conflicts
+            if since <= self.trail[seq].effective_at
+            and (until is None or self.trail[seq].effective_at < until)
         )
 
     def as_of_effective(self, when: datetime) -> Snapshot | None:
@@ -124,7 +140,10 @@ class Case(Standing):
 
         Periods that a later retraction or reopening voided do not count: as
         far as is known now, they never were. The assurance is that of the
-        evidence dated up to *when*. ``None`` before the person went missing.
+        evidence dated up to *when*. ``contested_by`` names the open conflicts
+        about a time in the period the answer gives: a report that he was
+        alive after his reported death does not let the death stand unsaid.
+        ``None`` before the person went missing.
         """
         when = to_utc(when, "when")
         live = {period.seq: period for period in self.periods}
@@ -152,7 +171,12 @@ class Case(Standing):
                 # One made in a period voided since corroborated nothing.
                 own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
                 known = attrs.evolve(known, assurance=known.assurance.stronger(own))
-        return known
+        if known is None or not self.open_conflicts:
+            return known
+        periods = self.periods
+        after = next(index + 1 for index, period in enumerate(periods) if period.seq == known.seq)
+        until = periods[after].since if after < len(periods) else None
+        return attrs.evolve(known, contested_by=self.contesting(known.since, until))
 
     def known_at(self, when: datetime) -> Case | None:
         """The whole case as it stood at recorded time *when* (``None`` before it was opened)."""

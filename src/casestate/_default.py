@@ -51,12 +51,13 @@ DEFAULT_WORKFLOW = Workflow(
     rules=[
         Rule(
             trigger="report_captured",
-            sources={Status.MISSING, Status.WOUNDED, Status.DEAD},
+            sources={Status.MISSING, Status.WOUNDED},
             target=Status.CAPTURED,
             roles=EVERYONE,
             evidence=ANY_EVIDENCE,
             report=True,
-            description="reported held by the other party (a video is enough to report)",
+            description="reported held by the other party (a video is enough to report); of a man "
+            "reported dead, kept as a conflict: alive after his death contradicts it",
         ),
         Rule(
             trigger="report_wounded",

@@ -28,6 +28,14 @@ class Snapshot:
     """The entry that put the case into the status."""
     whereabouts: Whereabouts = Whereabouts.UNKNOWN
     """Where the person or the remains were (see :class:`~casestate.Whereabouts`)."""
+    contested_by: tuple[int, ...] = ()
+    """In an as-of answer: the open conflicts about a time in this period, which contradict it.
+
+    A report kept as a conflict because it contradicts what the case holds
+    (a capture video dated after a reported death) contests the period in
+    effect at the time it is about: the answer says so until someone settles
+    it. Empty in :attr:`Standing.periods`, which hold the periods as kept.
+    """
 
 
 T = TypeVar("T")
@@ -51,8 +59,13 @@ def maker(cls: type[T]) -> Callable[..., T]:
     return namespace["make"]  # type: ignore[return-value] # defined by the exec above
 
 
-snapshot: Callable[[str, Fate, Assurance, datetime, int, Whereabouts], Snapshot] = maker(Snapshot)
-"""A :class:`Snapshot` of values already checked (status, fate, assurance, since, seq, whereabouts)."""
+snapshot: Callable[[str, Fate, Assurance, datetime, int, Whereabouts, tuple[int, ...]], Snapshot] = maker(
+    Snapshot
+)
+"""A :class:`Snapshot` of values already checked, in its fields' order."""
+
+UNCONTESTED: tuple[int, ...] = ()
+"""The *contested_by* of a period as kept."""
 
 
 Period = Snapshot | Entry
@@ -77,6 +90,7 @@ def snapshot_of(period: Period) -> Snapshot:
         entry.effective_at,
         entry.seq,
         entry.whereabouts,  # type: ignore[arg-type] # an entry kept as a period records it
+        UNCONTESTED,
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ._entry import Entry, EntryKind
 from ._rules import WHEREABOUTS_BY_NAME
-from ._standing import Period, S, Standing, build, snapshot, snapshot_of
+from ._standing import UNCONTESTED, Period, S, Standing, build, snapshot, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 
 
@@ -33,7 +33,7 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
     before entries recorded whereabouts, has none to read).
     """
     periods: tuple[Period, ...] = (
-        (snapshot(status, fate, assurance, effective_at, 0, whereabouts),)
+        (snapshot(status, fate, assurance, effective_at, 0, whereabouts, UNCONTESTED),)
         if trail is None or trail[0].whereabouts is None
         else trail
     )
@@ -110,7 +110,7 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
         if reverts_to is None:
             since = effective_at
             began = (
-                snapshot(to_status, fate, assurance, effective_at, seq, whereabouts)
+                snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
                 if entry is None or entry.whereabouts is None
                 else entry
             )
@@ -132,7 +132,9 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
             last = snapshot_of(periods[-1])
             periods = (
                 *periods[:-1],
-                snapshot(last.status, last.fate, assurance, last.since, last.seq, last.whereabouts),
+                snapshot(
+                    last.status, last.fate, assurance, last.since, last.seq, last.whereabouts, UNCONTESTED
+                ),
             )
     return build(
         type(state),

@@ -70,7 +70,7 @@ def test_a_last_entry_cut_off_with_its_summary_mended_is_caught_only_by_the_head
     result = run("verify", "--store", store, "--heads", heads)
     assert result.exit_code == 1
     assert (
-        "ua-0201: broken: case 'ua-0201': the heads file says it had 5 entries; 4 are left" in result.output
+        "ua-0201: broken: case 'ua-0201': the heads file says it had 7 entries; 6 are left" in result.output
     )
     data = json.loads(run("verify", "--store", store, "--heads", heads, "--format", "json").output)
     assert [(item["case_id"], item["problem"]) for item in data["broken"]] == [("ua-0201", "truncated")]

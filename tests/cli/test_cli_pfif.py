@@ -160,18 +160,27 @@ def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
         "--recorded-at",
         JULY,
     )
-    assert "2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 records skipped" in result.output
+    # A note of life after a death note is kept as a conflict, as the default workflow keeps it.
+    assert (
+        "2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 3 information; 0 records skipped"
+        in result.output
+    )
     names = sorted(path.name for path in folder.iterdir())
     assert names == ["findthem.example.org_person.4471.json", "findthem.example.org_person.4502.json"]
     case = from_json((folder / names[0]).read_text(encoding="utf-8"))
-    assert (case.id, case.status) == ("findthem.example.org/person.4471", "captured")
+    assert (case.id, case.status, case.has_conflict) == ("findthem.example.org/person.4471", "dead", True)
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     first = report["imported"][0]
-    assert (first["origin"], first["status"], first["fate"]) == ("opened", "captured", "alive")
+    assert (first["origin"], first["status"], first["fate"]) == ("opened", "dead", "dead")
     statuses = [note.get("status") for note in first["information"]]
     assert statuses == ["information_sought", "believed_missing", None]
     assert first["information"][0]["source_date"] == "2024-03-02T08:15:00Z"
-    assert {note["outcome"] for note in report["notes"]} == {"transition", "corroboration", "information"}
+    assert {note["outcome"] for note in report["notes"]} == {
+        "transition",
+        "corroboration",
+        "conflict",
+        "information",
+    }
     persons = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert persons["findthem.example.org/person.4502"]["alternate_names"] == "Dima"
 

@@ -75,16 +75,33 @@ def test_reported_dead_then_seen_alive_on_video_confirmed_by_icrc_then_exchanged
             recorded_at=on(3, 5),
         ),
     )
+    video = cs.Change(
+        trigger="report_captured",
+        actor=mother,
+        evidence=[proof("video", "https://t.me/channel/9911", "channel", on(4, 2))],
+        effective_at=on(4, 1),
+        recorded_at=on(4, 2),
+    )
+    case = WORKFLOW.apply(case, video)
+    # Alive on 1 April contradicts a death on 4 March: kept as a conflict, and the death is contested.
+    assert (case.status, case.fate, case.open_conflicts) == ("dead", cs.Fate.DEAD, (2,))
+    assert case.as_of_effective(on(3, 20)).contested_by == (2,)
+    assert case.as_of_recorded(on(4, 3)).contested_by == (2,)
+    assert case.as_of_effective(on(3, 1)).contested_by == ()
+    # The ministry sees the video is recent: the death report is withdrawn, the conflict settled,
+    # and the capture recorded again from what the video shows.
     case = WORKFLOW.apply(
         case,
         cs.Change(
-            trigger="report_captured",
-            actor=mother,
-            evidence=[proof("video", "https://t.me/channel/9911", "channel", on(4, 2))],
-            effective_at=on(4, 1),
-            recorded_at=on(4, 2),
+            trigger="retract",
+            actor=ministry,
+            reason="the video shows him alive after the reported date of death",
+            resolves=[2],
+            effective_at=on(4, 10),
+            recorded_at=on(4, 10),
         ),
     )
+    case = WORKFLOW.apply(case, attrs.evolve(video, recorded_at=on(4, 10)))
     assert (case.status, case.fate) == ("captured", cs.Fate.ALIVE)
     case = WORKFLOW.apply(
         case,
@@ -111,6 +128,8 @@ def test_reported_dead_then_seen_alive_on_video_confirmed_by_icrc_then_exchanged
     assert [entry.to_status for entry in case.trail] == [
         "missing",
         "dead",
+        "dead",
+        "missing",
         "captured",
         "confirmed",
         "repatriated",
@@ -120,6 +139,9 @@ def test_reported_dead_then_seen_alive_on_video_confirmed_by_icrc_then_exchanged
     # "What did we know on 1 April?" and "what was true on 1 April, as we know it now?"
     assert case.as_of_recorded(on(4, 1)).status == "dead"
     assert case.as_of_effective(on(4, 1)).status == "captured"
+    # As known now, he was never dead: on 20 March he was missing, uncontested.
+    then = case.as_of_effective(on(3, 20))
+    assert (then.status, then.contested_by) == ("missing", ())
 
 
 def test_remains_identified_by_dna_confirmed_and_handed_over():

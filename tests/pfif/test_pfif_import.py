@@ -32,7 +32,7 @@ def test_a_people_finder_site_with_notes_in_every_status():
         "note.9003": NoteOutcome.CORROBORATION,  # believed_alive again
         "note.9004": NoteOutcome.TRANSITION,  # believed_dead: captured -> dead
         "note.9005": NoteOutcome.INFORMATION,  # believed_missing
-        "note.9006": NoteOutcome.TRANSITION,  # is_note_author: dead -> captured
+        "note.9006": NoteOutcome.CONFLICT,  # is_note_author after believed_dead: alive after his death
         "note.9007": NoteOutcome.INFORMATION,  # no status
         "note.9100": NoteOutcome.TRANSITION,  # believed_dead, outside its person
         "note.9101": NoteOutcome.CORROBORATION,
@@ -41,7 +41,7 @@ def test_a_people_finder_site_with_notes_in_every_status():
     assert oleksandr.origin is Origin.OPENED
     case = oleksandr.case
     assert case.id == "findthem.example.org/person.4471"
-    assert (case.status, case.fate, case.assurance) == ("captured", "alive", "reported")
+    assert (case.status, case.fate, case.assurance, case.open_conflicts) == ("dead", "dead", "reported", (4,))
     assert [entry.trigger for entry in case.trail] == [
         "open",
         "report_captured",
@@ -51,13 +51,14 @@ def test_a_people_finder_site_with_notes_in_every_status():
     ]
     # Opened as of the earliest date in the record, and the notes in the order they were written.
     assert case.trail[0].effective_at == datetime(2024, 3, 2, 8, 10, tzinfo=UTC)
-    assert case.status_since == datetime(2024, 5, 20, 16, 45, tzinfo=UTC)
+    assert case.status_since == case.trail[3].effective_at
+    assert case.trail[4].effective_at == datetime(2024, 5, 20, 16, 45, tzinfo=UTC)
     assert [note.status for note in oleksandr.information] == ["information_sought", "believed_missing", None]
     assert oleksandr.person is not None
     assert oleksandr.person.home_state == "UA-32"
     assert (dmytro.case.status, dmytro.case.fate) == ("dead", "dead")
     assert report.summary() == (
-        "PFIF 1.4: 2 cases; notes: 4 transition, 2 corroboration, 3 information; 0 records skipped"
+        "PFIF 1.4: 2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 3 information; 0 records skipped"
     )
 
 

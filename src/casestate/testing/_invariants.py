@@ -481,6 +481,11 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
+    open_then: list[int] = []
+    for entry in known:
+        open_then = [seq for seq in open_then if seq not in entry.resolves]
+        if entry.kind is EntryKind.CONFLICT:
+            open_then.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
@@ -488,6 +493,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         began.effective_at,
         status_entry.seq,
         _recorded_whereabouts(case, status_entry),
+        tuple(seq for seq in open_then if case.trail[seq].effective_at >= began.effective_at),
     )
 
 
@@ -508,6 +514,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     status_entry = in_effect[-1]
     later = [entry.seq for entry in live if entry.seq > status_entry.seq]
     end = later[0] if later else case.version
+    until = case.trail[later[0]].effective_at if later else None
     assurance = status_entry.assurance
     # Corroborations made in this period count; one made in a period a
     # retraction voided since corroborated nothing.
@@ -517,6 +524,13 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
             voided = entry.reverts_to != status_entry.seq
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
+    # The open conflicts about a time in the period contest it.
+    contested = tuple(
+        seq
+        for seq in case.open_conflicts
+        if status_entry.effective_at <= case.trail[seq].effective_at
+        and (until is None or case.trail[seq].effective_at < until)
+    )
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
@@ -524,6 +538,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
         status_entry.effective_at,
         status_entry.seq,
         _recorded_whereabouts(case, status_entry),
+        contested,
     )
 
 
