@@ -3,8 +3,10 @@
 A receipt proves that one entry is in the log at a signed checkpoint; a
 consistency proof, that a later checkpoint extends an earlier one. Each
 carries the signed checkpoints, so it is checked offline, with the log's
-verifier key alone. A receipt carries the entry's canonical bytes (its
-public part: no actor, reason or evidence), which are the leaf itself.
+verifier key alone. A receipt carries the entry's public part (no actor,
+reason or evidence details) as a JSON object; its canonical bytes, which are
+the leaf, are that object written as compact JSON with sorted keys, ASCII
+only (:func:`casestate.canonical_bytes`).
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ def _document(text: str | bytes, form: str, keys: frozenset[str]) -> dict[str, A
     return data
 
 
+def _canonical(fields: dict[str, Any]) -> bytes:
+    """An entry's canonical bytes from its public fields, as :func:`casestate.canonical_bytes` writes them."""
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
 def _written(form: str, fields: dict[str, object], proof: tuple[bytes, ...]) -> str:
     """A proof document of *form*: its format and version, *fields*, and the proof's hashes in hex."""
     document = {"format": form, "version": PROOF_VERSION, **fields, "proof": [item.hex() for item in proof]}
@@ -103,7 +110,7 @@ class Receipt:
 
     *checkpoint* is the signed note; *position* the entry's place in the
     store's feed (from 1; its leaf index is one less); *entry* its canonical
-    bytes; *proof* the RFC 9162 audit path.
+    bytes (the leaf); *proof* the RFC 9162 audit path.
     """
 
     checkpoint: str
@@ -138,7 +145,7 @@ class Receipt:
         fields = {
             "checkpoint": self.checkpoint,
             "position": self.position,
-            "entry": self.entry.decode("ascii"),
+            "entry": self.fields,
         }
         return _written(RECEIPT_FORMAT, fields, self.proof)
 
@@ -150,14 +157,14 @@ class Receipt:
         if isinstance(position, bool) or not isinstance(position, int) or position < 1:
             msg = "a receipt's position is an int >= 1"
             raise NoteError(msg)
-        entry = _text(data["entry"], "a receipt's entry")
-        if not entry.isascii():
-            msg = "a receipt's entry is the entry's canonical bytes, which are ASCII"
+        entry = data["entry"]
+        if not isinstance(entry, dict):
+            msg = "a receipt's entry is the entry's public part, a JSON object"
             raise NoteError(msg)
         return cls(
             _text(data["checkpoint"], "a receipt's checkpoint"),
             position,
-            entry.encode("ascii"),
+            _canonical(entry),
             _read_hashes(data["proof"], RECEIPT_FORMAT),
         )
 
