@@ -103,6 +103,17 @@ class CaseSummary:
 
 
 @attrs.frozen
+class Erasure:
+    """The record of one entry's personal part erased: which entry, when, by whom and why (never what)."""
+
+    case_id: str
+    seq: int
+    erased_at: datetime
+    erased_by: str
+    reason: str
+
+
+@attrs.frozen
 class StoredEntry:
     """An entry with its *position*: its place in the store's global append order.
 
@@ -194,6 +205,22 @@ class CaseStore(Protocol):
 
     def head(self, case_id: str) -> str | None:
         """The hash of the case's last entry, or ``None`` for an unknown case."""
+        ...
+
+    def erase(
+        self,
+        case_id: str,
+        seqs: Iterable[int] | None = None,
+        *,
+        by: str,
+        reason: str,
+        now: datetime | None = None,
+    ) -> list[Erasure]:
+        """Erase the personal part of entries *seqs* of the case (every entry unless given), and record it."""
+        ...
+
+    def erasures(self, case_id: str) -> list[Erasure]:
+        """The erasures recorded for the case, by entry number."""
         ...
 
     def checkpoint(self, key: SigningKey, *, now: datetime | None = None) -> str:

@@ -32,7 +32,7 @@ from casestate.proofs import (
 
 from ._arguments import LARGEST, check_text
 from ._base import StoreError
-from ._rows import row_entry
+from ._rows import ANY_ERASED, row_entry
 from ._schema import ENTRY_COLUMNS, Transaction
 from ._statements import LAST_POSITION
 from ._unit import UnitOfWork
@@ -248,7 +248,7 @@ class Log(UnitOfWork):
         return LogMismatch(text)
 
     def _leaf_entry(self, row: tuple[object, ...]) -> Entry:
-        return row_entry(row[1:], str(row[1]), 0)
+        return row_entry(row[1:], str(row[1]), 0, erased=ANY_ERASED)
 
     def _node(self, tx: Transaction, level: int, index: int) -> bytes:
         """The hash of a perfect subtree: kept, or hashed again from its entries if it is a small one."""
