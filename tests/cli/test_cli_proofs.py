@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from casestate.proofs import Receipt, SigningKey, VerifierKey, open_checkpoint
+from casestate.proofs import Checkpoint, Receipt, SigningKey, VerifierKey, open_checkpoint, sign_checkpoint
 from support import run
 
 
@@ -157,3 +157,94 @@ def test_proof_commands_need_their_store(demo):
         result = run(*command)
         assert result.exit_code == 2
         assert "--store" in result.output
+
+
+def test_without_the_proofs_extra_the_commands_say_what_to_install(tmp_path, monkeypatch):
+    import sys  # noqa: PLC0415 - only this test hides a module
+
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
+    result = run("keygen", "log", "--signing-key", tmp_path / "log.key", "--public-key", tmp_path / "log.pub")
+    assert result.exit_code == 1
+    assert "pip install 'casestate[proofs]'" in result.output
+    assert not (tmp_path / "log.key").exists()
+
+
+def test_proof_commands_refuse_bad_input_with_a_clear_message(demo):
+    store = demo / "cases.db"
+    bad_name = run("keygen", "two words", "--signing-key", demo / "a.key", "--public-key", demo / "a.pub")
+    assert bad_name.exit_code == 2
+    assert "no spaces" in bad_name.output
+    (demo / "garbage.txt").write_text("not a checkpoint\n")
+    garbage = run("prove", "ua-0201", "0", "--store", store, "--checkpoint", demo / "garbage.txt")
+    assert garbage.exit_code == 2
+    assert "three non-empty lines" in garbage.output
+    backwards_first = run(
+        "checkpoint", "--store", store, "--signing-key", demo / "log.key", "-o", demo / "second.txt"
+    )
+    assert backwards_first.exit_code == 0
+    run("erase", "ua-0201", "--store", store, "--by", "dpo", "--reason", "x")
+    assert run("consistency", demo / "first.txt", demo / "second.txt", "--store", store).exit_code == 0
+    no_key = run("check-proof", demo / "first.txt")
+    assert no_key.exit_code == 2
+    assert "--public-key" in no_key.output
+    no_store = run(
+        "verify", demo / "first.txt", "--checkpoint", demo / "first.txt", "--public-key", demo / "log.pub"
+    )
+    assert no_store.exit_code == 2
+    assert "with a --store" in no_store.output
+    assert run("consistency", demo / "first.txt", demo / "second.txt").exit_code == 2
+    assert run("erase", "ua-0201", "--by", "dpo", "--reason", "x").exit_code == 2
+
+
+def test_a_store_that_cannot_show_two_checkpoints_consistent_exits_1(demo):
+    store = demo / "cases.db"
+    other = run(
+        "keygen", "elsewhere", "--signing-key", demo / "other.key", "--public-key", demo / "other.pub"
+    )
+    assert other.exit_code == 0
+    forged = sign_checkpoint(
+        Checkpoint("elsewhere", 3, bytes(32)), SigningKey.from_text((demo / "other.key").read_text())
+    )
+    (demo / "forged.txt").write_text(forged)
+    result = run("consistency", demo / "forged.txt", demo / "first.txt", "--store", store)
+    assert result.exit_code == 1
+    assert "cannot show" in result.output
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE entries SET role = 'icrc' WHERE position = 4")
+    rewritten = run("prove", "ua-0201", "1", "--store", store, "--checkpoint", demo / "first.txt")
+    assert rewritten.exit_code == 1
+    assert "no longer holds the log" in rewritten.output
+
+
+def test_the_wrong_key_file_or_a_document_that_is_no_proof_is_named(demo):
+    wrong = run("checkpoint", "--store", demo / "cases.db", "--signing-key", demo / "log.pub")
+    assert wrong.exit_code == 2
+    assert "not a signing key" in wrong.output
+    text = run("check-proof", demo / "first.txt", "--public-key", demo / "log.pub")
+    assert text.exit_code == 1
+    assert "first.txt: does not hold: not a casestate.receipt document" in text.output
+
+
+def test_checkpoint_and_check_proof_without_the_proofs_extra(demo, monkeypatch):
+    import sys  # noqa: PLC0415 - only this test hides a module
+
+    proved = run(
+        "prove",
+        "ua-0201",
+        "1",
+        "--store",
+        demo / "cases.db",
+        "--checkpoint",
+        demo / "first.txt",
+        "-o",
+        demo / "receipt.json",
+    )
+    assert proved.exit_code == 0
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
+    for command in (
+        ["checkpoint", "--store", demo / "cases.db", "--signing-key", demo / "log.key"],
+        ["check-proof", demo / "receipt.json", "--public-key", demo / "log.pub"],
+    ):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert "pip install 'casestate[proofs]'" in result.output

@@ -262,3 +262,43 @@ def test_random_logs_prove_every_entry_and_catch_any_cut_or_change(place, grow, 
         here.sql("UPDATE positions SET last = ?", (size - cut,))
         with here.open() as store, pytest.raises(LogMismatch, match="cut off"):
             store.verify_log(last, KEY.verifier)
+
+
+def test_a_tree_altered_behind_the_store_is_named(place):
+    with place.open() as store:
+        fill(store, 40)
+        first = store.checkpoint(KEY, now=NOW)
+        fill(store, 3, start=40)
+        second = store.checkpoint(KEY, now=NOW)
+    place.sql("DELETE FROM tree_nodes")
+    with place.open() as store, pytest.raises(LogMismatch, match=r"the tree's node \d+/\d+ is missing"):
+        store.prove("case-001", 0, second)
+    place.sql("UPDATE tree_head SET edge = 'not hexadecimal'")
+    with place.open() as store, pytest.raises(StoreError, match="its tree's head was altered"):
+        store.checkpoint(KEY, now=NOW)
+    assert first != second
+
+
+def test_a_store_rewritten_between_two_checkpoints_cannot_show_them_consistent(place):
+    with place.open() as store:
+        fill(store, 5)
+        first = store.checkpoint(KEY, now=NOW)
+        fill(store, 3, start=5)
+        second = store.checkpoint(KEY, now=NOW)
+    place.sql("UPDATE entries SET role = 'icrc' WHERE position = 2")
+    with (
+        place.open() as store,
+        pytest.raises(LogMismatch, match="cannot show that the checkpoint of 8 entries extends the one of 5"),
+    ):
+        store.consistency(first, second)
+
+
+def test_a_feed_shorter_than_its_counter_or_without_one_is_named(place):
+    with place.open() as store:
+        fill(store, 3)
+    place.sql("DELETE FROM entries WHERE position = 3")
+    with place.open() as store, pytest.raises(LogMismatch, match="position 3 is missing"):
+        store.checkpoint(KEY, now=NOW)
+    place.sql("DELETE FROM positions")
+    with place.open() as store, pytest.raises(StoreError, match="position counter is gone"):
+        store.checkpoint(KEY, now=NOW)

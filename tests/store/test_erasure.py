@@ -1,5 +1,6 @@
 """Erasure that keeps the proof: personal parts gone from the store's bytes, every proof still verifying."""
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -136,3 +137,24 @@ def test_an_erasure_of_bad_arguments_is_refused_and_erases_nothing(place, argume
             store.erase("ua-9", by="dpo", reason="withdrawn")
         with store.atomic(), pytest.raises(StoreError, match="outside an atomic block"):
             store.erase("ua-1", by="dpo", reason="withdrawn")
+
+
+def test_an_erasure_record_altered_behind_the_store_is_named(place):
+    with place.open() as store:
+        stored(store)
+        store.erase("ua-1", by="dpo", reason="withdrawn")
+    place.sql("UPDATE erasures SET erased_at = 'yesterday'")
+    with place.open() as store, pytest.raises(StoreError, match="an erasure of case 'ua-1' was altered"):
+        store.erasures("ua-1")
+
+
+def test_an_entry_that_vanishes_while_it_is_erased_erases_nothing(tmp_path):
+    path = tmp_path / "cases.db"
+    with cs.store.SQLiteStore(path) as store:
+        stored(store)
+    with sqlite3.connect(path) as connection:  # an update that changes no row, as a row gone would
+        connection.execute("CREATE TRIGGER keep BEFORE UPDATE ON entries BEGIN SELECT RAISE(IGNORE); END")
+    with cs.store.SQLiteStore(path) as store:
+        with pytest.raises(StoreError, match="lost entry 0 while it was being erased"):
+            store.erase("ua-1", by="dpo", reason="withdrawn")
+        assert store.erasures("ua-1") == []

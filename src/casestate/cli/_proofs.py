@@ -23,6 +23,7 @@ from casestate.proofs import (
     SigningKey,
     VerifierKey,
 )
+from casestate.store import LogMismatch
 
 from ._console import out
 from ._options import key_option, load_workflow, read_key, read_text, workflow_option
@@ -57,6 +58,8 @@ def read_signing_key(path: Path) -> SigningKey:
         return SigningKey.from_text(read_text(path, "--signing-key"))
     except NoteError as error:
         raise click.BadParameter(f"{path}: {error}", param_hint="--signing-key") from None
+    except ProofsUnavailable as error:  # a signing key's hash is checked with its public key
+        raise click.ClickException(str(error)) from None
 
 
 def read_public_key(path: Path) -> VerifierKey:
@@ -151,10 +154,7 @@ def checkpoint(
     signer = read_signing_key(signing_key_file)
     with opened_store(store, load_workflow(workflow_path), read_key(key_file)) as held:
         assert held is not None  # noqa: S101 - a store was named
-        try:
-            note = held.store.checkpoint(signer)
-        except ProofsUnavailable as error:
-            raise click.ClickException(str(error)) from None
+        note = held.store.checkpoint(signer)
     _emit(note, output)
 
 
@@ -186,7 +186,8 @@ def prove(
 
     The receipt (JSON) holds the checkpoint, the entry's public part (no
     actor, reason or evidence details) and the proof; anyone with the log's
-    public key checks it offline with casestate check-proof.
+    public key checks it offline with casestate check-proof. Exits with
+    status 1 if the store no longer holds the log the checkpoint signed.
     """
     if store is None:
         raise click.UsageError("name the --store that holds the entry")
@@ -198,6 +199,8 @@ def prove(
             receipt = held.store.prove(case_id, seq, note)
         except NoteError as error:
             raise click.BadParameter(f"{checkpoint_file}: {error}", param_hint="--checkpoint") from None
+        except LogMismatch as error:
+            raise ProofFault(str(error)) from None
     _emit(receipt.to_json() + "\n", output)
 
 
@@ -220,7 +223,8 @@ def consistency(
     """Write a consistency proof: the log at checkpoint NEW extends the log at checkpoint OLD.
 
     Exits with status 1 if the store cannot show it (the log was rewritten
-    or cut short between them). Check the proof with casestate check-proof.
+    or cut short between them, or a checkpoint is another log's). Check the
+    proof with casestate check-proof.
     """
     if store is None:
         raise click.UsageError("name the --store whose checkpoints these are")
@@ -230,7 +234,7 @@ def consistency(
         assert held is not None  # noqa: S101 - a store was named
         try:
             proof = held.store.consistency(earlier, later)
-        except (NoteError, ProofError) as error:
+        except (NoteError, ProofError, LogMismatch) as error:
             raise ProofFault(str(error)) from None
     _emit(proof.to_json() + "\n", output)
 
