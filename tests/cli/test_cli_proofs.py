@@ -31,6 +31,14 @@ def demo(tmp_path):
     return tmp_path
 
 
+def receipt_of_the_death_report(demo):
+    """``casestate prove`` of case ua-0201's death report at the first checkpoint, into receipt.json."""
+    store, checkpoint = demo / "cases.db", demo / "first.txt"
+    return run(
+        "prove", "ua-0201", "1", "--store", store, "--checkpoint", checkpoint, "-o", demo / "receipt.json"
+    )
+
+
 def test_keys_are_written_in_the_format_python_reads(demo):
     signing = SigningKey.from_text((demo / "log.key").read_text())
     public = VerifierKey.from_text((demo / "log.pub").read_text())
@@ -47,17 +55,7 @@ def test_a_checkpoint_a_receipt_and_its_offline_check(demo):
         (demo / "first.txt").read_text(), VerifierKey.from_text((demo / "log.pub").read_text())
     )
     assert checkpoint.size == 20
-    proved = run(
-        "prove",
-        "ua-0201",
-        "1",
-        "--store",
-        demo / "cases.db",
-        "--checkpoint",
-        demo / "first.txt",
-        "-o",
-        demo / "receipt.json",
-    )
+    proved = receipt_of_the_death_report(demo)
     assert proved.exit_code == 0, proved.output
     receipt = Receipt.from_json((demo / "receipt.json").read_text())
     assert receipt.fields["case_id"] == "ua-0201"
@@ -228,17 +226,7 @@ def test_the_wrong_key_file_or_a_document_that_is_no_proof_is_named(demo):
 def test_checkpoint_and_check_proof_without_the_proofs_extra(demo, monkeypatch):
     import sys  # noqa: PLC0415 - only this test hides a module
 
-    proved = run(
-        "prove",
-        "ua-0201",
-        "1",
-        "--store",
-        demo / "cases.db",
-        "--checkpoint",
-        demo / "first.txt",
-        "-o",
-        demo / "receipt.json",
-    )
+    proved = receipt_of_the_death_report(demo)
     assert proved.exit_code == 0
     monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
     for command in (

@@ -264,12 +264,17 @@ def test_random_logs_prove_every_entry_and_catch_any_cut_or_change(place, grow, 
             store.verify_log(last, KEY.verifier)
 
 
-def test_a_tree_altered_behind_the_store_is_named(place):
+def two_checkpoints(place, cases, more):
+    """A checkpoint after *cases* cases, and another after *more* cases more."""
     with place.open() as store:
-        fill(store, 40)
+        fill(store, cases)
         first = store.checkpoint(KEY, now=NOW)
-        fill(store, 3, start=40)
-        second = store.checkpoint(KEY, now=NOW)
+        fill(store, more, start=cases)
+        return first, store.checkpoint(KEY, now=NOW)
+
+
+def test_a_tree_altered_behind_the_store_is_named(place):
+    first, second = two_checkpoints(place, 40, 3)
     place.sql("DELETE FROM tree_nodes")
     with place.open() as store, pytest.raises(LogMismatch, match=r"the tree's node \d+/\d+ is missing"):
         store.prove("case-001", 0, second)
@@ -280,11 +285,7 @@ def test_a_tree_altered_behind_the_store_is_named(place):
 
 
 def test_a_store_rewritten_between_two_checkpoints_cannot_show_them_consistent(place):
-    with place.open() as store:
-        fill(store, 5)
-        first = store.checkpoint(KEY, now=NOW)
-        fill(store, 3, start=5)
-        second = store.checkpoint(KEY, now=NOW)
+    first, second = two_checkpoints(place, 5, 3)
     place.sql("UPDATE entries SET role = 'icrc' WHERE position = 2")
     with (
         place.open() as store,
