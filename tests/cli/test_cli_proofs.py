@@ -236,3 +236,25 @@ def test_checkpoint_and_check_proof_without_the_proofs_extra(demo, monkeypatch):
         result = run(*command)
         assert result.exit_code == 1
         assert "pip install 'casestate[proofs]'" in result.output
+
+
+def test_an_export_marks_erased_entries_and_still_verifies(demo):
+    store = demo / "cases.db"
+    assert run("erase", "ua-0201", "1", "--store", store, "--by", "dpo", "--reason", "x").exit_code == 0
+    assert run("export", "--store", store, "-o", demo / "all.jsonl").exit_code == 0
+    (case,) = [
+        json.loads(line) for line in (demo / "all.jsonl").read_text().splitlines() if '"ua-0201"' in line
+    ]
+    assert [entry.get("private", "absent") is None for entry in case["entries"]] == [
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert run("verify", demo / "all.jsonl").exit_code == 0
+    del case["entries"][2]["private"]  # stripped without a word: still a break
+    (demo / "stripped.json").write_text(json.dumps(case))
+    stripped = run("verify", demo / "stripped.json")
+    assert stripped.exit_code == 1
+    assert "its actor, reason and evidence are missing" in stripped.output

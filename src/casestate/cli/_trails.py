@@ -110,7 +110,7 @@ def export(
                 bad += 1
                 err().print(f"{shown(item.where)}: not exported: {shown(why_not(item))}")
                 continue
-            line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
+            line = json.dumps(_exported(item.case, redacted=redacted), ensure_ascii=False) + "\n"
             written.write(line.encode("utf-8"))
             if heads is not None:
                 write_heads(heads, [item.case])
@@ -122,6 +122,20 @@ def export(
         if unreadable and left is not None:
             err().print(f"{shown(str(left))}: left as it was")
     raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
+
+
+def _exported(case: Case, *, redacted: bool) -> dict[str, Any]:
+    """*case* as its export writes it: an entry erased in the store has ``"private": null``.
+
+    A whole export keeps the personal data of every entry that has it; an
+    erased entry says so, rather than look like one stripped on the way.
+    """
+    data = to_dict(case, redacted=redacted)
+    if not redacted:
+        for entry, written in zip(case.trail, data["entries"], strict=True):
+            if entry.redacted:
+                written["private"] = None
+    return data
 
 
 @click.command()
