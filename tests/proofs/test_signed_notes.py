@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casestate.proofs import (
     Checkpoint,
@@ -195,3 +197,22 @@ def test_without_the_proofs_extra_a_key_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.asymmetric", None)
     with pytest.raises(ProofsUnavailable, match=r"pip install 'casestate\[proofs\]'"):
         SigningKey.generate("registry.example.org/cases").sign(b"message")
+
+
+@given(st.data())
+def test_any_single_change_to_a_signed_checkpoint_is_refused(data):
+    key = SigningKey.from_text(PETER_SIGNER)
+    note = sign_checkpoint(Checkpoint(key.name, 77, bytes(range(32)), datetime(2024, 5, 21, tzinfo=UTC)), key)
+    at = data.draw(st.integers(0, len(note) - 1), label="the character changed")
+    other = data.draw(st.characters(codec="ascii").filter(lambda c: c != note[at]), label="into")
+    changed = note[:at] + other + note[at + 1 :]
+    with pytest.raises(NoteError):
+        open_checkpoint(changed, key.verifier)
+
+
+def test_base64_with_its_unused_bits_set_is_refused():
+    # "M" and "N" differ only in bits the last byte does not use: both decode to the same signature.
+    twin = PETER_SIGNATURE.replace("JnAM=", "JnAN=")
+    assert twin != PETER_SIGNATURE
+    with pytest.raises(NoteError, match="not base64"):
+        open_note(TEXT + "\n" + twin, VerifierKey.from_text(PETER_VERIFIER))

@@ -9,14 +9,13 @@ checkpoint says when it was made, one extension line ``time <UTC instant>``
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from datetime import UTC, datetime
 
 import attrs
 
 from ._merkle import HASH_SIZE
-from ._note import NoteError, SigningKey, VerifierKey, open_note, sign_note
+from ._note import NoteError, SigningKey, VerifierKey, decoded, open_note, sign_note
 
 _SIZE = re.compile(r"0|[1-9][0-9]{0,18}")
 _TIME = re.compile(r"time ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)")
@@ -71,8 +70,8 @@ class Checkpoint:
             msg = f"a checkpoint's second line is its size in decimal, not {size!r}"
             raise NoteError(msg)
         try:
-            hashed = base64.b64decode(root, validate=True)
-        except (binascii.Error, ValueError):
+            hashed = decoded(root, "a checkpoint's root")
+        except NoteError:
             hashed = b""
         if len(hashed) != HASH_SIZE:
             msg = "a checkpoint's third line is its root hash in base64"

@@ -76,12 +76,21 @@ def _key_hash(name: str, public: bytes) -> int:
     return int.from_bytes(hashlib.sha256(name.encode() + b"\n" + _ED25519 + public).digest()[:4], "big")
 
 
-def _decoded(text: str, what: str) -> bytes:
+def decoded(text: str, what: str) -> bytes:
+    """The bytes *text* writes in standard base64, as base64 writes them; :class:`NoteError` otherwise.
+
+    A text that decodes but is not how those bytes are written (its unused
+    bits set) is refused: a note has one text, so that no two texts of one
+    signature both verify.
+    """
     try:
-        return base64.b64decode(text, validate=True)
+        found = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
+        found = None
+    if found is None or base64.b64encode(found).decode("ascii") != text:
         msg = f"{what} is not base64"
-        raise NoteError(msg) from None
+        raise NoteError(msg)
+    return found
 
 
 def _key_parts(text: str, what: str, form: str) -> tuple[str, str, bytes]:
@@ -91,7 +100,7 @@ def _key_parts(text: str, what: str, form: str) -> tuple[str, str, bytes]:
         msg = f"not a {what} ({form})"
         raise NoteError(msg)
     name, written_hash, encoded = parts
-    key = _decoded(encoded, f"the {what}")
+    key = decoded(encoded, f"the {what}")
     if len(key) != 33 or key[:1] != _ED25519:  # noqa: PLR2004 - the algorithm byte and 32 bytes
         msg = f"the {what} is not an Ed25519 key"
         raise NoteError(msg)
@@ -249,7 +258,7 @@ def open_note(note: str, key: VerifierKey) -> str:
             msg = f"not a signature line: {line!r}"
             raise NoteError(msg)
         name, encoded = line[len(_DASH) :].split(" ")
-        signature = _decoded(encoded, "a signature")
+        signature = decoded(encoded, "a signature")
         if len(signature) < 5:  # noqa: PLR2004 - a key hash and at least one byte
             msg = f"the signature by {name} is too short"
             raise NoteError(msg)
