@@ -20,6 +20,7 @@ docstrings = Sybil(
         "src/casestate/*.py",
         "src/casestate/feeds/*.py",
         "src/casestate/pfif/*.py",
+        "src/casestate/proofs/*.py",
         "src/casestate/store/*.py",
         "src/casestate/testing/*.py",
     ],

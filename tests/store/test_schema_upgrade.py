@@ -1,4 +1,4 @@
-"""Stores written by earlier schema versions: upgraded, and every trail still verifies and reads as before."""
+"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints): upgraded, every trail still verifying and reading as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +12,21 @@ from casestate.store import _rows, _schema
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
 ADDED = {2: "workflow", 3: "whereabouts"}
 """By schema version: the entry column it added."""
-TRAIL_OF = {1: "captured-before-workflow-identity.json", 2: "every-status-before-whereabouts.json"}
+TRAIL_OF = {
+    1: "captured-before-workflow-identity.json",
+    2: "every-status-before-whereabouts.json",
+    3: "every-status-before-whereabouts.json",
+}
 """By schema version: a trail casestate wrote at that time."""
 
 
 def _as_written_by_schema(place, version, key=None):
     """A store as casestate wrote it at schema *version*, without its trails."""
     place.open(key=key).close()
+    for later, tables in _schema.TABLES_SINCE.items():
+        if later > version:
+            for table in tables:
+                place.sql(f"DROP TABLE {table}")
     for later, column in ADDED.items():
         if later > version:
             place.sql(f"ALTER TABLE entries DROP COLUMN {column}")
@@ -55,7 +63,7 @@ def _holding_an_old_trail(place, version):
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:
@@ -105,7 +113,7 @@ KEY = b"k" * 32
     ],
     ids=["keyed-opened-without", "keyed-opened-with-another", "plain-opened-with-one"],
 )
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_store_opened_with_the_wrong_key_is_left_at_its_version(
     place, version, written_with, opened_with, refusal
 ):
@@ -118,3 +126,28 @@ def test_an_older_store_opened_with_the_wrong_key_is_left_at_its_version(
     assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [
         (str(_schema.SCHEMA_VERSION),)
     ]
+
+
+@pytest.mark.parametrize("version", [1, 3])
+def test_an_older_store_is_upgraded_and_its_whole_feed_goes_into_its_first_checkpoint(place, version):
+    from casestate.proofs import SigningKey, open_checkpoint  # noqa: PLC0415 - the proofs extra
+
+    old = _holding_an_old_trail(place, version)
+    assert "tree_head" not in place.tables()
+    key = SigningKey.generate("registry.example.org/cases")
+    with place.open() as store:
+        assert store.load(old.id) == old
+        note = store.checkpoint(key)
+        assert open_checkpoint(note, key.verifier).size == old.version
+        assert store.prove(old.id, old.version - 1, note).verify(key.verifier, entry=old.trail[-1])
+    assert {"tree_head", "tree_nodes", "erasures"} <= place.tables()
+    assert place.sql("SELECT value FROM meta WHERE name = 'schema_version'") == [
+        (str(_schema.SCHEMA_VERSION),)
+    ]
+
+
+def test_a_store_without_its_tree_is_damaged(place):
+    place.open().close()
+    place.sql("DROP TABLE tree_nodes")
+    with pytest.raises(cs.store.NotAStore, match="damaged"):
+        place.open()

@@ -91,7 +91,7 @@ def test_a_failing_migration_leaves_the_store_as_it_was(place, monkeypatch):
 
 @pytest.mark.parametrize(
     ("version", "says"),
-    [("0", "cannot upgrade it to 3 (no upgrade from version 0)"), ("4", "newer than 3")],
+    [("0", "cannot upgrade it to 4 (no upgrade from version 0)"), ("5", "newer than 4")],
 )
 def test_an_older_or_newer_schema_version_is_refused_and_left_alone(place, version, says):
     with place.open() as store:

@@ -21,6 +21,7 @@ from ._apply import apply
 from ._console import out
 from ._graph import graph
 from ._pfif import pfif
+from ._proofs import check_proof, checkpoint, consistency, erase, keygen, prove
 from ._show import show, trail_view
 from ._shown import Commands, shown
 from ._stores import StoreFault, opened_store
@@ -86,3 +87,9 @@ main.add_command(graph)
 main.add_command(export)
 main.add_command(verify)
 main.add_command(pfif)
+main.add_command(keygen)
+main.add_command(checkpoint)
+main.add_command(prove)
+main.add_command(consistency)
+main.add_command(check_proof)
+main.add_command(erase)

@@ -25,6 +25,14 @@ def _read(path: Path, option: str) -> bytes:
     return data
 
 
+def read_text(path: Path, option: str) -> str:
+    """The UTF-8 text of the file at *path*; a usage error naming *option* when it cannot be read."""
+    try:
+        return _read(path, option).decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{path}: not UTF-8 text", param_hint=option) from None
+
+
 def load_workflow(path: Path | None) -> Workflow:
     """The workflow defined in the file at *path*, or the default; a usage error naming each fault."""
     if path is None:

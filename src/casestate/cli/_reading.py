@@ -34,21 +34,25 @@ class Read:
     problem: str | None = None
 
 
-def _wholly_redacted(data: object) -> bool:
-    """Whether *data* is a redacted export: no entry carries its personal data.
+def _redaction_said(data: object) -> bool:
+    """Whether every entry of *data* without its personal data says why: a redacted export, or erasure.
 
-    A redacted export verifies through its commitments; a trail where only some
-    entries lost their personal data is a break, and verify reports it.
+    A redacted export (no entry carries its personal data) verifies through
+    its commitments, and so does an entry erased in the store, which an
+    export writes with ``"private": null``; a trail where some entries lost
+    their personal data without a word is a break, and verify reports it.
     """
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         return False
-    return all(isinstance(entry, dict) and "private" not in entry for entry in entries)
+    if all(isinstance(entry, dict) and "private" not in entry for entry in entries):
+        return True
+    return all(isinstance(entry, dict) and "private" in entry for entry in entries)
 
 
 def _from_data(where: str, data: object, key: bytes | None) -> Read:
     try:
-        return Read(where, case=from_dict(data, key=key, allow_redacted=_wholly_redacted(data)))
+        return Read(where, case=from_dict(data, key=key, allow_redacted=_redaction_said(data)))
     except BrokenTrail as broken:
         return _not_verified(where, broken.integrity)
     except (FormatError, ChainKeyError) as error:

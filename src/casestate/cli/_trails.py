@@ -16,11 +16,14 @@ from rich.console import Console
 
 from casestate import Case, Workflow, to_dict
 from casestate.feeds import UnreadableFile, total_bytes
+from casestate.proofs import NoteError, VerifierKey
+from casestate.store import CaseStore, LogMismatch
 
 from ._console import err, meter, out
 from ._heads import Head, check_head, heads_option, missing, read_heads, write_heads
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._output import Unfinished, refuse_overwriting, replacing
+from ._proofs import public_key_option, read_checkpoint, read_public_key, signed_at
 from ._reading import Read, cases_from, why_not
 from ._show import opened_elsewhere, other_workflow
 from ._shown import shown
@@ -107,7 +110,7 @@ def export(
                 bad += 1
                 err().print(f"{shown(item.where)}: not exported: {shown(why_not(item))}")
                 continue
-            line = json.dumps(to_dict(item.case, redacted=redacted), ensure_ascii=False) + "\n"
+            line = json.dumps(_exported(item.case, redacted=redacted), ensure_ascii=False) + "\n"
             written.write(line.encode("utf-8"))
             if heads is not None:
                 write_heads(heads, [item.case])
@@ -121,6 +124,20 @@ def export(
     raise SystemExit(CANNOT_READ if unreadable else 1 if bad else 0)
 
 
+def _exported(case: Case, *, redacted: bool) -> dict[str, Any]:
+    """*case* as its export writes it: an entry erased in the store has ``"private": null``.
+
+    A whole export keeps the personal data of every entry that has it; an
+    erased entry says so, rather than look like one stripped on the way.
+    """
+    data = to_dict(case, redacted=redacted)
+    if not redacted:
+        for entry, written in zip(case.trail, data["entries"], strict=True):
+            if entry.redacted:
+                written["private"] = None
+    return data
+
+
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @store_option
@@ -132,6 +149,13 @@ def export(
 )
 @format_option
 @quiet_option
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also hold the --store to this signed checkpoint, kept elsewhere (needs --public-key).",
+)
+@public_key_option
 def verify(
     *,
     files: tuple[str, ...],
@@ -141,16 +165,22 @@ def verify(
     heads_path: Path | None,
     output_format: str,
     quiet: bool,
+    checkpoint_file: Path | None,
+    public_key_file: Path | None,
 ) -> None:
     """Check every case's chain in a store or in exported files, naming the first broken entry of each.
 
     A case opened under another workflow than the one given (--workflow, or
     the default) is named: its trail holds, but records what that workflow
     allowed. With --heads, a case cut short, rewritten or gone since its head
-    was exported is broken too. Exit status: 0 when every trail holds, 1 when one is broken, 2
-    when a source or a line of it cannot be read.
+    was exported is broken too. With --checkpoint and --public-key, the store
+    must also hold the log that checkpoint signed: a store cut short or
+    rewritten since, even with chains that hold, fails. Exit status: 0 when
+    every trail holds, 1 when one is broken or the store fails the
+    checkpoint, 2 when a source or a line of it cannot be read.
     """
     _one_source(files, store)
+    held_to = _checkpoint_to_hold(store, checkpoint_file, public_key_file)
     key = read_key(key_file)
     workflow = load_workflow(workflow_path)
     kept = {} if heads_path is None else read_heads(heads_path)
@@ -178,6 +208,7 @@ def verify(
                     console.print(f"{shown(item.where)}: [red]broken[/red]: {shown(why_not(item))}")
             if bar.shown and not cases % 256:
                 bar.update(0, f"{cases} cases")
+        log = None if held is None or held_to is None else _held_to(held.store, *held_to)
     for case_id in sorted(kept.keys() - seen):  # named in the heads file, and gone
         cases += 1
         gone = Read(case_id, broken=missing(kept[case_id]))
@@ -185,14 +216,45 @@ def verify(
         if output_format == "text":
             console.print(f"{shown(gone.where)}: [red]broken[/red]: {shown(why_not(gone))}")
     unread = [item for item in broken if item.broken is None]
-    verified = _Verified(workflow, cases, intact, broken, unread, elsewhere, unreadable)
+    verified = _Verified(workflow, cases, intact, broken, unread, elsewhere, unreadable, log)
     if output_format == "json":
         click.echo(json.dumps(verified.to_dict(), ensure_ascii=False, indent=2))
     else:
         verified.print(console, quiet=quiet)
     if unreadable or unread:
         raise SystemExit(CANNOT_READ)
-    raise SystemExit(1 if broken else 0)
+    raise SystemExit(1 if broken or (log is not None and not log.holds) else 0)
+
+
+@attrs.frozen
+class _Log:
+    """What holding a store to a checkpoint found."""
+
+    holds: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"holds": self.holds, "message": self.message}
+
+
+def _checkpoint_to_hold(
+    store: str | None, checkpoint_file: Path | None, public_key_file: Path | None
+) -> tuple[str, VerifierKey] | None:
+    """The checkpoint and the public key verify holds the store to, read before the store is opened."""
+    if checkpoint_file is None and public_key_file is None:
+        return None
+    if checkpoint_file is None or public_key_file is None or store is None:
+        raise click.UsageError("--checkpoint and --public-key go together, with a --store")
+    return read_checkpoint(checkpoint_file, "--checkpoint"), read_public_key(public_key_file)
+
+
+def _held_to(store: CaseStore, note: str, key: VerifierKey) -> _Log:
+    try:
+        signed = store.verify_log(note, key)
+    except (LogMismatch, NoteError) as error:
+        return _Log(holds=False, message=str(error))
+    said = f"the store holds the log {signed.origin} of its checkpoint{signed_at(signed.time)}"
+    return _Log(holds=True, message=f"{said}: {signed.size} entries")
 
 
 def _against_heads(item: Read, case: Case, kept: dict[str, Head], key: bytes | None, seen: set[str]) -> Read:
@@ -217,9 +279,12 @@ class _Verified:
     elsewhere: list[tuple[str, Case]]
     """Intact cases opened under another workflow than the one they are read under: said, not broken."""
     unreadable: list[UnreadableFile]
+    log: _Log | None = None
+    """What holding the store to a checkpoint found, when it was asked for."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            **({} if self.log is None else {"checkpoint": self.log.to_dict()}),
             "cases": self.cases,
             "intact": self.intact,
             "read_under": self.workflow.identity,
@@ -237,6 +302,9 @@ class _Verified:
             console.print(f"{shown(where)}: [yellow]{shown(other_workflow(case, self.workflow))}[/yellow]")
         for problem in self.unreadable:
             console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
+        if self.log is not None:
+            said = "[green]holds[/green]" if self.log.holds else "[red]fails the checkpoint[/red]"
+            console.print(f"log: {said}: {shown(self.log.message)}")
         if not quiet:
             others = f" ({len(self.elsewhere)} opened under another workflow)" if self.elsewhere else ""
             broken = self.cases - self.intact

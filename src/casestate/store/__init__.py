@@ -13,6 +13,7 @@ from ._base import (
     CaseStore,
     CaseSummary,
     ConcurrentUpdate,
+    Erasure,
     KeyRequired,
     NotAStore,
     SchemaVersionError,
@@ -23,17 +24,21 @@ from ._base import (
     WrongKey,
 )
 from ._keyfile import read_key_file
+from ._log import STORED_LEVEL, LogMismatch
 from ._postgres import PostgresStore
 from ._schema import SCHEMA_VERSION
 from ._sqlite import SQLiteStore
 
 __all__ = [
     "SCHEMA_VERSION",
+    "STORED_LEVEL",
     "CaseExists",
     "CaseStore",
     "CaseSummary",
     "ConcurrentUpdate",
+    "Erasure",
     "KeyRequired",
+    "LogMismatch",
     "NotAStore",
     "PostgresStore",
     "SQLiteStore",

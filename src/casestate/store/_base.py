@@ -11,6 +11,7 @@ from typing import Protocol, Self
 import attrs
 
 from casestate import Actor, Assurance, Case, CasestateError, Change, Entry, Evidence, Fate
+from casestate.proofs import Checkpoint, ConsistencyProof, Receipt, SigningKey, VerifierKey
 
 
 class StoreError(CasestateError):
@@ -99,6 +100,17 @@ class CaseSummary:
     status_since: datetime
     version: int
     has_conflict: bool
+
+
+@attrs.frozen
+class Erasure:
+    """The record of one entry's personal part erased: which entry, when, by whom and why (never what)."""
+
+    case_id: str
+    seq: int
+    erased_at: datetime
+    erased_by: str
+    reason: str
 
 
 @attrs.frozen
@@ -193,6 +205,42 @@ class CaseStore(Protocol):
 
     def head(self, case_id: str) -> str | None:
         """The hash of the case's last entry, or ``None`` for an unknown case."""
+        ...
+
+    def erase(
+        self,
+        case_id: str,
+        seqs: Iterable[int] | None = None,
+        *,
+        by: str,
+        reason: str,
+        now: datetime | None = None,
+    ) -> list[Erasure]:
+        """Erase the personal part of entries *seqs* of the case (every entry unless given), and record it."""
+        ...
+
+    def erasures(self, case_id: str) -> list[Erasure]:
+        """The erasures recorded for the case, by entry number."""
+        ...
+
+    def checkpoint(self, key: SigningKey, *, now: datetime | None = None) -> str:
+        """Hash the entries since the last checkpoint and sign the log's head: a C2SP checkpoint note."""
+        ...
+
+    def tree_size(self) -> int:
+        """How many entries the last checkpoint covered (0 before the first)."""
+        ...
+
+    def prove(self, case_id: str, seq: int, checkpoint: str) -> Receipt:
+        """A receipt: proof that entry *seq* of case *case_id* is in the log at signed *checkpoint*."""
+        ...
+
+    def consistency(self, old: str, new: str) -> ConsistencyProof:
+        """Proof that the log at signed checkpoint *new* extends the log at *old*."""
+        ...
+
+    def verify_log(self, checkpoint: str, key: VerifierKey) -> Checkpoint:
+        """Check that the store holds the log *checkpoint* signed: none cut off, none rewritten."""
         ...
 
     def close(self) -> None:

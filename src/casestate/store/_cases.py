@@ -10,11 +10,12 @@ from casestate import Actor, BrokenTrail, Case, Change, Evidence, Problem, Rejec
 from ._arguments import check_text, checked_batch
 from ._base import CaseExists, ConcurrentUpdate, NotAStore, StoreError, UnknownCase
 from ._clock import latest_recorded
-from ._rows import broken_trail, entry_row, row_entry
+from ._rows import ERASED, broken_trail, entry_row, row_entry
 from ._schema import Duplicate, Row, Transaction
 from ._statements import (
     SELECT_CASE,
     SELECT_CASE_AND_TRAIL,
+    SELECT_ERASED,
     SUMMARY_COLUMNS,
     check_summary,
     inserted_past,
@@ -115,7 +116,7 @@ class Cases(UnitOfWork):
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
             try:
-                case = self._replay(case_id, rows, head, known)
+                case = self._replay(tx, case_id, rows, head, known)
             except BrokenTrail:
                 self._memo.forget(case_id)
                 raise
@@ -140,16 +141,24 @@ class Cases(UnitOfWork):
         rows = [] if joined[0][SUMMARY_COLUMNS] is None else [row[SUMMARY_COLUMNS:] for row in joined]
         return joined[0][:SUMMARY_COLUMNS], rows
 
-    def _replay(self, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
+    def _replay(self, tx: Transaction, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
         count = len(rows)
         done = 0 if known is None else known.version
+        # Only a trail with an erased row pays for reading the erasures.
+        erased = self._erased(tx, case_id) if any(row[-1] == ERASED for row in rows) else frozenset()
         entries = [
             *(() if known is None else known.trail),
-            *(row_entry(row, case_id, count) for row in rows[done:]),
+            *(row_entry(row, case_id, count, erased=erased) for row in rows[done:]),
         ]
         if not entries:
             raise broken_trail(case_id, 0, 0, Problem.EMPTY, "missing: the case has no entries")
-        return replay(entries, key=self._key, head=head, known=known)
+        # Every redacted entry was read as one only because its erasure is recorded.
+        return replay(entries, key=self._key, head=head, known=known, allow_redacted=bool(erased))
+
+    def _erased(self, tx: Transaction, case_id: str) -> frozenset[int]:
+        """The numbers of the case's entries whose personal part was erased."""
+        rows = tx.query(SELECT_ERASED, {"case_id": case_id})
+        return frozenset(int(seq) for (seq,) in rows)
 
     def apply(
         self,

@@ -111,6 +111,9 @@ class Engine(ABC):
         except Duplicate:
             return False
 
+    def _after_erasure(self) -> None:  # noqa: B027 - an engine that keeps no copy of what was erased needs nothing
+        """Once an erasure is stored: let go of any copy of the erased bytes kept outside the rows."""
+
     def _prepare_setup(self, tx: Transaction) -> None:  # noqa: B027 - most engines need nothing here
         """Make concurrent first openings wait for each other (within *tx*)."""
 

@@ -10,7 +10,7 @@ from casestate.instants import OUTSIDE_THE_CALENDAR, format_instant, parse_insta
 
 from ._arguments import LARGEST, check_text, checked_limit
 from ._base import CaseSummary, StoredEntry, StoreError
-from ._rows import row_entry
+from ._rows import ANY_ERASED, row_entry
 from ._schema import Row
 from ._statements import SELECT_FEED, inserted_past
 from ._unit import UnitOfWork
@@ -100,6 +100,7 @@ class Queries(UnitOfWork):
         there; positions are gapless and never reused. Rows are read a page at
         a time, not verified (load a case to verify it), but a row numbered at
         or past its case's version, inserted behind the store, is a ``BrokenTrail``.
+        An erased entry is read as a redacted one.
         """
         if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= LARGEST:
             msg = f"after must be a position (an int >= 0), got {after!r}"
@@ -114,7 +115,7 @@ class Queries(UnitOfWork):
                 position, seq, version = int(row[0]), row[2], row[-1]
                 if version is None or (type(seq) is int and type(version) is int and seq >= version):
                     raise inserted_past(str(row[1]), seq, version)
-                yield StoredEntry(position, row_entry(row[1:-1], str(row[1]), 0))
+                yield StoredEntry(position, row_entry(row[1:-1], str(row[1]), 0, erased=ANY_ERASED))
                 after = position
             if remaining is not None:
                 remaining -= len(rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -155,12 +155,32 @@ def _private_json_source() -> str:
 # -- reading --------------------------------------------------------------------
 
 
-def row_entry(row: Row, case_id: str, count: int) -> Entry:
-    """Read an entry row back; an altered, unreadable row is a :class:`BrokenTrail`."""
+ERASED = "null"
+"""The personal part of an erased entry's row: JSON ``null``, where actor, reason, evidence and salt were."""
+
+
+class _Every:
+    """Every entry number: where erased rows read as redacted entries, whether or not they were recorded."""
+
+    def __contains__(self, seq: object) -> bool:
+        return True
+
+
+ANY_ERASED: Container[object] = _Every()
+"""For reads that verify nothing (the feed, the log's leaves): an erased row reads as a redacted entry."""
+
+
+def row_entry(row: Row, case_id: str, count: int, *, erased: Container[object] = ()) -> Entry:
+    """Read an entry row back; an altered, unreadable row is a :class:`BrokenTrail`.
+
+    A row whose personal part is gone reads as a redacted entry only when its
+    number is among *erased* (the erasures recorded for its case); otherwise
+    it was stripped behind the store.
+    """
     try:
         return _fast_entry(row)
     except _NOT_AS_WRITTEN:
-        return _strict_entry(row, case_id, count)
+        return _strict_entry(row, case_id, count, erased)
 
 
 class _NotAsWritten(Exception):
@@ -429,7 +449,7 @@ def unreadable(case_id: str, seq: object, count: int, text: str) -> BrokenTrail:
     return broken_trail(case_id, seq, count, Problem.HASH, f"was altered: {text}")
 
 
-def _strict_entry(row: Row, case_id: str, count: int) -> Entry:
+def _strict_entry(row: Row, case_id: str, count: int, erased: Container[object]) -> Entry:
     """The strict reader: every field checked by the JSON format's rules, and the fault named."""
     data = dict(zip(ENTRY_FIELDS, row, strict=True))
     seq = data["seq"]
@@ -439,8 +459,8 @@ def _strict_entry(row: Row, case_id: str, count: int) -> Entry:
         entry = entry_from_dict(data, "row")
     except (FormatError, TypeError, ValueError) as error:
         raise unreadable(case_id, seq, count, str(error)) from None
-    if entry.redacted:
-        # The store always keeps the personal part; a row without it was stripped.
+    if entry.redacted and entry.seq not in erased:
+        # The store keeps the personal part unless an erasure is recorded; a row without it was stripped.
         raise unreadable(case_id, seq, count, "its actor, reason and evidence were removed")
     return entry
 

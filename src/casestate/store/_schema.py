@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 3)
+The schema (version 4)
 ----------------------
 
 ``meta``
@@ -21,6 +21,19 @@ The schema (version 3)
     opening entries; ``whereabouts``, added in version 3, is null in entries
     written before), and the personal part as JSON. ``(case_id, seq)`` is
     unique, so a chain cannot fork even if two writers race.
+``tree_head``
+    One row: the size of the Merkle tree over the feed that the last
+    checkpoint hashed, and its right edge (the hashes of the perfect
+    subtrees that cover it, in hexadecimal, largest first), so that the next
+    checkpoint hashes only the entries since. Added in version 4.
+``tree_nodes``
+    The hash of every perfect subtree of that tree of at least
+    ``2**STORED_LEVEL`` leaves, by ``level`` and ``idx``: what inclusion and
+    consistency proofs are made from. Smaller subtrees are hashed again from
+    their entries when a proof needs one. Added in version 4.
+``erasures``
+    One row per entry whose personal part was erased: the case, the entry's
+    number, when, by whom and why (no erased data). Added in version 4.
 
 Schema changes
 --------------
@@ -46,8 +59,29 @@ from casestate import Entry
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version of the store's schema that this casestate writes."""
+
+_LOG_TABLES = (
+    """CREATE TABLE tree_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            size BIGINT NOT NULL,
+            edge TEXT NOT NULL)""",
+    """CREATE TABLE tree_nodes (
+            level INTEGER NOT NULL,
+            idx BIGINT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (level, idx))""",
+    """CREATE TABLE erasures (
+            case_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            erased_at TEXT NOT NULL,
+            erased_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (case_id, seq))""",
+)
+"""The tables of the Merkle tree over the feed and of erasures, added in version 4."""
+_EMPTY_TREE = "INSERT INTO tree_head (id, size, edge) VALUES (1, 0, '')"
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 2: an opening entry records the identity of the workflow that
@@ -56,10 +90,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 3: entries record where the person or the remains are; entries
     # written before have none, and replay reads it from their status.
     2: ("ALTER TABLE entries ADD COLUMN whereabouts TEXT",),
+    # Version 4: the feed as a Merkle tree (checkpoints, receipts) and erasure.
+    3: (*_LOG_TABLES, _EMPTY_TREE),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 
 TABLES = ("meta", "positions", "cases", "entries")
+"""The tables every version of the schema has."""
+TABLES_SINCE = {4: ("tree_head", "tree_nodes", "erasures")}
+"""The tables a version added: a store of that version or later without them is damaged."""
 
 DECLARED = tuple(field for field in attrs.fields(Entry) if field.metadata["part"] != "personal")
 """The entry's public fields and its hash, as ``Entry`` declares them: one column each."""
@@ -109,6 +148,8 @@ def schema(*, position: str, key_text: str) -> tuple[str, ...]:
             private TEXT NOT NULL,
             UNIQUE (case_id, seq))""",
         "INSERT INTO positions (id, last) VALUES (1, 0)",
+        *_LOG_TABLES,
+        _EMPTY_TREE,
     )
 
 
@@ -163,7 +204,11 @@ def read_meta(tx: Transaction, tables: set[str], location: str) -> dict[str, str
     if meta.get("format") != FORMAT:
         raise NotAStore(f"{location} is not a casestate store: its meta table is another's")
     version = meta.get("schema_version", "")
-    if not version.isdigit() or "chain" not in meta or not set(TABLES) <= tables:
+    required = set(TABLES)
+    for since, added in TABLES_SINCE.items():
+        if version.isdigit() and int(version) >= since:
+            required.update(added)
+    if not version.isdigit() or "chain" not in meta or not required <= tables:
         raise NotAStore(f"{location} is a damaged casestate store: tables or meta rows are missing")
     return meta
 

@@ -3,7 +3,8 @@
 Each job is a class of its own module, over the hooks an engine provides
 (``_engine``): the unit of work (``_unit``), opening with the schema and the
 key (``_opening``), whole cases with the memory of verified trails
-(``_cases``), and the queries and the feed (``_queries``). They are mixins
+(``_cases``), erasure (``_erasing``), the queries and the feed (``_queries``), and the feed as a
+transparency log (``_log``). They are mixins
 over one base rather than collaborators: each job calls the engine's hooks
 and the unit of work (every read and write joins the atomic block open), and
 an engine overrides hooks that several jobs use (its transactions, how it
@@ -17,8 +18,9 @@ from datetime import timedelta
 
 from casestate import Workflow
 
-from ._cases import Cases
 from ._clock import Clock, checked_clock
+from ._erasing import Erasing
+from ._log import Log
 from ._memo import Memo
 from ._opening import Opening
 from ._queries import Queries
@@ -32,7 +34,7 @@ _PAGE = 1000
 """How many rows ``entries`` and ``case_ids`` read at a time."""
 
 
-class SQLStore(Cases, Queries, Opening):
+class SQLStore(Erasing, Queries, Log, Opening):
     """The store's logic over an engine's transactions; the engines subclass it."""
 
     def __init__(

@@ -141,6 +141,8 @@ class SQLiteStore(SQLStore):
                 # a file that is someone else's database is left as it is.
                 _wal(self._connection, timeout)
             self._connection.execute("PRAGMA synchronous = FULL")
+            # Freed space is overwritten: an erased personal part leaves no bytes behind in the file.
+            self._connection.execute("PRAGMA secure_delete = ON")
             self._setup(create=create)
         except sqlite3.Error as error:
             self._connection.close()
@@ -173,6 +175,17 @@ class SQLiteStore(SQLStore):
             if not self._closed and connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise self._translate(error) from error
+
+    def _after_erasure(self) -> None:
+        """Copy the write-ahead log into the file and empty it: older frames still hold the erased bytes.
+
+        A connection still reading keeps the log from being emptied; the next
+        checkpoint of SQLite's, once it is done, overwrites those frames.
+        """
+        try:
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as error:
+            raise self._translate(error) from None
 
     def _database_fault(self, error: BaseException) -> StoreError | None:
         return self._translate(error) if isinstance(error, sqlite3.Error) else None

@@ -31,6 +31,11 @@ SELECT_FEED = (
     "WHERE e.position > :after ORDER BY e.position LIMIT :limit"
 )
 """Each entry row with its case's version: a row at or past it was inserted behind the store."""
+SELECT_ERASED = "SELECT seq FROM erasures WHERE case_id = :case_id"
+"""The entries of a case whose personal part was erased."""
+SELECT_ERASURES = (
+    "SELECT seq, erased_at, erased_by, reason FROM erasures WHERE case_id = :case_id ORDER BY seq"
+)
 INSERT_CASE = (
     "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
     "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head)"
