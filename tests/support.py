@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -128,6 +129,19 @@ def case_in(status: str, key: bytes | None = None) -> Case:
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 """The example feeds the docs and the tutorials use."""
+
+
+TOOLS = Path(__file__).parent.parent / "tools"
+
+
+def tool(name):
+    """The script tools/<name>.py, loaded as a module (tools/ is no package)."""
+    spec = importlib.util.spec_from_file_location(f"{name}_tool", TOOLS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 JSONL = EXAMPLES / "changes.jsonl"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -12,18 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import casestate
-from support import EXAMPLES, run
+from support import EXAMPLES, run, tool
 
 ROOT = Path(__file__).parents[2]
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location("schemas_tool", ROOT / "tools" / "schemas.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def validator(name):
@@ -32,9 +22,9 @@ def validator(name):
 
 @pytest.mark.parametrize("name", casestate.SCHEMA_NAMES)
 def test_each_shipped_schema_is_what_the_code_defines(name) -> None:
-    tool = _tool()
+    schemas = tool("schemas")
     shipped = (ROOT / "src" / "casestate" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
-    assert shipped == tool.text_of(tool.schemas()[name]), "run: .venv/bin/python tools/schemas.py"
+    assert shipped == schemas.text_of(schemas.schemas()[name]), "run: .venv/bin/python tools/schemas.py"
 
 
 @pytest.mark.parametrize("name", casestate.SCHEMA_NAMES)
