@@ -54,7 +54,7 @@ def test_a_checkpoint_a_receipt_and_its_offline_check(demo):
     checkpoint = open_checkpoint(
         (demo / "first.txt").read_text(), VerifierKey.from_text((demo / "log.pub").read_text())
     )
-    assert checkpoint.size == 20
+    assert checkpoint.size == 22
     proved = receipt_of_the_death_report(demo)
     assert proved.exit_code == 0, proved.output
     receipt = Receipt.from_json((demo / "receipt.json").read_text())
@@ -88,8 +88,8 @@ def test_a_consistency_proof_between_two_checkpoints(demo):
     assert made.exit_code == 0, made.output
     checked = run("check-proof", demo / "proof.json", "--public-key", demo / "log.pub")
     assert checked.exit_code == 0
-    assert "at 20 entries" in checked.output
-    assert "extends its checkpoint of 20 entries" in checked.output
+    assert "at 22 entries" in checked.output
+    assert "extends its checkpoint of 22 entries" in checked.output
 
 
 def test_verify_holds_a_store_to_a_checkpoint_kept_elsewhere(demo):
@@ -116,7 +116,7 @@ def test_verify_holds_a_store_to_a_checkpoint_kept_elsewhere(demo):
     assert cut.exit_code == 1
     report = json.loads(cut.output)
     assert report["checkpoint"]["holds"] is False
-    assert "fewer than the 20 the checkpoint covers" in report["checkpoint"]["message"]
+    assert "fewer than the 22 the checkpoint covers" in report["checkpoint"]["message"]
 
 
 @pytest.mark.parametrize(
@@ -248,9 +248,7 @@ def test_an_export_marks_erased_entries_and_still_verifies(demo):
     assert [entry.get("private", "absent") is None for entry in case["entries"]] == [
         False,
         True,
-        False,
-        False,
-        False,
+        *[False] * 5,
     ]
     assert run("verify", demo / "all.jsonl").exit_code == 0
     del case["entries"][2]["private"]  # stripped without a word: still a break
