@@ -55,9 +55,12 @@ _REPORT_OF = {
 _REPORTS = tuple(_REPORT_OF.values())
 # The reports that move a case on from each reported status.
 _REPORTS_FROM = {
-    Status.CAPTURED: ("report_wounded", "report_dead"),
-    Status.WOUNDED: ("report_captured", "report_dead"),
-    Status.DEAD: ("report_captured",),
+    status: tuple(
+        rule.trigger
+        for rule in DEFAULT_WORKFLOW.rules
+        if rule.trigger in _REPORTS and status in rule.sources and rule.target != status
+    )
+    for status in _REPORT_OF
 }
 # Non-report triggers that lead nowhere from each status: the workflow refuses them outright.
 _ILLEGAL = {
@@ -134,7 +137,7 @@ class _Maker:
             pick = rng.random()
             if pick < 0.15:
                 return "corroboration", self._report(_REPORT_OF[status], when)
-            if pick < 0.35:
+            if pick < 0.35 and _REPORTS_FROM[status]:
                 return "transition", self._report(rng.choice(_REPORTS_FROM[status]), when)
             if pick < 0.45:
                 return "transition", {
