@@ -262,8 +262,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         known = ", ".join(table.triggers)
         reasons = [Reason(Code.UNKNOWN_TRIGGER, f"unknown trigger {trigger!r}; known: {known}")]
     else:
-        # The move's own guards: who, with what evidence, with a reason.
-        if not _may_fire(move, case, actor):
+        # The move's own guards: who, with what evidence, with a reason. A role the
+        # workflow does not know is refused once, as unknown, below.
+        if not _may_fire(move, case, actor) and role in table.roles:
             reasons = [_role_refused(move, role, case, actor)]
         needs = move.needs
         if needs is not None:
