@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -148,11 +148,9 @@ class Case(Standing):
         when = to_utc(when, "when")
         live = {period.seq: period for period in self.periods}
         known: Snapshot | None = None
-        period = 0  # the entry that began the period each entry falls in, live or voided
-        for entry in self.trail:
+        for period, entry in in_periods(self.trail):
             kind = entry.kind
             if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED:
-                period = entry.seq if entry.reverts_to is None else entry.reverts_to
                 if entry.seq not in live:
                     continue
                 # Live periods begin in rising effective order, so the first
@@ -189,6 +187,19 @@ class Case(Standing):
         if count == 0:
             return None
         return fold(self.trail[:count])
+
+
+def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
+    """Each of *entries*, with the entry that began the period it falls in, live or voided since.
+
+    *entries* begin with an entry that begins a period (the opening, or a
+    live period's first entry).
+    """
+    period = 0
+    for entry in entries:
+        if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
+            period = entry.seq if entry.reverts_to is None else entry.reverts_to
+        yield period, entry
 
 
 def _inconsistent(entry: Entry, count: int, text: str) -> BrokenTrail:

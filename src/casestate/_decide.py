@@ -237,6 +237,22 @@ def _resumed(move: Move, case: Standing) -> Snapshot | None:
     return None
 
 
+def _landing(move: Move, case: Standing) -> tuple[Fate, Whereabouts]:
+    """The fate and whereabouts a legal *move* leaves *case* with.
+
+    A move that resumes a period resumes it as it stood; any other gives its
+    own, or keeps the case's where it names none.
+    """
+    resumed = _resumed(move, case)
+    if resumed is not None:
+        return resumed.fate, resumed.whereabouts
+    claimed = move.claimed
+    return (
+        claimed if claimed is not None else case.fate,
+        move.claimed_whereabouts or case.whereabouts,
+    )
+
+
 def _contradicts(item: Evidence, trigger: str, fate: Fate) -> Reason:
     return Reason(
         Code.EVIDENCE_CONTRADICTS_FATE,
@@ -337,15 +353,10 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
                     f"{status!r} took effect ({format_instant(since)})",
                 ),
             )
-        fate = claimed if claimed is not None else case.fate
-        whereabouts = move.claimed_whereabouts or case.whereabouts
         if target is None:
             against = claimed if claimed is not None else Fate.UNKNOWN
         else:
-            resumed = _resumed(move, case)
-            if resumed is not None:
-                # The period resumes as it stood, its fate and whereabouts too.
-                fate, whereabouts = resumed.fate, resumed.whereabouts
+            fate, whereabouts = _landing(move, case)
             against = fate
     # No piece of evidence may speak for another fate than the one the change claims.
     contradicting = _CONTRADICTING[against]
@@ -486,11 +497,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             against = fate
         elif move.target is not None:
             outcome, target = Outcome.FACT if move.fact else Outcome.TRANSITION, move.target
-            resumed = _resumed(move, case)
-            if resumed is not None:
-                fate, whereabouts = resumed.fate, resumed.whereabouts
-            else:
-                fate, whereabouts = move.claimed or case.fate, move.claimed_whereabouts or whereabouts
+            fate, whereabouts = _landing(move, case)
             against = fate
         elif move.report:
             target, fate = case.status, case.fate

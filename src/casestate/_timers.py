@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from ._case import Case
+from ._case import Case, in_periods
 from ._entry import Entry, EntryKind
 from ._evidence import EvidenceKind, evidence_kinds
 from ._rules import as_name
@@ -149,11 +149,8 @@ def _latest_fact(case: Case, name: str, stretch: Snapshot) -> Entry | None:
     """
     live = {period.seq for period in case.periods}
     latest = None
-    period = stretch.seq
-    for entry in case.trail[stretch.seq :]:
-        if entry.kind is EntryKind.TRANSITION:
-            period = entry.seq if entry.reverts_to is None else entry.reverts_to
-        elif entry.kind is EntryKind.FACT and entry.trigger == name and period in live:
+    for period, entry in in_periods(case.trail[stretch.seq :]):
+        if entry.kind is EntryKind.FACT and entry.trigger == name and period in live:
             latest = entry
     return latest
 
