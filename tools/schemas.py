@@ -231,6 +231,14 @@ def change_record_schema() -> Schema:
             "evidence": _nullable({"type": "array", "items": {"$ref": "#/$defs/evidence"}}),
             "reason": {"type": ["string", "null"]},
             "resolves": _nullable({"type": "array", "items": {"type": "integer", "minimum": 0}}),
+            "source_id": _nullable(
+                {
+                    **NAME,
+                    "description": "The id the change's source gave it, unique within the case: a "
+                    "record sent again under it is stored once. Name the source in it.",
+                    "examples": ["hotline-kyiv/2024-0412"],
+                }
+            ),
         },
         "change record",
     )

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ._actors import Actor
-from ._case import Case, case_of, holds_what_its_trail_says
+from ._case import Case, case_of, holds_what_its_trail_says, ids_after
 from ._chain import GENESIS, ChainKeyError, Problem, key_problem, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening, plan
 from ._entry import EntryKind
 from ._evidence import Evidence
+from ._sources import resent, taken_in
 from ._step import opened, step_by
 from ._text import check_case_id
 from ._verdict import Outcome, Rejected
@@ -33,6 +34,7 @@ def open_case(
     salt: bytes | None,
     key: bytes | None,
     now: datetime | None,
+    source_id: str | None = None,
 ) -> Case:
     """Open a case in the workflow's initial status (see ``Workflow.open``)."""
     check_case_id(case_id)
@@ -45,6 +47,7 @@ def open_case(
         evidence=evidence,
         reason=reason,
         salt=salt,
+        source_id=source_id,
     )
     decided = decide_opening(table, opening, now)
     target = decided.verdict.target
@@ -73,6 +76,7 @@ def open_case(
         key,
         table.identity,
         decided.whereabouts,
+        opening.source_id,
     )
     trail = (entry,)
     state = opened(
@@ -86,11 +90,14 @@ def open_case(
         entry.recorded_at,
         trail,
     )
-    return case_of(state, trail)
+    return case_of(state, trail, None if source_id is None else {source_id: 0})
 
 
 def apply_change(table: Table, case: Case, change: Change, key: bytes | None, now: datetime | None) -> Case:
-    """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``)."""
+    """*case* with *change* applied, or :class:`Rejected` (see ``Workflow.apply``).
+
+    A change the case holds already (its source id taken by the same change) leaves *case* as it is.
+    """
     last = case.trail[-1]
     # Any entry names the chain, as replay holds the label equal along the
     # trail; the last one is read anyway, the first may be far away in memory.
@@ -101,6 +108,14 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     if not holds_what_its_trail_says(case):
         msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
         raise ValueError(msg)
+    source_id = change.source_id
+    if source_id is not None:
+        taken = taken_in(case, source_id)
+        if taken is not None:
+            resend = resent(case, change, taken, lambda: decide(table, case, change, now))
+            if resend.outcome is Outcome.ALREADY_STORED:
+                return case
+            raise Rejected(case.id, resend)
     verdict = decide(table, case, change, now)
     if verdict.outcome is Outcome.REJECTED:
         raise Rejected(case.id, verdict)
@@ -130,8 +145,9 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         key,
         None,
         decided.whereabouts,
+        source_id,
     )
-    return step_by(case, entry, (*case.trail, entry))
+    return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 
 
 _KEY_MISMATCH = {

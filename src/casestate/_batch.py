@@ -8,6 +8,7 @@ from datetime import datetime
 from ._case import Case
 from ._change import OPEN, Change
 from ._decide import decide, decide_opening, plan
+from ._sources import Sent, resent, sent_change, sent_entry
 from ._standing import Standing
 from ._status import Assurance, Fate
 from ._step import opened, step
@@ -27,8 +28,11 @@ class Batch:
     dismissals and openings) move the case on; rejected ones leave it as it
     was, by the same decision and the same state step as ``Workflow.apply``.
     Nothing is sealed or kept but where each case stands, so a batch holds a
-    few hundred bytes per case, however long the stream. With *now*, changes
-    recorded after it are refused.
+    few hundred bytes per case, however long the stream, and a hundred more
+    for each source id taken. A change whose source id its case took before
+    (in the stream, or in what *load* returned) is already stored when it is
+    the same change, and refused as ``source_id_reused`` when it is not (see
+    :attr:`Change.source_id`). With *now*, changes recorded after it are refused.
 
     >>> from datetime import datetime, UTC
     >>> from casestate import DEFAULT_WORKFLOW, OPEN, Actor, Change
@@ -57,6 +61,8 @@ class Batch:
         self._load = load
         self._table = workflow._table  # noqa: SLF001 - the workflow's own compiled table
         self._cases: dict[str, Standing | None] = {}
+        self._taken: dict[str, dict[str, tuple[int, Sent]]] = {}
+        # By case, the source ids taken: the entry that took each, and what it was sent as.
 
     def __len__(self) -> int:
         """The number of open cases the batch has met."""
@@ -69,6 +75,11 @@ class Batch:
             case = None if self._load is None else self._load(case_id)
             tracked = None if case is None else case.standing
             self._cases[case_id] = tracked
+            if case is not None and case.source_ids:
+                trail = case.trail
+                self._taken[case_id] = {
+                    source_id: (seq, sent_entry(trail[seq])) for source_id, seq in case.source_ids.items()
+                }
             return tracked
 
     def knows(self, case_id: str) -> bool:
@@ -97,8 +108,15 @@ class Batch:
         if tracked is None:
             reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
             return Verdict(Outcome.REJECTED, (reason,))
+        source_id = change.source_id
+        if source_id is not None:
+            taken = self._taken_in(case_id, source_id)
+            if taken is not None:
+                return resent(tracked, change, taken, lambda: decide(self._table, tracked, change, self.now))
         verdict = decide(self._table, tracked, change, self.now)
         if verdict.outcome is not Outcome.REJECTED:
+            if source_id is not None:
+                self._take(case_id, source_id, tracked.version, change)
             decided = plan(self._table, tracked, change, verdict)
             cases[case_id] = step(
                 tracked,
@@ -116,14 +134,26 @@ class Batch:
             )
         return verdict
 
+    def _taken_in(self, case_id: str, source_id: str) -> tuple[int, Sent] | None:
+        taken = self._taken.get(case_id)
+        return None if taken is None else taken.get(source_id)
+
+    def _take(self, case_id: str, source_id: str, seq: int, change: Change) -> None:
+        self._taken.setdefault(case_id, {})[source_id] = (seq, sent_change(change))
+
     def _open(self, case_id: str, change: Change, tracked: Standing | None) -> Verdict:
         check_case_id(case_id)  # as Workflow.open does: what a batch accepts, a store must take
         decided = decide_opening(self._table, change, self.now)
+        source_id = change.source_id
         if tracked is not None:
             exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")
-            return Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
+            refused = Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
+            taken = None if source_id is None else self._taken_in(case_id, source_id)
+            return refused if taken is None else resent(tracked, change, taken, lambda: refused)
         target = decided.verdict.target
         if target is not None:
+            if source_id is not None:
+                self._take(case_id, source_id, 0, change)
             self._cases[case_id] = opened(
                 case_id,
                 target,

@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
+import attrs
+
 from ._actors import Actor
 from ._change import Change
 from ._evidence import Evidence, EvidenceKind
@@ -32,11 +34,10 @@ def shared_actor(actor_id: str, role: str) -> Actor:
 # slot's setter directly costs a third of ``object.__setattr__`` by name.
 _new = object.__new__
 _kind, _reference, _source, _obtained_at = (
-    Evidence.__dict__[name].__set__ for name in ("kind", "reference", "source", "obtained_at")
+    Evidence.__dict__[field.name].__set__ for field in attrs.fields(Evidence)
 )
-_trigger, _actor, _effective_at, _recorded_at, _evidence, _reason, _resolves, _salt = (
-    Change.__dict__[name].__set__
-    for name in ("trigger", "actor", "effective_at", "recorded_at", "evidence", "reason", "resolves", "salt")
+_trigger, _actor, _effective_at, _recorded_at, _evidence, _reason, _resolves, _source_id, _salt = (
+    Change.__dict__[field.name].__set__ for field in attrs.fields(Change)
 )
 
 
@@ -74,11 +75,13 @@ def trusted_change(  # noqa: PLR0917 - a builder of checked fields, for the reco
     evidence: tuple[Evidence, ...],
     reason: str | None,
     resolves: tuple[int, ...],
+    source_id: str | None = None,
 ) -> Change:
     """The :class:`Change` of fields already checked (its salt drawn when it is sealed).
 
-    The reason must already be ``None`` when blank, and *resolves* sorted
-    without repeats, as the constructor would make them.
+    The reason must already be ``None`` when blank, *resolves* sorted
+    without repeats, and *source_id* ``None`` or an identifier of at most
+    ``MAX_NAME`` characters, as the constructor would make them.
     """
     change = _new(Change)
     _trigger(change, trigger)
@@ -88,5 +91,6 @@ def trusted_change(  # noqa: PLR0917 - a builder of checked fields, for the reco
     _evidence(change, evidence)
     _reason(change, reason)
     _resolves(change, resolves)
+    _source_id(change, source_id)
     _salt(change, None)
     return change

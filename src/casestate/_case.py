@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 import attrs
 
@@ -28,6 +29,8 @@ class Case(Standing):
     """
 
     trail: tuple[Entry, ...]
+    _ids: dict[str, int] | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    # The source ids the trail's entries took, once read; made from the trail (``None``: not yet).
 
     def __repr__(self) -> str:
         # What a person reading a log needs; never the trail, its personal data, or who reported.
@@ -52,6 +55,19 @@ class Case(Standing):
         ``case.workflow != workflow.identity``.
         """
         return self.trail[0].workflow
+
+    @property
+    def source_ids(self) -> Mapping[str, int]:
+        """Every source id the case's entries took, with the number of the entry that took it.
+
+        See :attr:`Change.source_id <casestate.Change.source_id>`: a change sent
+        again under its id is stored once.
+        """
+        ids = self._ids
+        if ids is None:
+            ids = {entry.source_id: entry.seq for entry in self.trail if entry.source_id is not None}
+            _set_ids(self, ids)
+        return MappingProxyType(ids)
 
     @property
     def head(self) -> str:
@@ -187,6 +203,18 @@ class Case(Standing):
         if count == 0:
             return None
         return fold(self.trail[:count])
+
+
+_set_ids = Case.__dict__["_ids"].__set__
+"""The slot's own setter: the source ids are read from the trail once, when first asked for."""
+
+
+def ids_after(case: Case, entry: Entry) -> dict[str, int] | None:
+    """The source ids of *case* once *entry*, its next, is appended (``None``: read when asked)."""
+    source_id = entry.source_id
+    if source_id is None:
+        return case._ids  # noqa: SLF001 - the module that keeps them
+    return {**case.source_ids, source_id: entry.seq}
 
 
 def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
@@ -347,21 +375,31 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
             (first,),
         )
         rest = trail[1:]
+        ids = {} if first.source_id is None else {first.source_id: 0}
     else:
         # As it is kept, periods and all: folded on, it equals the case replayed whole.
         state = build(Standing, *(getattr(known, field.name) for field in _STANDING_FIELDS))
         rest = trail[known.version :]
+        ids = dict(known.source_ids)
     for entry in rest:
         problem = _not_following(state, entry)
+        source_id = entry.source_id
+        if source_id is not None and problem is None:
+            if source_id in ids:
+                problem = f"takes source id {source_id!r}, which entry {ids[source_id]} took"
+            ids[source_id] = entry.seq
         if problem is not None:
             raise _inconsistent(entry, count, problem)
         state = step_by(state, entry)
-    return case_of(state, trail)
+    return case_of(state, trail, ids)
 
 
-def case_of(state: Standing, trail: tuple[Entry, ...]) -> Case:
-    """The case standing at *state*, whose trail *trail* proves it (both already checked)."""
-    return build(Case, *(getattr(state, field.name) for field in _STANDING_FIELDS), trail)
+def case_of(state: Standing, trail: tuple[Entry, ...], ids: dict[str, int] | None = None) -> Case:
+    """The case standing at *state*, whose trail *trail* proves it (both already checked).
+
+    *ids* are the source ids the trail's entries took, when known (``None``: read when asked).
+    """
+    return build(Case, *(getattr(state, field.name) for field in _STANDING_FIELDS), trail, ids)
 
 
 def replay(

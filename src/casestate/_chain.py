@@ -164,12 +164,13 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     key: bytes | None,
     workflow: str | None = None,
     whereabouts: Whereabouts | None = None,
+    source_id: str | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
     *workflow* is the identity of the workflow that opens a case (the
     opening entry alone records it); *whereabouts*, where the person or the
-    remains are after the change.
+    remains are after the change; *source_id*, the id the change's source gave it.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -200,6 +201,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         committed,
         workflow,
         whereabouts,
+        source_id,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

@@ -11,7 +11,7 @@ import attrs
 
 from ._actors import Actor
 from ._evidence import Evidence
-from ._text import check_identifier, check_storable, is_blank
+from ._text import MAX_NAME, check_identifier, check_storable, is_blank
 from ._time import to_utc
 
 DISMISS = "dismiss"
@@ -52,6 +52,11 @@ def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
             msg = f"evidence {item.kind}: its reference and source must show something"
             raise ValueError(msg)
     return items
+
+
+def _source_id(_instance: object, _attribute: object, value: str | None) -> None:
+    if value is not None:
+        check_identifier(value, "source_id", MAX_NAME)
 
 
 def _reason(value: str | None) -> str | None:
@@ -143,6 +148,16 @@ class Change:
     a reader of the export link entries and test guesses of the hidden
     values: tests pin it to make hashes reproducible.
 
+    *source_id* is the id the change's source gives it (a hotline's call
+    number, a partner's record id), at most :data:`~casestate.MAX_NAME`
+    characters, unique within the case: name the source in it
+    (``hotline-kyiv/2024-0412``), as two sources may number alike. A change
+    sent again under its id is recognised and stored once
+    (:attr:`Outcome.ALREADY_STORED <casestate.Outcome.ALREADY_STORED>`); a
+    different change under an id the case has taken is refused
+    (:attr:`Code.SOURCE_ID_REUSED <casestate.Code.SOURCE_ID_REUSED>`). The
+    entry records it, in public: an id must not hold personal data.
+
     >>> from datetime import datetime, UTC
     >>> from casestate import Actor, Role
     >>> change = Change(trigger="report_dead", actor=Actor("unit-41", Role.UNIT),
@@ -159,4 +174,5 @@ class Change:
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
     reason: str | None = attrs.field(default=None, converter=_reason)
     resolves: tuple[int, ...] = attrs.field(default=(), converter=_resolves)
+    source_id: str | None = attrs.field(default=None, validator=_source_id)
     salt: bytes | None = attrs.field(default=None, validator=_salt, repr=False)

@@ -5,7 +5,7 @@ evidence is flattened into numbered groups of four columns,
 ``evidence_1_kind``, ``evidence_1_reference``, ``evidence_1_source``,
 ``evidence_1_obtained_at``, then ``evidence_2_...``; an empty group is no
 evidence. ``resolves`` is a cell of numbers separated by spaces (``3 5``); an
-empty cell for ``reason`` or ``resolves`` means none.
+empty cell for ``reason``, ``resolves`` or ``source_id`` means none.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a
 tab or carriage return) as a formula: ``=HYPERLINK(...)`` in a reason would
@@ -22,13 +22,22 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._change import Change
-from ._records import EVIDENCE_FIELDS, FIELDS, REQUIRED_FIELDS, RecordError, change_from_record
+from ._records import (
+    EVIDENCE_FIELDS,
+    FIELDS,
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    RecordError,
+    change_from_record,
+)
 from ._text import printable
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 """What makes a spreadsheet read a cell as a formula (OWASP's list)."""
 _QUOTE = "'"
 _EVIDENCE_COLUMN = re.compile(r"evidence_([1-9][0-9]*)_(kind|reference|source|obtained_at)\Z")
+_CELLS = tuple(name for name in OPTIONAL_FIELDS if name != "evidence")
+"""The optional fields that are a column each (evidence is numbered groups of columns)."""
 
 
 def csv_columns(evidence: int = 1) -> list[str]:
@@ -37,7 +46,7 @@ def csv_columns(evidence: int = 1) -> list[str]:
     >>> csv_columns(1)[-4:]
     ['evidence_1_kind', 'evidence_1_reference', 'evidence_1_source', 'evidence_1_obtained_at']
     """
-    columns = [*REQUIRED_FIELDS, "reason", "resolves"]
+    columns = [*REQUIRED_FIELDS, *_CELLS]
     for number in range(1, evidence + 1):
         columns.extend(f"evidence_{number}_{part}" for part in EVIDENCE_FIELDS)
     return columns
@@ -96,7 +105,11 @@ def _csv_numbers(cell: str) -> list[int]:
 
 def record_to_csv_row(record: Mapping[str, Any]) -> dict[str, str]:
     """A change record as a CSV row (see :func:`csv_columns` for the header)."""
-    row = {name: _cell_from_text(str(record.get(name) or "")) for name in (*REQUIRED_FIELDS, "reason")}
+    row = {
+        name: _cell_from_text(str(record.get(name) or ""))
+        for name in (*REQUIRED_FIELDS, *_CELLS)
+        if name != "resolves"
+    }
     row["resolves"] = " ".join(str(number) for number in record.get("resolves") or ())
     for number, item in enumerate(record.get("evidence") or (), start=1):
         for part in EVIDENCE_FIELDS:

@@ -209,6 +209,11 @@ class Entry:
     """Where the person or the remains are after the change (see :class:`~casestate.Whereabouts`);
     ``None`` in trails written before casestate recorded it, which read it from the status (see
     the JSON format page). Left out of the canonical bytes and JSON when ``None``."""
+    source_id: str | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_TEXT, omit_none=True))
+    """The id the change's source gave it (see :attr:`Change.source_id <casestate.Change.source_id>`):
+    no two entries of a case hold the same one. ``None`` for a change sent without one, and left
+    out of the canonical bytes and JSON then, so that trails written before keep their bytes and
+    hashes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

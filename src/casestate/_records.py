@@ -15,6 +15,7 @@ recorded_at   yes       when the case holder learned it: ISO 8601 with an offset
 evidence      no        a list of ``{kind, reference, source, obtained_at}``
 reason        no        a written reason (text, or null)
 resolves      no        sequence numbers of the conflict entries it settles
+source_id     no        the id the change's source gave it, unique within the case
 ============  ========  ==============================================================
 
 A timestamp without an offset (``2024-03-02T12:00:00``) is refused: it would be
@@ -26,6 +27,10 @@ read in whatever zone the reading machine is in. So is an impossible one
 A record with trigger ``open`` opens the case: *effective_at* is when the
 person was last seen, *recorded_at* when the case holder opened the case; it
 resolves nothing.
+
+A record sent again with its *source_id* is recognised and stored once (see
+:attr:`casestate.Change.source_id`); a record without one is a new change
+each time it is sent.
 
 The same records as CSV rows are read and written in
 :mod:`casestate._csv_records`.
@@ -46,6 +51,7 @@ from ._evidence import Evidence
 from ._json import FormatError, unique_keys
 from ._text import (
     MAX_CASE_ID,
+    MAX_NAME,
     identifier_problem,
     is_blank,
     is_storable,
@@ -59,7 +65,7 @@ from ._time import OUTSIDE_THE_CALENDAR
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
 """The fields every change record has."""
 
-OPTIONAL_FIELDS = ("evidence", "reason", "resolves")
+OPTIONAL_FIELDS = ("evidence", "reason", "resolves", "source_id")
 """The fields a change record may leave out."""
 
 EVIDENCE_FIELDS = ("kind", "reference", "source", "obtained_at")
@@ -259,6 +265,9 @@ def _read_record(record: object) -> tuple[str, Change]:
     resolves = () if record.get("resolves") is None else _resolves(record["resolves"])
     if trigger == OPEN and resolves:
         raise RecordError("resolves", "a record that opens a case resolves nothing")
+    source_id = None if record.get("source_id") is None else _identifier(record, "source_id")
+    if source_id is not None and len(source_id) > MAX_NAME:
+        raise RecordError("source_id", too_long(source_id, MAX_NAME))
     change = trusted_change(
         trigger,
         actor,
@@ -267,6 +276,7 @@ def _read_record(record: object) -> tuple[str, Change]:
         evidence,
         None if reason is None or is_blank(reason) else reason,
         tuple(sorted(set(resolves))) if resolves else (),
+        source_id,
     )
     return case_id, change
 
@@ -337,8 +347,23 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
         resolves = tuple(sorted(set(numbers)))
     elif numbers is not None and numbers.__class__ is not list:
         return None
+    source_id = get("source_id")
+    if source_id is not None and not (
+        source_id.__class__ is str
+        and identifier_problem(source_id) is None
+        and is_storable(source_id)
+        and len(source_id) <= MAX_NAME
+    ):
+        return None
     change = trusted_change(
-        trigger, shared_actor(actor_id, role), effective_at, recorded_at, evidence, reason, resolves
+        trigger,
+        shared_actor(actor_id, role),
+        effective_at,
+        recorded_at,
+        evidence,
+        reason,
+        resolves,
+        source_id,
     )
     return case_id, change
 
@@ -401,4 +426,6 @@ def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
         record["reason"] = change.reason
     if change.resolves:
         record["resolves"] = list(change.resolves)
+    if change.source_id is not None:
+        record["source_id"] = change.source_id
     return record

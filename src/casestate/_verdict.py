@@ -57,6 +57,8 @@ class Code(StrEnum):
     """A change to a case that was never opened (in a batch check)."""
     CASE_EXISTS = "case_exists"
     """An opening for a case that is already open (in a batch check)."""
+    SOURCE_ID_REUSED = "source_id_reused"
+    """The change's source id is taken, in its case, by a different change: a source id names one change."""
 
 
 class Outcome(StrEnum):
@@ -74,6 +76,11 @@ class Outcome(StrEnum):
     """A dated legal fact is recorded on the case; status unchanged."""
     REJECTED = "rejected"
     """Nothing happens; the reasons say why."""
+    ALREADY_STORED = "already_stored"
+    """The change is stored already (its source id names the same change in the case): nothing happens.
+
+    Not a refusal: a source that sends a change again gets this answer, and
+    nothing is stored twice."""
 
 
 @attrs.frozen
@@ -90,14 +97,14 @@ class Verdict:
 
     For a rejection, *reasons* lists every reason that applies; for a
     conflict, it lists why the report contradicts the case; for a
-    transition, a corroboration or a dismissal, it is empty.
+    transition, a corroboration, a dismissal, or a change already stored, it is empty.
     """
 
     outcome: Outcome
     reasons: tuple[Reason, ...] = ()
     target: str | None = None
     """The status the case would be in afterwards: the current one for a
-    corroboration, conflict or dismissal; ``None`` when rejected."""
+    corroboration, conflict, dismissal or a change already stored; ``None`` when rejected."""
     fate: Fate | None = None
     """The fate the case would have afterwards (``None`` when rejected)."""
     whereabouts: Whereabouts | None = None
@@ -105,7 +112,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        """True unless the change is rejected (a conflict is accepted and kept)."""
+        """True unless the change is rejected: a conflict is kept, and one stored already is no fault."""
         return self.outcome is not Outcome.REJECTED
 
     @property

@@ -18,6 +18,7 @@ from ._evidence import Evidence
 from ._machine import build_machine
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
 from ._soundness import WorkflowError, WorkflowWarning, hazards_of, problems_of, unknown, warn_of
+from ._sources import resent, taken_in
 from ._standing import Standing
 from ._table import Table, compile_table
 from ._time import to_utc
@@ -222,6 +223,7 @@ class Workflow:
         salt: bytes | None = None,
         key: bytes | None = None,
         now: datetime | None = None,
+        source_id: str | None = None,
     ) -> Case:
         """Open case *case_id* in the initial status; its first audit entry records who and when.
 
@@ -231,7 +233,8 @@ class Workflow:
         Leave *salt* to its default (fresh randomness), except to make
         hashes repeatable in an example or a test. With *now*, a time
         recorded after it is refused (a mistyped year would otherwise lock the
-        case, as nothing may be recorded before it).
+        case, as nothing may be recorded before it). *source_id* is the id
+        the opening's source gave it (see :attr:`~casestate.Change.source_id`).
 
         Raises :class:`Rejected` for an actor whose role the workflow does not
         know, or an *effective_at* later than *recorded_at*.
@@ -247,6 +250,7 @@ class Workflow:
             salt=salt,
             key=key,
             now=None if now is None else to_utc(now, "now"),
+            source_id=source_id,
         )
 
     def check(self, case: Case | Standing, change: Change, *, now: datetime | None = None) -> Verdict:
@@ -258,9 +262,19 @@ class Workflow:
         Pure: the case is not touched. ``apply`` accepts exactly what this
         accepts (it also needs the case's key, when the case has one). With
         *now*, a change recorded after it is refused.
+
+        A change whose source id the case has taken is
+        :attr:`~casestate.Outcome.ALREADY_STORED` when it is the same change, and refused
+        with :attr:`~casestate.Code.SOURCE_ID_REUSED` when it is not; a :class:`Standing`
+        knows no source ids (a :class:`Batch` keeps its own).
         """
         if now is not None and (type(now) is not datetime or now.tzinfo is not UTC):  # UTC already, mostly
             now = to_utc(now, "now")
+        source_id = change.source_id
+        if source_id is not None and isinstance(case, Case):
+            taken = taken_in(case, source_id)
+            if taken is not None:
+                return resent(case, change, taken, lambda: decide(self._table, case, change, now))
         return decide(self._table, case, change, now)
 
     def available(self, case: Case | Standing, actor: Actor) -> tuple[Option, ...]:
@@ -292,5 +306,9 @@ class Workflow:
         *key* must be the key the case was opened with (``None`` for a plain
         chain); any other raises ``ChainKeyError`` before anything is decided.
         The case given is left as it was either way (cases are values).
+
+        A change the case holds already (its source id taken by the same
+        change: ``check`` says :attr:`~casestate.Outcome.ALREADY_STORED`) appends
+        nothing: the case given is returned.
         """
         return apply_change(self._table, case, change, key, None if now is None else to_utc(now, "now"))

@@ -157,6 +157,8 @@ def test_parse_timestamp_keeps_the_instant_and_refuses_naive_ones():
             reason=None,
         ),
         with_(trigger="open", evidence=None, resolves=None),
+        with_(source_id="hotline-kyiv/2024-0412"),
+        with_(source_id=None),
     ],
 )
 def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record):
@@ -176,6 +178,7 @@ def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record)
         ],
         reason=record.get("reason"),
         resolves=record.get("resolves") or (),
+        source_id=record.get("source_id"),
         salt=change.salt,
     )
     assert change == built
@@ -188,6 +191,7 @@ def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record)
         "evidence",
         "reason",
         "resolves",
+        "source_id",
         "salt",
     }
     assert {field.name for field in attrs.fields(cs.Evidence)} == {

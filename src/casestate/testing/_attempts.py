@@ -263,6 +263,8 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
         resolves=resolves,
         effective_at=effective,
         recorded_at=recorded,
+        # Some sent with the id their source gave them: one no entry of the case has taken.
+        source_id=draw(st.none() | st.just(f"kit/{case.version}")),
     )
     return Attempt(change, f"valid {rule.trigger}", outcome, codes, target)
 
