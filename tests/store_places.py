@@ -127,6 +127,48 @@ def contend(place: Place, case_ids: list[str], attempts: int, worker: int) -> tu
     return accepted, refused
 
 
+def sent_again(number: int, salt: bytes) -> Change:
+    """The change a source sends as its *number*th, under its source id: the same whoever sends it.
+
+    The *salt* is no part of what makes it the same change: it tells which writer stored it.
+    """
+    return Change(
+        trigger=REPORTS[number % len(REPORTS)],
+        actor=actor("family"),
+        evidence=[Evidence(EvidenceKind.VIDEO, f"ref/{number}", "a channel", day(2 + number))],
+        effective_at=day(2 + number),
+        recorded_at=day(2 + number),
+        source_id=f"feed/{number}",
+        salt=salt,
+    )
+
+
+def send_the_same(place: Place, case_ids: list[str], count: int, worker: int) -> tuple[int, int, int]:
+    """Send each case the same *count* changes another writer sends too, each under its source id.
+
+    How many this writer stored, how many it found stored by another after it
+    had read the case without them (the writers raced), and how many the store refused.
+    """
+    salt = bytes([worker + 1]) * 16
+    stored = raced = refused = 0
+    with place.open() as store:
+        for number in range(count):
+            for case_id in case_ids:
+                change = sent_again(number, salt)
+                case = store.load(case_id)
+                try:
+                    updated = store.apply(case_id, [change], expected_version=case.version)
+                except ConcurrentUpdate:
+                    refused += 1
+                    continue
+                entry = updated.trail[updated.source_ids[change.source_id]]
+                if entry.salt == salt:
+                    stored += 1
+                elif change.source_id not in case.source_ids:
+                    raced += 1
+    return stored, raced, refused
+
+
 def write_batches(place: Place, case_ids: list[str], size: int, marker: str | None) -> None:
     """Append batches of *size* changes until killed.
 

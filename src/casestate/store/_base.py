@@ -139,11 +139,13 @@ class CaseStore(Protocol):
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
         now: datetime | None = None,
+        source_id: str | None = None,
     ) -> Case:
         """Open and store a new case; :class:`CaseExists` if the id is taken.
 
         A *recorded_at* later than *now* (the store's clock unless given),
         plus the store's clock tolerance, is ``Rejected`` (``recorded_in_future``).
+        An opening stored already under its *source_id* returns the case as stored.
         """
         ...
 
@@ -163,6 +165,7 @@ class CaseStore(Protocol):
 
         A change recorded later than *now* (the store's clock unless given),
         plus the store's clock tolerance, is ``Rejected`` (``recorded_in_future``).
+        A change stored already under its source id writes nothing.
         """
         ...
 

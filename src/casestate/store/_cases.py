@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from casestate import Actor, BrokenTrail, Case, Change, Evidence, Problem, Rejected, replay
+from casestate import OPEN, Actor, BrokenTrail, Case, Change, Evidence, Outcome, Problem, Rejected, replay
 
 from ._arguments import check_text, checked_batch
 from ._base import CaseExists, ConcurrentUpdate, NotAStore, StoreError, UnknownCase
@@ -37,6 +37,7 @@ class Cases(UnitOfWork):
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
         now: datetime | None = None,
+        source_id: str | None = None,
     ) -> Case:
         """Open case *case_id* in the workflow's initial status and store it.
 
@@ -44,6 +45,10 @@ class Cases(UnitOfWork):
         workflow refuses the opening; nothing is written in either case. A
         *recorded_at* later than *now* (the store's clock unless given) plus
         the store's ``clock_tolerance`` is refused as ``recorded_in_future``.
+
+        With *source_id* (see ``Change.source_id``), an opening the store
+        holds already, as the case's opening or any of its changes under that
+        id, is not refused: the case is returned as stored, and nothing is written.
         """
         case = self.workflow.open(
             case_id,
@@ -54,6 +59,7 @@ class Cases(UnitOfWork):
             reason=reason,
             key=self._key,
             now=self._latest_recorded(now),
+            source_id=source_id,
         )
         rows = [entry_row(entry) for entry in case.trail]
         try:
@@ -66,8 +72,30 @@ class Cases(UnitOfWork):
         except Duplicate:
             raise self._collision(case_id, stored=False) from None
         if not inserted:  # raised once the transaction is over: a refusal writes nothing
+            if source_id is not None:
+                opening = Change(
+                    trigger=OPEN,
+                    actor=actor,
+                    effective_at=effective_at,
+                    recorded_at=recorded_at,
+                    evidence=case.trail[0].evidence,
+                    reason=reason,
+                    source_id=source_id,
+                )
+                stored = self.load(case_id)
+                if self._holds(stored, (opening,)):
+                    return stored
             raise CaseExists(case_id)
         return case
+
+    def _holds(self, case: Case, changes: Sequence[Change]) -> bool:
+        """Whether *case* holds every one of *changes* (at least one) already, each by its source id."""
+        return bool(changes) and all(
+            isinstance(change, Change)
+            and change.source_id is not None
+            and self.workflow.check(case, change).outcome is Outcome.ALREADY_STORED
+            for change in changes
+        )
 
     def _latest_recorded(self, now: datetime | None) -> datetime:
         """The latest recorded time a write at *now* (the store's clock unless given) takes."""
@@ -180,13 +208,20 @@ class Cases(UnitOfWork):
         The changes are decided on the trail this store object last verified,
         while the stored summary still names its version and head (the write
         is guarded by both); otherwise the trail is read and verified first.
+
+        A change the case holds already (its source id taken by the same
+        change: see ``Change.source_id``) is stored once: it writes nothing.
+        When every change holds a source id and the case holds every one
+        already, the case is returned as stored, at whatever version: two
+        writers that send the same changes at once store them once, and
+        neither is refused.
         """
         batch = checked_batch(case_id, changes, expected_version)
         latest = self._latest_recorded(now)
         with self._begin(write=False) as tx:
             case, rows = self._load(tx, case_id, trust_memo=True)
         if case.version != expected_version:
-            raise ConcurrentUpdate(case_id, expected_version, case.version)
+            return self._held_or_refused(case_id, batch, expected_version, case)
         updated = case
         for index, change in enumerate(batch):
             if not isinstance(change, Change):
@@ -197,6 +232,8 @@ class Cases(UnitOfWork):
             except Rejected as error:
                 raise Rejected(case_id, error.verdict, index=index) from None
         added = [entry_row(entry) for entry in updated.trail[case.version :]]
+        if not added:  # every change is stored already
+            return updated
         params = summary_params(updated)
         params["expected"] = case.version
         params["expected_head"] = case.head
@@ -209,9 +246,25 @@ class Cases(UnitOfWork):
                     self._memo.put(case_id, rows + added, updated)
         except Duplicate:
             raise self._collision(case_id, stored=True) from None
-        if not changed:  # raised once the transaction is over: a refusal writes nothing
-            raise ConcurrentUpdate(case_id, expected_version, None)
+        if not changed:  # refused once the transaction is over: a refusal writes nothing
+            return self._held_or_refused(case_id, batch, expected_version, None)
         return updated
+
+    def _held_or_refused(
+        self, case_id: str, batch: tuple[Change, ...], expected_version: int, case: Case | None
+    ) -> Case:
+        """The case as stored if it holds every change of *batch* already; else :class:`ConcurrentUpdate`.
+
+        *case* is the case as read at another version than expected; ``None``
+        when another writer came between the read and the write, and the case
+        is read again (if the changes have source ids to be found by).
+        """
+        found = case
+        if found is None and all(change.source_id is not None for change in batch):
+            found = self.load(case_id)
+        if found is not None and self._holds(found, batch):
+            return found
+        raise ConcurrentUpdate(case_id, expected_version, None if case is None else case.version)
 
     def _collision(self, case_id: str, *, stored: bool) -> StoreError:
         """Why an entry row apply writes collides with one stored: the store was altered in SQL.

@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 4)
+The schema (version 5)
 ----------------------
 
 ``meta``
@@ -19,8 +19,11 @@ The schema (version 4)
     One row per entry: its global ``position``, every public field as a
     column (lists as JSON; ``workflow``, added in version 2, is null but for
     opening entries; ``whereabouts``, added in version 3, is null in entries
-    written before), and the personal part as JSON. ``(case_id, seq)`` is
-    unique, so a chain cannot fork even if two writers race.
+    written before; ``source_id``, added in version 5, is null in entries of
+    changes sent without one), and the personal part as JSON. ``(case_id,
+    seq)`` is unique, so a chain cannot fork even if two writers race; so is
+    ``(case_id, source_id)`` where a source id is given, so that no case
+    holds one id twice whatever writes to it.
 ``tree_head``
     One row: the size of the Merkle tree over the feed that the last
     checkpoint hashed, and its right edge (the hashes of the perfect
@@ -59,7 +62,7 @@ from casestate import Entry
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -82,6 +85,10 @@ _LOG_TABLES = (
 )
 """The tables of the Merkle tree over the feed and of erasures, added in version 4."""
 _EMPTY_TREE = "INSERT INTO tree_head (id, size, edge) VALUES (1, 0, '')"
+_SOURCE_IDS = (
+    "CREATE UNIQUE INDEX entries_by_source_id ON entries (case_id, source_id) WHERE source_id IS NOT NULL"
+)
+"""No case holds a source id twice; entries of changes sent without one take no room. Added in version 5."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 2: an opening entry records the identity of the workflow that
@@ -92,6 +99,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE entries ADD COLUMN whereabouts TEXT",),
     # Version 4: the feed as a Merkle tree (checkpoints, receipts) and erasure.
     3: (*_LOG_TABLES, _EMPTY_TREE),
+    # Version 5: entries record the id the change's source gave it, once per case.
+    4: ("ALTER TABLE entries ADD COLUMN source_id TEXT", _SOURCE_IDS),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 
@@ -147,6 +156,7 @@ def schema(*, position: str, key_text: str) -> tuple[str, ...]:
             {_declared_columns()},
             private TEXT NOT NULL,
             UNIQUE (case_id, seq))""",
+        _SOURCE_IDS,
         "INSERT INTO positions (id, last) VALUES (1, 0)",
         *_LOG_TABLES,
         _EMPTY_TREE,
