@@ -57,10 +57,11 @@ def apply(
     checked in full first, against what the store holds, then written in file
     order within each case, all in one transaction: a run stopped half way
     stores nothing. With --per-line the accepted lines are stored and the
-    rejected ones reported.
+    rejected ones reported. A line whose source_id the case has taken by the
+    same change is stored already: it is reported, and not stored twice.
 
-    Exit status: 0 when every line was stored, 1 when some were rejected, 2
-    when a file or the store cannot be read.
+    Exit status: 0 when no line was rejected, 1 when some were, 2 when a
+    file or the store cannot be read.
     """
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)

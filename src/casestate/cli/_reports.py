@@ -18,17 +18,25 @@ from ._times import UTC_ZONE, Zone
 _FINDINGS_AT_ONCE = 1000
 
 
-def finding_markup(finding: Finding, zone: Zone = UTC_ZONE) -> list[str]:
-    """One rejected or conflicting line, as ``file:line: case id: outcome: codes``, then a line per reason.
+_SAID = {
+    "rejected": ("red", "rejected"),
+    "conflict": ("yellow", "kept as a conflict"),
+    "already_stored": ("green", "already stored"),
+}
+"""By a finding's outcome: its colour, and what it says."""
 
-    The times the reasons name are written in *zone*, with its offset.
+
+def finding_markup(finding: Finding, zone: Zone = UTC_ZONE) -> list[str]:
+    """One line found, as ``file:line: case id: outcome: codes``, then a line per reason.
+
+    The times the reasons name are written in *zone*, with its offset. A line
+    stored already has no codes.
     """
     case = f"case {shown(finding.case_id)}" if finding.case_id else "no case id"
-    colour = "red" if finding.outcome == "rejected" else "yellow"
-    what = "rejected" if finding.outcome == "rejected" else "kept as a conflict"
-    codes = ", ".join(finding.codes)
+    colour, what = _SAID.get(finding.outcome, _SAID["conflict"])
+    codes = f": {', '.join(finding.codes)}" if finding.codes else ""
     return [
-        f"{shown(finding.path)}:{finding.number}: {case}: [{colour}]{what}[/{colour}]: {codes}",
+        f"{shown(finding.path)}:{finding.number}: {case}: [{colour}]{what}[/{colour}]{codes}",
         *(f"    {code}: {shown(zone.in_words(message))}" for code, message in finding.reasons),
     ]
 
@@ -86,9 +94,10 @@ def print_tally(console: Console, report: FeedReport, *, verb: str = "accepted")
     """The summary: lines accepted, rejected and conflicting, with counts per code."""
     for problem in report.unreadable_files:
         console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
+    stored = f", {report.already_stored} already stored" if report.already_stored else ""
     console.print(
-        f"{counted(report.lines, 'line')}: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
-        f"{report.rejected} rejected"
+        f"{counted(report.lines, 'line')}: {report.accepted} {verb} ({report.conflicts} kept as conflicts)"
+        f"{stored}, {report.rejected} rejected"
     )
     for title, counts in (("rejected", report.rejected_by_code), ("conflicts", report.conflicts_by_code)):
         for code, count in sorted(counts.items()):

@@ -131,10 +131,11 @@ def validate(
     """Check change files (JSON Lines or CSV), each line against its case as the lines before it left it.
 
     With --store, cases start from what the store holds. Every rejected line is
-    reported with its file, line number, case id and reason codes.
+    reported with its file, line number, case id and reason codes, and so is
+    every line the store holds already (sent again under its source_id).
 
-    Exit status: 0 when every line is accepted, 1 when some are rejected, 2
-    when a file cannot be read.
+    Exit status: 0 when no line is rejected, 1 when some are, 2 when a file
+    cannot be read.
     """
     workflow = load_workflow(workflow_path)
     key = read_key(key_file)

@@ -80,9 +80,10 @@ def apply_files(
             writer.add(checked.line.case_id or "", checked.line.change)
 
     def write_all(checked: Checked) -> None:
-        # Every line was accepted a moment ago: one that is not now met a case another
-        # writer changed since, and must not be dropped without a word.
-        if not checked.accepted:
+        # Every line was accepted a moment ago: one that is refused now met a case another
+        # writer changed since, and must not be dropped without a word (one that writer
+        # stored meanwhile, by its source id, is stored: it is not written twice).
+        if checked.refused:
             line = checked.line
             msg = (
                 f"{line.path}:{line.number}: case {line.case_id}: changed in the store while the "
@@ -233,6 +234,7 @@ class _Writer:
                 recorded_at=opening.recorded_at,
                 evidence=opening.evidence,
                 reason=opening.reason,
+                source_id=opening.source_id,
             )
             if not changes:
                 return case

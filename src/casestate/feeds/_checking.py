@@ -69,8 +69,14 @@ class Checked(NamedTuple):
 
     @property
     def accepted(self) -> bool:
-        """Whether the line's change is accepted (and so would be stored)."""
-        return self.verdict is not None and self.verdict.ok
+        """Whether the line's change is accepted (and so would be stored: not one stored already)."""
+        verdict = self.verdict
+        return verdict is not None and verdict.ok and verdict.outcome is not Outcome.ALREADY_STORED
+
+    @property
+    def refused(self) -> bool:
+        """Whether the line could not be read, or its change was rejected."""
+        return self.verdict is None or not self.verdict.ok
 
 
 def check_into(
@@ -87,7 +93,7 @@ def check_into(
 ) -> None:
     """Check every line of every file in order, counting into *tally*.
 
-    Findings (rejections and conflicts) go to *on_finding* as they are made,
+    Findings (rejections, conflicts, changes stored already) go to *on_finding* as they are made,
     and every line checked to *each*; *progress* hears of the bytes read over
     all the files. A file that cannot be read is noted in the tally and
     skipped. With *share*, only the lines of this process's cases are checked
@@ -143,7 +149,11 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
     each: Callable[[Checked], None] | None,
 ) -> None:
     check = batch.check
-    rejected_outcome, conflict_outcome = Outcome.REJECTED, Outcome.CONFLICT
+    rejected_outcome, conflict_outcome, stored_outcome = (
+        Outcome.REJECTED,
+        Outcome.CONFLICT,
+        Outcome.ALREADY_STORED,
+    )
     counts = dict.fromkeys(Outcome, 0)
     # Counted by Code (a str enum, equal to its text) here, by text in the tally at the end:
     # reading an enum's .value costs a Python call.
@@ -171,6 +181,8 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
                 rejected += 1
                 for reason in reasons:
                     rejected_codes[reason.code] += 1
+            elif outcome is stored_outcome:
+                pass  # neither accepted nor rejected: counted by its outcome alone
             else:
                 accepted += 1
                 if outcome is conflict_outcome:
@@ -181,7 +193,7 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
                     outcome = None  # counted as an opening, not as the transition it also is
             if outcome is not None:
                 counts[outcome] += 1
-            if reasons and on_finding is not None:
+            if (reasons or outcome is stored_outcome) and on_finding is not None:
                 said = tuple((str(reason.code), reason.message) for reason in reasons)
                 on_finding(Finding(path, number, case_id, str(verdict.outcome), said))
             if each is not None:

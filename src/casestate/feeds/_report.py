@@ -46,6 +46,7 @@ class SummaryDict(TypedDict):
     accepted: int
     rejected: int
     conflicts: int
+    already_stored: int
     outcomes: dict[str, int]
     rejected_by_code: dict[str, int]
     conflicts_by_code: dict[str, int]
@@ -68,7 +69,10 @@ class ApplyDict(ReportDict):
 
 @attrs.frozen
 class Finding:
-    """A line worth reporting: rejected, or kept as a conflict; each reason is ``(code, message)``.
+    """A line worth reporting: rejected, kept as a conflict, or stored already; reasons ``(code, message)``.
+
+    A line stored already (its source id taken by the same change) has the
+    outcome ``already_stored`` and no reasons.
 
     *path* and *number* say where the line is (lines count from 1), *field*
     names the field of a record at fault when one is.
@@ -129,10 +133,13 @@ class FeedReport:
     """What a check of change files found: counts by outcome and code, unreadable files, findings.
 
     *outcomes* counts the accepted lines by what they do (``opened``,
-    ``transition``, ``corroboration``, ``conflict``, ``dismissal``) and the
-    rejected ones as ``rejected``; *rejected_by_code* and *conflicts_by_code*
-    count the reasons. *findings* holds every rejected or conflicting line in
-    file order, unless the check handed them to an ``on_finding`` as it went.
+    ``transition``, ``corroboration``, ``conflict``, ``dismissal``), the
+    rejected ones as ``rejected``, and the lines whose change is stored
+    already (sent again under its source id) as ``already_stored``: these are
+    neither accepted nor rejected. *rejected_by_code* and *conflicts_by_code*
+    count the reasons. *findings* holds every rejected, conflicting or
+    already stored line in file order, unless the check handed them to an
+    ``on_finding`` as it went.
     """
 
     lines: int
@@ -150,8 +157,13 @@ class FeedReport:
         return self.outcomes.get(Outcome.CONFLICT.value, 0)
 
     @property
+    def already_stored(self) -> int:
+        """How many lines hold a change stored already (sent again under its source id)."""
+        return self.outcomes.get(Outcome.ALREADY_STORED.value, 0)
+
+    @property
     def ok(self) -> bool:
-        """Whether every file was read and every line accepted."""
+        """Whether every file was read and no line rejected (a line stored already is no fault)."""
         return not self.unreadable_files and not self.rejected
 
     def summary(self) -> SummaryDict:
@@ -161,6 +173,7 @@ class FeedReport:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "conflicts": self.conflicts,
+            "already_stored": self.already_stored,
             "outcomes": dict(self.outcomes),
             "rejected_by_code": dict(self.rejected_by_code),
             "conflicts_by_code": dict(self.conflicts_by_code),
@@ -179,7 +192,8 @@ class ApplyReport:
     """What an apply of change files found, and what it stored.
 
     *stored* counts the changes written (openings among them), *opened* the
-    cases they opened. All or nothing, an apply whose check is not
+    cases they opened; a line stored already is not written again. All or
+    nothing, an apply whose check is not
     :attr:`~FeedReport.ok` stores nothing. *interrupted* says that an
     interrupt (Ctrl-C) came while the changes were being committed: it was
     held off, and every change was stored.
@@ -192,7 +206,7 @@ class ApplyReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every file was read and every line accepted."""
+        """Whether every file was read and no line rejected."""
         return self.check.ok
 
     def to_dict(self) -> ApplyDict:
