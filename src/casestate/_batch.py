@@ -28,11 +28,13 @@ class Batch:
     dismissals and openings) move the case on; rejected ones leave it as it
     was, by the same decision and the same state step as ``Workflow.apply``.
     Nothing is sealed or kept but where each case stands, so a batch holds a
-    few hundred bytes per case, however long the stream, and a hundred more
-    for each source id taken. A change whose source id its case took before
-    (in the stream, or in what *load* returned) is already stored when it is
-    the same change, and refused as ``source_id_reused`` when it is not (see
-    :attr:`Change.source_id`). With *now*, changes recorded after it are refused.
+    few hundred bytes per case, however long the stream, and about three
+    hundred more for each source id taken (the id, and a digest of the
+    change). A change whose source id its case took before (in the stream,
+    or in what *load* returned) is already stored when it is the same change,
+    and refused as ``source_id_reused`` when it is not (see
+    :attr:`Change.source_id`). With *now*, changes recorded after it are
+    refused.
 
     >>> from datetime import datetime, UTC
     >>> from casestate import DEFAULT_WORKFLOW, OPEN, Actor, Change

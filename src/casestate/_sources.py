@@ -23,16 +23,16 @@ change it accepts.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime
+from hashlib import blake2b
+from json.encoder import encode_basestring_ascii as _quote
 from typing import NamedTuple
 
 from ._case import Case
 from ._change import Change
 from ._entry import Entry
-from ._evidence import Evidence, EvidenceKind
+from ._evidence import EvidenceKind
 from ._layout import canonical_private
 from ._standing import Standing
 from ._time import format_instant
@@ -40,60 +40,64 @@ from ._verdict import Code, Outcome, Reason, Verdict
 
 
 class Sent(NamedTuple):
-    """What makes a change the one its source sent: digests of its public and its personal parts.
+    """What makes a change the one its source sent, as a digest: a batch keeps one per source id taken.
 
-    A batch keeps one per source id taken, not the change.
+    Of the trigger, the role, the effective time, the evidence kinds and the
+    conflicts resolved, and, when *whole*, of the actor's id, the reason and
+    the evidence in full too. An entry whose personal part was erased gives
+    the digest of its public part alone, and is compared on that.
     """
 
-    public: bytes
-    """Of the trigger, the role, the effective time, the evidence kinds and the conflicts resolved."""
-    personal: bytes | None
-    """Of the actor's id, the reason and the evidence in full; ``None`` for an entry whose personal
-    part was erased, which is compared on its public part alone."""
+    digest: bytes
+    whole: bool
 
 
-def _public(
+def _public_text(
     trigger: str,
     role: str,
     effective_at: datetime,
     kinds: tuple[EvidenceKind, ...],
     resolves: tuple[int, ...],
 ) -> bytes:
-    text = json.dumps([trigger, role, format_instant(effective_at), kinds, resolves])
-    return hashlib.sha256(text.encode("ascii")).digest()
+    # Texts quoted as JSON quotes them, then names and digits: read back one way only.
+    when = format_instant(effective_at)
+    return f"{_quote(trigger)},{_quote(role)},{when},{' '.join(kinds)};{resolves}\n".encode("ascii")
 
 
-def _personal(actor_id: str, reason: str | None, evidence: tuple[Evidence, ...]) -> bytes:
-    # The bytes the entry's commitment covers: one definition of the personal part.
-    return hashlib.sha256(canonical_private(actor_id, reason, evidence)).digest()
+def _digest(text: bytes) -> bytes:
+    return blake2b(text, digest_size=16).digest()
+
+
+def _public_of(change: Change) -> bytes:
+    return _public_text(
+        change.trigger,
+        change.actor.role,
+        change.effective_at,
+        tuple(item.kind for item in change.evidence),
+        change.resolves,
+    )
 
 
 def sent_change(change: Change) -> Sent:
     """What counts of *change* when it is compared with the change that took its source id."""
-    evidence = change.evidence
-    return Sent(
-        _public(
-            change.trigger,
-            change.actor.role,
-            change.effective_at,
-            tuple(item.kind for item in evidence),
-            change.resolves,
-        ),
-        _personal(change.actor.id, change.reason, evidence),
-    )
+    # The personal part as the entry's commitment covers it: one definition of it.
+    personal = canonical_private(change.actor.id, change.reason, change.evidence)
+    return Sent(_digest(_public_of(change) + personal), whole=True)
 
 
 def sent_entry(entry: Entry) -> Sent:
     """What counts of the change *entry* records (see :func:`sent_change`)."""
-    public = _public(entry.trigger, entry.role, entry.effective_at, entry.evidence_kinds, entry.resolves)
+    public = _public_text(entry.trigger, entry.role, entry.effective_at, entry.evidence_kinds, entry.resolves)
     if entry.actor_id is None or entry.salt is None:
-        return Sent(public, None)
-    return Sent(public, _personal(entry.actor_id, entry.reason, entry.evidence))
+        return Sent(_digest(public), whole=False)
+    return Sent(_digest(public + canonical_private(entry.actor_id, entry.reason, entry.evidence)), whole=True)
 
 
-def same(stored: Sent, sent: Sent) -> bool:
-    """Whether *sent* is the change *stored* was made of (by its public part once its personal is gone)."""
-    return stored.public == sent.public and (stored.personal is None or stored.personal == sent.personal)
+def same(stored: Sent, change: Change) -> bool:
+    """Whether *change* is the change *stored* was made of (by its public part, once its personal is gone)."""
+    if stored.whole:
+        return stored.digest == sent_change(change).digest
+    return stored.digest == _digest(_public_of(change))
 
 
 def taken_in(case: Case, source_id: str) -> tuple[int, Sent] | None:
@@ -112,7 +116,7 @@ def resent(
     finds to refuse it.
     """
     seq, stored = taken
-    if same(stored, sent_change(change)):
+    if same(stored, change):
         return Verdict(Outcome.ALREADY_STORED, (), case.status, case.fate, case.whereabouts)
     reused = Reason(
         Code.SOURCE_ID_REUSED,

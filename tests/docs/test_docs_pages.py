@@ -13,7 +13,7 @@ import pytest
 
 import casestate
 from casestate import DEFAULT_WORKFLOW, Code, EvidenceKind, to_dict
-from support import case_in
+from support import actor, case_in, day
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -47,12 +47,19 @@ def test_every_rejection_code_is_in_the_table() -> None:
     assert len(documented) == len(set(documented))
 
 
+def _opening_with_every_field() -> dict[str, object]:
+    case = DEFAULT_WORKFLOW.open(
+        "ua-1", actor=actor("ngo"), effective_at=day(0), recorded_at=day(1), source_id="hotline/1"
+    )
+    return casestate.entry_to_dict(case.trail[0])
+
+
 @pytest.mark.parametrize(
     ("heading", "fields"),
     [
         ("The case document", lambda data: data),
-        # The opening entry: it holds every field an entry may have (workflow too).
-        ("An entry", lambda data: data["entries"][0]),
+        # An opening sent with a source id: it holds every field an entry may have (workflow too).
+        ("An entry", lambda _: _opening_with_every_field()),
         ("Personal data (`private`)", lambda data: data["entries"][1]["private"]),
         ("A piece of evidence", lambda data: data["entries"][1]["private"]["evidence"][0]),
     ],

@@ -113,3 +113,20 @@ def test_writers_racing_to_send_the_same_changes_store_each_once_and_none_is_ref
             case = store.load(case_id)
             assert case.version == 1 + count
             assert sorted(case.source_ids) == sorted(f"feed/{number}" for number in range(count))
+
+
+def test_a_change_sent_again_after_its_personal_data_was_erased_brings_nothing_back(place):
+    with place.open() as store:
+        case = store.apply("case-1", [sent_again(0, bytes(16))], expected_version=opened(store).version)
+        store.erase("case-1", [1], by="registry-dpo", reason="consent withdrawn")
+        before = snapshot(place)
+        # The erased actor cannot be told from another any more: the change is there, and stays erased.
+        resent = attrs.evolve(sent_again(0, bytes(16)), actor=cs.Actor("someone-else", "family"))
+        again = store.apply("case-1", [resent], expected_version=case.version)
+        assert again.trail[1].redacted
+        assert snapshot(place) == before
+        with pytest.raises(cs.Rejected) as refused:
+            store.apply(
+                "case-1", [attrs.evolve(resent, trigger="report_dead")], expected_version=case.version
+            )
+        assert refused.value.codes[0] is cs.Code.SOURCE_ID_REUSED
