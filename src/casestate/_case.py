@@ -211,10 +211,14 @@ _set_ids = Case.__dict__["_ids"].__set__
 
 def ids_after(case: Case, entry: Entry) -> dict[str, int] | None:
     """The source ids of *case* once *entry*, its next, is appended (``None``: read when asked)."""
+    ids = case._ids  # noqa: SLF001 - the module that keeps them
     source_id = entry.source_id
     if source_id is None:
-        return case._ids  # noqa: SLF001 - the module that keeps them
-    return {**case.source_ids, source_id: entry.seq}
+        return ids
+    # A copy (the dict's own, which is quick): a case keeps its ids as they were.
+    ids = dict(case.source_ids) if ids is None else ids.copy()
+    ids[source_id] = entry.seq
+    return ids
 
 
 def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
