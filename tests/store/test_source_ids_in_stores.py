@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 import casestate as cs
-from casestate.store import CaseExists, ConcurrentUpdate
+from casestate.store import CaseExists, ConcurrentUpdate, _cases
 from store_places import send_the_same, sent_again, snapshot
 from support import actor, day
 
@@ -130,3 +130,27 @@ def test_a_change_sent_again_after_its_personal_data_was_erased_brings_nothing_b
                 "case-1", [attrs.evolve(resent, trigger="report_dead")], expected_version=case.version
             )
         assert refused.value.codes[0] is cs.Code.SOURCE_ID_REUSED
+
+
+def test_a_writer_that_loses_the_race_to_store_the_same_change_gets_the_case_as_stored(place, monkeypatch):
+    with place.open() as first, place.open() as other:
+        version = opened(first).version
+        params_of = _cases.summary_params
+        sends: list[cs.Change] = [sent_again(0, bytes(range(16)))]
+        stored: list[cs.Case] = []
+
+        def other_writes_first(case):
+            # Between the first writer's read and its write, the other stores what it sends.
+            if sends:
+                change = sends.pop()
+                stored.append(other.apply("case-1", [change], expected_version=other.load("case-1").version))
+            return params_of(case)
+
+        monkeypatch.setattr(_cases, "summary_params", other_writes_first)
+        got = first.apply("case-1", [sent_again(0, bytes(16))], expected_version=version)
+        assert got == stored[-1]
+        assert got.trail[1].salt == bytes(range(16))
+        # Another change stored meanwhile: the first writer's own is refused as ever.
+        sends.append(sent_again(2, bytes(range(16))))
+        with pytest.raises(ConcurrentUpdate):
+            first.apply("case-1", [sent_again(1, bytes(16))], expected_version=got.version)
