@@ -14,7 +14,7 @@ from ._decide import decide, decide_opening, plan
 from ._entry import EntryKind
 from ._evidence import Evidence
 from ._step import opened, step_by
-from ._text import check_case_id
+from ._text import MAX_CASE_ID, check_case_id, check_identifier
 from ._verdict import Outcome, Rejected
 
 if TYPE_CHECKING:
@@ -33,9 +33,15 @@ def open_case(
     salt: bytes | None,
     key: bytes | None,
     now: datetime | None,
+    follows: str | None = None,
 ) -> Case:
     """Open a case in the workflow's initial status (see ``Workflow.open``)."""
     check_case_id(case_id)
+    if follows is not None:
+        check_identifier(follows, "follows", MAX_CASE_ID)
+        if follows == case_id:
+            msg = f"case {case_id!r} cannot follow itself: follows names the case of an earlier disappearance"
+            raise ValueError(msg)
     # A Change validates the inputs exactly as it does for any later change.
     opening = Change(
         trigger=OPEN,
@@ -73,6 +79,7 @@ def open_case(
         key,
         table.identity,
         decided.whereabouts,
+        follows,
     )
     trail = (entry,)
     state = opened(

@@ -12,6 +12,7 @@ from ._entry import Entry, EntryKind
 from ._standing import Snapshot, Standing, build
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
+from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
 from ._writing import identity_problem
 
@@ -52,6 +53,14 @@ class Case(Standing):
         ``case.workflow != workflow.identity``.
         """
         return self.trail[0].workflow
+
+    @property
+    def follows(self) -> str | None:
+        """The case of the person's disappearance before this one, if this is a later one.
+
+        ``None`` for a first disappearance (see ``Workflow.open``).
+        """
+        return self.trail[0].follows
 
     @property
     def head(self) -> str:
@@ -157,7 +166,12 @@ class Case(Standing):
                 # one after *when* ends the search.
                 if entry.effective_at > when:
                     break
-                known = attrs.evolve(live[entry.seq], assurance=entry.assurance)
+                # As the period began: the reports that told where he was since count
+                # from when they take effect.
+                began = live[entry.seq]
+                known = attrs.evolve(
+                    began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
+                )
             elif (
                 kind is EntryKind.CORROBORATION
                 and known is not None
@@ -168,7 +182,10 @@ class Case(Standing):
                 # corroborations recorded earlier that take effect after *when*.
                 # One made in a period voided since corroborated nothing.
                 own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
-                known = attrs.evolve(known, assurance=known.assurance.stronger(own))
+                told = entry.whereabouts if known.whereabouts is Whereabouts.UNKNOWN else None
+                known = attrs.evolve(
+                    known, assurance=known.assurance.stronger(own), whereabouts=told or known.whereabouts
+                )
         if known is None or not self.open_conflicts:
             return known
         periods = self.periods
@@ -279,6 +296,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
         return "resolves an entry that is not an open conflict"
     if entry.workflow is not None:
         return "names a workflow, which only the opening entry does"
+    if entry.follows is not None:
+        return "names a case it follows, which only the opening entry does"
     kind = entry.kind
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
         return f"a {kind} entry cannot resume an earlier status"
@@ -298,8 +317,11 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             state.fate,
         ) or entry.assurance != state.assurance.stronger(entry.assurance):
             return "a corroboration can only raise the assurance"
-        if entry.whereabouts not in (None, state.whereabouts):
-            return "a corroboration cannot change the whereabouts"
+        if (
+            entry.whereabouts not in (None, state.whereabouts)
+            and state.whereabouts is not Whereabouts.UNKNOWN
+        ):
+            return "a corroboration cannot change whereabouts the case holds"
     elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL or kind is EntryKind.FACT:
         if (entry.to_status, entry.fate, entry.assurance) != (
             status,
@@ -335,6 +357,13 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
             problem = identity_problem(first.workflow)
             if problem is not None:
                 raise _inconsistent(first, count, f"its workflow is {problem}")
+        if first.follows is not None:
+            try:
+                check_identifier(first.follows, "follows", MAX_CASE_ID)
+            except ValueError as error:
+                raise _inconsistent(first, count, str(error)) from None
+            if first.follows == first.case_id:
+                raise _inconsistent(first, count, "it follows itself")
         state = opened(
             first.case_id,
             first.to_status,

@@ -164,12 +164,14 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     key: bytes | None,
     workflow: str | None = None,
     whereabouts: Whereabouts | None = None,
+    follows: str | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
     *workflow* is the identity of the workflow that opens a case (the
     opening entry alone records it); *whereabouts*, where the person or the
-    remains are after the change.
+    remains are after the change; *follows*, for an opening entry, the case
+    of the person's disappearance before.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -200,6 +202,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         committed,
         workflow,
         whereabouts,
+        follows,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

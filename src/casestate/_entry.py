@@ -209,6 +209,10 @@ class Entry:
     """Where the person or the remains are after the change (see :class:`~casestate.Whereabouts`);
     ``None`` in trails written before casestate recorded it, which read it from the status (see
     the JSON format page). Left out of the canonical bytes and JSON when ``None``."""
+    follows: str | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_TEXT, omit_none=True))
+    """For the opening entry of a person's later disappearance: the id of the case of the one
+    before (exchanged, sent back to the front, missing again). ``None`` for every other entry and
+    for a first disappearance. Left out of the canonical bytes and JSON when ``None``."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))
