@@ -10,12 +10,13 @@ from casestate._time import format_instant
 from casestate.store import _rows, _schema
 
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
-ADDED = {2: "workflow", 3: "whereabouts"}
+ADDED = {2: "workflow", 3: "whereabouts", 5: "follows"}
 """By schema version: the entry column it added."""
 TRAIL_OF = {
     1: "captured-before-workflow-identity.json",
     2: "every-status-before-whereabouts.json",
     3: "every-status-before-whereabouts.json",
+    4: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 
@@ -63,7 +64,7 @@ def _holding_an_old_trail(place, version):
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:
@@ -113,7 +114,7 @@ KEY = b"k" * 32
     ],
     ids=["keyed-opened-without", "keyed-opened-with-another", "plain-opened-with-one"],
 )
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_older_store_opened_with_the_wrong_key_is_left_at_its_version(
     place, version, written_with, opened_with, refusal
 ):

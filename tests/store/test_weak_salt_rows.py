@@ -6,10 +6,11 @@ import pytest
 from casestate import BrokenTrail, Problem
 from casestate._chain import commitment, entry_digest
 from casestate.store._rows import entry_row
+from casestate.store._schema import ENTRY_FIELDS
 from support import actor, day
 
 # The columns a reseal changes: the personal part (with its salt), the commitment and the hash.
-PRIVATE, COMMITMENT, HASH = -1, -3, -2
+PRIVATE, COMMITMENT, HASH = (ENTRY_FIELDS.index(name) for name in ("private", "commitment", "hash"))
 
 
 @pytest.mark.parametrize("salt", [b"", b"x", bytes(15)])

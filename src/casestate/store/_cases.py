@@ -37,6 +37,7 @@ class Cases(UnitOfWork):
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
         now: datetime | None = None,
+        follows: str | None = None,
     ) -> Case:
         """Open case *case_id* in the workflow's initial status and store it.
 
@@ -44,6 +45,8 @@ class Cases(UnitOfWork):
         workflow refuses the opening; nothing is written in either case. A
         *recorded_at* later than *now* (the store's clock unless given) plus
         the store's ``clock_tolerance`` is refused as ``recorded_in_future``.
+        *follows* names the case of the person's disappearance before (see
+        ``Workflow.open``).
         """
         case = self.workflow.open(
             case_id,
@@ -54,6 +57,7 @@ class Cases(UnitOfWork):
             reason=reason,
             key=self._key,
             now=self._latest_recorded(now),
+            follows=follows,
         )
         rows = [entry_row(entry) for entry in case.trail]
         try:

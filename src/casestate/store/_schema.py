@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 4)
+The schema (version 5)
 ----------------------
 
 ``meta``
@@ -19,7 +19,8 @@ The schema (version 4)
     One row per entry: its global ``position``, every public field as a
     column (lists as JSON; ``workflow``, added in version 2, is null but for
     opening entries; ``whereabouts``, added in version 3, is null in entries
-    written before), and the personal part as JSON. ``(case_id, seq)`` is
+    written before; ``follows``, added in version 5, is null but for the
+    opening entry of a later disappearance), and the personal part as JSON. ``(case_id, seq)`` is
     unique, so a chain cannot fork even if two writers race.
 ``tree_head``
     One row: the size of the Merkle tree over the feed that the last
@@ -59,7 +60,7 @@ from casestate import Entry
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -92,6 +93,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE entries ADD COLUMN whereabouts TEXT",),
     # Version 4: the feed as a Merkle tree (checkpoints, receipts) and erasure.
     3: (*_LOG_TABLES, _EMPTY_TREE),
+    # Version 5: the opening entry of a later disappearance names the case it follows.
+    4: ("ALTER TABLE entries ADD COLUMN follows TEXT",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 
