@@ -15,7 +15,7 @@ from ._entry import EntryKind
 from ._evidence import Evidence
 from ._sources import resent, taken_in
 from ._step import opened, step_by
-from ._text import check_case_id
+from ._text import MAX_CASE_ID, check_case_id, check_identifier
 from ._verdict import Outcome, Rejected
 
 if TYPE_CHECKING:
@@ -34,10 +34,16 @@ def open_case(
     salt: bytes | None,
     key: bytes | None,
     now: datetime | None,
+    follows: str | None = None,
     source_id: str | None = None,
 ) -> Case:
     """Open a case in the workflow's initial status (see ``Workflow.open``)."""
     check_case_id(case_id)
+    if follows is not None:
+        check_identifier(follows, "follows", MAX_CASE_ID)
+        if follows == case_id:
+            msg = f"case {case_id!r} cannot follow itself: follows names the case of an earlier disappearance"
+            raise ValueError(msg)
     # A Change validates the inputs exactly as it does for any later change.
     opening = Change(
         trigger=OPEN,
@@ -76,6 +82,7 @@ def open_case(
         key,
         table.identity,
         decided.whereabouts,
+        follows,
         opening.source_id,
     )
     trail = (entry,)
@@ -145,6 +152,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         key,
         None,
         decided.whereabouts,
+        None,
         source_id,
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))

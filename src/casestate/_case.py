@@ -13,6 +13,7 @@ from ._entry import Entry, EntryKind
 from ._standing import Snapshot, Standing, build
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
+from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
 from ._writing import identity_problem
 
@@ -55,6 +56,14 @@ class Case(Standing):
         ``case.workflow != workflow.identity``.
         """
         return self.trail[0].workflow
+
+    @property
+    def follows(self) -> str | None:
+        """The case of the person's disappearance before this one, if this is a later one.
+
+        ``None`` for a first disappearance (see ``Workflow.open``).
+        """
+        return self.trail[0].follows
 
     @property
     def source_ids(self) -> Mapping[str, int]:
@@ -173,7 +182,12 @@ class Case(Standing):
                 # one after *when* ends the search.
                 if entry.effective_at > when:
                     break
-                known = attrs.evolve(live[entry.seq], assurance=entry.assurance)
+                # As the period began: the reports that told where he was since count
+                # from when they take effect.
+                began = live[entry.seq]
+                known = attrs.evolve(
+                    began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
+                )
             elif (
                 kind is EntryKind.CORROBORATION
                 and known is not None
@@ -184,7 +198,10 @@ class Case(Standing):
                 # corroborations recorded earlier that take effect after *when*.
                 # One made in a period voided since corroborated nothing.
                 own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
-                known = attrs.evolve(known, assurance=known.assurance.stronger(own))
+                told = entry.whereabouts if known.whereabouts is Whereabouts.UNKNOWN else None
+                known = attrs.evolve(
+                    known, assurance=known.assurance.stronger(own), whereabouts=told or known.whereabouts
+                )
         if known is None or not self.open_conflicts:
             return known
         periods = self.periods
@@ -311,6 +328,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
         return "resolves an entry that is not an open conflict"
     if entry.workflow is not None:
         return "names a workflow, which only the opening entry does"
+    if entry.follows is not None:
+        return "names a case it follows, which only the opening entry does"
     kind = entry.kind
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
         return f"a {kind} entry cannot resume an earlier status"
@@ -330,8 +349,11 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             state.fate,
         ) or entry.assurance != state.assurance.stronger(entry.assurance):
             return "a corroboration can only raise the assurance"
-        if entry.whereabouts not in (None, state.whereabouts):
-            return "a corroboration cannot change the whereabouts"
+        if (
+            entry.whereabouts not in (None, state.whereabouts)
+            and state.whereabouts is not Whereabouts.UNKNOWN
+        ):
+            return "a corroboration cannot change whereabouts the case holds"
     elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL or kind is EntryKind.FACT:
         if (entry.to_status, entry.fate, entry.assurance) != (
             status,
@@ -367,6 +389,13 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
             problem = identity_problem(first.workflow)
             if problem is not None:
                 raise _inconsistent(first, count, f"its workflow is {problem}")
+        if first.follows is not None:
+            try:
+                check_identifier(first.follows, "follows", MAX_CASE_ID)
+            except ValueError as error:
+                raise _inconsistent(first, count, str(error)) from None
+            if first.follows == first.case_id:
+                raise _inconsistent(first, count, "it follows itself")
         state = opened(
             first.case_id,
             first.to_status,
@@ -386,16 +415,20 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
         rest = trail[known.version :]
         ids = dict(known.source_ids)
     for entry in rest:
-        problem = _not_following(state, entry)
-        source_id = entry.source_id
-        if source_id is not None and problem is None:
-            if source_id in ids:
-                problem = f"takes source id {source_id!r}, which entry {ids[source_id]} took"
-            ids[source_id] = entry.seq
+        problem = _not_following(state, entry) or _taking(ids, entry)
         if problem is not None:
             raise _inconsistent(entry, count, problem)
         state = step_by(state, entry)
     return case_of(state, trail, ids)
+
+
+def _taking(ids: dict[str, int], entry: Entry) -> str | None:
+    """Why *entry* cannot take its source id, among the *ids* taken before it; else it takes it, if any."""
+    source_id = entry.source_id
+    if source_id is None:
+        return None
+    taken = ids.setdefault(source_id, entry.seq)
+    return None if taken == entry.seq else f"takes source id {source_id!r}, which entry {taken} took"
 
 
 def case_of(state: Standing, trail: tuple[Entry, ...], ids: dict[str, int] | None = None) -> Case:

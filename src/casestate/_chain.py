@@ -164,13 +164,16 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     key: bytes | None,
     workflow: str | None = None,
     whereabouts: Whereabouts | None = None,
+    follows: str | None = None,
     source_id: str | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
     *workflow* is the identity of the workflow that opens a case (the
     opening entry alone records it); *whereabouts*, where the person or the
-    remains are after the change; *source_id*, the id the change's source gave it.
+    remains are after the change; *follows*, for an opening entry, the case
+    of the person's disappearance before; *source_id*, the id the change's
+    source gave it.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -201,6 +204,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         committed,
         workflow,
         whereabouts,
+        follows,
         source_id,
     )
     public = canonical_public(*public_fields)

@@ -200,6 +200,22 @@ def _corroborates(table: Table, move: Move, case: Standing) -> bool:
 _UNKNOWN = Whereabouts.UNKNOWN
 
 
+def _refined(move: Move, case: Standing) -> Whereabouts:
+    """The whereabouts a report that corroborates *case* leaves it with.
+
+    A report that agrees and says where he is, or where the remains are, of
+    a case that holds no whereabouts tells it: a capture card for a man whose
+    captivity is confirmed but whose place is not, remains located by a
+    search team for a death already reported. A position the case holds is
+    never overwritten by a corroboration (a report that disagrees with it
+    does not corroborate).
+    """
+    held = case.whereabouts
+    if held is _UNKNOWN:
+        return move.claimed_whereabouts or held
+    return held
+
+
 def _evidence_refused(move: Move, evidence: tuple[Evidence, ...]) -> Reason:
     if not evidence:
         return Reason(Code.EVIDENCE_REQUIRED, f"{move.trigger} needs {move.needs_text}")
@@ -367,7 +383,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if corroborating:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
-        return _accepted(Outcome.CORROBORATION, status, fate, case.whereabouts)
+        return _accepted(Outcome.CORROBORATION, status, fate, _refined(move, case))
     waiting = move.waiting_period
     if waiting is not None and target is not None and effective - since < waiting:
         reasons = _with(
@@ -494,6 +510,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
         whereabouts = case.whereabouts
         if _corroborates(table, move, case):
             outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
+            whereabouts = _refined(move, case)
             against = fate
         elif move.target is not None:
             outcome, target = Outcome.FACT if move.fact else Outcome.TRANSITION, move.target

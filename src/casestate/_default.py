@@ -171,6 +171,17 @@ DEFAULT_WORKFLOW = Workflow(
             description="a court recognises the person as missing: a dated legal fact, "
             "which timers count from (Russia's 120-FZ: death may be declared three months after)",
         ),
+        Rule(
+            trigger="report_remains_held",
+            sources={Status.MISSING, Status.CAPTURED, Status.WOUNDED},
+            target=Status.DEAD,
+            roles=EVERYONE,
+            evidence=ANY_EVIDENCE,
+            report=True,
+            whereabouts=Whereabouts.HELD,
+            description="remains located, held by the other party and not returned; of a death "
+            "already reported or established, it says where the remains are",
+        ),
     ],
 )
 """The default workflow, as the domain brief defines it; derive your own from it."""

@@ -209,6 +209,10 @@ class Entry:
     """Where the person or the remains are after the change (see :class:`~casestate.Whereabouts`);
     ``None`` in trails written before casestate recorded it, which read it from the status (see
     the JSON format page). Left out of the canonical bytes and JSON when ``None``."""
+    follows: str | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_TEXT, omit_none=True))
+    """For the opening entry of a person's later disappearance: the id of the case of the one
+    before (exchanged, sent back to the front, missing again). ``None`` for every other entry and
+    for a first disappearance. Left out of the canonical bytes and JSON when ``None``."""
     source_id: str | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_TEXT, omit_none=True))
     """The id the change's source gave it (see :attr:`Change.source_id <casestate.Change.source_id>`):
     no two entries of a case hold the same one. ``None`` for a change sent without one, and left

@@ -127,14 +127,13 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
         since = state.status_since
         if kind is EntryKind.CORROBORATION and role not in backing:
             backing = backing | {role}
-        if assurance is not state.assurance:
-            # The current period carries the case's assurance, should a retraction resume it later.
+        if assurance is not state.assurance or whereabouts is not state.whereabouts:
+            # The current period carries the case's assurance and whereabouts (a report
+            # may tell where he is), should a retraction resume it later.
             last = snapshot_of(periods[-1])
             periods = (
                 *periods[:-1],
-                snapshot(
-                    last.status, last.fate, assurance, last.since, last.seq, last.whereabouts, UNCONTESTED
-                ),
+                snapshot(last.status, last.fate, assurance, last.since, last.seq, whereabouts, UNCONTESTED),
             )
     return build(
         type(state),

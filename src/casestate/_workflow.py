@@ -223,6 +223,7 @@ class Workflow:
         salt: bytes | None = None,
         key: bytes | None = None,
         now: datetime | None = None,
+        follows: str | None = None,
         source_id: str | None = None,
     ) -> Case:
         """Open case *case_id* in the initial status; its first audit entry records who and when.
@@ -233,11 +234,18 @@ class Workflow:
         Leave *salt* to its default (fresh randomness), except to make
         hashes repeatable in an example or a test. With *now*, a time
         recorded after it is refused (a mistyped year would otherwise lock the
-        case, as nothing may be recorded before it). *source_id* is the id
-        the opening's source gave it (see :attr:`~casestate.Change.source_id`).
+        case, as nothing may be recorded before it).
+
+        A person who goes missing again (exchanged, sent back to the front,
+        missing once more) gets a new case: *follows* names the case of the
+        disappearance before, which stays as it was. The opening entry
+        records it (:attr:`Case.follows`), and a store finds a person's
+        episodes by it. *source_id* is the id the opening's source gave it
+        (see :attr:`~casestate.Change.source_id`).
 
         Raises :class:`Rejected` for an actor whose role the workflow does not
-        know, or an *effective_at* later than *recorded_at*.
+        know, or an *effective_at* later than *recorded_at*; ``ValueError``
+        for a *follows* that is not a case id, or is *case_id* itself.
         """
         return open_case(
             self._table,
@@ -250,6 +258,7 @@ class Workflow:
             salt=salt,
             key=key,
             now=None if now is None else to_utc(now, "now"),
+            follows=follows,
             source_id=source_id,
         )
 

@@ -75,7 +75,13 @@ def test_a_family_may_report_but_never_confirm():
     family = cs.Actor("olena", "family")
     case = DEFAULT.open("ua-1", actor=family, effective_at=T0, recorded_at=T0)
     offered = {option.trigger: option for option in DEFAULT.available(case, family)}
-    assert set(offered) == {"report_captured", "report_wounded", "report_dead", "report_missing"}
+    assert set(offered) == {
+        "report_captured",
+        "report_wounded",
+        "report_dead",
+        "report_remains_held",
+        "report_missing",
+    }
     assert offered["report_missing"].outcome is cs.Outcome.CORROBORATION
     assert offered["report_dead"].fate is cs.Fate.DEAD
     # A death certificate would contradict a capture: it is not offered as evidence of one.

@@ -11,6 +11,7 @@ RIGHT_WAY = {
     "report_captured": (Role.FAMILY, ("video",), False),
     "report_wounded": (Role.NGO, ("photo",), False),
     "report_dead": (Role.UNIT, ("unit_notification",), False),
+    "report_remains_held": (Role.ICRC, ("photo",), False),
     "confirm": (Role.ICRC, ("icrc_confirmation",), False),
     "declare_dead": (Role.COURT, ("court_decision",), False),
     "repatriate": (Role.MINISTRY, ("exchange_list",), False),

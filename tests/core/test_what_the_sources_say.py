@@ -220,6 +220,7 @@ def test_once_the_icrc_backs_her_report_only_an_authority_may_withdraw_it():
         "report_wounded",
         "report_dead",
         "report_missing",
+        "report_remains_held",
     ]
 
 
@@ -440,6 +441,93 @@ def test_unknown_whereabouts_are_no_position_to_disagree_with():
     assert confirmed.whereabouts is Whereabouts.UNKNOWN
     card = told("report_captured", ICRC, "capture_card", effective=dated(3, 25))
     assert WORKFLOW.check(confirmed, card).outcome is Outcome.CORROBORATION
+
+
+def test_a_capture_card_tells_a_confirmed_man_of_unknown_whereabouts_that_he_is_held():
+    confirmed = WORKFLOW.apply(
+        WORKFLOW.apply(
+            missing_since_february(), told("report_wounded", UNIT, "medical_record", effective=dated(3, 4))
+        ),
+        told("confirm", MINISTRY, "information_bureau_notice", effective=dated(3, 20)),
+    )
+    case = WORKFLOW.apply(
+        confirmed, told("report_captured", ICRC, "capture_card", effective=dated(3, 25), recorded=dated(4, 2))
+    )
+    assert (case.status, case.fate, case.whereabouts, case.trail[-1].kind) == (
+        "confirmed",
+        Fate.ALIVE,
+        Whereabouts.HELD,
+        "corroboration",
+    )
+    # From the day the card speaks of, not from the day his status was confirmed.
+    assert held(case, dated(3, 24))[2] is Whereabouts.UNKNOWN
+    assert held(case, dated(3, 25))[2] is Whereabouts.HELD
+    assert case.as_of_recorded(dated(4, 1)).whereabouts is Whereabouts.UNKNOWN
+    assert case.as_of_recorded(dated(4, 2)).whereabouts is Whereabouts.HELD
+    check_case(WORKFLOW, case)
+
+
+def test_a_report_that_agrees_never_moves_a_man_from_where_the_case_holds_him():
+    case = WORKFLOW.apply(
+        missing_since_february(), told("report_captured", UNIT, "unit_notification", effective=dated(3, 10))
+    )
+    confirmed = WORKFLOW.apply(case, told("confirm", ICRC, "capture_card", effective=dated(3, 20)))
+    again = WORKFLOW.apply(confirmed, told("report_wounded", FAMILY, "video", effective=dated(4, 1)))
+    assert (again.trail[-1].kind, again.whereabouts) == ("corroboration", Whereabouts.HELD)
+
+
+# -- 7. Remains located, not returned ---------------------------------------------------
+
+
+def test_remains_located_by_a_search_team_are_held_not_returned_until_handed_over():
+    case = _reported_dead_in_march()
+    assert case.whereabouts is Whereabouts.UNKNOWN
+    located = told("report_remains_held", ICRC, "photo", effective=dated(5, 5), recorded=dated(5, 8))
+    verdict = WORKFLOW.check(case, located)
+    assert (verdict.outcome, verdict.whereabouts) == (Outcome.CORROBORATION, Whereabouts.HELD)
+    case = WORKFLOW.apply(case, located)
+    assert (case.status, case.fate, case.whereabouts) == ("dead", Fate.DEAD, Whereabouts.HELD)
+    # Returned in an exchange of remains, identified by DNA later.
+    case = WORKFLOW.apply(case, told("repatriate", MINISTRY, "handover_record", effective=dated(6, 1)))
+    case = WORKFLOW.apply(case, told("confirm", LAB, "dna_match", effective=dated(7, 15)))
+    assert (case.status, case.fate, case.whereabouts) == ("confirmed", Fate.DEAD, Whereabouts.HOME)
+    assert held(case, dated(4, 1))[:3] == ("dead", Fate.DEAD, Whereabouts.UNKNOWN)
+    assert held(case, dated(5, 20))[:3] == ("dead", Fate.DEAD, Whereabouts.HELD)
+    assert held(case, dated(6, 10))[:3] == ("repatriated", Fate.DEAD, Whereabouts.HOME)
+    assert held(case, dated(7, 20))[:3] == ("confirmed", Fate.DEAD, Whereabouts.HOME)
+    check_case(WORKFLOW, case)
+
+
+def test_remains_located_of_a_man_still_missing_report_his_death():
+    case = WORKFLOW.apply(
+        missing_since_february(),
+        told("report_remains_held", FAMILY, "photo", effective=dated(4, 1), recorded=dated(4, 3)),
+    )
+    assert (case.status, case.fate, case.whereabouts, case.trail[-1].kind) == (
+        "dead",
+        Fate.DEAD,
+        Whereabouts.HELD,
+        "transition",
+    )
+
+
+def test_remains_said_held_of_remains_already_returned_are_a_conflict():
+    case = _reported_dead_in_march()
+    case = WORKFLOW.apply(case, told("repatriate", MINISTRY, "handover_record", effective=dated(6, 1)))
+    verdict = WORKFLOW.check(case, told("report_remains_held", FAMILY, "photo", effective=dated(6, 10)))
+    assert verdict.outcome is Outcome.CONFLICT
+
+
+def test_remains_wrongly_said_held_are_withdrawn_by_whoever_reported_them():
+    case = WORKFLOW.apply(
+        missing_since_february(), told("report_remains_held", FAMILY, "photo", effective=dated(4, 1))
+    )
+    withdrawn = WORKFLOW.apply(
+        case, told("retract", FAMILY, effective=dated(4, 10), reason="the photo was of another man")
+    )
+    never_held = ("missing", Fate.UNKNOWN, Whereabouts.UNKNOWN)
+    assert (withdrawn.status, withdrawn.fate, withdrawn.whereabouts) == never_held
+    assert held(withdrawn, dated(4, 5))[:3] == never_held
 
 
 def test_a_definition_written_before_whereabouts_keeps_a_prisoner_held_and_his_card_due():

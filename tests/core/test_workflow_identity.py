@@ -1,14 +1,12 @@
 """Which workflow opened a case: its identity, recorded in the opening entry and covered by the hash."""
 
-import hashlib
-import json
 from datetime import UTC, datetime
 
 import attrs
 import pytest
 
 import casestate as cs
-from support import WORKFLOW, change, opened
+from support import WORKFLOW, change, opened, rehashed
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 
@@ -52,24 +50,11 @@ def test_only_the_opening_entry_names_a_workflow_and_only_as_an_identity():
     case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=10))
     data = cs.to_dict(case)
     data["entries"][1]["workflow"] = "evil@sha256:0000000000000000"
-    relinked = _rehashed(data)
+    relinked = rehashed(data)
     with pytest.raises(cs.BrokenTrail, match="names a workflow, which only the opening entry does"):
         cs.from_dict(relinked)
     for bad in ("", " ", "\x1b[2J", "x" * 100_000, "default@sha256:XYZ"):
         data = cs.to_dict(opened())
         data["entries"][0]["workflow"] = bad
         with pytest.raises((cs.BrokenTrail, cs.FormatError)):
-            cs.from_dict(_rehashed(data))
-
-
-def _rehashed(data):
-    """*data* with every entry's hash and link recomputed, as whoever rewrites a plain trail can."""
-    previous = "0" * 64
-    for entry in data["entries"]:
-        entry["prev_hash"] = previous
-        public = {name: value for name, value in entry.items() if name not in ("hash", "private")}
-        canonical = json.dumps(public, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-        entry["hash"] = previous = hashlib.sha256(
-            b"casestate/entry/1\n" + canonical.encode("ascii")
-        ).hexdigest()
-    return data
+            cs.from_dict(rehashed(data))

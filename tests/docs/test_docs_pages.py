@@ -49,7 +49,12 @@ def test_every_rejection_code_is_in_the_table() -> None:
 
 def _opening_with_every_field() -> dict[str, object]:
     case = DEFAULT_WORKFLOW.open(
-        "ua-1", actor=actor("ngo"), effective_at=day(0), recorded_at=day(1), source_id="hotline/1"
+        "ua-1",
+        actor=actor("ngo"),
+        effective_at=day(0),
+        recorded_at=day(1),
+        follows="ua-0",
+        source_id="hotline/1",
     )
     return casestate.entry_to_dict(case.trail[0])
 
@@ -58,7 +63,7 @@ def _opening_with_every_field() -> dict[str, object]:
     ("heading", "fields"),
     [
         ("The case document", lambda data: data),
-        # An opening sent with a source id: it holds every field an entry may have (workflow too).
+        # A later disappearance's opening sent with a source id: it holds every field an entry may have.
         ("An entry", lambda _: _opening_with_every_field()),
         ("Personal data (`private`)", lambda data: data["entries"][1]["private"]),
         ("A piece of evidence", lambda data: data["entries"][1]["private"]["evidence"][0]),

@@ -10,15 +10,16 @@ from casestate._time import format_instant
 from casestate.store import _rows, _schema
 
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
-ADDED = {2: "workflow", 3: "whereabouts", 5: "source_id"}
+ADDED = {2: "workflow", 3: "whereabouts", 5: "follows", 6: "source_id"}
 """By schema version: the entry column it added."""
-INDEXED = {5: "entries_by_source_id"}
+INDEXED = {6: "entries_by_source_id"}
 """By schema version: the index it added (dropped before its column)."""
 TRAIL_OF = {
     1: "captured-before-workflow-identity.json",
     2: "every-status-before-whereabouts.json",
     3: "every-status-before-whereabouts.json",
     4: "every-status-before-whereabouts.json",
+    5: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 
@@ -69,7 +70,7 @@ def _holding_an_old_trail(place, version):
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:
@@ -119,7 +120,7 @@ KEY = b"k" * 32
     ],
     ids=["keyed-opened-without", "keyed-opened-with-another", "plain-opened-with-one"],
 )
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_an_older_store_opened_with_the_wrong_key_is_left_at_its_version(
     place, version, written_with, opened_with, refusal
 ):

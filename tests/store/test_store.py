@@ -578,7 +578,18 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     entry = cs.DEFAULT_WORKFLOW.apply(opened_case, PATH_TO["captured"][0]).trail[-1]
     declared = {field.name for field in attrs.fields(cs.Entry) if field.metadata["part"] != "personal"}
     assert set(_schema.ENTRY_FIELDS) == declared | {"private"}
-    assert set(entry_to_dict(opened_case.trail[0])) == declared | {"private"}
+    # Every field but follows, which only the opening entry of a later disappearance holds.
+    assert set(entry_to_dict(opened_case.trail[0])) == declared - {"follows"} | {"private"}
+    again = cs.DEFAULT_WORKFLOW.open(
+        "case-2",
+        actor=actor("family"),
+        effective_at=day(0),
+        recorded_at=day(1),
+        follows="case-1",
+        source_id="hotline/2",
+    )
+    assert set(entry_to_dict(again.trail[0])) == declared | {"private"}
+    assert row_entry(entry_row(again.trail[0]), "case-2", 2) == again.trail[0]
     assert row_entry(entry_row(entry), "case-1", 2) == entry
     assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 

@@ -139,6 +139,7 @@ class CaseStore(Protocol):
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
         now: datetime | None = None,
+        follows: str | None = None,
         source_id: str | None = None,
     ) -> Case:
         """Open and store a new case; :class:`CaseExists` if the id is taken.

@@ -37,6 +37,7 @@ class Cases(UnitOfWork):
         evidence: Iterable[Evidence] = (),
         reason: str | None = None,
         now: datetime | None = None,
+        follows: str | None = None,
         source_id: str | None = None,
     ) -> Case:
         """Open case *case_id* in the workflow's initial status and store it.
@@ -45,10 +46,13 @@ class Cases(UnitOfWork):
         workflow refuses the opening; nothing is written in either case. A
         *recorded_at* later than *now* (the store's clock unless given) plus
         the store's ``clock_tolerance`` is refused as ``recorded_in_future``.
+        *follows* names the case of the person's disappearance before (see
+        ``Workflow.open``).
 
         With *source_id* (see ``Change.source_id``), an opening the store
-        holds already, as the case's opening or any of its changes under that
-        id, is not refused: the case is returned as stored, and nothing is written.
+        holds already (the same opening under that id, following the same
+        case) is not refused: the case is returned as stored, and nothing is
+        written.
         """
         case = self.workflow.open(
             case_id,
@@ -59,6 +63,7 @@ class Cases(UnitOfWork):
             reason=reason,
             key=self._key,
             now=self._latest_recorded(now),
+            follows=follows,
             source_id=source_id,
         )
         rows = [entry_row(entry) for entry in case.trail]
@@ -83,7 +88,7 @@ class Cases(UnitOfWork):
                     source_id=source_id,
                 )
                 stored = self.load(case_id)
-                if self._holds(stored, (opening,)):
+                if stored.follows == follows and self._holds(stored, (opening,)):
                     return stored
             raise CaseExists(case_id)
         return case

@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 5)
+The schema (version 6)
 ----------------------
 
 ``meta``
@@ -19,11 +19,12 @@ The schema (version 5)
     One row per entry: its global ``position``, every public field as a
     column (lists as JSON; ``workflow``, added in version 2, is null but for
     opening entries; ``whereabouts``, added in version 3, is null in entries
-    written before; ``source_id``, added in version 5, is null in entries of
-    changes sent without one), and the personal part as JSON. ``(case_id,
-    seq)`` is unique, so a chain cannot fork even if two writers race; so is
-    ``(case_id, source_id)`` where a source id is given, so that no case
-    holds one id twice whatever writes to it.
+    written before; ``follows``, added in version 5, is null but for the
+    opening entry of a later disappearance; ``source_id``, added in version
+    6, is null in entries of changes sent without one), and the personal
+    part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
+    if two writers race; so is ``(case_id, source_id)`` where a source id is
+    given, so that no case holds one id twice whatever writes to it.
 ``tree_head``
     One row: the size of the Merkle tree over the feed that the last
     checkpoint hashed, and its right edge (the hashes of the perfect
@@ -62,7 +63,7 @@ from casestate import Entry
 from ._base import NotAStore, SchemaVersionError, StoreError
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -88,7 +89,7 @@ _EMPTY_TREE = "INSERT INTO tree_head (id, size, edge) VALUES (1, 0, '')"
 _SOURCE_IDS = (
     "CREATE UNIQUE INDEX entries_by_source_id ON entries (case_id, source_id) WHERE source_id IS NOT NULL"
 )
-"""No case holds a source id twice; entries of changes sent without one take no room. Added in version 5."""
+"""No case holds a source id twice; entries of changes sent without one take no room. Added in version 6."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 2: an opening entry records the identity of the workflow that
@@ -99,8 +100,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE entries ADD COLUMN whereabouts TEXT",),
     # Version 4: the feed as a Merkle tree (checkpoints, receipts) and erasure.
     3: (*_LOG_TABLES, _EMPTY_TREE),
-    # Version 5: entries record the id the change's source gave it, once per case.
-    4: ("ALTER TABLE entries ADD COLUMN source_id TEXT", _SOURCE_IDS),
+    # Version 5: the opening entry of a later disappearance names the case it follows.
+    4: ("ALTER TABLE entries ADD COLUMN follows TEXT",),
+    # Version 6: entries record the id the change's source gave it, once per case.
+    5: ("ALTER TABLE entries ADD COLUMN source_id TEXT", _SOURCE_IDS),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 

@@ -353,8 +353,10 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         return
     if not rule.report:
         raise _fail(case, f"{where}: only a report can be kept without moving the case")
+    # A corroborating report that says where he is tells a case that holds no whereabouts.
+    told = said if agrees and said is not None and walk.whereabouts is Whereabouts.UNKNOWN else None
     if (entry.to_status, entry.fate) != (walk.status, walk.fate) or (
-        entry.whereabouts not in (None, walk.whereabouts)
+        entry.whereabouts not in (None, told or walk.whereabouts)
     ):
         raise _fail(case, f"{where}: a {entry.kind} entry moved the case")
     if entry.kind is EntryKind.CORROBORATION:
@@ -365,6 +367,8 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
             raise _fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
         walk.assurance = expected
         walk.backing.add(entry.role)
+        if told is not None and entry.whereabouts is not None:
+            walk.whereabouts = told
         return
     if entry.kind is not EntryKind.CONFLICT:
         raise _fail(case, f"{where}: an entry of kind {entry.kind} after the opening")
@@ -477,9 +481,11 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         return None
     status_entry = next(e for e in reversed(known) if e.kind in {EntryKind.OPENED, EntryKind.TRANSITION})
     assurance = status_entry.assurance
+    whereabouts = _recorded_whereabouts(case, status_entry)
     for entry in known[status_entry.seq + 1 :]:
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
+            whereabouts = _told(whereabouts, entry)
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     open_then: list[int] = []
     for entry in known:
@@ -492,9 +498,16 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         assurance,
         began.effective_at,
         status_entry.seq,
-        _recorded_whereabouts(case, status_entry),
+        whereabouts,
         tuple(seq for seq in open_then if case.trail[seq].effective_at >= began.effective_at),
     )
+
+
+def _told(held: Whereabouts, corroboration: Entry) -> Whereabouts:
+    """Where a case is once *corroboration* is accepted: it may tell a case that holds no whereabouts."""
+    if held is Whereabouts.UNKNOWN and corroboration.whereabouts is not None:
+        return corroboration.whereabouts
+    return held
 
 
 def _recorded_whereabouts(case: Case, entry: Entry) -> Whereabouts:
@@ -516,6 +529,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     end = later[0] if later else case.version
     until = case.trail[later[0]].effective_at if later else None
     assurance = status_entry.assurance
+    whereabouts = _recorded_whereabouts(case, status_entry)
     # Corroborations made in this period count; one made in a period a
     # retraction voided since corroborated nothing.
     voided = False
@@ -524,6 +538,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
             voided = entry.reverts_to != status_entry.seq
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
+            whereabouts = _told(whereabouts, entry)
     # The open conflicts about a time in the period contest it.
     contested = tuple(
         seq
@@ -537,7 +552,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
         assurance,
         status_entry.effective_at,
         status_entry.seq,
-        _recorded_whereabouts(case, status_entry),
+        whereabouts,
         contested,
     )
 
