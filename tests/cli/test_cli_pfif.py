@@ -160,10 +160,11 @@ def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
         "--recorded-at",
         JULY,
     )
-    # A note of life after a death note is kept as a conflict, as the default workflow keeps it.
+    # His mother's "still missing" after a comrade's death note is kept as a conflict; his own
+    # note, alive with nothing said of where, is kept as evidence of life.
     assert (
-        "2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 3 information; 0 records skipped"
-        in result.output
+        "2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 2 information, "
+        "1 evidence_of_life; 0 records skipped" in result.output
     )
     names = sorted(path.name for path in folder.iterdir())
     assert names == ["findthem.example.org_person.4471.json", "findthem.example.org_person.4502.json"]
@@ -173,13 +174,15 @@ def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
     first = report["imported"][0]
     assert (first["origin"], first["status"], first["fate"]) == ("opened", "dead", "dead")
     statuses = [note.get("status") for note in first["information"]]
-    assert statuses == ["information_sought", "believed_missing", None]
+    assert statuses == ["information_sought", None]
     assert first["information"][0]["source_date"] == "2024-03-02T08:15:00Z"
+    assert [note["status"] for note in first["evidence_of_life"]] == ["is_note_author"]
     assert {note["outcome"] for note in report["notes"]} == {
         "transition",
         "corroboration",
         "conflict",
         "information",
+        "evidence_of_life",
     }
     persons = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert persons["findthem.example.org/person.4502"]["alternate_names"] == "Dima"

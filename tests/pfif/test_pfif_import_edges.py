@@ -96,7 +96,8 @@ def test_author_made_contact_is_true_or_false():
 def test_is_note_author_needs_contact_only_from_pfif_1_4_on():
     older = document(person(inner=note(1, status="is_note_author"))).replace("pfif/1.4", "pfif/1.3")
     report = from_pfif(older, recorded_at=JULY)
-    assert report.cases[0].status == "captured"
+    assert [result.outcome for result in report.notes] == [NoteOutcome.EVIDENCE_OF_LIFE]
+    assert report.cases[0].status == "missing"
 
 
 @pytest.mark.parametrize(
