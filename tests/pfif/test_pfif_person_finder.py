@@ -128,6 +128,19 @@ def test_a_feed_of_two_pfif_versions_is_refused():
         from_pfif(mixed, recorded_at=JULY)
 
 
+def test_an_entrys_extension_elements_are_not_read_but_a_stray_pfif_element_is_refused():
+    feed = (DATA / "personfinder-note-feed-1.2.xml").read_text(encoding="utf-8")
+    extended = feed.replace(
+        "    <id>pfif:", '    <geo:point xmlns:geo="urn:geo">50.4 30.5</geo:point>\n    <id>pfif:'
+    )
+    assert len(from_pfif(extended, recorded_at=JULY).skipped) == 3  # the three notes: no case of theirs here
+    stray = feed.replace("    <id>pfif:", "    <pfif:repo>war</pfif:repo>\n    <id>pfif:", 1)
+    with pytest.raises(
+        PfifError, match=r"not PFIF 1\.2: PFIF record 2 of the feed is \{http://zesty.ca/pfif/1\.2\}repo"
+    ):
+        from_pfif(stray, recorded_at=JULY)
+
+
 def test_a_feed_is_read_with_the_same_hardening():
     feed = (DATA / "personfinder-note-feed-1.2.xml").read_bytes()
     laughs = feed.replace(b"<feed", b'<!DOCTYPE feed [<!ENTITY lol "lol">]>\n<feed', 1)

@@ -546,8 +546,31 @@ class _Run:
         and the text says why.
         """
         policy = self.policy
-        status = note.status
-        if status == "believed_missing" and case.fate is not Fate.UNKNOWN:
+        status = note.status or ""
+        named = {
+            name: trigger
+            for name, trigger in (
+                ("believed_alive", policy.alive_trigger),
+                ("believed_dead", policy.dead_trigger),
+            )
+            if trigger is not None
+        }
+        # Alive, and nothing said of where: the person wrote, someone spoke with him, or was told.
+        if (status in ("believed_alive", "is_note_author") and status not in named) or (
+            note.author_made_contact is True and status in ("", "information_sought")
+        ):
+            return self.life(case)
+        claimed = FATE_OF_STATUS.get(status)
+        if claimed is None:
+            return [], NoteOutcome.INFORMATION, f"{status or 'no status'}: kept as information"
+        if claimed is case.fate:
+            # The report of the case's own status: a corroboration.
+            for rule in policy.workflow.rules:
+                if rule.report and rule.target == case.status:
+                    return [rule.trigger], NoteOutcome.INFORMATION, ""
+            why = f"{status} agrees with the case ({case.status}, fate {case.fate}); kept as information"
+            return [], NoteOutcome.INFORMATION, why
+        if status == "believed_missing":
             # First the moves open to this author that lead back to an unknown fate (withdrawals),
             # then the report that he is missing, which the workflow keeps as a conflict.
             withdrawals = [
@@ -555,19 +578,12 @@ class _Run:
                 for option in policy.workflow.available(case, author)
                 if option.outcome is Outcome.TRANSITION and option.fate is Fate.UNKNOWN
             ]
-            return withdrawals + self.missing_reports[:1], NoteOutcome.INFORMATION, ""
-        triggers = {
-            "believed_alive": policy.alive_trigger,
-            "believed_dead": policy.dead_trigger,
-            "believed_missing": next(iter(self.missing_reports), None),
-        }
-        if status == "believed_missing" or triggers.get(status or "") is not None:
-            return self.fate_report(case, note, triggers[status or ""])
-        if status in ("believed_alive", "is_note_author") or (
-            note.author_made_contact is True and status in (None, "information_sought")
-        ):
-            return self.life(case)
-        return [], NoteOutcome.INFORMATION, f"{status or 'no status'}: kept as information"
+            why = (
+                "believed_missing: no move open to its author withdraws the case's status, and the "
+                "workflow has no report of a missing person; kept as information"
+            )
+            return withdrawals + self.missing_reports[:1], NoteOutcome.INFORMATION, why
+        return [named[status]], NoteOutcome.INFORMATION, ""
 
     def life(self, case: Case) -> tuple[list[str], NoteOutcome, str]:
         """What a note that says the person is alive, and nothing of where, makes of *case*."""
@@ -580,21 +596,6 @@ class _Run:
         if case.fate is Fate.DEAD:
             why += f", against the case's fate {case.fate} (review it)"
         return [], NoteOutcome.EVIDENCE_OF_LIFE, why
-
-    def fate_report(self, case: Case, note: Note, trigger: str | None) -> tuple[list[str], NoteOutcome, str]:
-        """*trigger*, or the report of the case's own status when the note's fate agrees with it."""
-        if FATE_OF_STATUS.get(note.status or "") is case.fate:
-            for rule in self.policy.workflow.rules:
-                if rule.report and rule.target == case.status:
-                    return [rule.trigger], NoteOutcome.INFORMATION, ""
-            return (
-                [],
-                NoteOutcome.INFORMATION,
-                f"{note.status} agrees with the case ({case.status}, fate {case.fate}); kept as information",
-            )
-        if trigger is None:
-            return [], NoteOutcome.INFORMATION, f"{note.status}: the workflow has no report of it"
-        return [trigger], NoteOutcome.INFORMATION, ""
 
     def author(self, note: Note) -> Actor:
         """Who wrote *note*: whom the app's *actor* names, or the author in the importer's role."""

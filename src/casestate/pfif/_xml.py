@@ -89,7 +89,7 @@ def parse(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Document:
     root, declared = _root(data, max_bytes)
     if root.tag == f"{{{ATOM}}}feed":
         records, version = _atom_records(root, declared)
-        where = "entry {index} of the feed"
+        where = "PFIF record {index} of the feed"
     else:
         version = _version(root.tag)
         records, where = list(root), "element {index} of the root"
@@ -148,7 +148,7 @@ def _version(tag: str) -> str:
     for version, namespace in NAMESPACES.items():
         if tag == f"{{{namespace}}}pfif":
             return version
-    _refuse_unsupported(tag.partition("}")[0][1:])
+    _refuse_unsupported(_namespace(tag))
     expected = ", ".join(f"{namespace} (PFIF {version})" for version, namespace in NAMESPACES.items())
     raise PfifError(f"not PFIF: the root element is {tag}; expected pfif in the namespace {expected}")
 
@@ -165,15 +165,19 @@ def _refuse_unsupported(namespace: str) -> None:
 def _atom_records(feed: Element, declared: list[str]) -> tuple[list[Element], str]:
     """The PFIF records of an Atom feed, one an entry, and their PFIF version.
 
-    The version is the one the records are written in; a feed with no entry
-    (nothing new since the time asked for) takes the one it declares.
+    An entry's other elements (Atom's own, or another namespace's extension)
+    are not read. The version is the one the records are written in; a feed
+    with no record (nothing new since the time asked for) takes the one it
+    declares.
     """
-    records: list[Element] = []
-    for entry in feed.findall(f"{{{ATOM}}}entry"):
-        records += [
-            child for child in entry if isinstance(child.tag, str) and not child.tag.startswith(f"{{{ATOM}}}")
-        ]
-    used = {child.tag.partition("}")[0][1:] for child in records} or set(declared)
+    pfif = {*NAMESPACES.values(), *UNSUPPORTED.values()}
+    records = [
+        child
+        for entry in feed.findall(f"{{{ATOM}}}entry")
+        for child in entry
+        if isinstance(child.tag, str) and _namespace(child.tag) in pfif
+    ]
+    used = {_namespace(child.tag) for child in records} or set(declared)
     for namespace in used:
         _refuse_unsupported(namespace)
     versions = sorted(version for version, namespace in NAMESPACES.items() if namespace in used)
@@ -185,6 +189,10 @@ def _atom_records(feed: Element, declared: list[str]) -> tuple[list[Element], st
             f"namespace of PFIF {', '.join(NAMESPACES)}"
         )
     return records, versions[0]
+
+
+def _namespace(tag: str) -> str:
+    return tag.partition("}")[0][1:]
 
 
 def _person(element: Element, namespace: str, position: str) -> PersonRecord:
