@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from xml.etree.ElementTree import tostring
+
+from defusedxml.ElementTree import fromstring
+
 from casestate import Case, Role
-from casestate.pfif import Person
+from casestate.pfif import EXTENSION, Person
 from support import WORKFLOW, actor, change, day
 
 KEY = b"a chain key of the case holder"
@@ -20,7 +24,9 @@ def story(case_id: str, *steps: tuple[str, str, tuple[str, ...], float], key: by
         key=key,
     )
     for trigger, role, kinds, on in steps:
-        reason = "withdrawn: the video shows another man" if trigger in ("retract", "dismiss") else None
+        reason = (
+            "withdrawn: the video shows another man" if trigger in ("retract", "reopen", "dismiss") else None
+        )
         resolves = case.open_conflicts if trigger == "dismiss" else ()
         case = WORKFLOW.apply(
             case, change(trigger, role, *kinds, on=on, reason=reason, resolves=resolves), key=key
@@ -102,3 +108,29 @@ def person_for(case: Case) -> Person:
         home_postal_code="04070",
         home_country="UA",
     )
+
+
+def withdrawn_cases() -> list[Case]:
+    """Cases whose last word is a withdrawal: by the reporter himself, or by an authority."""
+    return [
+        story(
+            "case-withdrawn",
+            ("report_dead", Role.UNIT, ("unit_notification",), 10),
+            ("retract", Role.UNIT, (), 12),
+        ),
+        story(
+            "case-reopened",
+            ("report_dead", Role.UNIT, ("unit_notification",), 10),
+            ("confirm", Role.FORENSIC_LAB, ("dna_match",), 20),
+            ("reopen", Role.COURT, ("court_decision",), 30),
+        ),
+    ]
+
+
+def plain(document: bytes) -> bytes:
+    """*document* as a PFIF repository that keeps no casestate attributes publishes it again."""
+    root = fromstring(document, forbid_dtd=True)
+    for element in root.iter():
+        for name in [name for name in element.attrib if name.startswith(f"{{{EXTENSION}}}")]:
+            del element.attrib[name]
+    return tostring(root, encoding="utf-8", xml_declaration=True)

@@ -160,10 +160,11 @@ def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
         "--recorded-at",
         JULY,
     )
-    # A note of life after a death note is kept as a conflict, as the default workflow keeps it.
+    # His mother's "still missing" after a comrade's death note is kept as a conflict; his own
+    # note, alive with nothing said of where, is kept as evidence of life.
     assert (
-        "2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 3 information; 0 records skipped"
-        in result.output
+        "2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 2 information, "
+        "1 evidence_of_life; 0 records skipped" in result.output
     )
     names = sorted(path.name for path in folder.iterdir())
     assert names == ["findthem.example.org_person.4471.json", "findthem.example.org_person.4502.json"]
@@ -173,13 +174,15 @@ def test_import_writes_a_folder_of_cases_the_persons_and_the_report(tmp_path):
     first = report["imported"][0]
     assert (first["origin"], first["status"], first["fate"]) == ("opened", "dead", "dead")
     statuses = [note.get("status") for note in first["information"]]
-    assert statuses == ["information_sought", "believed_missing", None]
+    assert statuses == ["information_sought", None]
     assert first["information"][0]["source_date"] == "2024-03-02T08:15:00Z"
+    assert [note["status"] for note in first["evidence_of_life"]] == ["is_note_author"]
     assert {note["outcome"] for note in report["notes"]} == {
         "transition",
         "corroboration",
         "conflict",
         "information",
+        "evidence_of_life",
     }
     persons = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert persons["findthem.example.org/person.4502"]["alternate_names"] == "Dima"
@@ -362,3 +365,32 @@ def test_a_document_over_the_size_limit_is_refused_before_it_is_read(tmp_path, m
 def test_import_makes_the_folder_of_cases_with_its_parents(tmp_path):
     run("pfif", "import", FINDTHEM, "--cases", str(tmp_path / "2024" / "07" / "cases"))
     assert list((tmp_path / "2024" / "07" / "cases").glob("*.json"))
+
+
+def test_import_reads_a_person_finder_feed_with_the_domains_and_triggers_given(tmp_path):
+    feed = str(DATA / "personfinder-person-feed-1.3.xml")
+    arguments = ["pfif", "import", feed, "--recorded-at", JULY, "--alive-trigger", "none"]
+    result = run(*arguments, "--cases", str(tmp_path / "a.jsonl"), "--report", str(tmp_path / "a.json"))
+    assert "PFIF 1.3: 2 cases" in result.output
+    assert "expired at 2024-05-01T00:00:00Z" in result.output
+    report = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    petro = report["imported"][1]
+    assert (petro["status"], [note["status"] for note in petro["evidence_of_life"]]) == (
+        "missing",
+        ["believed_alive"],
+    )
+    trusted = run(*arguments, "--cases", str(tmp_path / "b.jsonl"), "--trust-domain", "tracing.example.net")
+    assert "PFIF 1.3: 0 cases" in trusted.output
+    assert "is not one of the trusted domains" in trusted.output
+    wounded = run(*arguments, "--cases", str(tmp_path / "c.jsonl"), "--life-trigger", "report_wounded")
+    lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["entries"][-1]["to_status"] for line in lines] == ["wounded", "wounded"]
+    assert "0 evidence_of_life" not in wounded.output
+
+
+def test_a_bad_trusted_domain_is_a_clear_error(tmp_path):
+    result = run(
+        "pfif", "import", FINDTHEM, "--cases", str(tmp_path / "c"), "--trust-domain", "not a domain", code=1
+    )
+    assert "trusted_domains must hold domain names" in result.output
+    assert not (tmp_path / "c").exists()

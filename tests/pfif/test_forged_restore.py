@@ -128,7 +128,7 @@ def test_a_chain_that_does_not_prove_its_writer_is_taken_as_reports(sealed_with,
     report = read(export(genuine(sealed_with)), key=given)
     assert_taken_as_reports(report, why)
     assert [result.outcome for result in report.notes] == [
-        NoteOutcome.INFORMATION,  # believed_missing: no report leads back to missing
+        NoteOutcome.CORROBORATION,  # believed_missing of a missing case: report_missing
         NoteOutcome.TRANSITION,
         NoteOutcome.CORROBORATION,
     ]

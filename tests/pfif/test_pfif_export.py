@@ -10,7 +10,7 @@ from defusedxml.ElementTree import fromstring
 from casestate import Fate, Role, pfif
 from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
 from pfif_cases import all_cases, person_for, story
-from pfif_rules import pfif_problems
+from pfif_rules import pfif_problems, view_1_3
 from support import WORKFLOW, actor, day
 
 NS = {"pfif": PFIF_1_4}
@@ -33,6 +33,31 @@ def persons_of(document: bytes) -> dict[str, Element]:
 @pytest.mark.parametrize("redacted", [False, True])
 def test_the_export_breaks_no_rule_of_the_pfif_validator(redacted):
     assert pfif_problems(export(redacted=redacted)) == []
+
+
+@pytest.mark.parametrize("redacted", [False, True])
+def test_the_1_3_view_of_the_export_breaks_no_rule_of_the_validators_1_3_tables(redacted):
+    # Person Finder's validator refuses PFIF 1.4 outright: what it can check is the 1.3 view.
+    view = view_1_3(export(redacted=redacted))
+    assert b"zesty.ca/pfif/1.4" not in view
+    assert b":first_name>" in view
+    assert b":other>" in view
+    assert b"alternate_names" not in view
+    assert pfif_problems(view, version="1.3") == []
+
+
+def test_a_description_over_several_lines_breaks_the_validators_rule_for_other():
+    case = story("case-x")
+    for person in (
+        Person("Ivan", description="Tall.\nA scar on the left cheek."),
+        Person("Ivan", description="Tall."),
+    ):
+        document = to_pfif([case], {"case-x": person}, domain=DOMAIN)
+        # Person Finder's own 1.3 writer puts it under a label on a line of its own: several lines too.
+        (problem,) = pfif_problems(view_1_3(document, labelled=True), version="1.3")
+        assert "other does not match the specification" in problem
+    one_line = to_pfif([case], {"case-x": Person("Ivan", description="Tall.")}, domain=DOMAIN)
+    assert pfif_problems(view_1_3(one_line), version="1.3") == []
 
 
 def test_the_rules_catch_what_they_should():

@@ -31,8 +31,8 @@ def test_a_people_finder_site_with_notes_in_every_status():
         "note.9002": NoteOutcome.TRANSITION,  # believed_alive: missing -> captured
         "note.9003": NoteOutcome.CORROBORATION,  # believed_alive again
         "note.9004": NoteOutcome.TRANSITION,  # believed_dead: captured -> dead
-        "note.9005": NoteOutcome.INFORMATION,  # believed_missing
-        "note.9006": NoteOutcome.CONFLICT,  # is_note_author after believed_dead: alive after his death
+        "note.9005": NoteOutcome.CONFLICT,  # believed_missing, by another than the reporter
+        "note.9006": NoteOutcome.EVIDENCE_OF_LIFE,  # is_note_author: alive, nothing says where
         "note.9007": NoteOutcome.INFORMATION,  # no status
         "note.9100": NoteOutcome.TRANSITION,  # believed_dead, outside its person
         "note.9101": NoteOutcome.CORROBORATION,
@@ -47,18 +47,23 @@ def test_a_people_finder_site_with_notes_in_every_status():
         "report_captured",
         "report_captured",
         "report_dead",
-        "report_captured",
+        "report_missing",
     ]
     # Opened as of the earliest date in the record, and the notes in the order they were written.
     assert case.trail[0].effective_at == datetime(2024, 3, 2, 8, 10, tzinfo=UTC)
     assert case.status_since == case.trail[3].effective_at
-    assert case.trail[4].effective_at == datetime(2024, 5, 20, 16, 45, tzinfo=UTC)
-    assert [note.status for note in oleksandr.information] == ["information_sought", "believed_missing", None]
+    assert case.trail[4].effective_at == datetime(2024, 4, 3, 9, tzinfo=UTC)
+    assert [note.status for note in oleksandr.information] == ["information_sought", None]
+    # His own note says he is alive: the case shows it, as the default workflow has no move for it.
+    assert [note.note_record_id for note in oleksandr.evidence_of_life] == ["findthem.example.org/note.9006"]
+    (life,) = [result for result in report.notes if result.outcome is NoteOutcome.EVIDENCE_OF_LIFE]
+    assert life.detail.endswith("against the case's fate dead (review it)")
     assert oleksandr.person is not None
     assert oleksandr.person.home_state == "UA-32"
     assert (dmytro.case.status, dmytro.case.fate) == ("dead", "dead")
     assert report.summary() == (
-        "PFIF 1.4: 2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 3 information; 0 records skipped"
+        "PFIF 1.4: 2 cases; notes: 3 transition, 2 corroboration, 1 conflict, 2 information, "
+        "1 evidence_of_life; 0 records skipped"
     )
 
 
@@ -82,10 +87,9 @@ def test_the_source_may_say_better_and_the_role_and_triggers_are_the_apps_to_cho
 
     report = read("findthem-1.4.xml", evidence=better, role=Role.FAMILY, alive_trigger="report_wounded")
     oleksandr, dmytro = report.cases
-    # Alive as wounded: missing -> wounded, then dead; "wounded" cannot follow "dead", so the
-    # author's own note is kept as a conflict.
+    # Alive as wounded: missing -> wounded, then dead; his mother's "still missing" is a conflict.
     assert [entry.to_status for entry in oleksandr.trail] == ["missing", "wounded", "wounded", "dead", "dead"]
-    assert oleksandr.conflicts[0].trigger == "report_wounded"
+    assert oleksandr.conflicts[0].trigger == "report_missing"
     assert dmytro.trail[1].evidence_kinds == (EvidenceKind.UNIT_NOTIFICATION,)
     assert dmytro.trail[1].role == Role.FAMILY
 

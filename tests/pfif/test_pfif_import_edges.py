@@ -7,6 +7,7 @@ import pytest
 from casestate import Role
 from casestate.pfif import NoteOutcome, Person, from_pfif, to_pfif
 from pfif_cases import KEY, story
+from support import WORKFLOW
 
 JULY = datetime(2024, 7, 1, tzinfo=UTC)
 
@@ -96,7 +97,8 @@ def test_author_made_contact_is_true_or_false():
 def test_is_note_author_needs_contact_only_from_pfif_1_4_on():
     older = document(person(inner=note(1, status="is_note_author"))).replace("pfif/1.4", "pfif/1.3")
     report = from_pfif(older, recorded_at=JULY)
-    assert report.cases[0].status == "captured"
+    assert [result.outcome for result in report.notes] == [NoteOutcome.EVIDENCE_OF_LIFE]
+    assert report.cases[0].status == "missing"
 
 
 @pytest.mark.parametrize(
@@ -181,3 +183,22 @@ def test_the_notes_of_a_person_without_a_valid_id_are_skipped_with_it():
         "note site.example.org/n1": "its person was skipped",
     }
     assert [result.outcome for result in report.notes] == [NoteOutcome.SKIPPED]
+
+
+def test_a_workflow_without_a_report_of_a_missing_person_keeps_believed_missing_as_information():
+    workflow = WORKFLOW.without_rules("report_missing")
+    withdrawal = note(2, status="believed_missing", author_name="not the reporter")
+    report = read(person(inner=note(1) + withdrawal), workflow=workflow)
+    assert [result.outcome for result in report.notes] == [NoteOutcome.TRANSITION, NoteOutcome.INFORMATION]
+    assert "the workflow has no report of a missing person" in report.notes[-1].detail
+    missing = read(person(inner=note(2, status="believed_missing")), workflow=workflow)
+    assert missing.notes[0].detail == (
+        "believed_missing agrees with the case (missing, fate unknown); kept as information"
+    )
+
+
+def test_a_labelled_description_on_one_line_comes_back_without_its_label():
+    older = document(person(other="description: Brown eyes.")).replace("pfif/1.4", "pfif/1.3")
+    (imported,) = from_pfif(older, recorded_at=JULY).imported
+    assert imported.person is not None
+    assert imported.person.description == "Brown eyes."

@@ -224,6 +224,7 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
                 "assurance": item.case.assurance.value,
                 "open_conflicts": list(item.case.open_conflicts),
                 "information": [_note_dict(note) for note in item.information],
+                "evidence_of_life": [_note_dict(note) for note in item.evidence_of_life],
             }
             for item in report.imported
         ],
@@ -269,8 +270,22 @@ def _check_import(document: Path, targets: list[Path]) -> None:
 @click.option(
     "--role", default=Role.NGO.value, show_default=True, help="The role reports from PFIF are made in."
 )
-@click.option("--alive-trigger", default="report_captured", show_default=True)
+@click.option(
+    "--alive-trigger",
+    default="report_captured",
+    show_default=True,
+    help="The report a believed_alive note makes; 'none' keeps it as evidence of life.",
+)
+@click.option(
+    "--life-trigger", help="The report of a note saying alive and nothing of where (default: none)."
+)
 @click.option("--dead-trigger", default="report_dead", show_default=True)
+@click.option(
+    "--trust-domain",
+    "trusted_domains",
+    multiple=True,
+    help="Take records of this domain only (repeat for each); the rest are skipped and listed.",
+)
 @click.option("--strict", is_flag=True, help="Refuse the whole document if any record would be skipped.")
 @click.option("--allow-redacted", is_flag=True, help="Take casestate trails exported redacted.")
 @click.option("--key-file", type=_EXISTING, help="File holding your chain key.")
@@ -292,7 +307,9 @@ def import_command(
     recorded_at: datetime,
     role: str,
     alive_trigger: str,
+    life_trigger: str | None,
     dead_trigger: str,
+    trusted_domains: tuple[str, ...],
     strict: bool,
     allow_redacted: bool,
     key_file: Path | None,
@@ -300,7 +317,9 @@ def import_command(
     into: tuple[Path, ...],
     domain: str | None,
 ) -> None:
-    """Read a PFIF 1.2-1.4 DOCUMENT into cases; nothing is written unless all of it is read.
+    """Read a PFIF 1.2-1.4 DOCUMENT (or a Person Finder Atom feed of it) into cases.
+
+    Nothing is written unless all of it is read.
 
     With --into, notes about your own cases are applied to them; the cases the
     document touched, updated or new, are written to --cases. A casestate
@@ -324,8 +343,10 @@ def import_command(
             recorded_at=recorded_at,
             role=role,
             key=key,
-            alive_trigger=alive_trigger,
+            alive_trigger=None if alive_trigger == "none" else alive_trigger,
+            life_trigger=life_trigger,
             dead_trigger=dead_trigger,
+            trusted_domains=trusted_domains or None,
             strict=strict,
             allow_redacted=allow_redacted,
             trust_plain=trust_plain,

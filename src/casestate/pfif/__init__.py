@@ -7,14 +7,15 @@ parser every document is read with.
 - :func:`to_pfif` writes cases as PFIF 1.4 person and note records;
   casestate's own trail rides along in the ``urn:casestate:pfif:1``
   namespace, so that :func:`from_pfif` rebuilds equal cases.
-- :func:`from_pfif` reads PFIF 1.2, 1.3 and 1.4: persons become cases, notes
-  become reports, and an :class:`ImportReport` says what became of each.
+- :func:`from_pfif` reads PFIF 1.2, 1.3 and 1.4, and Person Finder's Atom
+  feeds of them: persons become cases, notes become reports, and an
+  :class:`ImportReport` says what became of each.
 """
 
 from casestate import publish as _publish
 
 from ._export import note_text, person_record_id, to_pfif
-from ._import import EvidenceFor, from_pfif
+from ._import import ActorFor, EvidenceFor, from_pfif
 from ._model import (
     EXTENSION,
     FATE_OF_STATUS,
@@ -37,6 +38,7 @@ __all__ = [
     "NAMESPACES",
     "PFIF_1_4",
     "STATUS_OF_FATE",
+    "ActorFor",
     "EvidenceFor",
     "ImportReport",
     "Imported",

@@ -12,7 +12,7 @@ from casestate import Case, Entry, EntryKind, redact, to_dict
 from ._model import (
     DOMAIN,
     EXTENSION,
-    PERSON_DETAILS,
+    PERSON_FIELDS,
     PFIF_1_4,
     RECORD_ID,
     STATUS_OF_FATE,
@@ -55,8 +55,8 @@ def to_pfif(
     """*cases* as a PFIF 1.4 document (UTF-8 bytes).
 
     Each case becomes a person record ``<domain>/<case id>``, with the
-    personal details *persons* holds for the case id, and one note per trail
-    entry, ``<domain>/<case id>/<seq>``. A note's ``status`` follows the fate
+    personal details *persons* holds for the case id (its ``expiry_date``
+    too), and one note per trail entry, ``<domain>/<case id>/<seq>``. A note's ``status`` follows the fate
     the entry left the case in (``believed_missing``, ``believed_alive``,
     ``believed_dead``); conflict and dismissal notes carry none, as they do
     not change what the case holder believes.
@@ -110,14 +110,17 @@ def _person(case: Case, person: Person, domain: str, source_name: str, *, redact
     # ASCII JSON: any character of a reason or a reference, even one XML
     # cannot carry, survives as an escape.
     element.set(CASE_ATTRIBUTE, json.dumps(header))
-    details = person.fields()
-    _add(element, "person_record_id", person_record_id(domain, case.id))
-    _add(element, "entry_date", format_date(opened.recorded_at))
-    _add(element, "author_name", _author(opened))
-    _add(element, "source_name", source_name)
-    _add(element, "source_date", format_date(opened.recorded_at))
-    for name in PERSON_DETAILS:
-        _add(element, name, details.get(name))
+    record = {
+        "person_record_id": person_record_id(domain, case.id),
+        "entry_date": format_date(opened.recorded_at),
+        "author_name": _author(opened),
+        "source_name": source_name,
+        "source_date": format_date(opened.recorded_at),
+        **person.fields(),
+    }
+    # In the order PFIF lists the fields: the expiry date, say, comes right after entry_date.
+    for name in PERSON_FIELDS:
+        _add(element, name, record.get(name))
     for entry, data in zip(entries, document["entries"], strict=True):
         element.append(_note(entry, data, domain))
     return element

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -33,12 +34,27 @@ from casestate.chain import check_key
 from casestate.instants import to_utc
 
 from ._export import person_record_id
-from ._model import FATE_OF_STATUS, PERSON_DETAILS, RECORD_ID, STATUSES, Note, Person, PfifError, parse_date
+from ._model import (
+    DOMAIN,
+    FATE_OF_STATUS,
+    PERSON_DETAILS,
+    RECORD_ID,
+    SOURCE_DATE_OPTIONAL,
+    STATUSES,
+    Note,
+    Person,
+    PfifError,
+    format_date,
+    parse_date,
+)
 from ._report import Imported, ImportReport, NoteOutcome, NoteResult, Origin, Skipped
 from ._xml import MAX_BYTES, PersonRecord, Record, parse
 
 EvidenceFor = Callable[[Note], Iterable[Evidence]]
 """A function that says what evidence a note rests on, for sources an app knows better."""
+
+ActorFor = Callable[[Note], Actor]
+"""A function that says who wrote a note, in which role, for sources an app knows better."""
 
 
 @attrs.frozen(kw_only=True)
@@ -47,12 +63,15 @@ class _Policy:
     recorded_at: datetime
     role: str
     key: bytes | None
-    alive_trigger: str
+    alive_trigger: str | None
+    life_trigger: str | None
     dead_trigger: str
     evidence: EvidenceFor | None
+    actor: ActorFor | None
     cases: Mapping[str, Case]
     allow_redacted: bool
     trust_plain: bool
+    trusted_domains: frozenset[str] | None
 
 
 def from_pfif(
@@ -62,10 +81,13 @@ def from_pfif(
     workflow: Workflow = DEFAULT_WORKFLOW,
     role: str = Role.NGO,
     key: bytes | None = None,
-    alive_trigger: str = "report_captured",
+    alive_trigger: str | None = "report_captured",
+    life_trigger: str | None = None,
     dead_trigger: str = "report_dead",
     evidence: EvidenceFor | None = None,
+    actor: ActorFor | None = None,
     cases: Mapping[str, Case] | None = None,
+    trusted_domains: Collection[str] | None = None,
     strict: bool = False,
     allow_redacted: bool = False,
     trust_plain: bool = False,
@@ -81,19 +103,37 @@ def from_pfif(
       person opens a new case, as any other's does, its notes are taken as
       reports like any other notes, and :attr:`ImportReport.skipped` says why.
     - Any other person opens a new case, ``<person_record_id>``, in the
-      workflow's initial status, effective at its earliest date.
+      workflow's initial status, effective at its earliest date (as of
+      *recorded_at* for a PFIF 1.2 person that gives none, as 1.2 allows).
     - A note whose status reports a fate becomes a report: *alive_trigger*
-      for ``believed_alive`` and ``is_note_author``, *dead_trigger* for
-      ``believed_dead``, or the report of the case's own status when it
-      agrees. The workflow decides: a transition, a corroboration, or a
-      conflict entry when it contradicts the case. The report is made by
-      ``Actor(<author_name>, role)`` with tier 4 evidence (``other``,
-      referring to the note) unless *evidence* says better.
-    - A note with no status, ``information_sought`` or ``believed_missing``
-      (casestate has no report back to missing) is kept as information.
+      for ``believed_alive``, *dead_trigger* for ``believed_dead``, or the
+      report of the case's own status when it agrees. The workflow decides:
+      a transition, a corroboration, or a conflict entry when it contradicts
+      the case. The report is made by ``Actor(<author_name>, role)`` (or
+      whom *actor* names) with tier 4 evidence (``other``, referring to the
+      note) unless *evidence* says better.
+    - A ``believed_missing`` note withdraws what the case holds when the
+      workflow lets its author do so (a retraction by the reporter, or by
+      an authority, a reopening with the evidence it needs): the first
+      move the workflow makes available to the author that leads back to
+      an unknown fate, and that the workflow accepts. Otherwise it is the
+      workflow's report of a missing person (``report_missing`` by
+      default): a corroboration of a missing case, a conflict elsewhere.
+    - A note written by the person (``is_note_author``), or by someone who
+      was in contact with them (``author_made_contact`` true, with no
+      status or ``information_sought``), says the person is alive and
+      nothing of where: *life_trigger* if given; otherwise it is kept as
+      evidence of life beside the case (:attr:`Imported.evidence_of_life`),
+      as the default workflow has no move for alive without custody. So is
+      ``believed_alive`` with *alive_trigger* ``None``.
+    - A note with no status or ``information_sought`` is kept as information.
     - *cases* are the cases the case holder already has, by PFIF
       ``person_record_id``: notes about them are applied to them, and notes
       already on their trails are skipped.
+    - A person whose ``expiry_date`` is past at *recorded_at* is not taken,
+      nor its notes: PFIF asks that an expired record keep no personal data.
+    - With *trusted_domains*, a record whose id is of any other domain is
+      skipped and reported (list your own, for your records sent back).
 
     *recorded_at* is when the case holder takes the document in: casestate
     reads no clock. *key* is the case holder's chain key: new cases are
@@ -118,14 +158,18 @@ def from_pfif(
         role=role,
         key=key,
         alive_trigger=alive_trigger,
+        life_trigger=life_trigger,
         dead_trigger=dead_trigger,
         evidence=evidence,
+        actor=actor,
         cases=cases or {},
         allow_redacted=allow_redacted,
         trust_plain=trust_plain,
+        trusted_domains=None if trusted_domains is None else _domains(trusted_domains),
     )
-    for trigger in (alive_trigger, dead_trigger):
-        workflow.rule(trigger)
+    for trigger in (alive_trigger, life_trigger, dead_trigger):
+        if trigger is not None:
+            workflow.rule(trigger)
     document = parse(data, max_bytes=max_bytes)
     run = _Run(policy, document.version)
     loose: dict[str, list[Record]] = {}
@@ -162,6 +206,25 @@ def _check_caller(role: str, key: bytes | None, *, trust_plain: bool) -> None:
         if trust_plain:
             msg = "trust_plain restores plain chains, which key= refuses: pass one or the other"
             raise ValueError(msg)
+
+
+def _domains(given: Collection[str]) -> frozenset[str]:
+    """The trusted domains as record ids spell them; a clear error for anything else."""
+    if isinstance(given, str):
+        msg = f"trusted_domains must be a collection of domain names, not the string {given!r}"
+        raise TypeError(msg)
+    domains = set()
+    for domain in given:
+        if not isinstance(domain, str) or not DOMAIN.match(domain):
+            msg = f"trusted_domains must hold domain names such as ngo.example.org, got {domain!r}"
+            raise ValueError(msg)
+        domains.add(_domain_key(domain))
+    return frozenset(domains)
+
+
+def _domain_key(domain: str) -> str:
+    """A domain as compared: letters in any case, a final dot or none, are the same domain."""
+    return domain.lower().removesuffix(".")
 
 
 def _aware(when: datetime) -> datetime:
@@ -212,19 +275,56 @@ class _Run:
             self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         self.person_ids.add(person_id)
+        existing = self.policy.cases.get(person_id)
+        if not self.trusts(person_id):
+            self.skip(f"person {person_id}", self.untrusted(person_id))
+            if existing is not None:  # the case holder's own case: trusted notes about it still count
+                self.update(person_id, existing, None, self.distinct_notes(person_id, notes))
+            else:
+                for note in notes:
+                    self.skip_note(note, person_id, "its person was skipped (not of a trusted domain)")
+            return
+        expired = self.expired(fields)
+        if expired is not None:
+            self.skip_person(f"person {person_id}", expired, notes, person_id)
+            return
         details = self.details(person_id, fields)
         if details is None:
             reason = "it has no full_name (nor given and family names)"
             self.skip_person(f"person {person_id}", reason, notes, person_id)
             return
         kept = self.distinct_notes(person_id, notes)
-        existing = self.policy.cases.get(person_id)
         if existing is not None:
             self.update(person_id, existing, details, kept)
         elif person.record.extension is not None:
             self.restore(person_id, person.record, details, kept)
         else:
             self.build(person_id, fields, details, kept)
+
+    def trusts(self, record_id: str) -> bool:
+        """Whether *record_id* is of a domain the case holder trusts (any, without a list)."""
+        trusted = self.policy.trusted_domains
+        return trusted is None or _domain_key(record_id.split("/", 1)[0]) in trusted
+
+    @staticmethod
+    def untrusted(record_id: str) -> str:
+        return f"its domain {record_id.split('/', 1)[0]!r} is not one of the trusted domains"
+
+    def expired(self, fields: Mapping[str, str]) -> str | None:
+        """Why a person record may not be taken for its expiry date, or ``None``: it may."""
+        text = fields.get("expiry_date")
+        if text is None:
+            return None
+        try:
+            expiry = parse_date(text)
+        except ValueError as error:
+            return f"its expiry_date cannot be read ({error}), so whether its data may be kept is unknown"
+        if expiry > self.policy.recorded_at:
+            return None
+        return (
+            f"its record expired at {format_date(expiry)} (expiry_date): PFIF asks that an expired "
+            "record keep no personal data, so nothing of it is taken"
+        )
 
     def details(self, person_id: str, fields: Mapping[str, str]) -> Person | None:
         """The person's details; a value PFIF does not allow is left out and reported."""
@@ -250,6 +350,8 @@ class _Run:
             owner = note.fields.get("person_record_id", person_id)
             if note_id is None or not RECORD_ID.match(note_id):
                 self.skip_note(note, person_id, f"note_record_id {note_id!r} is not domain/local-id")
+            elif not self.trusts(note_id):
+                self.skip_note(note, person_id, self.untrusted(note_id))
             elif note_id in self.note_ids:
                 self.skip_note(note, person_id, "a note of this id came earlier in the document")
             elif owner != person_id:
@@ -288,8 +390,8 @@ class _Run:
             self.notes.append(
                 NoteResult(note.fields["note_record_id"], person_id, NoteOutcome.RESTORED, "casestate entry")
             )
-        case, information = self.take_notes(case, person_id, others)
-        self.imported.append(Imported(person_id, case, person, information, Origin.RESTORED))
+        case, information, life = self.take_notes(case, person_id, others)
+        self.imported.append(Imported(person_id, case, person, information, Origin.RESTORED, life))
 
     def update(self, person_id: str, case: Case, person: Person | None, notes: list[Record]) -> None:
         """Apply the notes to a case the case holder already has; notes it already holds are skipped."""
@@ -300,8 +402,8 @@ class _Run:
                 self.skip_note(note, person_id, "already on the case (the same casestate entry)")
             else:
                 fresh.append(note)
-        case, information = self.take_notes(case, person_id, fresh)
-        self.imported.append(Imported(person_id, case, person, information, Origin.EXISTING))
+        case, information, life = self.take_notes(case, person_id, fresh)
+        self.imported.append(Imported(person_id, case, person, information, Origin.EXISTING, life))
 
     def replay_extension(self, record: Record, own: list[Record]) -> Case:
         """The case casestate exported, read back as ``casestate.from_json`` reads any case.
@@ -347,6 +449,8 @@ class _Run:
         dates = [self.date(fields, name) for name in ("source_date", "entry_date")]
         dates += [self.date(note.fields, "source_date") for note in notes]
         known = [date for date in dates if date is not None]
+        if not known and self.version in SOURCE_DATE_OPTIONAL:
+            known = [self.policy.recorded_at]  # PFIF 1.2 makes source_date optional: as of when it came in
         if not known:
             reason = "it has no valid source_date, and no note gives a date"
             self.skip_person(f"person {person_id}", reason, notes, person_id)
@@ -369,8 +473,8 @@ class _Run:
         except ValueError as error:  # this person's id or name cannot be a case's (role and key were checked)
             self.skip_person(f"person {person_id}", f"cannot open a case: {error}", notes, person_id)
             return
-        case, information = self.take_notes(case, person_id, notes)
-        self.imported.append(Imported(person_id, case, person, information, Origin.OPENED))
+        case, information, life = self.take_notes(case, person_id, notes)
+        self.imported.append(Imported(person_id, case, person, information, Origin.OPENED, life))
 
     @staticmethod
     def date(fields: Mapping[str, str], name: str) -> datetime | None:
@@ -379,20 +483,25 @@ class _Run:
         except (KeyError, ValueError):
             return None
 
-    def take_notes(self, case: Case, person_id: str, records: list[Record]) -> tuple[Case, tuple[Note, ...]]:
-        """Apply the notes in the order they were written; return the case and the notes kept aside."""
+    def take_notes(
+        self, case: Case, person_id: str, records: list[Record]
+    ) -> tuple[Case, tuple[Note, ...], tuple[Note, ...]]:
+        """Apply the notes in the order they were written.
+
+        Returns the case, the notes kept as information, and those kept as evidence of life.
+        """
         notes = []
         for record in records:
             note = self.note(record, person_id)
             if note is not None:
                 notes.append(note)
         notes.sort(key=lambda note: note.source_date)
-        information = []
+        kept: dict[NoteOutcome, list[Note]] = {NoteOutcome.INFORMATION: [], NoteOutcome.EVIDENCE_OF_LIFE: []}
         for note in notes:
-            case, kept = self.take(case, note)
-            if kept:
-                information.append(note)
-        return case, tuple(information)
+            case, outcome = self.take(case, note)
+            if outcome in kept:
+                kept[outcome].append(note)
+        return case, tuple(kept[NoteOutcome.INFORMATION]), tuple(kept[NoteOutcome.EVIDENCE_OF_LIFE])
 
     def note(self, record: Record, person_id: str) -> Note | None:
         fields = record.fields
@@ -430,71 +539,135 @@ class _Run:
             phone_of_found_person=fields.get("phone_of_found_person"),
         )
 
-    def trigger(self, case: Case, note: Note) -> tuple[str | None, str]:
-        """The report *note* makes of *case*, or none and why it is kept as information."""
-        fate = FATE_OF_STATUS.get(note.status or "")
-        if fate is None:
-            if note.status is None:
-                return None, "no status: kept as information"
-            if note.status == "believed_missing":
-                return None, "believed_missing: no report leads back to missing; kept as information"
-            return None, f"{note.status}: kept as information"
-        if fate == case.fate:
-            for rule in self.policy.workflow.rules:
-                if rule.report and rule.target == case.status:
-                    return rule.trigger, ""
-            return (
-                None,
-                f"{note.status} agrees with the case ({case.status}, fate {case.fate}); kept as information",
-            )
-        return (self.policy.alive_trigger if fate is Fate.ALIVE else self.policy.dead_trigger), ""
+    def reports(self, case: Case, note: Note, author: Actor) -> tuple[list[str], NoteOutcome, str]:
+        """The reports *note* may make of *case*, in the order they are tried.
 
-    def take(self, case: Case, note: Note) -> tuple[Case, bool]:
-        """*case* with *note* applied, and whether the note is kept as information instead."""
+        With none, the note is kept: as information or as evidence of life,
+        and the text says why.
+        """
+        policy = self.policy
+        status = note.status or ""
+        named = {
+            name: trigger
+            for name, trigger in (
+                ("believed_alive", policy.alive_trigger),
+                ("believed_dead", policy.dead_trigger),
+            )
+            if trigger is not None
+        }
+        # Alive, and nothing said of where: the person wrote, someone spoke with him, or was told.
+        if (status in ("believed_alive", "is_note_author") and status not in named) or (
+            note.author_made_contact is True and status in ("", "information_sought")
+        ):
+            return self.life(case)
+        claimed = FATE_OF_STATUS.get(status)
+        if claimed is None:
+            return [], NoteOutcome.INFORMATION, f"{status or 'no status'}: kept as information"
+        if claimed is case.fate:
+            # The report of the case's own status: a corroboration.
+            for rule in policy.workflow.rules:
+                if rule.report and rule.target == case.status:
+                    return [rule.trigger], NoteOutcome.INFORMATION, ""
+            why = f"{status} agrees with the case ({case.status}, fate {case.fate}); kept as information"
+            return [], NoteOutcome.INFORMATION, why
+        if status == "believed_missing":
+            # First the moves open to this author that lead back to an unknown fate (withdrawals),
+            # then the report that he is missing, which the workflow keeps as a conflict.
+            withdrawals = [
+                option.trigger
+                for option in policy.workflow.available(case, author)
+                if option.outcome is Outcome.TRANSITION and option.fate is Fate.UNKNOWN
+            ]
+            why = (
+                "believed_missing: no move open to its author withdraws the case's status, and the "
+                "workflow has no report of a missing person; kept as information"
+            )
+            return withdrawals + self.missing_reports[:1], NoteOutcome.INFORMATION, why
+        return [named[status]], NoteOutcome.INFORMATION, ""
+
+    def life(self, case: Case) -> tuple[list[str], NoteOutcome, str]:
+        """What a note that says the person is alive, and nothing of where, makes of *case*."""
+        if self.policy.life_trigger is not None:
+            return [self.policy.life_trigger], NoteOutcome.EVIDENCE_OF_LIFE, ""
+        why = (
+            "alive, and nothing says where: no move of the workflow says only that (pass "
+            "life_trigger= for one that does); kept as evidence of life"
+        )
+        if case.fate is Fate.DEAD:
+            why += f", against the case's fate {case.fate} (review it)"
+        return [], NoteOutcome.EVIDENCE_OF_LIFE, why
+
+    def author(self, note: Note) -> Actor:
+        """Who wrote *note*: whom the app's *actor* names, or the author in the importer's role."""
+        if self.policy.actor is not None:
+            author = self.policy.actor(note)
+            if not isinstance(author, Actor):
+                msg = f"actor must give an Actor, not {type(author).__name__}"
+                raise TypeError(msg)
+            return author
+        return Actor(note.author_name, self.policy.role)
+
+    def take(self, case: Case, note: Note) -> tuple[Case, NoteOutcome]:
+        """*case* with *note* applied, and what became of the note."""
         reference = _reference(note.note_record_id)
         for entry in case.trail:
             if any(item.reference == reference for item in entry.evidence):
                 self.skip_note(
                     _as_record(note), note.person_record_id, f"already on the case (entry {entry.seq})"
                 )
-                return case, False
-        trigger, why = self.trigger(case, note)
-        if trigger is None:
-            self.notes.append(
-                NoteResult(note.note_record_id, note.person_record_id, NoteOutcome.INFORMATION, why)
-            )
-            return case, True
+                return case, NoteOutcome.SKIPPED
         try:
+            author = self.author(note)
+            triggers, kept, why = self.reports(case, note, author)
             evidence = tuple(self.policy.evidence(note)) if self.policy.evidence is not None else ()
-            change = Change(
-                trigger=trigger,
-                actor=Actor(note.author_name, self.policy.role),
-                effective_at=note.source_date,
-                recorded_at=self.policy.recorded_at,
-                evidence=evidence or (self.tier_four(note),),
-                reason=note.text,
-            )
+            changes = [
+                Change(
+                    trigger=trigger,
+                    actor=author,
+                    effective_at=note.source_date,
+                    recorded_at=self.policy.recorded_at,
+                    evidence=evidence or (self.tier_four(note),),
+                    reason=note.text,
+                )
+                for trigger in triggers
+            ]
         except (TypeError, ValueError) as error:
             self.skip_note(_as_record(note), note.person_record_id, f"cannot make a report of it: {error}")
-            return case, False
-        verdict = self.policy.workflow.check(case, change)
+            return case, NoteOutcome.SKIPPED
+        if not changes:
+            self.notes.append(NoteResult(note.note_record_id, note.person_record_id, kept, why))
+            return case, kept
+        for change in changes:
+            verdict = self.policy.workflow.check(case, change)
+            if verdict.outcome is not Outcome.REJECTED:
+                break
         if verdict.outcome is Outcome.REJECTED:
             reasons = "; ".join(reason.message for reason in verdict.reasons)
             self.skip_note(
-                _as_record(note), note.person_record_id, f"{trigger} refused: {reasons}", verdict.codes
+                _as_record(note), note.person_record_id, f"{change.trigger} refused: {reasons}", verdict.codes
             )
-            return case, False
+            return case, NoteOutcome.SKIPPED
         outcome = NoteOutcome(verdict.outcome.value)
-        detail = f"{trigger}: {', '.join(verdict.codes) or outcome.value}"
+        detail = f"{change.trigger}: {', '.join(verdict.codes) or outcome.value}"
         try:
             updated = self.policy.workflow.apply(case, change, key=self.policy.key if case.keyed else None)
         except ChainKeyError as error:
             self.skip_note(_as_record(note), note.person_record_id, str(error))
-            return case, False
+            return case, NoteOutcome.SKIPPED
         self.notes.append(
             NoteResult(note.note_record_id, note.person_record_id, outcome, detail, verdict.codes)
         )
-        return updated, False
+        return updated, outcome
+
+    @functools.cached_property
+    def missing_reports(self) -> list[str]:
+        """The workflow's reports of a missing person: the reports that leave the fate unknown."""
+        workflow = self.policy.workflow
+        return [
+            rule.trigger
+            for rule in workflow.rules
+            if rule.report and (rule.fate or workflow.status(rule.target).fate) is Fate.UNKNOWN
+        ]
 
     def tier_four(self, note: Note) -> Evidence:
         """What a note from another repository is worth by itself: unverified, tier 4."""

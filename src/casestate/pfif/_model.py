@@ -20,6 +20,18 @@ NAMESPACES: dict[str, str] = {
 }
 """The PFIF versions casestate reads, by version; 1.1 has no note status and is refused."""
 
+UNSUPPORTED: dict[str, str] = {"1.1": "http://zesty.ca/pfif/1.1"}
+"""The PFIF versions casestate knows and refuses, by version, with their namespaces."""
+
+SOURCE_DATE_OPTIONAL = frozenset({"1.2"})
+"""The PFIF versions whose person records may leave out ``source_date``."""
+
+ATOM = "http://www.w3.org/2005/Atom"
+"""The namespace of an Atom feed, the form of Person Finder's ``/feeds/person`` and ``/feeds/note``."""
+
+DESCRIPTION_LABEL = "description:"
+"""The label Person Finder puts before a 1.4 description it writes into a PFIF 1.2 or 1.3 ``other``."""
+
 EXTENSION = "urn:casestate:pfif:1"
 """The namespace of the attributes that carry casestate's own trail along a PFIF document."""
 
@@ -100,9 +112,10 @@ confirmed dead, remains repatriated -> ``believed_dead``.
 FATE_OF_STATUS: dict[str, Fate] = {
     "believed_alive": Fate.ALIVE,
     "is_note_author": Fate.ALIVE,
+    "believed_missing": Fate.UNKNOWN,
     "believed_dead": Fate.DEAD,
 }
-"""The fate a PFIF note's status reports (``believed_missing`` and the rest report none)."""
+"""The fate a PFIF note's status reports (``information_sought`` reports none)."""
 
 _DOMAIN_LABEL = r"[a-zA-Z]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?"
 DOMAIN = re.compile(rf"({_DOMAIN_LABEL}\.)*{_DOMAIN_LABEL}\.?\Z")
@@ -186,6 +199,23 @@ def _required_text(value: str) -> str:
     return text
 
 
+def _expiry(value: datetime | str | None) -> datetime | None:
+    """An expiry date as PFIF writes it: UTC, whole seconds; a PFIF date's text is read as one."""
+    if value is None or isinstance(value, datetime):
+        when = value
+    elif isinstance(value, str):
+        when = parse_date(value.strip())
+    else:
+        msg = f"expiry_date must be a datetime, a PFIF date or None, got {type(value).__name__}"
+        raise TypeError(msg)
+    if when is None:
+        return None
+    if when.utcoffset() is None:
+        msg = f"expiry_date must be timezone-aware, got {when!r}"
+        raise ValueError(msg)
+    return when.astimezone(UTC).replace(microsecond=0)
+
+
 def _field() -> str | None:
     field: str | None = attrs.field(
         default=None, converter=_optional_text, validator=_check_field, kw_only=True
@@ -207,7 +237,8 @@ class Person:
 
     Pictures and profile links are left out on purpose: pictures of
     prisoners must not be exposed to public curiosity (Geneva Convention III,
-    art. 13).
+    art. 13). The record's ``expiry_date`` rides along: :func:`from_pfif`
+    takes no personal data of a record past it, and :func:`to_pfif` writes it.
     """
 
     full_name: str = attrs.field(converter=_required_text, validator=_check_field)
@@ -224,10 +255,21 @@ class Person:
     home_state: str | None = _field()
     home_postal_code: str | None = _field()
     home_country: str | None = _field()
+    expiry_date: datetime | None = attrs.field(default=None, converter=_expiry, kw_only=True)
+    """When the record expires: PFIF asks that its personal data be deleted then. A datetime or
+    a PFIF date; kept to the whole second, as PFIF writes it."""
 
     def fields(self) -> dict[str, str]:
-        """The PFIF fields this person fills, by PFIF field name."""
-        return {name: value for name, value in attrs.asdict(self).items() if value is not None}
+        """The PFIF fields this person fills, by PFIF field name (dates as PFIF writes them)."""
+        return {
+            name: format_date(value) if isinstance(value, datetime) else value
+            for name, value in attrs.asdict(self).items()
+            if value is not None
+        }
+
+    def expired(self, when: datetime) -> bool:
+        """Whether the record has expired at *when*: PFIF then keeps no personal data of it."""
+        return self.expiry_date is not None and self.expiry_date <= when
 
 
 PERSON_DETAILS = tuple(field.name for field in attrs.fields(Person))

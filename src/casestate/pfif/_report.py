@@ -24,6 +24,9 @@ class NoteOutcome(StrEnum):
     """A report that contradicts the case, kept as a conflict entry for a person to resolve."""
     INFORMATION = "information"
     """Kept as information beside the case (see :attr:`Imported.information`)."""
+    EVIDENCE_OF_LIFE = "evidence_of_life"
+    """Says the person is alive, and no move of the workflow says only that: kept beside the case
+    as evidence of life (see :attr:`Imported.evidence_of_life`)."""
     SKIPPED = "skipped"
     """Not taken; :attr:`ImportReport.skipped` says why."""
 
@@ -61,6 +64,10 @@ class Imported:
     """The person's details; ``None`` when the document held only notes about an existing case."""
     information: tuple[Note, ...]
     origin: Origin
+    evidence_of_life: tuple[Note, ...] = ()
+    """The notes that say the person is alive where the workflow has no move for it: written by
+    the person (``is_note_author``), or by someone who was in contact (``author_made_contact``).
+    The case shows them beside its status, missing as it may be."""
 
 
 @attrs.frozen
