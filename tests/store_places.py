@@ -138,8 +138,8 @@ def write_batches(place: Place, case_ids: list[str], size: int, marker: str | No
 
         original = _sql.SQLStore._append
 
-        def append_then_wait(self: _sql.SQLStore, tx: _sql.Transaction, *rows_and_last: Any) -> None:
-            original(self, tx, *rows_and_last)
+        def append_then_wait(self: _sql.SQLStore, tx: _sql.Tx, *rows_and_last: Any) -> Any:
+            yield from original(self, tx, *rows_and_last)
             Path(marker).touch()
             time.sleep(60)
 
