@@ -6,6 +6,7 @@ stores' (test_store_processes, test_store_atomic).
 
 import asyncio
 import contextlib
+import inspect
 import random
 
 import pytest
@@ -18,6 +19,7 @@ from casestate.store import (
     CaseExists,
     ConcurrentUpdate,
     NotAStore,
+    SQLiteStore,
     StoredEntry,
     StoreError,
     StoreLocked,
@@ -286,3 +288,38 @@ async def test_an_async_sqlite_store_of_many_tasks_takes_turns_on_its_connection
 
         await asyncio.gather(reader(), reader(), contend_in_tasks(store, case_ids, 30, 1))
     verified_store(place, case_ids)
+
+
+async def test_a_store_closed_inside_a_block_stores_none_of_it(place):
+    open_cases(place, 1)
+    before = snapshot(place)
+    store = await place.open_async()
+
+    async def closed_half_way():
+        async with store.atomic():
+            await opened(store, "case-new")
+            await store.close()
+
+    with pytest.raises(StoreError, match="the store was closed inside it"):
+        await closed_half_way()
+    assert snapshot(place) == before
+
+
+async def test_a_store_locked_by_another_connection_is_store_locked_and_goes_on_after(place):
+    [existing] = open_cases(place, 1)
+    async with place.open_async(**SHORT_LOCK[place.engine]) as store:
+        case = await store.load(existing)
+        with place.locked(), pytest.raises(StoreLocked, match="locked by another connection"):
+            await store.apply(existing, [report(case, "meanwhile", 0)], expected_version=1)
+        assert (await store.apply(existing, [report(case, "after", 0)], expected_version=1)).version == 2
+
+
+def test_each_method_of_an_async_store_is_a_coroutine_function_with_the_sync_stores_signature():
+    for name in ("open_case", "apply", "load", "find", "head", "checkpoint", "prove", "erase", "verify_log"):
+        method = getattr(AsyncSQLiteStore, name)
+        assert inspect.iscoroutinefunction(method), name
+        assert inspect.signature(method) == inspect.signature(getattr(SQLiteStore, name)), name
+        assert method.__doc__ == getattr(SQLiteStore, name).__doc__
+    assert not inspect.iscoroutinefunction(AsyncSQLiteStore.entries)
+    assert str(inspect.signature(AsyncSQLiteStore.entries).return_annotation) == "AsyncIterator[StoredEntry]"
+    assert str(inspect.signature(SQLiteStore.load).return_annotation) == "Case"
