@@ -80,3 +80,9 @@ def place(request, tmp_path) -> Place:
     if request.param == "sqlite":
         return Place("sqlite", str(tmp_path / "cases.db"))
     return Place("postgres", POSTGRES_URL, request.getfixturevalue("postgres_schema"))
+
+
+@pytest.fixture
+def anyio_backend():
+    """anyio's pytest plugin runs the async store tests on asyncio, which aiosqlite and SQLAlchemy need."""
+    return "asyncio"

@@ -6,11 +6,13 @@ workers below open their own store from it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import signal
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -18,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
+import casestate as cs
 from casestate import Case, Change, Evidence, EvidenceKind
-from casestate.store import ConcurrentUpdate, PostgresStore, SQLiteStore
+from casestate.store import (
+    AsyncPostgresStore,
+    AsyncSQLiteStore,
+    ConcurrentUpdate,
+    PostgresStore,
+    SQLiteStore,
+)
 from support import actor, day
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -40,6 +50,12 @@ class Place:
         if self.engine == "sqlite":
             return SQLiteStore(self.target, **options)
         return PostgresStore(self.target, schema=self.schema or "casestate", **options)
+
+    def open_async(self, **options: Any) -> AsyncSQLiteStore | AsyncPostgresStore:
+        """The asynchronous store of this place: await it, or use it in ``async with``."""
+        if self.engine == "sqlite":
+            return AsyncSQLiteStore(self.target, **options)
+        return AsyncPostgresStore(self.target, schema=self.schema or "casestate", **options)
 
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one statement straight on the database (``?`` placeholders), committed."""
@@ -169,6 +185,57 @@ def send_the_same(place: Place, case_ids: list[str], count: int, worker: int) ->
     return stored, raced, refused
 
 
+async def contend_in_tasks(
+    store: AsyncSQLiteStore | AsyncPostgresStore, case_ids: list[str], attempts: int, worker: int
+) -> tuple[list[str], int]:
+    """:func:`contend`, as a task on an asynchronous store that other tasks share."""
+    rng = random.Random(worker)  # noqa: S311 - as above
+    accepted: list[str] = []
+    refused = 0
+    for number in range(attempts):
+        case_id = rng.choice(case_ids)
+        case = await store.load(case_id)
+        await asyncio.sleep(0)  # let the other tasks come between the read and the write
+        note = f"w{worker}-{number}"
+        try:
+            await store.apply(case_id, [report(case, note, number)], expected_version=case.version)
+        except ConcurrentUpdate:
+            refused += 1
+        else:
+            accepted.append(note)
+    return accepted, refused
+
+
+def contend_async(place: Place, case_ids: list[str], attempts: int, worker: int) -> tuple[list[str], int]:
+    """A process of its own: four tasks on one asynchronous store, each as :func:`contend`."""
+
+    async def tasks() -> tuple[list[str], int]:
+        async with place.open_async() as store:
+            results = await asyncio.gather(
+                *(contend_in_tasks(store, case_ids, attempts, worker * 10 + task) for task in range(4))
+            )
+        return [note for notes, _ in results for note in notes], sum(count for _, count in results)
+
+    return asyncio.run(tasks())
+
+
+def write_in_one_async_block(place: Place, case_ids: list[str], marker: str) -> None:
+    """:func:`write_in_one_block`, on the asynchronous store."""
+
+    async def block() -> None:
+        async with place.open_async() as store, store.atomic():
+            await store.open_case(
+                "case-in-block", actor=actor("family"), effective_at=day(0), recorded_at=day(1)
+            )
+            for case_id in case_ids:
+                case = await store.load(case_id)
+                await store.apply(case_id, [report(case, "in the block", 0)], expected_version=case.version)
+            Path(marker).touch()  # noqa: ASYNC240 - a worker that is killed here
+            await asyncio.sleep(60)
+
+    asyncio.run(block())
+
+
 def write_batches(place: Place, case_ids: list[str], size: int, marker: str | None) -> None:
     """Append batches of *size* changes until killed.
 
@@ -180,8 +247,8 @@ def write_batches(place: Place, case_ids: list[str], size: int, marker: str | No
 
         original = _sql.SQLStore._append
 
-        def append_then_wait(self: _sql.SQLStore, tx: _sql.Transaction, *rows_and_last: Any) -> None:
-            original(self, tx, *rows_and_last)
+        def append_then_wait(self: _sql.SQLStore, tx: _sql.Tx, *rows_and_last: Any) -> Any:
+            yield from original(self, tx, *rows_and_last)
             Path(marker).touch()
             time.sleep(60)
 
@@ -198,6 +265,47 @@ def write_batches(place: Place, case_ids: list[str], size: int, marker: str | No
                     batch.append(change)
                     number += 1
                 store.apply(case_id, batch, expected_version=start.version)
+
+
+def verified_store(place: Place, case_ids: list[str]) -> dict[str, Case]:
+    """Every case loads and verifies, and the feed holds exactly the cases' entries, gapless."""
+    with place.open() as store:
+        # A killed client's last COMMIT may still land on the server after the
+        # kill: read until the feed stands still around the loads.
+        for _ in range(50):
+            before = list(store.entries())
+            cases = {case_id: store.load(case_id) for case_id in case_ids}
+            feed = list(store.entries())
+            if len(feed) == len(before):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the feed kept growing after the writer was killed")
+    for case in cases.values():
+        assert cs.verify(case.trail).ok
+    assert [item.position for item in feed] == list(range(1, len(feed) + 1))
+    assert Counter(item.entry.hash for item in feed) == Counter(
+        entry.hash for case in cases.values() for entry in case.trail
+    )
+    return cases
+
+
+def check_no_update_lost(
+    place: Place, case_ids: list[str], results: list[tuple[list[str], int]], tries: int
+) -> None:
+    """Racing writers' *results* (changes accepted, refusals): every accepted change is stored once, no other.
+
+    *tries* is how many changes they tried in all; some must have been refused, or they never raced.
+    """
+    accepted = [note for notes, _ in results for note in notes]
+    refused = sum(count for _, count in results)
+    assert len(accepted) + refused == tries
+    assert refused > 0, "the writers never raced: the test proves nothing"
+    cases = verified_store(place, case_ids)
+    stored = Counter(entry.reason for case in cases.values() for entry in case.trail[1:])
+    assert stored == Counter(accepted)
+    assert max(stored.values()) == 1
+    assert sum(case.version for case in cases.values()) == len(case_ids) + len(accepted)
 
 
 def wait_for(path: str, seconds: float) -> None:

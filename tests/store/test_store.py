@@ -30,6 +30,7 @@ from casestate.store import (
     _sqlite,
 )
 from casestate.store._rows import entry_row, row_entry
+from casestate.store._steps import run
 from store_places import report, snapshot
 from support import PATH_TO, actor, change, day
 
@@ -232,8 +233,8 @@ def test_the_summary_guard_refuses_a_writer_that_read_before_another_committed(p
         second.load("case-1")
         real_load = second._load
 
-        def stale_load(tx, case_id, **options):
-            found = real_load(tx, case_id, **options)
+        def stale_load(tx, case_id, **options):  # steps: the read is made, then the other writer commits
+            found = yield from real_load(tx, case_id, **options)
             first.apply("case-1", PATH_TO["captured"], expected_version=case.version)
             return found
 
@@ -714,12 +715,14 @@ def test_a_batch_kept_waiting_by_another_writer_is_store_locked_either_way(postg
 
 def test_statements_reach_postgres_as_written_either_way(postgres_place):
     _, open_store = postgres_place
-    with open_store() as store, store._transaction(write=False) as tx:
+    with open_store() as store:
+        tx = store._transaction(write=False)
         assert tx.query("SELECT '50%', CAST(:number AS text), 'a::b'", {"number": 7}) == [
             ("50%", "7", "a::b")
         ]
         assert tx.query("SELECT '5%'") == [("5%",)]
         assert tx.execute("SELECT 1 WHERE 'x' LIKE :pattern", {"pattern": "%"}) == 1
+        tx.end(commit=True)
 
 
 def test_text_that_is_not_utf8_is_a_store_error_naming_the_store(tmp_path):
@@ -832,7 +835,7 @@ def test_creating_a_store_waits_for_another_process_creating_it(tmp_path):
     holder.execute("BEGIN EXCLUSIVE")
     threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    _sqlite._wal(connection, timeout=5)
+    _wal(connection, timeout=5)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     connection.close()
     holder.close()
@@ -840,5 +843,12 @@ def test_creating_a_store_waits_for_another_process_creating_it(tmp_path):
     holder.execute("BEGIN EXCLUSIVE")
     connection = sqlite3.connect(tmp_path / "other.db", isolation_level=None, timeout=0.05)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        _sqlite._wal(connection, timeout=0.1)
+        _wal(connection, timeout=0.1)
     holder.close()
+
+
+def _wal(connection, timeout):
+    """The store's step that puts a new file in WAL mode, run on *connection*."""
+    store = object.__new__(_sqlite.SQLiteStore)
+    store._connection = connection
+    run(store._wal(timeout))

@@ -7,7 +7,15 @@ import pytest
 
 import store_places
 from casestate.store import CaseExists, ConcurrentUpdate, StoreError, StoreLocked
-from store_places import killed, open_cases, report, snapshot, wait_for, write_in_one_block
+from store_places import (
+    killed,
+    open_cases,
+    report,
+    snapshot,
+    wait_for,
+    write_in_one_async_block,
+    write_in_one_block,
+)
 from support import actor, day
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -172,11 +180,12 @@ def test_other_writers_wait_for_the_block(place):
         assert other.apply(second, [report(case, "after", 0)], expected_version=1).version == 2
 
 
-def test_a_process_killed_inside_a_block_leaves_none_of_its_writes(place, tmp_path):
+@pytest.mark.parametrize("block", [write_in_one_block, write_in_one_async_block], ids=["sync", "async"])
+def test_a_process_killed_inside_a_block_leaves_none_of_its_writes(place, tmp_path, block):
     case_ids = open_cases(place, 2)
     before = snapshot(place)
     marker = str(tmp_path / "inside-the-block")
-    writer = SPAWN.Process(target=write_in_one_block, args=(place, case_ids, marker))
+    writer = SPAWN.Process(target=block, args=(place, case_ids, marker))
     writer.start()
     try:
         wait_for(marker, 60)  # every write of the block is made, none committed

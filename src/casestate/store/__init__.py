@@ -1,6 +1,8 @@
 """Durable case stores: SQLite (embedded, the default) and PostgreSQL (shared by many app servers).
 
-Both engines keep the same guarantees: a batch of changes is stored whole or
+Each engine has a synchronous store and an asynchronous one for asyncio
+apps (:class:`AsyncSQLiteStore`, :class:`AsyncPostgresStore`), which run the
+same logic and await its I/O. Both engines keep the same guarantees: a batch of changes is stored whole or
 not at all; a writer that read an older version of a case is refused
 (:class:`ConcurrentUpdate`) and writes nothing; every load replays and
 verifies the trail; the HMAC key never reaches the database.
@@ -26,12 +28,16 @@ from ._base import (
 from ._keyfile import read_key_file
 from ._log import STORED_LEVEL, LogMismatch
 from ._postgres import PostgresStore
+from ._postgres_async import AsyncPostgresStore
 from ._schema import SCHEMA_VERSION
 from ._sqlite import SQLiteStore
+from ._sqlite_async import AsyncSQLiteStore
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORED_LEVEL",
+    "AsyncPostgresStore",
+    "AsyncSQLiteStore",
     "CaseExists",
     "CaseStore",
     "CaseSummary",

@@ -8,25 +8,31 @@ its end, rather than one statement a case.
 
 from __future__ import annotations
 
+from itertools import count
+
 import attrs
 
 from ._base import StoreError
-from ._schema import Duplicate, Row, Transaction
+from ._schema import Duplicate, Row
 from ._statements import UPDATE_CASE
+from ._steps import Steps, Tx
 
 HELD_ROWS = 10_000
 """Entry rows a block holds before it writes them: a bound on its memory."""
+_TOKENS = count(1)
 
 
 @attrs.define
 class Block:
     """An open block of one store (see ``UnitOfWork.atomic``)."""
 
-    tx: Transaction
+    tx: Tx
     location: str
     """The store's location, for messages."""
     last: int | None
     """The last position taken (``None`` if the store's counter is gone)."""
+    owner: object = None
+    """Who opened it: a store used by one thread at a time, or a task of an asynchronous store."""
     broken: str | None = None
     """Why the block may not go on, once a write in it failed."""
     inner: int = 0
@@ -38,6 +44,16 @@ class Block:
     """The guarded update of each changed case's summary row, with its latest values."""
     held_cases: set[str] = attrs.field(factory=set)
     """The cases whose rows are among :attr:`rows`."""
+    remembered: set[str] = attrs.field(factory=set)
+    """The cases the store remembered verified inside the block: forgotten if it stores nothing."""
+    token: int = attrs.field(factory=lambda: next(_TOKENS))
+    """The block's own mark on what the store remembers in it (another task may remember a case too)."""
+
+    first: int | None = attrs.field(init=False)
+    """The last position taken before the block began."""
+
+    def __attrs_post_init__(self) -> None:
+        self.first = self.last
 
     def take(self, count: int) -> int | None:
         """Take *count* positions; the last of them (``None`` if the store's counter is gone).
@@ -50,12 +66,12 @@ class Block:
         self.last += count
         return self.last
 
-    def hold_rows(self, case_id: str, rows: list[Row]) -> None:
+    def hold_rows(self, case_id: str, rows: list[Row]) -> Steps[None]:
         """Hold *rows* of case *case_id* (positions first); write all held once there are many."""
         self.rows += rows
         self.held_cases.add(case_id)
         if len(self.rows) >= HELD_ROWS:
-            self.write_held()
+            yield from self.write_held()
 
     def hold_summary(self, case_id: str, params: dict[str, object]) -> None:
         """Hold apply's guarded update of the case's summary row.
@@ -74,7 +90,7 @@ class Block:
             return False
         return case_id is None or case_id in self.summaries or case_id in self.held_cases
 
-    def write_held(self) -> None:
+    def write_held(self) -> Steps[None]:
         """Write the entry rows and summary updates held, each kind in one statement.
 
         Every held update must change its row, and no held row may collide:
@@ -82,7 +98,7 @@ class Block:
         """
         if self.rows:
             try:
-                self.tx.insert_entries(self.rows)
+                yield from self.tx.insert_entries(self.rows)
             except Duplicate as taken:  # not a refusal of one call: rows of any case held may collide
                 msg = f"{self.location}: a held entry's position or number is taken: the store is damaged"
                 raise StoreError(f"{msg} ({taken})") from None
@@ -91,7 +107,7 @@ class Block:
         if self.summaries:
             held = list(self.summaries.values())
             self.summaries = {}
-            if self.tx.execute_many(UPDATE_CASE, held) != len(held):
+            if (yield from self.tx.execute_many(UPDATE_CASE, held)) != len(held):
                 msg = f"{self.location}: a summary row changed inside the atomic block: the store is damaged"
                 raise StoreError(msg)
 

@@ -11,7 +11,7 @@ from ._arguments import check_text, checked_batch
 from ._base import CaseExists, ConcurrentUpdate, NotAStore, StoreError, UnknownCase
 from ._clock import latest_recorded
 from ._rows import ERASED, broken_trail, entry_row, row_entry
-from ._schema import Duplicate, Row, Transaction
+from ._schema import Duplicate, Row
 from ._statements import (
     SELECT_CASE,
     SELECT_CASE_AND_TRAIL,
@@ -21,12 +21,14 @@ from ._statements import (
     inserted_past,
     summary_params,
 )
+from ._steps import Steps, Tx, operation
 from ._unit import UnitOfWork
 
 
 class Cases(UnitOfWork):
     """Writing and reading whole cases, with the memory of trails already verified."""
 
+    @operation
     def open_case(
         self,
         case_id: str,
@@ -39,7 +41,7 @@ class Cases(UnitOfWork):
         now: datetime | None = None,
         follows: str | None = None,
         source_id: str | None = None,
-    ) -> Case:
+    ) -> Steps[Case]:
         """Open case *case_id* in the workflow's initial status and store it.
 
         Raises :class:`CaseExists` if the id is taken, ``Rejected`` if the
@@ -67,15 +69,21 @@ class Cases(UnitOfWork):
             source_id=source_id,
         )
         rows = [entry_row(entry) for entry in case.trail]
+
+        def written(tx: Tx) -> Steps[bool]:
+            inserted, last = yield from self._write_summary(
+                tx, self._insert_case, summary_params(case), len(rows)
+            )
+            if inserted:
+                yield from self._append(tx, case.id, rows, last)
+                # Remembered with the write: nothing may come between the two inside a block.
+                self._remember(case_id, rows, case)
+            return inserted
+
         try:
-            with self._begin(write=True) as tx:
-                inserted, last = self._write_summary(tx, self._insert_case, summary_params(case), len(rows))
-                if inserted:
-                    self._append(tx, case.id, rows, last)
-                    # Remembered with the write: nothing may come between the two inside a block.
-                    self._memo.put(case_id, rows, case)
+            inserted = yield from self._transact(written, write=True)
         except Duplicate:
-            raise self._collision(case_id, stored=False) from None
+            raise self._damaged(case_id) from None
         if not inserted:  # raised once the transaction is over: a refusal writes nothing
             if source_id is not None:
                 opening = Change(
@@ -87,7 +95,7 @@ class Cases(UnitOfWork):
                     reason=reason,
                     source_id=source_id,
                 )
-                stored = self.load(case_id)
+                stored = yield from self._verified(case_id)
                 if stored.follows == follows and self._holds(stored, (opening,)):
                     return stored
             raise CaseExists(case_id)
@@ -106,17 +114,30 @@ class Cases(UnitOfWork):
         """The latest recorded time a write at *now* (the store's clock unless given) takes."""
         return latest_recorded(self._clock() if now is None else now, self._clock_tolerance)
 
-    def load(self, case_id: str) -> Case:
+    def _remember(self, case_id: str, rows: list[Row], case: Case) -> None:
+        """Remember *case* verified from *rows*, with the mark of the block open, if one is."""
+        block = self._block
+        if block is None:
+            self._memo.put(case_id, rows, case)
+            return
+        self._memo.put(case_id, rows, case, block.token)
+        block.remembered.add(case_id)
+
+    @operation
+    def load(self, case_id: str) -> Steps[Case]:
         """The case, its trail read, verified and replayed.
 
         Raises :class:`UnknownCase`, or ``BrokenTrail`` naming the case and the
         first entry that was altered, removed or inserted.
         """
         check_text(case_id, "case_id")
-        with self._begin(write=False) as tx:
-            return self._load(tx, case_id)[0]
+        return (yield from self._verified(case_id))
 
-    def _load(self, tx: Transaction, case_id: str, *, trust_memo: bool = False) -> tuple[Case, list[Row]]:
+    def _verified(self, case_id: str) -> Steps[Case]:
+        """The case, read and verified in a transaction of its own."""
+        return (yield from self._transact(lambda tx: self._load(tx, case_id), write=False))[0]
+
+    def _load(self, tx: Tx, case_id: str, *, trust_memo: bool = False) -> Steps[tuple[Case, list[Row]]]:
         """The case and its rows; with *trust_memo*, rows verified by this store before are not re-read.
 
         Load never trusts the memo: it reads every row and checks it is the
@@ -126,18 +147,19 @@ class Cases(UnitOfWork):
         block itself read or wrote: it keeps every other writer out.
         """
         remembered = self._memo.latest(case_id) if trust_memo else None
-        if remembered is not None and self._block is not None and self._memo.put_in_block(case_id):
+        block = self._block
+        if remembered is not None and block is not None and remembered[2] == block.token:
             return remembered[1], remembered[0]
-        self._settle(case_id)
+        yield from self._settle(case_id)
         if remembered is not None:
-            found = tx.query(SELECT_CASE, {"case_id": case_id})
+            found = yield from tx.query(SELECT_CASE, {"case_id": case_id})
             if not found:
                 raise UnknownCase(case_id)
             summary = found[0]
             if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
                 check_summary(remembered[1], summary)
                 return remembered[1], remembered[0]
-        found_case = self._read_case(tx, case_id)
+        found_case = yield from self._read_case(tx, case_id)
         if found_case is None:
             raise UnknownCase(case_id)
         summary, rows = found_case
@@ -149,17 +171,17 @@ class Cases(UnitOfWork):
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
             try:
-                case = self._replay(tx, case_id, rows, head, known)
+                case = yield from self._replay(tx, case_id, rows, head, known)
             except BrokenTrail:
                 self._memo.forget(case_id)
                 raise
-            self._memo.put(case_id, rows, case)
+            self._remember(case_id, rows, case)
         else:
             case = known
         check_summary(case, summary)
         return case, rows
 
-    def _read_case(self, tx: Transaction, case_id: str) -> tuple[Row, list[Row]] | None:
+    def _read_case(self, tx: Tx, case_id: str) -> Steps[tuple[Row, list[Row]] | None]:
         """The summary row and every entry row of the case; ``None`` for an unknown case.
 
         One statement reads both, so that they are of one committed state even
@@ -168,17 +190,19 @@ class Cases(UnitOfWork):
         committing meanwhile. An engine whose read transaction holds one
         snapshot may read them in two.
         """
-        joined = tx.query(SELECT_CASE_AND_TRAIL, {"case_id": case_id})
+        joined = yield from tx.query(SELECT_CASE_AND_TRAIL, {"case_id": case_id})
         if not joined:
             return None
         rows = [] if joined[0][SUMMARY_COLUMNS] is None else [row[SUMMARY_COLUMNS:] for row in joined]
         return joined[0][:SUMMARY_COLUMNS], rows
 
-    def _replay(self, tx: Transaction, case_id: str, rows: list[Row], head: str, known: Case | None) -> Case:
+    def _replay(self, tx: Tx, case_id: str, rows: list[Row], head: str, known: Case | None) -> Steps[Case]:
         count = len(rows)
         done = 0 if known is None else known.version
         # Only a trail with an erased row pays for reading the erasures.
-        erased = self._erased(tx, case_id) if any(row[-1] == ERASED for row in rows) else frozenset()
+        erased = (
+            (yield from self._erased(tx, case_id)) if any(row[-1] == ERASED for row in rows) else frozenset()
+        )
         entries = [
             *(() if known is None else known.trail),
             *(row_entry(row, case_id, count, erased=erased) for row in rows[done:]),
@@ -188,11 +212,12 @@ class Cases(UnitOfWork):
         # Every redacted entry was read as one only because its erasure is recorded.
         return replay(entries, key=self._key, head=head, known=known, allow_redacted=bool(erased))
 
-    def _erased(self, tx: Transaction, case_id: str) -> frozenset[int]:
+    def _erased(self, tx: Tx, case_id: str) -> Steps[frozenset[int]]:
         """The numbers of the case's entries whose personal part was erased."""
-        rows = tx.query(SELECT_ERASED, {"case_id": case_id})
+        rows = yield from tx.query(SELECT_ERASED, {"case_id": case_id})
         return frozenset(int(seq) for (seq,) in rows)
 
+    @operation
     def apply(
         self,
         case_id: str,
@@ -200,7 +225,7 @@ class Cases(UnitOfWork):
         *,
         expected_version: int,
         now: datetime | None = None,
-    ) -> Case:
+    ) -> Steps[Case]:
         """Apply *changes* to the case, all of them or none, and return the case as stored.
 
         *expected_version* is the version of the case the changes were decided
@@ -223,10 +248,11 @@ class Cases(UnitOfWork):
         """
         batch = checked_batch(case_id, changes, expected_version)
         latest = self._latest_recorded(now)
-        with self._begin(write=False) as tx:
-            case, rows = self._load(tx, case_id, trust_memo=True)
+        case, rows = yield from self._transact(
+            lambda tx: self._load(tx, case_id, trust_memo=True), write=False
+        )
         if case.version != expected_version:
-            return self._held_or_refused(case_id, batch, expected_version, case)
+            return (yield from self._held_or_refused(case_id, batch, expected_version, case))
         updated = case
         for index, change in enumerate(batch):
             if not isinstance(change, Change):
@@ -242,22 +268,26 @@ class Cases(UnitOfWork):
         params = summary_params(updated)
         params["expected"] = case.version
         params["expected_head"] = case.head
+
+        def written(tx: Tx) -> Steps[bool]:
+            changed, last = yield from self._change_or_hold(tx, case_id, params, len(added))
+            if changed:
+                yield from self._append(tx, case_id, added, last)
+                # Remembered with the write: nothing may come between the two inside a block.
+                self._remember(case_id, rows + added, updated)
+            return changed
+
         try:
-            with self._begin(write=True) as tx:
-                changed, last = self._change_or_hold(tx, case_id, params, len(added))
-                if changed:
-                    self._append(tx, case_id, added, last)
-                    # Remembered with the write: nothing may come between the two inside a block.
-                    self._memo.put(case_id, rows + added, updated)
+            changed = yield from self._transact(written, write=True)
         except Duplicate:
-            raise self._collision(case_id, stored=True) from None
+            yield from self._collision(case_id)
         if not changed:  # refused once the transaction is over: a refusal writes nothing
-            return self._held_or_refused(case_id, batch, expected_version, None)
+            return (yield from self._held_or_refused(case_id, batch, expected_version, None))
         return updated
 
     def _held_or_refused(
         self, case_id: str, batch: tuple[Change, ...], expected_version: int, case: Case | None
-    ) -> Case:
+    ) -> Steps[Case]:
         """The case as stored if it holds every change of *batch* already; else :class:`ConcurrentUpdate`.
 
         *case* is the case as read at another version than expected; ``None``
@@ -266,12 +296,12 @@ class Cases(UnitOfWork):
         """
         found = case
         if found is None and all(change.source_id is not None for change in batch):
-            found = self.load(case_id)
+            found = yield from self._verified(case_id)
         if found is not None and self._holds(found, batch):
             return found
         raise ConcurrentUpdate(case_id, expected_version, None if case is None else case.version)
 
-    def _collision(self, case_id: str, *, stored: bool) -> StoreError:
+    def _collision(self, case_id: str) -> Steps[None]:
         """Why an entry row apply writes collides with one stored: the store was altered in SQL.
 
         The guarded update of the summary row went through, so no writer came
@@ -280,15 +310,18 @@ class Cases(UnitOfWork):
         ever; the case is read again, whole, to name the row
         (``BrokenTrail``), else the position counter was set back.
         """
-        if stored:
-            self.load(case_id)
+        yield from self._transact(lambda tx: self._load(tx, case_id), write=False)
+        raise self._damaged(case_id) from None
+
+    def _damaged(self, case_id: str) -> StoreError:
+        """The error of a row in the way of an entry of case *case_id*."""
         return NotAStore(
             f"{self.location} is a damaged casestate store: a row in its tables takes the number or "
             f"the position of an entry of case {case_id!r} (inserted behind casestate, or the position "
             "counter set back); nothing was written"
         )
 
-    def _append(self, tx: Transaction, case_id: str, rows: list[Row], last: int | None) -> None:
+    def _append(self, tx: Tx, case_id: str, rows: list[Row], last: int | None) -> Steps[None]:
         """Insert *rows* at the positions up to *last*, taken with the summary row."""
         count = len(rows)
         if last is None:
@@ -297,10 +330,10 @@ class Cases(UnitOfWork):
         positioned = [(first + offset, *row) for offset, row in enumerate(rows)]
         block = self._block
         if block is not None:  # held, and written with the block's others: one statement, not one a case
-            block.hold_rows(case_id, positioned)
+            yield from block.hold_rows(case_id, positioned)
             return
         try:
-            tx.insert_entries(positioned)
+            yield from tx.insert_entries(positioned)
         except Duplicate:
             self._memo.forget(case_id)
             raise

@@ -18,6 +18,7 @@ from ._base import Erasure, StoreError
 from ._cases import Cases
 from ._rows import ERASED
 from ._statements import SELECT_ERASURES
+from ._steps import Steps, Tx, operation
 
 _ERASE = "UPDATE entries SET private = :erased WHERE case_id = :case_id AND seq = :seq"
 _RECORD = (
@@ -29,6 +30,7 @@ _RECORD = (
 class Erasing(Cases):
     """``erase`` and ``erasures``: over whole cases, which are verified before anything is erased."""
 
+    @operation
     def erase(
         self,
         case_id: str,
@@ -37,7 +39,7 @@ class Erasing(Cases):
         by: str,
         reason: str,
         now: datetime | None = None,
-    ) -> list[Erasure]:
+    ) -> Steps[list[Erasure]]:
         """Erase the personal part of entries *seqs* of case *case_id* (every entry unless given).
 
         The actor ids, reasons, evidence details and salts go; the public part
@@ -56,34 +58,38 @@ class Erasing(Cases):
             msg = f"{self.location}: erase outside an atomic block"
             raise StoreError(msg)
         when = to_utc(self._clock() if now is None else now, "now")
-        case = self.load(case_id)
+        case = (yield from self._transact(lambda tx: self._load(tx, case_id), write=False))[0]
         chosen = range(case.version) if seqs is None else sorted(set(seqs))
         for seq in chosen:
             if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < case.version:
                 msg = f"case {case_id!r} has entries 0 to {case.version - 1}, not {seq!r}"
                 raise ValueError(msg)
-        made: list[Erasure] = []
-        with self._begin(write=True) as tx:
-            already = self._erased(tx, case_id)
+
+        def erased(tx: Tx) -> Steps[list[Erasure]]:
+            made: list[Erasure] = []
+            already = yield from self._erased(tx, case_id)
             for seq in chosen:
                 if seq in already:
                     continue
-                if tx.execute(_ERASE, {"erased": ERASED, "case_id": case_id, "seq": seq}) != 1:
+                if (yield from tx.execute(_ERASE, {"erased": ERASED, "case_id": case_id, "seq": seq})) != 1:
                     msg = f"{self.location}: case {case_id!r} lost entry {seq} while it was being erased"
                     raise StoreError(msg)
                 made.append(Erasure(case_id, seq, when, erased_by, why))
             if made:
-                tx.execute_many(_RECORD, [_record(erasure) for erasure in made])
+                yield from tx.execute_many(_RECORD, [_record(erasure) for erasure in made])
+            return made
+
+        made = yield from self._transact(erased, write=True)
         self._memo.forget(case_id)
         if made:
-            self._after_erasure()
+            yield from self._after_erasure()
         return made
 
-    def erasures(self, case_id: str) -> list[Erasure]:
+    @operation
+    def erasures(self, case_id: str) -> Steps[list[Erasure]]:
         """The erasures recorded for case *case_id*, by entry number."""
         check_text(case_id, "case_id")
-        with self._begin(write=False) as tx:
-            rows = tx.query(SELECT_ERASURES, {"case_id": case_id})
+        rows = yield from self._read(SELECT_ERASURES, {"case_id": case_id})
         try:
             return [
                 Erasure(case_id, int(seq), parse_instant(at), str(by), str(why)) for seq, at, by, why in rows

@@ -9,8 +9,10 @@ right edge is kept in ``tree_head``, and every perfect subtree of at least
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 from casestate import Entry, canonical_bytes
 from casestate.proofs import (
@@ -33,9 +35,13 @@ from casestate.proofs import (
 from ._arguments import LARGEST, check_text
 from ._base import StoreError
 from ._rows import ANY_ERASED, row_entry
-from ._schema import ENTRY_COLUMNS, Transaction
+from ._schema import ENTRY_COLUMNS
 from ._statements import LAST_POSITION
+from ._steps import Steps, Tx, operation
 from ._unit import UnitOfWork
+
+T = TypeVar("T")
+Nodes = Callable[[int, int], bytes]
 
 STORED_LEVEL = 4
 """The smallest subtrees kept are of ``2**STORED_LEVEL`` leaves: a proof hashes at most that many
@@ -72,7 +78,8 @@ def _unsigned(note: str) -> Checkpoint:
 class Log(UnitOfWork):
     """Checkpoints, receipts and consistency proofs of the store's feed."""
 
-    def checkpoint(self, key: SigningKey, *, now: datetime | None = None) -> str:
+    @operation
+    def checkpoint(self, key: SigningKey, *, now: datetime | None = None) -> Steps[str]:
         """Hash the entries since the last checkpoint, and sign the tree's head with *key*.
 
         Returns the signed checkpoint: a C2SP tlog-checkpoint note whose
@@ -89,24 +96,28 @@ class Log(UnitOfWork):
             msg = f"{self.location}: make a checkpoint outside an atomic block, once its entries are stored"
             raise StoreError(msg)
         when = self._clock() if now is None else now
-        with self._begin(write=False) as tx:
-            target = self._last_position(tx)
+        target = yield from self._transact(self._last_position, write=False)
+
+        def grown(tx: Tx) -> Steps[Frontier]:
+            yield from tx.execute(_LOCK_HEAD)
+            frontier = yield from self._frontier(tx)
+            if frontier.size < target:
+                frontier = yield from self._grow(tx, frontier, min(target, frontier.size + _CHUNK))
+            return frontier
+
         while True:
-            with self._begin(write=True) as tx:
-                tx.execute(_LOCK_HEAD)
-                frontier = self._frontier(tx)
-                if frontier.size < target:
-                    frontier = self._grow(tx, frontier, min(target, frontier.size + _CHUNK))
-                if frontier.size >= target:
-                    checkpoint = Checkpoint(key.name, frontier.size, frontier.root, when)
-                    return sign_checkpoint(checkpoint, key)
+            frontier = yield from self._transact(grown, write=True)
+            if frontier.size >= target:
+                checkpoint = Checkpoint(key.name, frontier.size, frontier.root, when)
+                return sign_checkpoint(checkpoint, key)
 
-    def tree_size(self) -> int:
+    @operation
+    def tree_size(self) -> Steps[int]:
         """How many entries the last checkpoint covered (0 before the first)."""
-        with self._begin(write=False) as tx:
-            return self._frontier(tx).size
+        return (yield from self._transact(self._frontier, write=False)).size
 
-    def prove(self, case_id: str, seq: int, checkpoint: str) -> Receipt:
+    @operation
+    def prove(self, case_id: str, seq: int, checkpoint: str) -> Steps[Receipt]:
         """A receipt: proof that entry *seq* of case *case_id* is in the log at signed *checkpoint*.
 
         The receipt carries the checkpoint, the entry's public part and the
@@ -120,8 +131,9 @@ class Log(UnitOfWork):
             msg = f"seq must be an entry's number (an int >= 0), got {seq!r}"
             raise ValueError(msg)
         signed = _unsigned(checkpoint)
-        with self._begin(write=False) as tx:
-            found = tx.query(_POSITION_OF, {"case_id": case_id, "seq": seq})
+
+        def proved(tx: Tx) -> Steps[tuple[int, bytes, tuple[bytes, ...]]]:
+            found = yield from tx.query(_POSITION_OF, {"case_id": case_id, "seq": seq})
             if not found:
                 msg = f"{self.location}: case {case_id!r} has no entry {seq}"
                 raise StoreError(msg)
@@ -132,28 +144,37 @@ class Log(UnitOfWork):
                     f"checkpoint of {signed.size} entries: make a newer checkpoint to prove it"
                 )
                 raise StoreError(msg)
-            self._check_covered(tx, signed)
-            (data,) = self._leaf_data(tx, position - 1, position)
-            proof = inclusion_proof(
-                lambda level, index: self._node(tx, level, index), position - 1, signed.size
+            yield from self._check_covered(tx, signed)
+            (data,) = yield from self._leaf_data(tx, position - 1, position)
+            proof = yield from self._with_nodes(
+                tx, lambda nodes: inclusion_proof(nodes, position - 1, signed.size)
             )
+            return position, data, proof
+
+        position, data, proof = yield from self._transact(proved, write=False)
         if root_from_inclusion(position - 1, signed.size, leaf_hash(data), proof) != signed.root:
             msg = f"{self.location}: the store no longer holds the log of the checkpoint of {signed.size}"
             raise LogMismatch(msg)
         return Receipt(checkpoint, position, data, proof)
 
-    def consistency(self, old: str, new: str) -> ConsistencyProof:
+    @operation
+    def consistency(self, old: str, new: str) -> Steps[ConsistencyProof]:
         """Proof that the log at signed checkpoint *new* extends the log at *old* (both this store's).
 
         Raises :class:`LogMismatch` if the store cannot show it: the log was
         rewritten between them, or since.
         """
         earlier, later = _unsigned(old), _unsigned(new)
-        with self._begin(write=False) as tx:
-            self._check_covered(tx, later)
-            proof = consistency_proof(
-                lambda level, index: self._node(tx, level, index), earlier.size, later.size
+
+        def proved(tx: Tx) -> Steps[tuple[bytes, ...]]:
+            yield from self._check_covered(tx, later)
+            return (
+                yield from self._with_nodes(
+                    tx, lambda nodes: consistency_proof(nodes, earlier.size, later.size)
+                )
             )
+
+        proof = yield from self._transact(proved, write=False)
         try:
             verify_consistency(earlier.size, later.size, earlier.root, later.root, proof)
         except ProofError as error:
@@ -164,7 +185,8 @@ class Log(UnitOfWork):
             raise LogMismatch(msg) from None
         return ConsistencyProof(old, new, proof)
 
-    def verify_log(self, checkpoint: str, key: VerifierKey) -> Checkpoint:
+    @operation
+    def verify_log(self, checkpoint: str, key: VerifierKey) -> Steps[Checkpoint]:
         """Check that the store holds the log *checkpoint* signed: its entries, none cut off, none rewritten.
 
         The checkpoint is opened with the log's public *key*, then the root
@@ -176,8 +198,7 @@ class Log(UnitOfWork):
         """
         signed = open_checkpoint(checkpoint, key)
         frontier = Frontier()
-        with self._begin(write=False) as tx:
-            last = self._last_position(tx)
+        last = yield from self._transact(self._last_position, write=False)
         if last < signed.size:
             msg = (
                 f"{self.location} holds {last} entries, fewer than the {signed.size} the checkpoint "
@@ -187,8 +208,8 @@ class Log(UnitOfWork):
         done = 0
         while done < signed.size:
             upto = min(signed.size, done + _CHUNK)
-            with self._begin(write=False) as tx:
-                frontier, _ = frontier.extended(map(leaf_hash, self._leaf_data(tx, done, upto)))
+            leaves = yield from self._transact(partial(self._leaf_data, start=done, end=upto), write=False)
+            frontier, _ = frontier.extended(map(leaf_hash, leaves))
             done = upto
         if frontier.root != signed.root:
             msg = (
@@ -200,14 +221,14 @@ class Log(UnitOfWork):
 
     # -- the tree -------------------------------------------------------------------
 
-    def _last_position(self, tx: Transaction) -> int:
-        found = tx.query(LAST_POSITION)
+    def _last_position(self, tx: Tx) -> Steps[int]:
+        found = yield from tx.query(LAST_POSITION)
         if not found:
             raise StoreError(f"{self.location} is a damaged casestate store: its position counter is gone")
         return int(found[0][0])
 
-    def _frontier(self, tx: Transaction) -> Frontier:
-        found = tx.query(_SELECT_HEAD)
+    def _frontier(self, tx: Tx) -> Steps[Frontier]:
+        found = yield from tx.query(_SELECT_HEAD)
         try:
             ((size, edge),) = found
             return Frontier(
@@ -217,31 +238,38 @@ class Log(UnitOfWork):
             msg = f"{self.location} is a damaged casestate store: its tree's head was altered ({error})"
             raise StoreError(msg) from None
 
-    def _grow(self, tx: Transaction, frontier: Frontier, upto: int) -> Frontier:
+    def _grow(self, tx: Tx, frontier: Frontier, upto: int) -> Steps[Frontier]:
         """*frontier* grown by the entries up to position *upto*; the nodes it completes kept."""
-        grown, made = frontier.extended(map(leaf_hash, self._leaf_data(tx, frontier.size, upto)))
+        leaves = yield from self._leaf_data(tx, frontier.size, upto)
+        grown, made = frontier.extended(map(leaf_hash, leaves))
         kept = [
             {"level": node.level, "idx": node.index, "hash": node.hash.hex()}
             for node in made
             if node.level >= STORED_LEVEL
         ]
         if kept:
-            tx.execute_many(_INSERT_NODE, kept)
-        tx.execute(_UPDATE_HEAD, {"size": grown.size, "edge": "".join(h.hex() for h in grown.hashes)})
+            yield from tx.execute_many(_INSERT_NODE, kept)
+        yield from tx.execute(
+            _UPDATE_HEAD, {"size": grown.size, "edge": "".join(h.hex() for h in grown.hashes)}
+        )
         return grown
 
-    def _leaf_data(self, tx: Transaction, start: int, end: int) -> Iterator[bytes]:
+    def _leaf_data(self, tx: Tx, start: int, end: int) -> Steps[list[bytes]]:
         """The leaves ``[start, end)``: the canonical bytes of the entries after position *start* to *end*."""
         expected = start + 1
+        leaves: list[bytes] = []
         while expected <= end:
-            rows = tx.query(_SELECT_LEAVES, {"after": expected - 1, "upto": end, "limit": self._page})
+            rows = yield from tx.query(
+                _SELECT_LEAVES, {"after": expected - 1, "upto": end, "limit": self._page}
+            )
             for row in rows:
                 if row[0] != expected:
                     raise self._missing(expected)
-                yield canonical_bytes(self._leaf_entry(row))
+                leaves.append(canonical_bytes(self._leaf_entry(row)))
                 expected += 1
             if not rows:
                 raise self._missing(expected)
+        return leaves
 
     def _missing(self, position: int) -> LogMismatch:
         text = f"{self.location}: the entry at position {position} is missing: removed behind the store"
@@ -250,19 +278,40 @@ class Log(UnitOfWork):
     def _leaf_entry(self, row: tuple[object, ...]) -> Entry:
         return row_entry(row[1:], str(row[1]), 0, erased=ANY_ERASED)
 
-    def _node(self, tx: Transaction, level: int, index: int) -> bytes:
+    def _with_nodes(self, tx: Tx, prove: Callable[[Nodes], T]) -> Steps[T]:
+        """*prove* run with the hashes of the subtrees it asks for, read first.
+
+        Which subtrees a proof asks for depends on the sizes alone: a first run
+        with stand-in hashes names them.
+        """
+        asked: dict[tuple[int, int], bytes] = {}
+
+        def named(level: int, index: int) -> bytes:
+            asked[level, index] = b""
+            return bytes(32)
+
+        prove(named)
+        for level, index in asked:
+            asked[level, index] = yield from self._node(tx, level, index)
+
+        def read(level: int, index: int) -> bytes:
+            return asked[level, index]
+
+        return prove(read)
+
+    def _node(self, tx: Tx, level: int, index: int) -> Steps[bytes]:
         """The hash of a perfect subtree: kept, or hashed again from its entries if it is a small one."""
         if level < STORED_LEVEL:
-            leaves = map(leaf_hash, self._leaf_data(tx, index << level, (index + 1) << level))
-            return Frontier().extended(leaves)[0].root
-        found = tx.query(_SELECT_NODE, {"level": level, "idx": index})
+            leaves = yield from self._leaf_data(tx, index << level, (index + 1) << level)
+            return Frontier().extended(map(leaf_hash, leaves))[0].root
+        found = yield from tx.query(_SELECT_NODE, {"level": level, "idx": index})
         if not found:
             msg = f"{self.location}: the tree's node {level}/{index} is missing: its tree was altered"
             raise LogMismatch(msg)
         return bytes.fromhex(str(found[0][0]))
 
-    def _check_covered(self, tx: Transaction, checkpoint: Checkpoint) -> None:
-        size = self._frontier(tx).size
+    def _check_covered(self, tx: Tx, checkpoint: Checkpoint) -> Steps[None]:
+        size = (yield from self._frontier(tx)).size
         if checkpoint.size > size:
             msg = (
                 f"{self.location}: the checkpoint covers {checkpoint.size} entries, but this store's "

@@ -1,14 +1,19 @@
-"""PostgresStore: one database shared by many app servers (SQLAlchemy 2 Core and psycopg 3).
+"""PostgreSQL: one database shared by many app servers; PostgresStore on SQLAlchemy 2 Core and psycopg 3.
 
-SQLAlchemy is imported when a PostgresStore is made, not before, so that
+:class:`PostgresDialect` is what both PostgreSQL stores share (the URL, the
+schema, the engine's SQL and errors); :class:`PostgresStore` adds
+SQLAlchemy's engine and psycopg's calls, ``AsyncPostgresStore`` SQLAlchemy's
+asyncio extension and psycopg's async ones.
+
+SQLAlchemy is imported when a store is made, not before, so that
 ``casestate.store`` works without the ``postgres`` extra.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from abc import abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -18,24 +23,25 @@ from casestate import DEFAULT_WORKFLOW, Workflow
 from ._base import StoreError, StoreLocked
 from ._clock import CLOCK_TOLERANCE, Clock, system_clock
 from ._memo import DEFAULT_CACHE_ENTRIES
-from ._schema import ENTRY_COLUMNS, Duplicate, Row, Transaction, insert_entries_sql, schema
-from ._sql import SQLStore
+from ._schema import ENTRY_COLUMNS, Duplicate, Row, insert_entries_sql, schema
+from ._sql import SQLStore, SyncSQLStore
 from ._statements import INSERT_CASE
+from ._steps import Steps, Tx
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, TextClause
 
-_INSERT_ENTRIES = insert_entries_sql("%s")
-_COPY_ENTRIES = f"COPY entries (position, {ENTRY_COLUMNS}) FROM STDIN"
+INSERT_ENTRIES = insert_entries_sql("%s")
+COPY_ENTRIES = f"COPY entries (position, {ENTRY_COLUMNS}) FROM STDIN"
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK_NOT_AVAILABLE = "55P03"
-_INSTALL = "PostgresStore needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
+_INSTALL = "{store} needs SQLAlchemy and psycopg: pip install 'casestate[postgres]'"
 _LONGEST_WAIT = 86_400
 _DEFAULT_DRIVER = "postgresql+psycopg"
 """The driver casestate[postgres] installs: a URL that names none gets it, not SQLAlchemy's psycopg2."""
 
 
-def _postgres_url(sqlalchemy: Any, url: object) -> Any:  # noqa: ANN401 - SQLAlchemy is imported only when used
+def _postgres_url(sqlalchemy: Any, url: object, store: str) -> Any:  # noqa: ANN401 - SQLAlchemy is imported only when used
     """*url* as SQLAlchemy's URL, for PostgreSQL through psycopg unless it names another driver.
 
     ``postgres://`` (as many hosting services write it) and ``postgresql://``
@@ -49,7 +55,7 @@ def _postgres_url(sqlalchemy: Any, url: object) -> Any:  # noqa: ANN401 - SQLAlc
         return address.set(drivername=_DEFAULT_DRIVER)
     if address.get_backend_name() != "postgresql":
         shown = address.render_as_string(hide_password=True)
-        msg = f"{shown} is not a PostgreSQL URL; PostgresStore takes postgresql+psycopg://..."
+        msg = f"{shown} is not a PostgreSQL URL; {store} takes postgresql+psycopg://..."
         raise StoreError(msg)
     return address
 
@@ -65,7 +71,7 @@ _NAMED_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]\w*)")
 
 
 @lru_cache(maxsize=256)
-def _pyformat(sql: str) -> str:
+def pyformat(sql: str) -> str:
     """*sql* with psycopg's ``%(name)s`` for each ``:name`` (and ``%%`` for ``%``)."""
     return _NAMED_PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
 
@@ -80,7 +86,7 @@ def _integrity_errors(connection: Connection) -> tuple[type[Exception], ...]:
 _UNIQUE_VIOLATION = "23505"
 
 
-def _duplicate_or(error: Exception) -> Exception:
+def duplicate_or(error: Exception) -> Exception:
     """A key conflict as :class:`Duplicate`; any other refusal (a trigger's, a check's) as it came."""
     if getattr(getattr(error, "orig", error), "sqlstate", None) == _UNIQUE_VIOLATION:
         return Duplicate(str(error))
@@ -111,29 +117,30 @@ class _PostgresTransaction:
     writes a batch in one command.
     """
 
-    def __init__(self, connection: Connection, *, direct: bool) -> None:
+    def __init__(self, connection: Connection, *, direct: bool, closed: Callable[[], bool]) -> None:
         self._connection = connection
         self._driver = connection.connection.driver_connection if direct else None
         self._integrity = _integrity_errors(connection)
+        self._closed = closed
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
         try:
             if self._driver is not None:
-                rows: list[Row] = self._driver.execute(_pyformat(sql), dict(params or {})).fetchall()
+                rows: list[Row] = self._driver.execute(pyformat(sql), dict(params or {})).fetchall()
                 return rows
             result = self._connection.execute(_text(sql), dict(params or {}))
         except self._integrity as error:  # a statement that writes, and returns rows
-            raise _duplicate_or(error) from None
+            raise duplicate_or(error) from None
         return [tuple(row) for row in result.fetchall()]
 
     def execute(self, sql: str, params: Mapping[str, object] | None = None) -> int:
         try:
             if self._driver is not None:
-                changed: int = self._driver.execute(_pyformat(sql), dict(params or {})).rowcount
+                changed: int = self._driver.execute(pyformat(sql), dict(params or {})).rowcount
                 return changed
             return self._connection.execute(_text(sql), dict(params or {})).rowcount
         except self._integrity as error:
-            raise _duplicate_or(error) from None
+            raise duplicate_or(error) from None
 
     def execute_many(self, sql: str, params: Sequence[Mapping[str, object]]) -> int:
         try:
@@ -141,45 +148,47 @@ class _PostgresTransaction:
                 return sum(self._connection.execute(_text(sql), dict(each)).rowcount for each in params)
             # psycopg sends them in one pipeline: one round trip, not one per statement.
             with self._driver.cursor() as cursor:
-                cursor.executemany(_pyformat(sql), [dict(each) for each in params])
+                cursor.executemany(pyformat(sql), [dict(each) for each in params])
                 changed: int = cursor.rowcount
                 return changed
         except self._integrity as error:
-            raise _duplicate_or(error) from None
+            raise duplicate_or(error) from None
 
     def insert_entries(self, rows: Sequence[Row]) -> None:
         try:
             if self._driver is None:
-                self._connection.exec_driver_sql(_INSERT_ENTRIES, list(rows))
+                self._connection.exec_driver_sql(INSERT_ENTRIES, list(rows))
             elif len(rows) == 1:
                 # One row: one INSERT is one round trip, COPY two.
-                self._driver.execute(_INSERT_ENTRIES, rows[0])
+                self._driver.execute(INSERT_ENTRIES, rows[0])
             else:
                 # One COPY for the whole batch: the server runs one command,
                 # not one INSERT per row, and psycopg encodes the rows in C.
-                with self._driver.cursor() as cursor, cursor.copy(_COPY_ENTRIES) as copy:
+                with self._driver.cursor() as cursor, cursor.copy(COPY_ENTRIES) as copy:
                     for row in rows:
                         copy.write_row(row)
         except self._integrity as error:
-            raise _duplicate_or(error) from None
+            raise duplicate_or(error) from None
+
+    def end(self, commit: bool) -> None:
+        connection = self._connection
+        try:
+            if commit:
+                connection.commit()
+            else:
+                _invalidate_if_lost(connection)
+                connection.rollback()
+        except BaseException:
+            _invalidate_if_lost(connection)
+            raise
+        finally:
+            if self._closed():  # closed inside an atomic block: the pool let this one go
+                connection.invalidate()
+            connection.close()
 
 
-class PostgresStore(SQLStore):
-    """A case store in a PostgreSQL schema, for several app processes on several machines.
-
-    *url* is a SQLAlchemy URL (``postgresql+psycopg://user@host:5432/db``);
-    the store's tables live in *schema* (created, with its tables, when
-    missing unless *create* is false). Writers on the same case are kept
-    apart by optimistic concurrency; a lock held by another connection for
-    longer than *lock_timeout* seconds is :class:`StoreLocked`.
-    *engine_options* go to ``sqlalchemy.create_engine`` (pool size, ...).
-
-    *key* seals every trail with an HMAC; the database holds only the key's
-    id. Needs the ``postgres`` extra: ``pip install 'casestate[postgres]'``.
-
-    *clock* and *clock_tolerance* refuse recorded times in the future, as in
-    :class:`SQLiteStore`.
-    """
+class PostgresDialect(SQLStore):
+    """What both PostgreSQL stores share: the URL, the schema, and the engine's SQL and errors."""
 
     def __init__(
         self,
@@ -207,11 +216,12 @@ class PostgresStore(SQLStore):
         if not isinstance(schema, str) or not _SCHEMA_NAME.fullmatch(schema):
             msg = f"schema must be a lower-case SQL name (letters, digits, _), got {schema!r}"
             raise ValueError(msg)
+        store = type(self).__name__
         try:
             import sqlalchemy  # noqa: PLC0415 - optional, as above
             import sqlalchemy.exc  # noqa: PLC0415
         except ImportError:
-            raise ImportError(_INSTALL) from None
+            raise ImportError(_INSTALL.format(store=store)) from None
         self._sqlalchemy = sqlalchemy
         self.schema = schema
         if (
@@ -221,7 +231,7 @@ class PostgresStore(SQLStore):
         ):
             msg = f"lock_timeout must be a number of seconds (0 or more, under a day), got {lock_timeout!r}"
             raise ValueError(msg)
-        address = _postgres_url(sqlalchemy, url)
+        address = _postgres_url(sqlalchemy, url, store)
         shown = address.render_as_string(hide_password=True)
         self.location = f"schema {schema!r} of {shown}"
         milliseconds = max(1, round(lock_timeout * 1000))
@@ -229,7 +239,7 @@ class PostgresStore(SQLStore):
         extra = dict(engine_options or {})
         connect_args = {**extra.pop("connect_args", {}), "options": options}
         try:
-            self._engine = sqlalchemy.create_engine(address, connect_args=connect_args, **extra)
+            self._engine = self._make_engine(address, connect_args=connect_args, **extra)
         except ImportError as missing:
             driver = address.get_driver_name()
             msg = f"{shown}: the {driver} driver is not installed ({missing}); use postgresql+psycopg://"
@@ -238,41 +248,15 @@ class PostgresStore(SQLStore):
         # Under another driver, every statement goes through SQLAlchemy.
         self._direct = self._engine.dialect.driver == "psycopg"
         self._driver_error: type[Exception] = self._engine.dialect.loaded_dbapi.Error
-        try:
-            self._setup(create=create)
-        except BaseException:
-            self._engine.dispose()
-            raise
+        self._start_with(self._setup(create=create))
 
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[Transaction]:
-        self._check_open()
-        try:
-            if write:
-                with self._engine.begin() as connection:
-                    try:
-                        yield _PostgresTransaction(connection, direct=self._direct)
-                    except BaseException:
-                        _invalidate_if_lost(connection)
-                        raise
-                    finally:
-                        if self._closed:  # closed inside an atomic block: the pool let this one go
-                            connection.invalidate()
-            else:
-                # Reads need no transaction of their own: each statement sees
-                # what was committed when it ran, which is all a reading relies
-                # on (see Cases._load), and it saves two round trips.
-                with self._reader.connect() as connection:
-                    try:
-                        yield _PostgresTransaction(connection, direct=self._direct)
-                    except BaseException:
-                        _invalidate_if_lost(connection)
-                        raise
-        except Exception as error:
-            fault = self._database_fault(error)
-            if fault is None:
-                raise
-            raise fault from error
+    @abstractmethod
+    def _make_engine(self, address: Any, **options: Any) -> Any:  # noqa: ANN401 - SQLAlchemy's, imported when used
+        """The engine this kind of store connects with (its pool, its transactions)."""
+
+    @abstractmethod
+    def _start_with(self, steps: Steps[None]) -> None:
+        """Open the store with *steps*: now, or when the store is awaited."""
 
     def _database_fault(self, error: BaseException) -> StoreError | None:
         if isinstance(error, self._sqlalchemy.exc.DBAPIError):
@@ -281,18 +265,18 @@ class PostgresStore(SQLStore):
             return self._translate(error)
         return None
 
-    def _lock_writers(self, tx: Transaction) -> None:
+    def _lock_writers(self, tx: Tx) -> Steps[None]:
         # Every writer changes a summary row first: with the table locked against
         # them up front, none can hold a case the block needs, and none deadlocks with it.
-        tx.execute("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE")
+        yield from tx.execute("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE")
 
     def _translate(self, error: BaseException | None) -> StoreError:
         if getattr(error, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
             return StoreLocked(f"{self.location} is locked by another connection: {error}")
         return StoreError(f"{self.location}: {error}")
 
-    def _tables(self, tx: Transaction) -> set[str]:
-        rows = tx.query(
+    def _tables(self, tx: Tx) -> Steps[set[str]]:
+        rows = yield from tx.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = :schema",
             {"schema": self.schema},
         )
@@ -303,11 +287,11 @@ class PostgresStore(SQLStore):
         return schema(position="BIGINT", key_text='TEXT COLLATE "C"')
 
     def _change_summary(
-        self, tx: Transaction, sql: str, params: Mapping[str, object], count: int
-    ) -> tuple[bool, int | None]:
+        self, tx: Tx, sql: str, params: Mapping[str, object], count: int
+    ) -> Steps[tuple[bool, int | None]]:
         # One statement, one round trip: the counter is updated only if the
         # summary row was, and after it (the EXISTS gate runs first).
-        found = tx.query(
+        found = yield from tx.query(
             f"WITH changed AS ({sql} RETURNING 1), "  # noqa: S608 - sql is one of the store's fixed statements
             "taken AS (UPDATE positions SET last = last + :count WHERE id = 1 "
             "AND EXISTS (SELECT FROM changed) RETURNING last) "
@@ -317,10 +301,46 @@ class PostgresStore(SQLStore):
         changed, last = found[0]
         return changed == 1, None if last is None else int(last)
 
-    def _prepare_setup(self, tx: Transaction) -> None:
+    def _prepare_setup(self, tx: Tx) -> Steps[None]:
         # Two processes opening a new store at once: the second waits, then finds the tables.
-        tx.query("SELECT pg_advisory_xact_lock(hashtext(:name))", {"name": f"casestate:{self.schema}"})
-        tx.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+        yield from tx.query(
+            "SELECT pg_advisory_xact_lock(hashtext(:name))", {"name": f"casestate:{self.schema}"}
+        )
+        yield from tx.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+
+
+class PostgresStore(SyncSQLStore, PostgresDialect):
+    """A case store in a PostgreSQL schema, for several app processes on several machines.
+
+    *url* is a SQLAlchemy URL (``postgresql+psycopg://user@host:5432/db``);
+    the store's tables live in *schema* (created, with its tables, when
+    missing unless *create* is false). Writers on the same case are kept
+    apart by optimistic concurrency; a lock held by another connection for
+    longer than *lock_timeout* seconds is :class:`StoreLocked`.
+    *engine_options* go to ``sqlalchemy.create_engine`` (pool size, ...).
+
+    *key* seals every trail with an HMAC; the database holds only the key's
+    id. Needs the ``postgres`` extra: ``pip install 'casestate[postgres]'``.
+
+    *clock* and *clock_tolerance* refuse recorded times in the future, as in
+    :class:`SQLiteStore`.
+    """
+
+    def _make_engine(self, address: Any, **options: Any) -> Any:  # noqa: ANN401 - as above
+        return self._sqlalchemy.create_engine(address, **options)
+
+    def _transaction(self, *, write: bool) -> _PostgresTransaction:
+        # Reads need no transaction of their own: each statement sees what was
+        # committed when it ran, which is all a reading relies on (see
+        # Cases._load), and it saves two round trips.
+        connection = (self._engine if write else self._reader).connect()
+        try:
+            if write:
+                connection.begin()
+            return _PostgresTransaction(connection, direct=self._direct, closed=lambda: self._closed)
+        except BaseException:
+            connection.close()
+            raise
 
     def close(self) -> None:
         """Close every pooled connection; the store cannot be used afterwards."""

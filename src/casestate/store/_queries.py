@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from casestate import Assurance, Fate
@@ -13,12 +12,14 @@ from ._base import CaseSummary, StoredEntry, StoreError
 from ._rows import ANY_ERASED, row_entry
 from ._schema import Row
 from ._statements import SELECT_FEED, inserted_past
+from ._steps import Emit, Steps, operation, stream
 from ._unit import UnitOfWork
 
 
 class Queries(UnitOfWork):
     """Reads that replay no trail: the summary rows (``find``, ``case_ids``, ``head``) and the feed."""
 
+    @operation
     def find(
         self,
         *,
@@ -29,7 +30,7 @@ class Queries(UnitOfWork):
         now: datetime | None = None,
         limit: int = 100,
         after: str | None = None,
-    ) -> list[CaseSummary]:
+    ) -> Steps[list[CaseSummary]]:
         """Cases matching every filter given, ordered by case id.
 
         *in_status_for_at_least* with *now* finds cases whose status took
@@ -73,9 +74,8 @@ class Queries(UnitOfWork):
             "SELECT case_id, status, fate, assurance, status_since, version, open_conflicts "  # noqa: S608 - clauses are fixed text; values are parameters
             f"FROM cases {where}ORDER BY case_id LIMIT :limit"
         )
-        self._settle()
-        with self._begin(write=False) as tx:
-            rows = tx.query(sql, params)
+        yield from self._settle()
+        rows = yield from self._read(sql, params)
         return [self._summary(row) for row in rows]
 
     def _summary(self, row: Row) -> CaseSummary:
@@ -93,7 +93,8 @@ class Queries(UnitOfWork):
             msg = f"{self.location}: the summary row of case {row[0]!r} was altered: {error}"
             raise StoreError(msg) from None
 
-    def entries(self, *, after: int = 0, limit: int | None = None) -> Iterator[StoredEntry]:
+    @stream(StoredEntry)
+    def entries(self, *, after: int = 0, limit: int | None = None) -> Steps[None]:
         """Every entry after position *after* (at most *limit*), in global append order.
 
         A follower keeps the last position it has seen and asks again from
@@ -108,42 +109,41 @@ class Queries(UnitOfWork):
         remaining = None if limit is None else checked_limit(limit)
         while remaining is None or remaining > 0:
             size = self._page if remaining is None else min(self._page, remaining)
-            self._settle()
-            with self._begin(write=False) as tx:
-                rows = tx.query(SELECT_FEED, {"after": after, "limit": size})
+            yield from self._settle()
+            rows = yield from self._read(SELECT_FEED, {"after": after, "limit": size})
             for row in rows:
                 position, seq, version = int(row[0]), row[2], row[-1]
                 if version is None or (type(seq) is int and type(version) is int and seq >= version):
                     raise inserted_past(str(row[1]), seq, version)
-                yield StoredEntry(position, row_entry(row[1:-1], str(row[1]), 0, erased=ANY_ERASED))
+                yield Emit(StoredEntry(position, row_entry(row[1:-1], str(row[1]), 0, erased=ANY_ERASED)))
                 after = position
             if remaining is not None:
                 remaining -= len(rows)
             if len(rows) < size:
                 return
 
-    def case_ids(self) -> Iterator[str]:
+    @stream(str)
+    def case_ids(self) -> Steps[None]:
         """Every case id, in order, read a page at a time."""
         after = ""
         while True:
-            with self._begin(write=False) as tx:
-                rows = tx.query(
-                    "SELECT case_id FROM cases WHERE case_id > :after ORDER BY case_id LIMIT :limit",
-                    {"after": after, "limit": self._page},
-                )
+            rows = yield from self._read(
+                "SELECT case_id FROM cases WHERE case_id > :after ORDER BY case_id LIMIT :limit",
+                {"after": after, "limit": self._page},
+            )
             for (case_id,) in rows:
-                yield case_id
+                yield Emit(case_id)
             if len(rows) < self._page:
                 return
             after = rows[-1][0]
 
-    def head(self, case_id: str) -> str | None:
+    @operation
+    def head(self, case_id: str) -> Steps[str | None]:
         """The hash of the case's last entry, as the store records it; ``None`` for an unknown case.
 
         Keep it outside the database to detect, later, a trail cut short there.
         """
         check_text(case_id, "case_id")
-        self._settle(case_id)
-        with self._begin(write=False) as tx:
-            rows = tx.query("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
+        yield from self._settle(case_id)
+        rows = yield from self._read("SELECT head FROM cases WHERE case_id = :case_id", {"case_id": case_id})
         return None if not rows else str(rows[0][0])

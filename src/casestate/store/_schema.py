@@ -54,13 +54,16 @@ version than this casestate knows, is refused with
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 from casestate import Entry
 
 from ._base import NotAStore, SchemaVersionError, StoreError
+
+if TYPE_CHECKING:
+    from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
 SCHEMA_VERSION = 6
@@ -188,7 +191,10 @@ Row = tuple[Any, ...]
 
 
 class Transaction(Protocol):
-    """One open transaction of an engine: ``:name`` parameters, rows as tuples."""
+    """One open transaction of a synchronous engine: ``:name`` parameters, rows as tuples.
+
+    An asynchronous engine's has the same methods, as coroutines.
+    """
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[Row]:
         """The rows *sql* selects."""
@@ -206,14 +212,18 @@ class Transaction(Protocol):
         """Run *sql* once for each set of *params*; the number of rows changed in all."""
         ...
 
+    def end(self, commit: bool) -> None:
+        """Commit (rolling back if the commit fails), or roll back."""
+        ...
 
-def read_meta(tx: Transaction, tables: set[str], location: str) -> dict[str, str] | None:
+
+def read_meta(tx: Tx, tables: set[str], location: str) -> Steps[dict[str, str] | None]:
     """The store's ``meta`` rows; ``None`` for an empty place, :class:`NotAStore` for anything else."""
     if not tables:
         return None
     if "meta" not in tables:
         raise NotAStore(f"{location} is not a casestate store: it holds other tables")
-    meta = {str(name): str(value) for name, value in tx.query("SELECT name, value FROM meta")}
+    meta = {str(name): str(value) for name, value in (yield from tx.query("SELECT name, value FROM meta"))}
     if meta.get("format") != FORMAT:
         raise NotAStore(f"{location} is not a casestate store: its meta table is another's")
     version = meta.get("schema_version", "")
@@ -242,18 +252,22 @@ def check_version(meta: Mapping[str, str], location: str) -> None:
         )
 
 
-def create(tx: Transaction, statements: Iterable[str], chain: str) -> None:
+def create(tx: Tx, statements: Iterable[str], chain: str) -> Steps[None]:
     """Create the schema and record its format, version and *chain*."""
     for statement in statements:
-        tx.execute(statement)
+        yield from tx.execute(statement)
     for name, value in (("format", FORMAT), ("schema_version", str(SCHEMA_VERSION)), ("chain", chain)):
-        tx.execute("INSERT INTO meta (name, value) VALUES (:name, :value)", {"name": name, "value": value})
+        yield from tx.execute(
+            "INSERT INTO meta (name, value) VALUES (:name, :value)", {"name": name, "value": value}
+        )
 
 
-def upgrade(tx: Transaction, meta: Mapping[str, str], location: str) -> None:
+def upgrade(tx: Tx, meta: Mapping[str, str], location: str) -> Steps[None]:
     """Run every migration from the store's version up to :data:`SCHEMA_VERSION`, in *tx*."""
     check_version(meta, location)
     for step in range(int(meta["schema_version"]), SCHEMA_VERSION):
         for statement in MIGRATIONS[step]:
-            tx.execute(statement)
-    tx.execute("UPDATE meta SET value = :value WHERE name = 'schema_version'", {"value": str(SCHEMA_VERSION)})
+            yield from tx.execute(statement)
+    yield from tx.execute(
+        "UPDATE meta SET value = :value WHERE name = 'schema_version'", {"value": str(SCHEMA_VERSION)}
+    )
