@@ -335,6 +335,34 @@ def test_a_row_moved_to_another_case_is_named(place):
 # -- finding and following -----------------------------------------------------
 
 
+def test_find_remains_held_and_not_returned_and_a_persons_later_disappearances(place):
+    with place.open() as store:
+        for number, status in enumerate(["dead", "dead", "captured", "confirmed"]):
+            stored_in(store, status, f"case-{number}")
+        located = change("report_remains_held", "icrc", "photo", on=40)
+        store.apply("case-0", [located], expected_version=store.load("case-0").version)
+        store.apply("case-3", [located], expected_version=store.load("case-3").version)
+        store.open_case(
+            "case-2-again", actor=actor("family"), effective_at=day(50), recorded_at=day(51), follows="case-2"
+        )
+
+        def ids(**filters):
+            return [summary.case_id for summary in store.find(**filters)]
+
+        # A dead man whose remains the other party holds, and a confirmed death likewise.
+        assert ids(whereabouts=cs.Whereabouts.HELD, fate="dead") == ["case-0", "case-3"]
+        assert ids(whereabouts="held", status="dead") == ["case-0"]
+        assert ids(whereabouts="held", fate="alive") == ["case-2"]
+        assert ids(follows="case-2") == ["case-2-again"]
+        assert ids(follows="case-9") == []
+        (again,) = store.find(follows="case-2")
+        assert (again.follows, again.whereabouts) == ("case-2", cs.Whereabouts.UNKNOWN)
+        with pytest.raises(ValueError, match="'nowhere' is not a valid Whereabouts"):
+            store.find(whereabouts="nowhere")
+    with place.open() as store:
+        assert store.load("case-2-again").follows == "case-2"
+
+
 def test_find_by_status_fate_conflict_and_time_in_status_with_paging(place):
     with place.open() as store:
         for number, status in enumerate(["missing", "captured", "dead", "confirmed", "missing", "captured"]):

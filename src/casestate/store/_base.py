@@ -10,7 +10,7 @@ from typing import Protocol, Self
 
 import attrs
 
-from casestate import Actor, Assurance, Case, CasestateError, Change, Entry, Evidence, Fate
+from casestate import Actor, Assurance, Case, CasestateError, Change, Entry, Evidence, Fate, Whereabouts
 from casestate.proofs import Checkpoint, ConsistencyProof, Receipt, SigningKey, VerifierKey
 
 
@@ -100,6 +100,10 @@ class CaseSummary:
     status_since: datetime
     version: int
     has_conflict: bool
+    whereabouts: Whereabouts = Whereabouts.UNKNOWN
+    """Where the person or the remains are (see :class:`~casestate.Whereabouts`)."""
+    follows: str | None = None
+    """The case of the person's disappearance before, for a later one (see ``Workflow.open``)."""
 
 
 @attrs.frozen
@@ -195,6 +199,8 @@ class CaseStore(Protocol):
         now: datetime | None = None,
         limit: int = 100,
         after: str | None = None,
+        whereabouts: Whereabouts | str | None = None,
+        follows: str | None = None,
     ) -> list[CaseSummary]:
         """Cases matching every filter given, by case id, at most *limit*, after the id *after*."""
         ...

@@ -13,10 +13,12 @@ from ._clock import latest_recorded
 from ._rows import ERASED, broken_trail, entry_row, row_entry
 from ._schema import Duplicate, Row
 from ._statements import (
+    HEAD_COLUMN,
     SELECT_CASE,
     SELECT_CASE_AND_TRAIL,
     SELECT_ERASED,
     SUMMARY_COLUMNS,
+    VERSION_COLUMN,
     check_summary,
     inserted_past,
     summary_params,
@@ -156,18 +158,18 @@ class Cases(UnitOfWork):
             if not found:
                 raise UnknownCase(case_id)
             summary = found[0]
-            if (remembered[1].version, remembered[1].head) == (summary[4], summary[6]):
+            if (remembered[1].version, remembered[1].head) == (summary[VERSION_COLUMN], summary[HEAD_COLUMN]):
                 check_summary(remembered[1], summary)
                 return remembered[1], remembered[0]
         found_case = yield from self._read_case(tx, case_id)
         if found_case is None:
             raise UnknownCase(case_id)
         summary, rows = found_case
-        version = summary[4]
+        version = summary[VERSION_COLUMN]
         if isinstance(version, int) and len(rows) > version:
             self._memo.forget(case_id)
             raise inserted_past(case_id, rows[version][1], version)
-        head = summary[6]
+        head = summary[HEAD_COLUMN]
         known = self._memo.get(case_id, rows)
         if known is None or known.version != len(rows):
             try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from casestate import Problem
+from casestate import BrokenTrail, Problem, replay
 from casestate.chain import chain_for_key, check_key, key_problem
 
 from . import _schema
 from ._base import KeyRequired, NotAStore, WrongKey
+from ._rows import row_entry
+from ._statements import SELECT_ERASED, SELECT_TRAIL, UPDATE_SUMMARY, summary_params
 from ._steps import Steps, Tx
 from ._unit import UnitOfWork
 
@@ -45,7 +47,27 @@ class Opening(UnitOfWork):
             return {"chain": self._chain}
         self._check_key(meta["chain"])
         yield from _schema.upgrade(tx, meta, self.location)
+        if int(meta["schema_version"]) < _schema.SUMMARY_SINCE:
+            yield from self._summarise_again(tx)
         return meta
+
+    def _summarise_again(self, tx: Tx) -> Steps[None]:
+        """Make every case's summary row again from its trail, in the upgrade's transaction.
+
+        A trail that does not verify keeps its row as it was: the upgrade does
+        not stop on one damaged case, and loading it names what is wrong.
+        """
+        for (case_id,) in (yield from tx.query("SELECT case_id FROM cases")):
+            rows = yield from tx.query(SELECT_TRAIL, {"case_id": case_id})
+            erased = frozenset(
+                int(seq) for (seq,) in (yield from tx.query(SELECT_ERASED, {"case_id": case_id}))
+            )
+            try:
+                entries = [row_entry(row, case_id, len(rows), erased=erased) for row in rows]
+                case = replay(entries, key=self._key, allow_redacted=bool(erased))
+            except (BrokenTrail, IndexError):
+                continue
+            yield from tx.execute(UPDATE_SUMMARY, summary_params(case))
 
     def _check_key(self, chain: str) -> None:
         problem = key_problem(chain, self._key)

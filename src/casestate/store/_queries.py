@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from casestate import Assurance, Fate
+from casestate import Assurance, Fate, Whereabouts
 from casestate.instants import OUTSIDE_THE_CALENDAR, format_instant, parse_instant, to_utc
 
 from ._arguments import LARGEST, check_text, checked_limit
@@ -20,7 +20,7 @@ class Queries(UnitOfWork):
     """Reads that replay no trail: the summary rows (``find``, ``case_ids``, ``head``) and the feed."""
 
     @operation
-    def find(
+    def find(  # noqa: C901 - one clause per filter
         self,
         *,
         status: str | None = None,
@@ -30,8 +30,15 @@ class Queries(UnitOfWork):
         now: datetime | None = None,
         limit: int = 100,
         after: str | None = None,
+        whereabouts: Whereabouts | str | None = None,
+        follows: str | None = None,
     ) -> Steps[list[CaseSummary]]:
         """Cases matching every filter given, ordered by case id.
+
+        *whereabouts* finds cases by where the person or the remains are:
+        ``find(status="dead", whereabouts="held")`` lists the remains the other
+        party holds and has not returned. *follows* finds the later
+        disappearances of a person: the cases that name the case given.
 
         *in_status_for_at_least* with *now* finds cases whose status took
         effect at least that long before *now* ("missing for more than 180
@@ -46,6 +53,12 @@ class Queries(UnitOfWork):
         if fate is not None:
             clauses.append("fate = :fate")
             params["fate"] = Fate(fate).value
+        if whereabouts is not None:
+            clauses.append("whereabouts = :whereabouts")
+            params["whereabouts"] = Whereabouts(whereabouts).value
+        if follows is not None:
+            clauses.append("follows = :follows")
+            params["follows"] = check_text(str(follows), "follows")
         if has_conflict is not None:
             if not isinstance(has_conflict, bool):
                 msg = f"has_conflict must be True, False or None, not {has_conflict!r}"
@@ -71,7 +84,8 @@ class Queries(UnitOfWork):
         params["limit"] = checked_limit(limit)
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         sql = (
-            "SELECT case_id, status, fate, assurance, status_since, version, open_conflicts "  # noqa: S608 - clauses are fixed text; values are parameters
+            "SELECT case_id, status, fate, assurance, status_since, version, open_conflicts, "  # noqa: S608 - clauses are fixed text; values are parameters
+            "whereabouts, follows "
             f"FROM cases {where}ORDER BY case_id LIMIT :limit"
         )
         yield from self._settle()
@@ -88,6 +102,8 @@ class Queries(UnitOfWork):
                 status_since=parse_instant(row[4]),
                 version=int(row[5]),
                 has_conflict=int(row[6]) > 0,
+                whereabouts=Whereabouts(row[7]),
+                follows=row[8],
             )
         except (TypeError, ValueError) as error:  # a summary row altered in SQL; load names the entry
             msg = f"{self.location}: the summary row of case {row[0]!r} was altered: {error}"

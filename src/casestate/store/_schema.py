@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 6)
+The schema (version 7)
 ----------------------
 
 ``meta``
@@ -11,8 +11,9 @@ The schema (version 6)
     One row: the last position handed out. Writers take it last in their
     transaction, so positions are gapless and committed in order.
 ``cases``
-    One row per case: where it stands (status, fate, assurance, since when),
-    its ``version`` (number of entries), its number of ``open_conflicts`` and
+    One row per case: where it stands (status, fate, assurance, since when,
+    and, since version 7, ``whereabouts`` and the case it ``follows``), its
+    ``version`` (number of entries), its number of ``open_conflicts`` and
     its ``head``. It answers ``find`` and guards against concurrent writers:
     an append updates it ``WHERE version = <expected> AND head = <expected>``.
 ``entries``
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
     from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -93,6 +94,8 @@ _SOURCE_IDS = (
     "CREATE UNIQUE INDEX entries_by_source_id ON entries (case_id, source_id) WHERE source_id IS NOT NULL"
 )
 """No case holds a source id twice; entries of changes sent without one take no room. Added in version 6."""
+_CASES_BY_FOLLOWS = "CREATE INDEX cases_by_follows ON cases (follows)"
+"""A person's later disappearances, found by the case they follow. Added in version 7."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 2: an opening entry records the identity of the workflow that
@@ -107,8 +110,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     4: ("ALTER TABLE entries ADD COLUMN follows TEXT",),
     # Version 6: entries record the id the change's source gave it, once per case.
     5: ("ALTER TABLE entries ADD COLUMN source_id TEXT", _SOURCE_IDS),
+    # Version 7: the summary row says where the person or the remains are, and
+    # which case the case follows, so that find can ask; the opening store
+    # fills both for every case from its trail (SUMMARY_SINCE).
+    6: (
+        "ALTER TABLE cases ADD COLUMN whereabouts TEXT NOT NULL DEFAULT 'unknown'",
+        "ALTER TABLE cases ADD COLUMN follows TEXT",
+        _CASES_BY_FOLLOWS,
+    ),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
+SUMMARY_SINCE = 7
+"""The version whose summary row holds every column it holds now: a store upgraded from an
+earlier one has its summary rows made again from the trails."""
 
 TABLES = ("meta", "positions", "cases", "entries")
 """The tables every version of the schema has."""
@@ -153,8 +167,11 @@ def schema(*, position: str, key_text: str) -> tuple[str, ...]:
             status_since TEXT NOT NULL,
             version INTEGER NOT NULL,
             open_conflicts INTEGER NOT NULL,
-            head TEXT NOT NULL)""",
+            head TEXT NOT NULL,
+            whereabouts TEXT NOT NULL,
+            follows TEXT)""",
         "CREATE INDEX cases_by_status ON cases (status, case_id)",
+        _CASES_BY_FOLLOWS,
         "CREATE INDEX cases_by_status_since ON cases (status_since)",
         f"""CREATE TABLE entries (
             position {position} PRIMARY KEY,

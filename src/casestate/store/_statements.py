@@ -6,21 +6,38 @@ Each case has a summary row: it answers ``find`` and guards every write
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+
 from casestate import BrokenTrail, Case, Problem
 from casestate.instants import format_instant
 
 from ._rows import broken_trail
 from ._schema import ENTRY_COLUMNS, ENTRY_FIELDS, Row
 
-SELECT_CASE = (
-    "SELECT status, fate, assurance, status_since, version, open_conflicts, head "
-    "FROM cases WHERE case_id = :case_id"
+_SUMMARY: tuple[tuple[str, Callable[[Case], object]], ...] = (
+    ("status", attrgetter("status")),
+    ("fate", lambda case: case.fate.value),
+    ("assurance", lambda case: case.assurance.value),
+    ("status_since", lambda case: format_instant(case.status_since)),
+    ("version", attrgetter("version")),
+    ("open_conflicts", lambda case: len(case.open_conflicts)),
+    ("head", attrgetter("head")),
+    ("whereabouts", lambda case: case.whereabouts.value),
+    ("follows", attrgetter("follows")),
 )
-SUMMARY_COLUMNS = 7
+"""The summary row's columns after the case id, each with how a case gives its value: the one list
+every statement and check below is made from."""
+SUMMARY_FIELDS = tuple(name for name, _ in _SUMMARY)
+SUMMARY_COLUMNS = len(SUMMARY_FIELDS)
+VERSION_COLUMN = SUMMARY_FIELDS.index("version")
+HEAD_COLUMN = SUMMARY_FIELDS.index("head")
+
+SELECT_CASE = f"SELECT {', '.join(SUMMARY_FIELDS)} FROM cases WHERE case_id = :case_id"  # noqa: S608 - fixed names
 SELECT_TRAIL = f"SELECT {ENTRY_COLUMNS} FROM entries WHERE case_id = :case_id ORDER BY seq"  # noqa: S608 - fixed names
 SELECT_CASE_AND_TRAIL = (
-    "SELECT c.status, c.fate, c.assurance, c.status_since, c.version, c.open_conflicts, c.head, "  # noqa: S608 - fixed names
-    + ", ".join(f'e."{name}"' for name in ENTRY_FIELDS)
+    "SELECT "  # noqa: S608 - fixed names
+    + ", ".join([*(f"c.{name}" for name in SUMMARY_FIELDS), *(f'e."{name}"' for name in ENTRY_FIELDS)])
     + " FROM cases c LEFT JOIN entries e ON e.case_id = c.case_id "
     "WHERE c.case_id = :case_id ORDER BY e.seq"
 )
@@ -37,46 +54,34 @@ SELECT_ERASURES = (
     "SELECT seq, erased_at, erased_by, reason FROM erasures WHERE case_id = :case_id ORDER BY seq"
 )
 INSERT_CASE = (
-    "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
-    "VALUES (:case_id, :status, :fate, :assurance, :status_since, :version, :open_conflicts, :head)"
+    f"INSERT INTO cases (case_id, {', '.join(SUMMARY_FIELDS)}) "  # noqa: S608 - fixed names
+    f"VALUES (:case_id, {', '.join(f':{name}' for name in SUMMARY_FIELDS)})"
 )
 UPDATE_CASE = (
-    "UPDATE cases SET status = :status, fate = :fate, assurance = :assurance, "
-    "status_since = :status_since, version = :version, open_conflicts = :open_conflicts, head = :head "
+    f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in SUMMARY_FIELDS)} "  # noqa: S608 - fixed names
     "WHERE case_id = :case_id AND version = :expected AND head = :expected_head"
 )
+UPDATE_SUMMARY = (
+    f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in SUMMARY_FIELDS)} "  # noqa: S608 - fixed names
+    "WHERE case_id = :case_id"
+)
+"""The summary row made again from a verified trail, unguarded: an upgrade holds the store alone."""
 
 
 def summary_params(case: Case) -> dict[str, object]:
     """The parameters of :data:`INSERT_CASE` and :data:`UPDATE_CASE` for *case*."""
-    return {
-        "case_id": case.id,
-        "status": case.status,
-        "fate": case.fate.value,
-        "assurance": case.assurance.value,
-        "status_since": format_instant(case.status_since),
-        "version": case.version,
-        "open_conflicts": len(case.open_conflicts),
-        "head": case.head,
-    }
+    params: dict[str, object] = {name: value(case) for name, value in _SUMMARY}
+    params["case_id"] = case.id
+    return params
 
 
 def check_summary(case: Case, summary: Row) -> None:
     """The summary row must say what the verified trail says; otherwise it was altered."""
-    expected = (
-        case.status,
-        case.fate.value,
-        case.assurance.value,
-        format_instant(case.status_since),
-        case.version,
-        len(case.open_conflicts),
-        case.head,
-    )
+    expected = tuple(value(case) for _, value in _SUMMARY)
     if tuple(summary) != expected:
-        fields = ("status", "fate", "assurance", "status_since", "version", "open_conflicts", "head")
         wrong = [
             f"{name} {found!r} (the trail says {want!r})"
-            for name, found, want in zip(fields, summary, expected, strict=True)
+            for name, found, want in zip(SUMMARY_FIELDS, summary, expected, strict=True)
             if found != want
         ]
         altered = "the case's summary row was altered: " + "; ".join(wrong)
