@@ -303,7 +303,7 @@ class Workflow:
         >>> [(option.trigger, str(option.outcome)) for option in DEFAULT_WORKFLOW.available(case, unit)]
         ... # doctest: +NORMALIZE_WHITESPACE
         [('report_captured', 'transition'), ('report_wounded', 'transition'), ('report_dead', 'transition'),
-         ('report_missing', 'corroboration')]
+         ('report_missing', 'corroboration'), ('report_remains_held', 'transition')]
         """
         return options(self._table, case, actor)
 

@@ -272,8 +272,9 @@ def _check_evidence_times(case: Case, entry: Entry, where: str) -> None:
 def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
     role_ok = entry.role in rule.roles
     if not role_ok and rule.reporter_may_fire and entry.private is not None:
-        # The reporter alone, while none of the rule's roles has backed the report.
-        resumes = _resumes(case, rule, walk)
+        # The reporter alone, while none of the rule's roles has backed the report, voiding
+        # nothing before it: a move kept as a conflict (not legal from here) voids nothing.
+        resumes = _resumes(case, rule, walk) if walk.status in rule.sources else None
         role_ok = (
             walk.reporter is not None
             and entry.private.actor_id == walk.reporter
