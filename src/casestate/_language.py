@@ -27,7 +27,7 @@ from ._errors import CasestateError
 from ._evidence import EvidenceKind, Tier
 from ._status import Assurance, Fate, Status, Whereabouts
 from ._verdict import Code, Outcome, Reason
-from ._words import ENGLISH, Name, Names, Voice, counted, labelled, render, said
+from ._words import Name, Names, counted, labelled, render, said
 
 LOCALES: tuple[str, ...] = ("en", "ru", "uk")
 """The languages casestate speaks: English (its own), Russian and Ukrainian."""
@@ -332,8 +332,8 @@ class _Translated:
 
 
 @cache
-def _voice(language: str) -> Voice:
-    return ENGLISH if language == "en" else _Translated(language)
+def _voice(language: str) -> _Translated:
+    return _Translated(language)
 
 
 def label(term: Term, locale: str = "en") -> str:

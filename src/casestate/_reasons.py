@@ -20,7 +20,7 @@ from functools import lru_cache
 from ._evidence import Evidence, EvidenceKind
 from ._time import format_instant
 from ._verdict import Code, Reason
-from ._words import Days, Listed, Name, Names, Phrase, Value, said
+from ._words import Days, Listed, Name, Names, Phrase, Value, english, said
 
 _CACHED_ROLE_LENGTH = 100
 """A role is whatever a feed says it is: only a short one is kept in a cache,
@@ -28,8 +28,8 @@ so that a few thousand megabyte-long roles cannot stay in memory."""
 
 
 def _reason(code: Code, template: str, **args: Value) -> Reason:
-    phrase = Phrase(template, tuple(args.items()))
-    return Reason(code, phrase.english, phrase)
+    values = tuple(args.items())
+    return Reason(code, english(template, values), Phrase(template, values))
 
 
 def _trigger(trigger: str) -> Name:
@@ -37,7 +37,7 @@ def _trigger(trigger: str) -> Name:
 
 
 def _sorted(vocabulary: str, names: Iterable[str]) -> Names:
-    return Names(vocabulary, sorted(names))
+    return Names(vocabulary, tuple(sorted(names)))
 
 
 def unknown_role(role: str, roles: frozenset[str]) -> Reason:
@@ -143,7 +143,7 @@ def unknown_trigger(trigger: str, known: Collection[str]) -> Reason:
         Code.UNKNOWN_TRIGGER,
         said("unknown trigger {trigger}; known: {known}"),
         trigger=Name("trigger", trigger),
-        known=Names("trigger", known),
+        known=Names("trigger", tuple(known)),
     )
 
 

@@ -77,7 +77,7 @@ class EvidenceRule:
     def phrase(self) -> Phrase:
         """The requirement as a phrase, for messages in any language (see ``casestate.text``)."""
         if self.kinds is not None:
-            kinds = sorted(kind for kind in self.kinds if kind.tier <= self.max_tier)
+            kinds = tuple(sorted(kind for kind in self.kinds if kind.tier <= self.max_tier))
             return Phrase(
                 said("evidence of kind {kinds}"), (("kinds", Names("evidence kind", kinds, either=True)),)
             )

@@ -16,9 +16,7 @@ finds them there when it extracts the catalogs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
-
-import attrs
+from typing import NamedTuple, Protocol
 
 
 def said(text: str) -> str:
@@ -37,42 +35,35 @@ def counted(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-@attrs.frozen
-class Name:
+class Name(NamedTuple):
     """A name of casestate's vocabulary in a message: English shows the name, other languages its label.
 
     *vocabulary* is the kind of name (``"status"``, ``"role"``, ``"trigger"``,
     ``"evidence kind"``, ``"fate"``); *quoted* names are shown as ``repr``
-    shows them in English (``'missing'``).
+    shows them in English (``'missing'``). (Named tuples, here and below: a
+    refused change makes a few of them for each of its reasons.)
     """
 
     vocabulary: str
-    name: str = attrs.field(converter=str)
+    name: str
     quoted: bool = True
 
 
-def _strings(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(map(str, names))
-
-
-@attrs.frozen
-class Names:
+class Names(NamedTuple):
     """Names of one vocabulary, in the order given, joined by commas (or by *or*, when *either*)."""
 
     vocabulary: str
-    names: tuple[str, ...] = attrs.field(converter=_strings)
+    names: tuple[str, ...]
     either: bool = False
 
 
-@attrs.frozen
-class Days:
+class Days(NamedTuple):
     """A number of days; English writes it ``"N days"`` whatever N, as casestate always has."""
 
-    count: int
+    number: int
 
 
-@attrs.frozen
-class Phrase:
+class Phrase(NamedTuple):
     """A text for people: an English *template* with ``{placeholders}``, and their values.
 
     >>> retract = Name("trigger", "retract", quoted=False)
@@ -86,11 +77,10 @@ class Phrase:
     @property
     def english(self) -> str:
         """The phrase in English, as casestate's messages have always read."""
-        return render(self, ENGLISH)
+        return english(self.template, self.args)
 
 
-@attrs.frozen
-class Listed:
+class Listed(NamedTuple):
     """Phrases joined by commas (the evidence a change was given)."""
 
     phrases: tuple[Phrase, ...]
@@ -98,6 +88,32 @@ class Listed:
 
 Value = str | int | Name | Names | Days | Phrase | Listed
 """What a placeholder of a :class:`Phrase` may hold."""
+
+
+def english(template: str, args: Iterable[tuple[str, Value]]) -> str:
+    """*template* with *args* in English: the names as they are, as casestate's messages always read.
+
+    Every refused change builds its messages in English, so this is the
+    short way, with no catalog to ask; :func:`render` says a phrase in
+    another language.
+    """
+    return template.format_map(
+        {key: value if type(value) is str else _in_english(value) for key, value in args}
+    )
+
+
+def _in_english(value: Value) -> str:
+    if isinstance(value, Name):
+        return repr(str(value.name)) if value.quoted else value.name
+    if isinstance(value, Names):
+        return (" or " if value.either else ", ").join(value.names)
+    if isinstance(value, Days):
+        return f"{value.number} days"
+    if isinstance(value, Phrase):
+        return english(value.template, value.args)
+    if isinstance(value, Listed):
+        return ", ".join(english(phrase.template, phrase.args) for phrase in value.phrases)
+    return str(value)
 
 
 class Voice(Protocol):
@@ -127,34 +143,14 @@ def render(phrase: Phrase, voice: Voice) -> str:
 def _shown(value: Value, voice: Voice) -> str:  # noqa: PLR0911 - one answer for each kind of value
     if isinstance(value, str):
         return value
-    if isinstance(value, int):
-        return str(value)
     if isinstance(value, Name):
         return voice.name(value)
     if isinstance(value, Names):
         return voice.names(value)
     if isinstance(value, Days):
-        return voice.days(value.count)
+        return voice.days(value.number)
     if isinstance(value, Phrase):
         return render(value, voice)
-    return ", ".join(render(phrase, voice) for phrase in value.phrases)
-
-
-class _English:
-    """English: the templates as written, names as they are."""
-
-    def template(self, english: str) -> str:
-        return english
-
-    def name(self, name: Name) -> str:
-        return repr(name.name) if name.quoted else name.name
-
-    def names(self, names: Names) -> str:
-        return (" or " if names.either else ", ").join(names.names)
-
-    def days(self, count: int) -> str:
-        return f"{count} days"
-
-
-ENGLISH: Voice = _English()
-"""English, casestate's own language: its messages unchanged since before there were others."""
+    if isinstance(value, Listed):
+        return ", ".join(render(phrase, voice) for phrase in value.phrases)
+    return str(value)
