@@ -8,13 +8,14 @@ from datetime import datetime
 from ._case import Case
 from ._change import OPEN, Change
 from ._decide import decide, decide_opening, plan
+from ._reasons import case_exists, unknown_case
 from ._sources import Sent, resent, sent_change, sent_entry
 from ._standing import Standing
 from ._status import Assurance, Fate
 from ._step import opened, step
 from ._text import check_case_id
 from ._time import to_utc
-from ._verdict import Code, Outcome, Reason, Verdict
+from ._verdict import Outcome, Verdict
 from ._workflow import Workflow
 
 
@@ -108,8 +109,7 @@ class Batch:
         if change.trigger == OPEN:
             return self._open(case_id, change, tracked)
         if tracked is None:
-            reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
-            return Verdict(Outcome.REJECTED, (reason,))
+            return Verdict(Outcome.REJECTED, (unknown_case(case_id),))
         source_id = change.source_id
         if source_id is not None:
             taken = self._taken_in(case_id, source_id)
@@ -148,8 +148,7 @@ class Batch:
         decided = decide_opening(self._table, change, self.now)
         source_id = change.source_id
         if tracked is not None:
-            exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")
-            refused = Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
+            refused = Verdict(Outcome.REJECTED, (case_exists(case_id), *decided.verdict.reasons))
             taken = None if source_id is None else self._taken_in(case_id, source_id)
             return refused if taken is None else resent(tracked, change, taken, lambda: refused)
         target = decided.verdict.target

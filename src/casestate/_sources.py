@@ -34,9 +34,10 @@ from ._change import Change
 from ._entry import Entry
 from ._evidence import EvidenceKind
 from ._layout import canonical_private
+from ._reasons import source_id_reused
 from ._standing import Standing
 from ._time import format_instant
-from ._verdict import Code, Outcome, Reason, Verdict
+from ._verdict import Outcome, Verdict
 
 
 class Sent(NamedTuple):
@@ -118,11 +119,7 @@ def resent(
     seq, stored = taken
     if same(stored, change):
         return Verdict(Outcome.ALREADY_STORED, (), case.status, case.fate, case.whereabouts)
-    reused = Reason(
-        Code.SOURCE_ID_REUSED,
-        f"source id {change.source_id!r} is taken by entry {seq} of the case, a different change: "
-        "a source id names one change",
-    )
+    reused = source_id_reused(str(change.source_id), seq)
     anew = decide_anew()
     more = anew.reasons if anew.outcome is Outcome.REJECTED else ()
     return Verdict(Outcome.REJECTED, (reused, *more))
