@@ -494,7 +494,24 @@ def known_at(case: cs.Case, when: datetime | None) -> cs.Case:
     return known
 
 
-@router.get("/cases/{case_id}", responses=answers(404, 422, ok={200: {"headers": ETAG}}))
+def not_modified(if_none_match: str | None, case: cs.Case, headers: dict[str, str]) -> Response | None:
+    """``304 Not Modified`` when the client holds this version of *case* already (``If-None-Match``)."""
+    if if_none_match is None:
+        return None
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}  # compared weakly
+    if "*" not in tags and etag(case) not in tags:
+        return None
+    return Response(status_code=304, headers={"ETag": etag(case), **headers})
+
+
+NOT_MODIFIED = {"description": "The client holds this version of the case already (If-None-Match)"}
+
+
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseView,
+    responses=answers(404, 422, ok={200: {"headers": ETAG}, 304: NOT_MODIFIED}),
+)
 async def get_case(
     *,
     case_id: CaseId,
@@ -503,7 +520,8 @@ async def get_case(
     language: Language,
     as_of_recorded: Annotated[str | None, asked_time("as_of_recorded")] = None,
     as_of_effective: Annotated[str | None, asked_time("as_of_effective")] = None,
-) -> CaseView:
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> CaseView | Response:
     """Where the case stands (as known at *as_of_recorded*), and where it stood at *as_of_effective*.
 
     *as_of_recorded* answers "what did we know then?" (the recorded clock);
@@ -513,8 +531,11 @@ async def get_case(
     recorded = timestamp(as_of_recorded, "as_of_recorded")
     effective = timestamp(as_of_effective, "as_of_effective")
     case = known_at(await stores.run(lambda store: store.load(case_id)), recorded)
-    response.headers["ETag"] = etag(case)
     said_in(response, language)
+    unchanged = not_modified(if_none_match, case, dict(response.headers))
+    if unchanged is not None:
+        return unchanged
+    response.headers["ETag"] = etag(case)
     return case_view(case, language, recorded=recorded, effective=effective)
 
 
@@ -529,7 +550,8 @@ async def get_case(
                 "description": "The case document: the case and its whole trail",
                 "headers": ETAG,
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/case"}}},
-            }
+            },
+            304: NOT_MODIFIED,
         },
     ),
 )
@@ -538,14 +560,17 @@ async def get_trail(
     case_id: CaseId,
     stores: Stores,
     as_of_recorded: Annotated[str | None, asked_time("as_of_recorded")] = None,
-) -> JSONResponse:
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
     """The case document (``casestate.case``): every entry, or those recorded by *as_of_recorded*.
 
     A client verifies it with ``casestate.from_dict(document, head=...)``.
     """
     recorded = timestamp(as_of_recorded, "as_of_recorded")
     case = known_at(await stores.run(lambda store: store.load(case_id)), recorded)
-    return JSONResponse(cs.to_dict(case), headers={"ETag": etag(case)})
+    return not_modified(if_none_match, case, {}) or JSONResponse(
+        cs.to_dict(case), headers={"ETag": etag(case)}
+    )
 
 
 _DURATION = re.compile(r"(\d{1,6})([hdw])")

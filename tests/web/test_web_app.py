@@ -325,6 +325,25 @@ def test_the_trail_is_the_case_document_and_verifies_up_to_the_etag(client, case
 
 
 @pytest.mark.parametrize("route", ["/cases/{case_id}", "/cases/{case_id}/trail"])
+def test_a_client_that_holds_the_version_read_gets_304_until_the_case_changes(client, case_id, route) -> None:
+    address = route.format(case_id=case_id)
+    seen = opened(client, case_id).headers["ETag"]
+    for held in (seen, f"W/{seen}", f'"0000", {seen}', "*"):
+        answer = client.get(address, headers={"If-None-Match": held})
+        assert (answer.status_code, answer.content, answer.headers["ETag"]) == (304, b"", seen)
+    assert client.get(address, headers={"If-None-Match": '"0000"'}).status_code == 200
+    changed = client.post(f"/cases/{case_id}/changes", json=capture(case_id), headers={"If-Match": seen})
+    again = client.get(address, headers={"If-None-Match": seen})
+    assert (again.status_code, again.headers["ETag"]) == (200, changed.headers["ETag"])
+
+
+def test_a_304_says_the_language_its_answer_varies_by(client, case_id) -> None:
+    seen = opened(client, case_id).headers["ETag"]
+    answer = client.get(f"/cases/{case_id}", headers={"If-None-Match": seen})
+    assert (answer.headers["Vary"], answer.headers["Content-Language"]) == ("Accept-Language", "en")
+
+
+@pytest.mark.parametrize("route", ["/cases/{case_id}", "/cases/{case_id}/trail"])
 def test_as_of_before_the_case_was_opened_is_404(client, case_id, route) -> None:
     opened(client, case_id)
     answer = client.get(route.format(case_id=case_id), params={"as_of_recorded": "2024-01-01T00:00:00Z"})
