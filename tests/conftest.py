@@ -91,3 +91,19 @@ def place(request, tmp_path) -> Place:
     if request.param == "sqlite":
         return Place("sqlite", str(tmp_path / "cases.db"))
     return Place("postgres", POSTGRES_URL, request.getfixturevalue("postgres_schema"))
+
+
+# -- language: the commands speak the environment's --------------------------
+
+
+@pytest.fixture(autouse=True)
+def english_environment(monkeypatch):
+    """Run every test, and the commands it starts, as in an environment that asks for no language.
+
+    The command line speaks what LANGUAGE, LC_ALL, LC_MESSAGES or LANG ask
+    for: a developer's Ukrainian desktop must not turn the English the tests
+    compare into Ukrainian. A test of the languages sets them itself.
+    """
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

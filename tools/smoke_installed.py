@@ -9,12 +9,15 @@ checkout, ``PYTHONPATH`` and the user's site off ``sys.path``. It checks that
 casestate is imported from that environment; imports every module the
 installed package has (found in the distribution's RECORD, not listed here);
 reads every piece of package data the library reads (each JSON Schema of
-``casestate.SCHEMA_NAMES``, through ``casestate.json_schema``; the ``py.typed``
+``casestate.SCHEMA_NAMES``, through ``casestate.json_schema``; the compiled
+catalog of each language of ``casestate.text.LOCALES`` but English, through
+the labels and descriptions ``casestate.text`` gives in it; the ``py.typed``
 marker type checkers read) and every other data file the wheel installed; and,
 with the ``cli`` extra, runs ``casestate demo`` and verifies the store it
-builds. With ``--bare`` a module may fail to import only for want of a
-dependency that an extra of casestate declares, with an error that names
-the extra to install, and the ``casestate`` command must name it too.
+builds, and ``casestate demo --lang`` in each language. With ``--bare`` a
+module may fail to import only for want of a dependency that an extra of
+casestate declares, with an error that names the extra to install, and the
+``casestate`` command must name it too.
 
 Every fault is listed, each on a line of its own, and the exit status is 1.
 """
@@ -126,6 +129,7 @@ def check_data(faults: list[str]) -> None:
             continue
         if schema.get("$id") != f"urn:casestate:schema:{name}":
             faults.append(f"casestate.json_schema({name!r}) is not the {name} schema")
+    check_catalogs(faults)
     package = importlib.resources.files(DISTRIBUTION)
     if not package.joinpath("py.typed").is_file():
         faults.append("casestate/py.typed is missing: type checkers would ignore casestate's annotations")
@@ -136,6 +140,26 @@ def check_data(faults: list[str]) -> None:
         except OSError as error:
             faults.append(f"{path} is in the RECORD but cannot be read: {type(error).__name__}: {error}")
     print(f"read {len(casestate.SCHEMA_NAMES)} schemas and {len(data)} data files")
+
+
+def check_catalogs(faults: list[str]) -> None:
+    """Read each language's compiled catalog through casestate.text: every code described in it."""
+    import casestate  # noqa: PLC0415 - see check_origin
+    from casestate import text  # noqa: PLC0415
+
+    for locale in text.LOCALES:
+        if locale == "en":
+            continue
+        try:
+            said = {text.describe(code, locale) for code in casestate.Code}
+            missing = text.label(casestate.Status.MISSING, locale)
+        except (OSError, LookupError) as error:
+            faults.append(f"the {locale!r} catalog cannot be read: {type(error).__name__}: {error}")
+            continue
+        english = {text.describe(code) for code in casestate.Code}
+        if said & english or missing == text.label(casestate.Status.MISSING):
+            faults.append(f"the {locale!r} catalog leaves text in English: it is not the compiled catalog")
+    print(f"read the catalogs of {', '.join(text.LOCALES[1:])}")
 
 
 def check_command(faults: list[str]) -> None:
@@ -165,7 +189,29 @@ def check_command(faults: list[str]) -> None:
             said = verify.stderr.strip()
             faults.append(f"casestate verify of the demo store exits {verify.returncode}: {said}")
             return
-    print("casestate demo ran and its store verifies")
+        if not _demo_speaks(command, scratch, environment, faults):
+            return
+    print("casestate demo ran, its store verifies, and it speaks every language")
+
+
+def _demo_speaks(command: Path, scratch: str, environment: dict[str, str], faults: list[str]) -> bool:
+    """``casestate demo --lang`` tells its stories in each language: the catalogs reach the command."""
+    from casestate import Status  # noqa: PLC0415 - see check_origin
+    from casestate.text import LOCALES, label  # noqa: PLC0415
+
+    for locale in LOCALES[1:]:
+        demo = subprocess.run(
+            [str(command), "demo", "--lang", locale, "--path", str(Path(scratch) / f"demo-{locale}.db")],
+            capture_output=True,
+            text=True,
+            cwd=scratch,
+            env=environment,
+            check=False,
+        )
+        if demo.returncode != 0 or label(Status.MISSING, locale) not in demo.stdout:
+            faults.append(f"casestate demo --lang {locale} does not speak it: {demo.stderr.strip()}")
+            return False
+    return True
 
 
 def check_command_needs_extra(faults: list[str]) -> None:

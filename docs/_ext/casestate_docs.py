@@ -5,11 +5,15 @@ Directives, each rendering Markdown made from casestate itself:
 - ``casestate-statuses`` and ``casestate-rules``: the tables of the default workflow;
 - ``casestate-diagram``: the default workflow as a Mermaid diagram (:func:`casestate.to_mermaid`);
 - ``casestate-evidence-kinds``: every evidence kind with its tier;
-- ``casestate-schema NAME``: a shipped JSON Schema (:func:`casestate.json_schema`), as JSON.
+- ``casestate-schema NAME``: a shipped JSON Schema (:func:`casestate.json_schema`), as JSON;
+- ``casestate-labels VOCABULARY``: every label of a vocabulary in each language casestate speaks,
+  read from the compiled catalogs (:func:`casestate.text.labels`);
+- ``casestate-code-descriptions``: every code's description in each language
+  (:func:`casestate.text.describe`).
 
 It also gives the re-exported constants of ``casestate`` and of its small public
 modules the docstrings written beside them in their private modules, where
-autodoc does not look.
+autodoc does not look, and each member of :class:`casestate.Code` its description.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.docutils import SphinxDirective
 
 import casestate
-from casestate import DEFAULT_WORKFLOW, EvidenceKind, Tier, Workflow
+from casestate import DEFAULT_WORKFLOW, Code, EvidenceKind, Tier, Workflow
+from casestate.text import LOCALES, VOCABULARIES, describe, labels
 
 
 def _cell(text: str) -> str:
@@ -110,23 +115,55 @@ def evidence_kinds_table() -> list[str]:
     return lines
 
 
+_LANGUAGES = {"en": "English", "ru": "Russian", "uk": "Ukrainian"}
+
+
+def labels_table(vocabulary: str) -> list[str]:
+    """Every label of *vocabulary*, by name, in each language casestate speaks."""
+    if vocabulary not in VOCABULARIES:
+        known = ", ".join(VOCABULARIES)
+        msg = f"casestate-labels: no vocabulary {vocabulary!r}; there are: {known}"
+        raise ValueError(msg)
+    said = {locale: labels(vocabulary, locale) for locale in LOCALES}  # type: ignore[arg-type]
+    lines = ["| name | " + " | ".join(_LANGUAGES[locale] for locale in LOCALES) + " |"]
+    lines.append("|---" * (len(LOCALES) + 1) + "|")
+    for name in said["en"]:
+        lines.append(f"| `{name}` | " + " | ".join(_cell(said[locale][name]) for locale in LOCALES) + " |")
+    return lines
+
+
+def descriptions_table() -> list[str]:
+    """Every code's description in each language casestate speaks."""
+    lines = ["| code | " + " | ".join(_LANGUAGES[locale] for locale in LOCALES) + " |"]
+    lines.append("|---" * (len(LOCALES) + 1) + "|")
+    for code in Code:
+        lines.append(
+            f"| `{code}` | " + " | ".join(_cell(describe(code, locale)) for locale in LOCALES) + " |"
+        )
+    return lines
+
+
 def schema_block(name: str) -> list[str]:
     """The shipped JSON Schema *name* as a Markdown code block."""
     text = json.dumps(casestate.json_schema(name), indent=2, ensure_ascii=False)  # type: ignore[arg-type]
     return ["```json", *text.splitlines(), "```"]
 
 
-class _Schema(SphinxDirective):
-    """Renders a shipped JSON Schema, named by the directive's argument."""
+def _named(make: Callable[[str], list[str]]) -> type[SphinxDirective]:
+    class Generated(SphinxDirective):
+        """Renders Markdown that casestate writes about the thing the directive's argument names."""
 
-    required_arguments = 1
-    has_content = False
+        required_arguments = 1
+        final_argument_whitespace = True
+        has_content = False
 
-    def run(self) -> list[nodes.Node]:
-        container = nodes.container()
-        lines = StringList(schema_block(self.arguments[0]), source="casestate")
-        self.state.nested_parse(lines, self.content_offset, container)
-        return container.children
+        def run(self) -> list[nodes.Node]:
+            container = nodes.container()
+            lines = StringList(make(self.arguments[0]), source="casestate")
+            self.state.nested_parse(lines, self.content_offset, container)
+            return container.children
+
+    return Generated
 
 
 def _directive(make: Callable[[], list[str]]) -> type[SphinxDirective]:
@@ -172,6 +209,14 @@ def _constant_docs() -> dict[str, list[str]]:
 def _document_constants(
     _app: Sphinx, what: str, name: str, _obj: object, _options: object, lines: list[str]
 ) -> None:
+    if what == "class" and name == "casestate.Code":
+        # Each member with the description casestate.text gives it (the source gives none: one
+        # definition, in casestate._language), as autodoc would document a member with a docstring.
+        for code in Code:
+            lines.extend(
+                ["", f".. attribute:: {code.name}", f"   :value: {code.value!r}", "", f"   {describe(code)}"]
+            )
+        return
     if what != "data" or not name.startswith("casestate."):
         return
     docs = _constant_docs().get(name)
@@ -185,6 +230,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("casestate-rules", _directive(rules_table))
     app.add_directive("casestate-diagram", _directive(diagram))
     app.add_directive("casestate-evidence-kinds", _directive(evidence_kinds_table))
-    app.add_directive("casestate-schema", _Schema)
+    app.add_directive("casestate-schema", _named(schema_block))
+    app.add_directive("casestate-labels", _named(labels_table))
+    app.add_directive("casestate-code-descriptions", _directive(descriptions_table))
     app.connect("autodoc-process-docstring", _document_constants)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

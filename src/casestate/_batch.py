@@ -8,12 +8,13 @@ from datetime import datetime
 from ._case import Case
 from ._change import OPEN, Change
 from ._decide import decide, decide_opening, plan
+from ._reasons import case_exists, unknown_case
 from ._standing import Standing
 from ._status import Assurance, Fate
 from ._step import opened, step
 from ._text import check_case_id
 from ._time import to_utc
-from ._verdict import Code, Outcome, Reason, Verdict
+from ._verdict import Outcome, Verdict
 from ._workflow import Workflow
 
 
@@ -95,8 +96,7 @@ class Batch:
         if change.trigger == OPEN:
             return self._open(case_id, change, tracked)
         if tracked is None:
-            reason = Reason(Code.UNKNOWN_CASE, f"no case {case_id!r} is open; open it first")
-            return Verdict(Outcome.REJECTED, (reason,))
+            return Verdict(Outcome.REJECTED, (unknown_case(case_id),))
         verdict = decide(self._table, tracked, change, self.now)
         if verdict.outcome is not Outcome.REJECTED:
             decided = plan(self._table, tracked, change, verdict)
@@ -120,8 +120,7 @@ class Batch:
         check_case_id(case_id)  # as Workflow.open does: what a batch accepts, a store must take
         decided = decide_opening(self._table, change, self.now)
         if tracked is not None:
-            exists = Reason(Code.CASE_EXISTS, f"case {case_id!r} is already open")
-            return Verdict(Outcome.REJECTED, (exists, *decided.verdict.reasons))
+            return Verdict(Outcome.REJECTED, (case_exists(case_id), *decided.verdict.reasons))
         target = decided.verdict.target
         if target is not None:
             self._cases[case_id] = opened(

@@ -18,12 +18,32 @@ from ._actors import Actor
 from ._change import DISMISS, Change
 from ._entry import EntryKind
 from ._evidence import Evidence, EvidenceKind, strongest_tier
-from ._reasons import illegal_transition, role_not_permitted, unknown_role
+from ._reasons import (
+    CONFLICT_CANNOT_RESOLVE,
+    DISMISSAL_NEEDS_RESOLVES,
+    earlier_than_current,
+    effective_after_recorded,
+    evidence_after_recorded,
+    evidence_before_event,
+    evidence_contradicts_fate,
+    evidence_refused,
+    illegal_transition,
+    may_not_dismiss,
+    may_not_resolve,
+    recorded_in_future,
+    reporter_overruled,
+    reporter_reaches_past,
+    role_not_permitted,
+    time_goes_backwards,
+    unknown_conflict,
+    unknown_role,
+    unknown_trigger,
+    waiting_period_not_elapsed,
+)
 from ._rules import EvidenceRule
 from ._standing import resumes_the_previous
 from ._status import Assurance, Fate, Whereabouts
-from ._time import format_instant
-from ._verdict import Code, Outcome, Reason, Verdict
+from ._verdict import Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
     from ._standing import Snapshot, Standing
@@ -97,43 +117,16 @@ def _times(change: Change, now: datetime | None, reasons: list[Reason] | None) -
     """The clocks of one change against each other, and against *now* if given."""
     recorded = change.recorded_at
     if change.effective_at > recorded:
-        reasons = _with(
-            reasons,
-            Reason(
-                Code.EFFECTIVE_AFTER_RECORDED,
-                f"effective at {format_instant(change.effective_at)}, after it was recorded "
-                f"at {format_instant(recorded)}",
-            ),
-        )
+        reasons = _with(reasons, effective_after_recorded(change.effective_at, recorded))
     if now is not None and recorded > now:
-        reasons = _with(
-            reasons,
-            Reason(
-                Code.RECORDED_IN_FUTURE,
-                f"recorded at {format_instant(recorded)}, after now ({format_instant(now)})",
-            ),
-        )
+        reasons = _with(reasons, recorded_in_future(recorded, now))
     effective = change.effective_at
     for item in change.evidence:
         obtained = item.obtained_at
         if obtained > recorded:
-            return _with(
-                reasons,
-                Reason(
-                    Code.EVIDENCE_AFTER_RECORDED,
-                    f"{item.kind} obtained at {format_instant(obtained)}, after the change "
-                    f"was recorded at {format_instant(recorded)}",
-                ),
-            )
+            return _with(reasons, evidence_after_recorded(item.kind, obtained, recorded))
         if obtained < effective and item.kind in _ATTESTING:
-            return _with(
-                reasons,
-                Reason(
-                    Code.EVIDENCE_BEFORE_EVENT,
-                    f"{item.kind} obtained at {format_instant(obtained)}, before the event it "
-                    f"attests took effect ({format_instant(effective)})",
-                ),
-            )
+            return _with(reasons, evidence_before_event(item.kind, obtained, effective))
     return reasons
 
 
@@ -200,34 +193,14 @@ def _corroborates(table: Table, move: Move, case: Standing) -> bool:
 _UNKNOWN = Whereabouts.UNKNOWN
 
 
-def _evidence_refused(move: Move, evidence: tuple[Evidence, ...]) -> Reason:
-    if not evidence:
-        return Reason(Code.EVIDENCE_REQUIRED, f"{move.trigger} needs {move.needs_text}")
-    given = ", ".join(f"{item.kind} (tier {int(item.tier)})" for item in evidence)
-    return Reason(Code.EVIDENCE_INSUFFICIENT, f"{move.trigger} needs {move.needs_text}; given: {given}")
-
-
 def _role_refused(move: Move, role: str, case: Standing, actor: Actor) -> Reason:
     if move.reporter_may_fire and case.reporter_id == actor.id:
         if not case.backing.isdisjoint(move.roles):
-            why = f"{_listed(case.backing & move.roles)} corroborated the report since"
-        else:
-            why = f"it would also void what was recorded before the report (back to {move.target!r})"
-        return Reason(
-            Code.ROLE_NOT_PERMITTED,
-            f"{move.trigger} by the reporter alone: {why}, "
-            f"so only {_listed(move.roles)} may {move.trigger} it",
-        )
+            return reporter_overruled(move.trigger, case.backing & move.roles, move.roles)
+        return reporter_reaches_past(move.trigger, str(move.target), move.roles)
     if move.dismissal:
-        return Reason(
-            Code.ROLE_NOT_PERMITTED,
-            f"role {role!r} may not dismiss conflicts; allowed: {_listed(move.roles)}",
-        )
+        return may_not_dismiss(role, move.roles)
     return role_not_permitted(role, move.trigger, move.roles, move.reporter_may_fire)
-
-
-def _listed(names: frozenset[str]) -> str:
-    return ", ".join(sorted(names))
 
 
 def _resumed(move: Move, case: Standing) -> Snapshot | None:
@@ -253,13 +226,6 @@ def _landing(move: Move, case: Standing) -> tuple[Fate, Whereabouts]:
     )
 
 
-def _contradicts(item: Evidence, trigger: str, fate: Fate) -> Reason:
-    return Reason(
-        Code.EVIDENCE_CONTRADICTS_FATE,
-        f"{item.kind} speaks for fate {item.kind.indicates!r}, but {trigger} would give fate {fate.value!r}",
-    )
-
-
 def decide(table: Table, case: Standing, change: Change, now: datetime | None = None) -> Verdict:  # noqa: C901, PLR0911, PLR0912, PLR0915 - the rules, in order
     """What *change* would do to *case*: every reason it is refused, or what it becomes.
 
@@ -275,8 +241,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     role = actor.role
     reasons: list[Reason] | None = None
     if move is None:
-        known = ", ".join(table.triggers)
-        reasons = [Reason(Code.UNKNOWN_TRIGGER, f"unknown trigger {trigger!r}; known: {known}")]
+        reasons = [unknown_trigger(trigger, table.triggers)]
     else:
         # The move's own guards: who, with what evidence, with a reason. A role the
         # workflow does not know is refused once, as unknown, below.
@@ -288,46 +253,27 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
                 if item.kind in needs:
                     break
             else:
-                reasons = _with(reasons, _evidence_refused(move, change.evidence))
+                reasons = _with(reasons, evidence_refused(trigger, move.needs_said, change.evidence))
         if move.reason_required and change.reason is None:
             reasons = _with(reasons, move.reason_refusal)
         if move.dismissal and not change.resolves:
-            reasons = _with(reasons, _DISMISSAL_NEEDS_RESOLVES)
+            reasons = _with(reasons, DISMISSAL_NEEDS_RESOLVES)
     # The checks every change faces, whatever its trigger.
     if role not in table.roles:
         reasons = _with(reasons, unknown_role(role, table.roles))
     last = case.last_recorded_at
     if change.recorded_at < last:
-        reasons = _with(
-            reasons,
-            Reason(
-                Code.TIME_GOES_BACKWARDS,
-                f"recorded at {format_instant(change.recorded_at)}, before the case's last "
-                f"entry ({format_instant(last)}); the trail only grows forward",
-            ),
-        )
+        reasons = _with(reasons, time_goes_backwards(change.recorded_at, last))
     reasons = _times(change, now, reasons)
     resolves = change.resolves
     if resolves:
         # Settling a conflict takes the same standing as dismissing one, whatever trigger carries it.
         if (move is None or not move.dismissal) and role not in table.dismiss_roles:
-            reasons = _with(
-                reasons,
-                Reason(
-                    Code.ROLE_NOT_PERMITTED,
-                    f"role {role!r} may not resolve conflicts; allowed: {_listed(table.dismiss_roles)}",
-                ),
-            )
+            reasons = _with(reasons, may_not_resolve(role, table.dismiss_roles))
         conflicts = case.open_conflicts
         unknown = [seq for seq in resolves if seq not in conflicts]
         if unknown:
-            reasons = _with(
-                reasons,
-                Reason(
-                    Code.UNKNOWN_CONFLICT,
-                    f"entries {unknown} are not open conflicts of the case (open: {list(conflicts)})",
-                ),
-            )
+            reasons = _with(reasons, unknown_conflict(unknown, conflicts))
     if move is None or move.dismissal:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
@@ -345,14 +291,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         effective = change.effective_at
         since = case.status_since
         if effective < since:
-            contradictions = _with(
-                contradictions,
-                Reason(
-                    Code.EARLIER_THAN_CURRENT,
-                    f"effective at {format_instant(effective)}, before the current status "
-                    f"{status!r} took effect ({format_instant(since)})",
-                ),
-            )
+            contradictions = _with(contradictions, earlier_than_current(effective, status, since))
         if target is None:
             against = claimed if claimed is not None else Fate.UNKNOWN
         else:
@@ -362,7 +301,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     contradicting = _CONTRADICTING[against]
     for item in change.evidence:
         if item.kind in contradicting:
-            reasons = _with(reasons, _contradicts(item, trigger, against))
+            reasons = _with(reasons, evidence_contradicts_fate(item.kind, trigger, against.value))
             break
     if corroborating:
         if reasons:
@@ -371,18 +310,10 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     waiting = move.waiting_period
     if waiting is not None and target is not None and effective - since < waiting:
         reasons = _with(
-            reasons,
-            Reason(
-                Code.WAITING_PERIOD_NOT_ELAPSED,
-                f"{trigger} needs {waiting.days} days in {status!r}; "
-                f"the case has been there {(effective - since).days} days",
-            ),
+            reasons, waiting_period_not_elapsed(trigger, waiting.days, status, (effective - since).days)
         )
     if move.report and contradictions and resolves:
-        reasons = _with(
-            reasons,
-            Reason(Code.RESOLVES_NOT_ALLOWED, "a report kept as a conflict cannot resolve other conflicts"),
-        )
+        reasons = _with(reasons, CONFLICT_CANNOT_RESOLVE)
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons + (contradictions or [])))
     if contradictions:
@@ -391,10 +322,6 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         return Verdict(Outcome.REJECTED, tuple(contradictions))
     return move.accepted[fate, whereabouts]
 
-
-_DISMISSAL_NEEDS_RESOLVES = Reason(
-    Code.RESOLVES_REQUIRED, "a dismissal must name the conflict entries it dismisses"
-)
 
 _KIND_OF = {
     Outcome.TRANSITION: EntryKind.TRANSITION,

@@ -11,6 +11,7 @@ import attrs
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
 from ._status import Fate, Whereabouts
 from ._text import MAX_NAME, check_identifier, check_storable
+from ._words import Names, Phrase, said
 
 
 def as_name(value: str) -> str:
@@ -71,12 +72,18 @@ class EvidenceRule:
 
     def describe(self) -> str:
         """The requirement in words, for messages and docs."""
+        return self.phrase().english
+
+    def phrase(self) -> Phrase:
+        """The requirement as a phrase, for messages in any language (see ``casestate.text``)."""
         if self.kinds is not None:
-            kinds = sorted(kind for kind in self.kinds if kind.tier <= self.max_tier)
-            return "evidence of kind " + " or ".join(kinds)
+            kinds = tuple(sorted(kind for kind in self.kinds if kind.tier <= self.max_tier))
+            return Phrase(
+                said("evidence of kind {kinds}"), (("kinds", Names("evidence kind", kinds, either=True)),)
+            )
         if self.max_tier is Tier.UNVERIFIED:
-            return "evidence of any tier"
-        return f"evidence of tier {int(self.max_tier)} or stronger"
+            return Phrase(said("evidence of any tier"))
+        return Phrase(said("evidence of tier {tier} or stronger"), (("tier", int(self.max_tier)),))
 
 
 ANY_EVIDENCE = EvidenceRule()

@@ -17,8 +17,10 @@ import attrs
 from ._change import DISMISS
 from ._evidence import EvidenceKind
 from ._machine import destinations
+from ._reasons import DISMISSAL_NEEDS_REASON, reason_required
 from ._status import Fate, Whereabouts
-from ._verdict import Code, Outcome, Reason, Verdict
+from ._verdict import Outcome, Reason, Verdict
+from ._words import Phrase
 from ._writing import identity_of
 
 if TYPE_CHECKING:
@@ -43,8 +45,8 @@ class Move:
     reporter_may_fire: bool
     needs: frozenset[EvidenceKind] | None
     """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
-    needs_text: str
-    """What evidence it needs, in words."""
+    needs_said: Phrase
+    """What evidence it needs, in words (empty when it needs none)."""
     reason_required: bool
     report: bool
     reported: str
@@ -91,6 +93,10 @@ class Table:
         return self.legal.get((status, trigger)) or self.elsewhere.get(trigger)
 
 
+_NOTHING = Phrase("")
+"""What a move that needs no evidence says it needs."""
+
+
 def _move(
     rule: Rule,
     target: str | None,
@@ -119,7 +125,7 @@ def _move(
         roles=rule.roles,
         reporter_may_fire=rule.reporter_may_fire,
         needs=None if needs is None else frozenset(kind for kind in EvidenceKind if needs.accepts_kind(kind)),
-        needs_text="" if needs is None else needs.describe(),
+        needs_said=_NOTHING if needs is None else needs.phrase(),
         reason_required=rule.reason_required,
         report=rule.report,
         reported=rule.target,
@@ -128,7 +134,7 @@ def _move(
         waiting_period=rule.waiting_period,
         reverts=rule.reverts,
         fact=rule.fact,
-        reason_refusal=Reason(Code.REASON_REQUIRED, f"{rule.trigger} needs a written reason"),
+        reason_refusal=reason_required(rule.trigger),
         accepted=accepted,
     )
 
@@ -142,7 +148,7 @@ def _dismissal(dismiss_roles: frozenset[str]) -> Move:
         roles=dismiss_roles,
         reporter_may_fire=False,
         needs=None,
-        needs_text="",
+        needs_said=_NOTHING,
         reason_required=True,
         report=False,
         reported="",
@@ -151,7 +157,7 @@ def _dismissal(dismiss_roles: frozenset[str]) -> Move:
         waiting_period=None,
         reverts=False,
         dismissal=True,
-        reason_refusal=Reason(Code.REASON_REQUIRED, "a dismissal needs a written reason"),
+        reason_refusal=DISMISSAL_NEEDS_REASON,
     )
 
 

@@ -9,54 +9,37 @@ import attrs
 
 from ._errors import CasestateError
 from ._status import Fate, Whereabouts
+from ._words import Phrase
 
 
 class Code(StrEnum):
     """Stable, machine-readable reasons; integrators count and route by these.
 
     The values never change meaning once released: an app may store them.
+    What each means, for a person, ``casestate.text.describe`` says, in
+    English, Russian or Ukrainian (the reference shows each below).
     """
 
     UNKNOWN_TRIGGER = "unknown_trigger"
-    """The workflow has no trigger of that name."""
     UNKNOWN_ROLE = "unknown_role"
-    """The actor's role is not one the workflow knows."""
     ROLE_NOT_PERMITTED = "role_not_permitted"
-    """The actor's role may not fire this trigger."""
     EVIDENCE_REQUIRED = "evidence_required"
-    """The trigger needs evidence and the change carries none."""
     EVIDENCE_INSUFFICIENT = "evidence_insufficient"
-    """No piece of the evidence is of a kind or tier the trigger accepts."""
     EVIDENCE_CONTRADICTS_FATE = "evidence_contradicts_fate"
-    """A piece of the evidence speaks for the other fate (a death certificate to confirm a prisoner)."""
     EVIDENCE_AFTER_RECORDED = "evidence_after_recorded"
-    """A piece of evidence was obtained after the change was recorded."""
     EVIDENCE_BEFORE_EVENT = "evidence_before_event"
-    """A document or identification obtained before the event it attests: an error or a forgery."""
     REASON_REQUIRED = "reason_required"
-    """The trigger needs a written reason and the change has none."""
     TIME_GOES_BACKWARDS = "time_goes_backwards"
-    """Recorded earlier than the case's last entry: the trail is append-only."""
     RECORDED_IN_FUTURE = "recorded_in_future"
-    """Recorded after the *now* the app passed: most often a mistyped year."""
     EFFECTIVE_AFTER_RECORDED = "effective_after_recorded"
-    """The fact is said to happen after the case holder learned of it."""
     EARLIER_THAN_CURRENT = "earlier_than_current"
-    """The fact happened before the current status took effect (a report is kept as a conflict)."""
     ILLEGAL_TRANSITION = "illegal_transition"
-    """The trigger does not lead anywhere from the current status (a report is kept as a conflict)."""
     WAITING_PERIOD_NOT_ELAPSED = "waiting_period_not_elapsed"
-    """The legal waiting period in the current status has not passed yet."""
     UNKNOWN_CONFLICT = "unknown_conflict"
-    """The change resolves an entry that is not an open conflict of the case."""
     RESOLVES_REQUIRED = "resolves_required"
-    """A dismissal must name the conflict entries it dismisses."""
     RESOLVES_NOT_ALLOWED = "resolves_not_allowed"
-    """A report kept as a conflict cannot resolve other conflicts."""
     UNKNOWN_CASE = "unknown_case"
-    """A change to a case that was never opened (in a batch check)."""
     CASE_EXISTS = "case_exists"
-    """An opening for a case that is already open (in a batch check)."""
 
 
 class Outcome(StrEnum):
@@ -78,10 +61,18 @@ class Outcome(StrEnum):
 
 @attrs.frozen
 class Reason:
-    """One reason, with its stable *code* and a message for a person."""
+    """One reason, with its stable *code* and a message for a person, in English.
+
+    ``casestate.text.message(reason, "uk")`` says it in another language.
+    The reasons casestate gives keep what their message says as a *phrase*
+    for that; a reason an app makes itself, without one, reads the same in
+    every language.
+    """
 
     code: Code
     message: str
+    phrase: Phrase | None = attrs.field(default=None, eq=False, repr=False)
+    """What the message says, to be said again in another language (not compared: the message is)."""
 
 
 @attrs.frozen

@@ -97,3 +97,32 @@ def test_your_first_case_prints_exactly_what_it_shows() -> None:
     runner = doctest.DocTestRunner(optionflags=0)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_the_languages_page_lists_the_labels_of_every_vocabulary() -> None:
+    text = (DOCS / "reference" / "languages.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^```\{casestate-labels\} (.+)$", text, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(casestate.text.VOCABULARIES)
+    assert "```{casestate-code-descriptions}" in text
+
+
+def test_a_labels_table_holds_each_label_in_each_language_from_the_catalogs() -> None:
+    extension = _load_extension()
+    table = extension.labels_table("whereabouts")
+    assert table[:2] == ["| name | English | Russian | Ukrainian |", "|---|---|---|---|"]
+    assert (
+        table[3]
+        == "| `held` | held by the other party | удерживается другой стороной | утримується іншою стороною |"
+    )
+    assert len(table) == 2 + len(casestate.Whereabouts)
+    with pytest.raises(ValueError, match="no vocabulary 'place'; there are: status, fate"):
+        extension.labels_table("place")
+
+
+def test_the_code_descriptions_table_has_a_row_per_code_in_each_language() -> None:
+    rows = _load_extension().descriptions_table()[2:]
+    assert [row.split(" | ")[0] for row in rows] == [f"| `{code}`" for code in Code]
+    assert rows[0] == (
+        "| `unknown_trigger` | The workflow has no trigger of that name. | "
+        "В порядке ведения дела нет действия с таким названием. | У порядку ведення справи немає дії з такою назвою. |"
+    )

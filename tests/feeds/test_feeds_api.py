@@ -237,6 +237,36 @@ def test_parallel_jobs_find_what_one_job_finds(tmp_path):
     assert shared.summary() == alone.summary()
 
 
+def test_findings_say_their_reasons_in_the_language_asked_with_the_same_codes(tmp_path):
+    path = _many_cases(tmp_path)
+    english = feeds.check_files([path])
+    ukrainian = feeds.check_files([path], locale="uk")
+    shared = feeds.check_files([path], locale="uk_UA.UTF-8", jobs=2)
+    assert [finding.codes for finding in ukrainian.findings] == [
+        finding.codes for finding in english.findings
+    ]
+    assert shared.findings == ukrainian.findings
+    said = ukrainian.findings[0].reasons[0][1]
+    assert said != english.findings[0].reasons[0][1]
+    assert said.startswith("справу 'ua-")  # the case id as it is, the rest in Ukrainian
+    assert ukrainian.summary() == english.summary()
+
+
+def test_findings_of_an_apply_say_their_reasons_in_the_language_asked(tmp_path, place):
+    with place.open(create=True) as store:
+        applied = feeds.apply_files([_written(tmp_path, "changes.jsonl")], store, per_line=True, locale="ru")
+    (_, said), *_ = applied.check.findings[0].reasons
+    assert (
+        said == "роль «семья» не может выполнять действие «подтверждение судьбы»; это могут: «суд», "
+        "«судебно-медицинская лаборатория», «МККК», «министерство»"
+    )
+
+
+def test_a_language_casestate_does_not_speak_is_refused_before_a_line_is_read(tmp_path):
+    with pytest.raises(cs.text.UnknownLocale, match="it speaks: en, ru, uk"):
+        feeds.check_files([tmp_path / "missing.jsonl"], locale="de")
+
+
 def test_check_options_that_cannot_go_together_are_refused(tmp_path):
     path = _written(tmp_path, "changes.jsonl")
     with pytest.raises(feeds.FeedError, match="not both"):

@@ -73,3 +73,12 @@ def store_and_load(case: cs.Case) -> cs.Case:
     loaded: cs.Case = cs.from_json(text)
     redacted: tuple[cs.Entry, ...] = cs.redact(loaded.trail)
     return cs.replay(redacted)
+
+
+def said_to_a_family(case: cs.Case, verdict: cs.Verdict, accept_language: list[str]) -> list[str]:
+    from casestate.text import best_locale, describe, label, label_name, message  # noqa: PLC0415
+
+    locale: str = best_locale(accept_language)
+    lines = [f"{label_name('status', case.status, locale)}: {label(case.fate, locale)}"]
+    lines += [f"{describe(reason.code, locale)} {message(reason, locale)}" for reason in verdict.reasons]
+    return lines

@@ -20,10 +20,11 @@ from casestate import verify as verify_trail
 from ._apply import apply
 from ._console import out
 from ._graph import graph
+from ._language import Speaker, lang_option
 from ._pfif import pfif
 from ._proofs import check_proof, checkpoint, consistency, erase, keygen, prove
 from ._show import show, trail_view
-from ._shown import Commands, shown
+from ._shown import Commands, bold, shown
 from ._stores import StoreFault, opened_store
 from ._stories import STORIES, WORKFLOW, tell_into
 from ._times import Zone, zone_option
@@ -44,7 +45,8 @@ def main() -> None:
     help="The SQLite store to build (default: a new one in a temporary folder).",
 )
 @zone_option
-def demo(path: Path | None, zone: Zone) -> None:
+@lang_option
+def demo(path: Path | None, zone: Zone, say: Speaker) -> None:
     """Build a sample store from realistic stories and show what happened to each case."""
     console = out()
     if path is None:
@@ -58,23 +60,36 @@ def demo(path: Path | None, zone: Zone) -> None:
             told = tell_into(held.store, story)
             case = told.case
             console.print(f"\n[bold]{shown(case.id)}[/bold]: {shown(story.summary)}")
-            console.print(trail_view(console, case, zone))
+            console.print(trail_view(console, case, zone, say))
             for refusal in told.refused:
                 change = refusal.change
-                by = f"{shown(change.actor.role)}: {shown(change.actor.id)}"
-                console.print(
-                    f"  [red]refused[/red] after entry {refusal.after}: {shown(change.trigger)} by {by}, "
-                    f"effective {zone.when(change.effective_at)}"
+                refused = say(
+                    "after entry {after}: {trigger} by {role}: {actor}, effective {when}",
+                    after=refusal.after,
+                    trigger=shown(say.name("trigger", change.trigger)),
+                    role=shown(say.name("role", change.actor.role)),
+                    actor=shown(change.actor.id),
+                    when=zone.when(change.effective_at),
                 )
+                what = say("refused")
+                console.print(f"  [red]{what}[/red] {refused}")
                 for reason in refusal.rejection.reasons:
-                    console.print(f"    [red]{reason.code}[/red]: {shown(reason.message)}")
-            conflicts = f", open conflicts: {list(case.open_conflicts)}" if case.has_conflict else ""
-            intact = "intact" if verify_trail(case.trail) else "BROKEN"
-            console.print(
-                f"  now: [bold]{case.status}[/bold], fate {case.fate}, assurance {case.assurance}"
-                f"{conflicts}; trail {intact}"
+                    console.print(f"    [red]{reason.code}[/red]: {shown(say.reason(reason))}")
+            conflicts = (
+                say(", open conflicts: {conflicts}", conflicts=list(case.open_conflicts))
+                if case.has_conflict
+                else ""
             )
-    console.print(f"\nThe sample store is {shown(str(path))}. Try:")
+            now = say(
+                "now: {status}, fate {fate}, assurance {assurance}{conflicts}; trail {intact}",
+                status=bold(say.name("status", case.status)),
+                fate=say.term(case.fate),
+                assurance=say.term(case.assurance),
+                conflicts=conflicts,
+                intact=say("intact") if verify_trail(case.trail) else say("BROKEN"),
+            )
+            console.print(f"  {now}")
+    console.print("\n" + say("The sample store is {path}. Try:", path=shown(str(path))))
     console.print(f"  casestate show ua-0201 --store {shown(str(path))}")
     console.print(f"  casestate verify --store {shown(str(path))}")
     console.print(f"  casestate export --store {shown(str(path))} --redacted")

@@ -11,8 +11,9 @@ from casestate import BrokenTrail
 from casestate.feeds import ApplyReport, ApplyStopped, Format, NotRereadable, apply_files, total_bytes
 
 from ._console import err, meter, out
+from ._language import Speaker, lang_option
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
-from ._reports import JsonReport, counted, exit_status, json_report, print_tally, print_unreadable
+from ._reports import CASES, CHANGES, JsonReport, exit_status, json_report, print_tally, print_unreadable
 from ._stores import StoreFault, broken_case, opened_store
 from ._times import Zone, zone_option
 from ._validate import (
@@ -38,6 +39,7 @@ from ._validate import (
 @format_option
 @quiet_option
 @zone_option
+@lang_option
 def apply(
     *,
     files: tuple[str, ...],
@@ -50,6 +52,7 @@ def apply(
     output_format: str,
     quiet: bool,
     zone: Zone,
+    say: Speaker,
 ) -> None:
     """Check change files and store the accepted changes.
 
@@ -69,7 +72,7 @@ def apply(
     with json_report(output_format) as report:
         with (
             opened_store(store, workflow, key, create=True) as held,
-            finding_sink(report, quiet=quiet, zone=zone) as on_finding,
+            finding_sink(report, quiet=quiet, zone=zone, say=say) as on_finding,
             meter(total_bytes(files), quiet=quiet) as bar,
         ):
             assert held is not None  # noqa: S101 - --store is required
@@ -83,6 +86,7 @@ def apply(
                     max_line_bytes=max_line_bytes,
                     on_finding=on_finding,
                     progress=progress_of(bar),
+                    locale=say.locale,
                 )
             except NotRereadable as refused:  # a file that became a pipe since it was looked at
                 raise click.UsageError(_not_rereadable(refused.path)) from None
@@ -91,8 +95,8 @@ def apply(
             except BrokenTrail as broken:
                 raise broken_case(broken) from None
         if applied.interrupted:
-            err().print("interrupted while the changes were committed: all of them were stored")
-        _report(applied, report, quiet=quiet, per_line=per_line)
+            err().print(say("interrupted while the changes were committed: all of them were stored"))
+        _report(applied, report, quiet=quiet, per_line=per_line, say=say)
 
 
 def _refuse_pipes(files: tuple[str, ...]) -> None:
@@ -113,19 +117,23 @@ def _not_rereadable(path: str) -> str:
     )
 
 
-def _report(applied: ApplyReport, report: JsonReport | None, *, quiet: bool, per_line: bool) -> None:
+def _report(
+    applied: ApplyReport, report: JsonReport | None, *, quiet: bool, per_line: bool, say: Speaker
+) -> None:
     checked = applied.check
     status = exit_status(checked)
     if report is not None:
         report.finish(checked, stored=applied.stored, opened=applied.opened)
     elif not quiet:
-        print_tally(out(), checked)
+        print_tally(out(), checked, say)
     else:
-        print_unreadable(checked)
+        print_unreadable(checked, say)
     if report is None:
         if status != 0 and not per_line:
-            err().print("nothing was stored: fix the rejected lines, or pass --per-line to store the rest")
+            err().print(
+                say("nothing was stored: fix the rejected lines, or pass --per-line to store the rest")
+            )
         elif not quiet:
-            stored, opened = counted(applied.stored, "change"), counted(applied.opened, "case")
-            out().print(f"stored {stored} ({opened} opened)")
+            stored, opened = say.count(CHANGES, applied.stored), say.count(CASES, applied.opened)
+            out().print(say("stored {stored} ({opened} opened)", stored=stored, opened=opened))
     raise SystemExit(status)

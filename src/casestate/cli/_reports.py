@@ -9,23 +9,28 @@ from contextlib import contextmanager, suppress
 import click
 from rich.console import Console
 
+from casestate import Outcome
 from casestate.feeds import FeedReport, Finding
+from casestate.text import label
 
 from ._console import err
+from ._language import ENGLISH, Speaker, counted
 from ._shown import shown
 from ._times import UTC_ZONE, Zone
 
 _FINDINGS_AT_ONCE = 1000
 
 
-def finding_markup(finding: Finding, zone: Zone = UTC_ZONE) -> list[str]:
+def finding_markup(finding: Finding, zone: Zone = UTC_ZONE, say: Speaker = ENGLISH) -> list[str]:
     """One rejected or conflicting line, as ``file:line: case id: outcome: codes``, then a line per reason.
 
-    The times the reasons name are written in *zone*, with its offset.
+    The times the reasons name are written in *zone*, with its offset; the
+    reasons come in the language they were checked in, the rest in *say*'s.
     """
-    case = f"case {shown(finding.case_id)}" if finding.case_id else "no case id"
-    colour = "red" if finding.outcome == "rejected" else "yellow"
-    what = "rejected" if finding.outcome == "rejected" else "kept as a conflict"
+    case = say("case {case_id}", case_id=shown(finding.case_id)) if finding.case_id else say("no case id")
+    rejected = finding.outcome == "rejected"
+    colour = "red" if rejected else "yellow"
+    what = label(Outcome.REJECTED if rejected else Outcome.CONFLICT, say.locale)
     codes = ", ".join(finding.codes)
     return [
         f"{shown(finding.path)}:{finding.number}: {case}: [{colour}]{what}[/{colour}]: {codes}",
@@ -41,9 +46,12 @@ class TextReport:
     text is the same. On a terminal each is printed at once, for the reader.
     """
 
-    def __init__(self, console: Console, *, rejected_only: bool, zone: Zone = UTC_ZONE) -> None:
+    def __init__(
+        self, console: Console, *, rejected_only: bool, zone: Zone = UTC_ZONE, say: Speaker = ENGLISH
+    ) -> None:
         self._console = console
         self._zone = zone
+        self._say = say
         self._rejected_only = rejected_only
         self._at_once = 1 if console.is_terminal else _FINDINGS_AT_ONCE
         self._pending: list[str] = []
@@ -53,7 +61,7 @@ class TextReport:
         """One more finding."""
         if self._rejected_only and finding.outcome != "rejected":
             return
-        self._pending.extend(finding_markup(finding, self._zone))
+        self._pending.extend(finding_markup(finding, self._zone, self._say))
         self._held += 1
         if self._held >= self._at_once:
             self.flush()
@@ -66,13 +74,9 @@ class TextReport:
             self._held = 0
 
 
-def counted(number: int, thing: str) -> str:
-    """*number* things, in words: ``1 line``, ``2 lines``.
-
-    >>> counted(1, "case"), counted(0, "case")
-    ('1 case', '0 cases')
-    """
-    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+LINES = counted("{count} line", "{count} lines")
+CHANGES = counted("{count} change", "{count} changes")
+CASES = counted("{count} case", "{count} cases")
 
 
 def exit_status(report: FeedReport) -> int:
@@ -82,23 +86,33 @@ def exit_status(report: FeedReport) -> int:
     return 1 if report.rejected else 0
 
 
-def print_tally(console: Console, report: FeedReport, *, verb: str = "accepted") -> None:
+def print_tally(console: Console, report: FeedReport, say: Speaker = ENGLISH) -> None:
     """The summary: lines accepted, rejected and conflicting, with counts per code."""
+    unreadable = say("cannot be read")
     for problem in report.unreadable_files:
-        console.print(f"{shown(problem.path)}: [red]cannot be read[/red]: {shown(problem.problem)}")
+        console.print(f"{shown(problem.path)}: [red]{unreadable}[/red]: {shown(problem.problem)}")
     console.print(
-        f"{counted(report.lines, 'line')}: {report.accepted} {verb} ({report.conflicts} kept as conflicts), "
-        f"{report.rejected} rejected"
+        say(
+            "{lines}: {accepted} accepted ({conflicts} kept as conflicts), {rejected} rejected",
+            lines=say.count(LINES, report.lines),
+            accepted=report.accepted,
+            conflicts=report.conflicts,
+            rejected=report.rejected,
+        )
     )
-    for title, counts in (("rejected", report.rejected_by_code), ("conflicts", report.conflicts_by_code)):
+    for title, counts in (
+        (say("rejected"), report.rejected_by_code),
+        (say("conflicts"), report.conflicts_by_code),
+    ):
         for code, count in sorted(counts.items()):
             console.print(f"  {title}: {code}: {count}")
 
 
-def print_unreadable(report: FeedReport) -> None:
+def print_unreadable(report: FeedReport, say: Speaker = ENGLISH) -> None:
     """The files that could not be read, on standard error (for --quiet, which prints no summary)."""
+    unreadable = say("cannot be read")
     for problem in report.unreadable_files:
-        err().print(f"{shown(problem.path)}: cannot be read: {shown(problem.problem)}")
+        err().print(f"{shown(problem.path)}: {unreadable}: {shown(problem.problem)}")
 
 
 class JsonReport:

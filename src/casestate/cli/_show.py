@@ -19,8 +19,9 @@ from casestate import Case, Entry, RecordError, Snapshot, Workflow, parse_timest
 from casestate.text import printable, storable_problem
 
 from ._console import out
+from ._language import ENGLISH, Speaker, counted, lang_option, said
 from ._options import format_option, key_option, load_workflow, read_key, workflow_option
-from ._shown import masked, plain, shown
+from ._shown import bold, masked, plain, shown
 from ._stores import StoreFault, opened_store
 from ._times import UTC_ZONE, Zone, zone_option
 
@@ -48,22 +49,33 @@ def _storable_case_id(_context: click.Context, _parameter: click.Parameter, valu
     return value
 
 
-_TABLE_COLUMNS = ("#", "change", "status", "fate", "by", "effective", "recorded")
+_TABLE_COLUMNS = (
+    "#",
+    said("change"),
+    said("status"),
+    said("fate"),
+    said("by"),
+    said("effective"),
+    said("recorded"),
+)
 """The trail's columns but the last, evidence and reason, which takes the width left."""
+_SAID_COLUMN = said("evidence / reason")
+_ENTRIES = counted("{count} entry", "{count} entries")
 _LEAST_SAID = 16
 """The least width of the evidence column: narrower, the trail is shown as a list."""
 
 
-def _moved(entry: Entry) -> tuple[str, str]:
-    """Where *entry* left the case, and where from (empty when the status stayed)."""
+def _moved(entry: Entry, say: Speaker) -> tuple[str, str | None]:
+    """Where *entry* left the case, and where from (``None`` when the status stayed), as *say* names them."""
+    to = say.name("status", entry.to_status)
     if entry.from_status in (None, entry.to_status):
-        return entry.to_status, ""
-    return entry.to_status, f"from {entry.from_status}"
+        return to, None
+    return to, say.name("status", entry.from_status)
 
 
-def _said(entry: Entry) -> str:
+def _said(entry: Entry, say: Speaker) -> str:
     """The entry's evidence kinds, reason and conflict codes, in words."""
-    said = ", ".join(kind.value for kind in entry.evidence_kinds)
+    said = ", ".join(say.term(kind) for kind in entry.evidence_kinds)
     if entry.reason:
         said = f"{said}; {entry.reason}" if said else entry.reason
     if entry.codes:
@@ -71,12 +83,12 @@ def _said(entry: Entry) -> str:
     return said
 
 
-def _actor(entry: Entry) -> str:
+def _actor(entry: Entry, say: Speaker) -> str:
     actor = entry.actor
-    return "(redacted)" if actor is None else actor.id
+    return say("(redacted)") if actor is None else actor.id
 
 
-def trail_table(case: Case, zone: Zone = UTC_ZONE) -> Table:
+def trail_table(case: Case, zone: Zone = UTC_ZONE, say: Speaker = ENGLISH) -> Table:
     """The trail as a table: one row of two lines per entry, oldest first; evidence and reason wrap.
 
     Every column but the last is as wide as its widest line, never cut; the
@@ -84,57 +96,68 @@ def trail_table(case: Case, zone: Zone = UTC_ZONE) -> Table:
     """
     rows = []
     for entry in case.trail:
-        status, whence = _moved(entry)
+        status, source = _moved(entry, say)
+        whence = "" if source is None else say("from {status}", status=source)
         rows.append(
             (
                 str(entry.seq),
-                f"{entry.trigger}\n{entry.kind.value}",
+                f"{say.name('trigger', entry.trigger)}\n{say.term(entry.kind)}",
                 f"{status}\n{whence}",
-                f"{entry.fate.value}\n{entry.assurance.value}",
-                f"{entry.role}\n{_actor(entry)}",
+                f"{say.term(entry.fate)}\n{say.term(entry.assurance)}",
+                f"{say.name('role', entry.role)}\n{_actor(entry, say)}",
                 f"{zone.day(entry.effective_at)}\n{zone.time(entry.effective_at)}",
                 f"{zone.day(entry.recorded_at)}\n{zone.time(entry.recorded_at)}",
             )
         )
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
-    for index, column in enumerate(_TABLE_COLUMNS):
+    for index, heading in enumerate(_TABLE_COLUMNS):
+        column = say(heading)
         lines = [column, *(line for row in rows for line in plain(row[index]).split("\n"))]
         table.add_column(column, no_wrap=True, min_width=max(map(cell_len, lines)))
-    table.add_column("evidence / reason", overflow="fold", min_width=_LEAST_SAID, ratio=1)
+    table.add_column(say(_SAID_COLUMN), overflow="fold", min_width=_LEAST_SAID, ratio=1)
     for row, entry in zip(rows, case.trail, strict=True):
-        table.add_row(*map(shown, row), shown(_said(entry)))
+        table.add_row(*map(shown, row), shown(_said(entry, say)))
     return table
 
 
-def trail_list(case: Case, zone: Zone = UTC_ZONE) -> Group:
+def trail_list(case: Case, zone: Zone = UTC_ZONE, say: Speaker = ENGLISH) -> Group:
     """The trail as a list, for a narrow terminal: a few short lines per entry, oldest first."""
     lines: list[Text] = []
     for entry in case.trail:
-        status, whence = _moved(entry)
-        moved = f"{whence} -> {status}".removeprefix("from ") if whence else status
-        lines.append(
-            Text.from_markup(
-                f"[bold]{entry.seq}[/bold] {shown(entry.trigger)} ({entry.kind.value}): [bold]{shown(moved)}"
-                f"[/bold], fate {entry.fate.value}, {entry.assurance.value}"
-            )
+        status, source = _moved(entry, say)
+        moved = status if source is None else f"{source} -> {status}"
+        told = say(
+            "{trigger} ({kind}): {moved}, fate {fate}, {assurance}",
+            trigger=shown(say.name("trigger", entry.trigger)),
+            kind=say.term(entry.kind),
+            moved=bold(moved),
+            fate=say.term(entry.fate),
+            assurance=say.term(entry.assurance),
         )
-        lines.append(Text(f"   by {plain(entry.role)}: {plain(_actor(entry))}"))
-        lines.append(
-            Text(f"   effective {zone.when(entry.effective_at)}, recorded {zone.when(entry.recorded_at)}")
+        lines.append(Text.from_markup(f"[bold]{entry.seq}[/bold] {told}"))
+        by = say(
+            "by {role}: {actor}", role=plain(say.name("role", entry.role)), actor=plain(_actor(entry, say))
         )
-        said = _said(entry)
+        lines.append(Text(f"   {by}"))
+        when = say(
+            "effective {effective}, recorded {recorded}",
+            effective=zone.when(entry.effective_at),
+            recorded=zone.when(entry.recorded_at),
+        )
+        lines.append(Text(f"   {when}"))
+        said = _said(entry, say)
         if said:
             lines.append(Text(f"   {plain(said)}"))
     return Group(*lines)
 
 
-def trail_view(console: Console, case: Case, zone: Zone = UTC_ZONE) -> RenderableType:
+def trail_view(console: Console, case: Case, zone: Zone = UTC_ZONE, say: Speaker = ENGLISH) -> RenderableType:
     """The trail as a table where the terminal is wide enough for it, else as a list."""
-    table = trail_table(case, zone)
+    table = trail_table(case, zone, say)
     unbounded = console.options.update_width(1_000_000)  # measured as it would be, not as it must fit
     if Measurement.get(console, unbounded, table).minimum <= console.width:
         return table
-    return trail_list(case, zone)
+    return trail_list(case, zone, say)
 
 
 def show_case(
@@ -145,25 +168,45 @@ def show_case(
     workflow: Workflow | None = None,
     zone: Zone = UTC_ZONE,
     answer: str | None = None,
+    say: Speaker = ENGLISH,
 ) -> None:
     """Where *case* stands (after the *answer* to an as-of question), its open conflicts, its trail."""
     console.print(f"[bold]{shown(case.id)}[/bold]{title}")
     if answer is not None:
         console.print(answer)
-    now = "now: " if answer is not None else ""
-    console.print(
-        f"  {now}status [bold]{shown(case.status)}[/bold], fate {case.fate}, "
-        f"assurance {case.assurance}, since {zone.when(case.status_since)}, {case.version} entries"
+    now = say("now: ") if answer is not None else ""
+    # English has always said "1 entries" here; it is kept, as scripts may read it.
+    entries = f"{case.version} entries" if say.english else say.count(_ENTRIES, case.version)
+    stands = say(
+        "status {status}, fate {fate}, assurance {assurance}, since {since}, {entries}",
+        **_standing(say, zone, case),
+        entries=entries,
     )
+    console.print(f"  {now}{stands}")
     if workflow is not None and opened_elsewhere(case, workflow):
         console.print(f"  [yellow]{shown(other_workflow(case, workflow))}[/yellow]")
     for entry in case.conflicts:
-        codes = ", ".join(entry.codes)
-        console.print(
-            f"  [yellow]open conflict[/yellow]: entry {entry.seq}, {shown(entry.trigger)} by "
-            f"{shown(entry.role)} ({codes})"
+        conflict = say(
+            "entry {seq}, {trigger} by {role} ({codes})",
+            seq=entry.seq,
+            trigger=shown(say.name("trigger", entry.trigger)),
+            role=shown(say.name("role", entry.role)),
+            codes=", ".join(entry.codes),
         )
-    console.print(trail_view(console, case, zone))
+        what = say("open conflict")
+        console.print(f"  [yellow]{what}[/yellow]: {conflict}")
+    console.print(trail_view(console, case, zone, say))
+
+
+def _standing(say: Speaker, zone: Zone, stands: Case | Snapshot) -> dict[str, str]:
+    """Where a case stands, or stood (a snapshot), as the values of a sentence that says so."""
+    since = stands.status_since if isinstance(stands, Case) else stands.since
+    return {
+        "status": bold(say.name("status", stands.status)),
+        "fate": say.term(stands.fate),
+        "assurance": say.term(stands.assurance),
+        "since": zone.when(since),
+    }
 
 
 def opened_elsewhere(case: Case, workflow: Workflow) -> bool:
@@ -207,6 +250,7 @@ def _snapshot_dict(snapshot: Snapshot, zone: Zone) -> dict[str, Any]:
     "a timestamp as for --as-of-recorded.",
 )
 @zone_option
+@lang_option
 @workflow_option
 @key_option
 @format_option
@@ -217,6 +261,7 @@ def show(
     as_of_recorded: datetime | None,
     as_of_effective: datetime | None,
     zone: Zone,
+    say: Speaker,
     workflow_path: Path | None,
     key_file: Path | None,
     output_format: str,
@@ -238,7 +283,7 @@ def show(
         known = case.known_at(as_of_recorded)
         if known is None:
             raise StoreFault(f"case {case_id!r} was not yet opened at {zone.stamp(as_of_recorded)}")
-        case, title = known, f" as known at {zone.when(as_of_recorded)}"
+        case, title = known, " " + say("as known at {when}", when=zone.when(as_of_recorded))
     snapshot = None if as_of_effective is None else case.as_of_effective(as_of_effective)
     if output_format == "json":
         data: dict[str, Any] = {
@@ -260,12 +305,14 @@ def show(
         return
     answer = None
     if as_of_effective is not None:
-        asked = f"  at {zone.when(as_of_effective)} (effective clock, as known now): "
+        asked = say("at {when} (effective clock, as known now): ", when=zone.when(as_of_effective))
         if snapshot is None:
-            answer = asked + "the person was not yet missing"
+            answer = "  " + asked + say("the person was not yet missing")
         else:
-            answer = (
-                f"{asked}[bold]{shown(snapshot.status)}[/bold], fate {snapshot.fate}, "
-                f"assurance {snapshot.assurance}, since {zone.when(snapshot.since)} (entry {snapshot.seq})"
+            stood = say(
+                "{status}, fate {fate}, assurance {assurance}, since {since} (entry {seq})",
+                **_standing(say, zone, snapshot),
+                seq=snapshot.seq,
             )
-    show_case(out(), case, title=title, workflow=workflow, zone=zone, answer=answer)
+            answer = f"  {asked}{stood}"
+    show_case(out(), case, title=title, workflow=workflow, zone=zone, answer=answer, say=say)

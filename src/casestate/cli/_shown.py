@@ -48,6 +48,15 @@ def shown(text: str) -> str:
     return escape(plain(text))
 
 
+def bold(text: str) -> str:
+    r"""*text* shown (see :func:`shown`) in bold.
+
+    >>> bold("ua-[1]")
+    '[bold]ua-\\[1][/bold]'
+    """
+    return f"[bold]{shown(text)}[/bold]"
+
+
 def masked(store: str) -> str:
     """A store's name (a path, or a database URL) as it may be shown: the password hidden.
 

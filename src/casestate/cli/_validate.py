@@ -21,6 +21,7 @@ from casestate.feeds import (
 )
 
 from ._console import Meter, meter, out
+from ._language import ENGLISH, Speaker, lang_option
 from ._options import format_option, key_option, load_workflow, quiet_option, read_key, workflow_option
 from ._reports import JsonReport, TextReport, exit_status, json_report, print_tally, print_unreadable
 from ._stores import CANNOT_READ, broken_case, opened_store, store_option
@@ -91,13 +92,13 @@ def progress_of(bar: Meter) -> Progress | None:
 
 @contextmanager
 def finding_sink(
-    report: JsonReport | None, *, quiet: bool, zone: Zone = UTC_ZONE
+    report: JsonReport | None, *, quiet: bool, zone: Zone = UTC_ZONE, say: Speaker = ENGLISH
 ) -> Iterator[Callable[[Finding], None]]:
     """Where findings go: *report*, or text on standard output (only rejections if *quiet*)."""
     if report is not None:
         yield report.add
         return
-    text = TextReport(out(), rejected_only=quiet, zone=zone)
+    text = TextReport(out(), rejected_only=quiet, zone=zone, say=say)
     try:
         yield text.add
     finally:
@@ -115,6 +116,7 @@ def finding_sink(
 @format_option
 @quiet_option
 @zone_option
+@lang_option
 def validate(
     *,
     files: tuple[str, ...],
@@ -127,6 +129,7 @@ def validate(
     output_format: str,
     quiet: bool,
     zone: Zone,
+    say: Speaker,
 ) -> None:
     """Check change files (JSON Lines or CSV), each line against its case as the lines before it left it.
 
@@ -142,7 +145,7 @@ def validate(
         # The store is opened here even when workers open it again: a bad one is reported first.
         with (
             opened_store(store, workflow, key) as held,
-            finding_sink(report, quiet=quiet, zone=zone) as on_finding,
+            finding_sink(report, quiet=quiet, zone=zone, say=say) as on_finding,
             meter(total_bytes(files), quiet=quiet) as bar,
         ):
             shared = jobs > 1
@@ -158,6 +161,7 @@ def validate(
                     max_line_bytes=max_line_bytes,
                     on_finding=on_finding,
                     progress=progress_of(bar),
+                    locale=say.locale,
                 )
             except WorkerFault as fault:
                 raise WorkerFailed(f"{fault}; try without --jobs") from None
@@ -166,7 +170,7 @@ def validate(
         if report is not None:
             report.finish(checked)
         elif not quiet:
-            print_tally(out(), checked)
+            print_tally(out(), checked, say)
         else:
-            print_unreadable(checked)
+            print_unreadable(checked, say)
     raise SystemExit(exit_status(checked))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from casestate import DEFAULT_WORKFLOW, OPEN, Batch, Case, Change, Rejected, Workflow
+from casestate.text import language_of
 
 from ._checking import Checked, Progress, Tally, check_into
 from ._errors import ApplyStopped, NotRereadable
@@ -39,6 +40,7 @@ def apply_files(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     on_finding: Callable[[Finding], None] | None = None,
     progress: Progress | None = None,
+    locale: str = "en",
 ) -> ApplyReport:
     r"""Check the change files at *paths* against *store* and store the accepted changes.
 
@@ -54,8 +56,9 @@ def apply_files(
     ones reported; a fault stops the run after every other case held is
     written.
 
-    *workflow* is the one *store* was opened with; the other options are as
-    for :func:`check_files`. The report's ``check`` is the check's report.
+    *workflow* is the one *store* was opened with; the other options (the
+    *locale* of the findings' reasons among them) are as for
+    :func:`check_files`. The report's ``check`` is the check's report.
 
     >>> import json, pathlib, tempfile
     >>> from casestate.feeds import apply_files, open_store
@@ -69,6 +72,7 @@ def apply_files(
     1 1 ['ua-0173']
     """
     files = tuple(os.fspath(path) for path in paths)
+    locale = language_of(locale)  # refused before any file is read
     read_before = None if per_line else _read_twice(files)
     load = loader(store)
     writer = _Writer(store, load)
@@ -101,6 +105,7 @@ def apply_files(
             progress=progress,
             on_finding=found,
             each=write if per_line else None,
+            locale=locale,
         )
         report = tally.report(findings)
         if read_before is not None and report.ok:
@@ -135,6 +140,7 @@ def run_check(
     progress: Progress | None,
     on_finding: Callable[[Finding], None],
     each: Callable[[Checked], None] | None = None,
+    locale: str = "en",
 ) -> Tally:
     """The first reading of an apply: every line checked against *batch*, and handed to *each* if given."""
     tally = Tally()
@@ -147,6 +153,7 @@ def run_check(
         progress=progress,
         on_finding=on_finding,
         each=each,
+        locale=locale,
     )
     return tally
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from casestate import DEFAULT_WORKFLOW, Batch, Workflow
+from casestate.text import language_of
 
 from ._checking import Progress, Tally, check_into
 from ._errors import FeedError
@@ -33,6 +34,7 @@ def check_files(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     on_finding: Callable[[Finding], None] | None = None,
     progress: Progress | None = None,
+    locale: str = "en",
 ) -> FeedReport:
     r"""Check every line of the change files at *paths*, each against its case as the lines before left it.
 
@@ -52,7 +54,9 @@ def check_files(
 
     Every rejected or conflicting line goes to *on_finding* as it is found
     (with *jobs*, in file order at the end), else into the report's
-    ``findings``; *progress* hears now and then of the bytes read.
+    ``findings``; *progress* hears now and then of the bytes read. The
+    findings' reasons are said in the language of *locale* (see
+    :mod:`casestate.text`); their codes are the same in every language.
 
     >>> import json, pathlib, tempfile
     >>> from casestate.feeds import check_files
@@ -67,6 +71,7 @@ def check_files(
     [(2, 'ua-0173', ['case_exists'])]
     """
     files = tuple(os.fspath(path) for path in paths)
+    locale = language_of(locale)  # refused before any file is read
     if load is not None and store is not None:
         msg = "cases come from load or from store, not both"
         raise FeedError(msg)
@@ -90,6 +95,7 @@ def check_files(
             max_line_bytes=max_line_bytes,
             progress=progress,
             on_finding=found,
+            locale=locale,
         )
         return tally.report(findings)
     tally = Tally()
@@ -104,5 +110,6 @@ def check_files(
             max_line_bytes=max_line_bytes,
             progress=progress,
             on_finding=found,
+            locale=locale,
         )
     return tally.report(findings)

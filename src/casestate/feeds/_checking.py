@@ -6,12 +6,15 @@ import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
 import attrs
 
 from casestate import OPEN, Batch, Outcome, Verdict
+from casestate.text import language_of
+from casestate.text import message as said_in
 
 from ._errors import UnreadableFile
 from ._reading import DEFAULT_MAX_LINE_BYTES, Line, kind_of, read_chunks, total_bytes
@@ -84,14 +87,16 @@ def check_into(
     on_finding: Callable[[Finding], None] | None = None,
     each: Callable[[Checked], None] | None = None,
     share: Share = ALONE,
+    locale: str = "en",
 ) -> None:
     """Check every line of every file in order, counting into *tally*.
 
     Findings (rejections and conflicts) go to *on_finding* as they are made,
-    and every line checked to *each*; *progress* hears of the bytes read over
-    all the files. A file that cannot be read is noted in the tally and
-    skipped. With *share*, only the lines of this process's cases are checked
-    (see ``_parallel``); the first process notes unreadable files.
+    their reasons said in the language of *locale*, and every line checked
+    to *each*; *progress* hears of the bytes read over all the files. A file
+    that cannot be read is noted in the tally and skipped. With *share*,
+    only the lines of this process's cases are checked (see ``_parallel``);
+    the first process notes unreadable files.
     """
     done = 0
     with _no_cycle_collection():
@@ -110,7 +115,7 @@ def check_into(
                 share=share,
             )
             try:
-                _check_lines(chunks, batch, tally, on_finding, each)
+                _check_lines(chunks, batch, tally, on_finding, each, locale)
             except UnreadableFile as problem:
                 job, _ = share
                 if job == 0:  # every process meets the file; the first one notes it
@@ -135,14 +140,17 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one piece with local counters
+def _check_lines(  # noqa: C901, PLR0912, PLR0917 - the hot loop of validate, kept in one piece with local counters
     chunks: Iterator[list[Line]],
     batch: Batch,
     tally: Tally,
     on_finding: Callable[[Finding], None] | None,
     each: Callable[[Checked], None] | None,
+    locale: str,
 ) -> None:
     check = batch.check
+    # English is each reason's own message: read, not rendered.
+    told = None if language_of(locale) == "en" else partial(said_in, locale=locale)
     rejected_outcome, conflict_outcome = Outcome.REJECTED, Outcome.CONFLICT
     counts = dict.fromkeys(Outcome, 0)
     # Counted by Code (a str enum, equal to its text) here, by text in the tally at the end:
@@ -182,7 +190,9 @@ def _check_lines(  # noqa: C901, PLR0912 - the hot loop of validate, kept in one
             if outcome is not None:
                 counts[outcome] += 1
             if reasons and on_finding is not None:
-                said = tuple((str(reason.code), reason.message) for reason in reasons)
+                said = tuple(
+                    (str(reason.code), reason.message if told is None else told(reason)) for reason in reasons
+                )
                 on_finding(Finding(path, number, case_id, str(verdict.outcome), said))
             if each is not None:
                 each(Checked(line, verdict))

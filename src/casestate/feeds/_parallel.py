@@ -85,6 +85,8 @@ class Task:
     """The process id of the parent: a worker whose parent is gone stops."""
     now: datetime | None = None
     """The check's clock (see :class:`casestate.Batch`)."""
+    locale: str = "en"
+    """The language the findings' reasons are said in."""
 
 
 def can_share(files: tuple[str, ...], input_format: str | None) -> bool:
@@ -119,6 +121,7 @@ def check_shared(
     max_line_bytes: int,
     progress: Progress | None,
     on_finding: Callable[[Finding], None],
+    locale: str = "en",
 ) -> Tally:
     """Check *files* in *jobs* processes; the findings go to *on_finding* in file order at the end.
 
@@ -142,6 +145,7 @@ def check_shared(
                     place,
                     os.getpid(),
                     now,
+                    locale,
                 )
                 workers.append(_start(task))
             _wait(workers, places, progress)
@@ -340,6 +344,7 @@ def _check_share(task: Task, stream: BinaryIO, progress: _Progress) -> Tally:
                 progress=progress,
                 on_finding=partial(keep, index),
                 share=(task.job, task.jobs),
+                locale=task.locale,
             )
             progress.before += total_bytes((path,))
     if pending:
