@@ -14,7 +14,8 @@ What it shows:
   of the case is ``412``: the case's head is its ``ETag``, and ``If-Match``
   says which version the client read.
 * ``GET /cases/{case_id}``: status, fate, assurance and whereabouts, with
-  labels in the language of ``Accept-Language``, now or as of a time.
+  labels in the language of ``Accept-Language`` (English, Russian or
+  Ukrainian, as are a refusal's messages), now or as of a time.
 * ``GET /cases/{case_id}/trail``: the case document (the JSON Schema
   ``case``), whole or as known at a time.
 * ``GET /cases?status=missing&older_than=180d``: cases by status, fate,
@@ -29,7 +30,7 @@ import asyncio
 import queue
 import re
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -58,7 +59,7 @@ from casestate.store import (
     UnknownCase,
     read_key_file,
 )
-from casestate.text import storable_problem
+from casestate.text import LOCALES, Vocabulary, best_locale, label_name, message, storable_problem
 
 T = TypeVar("T")
 
@@ -132,8 +133,8 @@ def store_opener(location: str, *, schema: str, key: bytes | None) -> Callable[[
 
 # --- labels, in the language the client reads -----------------------------------------------------
 
-LANGUAGES = ("en",)
-"""The languages the app has labels in, the first the one it falls back to."""
+LANGUAGES = LOCALES
+"""The languages the app answers in: those casestate speaks, English (the one it falls back to) first."""
 
 _LANGUAGE_RANGE = re.compile(
     r"\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([01](?:\.\d{0,3})?))?\s*"
@@ -157,27 +158,20 @@ def preferences(accept_language: str | None) -> list[str]:
     return [tag for _, _, tag in sorted(wanted)]
 
 
-def language_of(accept_language: str | None) -> str:
-    """The language of :data:`LANGUAGES` to answer in: the one the client wants most, by ``Accept-Language``.
+def reader_language(accept_language: str | None) -> str:
+    """The language to answer in: the one casestate speaks that the client wants most, by ``Accept-Language``.
 
-    ``*`` (any language), or none the app has, is answered in the first.
+    English when it speaks none of them.
 
-    >>> language_of("de-CH, fr;q=0.9, en;q=0.5")
-    'en'
+    >>> reader_language("de-CH, uk;q=0.9, ru;q=0.8"), reader_language("fr")
+    ('uk', 'en')
     """
-    for tag in preferences(accept_language):
-        language = tag.split("-")[0].lower()
-        if language in LANGUAGES:
-            return language
-        if language == "*":
-            break
-    return LANGUAGES[0]
+    return best_locale(preferences(accept_language))
 
 
-def labels(language: str, **values: str) -> dict[str, str]:
-    """Each of *values* (a status, a fate, ...) as a person reads it in *language*."""
-    del language  # English only, for now
-    return {name: value.replace("_", " ") for name, value in values.items()}
+def labels(language: str, named: Mapping[Vocabulary, str]) -> dict[str, str]:
+    """Each of *named* (a status, a fate, ...), by its vocabulary, as a person reads it in *language*."""
+    return {vocabulary: label_name(vocabulary, name, language) for vocabulary, name in named.items()}
 
 
 def said_in(response: Response, language: str) -> None:
@@ -188,7 +182,7 @@ def said_in(response: Response, language: str) -> None:
 
 async def request_language(accept_language: Annotated[str | None, Header()] = None) -> str:
     """The language to answer the request in, by its ``Accept-Language``."""
-    return language_of(accept_language)
+    return reader_language(accept_language)
 
 
 Language = Annotated[str, Depends(request_language)]
@@ -255,7 +249,7 @@ class CasePage(BaseModel):
 
 
 class ReasonView(BaseModel):
-    """Why the workflow refused a change: a stable code, and a message for a person."""
+    """Why the workflow refused a change: a stable code, and a message for a person in their language."""
 
     code: cs.Code
     message: str
@@ -274,13 +268,15 @@ class Problem(BaseModel):
 
 def standing(where: cs.Standing | cs.Snapshot, language: str) -> dict[str, Any]:
     """The fields of :class:`Standing` for *where* a case stands or stood, labelled in *language*."""
-    named = {
+    named: dict[Vocabulary, str] = {
         "status": where.status,
         "fate": where.fate,
         "assurance": where.assurance,
         "whereabouts": where.whereabouts,
     }
-    return {**named, "labels": labels(language, **named)}
+    fields: dict[str, Any] = dict(named.items())
+    fields["labels"] = labels(language, named)
+    return fields
 
 
 def case_view(
@@ -380,10 +376,13 @@ def as_problem(error: Exception) -> ProblemError:
     )
 
 
-def problem(error: Exception) -> JSONResponse:
-    """*error* as a problem details response (RFC 9457)."""
+def problem(error: Exception, language: str) -> JSONResponse:
+    """*error* as a problem details response (RFC 9457), its reasons' messages in *language*."""
     said = as_problem(error)
     reasons = said.reasons
+    headers = dict(said.headers)
+    if reasons is not None:
+        headers.update({"Content-Language": language, "Vary": "Accept-Language"})
     body = Problem(
         type=PROBLEM + said.kind,
         title=said.kind.replace("-", " "),
@@ -392,19 +391,19 @@ def problem(error: Exception) -> JSONResponse:
         field=said.field,
         reasons=None
         if reasons is None
-        else [ReasonView(code=each.code, message=each.message) for each in reasons],
+        else [ReasonView(code=each.code, message=message(each, language)) for each in reasons],
     )
     return JSONResponse(
         body.model_dump(mode="json", exclude_none=True),
         status_code=said.status,
-        headers=said.headers,
+        headers=headers,
         media_type="application/problem+json",
     )
 
 
-async def answer_problem(_request: Request, error: Exception) -> JSONResponse:
+async def answer_problem(request: Request, error: Exception) -> JSONResponse:
     """The exception handler of every problem."""
-    return problem(error)
+    return problem(error, reader_language(request.headers.get("Accept-Language")))
 
 
 def answers(
@@ -633,7 +632,9 @@ async def list_cases(
             assurance=summary.assurance,
             status_since=summary.status_since,
             has_conflict=summary.has_conflict,
-            labels=labels(language, status=summary.status, fate=summary.fate, assurance=summary.assurance),
+            labels=labels(
+                language, {"status": summary.status, "fate": summary.fate, "assurance": summary.assurance}
+            ),
         )
         for summary in page
     ]

@@ -85,12 +85,12 @@ def converse(client: httpx.Client) -> None:
     attempt = record(
         "confirm", "olena-k", "family", "2024-04-01T00:00:00Z", "2024-04-03T10:00:00Z", evidence=[video]
     )
-    refused = client.post("/cases/ua-0173/changes", json=attempt, headers={"If-Match": seen})
-    print(
-        refused.status_code,
-        refused.headers["Content-Type"],
-        [reason["code"] for reason in refused.json()["reasons"]],
+    refused = client.post(
+        "/cases/ua-0173/changes", json=attempt, headers={"If-Match": seen, "Accept-Language": "uk"}
     )
+    print(refused.status_code, refused.headers["Content-Type"])
+    for reason in refused.json()["reasons"]:
+        print(" ", reason["code"], "-", reason["message"])
     # how-to: refused, end
 
     # how-to: stale

@@ -17,6 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import casestate as cs
+from casestate.text import label, label_name, message
 from store_places import POSTGRES_URL
 from web_servers import CLIENT, EXAMPLE, failed_start, serving, store_arguments
 
@@ -271,16 +272,73 @@ def test_an_unknown_case_is_404_everywhere(client) -> None:
 # -- reading cases -------------------------------------------------------------
 
 
-def test_a_case_is_shown_with_labels_in_the_language_asked(client, case_id) -> None:
-    opened(client, case_id)
-    answer = client.get(f"/cases/{case_id}", headers={"Accept-Language": "de-CH, fr;q=0.9, en;q=0.5"})
-    assert (answer.headers["Content-Language"], answer.headers["Vary"]) == ("en", "Accept-Language")
-    assert answer.json()["labels"] == {
-        "status": "missing",
-        "fate": "unknown",
-        "assurance": "reported",
-        "whereabouts": "unknown",
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [("uk-UA, ru;q=0.8", "uk"), ("ru", "ru"), ("de-CH, fr;q=0.9, en;q=0.5", "en"), (None, "en")],
+)
+def test_a_case_is_shown_with_labels_in_the_language_asked(client, case_id, header, language) -> None:
+    seen = opened(client, case_id).headers["ETag"]
+    client.post(f"/cases/{case_id}/changes", json=capture(case_id), headers={"If-Match": seen})
+    answer = client.get(f"/cases/{case_id}", headers={} if header is None else {"Accept-Language": header})
+    assert (answer.headers["Content-Language"], answer.headers["Vary"]) == (language, "Accept-Language")
+    body = answer.json()
+    assert body["labels"] == {
+        vocabulary: label_name(vocabulary, body[vocabulary], language)
+        for vocabulary in ("status", "fate", "assurance", "whereabouts")
     }
+    assert (body["status"], body["whereabouts"]) == ("captured", "held")  # names stay names in every language
+
+
+def test_labels_are_the_words_families_read(client, case_id) -> None:
+    opened(client, case_id)
+    said = {
+        language: client.get(f"/cases/{case_id}", headers={"Accept-Language": language}).json()["labels"][
+            "status"
+        ]
+        for language in ("en", "ru", "uk")
+    }
+    assert said == {
+        "en": label(cs.Status.MISSING, "en"),
+        "ru": "пропавший без вести",
+        "uk": "зниклий безвісти за особливих обставин",
+    }
+
+
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_a_refusal_says_its_reasons_in_the_language_asked(client, case_id, language) -> None:
+    seen = opened(client, case_id).headers["ETag"]
+    attempt = record(
+        case_id, "confirm", "family", "2024-04-01T00:00:00Z", "2024-04-03T00:00:00Z", evidence=[VIDEO]
+    )
+    answer = client.post(
+        f"/cases/{case_id}/changes", json=attempt, headers={"If-Match": seen, "Accept-Language": language}
+    )
+    assert answer.status_code == 422
+    assert (answer.headers["Content-Language"], answer.headers["Vary"]) == (language, "Accept-Language")
+    stored = cs.from_dict(client.get(f"/cases/{case_id}/trail").json())
+    verdict = cs.DEFAULT_WORKFLOW.check(stored, cs.change_from_record(attempt)[1])
+    reasons = answer.json()["reasons"]
+    assert [reason["code"] for reason in reasons] == list(verdict.codes)
+    assert [reason["message"] for reason in reasons] == [
+        message(reason, language) for reason in verdict.reasons
+    ]
+    assert all(
+        reason["message"] != english.message for reason, english in zip(reasons, verdict.reasons, strict=True)
+    )
+
+
+def test_cases_are_listed_with_labels_in_the_language_asked(client, case_id) -> None:
+    opened(client, case_id)
+    items = client.get(
+        "/cases", params={"after": case_id[:-1], "limit": 1000}, headers={"Accept-Language": "uk"}
+    )
+    mine = next(item for item in items.json()["items"] if item["case_id"] == case_id)
+    assert mine["labels"] == {
+        "status": label(cs.Status.MISSING, "uk"),
+        "fate": label(cs.Fate.UNKNOWN, "uk"),
+        "assurance": label(cs.Assurance.REPORTED, "uk"),
+    }
+    assert items.headers["Content-Language"] == "uk"
 
 
 def test_a_case_as_of_a_time_on_either_clock(client, case_id) -> None:
@@ -414,7 +472,11 @@ def test_cases_are_found_by_status_and_time_in_status_a_page_at_a_time(client, c
     for item in listed:
         assert item["status"] == "missing"
         assert datetime.fromisoformat(item["status_since"]) <= now - timedelta(days=180)
-        assert item["labels"] == {"status": "missing", "fate": "unknown", "assurance": "reported"}
+        assert item["labels"] == {
+            "status": label(cs.Status.MISSING),
+            "fate": "unknown",
+            "assurance": "reported",
+        }
     assert recent in [
         item["case_id"] for item in client.get("/cases", params={"after": case_id}).json()["items"]
     ]

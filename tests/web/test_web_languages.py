@@ -6,6 +6,7 @@ import doctest
 
 import pytest
 
+from casestate.text import LOCALES
 from web_servers import example_module
 
 app = example_module("app")
@@ -36,11 +37,21 @@ def test_preferences_are_read_most_wanted_first(header, wanted) -> None:
 @pytest.mark.parametrize(
     ("header", "language"),
     [
-        (None, app.LANGUAGES[0]),
+        (None, "en"),
         ("EN-GB", "en"),
-        ("de, fr;q=0.5", app.LANGUAGES[0]),
-        ("*, en;q=0.1", app.LANGUAGES[0]),
+        ("uk-UA", "uk"),
+        ("ru-RU, uk;q=0.9", "ru"),
+        ("en;q=0.2, ru;q=0.5, uk;q=0.4", "ru"),
+        ("de-CH, fr;q=0.9, uk;q=0.1", "uk"),
+        ("de, fr;q=0.5", "en"),
+        ("uk;q=0, ru;q=0", "en"),
+        ("*, uk;q=0.1", "uk"),
     ],
 )
-def test_the_language_is_the_most_wanted_the_app_has(header, language) -> None:
-    assert app.language_of(header) == language
+def test_the_language_is_the_most_wanted_casestate_speaks(header, language) -> None:
+    assert app.reader_language(header) == language
+
+
+def test_the_app_speaks_every_language_casestate_does() -> None:
+    assert app.LANGUAGES == LOCALES
+    assert app.LANGUAGES[0] == "en"
