@@ -4,7 +4,7 @@ Run it from a checkout (docs/how-to/web-api.md walks through it)::
 
     pip install -e '.[web]' && python examples/web/app.py --store cases.db
 
-Then open http://127.0.0.1:8000/docs for the OpenAPI document and a page to try it.
+Its OpenAPI document is http://127.0.0.1:8000/openapi.json; /docs is a page to try each route.
 
 What it shows:
 
