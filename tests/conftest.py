@@ -52,13 +52,8 @@ def _postgres_unavailable() -> str | None:
     return None
 
 
-@pytest.fixture
-def postgres_schema():
-    """A fresh, empty schema name for one test, dropped afterwards.
-
-    Skips the test when no PostgreSQL server answers, unless
-    CASESTATE_REQUIRE_POSTGRES=1 (as in CI): then the test fails instead.
-    """
+def _fresh_postgres_schema():
+    """A fresh, empty schema name, dropped afterwards; skips or fails without a server."""
     if not _postgres_problem:
         _postgres_problem.append(_postgres_unavailable() or "")
     problem = _postgres_problem[0]
@@ -72,6 +67,22 @@ def postgres_schema():
     yield name
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@pytest.fixture
+def postgres_schema():
+    """A fresh, empty schema name for one test, dropped afterwards.
+
+    Skips the test when no PostgreSQL server answers, unless
+    CASESTATE_REQUIRE_POSTGRES=1 (as in CI): then the test fails instead.
+    """
+    yield from _fresh_postgres_schema()
+
+
+@pytest.fixture(scope="module")
+def module_postgres_schema():
+    """A fresh, empty schema name for the tests of one module (a server they share), as postgres_schema."""
+    yield from _fresh_postgres_schema()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -135,14 +135,19 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 TOOLS = Path(__file__).parent.parent / "tools"
 
 
-def tool(name):
-    """The script tools/<name>.py, loaded as a module (tools/ is no package)."""
-    spec = importlib.util.spec_from_file_location(f"{name}_tool", TOOLS / f"{name}.py")
+def script(path: Path, module_name: str):
+    """The script at *path* (in tools/ or examples/, which are no packages), loaded as module *module_name*."""
+    spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def tool(name):
+    """The script tools/<name>.py, loaded as a module."""
+    return script(TOOLS / f"{name}.py", f"{name}_tool")
 
 
 JSONL = EXAMPLES / "changes.jsonl"
