@@ -122,8 +122,9 @@ class _Reader:
         return self.get(name, str, optional=optional)
 
     def instant(self, name: str) -> datetime:
+        text = self.text(name)  # a FormatError of its own, which names the place
         try:
-            return parse_instant(self.text(name))
+            return parse_instant(text)
         except ValueError as error:
             raise FormatError(f"{self.at(name)}: {error}") from None
 
