@@ -245,7 +245,7 @@ class Problem(StrEnum):
     NOT_SEALED = "not_sealed"
     """A key was given, but the chain is a plain one anyone could have rewritten."""
     TRUNCATED = "truncated"
-    """The last entry is not the expected head: entries were cut off."""
+    """The last entry is not the expected head: entries were cut off, or added after it."""
     REDACTED = "redacted"
     """The personal data of an entry is missing where a full trail was expected."""
     MALFORMED = "malformed"
@@ -366,14 +366,30 @@ def verify(
             return _broken(case_id, count, position, problem, text)
         previous = entry.hash
     if head is not None and not same_digest(head, previous):
-        return _broken(
-            case_id,
-            count,
-            count - 1,
-            Problem.TRUNCATED,
-            "is not the expected head: entries after it were cut off, or the trail was replaced",
-        )
+        return _not_the_head(entries, head, case_id)
     return Integrity(ok=True, case_id=case_id, entries=count)
+
+
+def _not_the_head(entries: Sequence[Entry], head: str, case_id: str) -> Integrity:
+    """The verdict on a whole chain that does not end in *head*: cut off, gone on past it, or replaced."""
+    count = len(entries)
+    for position in range(count - 1):
+        if same_digest(head, entries[position].hash):
+            return _broken(
+                case_id,
+                count,
+                position + 1,
+                Problem.TRUNCATED,
+                f"goes on past the expected head, entry {position}: "
+                "entries were added after it, or the head kept is out of date",
+            )
+    return _broken(
+        case_id,
+        count,
+        count - 1,
+        Problem.TRUNCATED,
+        "is not the expected head: entries after it were cut off, or the trail was replaced",
+    )
 
 
 def key_problem(chain: str, key: bytes | None) -> Problem | None:

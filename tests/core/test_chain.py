@@ -210,6 +210,21 @@ def test_a_cut_off_tail_is_caught_with_the_expected_head():
     assert (result.problem, result.position) == (cs.Problem.TRUNCATED, 1)
 
 
+def test_a_trail_that_goes_on_past_the_expected_head_is_caught_where_it_goes_on():
+    case = case_in("repatriated")
+    for kept in range(len(case.trail) - 1):
+        head = case.trail[kept].hash
+        result = cs.verify(case.trail, head=head)
+        assert (result.ok, result.problem, result.position) == (False, cs.Problem.TRUNCATED, kept + 1)
+        assert f"goes on past the expected head, entry {kept}: entries were added after it" in result.message
+        with pytest.raises(cs.BrokenTrail, match="goes on past the expected head"):
+            cs.from_json(cs.to_json(case), head=head)
+        assert cs.verify(case.trail[: kept + 1], head=head).ok
+    replaced = cs.verify(case_in("captured").trail, head=case.head)
+    assert (replaced.problem, replaced.position) == (cs.Problem.TRUNCATED, 1)
+    assert "cut off, or the trail was replaced" in replaced.message
+
+
 def test_an_entry_of_another_case_is_named():
     mine, theirs = case_in("captured"), opened("case-2")
     result = cs.verify([*mine.trail, *theirs.trail])
