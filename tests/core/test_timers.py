@@ -20,6 +20,16 @@ def test_the_capture_card_itself_satisfies_the_timer():
     assert cs.due(case, cs.GENEVA_CONVENTIONS, day(30)) == ()
 
 
+def test_a_capture_card_that_comes_with_the_report_of_capture_satisfies_the_timer():
+    # The ICRC reports the capture on the card itself: nothing is overdue, then or later.
+    captured = WORKFLOW.apply(opened(), change("report_captured", "icrc", "capture_card", on=10))
+    assert captured.status == "captured"
+    assert cs.due(captured, cs.GENEVA_CONVENTIONS, day(300)) == ()
+    # On a video instead, the card is due a week after the capture.
+    filmed = WORKFLOW.apply(opened(), change("report_captured", "icrc", "video", on=10))
+    assert [flag.due_at for flag in cs.due(filmed, cs.GENEVA_CONVENTIONS, day(300))] == [day(17)]
+
+
 def test_a_conflicting_report_does_not_satisfy_a_timer():
     timer = cs.Timer(name="t", status="confirmed", after=timedelta(days=1), satisfied_by={"video"})
     case = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
