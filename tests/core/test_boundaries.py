@@ -55,6 +55,19 @@ def test_every_timer_is_flagged_at_exactly_the_instant_it_runs_out(timed):
     assert ran_out >= 1  # the case's own timer at least
 
 
+@given(timed_cases(), st.data())
+@settings(max_examples=40)
+def test_timers_asked_about_together_are_flagged_as_each_alone_earliest_first(timed, data):
+    case, timers = timed
+    # One that runs out past the year 9999, and one asked about before it runs out.
+    endless = cs.Timer(name="endless", status=case.status, after=timedelta.max)
+    later = cs.Timer(name="later", status=case.status, after=FAR * 2)
+    every = data.draw(st.permutations([*timers, endless, later]), label="timers, in any order")
+    now = data.draw(st.sampled_from([case.last_recorded_at, case.last_recorded_at + FAR]), label="now")
+    alone = [flag for timer in every for flag in cs.due(case, [timer], now)]
+    assert cs.due(case, every, now) == tuple(sorted(alone, key=lambda flag: (flag.due_at, flag.timer.name)))
+
+
 @st.composite
 def waiting_moves(draw):
     """A case, and a change by a permitted actor, with the evidence and reason it needs, of a rule that waits."""
