@@ -487,7 +487,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                         resolves=case.open_conflicts,
                     )
                 )
-            continue
+            continue  # pragma: no mutate - dismiss is the table's last trigger: a break ends the loop alike
         if move is None or not _may_fire(move, case, actor):
             continue
         # The fate the evidence is held against, as decide() holds it.
