@@ -8,19 +8,7 @@ import attrs
 import pytest
 
 import casestate as cs
-from casestate._chain import GENESIS, entry_digest
-from support import WORKFLOW, case_in, change, opened
-
-
-def resealed(entries):
-    """Recompute every prev_hash and hash, as a forger without a key can for a plain chain."""
-    previous, out = GENESIS, []
-    for original in entries:
-        linked = attrs.evolve(original, prev_hash=previous)
-        linked = attrs.evolve(linked, hash=entry_digest(linked, None))
-        out.append(linked)
-        previous = linked.hash
-    return out
+from support import WORKFLOW, case_in, change, opened, resealed
 
 
 def forged(status, index, **changes):
