@@ -215,14 +215,27 @@ def test_a_trail_that_goes_on_past_the_expected_head_is_caught_where_it_goes_on(
     for kept in range(len(case.trail) - 1):
         head = case.trail[kept].hash
         result = cs.verify(case.trail, head=head)
-        assert (result.ok, result.problem, result.position) == (False, cs.Problem.TRUNCATED, kept + 1)
-        assert f"goes on past the expected head, entry {kept}: entries were added after it" in result.message
+        assert result == cs.Integrity(
+            ok=False,
+            case_id="case-1",
+            entries=3,
+            position=kept + 1,
+            problem=cs.Problem.TRUNCATED,
+            message=f"case 'case-1': entry {kept + 1}: goes on past the expected head, entry {kept}: "
+            "entries were added after it, or the head kept is out of date",
+        )
         with pytest.raises(cs.BrokenTrail, match="goes on past the expected head"):
             cs.from_json(cs.to_json(case), head=head)
         assert cs.verify(case.trail[: kept + 1], head=head).ok
-    replaced = cs.verify(case_in("captured").trail, head=case.head)
-    assert (replaced.problem, replaced.position) == (cs.Problem.TRUNCATED, 1)
-    assert "cut off, or the trail was replaced" in replaced.message
+    assert cs.verify(case_in("captured").trail, head=case.head) == cs.Integrity(
+        ok=False,
+        case_id="case-1",
+        entries=2,
+        position=1,
+        problem=cs.Problem.TRUNCATED,
+        message="case 'case-1': entry 1: is not the expected head: entries after it were cut off, "
+        "or the trail was replaced",
+    )
 
 
 def test_an_entry_of_another_case_is_named():

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import casestate as cs
-from support import WORKFLOW, case_in, change
+from support import WORKFLOW, case_in, change, opened
 
 KEY = b"k" * 32
 
@@ -68,6 +68,10 @@ def entry_with(**changes):
         (document(version="1"), "version: expected int, got str"),
         (document(entries=[]), "entries: a case has at least its opening entry"),
         (document(case_id="other"), "case_id: 'other', but the entries are of 'case-1'"),
+        (
+            {**cs.to_dict(opened()), "case_id": "other"},  # a case of its opening entry only
+            "case_id: 'other', but the entries are of 'case-1'",
+        ),
         (document(extra=1), "document: unknown fields extra"),
         (entry_with(seq="1"), "entries[1].seq: expected int, got str"),
         (entry_with(seq=True), "entries[1].seq: expected int, got bool"),
