@@ -123,3 +123,12 @@ def test_a_document_whose_entries_were_edited_fails_verification_not_parsing():
     with pytest.raises(cs.BrokenTrail) as broken:
         cs.from_json(json.dumps(data))
     assert broken.value.integrity.position == 1
+
+
+def test_one_entry_read_alone_names_its_fields_as_the_entry_s():
+    data = cs.entry_to_dict(opened().trail[0])
+    assert cs.entry_from_dict(data) == opened().trail[0]
+    del data["recorded_at"]
+    with pytest.raises(cs.FormatError) as refused:
+        cs.entry_from_dict(data)
+    assert str(refused.value) == "entry.recorded_at: missing"
