@@ -210,7 +210,12 @@ def _read(reader: _Reader, field: Field) -> object:
 
 
 def _value(  # noqa: PLR0911 - one return per form
-    reader: _Reader, name: str, form: Form, of: type[StrEnum] | None, *, optional: bool = False
+    reader: _Reader,
+    name: str,
+    form: Form,
+    of: type[StrEnum] | None,
+    *,
+    optional: bool = False,  # pragma: no mutate - a record has no optional member to read otherwise
 ) -> object:
     """The value of *name*, read in *form* (of the enumeration *of*, for names)."""
     if form is Form.INT:
@@ -224,7 +229,8 @@ def _value(  # noqa: PLR0911 - one return per form
     if form is Form.NAME:
         return reader.enum(name, of)  # type: ignore[arg-type] # a NAME has its enumeration
     if form is Form.OPTIONAL_NAME:
-        return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # and this
+        # The one such name, whereabouts, is optional too: not nullable, it reads the same.
+        return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # pragma: no mutate
     if form is Form.NAMES:
         return _enum_list(reader, name, of)  # type: ignore[arg-type] # and so do NAMES
     if form is Form.INTS:
