@@ -119,8 +119,8 @@ class _Reader:
             raise FormatError(f"{self.at(name)}: {unstorable(value)}")
         return value
 
-    def text(self, name: str, *, optional: bool = False) -> str:
-        return self.get(name, str, optional=optional)
+    def text(self, name: str) -> str:
+        return self.get(name, str)
 
     def instant(self, name: str) -> datetime:
         text = self.text(name)  # a FormatError of its own, which names the place
