@@ -244,6 +244,14 @@ def test_an_entry_of_another_case_is_named():
     assert (result.position, result.problem) == (2, cs.Problem.CASE_ID)
 
 
+def test_a_trail_whose_first_entry_names_no_case_is_malformed_and_named_by_position_alone():
+    trail = case_in("captured").trail
+    result = cs.verify([attrs.evolve(trail[0], case_id=None), *trail[1:]])
+    assert (result.case_id, result.entries, result.position) == (None, 2, 0)
+    assert result.problem is cs.Problem.MALFORMED
+    assert result.message.startswith("entry 0: holds a malformed value")
+
+
 def test_an_empty_trail_does_not_verify():
     assert cs.verify([]).problem is cs.Problem.EMPTY
 

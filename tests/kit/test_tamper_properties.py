@@ -28,9 +28,13 @@ quick_enough = settings(suppress_health_check=[HealthCheck.too_slow])
 @quick_enough
 def test_any_single_tampering_is_detected(tampered):
     key, case, redacted, tampering = tampered
-    assert not cs.verify(tampering.entries, key=key, head=case.head, allow_redacted=redacted).ok, (
-        tampering.what
-    )
+    integrity = cs.verify(tampering.entries, key=key, head=case.head, allow_redacted=redacted)
+    assert not integrity.ok, tampering.what
+    # The report says which case, how long a trail, and where it breaks.
+    assert integrity.entries == len(tampering.entries), tampering.what
+    if tampering.entries:
+        assert integrity.case_id == tampering.entries[0].case_id, tampering.what
+        assert integrity.message.startswith(f"case {integrity.case_id!r}: entry {integrity.position}: ")
     if not tampering.needs_head:
         assert not cs.verify(tampering.entries, key=key, allow_redacted=redacted).ok, tampering.what
 
