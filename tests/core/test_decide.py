@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate.testing import attempts, cases, workflows
+from support import WORKFLOW, case_in, change, opened
 from workflows import DEFAULT, STRICT, WITH_RELEASED
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
@@ -102,3 +103,17 @@ def test_an_unknown_trigger_is_named_with_every_known_one():
     (reason,) = DEFAULT.check(case, unknown).reasons
     assert reason.code is cs.Code.UNKNOWN_TRIGGER
     assert reason.message.endswith(", ".join(DEFAULT.triggers))
+
+
+def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_evidence_speaks_for():
+    conflicted = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    dismissal = WORKFLOW.check(
+        conflicted, change("dismiss", "family", on=51, reason="not him", resolves=(3,))
+    )
+    assert [reason.message for reason in dismissal.reasons] == [
+        "role 'family' may not dismiss conflicts; allowed: court, forensic_lab, icrc, ministry, ngo"
+    ]
+    certified = WORKFLOW.check(opened(), change("report_captured", "family", "death_certificate", on=5))
+    assert [reason.message for reason in certified.reasons] == [
+        "death_certificate speaks for fate 'dead', but report_captured would give fate 'alive'"
+    ]

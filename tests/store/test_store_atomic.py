@@ -270,7 +270,9 @@ def test_a_store_closed_inside_a_block_stores_none_of_it(place):
             opened(store, "case-1")
             store.close()
 
-    with pytest.raises(StoreError, match="the store was closed inside it"):
+    with pytest.raises(
+        StoreError, match=r"nothing of the atomic block was stored: the store was closed inside it$"
+    ):
         closed_half_way()
     assert snapshot(place) == before
 
