@@ -252,6 +252,19 @@ def test_a_trail_whose_first_entry_names_no_case_is_malformed_and_named_by_posit
     assert result.message.startswith("entry 0: holds a malformed value")
 
 
+@pytest.mark.parametrize("field", ["kind", "fate", "assurance"])
+def test_a_plain_string_where_a_name_of_casestate_belongs_is_malformed(field):
+    # An app that builds entries by hand, or reads them with its own code, and forgets the enumeration.
+    trail = case_in("captured").trail
+    plain = attrs.evolve(trail[1], **{field: str(getattr(trail[1], field))})
+    result = cs.verify([trail[0], plain])
+    assert (result.problem, result.position) == (cs.Problem.MALFORMED, 1)
+    assert (
+        result.message
+        == "case 'case-1': entry 1: holds a plain value where its kind, fate or assurance belongs"
+    )
+
+
 def test_an_empty_trail_does_not_verify():
     assert cs.verify([]).problem is cs.Problem.EMPTY
 

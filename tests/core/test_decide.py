@@ -117,6 +117,10 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
     assert [reason.message for reason in certified.reasons] == [
         "death_certificate speaks for fate 'dead', but report_captured would give fate 'alive'"
     ]
+    weak = WORKFLOW.check(opened(), change("declare_dead", "court", "video", "photo", on=300))
+    assert [reason.message for reason in weak.reasons] == [
+        "declare_dead needs evidence of kind court_decision; given: video (tier 4), photo (tier 4)"
+    ]
     unbacked = WORKFLOW.check(opened(), change("report_captured", "family", on=5))
     assert [reason.message for reason in unbacked.reasons] == ["report_captured needs evidence of any tier"]
     retracted = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20, reason="not him"))
