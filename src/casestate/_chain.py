@@ -447,7 +447,7 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
         return Problem.CHAIN, f"is sealed as {entry.chain!r}, not {chain!r}"
     # Under a key, every digest is compared in constant time; a plain chain holds
     # no secret a timing could leak, and its digests compare as any text does.
-    same = same_digest if key is not None else _equal
+    same = same_digest if key is not None else _equal  # pragma: no mutate - either compares the same
     if not same(entry.prev_hash, previous):
         return (
             Problem.PREVIOUS_HASH,
@@ -467,18 +467,26 @@ def _private_problem(
     """What is wrong with an entry's personal data and its commitment, if anything."""
     actor_id, salt, evidence = entry.actor_id, entry.salt, entry.evidence
     if actor_id is None or salt is None:
-        if not allow_redacted:
-            return Problem.REDACTED, "its actor, reason and evidence are missing"
-        weak = commitment_problem(entry.commitment)
-        if weak is not None:
-            return Problem.MALFORMED, f"its commitment is {weak}"
-        return None
+        return _redacted_problem(entry, allow_redacted=allow_redacted)
     weak = salt_problem(salt)
     if weak is not None:
         return Problem.MALFORMED, f"holds {weak}"
     committed = commitment(actor_id, entry.reason, evidence, salt)
     if not same(entry.commitment, committed) or entry.evidence_kinds != _kinds_of(evidence):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
+    return None
+
+
+def _redacted_problem(entry: Entry, *, allow_redacted: bool) -> tuple[Problem, str] | None:
+    """What is wrong with an entry without its actor or its salt, if anything."""
+    if entry.actor_id is not None or entry.salt is not None or entry.reason is not None or entry.evidence:
+        # What is left would be shown unchecked: the commitment needs all of it.
+        return Problem.MALFORMED, "holds part of its personal data: a redacted entry holds none"
+    if not allow_redacted:
+        return Problem.REDACTED, "its actor, reason and evidence are missing"
+    weak = commitment_problem(entry.commitment)
+    if weak is not None:
+        return Problem.MALFORMED, f"its commitment is {weak}"
     return None
 
 

@@ -201,6 +201,10 @@ def test_a_rewritten_hash_is_caught_by_the_next_entry():
     trail[1] = attrs.evolve(forged, hash=entry_digest(forged, None))
     result = cs.verify(trail)
     assert (result.position, result.problem) == (2, cs.Problem.PREVIOUS_HASH)
+    assert result.message == (
+        "case 'case-1': entry 2: does not follow the entry before it: "
+        "that entry was altered, or this one inserted"
+    )
 
 
 def test_a_cut_off_tail_is_caught_with_the_expected_head():
@@ -263,6 +267,25 @@ def test_a_plain_string_where_a_name_of_casestate_belongs_is_malformed(field):
         result.message
         == "case 'case-1': entry 1: holds a plain value where its kind, fate or assurance belongs"
     )
+
+
+@pytest.mark.parametrize("left_out", ["actor_id", "salt", "both"])
+def test_an_entry_redacted_in_part_is_malformed_even_where_redacted_entries_are_allowed(left_out):
+    # Its reason and evidence would be shown, and without all of it the commitment checks none of it.
+    trail = case_in("captured").trail
+    gone = {"actor_id": None, "salt": None} if left_out == "both" else {left_out: None}
+    partly = attrs.evolve(trail[1], **gone)
+    for allow_redacted in (False, True):
+        result = cs.verify([trail[0], partly], allow_redacted=allow_redacted)
+        assert (result.problem, result.position) == (cs.Problem.MALFORMED, 1)
+        assert (
+            result.message
+            == "case 'case-1': entry 1: holds part of its personal data: a redacted entry holds none"
+        )
+    redacted = cs.verify(cs.redact(trail))
+    assert (redacted.problem, redacted.position) == (cs.Problem.REDACTED, 0)
+    assert redacted.message == "case 'case-1': entry 0: its actor, reason and evidence are missing"
+    assert cs.verify(cs.redact(trail), allow_redacted=True).ok
 
 
 def test_an_empty_trail_does_not_verify():
