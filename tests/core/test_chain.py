@@ -289,7 +289,14 @@ def test_an_entry_redacted_in_part_is_malformed_even_where_redacted_entries_are_
 
 
 def test_an_empty_trail_does_not_verify():
-    assert cs.verify([]).problem is cs.Problem.EMPTY
+    assert cs.verify([]) == cs.Integrity(
+        ok=False,
+        case_id=None,
+        entries=0,
+        position=0,
+        problem=cs.Problem.EMPTY,
+        message="the trail has no entries",
+    )
 
 
 def test_a_keyed_chain_needs_its_key():
