@@ -8,14 +8,17 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
 import casestate
-from casestate import Actor, Case, Change, Evidence, EvidenceKind, Role
+from casestate import Actor, Case, Change, Entry, Evidence, EvidenceKind, Role
+from casestate._chain import GENESIS, entry_digest
 from casestate.cli import main
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
@@ -116,6 +119,17 @@ PATH_TO: dict[str, list[Change]] = {
         change("repatriate", Role.ICRC, "exchange_list", on=20),
     ],
 }
+
+
+def resealed(entries: Iterable[Entry]) -> list[Entry]:
+    """Recompute every prev_hash and hash, as a forger without a key can for a plain chain."""
+    previous, out = GENESIS, []
+    for original in entries:
+        linked = attrs.evolve(original, prev_hash=previous)
+        linked = attrs.evolve(linked, hash=entry_digest(linked, None))
+        out.append(linked)
+        previous = linked.hash
+    return out
 
 
 def case_in(status: str, key: bytes | None = None) -> Case:

@@ -251,7 +251,7 @@ class Problem(StrEnum):
     NOT_SEALED = "not_sealed"
     """A key was given, but the chain is a plain one anyone could have rewritten."""
     TRUNCATED = "truncated"
-    """The last entry is not the expected head: entries were cut off."""
+    """The last entry is not the expected head: entries were cut off, or added after it."""
     REDACTED = "redacted"
     """The personal data of an entry is missing where a full trail was expected."""
     MALFORMED = "malformed"
@@ -372,14 +372,30 @@ def verify(
             return _broken(case_id, count, position, problem, text)
         previous = entry.hash
     if head is not None and not same_digest(head, previous):
-        return _broken(
-            case_id,
-            count,
-            count - 1,
-            Problem.TRUNCATED,
-            "is not the expected head: entries after it were cut off, or the trail was replaced",
-        )
+        return _not_the_head(entries, head, case_id)
     return Integrity(ok=True, case_id=case_id, entries=count)
+
+
+def _not_the_head(entries: Sequence[Entry], head: str, case_id: str) -> Integrity:
+    """The verdict on a whole chain that does not end in *head*: cut off, gone on past it, or replaced."""
+    count = len(entries)
+    for position in range(count - 1):
+        if same_digest(head, entries[position].hash):
+            return _broken(
+                case_id,
+                count,
+                position + 1,
+                Problem.TRUNCATED,
+                f"goes on past the expected head, entry {position}: "
+                "entries were added after it, or the head kept is out of date",
+            )
+    return _broken(
+        case_id,
+        count,
+        count - 1,
+        Problem.TRUNCATED,
+        "is not the expected head: entries after it were cut off, or the trail was replaced",
+    )
 
 
 def key_problem(chain: str, key: bytes | None) -> Problem | None:
@@ -437,7 +453,7 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
         return Problem.CHAIN, f"is sealed as {entry.chain!r}, not {chain!r}"
     # Under a key, every digest is compared in constant time; a plain chain holds
     # no secret a timing could leak, and its digests compare as any text does.
-    same = same_digest if key is not None else _equal
+    same = same_digest if key is not None else _equal  # pragma: no mutate - either compares the same
     if not same(entry.prev_hash, previous):
         return (
             Problem.PREVIOUS_HASH,
@@ -457,18 +473,26 @@ def _private_problem(
     """What is wrong with an entry's personal data and its commitment, if anything."""
     actor_id, salt, evidence = entry.actor_id, entry.salt, entry.evidence
     if actor_id is None or salt is None:
-        if not allow_redacted:
-            return Problem.REDACTED, "its actor, reason and evidence are missing"
-        weak = commitment_problem(entry.commitment)
-        if weak is not None:
-            return Problem.MALFORMED, f"its commitment is {weak}"
-        return None
+        return _redacted_problem(entry, allow_redacted=allow_redacted)
     weak = salt_problem(salt)
     if weak is not None:
         return Problem.MALFORMED, f"holds {weak}"
     committed = commitment(actor_id, entry.reason, evidence, salt)
     if not same(entry.commitment, committed) or entry.evidence_kinds != _kinds_of(evidence):
         return Problem.COMMITMENT, "its actor, reason or evidence was altered"
+    return None
+
+
+def _redacted_problem(entry: Entry, *, allow_redacted: bool) -> tuple[Problem, str] | None:
+    """What is wrong with an entry without its actor or its salt, if anything."""
+    if entry.actor_id is not None or entry.salt is not None or entry.reason is not None or entry.evidence:
+        # What is left would be shown unchecked: the commitment needs all of it.
+        return Problem.MALFORMED, "holds part of its personal data: a redacted entry holds none"
+    if not allow_redacted:
+        return Problem.REDACTED, "its actor, reason and evidence are missing"
+    weak = commitment_problem(entry.commitment)
+    if weak is not None:
+        return Problem.MALFORMED, f"its commitment is {weak}"
     return None
 
 

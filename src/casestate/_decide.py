@@ -430,7 +430,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                         resolves=case.open_conflicts,
                     )
                 )
-            continue
+            continue  # pragma: no mutate - dismiss is the table's last trigger: a break ends the loop alike
         if move is None or not _may_fire(move, case, actor):
             continue
         # The fate the evidence is held against, as decide() holds it.
@@ -456,7 +456,8 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 target=target,
                 fate=fate,
                 whereabouts=whereabouts,
-                evidence=None if move.rule is None else move.rule.evidence,
+                # Only a dismissal has no rule, offered above: "is None" is never true here.
+                evidence=None if move.rule is None else move.rule.evidence,  # pragma: no mutate
                 kinds=frozenset() if move.needs is None else move.needs - _CONTRADICTING[against],
                 reason_required=move.reason_required,
                 not_before=None if waiting is None else case.status_since + waiting,

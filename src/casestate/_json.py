@@ -86,7 +86,8 @@ def to_json(case: Case, *, redacted: bool = False, indent: int | None = None) ->
     >>> casestate.from_json(casestate.to_json(case)) == case
     True
     """
-    return json.dumps(to_dict(case, redacted=redacted), indent=indent, ensure_ascii=False)
+    data = to_dict(case, redacted=redacted)
+    return json.dumps(data, indent=indent, ensure_ascii=False)  # pragma: no mutate - None reads as False
 
 
 class _Reader:
@@ -118,17 +119,19 @@ class _Reader:
             raise FormatError(f"{self.at(name)}: {unstorable(value)}")
         return value
 
-    def text(self, name: str, *, optional: bool = False) -> str:
-        return self.get(name, str, optional=optional)
+    def text(self, name: str) -> str:
+        return self.get(name, str)
 
     def instant(self, name: str) -> datetime:
+        text = self.text(name)  # a FormatError of its own, which names the place
         try:
-            return parse_instant(self.text(name))
+            return parse_instant(text)
         except ValueError as error:
             raise FormatError(f"{self.at(name)}: {error}") from None
 
     def enum(self, name: str, kind: type[_E], *, optional: bool = False, nullable: bool = False) -> _E:
-        value = self.get(name, str, optional=optional, nullable=nullable)
+        # The one nullable name (whereabouts) is optional too: nullable=None reads the same.
+        value = self.get(name, str, optional=optional, nullable=nullable)  # pragma: no mutate
         if value is None:
             return None  # allowed by optional or nullable
         try:
@@ -207,7 +210,12 @@ def _read(reader: _Reader, field: Field) -> object:
 
 
 def _value(  # noqa: PLR0911 - one return per form
-    reader: _Reader, name: str, form: Form, of: type[StrEnum] | None, *, optional: bool = False
+    reader: _Reader,
+    name: str,
+    form: Form,
+    of: type[StrEnum] | None,
+    *,
+    optional: bool = False,  # pragma: no mutate - a record has no optional member to read otherwise
 ) -> object:
     """The value of *name*, read in *form* (of the enumeration *of*, for names)."""
     if form is Form.INT:
@@ -221,7 +229,8 @@ def _value(  # noqa: PLR0911 - one return per form
     if form is Form.NAME:
         return reader.enum(name, of)  # type: ignore[arg-type] # a NAME has its enumeration
     if form is Form.OPTIONAL_NAME:
-        return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # and this
+        # The one such name, whereabouts, is optional too: not nullable, it reads the same.
+        return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # pragma: no mutate
     if form is Form.NAMES:
         return _enum_list(reader, name, of)  # type: ignore[arg-type] # and so do NAMES
     if form is Form.INTS:
@@ -253,7 +262,7 @@ def _hex(reader: _Reader, field: Field) -> bytes:
         value = bytes.fromhex(text)
     except ValueError:
         raise FormatError(f"{reader.at(field.name)}: not hexadecimal") from None
-    weak = salt_problem(value) if field.metadata["salts"] else None
+    weak = salt_problem(value) if field.metadata["salts"] else None  # pragma: no mutate - only a salt is HEX
     if weak is not None:
         raise FormatError(f"{reader.at(field.name)}: {weak}")
     return value
@@ -278,7 +287,7 @@ def from_dict(
     not fit, raises ``BrokenTrail``. A redacted document (see :func:`to_dict`)
     loads only with *allow_redacted*.
     """
-    reader = _Reader(data, "")
+    reader = _Reader(data, "")  # pragma: no mutate - a where of None reads as "" (the document)
     kind = reader.text("format")
     if kind != FORMAT:
         raise FormatError(f"format: expected {FORMAT!r}, got {kind!r}")

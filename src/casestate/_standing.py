@@ -119,7 +119,7 @@ class Standing:
     """Sequence numbers of conflict entries nobody has resolved yet."""
     last_recorded_at: datetime
     """When anything was last recorded on the case."""
-    reporter_id: str | None = attrs.field(eq=False)
+    reporter_id: str | None = attrs.field(eq=False, repr=False)
     """Who made the change that entered the current status (``None`` once redacted).
 
     Personal data, which a redacted trail leaves out: two standings that

@@ -799,6 +799,20 @@ def test_apply_all_or_nothing_stopped_while_writing_stores_nothing_and_can_run_a
         assert [held.load(case_id).version for case_id in ("ua-1", "ua-2", "ua-3")] == [2, 2, 2]
 
 
+@pytest.fixture
+def python_ctrl_c():
+    """SIGINT handled by Python's own handler, as in a command run at a terminal; put back afterwards.
+
+    A test run started in the background (``pytest &`` in a script) inherits
+    SIGINT ignored, and Python leaves it so: the tests of what apply does with
+    the handler it finds set the one they mean instead of taking what the run
+    was started with.
+    """
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def _ctrl_c_when(monkeypatch, statement):
     """A real Ctrl-C (SIGINT) sent as the store's SQLite connection runs *statement*, once."""
     from casestate.store import _sqlite  # noqa: PLC0415 - the engine's transaction, hooked
@@ -817,6 +831,7 @@ def _ctrl_c_when(monkeypatch, statement):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_apply_interrupted_while_it_commits_stores_everything_and_says_so(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
     sent = _ctrl_c_when(monkeypatch, "UPDATE positions SET last = :last")  # the block's last statement
@@ -831,6 +846,7 @@ def test_apply_interrupted_while_it_commits_stores_everything_and_says_so(tmp_pa
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_apply_where_ctrl_c_is_ignored_goes_on_as_a_job_in_the_background_does(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
     sent = _ctrl_c_when(monkeypatch, "INSERT INTO cases")
@@ -846,6 +862,7 @@ def test_apply_where_ctrl_c_is_ignored_goes_on_as_a_job_in_the_background_does(t
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_apply_passes_ctrl_c_to_the_apps_own_handler_until_it_commits(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
     sent = _ctrl_c_when(monkeypatch, "INSERT INTO cases")
@@ -866,6 +883,7 @@ def test_apply_passes_ctrl_c_to_the_apps_own_handler_until_it_commits(tmp_path, 
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_apply_tells_the_apps_own_handler_of_a_ctrl_c_at_the_commit_once_it_is_done(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
     store = tmp_path / "cases.db"
@@ -910,6 +928,7 @@ main(["apply", {str(path)!r}, "--store", {str(store)!r}])
         assert list(held.case_ids()) == []
 
 
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_apply_off_the_main_thread_leaves_signals_alone(tmp_path):
     """Only the main thread may set a signal handler: an app running apply in a thread still can."""
     results = []
@@ -923,6 +942,7 @@ def test_apply_off_the_main_thread_leaves_signals_alone(tmp_path):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX signal")
+@pytest.mark.usefixtures("python_ctrl_c")
 def test_apply_interrupted_before_it_commits_stores_nothing(tmp_path, monkeypatch):
     path = _good_lines(tmp_path)
     sent = _ctrl_c_when(monkeypatch, "INSERT INTO cases")  # a write inside the block

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -54,6 +55,13 @@ def test_every_option_offered_is_accepted_as_it_says(situation):
         )
         verdict = workflow.check(case, change)
         assert (verdict.outcome, verdict.target, verdict.fate) == (option.outcome, option.target, option.fate)
+        assert verdict.whereabouts == option.whereabouts
+        rule = workflow.get_rule(option.trigger)
+        assert option.evidence == (None if rule is None else rule.evidence)  # what the form asks for
+        if option.not_before is not None:  # and the waiting it shows is the waiting check holds to
+            early = attrs.evolve(change, effective_at=option.not_before - timedelta(microseconds=1))
+            codes = {reason.code for reason in workflow.check(case, early).reasons}
+            assert cs.Code.WAITING_PERIOD_NOT_ELAPSED in codes, option
 
 
 @given(situations())

@@ -201,6 +201,10 @@ def test_a_rewritten_hash_is_caught_by_the_next_entry():
     trail[1] = attrs.evolve(forged, hash=entry_digest(forged, None))
     result = cs.verify(trail)
     assert (result.position, result.problem) == (2, cs.Problem.PREVIOUS_HASH)
+    assert result.message == (
+        "case 'case-1': entry 2: does not follow the entry before it: "
+        "that entry was altered, or this one inserted"
+    )
 
 
 def test_a_cut_off_tail_is_caught_with_the_expected_head():
@@ -210,14 +214,89 @@ def test_a_cut_off_tail_is_caught_with_the_expected_head():
     assert (result.problem, result.position) == (cs.Problem.TRUNCATED, 1)
 
 
+def test_a_trail_that_goes_on_past_the_expected_head_is_caught_where_it_goes_on():
+    case = case_in("repatriated")
+    for kept in range(len(case.trail) - 1):
+        head = case.trail[kept].hash
+        result = cs.verify(case.trail, head=head)
+        assert result == cs.Integrity(
+            ok=False,
+            case_id="case-1",
+            entries=3,
+            position=kept + 1,
+            problem=cs.Problem.TRUNCATED,
+            message=f"case 'case-1': entry {kept + 1}: goes on past the expected head, entry {kept}: "
+            "entries were added after it, or the head kept is out of date",
+        )
+        with pytest.raises(cs.BrokenTrail, match="goes on past the expected head"):
+            cs.from_json(cs.to_json(case), head=head)
+        assert cs.verify(case.trail[: kept + 1], head=head).ok
+    assert cs.verify(case_in("captured").trail, head=case.head) == cs.Integrity(
+        ok=False,
+        case_id="case-1",
+        entries=2,
+        position=1,
+        problem=cs.Problem.TRUNCATED,
+        message="case 'case-1': entry 1: is not the expected head: entries after it were cut off, "
+        "or the trail was replaced",
+    )
+
+
 def test_an_entry_of_another_case_is_named():
     mine, theirs = case_in("captured"), opened("case-2")
     result = cs.verify([*mine.trail, *theirs.trail])
     assert (result.position, result.problem) == (2, cs.Problem.CASE_ID)
 
 
+def test_a_trail_whose_first_entry_names_no_case_is_malformed_and_named_by_position_alone():
+    trail = case_in("captured").trail
+    result = cs.verify([attrs.evolve(trail[0], case_id=None), *trail[1:]])
+    assert (result.case_id, result.entries, result.position) == (None, 2, 0)
+    assert result.problem is cs.Problem.MALFORMED
+    assert result.message.startswith("entry 0: holds a malformed value")
+
+
+@pytest.mark.parametrize("field", ["kind", "fate", "assurance"])
+def test_a_plain_string_where_a_name_of_casestate_belongs_is_malformed(field):
+    # An app that builds entries by hand, or reads them with its own code, and forgets the enumeration.
+    trail = case_in("captured").trail
+    plain = attrs.evolve(trail[1], **{field: str(getattr(trail[1], field))})
+    result = cs.verify([trail[0], plain])
+    assert (result.problem, result.position) == (cs.Problem.MALFORMED, 1)
+    assert (
+        result.message
+        == "case 'case-1': entry 1: holds a plain value where its kind, fate or assurance belongs"
+    )
+
+
+@pytest.mark.parametrize("left_out", ["actor_id", "salt", "both"])
+def test_an_entry_redacted_in_part_is_malformed_even_where_redacted_entries_are_allowed(left_out):
+    # Its reason and evidence would be shown, and without all of it the commitment checks none of it.
+    trail = case_in("captured").trail
+    gone = {"actor_id": None, "salt": None} if left_out == "both" else {left_out: None}
+    partly = attrs.evolve(trail[1], **gone)
+    for allow_redacted in (False, True):
+        result = cs.verify([trail[0], partly], allow_redacted=allow_redacted)
+        assert (result.problem, result.position) == (cs.Problem.MALFORMED, 1)
+        assert (
+            result.message
+            == "case 'case-1': entry 1: holds part of its personal data: a redacted entry holds none"
+        )
+    redacted = cs.verify(cs.redact(trail))
+    assert (redacted.problem, redacted.position) == (cs.Problem.REDACTED, 0)
+    assert redacted.message == "case 'case-1': entry 0: its actor, reason and evidence are missing"
+    assert cs.verify(cs.redact(trail), allow_redacted=True).ok
+
+
 def test_an_empty_trail_does_not_verify():
-    assert cs.verify([]).problem is cs.Problem.EMPTY
+    assert cs.verify([]) == cs.Integrity(
+        ok=False,
+        case_id=None,
+        entries=0,
+        position=0,
+        problem=cs.Problem.EMPTY,
+        message="the trail has no entries",
+    )
 
 
 def test_a_keyed_chain_needs_its_key():

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate.testing import attempts, cases, workflows
+from support import WORKFLOW, case_in, change, opened
 from workflows import DEFAULT, STRICT, WITH_RELEASED
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
@@ -102,3 +103,28 @@ def test_an_unknown_trigger_is_named_with_every_known_one():
     (reason,) = DEFAULT.check(case, unknown).reasons
     assert reason.code is cs.Code.UNKNOWN_TRIGGER
     assert reason.message.endswith(", ".join(DEFAULT.triggers))
+
+
+def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_evidence_speaks_for():
+    conflicted = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    dismissal = WORKFLOW.check(
+        conflicted, change("dismiss", "family", on=51, reason="not him", resolves=(3,))
+    )
+    assert [reason.message for reason in dismissal.reasons] == [
+        "role 'family' may not dismiss conflicts; allowed: court, forensic_lab, icrc, ministry, ngo"
+    ]
+    certified = WORKFLOW.check(opened(), change("report_captured", "family", "death_certificate", on=5))
+    assert [reason.message for reason in certified.reasons] == [
+        "death_certificate speaks for fate 'dead', but report_captured would give fate 'alive'"
+    ]
+    weak = WORKFLOW.check(opened(), change("declare_dead", "court", "video", "photo", on=300))
+    assert [reason.message for reason in weak.reasons] == [
+        "declare_dead needs evidence of kind court_decision; given: video (tier 4), photo (tier 4)"
+    ]
+    unbacked = WORKFLOW.check(opened(), change("report_captured", "family", on=5))
+    assert [reason.message for reason in unbacked.reasons] == ["report_captured needs evidence of any tier"]
+    retracted = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20, reason="not him"))
+    allowed = "court, forensic_lab, icrc, ministry, or the actor whose report entered the current status"
+    assert [reason.message for reason in retracted.reasons] == [
+        f"role 'unit' may not retract; allowed: {allowed}"
+    ]

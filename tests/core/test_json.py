@@ -5,7 +5,7 @@ import json
 import pytest
 
 import casestate as cs
-from support import WORKFLOW, case_in, change
+from support import WORKFLOW, case_in, change, opened
 
 KEY = b"k" * 32
 
@@ -68,7 +68,14 @@ def entry_with(**changes):
         (document(version="1"), "version: expected int, got str"),
         (document(entries=[]), "entries: a case has at least its opening entry"),
         (document(case_id="other"), "case_id: 'other', but the entries are of 'case-1'"),
+        (
+            {**cs.to_dict(opened()), "case_id": "other"},  # a case of its opening entry only
+            "case_id: 'other', but the entries are of 'case-1'",
+        ),
         (document(extra=1), "document: unknown fields extra"),
+        (document(zeta=1, extra=2), "document: unknown fields extra, zeta"),
+        (entry_with(kind=None), "entries[1].kind: expected str, got null"),
+        (entry_with(fate=None), "entries[1].fate: expected str, got null"),
         (entry_with(seq="1"), "entries[1].seq: expected int, got str"),
         (entry_with(seq=True), "entries[1].seq: expected int, got bool"),
         (entry_with(kind="rumour"), "entries[1].kind: unknown value 'rumour'"),
@@ -116,3 +123,12 @@ def test_a_document_whose_entries_were_edited_fails_verification_not_parsing():
     with pytest.raises(cs.BrokenTrail) as broken:
         cs.from_json(json.dumps(data))
     assert broken.value.integrity.position == 1
+
+
+def test_one_entry_read_alone_names_its_fields_as_the_entry_s():
+    data = cs.entry_to_dict(opened().trail[0])
+    assert cs.entry_from_dict(data) == opened().trail[0]
+    del data["recorded_at"]
+    with pytest.raises(cs.FormatError) as refused:
+        cs.entry_from_dict(data)
+    assert str(refused.value) == "entry.recorded_at: missing"

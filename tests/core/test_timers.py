@@ -20,6 +20,16 @@ def test_the_capture_card_itself_satisfies_the_timer():
     assert cs.due(case, cs.GENEVA_CONVENTIONS, day(30)) == ()
 
 
+def test_a_capture_card_that_comes_with_the_report_of_capture_satisfies_the_timer():
+    # The ICRC reports the capture on the card itself: nothing is overdue, then or later.
+    captured = WORKFLOW.apply(opened(), change("report_captured", "icrc", "capture_card", on=10))
+    assert captured.status == "captured"
+    assert cs.due(captured, cs.GENEVA_CONVENTIONS, day(300)) == ()
+    # On a video instead, the card is due a week after the capture.
+    filmed = WORKFLOW.apply(opened(), change("report_captured", "icrc", "video", on=10))
+    assert [flag.due_at for flag in cs.due(filmed, cs.GENEVA_CONVENTIONS, day(300))] == [day(17)]
+
+
 def test_a_conflicting_report_does_not_satisfy_a_timer():
     timer = cs.Timer(name="t", status="confirmed", after=timedelta(days=1), satisfied_by={"video"})
     case = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
@@ -76,6 +86,25 @@ def test_a_fact_recorded_in_a_period_voided_since_counts_for_nothing():
     assert cs.due(again, [timer], day(100)) == ()
 
 
+def test_a_timer_since_a_fact_counts_from_that_fact_not_from_another_one_recorded_later():
+    workflow = WORKFLOW.extend(
+        name="with-a-search-registered",
+        rules=[
+            cs.Rule(
+                trigger="register_search",
+                sources={"missing"},
+                target="missing",
+                roles={"ministry"},
+                evidence=cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL),
+                fact=True,
+            )
+        ],
+    )
+    recognised = workflow.apply(opened(), change("recognise_missing", "court", "court_decision", on=200))
+    searched = workflow.apply(recognised, change("register_search", "ministry", "missing_register", on=250))
+    assert [flag.due_at for flag in cs.due(searched, cs.RUSSIA_120FZ[1:], day(400))] == [day(292)]
+
+
 @pytest.mark.parametrize("after", [timedelta(0), 7])
 def test_a_timer_needs_a_positive_period(after):
     with pytest.raises(ValueError, match="positive timedelta"):
@@ -83,7 +112,7 @@ def test_a_timer_needs_a_positive_period(after):
 
 
 def test_timers_take_no_naive_now():
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(ValueError, match=r"^now must be timezone-aware"):
         cs.due(opened(), cs.UKRAINE, day(0).replace(tzinfo=None))
 
 

@@ -13,7 +13,7 @@ import pytest
 import casestate as cs
 from casestate import Assurance, Fate, Outcome, Whereabouts
 from casestate.testing import check_case
-from support import WORKFLOW, dated, told
+from support import WORKFLOW, dated, resealed, told
 
 FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
 UNIT = cs.Actor("unit-41", cs.Role.UNIT)
@@ -395,6 +395,37 @@ def test_a_trail_written_before_whereabouts_reads_them_from_its_statuses():
     # The corroboration it once made of the exchanged man by a capture video stays as written.
     assert case.trail[6].kind == "corroboration"
     assert cs.replay(case.trail) == case
+
+
+def test_a_withdrawal_in_a_trail_written_before_whereabouts_resumes_those_of_the_period_it_resumes():
+    # Reported wounded (where, nobody said), then captured (held), then his death notified by the
+    # captor (held still); an app's rule withdraws the notice, back to when he was reported wounded.
+    workflow = WORKFLOW.extend(
+        name="with-a-death-withdrawn",
+        rules=[
+            cs.Rule(
+                trigger="withdraw_death",
+                sources={"dead"},
+                target="wounded",
+                roles={cs.Role.MINISTRY},
+                reverts=True,
+                reason_required=True,
+            )
+        ],
+    )
+    case = missing_since_february()
+    for change in (
+        told("report_wounded", UNIT, "medical_record", effective=dated(3, 4)),
+        told("report_captured", FAMILY, "video", effective=dated(3, 10)),
+        told("notify_death", ICRC, "information_bureau_notice", effective=dated(3, 12)),
+        told("withdraw_death", MINISTRY, effective=dated(3, 20), reason="the notice was of a namesake"),
+    ):
+        case = workflow.apply(case, change)
+    assert (case.status, case.whereabouts) == ("wounded", Whereabouts.UNKNOWN)
+    # The same trail as casestate wrote it before entries recorded whereabouts.
+    read = cs.replay(resealed(attrs.evolve(entry, whereabouts=None) for entry in case.trail))
+    assert (read.status, read.whereabouts) == ("wounded", Whereabouts.UNKNOWN)
+    assert read.as_of_recorded(dated(3, 15)).whereabouts is Whereabouts.HELD
 
 
 def test_a_reporter_cannot_void_a_backed_report_by_stacking_one_of_their_own():

@@ -1,19 +1,13 @@
 """Tampering with a trail is always detected; the redacted export verifies and hides what it leaves out."""
 
-from datetime import UTC, datetime
-
 import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import casestate as cs
 from casestate._json import entry_to_dict
-from casestate.testing import TEST_KEY, alterations, cases, changes, rewritten, tamperings
-from workflows import DEFAULT, STRICT, WITH_RELEASED
-
-WORKFLOWS = st.sampled_from([DEFAULT, WITH_RELEASED, STRICT])
-KEYS = st.sampled_from([None, TEST_KEY])
-T0 = datetime(2024, 2, 20, tzinfo=UTC)
+from casestate.testing import alterations, cases, rewritten, tamperings
+from marked_cases import KEYS, WORKFLOWS, marked_cases
 
 
 @st.composite
@@ -34,9 +28,13 @@ quick_enough = settings(suppress_health_check=[HealthCheck.too_slow])
 @quick_enough
 def test_any_single_tampering_is_detected(tampered):
     key, case, redacted, tampering = tampered
-    assert not cs.verify(tampering.entries, key=key, head=case.head, allow_redacted=redacted).ok, (
-        tampering.what
-    )
+    integrity = cs.verify(tampering.entries, key=key, head=case.head, allow_redacted=redacted)
+    assert not integrity.ok, tampering.what
+    # The report says which case, how long a trail, and where it breaks.
+    assert integrity.entries == len(tampering.entries), tampering.what
+    if tampering.entries:
+        assert integrity.case_id == tampering.entries[0].case_id, tampering.what
+        assert integrity.message.startswith(f"case {integrity.case_id!r}: entry {integrity.position}: ")
     if not tampering.needs_head:
         assert not cs.verify(tampering.entries, key=key, allow_redacted=redacted).ok, tampering.what
 
@@ -97,38 +95,6 @@ def test_rewriting_any_entry_and_resealing_the_rest_needs_the_key_or_escapes_onl
             assert forged.needs_head == (key is None)
             if key is not None:
                 assert not cs.verify(forged.entries, key=key, allow_redacted=redacted).ok, forged.what
-
-
-def _marked(change, number):
-    """*change* with every personal value marked, so that a leak is plain to see."""
-    evidence = [
-        attrs.evolve(item, reference=f"«reference {number}.{index}»", source=f"«source {number}.{index}»")
-        for index, item in enumerate(change.evidence)
-    ]
-    return attrs.evolve(
-        change,
-        actor=cs.Actor(f"«actor {number % 3}»", change.actor.role),
-        reason=None if change.reason is None else f"«reason {number}»",
-        evidence=evidence,
-    )
-
-
-@st.composite
-def marked_cases(draw):
-    workflow, key = draw(WORKFLOWS), draw(KEYS)
-    case = workflow.open(
-        "case-7",
-        actor=cs.Actor("«opener»", min(workflow.roles)),
-        effective_at=T0,
-        recorded_at=T0,
-        reason="«why it was opened»",
-        key=key,
-    )
-    for number in range(draw(st.integers(0, 10))):
-        change = _marked(draw(changes(workflow, case)), number)
-        if workflow.check(case, change).ok:
-            case = workflow.apply(case, change, key=key)
-    return key, case
 
 
 @given(marked_cases())

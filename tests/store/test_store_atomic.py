@@ -121,6 +121,23 @@ def test_a_block_inside_a_block_joins_it(place):
         }
 
 
+def test_blocks_nested_three_deep_store_everything_when_the_outermost_ends(place):
+    # An app's import calls a helper that opens a block, which calls another that does too.
+    [existing] = open_cases(place, 1)
+    with place.open() as store:
+        with store.atomic():
+            with store.atomic():
+                with store.atomic():
+                    opened(store, "case-innermost")
+                reported(store, existing, "middle")
+            opened(store, "case-outer")
+        assert {summary.case_id: summary.version for summary in store.find()} == {
+            existing: 2,
+            "case-innermost": 1,
+            "case-outer": 1,
+        }
+
+
 def test_an_exception_leaving_an_inner_block_means_the_outer_one_stores_nothing(place):
     [existing] = open_cases(place, 1)
     before = snapshot(place)
@@ -139,7 +156,7 @@ def test_an_exception_leaving_an_inner_block_means_the_outer_one_stores_nothing(
                     opened(store, "case-after")
 
         with pytest.raises(
-            StoreError, match="nothing of the atomic block was stored: an exception left an inner"
+            StoreError, match="nothing of the atomic block was stored: an exception left an inner block: Stop"
         ):
             outer_block()
         assert snapshot(place) == before
@@ -262,7 +279,9 @@ def test_a_store_closed_inside_a_block_stores_none_of_it(place):
             opened(store, "case-1")
             store.close()
 
-    with pytest.raises(StoreError, match="the store was closed inside it"):
+    with pytest.raises(
+        StoreError, match=r"nothing of the atomic block was stored: the store was closed inside it$"
+    ):
         closed_half_way()
     assert snapshot(place) == before
 
@@ -285,6 +304,26 @@ def test_a_sqlite_file_replaced_inside_a_block_is_not_written(tmp_path, monkeypa
         with pytest.raises(StoreError, match="nothing of the atomic block was stored"):
             replaced_half_way()
     assert isinstance(store, SQLiteStore)
+    assert snapshot(place) == before
+
+
+def test_a_sqlite_file_replaced_inside_a_block_is_refused_at_the_next_read_of_what_it_holds(
+    tmp_path, monkeypatch
+):
+    place = store_places.Place("sqlite", str(tmp_path / "cases.db"))
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+
+        def replaced_half_way():
+            with store.atomic():
+                reported(store, existing)  # held by the block, written before a read of the case
+                monkeypatch.setattr(store, "_file", (0, 0))  # as if a backup were restored over the file
+                with pytest.raises(StoreError, match="replaced while the store had it open"):
+                    store.load(existing)
+
+        with pytest.raises(StoreError, match="nothing of the atomic block was stored"):
+            replaced_half_way()
     assert snapshot(place) == before
 
 

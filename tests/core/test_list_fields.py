@@ -1,0 +1,123 @@
+"""Lists of two or more in the hashed bytes: their order is sealed, and reordering them is tampering.
+
+The evidence an entry names (its kinds in public, the pieces in full behind
+the commitment), the codes of a conflict and the conflicts a change
+resolves are lists. The hash covers them in their order, so a trail whose
+list was reordered no longer verifies, and the pinned bytes below hold each
+list with two items, as other implementations must write them.
+"""
+
+import hashlib
+
+import attrs
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate._chain import canonical_private
+from casestate._entry import Entry, Form
+from casestate.testing import TEST_KEY, canonical_bytes, cases
+from marked_cases import WORKFLOWS
+from support import WORKFLOW, case_in, change
+
+LISTS = tuple(
+    field.name
+    for field in Entry.__attrs_attrs__
+    if field.metadata["form"] in {Form.NAMES, Form.INTS, Form.RECORDS}
+)
+
+
+def test_the_lists_are_the_evidence_its_kinds_the_codes_and_the_conflicts_resolved():
+    assert set(LISTS) == {"codes", "evidence", "evidence_kinds", "resolves"}
+
+
+def _two_of_each():
+    """A confirmed death, reported otherwise twice on two pieces of evidence each, and both dismissed."""
+    case = case_in("confirmed")
+    case = WORKFLOW.apply(case, change("report_captured", "family", "video", "photo", on=5, recorded=30))
+    case = WORKFLOW.apply(
+        case, change("report_wounded", "unit", "medical_record", "witness_statement", on=6, recorded=31)
+    )
+    reason = "the remains were identified"
+    return WORKFLOW.apply(
+        case, change("dismiss", "icrc", on=32, reason=reason, resolves=tuple(case.open_conflicts))
+    )
+
+
+PINNED_CONFLICT = (
+    b'{"assurance":"identified","case_id":"case-1","chain":"sha256",'
+    b'"codes":["illegal_transition","earlier_than_current"],'
+    b'"commitment":"ac8f4d9ebda17ae924fa8baaa615702a931640431215242891046d0710d8add7",'
+    b'"effective_at":"2024-02-25T06:30:00.000000Z","evidence_kinds":["video","photo"],"fate":"dead",'
+    b'"from_status":"confirmed","kind":"conflict",'
+    b'"prev_hash":"f7efffa2d0e11116c156618f87de8cd4290b245072909db7f35fa65c53207e7d",'
+    b'"recorded_at":"2024-03-21T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family","seq":3,'
+    b'"to_status":"confirmed","trigger":"report_captured","whereabouts":"unknown"}'
+)
+PINNED_CONFLICT_PRIVATE = (
+    b'{"actor_id":"family-1","evidence":['
+    b'{"kind":"video","obtained_at":"2024-02-25T06:30:00.000000Z","reference":"ref/video/5",'
+    b'"source":"source of video"},'
+    b'{"kind":"photo","obtained_at":"2024-02-25T06:30:00.000000Z","reference":"ref/photo/5",'
+    b'"source":"source of photo"}],"reason":null}'
+)
+PINNED_DISMISSAL = (
+    b'{"assurance":"identified","case_id":"case-1","chain":"sha256","codes":[],'
+    b'"commitment":"ec3667dffc811a6ff9cc1c14e55b67a4d0d90221ccbd66dc28668bc1116bd187",'
+    b'"effective_at":"2024-03-23T06:30:00.000000Z","evidence_kinds":[],"fate":"dead",'
+    b'"from_status":"confirmed","kind":"dismissal",'
+    b'"prev_hash":"260b549d69655db36e3eb7ee17412ee3d4945af2ec692f63a3396faa5c0ab935",'
+    b'"recorded_at":"2024-03-23T06:30:00.000000Z","resolves":[3,4],"reverts_to":null,"role":"icrc","seq":5,'
+    b'"to_status":"confirmed","trigger":"dismiss","whereabouts":"unknown"}'
+)
+PINNED_HEAD = "ca1d0be0e3572431a25970c6a1bd22ae36b4c3da5d7ed562600f06fb313bee48"
+
+
+def test_pinned_vectors_of_entries_with_two_items_in_each_list():
+    # If this fails, stored trails stop verifying: change the format only with a new format version.
+    case = _two_of_each()
+    conflict, dismissal = case.trail[3], case.trail[5]
+    assert canonical_bytes(conflict) == PINNED_CONFLICT
+    assert canonical_private(conflict.actor_id, conflict.reason, conflict.evidence) == PINNED_CONFLICT_PRIVATE
+    salted = b"casestate/private/1\n" + conflict.salt + PINNED_CONFLICT_PRIVATE
+    assert conflict.commitment == hashlib.sha256(salted).hexdigest()
+    assert conflict.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_CONFLICT).hexdigest()
+    assert canonical_bytes(dismissal) == PINNED_DISMISSAL
+    assert case.head == PINNED_HEAD
+    assert cs.from_json(cs.to_json(case), head=PINNED_HEAD) == case
+
+
+def _reorderings(items):
+    """Each other order of *items*: every one reversed, and every one rotated."""
+    orders = {tuple(reversed(items)), *(items[shift:] + items[:shift] for shift in range(1, len(items)))}
+    return orders - {items}
+
+
+def _reordered_trails(trail):
+    for position, entry in enumerate(trail):
+        for name in LISTS:
+            for order in _reorderings(getattr(entry, name)):
+                altered = attrs.evolve(entry, **{name: order})
+                yield position, name, (*trail[:position], altered, *trail[position + 1 :])
+
+
+def test_each_list_of_the_pinned_case_reordered_is_tampering():
+    case = _two_of_each()
+    assert {name for _, name, _ in _reordered_trails(case.trail)} == set(LISTS)
+    for position, name, tampered in _reordered_trails(case.trail):
+        integrity = cs.verify(tampered, head=case.head)
+        assert not integrity.ok, (position, name)
+        assert integrity.position == position, name
+
+
+@given(st.data())
+@settings(max_examples=40)
+def test_any_list_of_two_or_more_reordered_is_tampering_redacted_or_not(data):
+    key = data.draw(st.sampled_from([None, TEST_KEY]))
+    case = data.draw(cases(data.draw(WORKFLOWS), key=key, max_changes=10))
+    for redacted, trail in ((False, case.trail), (True, cs.redact(case.trail))):
+        for position, name, tampered in _reordered_trails(trail):
+            event(name)
+            what = f"entry {position}: {name}"
+            assert not cs.verify(tampered, key=key, head=case.head, allow_redacted=redacted).ok, what
+            assert not cs.verify(tampered, key=key, allow_redacted=redacted).ok, what
