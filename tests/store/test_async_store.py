@@ -7,7 +7,10 @@ stores' (test_store_processes, test_store_atomic).
 import asyncio
 import contextlib
 import inspect
+import logging
 import random
+import secrets
+import sys
 
 import pytest
 
@@ -26,6 +29,8 @@ from casestate.store import (
     UnknownCase,
 )
 from store_places import (
+    POSTGRES_DSN,
+    POSTGRES_URL,
     Place,
     check_no_update_lost,
     contend_in_tasks,
@@ -323,3 +328,49 @@ def test_each_method_of_an_async_store_is_a_coroutine_function_with_the_sync_sto
     assert not inspect.iscoroutinefunction(AsyncSQLiteStore.entries)
     assert str(inspect.signature(AsyncSQLiteStore.entries).return_annotation) == "AsyncIterator[StoredEntry]"
     assert str(inspect.signature(SQLiteStore.load).return_annotation) == "Case"
+
+
+async def test_a_position_counter_set_back_is_a_damaged_store_and_writes_nothing(place):
+    [existing] = open_cases(place, 1)
+    async with place.open_async() as store:
+        case = await store.load(existing)
+        place.sql("UPDATE positions SET last = last - 1")
+        before = snapshot(place)
+        with pytest.raises(NotAStore, match="the position counter set back"):
+            await store.apply(existing, [report(case, "next", 0)], expected_version=case.version)
+        assert snapshot(place) == before
+        assert await store.load(existing) == case
+
+
+async def test_an_async_sqlite_store_without_aiosqlite_says_which_extra_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "aiosqlite", None)
+    with pytest.raises(ImportError, match=r"pip install 'casestate\[asyncio\]'"):
+        await AsyncSQLiteStore(tmp_path / "cases.db")
+
+
+async def test_a_postgres_connection_killed_by_the_server_is_a_store_error_and_the_pool_goes_on(
+    postgres_schema, caplog
+):
+    import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need it
+
+    name = f"casestate-lost-{secrets.token_hex(4)}"
+    place = Place("postgres", POSTGRES_URL, postgres_schema)
+    options = {"connect_args": {"application_name": name}}
+    async with place.open_async(engine_options=options) as store:
+        case = await opened(store, "ua-1")
+        attempts = {
+            "load": lambda: store.load("ua-1"),
+            "apply": lambda: store.apply("ua-1", [report(case, "lost", 0)], expected_version=1),
+        }
+        for attempt in attempts.values():
+            await store.load("ua-1")  # the connection is back in the pool, where it is killed
+            with psycopg.connect(POSTGRES_DSN, autocommit=True) as pg:
+                pg.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                    (name,),
+                )
+            caplog.set_level(logging.WARNING)
+            with pytest.raises(StoreError, match="terminating connection due to administrator command"):
+                await attempt()
+            assert await store.load("ua-1") == case  # the pool let the dead connection go
+        assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -78,6 +78,10 @@ class _AsyncPostgresTransaction:
         try:
             if commit:
                 await connection.commit()
+            elif self._driver.closed:
+                # Lost under a statement sent to psycopg, which the pool never saw: it would try
+                # to roll the connection back and log the failure. Invalidated, it is let go quietly.
+                await connection.invalidate()
             else:
                 await connection.rollback()
         except BaseException:

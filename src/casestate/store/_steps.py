@@ -145,22 +145,17 @@ async def _awaited(turns: _Turns) -> AsyncIterator[object]:
 def run(steps: Steps[T]) -> T:
     """Run *steps*, calling each call: what a synchronous store does."""
     turns = _Turns(steps)
-    for item in _driven(turns):
-        _emitted(item)
+    for _ in _driven(turns):
+        raise AssertionError("an operation handed out an item: only a stream may")
     return turns.value  # type: ignore[return-value] # the steps' own value
 
 
 async def arun(steps: Steps[T]) -> T:
     """Run *steps*, awaiting each call: what an asynchronous store does."""
     turns = _Turns(steps)
-    async for item in _awaited(turns):
-        _emitted(item)
+    async for _ in _awaited(turns):
+        raise AssertionError("an operation handed out an item: only a stream may")
     return turns.value  # type: ignore[return-value] # the steps' own value
-
-
-def _emitted(item: object) -> None:
-    msg = f"an operation handed out {item!r}: only a stream may"
-    raise AssertionError(msg)
 
 
 # -- the two kinds of store ---------------------------------------------------------
