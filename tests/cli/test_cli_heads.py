@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 import casestate as cs
+from casestate.store._statements import UPDATE_SUMMARY, summary_params
 from support import opening, record, run, write_lines
 
 
@@ -26,20 +27,7 @@ def _cut_the_last_entry_and_mend_the_summary(store, case_id):
         shorter = cs.replay(held.load(case_id).trail[:-1])
     with sqlite3.connect(store) as connection:
         connection.execute("DELETE FROM entries WHERE case_id = ? AND seq = ?", (case_id, shorter.version))
-        connection.execute(
-            "UPDATE cases SET version = ?, head = ?, status = ?, fate = ?, assurance = ?, status_since = ?, "
-            "open_conflicts = ? WHERE case_id = ?",
-            (
-                shorter.version,
-                shorter.head,
-                shorter.status,
-                shorter.fate.value,
-                shorter.assurance.value,
-                shorter.status_since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                len(shorter.open_conflicts),
-                case_id,
-            ),
-        )
+        connection.execute(UPDATE_SUMMARY, summary_params(shorter))
     connection.close()
 
 
