@@ -303,9 +303,21 @@ def test_a_keyed_chain_needs_its_key():
     case = case_in("repatriated", key=KEY)
     assert case.keyed
     assert cs.verify(case.trail, key=KEY).ok
-    assert cs.verify(case.trail).problem is cs.Problem.KEY_REQUIRED
-    assert cs.verify(case.trail, key=b"x" * 32).problem is cs.Problem.WRONG_KEY
     assert cs.replay(case.trail, key=KEY) == case
+    plain = case_in("repatriated")
+    for trail, key, problem, words in (
+        (case.trail, None, cs.Problem.KEY_REQUIRED, "the chain is sealed with a key; pass key="),
+        (case.trail, b"x" * 32, cs.Problem.WRONG_KEY, "the chain is sealed with a different key"),
+        (plain.trail, KEY, cs.Problem.NOT_SEALED, "a key was given but the chain is not sealed with one"),
+    ):
+        assert cs.verify(trail, key=key) == cs.Integrity(
+            ok=False,
+            case_id="case-1",
+            entries=3,
+            position=0,
+            problem=problem,
+            message=f"case 'case-1': entry 0: {words}",
+        )
 
 
 def test_without_the_key_a_keyed_chain_cannot_be_rewritten():
