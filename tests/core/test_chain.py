@@ -141,7 +141,9 @@ def test_non_ascii_text_is_escaped_the_same_everywhere():
 def test_an_intact_trail_verifies_and_replays_to_the_same_case():
     case = case_in("repatriated")
     assert cs.verify(case.trail)
-    assert cs.verify(case.trail, head=case.head).ok
+    assert cs.verify(case.trail, head=case.head) == cs.Integrity(
+        ok=True, case_id="case-1", entries=3, position=None, problem=None, message="the trail verifies"
+    )
     assert cs.replay(case.trail, head=case.head) == case
 
 

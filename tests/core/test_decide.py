@@ -128,3 +128,12 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
     assert [reason.message for reason in retracted.reasons] == [
         f"role 'unit' may not retract; allowed: {allowed}"
     ]
+
+
+def test_a_change_refused_for_several_reasons_is_told_every_one_in_order():
+    # A unit may not retract, and a retraction needs a reason: the form must show both at once.
+    retraction = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20))
+    assert retraction.codes == (cs.Code.ROLE_NOT_PERMITTED, cs.Code.REASON_REQUIRED)
+    conflicted = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    dismissal = WORKFLOW.check(conflicted, change("dismiss", "family", on=51))
+    assert dismissal.codes == (cs.Code.ROLE_NOT_PERMITTED, cs.Code.REASON_REQUIRED, cs.Code.RESOLVES_REQUIRED)
