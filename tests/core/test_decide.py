@@ -121,6 +121,15 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
     assert [reason.message for reason in weak.reasons] == [
         "declare_dead needs evidence of kind court_decision; given: video (tier 4), photo (tier 4)"
     ]
+    resolving = WORKFLOW.check(conflicted, change("report_captured", "family", "video", on=52, resolves=(3,)))
+    assert resolving.reasons[0].message == (
+        "role 'family' may not resolve conflicts; allowed: court, forensic_lab, icrc, ministry, ngo"
+    )
+    backwards = WORKFLOW.check(case_in("captured"), change("report_wounded", "family", "video", on=5))
+    assert backwards.reasons[0].message == (
+        "recorded at 2024-02-25T06:30:00.000000Z, before the case's last entry "
+        "(2024-03-01T06:30:00.000000Z); the trail only grows forward"
+    )
     unbacked = WORKFLOW.check(opened(), change("report_captured", "family", on=5))
     assert [reason.message for reason in unbacked.reasons] == ["report_captured needs evidence of any tier"]
     retracted = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20, reason="not him"))
@@ -137,3 +146,5 @@ def test_a_change_refused_for_several_reasons_is_told_every_one_in_order():
     conflicted = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
     dismissal = WORKFLOW.check(conflicted, change("dismiss", "family", on=51))
     assert dismissal.codes == (cs.Code.ROLE_NOT_PERMITTED, cs.Code.REASON_REQUIRED, cs.Code.RESOLVES_REQUIRED)
+    stranger = WORKFLOW.check(case_in("captured"), change("retract", "smuggler", on=20))
+    assert stranger.codes == (cs.Code.REASON_REQUIRED, cs.Code.UNKNOWN_ROLE)
