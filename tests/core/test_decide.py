@@ -122,9 +122,15 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
         "declare_dead needs evidence of kind court_decision; given: video (tier 4), photo (tier 4)"
     ]
     resolving = WORKFLOW.check(conflicted, change("report_captured", "family", "video", on=52, resolves=(3,)))
-    assert resolving.reasons[0].message == (
-        "role 'family' may not resolve conflicts; allowed: court, forensic_lab, icrc, ministry, ngo"
-    )
+    assert [reason.message for reason in resolving.reasons] == [
+        "role 'family' may not resolve conflicts; allowed: court, forensic_lab, icrc, ministry, ngo",
+        "a report kept as a conflict cannot resolve other conflicts",
+        "report_captured does not lead anywhere from 'confirmed'; it may be fired from: missing, wounded",
+    ]
+    stale = WORKFLOW.check(conflicted, change("dismiss", "icrc", on=51, reason="not him", resolves=(7,)))
+    assert [reason.message for reason in stale.reasons] == [
+        "entries [7] are not open conflicts of the case (open: [3])"
+    ]
     backwards = WORKFLOW.check(case_in("captured"), change("report_wounded", "family", "video", on=5))
     assert backwards.reasons[0].message == (
         "recorded at 2024-02-25T06:30:00.000000Z, before the case's last entry "
