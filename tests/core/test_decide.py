@@ -132,10 +132,11 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
         "entries [7] are not open conflicts of the case (open: [3])"
     ]
     backwards = WORKFLOW.check(case_in("captured"), change("report_wounded", "family", "video", on=5))
-    assert backwards.reasons[0].message == (
-        "recorded at 2024-02-25T06:30:00.000000Z, before the case's last entry "
-        "(2024-03-01T06:30:00.000000Z); the trail only grows forward"
-    )
+    day_5, day_10 = "2024-02-25T06:30:00.000000Z", "2024-03-01T06:30:00.000000Z"
+    assert [reason.message for reason in backwards.reasons] == [
+        f"recorded at {day_5}, before the case's last entry ({day_10}); the trail only grows forward",
+        f"effective at {day_5}, before the current status 'captured' took effect ({day_10})",
+    ]
     unbacked = WORKFLOW.check(opened(), change("report_captured", "family", on=5))
     assert [reason.message for reason in unbacked.reasons] == ["report_captured needs evidence of any tier"]
     retracted = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20, reason="not him"))
