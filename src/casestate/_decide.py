@@ -372,7 +372,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
         given = _given(change.evidence)
-        held = held if held is given else held.stronger(given)
+        held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
     return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts))
 
 

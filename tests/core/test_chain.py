@@ -141,7 +141,9 @@ def test_non_ascii_text_is_escaped_the_same_everywhere():
 def test_an_intact_trail_verifies_and_replays_to_the_same_case():
     case = case_in("repatriated")
     assert cs.verify(case.trail)
-    assert cs.verify(case.trail, head=case.head).ok
+    assert cs.verify(case.trail, head=case.head) == cs.Integrity(
+        ok=True, case_id="case-1", entries=3, position=None, problem=None, message="the trail verifies"
+    )
     assert cs.replay(case.trail, head=case.head) == case
 
 
@@ -303,9 +305,21 @@ def test_a_keyed_chain_needs_its_key():
     case = case_in("repatriated", key=KEY)
     assert case.keyed
     assert cs.verify(case.trail, key=KEY).ok
-    assert cs.verify(case.trail).problem is cs.Problem.KEY_REQUIRED
-    assert cs.verify(case.trail, key=b"x" * 32).problem is cs.Problem.WRONG_KEY
     assert cs.replay(case.trail, key=KEY) == case
+    plain = case_in("repatriated")
+    for trail, key, problem, words in (
+        (case.trail, None, cs.Problem.KEY_REQUIRED, "the chain is sealed with a key; pass key="),
+        (case.trail, b"x" * 32, cs.Problem.WRONG_KEY, "the chain is sealed with a different key"),
+        (plain.trail, KEY, cs.Problem.NOT_SEALED, "a key was given but the chain is not sealed with one"),
+    ):
+        assert cs.verify(trail, key=key) == cs.Integrity(
+            ok=False,
+            case_id="case-1",
+            entries=3,
+            position=0,
+            problem=problem,
+            message=f"case 'case-1': entry 0: {words}",
+        )
 
 
 def test_without_the_key_a_keyed_chain_cannot_be_rewritten():

@@ -73,11 +73,15 @@ def test_verify_refuses_a_redacted_entry_whose_commitment_is_no_digest():
 @pytest.mark.parametrize("extra", [1, 2, 1000])
 def test_verify_with_more_trusted_entries_than_the_trail_holds_reports_it_cut_off(extra):
     trail = case_in("confirmed").trail
-    integrity = cs.verify(trail, trusted=len(trail) + extra)
-    assert (integrity.ok, integrity.problem, integrity.position) == (
-        False,
-        cs.Problem.TRUNCATED,
-        len(trail) - 1,
+    trusted = len(trail) + extra
+    assert cs.verify(trail, trusted=trusted) == cs.Integrity(
+        ok=False,
+        case_id="case-1",
+        entries=len(trail),
+        position=len(trail) - 1,
+        problem=cs.Problem.TRUNCATED,
+        message=f"case 'case-1': entry {len(trail) - 1}: is the last of {len(trail)} entries, "
+        f"but {trusted} were verified before: entries were cut off",
     )
 
 

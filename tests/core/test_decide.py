@@ -121,6 +121,22 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
     assert [reason.message for reason in weak.reasons] == [
         "declare_dead needs evidence of kind court_decision; given: video (tier 4), photo (tier 4)"
     ]
+    resolving = WORKFLOW.check(conflicted, change("report_captured", "family", "video", on=52, resolves=(3,)))
+    assert [reason.message for reason in resolving.reasons] == [
+        "role 'family' may not resolve conflicts; allowed: court, forensic_lab, icrc, ministry, ngo",
+        "a report kept as a conflict cannot resolve other conflicts",
+        "report_captured does not lead anywhere from 'confirmed'; it may be fired from: missing, wounded",
+    ]
+    stale = WORKFLOW.check(conflicted, change("dismiss", "icrc", on=51, reason="not him", resolves=(7,)))
+    assert [reason.message for reason in stale.reasons] == [
+        "entries [7] are not open conflicts of the case (open: [3])"
+    ]
+    backwards = WORKFLOW.check(case_in("captured"), change("report_wounded", "family", "video", on=5))
+    day_5, day_10 = "2024-02-25T06:30:00.000000Z", "2024-03-01T06:30:00.000000Z"
+    assert [reason.message for reason in backwards.reasons] == [
+        f"recorded at {day_5}, before the case's last entry ({day_10}); the trail only grows forward",
+        f"effective at {day_5}, before the current status 'captured' took effect ({day_10})",
+    ]
     unbacked = WORKFLOW.check(opened(), change("report_captured", "family", on=5))
     assert [reason.message for reason in unbacked.reasons] == ["report_captured needs evidence of any tier"]
     retracted = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20, reason="not him"))
@@ -128,3 +144,14 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
     assert [reason.message for reason in retracted.reasons] == [
         f"role 'unit' may not retract; allowed: {allowed}"
     ]
+
+
+def test_a_change_refused_for_several_reasons_is_told_every_one_in_order():
+    # A unit may not retract, and a retraction needs a reason: the form must show both at once.
+    retraction = WORKFLOW.check(case_in("captured"), change("retract", "unit", on=20))
+    assert retraction.codes == (cs.Code.ROLE_NOT_PERMITTED, cs.Code.REASON_REQUIRED)
+    conflicted = WORKFLOW.apply(case_in("confirmed"), change("report_captured", "family", "video", on=50))
+    dismissal = WORKFLOW.check(conflicted, change("dismiss", "family", on=51))
+    assert dismissal.codes == (cs.Code.ROLE_NOT_PERMITTED, cs.Code.REASON_REQUIRED, cs.Code.RESOLVES_REQUIRED)
+    stranger = WORKFLOW.check(case_in("captured"), change("retract", "smuggler", on=20))
+    assert stranger.codes == (cs.Code.REASON_REQUIRED, cs.Code.UNKNOWN_ROLE)
