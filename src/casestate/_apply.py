@@ -154,6 +154,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         decided.whereabouts,
         None,
         source_id,
+        decided.displaces,
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 

@@ -131,6 +131,7 @@ class Batch:
                 change.recorded_at,
                 change.resolves,
                 decided.reverts_to,
+                decided.displaces,
                 change.actor.id,
                 change.actor.role,
             )

@@ -95,7 +95,7 @@ class Case(Standing):
 
     @property
     def conflicts(self) -> tuple[Entry, ...]:
-        """The open conflict entries."""
+        """The entries of the open conflicts: reports kept as conflicts, and reports a rival displaced."""
         return tuple(self.trail[seq] for seq in self.open_conflicts)
 
     @property
@@ -105,9 +105,17 @@ class Case(Standing):
 
     @property
     def status_entry(self) -> Entry:
-        """The entry that put the case into its current status."""
+        """The entry that put the case into its current status.
+
+        A retraction, or a conflict between two rival reports that neither
+        holds, puts it back into a status it was in before.
+        """
         for entry in reversed(self.trail):
-            if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
+            if (
+                entry.kind is EntryKind.TRANSITION
+                or entry.kind is EntryKind.OPENED
+                or entry.displaces is not None
+            ):
                 return entry
         msg = "a case always has its opening entry"  # pragma: no cover - replay refuses such trails
         raise AssertionError(msg)  # pragma: no cover
@@ -246,7 +254,12 @@ def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
     """
     period = 0
     for entry in entries:
-        if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
+        if (
+            entry.kind is EntryKind.TRANSITION
+            or entry.kind is EntryKind.OPENED
+            or entry.reverts_to is not None
+        ):
+            # A conflict that displaces a rival resumes the period before both.
             period = entry.seq if entry.reverts_to is None else entry.reverts_to
         yield period, entry
 
@@ -311,6 +324,9 @@ def _reported_as_its_trail_says(case: Case) -> bool:
     for entry in reversed(case.trail):
         if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
             return entry.actor_id == case.reporter_id and backing == case.backing
+        if entry.displaces is not None:
+            # Two rivals, neither of which holds: the status is nobody's report.
+            return case.reporter_id is None and backing == case.backing
         if entry.kind is EntryKind.CORROBORATION:
             backing.add(entry.role)
     return False  # pragma: no cover - replay refuses a trail without its opening entry
@@ -331,6 +347,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     if entry.follows is not None:
         return "names a case it follows, which only the opening entry does"
     kind = entry.kind
+    if entry.displaces is not None:
+        return _not_displacing(state, entry)
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
         return f"a {kind} entry cannot resume an earlier status"
     if kind is EntryKind.TRANSITION:
@@ -365,6 +383,29 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             return "a conflict entry cannot resolve others"
     else:
         return "only the first entry may open the case"
+    return None
+
+
+def _not_displacing(state: Standing, entry: Entry) -> str | None:
+    """Why *entry*, which displaces a report, cannot be the next entry at *state*; ``None`` when it can."""
+    kind = entry.kind
+    displaced = entry.displaces
+    if kind is not EntryKind.TRANSITION and kind is not EntryKind.CONFLICT:
+        return f"a {kind} entry cannot displace a report"
+    periods = state.periods
+    if len(periods) < 2 or periods[-1].seq != displaced or entry.effective_at != state.status_since:  # noqa: PLR2004 - the current period and one before
+        return f"displaces entry {displaced}, which began no period at the instant the entry is about"
+    before = periods[-2]
+    if kind is EntryKind.TRANSITION:
+        return None if entry.reverts_to is None else "a transition that displaces a report resumes nothing"
+    if entry.resolves:
+        return "a conflict entry cannot resolve others"
+    if (
+        entry.reverts_to != before.seq
+        or (entry.to_status, entry.fate, entry.assurance) != (before.status, before.fate, before.assurance)
+        or entry.whereabouts not in (None, before.whereabouts)
+    ):
+        return "a conflict that displaces a report resumes the period before it, as it stood"
     return None
 
 

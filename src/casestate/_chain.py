@@ -166,6 +166,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     whereabouts: Whereabouts | None = None,
     follows: str | None = None,
     source_id: str | None = None,
+    displaces: int | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
@@ -173,7 +174,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     opening entry alone records it); *whereabouts*, where the person or the
     remains are after the change; *follows*, for an opening entry, the case
     of the person's disappearance before; *source_id*, the id the change's
-    source gave it.
+    source gave it; *displaces*, the report a rival report displaces.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -206,6 +207,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         whereabouts,
         follows,
         source_id,
+        displaces,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

@@ -30,9 +30,11 @@ from ._reasons import (
     illegal_transition,
     may_not_dismiss,
     may_not_resolve,
+    outweighed,
     recorded_in_future,
     reporter_overruled,
     reporter_reaches_past,
+    rival_report,
     role_not_permitted,
     time_goes_backwards,
     unknown_conflict,
@@ -41,9 +43,9 @@ from ._reasons import (
     waiting_period_not_elapsed,
 )
 from ._rules import EvidenceRule
-from ._standing import resumes_the_previous
+from ._standing import resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
-from ._verdict import Outcome, Reason, Verdict
+from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
     from ._standing import Snapshot, Standing
@@ -63,6 +65,7 @@ class Plan(NamedTuple):
     assurance: Assurance = Assurance.REPORTED
     reverts_to: int | None = None
     whereabouts: Whereabouts = Whereabouts.UNKNOWN
+    displaces: int | None = None
 
 
 _plan = tuple.__new__
@@ -242,6 +245,89 @@ def _landing(move: Move, case: Standing) -> tuple[Fate, Whereabouts]:
     )
 
 
+class Rival(NamedTuple):
+    """A report that rivals the one that began the current period: what it would make of the period before."""
+
+    move: Move
+    """Its move from the period before."""
+    before: Snapshot
+    """The period before the current one."""
+    fate: Fate
+    whereabouts: Whereabouts
+    agrees: bool
+    """Whether it says what the current period holds: the same fate, and no other known place."""
+
+
+def rival(table: Table, case: Standing, change: Change) -> Rival | None:
+    """Whether *change* rivals the report that began *case*'s current period; what it would make of it then.
+
+    Two reports about the very same instant, the first of which moved the
+    case, are rivals when the second could have begun the period instead
+    (a report, legal from the period before). Neither may win by arriving
+    later: one that disagrees with the first (another fate, or another
+    known place) is weighed against it by :func:`decide`; one that agrees
+    corroborates it, as the first would have corroborated the second.
+    """
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    if len(periods) < 2 or change.effective_at != case.status_since:  # noqa: PLR2004 - the current and one before
+        return None
+    before = snapshot_of(periods[-2])
+    move = table.legal.get((before.status, change.trigger))
+    if (
+        move is None
+        or not move.report
+        or move.reverts
+        or move.fact
+        or move.target is None
+        or (before.status, case.status) not in table.reported_into
+    ):
+        return None
+    waiting = move.waiting_period
+    if waiting is not None and change.effective_at - before.since < waiting:
+        return None
+    fate = move.claimed if move.claimed is not None else before.fate
+    whereabouts = move.claimed_whereabouts or before.whereabouts
+    held = case.whereabouts
+    agrees = fate is case.fate and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
+    return Rival(move, before, fate, whereabouts, agrees)
+
+
+def _weighed(found: Rival, case: Standing, change: Change, reasons: list[Reason] | None) -> Verdict:
+    """What a rival report does: the stronger evidence holds the instant, and comparable evidence neither.
+
+    Stronger than the evidence behind the current period (with what
+    corroborated it), it displaces that period: the case moves as if the
+    rival's report had come first, and the displaced report waits as an
+    open conflict. Weaker, it is kept as a conflict. As strong, neither
+    holds: the case resumes the period before both, and both wait for a
+    person with standing. Whichever arrives first, the answer is the same.
+    """
+    trigger = change.trigger
+    for item in change.evidence:
+        if item.kind in _CONTRADICTING[found.fate]:
+            reasons = _with(reasons, evidence_contradicts_fate(item.kind, trigger, found.fate.value))
+            break
+    given = _given(change.evidence)
+    held = case.assurance
+    current = case.current_period
+    if given is not held and given.stronger(held) is given:
+        if reasons:
+            return Verdict(Outcome.REJECTED, tuple(reasons))
+        return found.move.accepted[found.fate, found.whereabouts]
+    if given is held:
+        contradiction = rival_report(current.seq, case.status, change.effective_at)
+    else:
+        contradiction = outweighed(current.seq, case.status, change.effective_at, held)
+    if change.resolves:
+        reasons = _with(reasons, CONFLICT_CANNOT_RESOLVE)
+    if reasons:
+        return Verdict(Outcome.REJECTED, (*reasons, contradiction))
+    if given is held:
+        before = found.before
+        return Verdict(Outcome.CONFLICT, (contradiction,), before.status, before.fate, before.whereabouts)
+    return Verdict(Outcome.CONFLICT, (contradiction,), case.status, case.fate, case.whereabouts)
+
+
 def decide(table: Table, case: Standing, change: Change, now: datetime | None = None) -> Verdict:  # noqa: C901, PLR0911, PLR0912, PLR0915 - the rules, in order
     """What *change* would do to *case*: every reason it is refused, or what it becomes.
 
@@ -297,6 +383,12 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     target = move.target
     claimed = move.claimed
     corroborating = move.report and _corroborates(table, move, case)
+    if move.report and not corroborating:
+        found = rival(table, case, change)
+        if found is not None:
+            if not found.agrees:
+                return _weighed(found, case, change, reasons)
+            corroborating = True
     contradictions: list[Reason] | None = None
     if corroborating:
         # A report of what the case already holds corroborates it, even late.
@@ -361,26 +453,46 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     outcome = verdict.outcome
     fate = verdict.fate or case.fate
     whereabouts = verdict.whereabouts or case.whereabouts
+    if (
+        outcome is Outcome.TRANSITION or outcome is Outcome.CONFLICT
+    ) and change.effective_at == case.status_since:
+        found = rival(table, case, change)
+        if found is not None and not found.agrees:
+            displaced = case.current_period.seq
+            if outcome is Outcome.TRANSITION:
+                given = _given(change.evidence)
+                return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced))
+            if verdict.reasons[0].code is Code.RIVAL_REPORT:
+                before = found.before
+                return _plan(
+                    Plan,
+                    (verdict, EntryKind.CONFLICT, fate, before.assurance, before.seq, whereabouts, displaced),
+                )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
         resumed = _resumed(move, case)
         if resumed is not None:
             return _plan(
-                Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq, whereabouts)
+                Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq, whereabouts, None)
             )
-        return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None, whereabouts))
+        return _plan(
+            Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None, whereabouts, None)
+        )
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
         given = _given(change.evidence)
         held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
-    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts))
+    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None))
 
 
 @attrs.frozen(kw_only=True)
 class Option:
     """A change an actor may make to a case now, and what it would take: one button of a form.
 
-    Given by :meth:`Workflow.available <casestate.Workflow.available>`.
+    Given by :meth:`Workflow.available <casestate.Workflow.available>`, for a change
+    about a time after the status took effect: a report about the very instant it
+    took effect that disagrees with the report that put it there is weighed against
+    it by their evidence (see :doc:`/explanation/conflicts`).
     """
 
     trigger: str

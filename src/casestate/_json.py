@@ -221,7 +221,7 @@ def _value(  # noqa: PLR0911 - one return per form
     if form is Form.INT:
         return reader.get(name, int)
     if form is Form.OPTIONAL_INT:
-        return reader.get(name, int, nullable=True)
+        return reader.get(name, int, nullable=True, optional=optional)
     if form is Form.TEXT:
         return reader.text(name)
     if form is Form.OPTIONAL_TEXT:

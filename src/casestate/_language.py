@@ -241,6 +241,16 @@ _DESCRIPTIONS: dict[Code, str] = {
         "code",
         "The trigger does not lead anywhere from the current status (a report is kept as a conflict).",
     ),
+    Code.RIVAL_REPORT: labelled(
+        "code",
+        "Another report, on evidence as strong, says otherwise about the same instant: "
+        "neither holds until a person settles it (both are kept as conflicts).",
+    ),
+    Code.OUTWEIGHED: labelled(
+        "code",
+        "Another report, on stronger evidence, says otherwise about the same instant: "
+        "it holds, and this one is kept as a conflict.",
+    ),
     Code.WAITING_PERIOD_NOT_ELAPSED: labelled(
         "code", "The legal waiting period in the current status has not passed yet."
     ),

@@ -18,6 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ._evidence import Evidence, EvidenceKind
+from ._status import Assurance
 from ._time import format_instant
 from ._verdict import Code, Reason
 from ._words import Days, Listed, Name, Names, Phrase, Value, english, said
@@ -243,6 +244,35 @@ def earlier_than_current(effective: datetime, status: str, since: datetime) -> R
         effective=format_instant(effective),
         status=Name("status", status),
         since=format_instant(since),
+    )
+
+
+def rival_report(seq: int, status: str, effective: datetime) -> Reason:
+    """The reason for a report that entry *seq*, into *status*, contradicts at *effective*, as strongly."""
+    return _reason(
+        Code.RIVAL_REPORT,
+        said(
+            "entry {seq}, which put the case in {status}, says otherwise about the same instant "
+            "({effective}) on evidence as strong: neither holds until someone settles it"
+        ),
+        seq=str(seq),
+        status=Name("status", status),
+        effective=format_instant(effective),
+    )
+
+
+def outweighed(seq: int, status: str, effective: datetime, held: Assurance) -> Reason:
+    """The reason for a report that entry *seq*, into *status*, outweighs at *effective*: it is *held*."""
+    return _reason(
+        Code.OUTWEIGHED,
+        said(
+            "entry {seq}, which put the case in {status}, says otherwise about the same instant "
+            "({effective}) on stronger evidence ({held})"
+        ),
+        seq=str(seq),
+        status=Name("status", status),
+        effective=format_instant(effective),
+        held=Name("assurance", held),
     )
 
 

@@ -70,7 +70,7 @@ def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabout
     return WHEREABOUTS_BY_NAME.get(to_status, held)
 
 
-def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its order
+def step(  # noqa: C901, PLR0917 - the fields of an entry that move a case, in its order
     state: S,
     kind: EntryKind,
     to_status: str,
@@ -81,6 +81,7 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
     recorded_at: datetime,
     resolves: tuple[int, ...],
     reverts_to: int | None,
+    displaces: int | None,
     actor_id: str | None,
     role: str,
     entry: Entry | None = None,
@@ -100,11 +101,22 @@ def step(  # noqa: PLR0917 - the fields of an entry that move a case, in its ord
     conflicts = state.open_conflicts
     if resolves:
         conflicts = tuple(number for number in conflicts if number not in resolves)
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    if displaces is not None:
+        # A rival report about the instant the current period began: that period is
+        # void, and the report that began it waits beside this one.
+        conflicts = (*conflicts, displaces)
+        periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
-    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     backing = state.backing
-    if kind is EntryKind.TRANSITION:
+    if displaces is not None and kind is EntryKind.CONFLICT:
+        # Neither rival holds: the case stands as it did before both, and nobody's
+        # report is the current one, to withdraw on their own.
+        reporter = None
+        backing = _UNBACKED
+        since = snapshot_of(periods[-1]).since
+    elif kind is EntryKind.TRANSITION:
         reporter = actor_id
         backing = _UNBACKED
         if reverts_to is None:
@@ -175,6 +187,7 @@ def step_by(state: S, entry: Entry, *more: object) -> S:
         entry.recorded_at,
         entry.resolves,
         entry.reverts_to,
+        entry.displaces,
         entry.actor_id,
         entry.role,
         entry,

@@ -34,6 +34,8 @@ class Code(StrEnum):
     EFFECTIVE_AFTER_RECORDED = "effective_after_recorded"
     EARLIER_THAN_CURRENT = "earlier_than_current"
     ILLEGAL_TRANSITION = "illegal_transition"
+    RIVAL_REPORT = "rival_report"
+    OUTWEIGHED = "outweighed"
     WAITING_PERIOD_NOT_ELAPSED = "waiting_period_not_elapsed"
     UNKNOWN_CONFLICT = "unknown_conflict"
     RESOLVES_REQUIRED = "resolves_required"

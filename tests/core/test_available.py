@@ -23,8 +23,13 @@ def situations(draw):
 
 
 def _change_for(case, actor, trigger, kinds, *, reason_required, not_before=None, resolves=()):
-    """The change a form would send for one option: the least it takes, at the earliest time."""
-    effective = max(case.status_since, not_before or case.status_since)
+    """The change a form would send for one option: the least it takes, at the earliest time after the status.
+
+    (A report about the very instant the status took effect is weighed against the
+    one that put it there, by evidence no option can know: see test_rival_reports.)
+    """
+    after = case.status_since + timedelta(microseconds=1)
+    effective = max(after, not_before or after)
     recorded = max(effective, case.last_recorded_at) + timedelta(seconds=1)
     evidence = [cs.Evidence(kind, "ref-1", "source", recorded) for kind in sorted(kinds)[:1]]
     return cs.Change(

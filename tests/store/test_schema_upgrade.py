@@ -1,4 +1,4 @@
-"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids): upgraded, every trail still verifying and reading as before."""
+"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals): upgraded, every trail still verifying and reading as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +10,7 @@ from casestate._time import format_instant
 from casestate.store import _rows, _schema
 
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
-ADDED = {2: "workflow", 3: "whereabouts", 5: "follows", 6: "source_id"}
+ADDED = {2: "workflow", 3: "whereabouts", 5: "follows", 6: "source_id", 8: "displaces"}
 """By schema version: the entry column it added."""
 INDEXED = {6: "entries_by_source_id", 7: "cases_by_follows"}
 """By schema version: the index it added (dropped before its column)."""
@@ -23,6 +23,7 @@ TRAIL_OF = {
     4: "every-status-before-whereabouts.json",
     5: "every-status-before-whereabouts.json",
     6: "every-status-before-whereabouts.json",
+    7: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 
@@ -58,25 +59,25 @@ def _holding_an_old_trail(place, version):
         row = dict(zip(_schema.ENTRY_FIELDS, _rows.entry_row(entry), strict=True))
         values = (position, *(row[name] for name in fields))
         place.sql(f"INSERT INTO entries (position, {columns}) VALUES ({marks})", values)  # noqa: S608 - fixed names
-    place.sql(
-        "INSERT INTO cases (case_id, status, fate, assurance, status_since, version, open_conflicts, head) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            old.id,
-            old.status,
-            old.fate.value,
-            old.assurance.value,
-            format_instant(old.status_since),
-            old.version,
-            0,
-            old.head,
-        ),
-    )
+    summary = {
+        "case_id": old.id,
+        "status": old.status,
+        "fate": old.fate.value,
+        "assurance": old.assurance.value,
+        "status_since": format_instant(old.status_since),
+        "version": old.version,
+        "open_conflicts": 0,
+        "head": old.head,
+    }
+    if version >= _schema.SUMMARY_SINCE:
+        summary["whereabouts"] = old.whereabouts.value
+    marks = ", ".join("?" for _ in summary)
+    place.sql(f"INSERT INTO cases ({', '.join(summary)}) VALUES ({marks})", tuple(summary.values()))  # noqa: S608 - fixed names
     place.sql("UPDATE positions SET last = ?", (old.version,))
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:

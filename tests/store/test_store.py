@@ -363,6 +363,26 @@ def test_find_remains_held_and_not_returned_and_a_persons_later_disappearances(p
         assert store.load("case-2-again").follows == "case-2"
 
 
+def test_two_rival_reports_are_stored_with_the_report_displaced_and_both_waiting(place):
+    with place.open() as store:
+        store.open_case("ua-0310", actor=actor("family"), effective_at=day(1), recorded_at=day(1))
+        killed = attrs.evolve(
+            change("report_dead", "unit", "unit_notification", on=10), actor=cs.Actor("u-41", "unit")
+        )
+        taken = attrs.evolve(
+            change("report_captured", "unit", "unit_notification", on=10, recorded=11),
+            actor=cs.Actor("u-57", "unit"),
+        )
+        store.apply("ua-0310", [killed], expected_version=1)
+        case = store.apply("ua-0310", [taken], expected_version=2)
+        assert (case.status, case.open_conflicts, case.trail[-1].displaces) == ("missing", (1, 2), 1)
+        (summary,) = store.find(has_conflict=True)
+        assert (summary.status, summary.fate, summary.has_conflict) == ("missing", cs.Fate.UNKNOWN, True)
+    with place.open() as store:
+        assert store.load("ua-0310") == case
+        assert [stored.entry.displaces for stored in store.entries()] == [None, None, 1]
+
+
 def test_find_by_status_fate_conflict_and_time_in_status_with_paging(place):
     with place.open() as store:
         for number, status in enumerate(["missing", "captured", "dead", "confirmed", "missing", "captured"]):
@@ -607,8 +627,9 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     entry = cs.DEFAULT_WORKFLOW.apply(opened_case, PATH_TO["captured"][0]).trail[-1]
     declared = {field.name for field in attrs.fields(cs.Entry) if field.metadata["part"] != "personal"}
     assert set(_schema.ENTRY_FIELDS) == declared | {"private"}
-    # Every field but follows, which only the opening entry of a later disappearance holds.
-    assert set(entry_to_dict(opened_case.trail[0])) == declared - {"follows"} | {"private"}
+    # Every field but follows, which only the opening entry of a later disappearance holds, and
+    # displaces, which only a report that displaced a rival holds.
+    assert set(entry_to_dict(opened_case.trail[0])) == declared - {"follows", "displaces"} | {"private"}
     again = cs.DEFAULT_WORKFLOW.open(
         "case-2",
         actor=actor("family"),
@@ -617,8 +638,18 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         follows="case-1",
         source_id="hotline/2",
     )
-    assert set(entry_to_dict(again.trail[0])) == declared | {"private"}
+    assert set(entry_to_dict(again.trail[0])) == declared - {"displaces"} | {"private"}
     assert row_entry(entry_row(again.trail[0]), "case-2", 2) == again.trail[0]
+    killed = attrs.evolve(
+        change("report_dead", "unit", "unit_notification", on=10), actor=cs.Actor("u-41", "unit")
+    )
+    taken = attrs.evolve(
+        change("report_captured", "unit", "unit_notification", on=10), actor=cs.Actor("u-57", "unit")
+    )
+    rivals = cs.DEFAULT_WORKFLOW.apply(cs.DEFAULT_WORKFLOW.apply(opened_case, killed), taken)
+    displacing = rivals.trail[-1]
+    assert set(entry_to_dict(displacing)) == declared - {"follows", "workflow", "source_id"} | {"private"}
+    assert row_entry(entry_row(displacing), "case-1", 3) == displacing
     assert row_entry(entry_row(entry), "case-1", 2) == entry
     assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 

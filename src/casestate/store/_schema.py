@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 7)
+The schema (version 8)
 ----------------------
 
 ``meta``
@@ -22,7 +22,8 @@ The schema (version 7)
     opening entries; ``whereabouts``, added in version 3, is null in entries
     written before; ``follows``, added in version 5, is null but for the
     opening entry of a later disappearance; ``source_id``, added in version
-    6, is null in entries of changes sent without one), and the personal
+    6, is null in entries of changes sent without one; ``displaces``, added
+    in version 8, is null but for a report that displaced a rival), and the personal
     part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
     if two writers race; so is ``(case_id, source_id)`` where a source id is
     given, so that no case holds one id twice whatever writes to it.
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
     from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -118,6 +119,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE cases ADD COLUMN follows TEXT",
         _CASES_BY_FOLLOWS,
     ),
+    # Version 8: a report about the instant the case's status took effect that
+    # disagrees with the one that put it there names the report it displaces.
+    7: ("ALTER TABLE entries ADD COLUMN displaces INTEGER",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 SUMMARY_SINCE = 7

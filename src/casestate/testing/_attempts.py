@@ -11,14 +11,17 @@ from hypothesis import strategies as st
 from casestate import (
     DISMISS,
     Actor,
+    Assurance,
     Case,
     Change,
     Code,
     EntryKind,
+    Evidence,
     EvidenceKind,
     Fate,
     Outcome,
     Rule,
+    Snapshot,
     Verdict,
     Whereabouts,
     Workflow,
@@ -179,8 +182,81 @@ def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
     return claimed
 
 
+@attrs.frozen
+class Rivalry:
+    """What a report that rivals the one that began the current period would make of the period before."""
+
+    before: Snapshot
+    """The period before the current one."""
+    fate: Fate
+    whereabouts: Whereabouts
+    agrees: bool
+    """Whether it says what the current period holds (then it corroborates it)."""
+
+
+def rivalry(
+    workflow: Workflow, rule: Rule, effective: datetime, before: Snapshot, current: Snapshot
+) -> Rivalry | None:
+    """Whether a report of *rule* about *effective* rivals the one that began the *current* period.
+
+    Rivals: a report about the very instant the current period began, which
+    a report began from the period *before*, that could have begun it in its
+    place (a report legal from there, its waiting over). One that disagrees
+    (another fate, or another known place) is weighed against it by their
+    evidence; one that agrees corroborates it. The kit's own reading of the
+    rule, which both the attempts and the invariants hold the workflow to.
+    """
+    waiting = rule.waiting_period
+    if (
+        not rule.report
+        or rule.reverts
+        or rule.fact
+        or effective != current.since
+        or before.status not in rule.sources
+        or (waiting is not None and effective - before.since < waiting)
+    ):
+        return None
+    if not any(
+        other.report and not other.reverts and not other.fact and before.status in other.sources
+        for other in workflow.rules
+        if other.target == current.status
+    ):
+        return None
+    claimed = _claimed(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    held = current.whereabouts
+    unknown = Whereabouts.UNKNOWN
+    agrees = fate is current.fate and (whereabouts is held or unknown in (whereabouts, held))
+    return Rivalry(before, fate, whereabouts, agrees)
+
+
+def _rival(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Rivalry | None:
+    """The rivalry of a report of *rule* about *effective* on *case* (see :func:`rivalry`)."""
+    periods = case.periods
+    if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
+        return None
+    return rivalry(workflow, rule, effective, periods[-2], periods[-1])
+
+
+def _weighed(
+    case: Case, rule: Rule, rival: Rivalry, proof: tuple[Evidence, ...]
+) -> tuple[Outcome, tuple[Code, ...], str]:
+    """What a rival report on *proof* leads to: outcome, codes and the status the case is left in."""
+    if rival.agrees:
+        return Outcome.CORROBORATION, (), case.status
+    given = Assurance.for_tier(min((item.tier for item in proof), default=None))
+    if given is not case.assurance and given.stronger(case.assurance) is given:
+        return Outcome.TRANSITION, (), rule.target
+    if given is case.assurance:
+        return Outcome.CONFLICT, (Code.RIVAL_REPORT,), rival.before.status
+    return Outcome.CONFLICT, (Code.OUTWEIGHED,), case.status
+
+
 def _reporter(case: Case) -> Actor | None:
-    return case.status_entry.actor
+    entry = case.status_entry
+    # Two rival reports, neither of which holds, leave the status nobody's report.
+    return None if entry.kind is EntryKind.CONFLICT else entry.actor
 
 
 def _withdrawing_reporter(case: Case, rule: Rule) -> Actor | None:
@@ -237,11 +313,21 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     actor = _permitted_actor(draw, workflow, case, rule)
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
     fate = _fate_checked(workflow, case, rule)
+    rival = _rival(workflow, case, rule, effective)
+    if rival is not None and not _provable(rule, rival.fate):
+        # No evidence the rule takes could speak for what the rival says: about a tick later, it is no rival.
+        effective += _ONE_TICK
+        recorded = max(recorded, effective)
+        rival = None
+    if rival is not None:
+        fate = rival.fate
     proof = obtained_by(
         draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded, effective
     )
     codes: tuple[Code, ...]
-    if _corroborates(workflow, case, rule):
+    if rival is not None:
+        outcome, codes, target = _weighed(case, rule, rival, proof)
+    elif _corroborates(workflow, case, rule):
         outcome, codes, target = Outcome.CORROBORATION, (), case.status
     elif legal and not early:
         outcome, codes, target = Outcome.FACT if rule.fact else Outcome.TRANSITION, (), rule.target

@@ -35,7 +35,7 @@ from casestate import (
     verify,
 )
 
-from ._attempts import Attempt
+from ._attempts import Attempt, Rivalry, rivalry
 
 
 class BrokenInvariant(AssertionError):
@@ -320,6 +320,13 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         )
         and (said in (None, Whereabouts.UNKNOWN, walk.whereabouts) or walk.whereabouts is Whereabouts.UNKNOWN)
     )
+    rival = None if agrees else _rival_of(workflow, case, rule, entry, walk)
+    if rival is not None and rival.agrees:
+        # About the very instant the period began, a report that agrees with it corroborates it.
+        agrees, rival = True, None
+    if entry.displaces is not None or rival is not None:
+        _check_rival(case, entry, walk, where, rival, rule.target)
+        return
     resumed = _resumed_fate(case, rule, walk) if legal else None
     spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
     _check_evidence_fate(case, entry, resumed or spoken, where)
@@ -369,7 +376,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.assurance = expected
         walk.backing.add(entry.role)
         if told is not None and entry.whereabouts is not None:
-            walk.whereabouts = told
+            walk.whereabouts = walk.began[walk.periods[-1]] = told
         return
     if entry.kind is not EntryKind.CONFLICT:
         raise _fail(case, f"{where}: an entry of kind {entry.kind} after the opening")
@@ -380,6 +387,72 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     )
     if not codes or entry.codes != codes or agrees:
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+
+
+def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Rivalry | None:
+    """Whether *entry*'s report rivals the one that began the current period (see :func:`rivalry`)."""
+    if len(walk.periods) < 2:  # noqa: PLR2004 - the current period and one before
+        return None
+    began = case.trail[walk.periods[-2]]
+    before = Snapshot(
+        began.to_status, began.fate, walk.assurance, began.effective_at, began.seq, walk.began[began.seq]
+    )
+    current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
+    return rivalry(workflow, rule, entry.effective_at, before, current)
+
+
+def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
+    case: Case, entry: Entry, walk: _Walk, where: str, rival: Rivalry | None, target: str
+) -> None:
+    """A rival report: the stronger evidence holds the instant, the weaker waits; as strong, neither holds."""
+    if rival is None or entry.displaces not in (None, walk.periods[-1]):
+        raise _fail(case, f"{where}: displaces entry {entry.displaces}, which it does not rival")
+    _check_evidence_fate(case, entry, rival.fate, where)
+    given = _evidence_tier_assurance(entry)
+    held = walk.assurance
+    displaced = walk.periods[-1]
+    if given is not held and given.stronger(held) is given:
+        expected: tuple[object, ...] = (EntryKind.TRANSITION, displaced, None, rival.fate, given, target)
+    elif given is held:
+        resumed = case.trail[rival.before.seq]
+        assurance = _ended_assurance(case, rival.before.seq, entry.seq)
+        expected = (
+            EntryKind.CONFLICT,
+            displaced,
+            rival.before.seq,
+            resumed.fate,
+            assurance,
+            resumed.to_status,
+        )
+    else:
+        expected = (EntryKind.CONFLICT, None, None, walk.fate, walk.assurance, walk.status)
+    found = (entry.kind, entry.displaces, entry.reverts_to, entry.fate, entry.assurance, entry.to_status)
+    if found != expected:
+        raise _fail(case, f"{where}: a rival report recorded as {found}; its evidence makes it {expected}")
+    if entry.kind is EntryKind.CONFLICT:
+        code = Code.OUTWEIGHED if entry.displaces is None else Code.RIVAL_REPORT
+        if entry.codes != (code,) or entry.whereabouts not in (
+            None,
+            walk.whereabouts if entry.displaces is None else walk.began[rival.before.seq],
+        ):
+            raise _fail(case, f"{where}: a rival report kept with {list(entry.codes)}, expected [{code}]")
+        if entry.displaces is None:
+            return
+        walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
+        walk.whereabouts = walk.began[rival.before.seq]
+        walk.since, walk.reporter = case.trail[rival.before.seq].effective_at, None
+    else:
+        if entry.whereabouts not in (None, rival.whereabouts):
+            raise _fail(
+                case, f"{where}: whereabouts {entry.whereabouts}, the rival report gives {rival.whereabouts}"
+            )
+        walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
+        walk.whereabouts = walk.began[entry.seq] = rival.whereabouts
+        walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
+        walk.periods.append(entry.seq)
+    walk.backing = set()
+    del walk.periods[walk.periods.index(displaced)]
+    walk.conflicts.append(displaced)
 
 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
@@ -443,7 +516,7 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     assurance = _evidence_tier_assurance(case.trail[start])
     current = True
     for entry in case.trail[start + 1 : before]:
-        if entry.kind is EntryKind.TRANSITION:
+        if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
         elif entry.kind is EntryKind.CORROBORATION and current:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
@@ -480,7 +553,12 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
     known = [entry for entry in case.trail if entry.recorded_at <= when]
     if not known:
         return None
-    status_entry = next(e for e in reversed(known) if e.kind in {EntryKind.OPENED, EntryKind.TRANSITION})
+    # The entry that put the case in its status: a move, or a conflict of rivals neither of which holds.
+    status_entry = next(
+        e
+        for e in reversed(known)
+        if e.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or e.displaces is not None
+    )
     assurance = status_entry.assurance
     whereabouts = _recorded_whereabouts(case, status_entry)
     for entry in known[status_entry.seq + 1 :]:
@@ -491,6 +569,8 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
     open_then: list[int] = []
     for entry in known:
         open_then = [seq for seq in open_then if seq not in entry.resolves]
+        if entry.displaces is not None:
+            open_then.append(entry.displaces)
         if entry.kind is EntryKind.CONFLICT:
             open_then.append(entry.seq)
     return Snapshot(
@@ -535,7 +615,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     # retraction voided since corroborated nothing.
     voided = False
     for entry in case.trail[status_entry.seq + 1 : end]:
-        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION}:
+        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             voided = entry.reverts_to != status_entry.seq
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))

@@ -1,0 +1,342 @@
+"""Two reports about the same instant that disagree: evidence settles them, never their order of arrival.
+
+One unit says he was killed on 10 March; the next says he was taken prisoner
+that day. Whichever arrives first, the case must end the same: the stronger
+evidence holds the instant and the other report waits as a conflict, or,
+on evidence as strong, neither holds and both wait for a person with
+standing.
+"""
+
+import hashlib
+from datetime import timedelta
+
+import attrs
+import pytest
+from hypothesis import assume, event, given
+from hypothesis import strategies as st
+
+import casestate as cs
+from casestate import Assurance, Code, Fate, Outcome, Whereabouts, canonical_bytes
+from casestate.testing import accepted_kinds, actors, cases, check_case, enough_evidence, workflows
+from support import WORKFLOW, dated, resealed, told
+from workflows import DEFAULT, WITH_RELEASED
+
+FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
+FIRST_UNIT = cs.Actor("unit-41", cs.Role.UNIT)
+NEXT_UNIT = cs.Actor("unit-57", cs.Role.UNIT)
+ICRC = cs.Actor("icrc-cta", cs.Role.ICRC)
+LAB = cs.Actor("lab-dnipro", cs.Role.FORENSIC_LAB)
+
+KILLED = told("report_dead", FIRST_UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 12))
+TAKEN = told("report_captured", NEXT_UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 12))
+CARD = told("report_captured", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 12))
+
+
+def missing_since_february() -> cs.Case:
+    return WORKFLOW.open("ua-0310", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1))
+
+
+def arriving(case: cs.Case, *changes: cs.Change) -> cs.Case:
+    """*case* with *changes* applied in this order, each recorded a day after the one before."""
+    for number, change in enumerate(changes):
+        case = WORKFLOW.apply(case, attrs.evolve(change, recorded_at=dated(3, 12) + timedelta(days=number)))
+    check_case(WORKFLOW, case)
+    return case
+
+
+def said(case: cs.Case, when) -> tuple[str, Fate, Whereabouts, tuple[str, ...]]:
+    """What was true at *when*, as known now, and the triggers of the reports that contest it."""
+    then = case.as_of_effective(when)
+    assert then is not None
+    return (
+        then.status,
+        then.fate,
+        then.whereabouts,
+        tuple(case.trail[seq].trigger for seq in then.contested_by),
+    )
+
+
+def waiting(case: cs.Case) -> list[tuple[str, str]]:
+    """The reports that wait for a person: trigger and who made it."""
+    return sorted((entry.trigger, entry.actor_id) for entry in case.conflicts)
+
+
+def test_two_units_of_comparable_standing_leave_him_missing_with_both_reports_waiting_in_either_order():
+    for order in ((KILLED, TAKEN), (TAKEN, KILLED)):
+        case = arriving(missing_since_february(), *order)
+        assert (case.status, case.fate, case.whereabouts) == ("missing", Fate.UNKNOWN, Whereabouts.UNKNOWN)
+        assert waiting(case) == [("report_captured", "unit-57"), ("report_dead", "unit-41")]
+        assert case.status_since == dated(2, 24)  # missing as before both, from when he went missing
+        second = case.trail[-1]
+        assert (second.kind, second.codes, second.displaces) == (
+            cs.EntryKind.CONFLICT,
+            (Code.RIVAL_REPORT,),
+            1,
+        )
+        # Before, on and after the day both speak of, the answer is "missing", and says it is contested.
+        for when in (dated(3, 9), dated(3, 10), dated(3, 20)):
+            status, fate, _, contested = said(case, when)
+            assert (status, fate, sorted(contested)) == (
+                "missing",
+                Fate.UNKNOWN,
+                ["report_captured", "report_dead"],
+            )
+        # What the case holder knew: the first report's word, until the second arrived.
+        first = order[0].trigger
+        assert case.as_of_recorded(dated(3, 12)).status == ("dead" if first == "report_dead" else "captured")
+        assert case.as_of_recorded(dated(3, 13)).status == "missing"
+        assert case.as_of_recorded(dated(3, 11)).status == "missing"
+
+
+def test_the_stronger_evidence_holds_the_instant_and_the_weaker_report_waits_in_either_order():
+    for order in ((KILLED, CARD), (CARD, KILLED)):
+        case = arriving(missing_since_february(), *order)
+        assert (case.status, case.fate, case.whereabouts, case.assurance) == (
+            "captured",
+            Fate.ALIVE,
+            Whereabouts.HELD,
+            Assurance.DOCUMENTED,
+        )
+        assert waiting(case) == [("report_dead", "unit-41")]
+        assert case.status_since == dated(3, 10)
+        assert said(case, dated(3, 9)) == ("missing", Fate.UNKNOWN, Whereabouts.UNKNOWN, ())
+        assert said(case, dated(3, 10)) == ("captured", Fate.ALIVE, Whereabouts.HELD, ("report_dead",))
+        assert said(case, dated(4, 1)) == ("captured", Fate.ALIVE, Whereabouts.HELD, ("report_dead",))
+    card_first, card_last = (
+        arriving(missing_since_february(), *order) for order in ((CARD, KILLED), (KILLED, CARD))
+    )
+    assert card_first.trail[-1].codes == (Code.OUTWEIGHED,)
+    # The card arriving second displaces the unit's notice: its period is void, its report waits.
+    assert (card_last.trail[-1].kind, card_last.trail[-1].displaces) == (cs.EntryKind.TRANSITION, 1)
+    assert [period.status for period in card_last.periods] == ["missing", "captured"]
+
+
+def test_a_person_with_standing_settles_two_rival_reports_with_the_evidence_that_decides_them():
+    case = arriving(missing_since_february(), KILLED, TAKEN)
+    # The ICRC's capture card settles both: the prisoner report was right.
+    settled = told(
+        "report_captured", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(4, 2), resolves=(1, 2)
+    )
+    assert WORKFLOW.check(case, settled).outcome is Outcome.TRANSITION
+    case = WORKFLOW.apply(case, settled)
+    check_case(WORKFLOW, case)
+    assert (case.status, case.fate, case.has_conflict) == ("captured", Fate.ALIVE, False)
+    assert said(case, dated(3, 10)) == ("captured", Fate.ALIVE, Whereabouts.HELD, ())
+
+
+def test_a_rival_kept_as_a_conflict_settles_nothing_and_one_that_holds_may():
+    case = arriving(missing_since_february(), KILLED)
+    earlier = told(
+        "report_wounded", FAMILY, "witness_statement", effective=dated(3, 5), recorded=dated(3, 13)
+    )
+    case = WORKFLOW.apply(case, earlier)  # about a time before the death: kept as conflict 2
+    assert case.open_conflicts == (2,)
+    ngo = cs.Actor("ngo-3", cs.Role.NGO)
+    as_strong = told(
+        "report_captured", ngo, "video", effective=dated(3, 10), recorded=dated(3, 14), resolves=(2,)
+    )
+    verdict = WORKFLOW.check(case, as_strong)
+    assert verdict.outcome is Outcome.REJECTED
+    assert set(verdict.codes) == {Code.RESOLVES_NOT_ALLOWED, Code.RIVAL_REPORT}
+    stronger = told(
+        "report_captured", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 14), resolves=(2,)
+    )
+    case = WORKFLOW.apply(case, stronger)
+    check_case(WORKFLOW, case)
+    assert (case.status, case.open_conflicts, case.trail[-1].displaces) == ("captured", (1,), 1)
+
+
+def test_reports_about_the_same_instant_that_agree_are_no_rivals():
+    wounded = told(
+        "report_wounded", NEXT_UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 12)
+    )
+    for order in ((TAKEN, wounded), (wounded, TAKEN)):
+        case = arriving(missing_since_february(), *order)
+        assert (case.fate, case.whereabouts, case.has_conflict) == (Fate.ALIVE, Whereabouts.HELD, False)
+        assert said(case, dated(3, 10))[1:] == (Fate.ALIVE, Whereabouts.HELD, ())
+
+
+def test_a_report_the_day_after_is_no_rival_the_later_report_moves_the_case_as_before():
+    later = attrs.evolve(TAKEN, effective_at=dated(3, 11))
+    case = arriving(missing_since_february(), KILLED, later)
+    # Alive after his reported death: kept as a conflict that contests the death (story 2), as before.
+    assert (case.status, waiting(case)) == ("dead", [("report_captured", "unit-57")])
+    assert case.trail[-1].displaces is None
+
+
+def test_a_report_on_the_day_an_authority_established_the_status_is_no_rival_of_that_finding():
+    # Confirmed a prisoner by the ICRC on 10 March; the detaining power notifies his death that day.
+    case = arriving(
+        missing_since_february(),
+        attrs.evolve(TAKEN, effective_at=dated(3, 1)),
+        told("confirm", ICRC, "capture_card", effective=dated(3, 10)),
+    )
+    notice = told(
+        "notify_death",
+        cs.Actor("ministry-1", cs.Role.MINISTRY),
+        "information_bureau_notice",
+        effective=dated(3, 10),
+        recorded=dated(3, 20),
+    )
+    case = WORKFLOW.apply(case, notice)
+    # An established finding is no report: the notice moves the case as it does on any later day.
+    assert (case.status, case.fate, case.has_conflict) == ("dead", Fate.DEAD, False)
+    assert [period.status for period in case.periods] == ["missing", "captured", "confirmed", "dead"]
+
+
+def test_a_rival_whose_waiting_period_from_the_status_before_has_not_run_is_no_rival():
+    waiting = WORKFLOW.replace_rule("report_dead", waiting_period=timedelta(days=30))
+    for went_missing, expected in (
+        (dated(2, 24), Code.WAITING_PERIOD_NOT_ELAPSED),
+        (dated(1, 2), Code.RIVAL_REPORT),
+    ):
+        case = waiting.open("ua-0311", actor=FAMILY, effective_at=went_missing, recorded_at=dated(3, 1))
+        case = waiting.apply(case, TAKEN)
+        verdict = waiting.check(case, attrs.evolve(KILLED, recorded_at=dated(3, 13)))
+        # Before the waiting is over, the death report could not have begun the period in the capture's
+        # place: it is judged as any report after the capture is (and must wait); after it, a rival.
+        assert expected in verdict.codes
+
+
+def test_a_trail_with_rival_reports_replays_to_the_same_case_and_its_json_round_trips():
+    for order in ((KILLED, TAKEN), (KILLED, CARD)):
+        case = arriving(missing_since_february(), *order)
+        again = cs.replay(case.trail)
+        assert again == case
+        assert cs.replay([cs.entry_from_dict(cs.entry_to_dict(entry)) for entry in case.trail]) == case
+
+
+def test_a_displacement_the_trail_cannot_hold_is_refused_on_replay():
+    case = arriving(missing_since_february(), KILLED, TAKEN)
+    for wrong in (
+        {"displaces": 0},  # the opening began no period a report could rival
+        {"reverts_to": 1},  # a conflict that displaces resumes the period before both
+        {"to_status": "dead"},  # and holds it as it stood
+        {"effective_at": dated(3, 11)},  # about the instant the displaced period began
+        {"kind": cs.EntryKind.CORROBORATION},  # only a transition or a conflict displaces
+    ):
+        entries = resealed([*case.trail[:2], attrs.evolve(case.trail[2], **wrong)])
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(entries)
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 2, wrong
+
+
+PINNED_RIVAL_CONFLICT = (
+    b'{"assurance":"reported","case_id":"ua-0310","chain":"sha256","codes":["rival_report"],"c'
+    b'ommitment":"97a9a57958447f6d2aec28b74255354ece013fc002db4320097c94d1a275b5b2","displaces'
+    b'":1,"effective_at":"2024-03-10T12:00:00.000000Z","evidence_kinds":["unit_notification"],'
+    b'"fate":"unknown","from_status":"dead","kind":"conflict","prev_hash":"ba6eac96e37d0f434d2'
+    b'4b5245d6c1924a082189c4530306b3b4386b0e82a9197","recorded_at":"2024-03-13T12:00:00.000000'
+    b'Z","resolves":[],"reverts_to":0,"role":"unit","seq":2,"to_status":"missing","trigger":"r'
+    b'eport_captured","whereabouts":"unknown"}'
+)
+PINNED_RIVAL_CONFLICT_HASH = "3d926ce501fcd38ded54082e3de5fb446bbc46c1133749408ef1d20f2aa83e8d"
+PINNED_DISPLACING_TRANSITION = (
+    b'{"assurance":"documented","case_id":"ua-0310","chain":"sha256","codes":[],"commitment":"'
+    b'70a6da58e379acd654d6b8bbdf0c4fd262bf5f9ce8e075c18b0006f7ca9be130","displaces":1,"effecti'
+    b've_at":"2024-03-10T12:00:00.000000Z","evidence_kinds":["capture_card"],"fate":"alive","f'
+    b'rom_status":"dead","kind":"transition","prev_hash":"ba6eac96e37d0f434d24b5245d6c1924a082'
+    b'189c4530306b3b4386b0e82a9197","recorded_at":"2024-03-13T12:00:00.000000Z","resolves":[],'
+    b'"reverts_to":null,"role":"icrc","seq":2,"to_status":"captured","trigger":"report_capture'
+    b'd","whereabouts":"held"}'
+)
+PINNED_DISPLACING_TRANSITION_HASH = "bfc82120983fb60d2f3867aa57d56c28e72094d24b5fa2962a868dfe1412e579"
+
+
+def test_pinned_vectors_of_a_conflict_of_rivals_and_of_a_transition_that_displaces_one():
+    # Trails written now must verify in every later casestate: the bytes of both forms are fixed.
+    for second, kind, pinned, pinned_hash in (
+        (NEXT_UNIT, "unit_notification", PINNED_RIVAL_CONFLICT, PINNED_RIVAL_CONFLICT_HASH),
+        (ICRC, "capture_card", PINNED_DISPLACING_TRANSITION, PINNED_DISPLACING_TRANSITION_HASH),
+    ):
+        settled = told("report_captured", second, kind, effective=dated(3, 10), recorded=dated(3, 13))
+        case = WORKFLOW.open(
+            "ua-0310", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1), salt=bytes(16)
+        )
+        case = WORKFLOW.apply(case, attrs.evolve(KILLED, salt=bytes(16)))
+        case = WORKFLOW.apply(case, attrs.evolve(settled, salt=bytes(16)))
+        entry = case.trail[-1]
+        assert canonical_bytes(entry) == pinned
+        assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + pinned).hexdigest() == pinned_hash
+
+
+# -- the order of arrival, over every shape of workflow ----------------------------------
+
+
+@st.composite
+def two_reports(draw):
+    """A case, and two reports about the same instant after its status took effect, by two people."""
+    workflow = draw(st.sampled_from([DEFAULT, WITH_RELEASED]) | workflows())
+    case = draw(cases(workflow, max_changes=4))
+    reports = [
+        rule
+        for rule in workflow.rules
+        if rule.report
+        and not rule.reverts
+        and not rule.fact
+        and case.status in rule.sources
+        and rule.waiting_period is None
+    ]
+    assume(reports)
+    when = case.status_since + timedelta(days=draw(st.integers(1, 30)))
+    recorded = max(when, case.last_recorded_at) + timedelta(hours=1)
+    made = []
+    for number in range(2):
+        rule = draw(st.sampled_from(reports))
+        fate = rule.fate or workflow.status(rule.target).fate or case.fate
+        assume(rule.evidence is None or any(_fits(kind, fate) for kind in accepted_kinds(rule.evidence)))
+        kinds = draw(enough_evidence(rule.evidence, fate=fate)) if rule.evidence is not None else ()
+        proof = [attrs.evolve(item, obtained_at=recorded) for item in kinds]
+        actor = attrs.evolve(draw(actors(rule.roles or workflow.roles)), id=f"reporter-{number}")
+        made.append(
+            cs.Change(
+                trigger=rule.trigger, actor=actor, evidence=proof, effective_at=when, recorded_at=recorded
+            )
+        )
+    # Each would move the case on its own: a report that agrees with it is no news about the instant.
+    for change in made:
+        assume(workflow.check(case, change).outcome is Outcome.TRANSITION)
+    return workflow, case, made
+
+
+def _fits(kind, fate):
+    """Whether evidence of *kind* may back a report of *fate*."""
+    return fate is Fate.UNKNOWN or kind.indicates in (None, fate)
+
+
+def _in_order(workflow, case, first, second):
+    for number, sent in enumerate((first, second)):
+        arriving = attrs.evolve(sent, recorded_at=sent.recorded_at + timedelta(minutes=number))
+        assume(workflow.check(case, arriving).ok)
+        case = workflow.apply(case, arriving)
+    return case
+
+
+def _answers(case, instants):
+    """Fate, whereabouts and contesting reports (who and what) at each instant, as known now."""
+    answers = []
+    for when in instants:
+        then = case.as_of_effective(when)
+        contested = sorted((case.trail[seq].trigger, case.trail[seq].actor_id) for seq in then.contested_by)
+        answers.append((then.fate, then.whereabouts, contested))
+    return answers
+
+
+@given(two_reports())
+def test_swapping_the_arrival_of_two_reports_about_one_instant_changes_no_conflict_and_no_answer(drawn):
+    workflow, case, (one, other) = drawn
+    ahead = _in_order(workflow, case, one, other)
+    behind = _in_order(workflow, case, other, one)
+    last = ahead.trail[-1]
+    event(
+        f"the second arrival: {last.kind}, {'displacing' if last.displaces is not None else 'displacing nothing'}"
+    )
+    check_case(workflow, ahead)
+    check_case(workflow, behind)
+    assert sorted((e.trigger, e.actor_id) for e in ahead.conflicts) == sorted(
+        (e.trigger, e.actor_id) for e in behind.conflicts
+    )
+    when = one.effective_at
+    instants = (case.status_since, when - timedelta(microseconds=1), when, when + timedelta(days=1))
+    assert _answers(ahead, instants) == _answers(behind, instants)
