@@ -56,14 +56,17 @@ def _opening_with_every_field() -> dict[str, object]:
         follows="ua-0",
         source_id="hotline/1",
     )
-    return casestate.entry_to_dict(case.trail[0])
+    opening = casestate.entry_to_dict(case.trail[0])
+    # And the one field an opening never holds: a report that displaces a rival names it.
+    private = opening.pop("private")
+    return {**opening, "displaces": 1, "private": private}
 
 
 @pytest.mark.parametrize(
     ("heading", "fields"),
     [
         ("The case document", lambda data: data),
-        # A later disappearance's opening sent with a source id: it holds every field an entry may have.
+        # A later disappearance's opening sent with a source id, and displaces: every field an entry may have.
         ("An entry", lambda _: _opening_with_every_field()),
         ("Personal data (`private`)", lambda data: data["entries"][1]["private"]),
         ("A piece of evidence", lambda data: data["entries"][1]["private"]["evidence"][0]),
