@@ -202,10 +202,6 @@ TIMESTAMP: Schema = {
     "examples": ["2024-03-02T14:00:00+02:00", "2024-03-02T12:00:00Z"],
 }
 NAME: Schema = {"type": "string", "minLength": 1, "maxLength": MAX_NAME}
-LAX_NAME: Schema = {"type": "string", "maxLength": MAX_NAME}
-"""A name the definition reader takes even empty: it names such a workflow ``<definition>``, and drops
-a status or rule of an empty name (or target) without a fault. A schema may refuse only what the
-reader refuses, so this one takes it too, until the reader refuses an empty name."""
 
 
 def change_record_schema() -> Schema:
@@ -278,7 +274,7 @@ def workflow_schema() -> Schema:
         {
             "format": {"const": _writing.DEFINITION_FORMAT},
             "version": {"const": _writing.DEFINITION_VERSION},
-            "name": LAX_NAME,
+            "name": NAME,
             "description": words,
             "initial": NAME,
             "roles": names,
@@ -290,15 +286,15 @@ def workflow_schema() -> Schema:
     )
     status = _described(
         _definition._STATUS_FIELDS,  # noqa: SLF001 - as above
-        {"name": LAX_NAME, "fate": fate, "final": flag, "description": words, "whereabouts": whereabouts},
+        {"name": NAME, "fate": fate, "final": flag, "description": words, "whereabouts": whereabouts},
         "status of a workflow definition",
     )
     rule = _described(
         _definition._RULE_FIELDS,  # noqa: SLF001 - as above
         {
-            "trigger": LAX_NAME,
+            "trigger": NAME,
             "sources": names,
-            "target": LAX_NAME,
+            "target": NAME,
             "roles": names,
             "evidence": _nullable({"$ref": "#/$defs/evidence"}),
             "reason_required": flag,

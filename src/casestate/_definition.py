@@ -91,6 +91,14 @@ class _Fields:
             return default
         return value
 
+    def name(self, name: str) -> str | None:
+        """The required name *name*: a string with something in it, or a fault."""
+        value: str | None = self.value(name, str, required=True)
+        if value is not None and not value.strip():
+            self.fault(name, f"expected a non-empty name, got {value!r}")
+            return None
+        return value
+
     def names(self, name: str, *, required: bool = True) -> list[str]:
         values = self.value(name, list, [], required=required)
         good = []
@@ -153,7 +161,7 @@ def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
     if fields is None:
         return None
     count = len(problems)
-    name = fields.value("name", str, required=True)
+    name = fields.name("name")
     fate = fields.convert("fate", Fate)
     final = fields.value("final", bool, default=False)
     description = fields.value("description", str, default="")
@@ -192,9 +200,9 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
     if fields is None:
         return None
     count = len(problems)
-    trigger = fields.value("trigger", str, required=True)
+    trigger = fields.name("trigger")
     sources = fields.names("sources")
-    target = fields.value("target", str, required=True)
+    target = fields.name("target")
     roles = fields.names("roles")
     evidence = None
     if fields.data.get("evidence") is not None:
@@ -251,7 +259,7 @@ def workflow_from_dict(data: object) -> Workflow:
     """
     problems: list[str] = []
     fields = _Fields(data, "", problems)
-    name = fields.value("name", str, required=True) if fields.ok else None
+    name = fields.name("name") if fields.ok else None
     label = name or "<definition>"
     if not fields.ok:
         raise WorkflowError(label, problems)
@@ -262,7 +270,7 @@ def workflow_from_dict(data: object) -> Workflow:
     version = fields.value("version", int, DEFINITION_VERSION)
     if version != DEFINITION_VERSION:
         fields.fault("version", f"this casestate reads version {DEFINITION_VERSION}, not {version}")
-    initial = fields.value("initial", str, required=True)
+    initial = fields.name("initial")
     roles = fields.names("roles")
     dismiss_roles = fields.names("dismiss_roles", required=False)
     description = fields.value("description", str, default="")

@@ -297,3 +297,29 @@ def test_values_of_the_wrong_type_are_refused_not_coerced():
     with pytest.raises(ValueError, match="a name must be a non-empty string, got ''"):
         cs.Timer(name="overdue", status="", after=timedelta(days=7))
     assert type(cs.Actor("ivan", Role.FAMILY).role) is str
+
+
+@pytest.mark.parametrize(
+    ("place", "blank"),
+    [
+        ("name", ""),
+        ("name", "   "),
+        ("initial", ""),
+        ("statuses[0].name", ""),
+        ("rules[0].trigger", " "),
+        ("rules[0].target", ""),
+    ],
+)
+def test_a_definition_file_with_a_blank_name_is_refused_naming_where(place, blank):
+    data = cs.workflow_to_dict(cs.DEFAULT_WORKFLOW)
+    if "." in place:
+        listed, field = place.split(".")
+        items, index = listed.rstrip("]").split("[")
+        data[items][int(index)][field] = blank
+    else:
+        data[place] = blank
+    # Never dropped or renamed without a word: a rule that vanished would change who may do what.
+    with pytest.raises(
+        WorkflowError, match=rf"{place.replace('[', '.').replace(']', '.')}: expected a non-empty name"
+    ):
+        cs.workflow_from_dict(data)
