@@ -215,10 +215,10 @@ def _demo_speaks(command: Path, scratch: str, environment: dict[str, str], fault
 
 
 def check_command_needs_extra(faults: list[str]) -> None:
-    """Without the ``cli`` extra, ``casestate`` says which extra it needs."""
+    """Without the ``cli`` extra, ``casestate`` says which extra it needs, in a line and not a traceback."""
     command = Path(sysconfig.get_paths()["scripts"]) / "casestate"
     help_ = subprocess.run([str(command), "--help"], capture_output=True, text=True, check=False)
-    if help_.returncode == 0 or "casestate[cli]" not in help_.stderr:
+    if help_.returncode == 0 or "casestate[cli]" not in help_.stderr or "Traceback" in help_.stderr:
         said = help_.stderr.strip()
         faults.append(f"casestate without the cli extra does not name the extra it needs: {said}")
     else:

@@ -91,12 +91,13 @@ class _Fields:
             return default
         return value
 
-    def name(self, name: str) -> str | None:
-        """The required name *name*: a string with something in it, or a fault."""
-        value: str | None = self.value(name, str, required=True)
-        if value is not None and not value.strip():
-            self.fault(name, f"expected a non-empty name, got {value!r}")
-            return None
+    def name(self, name: str) -> str:
+        """The required name *name*: a string with something in it, or a fault (and ``""``)."""
+        given = self.data.get(name)
+        if isinstance(given, str) and not given.strip():
+            self.fault(name, f"expected a non-empty name, got {given!r}")
+            return ""
+        value: str = self.value(name, str, "", required=True)
         return value
 
     def names(self, name: str, *, required: bool = True) -> list[str]:
