@@ -15,6 +15,7 @@ from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
+from ._verdict import Code
 from ._writing import identity_problem
 
 _STANDING_FIELDS = attrs.fields(Standing)
@@ -386,7 +387,7 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     return None
 
 
-def _not_displacing(state: Standing, entry: Entry) -> str | None:
+def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
     """Why *entry*, which displaces a report, cannot be the next entry at *state*; ``None`` when it can."""
     kind = entry.kind
     displaced = entry.displaces
@@ -400,6 +401,10 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:
         return None if entry.reverts_to is None else "a transition that displaces a report resumes nothing"
     if entry.resolves:
         return "a conflict entry cannot resolve others"
+    if entry.codes != _RIVALS:
+        return (
+            f"a conflict that displaces a report is its rival ({Code.RIVAL_REPORT}), not {list(entry.codes)}"
+        )
     if (
         entry.reverts_to != before.seq
         or (entry.to_status, entry.fate, entry.assurance) != (before.status, before.fate, before.assurance)
@@ -407,6 +412,10 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:
     ):
         return "a conflict that displaces a report resumes the period before it, as it stood"
     return None
+
+
+_RIVALS = (Code.RIVAL_REPORT,)
+"""The codes of a conflict that displaces a report: two rivals, neither of which holds."""
 
 
 def _resumed_whereabouts(state: Standing, seq: int) -> Whereabouts:

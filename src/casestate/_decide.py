@@ -263,7 +263,9 @@ def rival(table: Table, case: Standing, change: Change) -> Rival | None:
 
     Two reports about the very same instant, the first of which moved the
     case, are rivals when the second could have begun the period instead
-    (a report, legal from the period before). Neither may win by arriving
+    (a report, legal from the period before, that leads elsewhere: one of
+    the status before, "still missing", would have agreed with it and begun
+    nothing). Neither may win by arriving
     later: one that disagrees with the first (another fate, or another
     known place) is weighed against it by :func:`decide`; one that agrees
     corroborates it, as the first would have corroborated the second.
@@ -279,6 +281,7 @@ def rival(table: Table, case: Standing, change: Change) -> Rival | None:
         or move.reverts
         or move.fact
         or move.target is None
+        or move.target == before.status
         or (before.status, case.status) not in table.reported_into
     ):
         return None

@@ -252,8 +252,8 @@ def rival_report(seq: int, status: str, effective: datetime) -> Reason:
     return _reason(
         Code.RIVAL_REPORT,
         said(
-            "entry {seq}, which put the case in {status}, says otherwise about the same instant "
-            "({effective}) on evidence as strong: neither holds until someone settles it"
+            "entry {seq} put the case in {status} at the same instant ({effective}) on evidence as "
+            "strong: neither holds until someone settles it"
         ),
         seq=str(seq),
         status=Name("status", status),
@@ -266,8 +266,8 @@ def outweighed(seq: int, status: str, effective: datetime, held: Assurance) -> R
     return _reason(
         Code.OUTWEIGHED,
         said(
-            "entry {seq}, which put the case in {status}, says otherwise about the same instant "
-            "({effective}) on stronger evidence ({held})"
+            "entry {seq} put the case in {status} at the same instant ({effective}), and the case holds "
+            "it on stronger evidence ({held})"
         ),
         seq=str(seq),
         status=Name("status", status),

@@ -214,6 +214,7 @@ def test_a_displacement_the_trail_cannot_hold_is_refused_on_replay():
         {"to_status": "dead"},  # and holds it as it stood
         {"effective_at": dated(3, 11)},  # about the instant the displaced period began
         {"kind": cs.EntryKind.CORROBORATION},  # only a transition or a conflict displaces
+        {"codes": (Code.OUTWEIGHED,)},  # a conflict that displaces is a rival
     ):
         entries = resealed([*case.trail[:2], attrs.evolve(case.trail[2], **wrong)])
         with pytest.raises(cs.BrokenTrail) as broken:
@@ -340,3 +341,31 @@ def test_swapping_the_arrival_of_two_reports_about_one_instant_changes_no_confli
     when = one.effective_at
     instants = (case.status_since, when - timedelta(microseconds=1), when, when + timedelta(days=1))
     assert _answers(ahead, instants) == _answers(behind, instants)
+
+
+# -- what is not settled yet (docs/explanation/conflicts.md says so) ------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#25: a third report about an instant two rivals left undecided is judged as a report "
+    "about the status before them, and moves the case whatever its evidence",
+)
+def test_a_third_report_about_an_instant_two_rivals_left_undecided_joins_them_on_evidence_as_weak():
+    call = told("report_dead", cs.Actor("ngo-3", cs.Role.NGO), "anonymous_call", effective=dated(3, 10))
+    case = arriving(missing_since_february(), KILLED, TAKEN, call)
+    assert (case.status, case.fate) == ("missing", Fate.UNKNOWN)
+    assert len(case.open_conflicts) == 3
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#25: a report that corroborated a displaced report does not wait with it",
+)
+def test_a_report_that_backed_a_displaced_report_waits_with_it():
+    backing = told("report_captured", ICRC, "capture_card", effective=dated(3, 12), recorded=dated(3, 12))
+    certificate = told(
+        "report_dead", cs.Actor("ministry-1", cs.Role.MINISTRY), "death_certificate", effective=dated(3, 10)
+    )
+    case = arriving(missing_since_february(), TAKEN, backing, certificate)
+    assert ("report_captured", "icrc-cta") in waiting(case)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+import attrs
 import pytest
 from defusedxml.ElementTree import fromstring
 
@@ -11,7 +12,7 @@ from casestate import Fate, Role, pfif
 from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
 from pfif_cases import all_cases, person_for, story
 from pfif_rules import pfif_problems, view_1_3
-from support import WORKFLOW, actor, day
+from support import WORKFLOW, actor, change, day
 
 NS = {"pfif": PFIF_1_4}
 DOMAIN = "ngo.example.org"
@@ -126,7 +127,7 @@ def test_one_note_per_entry_with_the_status_its_fate_maps_to():
         ]
         for note, entry in zip(notes, case.trail, strict=True):
             status = note.findtext("pfif:status", namespaces=NS)
-            if entry.kind in ("conflict", "dismissal"):
+            if entry.kind in ("conflict", "dismissal") and entry.displaces is None:
                 assert status is None
             else:
                 assert status == STATUS_OF_FATE[entry.fate]
@@ -150,6 +151,30 @@ def test_a_conflict_note_says_what_was_kept_and_carries_no_status():
     text = note.findtext("pfif:text", namespaces=NS)
     assert "Conflicting report (report_captured)" in text
     assert "illegal_transition" in text
+
+
+def test_two_rival_reports_leave_the_latest_note_saying_what_the_case_holder_believes():
+    def notice(trigger, unit, kind):
+        return attrs.evolve(
+            change(trigger, unit, kind, on=10, recorded=11), actor=actor(unit, "u-" + trigger)
+        )
+
+    opened = WORKFLOW.open("case-rivals", actor=actor(Role.FAMILY), effective_at=day(1), recorded_at=day(1))
+    for second, believed, says in (
+        (
+            notice("report_captured", Role.UNIT, "unit_notification"),
+            "believed_missing",
+            "goes back to missing",
+        ),
+        (notice("report_captured", Role.ICRC, "capture_card"), "believed_alive", "It outweighs report 1"),
+    ):
+        case = WORKFLOW.apply(
+            WORKFLOW.apply(opened, notice("report_dead", Role.UNIT, "unit_notification")), second
+        )
+        last = persons_of(export([case]))[f"{DOMAIN}/case-rivals"].findall("pfif:note", NS)[-1]
+        # A reader of Person Finder sees what the case holder now believes, not the displaced death.
+        assert last.findtext("pfif:status", namespaces=NS) == believed == STATUS_OF_FATE[case.fate]
+        assert says in last.findtext("pfif:text", namespaces=NS)
 
 
 def test_a_redacted_export_names_roles_not_actors_and_gives_no_reasons():

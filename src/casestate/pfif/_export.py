@@ -59,7 +59,8 @@ def to_pfif(
     too), and one note per trail entry, ``<domain>/<case id>/<seq>``. A note's ``status`` follows the fate
     the entry left the case in (``believed_missing``, ``believed_alive``,
     ``believed_dead``); conflict and dismissal notes carry none, as they do
-    not change what the case holder believes.
+    not change what the case holder believes (but for a conflict of two rival
+    reports, which takes the case back to what it held before both).
 
     Every entry also rides along whole, as an attribute in casestate's own
     namespace, so that :func:`from_pfif` rebuilds equal cases; PFIF readers
@@ -134,7 +135,11 @@ def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
     _add(element, "entry_date", format_date(entry.recorded_at))
     _add(element, "author_name", _author(entry))
     _add(element, "source_date", format_date(entry.recorded_at))
-    if entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL, EntryKind.FACT):
+    if (
+        entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL, EntryKind.FACT)
+        or entry.displaces is not None
+    ):
+        # A conflict of two rival reports moves the case back: what the case holder believes changes.
         _add(element, "status", STATUS_OF_FATE[entry.fate])
     _add(element, "text", note_text(entry))
     return element
@@ -145,6 +150,12 @@ def note_text(entry: Entry) -> str:
     effective = format_date(entry.effective_at)
     if entry.kind is EntryKind.OPENED:
         said = f"Case opened: {entry.to_status}, fate {entry.fate}; last seen {effective}."
+    elif entry.kind is EntryKind.CONFLICT and entry.displaces is not None:
+        said = (
+            f"Conflicting report ({entry.trigger}), effective {effective}, kept for review with report "
+            f"{entry.displaces}: they say otherwise about the same time on evidence as strong. "
+            f"The case goes back to {entry.to_status}, fate {entry.fate}."
+        )
     elif entry.kind is EntryKind.CONFLICT:
         codes = ", ".join(code.value for code in entry.codes)
         said = (
@@ -162,6 +173,8 @@ def note_text(entry: Entry) -> str:
             f"{entry.trigger}: {entry.to_status}, fate {entry.fate}, assurance {entry.assurance}, "
             f"effective {effective}."
         )
+        if entry.displaces is not None:
+            said += f" It outweighs report {entry.displaces} about the same time, kept for review."
     if entry.evidence_kinds:
         said += f" Evidence: {', '.join(kind.value for kind in entry.evidence_kinds)}."
     if entry.reason is not None:

@@ -201,7 +201,7 @@ def rivalry(
 
     Rivals: a report about the very instant the current period began, which
     a report began from the period *before*, that could have begun it in its
-    place (a report legal from there, its waiting over). One that disagrees
+    place (a report legal from there, its waiting over, leading elsewhere). One that disagrees
     (another fate, or another known place) is weighed against it by their
     evidence; one that agrees corroborates it. The kit's own reading of the
     rule, which both the attempts and the invariants hold the workflow to.
@@ -213,6 +213,7 @@ def rivalry(
         or rule.fact
         or effective != current.since
         or before.status not in rule.sources
+        or rule.target == before.status
         or (waiting is not None and effective - before.since < waiting)
     ):
         return None
