@@ -134,6 +134,7 @@ class Batch:
                 decided.displaces,
                 change.actor.id,
                 change.actor.role,
+                change.trigger,
             )
         return verdict
 

@@ -184,7 +184,7 @@ class Case(Standing):
         known: Snapshot | None = None
         for period, entry in in_periods(self.trail):
             kind = entry.kind
-            if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED:
+            if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED or entry.displaces is not None:
                 if entry.seq not in live:
                     continue
                 # Live periods begin in rising effective order, so the first
@@ -258,9 +258,9 @@ def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
         if (
             entry.kind is EntryKind.TRANSITION
             or entry.kind is EntryKind.OPENED
-            or entry.reverts_to is not None
+            or entry.displaces is not None
         ):
-            # A conflict that displaces a rival resumes the period before both.
+            # A conflict that displaces a rival begins a period: neither holds, from their instant.
             period = entry.seq if entry.reverts_to is None else entry.reverts_to
         yield period, entry
 
@@ -320,16 +320,25 @@ def holds_what_its_trail_says(case: Case) -> bool:
 
 
 def _reported_as_its_trail_says(case: Case) -> bool:
-    """Whether *case*'s reporter and backing are those of the entries since its status was entered."""
+    """Whether *case*'s reporter, backing and the report that began its period are those of its trail."""
     backing: set[str] = set()
+    backers: list[int] = []
     for entry in reversed(case.trail):
-        if entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED:
-            return entry.actor_id == case.reporter_id and backing == case.backing
-        if entry.displaces is not None:
+        kind = entry.kind
+        if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED or entry.displaces is not None:
             # Two rivals, neither of which holds: the status is nobody's report.
-            return case.reporter_id is None and backing == case.backing
-        if entry.kind is EntryKind.CORROBORATION:
+            reporter = None if kind is EntryKind.CONFLICT else entry.actor_id
+            began = entry.trigger if kind is not EntryKind.OPENED and entry.reverts_to is None else None
+            return (
+                reporter == case.reporter_id
+                and backing == case.backing
+                and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
+                and case.backers == (tuple(reversed(backers)) if began is not None else ())
+            )
+        if kind is EntryKind.CORROBORATION:
             backing.add(entry.role)
+            if entry.effective_at == case.status_since:
+                backers.append(entry.seq)
     return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 
@@ -397,20 +406,24 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     if len(periods) < 2 or periods[-1].seq != displaced or entry.effective_at != state.status_since:  # noqa: PLR2004 - the current period and one before
         return f"displaces entry {displaced}, which began no period at the instant the entry is about"
     before = periods[-2]
+    if entry.reverts_to is not None:
+        return "an entry that displaces a report resumes nothing"
     if kind is EntryKind.TRANSITION:
-        return None if entry.reverts_to is None else "a transition that displaces a report resumes nothing"
+        return None
     if entry.resolves:
         return "a conflict entry cannot resolve others"
     if entry.codes != _RIVALS:
         return (
             f"a conflict that displaces a report is its rival ({Code.RIVAL_REPORT}), not {list(entry.codes)}"
         )
-    if (
-        entry.reverts_to != before.seq
-        or (entry.to_status, entry.fate, entry.assurance) != (before.status, before.fate, before.assurance)
-        or entry.whereabouts not in (None, before.whereabouts)
-    ):
-        return "a conflict that displaces a report resumes the period before it, as it stood"
+    if state.tied:
+        return "two rivals left the instant undecided already: a third joins them, displacing nothing"
+    if (entry.to_status, entry.fate, entry.assurance) != (
+        before.status,
+        before.fate,
+        state.assurance,
+    ) or entry.whereabouts not in (None, before.whereabouts):
+        return "a conflict that displaces a report holds what the case held before it, as strongly as it"
     return None
 
 

@@ -10,7 +10,7 @@ every reason, each with its code.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 import attrs
 
@@ -265,34 +265,47 @@ def rival(table: Table, case: Standing, change: Change) -> Rival | None:
     case, are rivals when the second could have begun the period instead
     (a report, legal from the period before, that leads elsewhere: one of
     the status before, "still missing", would have agreed with it and begun
-    nothing). Neither may win by arriving
-    later: one that disagrees with the first (another fate, or another
-    known place) is weighed against it by :func:`decide`; one that agrees
-    corroborates it, as the first would have corroborated the second.
+    nothing). Neither may win by arriving later: one that disagrees with the
+    first (another fate, or another known place) is weighed against it by
+    :func:`decide`; one that agrees corroborates it, as the first would have
+    corroborated the second. A period two rivals left undecided has a rival
+    in every report about its instant that could have begun it.
     """
     periods = case._periods  # noqa: SLF001 - the module that decides on them
-    if len(periods) < 2 or change.effective_at != case.status_since:  # noqa: PLR2004 - the current and one before
+    entered = case.entered_by
+    if entered is None or len(periods) < 2 or change.effective_at != case.status_since:  # noqa: PLR2004 - the current and one before
         return None
     before = snapshot_of(periods[-2])
+    if not case.tied and not _begins(table.legal.get((before.status, entered)), before):
+        return None  # an authority's finding, not a report: it has no rival
     move = table.legal.get((before.status, change.trigger))
-    if (
-        move is None
-        or not move.report
-        or move.reverts
-        or move.fact
-        or move.target is None
-        or move.target == before.status
-        or (before.status, case.status) not in table.reported_into
-    ):
+    if not _begins(move, before):
         return None
     waiting = move.waiting_period
     if waiting is not None and change.effective_at - before.since < waiting:
         return None
-    fate = move.claimed if move.claimed is not None else before.fate
+    claimed = move.claimed
+    fate = claimed if claimed is not None else before.fate
     whereabouts = move.claimed_whereabouts or before.whereabouts
     held = case.whereabouts
-    agrees = fate is case.fate and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
+    agrees = (
+        not case.tied
+        and fate is case.fate
+        and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
+    )
     return Rival(move, before, fate, whereabouts, agrees)
+
+
+def _begins(move: Move | None, before: Snapshot) -> TypeGuard[Move]:
+    """Whether *move*, from the period *before*, is a report that begins a period of its own."""
+    return (
+        move is not None
+        and move.report
+        and not move.reverts
+        and not move.fact
+        and move.target is not None
+        and move.target != before.status
+    )
 
 
 def _weighed(found: Rival, case: Standing, change: Change, reasons: list[Reason] | None) -> Verdict:
@@ -300,10 +313,12 @@ def _weighed(found: Rival, case: Standing, change: Change, reasons: list[Reason]
 
     Stronger than the evidence behind the current period (with what
     corroborated it), it displaces that period: the case moves as if the
-    rival's report had come first, and the displaced report waits as an
-    open conflict. Weaker, it is kept as a conflict. As strong, neither
-    holds: the case resumes the period before both, and both wait for a
-    person with standing. Whichever arrives first, the answer is the same.
+    rival's report had come first, and the reports that held the period
+    wait as open conflicts. Weaker, it is kept as a conflict. As strong,
+    neither holds: from the instant they speak of, the case stands as it
+    did before both, and both wait for a person with standing; a later
+    report as strong about that instant joins them. Whichever arrives
+    first, the answer is the same.
     """
     trigger = change.trigger
     for item in change.evidence:
@@ -325,7 +340,7 @@ def _weighed(found: Rival, case: Standing, change: Change, reasons: list[Reason]
         reasons = _with(reasons, CONFLICT_CANNOT_RESOLVE)
     if reasons:
         return Verdict(Outcome.REJECTED, (*reasons, contradiction))
-    if given is held:
+    if given is held and not case.tied:
         before = found.before
         return Verdict(Outcome.CONFLICT, (contradiction,), before.status, before.fate, before.whereabouts)
     return Verdict(Outcome.CONFLICT, (contradiction,), case.status, case.fate, case.whereabouts)
@@ -465,11 +480,10 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
             if outcome is Outcome.TRANSITION:
                 given = _given(change.evidence)
                 return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced))
-            if verdict.reasons[0].code is Code.RIVAL_REPORT:
-                before = found.before
+            if verdict.reasons[0].code is Code.RIVAL_REPORT and not case.tied:
+                # Neither holds: a period in what the case held before both, from their instant.
                 return _plan(
-                    Plan,
-                    (verdict, EntryKind.CONFLICT, fate, before.assurance, before.seq, whereabouts, displaced),
+                    Plan, (verdict, EntryKind.CONFLICT, fate, case.assurance, None, whereabouts, displaced)
                 )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]

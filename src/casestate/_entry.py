@@ -222,8 +222,8 @@ class Entry:
     """For a report about the very instant the case's status took effect, that disagrees with the
     report that put it there: the entry of that report, whose period is void since and which waits
     beside this one as an open conflict (see :doc:`/explanation/conflicts`). A transition that
-    displaces outweighed it; a conflict that displaces is of comparable evidence, and resumes the
-    period before both (its :attr:`reverts_to`). ``None`` for every other entry, and left out of the
+    displaces outweighed it; a conflict that displaces is of comparable evidence, and begins a period
+    at its instant in what the case held before both. ``None`` for every other entry, and left out of the
     canonical bytes and JSON then."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.

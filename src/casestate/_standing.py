@@ -132,6 +132,18 @@ class Standing:
     while nobody who may withdraw it by role has corroborated it: once an
     authority stands behind a report, only an authority takes it back.
     """
+    entered_by: str | None = attrs.field(repr=False)
+    """The trigger that began the current period, when a change began it at its own time (a report,
+    an authority's move, or two rival reports neither of which holds); ``None`` for the opening
+    period and one a retraction resumed. Whether a report about that very instant rivals it
+    depends on what the trigger is in the workflow."""
+    tied: bool = attrs.field(repr=False)
+    """Whether the current period is one two rival reports left undecided: it holds what the case
+    held before them, from the instant they speak of, and a later report about that instant joins
+    them unless its evidence is stronger."""
+    backers: tuple[int, ...] = attrs.field(repr=False)
+    """The corroborations about the very instant the current period began: reports that hold it
+    together with the one that began it, and wait with it should a stronger rival displace it."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

@@ -49,6 +49,9 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
         recorded_at,
         actor_id,
         _UNBACKED,
+        None,
+        False,  # noqa: FBT003 - the field tied, in the order build takes them
+        _NONE,
         1,
         periods,
     )
@@ -56,6 +59,8 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
 
 _UNBACKED: frozenset[str] = frozenset()
 """The backing of a status nobody has corroborated yet: one value for every case."""
+_NONE: tuple[int, ...] = ()
+"""No corroboration about the instant the current period began: one value for every case."""
 
 
 def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabouts:
@@ -70,7 +75,7 @@ def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabout
     return WHEREABOUTS_BY_NAME.get(to_status, held)
 
 
-def step(  # noqa: C901, PLR0917 - the fields of an entry that move a case, in its order
+def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a case, in its order
     state: S,
     kind: EntryKind,
     to_status: str,
@@ -84,6 +89,7 @@ def step(  # noqa: C901, PLR0917 - the fields of an entry that move a case, in i
     displaces: int | None,
     actor_id: str | None,
     role: str,
+    trigger: str,
     entry: Entry | None = None,
     *more: object,
 ) -> S:
@@ -102,23 +108,38 @@ def step(  # noqa: C901, PLR0917 - the fields of an entry that move a case, in i
     if resolves:
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    entered_by, tied, backers = state.entered_by, state.tied, state.backers
     if displaces is not None:
         # A rival report about the instant the current period began: that period is
-        # void, and the report that began it waits beside this one.
-        conflicts = (*conflicts, displaces)
+        # void, and the reports that held it wait beside this one (a period two
+        # rivals left undecided is one of theirs, waiting already).
+        held = (displaces, *state.backers)
+        conflicts = (
+            *conflicts,
+            *(number for number in held if number not in conflicts and number not in resolves),
+        )
         periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
     backing = state.backing
     if displaces is not None and kind is EntryKind.CONFLICT:
-        # Neither rival holds: the case stands as it did before both, and nobody's
-        # report is the current one, to withdraw on their own.
+        # Neither rival holds: from the instant they speak of, the case stands as it did
+        # before both, and nobody's report is the current one, to withdraw on their own.
         reporter = None
         backing = _UNBACKED
-        since = snapshot_of(periods[-1]).since
+        since = effective_at
+        began = (
+            snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
+            if entry is None
+            else entry
+        )
+        periods = (*periods, began)
+        entered_by, tied, backers = trigger, True, _NONE
     elif kind is EntryKind.TRANSITION:
         reporter = actor_id
         backing = _UNBACKED
+        tied, backers = False, _NONE
+        entered_by = trigger if reverts_to is None else None
         if reverts_to is None:
             since = effective_at
             began = (
@@ -137,8 +158,11 @@ def step(  # noqa: C901, PLR0917 - the fields of an entry that move a case, in i
     else:
         reporter = state.reporter_id
         since = state.status_since
-        if kind is EntryKind.CORROBORATION and role not in backing:
-            backing = backing | {role}
+        if kind is EntryKind.CORROBORATION:
+            if role not in backing:
+                backing = backing | {role}
+            if effective_at == since and entered_by is not None:
+                backers = (*backers, seq)
         if assurance is not state.assurance or whereabouts is not state.whereabouts:
             # The current period carries the case's assurance and whereabouts (a report
             # may tell where he is), should a retraction resume it later.
@@ -159,6 +183,9 @@ def step(  # noqa: C901, PLR0917 - the fields of an entry that move a case, in i
         recorded_at,
         reporter,
         backing,
+        entered_by,
+        tied,
+        backers,
         seq + 1,
         periods,
         *more,
@@ -190,6 +217,7 @@ def step_by(state: S, entry: Entry, *more: object) -> S:
         entry.displaces,
         entry.actor_id,
         entry.role,
+        entry.trigger,
         entry,
         *more,
     )

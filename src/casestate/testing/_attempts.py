@@ -15,6 +15,7 @@ from casestate import (
     Case,
     Change,
     Code,
+    Entry,
     EntryKind,
     Evidence,
     EvidenceKind,
@@ -192,44 +193,60 @@ class Rivalry:
     whereabouts: Whereabouts
     agrees: bool
     """Whether it says what the current period holds (then it corroborates it)."""
+    tied: bool
+    """Whether the current period is one two rivals left undecided (then it holds no claim to agree with)."""
 
 
-def rivalry(
-    workflow: Workflow, rule: Rule, effective: datetime, before: Snapshot, current: Snapshot
+def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds them
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    before: Snapshot,
+    current: Snapshot,
+    began: Entry,
 ) -> Rivalry | None:
     """Whether a report of *rule* about *effective* rivals the one that began the *current* period.
 
+    *began* is the entry that began it: a report (or an authority's move,
+    which has no rival), or a conflict of two rivals neither of which holds.
     Rivals: a report about the very instant the current period began, which
-    a report began from the period *before*, that could have begun it in its
-    place (a report legal from there, its waiting over, leading elsewhere). One that disagrees
-    (another fate, or another known place) is weighed against it by their
-    evidence; one that agrees corroborates it. The kit's own reading of the
-    rule, which both the attempts and the invariants hold the workflow to.
+    a report began from the period *before* (or two rivals left undecided),
+    that could have begun it in its place (a report legal from there, its
+    waiting over, leading elsewhere). One that disagrees (another fate, or
+    another known place) is weighed against it by their evidence; one that
+    agrees corroborates it. The kit's own reading of the rule, which both the
+    attempts and the invariants hold the workflow to.
     """
-    waiting = rule.waiting_period
+    tied = began.kind is EntryKind.CONFLICT
     if (
-        not rule.report
-        or rule.reverts
-        or rule.fact
-        or effective != current.since
-        or before.status not in rule.sources
-        or rule.target == before.status
-        or (waiting is not None and effective - before.since < waiting)
+        effective != current.since
+        or began.kind is EntryKind.OPENED
+        or began.reverts_to is not None
+        or not _begins(workflow.rule(began.trigger), before)
+        or not _begins(rule, before)
     ):
         return None
-    if not any(
-        other.report and not other.reverts and not other.fact and before.status in other.sources
-        for other in workflow.rules
-        if other.target == current.status
-    ):
+    waiting = rule.waiting_period
+    if waiting is not None and effective - before.since < waiting:
         return None
     claimed = _claimed(workflow, rule)
     fate = claimed if claimed is not None else before.fate
     whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
     held = current.whereabouts
     unknown = Whereabouts.UNKNOWN
-    agrees = fate is current.fate and (whereabouts is held or unknown in (whereabouts, held))
-    return Rivalry(before, fate, whereabouts, agrees)
+    agrees = not tied and fate is current.fate and (whereabouts is held or unknown in (whereabouts, held))
+    return Rivalry(before, fate, whereabouts, agrees, tied)
+
+
+def _begins(rule: Rule, before: Snapshot) -> bool:
+    """Whether a report of *rule* from the period *before* begins a period of its own."""
+    return (
+        rule.report
+        and not rule.reverts
+        and not rule.fact
+        and before.status in rule.sources
+        and rule.target != before.status
+    )
 
 
 def _rival(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Rivalry | None:
@@ -237,7 +254,7 @@ def _rival(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> R
     periods = case.periods
     if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
         return None
-    return rivalry(workflow, rule, effective, periods[-2], periods[-1])
+    return rivalry(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
 
 
 def _weighed(
@@ -250,7 +267,7 @@ def _weighed(
     if given is not case.assurance and given.stronger(case.assurance) is given:
         return Outcome.TRANSITION, (), rule.target
     if given is case.assurance:
-        return Outcome.CONFLICT, (Code.RIVAL_REPORT,), rival.before.status
+        return Outcome.CONFLICT, (Code.RIVAL_REPORT,), case.status if rival.tied else rival.before.status
     return Outcome.CONFLICT, (Code.OUTWEIGHED,), case.status
 
 

@@ -176,6 +176,10 @@ class _Walk:
     """The roles that corroborated the current status since it was entered."""
     began: dict[int, Whereabouts] = attrs.field(factory=dict)
     """By the entry that began each period: the whereabouts it began with."""
+    status_entry: int = 0
+    """The entry that put the case in its status (a retraction's, for a period it resumed)."""
+    backers: list[int] = attrs.field(factory=list)
+    """The corroborations about the instant the current period began, by a report."""
 
 
 def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
@@ -355,6 +359,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
         walk.whereabouts = whereabouts
         walk.backing = set()
+        walk.status_entry, walk.backers = entry.seq, []
         if entry.reverts_to is None:
             walk.began[entry.seq] = whereabouts
         _check_period(case, rule, entry, walk, where)
@@ -375,6 +380,13 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
             raise _fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
         walk.assurance = expected
         walk.backing.add(entry.role)
+        began = case.trail[walk.status_entry]
+        if (
+            entry.effective_at == walk.since
+            and began.kind is not EntryKind.OPENED
+            and began.reverts_to is None
+        ):
+            walk.backers.append(entry.seq)
         if told is not None and entry.whereabouts is not None:
             walk.whereabouts = walk.began[walk.periods[-1]] = told
         return
@@ -398,7 +410,7 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
         began.to_status, began.fate, walk.assurance, began.effective_at, began.seq, walk.began[began.seq]
     )
     current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
-    return rivalry(workflow, rule, entry.effective_at, before, current)
+    return rivalry(workflow, rule, entry.effective_at, before, current, case.trail[walk.status_entry])
 
 
 def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
@@ -411,48 +423,36 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     given = _evidence_tier_assurance(entry)
     held = walk.assurance
     displaced = walk.periods[-1]
+    before = rival.before
     if given is not held and given.stronger(held) is given:
-        expected: tuple[object, ...] = (EntryKind.TRANSITION, displaced, None, rival.fate, given, target)
-    elif given is held:
-        resumed = case.trail[rival.before.seq]
-        assurance = _ended_assurance(case, rival.before.seq, entry.seq)
-        expected = (
-            EntryKind.CONFLICT,
-            displaced,
-            rival.before.seq,
-            resumed.fate,
-            assurance,
-            resumed.to_status,
-        )
+        expected: tuple[object, ...] = (EntryKind.TRANSITION, displaced, rival.fate, given, target)
+    elif given is held and not rival.tied:
+        expected = (EntryKind.CONFLICT, displaced, before.fate, held, before.status)
     else:
-        expected = (EntryKind.CONFLICT, None, None, walk.fate, walk.assurance, walk.status)
-    found = (entry.kind, entry.displaces, entry.reverts_to, entry.fate, entry.assurance, entry.to_status)
-    if found != expected:
+        expected = (EntryKind.CONFLICT, None, walk.fate, held, walk.status)
+    found = (entry.kind, entry.displaces, entry.fate, entry.assurance, entry.to_status)
+    if found != expected or entry.reverts_to is not None:
         raise _fail(case, f"{where}: a rival report recorded as {found}; its evidence makes it {expected}")
+    wanted = walk.whereabouts if entry.displaces is None else rival.whereabouts
     if entry.kind is EntryKind.CONFLICT:
-        code = Code.OUTWEIGHED if entry.displaces is None else Code.RIVAL_REPORT
-        if entry.codes != (code,) or entry.whereabouts not in (
-            None,
-            walk.whereabouts if entry.displaces is None else walk.began[rival.before.seq],
-        ):
+        code = Code.OUTWEIGHED if given is not held else Code.RIVAL_REPORT
+        wanted = walk.whereabouts if entry.displaces is None else before.whereabouts
+        if entry.codes != (code,):
             raise _fail(case, f"{where}: a rival report kept with {list(entry.codes)}, expected [{code}]")
-        if entry.displaces is None:
-            return
-        walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
-        walk.whereabouts = walk.began[rival.before.seq]
-        walk.since, walk.reporter = case.trail[rival.before.seq].effective_at, None
-    else:
-        if entry.whereabouts not in (None, rival.whereabouts):
-            raise _fail(
-                case, f"{where}: whereabouts {entry.whereabouts}, the rival report gives {rival.whereabouts}"
-            )
-        walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
-        walk.whereabouts = walk.began[entry.seq] = rival.whereabouts
-        walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
-        walk.periods.append(entry.seq)
-    walk.backing = set()
+    if entry.whereabouts not in (None, wanted):
+        raise _fail(case, f"{where}: whereabouts {entry.whereabouts}, the rival report gives {wanted}")
+    if entry.displaces is None:
+        return
+    # The reports that held the displaced period wait (those waiting already, once).
+    held_it = [displaced, *walk.backers]
+    walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
+    walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
+    walk.whereabouts = walk.began[entry.seq] = wanted
+    walk.since = entry.effective_at
+    walk.reporter = None if entry.kind is EntryKind.CONFLICT else _actor_id(entry)
+    walk.backing, walk.status_entry, walk.backers = set(), entry.seq, []
     del walk.periods[walk.periods.index(displaced)]
-    walk.conflicts.append(displaced)
+    walk.periods.append(entry.seq)
 
 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
@@ -567,12 +567,20 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
             whereabouts = _told(whereabouts, entry)
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     open_then: list[int] = []
+    # The corroborations about the instant a report began the current period: they wait with it.
+    backers: list[int] = []
+    since, contestable = known[0].effective_at, False
     for entry in known:
         open_then = [seq for seq in open_then if seq not in entry.resolves]
         if entry.displaces is not None:
-            open_then.append(entry.displaces)
+            held = [entry.displaces, *backers]
+            open_then += [seq for seq in held if seq not in open_then and seq not in entry.resolves]
         if entry.kind is EntryKind.CONFLICT:
             open_then.append(entry.seq)
+        if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
+            since, contestable, backers = entry.effective_at, entry.reverts_to is None, []
+        elif entry.kind is EntryKind.CORROBORATION and contestable and entry.effective_at == since:
+            backers.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
