@@ -403,7 +403,12 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     if kind is not EntryKind.TRANSITION and kind is not EntryKind.CONFLICT:
         return f"a {kind} entry cannot displace a report"
     periods = state.periods
-    if len(periods) < 2 or periods[-1].seq != displaced or entry.effective_at != state.status_since:  # noqa: PLR2004 - the current period and one before
+    if (
+        len(periods) < 2  # noqa: PLR2004 - the current period and one before
+        or periods[-1].seq != displaced
+        or entry.effective_at != state.status_since
+        or state.entered_by is None
+    ):
         return f"displaces entry {displaced}, which began no period at the instant the entry is about"
     before = periods[-2]
     if entry.reverts_to is not None:

@@ -210,6 +210,35 @@ def test_a_trail_with_rival_reports_replays_to_the_same_case_and_its_json_round_
         assert cs.replay([cs.entry_from_dict(cs.entry_to_dict(entry)) for entry in case.trail]) == case
 
 
+def test_a_period_a_retraction_resumed_has_no_report_to_displace_on_replay():
+    # Captured on 1 March, reported dead on 10 March, the death notice withdrawn: captivity resumes
+    # (in a workflow whose withdrawal of a death resumes the captivity), and nothing began at its
+    # instant since.
+    withdrawing = WORKFLOW.replace_rule("retract", sources={"dead"}, target="captured")
+    case = withdrawing.open("ua-0310", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1))
+    for number, change in enumerate(
+        (
+            attrs.evolve(TAKEN, effective_at=dated(3, 1)),
+            KILLED,
+            told("retract", ICRC, effective=dated(3, 11), reason="the notice named another soldier"),
+        )
+    ):
+        case = withdrawing.apply(
+            case, attrs.evolve(change, recorded_at=dated(3, 12) + timedelta(days=number))
+        )
+    assert (case.status, case.status_since) == ("captured", dated(3, 1))
+    forged = attrs.evolve(
+        case.trail[2],
+        seq=4,
+        from_status="captured",
+        effective_at=dated(3, 1),
+        recorded_at=dated(4, 1),
+        displaces=1,
+    )
+    with pytest.raises(cs.BrokenTrail, match="began no period"):
+        cs.replay(resealed([*case.trail, forged]))
+
+
 def test_a_displacement_the_trail_cannot_hold_is_refused_on_replay():
     case = arriving(missing_since_february(), KILLED, TAKEN)
     for wrong in (
