@@ -15,7 +15,7 @@ refuses exactly those. The same seed always gives the same stream.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from casestate import AUTHORITIES, DEFAULT_WORKFLOW, DISMISS, Actor, Change, Evidence, Role, Status
@@ -107,6 +107,8 @@ class _Walk:
     entries: int = 1
     conflicts: tuple[int, ...] = ()
     fate: str = "unknown"
+    before: list[tuple[str, str]] = field(default_factory=list)
+    """The live periods before the current one, as (status, fate): a retraction resumes the last."""
 
 
 class _Maker:
@@ -265,7 +267,15 @@ def _advance(walk: _Walk, kind: str, change: Change) -> None:
     seq = walk.entries
     walk.entries += 1
     walk.recorded = change.recorded_at
-    if kind == "transition":
+    if kind == "transition" and change.trigger == "retract":
+        # A withdrawal resumes the period before the report withdrawn, as it stood.
+        walk.status, walk.fate = walk.before.pop()
+    elif kind == "transition" and change.trigger == "reopen":
+        # A reopening resumes the latest missing period, the ones since void.
+        while walk.status != Status.MISSING:
+            walk.status, walk.fate = walk.before.pop()
+    elif kind == "transition":
+        walk.before.append((walk.status, walk.fate))
         walk.status = _TARGET[change.trigger]
         # confirmed and repatriated keep the fate they were entered with
         walk.fate = _FATE_OF.get(walk.status, walk.fate)
@@ -281,6 +291,4 @@ _TARGET = {
     "report_dead": Status.DEAD,
     "confirm": Status.CONFIRMED,
     "repatriate": Status.REPATRIATED,
-    "retract": Status.MISSING,
-    "reopen": Status.MISSING,
 }

@@ -308,6 +308,7 @@ def workflow_schema() -> Schema:
             "description": words,
             "whereabouts": whereabouts,
             "fact": flag,
+            "withdraws": flag,
         },
         "rule of a workflow definition",
     )

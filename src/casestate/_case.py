@@ -327,7 +327,8 @@ def _reported_as_its_trail_says(case: Case) -> bool:
         kind = entry.kind
         if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED or entry.displaces is not None:
             # Two rivals, neither of which holds: the status is nobody's report.
-            reporter = None if kind is EntryKind.CONFLICT else entry.actor_id
+            # A resumed period, or one two rivals left undecided, is nobody's report.
+            reporter = None if kind is EntryKind.CONFLICT or entry.reverts_to is not None else entry.actor_id
             began = entry.trigger if kind is not EntryKind.OPENED and entry.reverts_to is None else None
             return (
                 reporter == case.reporter_id

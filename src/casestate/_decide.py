@@ -173,7 +173,9 @@ def _may_fire(move: Move, case: Standing, actor: Actor) -> bool:
 
 def _voids_the_report_alone(move: Move, case: Standing) -> bool:
     """Whether *move*, if it resumes a period, resumes the one the current report ended."""
-    return not move.reverts or move.target is None or resumes_the_previous(case, move.target)
+    return (
+        not move.reverts or move.target is None or move.withdraws or resumes_the_previous(case, move.target)
+    )
 
 
 def _corroborates(table: Table, move: Move, case: Standing) -> bool:
@@ -223,8 +225,15 @@ def _role_refused(move: Move, role: str, case: Standing, actor: Actor) -> Reason
 
 
 def _resumed(move: Move, case: Standing) -> Snapshot | None:
-    """The period a legal move that reverts resumes: the latest live one in its target."""
+    """The period a legal move that reverts resumes: the latest live one in its target.
+
+    A withdrawal resumes the one before the current period, whatever its
+    status: the case stands where it stood before the report withdrawn.
+    """
     if move.reverts and move.target is not None:
+        periods = case._periods  # noqa: SLF001 - the module that decides on them
+        if move.withdraws and len(periods) > 1:
+            return snapshot_of(periods[-2])
         return case.live_period(move.target)
     return None
 
@@ -446,7 +455,16 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         if move.report:
             return Verdict(Outcome.CONFLICT, tuple(contradictions), status, case.fate, case.whereabouts)
         return Verdict(Outcome.REJECTED, tuple(contradictions))
+    if move.withdraws:
+        # Back to where the case stood before the report withdrawn, whatever its status.
+        return _accepted(Outcome.TRANSITION, _target(move, case), fate, whereabouts)
     return move.accepted[fate, whereabouts]
+
+
+def _target(move: Move, case: Standing) -> str:
+    """Where a legal *move* leads *case*: its target, or for a withdrawal the status it resumes."""
+    resumed = _resumed(move, case) if move.withdraws else None
+    return move.target if resumed is None else resumed.status  # type: ignore[return-value] # legal
 
 
 _KIND_OF = {
@@ -569,7 +587,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             whereabouts = _refined(move, case)
             against = fate
         elif move.target is not None:
-            outcome, target = Outcome.FACT if move.fact else Outcome.TRANSITION, move.target
+            outcome, target = Outcome.FACT if move.fact else Outcome.TRANSITION, _target(move, case)
             fate, whereabouts = _landing(move, case)
             against = fate
         elif move.report:

@@ -121,7 +121,10 @@ DEFAULT_WORKFLOW = Workflow(
             reason_required=True,
             reporter_may_fire=True,
             reverts=True,
-            description="a report withdrawn by an authority or by whoever made it",
+            withdraws=True,
+            description="a report withdrawn by an authority or by whoever made it: the case stands "
+            "where it stood before the report (a prisoner reported dead, the notice withdrawn, is a "
+            "prisoner again)",
         ),
         Rule(
             trigger="reopen",

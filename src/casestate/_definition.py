@@ -139,6 +139,7 @@ _RULE_FIELDS = (
     "fate",
     "waiting_period_days",
     "reporter_may_fire",
+    "withdraws",
     "reverts",
     "description",
     "whereabouts",
@@ -216,7 +217,7 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
     rule_whereabouts = fields.convert("whereabouts", Whereabouts)
     flags = {
         name: fields.value(name, bool, default=False)
-        for name in ("reason_required", "report", "reverts", "fact")
+        for name in ("reason_required", "report", "reverts", "fact", "withdraws")
     }
     reporter = fields.value("reporter_may_fire", bool, default=False)
     description = fields.value("description", str, default="")

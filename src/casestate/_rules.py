@@ -158,6 +158,11 @@ class Rule:
       the target status (a retraction, a reopening): that earlier period
       resumes as it stood, from when it began, with the fate and assurance
       it had, and the periods since become void.
+    - *withdraws*: with *reverts*, the trigger withdraws the report that began
+      the current status, and the period before it resumes, whatever its
+      status: a death reported of a prisoner, withdrawn, leaves him the
+      prisoner he was. *target* is where it leads when the current period is
+      the first (and what a diagram draws).
     - *fact*: the rule records a dated legal fact on the case and moves
       nothing (a court recognising the person as missing): its *sources* are
       the one status it may be recorded in, its *target* that same status.
@@ -183,6 +188,7 @@ class Rule:
         default=None, converter=attrs.converters.optional(Whereabouts)
     )
     fact: bool = attrs.field(default=False, validator=_flag)
+    withdraws: bool = attrs.field(default=False, validator=_flag)
 
 
 class RuleChanges(TypedDict, total=False):
@@ -201,3 +207,4 @@ class RuleChanges(TypedDict, total=False):
     description: str
     whereabouts: Whereabouts | None
     fact: bool
+    withdraws: bool

@@ -240,6 +240,8 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
             )
         if rule.fact:
             problems.extend(_fact_problems(label, rule))
+        if rule.withdraws and not rule.reverts:
+            problems.append(f"{label} withdraws a report, so it must revert too")
         said = rule.whereabouts
         if said is not None and target is not None and target.whereabouts not in (None, said):
             problems.append(

@@ -136,7 +136,8 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         periods = (*periods, began)
         entered_by, tied, backers = trigger, True, _NONE
     elif kind is EntryKind.TRANSITION:
-        reporter = actor_id
+        # A resumed period is nobody's new report: only a role may withdraw it in turn.
+        reporter = actor_id if reverts_to is None else None
         backing = _UNBACKED
         tied, backers = False, _NONE
         entered_by = trigger if reverts_to is None else None

@@ -57,6 +57,8 @@ class Move:
     """Where it says the person or the remains are; ``None`` keeps the case's (and says nothing)."""
     waiting_period: timedelta | None
     reverts: bool
+    withdraws: bool = False
+    """With *reverts*: it resumes the period before the current one, whatever its status."""
     dismissal: bool = False
     """The dismissal of open conflicts: legal from every status, by who may settle conflicts."""
     fact: bool = False
@@ -135,6 +137,7 @@ def _move(
         claimed_whereabouts=claimed_whereabouts,
         waiting_period=rule.waiting_period,
         reverts=rule.reverts,
+        withdraws=rule.withdraws,
         fact=rule.fact,
         reason_refusal=reason_required(rule.trigger),
         accepted=accepted,

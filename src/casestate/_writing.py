@@ -79,6 +79,7 @@ def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
                 },
                 rule.whereabouts,
                 fact=rule.fact,
+                withdraws=rule.withdraws,
             )
             for rule in workflow.rules
         ],
@@ -86,13 +87,19 @@ def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
 
 
 def _placed(
-    written: dict[str, Any], whereabouts: Whereabouts | None, *, fact: bool = False
+    written: dict[str, Any],
+    whereabouts: Whereabouts | None,
+    *,
+    fact: bool = False,
+    withdraws: bool = False,
 ) -> dict[str, Any]:
     # Written only where given: definitions written before these existed keep their identity.
     if whereabouts is not None:
         written["whereabouts"] = whereabouts.value
     if fact:
         written["fact"] = True
+    if withdraws:
+        written["withdraws"] = True
     return written
 
 

@@ -50,7 +50,7 @@ PINNED_CONFLICT = (
     b'"commitment":"ac8f4d9ebda17ae924fa8baaa615702a931640431215242891046d0710d8add7",'
     b'"effective_at":"2024-02-25T06:30:00.000000Z","evidence_kinds":["video","photo"],"fate":"dead",'
     b'"from_status":"confirmed","kind":"conflict",'
-    b'"prev_hash":"ad77952f750577516356b93d77a11caec0aabfa509e622c9833c760c13828835",'
+    b'"prev_hash":"6cc8e8f65ca3e5a717997cc6800595675e446d60c8e832c26dd61cc52ba96c1f",'
     b'"recorded_at":"2024-03-21T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family","seq":3,'
     b'"to_status":"confirmed","trigger":"report_captured","whereabouts":"unknown"}'
 )
@@ -66,13 +66,13 @@ PINNED_DISMISSAL = (
     b'"commitment":"ec3667dffc811a6ff9cc1c14e55b67a4d0d90221ccbd66dc28668bc1116bd187",'
     b'"effective_at":"2024-03-23T06:30:00.000000Z","evidence_kinds":[],"fate":"dead",'
     b'"from_status":"confirmed","kind":"dismissal",'
-    b'"prev_hash":"5a492b12e05af5649c909b643d327c52857689fdb971a1d73cf4679e31fd79c0",'
+    b'"prev_hash":"1024f0a835755527cfbff184103532c2c19ebd113733d07e9ac4994f71173419",'
     b'"recorded_at":"2024-03-23T06:30:00.000000Z","resolves":[3,4],"reverts_to":null,"role":"icrc","seq":5,'
     b'"to_status":"confirmed","trigger":"dismiss","whereabouts":"unknown"}'
 )
 # The links (prev_hash, the head) follow the opening entry, which records the default
 # workflow's identity: a change to its rules changes them, and says so in the CHANGELOG.
-PINNED_HEAD = "9e557ef738a6e24057d0a9e63540f3cfc106872f807ca9e032309054a2a330f0"
+PINNED_HEAD = "89bb8e7e848fdabe2382aad2666d650e40e50aa517c85aafc87b8232b72044c4"
 
 
 def test_pinned_vectors_of_entries_with_two_items_in_each_list():

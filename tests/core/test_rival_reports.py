@@ -257,25 +257,29 @@ def test_a_displacement_the_trail_cannot_hold_is_refused_on_replay():
 
 
 PINNED_RIVAL_CONFLICT = (
-    b'{"assurance":"reported","case_id":"ua-0310","chain":"sha256","codes":["rival_report"],"c'
-    b'ommitment":"97a9a57958447f6d2aec28b74255354ece013fc002db4320097c94d1a275b5b2","displaces'
-    b'":1,"effective_at":"2024-03-10T12:00:00.000000Z","evidence_kinds":["unit_notification"],'
-    b'"fate":"unknown","from_status":"dead","kind":"conflict","prev_hash":"ba6eac96e37d0f434d2'
-    b'4b5245d6c1924a082189c4530306b3b4386b0e82a9197","recorded_at":"2024-03-13T12:00:00.000000'
-    b'Z","resolves":[],"reverts_to":null,"role":"unit","seq":2,"to_status":"missing","trigger"'
-    b':"report_captured","whereabouts":"unknown"}'
+    b'{"assurance":"reported","case_id":"ua-0310","chain":"sha256","codes":["rival_report"],'
+    b'"commitment":"97a9a57958447f6d2aec28b74255354ece013fc002db4320097c94d1a275b5b2",'
+    b'"displaces":1,"effective_at":"2024-03-10T12:00:00.000000Z",'
+    b'"evidence_kinds":["unit_notification"],"fate":"unknown","from_status":"dead",'
+    b'"kind":"conflict",'
+    b'"prev_hash":"d908616f3f6b9271761eb08f9b71f6a5e76543676192cf82b29748f65e4f93ad",'
+    b'"recorded_at":"2024-03-13T12:00:00.000000Z","resolves":[],"reverts_to":null,'
+    b'"role":"unit","seq":2,"to_status":"missing","trigger":"report_captured",'
+    b'"whereabouts":"unknown"}'
 )
-PINNED_RIVAL_CONFLICT_HASH = "e7a17cb42287e149568bf745e1b4157635e0d3b64f15b986bf539bb8146c907b"
+PINNED_RIVAL_CONFLICT_HASH = "e3439baa733bd1c28eba2c5b8845fe48ac1bf814212f85b21c172bae21d80c64"
 PINNED_DISPLACING_TRANSITION = (
-    b'{"assurance":"documented","case_id":"ua-0310","chain":"sha256","codes":[],"commitment":"'
-    b'70a6da58e379acd654d6b8bbdf0c4fd262bf5f9ce8e075c18b0006f7ca9be130","displaces":1,"effecti'
-    b've_at":"2024-03-10T12:00:00.000000Z","evidence_kinds":["capture_card"],"fate":"alive","f'
-    b'rom_status":"dead","kind":"transition","prev_hash":"ba6eac96e37d0f434d24b5245d6c1924a082'
-    b'189c4530306b3b4386b0e82a9197","recorded_at":"2024-03-13T12:00:00.000000Z","resolves":[],'
-    b'"reverts_to":null,"role":"icrc","seq":2,"to_status":"captured","trigger":"report_capture'
-    b'd","whereabouts":"held"}'
+    b'{"assurance":"documented","case_id":"ua-0310","chain":"sha256","codes":[],'
+    b'"commitment":"70a6da58e379acd654d6b8bbdf0c4fd262bf5f9ce8e075c18b0006f7ca9be130",'
+    b'"displaces":1,"effective_at":"2024-03-10T12:00:00.000000Z",'
+    b'"evidence_kinds":["capture_card"],"fate":"alive","from_status":"dead",'
+    b'"kind":"transition",'
+    b'"prev_hash":"d908616f3f6b9271761eb08f9b71f6a5e76543676192cf82b29748f65e4f93ad",'
+    b'"recorded_at":"2024-03-13T12:00:00.000000Z","resolves":[],"reverts_to":null,'
+    b'"role":"icrc","seq":2,"to_status":"captured","trigger":"report_captured",'
+    b'"whereabouts":"held"}'
 )
-PINNED_DISPLACING_TRANSITION_HASH = "bfc82120983fb60d2f3867aa57d56c28e72094d24b5fa2962a868dfe1412e579"
+PINNED_DISPLACING_TRANSITION_HASH = "43ef0d53b51f241645d1e85c8274619de0127e4db5468518808e2353c60d6c6b"
 
 
 def test_pinned_vectors_of_a_conflict_of_rivals_and_of_a_transition_that_displaces_one():

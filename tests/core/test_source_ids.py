@@ -147,12 +147,12 @@ PINNED_WITH_SOURCE_ID = (
     b'"commitment":"a58f8a40aaee425f84089b478d3b6e7063b50914766703a738d22f65655e12ed",'
     b'"effective_at":"2024-03-01T06:30:00.000000Z","evidence_kinds":["video"],'
     b'"fate":"alive","from_status":"missing","kind":"transition",'
-    b'"prev_hash":"022cc75a6cde6c9914b2d3bf0184135381f3d665d59b0d9f2a99c4d64bad0910",'
+    b'"prev_hash":"115c9b9c7b28f16db306a88106eef98016d533cdf4fa20f2749a955fefb55109",'
     b'"recorded_at":"2024-03-01T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family",'
     b'"seq":1,"source_id":"hotline-kyiv/2024-0412","to_status":"captured","trigger":"report_captured",'
     b'"whereabouts":"held"}'
 )
-PINNED_WITH_SOURCE_ID_HASH = "8116f20874d45727d2d33d14f2610a74a6447666872062e074945170dc7f4b4e"
+PINNED_WITH_SOURCE_ID_HASH = "3c2e1913f08082732afc9f0dd5154e50404439620649bf1e688111b8c062757a"
 
 
 def test_pinned_vector_of_an_entry_with_a_source_id():

@@ -160,6 +160,35 @@ def test_a_confirmed_prisoner_who_dies_in_captivity_keeps_his_captivity_true_for
     ]
 
 
+def test_a_death_notice_sent_in_error_is_withdrawn_and_the_confirmed_captivity_stands_again():
+    prisoner = _confirmed_prisoner()
+    notified = WORKFLOW.apply(
+        prisoner,
+        told(
+            "notify_death", ICRC, "information_bureau_notice", effective=dated(9, 10), recorded=dated(9, 12)
+        ),
+    )
+    withdrawal = told(
+        "retract", ICRC, effective=dated(9, 20), recorded=dated(9, 21), reason="the notice named another man"
+    )
+    assert (WORKFLOW.check(notified, withdrawal).target) == "confirmed"
+    case = WORKFLOW.apply(notified, withdrawal)
+    check_case(WORKFLOW, case)
+    # Back where he stood before the notice: a confirmed prisoner, since June, as the ICRC confirmed.
+    assert (case.status, case.fate, case.whereabouts, case.assurance, case.status_since) == (
+        prisoner.status,
+        Fate.ALIVE,
+        Whereabouts.HELD,
+        prisoner.assurance,
+        prisoner.status_since,
+    )
+    assert case.periods == prisoner.periods
+    for when in (dated(4, 10), dated(6, 1), dated(9, 15)):
+        assert held(case, when) == held(prisoner, when)
+    # What the case holder knew between the notice and its withdrawal: the death.
+    assert case.as_of_recorded(dated(9, 13)).status == "dead"
+
+
 def test_a_relatives_word_of_death_does_not_overturn_a_confirmed_captivity():
     verdict = WORKFLOW.check(
         _confirmed_prisoner(), told("report_dead", FAMILY, "witness_statement", effective=dated(9, 10))
@@ -428,21 +457,28 @@ def test_a_withdrawal_in_a_trail_written_before_whereabouts_resumes_those_of_the
     assert read.as_of_recorded(dated(3, 15)).whereabouts is Whereabouts.HELD
 
 
-def test_a_reporter_cannot_void_a_backed_report_by_stacking_one_of_their_own():
+def test_a_reporter_withdrawing_a_report_stacked_on_a_backed_one_voids_her_own_alone():
     backed = WORKFLOW.apply(
         _mothers_video(),
         told("report_captured", ICRC, "capture_card", effective=dated(4, 1), recorded=dated(4, 20)),
     )
     stacked = WORKFLOW.apply(backed, told("report_wounded", FAMILY, "video", effective=dated(4, 22)))
-    # Her retraction would resume missing and void the ICRC's card with her own report.
-    verdict = WORKFLOW.check(stacked, told("retract", FAMILY, effective=dated(4, 25), reason="withdraw"))
-    assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
-    assert "would also void what was recorded before the report" in verdict.reasons[0].message
-    assert "retract" not in [option.trigger for option in WORKFLOW.available(stacked, FAMILY)]
-    ministry = told(
-        "retract", MINISTRY, effective=dated(4, 25), reason="the family's reports were of a namesake"
+    # Her withdrawal resumes the captivity her own report ended: the ICRC's card stands.
+    withdrawal = told("retract", FAMILY, effective=dated(4, 25), reason="withdraw")
+    verdict = WORKFLOW.check(stacked, withdrawal)
+    assert (verdict.outcome, verdict.target) == (Outcome.TRANSITION, "captured")
+    assert "retract" in [option.trigger for option in WORKFLOW.available(stacked, FAMILY)]
+    withdrawn = WORKFLOW.apply(stacked, withdrawal)
+    check_case(WORKFLOW, withdrawn)
+    assert (withdrawn.status, withdrawn.assurance, withdrawn.whereabouts) == (
+        "captured",
+        Assurance.DOCUMENTED,
+        Whereabouts.HELD,
     )
-    assert WORKFLOW.check(stacked, ministry).outcome is Outcome.TRANSITION
+    assert withdrawn.periods == backed.periods
+    # The captivity she withdrew back to is not her report: she cannot withdraw it in turn.
+    again = told("retract", FAMILY, effective=dated(4, 26), reason="withdraw again")
+    assert WORKFLOW.check(withdrawn, again).codes == (cs.Code.ROLE_NOT_PERMITTED,)
 
 
 def test_a_death_report_says_nothing_of_where_the_remains_are_a_notice_from_the_captor_does():

@@ -323,3 +323,16 @@ def test_a_definition_file_with_a_blank_name_is_refused_naming_where(place, blan
         WorkflowError, match=rf"{place.replace('[', '.').replace(']', '.')}: expected a non-empty name"
     ):
         cs.workflow_from_dict(data)
+
+
+def test_a_rule_that_withdraws_must_revert_and_round_trips_through_a_definition_file():
+    with pytest.raises(WorkflowError, match="rule 'retract' withdraws a report, so it must revert too"):
+        WORKFLOW.replace_rule("retract", reverts=False)
+    data = cs.workflow_to_dict(WORKFLOW)
+    (retract,) = [rule for rule in data["rules"] if rule["trigger"] == "retract"]
+    assert retract["withdraws"] is True
+    assert all("withdraws" not in rule for rule in data["rules"] if rule["trigger"] != "retract")
+    assert cs.workflow_from_dict(data) == WORKFLOW
+    # A definition that does not name it keeps the identity it had: the flag is written only when set.
+    plain = WORKFLOW.replace_rule("retract", withdraws=False)
+    assert "withdraws" not in json.dumps(cs.workflow_to_dict(plain))

@@ -132,7 +132,7 @@ def test_a_period_resumed_where_the_rule_does_not_revert_is_caught():
     case = WORKFLOW.apply(case_in("missing"), change("report_captured", "family", "video", on=10))
     case = WORKFLOW.apply(case, change("retract", "ministry", on=30, reason="not him on the video"))
     with pytest.raises(BrokenInvariant, match="resumes entry 0, the rule says None"):
-        check_case(WORKFLOW.replace_rule("retract", reverts=False), case)
+        check_case(WORKFLOW.replace_rule("retract", reverts=False, withdraws=False), case)
 
 
 STILL = cs.Workflow(

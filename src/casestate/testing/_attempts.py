@@ -176,7 +176,7 @@ def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
         return case.fate
     claimed = _claimed(workflow, rule)
     if case.status in rule.sources:
-        resumed = case.live_period(rule.target) if rule.reverts else None
+        resumed = resumed_period(case, rule)
         if resumed is not None:
             return resumed.fate  # a retraction resumes the period, fate and all
         return claimed if claimed is not None else case.fate
@@ -273,8 +273,9 @@ def _weighed(
 
 def _reporter(case: Case) -> Actor | None:
     entry = case.status_entry
-    # Two rival reports, neither of which holds, leave the status nobody's report.
-    return None if entry.kind is EntryKind.CONFLICT else entry.actor
+    # Two rival reports, neither of which holds, leave the status nobody's report; so does a
+    # retraction, which resumes a period that only a role may withdraw in turn.
+    return None if entry.kind is EntryKind.CONFLICT or entry.reverts_to is not None else entry.actor
 
 
 def _withdrawing_reporter(case: Case, rule: Rule) -> Actor | None:
@@ -292,10 +293,24 @@ def _withdrawing_reporter(case: Case, rule: Rule) -> Actor | None:
     if rule.reverts and case.status in rule.sources:
         # Nor past the report itself: the period it resumes must be the one the report ended.
         live = [period.seq for period in case.periods]
-        resumed = next((seq for seq in reversed(live) if case.trail[seq].to_status == rule.target), None)
+        period = resumed_period(case, rule)
+        resumed = None if period is None else period.seq
         if resumed is None or len(live) < 2 or live[-2] != resumed:  # noqa: PLR2004 - the report and before
             return None
     return _reporter(case)
+
+
+def resumed_period(case: Case, rule: Rule) -> Snapshot | None:
+    """The live period a move of *rule* resumes on *case*: the latest of its target, when it reverts.
+
+    A withdrawal (``Rule.withdraws``) resumes the one before the current period, whatever its status.
+    """
+    if not rule.reverts:
+        return None
+    periods = case.periods
+    if rule.withdraws and len(periods) > 1:
+        return periods[-2]
+    return case.live_period(rule.target)
 
 
 def _valid_plans(workflow: Workflow, case: Case) -> list[_Plan]:
@@ -348,7 +363,9 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     elif _corroborates(workflow, case, rule):
         outcome, codes, target = Outcome.CORROBORATION, (), case.status
     elif legal and not early:
-        outcome, codes, target = Outcome.FACT if rule.fact else Outcome.TRANSITION, (), rule.target
+        resumed = resumed_period(case, rule) if rule.withdraws else None
+        target = rule.target if resumed is None else resumed.status
+        outcome, codes = Outcome.FACT if rule.fact else Outcome.TRANSITION, ()
     elif legal:
         outcome, codes, target = Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
     else:

@@ -218,8 +218,10 @@ def _rules_for(
             st.none() | st.timedeltas(min_value=timedelta(days=1), max_value=timedelta(days=200))
         ),
         reporter_may_fire=reporter_may_fire,
-        # Now and then a rule that resumes the period its target last began.
-        reverts=draw(st.integers(0, 3)) == 0,
+        # Now and then a rule that resumes the period its target last began, or, withdrawing the
+        # current report, the period before it.
+        reverts=(reverts := draw(st.integers(0, 3)) == 0),
+        withdraws=reverts and draw(st.booleans()),
         # As for a fate: a rule names whereabouts only where its target has none of its own.
         whereabouts=draw(st.none() | st.sampled_from(Whereabouts)) if target_whereabouts is None else None,
     )

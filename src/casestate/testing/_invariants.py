@@ -340,7 +340,9 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     if entry.kind is EntryKind.TRANSITION:
         if agrees:
             raise _fail(case, f"{where}: a report that agrees with the case moved it")
-        if not legal or entry.to_status != rule.target:
+        resumes = _resumes(case, rule, walk) if legal and rule.withdraws else None
+        target = rule.target if resumes is None else case.trail[resumes].to_status
+        if not legal or entry.to_status != target:
             raise _fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
         if entry.effective_at < walk.since:
             raise _fail(case, f"{where}: takes effect before the status it leaves")
@@ -356,7 +358,9 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         if entry.whereabouts not in (None, whereabouts):
             raise _fail(case, f"{where}: whereabouts {entry.whereabouts}, the rule gives {whereabouts}")
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
-        walk.since, walk.reporter = entry.effective_at, _actor_id(entry)
+        # A resumed period is nobody's report: only a role may withdraw it in turn.
+        walk.since = entry.effective_at
+        walk.reporter = _actor_id(entry) if entry.reverts_to is None else None
         walk.whereabouts = whereabouts
         walk.backing = set()
         walk.status_entry, walk.backers = entry.seq, []
@@ -480,9 +484,14 @@ def _transition_whereabouts(case: Case, rule: Rule, walk: _Walk, said: Whereabou
 
 
 def _resumes(case: Case, rule: Rule, walk: _Walk) -> int | None:
-    """The live period a move resumes: the latest one of its target, when its rule reverts."""
+    """The live period a move resumes: the latest one of its target, when its rule reverts.
+
+    A withdrawal resumes the one before the current period, whatever its status.
+    """
     if not rule.reverts:
         return None
+    if rule.withdraws and len(walk.periods) > 1:
+        return walk.periods[-2]
     return next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == rule.target), None)
 
 
