@@ -211,7 +211,10 @@ def test_once_the_icrc_backs_her_report_only_an_authority_may_withdraw_it():
     hers = told("retract", FAMILY, effective=dated(4, 25), reason="I was told it was not him")
     verdict = WORKFLOW.check(case, hers)
     assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
-    assert "icrc corroborated the report since" in verdict.reasons[0].message
+    assert verdict.reasons[0].message == (
+        "retract by the reporter alone: icrc corroborated the report since, so only court, forensic_lab, "
+        "icrc, ministry may retract it"
+    )
     theirs = told("retract", MINISTRY, effective=dated(4, 25), reason="the card was issued for a namesake")
     assert WORKFLOW.apply(case, theirs).status == "missing"
     # Her right was to withdraw the report before anyone backed it, not after.
@@ -437,7 +440,10 @@ def test_a_reporter_cannot_void_a_backed_report_by_stacking_one_of_their_own():
     # Her retraction would resume missing and void the ICRC's card with her own report.
     verdict = WORKFLOW.check(stacked, told("retract", FAMILY, effective=dated(4, 25), reason="withdraw"))
     assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
-    assert "would also void what was recorded before the report" in verdict.reasons[0].message
+    assert verdict.reasons[0].message == (
+        "retract by the reporter alone: it would also void what was recorded before the report "
+        "(back to 'missing'), so only court, forensic_lab, icrc, ministry may retract it"
+    )
     assert "retract" not in [option.trigger for option in WORKFLOW.available(stacked, FAMILY)]
     ministry = told(
         "retract", MINISTRY, effective=dated(4, 25), reason="the family's reports were of a namesake"
