@@ -374,3 +374,8 @@ def test_a_character_xml_cannot_carry_is_left_out_of_a_note():
     )
     notes = persons_of(export([case]))[f"{DOMAIN}/case-1"].findall("pfif:note", NS)
     assert notes[-1].findtext("pfif:text", namespaces=NS).endswith("Reason: a bell")
+
+
+def test_a_person_s_details_other_than_the_full_name_are_given_by_name():
+    with pytest.raises(TypeError, match="positional argument"):
+        Person("Ivan Petrenko", "Ivan")  # type: ignore[misc]

@@ -93,6 +93,12 @@ def test_the_notes_of_a_person_skipped_are_skipped_with_it_under_its_name(record
     )
 
 
+def test_a_note_without_an_id_is_named_by_its_place_in_the_document():
+    report = read(person("bad", inner=note(1, note_record_id="")))
+    assert report.notes == (NoteResult("person 1, note 1", "person 1", SKIPPED, "its person was skipped"),)
+    assert report.skipped[-1] == Skipped("note person 1, note 1", "its person was skipped")
+
+
 def test_a_person_given_twice_skips_the_notes_of_the_second_under_its_id():
     report = read(person(inner=note(1)), person(inner=note(2)))
     assert report.notes[1:] == (NoteResult("site.example.org/n2", PERSON, SKIPPED, "its person was skipped"),)
@@ -401,6 +407,9 @@ def test_an_entry_without_a_place_in_the_trail_is_named_first(old, new, reason):
     assert report.skipped[0] == Skipped(
         "person ngo.example.org/case-1", f"its casestate trail cannot be restored: {reason}"
     )
+    assert {(result.person_record_id, result.outcome) for result in report.notes} == {
+        ("ngo.example.org/case-1", SKIPPED)
+    }
 
 
 @pytest.mark.parametrize("value", ['{"hash": "another", "hash": "%s"}', '{"hash": ["%s"]}'])
