@@ -378,4 +378,4 @@ def test_a_character_xml_cannot_carry_is_left_out_of_a_note():
 
 def test_a_person_s_details_other_than_the_full_name_are_given_by_name():
     with pytest.raises(TypeError, match="positional argument"):
-        Person("Ivan Petrenko", "Ivan")  # type: ignore[misc]
+        Person("Ivan Petrenko", "Ivan")
