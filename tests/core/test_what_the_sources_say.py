@@ -496,6 +496,8 @@ def test_a_capture_card_tells_a_confirmed_man_of_unknown_whereabouts_that_he_is_
         Whereabouts.HELD,
         "corroboration",
     )
+    # The current period says so too, as a withdrawal that resumes it would find it.
+    assert (case.periods[-1].status, case.periods[-1].whereabouts) == ("confirmed", Whereabouts.HELD)
     # From the day the card speaks of, not from the day his status was confirmed.
     assert held(case, dated(3, 24))[2] is Whereabouts.UNKNOWN
     assert held(case, dated(3, 25))[2] is Whereabouts.HELD
