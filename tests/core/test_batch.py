@@ -99,6 +99,11 @@ def test_a_batch_opening_agrees_with_workflow_open():
 def test_a_batch_with_now_refuses_the_future():
     batch = cs.Batch(WORKFLOW, now=change("x", "ngo", on=5).recorded_at)
     assert batch.check("a", change(cs.OPEN, "ngo", on=0, recorded=9)).codes == (cs.Code.RECORDED_IN_FUTURE,)
+    # Effective after it is recorded, and recorded in the future: both told, in that order.
+    assert batch.check("b", change(cs.OPEN, "ngo", on=10, recorded=9)).codes == (
+        cs.Code.EFFECTIVE_AFTER_RECORDED,
+        cs.Code.RECORDED_IN_FUTURE,
+    )
 
 
 def test_a_standing_given_out_keeps_its_values_as_the_batch_moves_on():
