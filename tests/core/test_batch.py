@@ -2,11 +2,12 @@
 
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import casestate as cs
-from support import PATH_TO, WORKFLOW, actor, change, opened
+from support import PATH_TO, WORKFLOW, actor, change, day, opened
 
 TRIGGERS = [*WORKFLOW.triggers, "promote"]
 KINDS = [
@@ -73,6 +74,22 @@ def test_a_batch_opens_cases_and_refuses_changes_to_unknown_ones():
     assert batch.status("b") is None
 
 
+def test_an_opening_is_told_as_a_transition_into_the_initial_status_or_as_refused():
+    batch = cs.Batch(WORKFLOW)
+    accepted = batch.check("a", change(cs.OPEN, "ngo", on=0, recorded=1))
+    assert (accepted.outcome, accepted.target, accepted.fate, accepted.whereabouts) == (
+        cs.Outcome.TRANSITION,
+        "missing",
+        cs.Fate.UNKNOWN,
+        cs.Whereabouts.UNKNOWN,
+    )
+    refused = batch.check("b", change(cs.OPEN, "journalist", on=0, recorded=1))
+    assert (refused.outcome, refused.ok) == (cs.Outcome.REJECTED, False)
+    with pytest.raises(cs.Rejected) as rejected:
+        WORKFLOW.open("b", actor=actor("journalist"), effective_at=day(0), recorded_at=day(1))
+    assert rejected.value.verdict == refused
+
+
 def test_a_batch_opening_agrees_with_workflow_open():
     batch = cs.Batch(WORKFLOW)
     batch.check("case-1", change(cs.OPEN, "family", on=0, recorded=1))
@@ -82,6 +99,11 @@ def test_a_batch_opening_agrees_with_workflow_open():
 def test_a_batch_with_now_refuses_the_future():
     batch = cs.Batch(WORKFLOW, now=change("x", "ngo", on=5).recorded_at)
     assert batch.check("a", change(cs.OPEN, "ngo", on=0, recorded=9)).codes == (cs.Code.RECORDED_IN_FUTURE,)
+    # Effective after it is recorded, and recorded in the future: both told, in that order.
+    assert batch.check("b", change(cs.OPEN, "ngo", on=10, recorded=9)).codes == (
+        cs.Code.EFFECTIVE_AFTER_RECORDED,
+        cs.Code.RECORDED_IN_FUTURE,
+    )
 
 
 def test_a_standing_given_out_keeps_its_values_as_the_batch_moves_on():

@@ -290,6 +290,20 @@ def test_an_entry_redacted_in_part_is_malformed_even_where_redacted_entries_are_
     assert cs.verify(cs.redact(trail), allow_redacted=True).ok
 
 
+@pytest.mark.parametrize("kept", ["actor_id", "salt"])
+def test_an_entry_redacted_but_for_its_actor_id_or_its_salt_is_malformed(kept):
+    # Read as redacted, it would verify where redacted entries are allowed, its actor id shown unchecked.
+    trail = case_in("captured").trail
+    partly = attrs.evolve(trail[1].without_private(), **{kept: getattr(trail[1], kept)})
+    for allow_redacted in (False, True):
+        result = cs.verify([trail[0], partly], allow_redacted=allow_redacted)
+        assert (result.problem, result.position, result.message) == (
+            cs.Problem.MALFORMED,
+            1,
+            "case 'case-1': entry 1: holds part of its personal data: a redacted entry holds none",
+        )
+
+
 def test_an_empty_trail_does_not_verify():
     assert cs.verify([]) == cs.Integrity(
         ok=False,

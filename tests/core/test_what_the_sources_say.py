@@ -240,7 +240,10 @@ def test_once_the_icrc_backs_her_report_only_an_authority_may_withdraw_it():
     hers = told("retract", FAMILY, effective=dated(4, 25), reason="I was told it was not him")
     verdict = WORKFLOW.check(case, hers)
     assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
-    assert "icrc corroborated the report since" in verdict.reasons[0].message
+    assert verdict.reasons[0].message == (
+        "retract by the reporter alone: icrc corroborated the report since, so only court, forensic_lab, "
+        "icrc, ministry may retract it"
+    )
     theirs = told("retract", MINISTRY, effective=dated(4, 25), reason="the card was issued for a namesake")
     assert WORKFLOW.apply(case, theirs).status == "missing"
     # Her right was to withdraw the report before anyone backed it, not after.
@@ -481,6 +484,31 @@ def test_a_reporter_withdrawing_a_report_stacked_on_a_backed_one_voids_her_own_a
     assert WORKFLOW.check(withdrawn, again).codes == (cs.Code.ROLE_NOT_PERMITTED,)
 
 
+def test_where_a_withdrawal_resumes_its_target_a_reporter_may_not_reach_past_her_own_report():
+    # A workflow whose retraction resumes the latest missing period, as casestate's did before
+    # withdrawals: her retraction would void the ICRC's card with her own report.
+    resuming = WORKFLOW.replace_rule("retract", withdraws=False)
+    backed = resuming.apply(
+        resuming.apply(
+            resuming.open("ua-0201", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1)),
+            told("report_captured", FAMILY, "video", effective=dated(4, 1), recorded=dated(4, 2)),
+        ),
+        told("report_captured", ICRC, "capture_card", effective=dated(4, 1), recorded=dated(4, 20)),
+    )
+    stacked = resuming.apply(backed, told("report_wounded", FAMILY, "video", effective=dated(4, 22)))
+    verdict = resuming.check(stacked, told("retract", FAMILY, effective=dated(4, 25), reason="withdraw"))
+    assert verdict.codes == (cs.Code.ROLE_NOT_PERMITTED,)
+    assert verdict.reasons[0].message == (
+        "retract by the reporter alone: it would also void what was recorded before the report "
+        "(back to 'missing'), so only court, forensic_lab, icrc, ministry may retract it"
+    )
+    assert "retract" not in [option.trigger for option in resuming.available(stacked, FAMILY)]
+    ministry = told(
+        "retract", MINISTRY, effective=dated(4, 25), reason="the family's reports were of a namesake"
+    )
+    assert resuming.check(stacked, ministry).outcome is Outcome.TRANSITION
+
+
 def test_a_death_report_says_nothing_of_where_the_remains_are_a_notice_from_the_captor_does():
     prisoner = WORKFLOW.apply(
         missing_since_february(), told("report_captured", UNIT, "unit_notification", effective=dated(3, 10))
@@ -526,6 +554,8 @@ def test_a_capture_card_tells_a_confirmed_man_of_unknown_whereabouts_that_he_is_
         Whereabouts.HELD,
         "corroboration",
     )
+    # The current period says so too, as a withdrawal that resumes it would find it.
+    assert (case.periods[-1].status, case.periods[-1].whereabouts) == ("confirmed", Whereabouts.HELD)
     # From the day the card speaks of, not from the day his status was confirmed.
     assert held(case, dated(3, 24))[2] is Whereabouts.UNKNOWN
     assert held(case, dated(3, 25))[2] is Whereabouts.HELD

@@ -1,5 +1,6 @@
 import inspect
 import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -8,7 +9,7 @@ import attrs
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from casestate import Fate, Role, pfif
+from casestate import Case, EvidenceRule, Fate, Role, Rule, Tier, pfif
 from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
 from pfif_cases import all_cases, person_for, story
 from pfif_rules import pfif_problems, view_1_3
@@ -272,3 +273,134 @@ def test_every_pfif_name_is_in_its_api_reference():
         r"^\.\. (?:auto)?(?:class|function|data|exception):: (\w+)$", text, flags=re.MULTILINE
     )
     assert sorted(documented) == sorted(pfif.__all__)
+
+
+def test_every_note_names_its_person_and_when_it_was_entered():
+    case = next(case for case in all_cases() if case.id == "case-dismissed")
+    notes = persons_of(export([case]))[f"{DOMAIN}/case-dismissed"].findall("pfif:note", NS)
+    assert [
+        (
+            note.findtext("pfif:person_record_id", namespaces=NS),
+            note.findtext("pfif:entry_date", namespaces=NS),
+        )
+        for note in notes
+    ] == [(f"{DOMAIN}/case-dismissed", format_date(entry.recorded_at)) for entry in case.trail]
+
+
+def _searched() -> Case:
+    """A case that goes through every kind of entry: reports, a confirmation, a fact, conflicts, a dismissal."""
+    workflow = WORKFLOW.extend(
+        name="with-a-search-registered",
+        rules=[
+            Rule(
+                trigger="register_search",
+                sources={"dead"},
+                target="dead",
+                roles={"ministry"},
+                evidence=EvidenceRule(max_tier=Tier.OFFICIAL),
+                fact=True,
+            )
+        ],
+    )
+    case = workflow.open("case-1", actor=actor(Role.FAMILY), effective_at=day(0), recorded_at=day(1))
+    for step in [
+        change("report_dead", Role.UNIT, "unit_notification", "photo", on=10),
+        change("register_search", Role.MINISTRY, "missing_register", on=12),
+        change("report_captured", Role.FAMILY, "video", on=5, recorded=13),
+        change("dismiss", Role.NGO, on=14, reason="another man", resolves=(3,)),
+    ]:
+        case = workflow.apply(case, step)
+    return case
+
+
+def test_every_note_says_in_words_what_its_entry_did():
+    case = _searched()
+    notes = persons_of(export([case]))[f"{DOMAIN}/case-1"].findall("pfif:note", NS)
+    assert [note.findtext("pfif:text", namespaces=NS) for note in notes] == [
+        "Case opened: missing, fate unknown; last seen 2024-02-20T06:30:00Z.",
+        (
+            "report_dead: dead, fate dead, assurance reported, effective 2024-03-01T06:30:00Z. "
+            "Evidence: unit_notification, photo."
+        ),
+        (
+            "Legal fact recorded (register_search), effective 2024-03-03T06:30:00Z. The case stays dead. "
+            "Evidence: missing_register."
+        ),
+        (
+            "Conflicting report (report_captured) kept for review: illegal_transition, earlier_than_current. "
+            "The case stays dead. Evidence: video."
+        ),
+        "Conflicting reports [3] dismissed. The case stays dead. Reason: another man",
+    ]
+
+
+def test_a_case_id_is_kept_as_a_record_id_only_when_it_starts_with_a_domain_name():
+    cases = [story("localhost/a.b/c"), story("registry.example.org/a/b")]
+    persons = persons_of(to_pfif(cases, {case.id: Person("A") for case in cases}, domain=DOMAIN))
+    assert list(persons) == [f"{DOMAIN}/localhost/a.b/c", "registry.example.org/a/b"]
+
+
+def test_the_document_declares_itself_utf_8_and_is_so():
+    case = story("case-1")
+    document = to_pfif([case], {"case-1": Person("Іван Петренко")}, domain=DOMAIN)
+    assert document.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<pfif:pfif ")
+    assert "<pfif:full_name>Іван Петренко</pfif:full_name>".encode() in document
+
+
+@pytest.fixture
+def kathmandu(monkeypatch):
+    """The machine's own time zone set to one far from UTC (+05:45), for the test's length."""
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("kathmandu")
+def test_dates_are_written_in_utc_whatever_zone_the_machine_is_in():
+    assert format_date(datetime(2024, 3, 1, 6, 30, tzinfo=UTC)) == "2024-03-01T06:30:00Z"
+    expiry = Person("Ivan", expiry_date=datetime(2025, 1, 1, 12, tzinfo=UTC)).expiry_date
+    assert expiry is not None
+    assert (expiry.tzinfo, expiry.hour) == (UTC, 12)
+
+
+def test_pfif_dates_are_read_to_the_nearest_microsecond_and_no_further_than_the_second():
+    assert parse_date("2024-03-01T06:30:15.5000004Z").microsecond == 500000
+    assert parse_date("2024-03-01T06:30:15.9999996Z") == datetime(2024, 3, 1, 6, 30, 15, 999999, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("details", "error", "message"),
+    [
+        (
+            {"expiry_date": 20250101},
+            TypeError,
+            "expiry_date must be a datetime, a PFIF date or None, got int",
+        ),
+        ({"given_name": 7}, TypeError, "expected a string or None, got int"),
+        ({"full_name": "  "}, ValueError, "full_name must be a non-empty string (PFIF requires it)"),
+    ],
+)
+def test_a_person_refuses_a_value_in_so_many_words(details, error, message):
+    values = {"full_name": "Ivan"} | details
+    with pytest.raises(error, match=rf"\A{re.escape(message)}\Z"):
+        Person(**values)
+
+
+def test_a_person_s_details_end_their_lines_as_xml_does():
+    person = Person("Ivan", description="Brown eyes.\r\nA scar.\rTall.")
+    assert person.description == "Brown eyes.\nA scar.\nTall."
+
+
+def test_a_character_xml_cannot_carry_is_left_out_of_a_note():
+    case = WORKFLOW.apply(
+        story("case-1"), change("report_dead", Role.UNIT, "unit_notification", on=10, reason="a bell\x07")
+    )
+    notes = persons_of(export([case]))[f"{DOMAIN}/case-1"].findall("pfif:note", NS)
+    assert notes[-1].findtext("pfif:text", namespaces=NS).endswith("Reason: a bell")
+
+
+def test_a_person_s_details_other_than_the_full_name_are_given_by_name():
+    with pytest.raises(TypeError, match="positional argument"):
+        Person("Ivan Petrenko", "Ivan")

@@ -4,47 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from casestate import Role
+from casestate import EvidenceRule, Role, Rule
 from casestate.pfif import NoteOutcome, Person, from_pfif, to_pfif
 from pfif_cases import KEY, story
+from pfif_records import JULY, document, element, note, person, read, reasons
 from support import WORKFLOW
-
-JULY = datetime(2024, 7, 1, tzinfo=UTC)
-
-
-def element(name: str, fields: dict[str, str], inner: str = "", attributes: str = "") -> str:
-    body = "".join(f"<pfif:{field}>{value}</pfif:{field}>" for field, value in fields.items())
-    return f"<pfif:{name}{attributes}>{body}{inner}</pfif:{name}>"
-
-
-def person(record_id: str = "site.example.org/p1", inner: str = "", **fields: str) -> str:
-    values = {"person_record_id": record_id, "source_date": "2024-03-01T00:00:00Z", "full_name": "Ivan"}
-    values.update(fields)
-    return element("person", {name: value for name, value in values.items() if value}, inner)
-
-
-def note(number: int, status: str = "believed_dead", **fields: str) -> str:
-    values = {
-        "note_record_id": f"site.example.org/n{number}",
-        "author_name": "a volunteer",
-        "source_date": f"2024-03-{number + 1:02d}T00:00:00Z",
-        "status": status,
-        "text": "seen",
-    }
-    values.update(fields)
-    return element("note", {name: value for name, value in values.items() if value})
-
-
-def document(*records: str) -> str:
-    return f'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4">{"".join(records)}</pfif:pfif>'
-
-
-def read(*records: str, **options):
-    return from_pfif(document(*records), recorded_at=JULY, **options)
-
-
-def reasons(report) -> dict[str, str]:
-    return {item.record: item.reason for item in report.skipped}
 
 
 def test_a_note_outside_a_person_must_name_it():
@@ -202,3 +166,25 @@ def test_a_labelled_description_on_one_line_comes_back_without_its_label():
     (imported,) = from_pfif(older, recorded_at=JULY).imported
     assert imported.person is not None
     assert imported.person.description == "Brown eyes."
+
+
+def test_believed_missing_is_the_workflow_s_first_report_of_a_missing_person_and_no_other():
+    # The ministry's own report first, then anyone's: a volunteer's note is refused by the first.
+    workflow = WORKFLOW.without_rules("report_missing").extend(
+        name="with-two-reports-of-a-missing-person",
+        rules=[
+            Rule(
+                trigger=trigger,
+                sources={"missing"},
+                target="missing",
+                roles=roles,
+                evidence=EvidenceRule(),
+                report=True,
+            )
+            for trigger, roles in (("report_missing", {"ministry"}), ("report_unaccounted", set(Role)))
+        ],
+    )
+    other = note(2, status="believed_missing", author_name="another volunteer")
+    report = read(person(inner=note(1) + other), workflow=workflow)
+    assert [result.outcome for result in report.notes] == [NoteOutcome.TRANSITION, NoteOutcome.SKIPPED]
+    assert report.notes[-1].detail.startswith("report_missing refused: role 'ngo' may not report_missing")

@@ -86,7 +86,8 @@ class UnitOfWork(Engine):
 
     def _read(self, sql: str, params: Mapping[str, object]) -> Steps[list[Row]]:
         """The rows *sql* selects, read in a transaction of its own or in the block's."""
-        return (yield from self._transact(lambda tx: tx.query(sql, params), write=False))
+        # Not mutated: write=None reads as write=False.
+        return (yield from self._transact(lambda tx: tx.query(sql, params), write=False))  # pragma: no mutate
 
     def _begin(self, *, write: bool) -> Steps[Tx]:
         """A transaction of its own (a write one refused where the engine would lose it)."""
@@ -180,7 +181,9 @@ class UnitOfWork(Engine):
         yield from block.write_held()
         if block.last != block.first:  # positions were taken
             yield from block.tx.execute(
-                "UPDATE positions SET last = :last WHERE id = 1", {"last": block.last}
+                # Not mutated: SQL reads its keywords in any case.
+                "UPDATE positions SET last = :last WHERE id = 1",  # pragma: no mutate
+                {"last": block.last},
             )
 
     def _leave_joined(self, block: Block, error: BaseException | None) -> None:
