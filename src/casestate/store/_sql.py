@@ -25,6 +25,7 @@ from typing import Any, Self
 
 from casestate import Workflow
 
+from ._atomic_doc import atomic_doc
 from ._base import StoreError
 from ._block import Block
 from ._clock import Clock, checked_clock
@@ -35,7 +36,6 @@ from ._opening import Opening
 from ._queries import Queries
 from ._statements import INSERT_CASE
 from ._steps import Asynchronous, Steps, Synchronous, Tx, arun, run
-from ._unit import atomic_doc
 
 # Tx: what a hook on SQLStore's methods receives, named beside it.
 __all__ = ["AsyncSQLStore", "SQLStore", "SyncSQLStore", "Tx"]
