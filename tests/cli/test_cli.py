@@ -1137,3 +1137,27 @@ def test_the_command_line_without_its_extra_raises_an_import_error_with_the_hint
         result.stdout
         == "ImportError: the casestate command line needs its extra: pip install 'casestate[cli]'\n"
     )
+
+
+def test_show_says_which_entry_displaced_a_report_waiting_as_a_conflict(tmp_path):
+    path = tmp_path / "rivals.db"
+    seen = datetime(2024, 3, 1, tzinfo=UTC)
+    day_ten = datetime(2024, 3, 10, tzinfo=UTC)
+
+    def report(trigger, actor, kind, recorded):
+        proof = [cs.Evidence(kind, f"{kind}/1", "source", recorded)]
+        return cs.Change(
+            trigger=trigger, actor=actor, evidence=proof, effective_at=day_ten, recorded_at=recorded
+        )
+
+    with cs.store.SQLiteStore(path) as held:
+        held.open_case("ua-0310", actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
+        notice = report("report_dead", cs.Actor("u-41", "unit"), "unit_notification", day_ten)
+        held.apply("ua-0310", [notice], expected_version=1)
+        card = report(
+            "report_captured", cs.Actor("icrc-cta", "icrc"), "capture_card", day_ten + timedelta(days=1)
+        )
+        held.apply("ua-0310", [card], expected_version=2)
+    result = run("show", "ua-0310", "--store", path)
+    assert result.exit_code == 0, result.output
+    assert "open conflict: entry 1, report_dead by unit (displaced by entry 2)" in result.output

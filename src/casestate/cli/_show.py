@@ -185,13 +185,20 @@ def show_case(
     console.print(f"  {now}{stands}")
     if workflow is not None and opened_elsewhere(case, workflow):
         console.print(f"  [yellow]{shown(other_workflow(case, workflow))}[/yellow]")
+    displaced_by = {entry.displaces: entry.seq for entry in case.trail if entry.displaces is not None}
     for entry in case.conflicts:
+        # A report a rival displaced is no conflict entry: it says which entry displaced it.
+        why = (
+            ", ".join(entry.codes)
+            if entry.codes
+            else say("displaced by entry {seq}", seq=displaced_by.get(entry.seq, "?"))
+        )
         conflict = say(
             "entry {seq}, {trigger} by {role} ({codes})",
             seq=entry.seq,
             trigger=shown(say.name("trigger", entry.trigger)),
             role=shown(say.name("role", entry.role)),
-            codes=", ".join(entry.codes),
+            codes=why,
         )
         what = say("open conflict")
         console.print(f"  [yellow]{what}[/yellow]: {conflict}")
