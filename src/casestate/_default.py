@@ -138,7 +138,7 @@ DEFAULT_WORKFLOW = Workflow(
         ),
         Rule(
             trigger="notify_death",
-            sources={Status.CAPTURED, Status.WOUNDED, Status.CONFIRMED},
+            sources={Status.MISSING, Status.CAPTURED, Status.WOUNDED, Status.CONFIRMED},
             target=Status.DEAD,
             roles={Role.MINISTRY, Role.ICRC},
             evidence=EvidenceRule(
@@ -152,7 +152,8 @@ DEFAULT_WORKFLOW = Workflow(
             report=True,
             whereabouts=Whereabouts.HELD,
             description="a death in the other party's hands notified (Geneva Convention III art. 120), "
-            "of a confirmed prisoner too: the captivity stays true for its period",
+            "of a confirmed prisoner too: the captivity stays true for its period; of a man still "
+            "listed missing, whose capture was never notified, too",
         ),
         Rule(
             trigger="report_missing",

@@ -50,7 +50,7 @@ PINNED_CONFLICT = (
     b'"commitment":"ac8f4d9ebda17ae924fa8baaa615702a931640431215242891046d0710d8add7",'
     b'"effective_at":"2024-02-25T06:30:00.000000Z","evidence_kinds":["video","photo"],"fate":"dead",'
     b'"from_status":"confirmed","kind":"conflict",'
-    b'"prev_hash":"6cc8e8f65ca3e5a717997cc6800595675e446d60c8e832c26dd61cc52ba96c1f",'
+    b'"prev_hash":"e06b7e9eb8628a36fa8674cb99c71b854473efee6eded375572ca903ee569ee0",'
     b'"recorded_at":"2024-03-21T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family","seq":3,'
     b'"to_status":"confirmed","trigger":"report_captured","whereabouts":"unknown"}'
 )
@@ -66,13 +66,13 @@ PINNED_DISMISSAL = (
     b'"commitment":"ec3667dffc811a6ff9cc1c14e55b67a4d0d90221ccbd66dc28668bc1116bd187",'
     b'"effective_at":"2024-03-23T06:30:00.000000Z","evidence_kinds":[],"fate":"dead",'
     b'"from_status":"confirmed","kind":"dismissal",'
-    b'"prev_hash":"1024f0a835755527cfbff184103532c2c19ebd113733d07e9ac4994f71173419",'
+    b'"prev_hash":"ed8100d51b1df7c75d68001e38c3865caa84bf43ae8a4177ce52ba59814fb70b",'
     b'"recorded_at":"2024-03-23T06:30:00.000000Z","resolves":[3,4],"reverts_to":null,"role":"icrc","seq":5,'
     b'"to_status":"confirmed","trigger":"dismiss","whereabouts":"unknown"}'
 )
 # The links (prev_hash, the head) follow the opening entry, which records the default
 # workflow's identity: a change to its rules changes them, and says so in the CHANGELOG.
-PINNED_HEAD = "89bb8e7e848fdabe2382aad2666d650e40e50aa517c85aafc87b8232b72044c4"
+PINNED_HEAD = "25e61bab3aa7d0cdc364f22785e579781dafa34708d51b561fa6489db3a1a6d6"
 
 
 def test_pinned_vectors_of_entries_with_two_items_in_each_list():

@@ -262,24 +262,24 @@ PINNED_RIVAL_CONFLICT = (
     b'"displaces":1,"effective_at":"2024-03-10T12:00:00.000000Z",'
     b'"evidence_kinds":["unit_notification"],"fate":"unknown","from_status":"dead",'
     b'"kind":"conflict",'
-    b'"prev_hash":"d908616f3f6b9271761eb08f9b71f6a5e76543676192cf82b29748f65e4f93ad",'
+    b'"prev_hash":"90230d75d9573c5016c4dd7d4c9208ac89cf1ceaf85362a34b4fb73955f85ca8",'
     b'"recorded_at":"2024-03-13T12:00:00.000000Z","resolves":[],"reverts_to":null,'
     b'"role":"unit","seq":2,"to_status":"missing","trigger":"report_captured",'
     b'"whereabouts":"unknown"}'
 )
-PINNED_RIVAL_CONFLICT_HASH = "e3439baa733bd1c28eba2c5b8845fe48ac1bf814212f85b21c172bae21d80c64"
+PINNED_RIVAL_CONFLICT_HASH = "435cb2a6cf0b15b7d5649de9777effb9ffecfee6846d8ca810537eea2879b088"
 PINNED_DISPLACING_TRANSITION = (
     b'{"assurance":"documented","case_id":"ua-0310","chain":"sha256","codes":[],'
     b'"commitment":"70a6da58e379acd654d6b8bbdf0c4fd262bf5f9ce8e075c18b0006f7ca9be130",'
     b'"displaces":1,"effective_at":"2024-03-10T12:00:00.000000Z",'
     b'"evidence_kinds":["capture_card"],"fate":"alive","from_status":"dead",'
     b'"kind":"transition",'
-    b'"prev_hash":"d908616f3f6b9271761eb08f9b71f6a5e76543676192cf82b29748f65e4f93ad",'
+    b'"prev_hash":"90230d75d9573c5016c4dd7d4c9208ac89cf1ceaf85362a34b4fb73955f85ca8",'
     b'"recorded_at":"2024-03-13T12:00:00.000000Z","resolves":[],"reverts_to":null,'
     b'"role":"icrc","seq":2,"to_status":"captured","trigger":"report_captured",'
     b'"whereabouts":"held"}'
 )
-PINNED_DISPLACING_TRANSITION_HASH = "43ef0d53b51f241645d1e85c8274619de0127e4db5468518808e2353c60d6c6b"
+PINNED_DISPLACING_TRANSITION_HASH = "e4364df65acf7093c644475d380b6f8a8dfa9519c6e965e7ec1ff68c0b545ac1"
 
 
 def test_pinned_vectors_of_a_conflict_of_rivals_and_of_a_transition_that_displaces_one():
@@ -426,3 +426,19 @@ def test_any_arrival_order_of_three_reports_about_one_instant_gives_one_answer_a
     assert len({tuple(fate for fate, _, _ in answer) for answer in answers}) == 1, answers
     for at_instant in zip(*answers, strict=True):
         assert len({place for _, place, _ in at_instant} - {Whereabouts.UNKNOWN}) <= 1, at_instant
+
+
+def test_a_death_notified_by_the_captor_and_a_capture_report_of_that_day_end_alike_in_either_order():
+    # A man still listed missing: the detaining power notifies his death in its hands, which the
+    # home side learns beside a unit's word that he was taken prisoner that very day.
+    notice = told(
+        "notify_death",
+        cs.Actor("ministry-1", cs.Role.MINISTRY),
+        "information_bureau_notice",
+        effective=dated(3, 10),
+    )
+    for order in ((TAKEN, notice), (notice, TAKEN)):
+        case = arriving(missing_since_february(), *order)
+        assert (case.status, case.fate, case.whereabouts) == ("dead", Fate.DEAD, Whereabouts.HELD)
+        assert waiting(case) == [("report_captured", "unit-57")]
+        assert said(case, dated(3, 10)) == ("dead", Fate.DEAD, Whereabouts.HELD, ("report_captured",))

@@ -147,12 +147,12 @@ PINNED_WITH_SOURCE_ID = (
     b'"commitment":"a58f8a40aaee425f84089b478d3b6e7063b50914766703a738d22f65655e12ed",'
     b'"effective_at":"2024-03-01T06:30:00.000000Z","evidence_kinds":["video"],'
     b'"fate":"alive","from_status":"missing","kind":"transition",'
-    b'"prev_hash":"115c9b9c7b28f16db306a88106eef98016d533cdf4fa20f2749a955fefb55109",'
+    b'"prev_hash":"847c301fdf15a46e07d346d4e81b96fe3d7b5c39531c5c05a282f25f4bc2898f",'
     b'"recorded_at":"2024-03-01T06:30:00.000000Z","resolves":[],"reverts_to":null,"role":"family",'
     b'"seq":1,"source_id":"hotline-kyiv/2024-0412","to_status":"captured","trigger":"report_captured",'
     b'"whereabouts":"held"}'
 )
-PINNED_WITH_SOURCE_ID_HASH = "3c2e1913f08082732afc9f0dd5154e50404439620649bf1e688111b8c062757a"
+PINNED_WITH_SOURCE_ID_HASH = "415f78eb04413f1d138dba59af2be486a0fc1dee645a9eadad731be9a03e0ba3"
 
 
 def test_pinned_vector_of_an_entry_with_a_source_id():

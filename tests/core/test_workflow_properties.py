@@ -20,8 +20,14 @@ class DefaultWorkflowMachine(WorkflowStateMachine):
     def only_authorities_establish_a_fate_on_strong_evidence(self):
         # The domain's own promise, not derived from the rules: were the rules
         # changed to let a relative confirm a death, this is what would say so.
+        # A withdrawal that resumes a confirmed period establishes nothing: it returns to what
+        # an authority established before the report withdrawn.
         for entry in self.case.trail:
-            if entry.kind is cs.EntryKind.TRANSITION and entry.to_status == cs.Status.CONFIRMED:
+            if (
+                entry.kind is cs.EntryKind.TRANSITION
+                and entry.to_status == cs.Status.CONFIRMED
+                and entry.reverts_to is None
+            ):
                 strongest = min(kind.tier for kind in entry.evidence_kinds)
                 if entry.role not in cs.AUTHORITIES or strongest > cs.Tier.OFFICIAL:
                     raise BrokenInvariant(f"entry {entry.seq}: confirmed by {entry.role} on tier {strongest}")
