@@ -1158,6 +1158,7 @@ def test_show_says_which_entry_displaced_a_report_waiting_as_a_conflict(tmp_path
             "report_captured", cs.Actor("icrc-cta", "icrc"), "capture_card", day_ten + timedelta(days=1)
         )
         held.apply("ua-0310", [card], expected_version=2)
-    result = run("show", "ua-0310", "--store", path)
+    result = run("show", "ua-0310", "--store", path, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "open conflict: entry 1, report_dead by unit (displaced by entry 2)" in result.output
+    assert "capture_card; displaces entry 1" in result.output  # the trail says it too

@@ -80,6 +80,10 @@ def _said(entry: Entry, say: Speaker) -> str:
         said = f"{said}; {entry.reason}" if said else entry.reason
     if entry.codes:
         said = f"{said} [{', '.join(entry.codes)}]" if said else ", ".join(entry.codes)
+    if entry.displaces is not None:
+        # A rival report: which report's period it voided, now waiting as a conflict.
+        displaced = say("displaces entry {seq}", seq=entry.displaces)
+        said = f"{said}; {displaced}" if said else displaced
     return said
 
 
