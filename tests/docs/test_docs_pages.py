@@ -13,6 +13,7 @@ import pytest
 
 import casestate
 from casestate import DEFAULT_WORKFLOW, Code, EvidenceKind, to_dict
+from casestate.text import describe
 from support import actor, case_in, day
 
 DOCS = Path(__file__).parents[2] / "docs"
@@ -39,6 +40,16 @@ def _section(page: str, heading: str) -> str:
 def _first_column(table_text: str) -> list[str]:
     """The code-quoted names in the first column of every Markdown table row."""
     return re.findall(r"^\| `([^`]+)` \|", table_text, flags=re.MULTILINE)
+
+
+def test_the_meaning_of_each_code_is_the_words_the_library_says_it_in() -> None:
+    # One description of each code, kept where its translations are: the table shows it, the
+    # "what to do" column says the rest.
+    table = _section("reference/codes.md", "Every code")
+    rows = re.findall(r"^\| `(\w+)` \| (.*?) \| .*? \|$", table, flags=re.MULTILINE)
+    assert rows
+    for code, meaning in rows:
+        assert meaning == describe(Code(code)), code
 
 
 def test_every_rejection_code_is_in_the_table() -> None:
