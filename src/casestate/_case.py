@@ -112,11 +112,7 @@ class Case(Standing):
         holds, puts it back into a status it was in before.
         """
         for entry in reversed(self.trail):
-            if (
-                entry.kind is EntryKind.TRANSITION
-                or entry.kind is EntryKind.OPENED
-                or entry.displaces is not None
-            ):
+            if sets_status(entry):
                 return entry
         msg = "a case always has its opening entry"  # pragma: no cover - replay refuses such trails
         raise AssertionError(msg)  # pragma: no cover
@@ -184,7 +180,7 @@ class Case(Standing):
         known: Snapshot | None = None
         for period, entry in in_periods(self.trail):
             kind = entry.kind
-            if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED or entry.displaces is not None:
+            if sets_status(entry):
                 if entry.seq not in live:
                     continue
                 # Live periods begin in rising effective order, so the first
@@ -247,6 +243,15 @@ def ids_after(case: Case, entry: Entry) -> dict[str, int] | None:
     return ids
 
 
+def sets_status(entry: Entry) -> bool:
+    """Whether *entry* put its case in a status: the opening, a transition, or two rivals' conflict.
+
+    A conflict of two rival reports neither of which holds puts the case, from
+    their instant, in what it held before them.
+    """
+    return entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED or entry.displaces is not None
+
+
 def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
     """Each of *entries*, with the entry that began the period it falls in, live or voided since.
 
@@ -255,12 +260,7 @@ def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
     """
     period = 0
     for entry in entries:
-        if (
-            entry.kind is EntryKind.TRANSITION
-            or entry.kind is EntryKind.OPENED
-            or entry.displaces is not None
-        ):
-            # A conflict that displaces a rival begins a period: neither holds, from their instant.
+        if sets_status(entry):
             period = entry.seq if entry.reverts_to is None else entry.reverts_to
         yield period, entry
 
@@ -325,8 +325,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
     backers: list[int] = []
     for entry in reversed(case.trail):
         kind = entry.kind
-        if kind is EntryKind.TRANSITION or kind is EntryKind.OPENED or entry.displaces is not None:
-            # Two rivals, neither of which holds: the status is nobody's report.
+        if sets_status(entry):
             # A resumed period, or one two rivals left undecided, is nobody's report.
             reporter = None if kind is EntryKind.CONFLICT or entry.reverts_to is not None else entry.actor_id
             began = entry.trigger if kind is not EntryKind.OPENED and entry.reverts_to is None else None

@@ -89,8 +89,6 @@ class Table:
     """By (status, trigger): the moves that are legal from that status."""
     elsewhere: dict[str, Move]
     """By trigger: the move from any status it is not legal from (and the dismissal, from every status)."""
-    reported_into: frozenset[tuple[str, str]]
-    """The (from, to) statuses a report may move a case between: a period begun so may meet a rival."""
 
     def move(self, status: str, trigger: str) -> Move | None:
         """The move of *trigger* from *status*; ``None`` for a trigger the workflow does not know."""
@@ -193,9 +191,4 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
         keeps_fate=frozenset(name for name, fate in fate_of.items() if fate is None),
         legal=legal,
         elsewhere=elsewhere,
-        reported_into=frozenset(
-            (status, move.target)
-            for (status, _), move in legal.items()
-            if move.report and not move.reverts and not move.fact and move.target is not None
-        ),
     )
