@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import casestate
-from casestate import Actor, Case, Change, Entry, Evidence, EvidenceKind, Role
+from casestate import Actor, Case, Change, Entry, Evidence, Role
 from casestate._chain import GENESIS, entry_digest
 from casestate.cli import main
 
@@ -37,7 +37,7 @@ def actor(role: str, number: int = 1) -> Actor:
 
 
 def evidence(kind: str, on: float = 0) -> Evidence:
-    return Evidence(EvidenceKind(kind), f"ref/{kind}/{on}", f"source of {kind}", day(on))
+    return Evidence(kind, f"ref/{kind}/{on}", f"source of {kind}", day(on))
 
 
 def change(
@@ -88,9 +88,7 @@ def told(
     return Change(
         trigger=trigger,
         actor=by,
-        evidence=[
-            Evidence(EvidenceKind(kind), f"{kind} {got:%d.%m}", f"source of {kind}", got) for kind in kinds
-        ],
+        evidence=[Evidence(kind, f"{kind} {got:%d.%m}", f"source of {kind}", got) for kind in kinds],
         reason=reason,
         resolves=resolves,
         effective_at=effective,

@@ -43,6 +43,7 @@ from casestate import (
     Whereabouts,
     _chain,
     _definition,
+    _evidence,
     _json,
     _layout,
     _records,
@@ -114,12 +115,21 @@ DIGEST: Schema = {
     "description": "A SHA-256 digest or HMAC: 64 lowercase hexadecimal digits.",
 }
 
+KIND: Schema = {
+    "type": "string",
+    "anyOf": [_enum(EvidenceKind), {"pattern": _anchored(_evidence._DECLARABLE.pattern + r"\Z")}],  # noqa: SLF001
+    "description": "An evidence kind: a built-in one, or the name of one a workflow declares "
+    "(up to 64 lower-case letters, digits and underscores, a letter first).",
+}
+
 _BY_FORM: dict[Form, Schema] = {
     Form.INT: {"type": "integer"},
     Form.OPTIONAL_INT: {"type": ["integer", "null"]},
     Form.TEXT: {"type": "string"},
     Form.OPTIONAL_TEXT: {"type": ["string", "null"]},
     Form.INTS: {"type": "array", "items": {"type": "integer"}},
+    Form.OPTIONAL_INTS: _nullable({"type": "array", "items": {"type": "integer"}}),
+    Form.KINDS: {"type": "array", "items": KIND},
     Form.INSTANT: {"$ref": "#/$defs/instant"},
 }
 """By form, the schema of a value: a NAME or NAMES field takes its enumeration's values instead."""
@@ -160,7 +170,7 @@ def case_schema() -> Schema:
     evidence = _described(
         _records.EVIDENCE_FIELDS,
         {
-            "kind": {"type": "string", **_enum(EvidenceKind)},
+            "kind": KIND,
             "reference": {"type": "string"},
             "source": {"type": "string"},
             "obtained_at": {"$ref": "#/$defs/instant"},
@@ -241,7 +251,7 @@ def change_record_schema() -> Schema:
     evidence = _described(
         _records.EVIDENCE_FIELDS,
         {
-            "kind": {"type": "string", **_enum(EvidenceKind)},
+            "kind": KIND,
             "reference": {"type": "string", "minLength": 1},
             "source": {"type": "string", "minLength": 1},
             "obtained_at": {"$ref": "#/$defs/timestamp"},
@@ -281,8 +291,20 @@ def workflow_schema() -> Schema:
             "dismiss_roles": _nullable(names),
             "statuses": {"type": "array", "items": {"$ref": "#/$defs/status"}},
             "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+            "evidence_kinds": _nullable({"type": "array", "items": {"$ref": "#/$defs/evidence_kind"}}),
         },
         "workflow definition",
+    )
+    declared = _described(
+        _definition._KIND_FIELDS,  # noqa: SLF001 - as above
+        {
+            "name": KIND,
+            "tier": {"type": "integer", **_enum(int(tier) for tier in Tier)},
+            "indicates": _nullable({"type": "string", "enum": [Fate.ALIVE.value, Fate.DEAD.value]}),
+            "attests_past": flag,
+            "description": words,
+        },
+        "evidence kind a workflow declares",
     )
     status = _described(
         _definition._STATUS_FIELDS,  # noqa: SLF001 - as above
@@ -316,7 +338,7 @@ def workflow_schema() -> Schema:
         (field.name for field in attrs.fields(EvidenceRule)),
         {
             "max_tier": _nullable({"type": "integer", **_enum(int(tier) for tier in Tier)}),
-            "kinds": _nullable({"type": "array", "items": {"type": "string", **_enum(EvidenceKind)}}),
+            "kinds": _nullable({"type": "array", "items": KIND}),
         },
         "evidence rule",
     )
@@ -333,6 +355,7 @@ def workflow_schema() -> Schema:
             "status": _object(status, ["name"]),
             "rule": _object(rule, ["trigger", "sources", "target", "roles"]),
             "evidence": _object(evidence, []),
+            "evidence_kind": _object(declared, ["name", "tier"]),
         },
     }
 

@@ -14,7 +14,7 @@ from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
 from ._definition import workflow_from_dict, workflow_from_json, workflow_to_dict, workflow_to_json
 from ._entry import Entry, EntryKind, Private
 from ._errors import CasestateError, publish
-from ._evidence import Evidence, EvidenceKind, Tier
+from ._evidence import Evidence, EvidenceKind, Tier, as_evidence_kind
 from ._graph import to_dot, to_mermaid
 from ._json import (
     FORMAT_VERSION,
@@ -28,6 +28,7 @@ from ._json import (
     unique_keys,
 )
 from ._keys import KeyFileError, chain_key_from_text, chain_key_to_text
+from ._kinds import BUILT_IN_KINDS, EvidenceKindDef
 from ._layout import canonical_bytes
 from ._records import RecordError, change_from_json, change_from_record, change_to_record, parse_timestamp
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
@@ -46,6 +47,7 @@ __version__ = _version("casestate")
 __all__ = [
     "ANY_EVIDENCE",
     "AUTHORITIES",
+    "BUILT_IN_KINDS",
     "DECLARATION_WAITING_PERIOD",
     "DEFAULT_WORKFLOW",
     "DISMISS",
@@ -72,6 +74,7 @@ __all__ = [
     "EntryKind",
     "Evidence",
     "EvidenceKind",
+    "EvidenceKindDef",
     "EvidenceRule",
     "Fate",
     "Flag",
@@ -101,6 +104,7 @@ __all__ = [
     "Workflow",
     "WorkflowError",
     "WorkflowWarning",
+    "as_evidence_kind",
     "canonical_bytes",
     "chain_key_from_text",
     "chain_key_to_text",

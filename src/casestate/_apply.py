@@ -84,6 +84,7 @@ def open_case(
         decided.whereabouts,
         follows,
         opening.source_id,
+        kinds=table.kinds,
     )
     trail = (entry,)
     state = opened(
@@ -155,6 +156,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         None,
         source_id,
         decided.displaces,
+        kinds=table.kinds,
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 

@@ -10,6 +10,8 @@ import attrs
 
 from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
+from ._evidence import Tier
+from ._kinds import BUILT_IN_KINDS
 from ._standing import Snapshot, Standing, build
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
@@ -202,7 +204,7 @@ class Case(Standing):
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
                 # One made in a period voided since corroborated nothing.
-                own = Assurance.for_tier(min((k.tier for k in entry.evidence_kinds), default=None))
+                own = _given_by(entry)
                 told = entry.whereabouts if known.whereabouts is Whereabouts.UNKNOWN else None
                 known = attrs.evolve(
                     known, assurance=known.assurance.stronger(own), whereabouts=told or known.whereabouts
@@ -225,6 +227,14 @@ class Case(Standing):
         if count == 0:
             return None
         return fold(self.trail[:count])
+
+
+def _given_by(entry: Entry) -> Assurance:
+    """The assurance *entry*'s own evidence gives: by the tiers it records, or its built-in kinds' own."""
+    tiers = entry.evidence_tiers
+    if tiers is not None:
+        return Assurance.for_tier(Tier(min(tiers)))
+    return Assurance.for_tier(min((BUILT_IN_KINDS[kind].tier for kind in entry.evidence_kinds), default=None))
 
 
 _set_ids = Case.__dict__["_ids"].__set__

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -21,6 +21,7 @@ from ._change import salt_problem
 from ._entry import Entry, EntryKind
 from ._errors import CasestateError
 from ._evidence import Evidence, EvidenceKind
+from ._kinds import BUILT_IN_KINDS, EvidenceKindDef, tiers_beside, tiers_problem
 from ._layout import canonical_bytes, canonical_private, canonical_public, new_entry
 from ._status import Assurance, Fate, Whereabouts
 from ._verdict import Code
@@ -133,11 +134,11 @@ and a tuple of their own would cost each of them memory and the garbage collecto
 another object to track."""
 
 
-def _kinds_of(evidence: tuple[Evidence, ...]) -> tuple[EvidenceKind, ...]:
+def _kinds_of(evidence: tuple[Evidence, ...]) -> tuple[EvidenceKind | str, ...]:
     """The kinds of *evidence*, in order: sealing stores them, verifying compares them."""
     if len(evidence) == 1:  # nearly every entry: no generator, and a shared tuple
         kind = evidence[0].kind
-        return _ONE_KIND.get(kind) or (kind,)
+        return _ONE_KIND.get(kind) or (kind,)  # type: ignore[call-overload] # a declared kind's name: no key
     return tuple([item.kind for item in evidence])
 
 
@@ -167,6 +168,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     follows: str | None = None,
     source_id: str | None = None,
     displaces: int | None = None,
+    kinds: Mapping[str, EvidenceKindDef] = BUILT_IN_KINDS,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
@@ -174,13 +176,16 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     opening entry alone records it); *whereabouts*, where the person or the
     remains are after the change; *follows*, for an opening entry, the case
     of the person's disappearance before; *source_id*, the id the change's
-    source gave it; *displaces*, the report a rival report displaces.
+    source gave it; *displaces*, the report a rival report displaces;
+    *kinds*, the kinds of evidence the workflow knows (an entry records the
+    tier of a declared kind beside its name).
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
     """
     committed = commitment(actor_id, reason, evidence, salt)
     evidence_kinds = _kinds_of(evidence)
+    evidence_tiers = tiers_beside(evidence_kinds, kinds)
     # Not mutated: chain_for_key(None) is PLAIN_CHAIN; the test only saves the call.
     chain = PLAIN_CHAIN if key is None else chain_for_key(key)  # pragma: no mutate
     # By position, in the order the entry's declaration gives its public
@@ -209,6 +214,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         follows,
         source_id,
         displaces,
+        evidence_tiers,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)
@@ -448,6 +454,9 @@ def _check_entry(  # noqa: PLR0911 - one return per kind of break, in checking o
         or type(entry.assurance) is not Assurance
     ):
         return Problem.MALFORMED, "holds a plain value where its kind, fate or assurance belongs"
+    unpaired = tiers_problem(entry.evidence_kinds, entry.evidence_tiers)
+    if unpaired is not None:
+        return Problem.MALFORMED, unpaired
     if entry.case_id != case_id:
         return Problem.CASE_ID, f"belongs to case {entry.case_id!r}"
     if entry.seq != position:

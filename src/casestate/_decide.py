@@ -17,7 +17,7 @@ import attrs
 from ._actors import Actor
 from ._change import DISMISS, Change
 from ._entry import EntryKind
-from ._evidence import Evidence, EvidenceKind, strongest_tier
+from ._evidence import Evidence
 from ._reasons import (
     CONFLICT_CANNOT_RESOLVE,
     DISMISSAL_NEEDS_RESOLVES,
@@ -38,6 +38,7 @@ from ._reasons import (
     role_not_permitted,
     time_goes_backwards,
     unknown_conflict,
+    unknown_evidence_kind,
     unknown_role,
     unknown_trigger,
     waiting_period_not_elapsed,
@@ -71,24 +72,11 @@ class Plan(NamedTuple):
 _plan = tuple.__new__
 """A :class:`Plan` of all its fields, without the Python call of a named tuple's constructor."""
 
-_CONTRADICTING = {
-    fate: frozenset(
-        kind
-        for kind in EvidenceKind
-        if fate is not Fate.UNKNOWN and kind.indicates is not None and kind.indicates != fate
-    )
-    for fate in Fate
-}
-"""By fate: the evidence kinds that speak for another fate (none speak against an unknown one)."""
-
-_GIVEN_BY_KIND = {kind: Assurance.for_tier(kind.tier) for kind in EvidenceKind}
-"""The assurance one piece of evidence of each kind gives: nearly every change carries one."""
+_REPORTED = Assurance.REPORTED
+"""What evidence of no known kind, or none, gives."""
 
 _ACCEPTED: dict[tuple[Outcome, str, Fate, Whereabouts], Verdict] = {}
 """The verdicts of accepted changes: values without reasons, one per outcome, status, fate and whereabouts."""
-
-_ATTESTING = frozenset(kind for kind in EvidenceKind if kind.attests_past)
-"""The evidence kinds that attest an event already past: none can be obtained before it."""
 
 
 def _accepted(outcome: Outcome, status: str, fate: Fate, whereabouts: Whereabouts) -> Verdict:
@@ -101,11 +89,15 @@ def _accepted(outcome: Outcome, status: str, fate: Fate, whereabouts: Whereabout
         return verdict
 
 
-def _given(evidence: tuple[Evidence, ...]) -> Assurance:
-    """The assurance *evidence* gives on its own."""
+def _given(table: Table, evidence: tuple[Evidence, ...]) -> Assurance:
+    """The assurance *evidence* gives on its own (a kind the workflow does not know gives none)."""
+    given = table.given
     if len(evidence) == 1:
-        return _GIVEN_BY_KIND[evidence[0].kind]
-    return Assurance.for_tier(strongest_tier(evidence))
+        return given.get(evidence[0].kind, _REPORTED)
+    held = _REPORTED
+    for item in evidence:
+        held = held.stronger(given.get(item.kind, _REPORTED))
+    return held
 
 
 def _with(reasons: list[Reason] | None, reason: Reason) -> list[Reason]:
@@ -116,20 +108,27 @@ def _with(reasons: list[Reason] | None, reason: Reason) -> list[Reason]:
     return reasons
 
 
-def _times(change: Change, now: datetime | None, reasons: list[Reason] | None) -> list[Reason] | None:
-    """The clocks of one change against each other, and against *now* if given."""
+def _times(
+    table: Table, change: Change, now: datetime | None, reasons: list[Reason] | None
+) -> list[Reason] | None:
+    """The clocks of one change against each other, and against *now* if given; and its evidence's kinds."""
     recorded = change.recorded_at
     if change.effective_at > recorded:
         reasons = _with(reasons, effective_after_recorded(change.effective_at, recorded))
     if now is not None and recorded > now:
         reasons = _with(reasons, recorded_in_future(recorded, now))
     effective = change.effective_at
+    kinds = table.kinds
     for item in change.evidence:
+        kind = item.kind
+        if kind not in kinds:
+            reasons = _with(reasons, unknown_evidence_kind(kind, kinds))
+            continue
         obtained = item.obtained_at
         if obtained > recorded:
-            return _with(reasons, evidence_after_recorded(item.kind, obtained, recorded))
-        if obtained < effective and item.kind in _ATTESTING:
-            return _with(reasons, evidence_before_event(item.kind, obtained, effective))
+            return _with(reasons, evidence_after_recorded(kind, obtained, recorded))
+        if obtained < effective and kind in table.attesting:
+            return _with(reasons, evidence_before_event(kind, obtained, effective))
     return reasons
 
 
@@ -138,12 +137,12 @@ def decide_opening(table: Table, opening: Change, now: datetime | None = None) -
     reasons = None
     if opening.actor.role not in table.roles:
         reasons = _with(reasons, unknown_role(opening.actor.role, table.roles))
-    reasons = _times(opening, now, reasons)
+    reasons = _times(table, opening, now, reasons)
     if reasons:
         return Plan(Verdict(Outcome.REJECTED, tuple(reasons)))
     fate = table.initial_fate
     whereabouts = table.initial_whereabouts
-    assurance = Assurance.for_tier(strongest_tier(opening.evidence))
+    assurance = _given(table, opening.evidence)
     return Plan(
         _accepted(Outcome.TRANSITION, table.initial, fate, whereabouts),
         EntryKind.OPENED,
@@ -317,7 +316,9 @@ def _begins(move: Move | None, before: Snapshot) -> TypeGuard[Move]:
     )
 
 
-def _weighed(found: Rival, case: Standing, change: Change, reasons: list[Reason] | None) -> Verdict:
+def _weighed(
+    table: Table, found: Rival, case: Standing, change: Change, reasons: list[Reason] | None
+) -> Verdict:
     """What a rival report does: the stronger evidence holds the instant, and comparable evidence neither.
 
     Stronger than the evidence behind the current period (with what
@@ -331,10 +332,12 @@ def _weighed(found: Rival, case: Standing, change: Change, reasons: list[Reason]
     """
     trigger = change.trigger
     for item in change.evidence:
-        if item.kind in _CONTRADICTING[found.fate]:
-            reasons = _with(reasons, evidence_contradicts_fate(item.kind, trigger, found.fate.value))
+        if item.kind in table.contradicting[found.fate]:
+            reasons = _with(
+                reasons, evidence_contradicts_fate(table.kinds[item.kind], trigger, found.fate.value)
+            )
             break
-    given = _given(change.evidence)
+    given = _given(table, change.evidence)
     held = case.assurance
     current = case.current_period
     if given is not held and given.stronger(held) is given:
@@ -382,7 +385,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
                 if item.kind in needs:
                     break
             else:
-                reasons = _with(reasons, evidence_refused(trigger, move.needs_said, change.evidence))
+                reasons = _with(
+                    reasons, evidence_refused(trigger, move.needs_said, change.evidence, table.kinds)
+                )
         if move.reason_required and change.reason is None:
             reasons = _with(reasons, move.reason_refusal)
         if move.dismissal and not change.resolves:
@@ -393,7 +398,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     last = case.last_recorded_at
     if change.recorded_at < last:
         reasons = _with(reasons, time_goes_backwards(change.recorded_at, last))
-    reasons = _times(change, now, reasons)
+    reasons = _times(table, change, now, reasons)
     resolves = change.resolves
     if resolves:
         # Settling a conflict takes the same standing as dismissing one, whatever trigger carries it.
@@ -414,7 +419,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         found = rival(table, case, change)
         if found is not None:
             if not found.agrees:
-                return _weighed(found, case, change, reasons)
+                return _weighed(table, found, case, change, reasons)
             corroborating = True
     contradictions: list[Reason] | None = None
     if corroborating:
@@ -433,10 +438,12 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
             fate, whereabouts = _landing(move, case)
             against = fate
     # No piece of evidence may speak for another fate than the one the change claims.
-    contradicting = _CONTRADICTING[against]
+    contradicting = table.contradicting[against]
     for item in change.evidence:
         if item.kind in contradicting:
-            reasons = _with(reasons, evidence_contradicts_fate(item.kind, trigger, against.value))
+            reasons = _with(
+                reasons, evidence_contradicts_fate(table.kinds[item.kind], trigger, against.value)
+            )
             break
     if corroborating:
         if reasons:
@@ -496,7 +503,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
         if found is not None and not found.agrees:
             displaced = case.current_period.seq
             if outcome is Outcome.TRANSITION:
-                given = _given(change.evidence)
+                given = _given(table, change.evidence)
                 return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced))
             if verdict.reasons[0].code is Code.RIVAL_REPORT and not case.tied:
                 # Neither holds: a period in what the case held before both, from their instant.
@@ -511,11 +518,12 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq, whereabouts, None)
             )
         return _plan(
-            Plan, (verdict, EntryKind.TRANSITION, fate, _given(change.evidence), None, whereabouts, None)
+            Plan,
+            (verdict, EntryKind.TRANSITION, fate, _given(table, change.evidence), None, whereabouts, None),
         )
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
-        given = _given(change.evidence)
+        given = _given(table, change.evidence)
         held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
     return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None))
 
@@ -541,8 +549,8 @@ class Option:
     """Where the person or the remains would be afterwards."""
     evidence: EvidenceRule | None
     """The evidence the rule needs (``None``: none)."""
-    kinds: frozenset[EvidenceKind]
-    """The evidence kinds of which one piece would do; empty when none is needed.
+    kinds: frozenset[str]
+    """The evidence kinds of which one piece would do, built in or declared; empty when none is needed.
 
     Kinds that speak for another fate than the one the change claims are
     left out: they would be refused.
@@ -605,7 +613,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 whereabouts=whereabouts,
                 # Only a dismissal has no rule, offered above: "is None" is never true here.
                 evidence=None if move.rule is None else move.rule.evidence,  # pragma: no mutate
-                kinds=frozenset() if move.needs is None else move.needs - _CONTRADICTING[against],
+                kinds=frozenset() if move.needs is None else move.needs - table.contradicting[against],
                 reason_required=move.reason_required,
                 not_before=None if waiting is None else case.status_since + waiting,
             )

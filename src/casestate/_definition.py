@@ -19,7 +19,11 @@ A status's ``fate`` of ``null`` keeps the fate it is entered with; a rule's
 ``evidence`` of ``null`` needs none. A status or a rule may also name a
 ``whereabouts`` (``unknown``, ``held``, ``home``); left out, a status keeps
 the whereabouts it is entered with and a rule gives its target's. A rule
-with ``"fact": true`` records a dated legal fact and moves nothing. Only ``name``, ``initial``, ``roles``,
+with ``"fact": true`` records a dated legal fact and moves nothing. The
+optional ``evidence_kinds`` declares kinds of evidence beside the built-in
+ones, each ``{"name": "unit_form_5", "tier": 3, "indicates": "dead",
+"attests_past": false, "description": "..."}`` (written only when there are
+some). Only ``name``, ``initial``, ``roles``,
 ``statuses`` and ``rules`` (and each rule's ``trigger``, ``sources``,
 ``target`` and ``roles``, each status's ``name``) are required.
 """
@@ -29,10 +33,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from ._evidence import EvidenceKind, Tier
+from ._evidence import Tier, as_evidence_kind
 from ._json import FormatError, unique_keys
+from ._kinds import EvidenceKindDef
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._soundness import WorkflowError
 from ._status import Fate, Whereabouts
@@ -43,6 +48,7 @@ from ._writing import DEFINITION_FORMAT, DEFINITION_VERSION, workflow_to_dict, w
 __all__ = ["workflow_from_dict", "workflow_from_json", "workflow_to_dict", "workflow_to_json"]
 
 _MOST_DAYS = timedelta.max.days
+_T = TypeVar("_T")
 
 
 class _Fields:
@@ -155,7 +161,23 @@ _TOP_FIELDS = (
     "dismiss_roles",
     "statuses",
     "rules",
+    "evidence_kinds",
 )
+_KIND_FIELDS = ("name", "tier", "indicates", "attests_past", "description")
+
+
+def _made(fields: _Fields, count: int, make: Callable[[], _T]) -> _T | None:
+    """What *make* builds of the fields read since the problem *count*, none of them at fault.
+
+    A converter's own check (a name too long) is noted with the object's place.
+    """
+    if len(fields.problems) > count:
+        return None
+    try:
+        return make()
+    except ValueError as error:
+        fields.fault(None, str(error))
+        return None
 
 
 def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
@@ -168,13 +190,9 @@ def _status(data: object, where: str, problems: list[str]) -> StatusDef | None:
     final = fields.value("final", bool, default=False)
     description = fields.value("description", str, default="")
     whereabouts = fields.convert("whereabouts", Whereabouts)
-    if len(problems) > count or not name:
+    if not name:
         return None
-    try:
-        return StatusDef(name, fate, final, description, whereabouts=whereabouts)
-    except ValueError as error:  # a converter's own check (a name too long): noted with its place
-        fields.fault(None, str(error))
-        return None
+    return _made(fields, count, lambda: StatusDef(name, fate, final, description, whereabouts=whereabouts))
 
 
 def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRule | None:
@@ -189,12 +207,34 @@ def _evidence_rule(data: object, where: str, problems: list[str]) -> EvidenceRul
         kinds = []
         for index, kind in enumerate(fields.value("kinds", list, [])):
             try:
-                kinds.append(EvidenceKind(kind))
+                kinds.append(as_evidence_kind(kind))
             except ValueError:
                 fields.fault(f"kinds[{index}]", f"unknown evidence kind {kind!r}")
     if len(problems) > count:
         return None
     return EvidenceRule(max_tier=tier or Tier.UNVERIFIED, kinds=kinds)
+
+
+def _kind(data: object, where: str, problems: list[str]) -> EvidenceKindDef | None:
+    fields = _Fields.of(data, where, problems, _KIND_FIELDS)
+    if fields is None:
+        return None
+    count = len(problems)
+    name = fields.name("name")
+    # A tier is a number, as a rule's max_tier is.
+    tier = fields.convert("tier", Tier) if fields.value("tier", int, required=True) is not None else None
+    indicates = fields.convert("indicates", Fate)
+    attests_past = fields.value("attests_past", bool, default=False)
+    description = fields.value("description", str, default="")
+    if not name or tier is None:
+        return None
+    return _made(
+        fields,
+        count,
+        lambda: EvidenceKindDef(
+            name, tier, indicates=indicates, attests_past=attests_past, description=description
+        ),
+    )
 
 
 def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
@@ -221,10 +261,12 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
     }
     reporter = fields.value("reporter_may_fire", bool, default=False)
     description = fields.value("description", str, default="")
-    if len(problems) > count or not trigger or not target:
+    if not trigger or not target:
         return None
-    try:
-        return Rule(
+    return _made(
+        fields,
+        count,
+        lambda: Rule(
             trigger=trigger,
             sources=sources,
             target=target,
@@ -236,10 +278,8 @@ def _rule(data: object, where: str, problems: list[str]) -> Rule | None:
             reporter_may_fire=reporter,
             description=description,
             **flags,
-        )
-    except ValueError as error:  # as for a status
-        fields.fault(None, str(error))
-        return None
+        ),
+    )
 
 
 def workflow_from_dict(data: object) -> Workflow:
@@ -284,6 +324,10 @@ def workflow_from_dict(data: object) -> Workflow:
         _rule(item, f"rules[{index}]", problems)
         for index, item in enumerate(fields.value("rules", list, [], required=True))
     ]
+    kinds = [
+        _kind(item, f"evidence_kinds[{index}]", problems)
+        for index, item in enumerate(fields.value("evidence_kinds", list, []))
+    ]
     if problems:
         raise WorkflowError(label, problems)
     try:
@@ -295,6 +339,7 @@ def workflow_from_dict(data: object) -> Workflow:
             dismiss_roles=dismiss_roles,
             statuses=[status for status in statuses if status is not None],
             rules=[rule for rule in rules if rule is not None],
+            evidence_kinds=[kind for kind in kinds if kind is not None],
         )
     except WorkflowError:
         raise

@@ -40,7 +40,13 @@ class Form(StrEnum):
     """Such a member, or ``null``."""
     NAMES = "names"
     """A list of such members."""
+    KIND = "kind"
+    """An evidence kind's name: a built-in :class:`~casestate.EvidenceKind`, or one a workflow declares."""
+    KINDS = "kinds"
+    """A list of such names."""
     INTS = "ints"
+    OPTIONAL_INTS = "optional ints"
+    """A list of ints, or ``null``."""
     INSTANT = "instant"
     """A time, in the canonical instant form (UTC, microseconds)."""
     HEX = "hex"
@@ -66,7 +72,7 @@ def members(record: type) -> tuple[Member, ...]:
     its canonical bytes and a store's text of it follow the class.
 
     >>> [(member.name, member.form.value) for member in members(Evidence)]
-    [('kind', 'name'), ('reference', 'text'), ('source', 'text'), ('obtained_at', 'instant')]
+    [('kind', 'kind'), ('reference', 'text'), ('source', 'text'), ('obtained_at', 'instant')]
     """
     # Annotations are text (postponed); they name types this module imports,
     # and a published record's __module__ no longer leads to its own imports.
@@ -76,6 +82,8 @@ def members(record: type) -> tuple[Member, ...]:
         kind = types[field.name]
         if isinstance(kind, type) and issubclass(kind, StrEnum):
             found.append(Member(field.name, Form.NAME, kind))
+        elif kind == EvidenceKind | str:
+            found.append(Member(field.name, Form.KIND))
         elif kind is str:
             found.append(Member(field.name, Form.TEXT))
         elif kind is datetime:
@@ -178,8 +186,8 @@ class Entry:
     """The assurance after the change."""
     role: str = attrs.field(metadata=_public(Form.TEXT))
     """The role the actor acted in; kept in a redacted export."""
-    evidence_kinds: tuple[EvidenceKind, ...] = attrs.field(metadata=_public(Form.NAMES, EvidenceKind))
-    """The kind of each piece of evidence; kept in a redacted export."""
+    evidence_kinds: tuple[EvidenceKind | str, ...] = attrs.field(metadata=_public(Form.KINDS))
+    """The kind of each piece of evidence, built in or declared by the workflow; kept in a redacted export."""
     effective_at: datetime = attrs.field(metadata=_public(Form.INSTANT))
     """When the fact happened (the effective clock)."""
     recorded_at: datetime = attrs.field(metadata=_public(Form.INSTANT))
@@ -225,6 +233,14 @@ class Entry:
     displaces outweighed it; a conflict that displaces is of comparable evidence, and begins a period
     at its instant in what the case held before both. ``None`` for every other entry, and left out of the
     canonical bytes and JSON then."""
+    evidence_tiers: tuple[int, ...] | None = attrs.field(
+        default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)
+    )
+    """For an entry whose evidence holds a kind its workflow declared (see
+    :class:`~casestate.EvidenceKindDef`): the tier of each of :attr:`evidence_kinds`, in order, so
+    that the trail is read without the workflow. ``None`` when every kind is built in (their tiers
+    are fixed), and left out of the canonical bytes and JSON then, so that such entries keep their
+    bytes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from enum import IntEnum, StrEnum
@@ -175,13 +176,36 @@ def _non_empty_text(_instance: object, attribute: attrs.Attribute[str], value: o
     check_storable(value, attribute.name)
 
 
-def _evidence_kind(value: str) -> EvidenceKind:
-    try:
-        return EvidenceKind(value)
-    except ValueError:
-        known = ", ".join(kind.value for kind in EvidenceKind)
-        msg = f"unknown evidence kind {value!r}; known kinds: {known}"
-        raise ValueError(msg) from None
+_BUILT_IN_BY_NAME: dict[str, EvidenceKind] = {kind.value: kind for kind in EvidenceKind}
+
+_DECLARABLE = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""The names a workflow may declare a kind of evidence by: machine names, as the built-in kinds'."""
+
+
+def as_evidence_kind(value: object) -> EvidenceKind | str:
+    """*value* as an evidence kind's name: a built-in :class:`EvidenceKind`, or a name a workflow may declare.
+
+    Which declared kinds a workflow knows is the workflow's to say (a change
+    with evidence of a kind it does not know is refused, code
+    ``unknown_evidence_kind``); a name no workflow could declare is refused here.
+
+    >>> as_evidence_kind("capture_card")
+    <EvidenceKind.CAPTURE_CARD: 'capture_card'>
+    >>> as_evidence_kind("unit_form_5")
+    'unit_form_5'
+    """
+    if isinstance(value, str):
+        built_in = _BUILT_IN_BY_NAME.get(value)
+        if built_in is not None:
+            return built_in
+        if _DECLARABLE.fullmatch(value):
+            return str(value)
+    known = ", ".join(_BUILT_IN_BY_NAME)
+    msg = (
+        f"unknown evidence kind {value!r}: neither built in ({known}) nor a name a workflow "
+        "may declare (up to 64 lower-case letters, digits and underscores, a letter first)"
+    )
+    raise ValueError(msg)
 
 
 def _obtained_at(value: datetime) -> datetime:
@@ -203,29 +227,25 @@ class Evidence:
     <Tier.OFFICIAL: 2>
     """
 
-    kind: EvidenceKind = attrs.field(converter=_evidence_kind)
+    kind: EvidenceKind | str = attrs.field(converter=as_evidence_kind)
     reference: str = attrs.field(validator=_non_empty_text)
     source: str = attrs.field(validator=_non_empty_text)
     obtained_at: datetime = attrs.field(converter=_obtained_at)
 
     @property
-    def tier(self) -> Tier:
-        """The tier of this evidence, fixed by its kind."""
-        return _TIER_OF_KIND[self.kind]
+    def tier(self) -> Tier | None:
+        """The tier of this evidence, fixed by its kind; ``None`` for a kind a workflow declares.
+
+        The tier of a declared kind is the workflow's to say:
+        ``workflow.evidence_kind(evidence.kind).tier``.
+        """
+        kind = _BUILT_IN_BY_NAME.get(self.kind)
+        return None if kind is None else _TIER_OF_KIND[kind]
 
 
-def evidence_kinds(value: Iterable[EvidenceKind | str]) -> frozenset[EvidenceKind]:
-    """A set of evidence kinds; a lone string is refused, as it would split into letters."""
+def evidence_kinds(value: Iterable[EvidenceKind | str]) -> frozenset[EvidenceKind | str]:
+    """A set of evidence kinds' names; a lone string is refused, as it would split into letters."""
     if isinstance(value, str):
         msg = f"expected a collection of evidence kinds, got the single string {value!r}"
         raise TypeError(msg)
-    return frozenset(_evidence_kind(item) for item in value)
-
-
-def strongest_tier(evidence: tuple[Evidence, ...]) -> Tier | None:
-    """The strongest (lowest) tier among *evidence*, ``None`` when there is none."""
-    if not evidence:
-        return None
-    if len(evidence) == 1:  # nearly always: skip the generator
-        return _TIER_OF_KIND[evidence[0].kind]
-    return min(_TIER_OF_KIND[item.kind] for item in evidence)
+    return frozenset(as_evidence_kind(item) for item in value)

@@ -13,6 +13,7 @@ from ._chain import commitment_problem, redact
 from ._change import salt_problem
 from ._entry import Entry, Form, Part
 from ._errors import CasestateError
+from ._evidence import EvidenceKind, as_evidence_kind
 from ._layout import (
     PERSONAL_FIELDS,
     SEALED,
@@ -209,7 +210,7 @@ def _read(reader: _Reader, field: Field) -> object:
     return _value(reader, field.name, form, field.metadata["of"], optional=optional)
 
 
-def _value(  # noqa: PLR0911 - one return per form
+def _value(  # noqa: C901, PLR0911 - one return per form
     reader: _Reader,
     name: str,
     form: Form,
@@ -233,7 +234,17 @@ def _value(  # noqa: PLR0911 - one return per form
         return reader.enum(name, of, nullable=True, optional=optional)  # type: ignore[arg-type] # pragma: no mutate
     if form is Form.NAMES:
         return _enum_list(reader, name, of)  # type: ignore[arg-type] # and so do NAMES
+    if form is Form.KIND:
+        return _kind(reader, name, reader.text(name))
+    if form is Form.KINDS:
+        return tuple(
+            [_kind(reader, f"{name}[{index}]", value) for index, value in enumerate(reader.items(name))]
+        )
     if form is Form.INTS:
+        return tuple(_ints(reader, name))
+    if form is Form.OPTIONAL_INTS:
+        if reader.get(name, list, nullable=True, optional=optional) is None:
+            return None
         return tuple(_ints(reader, name))
     return reader.instant(name)
 
@@ -266,6 +277,13 @@ def _hex(reader: _Reader, field: Field) -> bytes:
     if weak is not None:
         raise FormatError(f"{reader.at(field.name)}: {weak}")
     return value
+
+
+def _kind(reader: _Reader, name: str, value: object) -> EvidenceKind | str:
+    try:
+        return as_evidence_kind(value)
+    except ValueError as error:
+        raise FormatError(f"{reader.at(name)}: {error}") from None
 
 
 def _ints(reader: _Reader, name: str) -> list[int]:

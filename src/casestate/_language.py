@@ -208,6 +208,9 @@ _DESCRIPTIONS: dict[Code, str] = {
     Code.UNKNOWN_TRIGGER: labelled("code", "The workflow has no trigger of that name."),
     Code.UNKNOWN_ROLE: labelled("code", "The actor's role is not one the workflow knows."),
     Code.ROLE_NOT_PERMITTED: labelled("code", "The actor's role may not fire this trigger."),
+    Code.UNKNOWN_EVIDENCE_KIND: labelled(
+        "code", "A piece of evidence is of a kind neither built in nor declared by the workflow."
+    ),
     Code.EVIDENCE_REQUIRED: labelled("code", "The trigger needs evidence and the change carries none."),
     Code.EVIDENCE_INSUFFICIENT: labelled(
         "code", "No piece of the evidence is of a kind or tier the trigger accepts."

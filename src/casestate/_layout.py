@@ -63,7 +63,10 @@ _CANONICAL = {
     Form.NAME: "{_quote(%s)}",
     Form.OPTIONAL_NAME: "{_text(%s)}",
     Form.NAMES: "{_texts(%s)}",
+    Form.KIND: "{_quote(%s)}",
+    Form.KINDS: "{_texts(%s)}",
     Form.INTS: "{_ints(%s)}",
+    Form.OPTIONAL_INTS: "{_ints(%s)}",  # left out when None (see _EXPRESSION)
     Form.INSTANT: '"{format_instant(%s)}"',
     Form.HEX: '"{%s.hex()}"',
 }
@@ -76,6 +79,7 @@ _EXPRESSION = {
     Form.TEXT: "_quote(%s)",
     Form.OPTIONAL_TEXT: "_text(%s)",
     Form.OPTIONAL_NAME: "_quote(%s)",
+    Form.OPTIONAL_INTS: "_ints(%s)",
 }
 """By form: the expression a value is written by, for a field left out when it has none."""
 
@@ -269,7 +273,11 @@ def _json_value(form: Form, value: object) -> object:  # noqa: PLR0911 - one ret
         return value.value  # type: ignore[attr-defined] # a StrEnum member
     if form is Form.NAMES:
         return [item.value for item in value]  # type: ignore[attr-defined] # StrEnum members
-    if form is Form.INTS:
+    if form is Form.KIND:
+        return str(value)  # a StrEnum member's str is its value
+    if form is Form.KINDS:
+        return [str(item) for item in value]  # type: ignore[attr-defined] # built-in members and names
+    if form is Form.INTS or form is Form.OPTIONAL_INTS:
         return list(value)  # type: ignore[call-overload] # a tuple of ints
     if form is Form.INSTANT:
         return format_instant(value)  # type: ignore[arg-type] # a datetime

@@ -13,11 +13,12 @@ for the first serves them all.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 
-from ._evidence import Evidence, EvidenceKind
+from ._evidence import Evidence
+from ._kinds import EvidenceKindDef
 from ._status import Assurance
 from ._time import format_instant
 from ._verdict import Code, Reason
@@ -148,8 +149,23 @@ def unknown_trigger(trigger: str, known: Collection[str]) -> Reason:
     )
 
 
-def evidence_refused(trigger: str, needs: Phrase, evidence: tuple[Evidence, ...]) -> Reason:
-    """The reason for a change whose *evidence* (perhaps none) is not what *trigger* *needs*."""
+def unknown_evidence_kind(kind: str, known: Collection[str]) -> Reason:
+    """The reason for evidence of a *kind* the workflow does not know; *known* are the kinds it does."""
+    return _reason(
+        Code.UNKNOWN_EVIDENCE_KIND,
+        said("unknown evidence kind {kind}; known: {known}"),
+        kind=Name("evidence kind", kind),
+        known=Names("evidence kind", tuple(sorted(known))),
+    )
+
+
+def evidence_refused(
+    trigger: str, needs: Phrase, evidence: tuple[Evidence, ...], kinds: Mapping[str, EvidenceKindDef]
+) -> Reason:
+    """The reason for a change whose *evidence* (perhaps none) is not what *trigger* *needs*.
+
+    *kinds* are the kinds the workflow knows, by name: what tier each piece is.
+    """
     if not evidence:
         return _reason(
             Code.EVIDENCE_REQUIRED, said("{trigger} needs {needs}"), trigger=_trigger(trigger), needs=needs
@@ -158,8 +174,13 @@ def evidence_refused(trigger: str, needs: Phrase, evidence: tuple[Evidence, ...]
         tuple(
             Phrase(
                 said("{kind} (tier {tier})"),
-                (("kind", Name("evidence kind", item.kind, quoted=False)), ("tier", int(item.tier))),
+                (
+                    ("kind", Name("evidence kind", item.kind, quoted=False)),
+                    ("tier", int(kinds[item.kind].tier)),
+                ),
             )
+            if item.kind in kinds
+            else Phrase(said("{kind} (unknown)"), (("kind", Name("evidence kind", item.kind, quoted=False)),))
             for item in evidence
         )
     )
@@ -172,13 +193,13 @@ def evidence_refused(trigger: str, needs: Phrase, evidence: tuple[Evidence, ...]
     )
 
 
-def evidence_contradicts_fate(kind: EvidenceKind, trigger: str, fate: str) -> Reason:
+def evidence_contradicts_fate(kind: EvidenceKindDef, trigger: str, fate: str) -> Reason:
     """The reason for evidence of *kind*, which speaks for another fate than the *fate* of *trigger*."""
     return _reason(
         Code.EVIDENCE_CONTRADICTS_FATE,
         said("{kind} speaks for fate {indicated}, but {trigger} would give fate {fate}"),
-        kind=Name("evidence kind", kind, quoted=False),
-        indicated=Name("fate", kind.indicates or ""),
+        kind=Name("evidence kind", kind.name, quoted=False),
+        indicated=Name("fate", "" if kind.indicates is None else kind.indicates.value),
         trigger=_trigger(trigger),
         fate=Name("fate", fate),
     )
@@ -204,7 +225,7 @@ def recorded_in_future(recorded: datetime, now: datetime) -> Reason:
     )
 
 
-def evidence_after_recorded(kind: EvidenceKind, obtained: datetime, recorded: datetime) -> Reason:
+def evidence_after_recorded(kind: str, obtained: datetime, recorded: datetime) -> Reason:
     """The reason for evidence obtained after the change was recorded."""
     return _reason(
         Code.EVIDENCE_AFTER_RECORDED,
@@ -215,7 +236,7 @@ def evidence_after_recorded(kind: EvidenceKind, obtained: datetime, recorded: da
     )
 
 
-def evidence_before_event(kind: EvidenceKind, obtained: datetime, effective: datetime) -> Reason:
+def evidence_before_event(kind: str, obtained: datetime, effective: datetime) -> Reason:
     """The reason for evidence that attests an event, obtained before the event."""
     return _reason(
         Code.EVIDENCE_BEFORE_EVENT,

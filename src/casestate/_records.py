@@ -177,8 +177,8 @@ def _evidence(value: object) -> tuple[Evidence, ...]:
             reference, source = _text(item, "reference"), _text(item, "source")
             obtained_at = _timestamp(item, "obtained_at")
             known = KINDS.get(kind)
-            if known is None:
-                Evidence(kind, reference, source, obtained_at)  # raises the converter's own message
+            if known is None:  # a declared kind's name, checked by the converter, or its own message
+                items.append(Evidence(kind, reference, source, obtained_at))
             else:
                 items.append(trusted_evidence(known, reference, source, obtained_at))
         except RecordError as error:
@@ -414,7 +414,7 @@ def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
         "recorded_at": change.recorded_at.isoformat(),
         "evidence": [
             {
-                "kind": item.kind.value,
+                "kind": str(item.kind),
                 "reference": item.reference,
                 "source": item.source,
                 "obtained_at": item.obtained_at.isoformat(),

@@ -9,8 +9,9 @@ from typing import TypedDict
 import attrs
 
 from ._evidence import Evidence, EvidenceKind, Tier, evidence_kinds
+from ._kinds import BUILT_IN_KINDS, EvidenceKindDef
 from ._status import Fate, Whereabouts
-from ._text import MAX_NAME, check_identifier, check_storable
+from ._text import MAX_NAME, check_identifier, flag_field, storable_field
 from ._words import Names, Phrase, said
 
 
@@ -18,19 +19,6 @@ def as_name(value: str) -> str:
     """A plain string: enum members would reach ``transitions`` as their upper-case names."""
     check_identifier(value, "a name", MAX_NAME)
     return str(value)
-
-
-def _storable(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    # Not type-checked, as before; text must be storable, as a definition is written out.
-    if isinstance(value, str):
-        check_storable(value, attribute.name)
-
-
-def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    # "no" would be true: a flag is a bool or nothing.
-    if not isinstance(value, bool):
-        msg = f"{attribute.name} must be True or False, not {value!r}"
-        raise TypeError(msg)
 
 
 def as_names(value: Iterable[str]) -> frozenset[str]:
@@ -41,7 +29,7 @@ def as_names(value: Iterable[str]) -> frozenset[str]:
     return frozenset(as_name(item) for item in value)
 
 
-def _kinds(value: Iterable[EvidenceKind | str] | None) -> frozenset[EvidenceKind] | None:
+def _kinds(value: Iterable[EvidenceKind | str] | None) -> frozenset[EvidenceKind | str] | None:
     return None if value is None else evidence_kinds(value)
 
 
@@ -58,17 +46,29 @@ class EvidenceRule:
     """
 
     max_tier: Tier = attrs.field(default=Tier.UNVERIFIED, converter=Tier)
-    kinds: frozenset[EvidenceKind] | None = attrs.field(default=None, converter=_kinds)
+    kinds: frozenset[EvidenceKind | str] | None = attrs.field(default=None, converter=_kinds)
+    """The kinds of which one piece will do (``None``: any): built-in ones, or kinds the workflow declares."""
 
     def accepts(self, evidence: Evidence) -> bool:
-        """Whether this one piece of *evidence* is enough."""
-        return self.accepts_kind(evidence.kind)
+        """Whether this one piece of *evidence*, of a built-in kind, is enough.
 
-    def accepts_kind(self, kind: EvidenceKind) -> bool:
+        The tier of a kind a workflow declares is the workflow's: ask
+        ``rule.accepts_kind(workflow.evidence_kind(evidence.kind))``.
+        """
+        kind = BUILT_IN_KINDS.get(evidence.kind)
+        if kind is None:
+            msg = (
+                f"{evidence.kind!r} is not a built-in evidence kind: its tier is its workflow's "
+                "(rule.accepts_kind(workflow.evidence_kind(kind)))"
+            )
+            raise ValueError(msg)
+        return self.accepts_kind(kind)
+
+    def accepts_kind(self, kind: EvidenceKind | EvidenceKindDef) -> bool:
         """Whether one piece of evidence of *kind* is enough (the tier of evidence is its kind's)."""
         if kind.tier > self.max_tier:
             return False
-        return self.kinds is None or kind in self.kinds
+        return self.kinds is None or (kind if isinstance(kind, EvidenceKind) else kind.name) in self.kinds
 
     def describe(self) -> str:
         """The requirement in words, for messages and docs."""
@@ -77,13 +77,19 @@ class EvidenceRule:
     def phrase(self) -> Phrase:
         """The requirement as a phrase, for messages in any language (see ``casestate.text``)."""
         if self.kinds is not None:
-            kinds = tuple(sorted(kind for kind in self.kinds if kind.tier <= self.max_tier))
+            # A declared kind's tier is its workflow's, which refuses one too weak for its rule.
+            kinds = tuple(sorted(kind for kind in self.kinds if _tier(kind) <= self.max_tier))
             return Phrase(
                 said("evidence of kind {kinds}"), (("kinds", Names("evidence kind", kinds, either=True)),)
             )
         if self.max_tier is Tier.UNVERIFIED:
             return Phrase(said("evidence of any tier"))
         return Phrase(said("evidence of tier {tier} or stronger"), (("tier", int(self.max_tier)),))
+
+
+def _tier(kind: EvidenceKind | str) -> Tier:
+    built_in = BUILT_IN_KINDS.get(kind)
+    return Tier.IDENTIFICATION if built_in is None else built_in.tier
 
 
 ANY_EVIDENCE = EvidenceRule()
@@ -115,8 +121,8 @@ class StatusDef:
 
     name: str = attrs.field(converter=as_name)
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
-    final: bool = attrs.field(default=False, validator=_flag)
-    description: str = attrs.field(default="", validator=_storable)
+    final: bool = attrs.field(default=False, validator=flag_field)
+    description: str = attrs.field(default="", validator=storable_field)
     whereabouts: Whereabouts | None = attrs.field(
         default=None, converter=attrs.converters.optional(Whereabouts), kw_only=True
     )
@@ -175,20 +181,20 @@ class Rule:
     target: str = attrs.field(converter=as_name)
     roles: frozenset[str] = attrs.field(converter=as_names)
     evidence: EvidenceRule | None = None
-    reason_required: bool = attrs.field(default=False, validator=_flag)
-    report: bool = attrs.field(default=False, validator=_flag)
+    reason_required: bool = attrs.field(default=False, validator=flag_field)
+    report: bool = attrs.field(default=False, validator=flag_field)
     fate: Fate | None = attrs.field(default=None, converter=attrs.converters.optional(Fate))
     waiting_period: timedelta | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(timedelta))
     )
-    reporter_may_fire: bool = attrs.field(default=False, validator=_flag)
-    reverts: bool = attrs.field(default=False, validator=_flag)
-    description: str = attrs.field(default="", validator=_storable)
+    reporter_may_fire: bool = attrs.field(default=False, validator=flag_field)
+    reverts: bool = attrs.field(default=False, validator=flag_field)
+    description: str = attrs.field(default="", validator=storable_field)
     whereabouts: Whereabouts | None = attrs.field(
         default=None, converter=attrs.converters.optional(Whereabouts)
     )
-    fact: bool = attrs.field(default=False, validator=_flag)
-    withdraws: bool = attrs.field(default=False, validator=_flag)
+    fact: bool = attrs.field(default=False, validator=flag_field)
+    withdraws: bool = attrs.field(default=False, validator=flag_field)
 
 
 class RuleChanges(TypedDict, total=False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from enum import StrEnum
 from functools import partial
@@ -18,6 +18,7 @@ from ._actors import Role
 from ._change import DISMISS, OPEN
 from ._errors import CasestateError
 from ._evidence import Tier
+from ._kinds import EvidenceKindDef, known_kinds
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._status import Fate
 from ._text import is_storable, unstorable
@@ -99,11 +100,12 @@ _NOT_AUTHORITIES = frozenset({Role.FAMILY, Role.NGO, Role.UNIT})
 """The roles of the default vocabulary that report, but do not establish, a fate."""
 
 
-def _weakest_counted(needs: EvidenceRule) -> Tier:
+def _weakest_counted(needs: EvidenceRule, kinds: Mapping[str, EvidenceKindDef]) -> Tier:
     """The weakest tier of evidence that *needs* counts: its own bound, or its weakest kind's."""
     if needs.kinds is None:
         return needs.max_tier
-    return max((kind.tier for kind in needs.kinds if kind.tier <= needs.max_tier), default=needs.max_tier)
+    tiers = (kinds[kind].tier for kind in needs.kinds)
+    return max((tier for tier in tiers if tier <= needs.max_tier), default=needs.max_tier)
 
 
 def hazards_of(workflow: Definition) -> tuple[WorkflowWarning, ...]:
@@ -116,12 +118,13 @@ def hazards_of(workflow: Definition) -> tuple[WorkflowWarning, ...]:
     are flagged.
     """
     found: list[WorkflowWarning] = []
+    kinds = known_kinds(workflow.evidence_kinds)
     for rule in workflow.rules:
         if rule.report or rule.reverts:
             continue
         settles = f"records the fact {rule.trigger!r}" if rule.fact else f"establishes {rule.target!r}"
         needs = rule.evidence
-        if needs is None or _weakest_counted(needs) > Tier.OFFICIAL:
+        if needs is None or _weakest_counted(needs, kinds) > Tier.OFFICIAL:
             weakest = "no evidence" if needs is None else needs.describe()
             found.append(
                 WorkflowWarning(
@@ -176,12 +179,16 @@ class Definition(Protocol):
     def dismiss_roles(self) -> frozenset[str]:
         """Who may dismiss conflicts."""
 
+    @property
+    def evidence_kinds(self) -> tuple[EvidenceKindDef, ...]:
+        """The kinds of evidence the workflow declares, beside the built-in ones."""
+
 
 def unknown(what: str, name: str, known: Iterable[str]) -> str:
     return f"unknown {what} {name!r}; known: {', '.join(sorted(known))}"
 
 
-def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one flat list of checks reads best
+def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one flat list of checks reads best
     """Every fault of *workflow*'s definition, in the order a reader meets them.
 
     Each check reads the definition once, with the statuses found by name:
@@ -215,6 +222,9 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
         problems.append("dismiss_roles is empty, but reports can raise conflicts that someone must settle")
     for trigger in _repeated(rule.trigger for rule in workflow.rules):
         problems.append(f"trigger {trigger!r} has more than one rule")
+    for kind in _repeated(kind.name for kind in workflow.evidence_kinds):
+        problems.append(f"evidence kind {kind!r} is declared more than once")
+    kinds = known_kinds(workflow.evidence_kinds)
     for rule in workflow.rules:
         label = f"rule {rule.trigger!r}"
         if rule.trigger in (OPEN, DISMISS):
@@ -233,7 +243,7 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912 - one
         if rule.waiting_period is not None and rule.waiting_period <= timedelta(0):
             problems.append(f"{label} has a waiting period that is not positive")
         if rule.evidence is not None:
-            problems.extend(_evidence_problems(label, rule.evidence))
+            problems.extend(_evidence_problems(label, rule.evidence, kinds))
         if rule.fate is not None and target is not None and target.fate not in (None, rule.fate):
             problems.append(
                 f"{label} gives fate {rule.fate.value!r}, but status {rule.target!r} has fate {target.fate}"
@@ -273,13 +283,17 @@ def _fact_problems(label: str, rule: Rule) -> list[str]:
     return problems
 
 
-def _evidence_problems(label: str, needs: EvidenceRule) -> list[str]:
+def _evidence_problems(label: str, needs: EvidenceRule, kinds: Mapping[str, EvidenceKindDef]) -> list[str]:
     """Why the evidence a rule asks for can never be given, wholly or in part."""
     if needs.kinds is None:
         return []
     if not needs.kinds:
         return [f"{label} accepts no kind of evidence"]
-    weaker = sorted(kind for kind in needs.kinds if kind.tier > needs.max_tier)
+    unknown_kinds = sorted(needs.kinds - kinds.keys())
+    if unknown_kinds:
+        named = ", ".join(unknown_kinds)
+        return [f"{label} names evidence kinds neither built in nor declared by the workflow: {named}"]
+    weaker = sorted(kind for kind in needs.kinds if kinds[kind].tier > needs.max_tier)
     if len(weaker) == len(needs.kinds):
         tier = int(needs.max_tier)
         return [f"{label} can never be satisfied: none of its evidence kinds is of tier {tier} or stronger"]

@@ -57,7 +57,7 @@ def _public_text(
     trigger: str,
     role: str,
     effective_at: datetime,
-    kinds: tuple[EvidenceKind, ...],
+    kinds: tuple[EvidenceKind | str, ...],
     resolves: tuple[int, ...],
 ) -> bytes:
     # Texts quoted as JSON quotes them, then names and digits: read back one way only.

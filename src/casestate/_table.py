@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._change import DISMISS
-from ._evidence import EvidenceKind
+from ._kinds import EvidenceKindDef, known_kinds
 from ._machine import destinations
 from ._reasons import DISMISSAL_NEEDS_REASON, reason_required
-from ._status import Fate, Whereabouts
+from ._status import Assurance, Fate, Whereabouts
 from ._verdict import Outcome, Reason, Verdict
 from ._words import Phrase
 from ._writing import identity_of
@@ -43,7 +43,7 @@ class Move:
     """The statuses it may be fired from."""
     roles: frozenset[str]
     reporter_may_fire: bool
-    needs: frozenset[EvidenceKind] | None
+    needs: frozenset[str] | None
     """Evidence kinds of which one piece is enough; ``None`` when no evidence is needed."""
     needs_said: Phrase
     """What evidence it needs, in words (empty when it needs none)."""
@@ -89,6 +89,14 @@ class Table:
     """By (status, trigger): the moves that are legal from that status."""
     elsewhere: dict[str, Move]
     """By trigger: the move from any status it is not legal from (and the dismissal, from every status)."""
+    kinds: Mapping[str, EvidenceKindDef]
+    """Every kind of evidence the workflow knows, built in or declared, by name."""
+    given: Mapping[str, Assurance]
+    """By kind: the assurance one piece of it gives (nearly every change carries one)."""
+    contradicting: Mapping[Fate, frozenset[str]]
+    """By fate: the kinds that speak for another fate (none speak against an unknown one)."""
+    attesting: frozenset[str]
+    """The kinds that attest an event already past: none can be obtained before it."""
 
     def move(self, status: str, trigger: str) -> Move | None:
         """The move of *trigger* from *status*; ``None`` for a trigger the workflow does not know."""
@@ -104,6 +112,7 @@ def _move(
     target: str | None,
     fate_of: Mapping[str, Fate | None],
     whereabouts_of: Mapping[str, Whereabouts | None],
+    kinds: Mapping[str, EvidenceKindDef],
 ) -> Move:
     needs = rule.evidence
     # The fate the rule gives: its own, or that of the status it leads to (None: the case keeps its own).
@@ -126,7 +135,9 @@ def _move(
         sources=rule.sources,
         roles=rule.roles,
         reporter_may_fire=rule.reporter_may_fire,
-        needs=None if needs is None else frozenset(kind for kind in EvidenceKind if needs.accepts_kind(kind)),
+        needs=None
+        if needs is None
+        else frozenset(name for name, kind in kinds.items() if needs.accepts_kind(kind)),
         needs_said=_NOTHING if needs is None else needs.phrase(),
         reason_required=rule.reason_required,
         report=rule.report,
@@ -169,10 +180,11 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
     fate_of = {status.name: status.fate for status in definition.statuses}
     whereabouts_of = {status.name: status.gives_whereabouts for status in definition.statuses}
     rules = {rule.trigger: rule for rule in definition.rules}
+    kinds = known_kinds(definition.evidence_kinds)
     legal: dict[tuple[str, str], Move] = {}
     for (status, trigger), target in destinations(machine).items():
-        legal[status, trigger] = _move(rules[trigger], target, fate_of, whereabouts_of)
-    elsewhere = {rule.trigger: _move(rule, None, fate_of, whereabouts_of) for rule in definition.rules}
+        legal[status, trigger] = _move(rules[trigger], target, fate_of, whereabouts_of, kinds)
+    elsewhere = {rule.trigger: _move(rule, None, fate_of, whereabouts_of, kinds) for rule in definition.rules}
     elsewhere[DISMISS] = _dismissal(definition.dismiss_roles)
     initial_fate = fate_of[definition.initial]
     if initial_fate is None:  # pragma: no cover - the definition checks refuse it
@@ -191,4 +203,15 @@ def compile_table(definition: Definition, machine: Machine) -> Table:
         keeps_fate=frozenset(name for name, fate in fate_of.items() if fate is None),
         legal=legal,
         elsewhere=elsewhere,
+        kinds=kinds,
+        given={name: Assurance.for_tier(kind.tier) for name, kind in kinds.items()},
+        contradicting={
+            fate: frozenset(
+                name
+                for name, kind in kinds.items()
+                if fate is not Fate.UNKNOWN and kind.indicates is not None and kind.indicates is not fate
+            )
+            for fate in Fate
+        },
+        attesting=frozenset(name for name, kind in kinds.items() if kind.attests_past),
     )

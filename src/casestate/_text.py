@@ -12,6 +12,8 @@ from __future__ import annotations
 import unicodedata
 from typing import TypeGuard
 
+import attrs
+
 MAX_CASE_ID = 400
 """The longest case id, in characters: with a status name (at most
 :data:`MAX_NAME`), it fits a PostgreSQL index entry (2,704 bytes) in UTF-8."""
@@ -190,3 +192,17 @@ def check_storable(value: str, what: str) -> None:
     if not is_storable(value):
         msg = f"{what} is {unstorable(value)}"
         raise ValueError(msg)
+
+
+def storable_field(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """An attrs validator: a definition's text must be storable, as a definition is written out."""
+    # Not type-checked, as before: mypy holds the type.
+    if isinstance(value, str):
+        check_storable(value, attribute.name)
+
+
+def flag_field(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    """An attrs validator: a definition's flag is a bool or nothing ("no" would be true)."""
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False, not {value!r}"
+        raise TypeError(msg)

@@ -23,6 +23,7 @@ class Code(StrEnum):
     UNKNOWN_TRIGGER = "unknown_trigger"
     UNKNOWN_ROLE = "unknown_role"
     ROLE_NOT_PERMITTED = "role_not_permitted"
+    UNKNOWN_EVIDENCE_KIND = "unknown_evidence_kind"
     EVIDENCE_REQUIRED = "evidence_required"
     EVIDENCE_INSUFFICIENT = "evidence_insufficient"
     EVIDENCE_CONTRADICTS_FATE = "evidence_contradicts_fate"

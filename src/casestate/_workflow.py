@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Unpack
 
@@ -15,6 +15,7 @@ from ._case import Case
 from ._change import DISMISS, Change
 from ._decide import Option, decide, options
 from ._evidence import Evidence
+from ._kinds import EvidenceKindDef
 from ._machine import build_machine
 from ._rules import Rule, RuleChanges, StatusDef, as_name, as_names
 from ._soundness import WorkflowError, WorkflowWarning, hazards_of, problems_of, unknown, warn_of
@@ -33,6 +34,10 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(value)
 
 
+def _kind_defs(value: Iterable[EvidenceKindDef]) -> tuple[EvidenceKindDef, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Workflow:
     """A checked workflow definition, and the operations on cases that follow it.
@@ -46,7 +51,9 @@ class Workflow:
     (:meth:`extend`).
 
     *roles* are every role the workflow knows; *initial* is the status a case
-    is opened in; *dismiss_roles* may dismiss conflicts.
+    is opened in; *dismiss_roles* may dismiss conflicts; *evidence_kinds* are
+    the kinds of evidence the app declares beside the built-in ones
+    (:class:`EvidenceKindDef`; :meth:`with_evidence_kinds` adds some).
 
     One ``transitions`` machine per workflow holds the transition table and
     serves every case; cases are plain values.
@@ -59,6 +66,8 @@ class Workflow:
     initial: str = attrs.field(converter=as_name)
     dismiss_roles: frozenset[str] = attrs.field(converter=as_names)
     description: str = ""
+    evidence_kinds: tuple[EvidenceKindDef, ...] = attrs.field(default=(), converter=_kind_defs, kw_only=True)
+    """The kinds of evidence this workflow declares, beside the built-in :class:`EvidenceKind` ones."""
     _status_by_name: dict[str, StatusDef] = attrs.field(init=False, eq=False, repr=False)
     _rule_by_trigger: dict[str, Rule] = attrs.field(init=False, eq=False, repr=False)
     _machine: Machine = attrs.field(init=False, eq=False, repr=False)
@@ -129,6 +138,32 @@ class Workflow:
         except KeyError:
             raise WorkflowError(
                 self.name, [unknown("status", name, self._status_by_name)], heading="has no such status"
+            ) from None
+
+    @property
+    def known_kinds(self) -> Mapping[str, EvidenceKindDef]:
+        """Every kind of evidence the workflow knows, built in or declared, by name (a form's choices).
+
+        >>> from casestate import DEFAULT_WORKFLOW, EvidenceKind
+        >>> len(DEFAULT_WORKFLOW.known_kinds) == len(EvidenceKind)
+        True
+        """
+        return self._table.kinds
+
+    def evidence_kind(self, name: str) -> EvidenceKindDef:
+        """The evidence kind *name*, built in or declared; a :class:`WorkflowError` for one it does not know.
+
+        >>> from casestate import DEFAULT_WORKFLOW
+        >>> DEFAULT_WORKFLOW.evidence_kind("capture_card").tier
+        <Tier.OFFICIAL: 2>
+        """
+        try:
+            return self._table.kinds[name]
+        except (KeyError, TypeError):
+            raise WorkflowError(
+                self.name,
+                [unknown("evidence kind", str(name), self._table.kinds)],
+                heading="knows no such evidence kind",
             ) from None
 
     def target_of(self, status: str, trigger: str) -> str | None:
@@ -208,6 +243,24 @@ class Workflow:
     def with_roles(self, *roles: str) -> Workflow:
         """A new workflow that also knows *roles*."""
         return self.extend(roles=roles)
+
+    def with_evidence_kinds(self, *kinds: EvidenceKindDef) -> Workflow:
+        """A new workflow that also knows the kinds of evidence *kinds*, each replacing one of its name.
+
+        A registry's own kinds count as the built-in ones do, by their tier
+        and the fate they speak for; a rule may ask for them by name:
+
+        >>> from casestate import DEFAULT_WORKFLOW, EvidenceKindDef, EvidenceRule, Fate, Tier
+        >>> form_5 = EvidenceKindDef("unit_form_5", Tier.CIRCUMSTANTIAL, indicates=Fate.DEAD)
+        >>> mine = DEFAULT_WORKFLOW.with_evidence_kinds(form_5)
+        >>> mine.evidence_kind("unit_form_5").indicates
+        <Fate.DEAD: 'dead'>
+        >>> mine.identity != DEFAULT_WORKFLOW.identity
+        True
+        """
+        new = {kind.name: kind for kind in kinds}
+        kept = [new.pop(kind.name, kind) for kind in self.evidence_kinds]
+        return attrs.evolve(self, evidence_kinds=(*kept, *new.values()))
 
     # -- operating on cases -----------------------------------------------
 

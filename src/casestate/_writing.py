@@ -36,7 +36,7 @@ def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
     >>> workflow_from_dict(workflow_to_dict(DEFAULT_WORKFLOW)) == DEFAULT_WORKFLOW
     True
     """
-    return {
+    written = {
         "format": DEFINITION_FORMAT,
         "version": DEFINITION_VERSION,
         "name": workflow.name,
@@ -84,6 +84,19 @@ def workflow_to_dict(workflow: Definition) -> dict[str, Any]:
             for rule in workflow.rules
         ],
     }
+    # Written only where declared: definitions without kinds of their own keep their identity.
+    if workflow.evidence_kinds:
+        written["evidence_kinds"] = [
+            {
+                "name": str(kind.name),
+                "tier": int(kind.tier),
+                "indicates": None if kind.indicates is None else kind.indicates.value,
+                "attests_past": kind.attests_past,
+                "description": kind.description,
+            }
+            for kind in workflow.evidence_kinds
+        ]
+    return written
 
 
 def _placed(
@@ -122,7 +135,7 @@ def identity_of(workflow: Definition) -> str:
     """
     data = workflow_to_dict(workflow)
     data.pop("description")
-    for part in (*data["statuses"], *data["rules"]):
+    for part in (*data["statuses"], *data["rules"], *data.get("evidence_kinds", ())):
         part.pop("description")
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return f"{workflow.name}@sha256:{hashlib.sha256(text.encode('ascii')).hexdigest()[:16]}"

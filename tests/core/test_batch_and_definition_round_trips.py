@@ -77,7 +77,7 @@ def test_a_workflow_definition_round_trips_through_json():
 def test_a_bad_definition_names_every_place():
     data = cs.workflow_to_dict(WORKFLOW)
     data["rules"][0]["sources"] = ["missing", 3]
-    data["rules"][1]["evidence"] = {"max_tier": 7, "kinds": ["rumour"]}
+    data["rules"][1]["evidence"] = {"max_tier": 7, "kinds": ["Rumour"]}
     data["statuses"][2]["fate"] = "perhaps"
     data["version"] = 9
     data["colour"] = "red"
@@ -88,7 +88,7 @@ def test_a_bad_definition_names_every_place():
     assert "version: this casestate reads version 1, not 9" in problems
     assert "rules[0].sources[1]: expected a non-empty name, got 3" in problems
     assert "rules[1].evidence.max_tier: unknown value 7" in problems
-    assert "rules[1].evidence.kinds[0]: unknown evidence kind 'rumour'" in problems
+    assert "rules[1].evidence.kinds[0]: unknown evidence kind 'Rumour'" in problems
     assert "statuses[2].fate: unknown value 'perhaps'" in problems
 
 

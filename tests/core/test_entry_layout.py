@@ -36,7 +36,7 @@ def test_the_evidence_an_entry_lists_is_laid_out_by_its_own_fields():
     assert evidence.metadata["of"] is cs.Evidence
     laid_out = [(member.name, member.form, member.of) for member in evidence.metadata["members"]]
     assert laid_out == [
-        ("kind", "name", cs.EvidenceKind),
+        ("kind", "kind", None),
         ("reference", "text", None),
         ("source", "text", None),
         ("obtained_at", "instant", None),

@@ -84,7 +84,13 @@ def entry_with(**changes):
             "entries[1].recorded_at: not a canonical UTC instant",
         ),
         (entry_with(recorded_at="2024-02-30T06:30:00.000000Z"), "entries[1].recorded_at: impossible instant"),
-        (entry_with(evidence_kinds=["rumour"]), "entries[1].evidence_kinds[0]: unknown value 'rumour'"),
+        (
+            entry_with(evidence_kinds=["Rumour"]),
+            "entries[1].evidence_kinds[0]: unknown evidence kind 'Rumour'",
+        ),
+        (entry_with(evidence_kinds=[7]), "entries[1].evidence_kinds[0]: unknown evidence kind 7"),
+        (entry_with(evidence_tiers=3), "entries[1].evidence_tiers: expected list, got int"),
+        (entry_with(evidence_tiers=["3"]), "entries[1].evidence_tiers[0]: expected int, got str"),
         (entry_with(resolves=["3"]), "entries[1].resolves[0]: expected int, got str"),
         (entry_with(private={"actor_id": "x"}), "entries[1].private.evidence: missing"),
         (entry_with(hash=None), "entries[1].hash: expected str, got null"),
@@ -98,8 +104,10 @@ def test_malformed_documents_name_the_place(data, message):
 
 def test_malformed_private_parts_name_the_place():
     data = cs.to_dict(case_in("captured"))
-    data["entries"][1]["private"]["evidence"][0]["kind"] = "rumour"
-    with pytest.raises(cs.FormatError, match=r"entries\[1\]\.private\.evidence\[0\]\.kind: unknown value"):
+    data["entries"][1]["private"]["evidence"][0]["kind"] = "Rumour"
+    with pytest.raises(
+        cs.FormatError, match=r"entries\[1\]\.private\.evidence\[0\]\.kind: unknown evidence kind"
+    ):
         cs.from_dict(data)
     data = cs.to_dict(case_in("captured"))
     data["entries"][1]["private"]["evidence"][0]["reference"] = " "

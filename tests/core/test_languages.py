@@ -250,12 +250,19 @@ def _sample_reasons() -> list[cs.Reason]:
         _reasons.may_not_dismiss("family", roles),
         _reasons.may_not_resolve("unit", roles),
         _reasons.unknown_trigger("confrim", cs.DEFAULT_WORKFLOW.triggers),
-        _reasons.evidence_refused("declare_dead", kinds, ()),
-        _reasons.evidence_refused("report_dead", cs.ANY_EVIDENCE.phrase(), ()),
+        _reasons.unknown_evidence_kind("unit_form_5", cs.BUILT_IN_KINDS),
+        _reasons.evidence_refused("declare_dead", kinds, (), cs.BUILT_IN_KINDS),
+        _reasons.evidence_refused("report_dead", cs.ANY_EVIDENCE.phrase(), (), cs.BUILT_IN_KINDS),
         _reasons.evidence_refused(
-            "confirm", cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL).phrase(), (video, card)
+            "confirm", cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL).phrase(), (video, card), cs.BUILT_IN_KINDS
         ),
-        _reasons.evidence_contradicts_fate(cs.EvidenceKind.DEATH_CERTIFICATE, "confirm", "alive"),
+        _reasons.evidence_refused(
+            "confirm",
+            cs.EvidenceRule(max_tier=cs.Tier.OFFICIAL).phrase(),
+            (cs.Evidence("unit_form_5", "F5-1", "unit", T0),),
+            cs.BUILT_IN_KINDS,
+        ),
+        _reasons.evidence_contradicts_fate(cs.BUILT_IN_KINDS["death_certificate"], "confirm", "alive"),
         _reasons.effective_after_recorded(T0 + timedelta(days=1), T0),
         _reasons.recorded_in_future(T0, T0 - timedelta(hours=1)),
         _reasons.evidence_after_recorded(cs.EvidenceKind.PHOTO, T0, T0 - timedelta(days=1)),
@@ -348,7 +355,9 @@ def test_a_message_names_the_vocabulary_by_its_labels_quoted_and_an_apps_own_nam
         "оно возможно из статусов: «в плену», «погибший (умерший)»"
     )
     kinds = cs.DEFAULT_WORKFLOW.rule("repatriate").evidence.phrase()
-    refused = _reasons.evidence_refused("repatriate", kinds, (cs.Evidence("video", "v", "channel", T0),))
+    refused = _reasons.evidence_refused(
+        "repatriate", kinds, (cs.Evidence("video", "v", "channel", T0),), cs.BUILT_IN_KINDS
+    )
     assert message(refused, "uk") == (
         "для дії «повернення» потрібен доказ виду «список на обмін» або «акт передачі тіла (останків)» "
         "або «список на звільнення»; надано: «відео» (рівень 4)"

@@ -55,7 +55,7 @@ def test_a_change_written_as_a_record_reads_back_equal_but_for_its_salt():
         (with_(evidence="video"), "evidence", "expected a list"),
         (with_(evidence=["video"]), "evidence[0]", "expected an object"),
         (
-            with_(evidence=[{**GOOD_RECORD["evidence"][0], "kind": "rumour"}]),
+            with_(evidence=[{**GOOD_RECORD["evidence"][0], "kind": "Rumour"}]),
             "evidence[0].kind",
             "unknown evidence kind",
         ),

@@ -96,7 +96,14 @@ def test_a_pinned_salt_is_sealed_as_given():
 @pytest.mark.parametrize(
     ("args", "error", "message"),
     [
-        (("rumour", "r", "s", day(0)), ValueError, "unknown evidence kind 'rumour'; known kinds: dna_match"),
+        (
+            ("Rumour", "r", "s", day(0)),
+            ValueError,
+            "unknown evidence kind 'Rumour': neither built in \\(dna_match",
+        ),
+        (("form 5", "r", "s", day(0)), ValueError, "unknown evidence kind 'form 5'"),
+        (("x" * 65, "r", "s", day(0)), ValueError, "unknown evidence kind"),
+        ((7, "r", "s", day(0)), ValueError, "unknown evidence kind 7"),
         (("video", "", "s", day(0)), ValueError, "reference must be a non-empty string"),
         (("video", "r", None, day(0)), ValueError, "source must be a non-empty string"),
         (("video", "r", "s", datetime(2024, 1, 1)), ValueError, "obtained_at must be timezone-aware"),  # noqa: DTZ001

@@ -68,9 +68,10 @@ def _opening_with_every_field() -> dict[str, object]:
         source_id="hotline/1",
     )
     opening = casestate.entry_to_dict(case.trail[0])
-    # And the one field an opening never holds: a report that displaces a rival names it.
+    # And the fields an opening never holds: a report that displaces a rival names it, and an
+    # entry with evidence of a declared kind records the tiers of its kinds.
     private = opening.pop("private")
-    return {**opening, "displaces": 1, "private": private}
+    return {**opening, "displaces": 1, "evidence_tiers": [3], "private": private}
 
 
 @pytest.mark.parametrize(

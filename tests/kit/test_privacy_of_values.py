@@ -24,7 +24,15 @@ from workflows import DEFAULT, STRICT, WITH_RELEASED
 # it was told, and prints them at its own risk.
 PERSONAL_BY_DESIGN = {cs.Actor, cs.Change, cs.Evidence, cs.Private}
 # Definitions, written by whoever writes the workflow: no case's data is in them.
-DEFINITIONS = {cs.EvidenceRule, cs.Rule, cs.StatusDef, cs.Timer, cs.Workflow, cs.WorkflowWarning}
+DEFINITIONS = {
+    cs.EvidenceKindDef,
+    cs.EvidenceRule,
+    cs.Rule,
+    cs.StatusDef,
+    cs.Timer,
+    cs.Workflow,
+    cs.WorkflowWarning,
+}
 # Errors that name a file, a key or a document, never a case's personal data.
 OTHER_ERRORS = {
     cs.CasestateError,

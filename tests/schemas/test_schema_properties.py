@@ -97,7 +97,7 @@ READERS = {
         ("change-record", {**GOOD_RECORD, "effective_at": "2024-03-02T12:00:00"}),
         ("change-record", {**GOOD_RECORD, "efective_at": "2024-03-02T12:00:00Z"}),
         ("change-record", {**GOOD_RECORD, "resolves": [-1]}),
-        ("change-record", {**GOOD_RECORD, "evidence": [{"kind": "rumour"}]}),
+        ("change-record", {**GOOD_RECORD, "evidence": [{"kind": "Rumour"}]}),
         ("case", {"format": "casestate.case", "version": 2, "case_id": "ua-1", "entries": []}),
         ("case", {"format": "casestate.case", "version": 1, "case_id": "ua-1", "entries": []}),
         ("workflow", {"name": "tiny", "initial": "missing", "roles": "ngo", "statuses": [], "rules": []}),

@@ -37,7 +37,7 @@ def test_each_schema_is_a_json_schema_2020_12(name) -> None:
 
 def test_the_schemas_enumerate_the_codes_and_kinds_of_the_code() -> None:
     case = casestate.json_schema("case")
-    kinds = case["$defs"]["evidence"]["properties"]["kind"]["enum"]
+    kinds = case["$defs"]["evidence"]["properties"]["kind"]["anyOf"][0]["enum"]
     assert kinds == [kind.value for kind in casestate.EvidenceKind]
     codes = case["$defs"]["entry"]["properties"]["codes"]["items"]["enum"]
     assert codes == [code.value for code in casestate.Code]

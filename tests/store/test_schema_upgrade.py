@@ -1,4 +1,4 @@
-"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals): upgraded, every trail still verifying and reading as before."""
+"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds): upgraded, every trail still verifying and reading as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +10,7 @@ from casestate._time import format_instant
 from casestate.store import _rows, _schema
 
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
-ADDED = {2: "workflow", 3: "whereabouts", 5: "follows", 6: "source_id", 8: "displaces"}
+ADDED = {2: "workflow", 3: "whereabouts", 5: "follows", 6: "source_id", 8: "displaces", 9: "evidence_tiers"}
 """By schema version: the entry column it added."""
 INDEXED = {6: "entries_by_source_id", 7: "cases_by_follows"}
 """By schema version: the index it added (dropped before its column)."""
@@ -24,6 +24,7 @@ TRAIL_OF = {
     5: "every-status-before-whereabouts.json",
     6: "every-status-before-whereabouts.json",
     7: "every-status-before-whereabouts.json",
+    8: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 
@@ -77,7 +78,7 @@ def _holding_an_old_trail(place, version):
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:

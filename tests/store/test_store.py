@@ -627,9 +627,11 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     entry = cs.DEFAULT_WORKFLOW.apply(opened_case, PATH_TO["captured"][0]).trail[-1]
     declared = {field.name for field in attrs.fields(cs.Entry) if field.metadata["part"] != "personal"}
     assert set(_schema.ENTRY_FIELDS) == declared | {"private"}
-    # Every field but follows, which only the opening entry of a later disappearance holds, and
-    # displaces, which only a report that displaced a rival holds.
-    assert set(entry_to_dict(opened_case.trail[0])) == declared - {"follows", "displaces"} | {"private"}
+    # Every field but follows, which only the opening entry of a later disappearance holds,
+    # displaces, which only a report that displaced a rival holds, and evidence_tiers, which only an
+    # entry with evidence of a declared kind holds.
+    rare = {"follows", "displaces", "evidence_tiers"}
+    assert set(entry_to_dict(opened_case.trail[0])) == declared - rare | {"private"}
     again = cs.DEFAULT_WORKFLOW.open(
         "case-2",
         actor=actor("family"),
@@ -638,7 +640,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         follows="case-1",
         source_id="hotline/2",
     )
-    assert set(entry_to_dict(again.trail[0])) == declared - {"displaces"} | {"private"}
+    assert set(entry_to_dict(again.trail[0])) == declared - {"displaces", "evidence_tiers"} | {"private"}
     assert row_entry(entry_row(again.trail[0]), "case-2", 2) == again.trail[0]
     killed = attrs.evolve(
         change("report_dead", "unit", "unit_notification", on=10), actor=cs.Actor("u-41", "unit")
@@ -648,8 +650,30 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     )
     rivals = cs.DEFAULT_WORKFLOW.apply(cs.DEFAULT_WORKFLOW.apply(opened_case, killed), taken)
     displacing = rivals.trail[-1]
-    assert set(entry_to_dict(displacing)) == declared - {"follows", "workflow", "source_id"} | {"private"}
+    assert set(entry_to_dict(displacing)) == declared - {
+        "follows",
+        "workflow",
+        "source_id",
+        "evidence_tiers",
+    } | {"private"}
     assert row_entry(entry_row(displacing), "case-1", 3) == displacing
+    form_5 = cs.EvidenceKindDef("unit_form_5", cs.Tier.CIRCUMSTANTIAL, indicates=cs.Fate.DEAD)
+    declaring = cs.DEFAULT_WORKFLOW.with_evidence_kinds(form_5)
+    own = declaring.apply(
+        declaring.open("case-3", actor=actor("family"), effective_at=day(0), recorded_at=day(1)),
+        attrs.evolve(
+            change("report_dead", "unit", "video", on=10),
+            evidence=(
+                cs.Evidence("video", "v", "s", day(10)),
+                cs.Evidence("unit_form_5", "F5", "unit", day(10)),
+            ),
+        ),
+    ).trail[-1]
+    assert own.evidence_tiers == (4, 3)
+    assert set(entry_to_dict(own)) == declared - {"follows", "workflow", "source_id", "displaces"} | {
+        "private"
+    }
+    assert row_entry(entry_row(own), "case-3", 2) == own
     assert row_entry(entry_row(entry), "case-1", 2) == entry
     assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 
@@ -911,3 +935,31 @@ def _wal(connection, timeout):
     store = object.__new__(_sqlite.SQLiteStore)
     store._connection = connection
     run(store._wal(timeout))
+
+
+def test_a_workflows_own_evidence_kinds_are_stored_with_their_tiers_and_found_again(place):
+    form_5 = cs.EvidenceKindDef("unit_form_5", cs.Tier.CIRCUMSTANTIAL, indicates=cs.Fate.DEAD)
+    registry = cs.DEFAULT_WORKFLOW.with_evidence_kinds(form_5)
+    report = attrs.evolve(
+        change("report_dead", "unit", "video", on=10),
+        evidence=(
+            cs.Evidence("video", "v", "channel", day(10)),
+            cs.Evidence("unit_form_5", "F5-7", "unit", day(10)),
+        ),
+    )
+    with place.open(workflow=registry) as store:
+        case = store.open_case("case-1", actor=actor("family"), effective_at=day(0), recorded_at=day(1))
+        case = store.apply("case-1", [report], expected_version=case.version)
+        assert case.trail[-1].evidence_tiers == (4, 3)
+    with place.open(workflow=registry) as fresh:
+        assert fresh.load("case-1") == case
+        assert [stored.entry.evidence_kinds for stored in fresh.entries(after=0)][-1] == (
+            "video",
+            "unit_form_5",
+        )
+    # A store of the default workflow reads the trail too (it records the tiers), and refuses new
+    # evidence of a kind its workflow does not know.
+    with place.open() as other:
+        assert other.load("case-1") == case
+        with pytest.raises(cs.Rejected, match="unknown evidence kind 'unit_form_5'"):
+            other.apply("case-1", [attrs.evolve(report, recorded_at=day(11))], expected_version=case.version)

@@ -41,7 +41,9 @@ def as_json_form(entry):
     """
     data = entry_to_dict(entry)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    return tuple(dumps(data[name]) if name in JSON_FIELDS else data.get(name) for name in ENTRY_FIELDS)
+    return tuple(
+        dumps(data[name]) if name in JSON_FIELDS and name in data else data.get(name) for name in ENTRY_FIELDS
+    )
 
 
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "keyed"])
@@ -119,8 +121,8 @@ UNREADABLE = {
     "an object for a list": ({"resolves": "{}"}, "row.resolves: expected list, got dict"),
     "true for a resolved entry": ({"resolves": "[true]"}, r"row.resolves\[0\]: expected int, got bool"),
     "an unknown evidence kind": (
-        {"evidence_kinds": '["rumour"]'},
-        r"row.evidence_kinds\[0\]: unknown value 'rumour'",
+        {"evidence_kinds": '["Rumour"]'},
+        r"row.evidence_kinds\[0\]: unknown evidence kind 'Rumour'",
     ),
     "an unknown personal field": (
         {"private": ROW[-1][:-1] + ',"phone":"+380"}'},
@@ -187,7 +189,7 @@ GOOD_PERSONAL = {
 }
 ODD_PERSONAL = {
     "text": ["", " ", 'a "quoted" one', "back\\slash", "tab\there", "a\x00b", "a\ud800"],
-    "kind": ["rumour", "VIDEO", "", 'vi"deo'],
+    "kind": ["Rumour", "VIDEO", "", 'vi"deo', "rumour"],
     "instant": [
         "2024-02-30T06:30:00.000000Z",
         "2024-03-11T06:30:00Z",

@@ -226,7 +226,7 @@ def test_writers_racing_with_one_etag_store_one_change_and_the_rest_are_412(clie
         (lambda _case_id: capture("another-case"), "case_id"),
         (lambda case_id: capture(case_id) | {"effective_at": "2024-04-01T00:00:00"}, "effective_at"),
         (lambda case_id: capture(case_id) | {"efective_at": "2024-04-01T00:00:00Z"}, "efective_at"),
-        (lambda case_id: capture(case_id) | {"evidence": [{**VIDEO, "kind": "rumour"}]}, "evidence[0].kind"),
+        (lambda case_id: capture(case_id) | {"evidence": [{**VIDEO, "kind": "Rumour"}]}, "evidence[0].kind"),
     ],
 )
 def test_a_record_that_cannot_be_read_is_422_naming_the_field(client, case_id, change, field) -> None:

@@ -75,7 +75,7 @@ def _moved(entry: Entry, say: Speaker) -> tuple[str, str | None]:
 
 def _said(entry: Entry, say: Speaker) -> str:
     """The entry's evidence kinds, reason and conflict codes, in words."""
-    said = ", ".join(say.term(kind) for kind in entry.evidence_kinds)
+    said = ", ".join(say.name("evidence kind", kind) for kind in entry.evidence_kinds)
     if entry.reason:
         said = f"{said}; {entry.reason}" if said else entry.reason
     if entry.codes:

@@ -179,7 +179,7 @@ def note_text(entry: Entry) -> str:
         if entry.displaces is not None:
             said += f" It outweighs report {entry.displaces} about the same time, kept for review."
     if entry.evidence_kinds:
-        said += f" Evidence: {', '.join(kind.value for kind in entry.evidence_kinds)}."
+        said += f" Evidence: {', '.join(map(str, entry.evidence_kinds))}."
     if entry.reason is not None:
         said += f" Reason: {entry.reason}"
     return " ".join(said.split())

@@ -29,9 +29,11 @@ from casestate import (
     BrokenTrail,
     Entry,
     Evidence,
+    EvidenceKind,
     FormatError,
     Integrity,
     Problem,
+    as_evidence_kind,
     entry_from_dict,
     trusted_evidence,
     unique_keys,
@@ -64,7 +66,9 @@ _WRITTEN = {
     "name": "_PLAIN[{v}]",
     "optional name": "_PLAIN[{v}]",
     "names": "_names_json({v})",
+    "kinds": "_names_json({v})",
     "ints": '"[" + ",".join(map(str, {v})) + "]"',
+    "optional ints": '(None if {v} is None else "[" + ",".join(map(str, {v})) + "]")',
     "instant": "format_instant({v})",
 }
 """By the form a field is declared in: how its value is written in its column."""
@@ -127,6 +131,7 @@ def _private_text_source() -> str:
 _TEXT_PIECE = {
     "text": "{_quote(%s)}",
     "name": "{_quote(%s)}",
+    "kind": "{_quote(%s)}",
     "instant": '"{%s}"',
     "hex": '"{%s}"',
 }
@@ -212,7 +217,9 @@ _READ = {
     "name": "_by_value_{name}[{v}]",
     "optional name": "_by_value_{name}[{v}]",
     "names": "_names_{name}({v})",
+    "kinds": "_kinds({v})",
     "ints": "_resolves({v})",
+    "optional ints": "_optional_ints({v})",
     "instant": "_instant({v})",
 }
 """By form: how a column's text is read into the entry's value (a KeyError or ValueError: not as written)."""
@@ -266,6 +273,23 @@ def _names_reader(enumeration: type[StrEnum]) -> Callable[[str], tuple[StrEnum, 
     return names
 
 
+@lru_cache(maxsize=256)
+def _kind(text: str) -> EvidenceKind | str:
+    """An evidence kind's name (a ValueError: not as written); few names recur, each is checked once."""
+    return as_evidence_kind(text)
+
+
+# Few lists of evidence kinds recur ("[]", '["video"]'): each text is read once.
+@lru_cache(maxsize=256)
+def _kinds(text: str) -> tuple[EvidenceKind | str, ...]:
+    # A value that is no text is refused by _kind: unhashable, a TypeError; else a ValueError.
+    return tuple([_kind(value) for value in _json_list(text)])
+
+
+def _optional_ints(text: str | None) -> tuple[int, ...] | None:
+    return None if text is None else _resolves(text)
+
+
 # Few lists of resolved entries recur ("[]", "[3]"): each text is read once.
 
 
@@ -284,6 +308,7 @@ _PATTERN = {
     "text": '"' + _UNESCAPED + '"',
     "optional text": '(?:null|"' + _UNESCAPED + '")',
     "name": '"' + _UNESCAPED + '"',
+    "kind": '"' + _UNESCAPED + '"',
     "instant": '"(' + _INSTANT_TEXT + ')"',
     "hex": '"([0-9a-f]*)"',
 }
@@ -322,7 +347,12 @@ _MEMBER_CHECKED = {
     "text": "is_text({v})",
 }
 """By form: the test a record's field must pass (a name is checked as it is looked up)."""
-_MEMBER_READ = {"text": "{v}", "name": "_by_value_{v}[{v}]", "instant": "datetime.fromisoformat({v})"}
+_MEMBER_READ = {
+    "text": "{v}",
+    "name": "_by_value_{v}[{v}]",
+    "kind": "_kind({v})",
+    "instant": "datetime.fromisoformat({v})",
+}
 """By form: how a record's field is read from its text, once the pattern matched."""
 _TRUSTED = {Evidence: trusted_evidence}
 """The maker of each kind of record from fields already checked."""
@@ -421,6 +451,8 @@ def _record_from_json(field: Field, item: object) -> object:
         value = item[member.name]
         if member.form == "name":
             made.append(_MEMBERS_BY_VALUE[member.of][value])
+        elif member.form == "kind":
+            made.append(_kind(value))
         elif member.form == "instant":
             made.append(_instant(value))
         elif is_text(value):
@@ -455,7 +487,8 @@ def _strict_entry(row: Row, case_id: str, count: int, erased: Container[object])
     seq = data["seq"]
     try:
         for name in JSON_FIELDS:
-            data[name] = json.loads(data[name], object_pairs_hook=unique_keys)
+            if data[name] is not None:  # an optional list left out, as null
+                data[name] = json.loads(data[name], object_pairs_hook=unique_keys)
         entry = entry_from_dict(data, "row")
     except (FormatError, TypeError, ValueError) as error:
         raise unreadable(case_id, seq, count, str(error)) from None
@@ -494,6 +527,7 @@ _PERSONAL_NAMESPACE: dict[str, object] = {
     },
     **{f"_make_{field.name}": _TRUSTED[field.metadata["of"]] for field in _RECORDS},
     "_quote": _quote,
+    "_kind": _kind,
     "_NotAsWritten": _NotAsWritten,
     "_PLAIN_PERSONAL": _PLAIN_PERSONAL,
     "_personal_from_json": _personal_from_json,
@@ -525,6 +559,8 @@ _NAMESPACE: dict[str, object] = {
     "_private_json": _private_json,
     "_personal": _personal,
     "_resolves": _resolves,
+    "_kinds": _kinds,
+    "_optional_ints": _optional_ints,
     "_instant": _instant,
     "format_instant": format_instant,
     "Entry": Entry,

@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 8)
+The schema (version 9)
 ----------------------
 
 ``meta``
@@ -23,7 +23,9 @@ The schema (version 8)
     written before; ``follows``, added in version 5, is null but for the
     opening entry of a later disappearance; ``source_id``, added in version
     6, is null in entries of changes sent without one; ``displaces``, added
-    in version 8, is null but for a report that displaced a rival), and the personal
+    in version 8, is null but for a report that displaced a rival; ``evidence_tiers``,
+    added in version 9, is null but for an entry whose evidence holds a kind its
+    workflow declared), and the personal
     part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
     if two writers race; so is ``(case_id, source_id)`` where a source id is
     given, so that no case holds one id twice whatever writes to it.
@@ -68,7 +70,7 @@ if TYPE_CHECKING:
     from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -122,6 +124,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # Version 8: a report about the instant the case's status took effect that
     # disagrees with the one that put it there names the report it displaces.
     7: ("ALTER TABLE entries ADD COLUMN displaces INTEGER",),
+    # Version 9: an entry whose evidence holds a kind its workflow declared records each kind's tier.
+    8: ("ALTER TABLE entries ADD COLUMN evidence_tiers TEXT",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 SUMMARY_SINCE = 7
@@ -140,7 +144,14 @@ PERSONAL = tuple(field for field in attrs.fields(Entry) if field.metadata["part"
 ENTRY_FIELDS = ("case_id", *(field.name for field in DECLARED if field.name != "case_id"), "private")
 """The columns of an entry row, in the order of the row tuple: the case first, the personal part last."""
 JSON_FIELDS = frozenset(
-    {*(field.name for field in DECLARED if field.metadata["form"] in ("names", "ints")), "private"}
+    {
+        *(
+            field.name
+            for field in DECLARED
+            if field.metadata["form"] in ("names", "kinds", "ints", "optional ints")
+        ),
+        "private",
+    }
 )
 """The columns that hold JSON: lists, and the personal part."""
 _COLUMN_TYPES = {
@@ -151,7 +162,9 @@ _COLUMN_TYPES = {
     "name": "TEXT NOT NULL",
     "optional name": "TEXT",
     "names": "TEXT NOT NULL",
+    "kinds": "TEXT NOT NULL",
     "ints": "TEXT NOT NULL",
+    "optional ints": "TEXT",
     "instant": "TEXT NOT NULL",
 }
 """By the form a field is declared in: the type of its column."""

@@ -22,7 +22,7 @@ from casestate import canonical_bytes
 from casestate import publish as _publish
 
 from ._attempts import Attempt, attempts, changes
-from ._cases import cases, evidence_rules, opened_cases, trails, workflows
+from ._cases import cases, declared_kinds, evidence_rules, opened_cases, trails, workflows
 from ._invariants import BrokenInvariant, check_case, check_step, reachable
 from ._machine import WorkflowStateMachine, workflow_state_machine
 from ._tamper import Tampering, alterations, rewritten, tamperings
@@ -56,6 +56,7 @@ __all__ = [
     "changes",
     "check_case",
     "check_step",
+    "declared_kinds",
     "enough_evidence",
     "evidence",
     "evidence_rules",

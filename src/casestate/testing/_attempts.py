@@ -18,7 +18,6 @@ from casestate import (
     Entry,
     EntryKind,
     Evidence,
-    EvidenceKind,
     Fate,
     Outcome,
     Rule,
@@ -131,7 +130,7 @@ def changes(workflow: Workflow, case: Case) -> st.SearchStrategy[Change]:
 
 
 def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
-    if not _provable(rule, _fate_checked(workflow, case, rule)):
+    if not _provable(workflow, rule, _fate_checked(workflow, case, rule)):
         return False
     if not rule.roles and _withdrawing_reporter(case, rule) is None:
         return False
@@ -140,9 +139,12 @@ def _satisfiable(workflow: Workflow, case: Case, rule: Rule) -> bool:
     return rule.report or case.status in rule.sources
 
 
-def _provable(rule: Rule, fate: Fate | None) -> bool:
+def _provable(workflow: Workflow, rule: Rule, fate: Fate | None) -> bool:
     """Whether some evidence *rule* accepts fits *fate*."""
-    return rule.evidence is None or any(fits(kind, fate) for kind in accepted_kinds(rule.evidence))
+    known = workflow.known_kinds
+    return rule.evidence is None or any(
+        fits(kind, fate, known) for kind in accepted_kinds(rule.evidence, known)
+    )
 
 
 def _claimed(workflow: Workflow, rule: Rule) -> Fate | None:
@@ -258,12 +260,12 @@ def _rival(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> R
 
 
 def _weighed(
-    case: Case, rule: Rule, rival: Rivalry, proof: tuple[Evidence, ...]
+    workflow: Workflow, case: Case, rule: Rule, rival: Rivalry, proof: tuple[Evidence, ...]
 ) -> tuple[Outcome, tuple[Code, ...], str]:
     """What a rival report on *proof* leads to: outcome, codes and the status the case is left in."""
     if rival.agrees:
         return Outcome.CORROBORATION, (), case.status
-    given = Assurance.for_tier(min((item.tier for item in proof), default=None))
+    given = Assurance.for_tier(min((workflow.evidence_kind(item.kind).tier for item in proof), default=None))
     if given is not case.assurance and given.stronger(case.assurance) is given:
         return Outcome.TRANSITION, (), rule.target
     if given is case.assurance:
@@ -339,7 +341,7 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     early = (
         rule.report
         and rule.waiting_period is None
-        and _provable(rule, _fate_checked(workflow, case, rule))
+        and _provable(workflow, rule, _fate_checked(workflow, case, rule))
         and draw(st.integers(0, 4)) == 0
     )
     effective = since - draw(gaps(least=_ONE_TICK)) if early else floor + draw(_up_to(recorded - floor))
@@ -347,19 +349,24 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
     fate = _fate_checked(workflow, case, rule)
     rival = _rival(workflow, case, rule, effective)
-    if rival is not None and not _provable(rule, rival.fate):
+    if rival is not None and not _provable(workflow, rule, rival.fate):
         # No evidence the rule takes could speak for what the rival says: about a tick later, it is no rival.
         effective += _ONE_TICK
         recorded = max(recorded, effective)
         rival = None
     if rival is not None:
         fate = rival.fate
+    known = workflow.known_kinds
+    provable = _provable(workflow, rule, fate)
     proof = obtained_by(
-        draw(enough_evidence(rule.evidence, fate=fate)) if _provable(rule, fate) else (), recorded, effective
+        draw(enough_evidence(rule.evidence, fate=fate, known=known)) if provable else (),
+        recorded,
+        effective,
+        known,
     )
     codes: tuple[Code, ...]
     if rival is not None:
-        outcome, codes, target = _weighed(case, rule, rival, proof)
+        outcome, codes, target = _weighed(workflow, case, rule, rival, proof)
     elif _corroborates(workflow, case, rule):
         outcome, codes, target = Outcome.CORROBORATION, (), case.status
     elif legal and not early:
@@ -442,6 +449,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
             _time_backwards,
             _effective_after_recorded,
             _evidence_after_recorded,
+            _unknown_kind,
             _unknown_conflict,
         )
         if workflow.rules
@@ -468,7 +476,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
                 add(_backed_reporter, rule)
         if rule.evidence is not None:
             add(_no_evidence, rule)
-            if refused_kinds(rule.evidence):
+            if refused_kinds(rule.evidence, workflow.known_kinds):
                 add(_weak_evidence, rule)
         if rule.reason_required:
             add(_no_reason, rule)
@@ -534,7 +542,8 @@ def _effective_after_recorded(draw: st.DrawFn, workflow: Workflow, case: Case) -
 def _evidence_after_recorded(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     base = _any_rule_base(draw, workflow, case)
     recorded = base.change.recorded_at
-    late = attrs.evolve(draw(evidence()), obtained_at=recorded + draw(gaps(least=_ONE_TICK, long=False)))
+    drawn = draw(evidence(known=workflow.known_kinds))
+    late = attrs.evolve(drawn, obtained_at=recorded + draw(gaps(least=_ONE_TICK, long=False)))
     change = attrs.evolve(base.change, evidence=(*base.change.evidence, late))
     return _rejected(change, "evidence obtained after the change was recorded", Code.EVIDENCE_AFTER_RECORDED)
 
@@ -582,6 +591,20 @@ def _wrong_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, bas
     return _rejected(change, f"role {role!r} firing {rule.trigger}", Code.ROLE_NOT_PERMITTED)
 
 
+def _unknown_kind(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
+    base = _any_rule_base(draw, workflow, case)
+    kind = draw(
+        st.sampled_from(["unit_form_5", "regional_hospital_record", "rumour"]).filter(
+            lambda name: name not in workflow.known_kinds
+        )
+    )
+    stranger = attrs.evolve(draw(evidence(known=workflow.known_kinds)), kind=kind)
+    change = attrs.evolve(base.change, evidence=(*base.change.evidence, stranger))
+    return _rejected(
+        change, f"evidence of kind {kind!r}, which the workflow does not know", Code.UNKNOWN_EVIDENCE_KIND
+    )
+
+
 def _no_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
     del draw, workflow, case
     change = attrs.evolve(base.change, evidence=())
@@ -589,11 +612,11 @@ def _no_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, ba
 
 
 def _weak_evidence(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt) -> Attempt:
-    del workflow, case
+    del case
     needs = rule.evidence
     if needs is None:  # pragma: no cover - only planned for rules that need evidence
         raise AssertionError
-    change = attrs.evolve(base.change, evidence=draw(weak_evidence(needs)))
+    change = attrs.evolve(base.change, evidence=draw(weak_evidence(needs, known=workflow.known_kinds)))
     return _rejected(change, f"weak evidence for {rule.trigger}", Code.EVIDENCE_INSUFFICIENT)
 
 
@@ -607,8 +630,10 @@ def _contradicting_evidence(
     draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
 ) -> Attempt:
     fate = _contradicted(workflow, case, rule)
-    against = [kind for kind in EvidenceKind if kind.indicates not in (None, fate)]
-    (item,) = obtained_by((draw(evidence(against)),), base.change.recorded_at, base.change.effective_at)
+    known = workflow.known_kinds
+    against = [name for name, kind in known.items() if kind.indicates not in (None, fate)]
+    drawn = draw(evidence(against, known=known))
+    (item,) = obtained_by((drawn,), base.change.recorded_at, base.change.effective_at, known)
     position = draw(st.integers(0, len(base.change.evidence)))
     proof = (*base.change.evidence[:position], item, *base.change.evidence[position:])
     change = attrs.evolve(base.change, evidence=proof)

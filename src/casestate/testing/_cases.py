@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from datetime import timedelta
 
 import attrs
 from hypothesis import strategies as st
 
 from casestate import (
+    BUILT_IN_KINDS,
     DEFAULT_WORKFLOW,
     EVERYONE,
     Case,
     Entry,
-    EvidenceKind,
+    EvidenceKindDef,
     EvidenceRule,
     Fate,
     Rule,
@@ -44,7 +46,12 @@ def opened_cases(
         actor=draw(actors(workflow.roles)),
         effective_at=effective,
         recorded_at=recorded,
-        evidence=obtained_by(draw(st.lists(evidence(), max_size=2)), recorded, effective),
+        evidence=obtained_by(
+            draw(st.lists(evidence(known=workflow.known_kinds), max_size=2)),
+            recorded,
+            effective,
+            workflow.known_kinds,
+        ),
         reason=draw(st.none() | texts()),
         key=key,
     )
@@ -90,20 +97,40 @@ _NAMES = st.text(
     alphabet=st.characters(categories=["Ll", "Lu", "Nd"], include_characters="_-"), min_size=1, max_size=10
 )
 _CUSTOM_ROLES = ("registrar", "hotline", "prosecutor")
-_KINDS = sorted(EvidenceKind, key=lambda kind: (kind.tier, kind.value))
 
 
 @st.composite
-def evidence_rules(draw: st.DrawFn) -> EvidenceRule | None:
-    """Evidence requirements: none, a tier, or a set of kinds (always one kind that fits)."""
+def evidence_rules(
+    draw: st.DrawFn, known: Mapping[str, EvidenceKindDef] = BUILT_IN_KINDS
+) -> EvidenceRule | None:
+    """Evidence requirements: none, a tier, or a set of kinds of those *known* (always one kind that fits)."""
     if draw(st.booleans()):
         return None
     max_tier = draw(st.sampled_from(Tier))
     if draw(st.booleans()):
         return EvidenceRule(max_tier=max_tier)
-    fitting = [kind for kind in _KINDS if kind.tier <= max_tier]
-    kinds = draw(st.lists(st.sampled_from(fitting), min_size=1, max_size=4, unique=True))
+    fitting = sorted(name for name, kind in known.items() if kind.tier <= max_tier)
+    declared = [name for name in fitting if name not in BUILT_IN_KINDS]
+    # A declared kind now and then, among the thirty built-in ones it would be drawn next to never.
+    pick_declared: bool = bool(declared) and draw(st.booleans())
+    chosen = declared if pick_declared else fitting
+    kinds = draw(st.lists(st.sampled_from(chosen), min_size=1, max_size=4, unique=True))
     return EvidenceRule(max_tier=max_tier, kinds=kinds)
+
+
+@st.composite
+def declared_kinds(draw: st.DrawFn) -> tuple[EvidenceKindDef, ...]:
+    """Kinds of evidence a workflow declares: none to two, of every tier, fate and attestation."""
+    count = draw(st.integers(0, 2))
+    return tuple(
+        EvidenceKindDef(
+            f"own_kind_{index}",
+            draw(st.sampled_from(Tier)),
+            indicates=draw(st.none() | st.sampled_from([Fate.ALIVE, Fate.DEAD])),
+            attests_past=draw(st.booleans()),
+        )
+        for index in range(count)
+    )
 
 
 @st.composite
@@ -157,10 +184,18 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
         groups.extend((frozenset(part), target) for part in parts if part)
     own = {status.name: status.fate for status in statuses}
     placed = {status.name: status.whereabouts for status in statuses}
+    evidence_kinds = draw(declared_kinds())
+    known = {**BUILT_IN_KINDS, **{kind.name: kind for kind in evidence_kinds}}
     rules = [
         draw(
             _rules_for(
-                index, sources, target, roles, target_fate=own[target], target_whereabouts=placed[target]
+                index,
+                sources,
+                target,
+                roles,
+                known,
+                target_fate=own[target],
+                target_whereabouts=placed[target],
             )
         )
         for index, (sources, target) in enumerate(groups)
@@ -168,7 +203,7 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
     rules = _give_fates(statuses, rules, names[0], draw(st.sampled_from([Fate.ALIVE, Fate.DEAD])))
     # Now and then a dated legal fact, recorded in one status.
     for index, recorded_in in enumerate(draw(st.lists(st.sampled_from(names), max_size=2, unique=True))):
-        rules.append(draw(_fact_for(len(rules) + index, recorded_in, roles)))
+        rules.append(draw(_fact_for(len(rules) + index, recorded_in, roles, known)))
     name = draw(_NAMES)
     # Someone must be able to settle the conflicts reports raise.
     dismiss_roles = draw(
@@ -186,16 +221,18 @@ def workflows(draw: st.DrawFn, *, max_statuses: int = 6) -> Workflow:
             roles=roles,
             initial=names[0],
             dismiss_roles=dismiss_roles,
+            evidence_kinds=evidence_kinds,
         )
 
 
 @st.composite
-def _rules_for(
+def _rules_for(  # noqa: PLR0917 - a rule's place in the definition, by position
     draw: st.DrawFn,
     index: int,
     sources: frozenset[str],
     target: str,
     roles: frozenset[str],
+    known: Mapping[str, EvidenceKindDef],
     *,
     target_fate: Fate | None,
     target_whereabouts: Whereabouts | None,
@@ -209,7 +246,7 @@ def _rules_for(
         sources=sources,
         target=target,
         roles=allowed,
-        evidence=draw(evidence_rules()),
+        evidence=draw(evidence_rules(known)),
         reason_required=draw(st.booleans()),
         report=draw(st.booleans()),
         # A rule may name a fate only where its target keeps the one it is given.
@@ -228,13 +265,15 @@ def _rules_for(
 
 
 @st.composite
-def _fact_for(draw: st.DrawFn, index: int, status: str, roles: frozenset[str]) -> Rule:
+def _fact_for(
+    draw: st.DrawFn, index: int, status: str, roles: frozenset[str], known: Mapping[str, EvidenceKindDef]
+) -> Rule:
     return Rule(
         trigger=f"{draw(_NAMES)}_fact_{index}",
         sources={status},
         target=status,
         roles=draw(st.lists(st.sampled_from(sorted(roles)), min_size=1, unique=True)),
-        evidence=draw(evidence_rules()),
+        evidence=draw(evidence_rules(known)),
         reason_required=draw(st.booleans()),
         waiting_period=draw(
             st.none() | st.timedeltas(min_value=timedelta(days=1), max_value=timedelta(days=200))

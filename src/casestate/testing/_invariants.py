@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from casestate import (
+    BUILT_IN_KINDS,
     DISMISS,
     OPEN,
     Assurance,
@@ -23,6 +24,7 @@ from casestate import (
     Rejected,
     Rule,
     Snapshot,
+    Tier,
     Whereabouts,
     Workflow,
     canonical_bytes,
@@ -36,6 +38,7 @@ from casestate import (
 )
 
 from ._attempts import Attempt, Rivalry, rivalry
+from ._values import Known
 
 
 class BrokenInvariant(AssertionError):
@@ -213,6 +216,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         where = f"entry {entry.seq} ({entry.kind} {entry.trigger})"
         if entry.role not in workflow.roles:
             raise _fail(case, f"{where}: role {entry.role!r} is not one of the workflow's")
+        _check_kinds(workflow, case, entry, where)
         if entry.effective_at > entry.recorded_at:
             raise _fail(case, f"{where}: takes effect after it was recorded")
         if entry.recorded_at < walk.recorded:
@@ -243,8 +247,21 @@ def _actor_id(entry: Entry) -> str | None:
 
 
 def _evidence_tier_assurance(entry: Entry) -> Assurance:
-    tiers = [kind.tier for kind in entry.evidence_kinds]
-    return Assurance.for_tier(min(tiers) if tiers else None)
+    # The tiers the entry records beside declared kinds, which _check_kinds holds to the workflow's.
+    tiers = entry.evidence_tiers or [BUILT_IN_KINDS[kind].tier for kind in entry.evidence_kinds]
+    return Assurance.for_tier(Tier(min(tiers)) if tiers else None)
+
+
+def _check_kinds(workflow: Workflow, case: Case, entry: Entry, where: str) -> None:
+    """Every kind of the entry's evidence is known to the workflow, its tier recorded where it is declared."""
+    known = workflow.known_kinds
+    unknown = [kind for kind in entry.evidence_kinds if kind not in known]
+    if unknown:
+        raise _fail(case, f"{where}: holds evidence of kind {unknown[0]!r}, which the workflow does not know")
+    declared = any(kind not in BUILT_IN_KINDS for kind in entry.evidence_kinds)
+    tiers = tuple(int(known[kind].tier) for kind in entry.evidence_kinds) if declared else None
+    if entry.evidence_tiers != tiers:
+        raise _fail(case, f"{where}: records tiers {entry.evidence_tiers}, the workflow's kinds have {tiers}")
 
 
 def _check_dismissal(workflow: Workflow, case: Case, entry: Entry, walk: _Walk, where: str) -> None:
@@ -262,18 +279,20 @@ def _check_dismissal(workflow: Workflow, case: Case, entry: Entry, walk: _Walk, 
         raise _fail(case, f"{where}: a dismissal changed the status, fate, assurance or whereabouts")
 
 
-def _check_evidence_times(case: Case, entry: Entry, where: str) -> None:
+def _check_evidence_times(case: Case, entry: Entry, where: str, known: Known) -> None:
     """No evidence obtained after the entry was recorded, nor a document before the event it attests."""
     if entry.private is None:
         return
     for item in entry.evidence:
         if item.obtained_at > entry.recorded_at:
             raise _fail(case, f"{where}: holds evidence obtained after the entry was recorded")
-        if item.obtained_at < entry.effective_at and item.kind.attests_past:
+        if item.obtained_at < entry.effective_at and known[item.kind].attests_past:
             raise _fail(case, f"{where}: holds a {item.kind} obtained before the event it attests")
 
 
-def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str) -> None:
+def _check_guards(  # noqa: PLR0917 - the walk's own arguments, and the kinds
+    case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, known: Known
+) -> None:
     role_ok = entry.role in rule.roles
     if not role_ok and rule.reporter_may_fire and entry.private is not None:
         # The reporter alone, while none of the rule's roles has backed the report, voiding
@@ -289,13 +308,8 @@ def _check_guards(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str)
         raise _fail(case, f"{where}: role {entry.role!r} may not fire it")
     needs = rule.evidence
     if needs is not None:
-        if entry.private is not None:
-            enough = any(needs.accepts(item) for item in entry.evidence)
-        else:
-            enough = any(
-                kind.tier <= needs.max_tier and (needs.kinds is None or kind in needs.kinds)
-                for kind in entry.evidence_kinds
-            )
+        # The kinds the public part lists are those of the evidence (verify holds them equal).
+        enough = any(needs.accepts_kind(known[kind]) for kind in entry.evidence_kinds)
         if not enough:
             raise _fail(case, f"{where}: entered without {needs.describe()} ({list(entry.evidence_kinds)})")
     if rule.reason_required and entry.private is not None and entry.reason is None:
@@ -308,10 +322,11 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     if entry.trigger not in {rule.trigger for rule in workflow.rules}:
         raise _fail(case, f"{where}: no rule has this trigger")
     rule = workflow.rule(entry.trigger)
-    _check_guards(case, rule, entry, walk, where)
+    known = workflow.known_kinds
+    _check_guards(case, rule, entry, walk, where, known)
     if entry.resolves and entry.role not in workflow.dismiss_roles:
         raise _fail(case, f"{where}: role {entry.role!r} settled conflicts it may not dismiss")
-    _check_evidence_times(case, entry, where)
+    _check_evidence_times(case, entry, where, known)
     legal = walk.status in rule.sources
     claimed = rule.fate or workflow.status(rule.target).fate
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
@@ -329,11 +344,11 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         # About the very instant the period began, a report that agrees with it corroborates it.
         agrees, rival = True, None
     if entry.displaces is not None or rival is not None:
-        _check_rival(case, entry, walk, where, rival, rule.target)
+        _check_rival(case, entry, walk, where, rival, rule.target, known)
         return
     resumed = _resumed_fate(case, rule, walk) if legal else None
     spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
-    _check_evidence_fate(case, entry, resumed or spoken, where)
+    _check_evidence_fate(case, entry, resumed or spoken, where, known)
     if entry.kind is EntryKind.FACT or rule.fact:
         _check_fact(case, rule, entry, walk, where, legal=legal)
         return
@@ -418,12 +433,12 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
 
 
 def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
-    case: Case, entry: Entry, walk: _Walk, where: str, rival: Rivalry | None, target: str
+    case: Case, entry: Entry, walk: _Walk, where: str, rival: Rivalry | None, target: str, known: Known
 ) -> None:
     """A rival report: the stronger evidence holds the instant, the weaker waits; as strong, neither holds."""
     if rival is None or entry.displaces not in (None, walk.periods[-1]):
         raise _fail(case, f"{where}: displaces entry {entry.displaces}, which it does not rival")
-    _check_evidence_fate(case, entry, rival.fate, where)
+    _check_evidence_fate(case, entry, rival.fate, where, known)
     given = _evidence_tier_assurance(entry)
     held = walk.assurance
     displaced = walk.periods[-1]
@@ -495,10 +510,10 @@ def _resumes(case: Case, rule: Rule, walk: _Walk) -> int | None:
     return next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == rule.target), None)
 
 
-def _check_evidence_fate(case: Case, entry: Entry, spoken: Fate | None, where: str) -> None:
+def _check_evidence_fate(case: Case, entry: Entry, spoken: Fate | None, where: str, known: Known) -> None:
     """No evidence of the entry may speak against the fate it stands for."""
     if spoken is not None and spoken is not Fate.UNKNOWN:
-        against = [kind for kind in entry.evidence_kinds if kind.indicates not in (None, spoken)]
+        against = [kind for kind in entry.evidence_kinds if known[kind].indicates not in (None, spoken)]
         if against:
             raise _fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
 

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from casestate import Assurance, Code, Entry, EntryKind, EvidenceKind, Fate, Private
+from casestate import BUILT_IN_KINDS, Assurance, Code, Entry, EntryKind, EvidenceKind, Fate, Private
 from casestate.chain import GENESIS, entry_digest
 
 from ._values import evidence
@@ -61,6 +61,7 @@ def _public_changes(entry: Entry) -> dict[str, st.SearchStrategy[Any]]:
         "assurance": _other(list(Assurance), entry.assurance),
         "role": st.just(entry.role + "'"),
         "evidence_kinds": st.just((*entry.evidence_kinds, EvidenceKind.DNA_MATCH)),
+        "evidence_tiers": st.just(_other_tiers(entry)),
         "effective_at": _later_or_earlier(entry.effective_at),
         "recorded_at": _later_or_earlier(entry.recorded_at),
         "resolves": st.just((*entry.resolves, entry.seq)),
@@ -70,6 +71,14 @@ def _public_changes(entry: Entry) -> dict[str, st.SearchStrategy[Any]]:
         "commitment": st.just(_flip_hex(entry.commitment)),
         "hash": st.just(_flip_hex(entry.hash)),
     }
+
+
+def _other_tiers(entry: Entry) -> tuple[int, ...]:
+    """Tiers beside the kinds of *entry* that are not those it records: another tier for the first, or any."""
+    tiers = entry.evidence_tiers
+    if tiers is None:
+        return tuple(int(BUILT_IN_KINDS[kind].tier) for kind in entry.evidence_kinds)
+    return (tiers[0] % 4 + 1, *tiers[1:]) if tiers else (1,)
 
 
 def _private_changes(private: Private) -> dict[str, st.SearchStrategy[Any]]:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 
 import attrs
 from hypothesis import strategies as st
 
-from casestate import Actor, Evidence, EvidenceKind, EvidenceRule, Fate, Tier
+from casestate import (
+    BUILT_IN_KINDS,
+    Actor,
+    Evidence,
+    EvidenceKind,
+    EvidenceKindDef,
+    EvidenceRule,
+    Fate,
+    Tier,
+    as_evidence_kind,
+)
 
 TEST_KEY = b"casestate.testing: a chain key!!"
 """A fixed 32-byte key for HMAC chains in tests; never use it for real cases."""
@@ -106,36 +116,43 @@ def _pooled_actors(roles: frozenset[str]) -> st.SearchStrategy[Actor]:
     )
 
 
-@cache
-def accepted_kinds(rule: EvidenceRule) -> tuple[EvidenceKind, ...]:
-    """The kinds of evidence *rule* accepts, strongest tier first."""
-    return tuple(kind for kind in _BY_TIER if _accepts_kind(rule, kind))
+Known = Mapping[str, EvidenceKindDef]
+"""The kinds of evidence a workflow knows, by name (``workflow.known_kinds``)."""
 
 
 @cache
-def refused_kinds(rule: EvidenceRule) -> tuple[EvidenceKind, ...]:
-    """The kinds of evidence *rule* refuses."""
-    return tuple(kind for kind in _BY_TIER if not _accepts_kind(rule, kind))
+def _by_tier(known: frozenset[EvidenceKindDef]) -> tuple[EvidenceKindDef, ...]:
+    return tuple(sorted(known, key=lambda kind: (kind.tier, str(kind.name))))
 
 
-def _accepts_kind(rule: EvidenceRule, kind: EvidenceKind) -> bool:
-    return kind.tier <= rule.max_tier and (rule.kinds is None or kind in rule.kinds)
+def _pool(known: Known) -> tuple[EvidenceKindDef, ...]:
+    """Every kind of *known*, strongest tier first (a mapping is no cache key: its kinds are)."""
+    return _by_tier(frozenset(known.values()))
 
 
-def fits(kind: EvidenceKind, fate: Fate | str | None) -> bool:
+def accepted_kinds(rule: EvidenceRule, known: Known = BUILT_IN_KINDS) -> tuple[EvidenceKind | str, ...]:
+    """The kinds of evidence *rule* accepts, strongest tier first, of those *known* (default: built-in)."""
+    return tuple(kind.name for kind in _pool(known) if rule.accepts_kind(kind))
+
+
+def refused_kinds(rule: EvidenceRule, known: Known = BUILT_IN_KINDS) -> tuple[EvidenceKind | str, ...]:
+    """The kinds of evidence *rule* refuses, of those *known*."""
+    return tuple(kind.name for kind in _pool(known) if not rule.accepts_kind(kind))
+
+
+def fits(kind: EvidenceKind | str, fate: Fate | str | None, known: Known = BUILT_IN_KINDS) -> bool:
     """Whether evidence of *kind* may back a change giving *fate* (any kind, for no or an unknown fate).
 
     >>> fits(EvidenceKind.DEATH_CERTIFICATE, "alive")
     False
     """
-    return fate is None or fate == Fate.UNKNOWN or kind.indicates in (None, fate)
+    return fate is None or fate == Fate.UNKNOWN or known[kind].indicates in (None, fate)
 
 
-def _fitting(kinds: Iterable[EvidenceKind], fate: Fate | str | None) -> tuple[EvidenceKind, ...]:
-    return tuple(kind for kind in kinds if fits(kind, fate))
-
-
-_BY_TIER = sorted(EvidenceKind, key=lambda kind: (kind.tier, kind.value))
+def _fitting(
+    kinds: Iterable[EvidenceKind | str], fate: Fate | str | None, known: Known
+) -> tuple[EvidenceKind | str, ...]:
+    return tuple(kind for kind in kinds if fits(kind, fate, known))
 
 
 def evidence(
@@ -145,13 +162,18 @@ def evidence(
     obtained_at: st.SearchStrategy[datetime] | None = None,
     texts: st.SearchStrategy[str] | None = None,
     fate: Fate | str | None = None,
+    known: Known = BUILT_IN_KINDS,
 ) -> st.SearchStrategy[Evidence]:
-    """Single pieces of evidence: of *kinds* (default: every kind) no weaker than *max_tier*.
+    """Single pieces of evidence: of *kinds* (default: every kind *known*) no weaker than *max_tier*.
 
-    With *fate*, only kinds that do not speak for the other fate.
+    With *fate*, only kinds that do not speak for the other fate. *known*
+    are the kinds the workflow knows (``workflow.known_kinds``): by default
+    the built-in ones.
     """
-    pool = _BY_TIER if kinds is None else [EvidenceKind(kind) for kind in kinds]
-    choices = tuple(kind for kind in _fitting(pool, fate) if kind.tier <= max_tier)
+    pool = (
+        [kind.name for kind in _pool(known)] if kinds is None else [as_evidence_kind(kind) for kind in kinds]
+    )
+    choices = tuple(kind for kind in _fitting(pool, fate, known) if known[kind].tier <= max_tier)
     if not choices:
         msg = "no kind of evidence fits the bounds given"
         raise ValueError(msg)
@@ -168,7 +190,7 @@ def evidence(
 
 
 @cache
-def _evidence_of(kinds: tuple[EvidenceKind, ...]) -> st.SearchStrategy[Evidence]:
+def _evidence_of(kinds: tuple[EvidenceKind | str, ...]) -> st.SearchStrategy[Evidence]:
     words = _texts_or_default(None)
     return st.builds(Evidence, st.sampled_from(kinds), words, words, instants())
 
@@ -183,20 +205,24 @@ def enough_evidence(
     obtained_at: st.SearchStrategy[datetime] | None = None,
     texts: st.SearchStrategy[str] | None = None,
     fate: Fate | str | None = None,
+    known: Known = BUILT_IN_KINDS,
 ) -> st.SearchStrategy[tuple[Evidence, ...]]:
     """Evidence that satisfies *rule*: one accepted piece, maybe with others beside it.
 
     With ``None`` (no evidence needed), zero to two pieces of any kind. With
-    *fate*, no piece speaks for the other fate (see :func:`fits`).
+    *fate*, no piece speaks for the other fate (see :func:`fits`). *known*
+    are the kinds the workflow knows (``workflow.known_kinds``).
     """
     if obtained_at is None and texts is None:
-        return _enough_evidence(rule, None if fate is None else Fate(fate))
-    return _make_enough_evidence(rule, obtained_at, texts, fate)
+        return _enough_evidence(rule, None if fate is None else Fate(fate), frozenset(known.values()))
+    return _make_enough_evidence(rule, obtained_at, texts, fate, known)
 
 
 @cache
-def _enough_evidence(rule: EvidenceRule | None, fate: Fate | None) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    return _make_enough_evidence(rule, None, None, fate)
+def _enough_evidence(
+    rule: EvidenceRule | None, fate: Fate | None, known: frozenset[EvidenceKindDef]
+) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    return _make_enough_evidence(rule, None, None, fate, {kind.name: kind for kind in known})
 
 
 def _make_enough_evidence(
@@ -204,15 +230,16 @@ def _make_enough_evidence(
     obtained_at: st.SearchStrategy[datetime] | None,
     texts: st.SearchStrategy[str] | None,
     fate: Fate | str | None,
+    known: Known,
 ) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    anything = evidence(obtained_at=obtained_at, texts=texts, fate=fate)
+    anything = evidence(obtained_at=obtained_at, texts=texts, fate=fate, known=known)
     if rule is None:
         return st.lists(anything, max_size=2).map(tuple)
-    kinds = _fitting(accepted_kinds(rule), fate)
+    kinds = _fitting(accepted_kinds(rule, known), fate, known)
     if not kinds:
         msg = f"no kind of evidence satisfies {rule.describe()} and fits fate {fate}"
         raise ValueError(msg)
-    accepted = evidence(kinds, obtained_at=obtained_at, texts=texts)
+    accepted = evidence(kinds, obtained_at=obtained_at, texts=texts, known=known)
     # The accepted piece first, last or between the others: position must not matter.
     return st.tuples(st.lists(anything, max_size=1), accepted, st.lists(anything, max_size=1)).map(
         lambda parts: (*parts[0], parts[1], *parts[2])
@@ -224,26 +251,33 @@ def weak_evidence(
     *,
     obtained_at: st.SearchStrategy[datetime] | None = None,
     texts: st.SearchStrategy[str] | None = None,
+    known: Known = BUILT_IN_KINDS,
 ) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    """One to three pieces of evidence, none of which satisfies *rule*."""
+    """One to three pieces of evidence, of kinds *known*, none of which satisfies *rule*."""
     if obtained_at is None and texts is None:
-        return _weak_evidence(rule)
-    return _make_weak_evidence(rule, obtained_at, texts)
+        return _weak_evidence(rule, frozenset(known.values()))
+    return _make_weak_evidence(rule, obtained_at, texts, known)
 
 
 @cache
-def _weak_evidence(rule: EvidenceRule) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    return _make_weak_evidence(rule, None, None)
+def _weak_evidence(
+    rule: EvidenceRule, known: frozenset[EvidenceKindDef]
+) -> st.SearchStrategy[tuple[Evidence, ...]]:
+    return _make_weak_evidence(rule, None, None, {kind.name: kind for kind in known})
 
 
 def _make_weak_evidence(
-    rule: EvidenceRule, obtained_at: st.SearchStrategy[datetime] | None, texts: st.SearchStrategy[str] | None
+    rule: EvidenceRule,
+    obtained_at: st.SearchStrategy[datetime] | None,
+    texts: st.SearchStrategy[str] | None,
+    known: Known,
 ) -> st.SearchStrategy[tuple[Evidence, ...]]:
-    kinds = refused_kinds(rule)
+    kinds = refused_kinds(rule, known)
     if not kinds:
         msg = f"every kind of evidence satisfies {rule.describe()}"
         raise ValueError(msg)
-    return st.lists(evidence(kinds, obtained_at=obtained_at, texts=texts), min_size=1, max_size=3).map(tuple)
+    pieces = evidence(kinds, obtained_at=obtained_at, texts=texts, known=known)
+    return st.lists(pieces, min_size=1, max_size=3).map(tuple)
 
 
 _TEN_YEARS = timedelta(days=3653)
@@ -251,20 +285,23 @@ _ONE_TICK = timedelta(microseconds=1)
 
 
 def obtained_by(
-    proof: Iterable[Evidence], recorded: datetime, effective: datetime | None = None
+    proof: Iterable[Evidence],
+    recorded: datetime,
+    effective: datetime | None = None,
+    known: Known = BUILT_IN_KINDS,
 ) -> tuple[Evidence, ...]:
     """*proof*, each piece obtained by *recorded* at the latest (later times folded back before it).
 
     Given the *effective* time of the change, a piece of a kind that attests
-    a past event (see ``EvidenceKind.attests_past``) is also obtained no
-    earlier than it, as such a document must be.
+    a past event (see ``EvidenceKind.attests_past``; of the kinds *known*) is
+    also obtained no earlier than it, as such a document must be.
     """
     folded = []
     for item in proof:
         obtained = item.obtained_at
         if obtained > recorded:
             obtained = recorded - (obtained - recorded) % _TEN_YEARS
-        if effective is not None and obtained < effective and item.kind.attests_past:
+        if effective is not None and obtained < effective and known[item.kind].attests_past:
             obtained = effective + (effective - obtained) % (recorded - effective + _ONE_TICK)
         folded.append(item if obtained == item.obtained_at else attrs.evolve(item, obtained_at=obtained))
     return tuple(folded)
