@@ -32,8 +32,14 @@ class _Model:
 
 
 def _label(workflow: Workflow, rule: Rule, newline: str) -> str:
-    """A trigger with its guards in short: who, what evidence, what else."""
+    """A trigger with its guards in short: who, what evidence, what else.
+
+    A withdrawal resumes the period before the report withdrawn, whatever its
+    status; its arrow goes where it leads from the first period, and says so.
+    """
     parts = [rule.trigger]
+    if rule.withdraws:
+        parts.append("(or back to the status before the report)")
     roles = "anyone" if rule.roles >= workflow.roles else ", ".join(sorted(rule.roles))
     if rule.reporter_may_fire:
         roles += " or reporter"
