@@ -672,15 +672,8 @@ def stale(case_id: str, head: str | None) -> ProblemError:
 
 
 def open_case(store: CaseStore, case_id: str, opening: cs.Change) -> cs.Case:
-    """Open *case_id* as the *opening* change record says."""
-    return store.open_case(
-        case_id,
-        actor=opening.actor,
-        effective_at=opening.effective_at,
-        recorded_at=opening.recorded_at,
-        evidence=opening.evidence,
-        reason=opening.reason,
-    )
+    """Open *case_id* as the *opening* change record says, its source id included."""
+    return store.open_case(case_id, **opening.opening())
 
 
 @router.post(

@@ -7,7 +7,7 @@ from ._batch import Batch
 from ._building import trusted_evidence
 from ._case import Case, replay
 from ._chain import BrokenTrail, ChainKeyError, Integrity, Problem, redact, verify
-from ._change import DISMISS, OPEN, Change
+from ._change import DISMISS, OPEN, Change, Opening
 from ._csv_records import change_from_csv_row, check_csv_header, csv_columns, record_to_csv_row
 from ._decide import Option
 from ._default import DECLARATION_WAITING_PERIOD, DEFAULT_WORKFLOW
@@ -82,6 +82,7 @@ __all__ = [
     "Hazard",
     "Integrity",
     "KeyFileError",
+    "Opening",
     "Option",
     "Outcome",
     "Private",

@@ -6,6 +6,7 @@ import os
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypedDict
 
 import attrs
 
@@ -176,3 +177,45 @@ class Change:
     resolves: tuple[int, ...] = attrs.field(default=(), converter=_resolves)
     source_id: str | None = attrs.field(default=None, validator=_source_id)
     salt: bytes | None = attrs.field(default=None, validator=_salt, repr=False)
+
+    def opening(self) -> Opening:
+        """This opening change as the keywords of ``Workflow.open`` and a store's ``open_case``.
+
+        A feed line or a web request that opens a case is a change whose
+        trigger is ``open``; ``store.open_case(case_id, **change.opening())``
+        opens the case as it says, its source id included. A change of any
+        other trigger is refused with a ``ValueError``.
+
+        >>> from datetime import datetime, UTC
+        >>> from casestate import Actor, Role
+        >>> when = datetime(2024, 3, 1, tzinfo=UTC)
+        >>> opening = Change(trigger="open", actor=Actor("olena-k", Role.FAMILY), effective_at=when,
+        ...                  recorded_at=when, source_id="hotline-kyiv/2024-0412").opening()
+        >>> opening["source_id"]
+        'hotline-kyiv/2024-0412'
+        """
+        if self.trigger != OPEN:
+            msg = f"a change of trigger {self.trigger!r} opens no case; an opening's trigger is {OPEN!r}"
+            raise ValueError(msg)
+        return Opening(
+            actor=self.actor,
+            effective_at=self.effective_at,
+            recorded_at=self.recorded_at,
+            evidence=self.evidence,
+            reason=self.reason,
+            source_id=self.source_id,
+        )
+
+
+class Opening(TypedDict):
+    """What an opening change says, by the keywords ``Workflow.open`` and ``open_case`` take.
+
+    See :meth:`Change.opening`.
+    """
+
+    actor: Actor
+    effective_at: datetime
+    recorded_at: datetime
+    evidence: tuple[Evidence, ...]
+    reason: str | None
+    source_id: str | None

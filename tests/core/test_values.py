@@ -1,5 +1,6 @@
 """Values refuse bad input at construction, with a message that names the field."""
 
+import inspect
 import os
 from collections import deque
 from datetime import UTC, datetime, timedelta, timezone
@@ -10,6 +11,7 @@ import casestate as cs
 from casestate import _change
 from casestate._change import new_salt
 from casestate._time import format_instant, parse_instant
+from casestate.store import SQLiteStore
 from support import actor, day, evidence, opened
 
 KYIV_SUMMER = timezone(timedelta(hours=3))
@@ -162,3 +164,20 @@ def test_the_canonical_instant_form_is_fixed_and_reads_back(moment):
 def test_anything_but_the_canonical_instant_form_is_refused(text):
     with pytest.raises(ValueError, match="instant"):
         parse_instant(text)
+
+
+def test_an_opening_change_gives_the_keywords_of_every_open():
+    opening = make_change(trigger="open", evidence=[evidence("unit_notification", 1)])
+    given = opening.opening()
+    assert given == {
+        "actor": opening.actor,
+        "effective_at": opening.effective_at,
+        "recorded_at": opening.recorded_at,
+        "evidence": opening.evidence,
+        "reason": opening.reason,
+        "source_id": opening.source_id,
+    }
+    for opener in (cs.Workflow.open, SQLiteStore.open_case):
+        assert set(given) <= set(inspect.signature(opener).parameters)
+    with pytest.raises(ValueError, match="a change of trigger 'report_dead' opens no case"):
+        make_change(trigger="report_dead").opening()

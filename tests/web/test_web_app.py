@@ -125,6 +125,18 @@ def test_opening_a_case_twice_is_409_and_changes_nothing(client, case_id) -> Non
     assert client.get(f"/cases/{case_id}").headers["ETag"] == first.headers["ETag"]
 
 
+def test_an_opening_sent_again_under_its_source_id_is_stored_once(client, case_id) -> None:
+    sent = {**opening(case_id), "source_id": "hotline-kyiv/2024-0412"}
+    first = client.post(f"/cases/{case_id}/changes", json=sent)
+    assert first.status_code == 201
+    again = client.post(f"/cases/{case_id}/changes", json=sent)
+    assert again.status_code < 300
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert client.get(f"/cases/{case_id}").json()["version"] == 1
+    trail = client.get(f"/cases/{case_id}/trail").json()
+    assert trail["entries"][0]["source_id"] == "hotline-kyiv/2024-0412"
+
+
 def test_a_change_with_the_etag_read_is_applied_and_moves_the_etag(client, case_id) -> None:
     seen = opened(client, case_id).headers["ETag"]
     answer = client.post(f"/cases/{case_id}/changes", json=capture(case_id), headers={"If-Match": seen})

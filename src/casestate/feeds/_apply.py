@@ -234,15 +234,7 @@ class _Writer:
         changes = lines
         if lines[0].trigger == OPEN:
             opening, changes = lines[0], lines[1:]
-            case = self.store.open_case(
-                case_id,
-                actor=opening.actor,
-                effective_at=opening.effective_at,
-                recorded_at=opening.recorded_at,
-                evidence=opening.evidence,
-                reason=opening.reason,
-                source_id=opening.source_id,
-            )
+            case = self.store.open_case(case_id, **opening.opening())
             if not changes:
                 return case
             version = case.version
