@@ -245,6 +245,15 @@ def change_record_schema() -> Schema:
                     "examples": ["hotline-kyiv/2024-0412"],
                 }
             ),
+            "follows": _nullable(
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_CASE_ID,
+                    "description": "For a record that opens a case: the case of the person's "
+                    "disappearance before (exchanged, sent back to the front, missing again).",
+                }
+            ),
         },
         "change record",
     )

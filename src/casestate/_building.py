@@ -36,7 +36,7 @@ _new = object.__new__
 _kind, _reference, _source, _obtained_at = (
     Evidence.__dict__[field.name].__set__ for field in attrs.fields(Evidence)
 )
-_trigger, _actor, _effective_at, _recorded_at, _evidence, _reason, _resolves, _source_id, _salt = (
+_trigger, _actor, _effective_at, _recorded_at, _evidence, _reason, _resolves, _source_id, _salt, _follows = (
     Change.__dict__[field.name].__set__ for field in attrs.fields(Change)
 )
 
@@ -76,12 +76,14 @@ def trusted_change(  # noqa: PLR0917 - a builder of checked fields, for the reco
     reason: str | None,
     resolves: tuple[int, ...],
     source_id: str | None = None,
+    follows: str | None = None,
 ) -> Change:
     """The :class:`Change` of fields already checked (its salt drawn when it is sealed).
 
     The reason must already be ``None`` when blank, *resolves* sorted
-    without repeats, and *source_id* ``None`` or an identifier of at most
-    ``MAX_NAME`` characters, as the constructor would make them.
+    without repeats, *source_id* ``None`` or an identifier of at most
+    ``MAX_NAME`` characters, and *follows* ``None`` or, for an opening, an
+    identifier of at most ``MAX_CASE_ID``, as the constructor would make them.
     """
     change = _new(Change)
     _trigger(change, trigger)
@@ -93,4 +95,5 @@ def trusted_change(  # noqa: PLR0917 - a builder of checked fields, for the reco
     _resolves(change, resolves)
     _source_id(change, source_id)
     _salt(change, None)
+    _follows(change, follows)
     return change

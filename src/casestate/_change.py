@@ -12,7 +12,7 @@ import attrs
 
 from ._actors import Actor
 from ._evidence import Evidence
-from ._text import MAX_NAME, check_identifier, check_storable, is_blank
+from ._text import MAX_CASE_ID, MAX_NAME, check_identifier, check_storable, is_blank
 from ._time import to_utc
 
 DISMISS = "dismiss"
@@ -93,6 +93,14 @@ def salt_problem(salt: bytes) -> str | None:
     if len(salt) >= SALT_BYTES:
         return None
     return f"a salt of {len(salt)} bytes; at least {SALT_BYTES} keep the personal data from being guessed"
+
+
+def _follows(instance: Change, _attribute: object, value: str | None) -> None:
+    if value is not None:
+        if instance.trigger != OPEN:
+            msg = f"only an opening follows a case: a change of trigger {instance.trigger!r} opens none"
+            raise ValueError(msg)
+        check_identifier(value, "follows", MAX_CASE_ID)
 
 
 def _salt(_instance: object, _attribute: object, value: bytes | None) -> None:
@@ -177,6 +185,12 @@ class Change:
     resolves: tuple[int, ...] = attrs.field(default=(), converter=_resolves)
     source_id: str | None = attrs.field(default=None, validator=_source_id)
     salt: bytes | None = attrs.field(default=None, validator=_salt, repr=False)
+    follows: str | None = attrs.field(default=None, validator=_follows)
+    """For an opening: the case of the person's disappearance before, which the new case follows.
+
+    A person exchanged, sent back to the front and missing again gets a new
+    case (see ``Workflow.open``); a feed line that opens it names the first
+    case here."""
 
     def opening(self) -> Opening:
         """This opening change as the keywords of ``Workflow.open`` and a store's ``open_case``.
@@ -204,6 +218,7 @@ class Change:
             evidence=self.evidence,
             reason=self.reason,
             source_id=self.source_id,
+            follows=self.follows,
         )
 
 
@@ -219,3 +234,4 @@ class Opening(TypedDict):
     evidence: tuple[Evidence, ...]
     reason: str | None
     source_id: str | None
+    follows: str | None

@@ -5,7 +5,7 @@ evidence is flattened into numbered groups of four columns,
 ``evidence_1_kind``, ``evidence_1_reference``, ``evidence_1_source``,
 ``evidence_1_obtained_at``, then ``evidence_2_...``; an empty group is no
 evidence. ``resolves`` is a cell of numbers separated by spaces (``3 5``); an
-empty cell for ``reason``, ``resolves`` or ``source_id`` means none.
+empty cell for ``reason``, ``resolves``, ``source_id`` or ``follows`` means none.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a
 tab or carriage return) as a formula: ``=HYPERLINK(...)`` in a reason would

@@ -16,6 +16,7 @@ evidence      no        a list of ``{kind, reference, source, obtained_at}``
 reason        no        a written reason (text, or null)
 resolves      no        sequence numbers of the conflict entries it settles
 source_id     no        the id the change's source gave it, unique within the case
+follows       no        for ``open``: the case of the person's disappearance before
 ============  ========  ==============================================================
 
 A timestamp without an offset (``2024-03-02T12:00:00``) is refused: it would be
@@ -65,7 +66,7 @@ from ._time import OUTSIDE_THE_CALENDAR
 REQUIRED_FIELDS = ("case_id", "trigger", "actor_id", "role", "effective_at", "recorded_at")
 """The fields every change record has."""
 
-OPTIONAL_FIELDS = ("evidence", "reason", "resolves", "source_id")
+OPTIONAL_FIELDS = ("evidence", "reason", "resolves", "source_id", "follows")
 """The fields a change record may leave out."""
 
 EVIDENCE_FIELDS = ("kind", "reference", "source", "obtained_at")
@@ -268,6 +269,7 @@ def _read_record(record: object) -> tuple[str, Change]:
     source_id = None if record.get("source_id") is None else _identifier(record, "source_id")
     if source_id is not None and len(source_id) > MAX_NAME:
         raise RecordError("source_id", too_long(source_id, MAX_NAME))
+    follows = None if record.get("follows") is None else _follows(record, case_id, trigger)
     change = trusted_change(
         trigger,
         actor,
@@ -277,8 +279,21 @@ def _read_record(record: object) -> tuple[str, Change]:
         None if reason is None or is_blank(reason) else reason,
         tuple(sorted(set(resolves))) if resolves else (),
         source_id,
+        follows,
     )
     return case_id, change
+
+
+def _follows(record: Mapping[str, Any], case_id: str, trigger: str) -> str:
+    """The case a record that opens a case follows: another case's id."""
+    follows = _identifier(record, "follows")
+    if trigger != OPEN:
+        raise RecordError("follows", "only a record that opens a case follows another")
+    if len(follows) > MAX_CASE_ID:
+        raise RecordError("follows", too_long(follows, MAX_CASE_ID))
+    if follows == case_id:
+        raise RecordError("follows", "a case cannot follow itself: name the case of an earlier disappearance")
+    return follows
 
 
 def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: C901, PLR0911, PLR0912
@@ -355,6 +370,8 @@ def _well_formed(record: dict[str, Any]) -> tuple[str, Change] | None:  # noqa: 
         and len(source_id) <= MAX_NAME
     ):
         return None
+    if get("follows") is not None:  # an opening of a later disappearance, rare: read field by field
+        return None
     change = trusted_change(
         trigger,
         shared_actor(actor_id, role),
@@ -428,4 +445,6 @@ def change_to_record(case_id: str, change: Change) -> dict[str, Any]:
         record["resolves"] = list(change.resolves)
     if change.source_id is not None:
         record["source_id"] = change.source_id
+    if change.follows is not None:
+        record["follows"] = change.follows
     return record

@@ -53,16 +53,18 @@ class Sent(NamedTuple):
     whole: bool
 
 
-def _public_text(
+def _public_text(  # noqa: PLR0917 - the public fields of a change, in their order
     trigger: str,
     role: str,
     effective_at: datetime,
     kinds: tuple[EvidenceKind | str, ...],
     resolves: tuple[int, ...],
+    follows: str | None,
 ) -> bytes:
     # Texts quoted as JSON quotes them, then names and digits: read back one way only.
     when = format_instant(effective_at)
-    return f"{_quote(trigger)},{_quote(role)},{when},{' '.join(kinds)};{resolves}\n".encode("ascii")
+    after = "null" if follows is None else _quote(follows)
+    return f"{_quote(trigger)},{_quote(role)},{when},{' '.join(kinds)};{resolves};{after}\n".encode("ascii")
 
 
 def _digest(text: bytes) -> bytes:
@@ -76,6 +78,7 @@ def _public_of(change: Change) -> bytes:
         change.effective_at,
         tuple(item.kind for item in change.evidence),
         change.resolves,
+        change.follows,
     )
 
 
@@ -88,7 +91,9 @@ def sent_change(change: Change) -> Sent:
 
 def sent_entry(entry: Entry) -> Sent:
     """What counts of the change *entry* records (see :func:`sent_change`)."""
-    public = _public_text(entry.trigger, entry.role, entry.effective_at, entry.evidence_kinds, entry.resolves)
+    public = _public_text(
+        entry.trigger, entry.role, entry.effective_at, entry.evidence_kinds, entry.resolves, entry.follows
+    )
     if entry.actor_id is None or entry.salt is None:
         return Sent(_digest(public), whole=False)
     return Sent(_digest(public + canonical_private(entry.actor_id, entry.reason, entry.evidence)), whole=True)

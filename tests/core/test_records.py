@@ -73,6 +73,10 @@ def test_a_change_written_as_a_record_reads_back_equal_but_for_its_salt():
         (with_(resolves=[-1]), "resolves[0]", "expected an entry number"),
         (with_(efective_at="2024-03-02T12:00:00Z"), "efective_at", "unknown field"),
         (with_(trigger="open", resolves=[1]), "resolves", "opens a case resolves nothing"),
+        (with_(follows="ua-0101"), "follows", "only a record that opens a case follows another"),
+        (with_(trigger="open", follows=7), "follows", "expected text, got int"),
+        (with_(trigger="open", follows="ua-0173"), "follows", "a case cannot follow itself"),
+        (with_(trigger="open", follows="x" * 401), "follows", "at most 400 are stored"),
     ],
 )
 def test_every_fault_names_its_field(record, field, words):
@@ -159,6 +163,8 @@ def test_parse_timestamp_keeps_the_instant_and_refuses_naive_ones():
         with_(trigger="open", evidence=None, resolves=None),
         with_(source_id="hotline-kyiv/2024-0412"),
         with_(source_id=None),
+        with_(trigger="open", evidence=None, follows="ua-0101"),
+        with_(evidence=[{**GOOD_RECORD["evidence"][0], "kind": "unit_form_5"}]),
     ],
 )
 def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record):
@@ -180,9 +186,16 @@ def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record)
         resolves=record.get("resolves") or (),
         source_id=record.get("source_id"),
         salt=change.salt,
+        follows=record.get("follows"),
     )
     assert change == built
-    assert [type(item.kind) for item in change.evidence] == [cs.EvidenceKind] * len(change.evidence)
+    assert [type(item.kind) for item in change.evidence] == [
+        cs.EvidenceKind if item.kind in cs.BUILT_IN_KINDS else str for item in change.evidence
+    ]
+    assert cs.change_from_record(cs.change_to_record(*cs.change_from_record(record))) == (
+        record["case_id"],
+        change,
+    )
     assert {field.name for field in attrs.fields(cs.Change)} == {
         "trigger",
         "actor",
@@ -193,6 +206,7 @@ def test_a_change_read_from_a_record_equals_one_built_by_its_constructor(record)
         "resolves",
         "source_id",
         "salt",
+        "follows",
     }
     assert {field.name for field in attrs.fields(cs.Evidence)} == {
         "kind",

@@ -176,6 +176,7 @@ def test_an_opening_change_gives_the_keywords_of_every_open():
         "evidence": opening.evidence,
         "reason": opening.reason,
         "source_id": opening.source_id,
+        "follows": None,
     }
     for opener in (cs.Workflow.open, SQLiteStore.open_case):
         assert set(given) <= set(inspect.signature(opener).parameters)

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from datetime import timedelta
 
+import attrs
 import pytest
 
 import casestate as cs
@@ -312,3 +313,44 @@ def test_feeds_import_and_check_without_click_or_rich(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["3", "2"]
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_a_feed_opens_a_later_disappearance_that_follows_the_first(tmp_path, place, kind):
+    # Exchanged, sent back to the front, missing again: the hotline opens a second case, naming the first.
+    again = cs.Change(
+        trigger="open",
+        actor=actor("ngo"),
+        effective_at=day(40),
+        recorded_at=day(41),
+        source_id="hotline-kyiv/2024-0907",
+        follows="ua-1",
+    )
+    path = _written(tmp_path, f"changes.{kind}", [("ua-1", _opening()), ("ua-1b", again)], kind=kind)
+    with place.open(create=True) as store:
+        applied = feeds.apply_files([path], store)
+        assert (applied.stored, applied.opened, applied.ok) == (2, 2, True)
+        assert store.load("ua-1b").follows == "ua-1"
+        assert [found.case_id for found in store.find(follows="ua-1")] == ["ua-1b"]
+        # Sent again, the opening under its source id is the one stored: nothing is written twice.
+        resent = feeds.apply_files(
+            [_written(tmp_path, f"again.{kind}", [("ua-1b", again)], kind=kind)], store
+        )
+        assert (resent.stored, store.load("ua-1b").version) == (0, 1)
+
+
+def test_an_opening_sent_again_under_its_id_but_following_another_case_is_refused(tmp_path, place):
+    first = cs.Change(
+        trigger="open",
+        actor=actor("ngo"),
+        effective_at=day(40),
+        recorded_at=day(41),
+        source_id="h/1",
+        follows="ua-1",
+    )
+    with place.open(create=True) as store:
+        assert feeds.apply_files([_written(tmp_path, "first.jsonl", [("ua-1b", first)])], store).opened == 1
+        other = attrs.evolve(first, follows="ua-2")
+        resent = feeds.apply_files([_written(tmp_path, "other.jsonl", [("ua-1b", other)])], store)
+        assert (resent.stored, resent.ok) == (0, False)
+        assert store.load("ua-1b").follows == "ua-1"

@@ -42,7 +42,14 @@ def test_the_schemas_enumerate_the_codes_and_kinds_of_the_code() -> None:
     codes = case["$defs"]["entry"]["properties"]["codes"]["items"]["enum"]
     assert codes == [code.value for code in casestate.Code]
     record = casestate.json_schema("change-record")
-    assert list(record["properties"]) == [*record["required"], "evidence", "reason", "resolves", "source_id"]
+    assert list(record["properties"]) == [
+        *record["required"],
+        "evidence",
+        "reason",
+        "resolves",
+        "source_id",
+        "follows",
+    ]
 
 
 def test_an_unknown_schema_name_is_refused_with_the_names_there_are() -> None:
