@@ -416,11 +416,16 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     if (
         len(periods) < 2  # noqa: PLR2004 - the current period and one before
         or periods[-1].seq != displaced
-        or entry.effective_at != state.status_since
         or state.entered_by is None
     ):
-        return f"displaces entry {displaced}, which began no period at the instant the entry is about"
+        return f"displaces entry {displaced}, which began no current period a report began"
     before = periods[-2]
+    effective = entry.effective_at
+    if effective != state.status_since and (
+        (state.tied and effective > state.status_since) or effective < before.since
+    ):
+        # About another time, a rival speaks of the period before the one it displaces.
+        return f"displaces entry {displaced}, but is about a time outside the period before it"
     if entry.reverts_to is not None:
         return "an entry that displaces a report resumes nothing"
     if kind is EntryKind.TRANSITION:

@@ -9,7 +9,7 @@ every reason, each with its code.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 import attrs
@@ -72,6 +72,9 @@ class Plan(NamedTuple):
 _plan = tuple.__new__
 """A :class:`Plan` of all its fields, without the Python call of a named tuple's constructor."""
 
+_LATER = timedelta(microseconds=1)
+"""How much later than the status took effect an option's change is about."""
+
 _REPORTED = Assurance.REPORTED
 """What evidence of no known kind, or none, gives."""
 
@@ -119,16 +122,17 @@ def _times(
         reasons = _with(reasons, recorded_in_future(recorded, now))
     effective = change.effective_at
     kinds = table.kinds
+    timed = False  # the first piece obtained out of time is named; every unknown kind is
     for item in change.evidence:
         kind = item.kind
         if kind not in kinds:
             reasons = _with(reasons, unknown_evidence_kind(kind, kinds))
-            continue
-        obtained = item.obtained_at
-        if obtained > recorded:
-            return _with(reasons, evidence_after_recorded(kind, obtained, recorded))
-        if obtained < effective and kind in table.attesting:
-            return _with(reasons, evidence_before_event(kind, obtained, effective))
+        elif not timed:
+            obtained = item.obtained_at
+            if obtained > recorded:
+                reasons, timed = _with(reasons, evidence_after_recorded(kind, obtained, recorded)), True
+            elif obtained < effective and kind in table.attesting:
+                reasons, timed = _with(reasons, evidence_before_event(kind, obtained, effective)), True
     return reasons
 
 
@@ -171,9 +175,16 @@ def _may_fire(move: Move, case: Standing, actor: Actor) -> bool:
 
 
 def _voids_the_report_alone(move: Move, case: Standing) -> bool:
-    """Whether *move*, if it resumes a period, resumes the one the current report ended."""
+    """Whether *move*, if it resumes a period, resumes the one the current report ended.
+
+    A withdrawal from the case's first period resumes none: the opening is no
+    report its maker may take back.
+    """
     return (
-        not move.reverts or move.target is None or move.withdraws or resumes_the_previous(case, move.target)
+        not move.reverts
+        or move.target is None
+        or (move.withdraws and len(case._periods) > 1)  # noqa: SLF001 - the module that decides on them
+        or resumes_the_previous(case, move.target)
     )
 
 
@@ -214,7 +225,8 @@ def _refined(move: Move, case: Standing) -> Whereabouts:
 
 
 def _role_refused(move: Move, role: str, case: Standing, actor: Actor) -> Reason:
-    if move.reporter_may_fire and case.reporter_id == actor.id:
+    # The maker of the opening reported nothing to take back: refused by role, as anyone.
+    if move.reporter_may_fire and case.reporter_id == actor.id and case.entered_by is not None:
         if not case.backing.isdisjoint(move.roles):
             return reporter_overruled(move.trigger, case.backing & move.roles, move.roles)
         return reporter_reaches_past(move.trigger, str(move.target), move.roles)
@@ -266,8 +278,10 @@ class Rival(NamedTuple):
     """Whether it says what the current period holds: the same fate, and no other known place."""
 
 
-def rival(table: Table, case: Standing, change: Change) -> Rival | None:
-    """Whether *change* rivals the report that began *case*'s current period; what it would make of it then.
+def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Rival | None:  # noqa: PLR0911 - one rule each
+    """Whether a report of *trigger* about *effective* rivals the one that began *case*'s current period.
+
+    If it does: what it would make of the period before.
 
     Two reports about the very same instant, the first of which moved the
     case, are rivals when the second could have begun the period instead
@@ -278,20 +292,40 @@ def rival(table: Table, case: Standing, change: Change) -> Rival | None:
     :func:`decide`; one that agrees corroborates it, as the first would have
     corroborated the second. A period two rivals left undecided has a rival
     in every report about its instant that could have begun it.
+
+    Two reports about different times of the period before are rivals too
+    where neither could have followed the other (killed on 10 March, taken
+    prisoner on 12 March): the later one is not legal from the status the
+    earlier one gives. A report about a time before the current period began,
+    legal from the period before, rivals the one that began it when that one
+    could not have followed it; a report about a time after, legal from the
+    period before but not from the current one, rivals it too; of a pair
+    two rivals left undecided, a report about its day or an earlier one of
+    the stretch. Whichever arrives first, the stronger evidence holds, and
+    as strong, neither.
     """
+    since = case.status_since
+    if effective > since and (case.status, trigger) in table.legal:
+        return None  # a move from where the case stands, after it took effect: the common case
     periods = case._periods  # noqa: SLF001 - the module that decides on them
     entered = case.entered_by
-    if entered is None or len(periods) < 2 or change.effective_at != case.status_since:  # noqa: PLR2004 - the current and one before
+    if entered is None or len(periods) < 2:  # noqa: PLR2004 - the current and one before
         return None
     before = snapshot_of(periods[-2])
+    # About another day of the stretch since the period before: a rival of a pair neither of which
+    # holds only about an earlier day (a later one is judged from the status the pair left).
+    if effective != since and ((case.tied and effective > since) or effective < before.since):
+        return None
     if not case.tied and not _begins(table.legal.get((before.status, entered)), before):
         return None  # an authority's finding, not a report: it has no rival
-    move = table.legal.get((before.status, change.trigger))
+    move = table.legal.get((before.status, trigger))
     if not _begins(move, before):
         return None
     waiting = move.waiting_period
-    if waiting is not None and change.effective_at - before.since < waiting:
+    if waiting is not None and effective - before.since < waiting:
         return None
+    if effective < since and not case.tied and (move.target, entered) in table.legal:
+        return None  # the report that began the current period could have followed this one
     claimed = move.claimed
     fate = claimed if claimed is not None else before.fate
     whereabouts = move.claimed_whereabouts or before.whereabouts
@@ -301,6 +335,8 @@ def rival(table: Table, case: Standing, change: Change) -> Rival | None:
         and fate is case.fate
         and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
     )
+    if agrees and effective != since:
+        return None  # about another time, a report that agrees is judged as any other
     return Rival(move, before, fate, whereabouts, agrees)
 
 
@@ -329,6 +365,11 @@ def _weighed(
     did before both, and both wait for a person with standing; a later
     report as strong about that instant joins them. Whichever arrives
     first, the answer is the same.
+
+    Of a period two rivals left undecided, a rival that settles it (names
+    its entry in ``resolves``, from a role that may settle conflicts:
+    :func:`decide` refuses any other) is a person with standing deciding
+    between the reports: it holds, whatever its evidence.
     """
     trigger = change.trigger
     for item in change.evidence:
@@ -340,14 +381,16 @@ def _weighed(
     given = _given(table, change.evidence)
     held = case.assurance
     current = case.current_period
-    if given is not held and given.stronger(held) is given:
+    settles = case.tied and current.seq in change.resolves
+    if (given is not held and given.stronger(held) is given) or settles:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
         return found.move.accepted[found.fate, found.whereabouts]
+    since, effective = case.status_since, change.effective_at
     if given is held:
-        contradiction = rival_report(current.seq, case.status, change.effective_at)
+        contradiction = rival_report(current.seq, case.status, since, effective)
     else:
-        contradiction = outweighed(current.seq, case.status, change.effective_at, held)
+        contradiction = outweighed(current.seq, case.status, since, effective, held)
     if change.resolves:
         reasons = _with(reasons, CONFLICT_CANNOT_RESOLVE)
     if reasons:
@@ -416,7 +459,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     claimed = move.claimed
     corroborating = move.report and _corroborates(table, move, case)
     if move.report and not corroborating:
-        found = rival(table, case, change)
+        found = rival(table, case, change.trigger, change.effective_at)
         if found is not None:
             if not found.agrees:
                 return _weighed(table, found, case, change, reasons)
@@ -496,10 +539,8 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     outcome = verdict.outcome
     fate = verdict.fate or case.fate
     whereabouts = verdict.whereabouts or case.whereabouts
-    if (
-        outcome is Outcome.TRANSITION or outcome is Outcome.CONFLICT
-    ) and change.effective_at == case.status_since:
-        found = rival(table, case, change)
+    if outcome is Outcome.TRANSITION or outcome is Outcome.CONFLICT:
+        found = rival(table, case, change.trigger, change.effective_at)
         if found is not None and not found.agrees:
             displaced = case.current_period.seq
             if outcome is Outcome.TRANSITION:
@@ -536,6 +577,10 @@ class Option:
     about a time after the status took effect: a report about the very instant it
     took effect that disagrees with the report that put it there is weighed against
     it by their evidence (see :doc:`/explanation/conflicts`).
+
+    A report that rivals the report which began the current status (one that
+    could not have followed it: see *rival_of*) is weighed against it the same
+    way: the option says what it does if it holds.
     """
 
     trigger: str
@@ -561,6 +606,14 @@ class Option:
     """The earliest effective time, when a waiting period applies."""
     resolves: tuple[int, ...] = ()
     """For a dismissal: the open conflicts it may settle."""
+    rival_of: int | None = None
+    """For a report that rivals the one that began the current status: that report's entry.
+
+    It holds (as *outcome*, *target*, *fate* and *whereabouts* say) only on
+    evidence stronger than the case's assurance; on evidence as strong,
+    neither holds and the case goes back to the status before both; on
+    weaker, it waits as a conflict.
+    """
 
 
 def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
@@ -590,6 +643,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             continue
         # The fate the evidence is held against, as decide() holds it.
         whereabouts = case.whereabouts
+        rival_of = None
         if _corroborates(table, move, case):
             outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
             whereabouts = _refined(move, case)
@@ -599,11 +653,26 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             fate, whereabouts = _landing(move, case)
             against = fate
         elif move.report:
-            target, fate = case.status, case.fate
-            outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
+            rivalling = rival(table, case, trigger, case.status_since + _LATER)
+            if rivalling is not None:
+                outcome, target, fate, whereabouts = (
+                    Outcome.TRANSITION,
+                    rivalling.move.reported,
+                    rivalling.fate,
+                    rivalling.whereabouts,
+                )
+                against, rival_of = fate, case.current_period.seq
+            else:
+                target, fate = case.status, case.fate
+                outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
         else:
             continue
-        waiting = move.waiting_period if outcome in (Outcome.TRANSITION, Outcome.FACT) else None
+        # A rival's waiting counts from the period before, which rival() has held it to.
+        waiting = (
+            move.waiting_period
+            if outcome in (Outcome.TRANSITION, Outcome.FACT) and rival_of is None
+            else None
+        )
         found.append(
             Option(
                 trigger=trigger,
@@ -616,6 +685,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 kinds=frozenset() if move.needs is None else move.needs - table.contradicting[against],
                 reason_required=move.reason_required,
                 not_before=None if waiting is None else case.status_since + waiting,
+                rival_of=rival_of,
             )
         )
     return tuple(found)

@@ -227,8 +227,9 @@ class Entry:
     out of the canonical bytes and JSON then, so that trails written before keep their bytes and
     hashes."""
     displaces: int | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_INT, omit_none=True))
-    """For a report about the very instant the case's status took effect, that disagrees with the
-    report that put it there: the entry of that report, whose period is void since and which waits
+    """For a report that disagrees with the report that put the case in its status (about the very
+    instant the status took effect, or about another day of the period before, when neither could
+    have followed the other): the entry of that report, whose period is void since and which waits
     beside this one as an open conflict (see :doc:`/explanation/conflicts`). A transition that
     displaces outweighed it; a conflict that displaces is of comparable evidence, and begins a period
     at its instant in what the case held before both. ``None`` for every other entry, and left out of the

@@ -24,6 +24,14 @@ def _speaks_for(_instance: object, _attribute: attrs.Attribute[Fate | None], val
         raise ValueError(msg)
 
 
+def _tier(value: int) -> Tier:
+    # True would read as tier 1, the strongest, and 2.0 as tier 2: a tier is a whole number.
+    if type(value) is not int and not isinstance(value, Tier):
+        msg = f"tier must be a Tier or an int from 1 to 4, not {value!r}"
+        raise TypeError(msg)
+    return Tier(value)
+
+
 @attrs.frozen
 class EvidenceKindDef:
     """A kind of evidence an app declares in its workflow, beside the built-in :class:`EvidenceKind`.
@@ -54,7 +62,7 @@ class EvidenceKindDef:
     """
 
     name: str = attrs.field(converter=as_evidence_kind, validator=_declarable)
-    tier: Tier = attrs.field(converter=Tier)
+    tier: Tier = attrs.field(converter=_tier)
     indicates: Fate | None = attrs.field(
         default=None, converter=attrs.converters.optional(Fate), validator=_speaks_for, kw_only=True
     )
@@ -112,14 +120,13 @@ def tiers_beside(
     return None
 
 
-def tiers_problem(  # noqa: PLR0911 - one return per fault
-    kinds: tuple[EvidenceKind | str, ...], tiers: tuple[int, ...] | None
-) -> str | None:
-    """Why an entry's evidence *kinds* and the *tiers* recorded beside them disagree; ``None`` if they agree.
+def tiers_problem(kinds: tuple[EvidenceKind | str, ...], tiers: tuple[int, ...] | None) -> str | None:
+    """Why the *tiers* an entry records beside its evidence *kinds* cannot be read; ``None`` if they can.
 
-    Tiers are recorded exactly when a kind is declared, one for each kind,
-    and a built-in kind's is its own: any other pairing is a forgery or a
-    fault, which would read as the assurance the entry's evidence gives.
+    A declared kind needs its tier beside it, one for each kind, each of 1 to
+    4. The tiers recorded are those the kinds had when the entry was written:
+    beside a kind casestate builds in later (one a workflow declared
+    before), the recorded tier is read, not the built-in kind's.
     """
     if tiers is None:
         declared = [kind for kind in kinds if type(kind) is not EvidenceKind]
@@ -130,13 +137,9 @@ def tiers_problem(  # noqa: PLR0911 - one return per fault
         return None
     if len(tiers) != len(kinds):
         return f"records {len(tiers)} tiers for {len(kinds)} pieces of evidence"
-    if all(type(kind) is EvidenceKind for kind in kinds):
-        return "records the tiers of built-in evidence kinds alone, which are fixed"
     for kind, tier in zip(kinds, tiers, strict=True):
         if type(tier) is not int or tier not in _TIERS:
             return f"records tier {tier!r}, which is none of 1 to 4, for evidence of kind {kind!r}"
-        if type(kind) is EvidenceKind and tier != kind.tier:
-            return f"records tier {tier} for {kind.value!r}, whose tier is {int(kind.tier)}"
     return None
 
 

@@ -246,13 +246,15 @@ _DESCRIPTIONS: dict[Code, str] = {
     ),
     Code.RIVAL_REPORT: labelled(
         "code",
-        "Another report, on evidence as strong, says otherwise about the same instant: "
-        "neither holds until a person settles it (both are kept as conflicts).",
+        "Another report, on evidence as strong, contradicts this one (about the same instant, or about "
+        "another day when neither could have followed the other): neither holds until a person settles "
+        "it (both are kept as conflicts).",
     ),
     Code.OUTWEIGHED: labelled(
         "code",
-        "Another report, on stronger evidence, says otherwise about the same instant: "
-        "it holds, and this one is kept as a conflict.",
+        "Another report, on stronger evidence, contradicts this one (about the same instant, or about "
+        "another day when neither could have followed the other): it holds, and this one is kept as a "
+        "conflict.",
     ),
     Code.WAITING_PERIOD_NOT_ELAPSED: labelled(
         "code", "The legal waiting period in the current status has not passed yet."

@@ -268,33 +268,56 @@ def earlier_than_current(effective: datetime, status: str, since: datetime) -> R
     )
 
 
-def rival_report(seq: int, status: str, effective: datetime) -> Reason:
-    """The reason for a report that entry *seq*, into *status*, contradicts at *effective*, as strongly."""
-    return _reason(
+def rival_report(seq: int, status: str, since: datetime, effective: datetime) -> Reason:
+    """The reason for a report about *effective* contradicting, as strongly, entry *seq* (into *status*)."""
+    return _rivals(
         Code.RIVAL_REPORT,
         said(
             "entry {seq} put the case in {status} at the same instant ({effective}) on evidence as "
             "strong: neither holds until someone settles it"
         ),
-        seq=str(seq),
-        status=Name("status", status),
-        effective=format_instant(effective),
+        said(
+            "entry {seq} put the case in {status} at {since}, which this report about {effective} "
+            "contradicts on evidence as strong: neither holds until someone settles it"
+        ),
+        (seq, status, since, effective),
     )
 
 
-def outweighed(seq: int, status: str, effective: datetime, held: Assurance) -> Reason:
-    """The reason for a report that entry *seq*, into *status*, outweighs at *effective*: it is *held*."""
-    return _reason(
+def outweighed(seq: int, status: str, since: datetime, effective: datetime, held: Assurance) -> Reason:
+    """The reason for a report about *effective* that entry *seq*, into *status* at *since*, outweighs."""
+    return _rivals(
         Code.OUTWEIGHED,
         said(
-            "entry {seq} put the case in {status} at the same instant ({effective}), and the case holds "
-            "it on stronger evidence ({held})"
+            "entry {seq} put the case in {status} at the same instant ({effective}), and the case "
+            "holds it on stronger evidence ({held})"
         ),
-        seq=str(seq),
-        status=Name("status", status),
-        effective=format_instant(effective),
+        said(
+            "entry {seq} put the case in {status} at {since}, which this report about {effective} "
+            "contradicts, and the case holds it on stronger evidence ({held})"
+        ),
+        (seq, status, since, effective),
         held=Name("assurance", held),
     )
+
+
+def _rivals(
+    code: Code, at_once: str, apart: str, rival: tuple[int, str, datetime, datetime], **more: Value
+) -> Reason:
+    """A reason about the report that began the status (entry, status, since), said *at_once* or *apart*.
+
+    *at_once* when the two reports are about the same instant, *apart* when about two.
+    """
+    seq, status, since, effective = rival
+    values: dict[str, Value] = {
+        "seq": str(seq),
+        "status": Name("status", status),
+        "effective": format_instant(effective),
+        **more,
+    }
+    if since == effective:
+        return _reason(code, at_once, **values)
+    return _reason(code, apart, since=format_instant(since), **values)
 
 
 def waiting_period_not_elapsed(trigger: str, needed: int, status: str, spent: int) -> Reason:

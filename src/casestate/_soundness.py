@@ -17,7 +17,7 @@ import attr
 from ._actors import Role
 from ._change import DISMISS, OPEN
 from ._errors import CasestateError
-from ._evidence import Tier
+from ._evidence import EvidenceKind, Tier
 from ._kinds import EvidenceKindDef, known_kinds
 from ._rules import EvidenceRule, Rule, StatusDef
 from ._status import Fate
@@ -224,6 +224,9 @@ def problems_of(workflow: Definition) -> list[str]:  # noqa: C901, PLR0912, PLR0
         problems.append(f"trigger {trigger!r} has more than one rule")
     for kind in _repeated(kind.name for kind in workflow.evidence_kinds):
         problems.append(f"evidence kind {kind!r} is declared more than once")
+    for declared in workflow.evidence_kinds:
+        if type(declared.name) is EvidenceKind:
+            problems.append(f"evidence kind {str(declared.name)!r} is built in: its tier and fate are fixed")
     kinds = known_kinds(workflow.evidence_kinds)
     for rule in workflow.rules:
         label = f"rule {rule.trigger!r}"

@@ -15,7 +15,8 @@ import attrs
 
 from ._case import Case, in_periods
 from ._entry import Entry, EntryKind
-from ._evidence import EvidenceKind, evidence_kinds
+from ._evidence import EvidenceKind
+from ._kinds import BUILT_IN_KINDS, EvidenceKindDef
 from ._rules import as_name
 from ._standing import Snapshot
 from ._status import Fate, Whereabouts
@@ -26,6 +27,26 @@ def _positive(_instance: object, _attribute: object, value: timedelta) -> None:
     if not isinstance(value, timedelta) or value <= timedelta(0):
         msg = f"a timer's period must be a positive timedelta, got {value!r}"
         raise ValueError(msg)
+
+
+def _satisfying(value: Iterable[EvidenceKind | EvidenceKindDef | str]) -> frozenset[EvidenceKind | str]:
+    """The names of the kinds that meet a timer's duty: built-in kinds' names, declared kinds' definitions."""
+    if isinstance(value, str | EvidenceKindDef):
+        msg = f"expected a collection of evidence kinds, got the single value {value!r}"
+        raise TypeError(msg)
+    names: list[EvidenceKind | str] = []
+    for kind in value:
+        if isinstance(kind, EvidenceKindDef):
+            names.append(kind.name)
+        elif isinstance(kind, str) and kind in BUILT_IN_KINDS:
+            names.append(BUILT_IN_KINDS[kind].name)
+        else:
+            msg = (
+                f"unknown evidence kind {kind!r}: name a built-in kind, or pass the EvidenceKindDef of "
+                "a kind your workflow declares"
+            )
+            raise ValueError(msg)
+    return frozenset(names)
 
 
 @attrs.frozen(kw_only=True)
@@ -54,7 +75,10 @@ class Timer:
         default=None, converter=attrs.converters.optional(Whereabouts)
     )
     after: timedelta = attrs.field(validator=_positive)
-    satisfied_by: frozenset[EvidenceKind] = attrs.field(default=frozenset(), converter=evidence_kinds)
+    satisfied_by: frozenset[EvidenceKind | str] = attrs.field(default=frozenset(), converter=_satisfying)
+    """The kinds of evidence that meet the duty: built-in kinds by name, kinds a workflow declares by their
+    :class:`~casestate.EvidenceKindDef` (a timer is checked against no workflow, so a mistyped name
+    would never be met)."""
     since_fact: str | None = attrs.field(default=None, converter=attrs.converters.optional(as_name))
     """Count from the latest legal fact of this name recorded in the stretch instead (a court's
     recognition as missing), and run only once there is one."""

@@ -35,7 +35,16 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
 
 
 def _kind_defs(value: Iterable[EvidenceKindDef]) -> tuple[EvidenceKindDef, ...]:
-    return tuple(value)
+    """The declarations in the order of their names: the order they are given in decides nothing."""
+    if isinstance(value, EvidenceKindDef | str):
+        msg = "evidence_kinds must be a collection of EvidenceKindDef, not a single value"
+        raise TypeError(msg)
+    kinds = tuple(value)
+    for kind in kinds:
+        if not isinstance(kind, EvidenceKindDef):
+            msg = f"evidence_kinds must hold EvidenceKindDef values, not {type(kind).__name__}"
+            raise TypeError(msg)
+    return tuple(sorted(kinds, key=lambda kind: str(kind.name)))
 
 
 @attrs.frozen

@@ -9,13 +9,14 @@ so that it is read, verified and answered without the workflow.
 
 import hashlib
 import json
+from datetime import timedelta
 
 import attrs
 import pytest
 
 import casestate as cs
 from casestate import Assurance, Fate, Outcome
-from casestate.testing import check_case
+from casestate.testing import BrokenInvariant, check_case
 from support import dated, resealed, told
 
 FORM_5 = cs.EvidenceKindDef(
@@ -167,6 +168,8 @@ def test_a_declared_kinds_evidence_knows_no_tier_of_its_own_but_its_workflow_doe
         (lambda: cs.EvidenceKindDef("death_certificate", 3), "is a built-in evidence kind"),
         (lambda: cs.EvidenceKindDef("Form 5", 3), "unknown evidence kind 'Form 5'"),
         (lambda: cs.EvidenceKindDef("form_5", 7), "7 is not a valid Tier"),
+        (lambda: cs.EvidenceKindDef("form_5", True), "tier must be a Tier or an int from 1 to 4, not True"),
+        (lambda: cs.EvidenceKindDef("form_5", 2.0), "tier must be a Tier or an int from 1 to 4, not 2.0"),
         (lambda: cs.EvidenceKindDef("form_5", 3, indicates="unknown"), "'alive' or 'dead', or None"),
         (lambda: cs.EvidenceKindDef("form_5", 3, indicates="perhaps"), "'perhaps' is not a valid Fate"),
         (lambda: cs.EvidenceKindDef("form_5", 3, attests_past="no"), "attests_past must be True or False"),
@@ -176,6 +179,60 @@ def test_a_declared_kinds_evidence_knows_no_tier_of_its_own_but_its_workflow_doe
 def test_a_declared_kind_is_refused_when_it_cannot_be_one(make, message):
     with pytest.raises((TypeError, ValueError), match=message):
         make()
+
+
+def test_a_workflow_refuses_a_built_in_kind_declared_again_even_copied_from_another_workflow():
+    with pytest.raises(
+        cs.WorkflowError, match="evidence kind 'video' is built in: its tier and fate are fixed"
+    ):
+        cs.DEFAULT_WORKFLOW.with_evidence_kinds(cs.BUILT_IN_KINDS["video"])
+    with pytest.raises(cs.WorkflowError, match="evidence kind 'dna_match' is built in"):
+        cs.DEFAULT_WORKFLOW.with_evidence_kinds(*REGISTRY.known_kinds.values())
+    declared = [kind for name, kind in REGISTRY.known_kinds.items() if name not in cs.BUILT_IN_KINDS]
+    assert cs.DEFAULT_WORKFLOW.with_evidence_kinds(*declared) == REGISTRY
+
+
+@pytest.mark.parametrize(
+    ("given", "error", "message"),
+    [
+        ([{"name": "unit_form_5", "tier": 3}], TypeError, "must hold EvidenceKindDef values, not dict"),
+        (["unit_form_5"], TypeError, "must hold EvidenceKindDef values, not str"),
+        (FORM_5, TypeError, "not a single value"),
+    ],
+)
+def test_a_workflow_is_given_its_kinds_as_definitions(given, error, message):
+    with pytest.raises(error, match=message):
+        attrs.evolve(REGISTRY, evidence_kinds=given)
+
+
+def test_a_timer_names_a_declared_kind_by_its_definition_and_refuses_a_mistyped_name():
+    with pytest.raises(ValueError, match="unknown evidence kind 'capture_crd': name a built-in kind"):
+        cs.Timer(name="card_due", fate="alive", after=timedelta(days=7), satisfied_by={"capture_crd"})
+    with pytest.raises(ValueError, match="unknown evidence kind 'unit_form_5'"):
+        cs.Timer(name="form_due", fate="dead", after=timedelta(days=7), satisfied_by={"unit_form_5"})
+    timer = cs.Timer(name="form_due", status="dead", after=timedelta(days=7), satisfied_by={FORM_5})
+    assert timer.satisfied_by == {"unit_form_5"}
+    dead = REGISTRY.apply(
+        missing_since_february(),
+        told("report_dead", UNIT, "video", effective=dated(3, 10), recorded=dated(3, 10)),
+    )
+    assert [flag.timer.name for flag in cs.due(dead, [timer], dated(4, 1))] == ["form_due"]
+    noticed = REGISTRY.apply(dead, told("report_dead", UNIT, "unit_form_5", effective=dated(3, 12)))
+    assert cs.due(noticed, [timer], dated(4, 1)) == ()
+
+
+def test_every_piece_of_an_unknown_kind_is_named_beside_the_first_out_of_time():
+    case = missing_since_february()
+    late = cs.Evidence("video", "v", "channel", dated(3, 20))
+    stranger = cs.Evidence("unit_form_6", "F6", "unit", dated(3, 12))
+    for pieces in ((late, stranger), (stranger, late)):
+        report = attrs.evolve(
+            told("report_dead", UNIT, "video", effective=dated(3, 10), recorded=dated(3, 12)), evidence=pieces
+        )
+        assert set(REGISTRY.check(case, report).codes) == {
+            cs.Code.EVIDENCE_AFTER_RECORDED,
+            cs.Code.UNKNOWN_EVIDENCE_KIND,
+        }
 
 
 def test_a_workflow_refuses_a_kind_declared_twice_and_a_rule_naming_an_undeclared_one():
@@ -203,7 +260,10 @@ def test_a_workflows_own_kinds_count_in_its_identity_and_survive_its_definition_
     weaker = REGISTRY.with_evidence_kinds(attrs.evolve(FORM_5, tier=cs.Tier.UNVERIFIED))
     assert weaker.identity != REGISTRY.identity
     written = cs.workflow_to_dict(REGISTRY)
-    assert written["evidence_kinds"][0] == {
+    # Written in the order of their names: the order they were declared in decides nothing.
+    assert [kind["name"] for kind in written["evidence_kinds"]] == ["regional_hospital_record", "unit_form_5"]
+    assert cs.DEFAULT_WORKFLOW.with_evidence_kinds(HOSPITAL, FORM_5) == REGISTRY
+    assert written["evidence_kinds"][1] == {
         "name": "unit_form_5",
         "tier": 3,
         "indicates": "dead",
@@ -274,7 +334,7 @@ def test_pinned_bytes_of_an_entry_with_a_declared_kind():
     )
     assert cs.canonical_bytes(entry) == expected
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + expected).hexdigest()
-    assert entry.hash == "1502f64838bcda9fcf6f57cacee2215e8e77e3cee824e1afa4ea28da96c158cd"
+    assert entry.hash == "03b30cc26c5857861ab32c670855745fbe9bfe5163d7062ead10716b4d444940"
 
 
 def test_a_trail_with_declared_kinds_reads_back_and_answers_without_its_workflow():
@@ -302,8 +362,8 @@ def test_a_trail_with_declared_kinds_reads_back_and_answers_without_its_workflow
     [
         (None, "holds evidence of kind 'unit_form_5', declared by its workflow, without the kind's tier"),
         ((4,), "records 1 tiers for 2 pieces of evidence"),
-        ((3, 3), "records tier 3 for 'video', whose tier is 4"),
         ((4, 9), "records tier 9, which is none of 1 to 4, for evidence of kind 'unit_form_5'"),
+        ((4, True), "records tier True, which is none of 1 to 4, for evidence of kind 'unit_form_5'"),
     ],
 )
 def test_a_forged_tier_beside_a_declared_kind_is_refused_even_resealed(tiers, problem):
@@ -316,12 +376,24 @@ def test_a_forged_tier_beside_a_declared_kind_is_refused_even_resealed(tiers, pr
         cs.replay(forged)
 
 
-def test_tiers_beside_built_in_kinds_alone_are_refused():
+def test_the_tiers_an_entry_records_are_read_as_the_tiers_its_kinds_had_when_it_was_written():
+    # A kind a registry declares today may be built into a later casestate: the entries written
+    # meanwhile keep verifying, and are read by the tiers they record. The workflow's own check
+    # still holds every tier to the kinds it knows.
     case = missing_since_february()
     case = REGISTRY.apply(case, told("report_dead", UNIT, "video", effective=dated(3, 10)))
     assert case.trail[1].evidence_tiers is None
-    forged = resealed([case.trail[0], attrs.evolve(case.trail[1], evidence_tiers=(4,))])
-    assert "records the tiers of built-in evidence kinds alone" in cs.verify(forged).message
+    for tiers in ((4,), (3,)):
+        written_then = resealed([case.trail[0], attrs.evolve(case.trail[1], evidence_tiers=tiers)])
+        assert cs.verify(written_then).ok
+        with pytest.raises(BrokenInvariant, match=r"records tiers \(\d,\), the workflow's kinds have None"):
+            check_case(REGISTRY, cs.replay(written_then))
+    mistyped = resealed(
+        [case.trail[0], attrs.evolve(_reported_on_two_kinds().trail[1], evidence_tiers=(3, 3))]
+    )
+    assert cs.verify(mistyped).ok
+    with pytest.raises(BrokenInvariant, match=r"records tiers \(3, 3\), the workflow's kinds have \(4, 3\)"):
+        check_case(REGISTRY, cs.replay(mistyped))
 
 
 def test_reordering_or_altering_the_tiers_is_tampering():

@@ -269,8 +269,10 @@ def _sample_reasons() -> list[cs.Reason]:
         _reasons.evidence_before_event(cs.EvidenceKind.DNA_MATCH, T0, T0 + timedelta(days=1)),
         _reasons.time_goes_backwards(T0, T0 + timedelta(days=2)),
         _reasons.earlier_than_current(T0, "dead", T0 + timedelta(days=2)),
-        _reasons.rival_report(3, "dead", T0),
-        _reasons.outweighed(3, "captured", T0, cs.Assurance.DOCUMENTED),
+        _reasons.rival_report(3, "dead", T0, T0),
+        _reasons.rival_report(3, "dead", T0, T0 + timedelta(days=2)),
+        _reasons.outweighed(3, "captured", T0, T0, cs.Assurance.DOCUMENTED),
+        _reasons.outweighed(3, "captured", T0, T0 - timedelta(days=2), cs.Assurance.DOCUMENTED),
         *(
             _reasons.waiting_period_not_elapsed("declare_dead", 183, "missing", days)
             for days in (1, 2, 5, 11, 21, 22)

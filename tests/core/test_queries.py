@@ -57,13 +57,27 @@ def test_time_in_status_counts_from_when_the_status_took_effect():
 
 
 def test_a_report_about_a_time_before_the_current_status_is_a_conflict():
+    # Dead on day 20 (a unit's notice); wounded on day 15, says a witness: the death may have
+    # followed the wound, so the late report is kept as a conflict about a time before the death.
+    case = WORKFLOW.apply(opened(), change("report_dead", "unit", "unit_notification", on=20))
+    late = change("report_wounded", "family", "witness_statement", on=15, recorded=40)
+    verdict = WORKFLOW.check(case, late)
+    assert verdict.outcome is cs.Outcome.CONFLICT
+    assert cs.Code.EARLIER_THAN_CURRENT in verdict.codes
+    after = WORKFLOW.apply(case, late)
+    assert (after.status, after.open_conflicts) == ("dead", (2,))
+    assert after.conflicts[0].codes == verdict.codes
+
+
+def test_a_report_about_a_time_before_the_current_status_that_it_could_not_precede_is_its_rival():
+    # Captured on day 20 (a family's video); killed on day 15 (a unit's notice): the capture could
+    # not have followed the death, and the evidence is as strong. Neither holds.
     case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=20))
     late = change("report_dead", "unit", "unit_notification", on=15, recorded=40)
     verdict = WORKFLOW.check(case, late)
-    assert (verdict.outcome, verdict.codes) == (cs.Outcome.CONFLICT, (cs.Code.EARLIER_THAN_CURRENT,))
+    assert (verdict.outcome, verdict.codes) == (cs.Outcome.CONFLICT, (cs.Code.RIVAL_REPORT,))
     after = WORKFLOW.apply(case, late)
-    assert (after.status, after.open_conflicts) == ("captured", (2,))
-    assert after.conflicts[0].codes == (cs.Code.EARLIER_THAN_CURRENT,)
+    assert (after.status, after.open_conflicts, after.trail[-1].displaces) == ("missing", (1, 2), 1)
 
 
 def test_an_authority_act_dated_before_the_current_status_is_rejected():

@@ -160,11 +160,37 @@ def test_reports_about_the_same_instant_that_agree_are_no_rivals():
         assert said(case, dated(3, 10))[1:] == (Fate.ALIVE, Whereabouts.HELD, ())
 
 
-def test_a_report_the_day_after_is_no_rival_the_later_report_moves_the_case_as_before():
+def test_a_report_of_another_day_that_could_not_follow_the_other_is_its_rival_in_either_order():
+    # Killed on 10 March, says one unit; taken prisoner on 11 March, says the next: neither could
+    # have followed the other, and two notices are as strong. Neither holds, whichever came first.
     later = attrs.evolve(TAKEN, effective_at=dated(3, 11))
-    case = arriving(missing_since_february(), KILLED, later)
-    # Alive after his reported death: kept as a conflict that contests the death (story 2), as before.
-    assert (case.status, waiting(case)) == ("dead", [("report_captured", "unit-57")])
+    for order in ((KILLED, later), (later, KILLED)):
+        case = arriving(missing_since_february(), *order)
+        assert (case.status, case.fate) == ("missing", Fate.UNKNOWN), order
+        assert waiting(case) == [("report_captured", "unit-57"), ("report_dead", "unit-41")]
+        for day in (dated(3, 9), dated(3, 10), dated(3, 11), dated(3, 12)):
+            assert said(case, day)[:3] == ("missing", Fate.UNKNOWN, Whereabouts.UNKNOWN), (order, day)
+    # On stronger evidence, the capture holds from its own day, and the death waits, either way round.
+    card = attrs.evolve(CARD, effective_at=dated(3, 11))
+    for order in ((KILLED, card), (card, KILLED)):
+        case = arriving(missing_since_february(), *order)
+        assert (case.status, case.status_since, waiting(case)) == (
+            "captured",
+            dated(3, 11),
+            [("report_dead", "unit-41")],
+        ), order
+        assert said(case, dated(3, 10))[:2] == ("missing", Fate.UNKNOWN)
+
+
+def test_a_report_of_another_day_that_the_other_could_follow_is_no_rival():
+    # Wounded on 5 March, killed on 10 March: the death could follow the wound, so the wound,
+    # arriving late, is judged as any late report (a conflict about a time before the death).
+    wounded = told(
+        "report_wounded", FAMILY, "witness_statement", effective=dated(3, 5), recorded=dated(3, 13)
+    )
+    case = arriving(missing_since_february(), KILLED, wounded)
+    assert case.status == "dead"
+    assert Code.EARLIER_THAN_CURRENT in case.trail[-1].codes
     assert case.trail[-1].displaces is None
 
 
@@ -235,7 +261,7 @@ def test_a_period_a_retraction_resumed_has_no_report_to_displace_on_replay():
         recorded_at=dated(4, 1),
         displaces=1,
     )
-    with pytest.raises(cs.BrokenTrail, match="began no period"):
+    with pytest.raises(cs.BrokenTrail, match="began no current period a report began"):
         cs.replay(resealed([*case.trail, forged]))
 
 
@@ -245,7 +271,7 @@ def test_a_displacement_the_trail_cannot_hold_is_refused_on_replay():
         {"displaces": 0},  # the opening began no period a report could rival
         {"reverts_to": 1},  # a conflict that displaces resumes the period before both
         {"to_status": "dead"},  # and holds it as it stood
-        {"effective_at": dated(3, 11)},  # about the instant the displaced period began
+        {"effective_at": dated(2, 20)},  # about a time of the period before the displaced one
         {"kind": cs.EntryKind.CORROBORATION},  # only a transition or a conflict displaces
         {"codes": (Code.OUTWEIGHED,)},  # a conflict that displaces is a rival
     ):
@@ -303,8 +329,8 @@ def test_pinned_vectors_of_a_conflict_of_rivals_and_of_a_transition_that_displac
 
 
 @st.composite
-def reports_about_one_instant(draw, count=2):
-    """A case, and *count* reports about the same instant after its status took effect, by as many people."""
+def _reports_from_a_case(draw):
+    """A workflow, a case of it, and the rules of reports legal from its status with no waiting."""
     workflow = draw(st.sampled_from([DEFAULT, WITH_RELEASED]) | workflows())
     case = draw(cases(workflow, max_changes=4))
     reports = [
@@ -317,19 +343,34 @@ def reports_about_one_instant(draw, count=2):
         and rule.waiting_period is None
     ]
     assume(reports)
+    return workflow, case, reports
+
+
+@st.composite
+def reports_about_one_instant(draw, count=2):
+    """A case, and *count* reports about the same instant after its status took effect, by as many people."""
+    workflow, case, reports = draw(_reports_from_a_case())
     when = case.status_since + timedelta(days=draw(st.integers(1, 30)))
     recorded = max(when, case.last_recorded_at) + timedelta(hours=1)
+    known = workflow.known_kinds
     made = []
     for number in range(count):
         rule = draw(st.sampled_from(reports))
         fate = rule.fate or workflow.status(rule.target).fate or case.fate
-        assume(rule.evidence is None or any(_fits(kind, fate) for kind in accepted_kinds(rule.evidence)))
-        kinds = draw(enough_evidence(rule.evidence, fate=fate)) if rule.evidence is not None else ()
+        accepted = accepted_kinds(rule.evidence, known) if rule.evidence is not None else ()
+        assume(rule.evidence is None or any(_fits(kind, fate, known) for kind in accepted))
+        kinds = (
+            draw(enough_evidence(rule.evidence, fate=fate, known=known)) if rule.evidence is not None else ()
+        )
         proof = [attrs.evolve(item, obtained_at=recorded) for item in kinds]
         actor = attrs.evolve(draw(actors(rule.roles or workflow.roles)), id=f"reporter-{number}")
         made.append(
             cs.Change(
-                trigger=rule.trigger, actor=actor, evidence=proof, effective_at=when, recorded_at=recorded
+                trigger=rule.trigger,
+                actor=actor,
+                evidence=proof,
+                effective_at=when,
+                recorded_at=recorded,
             )
         )
     # Each would move the case on its own: a report that agrees with it is no news about the instant.
@@ -338,9 +379,9 @@ def reports_about_one_instant(draw, count=2):
     return workflow, case, made
 
 
-def _fits(kind, fate):
+def _fits(kind, fate, known):
     """Whether evidence of *kind* may back a report of *fate*."""
-    return fate is Fate.UNKNOWN or kind.indicates in (None, fate)
+    return fate is Fate.UNKNOWN or known[kind].indicates in (None, fate)
 
 
 def _in_order(workflow, case, *sent_in_order):
@@ -378,6 +419,90 @@ def test_swapping_the_arrival_of_two_reports_about_one_instant_changes_no_confli
     when = one.effective_at
     instants = (case.status_since, when - timedelta(microseconds=1), when, when + timedelta(days=1))
     assert _answers(ahead, instants) == _answers(behind, instants)
+
+
+@st.composite
+def reports_of_two_days(draw):
+    """A case, and two reports about two later days that neither could have followed the other and disagree.
+
+    Each would move the case on its own; the second is not legal from where the first leads, and they
+    say another fate, or two known places.
+    """
+    workflow, case, reports = draw(_reports_from_a_case())
+    reports = [rule for rule in reports if rule.target != case.status]
+
+    def claim(rule):
+        # What the report says: the place it names (one whose status carries the place before names none).
+        status = workflow.status(rule.target)
+        return (
+            rule.fate or status.fate or case.fate,
+            rule.whereabouts or status.gives_whereabouts or Whereabouts.UNKNOWN,
+        )
+
+    def disagree(one, other):
+        (fate, place), (other_fate, other_place) = claim(one), claim(other)
+        return fate is not other_fate or (
+            Whereabouts.UNKNOWN not in (place, other_place) and place is not other_place
+        )
+
+    pairs = [
+        (one, other)
+        for one in reports
+        for other in reports
+        if workflow.target_of(one.target, other.trigger) is None and disagree(one, other)
+    ]
+    assume(pairs)
+    rules = draw(st.sampled_from(pairs))
+    first = case.status_since + timedelta(days=draw(st.integers(1, 30)))
+    instants = (first, first + timedelta(hours=draw(st.integers(1, 500))))
+    recorded = max(instants[-1], case.last_recorded_at) + timedelta(hours=1)
+    known = workflow.known_kinds
+    made = []
+    for number, (rule, when) in enumerate(zip(rules, instants, strict=True)):
+        fate = claim(rule)[0]
+        if rule.evidence is None:
+            proof = ()
+        else:
+            assume(any(_fits(kind, fate, known) for kind in accepted_kinds(rule.evidence, known)))
+            proof = draw(enough_evidence(rule.evidence, fate=fate, known=known))
+        actor = attrs.evolve(draw(actors(rule.roles or workflow.roles)), id=f"reporter-{number}")
+        made.append(
+            cs.Change(
+                trigger=rule.trigger,
+                actor=actor,
+                evidence=[attrs.evolve(item, obtained_at=recorded) for item in proof],
+                effective_at=when,
+                recorded_at=recorded,
+            )
+        )
+    for change in made:
+        assume(workflow.check(case, change).outcome is Outcome.TRANSITION)
+    return workflow, case, made
+
+
+@given(reports_of_two_days())
+def test_swapping_two_reports_of_different_days_that_cannot_follow_each_other_changes_no_answer(drawn):
+    workflow, case, (earlier, later) = drawn
+    ahead = _in_order(workflow, case, earlier, later)
+    behind = _in_order(workflow, case, later, earlier)
+    event(f"the second arrival: {ahead.trail[-1].kind}, {list(ahead.trail[-1].codes)}")
+    check_case(workflow, ahead)
+    check_case(workflow, behind)
+    assert sorted((e.trigger, e.actor_id) for e in ahead.conflicts) == sorted(
+        (e.trigger, e.actor_id) for e in behind.conflicts
+    )
+    tick = timedelta(microseconds=1)
+    instants = (
+        case.status_since,
+        earlier.effective_at - tick,
+        earlier.effective_at,
+        later.effective_at - tick,
+        later.effective_at,
+        later.effective_at + timedelta(days=1),
+    )
+    assert [answer[:2] for answer in _answers(ahead, instants)] == [
+        answer[:2] for answer in _answers(behind, instants)
+    ]
 
 
 # -- what is not settled yet (docs/explanation/conflicts.md says so) ------------------------
@@ -442,3 +567,25 @@ def test_a_death_notified_by_the_captor_and_a_capture_report_of_that_day_end_ali
         assert (case.status, case.fate, case.whereabouts) == ("dead", Fate.DEAD, Whereabouts.HELD)
         assert waiting(case) == [("report_captured", "unit-57")]
         assert said(case, dated(3, 10)) == ("dead", Fate.DEAD, Whereabouts.HELD, ("report_captured",))
+
+
+def test_a_pair_of_different_days_neither_of_which_holds_is_settled_by_either_report_sent_again():
+    # Killed on 10 March, taken prisoner on 12 March, two notices as strong, in either order; the
+    # ministry decides either way by sending the right report again, naming both.
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    later = attrs.evolve(TAKEN, effective_at=dated(3, 12))
+    for order in ((KILLED, later), (later, KILLED)):
+        undecided = arriving(missing_since_february(), *order)
+        assert undecided.status == "missing"
+        for right, status, since in ((KILLED, "dead", dated(3, 10)), (later, "captured", dated(3, 12))):
+            decision = attrs.evolve(right, actor=ministry, recorded_at=dated(3, 20), resolves=(1, 2))
+            decided = WORKFLOW.apply(undecided, decision)
+            check_case(WORKFLOW, decided)
+            assert (decided.status, decided.status_since, decided.has_conflict) == (status, since, False)
+    # Naming neither, a report about the day the pair was left undecided, or an earlier one, joins it.
+    # (One about a later day moves the case on: see the conflicts page, what is not settled yet.)
+    undecided = arriving(missing_since_february(), KILLED, later)
+    for again in (KILLED, later):
+        assert WORKFLOW.check(undecided, attrs.evolve(again, recorded_at=dated(3, 20))).codes == (
+            Code.RIVAL_REPORT,
+        )

@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 import casestate as cs
+from casestate.testing import check_case
 
 WORKFLOW = cs.DEFAULT_WORKFLOW
 SALT = bytes(16)  # fixed salts keep every hash in these stories reproducible
@@ -83,26 +84,21 @@ def test_reported_dead_then_seen_alive_on_video_confirmed_by_icrc_then_exchanged
         recorded_at=on(4, 2),
     )
     case = WORKFLOW.apply(case, video)
-    # Alive on 1 April contradicts a death on 4 March: kept as a conflict, and the death is contested.
-    assert (case.status, case.fate, case.open_conflicts) == ("dead", cs.Fate.DEAD, (2,))
-    assert case.as_of_effective(on(3, 20)).contested_by == (2,)
-    assert case.as_of_recorded(on(4, 3)).contested_by == (2,)
-    assert case.as_of_effective(on(3, 1)).contested_by == ()
-    # The ministry sees the video is recent: the death report is withdrawn, the conflict settled,
-    # and the capture recorded again from what the video shows.
+    # Alive on 1 April contradicts a death on 4 March, and a comrade's word is no stronger than a
+    # video: neither holds. He is missing again, from before the death on, and both reports wait.
+    assert (case.status, case.fate, case.open_conflicts) == ("missing", cs.Fate.UNKNOWN, (1, 2))
+    assert case.trail[-1].codes == (cs.Code.RIVAL_REPORT,)
+    assert case.as_of_effective(on(3, 20)).status == "missing"
+    assert case.as_of_recorded(on(4, 1)).status == "dead"
+    assert case.as_of_recorded(on(4, 3)).status == "missing"
+    # The death report waits, and contests the stretch of missing it speaks of.
+    assert case.as_of_effective(on(3, 20)).contested_by == (1,)
+    # The ministry sees the video is recent: it records the capture, settling both reports.
     case = WORKFLOW.apply(
         case,
-        cs.Change(
-            trigger="retract",
-            actor=ministry,
-            reason="the video shows him alive after the reported date of death",
-            resolves=[2],
-            effective_at=on(4, 10),
-            recorded_at=on(4, 10),
-        ),
+        attrs.evolve(video, actor=ministry, recorded_at=on(4, 10), resolves=(1, 2)),
     )
-    case = WORKFLOW.apply(case, attrs.evolve(video, recorded_at=on(4, 10)))
-    assert (case.status, case.fate) == ("captured", cs.Fate.ALIVE)
+    assert (case.status, case.fate, case.has_conflict) == ("captured", cs.Fate.ALIVE, False)
     case = WORKFLOW.apply(
         case,
         cs.Change(
@@ -128,7 +124,6 @@ def test_reported_dead_then_seen_alive_on_video_confirmed_by_icrc_then_exchanged
     assert [entry.to_status for entry in case.trail] == [
         "missing",
         "dead",
-        "dead",
         "missing",
         "captured",
         "confirmed",
@@ -136,6 +131,7 @@ def test_reported_dead_then_seen_alive_on_video_confirmed_by_icrc_then_exchanged
     ]
     assert cs.verify(case.trail).ok
     assert cs.replay(case.trail) == case
+    check_case(WORKFLOW, case)
     # "What did we know on 1 April?" and "what was true on 1 April, as we know it now?"
     assert case.as_of_recorded(on(4, 1)).status == "dead"
     assert case.as_of_effective(on(4, 1)).status == "captured"

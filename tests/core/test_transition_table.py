@@ -147,6 +147,12 @@ def test_from_any_other_status(trigger, status):
     verdict = WORKFLOW.check(case, right_change(trigger))
     if agrees(rule, case):
         assert verdict.outcome is Outcome.CORROBORATION
+    elif rule.report and _rivals(rule, case):
+        # It could have moved the case from the status before, in place of the report that
+        # began this one, which it could not have followed: the two are weighed by evidence.
+        after = WORKFLOW.apply(case, right_change(trigger))
+        assert after.trail[-1].displaces == case.status_entry.seq or verdict.codes == (Code.OUTWEIGHED,)
+        assert verdict.codes in ((), (Code.RIVAL_REPORT,), (Code.OUTWEIGHED,))
     elif rule.report:
         assert verdict.outcome is Outcome.CONFLICT
         assert verdict.codes == (Code.ILLEGAL_TRANSITION,)
@@ -156,6 +162,14 @@ def test_from_any_other_status(trigger, status):
     else:
         assert verdict.outcome is Outcome.REJECTED
         assert verdict.codes == (Code.ILLEGAL_TRANSITION,)
+
+
+def _rivals(rule, case):
+    """Whether a report of *rule* is legal from the period before the current one, which a report began."""
+    began = case.status_entry
+    if len(case.periods) < 2 or began.reverts_to is not None or not WORKFLOW.rule(began.trigger).report:
+        return False
+    return case.periods[-2].status in rule.sources and rule.target != case.periods[-2].status
 
 
 def test_confirm_keeps_the_fate_it_confirms():

@@ -107,7 +107,7 @@ def test_notes_on_the_case_holders_own_cases_become_reports_and_conflicts():
     assert outcomes(report) == {
         "n-31": NoteOutcome.CONFLICT,  # believed_alive against a death confirmed by DNA
         "n-32": NoteOutcome.INFORMATION,  # believed_dead agrees; nothing reports "confirmed"
-        "n-40": NoteOutcome.CONFLICT,  # written in June about a day before the capture
+        "n-40": NoteOutcome.CONFLICT,  # written in June about a death the day before the capture
         "n-41": NoteOutcome.SKIPPED,  # a person nobody here knows
     }
     seven, nine = report.imported
@@ -117,9 +117,12 @@ def test_notes_on_the_case_holders_own_cases_become_reports_and_conflicts():
     assert seven.case.conflicts[0].codes == (Code.ILLEGAL_TRANSITION,)
     assert seven.case.keyed
     assert nine.person is None
-    assert nine.case.status == "captured"
-    assert nine.case.conflicts[0].codes == (Code.EARLIER_THAN_CURRENT,)
-    assert nine.case.conflicts[0].kind is EntryKind.CONFLICT
+    # The capture could not have followed the death, and a note is as strong as a video:
+    # neither holds, and both wait.
+    assert nine.case.status == "missing"
+    assert [entry.trigger for entry in nine.case.conflicts] == ["report_captured", "report_dead"]
+    assert nine.case.conflicts[1].codes == (Code.RIVAL_REPORT,)
+    assert nine.case.conflicts[1].kind is EntryKind.CONFLICT
     assert "elsewhere.example.com/p-1" in report.skipped[0].reason
     # The same notes again: already on the cases, nothing is added.
     again = read(

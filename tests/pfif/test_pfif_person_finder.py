@@ -65,8 +65,9 @@ def test_the_note_feed_goes_onto_the_case_holders_own_case():
     report = read("personfinder-note-feed-1.2.xml", cases={OWN: dead})
     assert report.version == "1.2"
     assert outcomes(report) == {
-        "n-51": NoteOutcome.CONFLICT,  # alive, against the death the unit reported
-        "7781": NoteOutcome.CORROBORATION,  # dead, as the case holds
+        # Alive in a camp in May, against the death the unit reported in March, as strong: neither holds.
+        "n-51": NoteOutcome.CONFLICT,
+        "7781": NoteOutcome.TRANSITION,  # dead in June, from the missing the pair left
         # The ministry is not the reporter, and a note does not say it is an authority.
         "notice-880": NoteOutcome.CONFLICT,
     }
@@ -74,7 +75,7 @@ def test_the_note_feed_goes_onto_the_case_holders_own_case():
     assert (imported.origin, imported.case.status, len(imported.case.open_conflicts)) == (
         Origin.EXISTING,
         "dead",
-        2,
+        3,
     )
 
 

@@ -88,24 +88,25 @@ STORIES = (
     ),
     Story(
         "ua-0201",
-        "reported dead, then seen alive on a prisoner video: kept as a conflict until the ministry "
-        "withdrew the death; confirmed by the ICRC, exchanged",
+        "reported dead, then seen alive on a prisoner video: neither held until the ministry "
+        "decided for the video; a capture card, confirmed by the ICRC, exchanged",
         (
             _change("report_dead", UNIT, _on(3, 4), ("witness_statement", "statement 7", "a comrade")),
             _change("report_captured", MOTHER, _on(4, 1), ("video", "t.me/channel/9911", "a channel")),
             _change(
-                "retract",
-                MINISTRY,
-                _on(4, 10),
-                reason="the video shows him alive after the reported date of death",
-                resolves=(2,),
-            ),
-            _change(
                 "report_captured",
-                MOTHER,
+                MINISTRY,
                 _on(4, 1),
                 ("video", "t.me/channel/9911", "a channel"),
                 recorded=_on(4, 10),
+                resolves=(1, 2),
+            ),
+            _change(
+                "report_captured",
+                ICRC,
+                _on(4, 1),
+                ("capture_card", "CC-55120", "ICRC CTA"),
+                recorded=_on(5, 2),
             ),
             _change("confirm", ICRC, _on(5, 20), ("capture_card", "CC-55120", "ICRC CTA")),
             _change("repatriate", MINISTRY, _on(8, 24), ("exchange_list", "exchange #131", "ministry")),

@@ -39,7 +39,7 @@ def write_changes(
     >>> write_changes([("ua-0173", opening)], out, format="csv")
     1
     >>> print(out.getvalue().splitlines()[1])
-    ua-0173,open,mothers-committee,ngo,2024-02-20T00:00:00+00:00,2024-03-01T00:00:00+00:00,,,
+    ua-0173,open,mothers-committee,ngo,2024-02-20T00:00:00+00:00,2024-03-01T00:00:00+00:00,,,,
     """
     if format == "jsonl":
         written = 0

@@ -216,16 +216,30 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     that could have begun it in its place (a report legal from there, its
     waiting over, leading elsewhere). One that disagrees (another fate, or
     another known place) is weighed against it by their evidence; one that
-    agrees corroborates it. The kit's own reading of the rule, which both the
-    attempts and the invariants hold the workflow to.
+    agrees corroborates it. About another time of the period before, a
+    report is a rival where neither report could have followed the other:
+    about an earlier time, when the report that began the current period is
+    not legal from where this one leads; about a later time, when this one is
+    not legal from the current status. One that agrees is then no rival. The
+    kit's own reading of the rule, which both the attempts and the invariants
+    hold the workflow to.
     """
     tied = began.kind is EntryKind.CONFLICT
     if (
-        effective != current.since
-        or began.kind is EntryKind.OPENED
+        began.kind is EntryKind.OPENED
         or began.reverts_to is not None
         or not _begins(workflow.rule(began.trigger), before)
         or not _begins(rule, before)
+    ):
+        return None
+    if effective != current.since and (
+        effective < before.since
+        or (effective > current.since and (tied or current.status in rule.sources))
+        or (
+            effective < current.since
+            and not tied
+            and workflow.target_of(rule.target, began.trigger) is not None
+        )
     ):
         return None
     waiting = rule.waiting_period
@@ -237,6 +251,8 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     held = current.whereabouts
     unknown = Whereabouts.UNKNOWN
     agrees = not tied and fate is current.fate and (whereabouts is held or unknown in (whereabouts, held))
+    if agrees and effective != current.since:
+        return None
     return Rivalry(before, fate, whereabouts, agrees, tied)
 
 
@@ -383,6 +399,17 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
         # Any accepted change but a conflict may settle open conflicts on the way,
         # in the hands of a role that may dismiss them.
         resolves = draw(st.lists(st.sampled_from(case.open_conflicts), unique=True))
+    elif (
+        rival is not None
+        and rival.tied
+        and case.periods[-1].seq in case.open_conflicts  # not dismissed since
+        and actor.role in workflow.dismiss_roles
+        and draw(st.booleans())
+    ):
+        # A rival that settles a period two rivals left undecided is a person with standing deciding.
+        tie = case.periods[-1].seq
+        resolves = sorted({tie, *draw(st.lists(st.sampled_from(case.open_conflicts), unique=True))})
+        outcome, codes, target = Outcome.TRANSITION, (), rule.target
     change = Change(
         trigger=rule.trigger,
         actor=actor,
@@ -593,11 +620,10 @@ def _wrong_role(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, bas
 
 def _unknown_kind(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     base = _any_rule_base(draw, workflow, case)
-    kind = draw(
-        st.sampled_from(["unit_form_5", "regional_hospital_record", "rumour"]).filter(
-            lambda name: name not in workflow.known_kinds
-        )
-    )
+    # Names a registry might use, numbered past any the workflow declares.
+    known = workflow.known_kinds
+    names = [f"{name}_{number}" for number in range(len(known) + 1) for name in ("unit_form", "rumour")]
+    kind = draw(st.sampled_from([name for name in names if name not in known][:4]))
     stranger = attrs.evolve(draw(evidence(known=workflow.known_kinds)), kind=kind)
     change = attrs.evolve(base.change, evidence=(*base.change.evidence, stranger))
     return _rejected(
@@ -685,10 +711,22 @@ def _settle_without_standing(
 def _conflict_that_resolves(
     draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
 ) -> Attempt:
-    del workflow
     resolves = draw(st.lists(st.sampled_from(case.open_conflicts), min_size=1, unique=True))
     change = attrs.evolve(base.change, resolves=resolves)
+    settling = base.outcome is not Outcome.CONFLICT or (
+        bool(set(base.codes) & _RIVAL_CODES) and case.tied and case.periods[-1].seq in resolves
+    )
+    if settling:
+        # A rival that holds, or that settles an undecided pair: settling is for those with standing.
+        if change.actor.role in workflow.dismiss_roles:
+            return Attempt(
+                change, f"rival {rule.trigger} settling conflicts", Outcome.TRANSITION, (), rule.target
+            )
+        return _rejected(change, f"rival {rule.trigger} settling without standing", Code.ROLE_NOT_PERMITTED)
     return _rejected(change, f"conflicting {rule.trigger} resolving others", Code.RESOLVES_NOT_ALLOWED)
+
+
+_RIVAL_CODES = frozenset({Code.RIVAL_REPORT, Code.OUTWEIGHED})
 
 
 _DismissalFault = Callable[[st.DrawFn, Workflow, Case, Change], Attempt]

@@ -443,7 +443,9 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     held = walk.assurance
     displaced = walk.periods[-1]
     before = rival.before
-    if given is not held and given.stronger(held) is given:
+    settles = rival.tied and walk.periods[-1] in entry.resolves
+    if (given is not held and given.stronger(held) is given) or settles:
+        # Stronger evidence holds; so does a person with standing who settles an undecided pair.
         expected: tuple[object, ...] = (EntryKind.TRANSITION, displaced, rival.fate, given, target)
     elif given is held and not rival.tied:
         expected = (EntryKind.CONFLICT, displaced, before.fate, held, before.status)

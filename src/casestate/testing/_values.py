@@ -173,6 +173,10 @@ def evidence(
     pool = (
         [kind.name for kind in _pool(known)] if kinds is None else [as_evidence_kind(kind) for kind in kinds]
     )
+    strangers = [kind for kind in pool if kind not in known]
+    if strangers:
+        msg = f"evidence kind {strangers[0]!r} is not among the kinds known: pass known=workflow.known_kinds"
+        raise ValueError(msg)
     choices = tuple(kind for kind in _fitting(pool, fate, known) if known[kind].tier <= max_tier)
     if not choices:
         msg = "no kind of evidence fits the bounds given"
