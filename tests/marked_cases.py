@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate.testing import TEST_KEY, changes
-from workflows import DEFAULT, STRICT, WITH_RELEASED
+from workflows import DEFAULT, REGISTRY, STRICT, WITH_RELEASED
 
-WORKFLOWS = st.sampled_from([DEFAULT, WITH_RELEASED, STRICT])
+WORKFLOWS = st.sampled_from([DEFAULT, WITH_RELEASED, STRICT, REGISTRY])
 KEYS = st.sampled_from([None, TEST_KEY])
 T0 = datetime(2024, 2, 20, tzinfo=UTC)
 MARK = "«"

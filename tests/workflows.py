@@ -1,4 +1,4 @@
-"""Two custom workflows the property tests run beside the default one."""
+"""Three custom workflows the property tests run beside the default one."""
 
 import attrs
 
@@ -60,4 +60,22 @@ STRICT = attrs.evolve(
         attrs.evolve(DEFAULT.rule("retract"), roles={"registrar"}, reporter_may_fire=False),
         attrs.evolve(DEFAULT.rule("reopen"), roles={Role.COURT}),
     ],
+)
+
+# Kinds of evidence of its own (story 9): a unit's notice of death on its form,
+# a regional hospital's record, which attests the past, and an exchange protocol
+# that speaks for the living. The court may declare a death on the hospital's record.
+REGISTRY = (
+    attrs.evolve(DEFAULT, name="registry")
+    .with_evidence_kinds(
+        cs.EvidenceKindDef("unit_form_5", Tier.CIRCUMSTANTIAL, indicates=Fate.DEAD),
+        cs.EvidenceKindDef("regional_hospital_record", Tier.OFFICIAL, attests_past=True),
+        cs.EvidenceKindDef("exchange_protocol", Tier.OFFICIAL, indicates=Fate.ALIVE, attests_past=True),
+    )
+    .replace_rule(
+        "declare_dead",
+        evidence=EvidenceRule(
+            max_tier=Tier.OFFICIAL, kinds={EvidenceKind.COURT_DECISION, "regional_hospital_record"}
+        ),
+    )
 )

@@ -1,4 +1,4 @@
-"""The stateful property test, run on the default workflow, two custom ones and random ones."""
+"""The stateful property test, run on the default workflow, three custom ones and random ones."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +8,7 @@ from hypothesis.stateful import invariant
 
 import casestate as cs
 from casestate.testing import BrokenInvariant, WorkflowStateMachine, workflow_state_machine, workflows
-from workflows import DEFAULT, STRICT, WITH_RELEASED
+from workflows import DEFAULT, REGISTRY, STRICT, WITH_RELEASED
 
 T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 
@@ -44,6 +44,8 @@ def runs(machine):
 TestDefaultWorkflow = runs(DefaultWorkflowMachine)
 TestWorkflowWithReleased = runs(workflow_state_machine(WITH_RELEASED))
 TestStrictWorkflow = runs(workflow_state_machine(STRICT))
+# Kinds of its own, drawn as often as the built-in ones: each rule that counts them is tried.
+TestRegistryWorkflow = runs(workflow_state_machine(REGISTRY))
 TestRandomWorkflows = runs(workflow_state_machine(workflows()))
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import casestate as cs
 from casestate.testing import alterations
 from marked_cases import MARK, T0, marked_cases
-from workflows import DEFAULT, STRICT, WITH_RELEASED
+from workflows import DEFAULT, REGISTRY, STRICT, WITH_RELEASED
 
 # The values whose job is to hold personal data: an app builds them from what
 # it was told, and prints them at its own risk.
@@ -118,7 +118,9 @@ def _shown(value):
 def test_no_value_made_from_a_case_shows_its_personal_data(marked, data):
     key, case = marked
     [workflow] = [
-        workflow for workflow in (DEFAULT, STRICT, WITH_RELEASED) if workflow.identity == case.workflow
+        workflow
+        for workflow in (DEFAULT, STRICT, WITH_RELEASED, REGISTRY)
+        if workflow.identity == case.workflow
     ]
     seen = set()
     for value in _values_made_from(workflow, key, case, data):

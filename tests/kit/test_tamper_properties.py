@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 import casestate as cs
 from casestate._json import entry_to_dict
+from casestate.chain import GENESIS, entry_digest
 from casestate.testing import alterations, cases, rewritten, tamperings
 from marked_cases import KEYS, WORKFLOWS, marked_cases
 
@@ -95,6 +96,55 @@ def test_rewriting_any_entry_and_resealing_the_rest_needs_the_key_or_escapes_onl
             assert forged.needs_head == (key is None)
             if key is not None:
                 assert not cs.verify(forged.entries, key=key, allow_redacted=redacted).ok, forged.what
+
+
+def _forged_tiers(entry):
+    """Tiers beside *entry*'s evidence kinds that do not fit them, each with what it forges."""
+    kinds, tiers = entry.evidence_kinds, entry.evidence_tiers
+    built_in = [int(cs.BUILT_IN_KINDS[kind].tier) if kind in cs.BUILT_IN_KINDS else None for kind in kinds]
+    if tiers is None:
+        return {"tiers beside built-in kinds alone": tuple(built_in)} if kinds else {}
+    forged = {
+        "a declared kind without its tier": None,
+        "a tier too few": tiers[:-1],
+        "a tier too many": (*tiers, tiers[-1]),
+        "a tier of none of 1 to 4": (*tiers[:-1], 5),
+    }
+    for position, tier in enumerate(built_in):
+        if tier is not None:
+            changed = (*tiers[:position], tier % 4 + 1, *tiers[position + 1 :])
+            forged[f"another tier for the built-in {kinds[position]}"] = changed
+    return forged
+
+
+def _resealed(trail, position, entry, key):
+    """*trail* with entry *position* replaced by *entry*, it and every later entry re-sealed with *key*."""
+    sealed = list(trail[:position])
+    previous = sealed[-1].hash if sealed else GENESIS
+    for item in (entry, *trail[position + 1 :]):
+        relinked = attrs.evolve(item, prev_hash=previous)
+        relinked = attrs.evolve(relinked, hash=entry_digest(relinked, key))
+        sealed.append(relinked)
+        previous = relinked.hash
+    return sealed
+
+
+@given(sealed_cases())
+@quick_enough
+def test_tiers_that_do_not_fit_the_evidence_kinds_are_refused_even_resealed_with_the_key(sealed):
+    # The tiers beside declared kinds are what the assurance is read from: one who
+    # holds the key (or anyone, on a plain chain) may re-seal a trail, but never
+    # so that its tiers disagree with its kinds, the built-in ones' above all.
+    key, case = sealed
+    for position, entry in enumerate(case.trail):
+        for what, tiers in _forged_tiers(entry).items():
+            forged = _resealed(case.trail, position, attrs.evolve(entry, evidence_tiers=tiers), key)
+            integrity = cs.verify(forged, key=key)
+            assert (integrity.ok, integrity.position, integrity.problem) == (
+                False,
+                position,
+                cs.Problem.MALFORMED,
+            ), f"entry {position}: {what}"
 
 
 @given(marked_cases())

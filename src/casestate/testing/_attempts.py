@@ -101,8 +101,8 @@ def attempts(draw: st.DrawFn, workflow: Workflow, case: Case) -> Attempt:
     corroboration or a conflict), dismissals of open conflicts. Faults: wrong
     or unknown role, missing or weak evidence, missing reason, time going
     backwards, a fact after it was recorded or before the current status,
-    evidence obtained after the change was recorded or speaking for the
-    other fate,
+    evidence obtained after the change was recorded, before the event it
+    attests or speaking for the other fate,
     an illegal move, a waiting period not over, an unknown trigger, resolving
     what is not an open conflict, settling conflicts in a role that may not
     dismiss them, a report kept as a conflict that resolves,
@@ -509,6 +509,7 @@ def _faulty_plans(workflow: Workflow, case: Case) -> list[list[_Plan]]:  # noqa:
             add(_no_reason, rule)
         if _contradicted(workflow, case, rule) is not None:
             add(_contradicting_evidence, rule)
+        add(_evidence_before_event, rule)
         if legal and not rule.report:
             add(_earlier_than_current, rule)
         if not legal and not rule.report:
@@ -665,6 +666,28 @@ def _contradicting_evidence(
     change = attrs.evolve(base.change, evidence=proof)
     return _rejected(
         change, f"evidence against fate {fate} for {rule.trigger}", Code.EVIDENCE_CONTRADICTS_FATE
+    )
+
+
+def _evidence_before_event(
+    draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
+) -> Attempt:
+    """A piece of a kind that attests a past event, obtained before the event the change is about."""
+    change = base.change
+    # The fate the change's evidence must fit, as _build chose it: none of this kind may speak against it.
+    rival = _rival(workflow, case, rule, change.effective_at)
+    fate = rival.fate if rival is not None else _fate_checked(workflow, case, rule)
+    known = workflow.known_kinds
+    # Never empty: a DNA match, a court decision attest the past and speak for either fate.
+    attesting = [name for name, kind in known.items() if kind.attests_past and fits(name, fate, known)]
+    drawn = draw(evidence(attesting, known=known))
+    early = attrs.evolve(drawn, obtained_at=change.effective_at - draw(gaps(least=_ONE_TICK, long=False)))
+    position = draw(st.integers(0, len(change.evidence)))
+    proof = (*change.evidence[:position], early, *change.evidence[position:])
+    return _rejected(
+        attrs.evolve(change, evidence=proof),
+        f"{early.kind} obtained before the event it attests, for {rule.trigger}",
+        Code.EVIDENCE_BEFORE_EVENT,
     )
 
 

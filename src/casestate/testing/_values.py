@@ -186,7 +186,7 @@ def evidence(
     words = _texts_or_default(texts)
     return st.builds(
         Evidence,
-        st.sampled_from(choices),
+        _kinds_of(choices),
         words,
         words,
         obtained_at if obtained_at is not None else instants(),
@@ -196,7 +196,20 @@ def evidence(
 @cache
 def _evidence_of(kinds: tuple[EvidenceKind | str, ...]) -> st.SearchStrategy[Evidence]:
     words = _texts_or_default(None)
-    return st.builds(Evidence, st.sampled_from(kinds), words, words, instants())
+    return st.builds(Evidence, _kinds_of(kinds), words, words, instants())
+
+
+def _kinds_of(kinds: tuple[EvidenceKind | str, ...]) -> st.SearchStrategy[EvidenceKind | str]:
+    """One of *kinds*: a declared one as often as a built-in one, where there are both.
+
+    Among the thirty built-in kinds, the one or two a workflow declares would
+    be drawn next to never, and the rules that count them never tried.
+    """
+    declared = tuple(kind for kind in kinds if kind not in BUILT_IN_KINDS)
+    if not declared or len(declared) == len(kinds):
+        return st.sampled_from(kinds)
+    built_in = tuple(kind for kind in kinds if kind in BUILT_IN_KINDS)
+    return st.sampled_from(declared) | st.sampled_from(built_in)
 
 
 def _texts_or_default(strategy: st.SearchStrategy[str] | None) -> st.SearchStrategy[str]:
