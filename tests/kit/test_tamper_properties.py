@@ -99,22 +99,21 @@ def test_rewriting_any_entry_and_resealing_the_rest_needs_the_key_or_escapes_onl
 
 
 def _forged_tiers(entry):
-    """Tiers beside *entry*'s evidence kinds that do not fit them, each with what it forges."""
-    kinds, tiers = entry.evidence_kinds, entry.evidence_tiers
-    built_in = [int(cs.BUILT_IN_KINDS[kind].tier) if kind in cs.BUILT_IN_KINDS else None for kind in kinds]
+    """Tiers beside *entry*'s evidence kinds that cannot be read with them, each with what it forges.
+
+    Tiers beside built-in kinds are read as recorded (a kind a later casestate builds in keeps its
+    trails readable): that they are the workflow's own, check_case holds (see
+    tests/core/test_declared_evidence_kinds.py).
+    """
+    tiers = entry.evidence_tiers
     if tiers is None:
-        return {"tiers beside built-in kinds alone": tuple(built_in)} if kinds else {}
-    forged = {
+        return {}
+    return {
         "a declared kind without its tier": None,
         "a tier too few": tiers[:-1],
         "a tier too many": (*tiers, tiers[-1]),
         "a tier of none of 1 to 4": (*tiers[:-1], 5),
     }
-    for position, tier in enumerate(built_in):
-        if tier is not None:
-            changed = (*tiers[:position], tier % 4 + 1, *tiers[position + 1 :])
-            forged[f"another tier for the built-in {kinds[position]}"] = changed
-    return forged
 
 
 def _resealed(trail, position, entry, key):
@@ -131,10 +130,10 @@ def _resealed(trail, position, entry, key):
 
 @given(sealed_cases())
 @quick_enough
-def test_tiers_that_do_not_fit_the_evidence_kinds_are_refused_even_resealed_with_the_key(sealed):
+def test_tiers_that_cannot_be_read_with_the_evidence_kinds_are_refused_even_resealed_with_the_key(sealed):
     # The tiers beside declared kinds are what the assurance is read from: one who
     # holds the key (or anyone, on a plain chain) may re-seal a trail, but never
-    # so that its tiers disagree with its kinds, the built-in ones' above all.
+    # so that its tiers cannot be read with its kinds.
     key, case = sealed
     for position, entry in enumerate(case.trail):
         for what, tiers in _forged_tiers(entry).items():
