@@ -187,11 +187,11 @@ class Case(Standing):
                     continue
                 # Live periods begin in rising effective order, so the first
                 # one after *when* ends the search.
-                if entry.effective_at > when:
+                began = live[entry.seq]
+                if began.since > when:
                     break
                 # As the period began: the reports that told where he was since count
                 # from when they take effect.
-                began = live[entry.seq]
                 known = attrs.evolve(
                     began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
                 )
@@ -323,10 +323,17 @@ def holds_what_its_trail_says(case: Case) -> bool:
         if type(period) is not Snapshot or (period.status, period.fate, period.since) != (
             began.to_status,
             began.fate,
-            began.effective_at,
+            _began_at(trail, began),
         ):
             return False
     return True
+
+
+def _began_at(trail: Sequence[Entry], began: Entry) -> datetime:
+    """When the period *began* began took effect: for a pair neither of which holds, the later of its days."""
+    if began.kind is EntryKind.CONFLICT and began.displaces is not None:
+        return max(began.effective_at, trail[began.displaces].effective_at)
+    return began.effective_at
 
 
 def _reported_as_its_trail_says(case: Case) -> bool:

@@ -311,6 +311,8 @@ def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Ri
     entered = case.entered_by
     if entered is None or len(periods) < 2:  # noqa: PLR2004 - the current and one before
         return None
+    if case.tied and periods[-1].seq not in case.open_conflicts:
+        return None  # a pair someone settled or dismissed since: nothing is undecided any more
     before = snapshot_of(periods[-2])
     # About another day of the stretch since the period before: a rival of a pair neither of which
     # holds only about an earlier day (a later one is judged from the status the pair left).
@@ -616,7 +618,20 @@ class Option:
     """
 
 
-def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
+def _rival_waits(table: Table, case: Standing, trigger: str) -> datetime | None:
+    """When a report of *trigger* whose waiting counts from the period before may first be about, if later."""
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
+        return None
+    before = snapshot_of(periods[-2])
+    move = table.legal.get((before.status, trigger))
+    if move is None or move.waiting_period is None:
+        return None
+    earliest = before.since + move.waiting_period
+    return earliest if earliest > case.status_since else None
+
+
+def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:  # noqa: C901 - one branch per outcome
     """What *actor* may do next to *case*, by the rules that decide it (see ``Workflow.available``)."""
     if actor.role not in table.roles:
         return ()
@@ -643,7 +658,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             continue
         # The fate the evidence is held against, as decide() holds it.
         whereabouts = case.whereabouts
-        rival_of = None
+        rival_of = rival_not_before = None
         if _corroborates(table, move, case):
             outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
             whereabouts = _refined(move, case)
@@ -653,7 +668,12 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
             fate, whereabouts = _landing(move, case)
             against = fate
         elif move.report:
-            rivalling = rival(table, case, trigger, case.status_since + _LATER)
+            about = case.status_since + _LATER
+            rivalling = rival(table, case, trigger, about)
+            earliest = _rival_waits(table, case, trigger) if rivalling is None else None
+            if earliest is not None:
+                # A rival once its waiting, counted from the period before, is over.
+                about, rivalling = earliest, rival(table, case, trigger, earliest)
             if rivalling is not None:
                 outcome, target, fate, whereabouts = (
                     Outcome.TRANSITION,
@@ -662,6 +682,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                     rivalling.whereabouts,
                 )
                 against, rival_of = fate, case.current_period.seq
+                rival_not_before = about if earliest is not None else None
             else:
                 target, fate = case.status, case.fate
                 outcome, against = Outcome.CONFLICT, move.claimed or Fate.UNKNOWN
@@ -684,7 +705,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:
                 evidence=None if move.rule is None else move.rule.evidence,  # pragma: no mutate
                 kinds=frozenset() if move.needs is None else move.needs - table.contradicting[against],
                 reason_required=move.reason_required,
-                not_before=None if waiting is None else case.status_since + waiting,
+                not_before=rival_not_before if waiting is None else case.status_since + waiting,
                 rival_of=rival_of,
             )
         )

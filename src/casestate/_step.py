@@ -123,14 +123,15 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         conflicts = (*conflicts, seq)
     backing = state.backing
     if displaces is not None and kind is EntryKind.CONFLICT:
-        # Neither rival holds: from the instant they speak of, the case stands as it did
-        # before both, and nobody's report is the current one, to withdraw on their own.
+        # Neither rival holds: the case stands as it did before both, and nobody's report is
+        # the current one, to withdraw on their own. The pair is undecided up to the later of
+        # their days, whichever came first: a report about either day joins it.
         reporter = None
         backing = _UNBACKED
-        since = effective_at
+        since = max(effective_at, state.status_since)
         began = (
-            snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
-            if entry is None
+            snapshot(to_status, fate, assurance, since, seq, whereabouts, UNCONTESTED)
+            if entry is None or since != effective_at
             else entry
         )
         periods = (*periods, began)

@@ -589,3 +589,50 @@ def test_a_pair_of_different_days_neither_of_which_holds_is_settled_by_either_re
         assert WORKFLOW.check(undecided, attrs.evolve(again, recorded_at=dated(3, 20))).codes == (
             Code.RIVAL_REPORT,
         )
+
+
+def test_a_pair_of_different_days_is_undecided_up_to_the_later_day_whichever_came_first():
+    later = attrs.evolve(TAKEN, effective_at=dated(3, 12))
+    ngo = cs.Actor("ngo-3", cs.Role.NGO)
+    for order in ((KILLED, later), (later, KILLED)):
+        undecided = arriving(missing_since_february(), *order)
+        # Waiting periods count from the same day, and the same report sent again joins the pair.
+        assert undecided.status_since == dated(3, 12), order
+        for again in (KILLED, later):
+            sent = attrs.evolve(again, recorded_at=dated(3, 20))
+            assert WORKFLOW.check(undecided, sent).codes == (Code.RIVAL_REPORT,), order
+        # Dismissed, the pair is undecided no more: a report about its days is judged as any other.
+        dismissed = WORKFLOW.apply(
+            undecided,
+            told(
+                "dismiss",
+                ngo,
+                effective=dated(3, 20),
+                reason="both notices were of another man",
+                resolves=(1, 2),
+            ),
+        )
+        wounded = told(
+            "report_wounded", FAMILY, "witness_statement", effective=dated(3, 12), recorded=dated(3, 21)
+        )
+        assert WORKFLOW.check(dismissed, wounded).outcome is Outcome.TRANSITION, order
+
+
+def test_an_option_names_the_rival_and_the_day_its_waiting_is_over():
+    # report_dead from missing only, after 30 days of it; the case has been captured since 5 January.
+    waiting = WORKFLOW.replace_rule("report_dead", sources={"missing"}, waiting_period=timedelta(days=30))
+    case = waiting.open("ua-2", actor=FAMILY, effective_at=dated(1, 1), recorded_at=dated(1, 1))
+    case = waiting.apply(
+        case, told("report_captured", NEXT_UNIT, "video", effective=dated(1, 5), recorded=dated(1, 6))
+    )
+    (option,) = [option for option in waiting.available(case, FIRST_UNIT) if option.trigger == "report_dead"]
+    assert (option.outcome, option.target, option.rival_of, option.not_before) == (
+        Outcome.TRANSITION,
+        "dead",
+        1,
+        dated(1, 31),
+    )
+    disc = told("report_dead", FIRST_UNIT, "identity_disc", effective=dated(2, 15), recorded=dated(2, 16))
+    assert waiting.check(case, disc).outcome is Outcome.TRANSITION
+    early = attrs.evolve(disc, effective_at=dated(1, 20))
+    assert waiting.check(case, early).outcome is not Outcome.TRANSITION

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -206,10 +206,12 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     before: Snapshot,
     current: Snapshot,
     began: Entry,
+    open_conflicts: Collection[int] = (),
 ) -> Rivalry | None:
     """Whether a report of *rule* about *effective* rivals the one that began the *current* period.
 
-    *began* is the entry that began it: a report (or an authority's move,
+    *open_conflicts* are the case's (a pair settled or dismissed since is
+    undecided no more). *began* is the entry that began it: a report (or an authority's move,
     which has no rival), or a conflict of two rivals neither of which holds.
     Rivals: a report about the very instant the current period began, which
     a report began from the period *before* (or two rivals left undecided),
@@ -225,6 +227,8 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     hold the workflow to.
     """
     tied = began.kind is EntryKind.CONFLICT
+    if tied and began.seq not in open_conflicts:
+        return None  # a pair settled or dismissed since
     if (
         began.kind is EntryKind.OPENED
         or began.reverts_to is not None
@@ -272,7 +276,9 @@ def _rival(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> R
     periods = case.periods
     if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
         return None
-    return rivalry(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
+    return rivalry(
+        workflow, rule, effective, periods[-2], periods[-1], case.status_entry, case.open_conflicts
+    )
 
 
 def _weighed(

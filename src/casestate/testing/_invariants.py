@@ -242,6 +242,17 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         raise _fail(case, f"live periods begin at entries {periods}, the trail says {walk.periods}")
 
 
+def _since(case: Case, began: Entry) -> datetime:
+    """When the period *began* began took effect.
+
+    Its own time; for a pair neither of which holds, the later of the two days the pair is
+    about, whichever came first.
+    """
+    if began.kind is EntryKind.CONFLICT and began.displaces is not None:
+        return max(began.effective_at, case.trail[began.displaces].effective_at)
+    return began.effective_at
+
+
 def _actor_id(entry: Entry) -> str | None:
     return None if entry.private is None else entry.private.actor_id
 
@@ -426,10 +437,12 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
         return None
     began = case.trail[walk.periods[-2]]
     before = Snapshot(
-        began.to_status, began.fate, walk.assurance, began.effective_at, began.seq, walk.began[began.seq]
+        began.to_status, began.fate, walk.assurance, _since(case, began), began.seq, walk.began[began.seq]
     )
     current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
-    return rivalry(workflow, rule, entry.effective_at, before, current, case.trail[walk.status_entry])
+    return rivalry(
+        workflow, rule, entry.effective_at, before, current, case.trail[walk.status_entry], walk.conflicts
+    )
 
 
 def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
@@ -469,7 +482,7 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
-    walk.since = entry.effective_at
+    walk.since = _since(case, entry)
     walk.reporter = None if entry.kind is EntryKind.CONFLICT else _actor_id(entry)
     walk.backing, walk.status_entry, walk.backers = set(), entry.seq, []
     del walk.periods[walk.periods.index(displaced)]
@@ -558,7 +571,7 @@ def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str)
         walk.periods.append(entry.seq)
         return
     del walk.periods[walk.periods.index(resumes) + 1 :]
-    walk.since = case.trail[resumes].effective_at
+    walk.since = _since(case, case.trail[resumes])
 
 
 # -- as-of queries ---------------------------------------------------------
@@ -604,17 +617,17 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         if entry.kind is EntryKind.CONFLICT:
             open_then.append(entry.seq)
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
-            since, contestable, backers = entry.effective_at, entry.reverts_to is None, []
+            since, contestable, backers = _since(case, entry), entry.reverts_to is None, []
         elif entry.kind is EntryKind.CORROBORATION and contestable and entry.effective_at == since:
             backers.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
         assurance,
-        began.effective_at,
+        _since(case, began),
         status_entry.seq,
         whereabouts,
-        tuple(seq for seq in open_then if case.trail[seq].effective_at >= began.effective_at),
+        tuple(seq for seq in open_then if case.trail[seq].effective_at >= _since(case, began)),
     )
 
 
@@ -636,13 +649,13 @@ def _recorded_whereabouts(case: Case, entry: Entry) -> Whereabouts:
 def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     """What was true at *when*: the live period in effect by then, and the corroborations after it."""
     live = [case.trail[period.seq] for period in case.periods]
-    in_effect = [entry for entry in live if entry.effective_at <= when]
+    in_effect = [entry for entry in live if _since(case, entry) <= when]
     if not in_effect:
         return None
     status_entry = in_effect[-1]
     later = [entry.seq for entry in live if entry.seq > status_entry.seq]
     end = later[0] if later else case.version
-    until = case.trail[later[0]].effective_at if later else None
+    until = _since(case, case.trail[later[0]]) if later else None
     assurance = status_entry.assurance
     whereabouts = _recorded_whereabouts(case, status_entry)
     # Corroborations made in this period count; one made in a period a
@@ -658,14 +671,14 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     contested = tuple(
         seq
         for seq in case.open_conflicts
-        if status_entry.effective_at <= case.trail[seq].effective_at
+        if _since(case, status_entry) <= case.trail[seq].effective_at
         and (until is None or case.trail[seq].effective_at < until)
     )
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
         assurance,
-        status_entry.effective_at,
+        _since(case, status_entry),
         status_entry.seq,
         whereabouts,
         contested,
