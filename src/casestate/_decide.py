@@ -252,9 +252,13 @@ def _resumed(move: Move, case: Standing) -> Snapshot | None:
 def _landing(move: Move, case: Standing) -> tuple[Fate, Whereabouts]:
     """The fate and whereabouts a legal *move* leaves *case* with.
 
-    A move that resumes a period resumes it as it stood; any other gives its
-    own, or keeps the case's where it names none.
+    A move that resumes a period resumes it as it stood; a legal fact moves
+    nothing (recorded in a status that names whereabouts, it keeps those a
+    report told the case since); any other gives its own, or keeps the
+    case's where it names none.
     """
+    if move.fact:
+        return case.fate, case.whereabouts
     resumed = _resumed(move, case)
     if resumed is not None:
         return resumed.fate, resumed.whereabouts

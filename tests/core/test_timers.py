@@ -1,10 +1,12 @@
 """Legal timers run out on the status they belong to, and evidence can satisfy them."""
 
+import warnings
 from datetime import timedelta
 
 import pytest
 
 import casestate as cs
+from casestate import Rule, StatusDef
 from support import WORKFLOW, case_in, change, day, opened
 
 
@@ -145,3 +147,53 @@ def test_no_capture_card_is_due_for_remains_or_for_a_man_at_large():
 def test_a_timer_names_where_it_runs():
     with pytest.raises(ValueError, match="names no status, fate or whereabouts"):
         cs.Timer(name="t", after=timedelta(days=1))
+
+
+def test_a_fact_recorded_in_a_status_that_names_whereabouts_keeps_those_a_report_told_since():
+    # "held" came with a report that agreed with the case; the fact moves nothing, and replay agrees.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cs.WorkflowWarning)
+        workflow = cs.Workflow(
+            name="facts",
+            initial="missing",
+            roles={"court"},
+            dismiss_roles={"court"},
+            statuses=[
+                StatusDef("missing", "unknown"),
+                StatusDef("alive", None, whereabouts="unknown"),
+                StatusDef("held", "alive", final=True),
+            ],
+            rules=[
+                Rule(
+                    trigger="report_alive",
+                    sources={"missing"},
+                    target="alive",
+                    roles={"court"},
+                    report=True,
+                    fate="alive",
+                ),
+                Rule(
+                    trigger="report_held",
+                    sources={"alive"},
+                    target="held",
+                    roles={"court"},
+                    report=True,
+                    whereabouts="held",
+                ),
+                Rule(trigger="note", sources={"alive"}, target="alive", roles={"court"}, fact=True),
+            ],
+        )
+    court = cs.Actor("court-1", "court")
+    case = workflow.open("f-1", actor=court, effective_at=day(0), recorded_at=day(0))
+    case = workflow.apply(
+        case, cs.Change(trigger="report_alive", actor=court, effective_at=day(2), recorded_at=day(2))
+    )
+    told = workflow.apply(
+        case, cs.Change(trigger="report_held", actor=court, effective_at=day(1), recorded_at=day(3))
+    )
+    assert (told.trail[-1].kind, told.whereabouts) == ("corroboration", "held")
+    noted = workflow.apply(
+        told, cs.Change(trigger="note", actor=court, effective_at=day(4), recorded_at=day(4))
+    )
+    assert noted.whereabouts == "held"
+    assert cs.replay(noted.trail) == noted
