@@ -78,6 +78,13 @@ def _unknown_role(role: str, roles: frozenset[str]) -> Reason:
 
 @lru_cache(maxsize=1024)
 def _role_not_permitted(role: str, trigger: str, roles: frozenset[str], reporter_may_fire: bool) -> Reason:
+    if not roles:  # a rule only the reporter may fire (a workflow refuses one nobody may)
+        return _reason(
+            Code.ROLE_NOT_PERMITTED,
+            said("role {role} may not {trigger}; only the actor whose report entered the current status may"),
+            role=Name("role", role),
+            trigger=_trigger(trigger),
+        )
     template = (
         said(
             "role {role} may not {trigger}; allowed: {allowed}, "

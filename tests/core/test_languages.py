@@ -245,6 +245,7 @@ def _sample_reasons() -> list[cs.Reason]:
         _reasons.unknown_role("spy", frozenset({"family", "court"})),
         _reasons.role_not_permitted("family", "confirm", roles, False),
         _reasons.role_not_permitted("family", "retract", roles, True),
+        _reasons.role_not_permitted("court", "withdraw", frozenset(), True),
         _reasons.reporter_overruled("retract", frozenset({"icrc"}), roles),
         _reasons.reporter_reaches_past("retract", "captured", roles),
         _reasons.may_not_dismiss("family", roles),
