@@ -129,7 +129,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         raise Rejected(case.id, verdict)
     decided = plan(table, case, change, verdict)
     kind = decided.kind
-    target = verdict.target or case.status
+    target = decided.period_status or verdict.target or case.status
     entry = seal(
         len(case.trail),
         case.id,

@@ -123,7 +123,7 @@ class Batch:
             cases[case_id] = step(
                 tracked,
                 decided.kind,
-                verdict.target or tracked.status,
+                decided.period_status or verdict.target or tracked.status,
                 decided.fate,
                 decided.assurance,
                 decided.whereabouts,

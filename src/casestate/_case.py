@@ -178,29 +178,21 @@ class Case(Standing):
         ``None`` before the person went missing.
         """
         when = to_utc(when, "when")
-        live = {period.seq: period for period in self.periods}
-        known: Snapshot | None = None
+        periods = self.periods
+        # Live periods begin in rising effective order, a report of an earlier one told late included.
+        after = 0
+        while after < len(periods) and periods[after].since <= when:
+            after += 1
+        if after == 0:
+            return None
+        began = periods[after - 1]
+        entry = self.trail[began.seq]
+        # As the period began: the reports that told where he was since count from when they take effect.
+        known = attrs.evolve(
+            began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
+        )
         for period, entry in in_periods(self.trail):
-            kind = entry.kind
-            if sets_status(entry):
-                if entry.seq not in live:
-                    continue
-                # Live periods begin in rising effective order, so the first
-                # one after *when* ends the search.
-                began = live[entry.seq]
-                if began.since > when:
-                    break
-                # As the period began: the reports that told where he was since count
-                # from when they take effect.
-                known = attrs.evolve(
-                    began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
-                )
-            elif (
-                kind is EntryKind.CORROBORATION
-                and known is not None
-                and period == known.seq
-                and entry.effective_at <= when
-            ):
+            if period == began.seq and entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
                 # One made in a period voided since corroborated nothing.
@@ -209,10 +201,8 @@ class Case(Standing):
                 known = attrs.evolve(
                     known, assurance=known.assurance.stronger(own), whereabouts=told or known.whereabouts
                 )
-        if known is None or not self.open_conflicts:
+        if not self.open_conflicts:
             return known
-        periods = self.periods
-        after = next(index + 1 for index, period in enumerate(periods) if period.seq == known.seq)
         until = periods[after].since if after < len(periods) else None
         return attrs.evolve(known, contested_by=self.contesting(known.since, until))
 
@@ -298,15 +288,18 @@ def holds_what_its_trail_says(case: Case) -> bool:
     since the status was entered, and the live periods.
     """
     trail = case.trail
-    last = trail[-1]
-    if (last.to_status, last.fate, last.assurance, last.recorded_at, last.seq + 1, len(trail)) != (
+    last = told = trail[-1]
+    if told.kind is EntryKind.EARLIER_PERIOD:
+        # It holds its earlier period's values; the case holds those of the entry before.
+        told = next(entry for entry in reversed(trail) if entry.kind is not EntryKind.EARLIER_PERIOD)
+    if (told.to_status, told.fate, told.assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
         case.assurance,
         case.last_recorded_at,
         case.version,
         case.version,
-    ) or last.whereabouts not in (None, case.whereabouts):
+    ) or told.whereabouts not in (None, case.whereabouts):
         return False
     if not _reported_as_its_trail_says(case):
         return False
@@ -399,6 +392,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             and state.whereabouts is not Whereabouts.UNKNOWN
         ):
             return "a corroboration cannot change whereabouts the case holds"
+    elif kind is EntryKind.EARLIER_PERIOD:
+        return _not_telling_earlier(state, entry)
     elif kind is EntryKind.CONFLICT or kind is EntryKind.DISMISSAL or kind is EntryKind.FACT:
         if (entry.to_status, entry.fate, entry.assurance) != (
             status,
@@ -451,6 +446,21 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
         state.assurance,
     ) or entry.whereabouts not in (None, before.whereabouts):
         return "a conflict that displaces a report holds what the case held before it, as strongly as it"
+    return None
+
+
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:
+    """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
+    periods = state.periods
+    if len(periods) < 2 or state.entered_by is None or state.tied:  # noqa: PLR2004 - the current period and one before
+        return "tells an earlier period, but no report began the current one after another"
+    before = periods[-2]
+    if not before.since < entry.effective_at < state.status_since:
+        return "tells an earlier period, but not of a time between the period before and the current one"
+    if entry.to_status == before.status:
+        return f"tells an earlier period in {before.status!r}, the status of the period before it"
+    if entry.whereabouts is None:
+        return "tells an earlier period, but not where he was"
     return None
 
 

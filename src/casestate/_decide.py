@@ -10,7 +10,7 @@ every reason, each with its code.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -46,6 +46,7 @@ from ._reasons import (
 from ._rules import EvidenceRule
 from ._standing import resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
+from ._stretch import EarlierPeriod, Rival, earlier_period, rival
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ class Plan(NamedTuple):
     reverts_to: int | None = None
     whereabouts: Whereabouts = Whereabouts.UNKNOWN
     displaces: int | None = None
+    period_status: str | None = None
+    """For a report of an earlier period: that period's status (the case stays in its own)."""
 
 
 _plan = tuple.__new__
@@ -269,95 +272,6 @@ def _landing(move: Move, case: Standing) -> tuple[Fate, Whereabouts]:
     )
 
 
-class Rival(NamedTuple):
-    """A report that rivals the one that began the current period: what it would make of the period before."""
-
-    move: Move
-    """Its move from the period before."""
-    before: Snapshot
-    """The period before the current one."""
-    fate: Fate
-    whereabouts: Whereabouts
-    agrees: bool
-    """Whether it says what the current period holds: the same fate, and no other known place."""
-
-
-def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Rival | None:  # noqa: PLR0911 - one rule each
-    """Whether a report of *trigger* about *effective* rivals the one that began *case*'s current period.
-
-    If it does: what it would make of the period before.
-
-    Two reports about the very same instant, the first of which moved the
-    case, are rivals when the second could have begun the period instead
-    (a report, legal from the period before, that leads elsewhere: one of
-    the status before, "still missing", would have agreed with it and begun
-    nothing). Neither may win by arriving later: one that disagrees with the
-    first (another fate, or another known place) is weighed against it by
-    :func:`decide`; one that agrees corroborates it, as the first would have
-    corroborated the second. A period two rivals left undecided has a rival
-    in every report about its instant that could have begun it.
-
-    Two reports about different times of the period before are rivals too
-    where neither could have followed the other (killed on 10 March, taken
-    prisoner on 12 March): the later one is not legal from the status the
-    earlier one gives. A report about a time before the current period began,
-    legal from the period before, rivals the one that began it when that one
-    could not have followed it; a report about a time after, legal from the
-    period before but not from the current one, rivals it too; of a pair
-    two rivals left undecided, a report about its day or an earlier one of
-    the stretch. Whichever arrives first, the stronger evidence holds, and
-    as strong, neither.
-    """
-    since = case.status_since
-    if effective > since and (case.status, trigger) in table.legal:
-        return None  # a move from where the case stands, after it took effect: the common case
-    periods = case._periods  # noqa: SLF001 - the module that decides on them
-    entered = case.entered_by
-    if entered is None or len(periods) < 2:  # noqa: PLR2004 - the current and one before
-        return None
-    if case.tied and periods[-1].seq not in case.open_conflicts:
-        return None  # a pair someone settled or dismissed since: nothing is undecided any more
-    before = snapshot_of(periods[-2])
-    # About another day of the stretch since the period before: a rival of a pair neither of which
-    # holds only about an earlier day (a later one is judged from the status the pair left).
-    if effective != since and ((case.tied and effective > since) or effective < before.since):
-        return None
-    if not case.tied and not _begins(table.legal.get((before.status, entered)), before):
-        return None  # an authority's finding, not a report: it has no rival
-    move = table.legal.get((before.status, trigger))
-    if not _begins(move, before):
-        return None
-    waiting = move.waiting_period
-    if waiting is not None and effective - before.since < waiting:
-        return None
-    if effective < since and not case.tied and (move.target, entered) in table.legal:
-        return None  # the report that began the current period could have followed this one
-    claimed = move.claimed
-    fate = claimed if claimed is not None else before.fate
-    whereabouts = move.claimed_whereabouts or before.whereabouts
-    held = case.whereabouts
-    agrees = (
-        not case.tied
-        and fate is case.fate
-        and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
-    )
-    if agrees and effective != since:
-        return None  # about another time, a report that agrees is judged as any other
-    return Rival(move, before, fate, whereabouts, agrees)
-
-
-def _begins(move: Move | None, before: Snapshot) -> TypeGuard[Move]:
-    """Whether *move*, from the period *before*, is a report that begins a period of its own."""
-    return (
-        move is not None
-        and move.report
-        and not move.reverts
-        and not move.fact
-        and move.target is not None
-        and move.target != before.status
-    )
-
-
 def _weighed(
     table: Table, found: Rival, case: Standing, change: Change, reasons: list[Reason] | None
 ) -> Verdict:
@@ -407,6 +321,21 @@ def _weighed(
     return Verdict(Outcome.CONFLICT, (contradiction,), case.status, case.fate, case.whereabouts)
 
 
+def _told_earlier(
+    table: Table, found: EarlierPeriod, case: Standing, change: Change, reasons: list[Reason] | None
+) -> Verdict:
+    """What a report of a period before the current one does: the case keeps its status; its history grows."""
+    for item in change.evidence:
+        if item.kind in table.contradicting[found.fate]:
+            reasons = _with(
+                reasons, evidence_contradicts_fate(table.kinds[item.kind], change.trigger, found.fate.value)
+            )
+            break
+    if reasons:
+        return Verdict(Outcome.REJECTED, tuple(reasons))
+    return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, case.whereabouts)
+
+
 def decide(table: Table, case: Standing, change: Change, now: datetime | None = None) -> Verdict:  # noqa: C901, PLR0911, PLR0912, PLR0915 - the rules, in order
     """What *change* would do to *case*: every reason it is refused, or what it becomes.
 
@@ -418,6 +347,18 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     move = table.legal.get((status, trigger))
     if move is None:
         move = table.elsewhere.get(trigger)
+    earlier = None
+    if (
+        move is not None
+        and change.effective_at < case.status_since
+        and move.report
+        and not _corroborates(table, move, case)
+    ):
+        # A late report that could have come before the current one: its own rule, from the
+        # period before, guards it.
+        earlier = earlier_period(table, case, trigger, change.effective_at)
+        if earlier is not None:
+            move = earlier.move
     actor = change.actor
     role = actor.role
     reasons: list[Reason] | None = None
@@ -461,6 +402,8 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
         return _accepted(Outcome.DISMISSAL, status, case.fate, case.whereabouts)
+    if earlier is not None:
+        return _told_earlier(table, earlier, case, change, reasons)
     target = move.target
     claimed = move.claimed
     corroborating = move.report and _corroborates(table, move, case)
@@ -543,6 +486,21 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     keeps it.
     """
     outcome = verdict.outcome
+    if outcome is Outcome.EARLIER_PERIOD:
+        told = earlier_period(table, case, change.trigger, change.effective_at)
+        return _plan(
+            Plan,
+            (
+                verdict,
+                EntryKind.EARLIER_PERIOD,
+                told.fate,  # type: ignore[union-attr] # decide() accepted it as one
+                _given(table, change.evidence),
+                None,
+                told.whereabouts,  # type: ignore[union-attr]
+                None,
+                told.move.target,  # type: ignore[union-attr]
+            ),
+        )
     fate = verdict.fate or case.fate
     whereabouts = verdict.whereabouts or case.whereabouts
     if outcome is Outcome.TRANSITION or outcome is Outcome.CONFLICT:
@@ -551,28 +509,50 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
             displaced = case.current_period.seq
             if outcome is Outcome.TRANSITION:
                 given = _given(table, change.evidence)
-                return _plan(Plan, (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced))
+                return _plan(
+                    Plan, (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced, None)
+                )
             if verdict.reasons[0].code is Code.RIVAL_REPORT and not case.tied:
                 # Neither holds: a period in what the case held before both, from their instant.
                 return _plan(
-                    Plan, (verdict, EntryKind.CONFLICT, fate, case.assurance, None, whereabouts, displaced)
+                    Plan,
+                    (verdict, EntryKind.CONFLICT, fate, case.assurance, None, whereabouts, displaced, None),
                 )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
         resumed = _resumed(move, case)
         if resumed is not None:
             return _plan(
-                Plan, (verdict, EntryKind.TRANSITION, fate, resumed.assurance, resumed.seq, whereabouts, None)
+                Plan,
+                (
+                    verdict,
+                    EntryKind.TRANSITION,
+                    fate,
+                    resumed.assurance,
+                    resumed.seq,
+                    whereabouts,
+                    None,
+                    None,
+                ),
             )
         return _plan(
             Plan,
-            (verdict, EntryKind.TRANSITION, fate, _given(table, change.evidence), None, whereabouts, None),
+            (
+                verdict,
+                EntryKind.TRANSITION,
+                fate,
+                _given(table, change.evidence),
+                None,
+                whereabouts,
+                None,
+                None,
+            ),
         )
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
         given = _given(table, change.evidence)
         held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
-    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None))
+    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None))
 
 
 @attrs.frozen(kw_only=True)

@@ -139,6 +139,13 @@ class EntryKind(StrEnum):
     """A report of the status the case is already in; may raise the assurance."""
     CONFLICT = "conflict"
     """A contradicting report, kept for a person to resolve; status unchanged."""
+    EARLIER_PERIOD = "earlier_period"
+    """A late report of a period before the current one; status unchanged.
+
+    Its *to_status*, fate, assurance and whereabouts are those of the period
+    it tells, which begins at its effective time and ends when the current
+    period began.
+    """
     DISMISSAL = "dismissal"
     """Open conflicts were dismissed with a reason; status unchanged."""
     FACT = "fact"

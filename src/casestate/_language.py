@@ -140,6 +140,7 @@ _ENTRY_KINDS: dict[str, str] = {
     EntryKind.TRANSITION: labelled("entry kind", "status changed"),
     EntryKind.CORROBORATION: labelled("entry kind", "corroborating report"),
     EntryKind.CONFLICT: labelled("entry kind", "conflicting report"),
+    EntryKind.EARLIER_PERIOD: labelled("entry kind", "late report of an earlier period"),
     EntryKind.DISMISSAL: labelled("entry kind", "conflicts dismissed"),
     EntryKind.FACT: labelled("entry kind", "legal fact"),
 }
@@ -147,6 +148,7 @@ _OUTCOMES: dict[str, str] = {
     Outcome.TRANSITION: labelled("outcome", "status changes"),
     Outcome.CORROBORATION: labelled("outcome", "corroborates the case"),
     Outcome.CONFLICT: labelled("outcome", "kept as a conflict"),
+    Outcome.EARLIER_PERIOD: labelled("outcome", "tells an earlier period"),
     Outcome.DISMISSAL: labelled("outcome", "conflicts dismissed"),
     Outcome.FACT: labelled("outcome", "legal fact recorded"),
     Outcome.REJECTED: labelled("outcome", "rejected"),

@@ -108,6 +108,32 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
     if resolves:
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    if kind is EntryKind.EARLIER_PERIOD:
+        # A period of its own, between the current one and the one before: the case stands as it did.
+        told = (
+            snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
+            if entry is None or entry.whereabouts is None
+            else entry
+        )
+        return build(
+            type(state),
+            state.id,
+            state.status,
+            state.fate,
+            state.assurance,
+            state.whereabouts,
+            state.status_since,
+            conflicts,
+            recorded_at,
+            state.reporter_id,
+            state.backing,
+            state.entered_by,
+            state.tied,
+            state.backers,
+            seq + 1,
+            (*periods[:-1], told, periods[-1]),
+            *more,
+        )
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
     if displaces is not None:
         # A rival report about the instant the current period began: that period is

@@ -128,12 +128,13 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
     now = to_utc(now, "now")
     flags = []
     for timer in timers:
-        stretch = _stretch(case, timer)
-        if stretch is None:
+        found = _stretch(case, timer)
+        if found is None:
             continue
+        stretch, first = found
         start = stretch.since
         if timer.since_fact is not None:
-            fact = _latest_fact(case, timer.since_fact, stretch)
+            fact = _latest_fact(case, timer.since_fact, first)
             if fact is None:
                 continue
             start = fact.effective_at
@@ -141,7 +142,7 @@ def due(case: Case, timers: Iterable[Timer], now: datetime) -> tuple[Flag, ...]:
             due_at = start + timer.after
         except OverflowError:  # it runs out after the year 9999: not at any *now* there is
             continue
-        if due_at > now or _satisfied(case, timer, stretch):
+        if due_at > now or _satisfied(case, timer, first):
             continue
         flags.append(Flag(case.id, timer, due_at))
     return tuple(sorted(flags, key=lambda flag: (flag.due_at, flag.timer.name)))
@@ -155,36 +156,42 @@ def _runs_in(timer: Timer, period: Snapshot) -> bool:
     )
 
 
-def _stretch(case: Case, timer: Timer) -> Snapshot | None:
-    """The first period of the unbroken stretch of live periods *timer* runs in, ending now; or ``None``."""
+def _stretch(case: Case, timer: Timer) -> tuple[Snapshot, int] | None:
+    """The first period of the unbroken stretch of live periods *timer* runs in, ending now; or ``None``.
+
+    With it, the first entry recorded in the stretch: a late report of an
+    earlier period is recorded after the period that follows it.
+    """
     first = None
+    seq = -1
     for period in reversed(case.periods):
         if not _runs_in(timer, period):
             break
         first = period
-    return first
+        seq = period.seq if seq < 0 else min(seq, period.seq)
+    return None if first is None else (first, seq)
 
 
-def _latest_fact(case: Case, name: str, stretch: Snapshot) -> Entry | None:
-    """The latest legal fact named *name* recorded in a live period of *stretch*, if any.
+def _latest_fact(case: Case, name: str, first: int) -> Entry | None:
+    """The latest legal fact named *name* recorded in a live period of the stretch from entry *first*, if any.
 
     One recorded in a period a retraction or reopening voided since counts
     no more than that period does; one in a period that resumed stands.
     """
     live = {period.seq for period in case.periods}
     latest = None
-    for period, entry in in_periods(case.trail[stretch.seq :]):
-        if entry.kind is EntryKind.FACT and entry.trigger == name and period in live:
+    for period, entry in in_periods(case.trail):
+        if entry.seq >= first and entry.kind is EntryKind.FACT and entry.trigger == name and period in live:
             latest = entry
     return latest
 
 
-def _satisfied(case: Case, timer: Timer, stretch: Snapshot) -> bool:
+def _satisfied(case: Case, timer: Timer, first: int) -> bool:
     if not timer.satisfied_by:
         return False
     return any(
         kind in timer.satisfied_by
-        for entry in case.trail[stretch.seq :]
+        for entry in case.trail[first:]
         if entry.kind is not EntryKind.CONFLICT
         for kind in entry.evidence_kinds
     )

@@ -55,6 +55,12 @@ class Outcome(StrEnum):
     """A report of the status the case is already in: kept, and it may raise the assurance."""
     CONFLICT = "conflict"
     """A report that contradicts the case: kept as a conflict entry, status unchanged."""
+    EARLIER_PERIOD = "earlier_period"
+    """A late report that tells a period before the current one, from its own time: status unchanged.
+
+    Wounded on 5 March, reported after the death of 10 March: the case stays
+    dead since 10 March, and its history says wounded from 5 March.
+    """
     DISMISSAL = "dismissal"
     """Open conflicts are dismissed with a reason; status unchanged."""
     FACT = "fact"

@@ -187,3 +187,41 @@ def test_a_waiting_period_longer_than_the_calendar_runs_as_a_state_machine():
     run_state_machine_as_test(
         machine, settings=settings(max_examples=10, stateful_step_count=8, deadline=None)
     )
+
+
+def test_a_report_that_agrees_is_held_to_the_fate_it_corroborates_even_where_its_rule_withdraws():
+    # A report "he is alive" whose rule withdraws to the status before, sent about a case whose
+    # status it names and whose death a lab identified: it corroborates the status, so its
+    # death certificate fits the fate the case holds, not the one a withdrawal would resume.
+    workflow = cs.Workflow(
+        name="withdrawing-report",
+        statuses=[cs.StatusDef(name="held", fate=cs.Fate.ALIVE), cs.StatusDef(name="named", fate=None)],
+        rules=[
+            cs.Rule(trigger="identify", sources={"held"}, target="named", fate=cs.Fate.DEAD, roles={"court"}),
+            cs.Rule(
+                trigger="withdraw_alive",
+                sources={"named"},
+                target="named",
+                roles={"court"},
+                report=True,
+                fate=cs.Fate.ALIVE,
+                reverts=True,
+                withdraws=True,
+            ),
+        ],
+        roles={"court"},
+        initial="held",
+        dismiss_roles={"court"},
+    )
+    court = cs.Actor("court-1", "court")
+    case = workflow.open("c-1", actor=court, effective_at=day(0), recorded_at=day(0))
+    case = workflow.apply(
+        case, cs.Change(trigger="identify", actor=court, effective_at=day(1), recorded_at=day(1))
+    )
+    certificate = cs.Evidence("death_certificate", "DC-1", "registry", day(2))
+    agreeing = cs.Change(
+        trigger="withdraw_alive", actor=court, evidence=[certificate], effective_at=day(2), recorded_at=day(2)
+    )
+    case = check_step(workflow, case, agreeing)
+    assert case.trail[-1].kind is cs.EntryKind.CORROBORATION
+    check_case(workflow, case)

@@ -288,7 +288,7 @@ def test_every_note_names_its_person_and_when_it_was_entered():
 
 
 def _searched() -> Case:
-    """A case that goes through every kind of entry: reports, a confirmation, a fact, conflicts, a dismissal."""
+    """A case that goes through every kind of entry: reports, a fact, a conflict, an earlier period, a dismissal."""
     workflow = WORKFLOW.extend(
         name="with-a-search-registered",
         rules=[
@@ -306,7 +306,8 @@ def _searched() -> Case:
     for step in [
         change("report_dead", Role.UNIT, "unit_notification", "photo", on=10),
         change("register_search", Role.MINISTRY, "missing_register", on=12),
-        change("report_captured", Role.FAMILY, "video", on=5, recorded=13),
+        change("report_captured", Role.FAMILY, "video", on=0, recorded=13),
+        change("report_wounded", Role.FAMILY, "witness_statement", on=5, recorded=13),
         change("dismiss", Role.NGO, on=14, reason="another man", resolves=(3,)),
     ]:
         case = workflow.apply(case, step)
@@ -329,6 +330,10 @@ def test_every_note_says_in_words_what_its_entry_did():
         (
             "Conflicting report (report_captured) kept for review: illegal_transition, earlier_than_current. "
             "The case stays dead. Evidence: video."
+        ),
+        (
+            "Late report (report_wounded) of an earlier period: wounded, fate alive, from "
+            "2024-02-25T06:30:00Z. The case stays dead. Evidence: witness_statement."
         ),
         "Conflicting reports [3] dismissed. The case stays dead. Reason: another man",
     ]

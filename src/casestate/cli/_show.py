@@ -15,7 +15,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from casestate import Case, Entry, RecordError, Snapshot, Workflow, parse_timestamp, to_dict
+from casestate import Case, Entry, EntryKind, RecordError, Snapshot, Workflow, parse_timestamp, to_dict
 from casestate.text import printable, storable_problem
 
 from ._console import out
@@ -68,7 +68,8 @@ _LEAST_SAID = 16
 def _moved(entry: Entry, say: Speaker) -> tuple[str, str | None]:
     """Where *entry* left the case, and where from (``None`` when the status stayed), as *say* names them."""
     to = say.name("status", entry.to_status)
-    if entry.from_status in (None, entry.to_status):
+    # A late report of an earlier period moved nothing: its status is the period's, from its own time.
+    if entry.from_status in (None, entry.to_status) or entry.kind is EntryKind.EARLIER_PERIOD:
         return to, None
     return to, say.name("status", entry.from_status)
 

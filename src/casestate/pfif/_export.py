@@ -139,10 +139,11 @@ def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
     _add(element, "author_name", _author(entry))
     _add(element, "source_date", format_date(entry.recorded_at))
     if (
-        entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL, EntryKind.FACT)
+        entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL, EntryKind.FACT, EntryKind.EARLIER_PERIOD)
         or entry.displaces is not None
     ):
         # A conflict of two rival reports moves the case back: what the case holder believes changes.
+        # A late report of an earlier period changes nothing the case holder believes now.
         _add(element, "status", STATUS_OF_FATE[entry.fate])
     _add(element, "text", note_text(entry))
     return element
@@ -167,6 +168,11 @@ def note_text(entry: Entry) -> str:
         )
     elif entry.kind is EntryKind.DISMISSAL:
         said = f"Conflicting reports {list(entry.resolves)} dismissed. The case stays {entry.to_status}."
+    elif entry.kind is EntryKind.EARLIER_PERIOD:
+        said = (
+            f"Late report ({entry.trigger}) of an earlier period: {entry.to_status}, fate {entry.fate}, "
+            f"from {effective}. The case stays {entry.from_status}."
+        )
     elif entry.kind is EntryKind.FACT:
         said = (
             f"Legal fact recorded ({entry.trigger}), effective {effective}. The case stays {entry.to_status}."

@@ -260,6 +260,57 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     return Rivalry(before, fate, whereabouts, agrees, tied)
 
 
+def earlier_told(  # noqa: PLR0917 - the rule, and the two periods as the case holds them
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    before: Snapshot,
+    current: Snapshot,
+    began: Entry,
+) -> tuple[Fate, Whereabouts] | None:
+    """The fate and whereabouts of the period a late report of *rule* about *effective* tells, if any.
+
+    *began* began the *current* period, from the period *before*. A report
+    (one that neither corroborates the case nor rivals its current report)
+    tells a period of its own between the two when it could have arrived
+    first: about a time strictly between their beginnings, legal from the
+    period before with its waiting over and leading elsewhere, with the rule
+    that began the current period legal from where it leads, and with the
+    current period holding what it would have carried over from it. The
+    kit's own reading of the rule, which the attempts and the invariants
+    hold the workflow to.
+    """
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+        return None
+    if not before.since < effective < current.since or not _begins(rule, before):
+        return None
+    waiting = rule.waiting_period
+    if waiting is not None and effective - before.since < waiting:
+        return None
+    follows = workflow.rule(began.trigger)
+    if follows.reverts or workflow.target_of(rule.target, began.trigger) != current.status:
+        return None
+    claimed = _claimed(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    carried = follows.whereabouts or workflow.status(follows.target).gives_whereabouts
+    if (_claimed(workflow, follows) is None and fate is not current.fate) or (
+        carried is None and whereabouts is not current.whereabouts
+    ):
+        return None
+    return fate, whereabouts
+
+
+def _earlier(
+    workflow: Workflow, case: Case, rule: Rule, effective: datetime
+) -> tuple[Fate, Whereabouts] | None:
+    """The period a late report of *rule* about *effective* tells on *case* (see :func:`earlier_told`)."""
+    periods = case.periods
+    if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
+        return None
+    return earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
+
+
 def _begins(rule: Rule, before: Snapshot) -> bool:
     """Whether a report of *rule* from the period *before* begins a period of its own."""
     return (
@@ -293,6 +344,28 @@ def _weighed(
     if given is case.assurance:
         return Outcome.CONFLICT, (Code.RIVAL_REPORT,), case.status if rival.tied else rival.before.status
     return Outcome.CONFLICT, (Code.OUTWEIGHED,), case.status
+
+
+def _unrivalled(
+    workflow: Workflow, case: Case, rule: Rule, *, early: bool, tells: bool
+) -> tuple[Outcome, tuple[Code, ...], str]:
+    """What a report or move of *rule* that rivals nothing leads to: outcome, codes and the status after.
+
+    *early*: about a time before the current status; *tells*: a late report of an earlier period.
+    """
+    legal = case.status in rule.sources
+    if _corroborates(workflow, case, rule):
+        return Outcome.CORROBORATION, (), case.status
+    if tells:
+        return Outcome.EARLIER_PERIOD, (), case.status
+    if legal and not early:
+        resumed = resumed_period(case, rule) if rule.withdraws else None
+        target = rule.target if resumed is None else resumed.status
+        return Outcome.FACT if rule.fact else Outcome.TRANSITION, (), target
+    if legal:
+        return Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
+    late = (Code.EARLIER_THAN_CURRENT,) if early else ()
+    return Outcome.CONFLICT, (Code.ILLEGAL_TRANSITION, *late), case.status
 
 
 def _reporter(case: Case) -> Actor | None:
@@ -351,6 +424,30 @@ def _valid_rule(rule: Rule) -> _Plan:
     return plan
 
 
+def _when(  # noqa: PLR0917 - the draw, the rule on its case, and the times drawn for it
+    draw: st.DrawFn,
+    workflow: Workflow,
+    case: Case,
+    rule: Rule,
+    floor: datetime,
+    recorded: datetime,
+    *,
+    early: bool,
+) -> tuple[datetime, tuple[Fate, Whereabouts] | None]:
+    """What a change by *rule* is about: a time from *floor* to *recorded*, or, *early*, before the status.
+
+    With it, the period a late report then tells before the current one, if any.
+    """
+    if early:
+        effective = case.status_since - draw(gaps(least=_ONE_TICK))
+        told = _earlier(workflow, case, rule, effective)
+        # The faults drawn on this change hold its evidence to the fate the rule claims here:
+        # one that tells a period of another is drawn about a later time instead.
+        if told is None or told[0] is _fate_checked(workflow, case, rule):
+            return effective, told
+    return floor + draw(_up_to(recorded - floor)), None
+
+
 def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attempt:
     """The change that fires *rule* the right way, and what it must lead to."""
     legal = case.status in rule.sources
@@ -358,15 +455,15 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     recorded = case.last_recorded_at + draw(gaps())
     floor = since + _wait(case, rule) if legal else since
     recorded = max(recorded, floor)
-    # A report may be about a time before the current status (a late report):
-    # then it is kept as a conflict, or as a corroboration when it agrees.
+    # A report may be about a time before the current status (a late report): then it is
+    # kept as a conflict, as a corroboration when it agrees, or tells an earlier period.
     early = (
         rule.report
         and rule.waiting_period is None
         and _provable(workflow, rule, _fate_checked(workflow, case, rule))
         and draw(st.integers(0, 4)) == 0
     )
-    effective = since - draw(gaps(least=_ONE_TICK)) if early else floor + draw(_up_to(recorded - floor))
+    effective, told = _when(draw, workflow, case, rule, floor, recorded, early=early)
     actor = _permitted_actor(draw, workflow, case, rule)
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
     fate = _fate_checked(workflow, case, rule)
@@ -378,6 +475,8 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
         rival = None
     if rival is not None:
         fate = rival.fate
+    if told is not None:
+        fate = told[0]
     known = workflow.known_kinds
     provable = _provable(workflow, rule, fate)
     proof = obtained_by(
@@ -386,20 +485,12 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
         effective,
         known,
     )
-    codes: tuple[Code, ...]
     if rival is not None:
         outcome, codes, target = _weighed(workflow, case, rule, rival, proof)
-    elif _corroborates(workflow, case, rule):
-        outcome, codes, target = Outcome.CORROBORATION, (), case.status
-    elif legal and not early:
-        resumed = resumed_period(case, rule) if rule.withdraws else None
-        target = rule.target if resumed is None else resumed.status
-        outcome, codes = Outcome.FACT if rule.fact else Outcome.TRANSITION, ()
-    elif legal:
-        outcome, codes, target = Outcome.CONFLICT, (Code.EARLIER_THAN_CURRENT,), case.status
     else:
-        late = (Code.EARLIER_THAN_CURRENT,) if effective < since else ()
-        outcome, codes, target = Outcome.CONFLICT, (Code.ILLEGAL_TRANSITION, *late), case.status
+        outcome, codes, target = _unrivalled(
+            workflow, case, rule, early=effective < since, tells=told is not None
+        )
     resolves: list[int] = []
     if outcome is not Outcome.CONFLICT and case.open_conflicts and actor.role in workflow.dismiss_roles:
         # Any accepted change but a conflict may settle open conflicts on the way,

@@ -37,7 +37,7 @@ from casestate import (
     verify,
 )
 
-from ._attempts import Attempt, Rivalry, rivalry
+from ._attempts import Attempt, Rivalry, earlier_told, rivalry
 from ._values import Known
 
 
@@ -85,7 +85,9 @@ def check_step(  # noqa: C901 - one check per promise of check and apply
     entry = after.trail[-1]
     if _OUTCOME_OF_KIND.get(entry.kind) is not verdict.outcome:
         raise _fail(after, f"check said {verdict.outcome}, apply recorded a {entry.kind} entry")
-    if entry.to_status != verdict.target or after.status != verdict.target:
+    # A report of an earlier period records that period's status; the case keeps its own.
+    told = entry.to_status if entry.kind is not EntryKind.EARLIER_PERIOD else verdict.target
+    if told != verdict.target or after.status != verdict.target:
         raise _fail(after, f"check said the case goes to {verdict.target!r}, it is in {after.status!r}")
     if entry.codes != (verdict.codes if entry.kind is EntryKind.CONFLICT else ()):
         raise _fail(after, f"the entry records codes {list(entry.codes)}, check gave {list(verdict.codes)}")
@@ -96,6 +98,7 @@ _OUTCOME_OF_KIND = {
     EntryKind.TRANSITION: Outcome.TRANSITION,
     EntryKind.CORROBORATION: Outcome.CORROBORATION,
     EntryKind.CONFLICT: Outcome.CONFLICT,
+    EntryKind.EARLIER_PERIOD: Outcome.EARLIER_PERIOD,
     EntryKind.DISMISSAL: Outcome.DISMISSAL,
     EntryKind.FACT: Outcome.FACT,
 }
@@ -357,7 +360,12 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     if entry.displaces is not None or rival is not None:
         _check_rival(case, entry, walk, where, rival, rule.target, known)
         return
-    resumed = _resumed_fate(case, rule, walk) if legal else None
+    earlier = None if agrees else _earlier_of(workflow, case, rule, entry, walk)
+    if earlier is not None or entry.kind is EntryKind.EARLIER_PERIOD:
+        _check_earlier(case, rule, entry, walk, where, earlier, known)
+        return
+    # A report that agrees corroborates, whatever its rule would resume: its evidence speaks of now.
+    resumed = _resumed_fate(case, rule, walk) if legal and not agrees else None
     spoken = walk.fate if agrees else claimed or (walk.fate if entry.kind is EntryKind.TRANSITION else None)
     _check_evidence_fate(case, entry, resumed or spoken, where, known)
     if entry.kind is EntryKind.FACT or rule.fact:
@@ -431,8 +439,8 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
 
 
-def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Rivalry | None:
-    """Whether *entry*'s report rivals the one that began the current period (see :func:`rivalry`)."""
+def _two_last(case: Case, walk: _Walk) -> tuple[Snapshot, Snapshot] | None:
+    """The period before the current one and the current one, as the walk holds them (``None``: one only)."""
     if len(walk.periods) < 2:  # noqa: PLR2004 - the current period and one before
         return None
     began = case.trail[walk.periods[-2]]
@@ -440,9 +448,16 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
         began.to_status, began.fate, walk.assurance, _since(case, began), began.seq, walk.began[began.seq]
     )
     current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
-    return rivalry(
-        workflow, rule, entry.effective_at, before, current, case.trail[walk.status_entry], walk.conflicts
-    )
+    return before, current
+
+
+def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Rivalry | None:
+    """Whether *entry*'s report rivals the one that began the current period (see :func:`rivalry`)."""
+    two = _two_last(case, walk)
+    if two is None:
+        return None
+    began = case.trail[walk.status_entry]
+    return rivalry(workflow, rule, entry.effective_at, *two, began, walk.conflicts)
 
 
 def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
@@ -487,6 +502,39 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     walk.backing, walk.status_entry, walk.backers = set(), entry.seq, []
     del walk.periods[walk.periods.index(displaced)]
     walk.periods.append(entry.seq)
+
+
+def _earlier_of(
+    workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk
+) -> tuple[Fate, Whereabouts] | None:
+    """The period *entry*'s late report tells before the current one, if any (see :func:`earlier_told`)."""
+    two = _two_last(case, walk)
+    if two is None:
+        return None
+    return earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry])
+
+
+def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period told
+    case: Case,
+    rule: Rule,
+    entry: Entry,
+    walk: _Walk,
+    where: str,
+    told: tuple[Fate, Whereabouts] | None,
+    known: Known,
+) -> None:
+    """A late report that could have come first tells its period before the current one; the case stays."""
+    if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
+        said = "it tells" if told else "it tells no"
+        raise _fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
+    fate, whereabouts = told
+    _check_evidence_fate(case, entry, fate, where, known)
+    found = (entry.to_status, entry.fate, entry.assurance, entry.whereabouts, entry.codes, entry.reverts_to)
+    expected = (rule.target, fate, _evidence_tier_assurance(entry), whereabouts, (), None)
+    if found != expected:
+        raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
+    walk.periods.insert(len(walk.periods) - 1, entry.seq)
+    walk.began[entry.seq] = whereabouts
 
 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
@@ -653,15 +701,16 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     if not in_effect:
         return None
     status_entry = in_effect[-1]
-    later = [entry.seq for entry in live if entry.seq > status_entry.seq]
-    end = later[0] if later else case.version
-    until = _since(case, case.trail[later[0]]) if later else None
+    # The next live period in time: a report of an earlier period, told late, comes after it in the trail.
+    following = live[len(in_effect)] if len(in_effect) < len(live) else None
+    until = None if following is None else _since(case, following)
     assurance = status_entry.assurance
     whereabouts = _recorded_whereabouts(case, status_entry)
     # Corroborations made in this period count; one made in a period a
-    # retraction voided since corroborated nothing.
-    voided = False
-    for entry in case.trail[status_entry.seq + 1 : end]:
+    # retraction voided since corroborated nothing, nor one made while a
+    # period told late was already over.
+    voided = status_entry.kind is EntryKind.EARLIER_PERIOD
+    for entry in case.trail[status_entry.seq + 1 :]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             voided = entry.reverts_to != status_entry.seq
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:

@@ -1,0 +1,183 @@
+"""Reports about another day of the stretch since the period before the current one.
+
+A report that arrives late, about a time before the current status took
+effect, is judged against the two last periods of the case: the one the
+current report began, and the one before it. Whichever of two such reports
+arrives first, the case must come out the same (see
+:doc:`/explanation/conflicts`):
+
+- a report that could not have come before or after the current one is its
+  *rival* (:func:`rival`), weighed against it by their evidence;
+- a report that could have come before it, legal from the period before and
+  with the current report legal from where it leads, tells a period of its
+  own between the two (:func:`earlier_period`): wounded on 5 March, reported
+  after the death of 10 March.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
+
+from ._standing import snapshot_of
+from ._status import Fate, Whereabouts
+
+if TYPE_CHECKING:
+    from ._standing import Snapshot, Standing
+    from ._table import Move, Table
+
+_UNKNOWN = Whereabouts.UNKNOWN
+
+
+class Rival(NamedTuple):
+    """A report that rivals the one that began the current period: what it would make of the period before."""
+
+    move: Move
+    """Its move from the period before."""
+    before: Snapshot
+    """The period before the current one."""
+    fate: Fate
+    whereabouts: Whereabouts
+    agrees: bool
+    """Whether it says what the current period holds: the same fate, and no other known place."""
+
+
+def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Rival | None:  # noqa: PLR0911 - one rule each
+    """Whether a report of *trigger* about *effective* rivals the one that began *case*'s current period.
+
+    If it does: what it would make of the period before.
+
+    Two reports about the very same instant, the first of which moved the
+    case, are rivals when the second could have begun the period instead
+    (a report, legal from the period before, that leads elsewhere: one of
+    the status before, "still missing", would have agreed with it and begun
+    nothing). Neither may win by arriving later: one that disagrees with the
+    first (another fate, or another known place) is weighed against it by
+    :func:`decide`; one that agrees corroborates it, as the first would have
+    corroborated the second. A period two rivals left undecided has a rival
+    in every report about its instant that could have begun it.
+
+    Two reports about different times of the period before are rivals too
+    where neither could have followed the other (killed on 10 March, taken
+    prisoner on 12 March): the later one is not legal from the status the
+    earlier one gives. A report about a time before the current period began,
+    legal from the period before, rivals the one that began it when that one
+    could not have followed it; a report about a time after, legal from the
+    period before but not from the current one, rivals it too; of a pair
+    two rivals left undecided, a report about its day or an earlier one of
+    the stretch. Whichever arrives first, the stronger evidence holds, and
+    as strong, neither.
+    """
+    since = case.status_since
+    if effective > since and (case.status, trigger) in table.legal:
+        return None  # a move from where the case stands, after it took effect: the common case
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    entered = case.entered_by
+    if entered is None or len(periods) < 2:  # noqa: PLR2004 - the current and one before
+        return None
+    if case.tied and periods[-1].seq not in case.open_conflicts:
+        return None  # a pair someone settled or dismissed since: nothing is undecided any more
+    before = snapshot_of(periods[-2])
+    # About another day of the stretch since the period before: a rival of a pair neither of which
+    # holds only about an earlier day (a later one is judged from the status the pair left).
+    if effective != since and ((case.tied and effective > since) or effective < before.since):
+        return None
+    if not case.tied and not _begins(table.legal.get((before.status, entered)), before):
+        return None  # an authority's finding, not a report: it has no rival
+    move = _report_from(table, before, trigger, effective)
+    if move is None:
+        return None
+    if effective < since and not case.tied and (move.target, entered) in table.legal:
+        return None  # the report that began the current period could have followed this one
+    fate, whereabouts = _said(move, before)
+    held = case.whereabouts
+    agrees = (
+        not case.tied
+        and fate is case.fate
+        and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
+    )
+    if agrees and effective != since:
+        return None  # about another time, a report that agrees is judged as any other
+    return Rival(move, before, fate, whereabouts, agrees)
+
+
+def _report_from(table: Table, before: Snapshot, trigger: str, effective: datetime) -> Move | None:
+    """The move of a report of *trigger* about *effective* from the period *before*, if it begins one there.
+
+    Its waiting period, if any, counts from when the period *before* began.
+    """
+    move = table.legal.get((before.status, trigger))
+    if not _begins(move, before):
+        return None
+    waiting = move.waiting_period
+    if waiting is not None and effective - before.since < waiting:
+        return None
+    return move
+
+
+def _said(move: Move, before: Snapshot) -> tuple[Fate, Whereabouts]:
+    """The fate and whereabouts a report of *move* from the period *before* gives: its own, or that one's."""
+    claimed = move.claimed
+    return claimed if claimed is not None else before.fate, move.claimed_whereabouts or before.whereabouts
+
+
+def _begins(move: Move | None, before: Snapshot) -> TypeGuard[Move]:
+    """Whether *move*, from the period *before*, is a report that begins a period of its own."""
+    return (
+        move is not None
+        and move.report
+        and not move.reverts
+        and not move.fact
+        and move.target is not None
+        and move.target != before.status
+    )
+
+
+class EarlierPeriod(NamedTuple):
+    """A late report of a period between the current one and the one before: what that period holds."""
+
+    move: Move
+    """Its move from the period before."""
+    fate: Fate
+    whereabouts: Whereabouts
+
+
+def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:
+    """Whether a report of *trigger* about *effective* tells a period before *case*'s current one.
+
+    It does when it could have arrived first: about a time after the period
+    before the current one began and before the current one did, legal from
+    the period before (its waiting over), beginning a period of its own, and
+    with the report that began the current period legal from where it leads.
+    The current period then holds the same status, fate and whereabouts as
+    if the two had arrived in their order: its report names its own, or the
+    earlier one says what the current period holds already. Wounded on
+    5 March, reported after the death of 10 March, is such a report; the case
+    stays dead since 10 March and was wounded from 5 March.
+
+    A report that corroborates the case, or rivals its current report (see
+    :func:`rival`), is never one: :func:`~casestate._decide.decide` asks this
+    of no other report.
+    """
+    since = case.status_since
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    entered = case.entered_by
+    if effective >= since or entered is None or case.tied or len(periods) < 2:  # noqa: PLR2004 - the current and one before
+        return None
+    before = snapshot_of(periods[-2])
+    if effective <= before.since:
+        return None  # about the period before's own instant, or a time before it
+    move = _report_from(table, before, trigger, effective)
+    if move is None:
+        return None
+    target: str = move.target  # type: ignore[assignment] # a move that begins a period has one
+    follows = table.legal.get((target, entered))
+    if follows is None or follows.reverts or follows.target != case.status:
+        return None
+    fate, whereabouts = _said(move, before)
+    # What the current period would carry over from it, had it come first, it holds already.
+    if (follows.claimed is None and fate is not case.fate) or (
+        follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
+    ):
+        return None
+    return EarlierPeriod(move, fate, whereabouts)

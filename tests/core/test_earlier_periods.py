@@ -1,0 +1,166 @@
+"""A late report of a period before the current one: the history grows, the current status stands.
+
+A unit reports him killed on 10 March; days later a comrade's statement says
+he was wounded on 5 March. The death could have followed the wound: had the
+statement come first, the case would have been wounded from 5 March and dead
+from 10 March. Arriving late, it tells the same story, not a conflict.
+"""
+
+import hashlib
+
+import attrs
+import pytest
+
+import casestate as cs
+from casestate import Fate, Outcome, Whereabouts, canonical_bytes
+from casestate.testing import check_case
+from support import WORKFLOW, dated, resealed, told
+
+FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
+UNIT = cs.Actor("unit-41", cs.Role.UNIT)
+COMRADE = cs.Actor("comrade-7", cs.Role.FAMILY)
+ICRC = cs.Actor("icrc-cta", cs.Role.ICRC)
+
+KILLED = told(
+    "report_dead",
+    UNIT,
+    "unit_notification",
+    effective=dated(3, 10),
+    recorded=dated(3, 12),
+    obtained=dated(3, 11),
+)
+WOUNDED = told("report_wounded", COMRADE, "witness_statement", effective=dated(3, 5), recorded=dated(3, 14))
+
+
+def missing_since_february() -> cs.Case:
+    return WORKFLOW.open(
+        "ua-0305", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1), salt=bytes(16)
+    )
+
+
+def killed_then_wounded() -> cs.Case:
+    case = WORKFLOW.apply(missing_since_february(), attrs.evolve(KILLED, salt=bytes(16)))
+    return WORKFLOW.apply(case, attrs.evolve(WOUNDED, salt=bytes(16)))
+
+
+def test_a_late_wound_is_recorded_as_the_period_before_the_death_and_the_case_stays_dead():
+    case = killed_then_wounded()
+    check_case(WORKFLOW, case)
+    assert (case.status, case.fate, case.status_since, case.has_conflict) == (
+        "dead",
+        Fate.DEAD,
+        dated(3, 10),
+        False,
+    )
+    told_late = case.trail[-1]
+    assert (told_late.kind, told_late.from_status, told_late.to_status, told_late.fate) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "dead",
+        "wounded",
+        Fate.ALIVE,
+    )
+    assert [(period.status, period.since, period.seq) for period in case.periods] == [
+        ("missing", dated(2, 24), 0),
+        ("wounded", dated(3, 5), 2),
+        ("dead", dated(3, 10), 1),
+    ]
+    assert case.status_entry.seq == 1
+    # What was true, as known now; and what was known when.
+    assert case.as_of_effective(dated(3, 7)).status == "wounded"  # type: ignore[union-attr]
+    assert case.as_of_effective(dated(3, 4)).status == "missing"  # type: ignore[union-attr]
+    assert case.as_of_effective(dated(3, 11)).status == "dead"  # type: ignore[union-attr]
+    before_the_statement = case.known_at(dated(3, 13))
+    assert before_the_statement is not None
+    assert before_the_statement.as_of_effective(dated(3, 7)).status == "missing"  # type: ignore[union-attr]
+
+
+def test_a_report_of_an_earlier_period_is_guarded_by_its_own_rule_and_evidence():
+    case = WORKFLOW.apply(missing_since_february(), KILLED)
+    # A video of him alive on 5 March speaks for his fate then: fine. A death certificate does not.
+    certificate = attrs.evolve(
+        WOUNDED,
+        evidence=[cs.Evidence("death_certificate", "DC-1", "registry", dated(3, 14))],
+    )
+    verdict = WORKFLOW.check(case, certificate)
+    assert verdict.outcome is Outcome.REJECTED
+    assert verdict.codes == (cs.Code.EVIDENCE_CONTRADICTS_FATE,)
+    journalist = attrs.evolve(WOUNDED, actor=cs.Actor("press-1", "journalist"))
+    assert cs.Code.UNKNOWN_ROLE in WORKFLOW.check(case, journalist).codes
+
+
+def test_two_late_reports_tell_two_periods_in_their_order():
+    # Dead on 20 March; taken prisoner on 5 March and wounded in captivity on 12 March, learned late.
+    dead = told("report_dead", UNIT, "unit_notification", effective=dated(3, 20), recorded=dated(3, 21))
+    taken = told("report_captured", COMRADE, "video", effective=dated(3, 5), recorded=dated(3, 22))
+    hurt = told("report_wounded", COMRADE, "video", effective=dated(3, 12), recorded=dated(3, 23))
+    case = missing_since_february()
+    for change in (dead, taken, hurt):
+        case = WORKFLOW.apply(case, change)
+    check_case(WORKFLOW, case)
+    assert [period.status for period in case.periods] == ["missing", "captured", "wounded", "dead"]
+    assert case.as_of_effective(dated(3, 14)).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
+    assert (case.status, case.has_conflict) == ("dead", False)
+
+
+def test_a_withdrawn_report_resumes_the_period_a_late_report_told_before_it():
+    # The unit withdraws its death notice: the case stands where it stood before it, wounded.
+    case = killed_then_wounded()
+    retraction = told(
+        "retract", cs.Actor("ministry-1", cs.Role.MINISTRY), effective=dated(3, 20), reason="wrong soldier"
+    )
+    case = WORKFLOW.apply(case, retraction)
+    check_case(WORKFLOW, case)
+    assert (case.status, case.fate, case.status_since) == ("wounded", Fate.ALIVE, dated(3, 5))
+
+
+def test_a_batch_tells_the_earlier_period_as_apply_does():
+    case = WORKFLOW.apply(missing_since_february(), KILLED)
+    batch = cs.Batch(WORKFLOW, load=lambda case_id: case if case_id == case.id else None)
+    verdict = batch.check(case.id, WOUNDED)
+    assert verdict == WORKFLOW.check(case, WOUNDED)
+    assert verdict.outcome is Outcome.EARLIER_PERIOD
+    assert batch.standing(case.id) == WORKFLOW.apply(case, WOUNDED).standing
+
+
+def test_replay_refuses_a_report_of_an_earlier_period_that_does_not_fall_between_the_last_two():
+    entries = list(killed_then_wounded().trail)
+    told_late = entries[-1]
+    for wrong in (
+        attrs.evolve(told_late, effective_at=dated(3, 11)),  # after the death it precedes
+        attrs.evolve(told_late, effective_at=dated(2, 24)),  # the instant the period before began
+        attrs.evolve(told_late, effective_at=dated(2, 1)),  # before it
+        attrs.evolve(told_late, to_status="missing"),  # the status of the period before
+        attrs.evolve(told_late, whereabouts=None),  # where he was, untold
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*entries[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 2, wrong  # the late report's entry
+    # Right after the opening, there is no current report for it to come before.
+    opening = entries[0]
+    too_soon = attrs.evolve(told_late, seq=1, from_status="missing")
+    with pytest.raises(cs.BrokenTrail):
+        cs.replay(resealed([opening, too_soon]))
+
+
+PINNED_EARLIER_PERIOD = (
+    b'{"assurance":"reported","case_id":"ua-0305","chain":"sha256","codes":[],'
+    b'"commitment":"ffb77b560307978a0413651c1767264c50e82893b028a35a8e53dcf190b73246",'
+    b'"effective_at":"2024-03-05T12:00:00.000000Z",'
+    b'"evidence_kinds":["witness_statement"],"fate":"alive","from_status":"dead",'
+    b'"kind":"earlier_period",'
+    b'"prev_hash":"fb067e44f6883ae4087f16a3ed635fbd7b361dde0f3120e892d78cde6b3fbd21",'
+    b'"recorded_at":"2024-03-14T12:00:00.000000Z","resolves":[],"reverts_to":null,'
+    b'"role":"family","seq":2,"to_status":"wounded","trigger":"report_wounded",'
+    b'"whereabouts":"unknown"}'
+)
+PINNED_EARLIER_PERIOD_HASH = "cf44cac6221146a12412fe64b48d3c75bce14686718fd3d43d47ee593a53b13d"
+
+
+def test_pinned_vector_of_a_report_of_an_earlier_period():
+    # Trails written now must verify in every later casestate: the bytes of the form are fixed.
+    entry = killed_then_wounded().trail[-1]
+    assert canonical_bytes(entry) == PINNED_EARLIER_PERIOD
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_EARLIER_PERIOD).hexdigest()
+    assert entry.hash == PINNED_EARLIER_PERIOD_HASH
+    assert cs.replay(killed_then_wounded().trail) == killed_then_wounded()
