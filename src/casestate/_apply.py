@@ -156,7 +156,8 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         None,
         source_id,
         decided.displaces,
-        kinds=table.kinds,
+        table.kinds,
+        decided.carries_into,
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 

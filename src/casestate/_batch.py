@@ -135,6 +135,7 @@ class Batch:
                 change.actor.id,
                 change.actor.role,
                 change.trigger,
+                decided.carries_into,
             )
         return verdict
 

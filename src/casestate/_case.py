@@ -192,7 +192,12 @@ class Case(Standing):
             began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
         )
         for period, entry in in_periods(self.trail):
-            if period == began.seq and entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
+            if period != began.seq:
+                continue
+            if entry.carries_into == began.seq:
+                # A late report of the period before it: its place is this period's from its start.
+                known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
+            elif entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
                 # One made in a period voided since corroborated nothing.
@@ -289,9 +294,13 @@ def holds_what_its_trail_says(case: Case) -> bool:
     """
     trail = case.trail
     last = told = trail[-1]
+    whereabouts = told.whereabouts
     if told.kind is EntryKind.EARLIER_PERIOD:
-        # It holds its earlier period's values; the case holds those of the entry before.
+        # It holds its earlier period's values; the case holds those of the entry before, and
+        # the place the latest such report carried into the current period since, if any.
         told = next(entry for entry in reversed(trail) if entry.kind is not EntryKind.EARLIER_PERIOD)
+        carried = [entry.whereabouts for entry in trail[told.seq + 1 :] if entry.carries_into is not None]
+        whereabouts = carried[-1] if carried else told.whereabouts
     if (told.to_status, told.fate, told.assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
@@ -299,7 +308,7 @@ def holds_what_its_trail_says(case: Case) -> bool:
         case.last_recorded_at,
         case.version,
         case.version,
-    ) or told.whereabouts not in (None, case.whereabouts):
+    ) or whereabouts not in (None, case.whereabouts):
         return False
     if not _reported_as_its_trail_says(case):
         return False
@@ -367,6 +376,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     if entry.follows is not None:
         return "names a case it follows, which only the opening entry does"
     kind = entry.kind
+    if entry.carries_into is not None and kind is not EntryKind.EARLIER_PERIOD:
+        return f"a {kind} entry carries no whereabouts into a period"
     if entry.displaces is not None:
         return _not_displacing(state, entry)
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
@@ -461,6 +472,13 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:
         return f"tells an earlier period in {before.status!r}, the status of the period before it"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
+    carried = entry.carries_into
+    if carried is not None and (
+        carried != periods[-1].seq
+        or entry.whereabouts is state.whereabouts
+        or state.whereabouts is not before.whereabouts
+    ):
+        return f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
     return None
 
 

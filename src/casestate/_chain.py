@@ -169,6 +169,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     source_id: str | None = None,
     displaces: int | None = None,
     kinds: Mapping[str, EvidenceKindDef] = BUILT_IN_KINDS,
+    carries_into: int | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
@@ -178,7 +179,8 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     of the person's disappearance before; *source_id*, the id the change's
     source gave it; *displaces*, the report a rival report displaces;
     *kinds*, the kinds of evidence the workflow knows (an entry records the
-    tier of a declared kind beside its name).
+    tier of a declared kind beside its name); *carries_into*, for a late
+    report of an earlier period, the current period that takes its whereabouts.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -215,6 +217,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         source_id,
         displaces,
         evidence_tiers,
+        carries_into,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

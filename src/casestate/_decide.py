@@ -70,6 +70,8 @@ class Plan(NamedTuple):
     displaces: int | None = None
     period_status: str | None = None
     """For a report of an earlier period: that period's status (the case stays in its own)."""
+    carries_into: int | None = None
+    """For a report of an earlier period: the current period, when it takes that period's whereabouts."""
 
 
 _plan = tuple.__new__
@@ -499,6 +501,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 told.whereabouts,  # type: ignore[union-attr]
                 None,
                 told.move.target,  # type: ignore[union-attr]
+                case.current_period.seq if told.carries else None,  # type: ignore[union-attr]
             ),
         )
     fate = verdict.fate or case.fate
@@ -510,13 +513,24 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
             if outcome is Outcome.TRANSITION:
                 given = _given(table, change.evidence)
                 return _plan(
-                    Plan, (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced, None)
+                    Plan,
+                    (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced, None, None),
                 )
             if verdict.reasons[0].code is Code.RIVAL_REPORT and not case.tied:
                 # Neither holds: a period in what the case held before both, from their instant.
                 return _plan(
                     Plan,
-                    (verdict, EntryKind.CONFLICT, fate, case.assurance, None, whereabouts, displaced, None),
+                    (
+                        verdict,
+                        EntryKind.CONFLICT,
+                        fate,
+                        case.assurance,
+                        None,
+                        whereabouts,
+                        displaced,
+                        None,
+                        None,
+                    ),
                 )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
@@ -533,6 +547,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     whereabouts,
                     None,
                     None,
+                    None,
                 ),
             )
         return _plan(
@@ -546,13 +561,14 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 whereabouts,
                 None,
                 None,
+                None,
             ),
         )
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
         given = _given(table, change.evidence)
         held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
-    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None))
+    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None, None))
 
 
 @attrs.frozen(kw_only=True)

@@ -249,6 +249,12 @@ class Entry:
     that the trail is read without the workflow. ``None`` when every kind is built in (their tiers
     are fixed), and left out of the canonical bytes and JSON then, so that such entries keep their
     bytes."""
+    carries_into: int | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_INT, omit_none=True))
+    """For a late report of an earlier period (:attr:`EntryKind.EARLIER_PERIOD`) whose whereabouts the
+    current period carries over, its own report having named none: the entry that began the current
+    period, which holds this period's whereabouts from then on (wounded in captivity on 10 March, the
+    capture of 5 March learned late). ``None`` for every other entry, and left out of the canonical
+    bytes and JSON then."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

@@ -90,6 +90,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
     actor_id: str | None,
     role: str,
     trigger: str,
+    carries_into: int | None = None,
     entry: Entry | None = None,
     *more: object,
 ) -> S:
@@ -109,31 +110,12 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     if kind is EntryKind.EARLIER_PERIOD:
-        # A period of its own, between the current one and the one before: the case stands as it did.
         told = (
             snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
             if entry is None or entry.whereabouts is None
             else entry
         )
-        return build(
-            type(state),
-            state.id,
-            state.status,
-            state.fate,
-            state.assurance,
-            state.whereabouts,
-            state.status_since,
-            conflicts,
-            recorded_at,
-            state.reporter_id,
-            state.backing,
-            state.entered_by,
-            state.tied,
-            state.backers,
-            seq + 1,
-            (*periods[:-1], told, periods[-1]),
-            *more,
-        )
+        return _with_earlier(state, told, conflicts, recorded_at, carries_into, *more)
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
     if displaces is not None:
         # A rival report about the instant the current period began: that period is
@@ -220,6 +202,49 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
     )
 
 
+def _with_earlier(
+    state: S,
+    told: Period,
+    conflicts: tuple[int, ...],
+    recorded_at: datetime,
+    carries_into: int | None,
+    *more: object,
+) -> S:
+    """*state* with the period *told*, by a late report, between its current period and the one before.
+
+    The case stands as it did, but where the current period takes the place
+    the late report tells (*carries_into*: its own report named none).
+    """
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    current = periods[-1]
+    whereabouts = state.whereabouts
+    if carries_into is not None:
+        whereabouts = snapshot_of(told).whereabouts
+        last = snapshot_of(current)
+        current = snapshot(
+            last.status, last.fate, last.assurance, last.since, last.seq, whereabouts, UNCONTESTED
+        )
+    return build(
+        type(state),
+        state.id,
+        state.status,
+        state.fate,
+        state.assurance,
+        whereabouts,
+        state.status_since,
+        conflicts,
+        recorded_at,
+        state.reporter_id,
+        state.backing,
+        state.entered_by,
+        state.tied,
+        state.backers,
+        state.version + 1,
+        (*periods[:-1], told, current),
+        *more,
+    )
+
+
 def step_by(state: S, entry: Entry, *more: object) -> S:
     """Where *state* stands once *entry*, sealed or replayed, is accepted: :func:`step` with its fields.
 
@@ -246,6 +271,7 @@ def step_by(state: S, entry: Entry, *more: object) -> S:
         entry.actor_id,
         entry.role,
         entry.trigger,
+        entry.carries_into,
         entry,
         *more,
     )

@@ -140,9 +140,11 @@ class EarlierPeriod(NamedTuple):
     """Its move from the period before."""
     fate: Fate
     whereabouts: Whereabouts
+    carries: bool
+    """Whether the current period takes its whereabouts, its own report having named none."""
 
 
-def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:
+def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
     """Whether a report of *trigger* about *effective* tells a period before *case*'s current one.
 
     It does when it could have arrived first: about a time after the period
@@ -150,10 +152,14 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     the period before (its waiting over), beginning a period of its own, and
     with the report that began the current period legal from where it leads.
     The current period then holds the same status, fate and whereabouts as
-    if the two had arrived in their order: its report names its own, or the
-    earlier one says what the current period holds already. Wounded on
-    5 March, reported after the death of 10 March, is such a report; the case
-    stays dead since 10 March and was wounded from 5 March.
+    if the two had arrived in their order: its report names its own fate, or
+    the earlier one says the fate it holds already; and where its report
+    names no place, it takes the one the earlier report says (*carries*),
+    unless a report told it where he is since. Wounded on 5 March, reported
+    after the death of 10 March, is such a report; the case stays dead since
+    10 March and was wounded from 5 March. Taken prisoner on 5 March, reported
+    after a wound of 10 March, is one too: wounded since 10 March, and held
+    since 5 March.
 
     A report that corroborates the case, or rivals its current report (see
     :func:`rival`), is never one: :func:`~casestate._decide.decide` asks this
@@ -175,9 +181,11 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     if follows is None or follows.reverts or follows.target != case.status:
         return None
     fate, whereabouts = _said(move, before)
-    # What the current period would carry over from it, had it come first, it holds already.
-    if (follows.claimed is None and fate is not case.fate) or (
-        follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
-    ):
+    if follows.claimed is None and fate is not case.fate:
+        return None  # the current period would carry its fate over: another story than the one it holds
+    # Had it come first, the current period would hold where it says he was: it takes that place,
+    # unless a report told the current period where he is since.
+    carries = follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
+    if carries and case.whereabouts is not before.whereabouts:
         return None
-    return EarlierPeriod(move, fate, whereabouts)
+    return EarlierPeriod(move, fate, whereabouts, carries)

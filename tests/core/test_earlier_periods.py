@@ -32,15 +32,35 @@ KILLED = told(
 WOUNDED = told("report_wounded", COMRADE, "witness_statement", effective=dated(3, 5), recorded=dated(3, 14))
 
 
+HURT = told(
+    "report_wounded",
+    UNIT,
+    "unit_notification",
+    effective=dated(3, 10),
+    recorded=dated(3, 12),
+    obtained=dated(3, 11),
+)
+"""Wounded on 10 March, by a unit's notice that names no place."""
+TAKEN = told("report_captured", COMRADE, "video", effective=dated(3, 5), recorded=dated(3, 14))
+"""Taken prisoner on 5 March, by a video learned on 14 March."""
+
+
 def missing_since_february() -> cs.Case:
     return WORKFLOW.open(
         "ua-0305", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1), salt=bytes(16)
     )
 
 
+def arriving(*changes: cs.Change) -> cs.Case:
+    """The case missing since February with *changes* applied in this order, each with a fixed salt."""
+    case = missing_since_february()
+    for change in changes:
+        case = WORKFLOW.apply(case, attrs.evolve(change, salt=bytes(16)))
+    return case
+
+
 def killed_then_wounded() -> cs.Case:
-    case = WORKFLOW.apply(missing_since_february(), attrs.evolve(KILLED, salt=bytes(16)))
-    return WORKFLOW.apply(case, attrs.evolve(WOUNDED, salt=bytes(16)))
+    return arriving(KILLED, WOUNDED)
 
 
 def test_a_late_wound_is_recorded_as_the_period_before_the_death_and_the_case_stays_dead():
@@ -72,6 +92,63 @@ def test_a_late_wound_is_recorded_as_the_period_before_the_death_and_the_case_st
     before_the_statement = case.known_at(dated(3, 13))
     assert before_the_statement is not None
     assert before_the_statement.as_of_effective(dated(3, 7)).status == "missing"  # type: ignore[union-attr]
+
+
+def wounded_then_taken() -> cs.Case:
+    """Wounded on 10 March (a notice that names no place); taken prisoner on 5 March, learned late."""
+    return arriving(HURT, TAKEN)
+
+
+def test_a_late_capture_before_a_wound_that_named_no_place_holds_him_since_the_capture():
+    case = wounded_then_taken()
+    check_case(WORKFLOW, case)
+    # As in their order: captured from 5 March, wounded in captivity from 10 March.
+    assert (case.status, case.status_since, case.whereabouts, case.has_conflict) == (
+        "wounded",
+        dated(3, 10),
+        Whereabouts.HELD,
+        False,
+    )
+    assert case.trail[-1].carries_into == 1
+    assert [(period.status, period.whereabouts) for period in case.periods] == [
+        ("missing", Whereabouts.UNKNOWN),
+        ("captured", Whereabouts.HELD),
+        ("wounded", Whereabouts.HELD),
+    ]
+    assert case.as_of_effective(dated(3, 11)).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
+    assert case.as_of_recorded(dated(3, 13)).whereabouts is Whereabouts.UNKNOWN  # type: ignore[union-attr]
+    # The detaining power's duty to send a capture card holds from the capture, as it would have.
+    due = cs.due(case, cs.GENEVA_CONVENTIONS, dated(3, 20))
+    assert [(flag.timer.name, flag.due_at) for flag in due] == [("capture_card_overdue", dated(3, 12))]
+
+
+def test_a_late_capture_does_not_overwrite_a_place_a_report_told_the_current_period():
+    # Wounded on 10 March; a hospital's record then says he is treated at home. A capture of
+    # 5 March, learned late, would have the wounded man held: it waits as a conflict instead.
+    hospitals = WORKFLOW.extend(
+        name="with-hospital-records",
+        rules=[
+            cs.Rule(
+                trigger="report_in_hospital",
+                sources={"missing", "wounded"},
+                target="wounded",
+                roles={cs.Role.ICRC, cs.Role.MINISTRY},
+                report=True,
+                whereabouts=Whereabouts.HOME,
+            )
+        ],
+    )
+    treated = told(
+        "report_in_hospital", ICRC, "medical_record", effective=dated(3, 11), recorded=dated(3, 13)
+    )
+    opened = hospitals.open("ua-0311", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1))
+    case = hospitals.apply(hospitals.apply(opened, HURT), treated)
+    assert (case.trail[-1].kind, case.whereabouts) == (cs.EntryKind.CORROBORATION, Whereabouts.HOME)
+    verdict = hospitals.check(case, TAKEN)
+    assert (verdict.outcome, verdict.codes) == (Outcome.CONFLICT, (cs.Code.EARLIER_THAN_CURRENT,))
+    after = hospitals.apply(case, TAKEN)
+    check_case(hospitals, after)
+    assert (after.status, after.whereabouts) == ("wounded", Whereabouts.HOME)
 
 
 def test_a_report_of_an_earlier_period_is_guarded_by_its_own_rule_and_evidence():
@@ -136,6 +213,16 @@ def test_replay_refuses_a_report_of_an_earlier_period_that_does_not_fall_between
             cs.replay(resealed([*entries[:-1], wrong]))
         assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
         assert broken.value.integrity.position == 2, wrong  # the late report's entry
+    carried = list(wounded_then_taken().trail)
+    for wrong in (
+        attrs.evolve(carried[-1], carries_into=0),  # not the current period
+        attrs.evolve(carried[-1], whereabouts=Whereabouts.UNKNOWN),  # the place the case holds already
+        attrs.evolve(carried[1], carries_into=1),  # a transition carries nothing
+    ):
+        forged = [*carried[: wrong.seq], wrong, *carried[wrong.seq + 1 :]]
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed(forged))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
     # Right after the opening, there is no current report for it to come before.
     opening = entries[0]
     too_soon = attrs.evolve(told_late, seq=1, from_status="missing")
@@ -164,3 +251,25 @@ def test_pinned_vector_of_a_report_of_an_earlier_period():
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_EARLIER_PERIOD).hexdigest()
     assert entry.hash == PINNED_EARLIER_PERIOD_HASH
     assert cs.replay(killed_then_wounded().trail) == killed_then_wounded()
+
+
+PINNED_CARRIED_PERIOD = (
+    b'{"assurance":"reported","carries_into":1,"case_id":"ua-0305","chain":"sha256","codes":[],'
+    b'"commitment":"870b2be9962d5aabe4b721d7bb7c73c89658be0939d21b75d72238738a742254",'
+    b'"effective_at":"2024-03-05T12:00:00.000000Z","evidence_kinds":["video"],"fate":"alive",'
+    b'"from_status":"wounded","kind":"earlier_period",'
+    b'"prev_hash":"c2e311d45e0ec9401f00ac5e3133c4c5a465729017d8b5625715b6fd3eecba18",'
+    b'"recorded_at":"2024-03-14T12:00:00.000000Z","resolves":[],"reverts_to":null,'
+    b'"role":"family","seq":2,"to_status":"captured","trigger":"report_captured",'
+    b'"whereabouts":"held"}'
+)
+PINNED_CARRIED_PERIOD_HASH = "98676c6b568398587781f48bd28c7fe9a5622b0f59513afa0c74fec01e61ffb5"
+
+
+def test_pinned_vector_of_a_report_of_an_earlier_period_whose_place_the_current_one_takes():
+    case = wounded_then_taken()
+    entry = case.trail[-1]
+    assert canonical_bytes(entry) == PINNED_CARRIED_PERIOD
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_CARRIED_PERIOD).hexdigest()
+    assert entry.hash == PINNED_CARRIED_PERIOD_HASH
+    assert cs.replay(case.trail) == case

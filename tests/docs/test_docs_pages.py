@@ -68,10 +68,11 @@ def _opening_with_every_field() -> dict[str, object]:
         source_id="hotline/1",
     )
     opening = casestate.entry_to_dict(case.trail[0])
-    # And the fields an opening never holds: a report that displaces a rival names it, and an
-    # entry with evidence of a declared kind records the tiers of its kinds.
+    # And the fields an opening never holds: a report that displaces a rival names it, an entry
+    # with evidence of a declared kind records the tiers of its kinds, and a late report of an
+    # earlier period names the current period that takes its place.
     private = opening.pop("private")
-    return {**opening, "displaces": 1, "evidence_tiers": [3], "private": private}
+    return {**opening, "displaces": 1, "evidence_tiers": [3], "carries_into": 1, "private": private}
 
 
 @pytest.mark.parametrize(

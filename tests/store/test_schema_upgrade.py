@@ -1,4 +1,4 @@
-"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds): upgraded, every trail still verifying and reading as before."""
+"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds, carried places): upgraded, every trail still verifying and reading as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +10,15 @@ from casestate._time import format_instant
 from casestate.store import _rows, _schema
 
 TRAILS = Path(__file__).parents[1] / "data" / "trails"
-ADDED = {2: "workflow", 3: "whereabouts", 5: "follows", 6: "source_id", 8: "displaces", 9: "evidence_tiers"}
+ADDED = {
+    2: "workflow",
+    3: "whereabouts",
+    5: "follows",
+    6: "source_id",
+    8: "displaces",
+    9: "evidence_tiers",
+    10: "carries_into",
+}
 """By schema version: the entry column it added."""
 INDEXED = {6: "entries_by_source_id", 7: "cases_by_follows"}
 """By schema version: the index it added (dropped before its column)."""
@@ -25,6 +33,7 @@ TRAIL_OF = {
     6: "every-status-before-whereabouts.json",
     7: "every-status-before-whereabouts.json",
     8: "every-status-before-whereabouts.json",
+    9: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 

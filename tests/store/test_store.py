@@ -628,9 +628,10 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     declared = {field.name for field in attrs.fields(cs.Entry) if field.metadata["part"] != "personal"}
     assert set(_schema.ENTRY_FIELDS) == declared | {"private"}
     # Every field but follows, which only the opening entry of a later disappearance holds,
-    # displaces, which only a report that displaced a rival holds, and evidence_tiers, which only an
-    # entry with evidence of a declared kind holds.
-    rare = {"follows", "displaces", "evidence_tiers"}
+    # displaces, which only a report that displaced a rival holds, evidence_tiers, which only an
+    # entry with evidence of a declared kind holds, and carries_into, which only a late report of
+    # an earlier period whose place the current period takes holds.
+    rare = {"follows", "displaces", "evidence_tiers", "carries_into"}
     assert set(entry_to_dict(opened_case.trail[0])) == declared - rare | {"private"}
     again = cs.DEFAULT_WORKFLOW.open(
         "case-2",
@@ -640,7 +641,11 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         follows="case-1",
         source_id="hotline/2",
     )
-    assert set(entry_to_dict(again.trail[0])) == declared - {"displaces", "evidence_tiers"} | {"private"}
+    assert set(entry_to_dict(again.trail[0])) == declared - {
+        "displaces",
+        "evidence_tiers",
+        "carries_into",
+    } | {"private"}
     assert row_entry(entry_row(again.trail[0]), "case-2", 2) == again.trail[0]
     killed = attrs.evolve(
         change("report_dead", "unit", "unit_notification", on=10), actor=cs.Actor("u-41", "unit")
@@ -655,6 +660,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "workflow",
         "source_id",
         "evidence_tiers",
+        "carries_into",
     } | {"private"}
     assert row_entry(entry_row(displacing), "case-1", 3) == displacing
     form_5 = cs.EvidenceKindDef("unit_form_5", cs.Tier.CIRCUMSTANTIAL, indicates=cs.Fate.DEAD)
@@ -670,10 +676,29 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         ),
     ).trail[-1]
     assert own.evidence_tiers == (4, 3)
-    assert set(entry_to_dict(own)) == declared - {"follows", "workflow", "source_id", "displaces"} | {
-        "private"
-    }
+    assert set(entry_to_dict(own)) == declared - {
+        "follows",
+        "workflow",
+        "source_id",
+        "displaces",
+        "carries_into",
+    } | {"private"}
     assert row_entry(entry_row(own), "case-3", 2) == own
+    hurt = cs.DEFAULT_WORKFLOW.apply(
+        opened_case, change("report_wounded", "unit", "unit_notification", on=10)
+    )
+    told_late = cs.DEFAULT_WORKFLOW.apply(
+        hurt, change("report_captured", "family", "video", on=5, recorded=11)
+    ).trail[-1]
+    assert (told_late.kind, told_late.carries_into) == (cs.EntryKind.EARLIER_PERIOD, 1)
+    assert set(entry_to_dict(told_late)) == declared - {
+        "follows",
+        "workflow",
+        "source_id",
+        "displaces",
+        "evidence_tiers",
+    } | {"private"}
+    assert row_entry(entry_row(told_late), "case-1", 3) == told_late
     assert row_entry(entry_row(entry), "case-1", 2) == entry
     assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 

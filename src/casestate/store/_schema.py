@@ -1,7 +1,7 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 9)
-----------------------
+The schema (version 10)
+-----------------------
 
 ``meta``
     ``name``/``value`` pairs: ``format`` (``casestate.store``), ``schema_version``
@@ -25,7 +25,8 @@ The schema (version 9)
     6, is null in entries of changes sent without one; ``displaces``, added
     in version 8, is null but for a report that displaced a rival; ``evidence_tiers``,
     added in version 9, is null but for an entry whose evidence holds a kind its
-    workflow declared), and the personal
+    workflow declared; ``carries_into``, added in version 10, is null but for a
+    late report of an earlier period whose place the current period takes), and the personal
     part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
     if two writers race; so is ``(case_id, source_id)`` where a source id is
     given, so that no case holds one id twice whatever writes to it.
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
     from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -126,6 +127,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     7: ("ALTER TABLE entries ADD COLUMN displaces INTEGER",),
     # Version 9: an entry whose evidence holds a kind its workflow declared records each kind's tier.
     8: ("ALTER TABLE entries ADD COLUMN evidence_tiers TEXT",),
+    # Version 10: a late report of an earlier period names the current period that takes its place.
+    9: ("ALTER TABLE entries ADD COLUMN carries_into INTEGER",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 SUMMARY_SINCE = 7

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import attrs
 from hypothesis import strategies as st
@@ -260,14 +261,23 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     return Rivalry(before, fate, whereabouts, agrees, tied)
 
 
-def earlier_told(  # noqa: PLR0917 - the rule, and the two periods as the case holds them
+class Told(NamedTuple):
+    """What a late report of an earlier period tells (see :func:`earlier_told`)."""
+
+    fate: Fate
+    whereabouts: Whereabouts
+    carries: bool
+    """Whether the current period takes its whereabouts, the rule that began it naming none."""
+
+
+def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two periods as the case holds them
     workflow: Workflow,
     rule: Rule,
     effective: datetime,
     before: Snapshot,
     current: Snapshot,
     began: Entry,
-) -> tuple[Fate, Whereabouts] | None:
+) -> Told | None:
     """The fate and whereabouts of the period a late report of *rule* about *effective* tells, if any.
 
     *began* began the *current* period, from the period *before*. A report
@@ -276,9 +286,11 @@ def earlier_told(  # noqa: PLR0917 - the rule, and the two periods as the case h
     first: about a time strictly between their beginnings, legal from the
     period before with its waiting over and leading elsewhere, with the rule
     that began the current period legal from where it leads, and with the
-    current period holding what it would have carried over from it. The
-    kit's own reading of the rule, which the attempts and the invariants
-    hold the workflow to.
+    current period holding the fate it would have carried over from it. Where
+    that rule names no place, the current period takes the one the late report
+    tells (*carries*), unless a report told it where he is since. The kit's
+    own reading of the rule, which the attempts and the invariants hold the
+    workflow to.
     """
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return None
@@ -293,17 +305,16 @@ def earlier_told(  # noqa: PLR0917 - the rule, and the two periods as the case h
     claimed = _claimed(workflow, rule)
     fate = claimed if claimed is not None else before.fate
     whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
-    carried = follows.whereabouts or workflow.status(follows.target).gives_whereabouts
-    if (_claimed(workflow, follows) is None and fate is not current.fate) or (
-        carried is None and whereabouts is not current.whereabouts
-    ):
+    if _claimed(workflow, follows) is None and fate is not current.fate:
         return None
-    return fate, whereabouts
+    named = follows.whereabouts or workflow.status(follows.target).gives_whereabouts
+    carries = named is None and whereabouts is not current.whereabouts
+    if carries and current.whereabouts is not before.whereabouts:
+        return None  # a report told the current period where he is since
+    return Told(fate, whereabouts, carries)
 
 
-def _earlier(
-    workflow: Workflow, case: Case, rule: Rule, effective: datetime
-) -> tuple[Fate, Whereabouts] | None:
+def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Told | None:
     """The period a late report of *rule* about *effective* tells on *case* (see :func:`earlier_told`)."""
     periods = case.periods
     if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
@@ -433,7 +444,7 @@ def _when(  # noqa: PLR0917 - the draw, the rule on its case, and the times draw
     recorded: datetime,
     *,
     early: bool,
-) -> tuple[datetime, tuple[Fate, Whereabouts] | None]:
+) -> tuple[datetime, Told | None]:
     """What a change by *rule* is about: a time from *floor* to *recorded*, or, *early*, before the status.
 
     With it, the period a late report then tells before the current one, if any.

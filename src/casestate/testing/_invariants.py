@@ -37,7 +37,7 @@ from casestate import (
     verify,
 )
 
-from ._attempts import Attempt, Rivalry, earlier_told, rivalry
+from ._attempts import Attempt, Rivalry, Told, earlier_told, rivalry
 from ._values import Known
 
 
@@ -504,9 +504,7 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     walk.periods.append(entry.seq)
 
 
-def _earlier_of(
-    workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk
-) -> tuple[Fate, Whereabouts] | None:
+def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Told | None:
     """The period *entry*'s late report tells before the current one, if any (see :func:`earlier_told`)."""
     two = _two_last(case, walk)
     if two is None:
@@ -520,19 +518,39 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     entry: Entry,
     walk: _Walk,
     where: str,
-    told: tuple[Fate, Whereabouts] | None,
+    told: Told | None,
     known: Known,
 ) -> None:
     """A late report that could have come first tells its period before the current one; the case stays."""
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
         raise _fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
-    fate, whereabouts = told
+    fate, whereabouts, carries = told
     _check_evidence_fate(case, entry, fate, where, known)
-    found = (entry.to_status, entry.fate, entry.assurance, entry.whereabouts, entry.codes, entry.reverts_to)
-    expected = (rule.target, fate, _evidence_tier_assurance(entry), whereabouts, (), None)
+    current = walk.periods[-1]
+    found = (
+        entry.to_status,
+        entry.fate,
+        entry.assurance,
+        entry.whereabouts,
+        entry.codes,
+        entry.reverts_to,
+        entry.carries_into,
+    )
+    expected = (
+        rule.target,
+        fate,
+        _evidence_tier_assurance(entry),
+        whereabouts,
+        (),
+        None,
+        current if carries else None,
+    )
     if found != expected:
         raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
+    if carries:
+        # Had it come first, the current period would have begun where it says he was.
+        walk.whereabouts = walk.began[current] = whereabouts
     walk.periods.insert(len(walk.periods) - 1, entry.seq)
     walk.began[entry.seq] = whereabouts
 
@@ -652,6 +670,8 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
             whereabouts = _told(whereabouts, entry)
+        elif entry.carries_into is not None and entry.whereabouts is not None:
+            whereabouts = entry.whereabouts
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     open_then: list[int] = []
     # The corroborations about the instant a report began the current period: they wait with it.
@@ -716,6 +736,8 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
             whereabouts = _told(whereabouts, entry)
+        elif entry.carries_into == status_entry.seq and not voided and entry.whereabouts is not None:
+            whereabouts = entry.whereabouts
     # The open conflicts about a time in the period contest it.
     contested = tuple(
         seq
