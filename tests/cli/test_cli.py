@@ -1162,3 +1162,32 @@ def test_show_says_which_entry_displaced_a_report_waiting_as_a_conflict(tmp_path
     assert result.exit_code == 0, result.output
     assert "open conflict: entry 1, report_dead by unit (displaced by entry 2)" in result.output
     assert "capture_card; displaces entry 1" in result.output  # the trail says it too
+
+
+def test_show_tells_a_late_report_of_an_earlier_period_as_that_period(tmp_path):
+    # Killed on 2 March; wounded on 25 February, learned later: the trail shows the wound as the
+    # period it tells, not as a move from dead back to wounded.
+    late = record(
+        trigger="report_wounded",
+        effective_at="2024-02-25T12:00:00Z",
+        recorded_at="2024-03-12T09:00:00Z",
+        evidence=[
+            {
+                "kind": "witness_statement",
+                "reference": "statement 7",
+                "source": "comrade",
+                "obtained_at": "2024-03-12T09:00:00Z",
+            }
+        ],
+    )
+    path = write_lines(tmp_path / "late.jsonl", opening(), record(), late)
+    db = tmp_path / "cases.db"
+    applied = run("apply", path, "--store", db, "--format", "json")
+    assert applied.exit_code == 0, applied.output
+    assert json.loads(applied.output)["summary"]["outcomes"]["earlier_period"] == 1
+    shown = run("show", "ua-0173", "--store", db)
+    assert shown.exit_code == 0, shown.output
+    assert "earlier_period" in shown.output
+    assert "from dead" not in shown.output
+    true_then = run("show", "ua-0173", "--store", db, "--as-of-effective", "2024-02-28T00:00:00Z")
+    assert "(effective clock, as known now): wounded, fate alive" in true_then.output
