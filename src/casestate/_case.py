@@ -460,7 +460,7 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
     if len(periods) < 2 or state.entered_by is None or state.tied:  # noqa: PLR2004 - the current period and one before
@@ -468,8 +468,10 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:
     before = periods[-2]
     if not before.since < entry.effective_at < state.status_since:
         return "tells an earlier period, but not of a time between the period before and the current one"
-    if entry.to_status == before.status:
-        return f"tells an earlier period in {before.status!r}, the status of the period before it"
+    if entry.to_status in (before.status, state.status):
+        return f"tells an earlier period in {entry.to_status!r}, the status of a period beside it"
+    if entry.codes:
+        return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
     carried = entry.carries_into

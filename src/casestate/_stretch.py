@@ -150,7 +150,8 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     It does when it could have arrived first: about a time after the period
     before the current one began and before the current one did, legal from
     the period before (its waiting over), beginning a period of its own, and
-    with the report that began the current period legal from where it leads.
+    with the report that began the current period legal from where it leads
+    (its own waiting, counted from the late report's time, over too).
     The current period then holds the same status, fate and whereabouts as
     if the two had arrived in their order: its report names its own fate, or
     the earlier one says the fate it holds already; and where its report
@@ -180,6 +181,9 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     follows = table.legal.get((target, entered))
     if follows is None or follows.reverts or follows.target != case.status:
         return None
+    waited = follows.waiting_period
+    if waited is not None and since - effective < waited:
+        return None  # the current move waits from where it leads: it could not have followed so soon
     fate, whereabouts = _said(move, before)
     if follows.claimed is None and fate is not case.fate:
         return None  # the current period would carry its fate over: another story than the one it holds

@@ -190,6 +190,49 @@ def test_a_withdrawn_report_resumes_the_period_a_late_report_told_before_it():
     assert (case.status, case.fate, case.status_since) == ("wounded", Fate.ALIVE, dated(3, 5))
 
 
+def test_a_period_resumed_after_an_earlier_one_was_told_keeps_its_own_assurance():
+    # Dead on 2 March (a unit's notice), a capture of 25 February learned late, a death
+    # certificate that backs the death, then the death withdrawn: the capture resumes as the
+    # video left it, as it would have in their order; the certificate backed the death only.
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    dead = told("report_dead", UNIT, "unit_notification", effective=dated(3, 2), recorded=dated(3, 3))
+    taken = told("report_captured", FAMILY, "video", effective=dated(2, 25), recorded=dated(3, 4))
+    certified = told("report_dead", ministry, "death_certificate", effective=dated(3, 10))
+    withdrawn = told("retract", ministry, effective=dated(3, 26), reason="the notice was about another man")
+    case = arriving(dead, taken, certified, withdrawn)
+    check_case(WORKFLOW, case)
+    assert (case.status, case.assurance, case.whereabouts) == (
+        "captured",
+        cs.Assurance.REPORTED,
+        Whereabouts.HELD,
+    )
+
+
+def test_a_late_report_tells_no_period_the_current_move_could_not_have_waited_from():
+    # A court may declare dead a man missing, or last reported wounded, after six months without
+    # news. Declared dead on 1 August 2023; a witness, learned later, saw him wounded on 20 July:
+    # the declaration could not have followed that wound so soon, so the report waits as a conflict.
+    court = cs.Actor("district-court", cs.Role.COURT)
+    waiting = WORKFLOW.replace_rule("declare_dead", sources={"missing", "wounded"})
+    case = waiting.open("ua-0923", actor=FAMILY, effective_at=dated(1, 10), recorded_at=dated(1, 11))
+    decision = cs.Evidence("court_decision", "2-114/2024", "district court", dated(8, 1))
+    case = waiting.apply(
+        case,
+        cs.Change(
+            trigger="declare_dead",
+            actor=court,
+            evidence=[decision],
+            effective_at=dated(8, 1),
+            recorded_at=dated(8, 2),
+        ),
+    )
+    seen = told("report_wounded", COMRADE, "witness_statement", effective=dated(7, 20), recorded=dated(9, 1))
+    verdict = waiting.check(case, seen)
+    assert verdict.outcome is Outcome.CONFLICT
+    assert cs.Code.EARLIER_THAN_CURRENT in verdict.codes
+    check_case(waiting, waiting.apply(case, seen))
+
+
 def test_a_batch_tells_the_earlier_period_as_apply_does():
     case = WORKFLOW.apply(missing_since_february(), KILLED)
     batch = cs.Batch(WORKFLOW, load=lambda case_id: case if case_id == case.id else None)
@@ -208,6 +251,8 @@ def test_replay_refuses_a_report_of_an_earlier_period_that_does_not_fall_between
         attrs.evolve(told_late, effective_at=dated(2, 1)),  # before it
         attrs.evolve(told_late, to_status="missing"),  # the status of the period before
         attrs.evolve(told_late, whereabouts=None),  # where he was, untold
+        attrs.evolve(told_late, to_status="dead"),  # the status of the period after it
+        attrs.evolve(told_late, codes=(cs.Code.EARLIER_THAN_CURRENT,)),  # a conflict's codes
     ):
         with pytest.raises(cs.BrokenTrail) as broken:
             cs.replay(resealed([*entries[:-1], wrong]))

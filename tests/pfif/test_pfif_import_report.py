@@ -12,7 +12,7 @@ from xml.etree.ElementTree import tostring
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from casestate import Actor, Code, Role, verify
+from casestate import Actor, Code, EntryKind, Role, verify
 from casestate.pfif import (
     PFIF_1_4,
     Imported,
@@ -515,3 +515,16 @@ def test_a_trail_under_another_person_s_record_id_is_skipped_with_its_notes():
     )
     assert {result.person_record_id for result in report.notes} == {owner}
     assert {result.outcome for result in report.notes} == {SKIPPED}
+
+
+def test_a_partner_note_of_a_time_before_the_current_status_that_could_come_first_tells_an_earlier_period():
+    # Dead on day 10; a partner's note says he was alive (seen in captivity) on day 5.
+    owner = "ngo.example.org/case-1"
+    case = story("case-1", ("report_dead", Role.UNIT, ("unit_notification",), 10))
+    alive = note(21, status="believed_alive", person_record_id=owner, source_date="2024-02-25T00:00:00Z")
+    report = read(alive, cases={owner: case})
+    (result,) = report.notes
+    assert (result.outcome, result.codes) == (NoteOutcome.EARLIER_PERIOD, ())
+    (imported,) = report.cases
+    assert imported.status == "dead"
+    assert imported.trail[-1].kind is EntryKind.EARLIER_PERIOD

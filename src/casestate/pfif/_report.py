@@ -22,6 +22,9 @@ class NoteOutcome(StrEnum):
     """A report of the status the case was already in."""
     CONFLICT = "conflict"
     """A report that contradicts the case, kept as a conflict entry for a person to resolve."""
+    EARLIER_PERIOD = "earlier_period"
+    """A late report of a period before the case's current one, told in its place: the case keeps
+    its status (see :attr:`casestate.Outcome.EARLIER_PERIOD`)."""
     INFORMATION = "information"
     """Kept as information beside the case (see :attr:`Imported.information`)."""
     EVIDENCE_OF_LIFE = "evidence_of_life"

@@ -302,6 +302,8 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     follows = workflow.rule(began.trigger)
     if follows.reverts or workflow.target_of(rule.target, began.trigger) != current.status:
         return None
+    if follows.waiting_period is not None and current.since - effective < follows.waiting_period:
+        return None
     claimed = _claimed(workflow, rule)
     fate = claimed if claimed is not None else before.fate
     whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts

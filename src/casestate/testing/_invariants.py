@@ -616,10 +616,11 @@ def _transition_assurance(case: Case, rule: Rule, entry: Entry, walk: _Walk) -> 
 def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     """The assurance of the period begun by entry *start*, as it stood by entry *before*.
 
-    Its opening evidence, raised by every corroboration made while it was the current period.
+    Its opening evidence, raised by every corroboration made while it was the current period
+    (never, for a period a late report told before the current one, until a retraction resumed it).
     """
     assurance = _evidence_tier_assurance(case.trail[start])
-    current = True
+    current = case.trail[start].kind is not EntryKind.EARLIER_PERIOD
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
