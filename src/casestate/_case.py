@@ -356,8 +356,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             )
         if kind is EntryKind.CORROBORATION:
             backing.add(entry.role)
-            if entry.effective_at == case.status_since:
-                backers.append(entry.seq)
+            backers.append(entry.seq)
     return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 

@@ -142,8 +142,8 @@ class Standing:
     held before them, from the instant they speak of, and a later report about that instant joins
     them unless its evidence is stronger."""
     backers: tuple[int, ...] = attrs.field(repr=False)
-    """The corroborations about the very instant the current period began: reports that hold it
-    together with the one that began it, and wait with it should a stronger rival displace it."""
+    """The corroborations of the current period, about the instant it began or a later one: reports
+    that hold it together with the one that began it, and wait with it should a rival displace it."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

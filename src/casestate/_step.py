@@ -171,7 +171,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         if kind is EntryKind.CORROBORATION:
             if role not in backing:
                 backing = backing | {role}
-            if effective_at == since and entered_by is not None:
+            if entered_by is not None:
                 backers = (*backers, seq)
         if assurance is not state.assurance or whereabouts is not state.whereabouts:
             # The current period carries the case's assurance and whereabouts (a report

@@ -605,11 +605,7 @@ def test_a_third_report_about_an_instant_two_rivals_left_undecided_is_weighed_ag
         assert said(case, dated(3, 10))[:3] == ("captured", Fate.ALIVE, Whereabouts.HELD)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#25: a report that corroborated a displaced report does not wait with it",
-)
-def test_a_report_that_backed_a_displaced_report_waits_with_it():
+def test_a_report_that_backed_a_displaced_report_about_a_later_day_waits_with_it():
     backing = told("report_captured", ICRC, "capture_card", effective=dated(3, 12), recorded=dated(3, 12))
     certificate = told(
         "report_dead", cs.Actor("ministry-1", cs.Role.MINISTRY), "death_certificate", effective=dated(3, 10)

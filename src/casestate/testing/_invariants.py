@@ -419,11 +419,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.assurance = expected
         walk.backing.add(entry.role)
         began = case.trail[walk.status_entry]
-        if (
-            entry.effective_at == walk.since
-            and began.kind is not EntryKind.OPENED
-            and began.reverts_to is None
-        ):
+        if began.kind is not EntryKind.OPENED and began.reverts_to is None:
             walk.backers.append(entry.seq)
         if told is not None and entry.whereabouts is not None:
             walk.whereabouts = walk.began[walk.periods[-1]] = told
@@ -675,9 +671,9 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
             whereabouts = entry.whereabouts
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     open_then: list[int] = []
-    # The corroborations about the instant a report began the current period: they wait with it.
+    # The corroborations of the period a report began: they wait with it, should a rival displace it.
     backers: list[int] = []
-    since, contestable = known[0].effective_at, False
+    contestable = False
     for entry in known:
         open_then = [seq for seq in open_then if seq not in entry.resolves]
         if entry.displaces is not None:
@@ -686,8 +682,8 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         if entry.kind is EntryKind.CONFLICT:
             open_then.append(entry.seq)
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
-            since, contestable, backers = _since(case, entry), entry.reverts_to is None, []
-        elif entry.kind is EntryKind.CORROBORATION and contestable and entry.effective_at == since:
+            contestable, backers = entry.reverts_to is None, []
+        elif entry.kind is EntryKind.CORROBORATION and contestable:
             backers.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
