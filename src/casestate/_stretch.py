@@ -66,7 +66,9 @@ def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Ri
     period before but not from the current one, rivals it too; of a pair
     two rivals left undecided, a report about its day or an earlier one of
     the stretch. Whichever arrives first, the stronger evidence holds, and
-    as strong, neither.
+    as strong, neither. A report about the very instant that the case stayed
+    where it was before rivals nothing, and corroborates the current period
+    where it agrees with it (see :func:`_staying`).
     """
     since = case.status_since
     if effective > since and (case.status, trigger) in table.legal:
@@ -86,7 +88,7 @@ def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Ri
         return None  # an authority's finding, not a report: it has no rival
     move = _report_from(table, before, trigger, effective)
     if move is None:
-        return None
+        return _staying(table, case, before, trigger, effective)
     if effective < since and not case.tied and (move.target, entered) in table.legal:
         return None  # the report that began the current period could have followed this one
     fate, whereabouts = _said(move, before)
@@ -99,6 +101,31 @@ def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Ri
     if agrees and effective != since:
         return None  # about another time, a report that agrees is judged as any other
     return Rival(move, before, fate, whereabouts, agrees)
+
+
+def _staying(
+    table: Table, case: Standing, before: Snapshot, trigger: str, effective: datetime
+) -> Rival | None:
+    """A report about the very instant the current period began, that the case stayed where it was before.
+
+    It reports the status of the period before, so it begins no period and
+    rivals nothing, legal from there or not; where it agrees with the
+    current period (the same fate, no other known place: "still captured" on
+    the day he was reported wounded in captivity), it corroborates that
+    period, as it would have corroborated the period before had it come
+    first. One that disagrees ("still missing" on the day he was reported
+    killed) is judged from where the case stands.
+    """
+    if effective != case.status_since or case.tied:
+        return None
+    move = table.legal.get((before.status, trigger)) or table.elsewhere.get(trigger)
+    if move is None or not move.report or move.reverts or move.fact or move.reported != before.status:
+        return None
+    fate, whereabouts = _said(move, before)
+    held = case.whereabouts
+    if fate is not case.fate or not (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN):
+        return None
+    return Rival(move, before, fate, whereabouts, agrees=True)
 
 
 def _report_from(table: Table, before: Snapshot, trigger: str, effective: datetime) -> Move | None:

@@ -7,6 +7,7 @@ from 10 March. Arriving late, it tells the same story, not a conflict.
 """
 
 import hashlib
+from datetime import timedelta
 
 import attrs
 import pytest
@@ -318,3 +319,34 @@ def test_pinned_vector_of_a_report_of_an_earlier_period_whose_place_the_current_
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_CARRIED_PERIOD).hexdigest()
     assert entry.hash == PINNED_CARRIED_PERIOD_HASH
     assert cs.replay(case.trail) == case
+
+
+def test_a_capture_card_of_the_day_he_was_wounded_in_captivity_corroborates_in_every_order():
+    # Taken prisoner on 5 March, wounded in captivity on 10 March (a notice naming no place), and
+    # the ICRC's capture card of 10 March: "still captured" that day agrees with the wound held by
+    # the other party, so it corroborates it, whichever of the three arrives when.
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 14))
+    told_in = set()
+    for order in ((HURT, TAKEN, card), (HURT, card, TAKEN), (TAKEN, HURT, card), (TAKEN, card, HURT)):
+        case = missing_since_february()
+        for number, change in enumerate(order):
+            case = WORKFLOW.apply(
+                case, attrs.evolve(change, recorded_at=dated(3, 14) + timedelta(hours=number))
+            )
+        check_case(WORKFLOW, case)
+        told_in.add(
+            (
+                case.status,
+                case.whereabouts,
+                case.open_conflicts,
+                tuple((period.status, period.since) for period in case.periods),
+            )
+        )
+    assert told_in == {
+        (
+            "wounded",
+            Whereabouts.HELD,
+            (),
+            (("missing", dated(2, 24)), ("captured", dated(3, 5)), ("wounded", dated(3, 10))),
+        )
+    }

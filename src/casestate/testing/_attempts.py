@@ -200,7 +200,7 @@ class Rivalry:
     """Whether the current period is one two rivals left undecided (then it holds no claim to agree with)."""
 
 
-def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds them
+def rivalry(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two periods as the case holds them
     workflow: Workflow,
     rule: Rule,
     effective: datetime,
@@ -223,9 +223,11 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
     report is a rival where neither report could have followed the other:
     about an earlier time, when the report that began the current period is
     not legal from where this one leads; about a later time, when this one is
-    not legal from the current status. One that agrees is then no rival. The
-    kit's own reading of the rule, which both the attempts and the invariants
-    hold the workflow to.
+    not legal from the current status. One that agrees is then no rival. A
+    report about that very instant that the case stayed as it was before
+    ("still captured") rivals nothing, and corroborates the current period
+    where it agrees with it. The kit's own reading of the rule, which both the
+    attempts and the invariants hold the workflow to.
     """
     tied = began.kind is EntryKind.CONFLICT
     if tied and began.seq not in open_conflicts:
@@ -234,9 +236,10 @@ def rivalry(  # noqa: PLR0917 - the rule, and the two periods as the case holds 
         began.kind is EntryKind.OPENED
         or began.reverts_to is not None
         or not _begins(workflow.rule(began.trigger), before)
-        or not _begins(rule, before)
     ):
         return None
+    if not _begins(rule, before):
+        return _stays(workflow, rule, effective, before, current, tied=tied)
     if effective != current.since and (
         effective < before.since
         or (effective > current.since and (tied or current.status in rule.sources))
@@ -322,6 +325,27 @@ def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) ->
     if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
         return None
     return earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
+
+
+def _stays(
+    workflow: Workflow, rule: Rule, effective: datetime, before: Snapshot, current: Snapshot, *, tied: bool
+) -> Rivalry | None:
+    """A report about the very instant the *current* period began that the case stayed as *before*.
+
+    It corroborates the current period where it agrees with it (the same
+    fate, no other known place); it rivals nothing (see :func:`rivalry`).
+    """
+    # It reports the status of the period before, legal from there or not.
+    stays = rule.report and not rule.reverts and not rule.fact and rule.target == before.status
+    if not stays or tied or effective != current.since:
+        return None
+    claimed = _claimed(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    held, unknown = current.whereabouts, Whereabouts.UNKNOWN
+    if fate is not current.fate or not (whereabouts is held or unknown in (whereabouts, held)):
+        return None
+    return Rivalry(before=before, fate=fate, whereabouts=whereabouts, agrees=True, tied=tied)
 
 
 def _begins(rule: Rule, before: Snapshot) -> bool:
