@@ -26,7 +26,7 @@ from casestate.testing import (
     workflow_state_machine,
     workflows,
 )
-from support import PATH_TO, T0, WORKFLOW, case_in, change, day
+from support import PATH_TO, T0, WORKFLOW, case_in, change, day, resealed
 
 # These build workflows for their shape, lax ones among them: the hazards a lax workflow
 # warns of are tested in tests/core/test_workflow_hazards.py.
@@ -225,3 +225,27 @@ def test_a_report_that_agrees_is_held_to_the_fate_it_corroborates_even_where_its
     case = check_step(workflow, case, agreeing)
     assert case.trail[-1].kind is cs.EntryKind.CORROBORATION
     check_case(workflow, case)
+
+
+def test_a_late_report_told_otherwise_than_its_rule_tells_its_earlier_period_is_caught():
+    # Dead on day 20; wounded on day 15, learned later: the rule tells the wound as a period.
+    case = WORKFLOW.apply(case_in("missing"), change("report_dead", "unit", "unit_notification", on=20))
+    case = WORKFLOW.apply(case, change("report_wounded", "family", "witness_statement", on=15, recorded=40))
+    told_late = case.trail[-1]
+    assert told_late.kind is cs.EntryKind.EARLIER_PERIOD
+    for wrong in (
+        attrs.evolve(told_late, fate=cs.Fate.DEAD),  # not the fate the wound speaks for
+        # Kept as a conflict, as a report it could not have come first would be.
+        attrs.evolve(
+            told_late,
+            kind=cs.EntryKind.CONFLICT,
+            to_status="dead",
+            fate=cs.Fate.DEAD,
+            assurance=case.assurance,
+            whereabouts=case.whereabouts,
+            codes=(cs.Code.EARLIER_THAN_CURRENT,),
+        ),
+    ):
+        forged = cs.replay(resealed([*case.trail[:-1], wrong]))
+        with pytest.raises(BrokenInvariant, match="earlier period"):
+            check_case(WORKFLOW, forged)
