@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import attrs
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from casestate import (
@@ -506,10 +507,13 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     fate = _fate_checked(workflow, case, rule)
     rival = _rival(workflow, case, rule, effective)
     if rival is not None and not _provable(workflow, rule, rival.fate):
-        # No evidence the rule takes could speak for what the rival says: about a tick later, it is no rival.
+        # No evidence the rule takes could speak for what the rival says: about a tick later, it is
+        # no rival of the very instant; a report the current status could not have led to stays
+        # the rival of a later day, and no valid change of this rule is drawn then.
         effective += _ONE_TICK
         recorded = max(recorded, effective)
-        rival = None
+        rival = _rival(workflow, case, rule, effective)
+        assume(rival is None)
     if rival is not None:
         fate = rival.fate
     if told is not None:
@@ -874,8 +878,12 @@ def _conflict_that_resolves(
         bool(set(base.codes) & _RIVAL_CODES) and case.tied and case.periods[-1].seq in resolves
     )
     if settling:
-        # A rival that holds, or that settles an undecided pair: settling is for those with standing.
+        # A rival that holds, or that settles an undecided pair, or a late report of an earlier
+        # period: settling is for those with standing.
         if change.actor.role in workflow.dismiss_roles:
+            if base.outcome is Outcome.EARLIER_PERIOD:
+                intent = f"{rule.trigger} of an earlier period settling conflicts"
+                return Attempt(change, intent, base.outcome, base.codes, base.target)
             return Attempt(
                 change, f"rival {rule.trigger} settling conflicts", Outcome.TRANSITION, (), rule.target
             )
