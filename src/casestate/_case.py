@@ -12,7 +12,7 @@ from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
-from ._standing import Snapshot, Standing, build
+from ._standing import Snapshot, Standing, build, snapshot_of
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
@@ -187,9 +187,12 @@ class Case(Standing):
             return None
         began = periods[after - 1]
         entry = self.trail[began.seq]
-        # As the period began: the reports that told where he was since count from when they take effect.
-        known = attrs.evolve(
-            began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts
+        # As the period began: the reports that told where he was since count from when they take
+        # effect, the one that began it too where a late report of its status moved its start.
+        known = (
+            attrs.evolve(began, assurance=entry.assurance, whereabouts=entry.whereabouts or began.whereabouts)
+            if entry.effective_at <= when
+            else attrs.evolve(began, assurance=Assurance.REPORTED, whereabouts=Whereabouts.UNKNOWN)
         )
         for period, entry in in_periods(self.trail):
             if period != began.seq:
@@ -197,6 +200,14 @@ class Case(Standing):
             if entry.carries_into == began.seq:
                 # A late report of the period before it: its place is this period's from its start.
                 known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
+            elif begins_earlier(entry) and entry.effective_at <= when:
+                # A late report of its status: its place, if it names one, holds from its day.
+                named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
+                known = attrs.evolve(
+                    known,
+                    assurance=known.assurance.stronger(entry.assurance),
+                    whereabouts=named or known.whereabouts,
+                )
             elif entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
@@ -257,6 +268,16 @@ def sets_status(entry: Entry) -> bool:
     return entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED or entry.displaces is not None
 
 
+def begins_earlier(entry: Entry) -> bool:
+    """Whether *entry* is a late report of the status its case was in: the current period began on its day.
+
+    A report of an earlier period (:attr:`EntryKind.EARLIER_PERIOD`) in the
+    status the case was in (killed on 5 March, reported after a death of 10
+    March) tells no period of its own: the one the case was in began then.
+    """
+    return entry.kind is EntryKind.EARLIER_PERIOD and entry.to_status == entry.from_status
+
+
 def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
     """Each of *entries*, with the entry that began the period it falls in, live or voided since.
 
@@ -295,13 +316,11 @@ def holds_what_its_trail_says(case: Case) -> bool:
     trail = case.trail
     last = told = trail[-1]
     whereabouts = told.whereabouts
+    assurance = told.assurance
     if told.kind is EntryKind.EARLIER_PERIOD:
-        # It holds its earlier period's values; the case holds those of the entry before, and
-        # the place the latest such report carried into the current period since, if any.
         told = next(entry for entry in reversed(trail) if entry.kind is not EntryKind.EARLIER_PERIOD)
-        carried = [entry.whereabouts for entry in trail[told.seq + 1 :] if entry.carries_into is not None]
-        whereabouts = carried[-1] if carried else told.whereabouts
-    if (told.to_status, told.fate, told.assurance, last.recorded_at, last.seq + 1, len(trail)) != (
+        assurance, whereabouts = _after_late_reports(trail, told)
+    if (told.to_status, told.fate, assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
         case.assurance,
@@ -325,17 +344,54 @@ def holds_what_its_trail_says(case: Case) -> bool:
         if type(period) is not Snapshot or (period.status, period.fate, period.since) != (
             began.to_status,
             began.fate,
-            _began_at(trail, began),
+            _began_at(trail, began, period.since),
         ):
             return False
-    return True
+    return snapshot_of(periods[-1]).since == case.status_since
 
 
-def _began_at(trail: Sequence[Entry], began: Entry) -> datetime:
-    """When the period *began* began took effect: for a pair neither of which holds, the later of its days."""
+def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance, Whereabouts | None]:
+    """The assurance and whereabouts of a case whose last entries after *told* report earlier periods.
+
+    Each holds its earlier period's values; the case holds those of *told*,
+    with the place such reports carried into the current period since, and
+    what those of its own status told it.
+    """
+    assurance, whereabouts = told.assurance, told.whereabouts
+    for entry in trail[told.seq + 1 :]:
+        if entry.carries_into is not None:
+            whereabouts = entry.whereabouts
+        elif begins_earlier(entry):
+            assurance = assurance.stronger(entry.assurance)
+            if entry.whereabouts is not Whereabouts.UNKNOWN:
+                whereabouts = entry.whereabouts
+    return assurance, whereabouts
+
+
+def _began_at(trail: Sequence[Entry], began: Entry, held: datetime | None = None) -> datetime:
+    """When the period *began* began took effect.
+
+    For a pair neither of which holds, the later of its days; for a period a
+    late report of its status says began earlier, the earliest such report's
+    (looked for only where *held*, the time the case holds, is before the
+    entry's own).
+    """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         return max(began.effective_at, trail[began.displaces].effective_at)
-    return began.effective_at
+    since = began.effective_at
+    if (
+        held is None
+        or held >= since
+        or began.kind is not EntryKind.TRANSITION
+        or began.reverts_to is not None
+    ):
+        return since  # only a report's period begins earlier (not a resumed one, nor one told late)
+    for entry in trail[began.seq + 1 :]:
+        if sets_status(entry):
+            break  # only while it was current (a period resumed later is nobody's report to redate)
+        if begins_earlier(entry):
+            since = min(since, entry.effective_at)
+    return since
 
 
 def _reported_as_its_trail_says(case: Case) -> bool:
@@ -354,7 +410,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
                 and case.backers == (tuple(reversed(backers)) if began is not None else ())
             )
-        if kind is EntryKind.CORROBORATION:
+        if kind is EntryKind.CORROBORATION or begins_earlier(entry):
             backing.add(entry.role)
             backers.append(entry.seq)
     return False  # pragma: no cover - replay refuses a trail without its opening entry
@@ -467,12 +523,21 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
     before = periods[-2]
     if not before.since < entry.effective_at < state.status_since:
         return "tells an earlier period, but not of a time between the period before and the current one"
-    if entry.to_status in (before.status, state.status):
-        return f"tells an earlier period in {entry.to_status!r}, the status of a period beside it"
+    if entry.to_status == before.status:
+        return f"tells an earlier period in {entry.to_status!r}, the status of the period before it"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
+    if begins_earlier(entry):
+        # The current period began earlier than known: the same story, from an earlier day.
+        if entry.fate is not state.fate or entry.carries_into is not None:
+            return "tells an earlier start of the current period, but not the fate it holds"
+        if entry.whereabouts not in (Whereabouts.UNKNOWN, state.whereabouts) and (
+            state.whereabouts not in (Whereabouts.UNKNOWN, before.whereabouts)
+        ):
+            return "tells an earlier start of the current period, but another place than it was told"
+        return None
     carried = entry.carries_into
     if carried is not None and (
         carried != periods[-1].seq

@@ -335,7 +335,10 @@ def _told_earlier(
             break
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons))
-    return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, case.whereabouts)
+    whereabouts = case.whereabouts
+    if found.carries or (found.redates and found.whereabouts is not _UNKNOWN):
+        whereabouts = found.whereabouts
+    return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, whereabouts)
 
 
 def decide(table: Table, case: Standing, change: Change, now: datetime | None = None) -> Verdict:  # noqa: C901, PLR0911, PLR0912, PLR0915 - the rules, in order
@@ -350,17 +353,15 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if move is None:
         move = table.elsewhere.get(trigger)
     earlier = None
-    if (
-        move is not None
-        and change.effective_at < case.status_since
-        and move.report
-        and not _corroborates(table, move, case)
-    ):
+    if move is not None and change.effective_at < case.status_since and move.report:
         # A late report that could have come before the current one: its own rule, from the
-        # period before, guards it.
+        # period before, guards it. One that agrees with the case corroborates it, unless it
+        # tells when the current period began.
         earlier = earlier_period(table, case, trigger, change.effective_at)
-        if earlier is not None:
+        if earlier is not None and (earlier.redates or not _corroborates(table, move, case)):
             move = earlier.move
+        else:
+            earlier = None
     actor = change.actor
     role = actor.role
     reasons: list[Reason] | None = None
@@ -489,6 +490,8 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     """
     outcome = verdict.outcome
     if outcome is Outcome.EARLIER_PERIOD:
+        # The entry records the period it tells, with its report's own assurance and place; one of
+        # the current status moves the start of the current period (see step()).
         told = earlier_period(table, case, change.trigger, change.effective_at)
         return _plan(
             Plan,

@@ -110,6 +110,10 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     if kind is EntryKind.EARLIER_PERIOD:
+        if to_status == state.status:
+            return _begun_earlier(
+                state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, *more
+            )
         told = (
             snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
             if entry is None or entry.whereabouts is None
@@ -241,6 +245,50 @@ def _with_earlier(
         state.backers,
         state.version + 1,
         (*periods[:-1], told, current),
+        *more,
+    )
+
+
+def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the start, in its order
+    state: S,
+    assurance: Assurance,
+    whereabouts: Whereabouts,
+    effective_at: datetime,
+    role: str,
+    conflicts: tuple[int, ...],
+    recorded_at: datetime,
+    *more: object,
+) -> S:
+    """*state* with its current period begun at *effective_at*, as a late report of its status tells.
+
+    Had that report come first, it would have begun the period, and the one
+    that did would have corroborated it: the report backs the period as a
+    corroboration does, may raise its assurance, and its place, if it names
+    one, holds from its start (see ``earlier_period`` in ``_stretch``).
+    """
+    raised = state.assurance.stronger(assurance)
+    if whereabouts is Whereabouts.UNKNOWN:
+        whereabouts = state.whereabouts
+    last = snapshot_of(state._periods[-1])  # noqa: SLF001 - the step keeps them as it made them
+    began = snapshot(last.status, last.fate, raised, effective_at, last.seq, whereabouts, UNCONTESTED)
+    backing = state.backing
+    return build(
+        type(state),
+        state.id,
+        state.status,
+        state.fate,
+        raised,
+        whereabouts,
+        effective_at,
+        conflicts,
+        recorded_at,
+        state.reporter_id,
+        backing if role in backing else backing | {role},
+        state.entered_by,
+        state.tied,
+        (*state.backers, state.version),
+        state.version + 1,
+        (*state._periods[:-1], began),  # noqa: SLF001
         *more,
     )
 

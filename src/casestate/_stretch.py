@@ -11,7 +11,9 @@ arrives first, the case must come out the same (see
 - a report that could have come before it, legal from the period before and
   with the current report legal from where it leads, tells a period of its
   own between the two (:func:`earlier_period`): wounded on 5 March, reported
-  after the death of 10 March.
+  after the death of 10 March; or, where it reports the current status, the
+  current period began on its day (killed on 5 March, reported after a
+  death of 10 March).
 """
 
 from __future__ import annotations
@@ -169,6 +171,8 @@ class EarlierPeriod(NamedTuple):
     whereabouts: Whereabouts
     carries: bool
     """Whether the current period takes its whereabouts, its own report having named none."""
+    redates: bool
+    """Whether it reports the current status: then the current period began on its day."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -189,9 +193,12 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     after a wound of 10 March, is one too: wounded since 10 March, and held
     since 5 March.
 
-    A report that corroborates the case, or rivals its current report (see
-    :func:`rival`), is never one: :func:`~casestate._decide.decide` asks this
-    of no other report.
+    A late report of the current status itself tells when the current
+    period began, had it come first: killed on 5 March, reported after a
+    death of 10 March (*redates*; see :func:`_earlier_start`).
+
+    A report that rivals the current report (see :func:`rival`) is never
+    one: :func:`~casestate._decide.decide` asks this of no other report.
     """
     since = case.status_since
     periods = case._periods  # noqa: SLF001 - the module that decides on them
@@ -205,6 +212,9 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     if move is None:
         return None
     target: str = move.target  # type: ignore[assignment] # a move that begins a period has one
+    follows = table.legal.get((before.status, entered)) if target == case.status else None
+    if follows is not None:
+        return _earlier_start(case, move, before, follows)
     follows = table.legal.get((target, entered))
     if follows is None or follows.reverts or follows.target != case.status:
         return None
@@ -219,4 +229,34 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     carries = follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
     if carries and case.whereabouts is not before.whereabouts:
         return None
-    return EarlierPeriod(move, fate, whereabouts, carries)
+    return EarlierPeriod(move, fate, whereabouts, carries, redates=False)
+
+
+def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) -> EarlierPeriod | None:
+    """A late report of the current status, about a time in the stretch: whether the period began then.
+
+    Had it come first, it would have begun the current period from the
+    period *before*, and the report that did (by *began*) would have
+    corroborated it: the same fate, and no other known place. So the period
+    begins at its time, whichever arrived first; the place it names holds
+    from then (the current period may hold one carried over from before it,
+    its report naming none). Where it names none, the case keeps the place
+    it holds, unless that place was carried over from before: had this
+    report come first, it would not have been. One that names another place
+    than the current report named, or than a report told the period since,
+    is no such report.
+    """
+    if not _begins(began, before):
+        return None  # an authority's finding began the current period: it corroborates nothing
+    fate, whereabouts = _said(move, before)
+    if fate is not case.fate:
+        return None
+    held = case.whereabouts
+    if whereabouts is not held:
+        # The place the current period took over from the one before, its report naming none.
+        carried = began.claimed_whereabouts is None and held is before.whereabouts
+        if whereabouts is _UNKNOWN and carried:
+            return None  # had this report come first, the period would not have carried it
+        if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
+            return None  # another place than the current report named, or a report told it since
+    return EarlierPeriod(move, fate, whereabouts, carries=False, redates=True)

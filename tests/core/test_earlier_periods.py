@@ -60,6 +60,16 @@ def arriving(*changes: cs.Change) -> cs.Case:
     return case
 
 
+def in_turn(*changes: cs.Change) -> cs.Case:
+    """As :func:`arriving`, each change recorded after the one before it, whatever it says."""
+    turned = []
+    last = dated(3, 1)
+    for change in changes:
+        last = max(change.recorded_at, last + timedelta(hours=1))
+        turned.append(attrs.evolve(change, recorded_at=last))
+    return arriving(*turned)
+
+
 def killed_then_wounded() -> cs.Case:
     return arriving(KILLED, WOUNDED)
 
@@ -350,3 +360,144 @@ def test_a_capture_card_of_the_day_he_was_wounded_in_captivity_corroborates_in_e
             (("missing", dated(2, 24)), ("captured", dated(3, 5)), ("wounded", dated(3, 10))),
         )
     }
+
+
+# -- a late report of the current status: the period began earlier ------------------------
+
+KILLED_EARLIER = told(
+    "report_dead", COMRADE, "witness_statement", effective=dated(3, 5), recorded=dated(3, 14)
+)
+"""A comrade saw him killed on 5 March: the unit's notice said 10 March."""
+
+
+def test_a_death_reported_for_an_earlier_day_dates_the_death_from_it_in_either_order():
+    # Two reports of one death, of two days: the case must not date it by whichever came first.
+    for order in ((KILLED, KILLED_EARLIER), (KILLED_EARLIER, KILLED)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since, case.has_conflict) == ("dead", dated(3, 5), False)
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("dead", dated(3, 5)),
+        ]
+        assert case.as_of_effective(dated(3, 7)).fate is Fate.DEAD  # type: ignore[union-attr]
+        assert case.as_of_effective(dated(3, 4)).fate is Fate.UNKNOWN  # type: ignore[union-attr]
+    late = arriving(KILLED, KILLED_EARLIER)
+    entry = late.trail[-1]
+    # Told late, the earlier day is a report of an earlier period in the status the case holds.
+    assert (entry.kind, entry.from_status, entry.to_status, entry.fate) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "dead",
+        "dead",
+        Fate.DEAD,
+    )
+    assert WORKFLOW.check(arriving(KILLED), KILLED_EARLIER).outcome is Outcome.EARLIER_PERIOD
+    # What was known on 13 March, before the comrade spoke, stays as it was known then.
+    assert late.as_of_recorded(dated(3, 13)).since == dated(3, 10)  # type: ignore[union-attr]
+    # It backs the death as a corroboration would: it waits with it should a rival displace it.
+    assert late.backers == (2,)
+    assert late.backing == {"family"}
+
+
+def test_the_captors_notice_of_an_earlier_death_tells_where_the_remains_are_from_its_day():
+    # Taken prisoner on 1 March; the unit reports him killed on 10 March (where the remains are,
+    # unknown); the detaining power's information bureau notifies his death in its hands on 5 March.
+    taken = told("report_captured", UNIT, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    notice = told(
+        "notify_death",
+        cs.Actor("ministry-1", cs.Role.MINISTRY),
+        "information_bureau_notice",
+        effective=dated(3, 5),
+        recorded=dated(3, 14),
+    )
+    answers = set()
+    for order in ((taken, KILLED, notice), (taken, notice, KILLED)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since, case.whereabouts) == ("dead", dated(3, 5), Whereabouts.HELD)
+        then = case.as_of_effective(dated(3, 7))
+        answers.add((then.status, then.fate, then.whereabouts, then.assurance))  # type: ignore[union-attr]
+    assert answers == {("dead", Fate.DEAD, Whereabouts.HELD, cs.Assurance.DOCUMENTED)}
+
+
+def test_a_capture_card_is_due_from_the_earlier_day_of_a_capture():
+    # A family's video showed him held on 10 March; a unit's notice, learned later, says he was
+    # taken on 5 March: the detaining power's card was due seven days after the capture.
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 10), recorded=dated(3, 11))
+    notice = attrs.evolve(
+        KILLED, trigger="report_captured", effective_at=dated(3, 5), recorded_at=dated(3, 14)
+    )
+    for order in ((video, notice), (notice, video)):
+        case = in_turn(*order)
+        due = cs.due(case, cs.GENEVA_CONVENTIONS, dated(3, 20))
+        assert [(flag.timer.name, flag.due_at) for flag in due] == [("capture_card_overdue", dated(3, 12))]
+
+
+def test_a_late_report_of_the_current_status_keeps_a_place_a_report_told_since():
+    # Killed on 10 March, the remains since found held by the other side; a comrade's word of a
+    # death on 5 March moves the start of the death and leaves the remains where they are.
+    remains = told(
+        "report_remains_held",
+        cs.Actor("ministry-1", cs.Role.MINISTRY),
+        "grave_list",
+        effective=dated(3, 12),
+        recorded=dated(3, 13),
+    )
+    case = arriving(KILLED, remains, KILLED_EARLIER)
+    check_case(WORKFLOW, case)
+    assert (case.status_since, case.whereabouts) == (dated(3, 5), Whereabouts.HELD)
+    assert case.as_of_effective(dated(3, 7)).whereabouts is Whereabouts.UNKNOWN  # type: ignore[union-attr]
+    assert case.as_of_effective(dated(3, 12)).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
+
+
+def test_a_late_report_of_the_current_status_about_a_time_before_the_period_before_corroborates():
+    # Missing since 24 February: a death on 20 February is no day the death could have begun
+    # from the period before it, so it is kept as it was, a corroboration of the death.
+    before_missing = attrs.evolve(KILLED_EARLIER, effective_at=dated(2, 20))
+    case = arriving(KILLED, before_missing)
+    assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(3, 10))
+
+
+def test_replay_refuses_a_late_report_of_the_current_status_that_tells_another_story():
+    entries = list(arriving(KILLED, KILLED_EARLIER).trail)
+    told_late = entries[-1]
+    for wrong in (
+        attrs.evolve(told_late, fate=Fate.ALIVE),  # another fate than the period holds
+        attrs.evolve(told_late, carries_into=1),  # it carries nothing into the period it dates
+        attrs.evolve(told_late, effective_at=dated(3, 11)),  # after the period began
+        attrs.evolve(told_late, codes=(cs.Code.EARLIER_THAN_CURRENT,)),  # a conflict's codes
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*entries[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 2, wrong
+    # A case rebuilt by hand with another start than its trail tells is refused a change.
+    case = arriving(KILLED, KILLED_EARLIER)
+    forged = attrs.evolve(case, status_since=dated(3, 6))
+    with pytest.raises(ValueError, match="do not match its trail"):
+        WORKFLOW.apply(
+            forged, told("report_dead", UNIT, "video", effective=dated(3, 20), recorded=dated(3, 21))
+        )
+
+
+PINNED_BEGUN_EARLIER = (
+    b'{"assurance":"reported","case_id":"ua-0305","chain":"sha256","codes":[],'
+    b'"commitment":"ffb77b560307978a0413651c1767264c50e82893b028a35a8e53dcf190b73246",'
+    b'"effective_at":"2024-03-05T12:00:00.000000Z",'
+    b'"evidence_kinds":["witness_statement"],"fate":"dead","from_status":"dead",'
+    b'"kind":"earlier_period",'
+    b'"prev_hash":"fb067e44f6883ae4087f16a3ed635fbd7b361dde0f3120e892d78cde6b3fbd21",'
+    b'"recorded_at":"2024-03-14T12:00:00.000000Z","resolves":[],"reverts_to":null,'
+    b'"role":"family","seq":2,"to_status":"dead","trigger":"report_dead",'
+    b'"whereabouts":"unknown"}'
+)
+PINNED_BEGUN_EARLIER_HASH = "f637e8ebaa2e6784b657c8773763d01ac6e8dde2cd2655a95446c58bcc3b5346"
+
+
+def test_pinned_vector_of_a_late_report_of_the_current_status():
+    case = arriving(KILLED, KILLED_EARLIER)
+    entry = case.trail[-1]
+    assert canonical_bytes(entry) == PINNED_BEGUN_EARLIER
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_BEGUN_EARLIER).hexdigest()
+    assert entry.hash == PINNED_BEGUN_EARLIER_HASH
+    assert cs.replay(case.trail) == case

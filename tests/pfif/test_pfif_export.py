@@ -309,6 +309,7 @@ def _searched() -> Case:
         change("report_captured", Role.FAMILY, "video", on=0, recorded=13),
         change("report_wounded", Role.FAMILY, "witness_statement", on=5, recorded=13),
         change("dismiss", Role.NGO, on=14, reason="another man", resolves=(3,)),
+        change("report_dead", Role.FAMILY, "witness_statement", on=7, recorded=15),
     ]:
         case = workflow.apply(case, step)
     return case
@@ -336,6 +337,10 @@ def test_every_note_says_in_words_what_its_entry_did():
             "2024-02-25T06:30:00Z. The case stays dead. Evidence: witness_statement."
         ),
         "Conflicting reports [3] dismissed. The case stays dead. Reason: another man",
+        (
+            "Late report (report_dead) of an earlier period: dead, fate dead, from "
+            "2024-02-27T06:30:00Z. The case stays dead, since that day. Evidence: witness_statement."
+        ),
     ]
 
 

@@ -169,9 +169,11 @@ def note_text(entry: Entry) -> str:
     elif entry.kind is EntryKind.DISMISSAL:
         said = f"Conflicting reports {list(entry.resolves)} dismissed. The case stays {entry.to_status}."
     elif entry.kind is EntryKind.EARLIER_PERIOD:
+        # One of the status the case holds tells that status began on its day.
         said = (
             f"Late report ({entry.trigger}) of an earlier period: {entry.to_status}, fate {entry.fate}, "
-            f"from {effective}. The case stays {entry.from_status}."
+            f"from {effective}. The case stays {entry.from_status}"
+            + (", since that day." if entry.to_status == entry.from_status else ".")
         )
     elif entry.kind is EntryKind.FACT:
         said = (

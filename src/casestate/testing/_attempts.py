@@ -272,6 +272,8 @@ class Told(NamedTuple):
     whereabouts: Whereabouts
     carries: bool
     """Whether the current period takes its whereabouts, the rule that began it naming none."""
+    redates: bool = False
+    """Whether it reports the current status: then the current period began on its day."""
 
 
 def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two periods as the case holds them
@@ -292,7 +294,10 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     that began the current period legal from where it leads, and with the
     current period holding the fate it would have carried over from it. Where
     that rule names no place, the current period takes the one the late report
-    tells (*carries*), unless a report told it where he is since. The kit's
+    tells (*carries*), unless a report told it where he is since. A late
+    report of the current status itself (*redates*) tells that the current
+    period began on its day, where the report that began it would have
+    corroborated it had it come first (see :func:`_begun_earlier`). The kit's
     own reading of the rule, which the attempts and the invariants hold the
     workflow to.
     """
@@ -304,6 +309,8 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     if waiting is not None and effective - before.since < waiting:
         return None
     follows = workflow.rule(began.trigger)
+    if rule.target == current.status:
+        return _begun_earlier(workflow, rule, follows, before, current)
     if follows.reverts or workflow.target_of(rule.target, began.trigger) != current.status:
         return None
     if follows.waiting_period is not None and current.since - effective < follows.waiting_period:
@@ -320,12 +327,51 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     return Told(fate, whereabouts, carries)
 
 
-def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Told | None:
-    """The period a late report of *rule* about *effective* tells on *case* (see :func:`earlier_told`)."""
-    periods = case.periods
-    if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
+def _begun_earlier(
+    workflow: Workflow, rule: Rule, follows: Rule, before: Snapshot, current: Snapshot
+) -> Told | None:
+    """A late report of *rule*, into the *current* status, that tells the period began on its day.
+
+    Had it come first, the report of *follows* that began the period would
+    have corroborated it: it is a report from the period *before*, and the
+    two say the same fate and no two known places. Its place holds from its
+    day; where it names none, the case keeps its own, unless that one was
+    carried over from before (it would not have been, had this come first).
+    Another place than the period holds, named or told it since, makes it no
+    such report.
+    """
+    if not _begins(follows, before):
         return None
-    return earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
+    claimed = _claimed(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    if fate is not current.fate:
+        return None
+    unknown = Whereabouts.UNKNOWN
+    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    named = follows.whereabouts or workflow.status(follows.target).gives_whereabouts
+    held = current.whereabouts
+    # Where the current period holds the place it took over from before, its report naming none.
+    carried = named is None and held is before.whereabouts
+    if whereabouts is not held and (
+        (whereabouts is unknown and carried)
+        or (whereabouts is not unknown and not carried and held is not unknown)
+    ):
+        return None
+    return Told(fate, whereabouts, carries=False, redates=True)
+
+
+def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Told | None:
+    """The period a late report of *rule* about *effective* tells on *case* (see :func:`earlier_told`).
+
+    A report that agrees with the case tells one only where it tells that the current period began earlier.
+    """
+    periods = case.periods
+    if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
+        return None
+    told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
+    if told is not None and not told.redates and _corroborates(workflow, case, rule):
+        return None
+    return told
 
 
 def _stays(
@@ -392,10 +438,10 @@ def _unrivalled(
     *early*: about a time before the current status; *tells*: a late report of an earlier period.
     """
     legal = case.status in rule.sources
-    if _corroborates(workflow, case, rule):
-        return Outcome.CORROBORATION, (), case.status
     if tells:
         return Outcome.EARLIER_PERIOD, (), case.status
+    if _corroborates(workflow, case, rule):
+        return Outcome.CORROBORATION, (), case.status
     if legal and not early:
         resumed = resumed_period(case, rule) if rule.withdraws else None
         target = rule.target if resumed is None else resumed.status
@@ -422,7 +468,13 @@ def _withdrawing_reporter(case: Case, rule: Rule) -> Actor | None:
     if not rule.reporter_may_fire:
         return None
     since = case.status_entry.seq
-    backers = {entry.role for entry in case.trail[since + 1 :] if entry.kind is EntryKind.CORROBORATION}
+    # A late report that the status began earlier backs it as a corroboration does.
+    backers = {
+        entry.role
+        for entry in case.trail[since + 1 :]
+        if entry.kind is EntryKind.CORROBORATION
+        or (entry.kind is EntryKind.EARLIER_PERIOD and entry.to_status == entry.from_status)
+    }
     if backers & rule.roles:
         return None
     if rule.reverts and case.status in rule.sources:
@@ -505,7 +557,8 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     actor = _permitted_actor(draw, workflow, case, rule)
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
     fate = _fate_checked(workflow, case, rule)
-    rival = _rival(workflow, case, rule, effective)
+    # A report that tells an earlier period, or an earlier start of the current one, rivals nothing.
+    rival = _rival(workflow, case, rule, effective) if told is None else None
     if rival is not None and not _provable(workflow, rule, rival.fate):
         # No evidence the rule takes could speak for what the rival says: about a tick later, it is
         # no rival of the very instant; a report the current status could not have led to stays

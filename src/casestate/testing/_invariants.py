@@ -245,15 +245,29 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         raise _fail(case, f"live periods begin at entries {periods}, the trail says {walk.periods}")
 
 
-def _since(case: Case, began: Entry) -> datetime:
-    """When the period *began* began took effect.
+def _since(case: Case, began: Entry, known: int | None = None) -> datetime:
+    """When the period *began* began took effect, by the first *known* entries (``None``: all).
 
     Its own time; for a pair neither of which holds, the later of the two days the pair is
-    about, whichever came first.
+    about, whichever came first; for a period late reports of its status said began earlier,
+    while it was the current one, the earliest of their days.
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         return max(began.effective_at, case.trail[began.displaces].effective_at)
-    return began.effective_at
+    since = began.effective_at
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+        return since  # only a report's period begins earlier (not a resumed one, nor one told late)
+    for entry in case.trail[began.seq + 1 : known]:
+        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
+            break
+        if _begins_earlier(entry):
+            since = min(since, entry.effective_at)
+    return since
+
+
+def _begins_earlier(entry: Entry) -> bool:
+    """Whether *entry* is a late report of its case's own status, which then began on its day."""
+    return entry.kind is EntryKind.EARLIER_PERIOD and entry.to_status == entry.from_status
 
 
 def _actor_id(entry: Entry) -> str | None:
@@ -353,14 +367,18 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         )
         and (said in (None, Whereabouts.UNKNOWN, walk.whereabouts) or walk.whereabouts is Whereabouts.UNKNOWN)
     )
-    rival = None if agrees else _rival_of(workflow, case, rule, entry, walk)
+    # A late report that could have come first tells its period, or that the current one began
+    # on its day (one that agrees with the case only that): it rivals nothing.
+    earlier = _earlier_of(workflow, case, rule, entry, walk)
+    if earlier is not None and agrees and not earlier.redates:
+        earlier = None
+    rival = None if agrees or earlier is not None else _rival_of(workflow, case, rule, entry, walk)
     if rival is not None and rival.agrees:
         # About the very instant the period began, a report that agrees with it corroborates it.
         agrees, rival = True, None
     if entry.displaces is not None or rival is not None:
         _check_rival(case, entry, walk, where, rival, rule.target, known)
         return
-    earlier = None if agrees else _earlier_of(workflow, case, rule, entry, walk)
     if earlier is not None or entry.kind is EntryKind.EARLIER_PERIOD:
         _check_earlier(case, rule, entry, walk, where, earlier, known)
         return
@@ -493,7 +511,7 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
-    walk.since = _since(case, entry)
+    walk.since = _since(case, entry, entry.seq + 1)  # what the trail tells up to it
     walk.reporter = None if entry.kind is EntryKind.CONFLICT else _actor_id(entry)
     walk.backing, walk.status_entry, walk.backers = set(), entry.seq, []
     del walk.periods[walk.periods.index(displaced)]
@@ -521,7 +539,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
         raise _fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
-    fate, whereabouts, carries = told
+    fate, whereabouts, carries, redates = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
     found = (
@@ -544,6 +562,16 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     )
     if found != expected:
         raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
+    if redates:
+        # Had it come first, it would have begun the current period, which the report that began
+        # it would have corroborated: the period begins on its day, backed by it.
+        walk.since = entry.effective_at
+        walk.assurance = walk.assurance.stronger(_evidence_tier_assurance(entry))
+        if whereabouts is not Whereabouts.UNKNOWN:
+            walk.whereabouts = walk.began[current] = whereabouts
+        walk.backing.add(entry.role)
+        walk.backers.append(entry.seq)
+        return
     if carries:
         # Had it come first, the current period would have begun where it says he was.
         walk.whereabouts = walk.began[current] = whereabouts
@@ -620,7 +648,7 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
-        elif entry.kind is EntryKind.CORROBORATION and current:
+        elif (entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry)) and current:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
     return assurance
 
@@ -634,7 +662,7 @@ def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str)
         walk.periods.append(entry.seq)
         return
     del walk.periods[walk.periods.index(resumes) + 1 :]
-    walk.since = _since(case, case.trail[resumes])
+    walk.since = _since(case, case.trail[resumes], entry.seq)
 
 
 # -- as-of queries ---------------------------------------------------------
@@ -650,7 +678,7 @@ def _probe_times(entries: Sequence[Entry]) -> list[datetime]:
     return sorted(times)
 
 
-def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
+def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901 - one branch per kind of entry
     """What the case holder knew at *when*: the entries recorded by then, read in order."""
     known = [entry for entry in case.trail if entry.recorded_at <= when]
     if not known:
@@ -667,9 +695,13 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
             whereabouts = _told(whereabouts, entry)
+        elif _begins_earlier(entry):
+            assurance = assurance.stronger(_evidence_tier_assurance(entry))
+            whereabouts = _named(whereabouts, entry)
         elif entry.carries_into is not None and entry.whereabouts is not None:
             whereabouts = entry.whereabouts
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
+    since = _since(case, began, len(known))
     open_then: list[int] = []
     # The corroborations of the period a report began: they wait with it, should a rival displace it.
     backers: list[int] = []
@@ -683,16 +715,16 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:
             open_then.append(entry.seq)
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             contestable, backers = entry.reverts_to is None, []
-        elif entry.kind is EntryKind.CORROBORATION and contestable:
+        elif (entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry)) and contestable:
             backers.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
         assurance,
-        _since(case, began),
+        since,
         status_entry.seq,
         whereabouts,
-        tuple(seq for seq in open_then if case.trail[seq].effective_at >= _since(case, began)),
+        tuple(seq for seq in open_then if case.trail[seq].effective_at >= since),
     )
 
 
@@ -700,6 +732,16 @@ def _told(held: Whereabouts, corroboration: Entry) -> Whereabouts:
     """Where a case is once *corroboration* is accepted: it may tell a case that holds no whereabouts."""
     if held is Whereabouts.UNKNOWN and corroboration.whereabouts is not None:
         return corroboration.whereabouts
+    return held
+
+
+def _named(held: Whereabouts, begun_earlier: Entry) -> Whereabouts:
+    """Where a case is once a late report of its own status (*begun_earlier*) is accepted.
+
+    Where that report says, if it names a place; else where the case was.
+    """
+    if begun_earlier.whereabouts not in (None, Whereabouts.UNKNOWN):
+        return begun_earlier.whereabouts
     return held
 
 
@@ -723,6 +765,9 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     until = None if following is None else _since(case, following)
     assurance = status_entry.assurance
     whereabouts = _recorded_whereabouts(case, status_entry)
+    if status_entry.effective_at > when:
+        # A period a late report of its status began earlier: as yet, that report alone tells it.
+        assurance, whereabouts = Assurance.REPORTED, Whereabouts.UNKNOWN
     # Corroborations made in this period count; one made in a period a
     # retraction voided since corroborated nothing, nor one made while a
     # period told late was already over.
@@ -733,6 +778,9 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
         elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
             whereabouts = _told(whereabouts, entry)
+        elif _begins_earlier(entry) and not voided and entry.effective_at <= when:
+            assurance = assurance.stronger(_evidence_tier_assurance(entry))
+            whereabouts = _named(whereabouts, entry)
         elif entry.carries_into == status_entry.seq and not voided and entry.whereabouts is not None:
             whereabouts = entry.whereabouts
     # The open conflicts about a time in the period contest it.
