@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -339,3 +341,13 @@ def rehashed(data):
             b"casestate/entry/1\n" + canonical.encode("ascii")
         ).hexdigest()
     return data
+
+
+def in_processes(function: Callable[..., object], calls: Sequence[tuple[object, ...]]) -> list[object]:
+    """What *function* returns for each of *calls*, each in a fresh process of its own, all at once.
+
+    A worker that dies (killed, out of memory) fails the test with ``BrokenProcessPool``; a
+    ``multiprocessing.Pool`` would wait for its result forever.
+    """
+    with ProcessPoolExecutor(len(calls), mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(function, *zip(*calls, strict=True)))

@@ -1,16 +1,13 @@
 """Source ids in a store, on both engines: a change sent again is stored once, even by racing writers."""
 
-import multiprocessing
-
 import attrs
 import pytest
 
 import casestate as cs
 from casestate.store import CaseExists, ConcurrentUpdate, _cases
 from store_places import send_the_same, sent_again, snapshot
-from support import actor, day
+from support import actor, day, in_processes
 
-SPAWN = multiprocessing.get_context("spawn")
 OPENED = "hotline/open-1"
 
 
@@ -107,10 +104,7 @@ def test_writers_racing_to_send_the_same_changes_store_each_once_and_none_is_ref
         with place.open() as store:
             for case_id in case_ids:
                 opened(store, case_id, source_id=None)
-        with SPAWN.Pool(workers) as pool:
-            results = pool.starmap(
-                send_the_same, [(place, case_ids, count, worker) for worker in range(workers)]
-            )
+        results = in_processes(send_the_same, [(place, case_ids, count, worker) for worker in range(workers)])
         assert sum(refused for _, _, refused in results) == 0
         assert sum(stored for stored, _, _ in results) == count * len(case_ids)
         with place.open() as store:

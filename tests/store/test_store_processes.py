@@ -18,6 +18,7 @@ from store_places import (
     wait_for,
     write_batches,
 )
+from support import in_processes
 
 SPAWN = multiprocessing.get_context("spawn")
 BATCH = 25
@@ -58,16 +59,12 @@ def test_a_writer_killed_at_any_moment_leaves_whole_batches(place, delay):
 def test_racing_writers_lose_no_update_and_fork_no_chain(place):
     workers, attempts = 4, 500
     case_ids = open_cases(place, 5)
-    with SPAWN.Pool(workers) as pool:
-        results = pool.starmap(contend, [(place, case_ids, attempts, worker) for worker in range(workers)])
+    results = in_processes(contend, [(place, case_ids, attempts, worker) for worker in range(workers)])
     check_no_update_lost(place, case_ids, results, workers * attempts)
 
 
 def test_racing_processes_of_async_tasks_lose_no_update_and_fork_no_chain(place):
     workers, attempts = 3, 60  # each worker: four tasks on one asynchronous store
     case_ids = open_cases(place, 4)
-    with SPAWN.Pool(workers) as pool:
-        results = pool.starmap(
-            contend_async, [(place, case_ids, attempts, worker) for worker in range(workers)]
-        )
+    results = in_processes(contend_async, [(place, case_ids, attempts, worker) for worker in range(workers)])
     check_no_update_lost(place, case_ids, results, workers * 4 * attempts)
