@@ -368,27 +368,33 @@ def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance,
     return assurance, whereabouts
 
 
-def _began_at(trail: Sequence[Entry], began: Entry, held: datetime | None = None) -> datetime:
-    """When the period *began* began took effect.
+def _began_at(trail: Sequence[Entry], began: Entry, held: datetime) -> datetime:
+    """When the period *began* began took effect, where the case holds it began at *held*.
 
-    For a pair neither of which holds, the later of its days; for a period a
-    late report of its status says began earlier, the earliest such report's
-    (looked for only where *held*, the time the case holds, is before the
-    entry's own).
+    For a pair neither of which holds, the later of its days (the displaced
+    report's as it stood then); for a period a late report of its status
+    says began earlier, the earliest such report's (looked for only where
+    *held* is before the entry's own time).
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
-        return max(began.effective_at, trail[began.displaces].effective_at)
+        return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq))
+    if held >= began.effective_at:
+        return began.effective_at
+    return _redated(trail, began, len(trail))
+
+
+def _redated(trail: Sequence[Entry], began: Entry, end: int) -> datetime:
+    """When the period *began* began, by the entries before *end*: its own time, or an earlier one told late.
+
+    Only a report's period begins earlier (not a resumed one, nor one told
+    late), and only while it was the current one.
+    """
     since = began.effective_at
-    if (
-        held is None
-        or held >= since
-        or began.kind is not EntryKind.TRANSITION
-        or began.reverts_to is not None
-    ):
-        return since  # only a report's period begins earlier (not a resumed one, nor one told late)
-    for entry in trail[began.seq + 1 :]:
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+        return since
+    for entry in trail[began.seq + 1 : end]:
         if sets_status(entry):
-            break  # only while it was current (a period resumed later is nobody's report to redate)
+            break
         if begins_earlier(entry):
             since = min(since, entry.effective_at)
     return since
@@ -521,10 +527,10 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
     if len(periods) < 2 or state.entered_by is None or state.tied:  # noqa: PLR2004 - the current period and one before
         return "tells an earlier period, but no report began the current one after another"
     before = periods[-2]
+    if entry.to_status == before.status:
+        return _not_as_it_stood(state, before, entry)
     if not before.since < entry.effective_at < state.status_since:
         return "tells an earlier period, but not of a time between the period before and the current one"
-    if entry.to_status == before.status:
-        return f"tells an earlier period in {entry.to_status!r}, the status of the period before it"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
@@ -545,6 +551,20 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         or state.whereabouts is not before.whereabouts
     ):
         return f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
+    return None
+
+
+def _not_as_it_stood(state: Standing, before: Snapshot, entry: Entry) -> str | None:
+    """Why *entry*, a late report that the case was as the period *before* stood, cannot follow *state*."""
+    if not before.since <= entry.effective_at < state.status_since:
+        return "tells the period before the current one, but not of a time in it"
+    if (entry.fate, entry.whereabouts, entry.carries_into, entry.codes) != (
+        before.fate,
+        before.whereabouts,
+        None,
+        (),
+    ):
+        return "tells the period before the current one, but not as it stood"
     return None
 
 

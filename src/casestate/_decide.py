@@ -503,7 +503,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 None,
                 told.whereabouts,  # type: ignore[union-attr]
                 None,
-                told.move.target,  # type: ignore[union-attr]
+                told.status,  # type: ignore[union-attr]
                 case.current_period.seq if told.carries else None,  # type: ignore[union-attr]
             ),
         )

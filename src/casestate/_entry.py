@@ -144,7 +144,10 @@ class EntryKind(StrEnum):
 
     Its *to_status*, fate, assurance and whereabouts are those of the period
     it tells, which begins at its effective time and ends when the current
-    period began.
+    period began. One in the status the case was in (*to_status* is
+    *from_status*) tells that the current period began at its effective
+    time; one in the status of the period before the current one says the
+    case was as that period stood, and changes nothing.
     """
     DISMISSAL = "dismissal"
     """Open conflicts were dismissed with a reason; status unchanged."""

@@ -114,6 +114,9 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
             return _begun_earlier(
                 state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, *more
             )
+        if to_status == snapshot_of(periods[-2]).status:
+            # A late report that the case was as the period before says: the history holds it already.
+            return _with_earlier(state, None, conflicts, recorded_at, None, *more)
         told = (
             snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
             if entry is None or entry.whereabouts is None
@@ -208,7 +211,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
 
 def _with_earlier(
     state: S,
-    told: Period,
+    told: Period | None,
     conflicts: tuple[int, ...],
     recorded_at: datetime,
     carries_into: int | None,
@@ -217,13 +220,14 @@ def _with_earlier(
     """*state* with the period *told*, by a late report, between its current period and the one before.
 
     The case stands as it did, but where the current period takes the place
-    the late report tells (*carries_into*: its own report named none).
+    the late report tells (*carries_into*: its own report named none). With
+    no period *told*, the periods stand as they are.
     """
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     current = periods[-1]
     whereabouts = state.whereabouts
     if carries_into is not None:
-        whereabouts = snapshot_of(told).whereabouts
+        whereabouts = snapshot_of(told).whereabouts  # type: ignore[arg-type] # a period told carries it
         last = snapshot_of(current)
         current = snapshot(
             last.status, last.fate, last.assurance, last.since, last.seq, whereabouts, UNCONTESTED
@@ -244,7 +248,7 @@ def _with_earlier(
         state.tied,
         state.backers,
         state.version + 1,
-        (*periods[:-1], told, current),
+        periods if told is None else (*periods[:-1], told, current),
         *more,
     )
 

@@ -13,7 +13,8 @@ arrives first, the case must come out the same (see
   own between the two (:func:`earlier_period`): wounded on 5 March, reported
   after the death of 10 March; or, where it reports the current status, the
   current period began on its day (killed on 5 March, reported after a
-  death of 10 March).
+  death of 10 March); where it reports the status of the period before,
+  it says what the history holds already ("still missing" on 5 March).
 """
 
 from __future__ import annotations
@@ -173,6 +174,8 @@ class EarlierPeriod(NamedTuple):
     """Whether the current period takes its whereabouts, its own report having named none."""
     redates: bool
     """Whether it reports the current status: then the current period began on its day."""
+    status: str
+    """The status of the period it tells: its report's."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -195,7 +198,9 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
 
     A late report of the current status itself tells when the current
     period began, had it come first: killed on 5 March, reported after a
-    death of 10 March (*redates*; see :func:`_earlier_start`).
+    death of 10 March (*redates*; see :func:`_earlier_start`). One of the
+    status of the period before, about a time in it, says what the case's
+    history holds already ("still missing" on 5 March: see :func:`_stayed`).
 
     A report that rivals the current report (see :func:`rival`) is never
     one: :func:`~casestate._decide.decide` asks this of no other report.
@@ -206,8 +211,11 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     if effective >= since or entered is None or case.tied or len(periods) < 2:  # noqa: PLR2004 - the current and one before
         return None
     before = snapshot_of(periods[-2])
-    if effective <= before.since:
-        return None  # about the period before's own instant, or a time before it
+    if effective < before.since:
+        return None  # about a time before the period before
+    stayed = _stayed(table, before, trigger)
+    if stayed is not None or effective == before.since:
+        return stayed
     move = _report_from(table, before, trigger, effective)
     if move is None:
         return None
@@ -229,7 +237,28 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     carries = follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
     if carries and case.whereabouts is not before.whereabouts:
         return None
-    return EarlierPeriod(move, fate, whereabouts, carries, redates=False)
+    return EarlierPeriod(move, fate, whereabouts, carries, redates=False, status=target)
+
+
+def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | None:
+    """A late report, about a time in the period *before*, that the case was in that period's status.
+
+    The ministry's "still missing" of 5 March, learned after the unit's report
+    that he was killed on 10 March: had it come first, it would have
+    corroborated the period it speaks of, and the death would have followed.
+    Arriving late, it says what the case's history says already: it is kept
+    as a report of that period, uncontested, and changes nothing. One that
+    names another place than that period held (or one where it held none,
+    which it would have told) is judged as before.
+    """
+    move = table.legal.get((before.status, trigger)) or table.elsewhere.get(trigger)
+    if move is None or not move.report or move.reverts or move.fact or move.reported != before.status:
+        return None
+    if move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
+        return None
+    return EarlierPeriod(
+        move, before.fate, before.whereabouts, carries=False, redates=False, status=before.status
+    )
 
 
 def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) -> EarlierPeriod | None:
@@ -259,4 +288,4 @@ def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) ->
             return None  # had this report come first, the period would not have carried it
         if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
             return None  # another place than the current report named, or a report told it since
-    return EarlierPeriod(move, fate, whereabouts, carries=False, redates=True)
+    return EarlierPeriod(move, fate, whereabouts, carries=False, redates=True, status=case.status)

@@ -59,7 +59,9 @@ class Outcome(StrEnum):
     """A late report that tells a period before the current one, from its own time: status unchanged.
 
     Wounded on 5 March, reported after the death of 10 March: the case stays
-    dead since 10 March, and its history says wounded from 5 March.
+    dead since 10 March, and its history says wounded from 5 March. Killed on
+    5 March, reported after a death of 10 March: the case is dead since
+    5 March. Still missing on 5 March, reported after it: nothing changes.
     """
     DISMISSAL = "dismissal"
     """Open conflicts are dismissed with a reason; status unchanged."""

@@ -501,3 +501,104 @@ def test_pinned_vector_of_a_late_report_of_the_current_status():
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_BEGUN_EARLIER).hexdigest()
     assert entry.hash == PINNED_BEGUN_EARLIER_HASH
     assert cs.replay(case.trail) == case
+
+
+# -- a late report that the case was as the period before says ------------------------------
+
+STILL_MISSING = told(
+    "report_missing",
+    cs.Actor("ministry-1", cs.Role.MINISTRY),
+    "missing_register",
+    effective=dated(3, 5),
+    recorded=dated(3, 14),
+)
+"""The ministry's register: still missing on 5 March."""
+
+
+def test_still_missing_before_the_day_he_was_killed_is_one_story_in_either_order():
+    for order in ((KILLED, STILL_MISSING), (STILL_MISSING, KILLED)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since, case.open_conflicts) == ("dead", dated(3, 10), ())
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("dead", dated(3, 10)),
+        ]
+        assert case.as_of_effective(dated(3, 7)).fate is Fate.UNKNOWN  # type: ignore[union-attr]
+    entry = in_turn(KILLED, STILL_MISSING).trail[-1]
+    # Told late, it is a report of the period before, as that period stood; it changes nothing.
+    assert (entry.kind, entry.from_status, entry.to_status, entry.fate, entry.whereabouts) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "dead",
+        "missing",
+        Fate.UNKNOWN,
+        Whereabouts.UNKNOWN,
+    )
+
+
+def test_still_missing_after_the_day_he_was_killed_waits_as_a_conflict():
+    # "Still missing" on 12 March contradicts a death on 10 March: it waits for a person.
+    later = attrs.evolve(STILL_MISSING, effective_at=dated(3, 12))
+    case = in_turn(KILLED, later)
+    assert case.open_conflicts == (2,)
+    assert cs.Code.ILLEGAL_TRANSITION in case.trail[-1].codes
+
+
+def test_replay_refuses_a_report_of_the_period_before_that_is_not_as_it_stood():
+    entries = list(in_turn(KILLED, STILL_MISSING).trail)
+    told_late = entries[-1]
+    for wrong in (
+        attrs.evolve(told_late, fate=Fate.DEAD),  # another fate than the period held
+        attrs.evolve(told_late, whereabouts=Whereabouts.HELD),  # another place
+        attrs.evolve(told_late, effective_at=dated(2, 20)),  # before the period began
+        attrs.evolve(told_late, effective_at=dated(3, 10)),  # once the current one began
+        attrs.evolve(told_late, carries_into=1),  # it carries nothing
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*entries[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 2, wrong
+
+
+def test_a_late_report_of_the_current_status_that_tells_another_story_moves_no_start():
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    notice = told(
+        "notify_death", ministry, "information_bureau_notice", effective=dated(3, 10), recorded=dated(3, 12)
+    )
+    # Remains handed home, says a report of 5 March; the captor's notice of 10 March holds them.
+    home = WORKFLOW.replace_rule("report_remains_held", whereabouts="home")
+    remains = told("report_remains_held", UNIT, "grave_list", effective=dated(3, 5), recorded=dated(3, 14))
+    case = home.apply(home.apply(missing_since_february(), notice), remains)
+    assert (case.trail[-1].kind, case.status_since) != (cs.EntryKind.EARLIER_PERIOD, dated(3, 5))
+    assert case.status_since == dated(3, 10)
+    # A death whose remains' place is unknown, after one held by the other side that named no
+    # place of its own (it carried "held" from the captivity before it): the remains would not
+    # have been held, had it come first. It corroborates, and the death stays dated 10 March.
+    carried = WORKFLOW.replace_rule("report_remains_held", whereabouts=None)
+    taken = told("report_captured", UNIT, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    held = told("report_remains_held", ministry, "grave_list", effective=dated(3, 10), recorded=dated(3, 12))
+    case = carried.apply(carried.apply(carried.apply(missing_since_february(), taken), held), KILLED_EARLIER)
+    assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(3, 10))
+    check_case(carried, case)
+
+
+def test_a_late_report_of_a_status_an_authority_established_moves_no_start():
+    # Declared dead by a court on 1 August; a report of remains, into the same status, of 1 June:
+    # a court's declaration is no report that would have corroborated it.
+    court = cs.Actor("district-court", cs.Role.COURT)
+    confirming = WORKFLOW.replace_rule("report_remains_held", target="confirmed", fate=Fate.DEAD)
+    case = confirming.open("ua-0923", actor=FAMILY, effective_at=dated(1, 10), recorded_at=dated(1, 11))
+    decision = cs.Evidence("court_decision", "2-114/2024", "district court", dated(8, 1))
+    case = confirming.apply(
+        case,
+        cs.Change(
+            trigger="declare_dead",
+            actor=court,
+            evidence=[decision],
+            effective_at=dated(8, 1),
+            recorded_at=dated(8, 2),
+        ),
+    )
+    remains = told("report_remains_held", UNIT, "grave_list", effective=dated(6, 1), recorded=dated(8, 3))
+    case = confirming.apply(case, remains)
+    assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(8, 1))

@@ -274,6 +274,8 @@ class Told(NamedTuple):
     """Whether the current period takes its whereabouts, the rule that began it naming none."""
     redates: bool = False
     """Whether it reports the current status: then the current period began on its day."""
+    stays: bool = False
+    """Whether it reports the status of the period before, as that period stood: it changes nothing."""
 
 
 def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two periods as the case holds them
@@ -303,6 +305,8 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     """
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return None
+    if before.since <= effective < current.since and _stayed(workflow, rule, before):
+        return Told(before.fate, before.whereabouts, carries=False, stays=True)
     if not before.since < effective < current.since or not _begins(rule, before):
         return None
     waiting = rule.waiting_period
@@ -325,6 +329,22 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     if carries and current.whereabouts is not before.whereabouts:
         return None  # a report told the current period where he is since
     return Told(fate, whereabouts, carries)
+
+
+def _stayed(workflow: Workflow, rule: Rule, before: Snapshot) -> bool:
+    """Whether a late report of *rule* says the case was as the period *before* stood ("still missing").
+
+    Had it come first, it would have corroborated that period: it reports its
+    status, and no other place than it held (nor one where it held none).
+    """
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    return (
+        rule.report
+        and not rule.reverts
+        and not rule.fact
+        and rule.target == before.status
+        and said in (None, Whereabouts.UNKNOWN, before.whereabouts)
+    )
 
 
 def _begun_earlier(

@@ -253,7 +253,8 @@ def _since(case: Case, began: Entry, known: int | None = None) -> datetime:
     while it was the current one, the earliest of their days.
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
-        return max(began.effective_at, case.trail[began.displaces].effective_at)
+        # The later of the pair's days: the displaced report's period as it began then.
+        return max(began.effective_at, _since(case, case.trail[began.displaces], began.seq))
     since = began.effective_at
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return since  # only a report's period begins earlier (not a resumed one, nor one told late)
@@ -539,7 +540,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
         raise _fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
-    fate, whereabouts, carries, redates = told
+    fate, whereabouts, carries, redates, stays = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
     found = (
@@ -562,6 +563,8 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     )
     if found != expected:
         raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
+    if stays:
+        return  # it says what the period before held: the history holds it already
     if redates:
         # Had it come first, it would have begun the current period, which the report that began
         # it would have corroborated: the period begins on its day, backed by it.
