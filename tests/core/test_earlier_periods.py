@@ -219,24 +219,27 @@ def test_a_period_resumed_after_an_earlier_one_was_told_keeps_its_own_assurance(
     )
 
 
+def declared_dead_on_1_august(workflow: cs.Workflow) -> cs.Case:
+    """A case of *workflow* missing since 10 January, which a court declared dead on 1 August."""
+    court = cs.Actor("district-court", cs.Role.COURT)
+    case = workflow.open("ua-0923", actor=FAMILY, effective_at=dated(1, 10), recorded_at=dated(1, 11))
+    decision = cs.Evidence("court_decision", "2-114/2024", "district court", dated(8, 1))
+    declared = cs.Change(
+        trigger="declare_dead",
+        actor=court,
+        evidence=[decision],
+        effective_at=dated(8, 1),
+        recorded_at=dated(8, 2),
+    )
+    return workflow.apply(case, declared)
+
+
 def test_a_late_report_tells_no_period_the_current_move_could_not_have_waited_from():
     # A court may declare dead a man missing, or last reported wounded, after six months without
     # news. Declared dead on 1 August 2023; a witness, learned later, saw him wounded on 20 July:
     # the declaration could not have followed that wound so soon, so the report waits as a conflict.
-    court = cs.Actor("district-court", cs.Role.COURT)
     waiting = WORKFLOW.replace_rule("declare_dead", sources={"missing", "wounded"})
-    case = waiting.open("ua-0923", actor=FAMILY, effective_at=dated(1, 10), recorded_at=dated(1, 11))
-    decision = cs.Evidence("court_decision", "2-114/2024", "district court", dated(8, 1))
-    case = waiting.apply(
-        case,
-        cs.Change(
-            trigger="declare_dead",
-            actor=court,
-            evidence=[decision],
-            effective_at=dated(8, 1),
-            recorded_at=dated(8, 2),
-        ),
-    )
+    case = declared_dead_on_1_august(waiting)
     seen = told("report_wounded", COMRADE, "witness_statement", effective=dated(7, 20), recorded=dated(9, 1))
     verdict = waiting.check(case, seen)
     assert verdict.outcome is Outcome.CONFLICT
@@ -585,20 +588,8 @@ def test_a_late_report_of_the_current_status_that_tells_another_story_moves_no_s
 def test_a_late_report_of_a_status_an_authority_established_moves_no_start():
     # Declared dead by a court on 1 August; a report of remains, into the same status, of 1 June:
     # a court's declaration is no report that would have corroborated it.
-    court = cs.Actor("district-court", cs.Role.COURT)
     confirming = WORKFLOW.replace_rule("report_remains_held", target="confirmed", fate=Fate.DEAD)
-    case = confirming.open("ua-0923", actor=FAMILY, effective_at=dated(1, 10), recorded_at=dated(1, 11))
-    decision = cs.Evidence("court_decision", "2-114/2024", "district court", dated(8, 1))
-    case = confirming.apply(
-        case,
-        cs.Change(
-            trigger="declare_dead",
-            actor=court,
-            evidence=[decision],
-            effective_at=dated(8, 1),
-            recorded_at=dated(8, 2),
-        ),
-    )
+    case = declared_dead_on_1_august(confirming)
     remains = told("report_remains_held", UNIT, "grave_list", effective=dated(6, 1), recorded=dated(8, 3))
     case = confirming.apply(case, remains)
     assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(8, 1))
