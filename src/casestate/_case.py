@@ -194,29 +194,7 @@ class Case(Standing):
             if entry.effective_at <= when
             else attrs.evolve(began, assurance=Assurance.REPORTED, whereabouts=Whereabouts.UNKNOWN)
         )
-        for period, entry in in_periods(self.trail):
-            if period != began.seq:
-                continue
-            if entry.carries_into == began.seq:
-                # A late report of the period before it: its place is this period's from its start.
-                known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
-            elif begins_earlier(entry) and entry.effective_at <= when:
-                # A late report of its status: its place, if it names one, holds from its day.
-                named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
-                known = attrs.evolve(
-                    known,
-                    assurance=known.assurance.stronger(entry.assurance),
-                    whereabouts=named or known.whereabouts,
-                )
-            elif entry.kind is EntryKind.CORROBORATION and entry.effective_at <= when:
-                # The entry's own evidence, not its assurance: that one also counts
-                # corroborations recorded earlier that take effect after *when*.
-                # One made in a period voided since corroborated nothing.
-                own = _given_by(entry)
-                told = entry.whereabouts if known.whereabouts is Whereabouts.UNKNOWN else None
-                known = attrs.evolve(
-                    known, assurance=known.assurance.stronger(own), whereabouts=told or known.whereabouts
-                )
+        known = _as_told(self.trail, began.seq, known, entry.whereabouts or began.whereabouts, when)
         if not self.open_conflicts:
             return known
         until = periods[after].since if after < len(periods) else None
@@ -233,6 +211,49 @@ class Case(Standing):
         if count == 0:
             return None
         return fold(self.trail[:count])
+
+
+def _as_told(
+    trail: Sequence[Entry], began: int, known: Snapshot, held: Whereabouts, when: datetime
+) -> Snapshot:
+    """*known*, the period entry *began* began as it stood at its start, with what its entries tell by *when*.
+
+    *held* is where the case held him once that entry was recorded.
+    """
+    # Where the case held him as each entry came, in the order they were recorded: a
+    # corroboration's entry records that place, which it told only where the case held none.
+    for period, entry in in_periods(trail):
+        if period != began or entry.seq == began:
+            continue
+        if entry.carries_into == began:
+            # A late report of the period before it: its place is this period's from its start.
+            known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
+            held = entry.whereabouts or held
+        elif begins_earlier(entry):
+            # A late report of its status: its place, if it names one, holds from its day.
+            named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
+            if entry.effective_at <= when:
+                known = attrs.evolve(
+                    known,
+                    assurance=known.assurance.stronger(entry.assurance),
+                    whereabouts=named or known.whereabouts,
+                )
+            held = named or held
+        elif entry.kind is EntryKind.CORROBORATION:
+            told = entry.whereabouts if held is Whereabouts.UNKNOWN else None
+            if entry.effective_at <= when:
+                # The entry's own evidence, not its assurance: that one also counts
+                # corroborations recorded earlier that take effect after *when*.
+                # One made in a period voided since corroborated nothing.
+                own = _given_by(entry)
+                told_then = told if known.whereabouts is Whereabouts.UNKNOWN else None
+                known = attrs.evolve(
+                    known,
+                    assurance=known.assurance.stronger(own),
+                    whereabouts=told_then or known.whereabouts,
+                )
+            held = entry.whereabouts or held
+    return known
 
 
 def _given_by(entry: Entry) -> Assurance:

@@ -1,5 +1,6 @@
 """Regression cases the property tests found in the as-of queries."""
 
+import attrs
 import pytest
 
 from casestate import Assurance, Batch, Code, Fate, Rule, Snapshot, WorkflowWarning
@@ -81,3 +82,17 @@ def test_withdrawing_a_report_resumes_the_fate_the_period_had():
     assert workflow.check(workflow.apply(case, change("sighted", "icrc", on=45)), alive).codes == (
         Code.EVIDENCE_CONTRADICTS_FATE,
     )
+
+
+def test_a_corroboration_tells_no_place_that_a_later_dated_report_told_before_it_came():
+    # Reported dead on day 10 (the remains' place unknown). The other side's grave list of day 30
+    # arrives first, then a video of the death of day 10: on day 20 the remains' place was not
+    # known yet, whichever came first; the video's entry records the place the case held.
+    case = WORKFLOW.apply(case_in("missing"), change("report_dead", "unit", "unit_notification", on=10))
+    remains = change("report_remains_held", actor("icrc", 2), "grave_list", on=30, recorded=31)
+    video = change("report_dead", actor("family", 3), "video", on=10, recorded=32)
+    for first, second in ((remains, video), (video, remains)):
+        second = attrs.evolve(second, recorded_at=day(33))
+        both = WORKFLOW.apply(WORKFLOW.apply(case, first), second)
+        assert both.as_of_effective(day(20)).whereabouts.value == "unknown"  # type: ignore[union-attr]
+        assert both.as_of_effective(day(30)).whereabouts.value == "held"  # type: ignore[union-attr]

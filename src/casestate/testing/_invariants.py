@@ -756,7 +756,7 @@ def _recorded_whereabouts(case: Case, entry: Entry) -> Whereabouts:
     return Whereabouts.UNKNOWN if known is None else known.whereabouts
 
 
-def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
+def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901 - one branch per kind of entry
     """What was true at *when*: the live period in effect by then, and the corroborations after it."""
     live = [case.trail[period.seq] for period in case.periods]
     in_effect = [entry for entry in live if _since(case, entry) <= when]
@@ -767,7 +767,9 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     following = live[len(in_effect)] if len(in_effect) < len(live) else None
     until = None if following is None else _since(case, following)
     assurance = status_entry.assurance
-    whereabouts = _recorded_whereabouts(case, status_entry)
+    # Where the case held him as each entry of the period came: a corroboration tells a place
+    # only where the case held none then (its entry records where the case is afterwards).
+    whereabouts = held = _recorded_whereabouts(case, status_entry)
     if status_entry.effective_at > when:
         # A period a late report of its status began earlier: as yet, that report alone tells it.
         assurance, whereabouts = Assurance.REPORTED, Whereabouts.UNKNOWN
@@ -778,14 +780,20 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:
     for entry in case.trail[status_entry.seq + 1 :]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             voided = entry.reverts_to != status_entry.seq
-        elif entry.kind is EntryKind.CORROBORATION and not voided and entry.effective_at <= when:
-            assurance = assurance.stronger(_evidence_tier_assurance(entry))
-            whereabouts = _told(whereabouts, entry)
-        elif _begins_earlier(entry) and not voided and entry.effective_at <= when:
-            assurance = assurance.stronger(_evidence_tier_assurance(entry))
-            whereabouts = _named(whereabouts, entry)
-        elif entry.carries_into == status_entry.seq and not voided and entry.whereabouts is not None:
-            whereabouts = entry.whereabouts
+        elif voided:
+            continue
+        elif entry.kind is EntryKind.CORROBORATION:
+            if entry.effective_at <= when:
+                assurance = assurance.stronger(_evidence_tier_assurance(entry))
+                whereabouts = _told(whereabouts, entry) if held is Whereabouts.UNKNOWN else whereabouts
+            held = _told(held, entry)
+        elif _begins_earlier(entry):
+            if entry.effective_at <= when:
+                assurance = assurance.stronger(_evidence_tier_assurance(entry))
+                whereabouts = _named(whereabouts, entry)
+            held = _named(held, entry)
+        elif entry.carries_into == status_entry.seq and entry.whereabouts is not None:
+            whereabouts = held = entry.whereabouts
     # The open conflicts about a time in the period contest it.
     contested = tuple(
         seq
