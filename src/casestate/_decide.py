@@ -213,6 +213,16 @@ def _corroborates(table: Table, move: Move, case: Standing) -> bool:
 _UNKNOWN = Whereabouts.UNKNOWN
 
 
+def _before_missing(case: Standing, effective: datetime) -> bool:
+    """Whether *effective* is before the person went missing: before the case's first period began.
+
+    A report about such a time contradicts the case it is sent to, whatever
+    it says: it agrees with no status the case holds, and waits as a
+    conflict, as it does when it comes before any move.
+    """
+    return effective < case.status_since and effective < snapshot_of(case._periods[0]).since  # noqa: SLF001 - the module that decides on them
+
+
 def _refined(move: Move, case: Standing) -> Whereabouts:
     """The whereabouts a report that corroborates *case* leaves it with.
 
@@ -409,7 +419,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         return _told_earlier(table, earlier, case, change, reasons)
     target = move.target
     claimed = move.claimed
-    corroborating = move.report and _corroborates(table, move, case)
+    corroborating = (
+        move.report and _corroborates(table, move, case) and not _before_missing(case, change.effective_at)
+    )
     if move.report and not corroborating:
         found = rival(table, case, change.trigger, change.effective_at)
         if found is not None:

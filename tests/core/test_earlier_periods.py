@@ -453,14 +453,6 @@ def test_a_late_report_of_the_current_status_keeps_a_place_a_report_told_since()
     assert case.as_of_effective(dated(3, 12)).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
 
 
-def test_a_late_report_of_the_current_status_about_a_time_before_the_period_before_corroborates():
-    # Missing since 24 February: a death on 20 February is no day the death could have begun
-    # from the period before it, so it is kept as it was, a corroboration of the death.
-    before_missing = attrs.evolve(KILLED_EARLIER, effective_at=dated(2, 20))
-    case = arriving(KILLED, before_missing)
-    assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(3, 10))
-
-
 def test_replay_refuses_a_late_report_of_the_current_status_that_tells_another_story():
     entries = list(arriving(KILLED, KILLED_EARLIER).trail)
     told_late = entries[-1]
@@ -593,3 +585,15 @@ def test_a_late_report_of_a_status_an_authority_established_moves_no_start():
     remains = told("report_remains_held", UNIT, "grave_list", effective=dated(6, 1), recorded=dated(8, 3))
     case = confirming.apply(case, remains)
     assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(8, 1))
+
+
+def test_a_report_about_a_time_before_he_went_missing_waits_as_a_conflict_in_either_order():
+    # Missing since 24 February; a video dated 20 February shows him dead, and a unit's notice says
+    # killed on 10 March. Dead before he went missing contradicts the case, whatever came first.
+    before_missing = attrs.evolve(KILLED_EARLIER, effective_at=dated(2, 20))
+    for order in ((KILLED, before_missing), (before_missing, KILLED)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since) == ("dead", dated(3, 10))
+        assert [case.trail[seq].effective_at for seq in case.open_conflicts] == [dated(2, 20)]
+        assert cs.Code.EARLIER_THAN_CURRENT in case.trail[case.open_conflicts[0]].codes

@@ -451,16 +451,17 @@ def _weighed(
 
 
 def _unrivalled(
-    workflow: Workflow, case: Case, rule: Rule, *, early: bool, tells: bool
+    workflow: Workflow, case: Case, rule: Rule, *, early: bool, tells: bool, before_missing: bool = False
 ) -> tuple[Outcome, tuple[Code, ...], str]:
     """What a report or move of *rule* that rivals nothing leads to: outcome, codes and the status after.
 
-    *early*: about a time before the current status; *tells*: a late report of an earlier period.
+    *early*: about a time before the current status; *tells*: a late report of an earlier period;
+    *before_missing*: about a time before the case was opened, which agrees with nothing.
     """
     legal = case.status in rule.sources
     if tells:
         return Outcome.EARLIER_PERIOD, (), case.status
-    if _corroborates(workflow, case, rule):
+    if _corroborates(workflow, case, rule) and not before_missing:
         return Outcome.CORROBORATION, (), case.status
     if legal and not early:
         resumed = resumed_period(case, rule) if rule.withdraws else None
@@ -603,7 +604,12 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
         outcome, codes, target = _weighed(workflow, case, rule, rival, proof)
     else:
         outcome, codes, target = _unrivalled(
-            workflow, case, rule, early=effective < since, tells=told is not None
+            workflow,
+            case,
+            rule,
+            early=effective < since,
+            tells=told is not None,
+            before_missing=effective < min(since, case.periods[0].since),
         )
     resolves: list[int] = []
     if outcome is not Outcome.CONFLICT and case.open_conflicts and actor.role in workflow.dismiss_roles:

@@ -361,8 +361,10 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
     # A report agrees on the status (or, where the status carries its fate, the fate), and says
     # nothing else of the whereabouts: then it corroborates, legal from here or not.
+    # About a time before the person went missing, a report agrees with nothing the case holds.
     agrees = (
         rule.report
+        and not entry.effective_at < min(walk.since, case.trail[0].effective_at)
         and (
             rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
         )
