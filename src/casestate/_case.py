@@ -12,7 +12,7 @@ from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
-from ._standing import Snapshot, Standing, build, snapshot_of
+from ._standing import Period, Snapshot, Standing, build, snapshot_of
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
@@ -353,6 +353,11 @@ def holds_what_its_trail_says(case: Case) -> bool:
     if not _reported_as_its_trail_says(case):
         return False
     periods = case._periods  # noqa: SLF001 - the records as kept: an entry is checked by identity
+    return _periods_as_told(trail, periods) and snapshot_of(periods[-1]).since == case.status_since
+
+
+def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> bool:
+    """Whether the live *periods* a case keeps are those its *trail* tells: each as its entry began it."""
     if not periods:
         return False
     for period in periods:
@@ -361,14 +366,16 @@ def holds_what_its_trail_says(case: Case) -> bool:
             return False
         began = trail[seq]
         if period is began:
+            if _redated(trail, began, len(trail)) != began.effective_at:
+                return False  # a late report of its status moved its start, which the case does not hold
             continue
         if type(period) is not Snapshot or (period.status, period.fate, period.since) != (
             began.to_status,
             began.fate,
-            _began_at(trail, began, period.since),
+            _began_at(trail, began),
         ):
             return False
-    return snapshot_of(periods[-1]).since == case.status_since
+    return True
 
 
 def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance, Whereabouts | None]:
@@ -389,18 +396,15 @@ def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance,
     return assurance, whereabouts
 
 
-def _began_at(trail: Sequence[Entry], began: Entry, held: datetime) -> datetime:
-    """When the period *began* began took effect, where the case holds it began at *held*.
+def _began_at(trail: Sequence[Entry], began: Entry) -> datetime:
+    """When the period *began* began took effect.
 
     For a pair neither of which holds, the later of its days (the displaced
     report's as it stood then); for a period a late report of its status
-    says began earlier, the earliest such report's (looked for only where
-    *held* is before the entry's own time).
+    says began earlier, the earliest such report's.
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq))
-    if held >= began.effective_at:
-        return began.effective_at
     return _redated(trail, began, len(trail))
 
 

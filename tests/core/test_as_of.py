@@ -91,8 +91,7 @@ def test_a_corroboration_tells_no_place_that_a_later_dated_report_told_before_it
     case = WORKFLOW.apply(case_in("missing"), change("report_dead", "unit", "unit_notification", on=10))
     remains = change("report_remains_held", actor("icrc", 2), "grave_list", on=30, recorded=31)
     video = change("report_dead", actor("family", 3), "video", on=10, recorded=32)
-    for first, second in ((remains, video), (video, remains)):
-        second = attrs.evolve(second, recorded_at=day(33))
-        both = WORKFLOW.apply(WORKFLOW.apply(case, first), second)
+    for first, then in ((remains, video), (video, remains)):
+        both = WORKFLOW.apply(WORKFLOW.apply(case, first), attrs.evolve(then, recorded_at=day(33)))
         assert both.as_of_effective(day(20)).whereabouts.value == "unknown"  # type: ignore[union-attr]
         assert both.as_of_effective(day(30)).whereabouts.value == "held"  # type: ignore[union-attr]

@@ -468,11 +468,23 @@ def test_replay_refuses_a_late_report_of_the_current_status_that_tells_another_s
         assert broken.value.integrity.position == 2, wrong
     # A case rebuilt by hand with another start than its trail tells is refused a change.
     case = arriving(KILLED, KILLED_EARLIER)
-    forged = attrs.evolve(case, status_since=dated(3, 6))
-    with pytest.raises(ValueError, match="do not match its trail"):
-        WORKFLOW.apply(
-            forged, told("report_dead", UNIT, "video", effective=dated(3, 20), recorded=dated(3, 21))
-        )
+    current = case.periods[-1]
+    killed = case.trail[1]
+    for forged in (
+        attrs.evolve(case, status_since=dated(3, 6)),
+        # The start the unit's notice gave, as if the comrade's day had never come: as a period
+        # of its own, and as the notice's entry itself.
+        attrs.evolve(
+            case,
+            status_since=dated(3, 10),
+            periods=(*case.periods[:-1], attrs.evolve(current, since=dated(3, 10))),
+        ),
+        attrs.evolve(case, status_since=dated(3, 10), periods=(*case.periods[:-1], killed)),
+    ):
+        with pytest.raises(ValueError, match="do not match its trail"):
+            WORKFLOW.apply(
+                forged, told("report_dead", UNIT, "video", effective=dated(3, 20), recorded=dated(3, 21))
+            )
 
 
 PINNED_BEGUN_EARLIER = (
