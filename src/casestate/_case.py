@@ -366,13 +366,11 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
             return False
         began = trail[seq]
         if period is began:
-            if _redated(trail, began, len(trail)) != began.effective_at:
-                return False  # a late report of its status moved its start, which the case does not hold
             continue
         if type(period) is not Snapshot or (period.status, period.fate, period.since) != (
             began.to_status,
             began.fate,
-            _began_at(trail, began),
+            _began_at(trail, began, period.since),
         ):
             return False
     return True
@@ -396,15 +394,19 @@ def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance,
     return assurance, whereabouts
 
 
-def _began_at(trail: Sequence[Entry], began: Entry) -> datetime:
-    """When the period *began* began took effect.
+def _began_at(trail: Sequence[Entry], began: Entry, held: datetime) -> datetime:
+    """When the period *began* began took effect, where the case holds it began at *held*.
 
     For a pair neither of which holds, the later of its days (the displaced
     report's as it stood then); for a period a late report of its status
-    says began earlier, the earliest such report's.
+    says began earlier, the earliest such report's: looked for only where
+    *held* is before the entry's own time (for the current period,
+    :func:`_reported_as_its_trail_says` holds the start to its trail).
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq))
+    if held >= began.effective_at:
+        return began.effective_at
     return _redated(trail, began, len(trail))
 
 
@@ -420,8 +422,8 @@ def _redated(trail: Sequence[Entry], began: Entry, end: int) -> datetime:
     for entry in trail[began.seq + 1 : end]:
         if sets_status(entry):
             break
-        if begins_earlier(entry):
-            since = min(since, entry.effective_at)
+        if begins_earlier(entry) and entry.effective_at < since:
+            since = entry.effective_at
     return since
 
 
@@ -429,6 +431,8 @@ def _reported_as_its_trail_says(case: Case) -> bool:
     """Whether *case*'s reporter, backing and the report that began its period are those of its trail."""
     backing: set[str] = set()
     backers: list[int] = []
+    since = case.status_since
+    earliest = None  # the day the latest late report of its status says the current period began
     for entry in reversed(case.trail):
         kind = entry.kind
         if sets_status(entry):
@@ -440,10 +444,19 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 and backing == case.backing
                 and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
                 and case.backers == (tuple(reversed(backers)) if began is not None else ())
+                and (
+                    kind is not EntryKind.TRANSITION
+                    or entry.reverts_to is not None
+                    or since == (earliest or entry.effective_at)
+                )
             )
-        if kind is EntryKind.CORROBORATION or begins_earlier(entry):
+        if kind is EntryKind.CORROBORATION:
             backing.add(entry.role)
             backers.append(entry.seq)
+        elif begins_earlier(entry):
+            backing.add(entry.role)
+            backers.append(entry.seq)
+            earliest = earliest or entry.effective_at  # each moved the start earlier than the one before
     return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 
