@@ -450,13 +450,11 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                     or since == (earliest or entry.effective_at)
                 )
             )
-        if kind is EntryKind.CORROBORATION:
+        if kind is EntryKind.CORROBORATION or begins_earlier(entry):
             backing.add(entry.role)
             backers.append(entry.seq)
-        elif begins_earlier(entry):
-            backing.add(entry.role)
-            backers.append(entry.seq)
-            earliest = earliest or entry.effective_at  # each moved the start earlier than the one before
+            if kind is EntryKind.EARLIER_PERIOD:
+                earliest = earliest or entry.effective_at  # each moved the start earlier than the one before
     return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 

@@ -346,7 +346,7 @@ def _told_earlier(
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons))
     whereabouts = case.whereabouts
-    if found.carries or (found.redates and found.whereabouts is not _UNKNOWN):
+    if found.carries or (found.status == case.status and found.whereabouts is not _UNKNOWN):
         whereabouts = found.whereabouts
     return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, whereabouts)
 
@@ -368,7 +368,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         # period before, guards it. One that agrees with the case corroborates it, unless it
         # tells when the current period began.
         earlier = earlier_period(table, case, trigger, change.effective_at)
-        if earlier is not None and (earlier.redates or not _corroborates(table, move, case)):
+        if earlier is not None and (earlier.status == status or not _corroborates(table, move, case)):
             move = earlier.move
         else:
             earlier = None

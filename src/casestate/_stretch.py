@@ -121,8 +121,8 @@ def _staying(
     """
     if effective != case.status_since or case.tied:
         return None
-    move = table.legal.get((before.status, trigger)) or table.elsewhere.get(trigger)
-    if move is None or not move.report or move.reverts or move.fact or move.reported != before.status:
+    move = _reporting(table, before.status, trigger)
+    if move is None:
         return None
     fate, whereabouts = _said(move, before)
     held = case.whereabouts
@@ -172,10 +172,8 @@ class EarlierPeriod(NamedTuple):
     whereabouts: Whereabouts
     carries: bool
     """Whether the current period takes its whereabouts, its own report having named none."""
-    redates: bool
-    """Whether it reports the current status: then the current period began on its day."""
     status: str
-    """The status of the period it tells: its report's."""
+    """The status of the period it tells: its report's (the current one: that period began on its day)."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -198,7 +196,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
 
     A late report of the current status itself tells when the current
     period began, had it come first: killed on 5 March, reported after a
-    death of 10 March (*redates*; see :func:`_earlier_start`). One of the
+    death of 10 March (*status* is the current one; see :func:`_earlier_start`). One of the
     status of the period before, about a time in it, says what the case's
     history holds already ("still missing" on 5 March: see :func:`_stayed`).
 
@@ -237,7 +235,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     carries = follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
     if carries and case.whereabouts is not before.whereabouts:
         return None
-    return EarlierPeriod(move, fate, whereabouts, carries, redates=False, status=target)
+    return EarlierPeriod(move, fate, whereabouts, carries, status=target)
 
 
 def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | None:
@@ -251,14 +249,18 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     names another place than that period held (or one where it held none,
     which it would have told) is judged as before.
     """
-    move = table.legal.get((before.status, trigger)) or table.elsewhere.get(trigger)
-    if move is None or not move.report or move.reverts or move.fact or move.reported != before.status:
+    move = _reporting(table, before.status, trigger)
+    if move is None or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
         return None
-    if move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
+    return EarlierPeriod(move, before.fate, before.whereabouts, carries=False, status=before.status)
+
+
+def _reporting(table: Table, status: str, trigger: str) -> Move | None:
+    """The move of a report of *trigger* made in *status* that reports *status* itself, if it is one."""
+    move = table.legal.get((status, trigger)) or table.elsewhere.get(trigger)
+    if move is None or not move.report or move.reverts or move.fact or move.reported != status:
         return None
-    return EarlierPeriod(
-        move, before.fate, before.whereabouts, carries=False, redates=False, status=before.status
-    )
+    return move
 
 
 def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) -> EarlierPeriod | None:
@@ -288,4 +290,4 @@ def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) ->
             return None  # had this report come first, the period would not have carried it
         if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
             return None  # another place than the current report named, or a report told it since
-    return EarlierPeriod(move, fate, whereabouts, carries=False, redates=True, status=case.status)
+    return EarlierPeriod(move, fate, whereabouts, carries=False, status=case.status)
