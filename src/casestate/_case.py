@@ -12,7 +12,7 @@ from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
-from ._standing import Period, Snapshot, Standing, build, snapshot_of
+from ._standing import Period, Snapshot, Standing, build, holding, snapshot_of
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
@@ -557,15 +557,22 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
+    if len(periods) > 1 and entry.effective_at < state.status_since:
+        # That the case was as the period that holds its time stood: however the current one began.
+        stood = holding(state._periods, entry.effective_at)  # noqa: SLF001 - the step's own records
+        if entry.to_status == stood.status and stood.status != state.status:
+            return _not_as_it_stood(stood, entry)
     if len(periods) < 2 or state.entered_by is None or state.tied:  # noqa: PLR2004 - the current period and one before
         return "tells an earlier period, but no report began the current one after another"
     before = periods[-2]
     if entry.to_status == before.status:
-        return _not_as_it_stood(state, before, entry)
-    if not before.since < entry.effective_at < state.status_since:
+        return "tells the period before the current one, but not of a time in it"
+    if not (before.since < entry.effective_at or before.seq == 0) or not (
+        before.since <= entry.effective_at < state.status_since
+    ):
         return "tells an earlier period, but not of a time between the period before and the current one"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
@@ -590,10 +597,13 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
     return None
 
 
-def _not_as_it_stood(state: Standing, before: Snapshot, entry: Entry) -> str | None:
-    """Why *entry*, a late report that the case was as the period *before* stood, cannot follow *state*."""
-    if not before.since <= entry.effective_at < state.status_since:
-        return "tells the period before the current one, but not of a time in it"
+def _not_as_it_stood(before: Snapshot, entry: Entry) -> str | None:
+    """Why *entry*, a late report that the case was as the period *before* stood, cannot follow it.
+
+    *before* is the period before the current one that holds the entry's time.
+    """
+    if entry.effective_at < before.since:
+        return "tells an earlier period, but of a time before the person went missing"
     if (entry.fate, entry.whereabouts, entry.carries_into, entry.codes) != (
         before.fate,
         before.whereabouts,

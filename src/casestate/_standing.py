@@ -94,6 +94,18 @@ def snapshot_of(period: Period) -> Snapshot:
     )
 
 
+def holding(periods: tuple[Period, ...], effective_at: datetime) -> Snapshot:
+    """The period before the current one of *periods* that holds *effective_at*: the latest begun by then.
+
+    For a time before the current period began; the first, for a time before any began.
+    """
+    for index in range(len(periods) - 2, 0, -1):
+        period = snapshot_of(periods[index])
+        if period.since <= effective_at:
+            return period
+    return snapshot_of(periods[0])
+
+
 def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
     return tuple(map(snapshot_of, periods))
 

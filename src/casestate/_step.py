@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ._entry import Entry, EntryKind
 from ._rules import WHEREABOUTS_BY_NAME
-from ._standing import UNCONTESTED, Period, S, Standing, build, snapshot, snapshot_of
+from ._standing import UNCONTESTED, Period, S, Standing, build, holding, snapshot, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 
 
@@ -114,8 +114,8 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
             return _begun_earlier(
                 state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, *more
             )
-        if to_status == snapshot_of(periods[-2]).status:
-            # A late report that the case was as the period before says: the history holds it already.
+        if to_status == holding(periods, effective_at).status:
+            # A late report that the case was as an earlier period says: the history holds it already.
             return _with_earlier(state, None, conflicts, recorded_at, None, *more)
         told = (
             snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
-from ._standing import snapshot_of
+from ._standing import holding, snapshot_of
 from ._status import Fate, Whereabouts
 
 if TYPE_CHECKING:
@@ -205,15 +205,21 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     """
     since = case.status_since
     periods = case._periods  # noqa: SLF001 - the module that decides on them
-    entered = case.entered_by
-    if effective >= since or entered is None or case.tied or len(periods) < 2:  # noqa: PLR2004 - the current and one before
+    if effective >= since or len(periods) < 2:  # noqa: PLR2004 - the current and one before
         return None
-    before = snapshot_of(periods[-2])
-    if effective < before.since:
-        return None  # about a time before the period before
-    stayed = _stayed(table, before, trigger)
-    if stayed is not None or effective == before.since:
+    held = holding(periods, effective)
+    # Of the status of the period that holds its time, it says what the history holds, however
+    # the current period began; of the status the case holds now, it corroborates the case.
+    stayed = None if held.status == case.status or effective < held.since else _stayed(table, held, trigger)
+    entered = case.entered_by
+    if stayed is not None or entered is None or case.tied:
         return stayed
+    before = snapshot_of(periods[-2])
+    if effective < before.since or (effective == before.since and before.seq != 0):
+        # About a time before the period before, or the instant a report began it: that report's
+        # rival, or its corroboration, not a period of its own. The opening is no report: a report
+        # about the very instant the case opened could have moved it then, had it come first.
+        return None
     move = _report_from(table, before, trigger, effective)
     if move is None:
         return None
@@ -240,6 +246,10 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
 
 def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | None:
     """A late report, about a time in the period *before*, that the case was in that period's status.
+
+    *before* is the period before the current one that holds its time: the
+    one just before, or an older one ("still missing" on 26 February, learned
+    after a capture on 1 March and a death on 10 March).
 
     The ministry's "still missing" of 5 March, learned after the unit's report
     that he was killed on 10 March: had it come first, it would have

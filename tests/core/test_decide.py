@@ -131,9 +131,9 @@ def test_the_reasons_a_user_reads_name_the_roles_allowed_and_the_fate_the_eviden
     assert [reason.message for reason in stale.reasons] == [
         "entries [7] are not open conflicts of the case (open: [3])"
     ]
-    # About the day he went missing: a wound then would have begun no period of its own.
-    backwards = WORKFLOW.check(case_in("captured"), change("report_wounded", "family", "video", on=0))
-    day_0, day_10 = "2024-02-20T06:30:00.000000Z", "2024-03-01T06:30:00.000000Z"
+    # About the day before he went missing: a wound then contradicts the case itself.
+    backwards = WORKFLOW.check(case_in("captured"), change("report_wounded", "family", "video", on=-1))
+    day_0, day_10 = "2024-02-19T06:30:00.000000Z", "2024-03-01T06:30:00.000000Z"
     assert [reason.message for reason in backwards.reasons] == [
         f"recorded at {day_0}, before the case's last entry ({day_10}); the trail only grows forward",
         f"effective at {day_0}, before the current status 'captured' took effect ({day_10})",

@@ -261,8 +261,7 @@ def test_replay_refuses_a_report_of_an_earlier_period_that_does_not_fall_between
     told_late = entries[-1]
     for wrong in (
         attrs.evolve(told_late, effective_at=dated(3, 11)),  # after the death it precedes
-        attrs.evolve(told_late, effective_at=dated(2, 24)),  # the instant the period before began
-        attrs.evolve(told_late, effective_at=dated(2, 1)),  # before it
+        attrs.evolve(told_late, effective_at=dated(2, 1)),  # before the period before began
         attrs.evolve(told_late, to_status="missing"),  # the status of the period before
         attrs.evolve(told_late, whereabouts=None),  # where he was, untold
         attrs.evolve(told_late, to_status="dead"),  # the status of the period after it
@@ -543,6 +542,68 @@ def test_still_missing_before_the_day_he_was_killed_is_one_story_in_either_order
     )
 
 
+def test_still_missing_before_a_capture_and_a_death_told_after_both_is_one_story_in_any_order():
+    # Taken prisoner on 1 March, killed on 10 March; the ministry's register had him still missing
+    # on 26 February. Learned after both, it speaks of a period older than the one before the death.
+    captured = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    register = attrs.evolve(STILL_MISSING, effective_at=dated(2, 26))
+    for order in (
+        (captured, KILLED, register),
+        (captured, register, KILLED),
+        (register, captured, KILLED),
+    ):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since, case.open_conflicts) == ("dead", dated(3, 10), ())
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("captured", dated(3, 1)),
+            ("dead", dated(3, 10)),
+        ]
+        assert case.as_of_effective(dated(2, 27)).fate is Fate.UNKNOWN  # type: ignore[union-attr]
+    entry = in_turn(captured, KILLED, register).trail[-1]
+    assert (entry.kind, entry.to_status, entry.fate) == (cs.EntryKind.EARLIER_PERIOD, "missing", Fate.UNKNOWN)
+    # Of a day before he went missing, it contradicts the case, as any report of such a day does.
+    before_missing = attrs.evolve(register, effective_at=dated(2, 20))
+    assert in_turn(captured, KILLED, before_missing).open_conflicts == (3,)
+    # Replay holds it to the period that holds its time, as that period stood.
+    entries = list(in_turn(captured, KILLED, register).trail)
+    for wrong in (
+        attrs.evolve(entry, fate=Fate.ALIVE),  # another fate than the missing period held
+        attrs.evolve(entry, effective_at=dated(2, 20)),  # before he went missing
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*entries[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 3, wrong
+
+
+def test_still_missing_before_a_pair_neither_of_which_holds_is_one_story_in_either_order():
+    # Wounded on 1 March; the ICRC's capture card of 10 March and a death certificate of 5 March
+    # rival each other, and neither holds. "Still missing" on 26 February speaks of the missing
+    # period, whichever came first: the pair does not make it a conflict.
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 11))
+    certificate = told(
+        "report_dead", ministry, "death_certificate", effective=dated(3, 5), recorded=dated(3, 12)
+    )
+    register = attrs.evolve(STILL_MISSING, effective_at=dated(2, 26))
+    wounded = attrs.evolve(HURT, effective_at=dated(3, 1))
+    for order in ((certificate, register), (register, certificate)):
+        case = in_turn(wounded, card, *order)
+        check_case(WORKFLOW, case)
+        assert case.tied
+        assert sorted(case.trail[seq].trigger for seq in case.open_conflicts) == [
+            "report_captured",
+            "report_dead",
+        ]
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("wounded", dated(3, 1)),
+            ("wounded", dated(3, 10)),
+        ]
+
+
 def test_still_missing_after_the_day_he_was_killed_waits_as_a_conflict():
     # "Still missing" on 12 March contradicts a death on 10 March: it waits for a person.
     later = attrs.evolve(STILL_MISSING, effective_at=dated(3, 12))
@@ -597,6 +658,47 @@ def test_a_late_report_of_a_status_an_authority_established_moves_no_start():
     remains = told("report_remains_held", UNIT, "grave_list", effective=dated(6, 1), recorded=dated(8, 3))
     case = confirming.apply(case, remains)
     assert (case.trail[-1].kind, case.status_since) == (cs.EntryKind.CORROBORATION, dated(8, 1))
+
+
+def test_a_report_about_the_day_he_went_missing_tells_a_period_from_that_day_in_either_order():
+    # Missing since 24 February; a unit's notice says killed on 10 March, and a comrade saw him
+    # wounded on 24 February, the day he went missing. The opening is no report the wound could
+    # rival: had the comrade spoken first, the case would have been wounded from that day.
+    wounded_that_day = attrs.evolve(WOUNDED, effective_at=dated(2, 24))
+    for order in ((KILLED, wounded_that_day), (wounded_that_day, KILLED)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since, case.has_conflict) == ("dead", dated(3, 10), False)
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("wounded", dated(2, 24)),
+            ("dead", dated(3, 10)),
+        ]
+        assert case.as_of_effective(dated(2, 24)).status == "wounded"  # type: ignore[union-attr]
+    assert arriving(KILLED, wounded_that_day).trail[-1].kind is cs.EntryKind.EARLIER_PERIOD
+    # A death of that day dates the death from it, as it would have had it come first.
+    killed_that_day = attrs.evolve(KILLED_EARLIER, effective_at=dated(2, 24))
+    for order in ((KILLED, killed_that_day), (killed_that_day, KILLED)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("dead", dated(2, 24)),
+        ]
+
+
+def test_replay_refuses_a_late_report_about_the_instant_a_report_began_the_period_before():
+    # Captured on 1 March, killed on 10 March; a wound of 1 March is about the capture's instant:
+    # it rivals or backs the capture, and begins no period between the two.
+    captured = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    case = in_turn(captured, KILLED, attrs.evolve(WOUNDED, effective_at=dated(3, 3)))
+    assert case.trail[-1].kind is cs.EntryKind.EARLIER_PERIOD
+    entries = list(case.trail)
+    forged = attrs.evolve(entries[-1], effective_at=dated(3, 1))
+    with pytest.raises(cs.BrokenTrail) as broken:
+        cs.replay(resealed([*entries[:-1], forged]))
+    assert broken.value.integrity.problem is cs.Problem.INCONSISTENT
+    assert broken.value.integrity.position == 3
 
 
 def test_a_report_about_a_time_before_he_went_missing_waits_as_a_conflict_in_either_order():

@@ -306,7 +306,7 @@ def _searched() -> Case:
     for step in [
         change("report_dead", Role.UNIT, "unit_notification", "photo", on=10),
         change("register_search", Role.MINISTRY, "missing_register", on=12),
-        change("report_captured", Role.FAMILY, "video", on=0, recorded=13),
+        change("report_captured", Role.FAMILY, "video", on=-1, recorded=13),
         change("report_wounded", Role.FAMILY, "witness_statement", on=5, recorded=13),
         change("dismiss", Role.NGO, on=14, reason="another man", resolves=(3,)),
         change("report_dead", Role.FAMILY, "witness_statement", on=7, recorded=15),

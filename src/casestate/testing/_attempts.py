@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -278,13 +278,14 @@ class Told(NamedTuple):
     """Whether it reports the status of the period before, as that period stood: it changes nothing."""
 
 
-def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two periods as the case holds them
+def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and the periods as the case holds them
     workflow: Workflow,
     rule: Rule,
     effective: datetime,
     before: Snapshot,
     current: Snapshot,
     began: Entry,
+    older: Sequence[Snapshot] = (),
 ) -> Told | None:
     """The fate and whereabouts of the period a late report of *rule* about *effective* tells, if any.
 
@@ -299,15 +300,23 @@ def earlier_told(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the t
     tells (*carries*), unless a report told it where he is since. A late
     report of the current status itself (*redates*) tells that the current
     period began on its day, where the report that began it would have
-    corroborated it had it come first (see :func:`_begun_earlier`). The kit's
-    own reading of the rule, which the attempts and the invariants hold the
-    workflow to.
+    corroborated it had it come first (see :func:`_begun_earlier`). A late
+    report that the case was as the period holding its time stood, that
+    period *before* or one of the *older* ones (oldest first), says what the
+    history holds (*stays*), unless that period's status is the current one.
+    The kit's own reading of the rule, which the attempts and the invariants
+    hold the workflow to.
     """
+    if effective < current.since:
+        # However the current period began: of the status of the period that holds its time.
+        held = next((period for period in reversed((*older, before)) if period.since <= effective), None)
+        if held is not None and held.status != current.status and _stayed(workflow, rule, held):
+            return Told(held.fate, held.whereabouts, carries=False, stays=True)
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return None
-    if before.since <= effective < current.since and _stayed(workflow, rule, before):
-        return Told(before.fate, before.whereabouts, carries=False, stays=True)
-    if not before.since < effective < current.since or not _begins(rule, before):
+    # About the instant the case opened, too: the opening is no report a late one could rival.
+    after = before.since < effective or (before.since == effective and before.seq == 0)
+    if not (after and effective < current.since) or not _begins(rule, before):
         return None
     waiting = rule.waiting_period
     if waiting is not None and effective - before.since < waiting:
@@ -388,7 +397,7 @@ def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) ->
     periods = case.periods
     if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
         return None
-    told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry)
+    told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry, periods[:-2])
     if told is not None and not told.redates and _corroborates(workflow, case, rule):
         return None
     return told

@@ -460,12 +460,16 @@ def _two_last(case: Case, walk: _Walk) -> tuple[Snapshot, Snapshot] | None:
     """The period before the current one and the current one, as the walk holds them (``None``: one only)."""
     if len(walk.periods) < 2:  # noqa: PLR2004 - the current period and one before
         return None
-    began = case.trail[walk.periods[-2]]
-    before = Snapshot(
-        began.to_status, began.fate, walk.assurance, _since(case, began), began.seq, walk.began[began.seq]
-    )
+    before = _kept(case, walk, case.trail[walk.periods[-2]])
     current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
     return before, current
+
+
+def _kept(case: Case, walk: _Walk, began: Entry) -> Snapshot:
+    """The live period *began* began, before the current one, as the walk holds it."""
+    return Snapshot(
+        began.to_status, began.fate, walk.assurance, _since(case, began), began.seq, walk.began[began.seq]
+    )
 
 
 def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Rivalry | None:
@@ -526,7 +530,8 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     two = _two_last(case, walk)
     if two is None:
         return None
-    return earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry])
+    older = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-2]]
+    return earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older)
 
 
 def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period told
