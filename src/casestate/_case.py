@@ -12,7 +12,7 @@ from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
-from ._standing import Period, Snapshot, Standing, build, holding, snapshot_of
+from ._standing import Period, Snapshot, Standing, began_by, build, holding, holding_index, snapshot_of
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
@@ -367,10 +367,11 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
         began = trail[seq]
         if period is began:
             continue
-        if type(period) is not Snapshot or (period.status, period.fate, period.since) != (
+        if type(period) is not Snapshot or (period.status, period.fate, period.since, period.entered_by) != (
             began.to_status,
             began.fate,
             _began_at(trail, began, period.since),
+            began_by(began),
         ):
             return False
     return True
@@ -557,7 +558,7 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
     if len(periods) > 1 and entry.effective_at < state.status_since:
@@ -565,19 +566,31 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         stood = holding(state._periods, entry.effective_at)  # noqa: SLF001 - the step's own records
         if entry.to_status == stood.status and stood.status != state.status:
             return _not_as_it_stood(stood, entry)
-    if len(periods) < 2 or state.entered_by is None or state.tied:  # noqa: PLR2004 - the current period and one before
-        return "tells an earlier period, but no report began the current one after another"
-    before = periods[-2]
+    if len(periods) < 2 or entry.effective_at >= state.status_since:  # noqa: PLR2004 - the current period and one before
+        return "tells an earlier period, but not of a time before the current one"
+    # Judged against the live period that holds its time, and the one after it.
+    index = holding_index(state._periods, entry.effective_at)  # noqa: SLF001 - the step's own records
+    before, after = periods[index], periods[index + 1]
+    current = index == len(periods) - 2
+    entered = (None if state.tied else state.entered_by) if current else after.entered_by
+    if entered is None:
+        return "tells an earlier period, but no report began the period after the one it falls in"
     if entry.to_status == before.status:
-        return "tells the period before the current one, but not of a time in it"
-    if not (before.since < entry.effective_at or before.seq == 0) or not (
-        before.since <= entry.effective_at < state.status_since
-    ):
-        return "tells an earlier period, but not of a time between the period before and the current one"
+        return "tells the period that holds its time, but not as that period stood"
+    if not before.since <= entry.effective_at or (before.since == entry.effective_at and before.seq != 0):
+        return "tells an earlier period, but not of a time between two periods"
+    if not current and (entry.to_status in (after.status, state.status) or entry.carries_into is not None):
+        return "tells a period between two the case has left, but moves or carries into the later one"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
+    return _not_moving_the_current_one(state, before, entry)
+
+
+def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry) -> str | None:
+    """Why *entry*, told after the period *before*, cannot move *state*'s current period as it does."""
+    periods = state.periods
     if begins_earlier(entry):
         # The current period began earlier than known: the same story, from an earlier day.
         if entry.fate is not state.fate or entry.carries_into is not None:

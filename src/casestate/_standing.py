@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import attrs
 
-from ._entry import Entry
+from ._entry import Entry, EntryKind
 from ._status import Assurance, Fate, Whereabouts
 
 
@@ -36,6 +36,13 @@ class Snapshot:
     effect at the time it is about: the answer says so until someone settles
     it. Empty in :attr:`Standing.periods`, which hold the periods as kept.
     """
+    entered_by: str | None = attrs.field(default=None, eq=False, repr=False)
+    """The trigger of the report or move that began the period at its own time.
+
+    ``None`` for the opening, a period two rival reports left undecided, and
+    one a late report told. A late report about a time before the period is
+    judged against it by this (see :doc:`/explanation/conflicts`).
+    """
 
 
 T = TypeVar("T")
@@ -59,9 +66,9 @@ def maker(cls: type[T]) -> Callable[..., T]:
     return namespace["make"]  # type: ignore[return-value] # defined by the exec above
 
 
-snapshot: Callable[[str, Fate, Assurance, datetime, int, Whereabouts, tuple[int, ...]], Snapshot] = maker(
-    Snapshot
-)
+snapshot: Callable[
+    [str, Fate, Assurance, datetime, int, Whereabouts, tuple[int, ...], str | None], Snapshot
+] = maker(Snapshot)
 """A :class:`Snapshot` of values already checked, in its fields' order."""
 
 UNCONTESTED: tuple[int, ...] = ()
@@ -91,7 +98,13 @@ def snapshot_of(period: Period) -> Snapshot:
         entry.seq,
         entry.whereabouts,  # type: ignore[arg-type] # an entry kept as a period records it
         UNCONTESTED,
+        began_by(entry),
     )
+
+
+def began_by(entry: Entry) -> str | None:
+    """The :attr:`Snapshot.entered_by` of the period *entry* begins: its trigger, for a report or move."""
+    return entry.trigger if entry.kind is EntryKind.TRANSITION and entry.reverts_to is None else None
 
 
 def holding(periods: tuple[Period, ...], effective_at: datetime) -> Snapshot:
@@ -99,11 +112,15 @@ def holding(periods: tuple[Period, ...], effective_at: datetime) -> Snapshot:
 
     For a time before the current period began; the first, for a time before any began.
     """
+    return snapshot_of(periods[holding_index(periods, effective_at)])
+
+
+def holding_index(periods: tuple[Period, ...], effective_at: datetime) -> int:
+    """Where in *periods* the period :func:`holding` gives is."""
     for index in range(len(periods) - 2, 0, -1):
-        period = snapshot_of(periods[index])
-        if period.since <= effective_at:
-            return period
-    return snapshot_of(periods[0])
+        if snapshot_of(periods[index]).since <= effective_at:
+            return index
+    return 0
 
 
 def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:

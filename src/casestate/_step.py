@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ._entry import Entry, EntryKind
 from ._rules import WHEREABOUTS_BY_NAME
-from ._standing import UNCONTESTED, Period, S, Standing, build, holding, snapshot, snapshot_of
+from ._standing import UNCONTESTED, Period, S, Standing, build, holding, holding_index, snapshot, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 
 
@@ -33,7 +33,7 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
     before entries recorded whereabouts, has none to read).
     """
     periods: tuple[Period, ...] = (
-        (snapshot(status, fate, assurance, effective_at, 0, whereabouts, UNCONTESTED),)
+        (snapshot(status, fate, assurance, effective_at, 0, whereabouts, UNCONTESTED, None),)
         if trail is None or trail[0].whereabouts is None
         else trail
     )
@@ -118,7 +118,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
             # A late report that the case was as an earlier period says: the history holds it already.
             return _with_earlier(state, None, conflicts, recorded_at, None, *more)
         told = (
-            snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
+            snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED, None)
             if entry is None or entry.whereabouts is None
             else entry
         )
@@ -145,7 +145,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         backing = _UNBACKED
         since = max(effective_at, state.status_since)
         began = (
-            snapshot(to_status, fate, assurance, since, seq, whereabouts, UNCONTESTED)
+            snapshot(to_status, fate, assurance, since, seq, whereabouts, UNCONTESTED, None)
             if entry is None or since != effective_at
             else entry
         )
@@ -160,7 +160,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         if reverts_to is None:
             since = effective_at
             began = (
-                snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED)
+                snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED, trigger)
                 if entry is None or entry.whereabouts is None
                 else entry
             )
@@ -186,7 +186,16 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
             last = snapshot_of(periods[-1])
             periods = (
                 *periods[:-1],
-                snapshot(last.status, last.fate, assurance, last.since, last.seq, whereabouts, UNCONTESTED),
+                snapshot(
+                    last.status,
+                    last.fate,
+                    assurance,
+                    last.since,
+                    last.seq,
+                    whereabouts,
+                    UNCONTESTED,
+                    last.entered_by,
+                ),
             )
     return build(
         type(state),
@@ -217,7 +226,7 @@ def _with_earlier(
     carries_into: int | None,
     *more: object,
 ) -> S:
-    """*state* with the period *told*, by a late report, between its current period and the one before.
+    """*state* with the period *told*, by a late report, after the period that holds its start.
 
     The case stands as it did, but where the current period takes the place
     the late report tells (*carries_into*: its own report named none). With
@@ -230,7 +239,14 @@ def _with_earlier(
         whereabouts = snapshot_of(told).whereabouts  # type: ignore[arg-type] # a period told carries it
         last = snapshot_of(current)
         current = snapshot(
-            last.status, last.fate, last.assurance, last.since, last.seq, whereabouts, UNCONTESTED
+            last.status,
+            last.fate,
+            last.assurance,
+            last.since,
+            last.seq,
+            whereabouts,
+            UNCONTESTED,
+            last.entered_by,
         )
     return build(
         type(state),
@@ -248,9 +264,15 @@ def _with_earlier(
         state.tied,
         state.backers,
         state.version + 1,
-        periods if told is None else (*periods[:-1], told, current),
+        periods if told is None else _inserted(periods, told, current),
         *more,
     )
+
+
+def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:
+    """*periods* with *told* after the period that holds its start, and *current* as the current one."""
+    at = holding_index(periods, snapshot_of(told).since) + 1
+    return (*periods[:at], told, *periods[at:-1], current)
 
 
 def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the start, in its order
@@ -274,7 +296,9 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     if whereabouts is Whereabouts.UNKNOWN:
         whereabouts = state.whereabouts
     last = snapshot_of(state._periods[-1])  # noqa: SLF001 - the step keeps them as it made them
-    began = snapshot(last.status, last.fate, raised, effective_at, last.seq, whereabouts, UNCONTESTED)
+    began = snapshot(
+        last.status, last.fate, raised, effective_at, last.seq, whereabouts, UNCONTESTED, last.entered_by
+    )
     backing = state.backing
     return build(
         type(state),

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
-from ._standing import holding, snapshot_of
+from ._standing import UNCONTESTED, holding_index, snapshot, snapshot_of
 from ._status import Fate, Whereabouts
 
 if TYPE_CHECKING:
@@ -207,39 +207,80 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     periods = case._periods  # noqa: SLF001 - the module that decides on them
     if effective >= since or len(periods) < 2:  # noqa: PLR2004 - the current and one before
         return None
-    held = holding(periods, effective)
+    index = holding_index(periods, effective)
+    before = snapshot_of(periods[index])
     # Of the status of the period that holds its time, it says what the history holds, however
     # the current period began; of the status the case holds now, it corroborates the case.
-    stayed = None if held.status == case.status or effective < held.since else _stayed(table, held, trigger)
-    entered = case.entered_by
-    if stayed is not None or entered is None or case.tied:
-        return stayed
-    before = snapshot_of(periods[-2])
+    if before.status != case.status and effective >= before.since:
+        stayed = _stayed(table, before, trigger)
+        if stayed is not None:
+            return stayed
     if effective < before.since or (effective == before.since and before.seq != 0):
-        # About a time before the period before, or the instant a report began it: that report's
-        # rival, or its corroboration, not a period of its own. The opening is no report: a report
-        # about the very instant the case opened could have moved it then, had it come first.
+        # Before the person went missing, or about the instant a report began the period that holds
+        # its time: that report's rival, or its corroboration, not a period of its own. The opening
+        # is no report: a report about the very instant the case opened could have moved it then.
         return None
+    current = index == len(periods) - 2
+    if current:
+        after = _current(case)
+        if case.tied:
+            return None
+    else:
+        after = snapshot_of(periods[index + 1])
+    entered = after.entered_by
+    if entered is None:
+        return None  # nothing began the period after it at its own time: the opening, a resumed one
     move = _report_from(table, before, trigger, effective)
-    if move is None:
+    if move is None or (not current and move.target == case.status):
+        # A report of the status the case holds tells when the current period began, or nothing.
         return None
+    return _between(table, move, before, after, effective, current=current)
+
+
+def _current(case: Standing) -> Snapshot:
+    """The current period of *case*, as the case holds it: its place, and the trigger that entered it."""
+    return snapshot(
+        case.status,
+        case.fate,
+        case.assurance,
+        case.status_since,
+        case._periods[-1].seq,  # noqa: SLF001 - the module that decides on them
+        case.whereabouts,
+        UNCONTESTED,
+        case.entered_by,
+    )
+
+
+def _between(
+    table: Table, move: Move, before: Snapshot, after: Snapshot, effective: datetime, *, current: bool
+) -> EarlierPeriod | None:
+    """The period a late report of *move* about *effective* tells between *before* and *after*, if any.
+
+    *after* is the current period (*current*) or a later one the case has
+    left since: a report is judged against the live period that holds its
+    time, whatever came after it. Between two periods the case has left, it
+    tells a period of its own only where *after* keeps its own place (its
+    report names one, or says the same): the place a period carried over is
+    not moved after the case has left it, nor is its start.
+    """
+    entered: str = after.entered_by  # type: ignore[assignment] # a report or a move began it
     target: str = move.target  # type: ignore[assignment] # a move that begins a period has one
-    follows = table.legal.get((before.status, entered)) if target == case.status else None
+    follows = table.legal.get((before.status, entered)) if target == after.status else None
     if follows is not None:
-        return _earlier_start(case, move, before, follows)
+        return _earlier_start(move, before, after, follows) if current else None
     follows = table.legal.get((target, entered))
-    if follows is None or follows.reverts or follows.target != case.status:
+    if follows is None or follows.reverts or follows.target != after.status:
         return None
     waited = follows.waiting_period
-    if waited is not None and since - effective < waited:
-        return None  # the current move waits from where it leads: it could not have followed so soon
+    if waited is not None and after.since - effective < waited:
+        return None  # the later move waits from where it leads: it could not have followed so soon
     fate, whereabouts = _said(move, before)
-    if follows.claimed is None and fate is not case.fate:
-        return None  # the current period would carry its fate over: another story than the one it holds
-    # Had it come first, the current period would hold where it says he was: it takes that place,
-    # unless a report told the current period where he is since.
-    carries = follows.claimed_whereabouts is None and whereabouts is not case.whereabouts
-    if carries and case.whereabouts is not before.whereabouts:
+    if follows.claimed is None and fate is not after.fate:
+        return None  # the later period would carry its fate over: another story than the one it holds
+    # Had it come first, the later period would hold where it says he was: it takes that place,
+    # unless a report told that period where he is since.
+    carries = follows.claimed_whereabouts is None and whereabouts is not after.whereabouts
+    if carries and (not current or after.whereabouts is not before.whereabouts):
         return None
     return EarlierPeriod(move, fate, whereabouts, carries, status=target)
 
@@ -273,7 +314,7 @@ def _reporting(table: Table, status: str, trigger: str) -> Move | None:
     return move
 
 
-def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) -> EarlierPeriod | None:
+def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move) -> EarlierPeriod | None:
     """A late report of the current status, about a time in the stretch: whether the period began then.
 
     Had it come first, it would have begun the current period from the
@@ -290,9 +331,9 @@ def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) ->
     if not _begins(began, before):
         return None  # an authority's finding began the current period: it corroborates nothing
     fate, whereabouts = _said(move, before)
-    if fate is not case.fate:
+    if fate is not current.fate:
         return None
-    held = case.whereabouts
+    held = current.whereabouts
     if whereabouts is not held:
         # The place the current period took over from the one before, its report naming none.
         carried = began.claimed_whereabouts is None and held is before.whereabouts
@@ -300,4 +341,4 @@ def _earlier_start(case: Standing, move: Move, before: Snapshot, began: Move) ->
             return None  # had this report come first, the period would not have carried it
         if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
             return None  # another place than the current report named, or a report told it since
-    return EarlierPeriod(move, fate, whereabouts, carries=False, status=case.status)
+    return EarlierPeriod(move, fate, whereabouts, carries=False, status=current.status)

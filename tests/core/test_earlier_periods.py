@@ -256,6 +256,84 @@ def test_a_batch_tells_the_earlier_period_as_apply_does():
     assert batch.standing(case.id) == WORKFLOW.apply(case, WOUNDED).standing
 
 
+CAPTURED = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+"""Taken prisoner on 1 March, by a video."""
+SHOT = told("report_dead", UNIT, "unit_notification", effective=dated(3, 20), recorded=dated(3, 21))
+"""Killed on 20 March, by a unit's notice."""
+HURT_BEFORE = told(
+    "report_wounded", COMRADE, "witness_statement", effective=dated(2, 26), recorded=dated(3, 25)
+)
+"""Wounded on 26 February, by a comrade's statement learned on 25 March."""
+
+
+def test_a_late_report_between_two_periods_the_case_has_left_tells_its_period_there_in_any_order():
+    # Wounded on 26 February, taken prisoner on 1 March, killed on 20 March: the comrade's word of
+    # the wound comes last. The capture could have followed the wound, so the story is the same
+    # as in the order of the days, and the case stays dead since 20 March.
+    for order in (
+        (CAPTURED, SHOT, HURT_BEFORE),
+        (CAPTURED, HURT_BEFORE, SHOT),
+        (HURT_BEFORE, CAPTURED, SHOT),
+    ):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.status_since, case.open_conflicts) == ("dead", dated(3, 20), ())
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("wounded", dated(2, 26)),
+            ("captured", dated(3, 1)),
+            ("dead", dated(3, 20)),
+        ]
+        assert case.as_of_effective(dated(2, 27)).status == "wounded"  # type: ignore[union-attr]
+        assert case.as_of_effective(dated(3, 5)).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
+    entry = in_turn(CAPTURED, SHOT, HURT_BEFORE).trail[-1]
+    assert (entry.kind, entry.from_status, entry.to_status, entry.carries_into) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "dead",
+        "wounded",
+        None,
+    )
+    # A batch tells it as apply does.
+    case = in_turn(CAPTURED, SHOT)
+    batch = cs.Batch(WORKFLOW, load=lambda case_id: case if case_id == case.id else None)
+    late = attrs.evolve(HURT_BEFORE, salt=bytes(16))
+    assert batch.check(case.id, late) == WORKFLOW.check(case, late)
+    assert batch.standing(case.id) == WORKFLOW.apply(case, late).standing
+
+
+def test_a_late_report_between_two_periods_the_case_has_left_moves_nothing_after_it():
+    # Wounded on 10 March by a notice naming no place, killed on 20 March; a capture of 5 March,
+    # learned last, would have left the wound in captivity: the wounded period, which the case has
+    # left, is not told a place after the fact, so the capture waits as a conflict.
+    hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 11))
+    case = in_turn(hurt, SHOT, TAKEN)
+    check_case(WORKFLOW, case)
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    # Nor is the start of a period it has left moved: a capture of 25 February, learned after the
+    # capture of 1 March and the death, waits as a conflict too.
+    earlier_capture = told("report_captured", COMRADE, "video", effective=dated(2, 25), recorded=dated(3, 25))
+    case = in_turn(CAPTURED, SHOT, earlier_capture)
+    check_case(WORKFLOW, case)
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+
+
+def test_replay_refuses_a_report_between_two_left_periods_that_moves_the_later_one():
+    entries = list(in_turn(CAPTURED, SHOT, HURT_BEFORE).trail)
+    told_late = entries[-1]
+    for wrong in (
+        attrs.evolve(told_late, carries_into=1),  # a place carried into a period the case has left
+        attrs.evolve(told_late, to_status="captured"),  # the later period's start moved
+        attrs.evolve(told_late, to_status="dead"),  # the status the case holds
+        attrs.evolve(told_late, effective_at=dated(2, 23)),  # before he went missing
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*entries[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 3, wrong
+    # As written, it replays.
+    assert cs.replay(resealed(entries)).periods == in_turn(CAPTURED, SHOT, HURT_BEFORE).periods
+
+
 def test_replay_refuses_a_report_of_an_earlier_period_that_does_not_fall_between_the_last_two():
     entries = list(killed_then_wounded().trail)
     told_late = entries[-1]

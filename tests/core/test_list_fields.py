@@ -8,6 +8,7 @@ list with two items, as other implementations must write them.
 """
 
 import hashlib
+from pathlib import Path
 
 import attrs
 from hypothesis import event, given, settings
@@ -20,6 +21,8 @@ from casestate.testing import TEST_KEY, canonical_bytes, cases
 from marked_cases import WORKFLOWS
 from support import WORKFLOW, case_in, change
 
+TRAILS = Path(__file__).parents[1] / "data" / "trails"
+
 LISTS = tuple(
     field.name
     for field in Entry.__attrs_attrs__
@@ -31,17 +34,30 @@ def test_the_lists_are_the_evidence_its_kinds_the_codes_and_the_conflicts_resolv
     assert set(LISTS) == {"codes", "evidence", "evidence_kinds", "evidence_tiers", "resolves"}
 
 
+TWO_OF_EACH = TRAILS / "two-of-each-list-before-late-periods-between-left-ones.json"
+"""A confirmed death, reported otherwise twice on two pieces of evidence each, and both dismissed.
+
+As casestate wrote it before a late report between two periods the case had
+left told a period of its own: a capture of 25 February and a wound of
+26 February, learned after the death of 1 March was confirmed, were kept as
+conflicts then; now they tell the story of those days. The trail keeps
+verifying, with its bytes.
+"""
+
+
 def _two_of_each():
-    """A confirmed death, reported otherwise twice on two pieces of evidence each, and both dismissed."""
-    case = case_in("confirmed")
-    case = WORKFLOW.apply(case, change("report_captured", "family", "video", "photo", on=5, recorded=30))
-    case = WORKFLOW.apply(
-        case, change("report_wounded", "unit", "medical_record", "witness_statement", on=6, recorded=31)
+    return cs.from_json(TWO_OF_EACH.read_text(encoding="utf-8"), head=PINNED_HEAD)
+
+
+def test_the_pinned_case_was_written_by_the_rules_of_its_time_and_reads_back_as_written():
+    case = _two_of_each()
+    assert [entry.kind for entry in case.trail[3:]] == [cs.EntryKind.CONFLICT] * 2 + [cs.EntryKind.DISMISSAL]
+    assert cs.to_json(case, indent=2) + "\n" == TWO_OF_EACH.read_text(encoding="utf-8")
+    # Told today, the capture tells its period between the missing one and the death.
+    told = WORKFLOW.apply(
+        case_in("confirmed"), change("report_captured", "family", "video", "photo", on=5, recorded=30)
     )
-    reason = "the remains were identified"
-    return WORKFLOW.apply(
-        case, change("dismiss", "icrc", on=32, reason=reason, resolves=tuple(case.open_conflicts))
-    )
+    assert told.trail[-1].kind is cs.EntryKind.EARLIER_PERIOD
 
 
 PINNED_CONFLICT = (

@@ -74,18 +74,23 @@ def test_a_late_report_that_the_current_one_could_have_followed_tells_an_earlier
     assert after.as_of_effective(day(17)).status == "wounded"  # type: ignore[union-attr]
 
 
-def test_a_report_about_a_time_before_the_period_before_the_current_one_is_a_conflict():
-    # Captured on day 10, dead on day 20; wounded on day 5, says a witness late: a time before the
-    # capture, which the case holds before the death, so the report is kept as a conflict about it.
+def test_a_report_about_a_time_before_the_period_before_the_current_one_tells_its_period_there():
+    # Captured on day 10, dead on day 20; wounded on day 5, says a witness late: the capture may have
+    # followed the wound, so the case was wounded from day 5, captured from day 10, dead from day 20.
     case = WORKFLOW.apply(opened(), change("report_captured", "family", "video", on=10))
     case = WORKFLOW.apply(case, change("report_dead", "unit", "unit_notification", on=20))
     late = change("report_wounded", "family", "witness_statement", on=5, recorded=40)
     verdict = WORKFLOW.check(case, late)
-    assert verdict.outcome is cs.Outcome.CONFLICT
-    assert cs.Code.EARLIER_THAN_CURRENT in verdict.codes
+    assert (verdict.outcome, verdict.codes, verdict.target) == (cs.Outcome.EARLIER_PERIOD, (), "dead")
     after = WORKFLOW.apply(case, late)
-    assert (after.status, after.open_conflicts) == ("dead", (3,))
-    assert after.conflicts[0].codes == verdict.codes
+    assert (after.status, after.status_since, after.open_conflicts) == ("dead", day(20), ())
+    assert [(period.status, period.since) for period in after.periods] == [
+        ("missing", day(0)),
+        ("wounded", day(5)),
+        ("captured", day(10)),
+        ("dead", day(20)),
+    ]
+    assert after.as_of_effective(day(7)).status == "wounded"  # type: ignore[union-attr]
 
 
 def test_a_report_about_a_time_before_the_current_status_that_it_could_not_precede_is_its_rival():

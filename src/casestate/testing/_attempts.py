@@ -398,7 +398,36 @@ def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) ->
     if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
         return None
     told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry, periods[:-2])
+    if told is None:
+        told = between_left(workflow, rule, effective, periods, case.trail, case.status)
     if told is not None and not told.redates and _corroborates(workflow, case, rule):
+        return None
+    return told
+
+
+def between_left(  # noqa: PLR0917 - the rule, its time, and the case's periods, trail and status
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    periods: Sequence[Snapshot],
+    trail: Sequence[Entry],
+    status: str,
+) -> Told | None:
+    """The period a late report tells between two periods the case has left since, if any.
+
+    Judged against the live period that holds its time and the one after it,
+    as :func:`earlier_told` judges one against the two last periods; of those,
+    only a period of its own that moves nothing after it (not the later
+    period's start, nor its place) and is not in the status the case holds.
+    """
+    held = next(
+        (index for index in range(len(periods) - 3, -1, -1) if periods[index].since <= effective), None
+    )
+    if held is None or rule.target == status:
+        return None
+    after = periods[held + 1]
+    told = earlier_told(workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held])
+    if told is None or told.carries or told.redates or told.stays:
         return None
     return told
 

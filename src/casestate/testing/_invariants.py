@@ -37,7 +37,7 @@ from casestate import (
     verify,
 )
 
-from ._attempts import Attempt, Rivalry, Told, earlier_told, rivalry
+from ._attempts import Attempt, Rivalry, Told, between_left, earlier_told, rivalry
 from ._values import Known
 
 
@@ -531,7 +531,11 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     if two is None:
         return None
     older = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-2]]
-    return earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older)
+    told = earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older)
+    if told is None:
+        periods = [*older, *two]
+        told = between_left(workflow, rule, entry.effective_at, periods, case.trail, walk.status)
+    return told
 
 
 def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period told
@@ -585,7 +589,10 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     if carries:
         # Had it come first, the current period would have begun where it says he was.
         walk.whereabouts = walk.began[current] = whereabouts
-    walk.periods.insert(len(walk.periods) - 1, entry.seq)
+    # After the live period that holds its time: the one before the current one, or an older one.
+    starts = [_since(case, case.trail[seq]) for seq in walk.periods[:-1]]
+    held = next((index for index in range(len(starts) - 1, 0, -1) if starts[index] <= entry.effective_at), 0)
+    walk.periods.insert(held + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
 
 
