@@ -44,7 +44,7 @@ from ._reasons import (
     waiting_period_not_elapsed,
 )
 from ._rules import EvidenceRule
-from ._standing import resumes_the_previous, snapshot_of
+from ._standing import holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 from ._stretch import EarlierPeriod, Rival, earlier_period, rival
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -221,6 +221,34 @@ def _before_missing(case: Standing, effective: datetime) -> bool:
     conflict, as it does when it comes before any move.
     """
     return effective < case.status_since and effective < snapshot_of(case._periods[0]).since  # noqa: SLF001 - the module that decides on them
+
+
+def _against_its_time(move: Move, case: Standing, effective: datetime) -> bool:
+    """Whether a report about a time before the current status says another fate than the case held then.
+
+    Killed on 1 March, says a video that arrives after a capture video of
+    1 March and a unit's notice of a death on 3 March: the case held him
+    alive, a prisoner, from that very instant. The report agrees with the
+    death the case holds now, but not with the history at its time: it waits
+    as a conflict about that time rather than back the later death. So does
+    one about a time in an older period than the one before the current
+    status (killed on 3 March, after a capture on 1 March, a wound on 5 March
+    and a death on 10 March: the wound of 5 March says he was alive). Within
+    the period just before, after the instant it began, the current status
+    may have begun earlier than known (killed on 5 March, after a capture on
+    1 March and a death on 10 March): two days of one death, for a person to
+    judge from the trail. A report about a time the case held no known fate
+    (missing) contradicts nothing there.
+    """
+    if effective >= case.status_since:
+        return False
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    index = holding_index(periods, effective)
+    held = snapshot_of(periods[index])
+    if index == len(periods) - 2 and (effective != held.since or held.entered_by is None):
+        return False
+    claimed = move.claimed
+    return claimed is not None and held.fate is not Fate.UNKNOWN and claimed is not held.fate
 
 
 def _refined(move: Move, case: Standing) -> Whereabouts:
@@ -420,7 +448,10 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     target = move.target
     claimed = move.claimed
     corroborating = (
-        move.report and _corroborates(table, move, case) and not _before_missing(case, change.effective_at)
+        move.report
+        and _corroborates(table, move, case)
+        and not _before_missing(case, change.effective_at)
+        and not _against_its_time(move, case, change.effective_at)
     )
     if move.report and not corroborating:
         found = rival(table, case, change.trigger, change.effective_at)

@@ -735,6 +735,40 @@ def test_swapping_a_report_that_the_case_stays_and_a_move_of_a_later_day_changes
     assert _answers(ahead, instants) == _answers(behind, instants)
 
 
+def test_a_report_against_the_fate_the_case_held_at_its_time_backs_no_later_status():
+    # Taken prisoner on 10 March, on a unit's notice; killed on 14 March, says another unit. A video
+    # of 10 March, sent last, shows him dead: it agrees with the death the case holds now, but not
+    # with the capture the case holds from that very instant. It waits as a conflict about that day.
+    def in_turn(*changes):
+        case = missing_since_february()
+        for number, change in enumerate(changes):
+            case = WORKFLOW.apply(
+                case, attrs.evolve(change, recorded_at=dated(3, 20) + timedelta(days=number))
+            )
+        check_case(WORKFLOW, case)
+        return case
+
+    shot = told("report_dead", FIRST_UNIT, "unit_notification", effective=dated(3, 14), recorded=dated(3, 15))
+    video = told("report_dead", FAMILY, "video", effective=dated(3, 10), recorded=dated(3, 16))
+    case = in_turn(TAKEN, shot, video)
+    assert (case.status, case.status_since) == ("dead", dated(3, 14))
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    assert case.trail[-1].codes == (Code.ILLEGAL_TRANSITION, Code.EARLIER_THAN_CURRENT)
+    assert said(case, dated(3, 10)) == ("captured", Fate.ALIVE, Whereabouts.HELD, ("report_dead",))
+    # Inside the capture, after its instant, a death is the same death from an earlier day.
+    assert in_turn(TAKEN, shot, attrs.evolve(video, effective_at=dated(3, 12))).open_conflicts == ()
+    # And about a time in an older period, against the fate held then: wounded on 12 March, in
+    # captivity, then killed on 14 March; a video of 11 March shows him dead.
+    hurt = told(
+        "report_wounded", NEXT_UNIT, "unit_notification", effective=dated(3, 12), recorded=dated(3, 13)
+    )
+    case = in_turn(TAKEN, hurt, shot, attrs.evolve(video, effective_at=dated(3, 11)))
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    # While he was missing, the case held no fate a report could contradict.
+    case = in_turn(TAKEN, hurt, shot, attrs.evolve(video, effective_at=dated(3, 1)))
+    assert case.trail[-1].kind is not cs.EntryKind.CONFLICT
+
+
 # -- what is not settled yet (docs/explanation/conflicts.md says so) ------------------------
 
 

@@ -170,13 +170,19 @@ def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
     return agrees and (said in (None, unknown, case.whereabouts) or case.whereabouts is unknown)
 
 
-def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
+def _fate_checked(
+    workflow: Workflow, case: Case, rule: Rule, effective: datetime | None = None
+) -> Fate | None:
     """The fate the change's evidence must not speak against (``None``: no check).
 
     A legal move claims its fate even when it is reported late and kept as a
     conflict: a move into a status that carries the fate claims the case's.
+    About *effective*, if given: a report against the fate the case held then
+    corroborates nothing (see :func:`against_its_time`).
     """
-    if _corroborates(workflow, case, rule):
+    if _corroborates(workflow, case, rule) and not (
+        effective is not None and against_its_time(workflow, case, rule, effective)
+    ):
         return case.fate
     claimed = _claimed(workflow, rule)
     if case.status in rule.sources:
@@ -185,6 +191,36 @@ def _fate_checked(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
             return resumed.fate  # a retraction resumes the period, fate and all
         return claimed if claimed is not None else case.fate
     return claimed
+
+
+def against_its_time(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> bool:
+    """Whether a report of *rule* about *effective*, before the current status, says another fate than then.
+
+    See :func:`against_the_periods`, on the case's periods as it holds them.
+    """
+    return against_the_periods(_claimed(workflow, rule), effective, case.periods, case.trail)
+
+
+def against_the_periods(
+    claimed: Fate | None, effective: datetime, periods: Sequence[Snapshot], trail: Sequence[Entry]
+) -> bool:
+    """Whether a report of *claimed* about *effective* says another fate than the live *periods* held then.
+
+    Of the period that holds its time: an older one than the period before
+    the current one (the last of *periods*), or that one about the instant a
+    report began it. Inside the period just before, the current status may
+    have begun earlier than known. A time the case held no known fate
+    contradicts nothing. The kit's own reading of the rule.
+    """
+    if len(periods) < 2 or effective >= periods[-1].since:  # noqa: PLR2004 - the current period and one before
+        return False
+    index = next((index for index in range(len(periods) - 2, 0, -1) if periods[index].since <= effective), 0)
+    held = periods[index]
+    began = trail[held.seq]
+    by_a_report = began.kind is EntryKind.TRANSITION and began.reverts_to is None
+    if index == len(periods) - 2 and (effective != held.since or not by_a_report):
+        return False
+    return claimed is not None and held.fate is not Fate.UNKNOWN and claimed is not held.fate
 
 
 @attrs.frozen
@@ -467,7 +503,9 @@ def _begins(rule: Rule, before: Snapshot) -> bool:
 def _rival(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Rivalry | None:
     """The rivalry of a report of *rule* about *effective* on *case* (see :func:`rivalry`)."""
     periods = case.periods
-    if len(periods) < 2 or _corroborates(workflow, case, rule):  # noqa: PLR2004 - the current period and one before
+    if len(periods) < 2 or (  # noqa: PLR2004 - the current period and one before
+        _corroborates(workflow, case, rule) and not against_its_time(workflow, case, rule, effective)
+    ):
         return None
     return rivalry(
         workflow, rule, effective, periods[-2], periods[-1], case.status_entry, case.open_conflicts
@@ -494,7 +532,8 @@ def _unrivalled(
     """What a report or move of *rule* that rivals nothing leads to: outcome, codes and the status after.
 
     *early*: about a time before the current status; *tells*: a late report of an earlier period;
-    *before_missing*: about a time before the case was opened, which agrees with nothing.
+    *before_missing*: about a time before the case was opened, or against the fate the case held
+    then (see :func:`against_its_time`), which agrees with nothing.
     """
     legal = case.status in rule.sources
     if tells:
@@ -615,7 +654,7 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
     effective, told = _when(draw, workflow, case, rule, floor, recorded, early=early)
     actor = _permitted_actor(draw, workflow, case, rule)
     reason = draw(texts()) if rule.reason_required else draw(st.none() | texts())
-    fate = _fate_checked(workflow, case, rule)
+    fate = _fate_checked(workflow, case, rule, effective)
     # A report that tells an earlier period, or an earlier start of the current one, rivals nothing.
     rival = _rival(workflow, case, rule, effective) if told is None else None
     if rival is not None and not _provable(workflow, rule, rival.fate):
@@ -647,7 +686,8 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
             rule,
             early=effective < since,
             tells=told is not None,
-            before_missing=effective < min(since, case.periods[0].since),
+            before_missing=effective < min(since, case.periods[0].since)
+            or against_its_time(workflow, case, rule, effective),
         )
     resolves: list[int] = []
     if outcome is not Outcome.CONFLICT and case.open_conflicts and actor.role in workflow.dismiss_roles:

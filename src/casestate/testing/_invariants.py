@@ -37,7 +37,7 @@ from casestate import (
     verify,
 )
 
-from ._attempts import Attempt, Rivalry, Told, between_left, earlier_told, rivalry
+from ._attempts import Attempt, Rivalry, Told, against_the_periods, between_left, earlier_told, rivalry
 from ._values import Known
 
 
@@ -365,6 +365,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     agrees = (
         rule.report
         and not entry.effective_at < min(walk.since, case.trail[0].effective_at)
+        and not _against_then(case, claimed, entry, walk)
         and (
             rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
         )
@@ -463,6 +464,19 @@ def _two_last(case: Case, walk: _Walk) -> tuple[Snapshot, Snapshot] | None:
     before = _kept(case, walk, case.trail[walk.periods[-2]])
     current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
     return before, current
+
+
+def _against_then(case: Case, claimed: Fate | None, entry: Entry, walk: _Walk) -> bool:
+    """Whether *entry*'s report of *claimed*, before the current status, says another fate than held then.
+
+    Of an older period than the one before the current status, or of that one
+    about the instant a report began it (see ``against_its_time``).
+    """
+    if entry.effective_at >= walk.since or len(walk.periods) < 2:  # noqa: PLR2004 - the current period and one before
+        return False
+    kept = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-1]]
+    current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
+    return against_the_periods(claimed, entry.effective_at, [*kept, current], case.trail)
 
 
 def _kept(case: Case, walk: _Walk, began: Entry) -> Snapshot:
