@@ -590,7 +590,6 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
 
 def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry) -> str | None:
     """Why *entry*, told after the period *before*, cannot move *state*'s current period as it does."""
-    periods = state.periods
     if begins_earlier(entry):
         # The current period began earlier than known: the same story, from an earlier day.
         if entry.fate is not state.fate or entry.carries_into is not None:
@@ -602,7 +601,7 @@ def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry)
         return None
     carried = entry.carries_into
     if carried is not None and (
-        carried != periods[-1].seq
+        carried != state._periods[-1].seq  # noqa: SLF001 - the step's own records
         or entry.whereabouts is state.whereabouts
         or state.whereabouts is not before.whereabouts
     ):

@@ -1,10 +1,11 @@
-"""Reports about another day of the stretch since the period before the current one.
+"""Reports about a day before the current status: the stretch since the period before it, and older days.
 
 A report that arrives late, about a time before the current status took
-effect, is judged against the two last periods of the case: the one the
-current report began, and the one before it. Whichever of two such reports
-arrives first, the case must come out the same (see
-:doc:`/explanation/conflicts`):
+effect, is judged against the live period that holds its time and the one
+after it: the period before the current one and the current one, or two
+periods the case has left since. A rival is weighed against the current
+report only. Whichever of two such reports arrives first, the case must come
+out the same (see :doc:`/explanation/conflicts`):
 
 - a report that could not have come before or after the current one is its
   *rival* (:func:`rival`), weighed against it by their evidence;
@@ -197,8 +198,12 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     A late report of the current status itself tells when the current
     period began, had it come first: killed on 5 March, reported after a
     death of 10 March (*status* is the current one; see :func:`_earlier_start`). One of the
-    status of the period before, about a time in it, says what the case's
-    history holds already ("still missing" on 5 March: see :func:`_stayed`).
+    status of the period that holds its time says what the case's history
+    holds already ("still missing" on 5 March: see :func:`_stayed`).
+
+    About a time in an older period, it is judged against that period and
+    the one after it, in the same way (see :func:`_between`): wounded on
+    26 February, reported after a capture on 1 March and a death on 20 March.
 
     A report that rivals the current report (see :func:`rival`) is never
     one: :func:`~casestate._decide.decide` asks this of no other report.
@@ -229,7 +234,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         after = snapshot_of(periods[index + 1])
     entered = after.entered_by
     if entered is None:
-        return None  # nothing began the period after it at its own time: the opening, a resumed one
+        return None  # no report began the period after it at its own time (a pair of rivals, say)
     move = _report_from(table, before, trigger, effective)
     if move is None or (not current and move.target == case.status):
         # A report of the status the case holds tells when the current period began, or nothing.
