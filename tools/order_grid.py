@@ -16,7 +16,7 @@ order refuses are counted apart. A pair is order-dependent when the two
 cases differ in their open conflicts, their periods, or what they answer as
 of the instants around either report's time. Every case made is also
 checked with ``casestate.testing.check_case``, and any property broken is
-listed.
+listed: the run then exits with status 1.
 
 It prints, for each start, the pairs tried and the order-dependent ones; then
 each class of order-dependent pairs with its starts, triggers, times, what
@@ -56,6 +56,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -579,7 +580,7 @@ def read_back(rec: Pair) -> Pair:
     }
 
 
-def main(arguments: list[str] | None = None) -> None:
+def main(arguments: list[str] | None = None) -> int:
     """Run the grid on the starts asked for (all by default), print it, and write it to ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument(
@@ -605,9 +606,12 @@ def main(arguments: list[str] | None = None) -> None:
     labels: list[str] = options.start or list(STARTS)
     out: Path = options.out
     if options.summarise_only:
-        data = json.loads(out.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            parser.error(f"--summarise-only reads the JSON a run wrote to --out; {out}: {error}")
         summarise([read_back(rec) for rec in data["found"] if rec["start"] in labels])
-        return
+        return 0
     with Pool(min(WORKERS, len(labels))) as workers:
         results = workers.map(run_start, labels, chunksize=1)
     total_tried = total_dep = 0
@@ -619,10 +623,7 @@ def main(arguments: list[str] | None = None) -> None:
         total_dep += dependent
         everything += found
         broken += bad
-    print(f"TOTAL tried {total_tried}, order-dependent {total_dep}, invariant breaks {len(broken)}")
-    for b in broken[:SHOWN_BROKEN]:
-        print("  broken:", tuple(b))
-    summarise(everything)
+    # Written before the summary, so that a reader that stops reading early loses nothing.
     with out.open("w", encoding="utf-8") as handle:
         json.dump(
             {"tried": total_tried, "dependent": total_dep, "found": everything, "broken": broken},
@@ -630,7 +631,12 @@ def main(arguments: list[str] | None = None) -> None:
             indent=1,
             default=str,
         )
+    print(f"TOTAL tried {total_tried}, order-dependent {total_dep}, invariant breaks {len(broken)}")
+    for b in broken[:SHOWN_BROKEN]:
+        print("  broken:", tuple(b))
+    summarise(everything)
+    return 1 if broken else 0  # a case the library built that its own checks refuse is a defect
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
