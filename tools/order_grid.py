@@ -294,13 +294,8 @@ def items(case: Case) -> list[Item]:
 
 def made(item: Item, ident: str, recorded_base: datetime) -> Change:
     """The change that sends *item*, by actor *ident* of its role, recorded at *recorded_base*."""
-    return Change(
-        trigger=item.trigger,
-        actor=Actor(f"{item.role}-{ident}", item.role),
-        evidence=[Evidence(item.kind, f"{item.kind}/{ident}", f"source of {item.kind}", recorded_base)],
-        effective_at=item.when,
-        recorded_at=recorded_base,
-        salt=SALT,
+    return change(
+        item.trigger, item.role, item.kind, item.when, ident=f"{item.role}-{ident}", recorded=recorded_base
     )
 
 

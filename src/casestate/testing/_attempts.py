@@ -193,6 +193,15 @@ def _fate_checked(
     return claimed
 
 
+def holding_at(starts: Sequence[datetime], effective: datetime) -> int:
+    """Which of the periods before the current one, by their *starts* (oldest first), holds *effective*.
+
+    The latest begun by then; the first, for a time before any began. The
+    kit's own reading of the period a late report falls in.
+    """
+    return next((index for index in range(len(starts) - 1, 0, -1) if starts[index] <= effective), 0)
+
+
 def against_its_time(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> bool:
     """Whether a report of *rule* about *effective*, before the current status, says another fate than then.
 
@@ -214,7 +223,7 @@ def against_the_periods(
     """
     if len(periods) < 2 or effective >= periods[-1].since:  # noqa: PLR2004 - the current period and one before
         return False
-    index = next((index for index in range(len(periods) - 2, 0, -1) if periods[index].since <= effective), 0)
+    index = holding_at([period.since for period in periods[:-1]], effective)
     held = periods[index]
     began = trail[held.seq]
     by_a_report = began.kind is EntryKind.TRANSITION and began.reverts_to is None
@@ -345,8 +354,9 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
     """
     if effective < current.since:
         # However the current period began: of the status of the period that holds its time.
-        held = next((period for period in reversed((*older, before)) if period.since <= effective), None)
-        if held is not None and held.status != current.status and _stayed(workflow, rule, held):
+        earlier = (*older, before)
+        held = earlier[holding_at([period.since for period in earlier], effective)]
+        if held.since <= effective and held.status != current.status and _stayed(workflow, rule, held):
             return Told(held.fate, held.whereabouts, carries=False, stays=True)
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return None
@@ -456,10 +466,8 @@ def between_left(  # noqa: PLR0917 - the rule, its time, and the case's periods,
     only a period of its own that moves nothing after it (not the later
     period's start, nor its place) and is not in the status the case holds.
     """
-    held = next(
-        (index for index in range(len(periods) - 3, -1, -1) if periods[index].since <= effective), None
-    )
-    if held is None or rule.target == status:
+    held = holding_at([period.since for period in periods[:-1]], effective)
+    if held > len(periods) - 3 or periods[held].since > effective or rule.target == status:
         return None
     after = periods[held + 1]
     told = earlier_told(workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held])

@@ -37,7 +37,16 @@ from casestate import (
     verify,
 )
 
-from ._attempts import Attempt, Rivalry, Told, against_the_periods, between_left, earlier_told, rivalry
+from ._attempts import (
+    Attempt,
+    Rivalry,
+    Told,
+    against_the_periods,
+    between_left,
+    earlier_told,
+    holding_at,
+    rivalry,
+)
 from ._values import Known
 
 
@@ -605,8 +614,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         walk.whereabouts = walk.began[current] = whereabouts
     # After the live period that holds its time: the one before the current one, or an older one.
     starts = [_since(case, case.trail[seq]) for seq in walk.periods[:-1]]
-    held = next((index for index in range(len(starts) - 1, 0, -1) if starts[index] <= entry.effective_at), 0)
-    walk.periods.insert(held + 1, entry.seq)
+    walk.periods.insert(holding_at(starts, entry.effective_at) + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
 
 
