@@ -121,6 +121,19 @@ PATH_TO: dict[str, list[Change]] = {
 }
 
 
+def batch_tells_as_apply(case: Case, sent: Change) -> casestate.Verdict:
+    """The verdict a :class:`casestate.Batch` that loads *case* gives *sent*, held to apply's.
+
+    A batch keeps no trail: its verdict and where it leaves the case are
+    asserted equal to ``check`` and ``apply`` on *case*.
+    """
+    batch = casestate.Batch(WORKFLOW, load=lambda case_id: case if case_id == case.id else None)
+    verdict = batch.check(case.id, sent)
+    assert verdict == WORKFLOW.check(case, sent)
+    assert batch.standing(case.id) == WORKFLOW.apply(case, sent).standing
+    return verdict
+
+
 def resealed(entries: Iterable[Entry]) -> list[Entry]:
     """Recompute every prev_hash and hash, as a forger without a key can for a plain chain."""
     previous, out = GENESIS, []

@@ -194,7 +194,8 @@ class Case(Standing):
             if entry.effective_at <= when
             else attrs.evolve(began, assurance=Assurance.REPORTED, whereabouts=Whereabouts.UNKNOWN)
         )
-        known = _as_told(self.trail, began.seq, known, entry.whereabouts or began.whereabouts, when)
+        lower = periods[after - 2].since if after > 1 else None
+        known = _as_told(self.trail, began.seq, known, entry.whereabouts or began.whereabouts, when, lower)
         if not self.open_conflicts:
             return known
         until = periods[after].since if after < len(periods) else None
@@ -213,16 +214,33 @@ class Case(Standing):
         return fold(self.trail[:count])
 
 
-def _as_told(
-    trail: Sequence[Entry], began: int, known: Snapshot, held: Whereabouts, when: datetime
+def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked of
+    trail: Sequence[Entry],
+    began: int,
+    known: Snapshot,
+    held: Whereabouts,
+    when: datetime,
+    lower: datetime | None,
 ) -> Snapshot:
     """*known*, the period entry *began* began as it stood at its start, with what its entries tell by *when*.
 
-    *held* is where the case held him once that entry was recorded.
+    *held* is where the case held him once that entry was recorded; *lower*
+    when the live period before it began (``None``: it is the first).
     """
+    first = trail[began]
     # Where the case held him as each entry came, in the order they were recorded: a
     # corroboration's entry records that place, which it told only where the case held none.
     for period, entry in in_periods(trail):
+        if period != began and begins_left_earlier(entry, first, lower):
+            # A late report of its status, told once the case had left it: from its day, as it stood.
+            if entry.effective_at <= when:
+                named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
+                known = attrs.evolve(
+                    known,
+                    assurance=known.assurance.stronger(entry.assurance),
+                    whereabouts=named or known.whereabouts,
+                )
+            continue
         if period != began or entry.seq == began:
             continue
         if entry.carries_into == began:
@@ -299,6 +317,23 @@ def begins_earlier(entry: Entry) -> bool:
     return entry.kind is EntryKind.EARLIER_PERIOD and entry.to_status == entry.from_status
 
 
+def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None) -> bool:
+    """Whether *entry* tells that the period *began* began, one the case had left, began on its day.
+
+    A late report of that period's status, told once the case had left it,
+    about a time before it began and after *lower* (when the live period
+    before it began; ``None``: unknown, and no entry is such a report).
+    """
+    return (
+        lower is not None
+        and entry.kind is EntryKind.EARLIER_PERIOD
+        and entry.to_status == began.to_status
+        and entry.from_status != began.to_status
+        and entry.seq > began.seq
+        and lower <= entry.effective_at < began.effective_at
+    )
+
+
 def in_periods(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
     """Each of *entries*, with the entry that began the period it falls in, live or voided since.
 
@@ -360,20 +395,23 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
     """Whether the live *periods* a case keeps are those its *trail* tells: each as its entry began it."""
     if not periods:
         return False
+    lower = None  # when the period before began, as the case holds it
     for period in periods:
         seq = period.seq
         if not 0 <= seq < len(trail):
             return False
         began = trail[seq]
         if period is began:
+            lower = began.effective_at
             continue
         if type(period) is not Snapshot or (period.status, period.fate, period.since, period.entered_by) != (
             began.to_status,
             began.fate,
-            _began_at(trail, began, period.since),
+            _began_at(trail, began, period.since, lower),
             began_by(began),
         ):
             return False
+        lower = period.since
     return True
 
 
@@ -395,7 +433,7 @@ def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance,
     return assurance, whereabouts
 
 
-def _began_at(trail: Sequence[Entry], began: Entry, held: datetime) -> datetime:
+def _began_at(trail: Sequence[Entry], began: Entry, held: datetime, lower: datetime | None) -> datetime:
     """When the period *began* began took effect, where the case holds it began at *held*.
 
     For a pair neither of which holds, the later of its days (the displaced
@@ -403,27 +441,39 @@ def _began_at(trail: Sequence[Entry], began: Entry, held: datetime) -> datetime:
     says began earlier, the earliest such report's: looked for only where
     *held* is before the entry's own time (for the current period,
     :func:`_reported_as_its_trail_says` holds the start to its trail).
+    *lower* is when the live period before it began, as the case holds it.
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq))
     if held >= began.effective_at:
         return began.effective_at
-    return _redated(trail, began, len(trail))
+    return _redated(trail, began, len(trail), lower)
 
 
-def _redated(trail: Sequence[Entry], began: Entry, end: int) -> datetime:
+def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | None = None) -> datetime:
     """When the period *began* began, by the entries before *end*: its own time, or an earlier one told late.
 
     Only a report's period begins earlier (not a resumed one, nor one told
-    late), and only while it was the current one.
+    late): by a late report of its status while it was the current one, or,
+    once the case has left it, by one about a time after *lower* (when the
+    live period before it began), if given.
     """
     since = began.effective_at
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return since
+    status, left = began.to_status, False
     for entry in trail[began.seq + 1 : end]:
         if sets_status(entry):
-            break
-        if begins_earlier(entry) and entry.effective_at < since:
+            left = True
+            continue
+        if (
+            entry.kind is not EntryKind.EARLIER_PERIOD
+            or entry.to_status != status
+            or entry.effective_at >= since
+        ):
+            continue
+        # Its status reported late: while it was current, or once the case had left it.
+        if (not left) if entry.from_status == status else begins_left_earlier(entry, began, lower):
             since = entry.effective_at
     return since
 
@@ -558,7 +608,7 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
     if len(periods) > 1 and entry.effective_at < state.status_since:
@@ -579,13 +629,28 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         return "tells the period that holds its time, but not as that period stood"
     if not before.since <= entry.effective_at or (before.since == entry.effective_at and before.seq != 0):
         return "tells an earlier period, but not of a time between two periods"
-    if not current and (entry.to_status in (after.status, state.status) or entry.carries_into is not None):
-        return "tells a period between two the case has left, but moves or carries into the later one"
+    if not current and (entry.to_status == state.status or entry.carries_into is not None):
+        return "tells a period between two the case has left, but moves the current one or carries into one"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
-    return _not_moving_the_current_one(state, before, entry)
+    if current:
+        return _not_moving_the_current_one(state, before, entry)
+    return _not_moving_a_left_one(after, entry)
+
+
+def _not_moving_a_left_one(after: Snapshot, entry: Entry) -> str | None:
+    """Why *entry*, told before *after*, a period the case has left, cannot move it as it does.
+
+    One of that period's status tells it began earlier than known: as it
+    stood, from an earlier day (its fate, and no other place).
+    """
+    if entry.to_status == after.status and (
+        entry.fate is not after.fate or entry.whereabouts not in (Whereabouts.UNKNOWN, after.whereabouts)
+    ):
+        return "tells an earlier start of a period the case has left, but not as that period stood"
+    return None
 
 
 def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry) -> str | None:

@@ -394,9 +394,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if move is not None and change.effective_at < case.status_since and move.report:
         # A late report that could have come before the current one: its own rule, from the
         # period before, guards it. One that agrees with the case corroborates it, unless it
-        # tells when the current period began.
+        # tells when a period began.
         earlier = earlier_period(table, case, trigger, change.effective_at)
-        if earlier is not None and (earlier.status == status or not _corroborates(table, move, case)):
+        if earlier is not None and (earlier.redates or not _corroborates(table, move, case)):
             move = earlier.move
         else:
             earlier = None

@@ -8,10 +8,11 @@ replay for every entry of a trail.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from ._entry import Entry, EntryKind
 from ._rules import WHEREABOUTS_BY_NAME
-from ._standing import UNCONTESTED, Period, S, Standing, build, holding, holding_index, snapshot, snapshot_of
+from ._standing import UNCONTESTED, Period, S, Standing, build, holding_index, snapshot, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 
 
@@ -114,15 +115,8 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
             return _begun_earlier(
                 state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, *more
             )
-        if to_status == holding(periods, effective_at).status:
-            # A late report that the case was as an earlier period says: the history holds it already.
-            return _with_earlier(state, None, conflicts, recorded_at, None, *more)
-        told = (
-            snapshot(to_status, fate, assurance, effective_at, seq, whereabouts, UNCONTESTED, None)
-            if entry is None or entry.whereabouts is None
-            else entry
-        )
-        return _with_earlier(state, told, conflicts, recorded_at, carries_into, *more)
+        late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
+        return _told_late(state, late, conflicts, recorded_at, *more)
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
     if displaces is not None:
         # A rival report about the instant the current period began: that period is
@@ -225,14 +219,16 @@ def _with_earlier(
     recorded_at: datetime,
     carries_into: int | None,
     *more: object,
+    periods: tuple[Period, ...] | None = None,
 ) -> S:
     """*state* with the period *told*, by a late report, after the period that holds its start.
 
     The case stands as it did, but where the current period takes the place
     the late report tells (*carries_into*: its own report named none). With
-    no period *told*, the periods stand as they are.
+    no period *told*, the periods stand as they are, or as *periods* has them.
     """
-    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    if periods is None:
+        periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     current = periods[-1]
     whereabouts = state.whereabouts
     if carries_into is not None:
@@ -267,6 +263,53 @@ def _with_earlier(
         periods if told is None else _inserted(periods, told, current),
         *more,
     )
+
+
+class Late(NamedTuple):
+    """The fields of an entry that reports a period before the current one, in another status."""
+
+    to_status: str
+    fate: Fate
+    assurance: Assurance
+    whereabouts: Whereabouts
+    effective_at: datetime
+    carries_into: int | None
+    entry: Entry | None
+
+
+def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: datetime, *more: object) -> S:
+    """*state* once a late report of a period before the current one, in another status, is accepted.
+
+    By the live period that holds its time: a report of that period's status
+    says what the history holds; one of the next period's, a period the case
+    has left since, says that period began on its day; any other tells a
+    period of its own between the two.
+    """
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    to_status, effective_at = late.to_status, late.effective_at
+    index = holding_index(periods, effective_at)
+    if to_status == snapshot_of(periods[index]).status:
+        return _with_earlier(state, None, conflicts, recorded_at, None, *more)
+    if to_status == snapshot_of(periods[index + 1]).status:
+        return _left_begun_earlier(
+            state, index + 1, late.assurance, effective_at, conflicts, recorded_at, *more
+        )
+    entry = late.entry
+    told = (
+        snapshot(
+            to_status,
+            late.fate,
+            late.assurance,
+            effective_at,
+            state.version,
+            late.whereabouts,
+            UNCONTESTED,
+            None,
+        )
+        if entry is None or entry.whereabouts is None
+        else entry
+    )
+    return _with_earlier(state, told, conflicts, recorded_at, late.carries_into, *more)
 
 
 def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:
@@ -319,6 +362,39 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         (*state._periods[:-1], began),  # noqa: SLF001
         *more,
     )
+
+
+def _left_begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the start, in its order
+    state: S,
+    index: int,
+    assurance: Assurance,
+    effective_at: datetime,
+    conflicts: tuple[int, ...],
+    recorded_at: datetime,
+    *more: object,
+) -> S:
+    """*state* with the period at *index*, one it has left since, begun at *effective_at*.
+
+    As :func:`_begun_earlier` does for the current period, had the late
+    report come while that period was current: it may raise the assurance
+    the period had (which a retraction resuming it resumes); it names no
+    other place than the period held (see ``_between`` in ``_stretch``). The
+    case itself stands as it did.
+    """
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    left = snapshot_of(periods[index])
+    began = snapshot(
+        left.status,
+        left.fate,
+        left.assurance.stronger(assurance),
+        effective_at,
+        left.seq,
+        left.whereabouts,
+        UNCONTESTED,
+        left.entered_by,
+    )
+    moved = (*periods[:index], began, *periods[index + 1 :])
+    return _with_earlier(state, None, conflicts, recorded_at, None, *more, periods=moved)
 
 
 def step_by(state: S, entry: Entry, *more: object) -> S:

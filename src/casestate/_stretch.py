@@ -174,7 +174,10 @@ class EarlierPeriod(NamedTuple):
     carries: bool
     """Whether the current period takes its whereabouts, its own report having named none."""
     status: str
-    """The status of the period it tells: its report's (the current one: that period began on its day)."""
+    """The status of the period it tells: its report's (where it *redates*, that period's)."""
+    redates: bool = False
+    """Whether it tells that the period after the one holding its time, the current one or one the case
+    has left, began on its day: a report of that period's status."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -266,13 +269,21 @@ def _between(
     time, whatever came after it. Between two periods the case has left, it
     tells a period of its own only where *after* keeps its own place (its
     report names one, or says the same): the place a period carried over is
-    not moved after the case has left it, nor is its start.
+    not moved after the case has left it. A report of *after*'s status tells
+    that *after* began on its day (see :func:`_earlier_start`), *after* the
+    current period or one the case has left: of a left one, only where it
+    names no other place than that period held (a capture of 27 February,
+    learned after a capture on 1 March and a wound on 3 March).
     """
     entered: str = after.entered_by  # type: ignore[assignment] # a report or a move began it
     target: str = move.target  # type: ignore[assignment] # a move that begins a period has one
-    follows = table.legal.get((before.status, entered)) if target == after.status else None
-    if follows is not None:
-        return _earlier_start(move, before, after, follows) if current else None
+    if target == after.status:
+        # Never a period of its own in the later period's status: that period began earlier, or nothing.
+        began = table.legal.get((before.status, entered))
+        told = None if began is None else _earlier_start(move, before, after, began)
+        # The place of a period the case has left is not moved.
+        keeps = told is not None and (current or told.whereabouts in {after.whereabouts, _UNKNOWN})
+        return told if keeps else None
     follows = table.legal.get((target, entered))
     if follows is None or follows.reverts or follows.target != after.status:
         return None
@@ -320,7 +331,10 @@ def _reporting(table: Table, status: str, trigger: str) -> Move | None:
 
 
 def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move) -> EarlierPeriod | None:
-    """A late report of the current status, about a time in the stretch: whether the period began then.
+    """A late report of the status of the period *current*, about a time before it: whether it began then.
+
+    *current* is the current period, or one the case has left since that
+    follows the period *before* (see :func:`_between`).
 
     Had it come first, it would have begun the current period from the
     period *before*, and the report that did (by *began*) would have
@@ -346,4 +360,4 @@ def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move)
             return None  # had this report come first, the period would not have carried it
         if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
             return None  # another place than the current report named, or a report told it since
-    return EarlierPeriod(move, fate, whereabouts, carries=False, status=current.status)
+    return EarlierPeriod(move, fate, whereabouts, carries=False, status=current.status, redates=True)

@@ -15,7 +15,7 @@ import pytest
 import casestate as cs
 from casestate import Fate, Outcome, Whereabouts, canonical_bytes
 from casestate.testing import check_case
-from support import WORKFLOW, dated, resealed, told
+from support import WORKFLOW, batch_tells_as_apply, dated, resealed, told
 
 FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
 UNIT = cs.Actor("unit-41", cs.Role.UNIT)
@@ -249,11 +249,7 @@ def test_a_late_report_tells_no_period_the_current_move_could_not_have_waited_fr
 
 def test_a_batch_tells_the_earlier_period_as_apply_does():
     case = WORKFLOW.apply(missing_since_february(), KILLED)
-    batch = cs.Batch(WORKFLOW, load=lambda case_id: case if case_id == case.id else None)
-    verdict = batch.check(case.id, WOUNDED)
-    assert verdict == WORKFLOW.check(case, WOUNDED)
-    assert verdict.outcome is Outcome.EARLIER_PERIOD
-    assert batch.standing(case.id) == WORKFLOW.apply(case, WOUNDED).standing
+    assert batch_tells_as_apply(case, WOUNDED).outcome is Outcome.EARLIER_PERIOD
 
 
 CAPTURED = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
@@ -294,11 +290,7 @@ def test_a_late_report_between_two_periods_the_case_has_left_tells_its_period_th
         None,
     )
     # A batch tells it as apply does.
-    case = in_turn(CAPTURED, SHOT)
-    batch = cs.Batch(WORKFLOW, load=lambda case_id: case if case_id == case.id else None)
-    late = attrs.evolve(HURT_BEFORE, salt=bytes(16))
-    assert batch.check(case.id, late) == WORKFLOW.check(case, late)
-    assert batch.standing(case.id) == WORKFLOW.apply(case, late).standing
+    batch_tells_as_apply(in_turn(CAPTURED, SHOT), attrs.evolve(HURT_BEFORE, salt=bytes(16)))
 
 
 def test_a_late_report_between_two_periods_the_case_has_left_moves_nothing_after_it():
@@ -309,12 +301,51 @@ def test_a_late_report_between_two_periods_the_case_has_left_moves_nothing_after
     case = in_turn(hurt, SHOT, TAKEN)
     check_case(WORKFLOW, case)
     assert case.trail[-1].kind is cs.EntryKind.CONFLICT
-    # Nor is the start of a period it has left moved: a capture of 25 February, learned after the
-    # capture of 1 March and the death, waits as a conflict too.
-    earlier_capture = told("report_captured", COMRADE, "video", effective=dated(2, 25), recorded=dated(3, 25))
-    case = in_turn(CAPTURED, SHOT, earlier_capture)
+
+
+EARLIER_CAPTURE = told("report_captured", COMRADE, "video", effective=dated(2, 25), recorded=dated(3, 25))
+"""Taken prisoner on 25 February, by a comrade's video learned on 25 March."""
+
+
+def test_a_late_report_of_a_left_period_s_status_tells_it_began_on_its_day_in_any_order():
+    # Taken prisoner on 1 March (a video), killed on 20 March; a comrade's video shows him taken on
+    # 25 February. Had it come first, the capture of 1 March would have corroborated it: the case was
+    # held from 25 February, whether the video arrives before the death or after it.
+    before_the_death = in_turn(CAPTURED, EARLIER_CAPTURE, SHOT)
+    after_the_death = in_turn(CAPTURED, SHOT, EARLIER_CAPTURE)
+    for case in (before_the_death, after_the_death):
+        check_case(WORKFLOW, case)
+        assert [(str(period.status), period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("captured", dated(2, 25)),
+            ("dead", dated(3, 20)),
+        ]
+        assert not case.open_conflicts
+        held = case.as_of_effective(dated(2, 27))
+        assert held is not None
+        assert (held.status, held.fate, held.whereabouts) == ("captured", cs.Fate.ALIVE, cs.Whereabouts.HELD)
+    late = after_the_death.trail[-1]
+    assert (late.kind, late.from_status, late.to_status) == (cs.EntryKind.EARLIER_PERIOD, "dead", "captured")
+    assert cs.replay(after_the_death.trail).periods == after_the_death.periods
+    # Before it began, he was missing; a batch tells it as apply does.
+    missing = after_the_death.as_of_effective(dated(2, 25) - timedelta(microseconds=1))
+    assert missing is not None
+    assert missing.status == "missing"
+    video = attrs.evolve(EARLIER_CAPTURE, salt=bytes(16))
+    assert batch_tells_as_apply(in_turn(CAPTURED, SHOT), video).outcome is Outcome.EARLIER_PERIOD
+
+
+def test_a_withdrawn_death_resumes_the_capture_from_the_day_a_late_report_dated_it():
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    withdrawn = told("retract", ministry, effective=dated(3, 26), reason="the notice was about another man")
+    case = WORKFLOW.apply(in_turn(CAPTURED, SHOT, EARLIER_CAPTURE), withdrawn)
     check_case(WORKFLOW, case)
-    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    assert (case.status, case.status_since, case.whereabouts) == (
+        "captured",
+        dated(2, 25),
+        cs.Whereabouts.HELD,
+    )
+    assert cs.replay(case.trail).periods == case.periods
 
 
 def test_replay_refuses_a_report_between_two_left_periods_that_moves_the_later_one():
@@ -322,7 +353,9 @@ def test_replay_refuses_a_report_between_two_left_periods_that_moves_the_later_o
     told_late = entries[-1]
     for wrong in (
         attrs.evolve(told_late, carries_into=1),  # a place carried into a period the case has left
-        attrs.evolve(told_late, to_status="captured"),  # the later period's start moved
+        # The later period's start moved, but not as that period stood: another place, another fate.
+        attrs.evolve(told_late, to_status="captured", whereabouts=cs.Whereabouts.HOME),
+        attrs.evolve(told_late, to_status="captured", fate=cs.Fate.DEAD),
         attrs.evolve(told_late, to_status="dead"),  # the status the case holds
         attrs.evolve(told_late, effective_at=dated(2, 23)),  # before he went missing
     ):

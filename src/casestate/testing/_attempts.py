@@ -463,15 +463,19 @@ def between_left(  # noqa: PLR0917 - the rule, its time, and the case's periods,
 
     Judged against the live period that holds its time and the one after it,
     as :func:`earlier_told` judges one against the two last periods; of those,
-    only a period of its own that moves nothing after it (not the later
-    period's start, nor its place) and is not in the status the case holds.
+    only one that moves no place after it and is not in the status the case
+    holds: a period of its own that leaves the later period's place as it
+    is, or a report of the later period's status (*redates*) that names no
+    other place than it held, which tells that it began on its day.
     """
     held = holding_at([period.since for period in periods[:-1]], effective)
     if held > len(periods) - 3 or periods[held].since > effective or rule.target == status:
         return None
     after = periods[held + 1]
     told = earlier_told(workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held])
-    if told is None or told.carries or told.redates or told.stays:
+    if told is None or told.carries or told.stays:
+        return None
+    if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
         return None
     return told
 

@@ -195,6 +195,8 @@ class _Walk:
     """The entry that put the case in its status (a retraction's, for a period it resumed)."""
     backers: list[int] = attrs.field(factory=list)
     """The corroborations about the instant the current period began, by a report."""
+    at: int | None = None
+    """The entry being read: the periods it is judged against began as the entries before it tell."""
 
 
 def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
@@ -234,6 +236,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         if entry.recorded_at < walk.recorded:
             raise _fail(case, f"{where}: recorded before the entry preceding it")
         walk.recorded = entry.recorded_at
+        walk.at = entry.seq
         if entry.seq == 0:
             continue
         if entry.from_status != walk.status:
@@ -259,7 +262,7 @@ def _since(case: Case, began: Entry, known: int | None = None) -> datetime:
 
     Its own time; for a pair neither of which holds, the later of the two days the pair is
     about, whichever came first; for a period late reports of its status said began earlier,
-    while it was the current one, the earliest of their days.
+    while it was the current one or once the case had left it, the earliest of their days.
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         # The later of the pair's days: the displaced report's period as it began then.
@@ -267,12 +270,33 @@ def _since(case: Case, began: Entry, known: int | None = None) -> datetime:
     since = began.effective_at
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return since  # only a report's period begins earlier (not a resumed one, nor one told late)
+    left = False
     for entry in case.trail[began.seq + 1 : known]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
-            break
-        if _begins_earlier(entry):
+            left = True
+        elif (_begins_earlier(entry) and not left) or _begins_left_earlier(case, entry, began, known):
             since = min(since, entry.effective_at)
     return since
+
+
+def _begins_left_earlier(case: Case, entry: Entry, began: Entry, known: int | None = None) -> bool:
+    """Whether *entry* is a late report of the status of the period *began* began, told once it was left.
+
+    About a time after the live period before it began (by the first *known*
+    entries) and before it did: that period began on its day.
+    """
+    if (
+        entry.kind is not EntryKind.EARLIER_PERIOD
+        or entry.to_status != began.to_status
+        or entry.from_status == began.to_status
+        or entry.seq < began.seq
+    ):
+        return False
+    live = [period.seq for period in case.periods]
+    if began.seq not in live or live.index(began.seq) == 0:
+        return False
+    before = case.trail[live[live.index(began.seq) - 1]]
+    return _since(case, before, known) <= entry.effective_at < began.effective_at
 
 
 def _begins_earlier(entry: Entry) -> bool:
@@ -491,7 +515,12 @@ def _against_then(case: Case, claimed: Fate | None, entry: Entry, walk: _Walk) -
 def _kept(case: Case, walk: _Walk, began: Entry) -> Snapshot:
     """The live period *began* began, before the current one, as the walk holds it."""
     return Snapshot(
-        began.to_status, began.fate, walk.assurance, _since(case, began), began.seq, walk.began[began.seq]
+        began.to_status,
+        began.fate,
+        walk.assurance,
+        _since(case, began, walk.at),
+        began.seq,
+        walk.began[began.seq],
     )
 
 
@@ -599,6 +628,8 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
     if stays:
         return  # it says what the period before held: the history holds it already
+    if redates and entry.to_status != walk.status:
+        return  # a period the case has left began on its day: the trail tells its start (see _since)
     if redates:
         # Had it come first, it would have begun the current period, which the report that began
         # it would have corroborated: the period begins on its day, backed by it.
@@ -613,7 +644,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         # Had it come first, the current period would have begun where it says he was.
         walk.whereabouts = walk.began[current] = whereabouts
     # After the live period that holds its time: the one before the current one, or an older one.
-    starts = [_since(case, case.trail[seq]) for seq in walk.periods[:-1]]
+    starts = [_since(case, case.trail[seq], walk.at) for seq in walk.periods[:-1]]
     walk.periods.insert(holding_at(starts, entry.effective_at) + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
 
@@ -816,6 +847,11 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
     for entry in case.trail[status_entry.seq + 1 :]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             voided = entry.reverts_to != status_entry.seq
+        elif _begins_left_earlier(case, entry, status_entry):
+            # A late report of its status, told once the case had left it: from its day.
+            if entry.effective_at <= when:
+                assurance = assurance.stronger(_evidence_tier_assurance(entry))
+                whereabouts = _named(whereabouts, entry)
         elif voided:
             continue
         elif entry.kind is EntryKind.CORROBORATION:
