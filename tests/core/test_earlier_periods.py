@@ -822,3 +822,20 @@ def test_a_report_about_a_time_before_he_went_missing_waits_as_a_conflict_in_eit
         assert (case.status, case.status_since) == ("dead", dated(3, 10))
         assert [case.trail[seq].effective_at for seq in case.open_conflicts] == [dated(2, 20)]
         assert cs.Code.EARLIER_THAN_CURRENT in case.trail[case.open_conflicts[0]].codes
+
+
+def test_a_capture_resumed_after_a_late_card_dated_it_keeps_the_card_s_assurance_in_any_order():
+    # The ICRC's capture card of 25 February, learned after the death or before it, documents the
+    # capture: withdrawn, the death leaves the capture as documented as the card made it.
+    icrc = cs.Actor("icrc-1", cs.Role.ICRC)
+    card = told("report_captured", icrc, "capture_card", effective=dated(2, 25), recorded=dated(3, 25))
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    withdrawn = told("retract", ministry, effective=dated(3, 26), reason="the notice was about another man")
+    for case in (in_turn(CAPTURED, SHOT, card), in_turn(CAPTURED, card, SHOT)):
+        resumed = WORKFLOW.apply(case, withdrawn)
+        check_case(WORKFLOW, resumed)
+        assert (resumed.status, resumed.status_since, resumed.assurance) == (
+            "captured",
+            dated(2, 25),
+            cs.Assurance.DOCUMENTED,
+        )

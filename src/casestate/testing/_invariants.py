@@ -711,14 +711,18 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     """The assurance of the period begun by entry *start*, as it stood by entry *before*.
 
     Its opening evidence, raised by every corroboration made while it was the current period
-    (never, for a period a late report told before the current one, until a retraction resumed it).
+    (never, for a period a late report told before the current one, until a retraction resumed it),
+    and by every late report that it began earlier, made once the case had left it.
     """
-    assurance = _evidence_tier_assurance(case.trail[start])
-    current = case.trail[start].kind is not EntryKind.EARLIER_PERIOD
+    began = case.trail[start]
+    assurance = _evidence_tier_assurance(began)
+    current = began.kind is not EntryKind.EARLIER_PERIOD
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
-        elif (entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry)) and current:
+        elif ((entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry)) and current) or (
+            not current and _begins_left_earlier(case, entry, began, before)
+        ):
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
     return assurance
 
