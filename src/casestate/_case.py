@@ -247,7 +247,7 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
             # A late report of the period before it: its place is this period's from its start.
             known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
             held = entry.whereabouts or held
-        elif begins_earlier(entry):
+        elif begins_earlier(entry, lower):
             # A late report of its status: its place, if it names one, holds from its day.
             named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
             if entry.effective_at <= when:
@@ -307,28 +307,42 @@ def sets_status(entry: Entry) -> bool:
     return entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED or entry.displaces is not None
 
 
-def begins_earlier(entry: Entry) -> bool:
+def begins_earlier(entry: Entry, lower: datetime | None) -> bool:
     """Whether *entry* is a late report of the status its case was in: the current period began on its day.
 
     A report of an earlier period (:attr:`EntryKind.EARLIER_PERIOD`) in the
     status the case was in (killed on 5 March, reported after a death of 10
-    March) tells no period of its own: the one the case was in began then.
+    March), about a time in the period before the current one (which began
+    at *lower*; ``None``: there was none), tells no period of its own: the
+    one the case was in began then. About an older period, it is read as
+    any other report of an earlier period.
     """
-    return entry.kind is EntryKind.EARLIER_PERIOD and entry.to_status == entry.from_status
+    return (
+        entry.kind is EntryKind.EARLIER_PERIOD
+        and entry.to_status == entry.from_status
+        and (lower is None or entry.effective_at >= lower)
+    )
+
+
+def since_of(period: Period) -> datetime:
+    """When *period* began, as kept: without making a :class:`Snapshot` of an entry."""
+    return period.since if type(period) is Snapshot else period.effective_at  # type: ignore[union-attr]
 
 
 def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None) -> bool:
     """Whether *entry* tells that the period *began* began, one the case had left, began on its day.
 
-    A late report of that period's status, told once the case had left it,
-    about a time before it began and after *lower* (when the live period
-    before it began; ``None``: unknown, and no entry is such a report).
+    A late report of that period's status, told once the case had left it
+    (the caller knows: recorded while another period was current), about a
+    time before it began and after *lower* (when the live period before it
+    began; ``None``: unknown, and no entry is such a report).
     """
     return (
         lower is not None
         and entry.kind is EntryKind.EARLIER_PERIOD
+        and began.kind is EntryKind.TRANSITION
+        and began.reverts_to is None
         and entry.to_status == began.to_status
-        and entry.from_status != began.to_status
         and entry.seq > began.seq
         and lower <= entry.effective_at < began.effective_at
     )
@@ -375,7 +389,7 @@ def holds_what_its_trail_says(case: Case) -> bool:
     assurance = told.assurance
     if told.kind is EntryKind.EARLIER_PERIOD:
         told = next(entry for entry in reversed(trail) if entry.kind is not EntryKind.EARLIER_PERIOD)
-        assurance, whereabouts = _after_late_reports(trail, told)
+        assurance, whereabouts = _after_late_reports(trail, told, since_of(case._periods[-2]))  # noqa: SLF001
     if (told.to_status, told.fate, assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
@@ -415,18 +429,21 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
     return True
 
 
-def _after_late_reports(trail: Sequence[Entry], told: Entry) -> tuple[Assurance, Whereabouts | None]:
+def _after_late_reports(
+    trail: Sequence[Entry], told: Entry, lower: datetime
+) -> tuple[Assurance, Whereabouts | None]:
     """The assurance and whereabouts of a case whose last entries after *told* report earlier periods.
 
     Each holds its earlier period's values; the case holds those of *told*,
     with the place such reports carried into the current period since, and
-    what those of its own status told it.
+    what those of its own status told it (about a time after *lower*, when
+    the period before the current one began).
     """
     assurance, whereabouts = told.assurance, told.whereabouts
     for entry in trail[told.seq + 1 :]:
         if entry.carries_into is not None:
             whereabouts = entry.whereabouts
-        elif begins_earlier(entry):
+        elif begins_earlier(entry, lower):
             assurance = assurance.stronger(entry.assurance)
             if entry.whereabouts is not Whereabouts.UNKNOWN:
                 whereabouts = entry.whereabouts
@@ -444,7 +461,7 @@ def _began_at(trail: Sequence[Entry], began: Entry, held: datetime, lower: datet
     *lower* is when the live period before it began, as the case holds it.
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
-        return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq))
+        return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq, lower))
     if held >= began.effective_at:
         return began.effective_at
     return _redated(trail, began, len(trail), lower)
@@ -473,7 +490,7 @@ def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | N
         ):
             continue
         # Its status reported late: while it was current, or once the case had left it.
-        if (not left) if entry.from_status == status else begins_left_earlier(entry, began, lower):
+        if begins_earlier(entry, lower) if not left else begins_left_earlier(entry, began, lower):
             since = entry.effective_at
     return since
 
@@ -501,7 +518,9 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                     or since == (earliest or entry.effective_at)
                 )
             )
-        if kind is EntryKind.CORROBORATION or begins_earlier(entry):
+        if kind is EntryKind.CORROBORATION or (
+            kind is EntryKind.EARLIER_PERIOD and begins_earlier(entry, since_of(case._periods[-2]))  # noqa: SLF001
+        ):
             backing.add(entry.role)
             backers.append(entry.seq)
             if kind is EntryKind.EARLIER_PERIOD:
@@ -629,8 +648,8 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         return "tells the period that holds its time, but not as that period stood"
     if not before.since <= entry.effective_at or (before.since == entry.effective_at and before.seq != 0):
         return "tells an earlier period, but not of a time between two periods"
-    if not current and (entry.to_status == state.status or entry.carries_into is not None):
-        return "tells a period between two the case has left, but moves the current one or carries into one"
+    if not current and entry.carries_into is not None:
+        return "tells a period between two the case has left, but carries its place into one"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
@@ -655,7 +674,7 @@ def _not_moving_a_left_one(after: Snapshot, entry: Entry) -> str | None:
 
 def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry) -> str | None:
     """Why *entry*, told after the period *before*, cannot move *state*'s current period as it does."""
-    if begins_earlier(entry):
+    if begins_earlier(entry, before.since):
         # The current period began earlier than known: the same story, from an earlier day.
         if entry.fate is not state.fate or entry.carries_into is not None:
             return "tells an earlier start of the current period, but not the fate it holds"

@@ -374,7 +374,7 @@ def _told_earlier(
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons))
     whereabouts = case.whereabouts
-    if found.carries or (found.status == case.status and found.whereabouts is not _UNKNOWN):
+    if found.carries or (found.redates and not found.older and found.whereabouts is not _UNKNOWN):
         whereabouts = found.whereabouts
     return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, whereabouts)
 
@@ -394,9 +394,11 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if move is not None and change.effective_at < case.status_since and move.report:
         # A late report that could have come before the current one: its own rule, from the
         # period before, guards it. One that agrees with the case corroborates it, unless it
-        # tells when a period began.
+        # tells when a period began, or a period of the status it holds in an older one.
         earlier = earlier_period(table, case, trigger, change.effective_at)
-        if earlier is not None and (earlier.redates or not _corroborates(table, move, case)):
+        if earlier is not None and (
+            earlier.redates or earlier.status == status or not _corroborates(table, move, case)
+        ):
             move = earlier.move
         else:
             earlier = None

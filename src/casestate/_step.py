@@ -111,7 +111,9 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     if kind is EntryKind.EARLIER_PERIOD:
-        if to_status == state.status:
+        # Of the status the case holds, about a time in the period before the current one: the
+        # current period began then. About an older one, it is read as any other (see _told_late).
+        if to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2:
             return _begun_earlier(
                 state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, *more
             )

@@ -178,6 +178,9 @@ class EarlierPeriod(NamedTuple):
     redates: bool = False
     """Whether it tells that the period after the one holding its time, the current one or one the case
     has left, began on its day: a report of that period's status."""
+    older: bool = False
+    """Whether it is about a time in an older period than the one before the current one: it moves
+    nothing of the current period, whatever its status."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -207,6 +210,9 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     About a time in an older period, it is judged against that period and
     the one after it, in the same way (see :func:`_between`): wounded on
     26 February, reported after a capture on 1 March and a death on 20 March.
+    So is one of the status the case holds (*older*): wounded on 27 February,
+    reported after a capture on 1 March and a wound on 3 March, tells the
+    wounded period before the capture.
 
     A report that rivals the current report (see :func:`rival`) is never
     one: :func:`~casestate._decide.decide` asks this of no other report.
@@ -239,10 +245,14 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     if entered is None:
         return None  # no report began the period after it at its own time (a pair of rivals, say)
     move = _report_from(table, before, trigger, effective)
-    if move is None or (not current and move.target == case.status):
-        # A report of the status the case holds tells when the current period began, or nothing.
+    if move is None or (move.target == case.status == after.status and index == len(periods) - 3):
+        # The start of the period just before the current one, in the status the case holds (a pair
+        # of rivals left it as it was): an entry of the status it holds about that time would read
+        # as the current period's start. Not told.
         return None
-    return _between(table, move, before, after, effective, current=current)
+    told = _between(table, move, before, after, effective, current=current)
+    # About an older period, even one of the status the case holds: it tells that period's story.
+    return told if current or told is None else told._replace(older=True)
 
 
 def _current(case: Standing) -> Snapshot:

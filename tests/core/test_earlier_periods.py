@@ -356,7 +356,8 @@ def test_replay_refuses_a_report_between_two_left_periods_that_moves_the_later_o
         # The later period's start moved, but not as that period stood: another place, another fate.
         attrs.evolve(told_late, to_status="captured", whereabouts=cs.Whereabouts.HOME),
         attrs.evolve(told_late, to_status="captured", fate=cs.Fate.DEAD),
-        attrs.evolve(told_late, to_status="dead"),  # the status the case holds
+        # The status the case holds, about a time in the period before it: not the fate it holds.
+        attrs.evolve(told_late, to_status="dead", effective_at=dated(3, 5)),
         attrs.evolve(told_late, effective_at=dated(2, 23)),  # before he went missing
     ):
         with pytest.raises(cs.BrokenTrail) as broken:
@@ -839,3 +840,90 @@ def test_a_capture_resumed_after_a_late_card_dated_it_keeps_the_card_s_assurance
             dated(2, 25),
             cs.Assurance.DOCUMENTED,
         )
+
+
+WOUNDED_IN_CAPTIVITY = told("report_wounded", FAMILY, "video", effective=dated(3, 3), recorded=dated(3, 4))
+"""Wounded on 3 March, in captivity, by a video."""
+WOUNDED_BEFORE = told(
+    "report_wounded", COMRADE, "witness_statement", effective=dated(2, 27), recorded=dated(3, 25)
+)
+"""Wounded on 27 February, by a comrade's statement learned on 25 March."""
+
+
+def test_a_late_report_of_the_status_held_about_an_older_period_tells_its_period_in_any_order():
+    # Wounded on 27 February, says a comrade; taken prisoner on 1 March and wounded again in
+    # captivity on 3 March, say two videos. The statement is of the status the case holds, but of
+    # a time before the capture: it tells the first wound, whether it comes before the second
+    # wound or after it. It used to corroborate the second wound when it came last.
+    first = in_turn(CAPTURED, WOUNDED_BEFORE, WOUNDED_IN_CAPTIVITY)
+    last = in_turn(CAPTURED, WOUNDED_IN_CAPTIVITY, WOUNDED_BEFORE)
+    for case in (first, last):
+        check_case(WORKFLOW, case)
+        assert [(str(period.status), period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("wounded", dated(2, 27)),
+            ("captured", dated(3, 1)),
+            ("wounded", dated(3, 3)),
+        ]
+        assert not case.open_conflicts
+        then = case.as_of_effective(dated(2, 28))
+        assert then is not None
+        assert (then.status, then.whereabouts) == ("wounded", Whereabouts.UNKNOWN)
+    late = last.trail[-1]
+    assert (late.kind, late.from_status, late.to_status) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "wounded",
+        "wounded",
+    )
+    # The current period keeps its own start, assurance and backing.
+    assert (last.status_since, last.assurance, last.backing) == (
+        first.status_since,
+        first.assurance,
+        first.backing,
+    )
+    assert cs.replay(last.trail).periods == last.periods
+    statement = attrs.evolve(WOUNDED_BEFORE, salt=bytes(16))
+    batch_tells_as_apply(in_turn(CAPTURED, WOUNDED_IN_CAPTIVITY), statement)
+
+
+def test_a_late_report_of_the_status_held_dates_an_older_period_of_that_status_in_any_order():
+    # Taken prisoner on 1 March (a video), wounded on 5 March, held again by the ICRC's card of
+    # 10 March after a hospital stay; a comrade's video shows the capture on 25 February. It dates
+    # the first captivity, not the current one, whichever order the reports come in.
+    icrc = cs.Actor("icrc-1", cs.Role.ICRC)
+    hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 5), recorded=dated(3, 6))
+    card = told("report_captured", icrc, "capture_card", effective=dated(3, 10), recorded=dated(3, 11))
+    for case in (
+        in_turn(CAPTURED, EARLIER_CAPTURE, hurt, card),
+        in_turn(CAPTURED, hurt, card, EARLIER_CAPTURE),
+    ):
+        check_case(WORKFLOW, case)
+        assert [(str(period.status), period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("captured", dated(2, 25)),
+            ("wounded", dated(3, 5)),
+            ("captured", dated(3, 10)),
+        ]
+        assert (case.status_since, case.open_conflicts) == (dated(3, 10), ())
+        assert cs.replay(case.trail).periods == case.periods
+
+
+def test_a_late_report_before_a_period_of_the_status_held_just_before_the_current_one_dates_nothing():
+    # Taken prisoner on 1 March, wounded on 10 March; a death video of 5 March rivals the wound,
+    # and the pair leaves the case captured, as it was, from 10 March. The ICRC's card of a capture
+    # on 26 February would date the first captivity, just before the one the pair left; an entry
+    # of the status the case holds about that time would read as the current period's start, so
+    # it corroborates the case instead (see "What is not settled yet").
+    hurt = told("report_wounded", FAMILY, "video", effective=dated(3, 10), recorded=dated(3, 11))
+    killed = told("report_dead", COMRADE, "video", effective=dated(3, 5), recorded=dated(3, 20))
+    icrc = cs.Actor("icrc-1", cs.Role.ICRC)
+    card = told("report_captured", icrc, "capture_card", effective=dated(2, 26), recorded=dated(3, 25))
+    case = in_turn(CAPTURED, hurt, killed, card)
+    check_case(WORKFLOW, case)
+    assert [(str(period.status), period.since) for period in case.periods] == [
+        ("missing", dated(2, 24)),
+        ("captured", dated(3, 1)),
+        ("captured", dated(3, 10)),
+    ]
+    assert case.trail[-1].kind is cs.EntryKind.CORROBORATION
+    assert cs.replay(case.trail).periods == case.periods

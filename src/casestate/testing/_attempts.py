@@ -321,6 +321,8 @@ class Told(NamedTuple):
     """Whether it reports the current status: then the current period began on its day."""
     stays: bool = False
     """Whether it reports the status of the period before, as that period stood: it changes nothing."""
+    older: bool = False
+    """Whether it is about a time in an older period than the one before the current one."""
 
 
 def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and the periods as the case holds them
@@ -445,39 +447,42 @@ def _earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) ->
         return None
     told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry, periods[:-2])
     if told is None:
-        told = between_left(workflow, rule, effective, periods, case.trail, case.status)
-    if told is not None and not told.redates and _corroborates(workflow, case, rule):
-        return None
+        told = between_left(workflow, rule, effective, periods, case.trail)
+    if (
+        told is not None
+        and not told.redates
+        and rule.target != case.status
+        and _corroborates(workflow, case, rule)
+    ):
+        return None  # it agrees with the case: a corroboration, unless it tells a period of its status
     return told
 
 
-def between_left(  # noqa: PLR0917 - the rule, its time, and the case's periods, trail and status
-    workflow: Workflow,
-    rule: Rule,
-    effective: datetime,
-    periods: Sequence[Snapshot],
-    trail: Sequence[Entry],
-    status: str,
+def between_left(
+    workflow: Workflow, rule: Rule, effective: datetime, periods: Sequence[Snapshot], trail: Sequence[Entry]
 ) -> Told | None:
     """The period a late report tells between two periods the case has left since, if any.
 
     Judged against the live period that holds its time and the one after it,
     as :func:`earlier_told` judges one against the two last periods; of those,
-    only one that moves no place after it and is not in the status the case
-    holds: a period of its own that leaves the later period's place as it
-    is, or a report of the later period's status (*redates*) that names no
-    other place than it held, which tells that it began on its day.
+    only one that moves no place after it (*older*, whatever its status, the
+    one the case holds included): a period of its own that leaves the later
+    period's place as it is, or a report of the later period's status
+    (*redates*) that names no other place than it held, which tells that it
+    began on its day.
     """
     held = holding_at([period.since for period in periods[:-1]], effective)
-    if held > len(periods) - 3 or periods[held].since > effective or rule.target == status:
+    if held > len(periods) - 3 or periods[held].since > effective:
         return None
+    if rule.target == periods[-1].status == periods[held + 1].status and held == len(periods) - 3:
+        return None  # the start of the period just before the current one, of its status: not told
     after = periods[held + 1]
     told = earlier_told(workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held])
     if told is None or told.carries or told.stays:
         return None
     if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
         return None
-    return told
+    return told._replace(older=True)
 
 
 def _stays(

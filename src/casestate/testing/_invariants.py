@@ -257,51 +257,83 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         raise _fail(case, f"live periods begin at entries {periods}, the trail says {walk.periods}")
 
 
-def _since(case: Case, began: Entry, known: int | None = None) -> datetime:
+def _since(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
     """When the period *began* began took effect, by the first *known* entries (``None``: all).
 
     Its own time; for a pair neither of which holds, the later of the two days the pair is
     about, whichever came first; for a period late reports of its status said began earlier,
     while it was the current one or once the case had left it, the earliest of their days.
+    *lower* is when the period before it began, for a period no longer live (``None``: read
+    from the live periods).
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
         # The later of the pair's days: the displaced report's period as it began then.
-        return max(began.effective_at, _since(case, case.trail[began.displaces], began.seq))
+        before = _lower(case, began, known)
+        return max(began.effective_at, _since(case, case.trail[began.displaces], began.seq, before))
     since = began.effective_at
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return since  # only a report's period begins earlier (not a resumed one, nor one told late)
+    if lower is None:
+        lower = _lower(case, began, known)
     left = False
     for entry in case.trail[began.seq + 1 : known]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             left = True
-        elif (_begins_earlier(entry) and not left) or _begins_left_earlier(case, entry, began, known):
+        elif (_begins_earlier(entry, lower) and not left) or (
+            left and _begins_left_earlier(case, entry, began, known)
+        ):
             since = min(since, entry.effective_at)
     return since
+
+
+def _lower(case: Case, began: Entry, known: int | None = None) -> datetime | None:
+    """When the live period before the one *began* began took effect (``None``: none, or unknown).
+
+    For a period a pair of rivals displaced, the one before the pair's; for
+    one a retraction voided, unknown.
+    """
+    live = [period.seq for period in case.periods]
+    if began.seq not in live:
+        pair = next((entry for entry in case.trail if entry.displaces == began.seq), None)
+        if pair is None or pair.seq not in live:
+            return None
+        began = pair
+    if live.index(began.seq) == 0:
+        return None
+    return _since(case, case.trail[live[live.index(began.seq) - 1]], known)
 
 
 def _begins_left_earlier(case: Case, entry: Entry, began: Entry, known: int | None = None) -> bool:
     """Whether *entry* is a late report of the status of the period *began* began, told once it was left.
 
     About a time after the live period before it began (by the first *known*
-    entries) and before it did: that period began on its day.
+    entries) and before it did: that period began on its day. The caller
+    knows it was told once the period was left.
     """
     if (
         entry.kind is not EntryKind.EARLIER_PERIOD
+        or began.kind is not EntryKind.TRANSITION
+        or began.reverts_to is not None
         or entry.to_status != began.to_status
-        or entry.from_status == began.to_status
         or entry.seq < began.seq
     ):
         return False
-    live = [period.seq for period in case.periods]
-    if began.seq not in live or live.index(began.seq) == 0:
-        return False
-    before = case.trail[live[live.index(began.seq) - 1]]
-    return _since(case, before, known) <= entry.effective_at < began.effective_at
+    lower = _lower(case, began, known)
+    return lower is not None and lower <= entry.effective_at < began.effective_at
 
 
-def _begins_earlier(entry: Entry) -> bool:
-    """Whether *entry* is a late report of its case's own status, which then began on its day."""
-    return entry.kind is EntryKind.EARLIER_PERIOD and entry.to_status == entry.from_status
+def _begins_earlier(entry: Entry, lower: datetime | None) -> bool:
+    """Whether *entry* is a late report of its case's own status, which then began on its day.
+
+    About a time after *lower*, when the period before the current one began
+    (``None``: unknown, read as any time); about an older one, it tells that
+    one's story, as any other late report.
+    """
+    return (
+        entry.kind is EntryKind.EARLIER_PERIOD
+        and entry.to_status == entry.from_status
+        and (lower is None or entry.effective_at >= lower)
+    )
 
 
 def _actor_id(entry: Entry) -> str | None:
@@ -405,9 +437,10 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         and (said in (None, Whereabouts.UNKNOWN, walk.whereabouts) or walk.whereabouts is Whereabouts.UNKNOWN)
     )
     # A late report that could have come first tells its period, or that the current one began
-    # on its day (one that agrees with the case only that): it rivals nothing.
+    # on its day (one that agrees with the case only that, or a period of its status in an older
+    # one): it rivals nothing.
     earlier = _earlier_of(workflow, case, rule, entry, walk)
-    if earlier is not None and agrees and not earlier.redates:
+    if earlier is not None and agrees and not earlier.redates and rule.target != walk.status:
         earlier = None
     rival = None if agrees or earlier is not None else _rival_of(workflow, case, rule, entry, walk)
     if rival is not None and rival.agrees:
@@ -586,7 +619,7 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     told = earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older)
     if told is None:
         periods = [*older, *two]
-        told = between_left(workflow, rule, entry.effective_at, periods, case.trail, walk.status)
+        told = between_left(workflow, rule, entry.effective_at, periods, case.trail)
     return told
 
 
@@ -603,7 +636,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
         raise _fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
-    fate, whereabouts, carries, redates, stays = told
+    fate, whereabouts, carries, redates, stays, older = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
     found = (
@@ -628,7 +661,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
     if stays:
         return  # it says what the period before held: the history holds it already
-    if redates and entry.to_status != walk.status:
+    if redates and older:
         return  # a period the case has left began on its day: the trail tells its start (see _since)
     if redates:
         # Had it come first, it would have begun the current period, which the report that began
@@ -717,10 +750,11 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     began = case.trail[start]
     assurance = _evidence_tier_assurance(began)
     current = began.kind is not EntryKind.EARLIER_PERIOD
+    lower = _lower(case, began, before)
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
-        elif ((entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry)) and current) or (
+        elif ((entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry, lower)) and current) or (
             not current and _begins_left_earlier(case, entry, began, before)
         ):
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
@@ -765,21 +799,22 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
     )
     assurance = status_entry.assurance
     whereabouts = _recorded_whereabouts(case, status_entry)
+    began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
+    lower = _lower(case, began, len(known))
     for entry in known[status_entry.seq + 1 :]:
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
             whereabouts = _told(whereabouts, entry)
-        elif _begins_earlier(entry):
+        elif _begins_earlier(entry, lower):
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
             whereabouts = _named(whereabouts, entry)
         elif entry.carries_into is not None and entry.whereabouts is not None:
             whereabouts = entry.whereabouts
-    began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
     since = _since(case, began, len(known))
     open_then: list[int] = []
     # The corroborations of the period a report began: they wait with it, should a rival displace it.
     backers: list[int] = []
-    contestable = False
+    contestable, before = False, None
     for entry in known:
         open_then = [seq for seq in open_then if seq not in entry.resolves]
         if entry.displaces is not None:
@@ -789,7 +824,8 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
             open_then.append(entry.seq)
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             contestable, backers = entry.reverts_to is None, []
-        elif (entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry)) and contestable:
+            before = _lower(case, entry, len(known)) if contestable else None
+        elif (entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry, before)) and contestable:
             backers.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
@@ -848,10 +884,11 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
     # retraction voided since corroborated nothing, nor one made while a
     # period told late was already over.
     voided = status_entry.kind is EntryKind.EARLIER_PERIOD
+    lower = _lower(case, status_entry)
     for entry in case.trail[status_entry.seq + 1 :]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             voided = entry.reverts_to != status_entry.seq
-        elif _begins_left_earlier(case, entry, status_entry):
+        elif voided and _begins_left_earlier(case, entry, status_entry):
             # A late report of its status, told once the case had left it: from its day.
             if entry.effective_at <= when:
                 assurance = assurance.stronger(_evidence_tier_assurance(entry))
@@ -863,7 +900,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
                 assurance = assurance.stronger(_evidence_tier_assurance(entry))
                 whereabouts = _told(whereabouts, entry) if held is Whereabouts.UNKNOWN else whereabouts
             held = _told(held, entry)
-        elif _begins_earlier(entry):
+        elif _begins_earlier(entry, lower):
             if entry.effective_at <= when:
                 assurance = assurance.stronger(_evidence_tier_assurance(entry))
                 whereabouts = _named(whereabouts, entry)
