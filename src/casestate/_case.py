@@ -656,15 +656,21 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         return "tells an earlier period, but not where he was"
     if current:
         return _not_moving_the_current_one(state, before, entry)
-    return _not_moving_a_left_one(after, entry)
+    return _not_moving_a_left_one(state, after, entry, just_before=index == len(periods) - 3)
 
 
-def _not_moving_a_left_one(after: Snapshot, entry: Entry) -> str | None:
+def _not_moving_a_left_one(
+    state: Standing, after: Snapshot, entry: Entry, *, just_before: bool
+) -> str | None:
     """Why *entry*, told before *after*, a period the case has left, cannot move it as it does.
 
     One of that period's status tells it began earlier than known: as it
-    stood, from an earlier day (its fate, and no other place).
+    stood, from an earlier day (its fate, and no other place); not the
+    period *just_before* the current one, in the status the case holds,
+    which such an entry would read as the current one.
     """
+    if entry.to_status == after.status == state.status and just_before:
+        return "tells an earlier start of the period before the current one, in its status: the current one's"
     if entry.to_status == after.status and (
         entry.fate is not after.fate or entry.whereabouts not in (Whereabouts.UNKNOWN, after.whereabouts)
     ):

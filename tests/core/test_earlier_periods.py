@@ -927,3 +927,10 @@ def test_a_late_report_before_a_period_of_the_status_held_just_before_the_curren
     ]
     assert case.trail[-1].kind is cs.EntryKind.CORROBORATION
     assert cs.replay(case.trail).periods == case.periods
+    # Nor does replay take such an entry, made by hand.
+    entries = list(case.trail)
+    forged = attrs.evolve(entries[-1], kind=cs.EntryKind.EARLIER_PERIOD, assurance=cs.Assurance.DOCUMENTED)
+    with pytest.raises(cs.BrokenTrail) as broken:
+        cs.replay(resealed([*entries[:-1], forged]))
+    assert broken.value.integrity.problem is cs.Problem.INCONSISTENT
+    assert "before the current one, in its status" in broken.value.integrity.message
