@@ -228,11 +228,13 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
     when the live period before it began (``None``: it is the first).
     """
     first = trail[began]
+    start = first.effective_at  # when the period began, by the entries read so far
     # Where the case held him as each entry came, in the order they were recorded: a
     # corroboration's entry records that place, which it told only where the case held none.
     for period, entry in in_periods(trail):
-        if period != began and begins_left_earlier(entry, first, lower):
+        if period != began and begins_left_earlier(entry, first, lower, start):
             # A late report of its status, told once the case had left it: from its day, as it stood.
+            start = entry.effective_at
             if entry.effective_at <= when:
                 named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
                 known = attrs.evolve(
@@ -249,6 +251,7 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
             held = entry.whereabouts or held
         elif begins_earlier(entry, lower):
             # A late report of its status: its place, if it names one, holds from its day.
+            start = min(start, entry.effective_at)
             named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
             if entry.effective_at <= when:
                 known = attrs.evolve(
@@ -329,13 +332,15 @@ def since_of(period: Period) -> datetime:
     return period.since if type(period) is Snapshot else period.effective_at  # type: ignore[union-attr]
 
 
-def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None) -> bool:
+def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None, start: datetime) -> bool:
     """Whether *entry* tells that the period *began* began, one the case had left, began on its day.
 
     A late report of that period's status, told once the case had left it
     (the caller knows: recorded while another period was current), about a
-    time before it began and after *lower* (when the live period before it
-    began; ``None``: unknown, and no entry is such a report).
+    time before *start*, when the period began by the entries before it
+    (one about a later time says the case was as that period stood), and
+    after *lower* (when the live period before it began; ``None``: unknown,
+    and no entry is such a report).
     """
     return (
         lower is not None
@@ -344,7 +349,7 @@ def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None) -> b
         and began.reverts_to is None
         and entry.to_status == began.to_status
         and entry.seq > began.seq
-        and lower <= entry.effective_at < began.effective_at
+        and lower <= entry.effective_at < start
     )
 
 
@@ -490,7 +495,7 @@ def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | N
         ):
             continue
         # Its status reported late: while it was current, or once the case had left it.
-        if begins_earlier(entry, lower) if not left else begins_left_earlier(entry, began, lower):
+        if begins_earlier(entry, lower) if not left else begins_left_earlier(entry, began, lower, since):
             since = entry.effective_at
     return since
 

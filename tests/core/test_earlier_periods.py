@@ -934,3 +934,42 @@ def test_a_late_report_before_a_period_of_the_status_held_just_before_the_curren
         cs.replay(resealed([*entries[:-1], forged]))
     assert broken.value.integrity.problem is cs.Problem.INCONSISTENT
     assert "before the current one, in its status" in broken.value.integrity.message
+
+
+def _withdrawn(case: cs.Case, day: int) -> cs.Case:
+    ministry = cs.Actor("ministry-1", cs.Role.MINISTRY)
+    withdrawal = told("retract", ministry, effective=dated(3, day), reason="the report was about another man")
+    return WORKFLOW.apply(case, attrs.evolve(withdrawal, salt=bytes(16)))
+
+
+def test_a_report_about_a_time_inside_a_start_moved_earlier_says_the_period_stood_and_dates_nothing():
+    # Captured from 25 February (a comrade's video moved the start of the capture of 1 March),
+    # killed on 20 March; the ICRC's card of a capture on 26 February, learned last, falls inside
+    # the captivity: it says what the period held, and raises nothing from 26 February on, before
+    # or after the death is withdrawn.
+    icrc = cs.Actor("icrc-1", cs.Role.ICRC)
+    card = told("report_captured", icrc, "capture_card", effective=dated(2, 26), recorded=dated(3, 26))
+    case = in_turn(CAPTURED, EARLIER_CAPTURE, SHOT, card)
+    check_case(WORKFLOW, case)
+    then = case.as_of_effective(dated(2, 27))
+    assert then is not None
+    assert then.assurance is cs.Assurance.REPORTED
+    resumed = _withdrawn(case, 27)
+    check_case(WORKFLOW, resumed)
+    assert resumed.assurance is cs.Assurance.REPORTED
+
+
+def test_a_start_moved_earlier_and_voided_since_is_read_as_it_stood_then():
+    # Wounded on 1 March, captured on 20 March, a comrade's wound of 26 February moves the wound's
+    # start; the capture withdrawn, then the wound: what the case held on 22 March still says
+    # wounded since 26 February.
+    wound = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 2))
+    capture = told("report_captured", FAMILY, "video", effective=dated(3, 20), recorded=dated(3, 20))
+    comrade = told(
+        "report_wounded", COMRADE, "witness_statement", effective=dated(2, 26), recorded=dated(3, 21)
+    )
+    case = _withdrawn(_withdrawn(in_turn(wound, capture, comrade), 22), 23)
+    check_case(WORKFLOW, case)
+    then = case.known_at(dated(3, 22))
+    assert then is not None
+    assert (then.status, then.status_since) == ("wounded", dated(2, 26))

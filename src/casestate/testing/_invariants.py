@@ -280,7 +280,7 @@ def _since(case: Case, began: Entry, known: int | None = None, lower: datetime |
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             left = True
         elif (_begins_earlier(entry, lower) and not left) or (
-            left and _begins_left_earlier(case, entry, began, known)
+            left and _begins_left_earlier(case, entry, began, since, known)
         ):
             since = min(since, entry.effective_at)
     return since
@@ -289,10 +289,11 @@ def _since(case: Case, began: Entry, known: int | None = None, lower: datetime |
 def _lower(case: Case, began: Entry, known: int | None = None) -> datetime | None:
     """When the live period before the one *began* began took effect (``None``: none, or unknown).
 
-    For a period a pair of rivals displaced, the one before the pair's; for
-    one a retraction voided, unknown.
+    Live by the first *known* entries (``None``: all). For a period a pair of
+    rivals displaced, the one before the pair's; for one a retraction voided,
+    unknown.
     """
-    live = [period.seq for period in case.periods]
+    live = _live(case, known)
     if began.seq not in live:
         pair = next((entry for entry in case.trail if entry.displaces == began.seq), None)
         if pair is None or pair.seq not in live:
@@ -303,12 +304,43 @@ def _lower(case: Case, began: Entry, known: int | None = None) -> datetime | Non
     return _since(case, case.trail[live[live.index(began.seq) - 1]], known)
 
 
-def _begins_left_earlier(case: Case, entry: Entry, began: Entry, known: int | None = None) -> bool:
+def _live(case: Case, known: int | None) -> list[int]:
+    """The entries that began the live periods by the first *known* entries (``None``: all), oldest first.
+
+    The kit's own reading of the trail: a move adds its period, a rival pair
+    replaces the one it displaces, a retraction voids those after the one it
+    resumes, and a late report tells a period of its own after the one that
+    holds its time, unless it reports that period's status or the next's.
+    """
+    if known is None or known >= len(case.trail):
+        return [period.seq for period in case.periods]
+    live = [0]
+    for entry in case.trail[1:known]:
+        if entry.displaces is not None:
+            live = [seq for seq in live if seq != entry.displaces]
+            live.append(entry.seq)
+        elif entry.kind is EntryKind.TRANSITION and entry.reverts_to is not None:
+            live = live[: live.index(entry.reverts_to) + 1] if entry.reverts_to in live else live
+        elif entry.kind is EntryKind.TRANSITION:
+            live.append(entry.seq)
+        elif entry.kind is EntryKind.EARLIER_PERIOD:
+            starts = [_since(case, case.trail[seq], entry.seq) for seq in live[:-1]]
+            held = holding_at(starts, entry.effective_at)
+            if entry.to_status in {case.trail[live[held]].to_status, case.trail[live[held + 1]].to_status}:
+                continue  # as that period stood, or the next one's earlier start
+            live.insert(held + 1, entry.seq)
+    return live
+
+
+def _begins_left_earlier(
+    case: Case, entry: Entry, began: Entry, start: datetime, known: int | None = None
+) -> bool:
     """Whether *entry* is a late report of the status of the period *began* began, told once it was left.
 
     About a time after the live period before it began (by the first *known*
-    entries) and before it did: that period began on its day. The caller
-    knows it was told once the period was left.
+    entries) and before *start*, when it began by the entries before this
+    one: that period began on its day. The caller knows it was told once
+    the period was left.
     """
     if (
         entry.kind is not EntryKind.EARLIER_PERIOD
@@ -319,7 +351,7 @@ def _begins_left_earlier(case: Case, entry: Entry, began: Entry, known: int | No
     ):
         return False
     lower = _lower(case, began, known)
-    return lower is not None and lower <= entry.effective_at < began.effective_at
+    return lower is not None and lower <= entry.effective_at < start
 
 
 def _begins_earlier(entry: Entry, lower: datetime | None) -> bool:
@@ -751,13 +783,16 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     assurance = _evidence_tier_assurance(began)
     current = began.kind is not EntryKind.EARLIER_PERIOD
     lower = _lower(case, began, before)
+    since = began.effective_at  # when it began, by the entries read so far
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
         elif ((entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry, lower)) and current) or (
-            not current and _begins_left_earlier(case, entry, began, before)
+            not current and _begins_left_earlier(case, entry, began, since, before)
         ):
             assurance = assurance.stronger(_evidence_tier_assurance(entry))
+            if entry.kind is EntryKind.EARLIER_PERIOD:
+                since = min(since, entry.effective_at)
     return assurance
 
 
@@ -885,11 +920,13 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
     # period told late was already over.
     voided = status_entry.kind is EntryKind.EARLIER_PERIOD
     lower = _lower(case, status_entry)
+    start = status_entry.effective_at  # when it began, by the entries read so far
     for entry in case.trail[status_entry.seq + 1 :]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             voided = entry.reverts_to != status_entry.seq
-        elif voided and _begins_left_earlier(case, entry, status_entry):
+        elif voided and _begins_left_earlier(case, entry, status_entry, start):
             # A late report of its status, told once the case had left it: from its day.
+            start = entry.effective_at
             if entry.effective_at <= when:
                 assurance = assurance.stronger(_evidence_tier_assurance(entry))
                 whereabouts = _named(whereabouts, entry)
@@ -901,6 +938,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
                 whereabouts = _told(whereabouts, entry) if held is Whereabouts.UNKNOWN else whereabouts
             held = _told(held, entry)
         elif _begins_earlier(entry, lower):
+            start = min(start, entry.effective_at)
             if entry.effective_at <= when:
                 assurance = assurance.stronger(_evidence_tier_assurance(entry))
                 whereabouts = _named(whereabouts, entry)
