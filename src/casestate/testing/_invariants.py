@@ -290,8 +290,8 @@ def _lower(case: Case, began: Entry, known: int | None = None) -> datetime | Non
     """When the live period before the one *began* began took effect (``None``: none, or unknown).
 
     Live by the first *known* entries (``None``: all). For a period a pair of
-    rivals displaced, the one before the pair's; for one a retraction voided,
-    unknown.
+    rivals displaced, the one before the pair's; for one a retraction had
+    voided by then, unknown.
     """
     live = _live(case, known)
     if began.seq not in live:
