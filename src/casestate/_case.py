@@ -12,7 +12,17 @@ from ._chain import PLAIN_CHAIN, BrokenTrail, Integrity, Problem, verify
 from ._entry import Entry, EntryKind
 from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
-from ._standing import Period, Snapshot, Standing, began_by, build, holding, holding_index, snapshot_of
+from ._standing import (
+    Period,
+    Snapshot,
+    Standing,
+    began_by,
+    build,
+    holding,
+    holding_index,
+    since_of,
+    snapshot_of,
+)
 from ._status import Assurance, Whereabouts
 from ._step import opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
@@ -232,25 +242,16 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
     # Where the case held him as each entry came, in the order they were recorded: a
     # corroboration's entry records that place, which it told only where the case held none.
     for period, entry in in_periods(trail):
-        if period != began and begins_left_earlier(entry, first, lower, start):
-            # A late report of its status, told once the case had left it: from its day, as it stood.
-            start = entry.effective_at
-            if entry.effective_at <= when:
-                named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
-                known = attrs.evolve(
-                    known,
-                    assurance=known.assurance.stronger(entry.assurance),
-                    whereabouts=named or known.whereabouts,
-                )
+        ours = period == began  # recorded while it was the current period
+        if ours and entry.seq == began:
             continue
-        if period != began or entry.seq == began:
-            continue
-        if entry.carries_into == began:
+        if ours and entry.carries_into == began:
             # A late report of the period before it: its place is this period's from its start.
             known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
             held = entry.whereabouts or held
-        elif begins_earlier(entry, lower):
-            # A late report of its status: its place, if it names one, holds from its day.
+        elif begins_earlier(entry, lower) if ours else begins_left_earlier(entry, first, lower, start):
+            # A late report of its status, while it was current or once the case had left it: its
+            # place, if it names one, holds from its day.
             start = min(start, entry.effective_at)
             named = entry.whereabouts if entry.whereabouts is not Whereabouts.UNKNOWN else None
             if entry.effective_at <= when:
@@ -259,8 +260,9 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
                     assurance=known.assurance.stronger(entry.assurance),
                     whereabouts=named or known.whereabouts,
                 )
-            held = named or held
-        elif entry.kind is EntryKind.CORROBORATION:
+            if ours:
+                held = named or held
+        elif ours and entry.kind is EntryKind.CORROBORATION:
             told = entry.whereabouts if held is Whereabouts.UNKNOWN else None
             if entry.effective_at <= when:
                 # The entry's own evidence, not its assurance: that one also counts
@@ -325,11 +327,6 @@ def begins_earlier(entry: Entry, lower: datetime | None) -> bool:
         and entry.to_status == entry.from_status
         and (lower is None or entry.effective_at >= lower)
     )
-
-
-def since_of(period: Period) -> datetime:
-    """When *period* began, as kept: without making a :class:`Snapshot` of an entry."""
-    return period.since if type(period) is Snapshot else period.effective_at  # type: ignore[union-attr]
 
 
 def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None, start: datetime) -> bool:

@@ -118,9 +118,14 @@ def holding(periods: tuple[Period, ...], effective_at: datetime) -> Snapshot:
 def holding_index(periods: tuple[Period, ...], effective_at: datetime) -> int:
     """Where in *periods* the period :func:`holding` gives is."""
     for index in range(len(periods) - 2, 0, -1):
-        if snapshot_of(periods[index]).since <= effective_at:
+        if since_of(periods[index]) <= effective_at:
             return index
     return 0
+
+
+def since_of(period: Period) -> datetime:
+    """When *period* began, as kept: without making a :class:`Snapshot` of an entry."""
+    return period.since if type(period) is Snapshot else period.effective_at  # type: ignore[union-attr]
 
 
 def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
