@@ -134,6 +134,15 @@ def batch_tells_as_apply(case: Case, sent: Change) -> casestate.Verdict:
     return verdict
 
 
+def in_turn_on(case: Case, *changes: Change) -> Case:
+    """*case* with *changes* applied in this order, each with a fixed salt, and recorded after the one before."""
+    last = case.last_recorded_at
+    for sent in changes:
+        last = max(sent.recorded_at, last + timedelta(hours=1))
+        case = WORKFLOW.apply(case, attrs.evolve(sent, recorded_at=last, salt=bytes(16)))
+    return case
+
+
 def resealed(entries: Iterable[Entry]) -> list[Entry]:
     """Recompute every prev_hash and hash, as a forger without a key can for a plain chain."""
     previous, out = GENESIS, []

@@ -34,7 +34,7 @@ from ._records import RecordError, change_from_json, change_from_record, change_
 from ._rules import ANY_EVIDENCE, EvidenceRule, Rule, StatusDef
 from ._schemas import SCHEMA_NAMES, SchemaName, UnknownSchema, json_schema
 from ._soundness import Hazard, WorkflowError, WorkflowWarning
-from ._standing import Snapshot, Standing
+from ._standing import Backer, Snapshot, Standing
 from ._status import Assurance, Fate, Status, Whereabouts
 from ._text import MAX_CASE_ID, MAX_NAME
 from ._timers import GENEVA_CONVENTIONS, RUSSIA_120FZ, RUSSIA_CIVIL_CODE, UKRAINE, Flag, Timer, due
@@ -63,6 +63,7 @@ __all__ = [
     "UKRAINE",
     "Actor",
     "Assurance",
+    "Backer",
     "Batch",
     "BrokenTrail",
     "Case",

@@ -158,6 +158,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         decided.displaces,
         table.kinds,
         decided.carries_into,
+        decided.contests,
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 

@@ -136,6 +136,7 @@ class Batch:
                 change.actor.role,
                 change.trigger,
                 decided.carries_into,
+                decided.contests,
             )
         return verdict
 

@@ -513,7 +513,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 reporter == case.reporter_id
                 and backing == case.backing
                 and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
-                and case.backers == (tuple(reversed(backers)) if began is not None else ())
+                and tuple(backer.seq for backer in case.backers) == tuple(reversed(backers))
                 and (
                     kind is not EntryKind.TRANSITION
                     or entry.reverts_to is not None
@@ -547,6 +547,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     kind = entry.kind
     if entry.carries_into is not None and kind is not EntryKind.EARLIER_PERIOD:
         return f"a {kind} entry carries no whereabouts into a period"
+    if entry.contests is not None:
+        return _not_contesting(state, entry)
     if entry.displaces is not None:
         return _not_displacing(state, entry)
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
@@ -585,6 +587,27 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
             return "a conflict entry cannot resolve others"
     else:
         return "only the first entry may open the case"
+    return None
+
+
+def _not_contesting(state: Standing, entry: Entry) -> str | None:
+    """Why *entry*, which names corroborations it contests, cannot be the next entry at *state*; or ``None``.
+
+    Only a move that begins a period of its own contests; what it names are
+    corroborations of the period it ends, about its own time or a later one,
+    each once and in order. Whether each says otherwise than the move is the
+    workflow's to say, which replay does not read.
+    """
+    if entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None or entry.displaces is not None:
+        return "only a move that begins a period of its own contests corroborations"
+    contests = entry.contests
+    backers = {backer.seq: backer for backer in state.backers}
+    if not contests or list(contests) != sorted(set(contests)):
+        return "contests no corroboration, or not each once and in order"
+    for seq in contests:
+        backer = backers.get(seq)
+        if backer is None or backer.effective_at < entry.effective_at:
+            return f"contests entry {seq}, no corroboration of the period it ends about its time or later"
     return None
 
 

@@ -170,6 +170,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     displaces: int | None = None,
     kinds: Mapping[str, EvidenceKindDef] = BUILT_IN_KINDS,
     carries_into: int | None = None,
+    contests: tuple[int, ...] | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
@@ -180,7 +181,8 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     source gave it; *displaces*, the report a rival report displaces;
     *kinds*, the kinds of evidence the workflow knows (an entry records the
     tier of a declared kind beside its name); *carries_into*, for a late
-    report of an earlier period, the current period that takes its whereabouts.
+    report of an earlier period, the current period that takes its whereabouts;
+    *contests*, for a move, the corroborations of the period it ends that it makes conflicts.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -218,6 +220,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         displaces,
         evidence_tiers,
         carries_into,
+        contests,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

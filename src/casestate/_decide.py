@@ -72,6 +72,8 @@ class Plan(NamedTuple):
     """For a report of an earlier period: that period's status (the case stays in its own)."""
     carries_into: int | None = None
     """For a report of an earlier period: the current period, when it takes that period's whereabouts."""
+    contests: tuple[int, ...] | None = None
+    """For a move that ends a period: the corroborations of that period it makes conflicts."""
 
 
 _plan = tuple.__new__
@@ -201,13 +203,43 @@ def _corroborates(table: Table, move: Move, case: Standing) -> bool:
     Unknown whereabouts are no position to disagree with: a report that
     says none agrees with any, and any agrees with a case that holds none.
     """
+    return _agrees(table, move, case.status, case.fate, case.whereabouts)
+
+
+def _agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts) -> bool:
+    """Whether a report of *move* agrees with a case in *status*, *fate* and *held* whereabouts."""
     claimed = move.claimed_whereabouts
-    held = case.whereabouts
     return (
         move.report
-        and (move.reported == case.status or (move.claimed is case.fate and case.status in table.keeps_fate))
+        and (move.reported == status or (move.claimed is fate and status in table.keeps_fate))
         and (claimed is None or claimed is held or claimed is _UNKNOWN or held is _UNKNOWN)
     )
+
+
+def _contested(
+    table: Table, case: Standing, effective: datetime, *, status: str, fate: Fate, whereabouts: Whereabouts
+) -> tuple[int, ...] | None:
+    """The corroborations of *case*'s current period that a move to *status* about *effective* contests.
+
+    Those about that time or a later one that say otherwise than the period
+    the move begins, and that a report could not move it to: "still
+    missing" on 12 March, and a death on 10 March learned after it. Had the
+    death come first, the "still missing" would have waited as a conflict;
+    it waits as one now, whichever came first. ``None`` when there is none.
+    """
+    contested: tuple[int, ...] | None = None
+    for backer in case.backers:
+        if backer.effective_at < effective:
+            continue
+        trigger = backer.trigger
+        move = table.elsewhere.get(trigger)
+        if (
+            move is not None
+            and (status, trigger) not in table.legal
+            and not _agrees(table, move, status, fate, whereabouts)
+        ):
+            contested = (backer.seq,) if contested is None else (*contested, backer.seq)
+    return contested
 
 
 _UNKNOWN = Whereabouts.UNKNOWN
@@ -550,6 +582,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 None,
                 told.status,  # type: ignore[union-attr]
                 case.current_period.seq if told.carries else None,  # type: ignore[union-attr]
+                None,
             ),
         )
     fate = verdict.fate or case.fate
@@ -558,27 +591,14 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
         found = rival(table, case, change.trigger, change.effective_at)
         if found is not None and not found.agrees:
             displaced = case.current_period.seq
-            if outcome is Outcome.TRANSITION:
-                given = _given(table, change.evidence)
+            holds = outcome is Outcome.TRANSITION
+            if holds or (verdict.reasons[0].code is Code.RIVAL_REPORT and not case.tied):
+                # The rival holds; or neither does: a period in what the case held before both,
+                # from their instant, as strongly as it held it.
+                kind = EntryKind.TRANSITION if holds else EntryKind.CONFLICT
+                assurance = _given(table, change.evidence) if holds else case.assurance
                 return _plan(
-                    Plan,
-                    (verdict, EntryKind.TRANSITION, fate, given, None, whereabouts, displaced, None, None),
-                )
-            if verdict.reasons[0].code is Code.RIVAL_REPORT and not case.tied:
-                # Neither holds: a period in what the case held before both, from their instant.
-                return _plan(
-                    Plan,
-                    (
-                        verdict,
-                        EntryKind.CONFLICT,
-                        fate,
-                        case.assurance,
-                        None,
-                        whereabouts,
-                        displaced,
-                        None,
-                        None,
-                    ),
+                    Plan, (verdict, kind, fate, assurance, None, whereabouts, displaced, None, None, None)
                 )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
@@ -596,6 +616,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     None,
                     None,
                     None,
+                    None,
                 ),
             )
         return _plan(
@@ -610,13 +631,21 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 None,
                 None,
                 None,
+                _contested(
+                    table,
+                    case,
+                    change.effective_at,
+                    status=verdict.target,  # type: ignore[arg-type] # a transition's
+                    fate=fate,
+                    whereabouts=whereabouts,
+                ),
             ),
         )
     held = case.assurance
     if outcome is Outcome.CORROBORATION:
         given = _given(table, change.evidence)
         held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
-    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None, None))
+    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None, None, None))
 
 
 @attrs.frozen(kw_only=True)

@@ -258,6 +258,15 @@ class Entry:
     period, which holds this period's whereabouts from then on (wounded in captivity on 10 March, the
     capture of 5 March learned late). ``None`` for every other entry, and left out of the canonical
     bytes and JSON then."""
+    contests: tuple[int, ...] | None = attrs.field(
+        default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)
+    )
+    """For a transition that ends a period: the corroborations of that period, about its own time or a
+    later one, that say otherwise than the period it begins, in order. Each is an open conflict from
+    this entry on, as it would have been had it come after the move ("still missing" on 12 March,
+    then a death on 10 March learned: see :doc:`/explanation/conflicts`). ``None`` when there is
+    none, and left out of the canonical bytes and JSON then, so that trails written before keep their
+    bytes and hashes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 
@@ -132,6 +132,31 @@ def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
     return tuple(map(snapshot_of, periods))
 
 
+class Backer(NamedTuple):
+    """A corroboration of the current period, as a :class:`~casestate.Batch` keeps it (it keeps no entries).
+
+    A :class:`~casestate.Case` keeps the corroboration's :class:`~casestate.Entry`
+    instead, which reads alike.
+
+    What a move that ends the period reads of it: which report it was, and
+    about what time (see :attr:`Standing.backers`).
+    """
+
+    seq: int
+    trigger: str
+    effective_at: datetime
+
+
+Backing = Backer | Entry
+"""How a standing keeps a corroboration of its current period: the entry (a case holds it anyway), or
+a :class:`Backer` (a batch, which keeps no entries). Either has its ``seq``, ``trigger`` and
+``effective_at``."""
+
+
+def _seqs(backers: tuple[Backing, ...]) -> tuple[int, ...]:
+    return tuple(backer.seq for backer in backers)
+
+
 @attrs.frozen(weakref_slot=False)
 class Standing:
     """A case without its trail: status, fate, assurance, whereabouts, clocks, conflicts, periods.
@@ -175,9 +200,11 @@ class Standing:
     """Whether the current period is one two rival reports left undecided: it holds what the case
     held before them, from the instant they speak of, and a later report about that instant joins
     them unless its evidence is stronger."""
-    backers: tuple[int, ...] = attrs.field(repr=False)
-    """The corroborations of the current period, about the instant it began or a later one: reports
-    that hold it together with the one that began it, and wait with it should a rival displace it."""
+    backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
+    """The corroborations of the current period, and the late reports that it began earlier: reports
+    that hold it together with the one that began it, and wait with it should a rival displace it. A
+    move that ends the period contests those about a time from its own on that disagree with it (see
+    :attr:`Entry.contests <casestate.Entry.contests>`). Compared by their entries' ``seq``."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

@@ -12,7 +12,19 @@ from typing import NamedTuple
 
 from ._entry import Entry, EntryKind
 from ._rules import WHEREABOUTS_BY_NAME
-from ._standing import UNCONTESTED, Period, S, Standing, build, holding_index, snapshot, snapshot_of
+from ._standing import (
+    UNCONTESTED,
+    Backer,
+    Backing,
+    Period,
+    S,
+    Snapshot,
+    Standing,
+    build,
+    holding_index,
+    snapshot,
+    snapshot_of,
+)
 from ._status import Assurance, Fate, Whereabouts
 
 
@@ -60,8 +72,8 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
 
 _UNBACKED: frozenset[str] = frozenset()
 """The backing of a status nobody has corroborated yet: one value for every case."""
-_NONE: tuple[int, ...] = ()
-"""No corroboration about the instant the current period began: one value for every case."""
+_NONE: tuple[Backing, ...] = ()
+"""No corroboration of the current period yet: one value for every case."""
 
 
 def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabouts:
@@ -92,6 +104,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
     role: str,
     trigger: str,
     carries_into: int | None = None,
+    contests: tuple[int, ...] | None = None,
     entry: Entry | None = None,
     *more: object,
 ) -> S:
@@ -103,7 +116,8 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
     The one state step: apply, a batch and replay all move a case with it.
     It trusts its input (a verdict of the decision, or an entry replay has
     checked follows the case). Given the *entry* that holds these fields, a
-    period it begins is kept as that entry, which the trail holds anyway.
+    period it begins, or a corroboration of the current one, is kept as that
+    entry, which the trail holds anyway.
     """
     seq = state.version
     conflicts = state.open_conflicts
@@ -114,8 +128,9 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         # Of the status the case holds, about a time in the period before the current one: the
         # current period began then. About an older one, it is read as any other (see _told_late).
         if to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2:
+            backer = _backer(entry, seq, trigger, effective_at)
             return _begun_earlier(
-                state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, *more
+                state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, backer, *more
             )
         late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
         return _told_late(state, late, conflicts, recorded_at, *more)
@@ -124,7 +139,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         # A rival report about the instant the current period began: that period is
         # void, and the reports that held it wait beside this one (a period two
         # rivals left undecided is one of theirs, waiting already).
-        held = (displaces, *state.backers)
+        held = (displaces, *(backer.seq for backer in state.backers))
         conflicts = (
             *conflicts,
             *(number for number in held if number not in conflicts and number not in resolves),
@@ -132,6 +147,10 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
+    elif contests:
+        # Corroborations of the period this move ends, about a time it says was otherwise: each
+        # waits as a conflict, as it would have had it come after the move.
+        conflicts = (*conflicts, *contests)
     backing = state.backing
     if displaces is not None and kind is EntryKind.CONFLICT:
         # Neither rival holds: the case stands as it did before both, and nobody's report is
@@ -174,25 +193,11 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         if kind is EntryKind.CORROBORATION:
             if role not in backing:
                 backing = backing | {role}
-            if entered_by is not None:
-                backers = (*backers, seq)
+            backers = (*backers, _backer(entry, seq, trigger, effective_at))
         if assurance is not state.assurance or whereabouts is not state.whereabouts:
             # The current period carries the case's assurance and whereabouts (a report
             # may tell where he is), should a retraction resume it later.
-            last = snapshot_of(periods[-1])
-            periods = (
-                *periods[:-1],
-                snapshot(
-                    last.status,
-                    last.fate,
-                    assurance,
-                    last.since,
-                    last.seq,
-                    whereabouts,
-                    UNCONTESTED,
-                    last.entered_by,
-                ),
-            )
+            periods = (*periods[:-1], _restated(periods[-1], assurance, whereabouts))
     return build(
         type(state),
         state.id,
@@ -212,6 +217,19 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         periods,
         *more,
     )
+
+
+def _restated(period: Period, assurance: Assurance, whereabouts: Whereabouts) -> Snapshot:
+    """*period* as it stands with *assurance* and *whereabouts*."""
+    last = snapshot_of(period)
+    return snapshot(
+        last.status, last.fate, assurance, last.since, last.seq, whereabouts, UNCONTESTED, last.entered_by
+    )
+
+
+def _backer(entry: Entry | None, seq: int, trigger: str, effective_at: datetime) -> Backing:
+    """How the current period keeps the corroboration *entry* (a batch's, with none: by its fields)."""
+    return entry if entry is not None else Backer(seq, trigger, effective_at)
 
 
 def _with_earlier(
@@ -235,17 +253,7 @@ def _with_earlier(
     whereabouts = state.whereabouts
     if carries_into is not None:
         whereabouts = snapshot_of(told).whereabouts  # type: ignore[arg-type] # a period told carries it
-        last = snapshot_of(current)
-        current = snapshot(
-            last.status,
-            last.fate,
-            last.assurance,
-            last.since,
-            last.seq,
-            whereabouts,
-            UNCONTESTED,
-            last.entered_by,
-        )
+        current = _restated(current, snapshot_of(current).assurance, whereabouts)
     return build(
         type(state),
         state.id,
@@ -328,6 +336,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     role: str,
     conflicts: tuple[int, ...],
     recorded_at: datetime,
+    backer: Backing,
     *more: object,
 ) -> S:
     """*state* with its current period begun at *effective_at*, as a late report of its status tells.
@@ -359,7 +368,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         backing if role in backing else backing | {role},
         state.entered_by,
         state.tied,
-        (*state.backers, state.version),
+        (*state.backers, backer),
         state.version + 1,
         (*state._periods[:-1], began),  # noqa: SLF001
         *more,
@@ -426,6 +435,7 @@ def step_by(state: S, entry: Entry, *more: object) -> S:
         entry.role,
         entry.trigger,
         entry.carries_into,
+        entry.contests,
         entry,
         *more,
     )

@@ -1164,6 +1164,43 @@ def test_show_says_which_entry_displaced_a_report_waiting_as_a_conflict(tmp_path
     assert "capture_card; displaces entry 1" in result.output  # the trail says it too
 
 
+def test_show_says_which_move_contested_a_corroboration_waiting_as_a_conflict(tmp_path):
+    # "Still missing" on 12 March, then a death on 10 March learned after it.
+    path = tmp_path / "contested.db"
+    seen = datetime(2024, 3, 1, tzinfo=UTC)
+
+    def report(trigger, actor, kind, effective, recorded):
+        proof = [cs.Evidence(kind, f"{kind}/1", "source", recorded)]
+        return cs.Change(
+            trigger=trigger, actor=actor, evidence=proof, effective_at=effective, recorded_at=recorded
+        )
+
+    with cs.store.SQLiteStore(path) as held:
+        held.open_case("ua-0312", actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
+        register = report(
+            "report_missing",
+            cs.Actor("register", "ministry"),
+            "missing_register",
+            datetime(2024, 3, 12, tzinfo=UTC),
+            datetime(2024, 3, 13, tzinfo=UTC),
+        )
+        notice = report(
+            "report_dead",
+            cs.Actor("u-41", "unit"),
+            "unit_notification",
+            datetime(2024, 3, 10, tzinfo=UTC),
+            datetime(2024, 3, 14, tzinfo=UTC),
+        )
+        held.apply("ua-0312", [register, notice], expected_version=1)
+    result = run("show", "ua-0312", "--store", path, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "open conflict: entry 1, report_missing by ministry (contested by entry 2)" in result.output
+    assert "unit_notification; contests entries 1" in result.output
+    in_russian = run("show", "ua-0312", "--store", path, "--lang", "ru", env={"COLUMNS": "200"})
+    assert "оспорено записью 2" in in_russian.output
+    assert "оспаривает" in in_russian.output  # the evidence column wraps the rest
+
+
 def test_show_tells_a_late_report_of_an_earlier_period_as_that_period(tmp_path):
     # Killed on 2 March; wounded on 25 February, learned later: the trail shows the wound as the
     # period it tells, not as a move from dead back to wounded.

@@ -69,10 +69,18 @@ def _opening_with_every_field() -> dict[str, object]:
     )
     opening = casestate.entry_to_dict(case.trail[0])
     # And the fields an opening never holds: a report that displaces a rival names it, an entry
-    # with evidence of a declared kind records the tiers of its kinds, and a late report of an
-    # earlier period names the current period that takes its place.
+    # with evidence of a declared kind records the tiers of its kinds, a late report of an
+    # earlier period names the current period that takes its place, and a move the
+    # corroborations it contests.
     private = opening.pop("private")
-    return {**opening, "displaces": 1, "evidence_tiers": [3], "carries_into": 1, "private": private}
+    return {
+        **opening,
+        "displaces": 1,
+        "evidence_tiers": [3],
+        "carries_into": 1,
+        "contests": [1],
+        "private": private,
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds, carried places): upgraded, every trail still verifying and reading as before."""
+"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds, carried places, contested corroborations): upgraded, every trail still verifying and reading as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ ADDED = {
     8: "displaces",
     9: "evidence_tiers",
     10: "carries_into",
+    11: "contests",
 }
 """By schema version: the entry column it added."""
 INDEXED = {6: "entries_by_source_id", 7: "cases_by_follows"}
@@ -34,6 +35,7 @@ TRAIL_OF = {
     7: "every-status-before-whereabouts.json",
     8: "every-status-before-whereabouts.json",
     9: "every-status-before-whereabouts.json",
+    10: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 
@@ -87,7 +89,7 @@ def _holding_an_old_trail(place, version):
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7, 8])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:

@@ -629,9 +629,10 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     assert set(_schema.ENTRY_FIELDS) == declared | {"private"}
     # Every field but follows, which only the opening entry of a later disappearance holds,
     # displaces, which only a report that displaced a rival holds, evidence_tiers, which only an
-    # entry with evidence of a declared kind holds, and carries_into, which only a late report of
-    # an earlier period whose place the current period takes holds.
-    rare = {"follows", "displaces", "evidence_tiers", "carries_into"}
+    # entry with evidence of a declared kind holds, carries_into, which only a late report of
+    # an earlier period whose place the current period takes holds, and contests, which only a
+    # move that makes corroborations of the period it ends conflicts holds.
+    rare = {"follows", "displaces", "evidence_tiers", "carries_into", "contests"}
     assert set(entry_to_dict(opened_case.trail[0])) == declared - rare | {"private"}
     again = cs.DEFAULT_WORKFLOW.open(
         "case-2",
@@ -645,6 +646,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "displaces",
         "evidence_tiers",
         "carries_into",
+        "contests",
     } | {"private"}
     assert row_entry(entry_row(again.trail[0]), "case-2", 2) == again.trail[0]
     killed = attrs.evolve(
@@ -661,6 +663,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "source_id",
         "evidence_tiers",
         "carries_into",
+        "contests",
     } | {"private"}
     assert row_entry(entry_row(displacing), "case-1", 3) == displacing
     form_5 = cs.EvidenceKindDef("unit_form_5", cs.Tier.CIRCUMSTANTIAL, indicates=cs.Fate.DEAD)
@@ -682,6 +685,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "source_id",
         "displaces",
         "carries_into",
+        "contests",
     } | {"private"}
     assert row_entry(entry_row(own), "case-3", 2) == own
     hurt = cs.DEFAULT_WORKFLOW.apply(
@@ -697,8 +701,25 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "source_id",
         "displaces",
         "evidence_tiers",
+        "contests",
     } | {"private"}
     assert row_entry(entry_row(told_late), "case-1", 3) == told_late
+    still = cs.DEFAULT_WORKFLOW.apply(
+        opened_case, change("report_missing", "ministry", "missing_register", on=12, recorded=13)
+    )
+    contesting = cs.DEFAULT_WORKFLOW.apply(
+        still, change("report_dead", "unit", "unit_notification", on=10, recorded=14)
+    ).trail[-1]
+    assert contesting.contests == (1,)
+    assert set(entry_to_dict(contesting)) == declared - {
+        "follows",
+        "workflow",
+        "source_id",
+        "displaces",
+        "evidence_tiers",
+        "carries_into",
+    } | {"private"}
+    assert row_entry(entry_row(contesting), "case-1", 3) == contesting
     assert row_entry(entry_row(entry), "case-1", 2) == entry
     assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 

@@ -39,7 +39,10 @@ def questions(case: cs.Case) -> None:
     then: cs.Snapshot | None = case.as_of_recorded(datetime(2024, 5, 1, tzinfo=UTC))
     true_then: cs.Snapshot | None = case.as_of_effective(datetime(2024, 5, 1, tzinfo=UTC))
     integrity: cs.Integrity = cs.verify(case.trail, head=case.head)
-    print(status, fate, assurance, waited, then, true_then, integrity.ok)
+    # Which move made each open conflict of a corroboration one.
+    contested_by: dict[int, int] = {seq: e.seq for e in case.trail for seq in e.contests or ()}
+    backed_since: list[datetime] = [backer.effective_at for backer in case.backers]
+    print(status, fate, assurance, waited, then, true_then, integrity.ok, contested_by, backed_since)
 
 
 def my_workflow() -> cs.Workflow:

@@ -85,6 +85,10 @@ def _said(entry: Entry, say: Speaker) -> str:
         # A rival report: which report's period it voided, now waiting as a conflict.
         displaced = say("displaces entry {seq}", seq=entry.displaces)
         said = f"{said}; {displaced}" if said else displaced
+    if entry.contests:
+        # A move: which corroborations of the period it ended now wait as conflicts.
+        contested = say("contests entries {seqs}", seqs=", ".join(map(str, entry.contests)))
+        said = f"{said}; {contested}" if said else contested
     return said
 
 
@@ -191,13 +195,16 @@ def show_case(
     if workflow is not None and opened_elsewhere(case, workflow):
         console.print(f"  [yellow]{shown(other_workflow(case, workflow))}[/yellow]")
     displaced_by = {entry.displaces: entry.seq for entry in case.trail if entry.displaces is not None}
+    contested_by = {seq: entry.seq for entry in case.trail for seq in entry.contests or ()}
     for entry in case.conflicts:
-        # A report a rival displaced is no conflict entry: it says which entry displaced it.
-        why = (
-            ", ".join(entry.codes)
-            if entry.codes
-            else say("displaced by entry {seq}", seq=displaced_by.get(entry.seq, "?"))
-        )
+        # A report a rival displaced, or a corroboration a move contested, is no conflict entry:
+        # it says which entry made it one.
+        if entry.codes:
+            why = ", ".join(entry.codes)
+        elif entry.seq in contested_by:
+            why = say("contested by entry {seq}", seq=contested_by[entry.seq])
+        else:
+            why = say("displaced by entry {seq}", seq=displaced_by.get(entry.seq, "?"))
         conflict = say(
             "entry {seq}, {trigger} by {role} ({codes})",
             seq=entry.seq,

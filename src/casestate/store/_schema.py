@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 10)
+The schema (version 11)
 -----------------------
 
 ``meta``
@@ -26,7 +26,9 @@ The schema (version 10)
     in version 8, is null but for a report that displaced a rival; ``evidence_tiers``,
     added in version 9, is null but for an entry whose evidence holds a kind its
     workflow declared; ``carries_into``, added in version 10, is null but for a
-    late report of an earlier period whose place the current period takes), and the personal
+    late report of an earlier period whose place the current period takes;
+    ``contests``, added in version 11, is null but for a move that made
+    corroborations of the period it ended conflicts), and the personal
     part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
     if two writers race; so is ``(case_id, source_id)`` where a source id is
     given, so that no case holds one id twice whatever writes to it.
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
     from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -129,6 +131,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     8: ("ALTER TABLE entries ADD COLUMN evidence_tiers TEXT",),
     # Version 10: a late report of an earlier period names the current period that takes its place.
     9: ("ALTER TABLE entries ADD COLUMN carries_into INTEGER",),
+    # Version 11: a move names the corroborations of the period it ends that it makes conflicts.
+    10: ("ALTER TABLE entries ADD COLUMN contests TEXT",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 SUMMARY_SINCE = 7

@@ -194,7 +194,7 @@ class _Walk:
     status_entry: int = 0
     """The entry that put the case in its status (a retraction's, for a period it resumed)."""
     backers: list[int] = attrs.field(factory=list)
-    """The corroborations about the instant the current period began, by a report."""
+    """The corroborations of the current period, and the late reports that it began earlier."""
     at: int | None = None
     """The entry being read: the periods it is judged against began as the entries before it tell."""
 
@@ -243,6 +243,10 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             raise _fail(case, f"{where}: leaves {entry.from_status!r}, but the case was {walk.status!r}")
         if not set(entry.resolves) <= set(walk.conflicts):
             raise _fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
+        if entry.contests is not None and (
+            entry.kind is not EntryKind.TRANSITION or entry.displaces is not None
+        ):
+            raise _fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
         if entry.kind is EntryKind.DISMISSAL:
             _check_dismissal(workflow, case, entry, walk, where)
         else:
@@ -456,17 +460,11 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     legal = walk.status in rule.sources
     claimed = rule.fate or workflow.status(rule.target).fate
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
-    # A report agrees on the status (or, where the status carries its fate, the fate), and says
-    # nothing else of the whereabouts: then it corroborates, legal from here or not.
     # About a time before the person went missing, a report agrees with nothing the case holds.
     agrees = (
-        rule.report
-        and not entry.effective_at < min(walk.since, case.trail[0].effective_at)
+        not entry.effective_at < min(walk.since, case.trail[0].effective_at)
         and not _against_then(case, claimed, entry, walk)
-        and (
-            rule.target == walk.status or (workflow.status(walk.status).fate is None and claimed is walk.fate)
-        )
-        and (said in (None, Whereabouts.UNKNOWN, walk.whereabouts) or walk.whereabouts is Whereabouts.UNKNOWN)
+        and _agrees_with(workflow, rule, walk.status, walk.fate, walk.whereabouts)
     )
     # A late report that could have come first tells its period, or that the current one began
     # on its day (one that agrees with the case only that, or a period of its status in an older
@@ -511,6 +509,15 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         whereabouts = _transition_whereabouts(case, rule, walk, said)
         if entry.whereabouts not in (None, whereabouts):
             raise _fail(case, f"{where}: whereabouts {entry.whereabouts}, the rule gives {whereabouts}")
+        contested = (
+            None if entry.reverts_to is not None else _contested(workflow, case, entry, walk, whereabouts)
+        )
+        if entry.contests != contested:
+            raise _fail(
+                case,
+                f"{where}: contests {entry.contests}, the reports it says otherwise than are {contested}",
+            )
+        walk.conflicts += contested or ()
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
         # A resumed period is nobody's report: only a role may withdraw it in turn.
         walk.since = entry.effective_at
@@ -538,9 +545,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
             raise _fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
         walk.assurance = expected
         walk.backing.add(entry.role)
-        began = case.trail[walk.status_entry]
-        if began.kind is not EntryKind.OPENED and began.reverts_to is None:
-            walk.backers.append(entry.seq)
+        walk.backers.append(entry.seq)
         if told is not None and entry.whereabouts is not None:
             walk.whereabouts = walk.began[walk.periods[-1]] = told
         return
@@ -553,6 +558,44 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     )
     if not codes or entry.codes != codes or agrees:
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+
+
+def _agrees_with(workflow: Workflow, rule: Rule, status: str, fate: Fate, whereabouts: Whereabouts) -> bool:
+    """Whether a report by *rule* agrees with a case in *status*, *fate* and *whereabouts*.
+
+    It agrees on the status (or, where the status carries its fate, the
+    fate), and says nothing else of the whereabouts: then it corroborates,
+    legal from there or not.
+    """
+    claimed = rule.fate or workflow.status(rule.target).fate
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    return (
+        rule.report
+        and (rule.target == status or (workflow.status(status).fate is None and claimed is fate))
+        and (said in (None, Whereabouts.UNKNOWN, whereabouts) or whereabouts is Whereabouts.UNKNOWN)
+    )
+
+
+def _contested(
+    workflow: Workflow, case: Case, entry: Entry, walk: _Walk, whereabouts: Whereabouts
+) -> tuple[int, ...] | None:
+    """The corroborations of the period the move *entry* ends that it makes conflicts.
+
+    Those about its time or a later one that it could not move the case to,
+    and that disagree with where it leaves the case: as each would have been
+    kept had it come after the move.
+    """
+    found = []
+    for seq in walk.backers:
+        backer = case.trail[seq]
+        rule = workflow.rule(backer.trigger)
+        if (
+            backer.effective_at >= entry.effective_at
+            and entry.to_status not in rule.sources
+            and not _agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
+        ):
+            found.append(seq)
+    return tuple(found) or None
 
 
 def _two_last(case: Case, walk: _Walk) -> tuple[Snapshot, Snapshot] | None:
@@ -857,6 +900,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
             open_then += [seq for seq in held if seq not in open_then and seq not in entry.resolves]
         if entry.kind is EntryKind.CONFLICT:
             open_then.append(entry.seq)
+        open_then += entry.contests or ()  # as the walk checked them
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             contestable, backers = entry.reverts_to is None, []
             before = _lower(case, entry, len(known)) if contestable else None
