@@ -195,19 +195,15 @@ def _voids_the_report_alone(move: Move, case: Standing) -> bool:
     )
 
 
-def _corroborates(table: Table, move: Move, case: Standing) -> bool:
-    """Whether a report agrees with what the case holds: its status or its fate, and its whereabouts.
-
-    A report that agrees corroborates the case even where its rule would
-    move it (a death reported of a confirmed death): agreeing is not news.
-    Unknown whereabouts are no position to disagree with: a report that
-    says none agrees with any, and any agrees with a case that holds none.
-    """
-    return _agrees(table, move, case.status, case.fate, case.whereabouts)
-
-
 def _agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts) -> bool:
-    """Whether a report of *move* agrees with a case in *status*, *fate* and *held* whereabouts."""
+    """Whether a report of *move* agrees with a case in *status*, *fate* and *held* whereabouts.
+
+    Its status or its fate, and its whereabouts. A report that agrees with
+    what the case holds corroborates it even where its rule would move it
+    (a death reported of a confirmed death): agreeing is not news. Unknown
+    whereabouts are no position to disagree with: a report that says none
+    agrees with any, and any agrees with a case that holds none.
+    """
     claimed = move.claimed_whereabouts
     return (
         move.report
@@ -429,7 +425,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         # tells when a period began, or a period of the status it holds in an older one.
         earlier = earlier_period(table, case, trigger, change.effective_at)
         if earlier is not None and (
-            earlier.redates or earlier.status == status or not _corroborates(table, move, case)
+            earlier.redates
+            or earlier.status == status
+            or not _agrees(table, move, status, case.fate, case.whereabouts)
         ):
             move = earlier.move
         else:
@@ -483,7 +481,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     claimed = move.claimed
     corroborating = (
         move.report
-        and _corroborates(table, move, case)
+        and _agrees(table, move, status, case.fate, case.whereabouts)
         and not _before_missing(case, change.effective_at)
         and not _against_its_time(move, case, change.effective_at)
     )
@@ -631,7 +629,9 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 None,
                 None,
                 None,
-                _contested(
+                None
+                if not case.backers
+                else _contested(
                     table,
                     case,
                     change.effective_at,
@@ -736,7 +736,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:  
         # The fate the evidence is held against, as decide() holds it.
         whereabouts = case.whereabouts
         rival_of = rival_not_before = None
-        if _corroborates(table, move, case):
+        if _agrees(table, move, case.status, case.fate, case.whereabouts):
             outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
             whereabouts = _refined(move, case)
             against = fate

@@ -155,19 +155,24 @@ def _claimed(workflow: Workflow, rule: Rule) -> Fate | None:
 
 
 def _corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
-    """Whether a report of *rule* agrees with what the case holds, legal from here or not.
+    """Whether a report of *rule* agrees with what the case holds, legal from here or not."""
+    return agrees_with(workflow, rule, case.status, case.fate, case.whereabouts)
+
+
+def agrees_with(workflow: Workflow, rule: Rule, status: str, fate: Fate, whereabouts: Whereabouts) -> bool:
+    """Whether a report of *rule* agrees with a case in *status*, *fate* and *whereabouts*.
 
     It agrees on the status (or, in a status that carries its fate, on the
     fate) and says nothing else of the whereabouts than the case holds.
     """
     if not rule.report:
         return False
-    keeps_fate = workflow.status(case.status).fate is None
+    keeps_fate = workflow.status(status).fate is None
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
-    agrees = rule.target == case.status or (keeps_fate and _claimed(workflow, rule) is case.fate)
+    agrees = rule.target == status or (keeps_fate and _claimed(workflow, rule) is fate)
     # Unknown whereabouts are no position: they agree with any, and any with them.
     unknown = Whereabouts.UNKNOWN
-    return agrees and (said in (None, unknown, case.whereabouts) or case.whereabouts is unknown)
+    return agrees and (said in (None, unknown, whereabouts) or whereabouts is unknown)
 
 
 def _fate_checked(

@@ -42,6 +42,7 @@ from ._attempts import (
     Rivalry,
     Told,
     against_the_periods,
+    agrees_with,
     between_left,
     earlier_told,
     holding_at,
@@ -464,7 +465,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     agrees = (
         not entry.effective_at < min(walk.since, case.trail[0].effective_at)
         and not _against_then(case, claimed, entry, walk)
-        and _agrees_with(workflow, rule, walk.status, walk.fate, walk.whereabouts)
+        and agrees_with(workflow, rule, walk.status, walk.fate, walk.whereabouts)
     )
     # A late report that could have come first tells its period, or that the current one began
     # on its day (one that agrees with the case only that, or a period of its status in an older
@@ -560,22 +561,6 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
 
 
-def _agrees_with(workflow: Workflow, rule: Rule, status: str, fate: Fate, whereabouts: Whereabouts) -> bool:
-    """Whether a report by *rule* agrees with a case in *status*, *fate* and *whereabouts*.
-
-    It agrees on the status (or, where the status carries its fate, the
-    fate), and says nothing else of the whereabouts: then it corroborates,
-    legal from there or not.
-    """
-    claimed = rule.fate or workflow.status(rule.target).fate
-    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
-    return (
-        rule.report
-        and (rule.target == status or (workflow.status(status).fate is None and claimed is fate))
-        and (said in (None, Whereabouts.UNKNOWN, whereabouts) or whereabouts is Whereabouts.UNKNOWN)
-    )
-
-
 def _contested(
     workflow: Workflow, case: Case, entry: Entry, walk: _Walk, whereabouts: Whereabouts
 ) -> tuple[int, ...] | None:
@@ -592,7 +577,7 @@ def _contested(
         if (
             backer.effective_at >= entry.effective_at
             and entry.to_status not in rule.sources
-            and not _agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
+            and not agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
         ):
             found.append(seq)
     return tuple(found) or None
