@@ -22,8 +22,9 @@ from casestate import canonical_bytes
 from casestate import publish as _publish
 
 from ._attempts import Attempt, attempts, changes
+from ._broken import BrokenInvariant
 from ._cases import cases, declared_kinds, evidence_rules, opened_cases, trails, workflows
-from ._invariants import BrokenInvariant, check_case, check_step, reachable
+from ._invariants import check_case, check_step, reachable
 from ._machine import WorkflowStateMachine, workflow_state_machine
 from ._tamper import Tampering, alterations, rewritten, tamperings
 from ._values import (

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import attrs
 
@@ -24,19 +21,13 @@ from casestate import (
     Rejected,
     Rule,
     Snapshot,
-    Tier,
     Whereabouts,
     Workflow,
-    canonical_bytes,
-    entry_from_dict,
-    entry_to_dict,
-    from_json,
-    redact,
     replay,
-    to_json,
     verify,
 )
 
+from ._as_of import check_as_of
 from ._attempts import (
     Attempt,
     Rivalry,
@@ -48,15 +39,17 @@ from ._attempts import (
     holding_at,
     rivalry,
 )
+from ._broken import fail
+from ._periods import (
+    actor_id_of,
+    began_at,
+    begins_earlier,
+    begins_left_earlier,
+    evidence_assurance,
+    start_before,
+)
+from ._serialised import check_entries_json, check_json
 from ._values import Known
-
-
-class BrokenInvariant(AssertionError):
-    """A property of casestate does not hold; the message says which, and where."""
-
-
-def _fail(case: Case, text: str) -> BrokenInvariant:
-    return BrokenInvariant(f"case {case.id!r} (version {case.version}): {text}")
 
 
 def check_step(  # noqa: C901 - one check per promise of check and apply
@@ -75,32 +68,32 @@ def check_step(  # noqa: C901 - one check per promise of check and apply
     before = (case.version, case.head, case.status, case.open_conflicts)
     verdict = workflow.check(case, change)
     if attempt is not None and (wrong := attempt.disagreement(verdict)) is not None:
-        raise _fail(case, wrong)
+        raise fail(case, wrong)
     try:
         after = workflow.apply(case, change, key=key)
     except Rejected as rejected:
         if verdict.ok:
-            raise _fail(
+            raise fail(
                 case, f"check accepted {change.trigger} as {verdict.outcome}, apply refused it: {rejected}"
             ) from None
         if rejected.verdict != verdict:
-            raise _fail(case, f"apply refused with {rejected.verdict}, check said {verdict}") from None
+            raise fail(case, f"apply refused with {rejected.verdict}, check said {verdict}") from None
         if (case.version, case.head, case.status, case.open_conflicts) != before:
-            raise _fail(case, "a refused change altered the case it was refused for") from None
+            raise fail(case, "a refused change altered the case it was refused for") from None
         return case
     if not verdict.ok:
-        raise _fail(case, f"check refused {change.trigger} ({list(verdict.codes)}), apply accepted it")
+        raise fail(case, f"check refused {change.trigger} ({list(verdict.codes)}), apply accepted it")
     if after.version != case.version + 1 or after.trail[: case.version] != case.trail:
-        raise _fail(case, f"{change.trigger} did not append exactly one entry to the trail")
+        raise fail(case, f"{change.trigger} did not append exactly one entry to the trail")
     entry = after.trail[-1]
     if _OUTCOME_OF_KIND.get(entry.kind) is not verdict.outcome:
-        raise _fail(after, f"check said {verdict.outcome}, apply recorded a {entry.kind} entry")
+        raise fail(after, f"check said {verdict.outcome}, apply recorded a {entry.kind} entry")
     # A report of an earlier period records that period's status; the case keeps its own.
     told = entry.to_status if entry.kind is not EntryKind.EARLIER_PERIOD else verdict.target
     if told != verdict.target or after.status != verdict.target:
-        raise _fail(after, f"check said the case goes to {verdict.target!r}, it is in {after.status!r}")
+        raise fail(after, f"check said the case goes to {verdict.target!r}, it is in {after.status!r}")
     if entry.codes != (verdict.codes if entry.kind is EntryKind.CONFLICT else ()):
-        raise _fail(after, f"the entry records codes {list(entry.codes)}, check gave {list(verdict.codes)}")
+        raise fail(after, f"the entry records codes {list(entry.codes)}, check gave {list(verdict.codes)}")
     return after
 
 
@@ -142,19 +135,19 @@ def check_case(workflow: Workflow, case: Case, *, key: bytes | None = None, chec
     """
     _check_chain(case, key)
     _check_trail(workflow, case)
-    _check_as_of(case, case.trail[checked:])
+    check_as_of(case, case.trail[checked:])
     if checked:
-        _check_entries_json(case, case.trail[checked:], key)
+        check_entries_json(case, case.trail[checked:], key)
     else:
-        _check_json(case, key)
+        check_json(case, key)
 
 
 def _check_chain(case: Case, key: bytes | None) -> None:
     integrity = verify(case.trail, key=key, head=case.head)
     if not integrity.ok:
-        raise _fail(case, f"the chain does not verify: {integrity.message}")
+        raise fail(case, f"the chain does not verify: {integrity.message}")
     if replay(case.trail, key=key) != case:
-        raise _fail(case, "replaying the trail does not rebuild the case")
+        raise fail(case, "replaying the trail does not rebuild the case")
 
 
 def reachable(workflow: Workflow) -> frozenset[str]:
@@ -203,9 +196,9 @@ class _Walk:
 def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912 - one check per property
     places = reachable(workflow)
     if case.status not in places:
-        raise _fail(case, f"status {case.status!r} cannot be reached from {workflow.initial!r}")
+        raise fail(case, f"status {case.status!r} cannot be reached from {workflow.initial!r}")
     if workflow.status(case.status).fate is None and case.fate is Fate.UNKNOWN:
-        raise _fail(case, f"status {case.status!r} keeps the fate it confirms, yet the fate is unknown")
+        raise fail(case, f"status {case.status!r} keeps the fate it confirms, yet the fate is unknown")
     first = case.trail[0]
     initial = workflow.status(workflow.initial)
     if (first.kind, first.trigger, first.to_status, first.fate) != (
@@ -214,13 +207,13 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         initial.name,
         initial.fate,
     ):
-        raise _fail(case, f"entry 0 does not open the case in {initial.name!r}")
+        raise fail(case, f"entry 0 does not open the case in {initial.name!r}")
     walk = _Walk(
         first.to_status,
         first.fate,
         first.assurance,
         first.effective_at,
-        _actor_id(first),
+        actor_id_of(first),
         first.recorded_at,
         [],
         [0],
@@ -230,24 +223,24 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
     for entry in case.trail:
         where = f"entry {entry.seq} ({entry.kind} {entry.trigger})"
         if entry.role not in workflow.roles:
-            raise _fail(case, f"{where}: role {entry.role!r} is not one of the workflow's")
+            raise fail(case, f"{where}: role {entry.role!r} is not one of the workflow's")
         _check_kinds(workflow, case, entry, where)
         if entry.effective_at > entry.recorded_at:
-            raise _fail(case, f"{where}: takes effect after it was recorded")
+            raise fail(case, f"{where}: takes effect after it was recorded")
         if entry.recorded_at < walk.recorded:
-            raise _fail(case, f"{where}: recorded before the entry preceding it")
+            raise fail(case, f"{where}: recorded before the entry preceding it")
         walk.recorded = entry.recorded_at
         walk.at = entry.seq
         if entry.seq == 0:
             continue
         if entry.from_status != walk.status:
-            raise _fail(case, f"{where}: leaves {entry.from_status!r}, but the case was {walk.status!r}")
+            raise fail(case, f"{where}: leaves {entry.from_status!r}, but the case was {walk.status!r}")
         if not set(entry.resolves) <= set(walk.conflicts):
-            raise _fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
+            raise fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
         if entry.contests is not None and (
             entry.kind is not EntryKind.TRANSITION or entry.displaces is not None
         ):
-            raise _fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
+            raise fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
         if entry.kind is EntryKind.DISMISSAL:
             _check_dismissal(workflow, case, entry, walk, where)
         else:
@@ -256,131 +249,10 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         if entry.kind is EntryKind.CONFLICT:
             walk.conflicts.append(entry.seq)
     if tuple(walk.conflicts) != case.open_conflicts:
-        raise _fail(case, f"open conflicts are {list(case.open_conflicts)}, the trail says {walk.conflicts}")
+        raise fail(case, f"open conflicts are {list(case.open_conflicts)}, the trail says {walk.conflicts}")
     periods = [period.seq for period in case.periods]
     if walk.periods != periods:
-        raise _fail(case, f"live periods begin at entries {periods}, the trail says {walk.periods}")
-
-
-def _since(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
-    """When the period *began* began took effect, by the first *known* entries (``None``: all).
-
-    Its own time; for a pair neither of which holds, the later of the two days the pair is
-    about, whichever came first; for a period late reports of its status said began earlier,
-    while it was the current one or once the case had left it, the earliest of their days.
-    *lower* is when the period before it began, for a period no longer live (``None``: read
-    from the live periods).
-    """
-    if began.kind is EntryKind.CONFLICT and began.displaces is not None:
-        # The later of the pair's days: the displaced report's period as it began then.
-        before = _lower(case, began, known)
-        return max(began.effective_at, _since(case, case.trail[began.displaces], began.seq, before))
-    since = began.effective_at
-    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
-        return since  # only a report's period begins earlier (not a resumed one, nor one told late)
-    if lower is None:
-        lower = _lower(case, began, known)
-    left = False
-    for entry in case.trail[began.seq + 1 : known]:
-        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
-            left = True
-        elif (_begins_earlier(entry, lower) and not left) or (
-            left and _begins_left_earlier(case, entry, began, since, known)
-        ):
-            since = min(since, entry.effective_at)
-    return since
-
-
-def _lower(case: Case, began: Entry, known: int | None = None) -> datetime | None:
-    """When the live period before the one *began* began took effect (``None``: none, or unknown).
-
-    Live by the first *known* entries (``None``: all). For a period a pair of
-    rivals displaced, the one before the pair's; for one a retraction had
-    voided by then, unknown.
-    """
-    live = _live(case, known)
-    if began.seq not in live:
-        pair = next((entry for entry in case.trail if entry.displaces == began.seq), None)
-        if pair is None or pair.seq not in live:
-            return None
-        began = pair
-    if live.index(began.seq) == 0:
-        return None
-    return _since(case, case.trail[live[live.index(began.seq) - 1]], known)
-
-
-def _live(case: Case, known: int | None) -> list[int]:
-    """The entries that began the live periods by the first *known* entries (``None``: all), oldest first.
-
-    The kit's own reading of the trail: a move adds its period, a rival pair
-    replaces the one it displaces, a retraction voids those after the one it
-    resumes, and a late report tells a period of its own after the one that
-    holds its time, unless it reports that period's status or the next's.
-    """
-    if known is None or known >= len(case.trail):
-        return [period.seq for period in case.periods]
-    live = [0]
-    for entry in case.trail[1:known]:
-        if entry.displaces is not None:
-            live = [seq for seq in live if seq != entry.displaces]
-            live.append(entry.seq)
-        elif entry.kind is EntryKind.TRANSITION and entry.reverts_to is not None:
-            live = live[: live.index(entry.reverts_to) + 1] if entry.reverts_to in live else live
-        elif entry.kind is EntryKind.TRANSITION:
-            live.append(entry.seq)
-        elif entry.kind is EntryKind.EARLIER_PERIOD:
-            starts = [_since(case, case.trail[seq], entry.seq) for seq in live[:-1]]
-            held = holding_at(starts, entry.effective_at)
-            if entry.to_status in {case.trail[live[held]].to_status, case.trail[live[held + 1]].to_status}:
-                continue  # as that period stood, or the next one's earlier start
-            live.insert(held + 1, entry.seq)
-    return live
-
-
-def _begins_left_earlier(
-    case: Case, entry: Entry, began: Entry, start: datetime, known: int | None = None
-) -> bool:
-    """Whether *entry* is a late report of the status of the period *began* began, told once it was left.
-
-    About a time after the live period before it began (by the first *known*
-    entries) and before *start*, when it began by the entries before this
-    one: that period began on its day. The caller knows it was told once
-    the period was left.
-    """
-    if (
-        entry.kind is not EntryKind.EARLIER_PERIOD
-        or began.kind is not EntryKind.TRANSITION
-        or began.reverts_to is not None
-        or entry.to_status != began.to_status
-        or entry.seq < began.seq
-    ):
-        return False
-    lower = _lower(case, began, known)
-    return lower is not None and lower <= entry.effective_at < start
-
-
-def _begins_earlier(entry: Entry, lower: datetime | None) -> bool:
-    """Whether *entry* is a late report of its case's own status, which then began on its day.
-
-    About a time after *lower*, when the period before the current one began
-    (``None``: unknown, read as any time); about an older one, it tells that
-    one's story, as any other late report.
-    """
-    return (
-        entry.kind is EntryKind.EARLIER_PERIOD
-        and entry.to_status == entry.from_status
-        and (lower is None or entry.effective_at >= lower)
-    )
-
-
-def _actor_id(entry: Entry) -> str | None:
-    return None if entry.private is None else entry.private.actor_id
-
-
-def _evidence_tier_assurance(entry: Entry) -> Assurance:
-    # The tiers the entry records beside declared kinds, which _check_kinds holds to the workflow's.
-    tiers = entry.evidence_tiers or [BUILT_IN_KINDS[kind].tier for kind in entry.evidence_kinds]
-    return Assurance.for_tier(Tier(min(tiers)) if tiers else None)
+        raise fail(case, f"live periods begin at entries {periods}, the trail says {walk.periods}")
 
 
 def _check_kinds(workflow: Workflow, case: Case, entry: Entry, where: str) -> None:
@@ -388,26 +260,26 @@ def _check_kinds(workflow: Workflow, case: Case, entry: Entry, where: str) -> No
     known = workflow.known_kinds
     unknown = [kind for kind in entry.evidence_kinds if kind not in known]
     if unknown:
-        raise _fail(case, f"{where}: holds evidence of kind {unknown[0]!r}, which the workflow does not know")
+        raise fail(case, f"{where}: holds evidence of kind {unknown[0]!r}, which the workflow does not know")
     declared = any(kind not in BUILT_IN_KINDS for kind in entry.evidence_kinds)
     tiers = tuple(int(known[kind].tier) for kind in entry.evidence_kinds) if declared else None
     if entry.evidence_tiers != tiers:
-        raise _fail(case, f"{where}: records tiers {entry.evidence_tiers}, the workflow's kinds have {tiers}")
+        raise fail(case, f"{where}: records tiers {entry.evidence_tiers}, the workflow's kinds have {tiers}")
 
 
 def _check_dismissal(workflow: Workflow, case: Case, entry: Entry, walk: _Walk, where: str) -> None:
     if entry.trigger != DISMISS:
-        raise _fail(case, f"{where}: a dismissal by another trigger")
+        raise fail(case, f"{where}: a dismissal by another trigger")
     if entry.role not in workflow.dismiss_roles:
-        raise _fail(case, f"{where}: role {entry.role!r} may not dismiss conflicts")
+        raise fail(case, f"{where}: role {entry.role!r} may not dismiss conflicts")
     if not entry.resolves:
-        raise _fail(case, f"{where}: names no conflict")
+        raise fail(case, f"{where}: names no conflict")
     if entry.private is not None and entry.reason is None:
-        raise _fail(case, f"{where}: no reason")
+        raise fail(case, f"{where}: no reason")
     if (entry.to_status, entry.fate, entry.assurance) != (walk.status, walk.fate, walk.assurance) or (
         entry.whereabouts not in (None, walk.whereabouts)
     ):
-        raise _fail(case, f"{where}: a dismissal changed the status, fate, assurance or whereabouts")
+        raise fail(case, f"{where}: a dismissal changed the status, fate, assurance or whereabouts")
 
 
 def _check_evidence_times(case: Case, entry: Entry, where: str, known: Known) -> None:
@@ -416,9 +288,9 @@ def _check_evidence_times(case: Case, entry: Entry, where: str, known: Known) ->
         return
     for item in entry.evidence:
         if item.obtained_at > entry.recorded_at:
-            raise _fail(case, f"{where}: holds evidence obtained after the entry was recorded")
+            raise fail(case, f"{where}: holds evidence obtained after the entry was recorded")
         if item.obtained_at < entry.effective_at and known[item.kind].attests_past:
-            raise _fail(case, f"{where}: holds a {item.kind} obtained before the event it attests")
+            raise fail(case, f"{where}: holds a {item.kind} obtained before the event it attests")
 
 
 def _check_guards(  # noqa: PLR0917 - the walk's own arguments, and the kinds
@@ -436,27 +308,27 @@ def _check_guards(  # noqa: PLR0917 - the walk's own arguments, and the kinds
             and (resumes is None or walk.periods[-2:-1] == [resumes])
         )
     if not role_ok:
-        raise _fail(case, f"{where}: role {entry.role!r} may not fire it")
+        raise fail(case, f"{where}: role {entry.role!r} may not fire it")
     needs = rule.evidence
     if needs is not None:
         # The kinds the public part lists are those of the evidence (verify holds them equal).
         enough = any(needs.accepts_kind(known[kind]) for kind in entry.evidence_kinds)
         if not enough:
-            raise _fail(case, f"{where}: entered without {needs.describe()} ({list(entry.evidence_kinds)})")
+            raise fail(case, f"{where}: entered without {needs.describe()} ({list(entry.evidence_kinds)})")
     if rule.reason_required and entry.private is not None and entry.reason is None:
-        raise _fail(case, f"{where}: no written reason, which the rule requires")
+        raise fail(case, f"{where}: no written reason, which the rule requires")
 
 
 def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per clause of the rule
     workflow: Workflow, case: Case, entry: Entry, walk: _Walk, where: str
 ) -> None:
     if entry.trigger not in {rule.trigger for rule in workflow.rules}:
-        raise _fail(case, f"{where}: no rule has this trigger")
+        raise fail(case, f"{where}: no rule has this trigger")
     rule = workflow.rule(entry.trigger)
     known = workflow.known_kinds
     _check_guards(case, rule, entry, walk, where, known)
     if entry.resolves and entry.role not in workflow.dismiss_roles:
-        raise _fail(case, f"{where}: role {entry.role!r} settled conflicts it may not dismiss")
+        raise fail(case, f"{where}: role {entry.role!r} settled conflicts it may not dismiss")
     _check_evidence_times(case, entry, where, known)
     legal = walk.status in rule.sources
     claimed = rule.fate or workflow.status(rule.target).fate
@@ -492,29 +364,29 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         return
     if entry.kind is EntryKind.TRANSITION:
         if agrees:
-            raise _fail(case, f"{where}: a report that agrees with the case moved it")
+            raise fail(case, f"{where}: a report that agrees with the case moved it")
         resumes = _resumes(case, rule, walk) if legal and rule.withdraws else None
         target = rule.target if resumes is None else case.trail[resumes].to_status
         if not legal or entry.to_status != target:
-            raise _fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
+            raise fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
         if entry.effective_at < walk.since:
-            raise _fail(case, f"{where}: takes effect before the status it leaves")
+            raise fail(case, f"{where}: takes effect before the status it leaves")
         if rule.waiting_period is not None and entry.effective_at - walk.since < rule.waiting_period:
-            raise _fail(case, f"{where}: fired before its waiting period was over")
+            raise fail(case, f"{where}: fired before its waiting period was over")
         fate = resumed or rule.fate or workflow.status(rule.target).fate or walk.fate
         if entry.fate is not fate:
-            raise _fail(case, f"{where}: fate {entry.fate}, the rule gives {fate}")
+            raise fail(case, f"{where}: fate {entry.fate}, the rule gives {fate}")
         expected = _transition_assurance(case, rule, entry, walk)
         if entry.assurance is not expected:
-            raise _fail(case, f"{where}: assurance {entry.assurance}, expected {expected}")
+            raise fail(case, f"{where}: assurance {entry.assurance}, expected {expected}")
         whereabouts = _transition_whereabouts(case, rule, walk, said)
         if entry.whereabouts not in (None, whereabouts):
-            raise _fail(case, f"{where}: whereabouts {entry.whereabouts}, the rule gives {whereabouts}")
+            raise fail(case, f"{where}: whereabouts {entry.whereabouts}, the rule gives {whereabouts}")
         contested = (
             None if entry.reverts_to is not None else _contested(workflow, case, entry, walk, whereabouts)
         )
         if entry.contests != contested:
-            raise _fail(
+            raise fail(
                 case,
                 f"{where}: contests {entry.contests}, the reports it says otherwise than are {contested}",
             )
@@ -522,7 +394,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
         # A resumed period is nobody's report: only a role may withdraw it in turn.
         walk.since = entry.effective_at
-        walk.reporter = _actor_id(entry) if entry.reverts_to is None else None
+        walk.reporter = actor_id_of(entry) if entry.reverts_to is None else None
         walk.whereabouts = whereabouts
         walk.backing = set()
         walk.status_entry, walk.backers = entry.seq, []
@@ -531,19 +403,19 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         _check_period(case, rule, entry, walk, where)
         return
     if not rule.report:
-        raise _fail(case, f"{where}: only a report can be kept without moving the case")
+        raise fail(case, f"{where}: only a report can be kept without moving the case")
     # A corroborating report that says where he is tells a case that holds no whereabouts.
     told = said if agrees and said is not None and walk.whereabouts is Whereabouts.UNKNOWN else None
     if (entry.to_status, entry.fate) != (walk.status, walk.fate) or (
         entry.whereabouts not in (None, told or walk.whereabouts)
     ):
-        raise _fail(case, f"{where}: a {entry.kind} entry moved the case")
+        raise fail(case, f"{where}: a {entry.kind} entry moved the case")
     if entry.kind is EntryKind.CORROBORATION:
         if not agrees:
-            raise _fail(case, f"{where}: corroborates {rule.target!r} while the case is {walk.status!r}")
-        expected = walk.assurance.stronger(_evidence_tier_assurance(entry))
+            raise fail(case, f"{where}: corroborates {rule.target!r} while the case is {walk.status!r}")
+        expected = walk.assurance.stronger(evidence_assurance(entry))
         if entry.assurance is not expected:
-            raise _fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
+            raise fail(case, f"{where}: assurance {entry.assurance}, the evidence gives {expected}")
         walk.assurance = expected
         walk.backing.add(entry.role)
         walk.backers.append(entry.seq)
@@ -551,14 +423,14 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
             walk.whereabouts = walk.began[walk.periods[-1]] = told
         return
     if entry.kind is not EntryKind.CONFLICT:
-        raise _fail(case, f"{where}: an entry of kind {entry.kind} after the opening")
+        raise fail(case, f"{where}: an entry of kind {entry.kind} after the opening")
     if entry.assurance is not walk.assurance:
-        raise _fail(case, f"{where}: a conflict changed the assurance")
+        raise fail(case, f"{where}: a conflict changed the assurance")
     codes = ((Code.ILLEGAL_TRANSITION,) if not legal else ()) + (
         (Code.EARLIER_THAN_CURRENT,) if entry.effective_at < walk.since else ()
     )
     if not codes or entry.codes != codes or agrees:
-        raise _fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+        raise fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
 
 
 def _contested(
@@ -611,7 +483,7 @@ def _kept(case: Case, walk: _Walk, began: Entry) -> Snapshot:
         began.to_status,
         began.fate,
         walk.assurance,
-        _since(case, began, walk.at),
+        began_at(case, began, walk.at),
         began.seq,
         walk.began[began.seq],
     )
@@ -631,9 +503,9 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
 ) -> None:
     """A rival report: the stronger evidence holds the instant, the weaker waits; as strong, neither holds."""
     if rival is None or entry.displaces not in (None, walk.periods[-1]):
-        raise _fail(case, f"{where}: displaces entry {entry.displaces}, which it does not rival")
+        raise fail(case, f"{where}: displaces entry {entry.displaces}, which it does not rival")
     _check_evidence_fate(case, entry, rival.fate, where, known)
-    given = _evidence_tier_assurance(entry)
+    given = evidence_assurance(entry)
     held = walk.assurance
     displaced = walk.periods[-1]
     before = rival.before
@@ -647,15 +519,15 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
         expected = (EntryKind.CONFLICT, None, walk.fate, held, walk.status)
     found = (entry.kind, entry.displaces, entry.fate, entry.assurance, entry.to_status)
     if found != expected or entry.reverts_to is not None:
-        raise _fail(case, f"{where}: a rival report recorded as {found}; its evidence makes it {expected}")
+        raise fail(case, f"{where}: a rival report recorded as {found}; its evidence makes it {expected}")
     wanted = walk.whereabouts if entry.displaces is None else rival.whereabouts
     if entry.kind is EntryKind.CONFLICT:
         code = Code.OUTWEIGHED if given is not held else Code.RIVAL_REPORT
         wanted = walk.whereabouts if entry.displaces is None else before.whereabouts
         if entry.codes != (code,):
-            raise _fail(case, f"{where}: a rival report kept with {list(entry.codes)}, expected [{code}]")
+            raise fail(case, f"{where}: a rival report kept with {list(entry.codes)}, expected [{code}]")
     if entry.whereabouts not in (None, wanted):
-        raise _fail(case, f"{where}: whereabouts {entry.whereabouts}, the rival report gives {wanted}")
+        raise fail(case, f"{where}: whereabouts {entry.whereabouts}, the rival report gives {wanted}")
     if entry.displaces is None:
         return
     # The reports that held the displaced period wait (those waiting already, once).
@@ -663,8 +535,8 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
-    walk.since = _since(case, entry, entry.seq + 1)  # what the trail tells up to it
-    walk.reporter = None if entry.kind is EntryKind.CONFLICT else _actor_id(entry)
+    walk.since = began_at(case, entry, entry.seq + 1)  # what the trail tells up to it
+    walk.reporter = None if entry.kind is EntryKind.CONFLICT else actor_id_of(entry)
     walk.backing, walk.status_entry, walk.backers = set(), entry.seq, []
     del walk.periods[walk.periods.index(displaced)]
     walk.periods.append(entry.seq)
@@ -695,7 +567,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     """A late report that could have come first tells its period before the current one; the case stays."""
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
-        raise _fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
+        raise fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
     fate, whereabouts, carries, redates, stays, older = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
@@ -711,14 +583,14 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     expected = (
         rule.target,
         fate,
-        _evidence_tier_assurance(entry),
+        evidence_assurance(entry),
         whereabouts,
         (),
         None,
         current if carries else None,
     )
     if found != expected:
-        raise _fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
+        raise fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
     if stays:
         return  # it says what the period before held: the history holds it already
     if redates and older:
@@ -727,7 +599,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         # Had it come first, it would have begun the current period, which the report that began
         # it would have corroborated: the period begins on its day, backed by it.
         walk.since = entry.effective_at
-        walk.assurance = walk.assurance.stronger(_evidence_tier_assurance(entry))
+        walk.assurance = walk.assurance.stronger(evidence_assurance(entry))
         if whereabouts is not Whereabouts.UNKNOWN:
             walk.whereabouts = walk.began[current] = whereabouts
         walk.backing.add(entry.role)
@@ -737,7 +609,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         # Had it come first, the current period would have begun where it says he was.
         walk.whereabouts = walk.began[current] = whereabouts
     # After the live period that holds its time: the one before the current one, or an older one.
-    starts = [_since(case, case.trail[seq], walk.at) for seq in walk.periods[:-1]]
+    starts = [began_at(case, case.trail[seq], walk.at) for seq in walk.periods[:-1]]
     walk.periods.insert(holding_at(starts, entry.effective_at) + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
 
@@ -745,17 +617,17 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
     """A legal fact is recorded by a fact rule, in its status, no earlier than the status, moving nothing."""
     if entry.kind is not EntryKind.FACT or not rule.fact:
-        raise _fail(case, f"{where}: a {entry.kind} entry by {'a fact' if rule.fact else 'a move'} rule")
+        raise fail(case, f"{where}: a {entry.kind} entry by {'a fact' if rule.fact else 'a move'} rule")
     if not legal:
-        raise _fail(case, f"{where}: a fact recorded in {walk.status!r}, which its rule does not allow")
+        raise fail(case, f"{where}: a fact recorded in {walk.status!r}, which its rule does not allow")
     if entry.effective_at < walk.since:
-        raise _fail(case, f"{where}: a fact dated before the status it is recorded in")
+        raise fail(case, f"{where}: a fact dated before the status it is recorded in")
     if rule.waiting_period is not None and entry.effective_at - walk.since < rule.waiting_period:
-        raise _fail(case, f"{where}: recorded before its waiting period was over")
+        raise fail(case, f"{where}: recorded before its waiting period was over")
     if (entry.to_status, entry.fate, entry.assurance) != (walk.status, walk.fate, walk.assurance) or (
         entry.whereabouts not in (None, walk.whereabouts)
     ):
-        raise _fail(case, f"{where}: a fact moved the case")
+        raise fail(case, f"{where}: a fact moved the case")
 
 
 def _transition_whereabouts(case: Case, rule: Rule, walk: _Walk, said: Whereabouts | None) -> Whereabouts:
@@ -783,7 +655,7 @@ def _check_evidence_fate(case: Case, entry: Entry, spoken: Fate | None, where: s
     if spoken is not None and spoken is not Fate.UNKNOWN:
         against = [kind for kind in entry.evidence_kinds if known[kind].indicates not in (None, spoken)]
         if against:
-            raise _fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
+            raise fail(case, f"{where}: evidence {against[0]} speaks against fate {spoken}")
 
 
 def _resumed_fate(case: Case, rule: Rule, walk: _Walk) -> Fate | None:
@@ -796,7 +668,7 @@ def _transition_assurance(case: Case, rule: Rule, entry: Entry, walk: _Walk) -> 
     """A move's own evidence gives its assurance; a move that resumes a period resumes that one's."""
     resumes = _resumes(case, rule, walk)
     if resumes is None:
-        return _evidence_tier_assurance(entry)
+        return evidence_assurance(entry)
     return _ended_assurance(case, resumes, entry.seq)
 
 
@@ -808,17 +680,17 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     and by every late report that it began earlier, made once the case had left it.
     """
     began = case.trail[start]
-    assurance = _evidence_tier_assurance(began)
+    assurance = evidence_assurance(began)
     current = began.kind is not EntryKind.EARLIER_PERIOD
-    lower = _lower(case, began, before)
+    lower = start_before(case, began, before)
     since = began.effective_at  # when it began, by the entries read so far
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             current = entry.reverts_to == start
-        elif ((entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry, lower)) and current) or (
-            not current and _begins_left_earlier(case, entry, began, since, before)
+        elif ((entry.kind is EntryKind.CORROBORATION or begins_earlier(entry, lower)) and current) or (
+            not current and begins_left_earlier(case, entry, began, since, before)
         ):
-            assurance = assurance.stronger(_evidence_tier_assurance(entry))
+            assurance = assurance.stronger(evidence_assurance(entry))
             if entry.kind is EntryKind.EARLIER_PERIOD:
                 since = min(since, entry.effective_at)
     return assurance
@@ -828,248 +700,9 @@ def _check_period(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str)
     """A move resumes the live period of its status when its rule reverts and there is one."""
     resumes = _resumes(case, rule, walk)
     if entry.reverts_to != resumes:
-        raise _fail(case, f"{where}: resumes entry {entry.reverts_to}, the rule says {resumes}")
+        raise fail(case, f"{where}: resumes entry {entry.reverts_to}, the rule says {resumes}")
     if resumes is None:
         walk.periods.append(entry.seq)
         return
     del walk.periods[walk.periods.index(resumes) + 1 :]
-    walk.since = _since(case, case.trail[resumes], entry.seq)
-
-
-# -- as-of queries ---------------------------------------------------------
-
-
-def _probe_times(entries: Sequence[Entry]) -> list[datetime]:
-    tick = timedelta(microseconds=1)
-    times: set[datetime] = set()
-    for entry in entries:
-        times.update(
-            (entry.recorded_at, entry.effective_at, entry.recorded_at - tick, entry.effective_at - tick)
-        )
-    return sorted(times)
-
-
-def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901 - one branch per kind of entry
-    """What the case holder knew at *when*: the entries recorded by then, read in order."""
-    known = [entry for entry in case.trail if entry.recorded_at <= when]
-    if not known:
-        return None
-    # The entry that put the case in its status: a move, or a conflict of rivals neither of which holds.
-    status_entry = next(
-        e
-        for e in reversed(known)
-        if e.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or e.displaces is not None
-    )
-    assurance = status_entry.assurance
-    whereabouts = _recorded_whereabouts(case, status_entry)
-    began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
-    lower = _lower(case, began, len(known))
-    for entry in known[status_entry.seq + 1 :]:
-        if entry.kind is EntryKind.CORROBORATION:
-            assurance = assurance.stronger(_evidence_tier_assurance(entry))
-            whereabouts = _told(whereabouts, entry)
-        elif _begins_earlier(entry, lower):
-            assurance = assurance.stronger(_evidence_tier_assurance(entry))
-            whereabouts = _named(whereabouts, entry)
-        elif entry.carries_into is not None and entry.whereabouts is not None:
-            whereabouts = entry.whereabouts
-    since = _since(case, began, len(known))
-    open_then: list[int] = []
-    # The corroborations of the period a report began: they wait with it, should a rival displace it.
-    backers: list[int] = []
-    contestable, before = False, None
-    for entry in known:
-        open_then = [seq for seq in open_then if seq not in entry.resolves]
-        if entry.displaces is not None:
-            held = [entry.displaces, *backers]
-            open_then += [seq for seq in held if seq not in open_then and seq not in entry.resolves]
-        if entry.kind is EntryKind.CONFLICT:
-            open_then.append(entry.seq)
-        open_then += entry.contests or ()  # as the walk checked them
-        if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
-            contestable, backers = entry.reverts_to is None, []
-            before = _lower(case, entry, len(known)) if contestable else None
-        elif (entry.kind is EntryKind.CORROBORATION or _begins_earlier(entry, before)) and contestable:
-            backers.append(entry.seq)
-    return Snapshot(
-        status_entry.to_status,
-        status_entry.fate,
-        assurance,
-        since,
-        status_entry.seq,
-        whereabouts,
-        tuple(seq for seq in open_then if case.trail[seq].effective_at >= since),
-    )
-
-
-def _told(held: Whereabouts, corroboration: Entry) -> Whereabouts:
-    """Where a case is once *corroboration* is accepted: it may tell a case that holds no whereabouts."""
-    if held is Whereabouts.UNKNOWN and corroboration.whereabouts is not None:
-        return corroboration.whereabouts
-    return held
-
-
-def _named(held: Whereabouts, begun_earlier: Entry) -> Whereabouts:
-    """Where a case is once a late report of its own status (*begun_earlier*) is accepted.
-
-    Where that report says, if it names a place; else where the case was.
-    """
-    if begun_earlier.whereabouts not in (None, Whereabouts.UNKNOWN):
-        return begun_earlier.whereabouts
-    return held
-
-
-def _recorded_whereabouts(case: Case, entry: Entry) -> Whereabouts:
-    """The whereabouts *entry* records; one written before they were recorded, as the case reads it."""
-    if entry.whereabouts is not None:
-        return entry.whereabouts
-    known = case.known_at(entry.recorded_at)
-    return Whereabouts.UNKNOWN if known is None else known.whereabouts
-
-
-def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901 - one branch per kind of entry
-    """What was true at *when*: the live period in effect by then, and the corroborations after it."""
-    live = [case.trail[period.seq] for period in case.periods]
-    in_effect = [entry for entry in live if _since(case, entry) <= when]
-    if not in_effect:
-        return None
-    status_entry = in_effect[-1]
-    # The next live period in time: a report of an earlier period, told late, comes after it in the trail.
-    following = live[len(in_effect)] if len(in_effect) < len(live) else None
-    until = None if following is None else _since(case, following)
-    assurance = status_entry.assurance
-    # Where the case held him as each entry of the period came: a corroboration tells a place
-    # only where the case held none then (its entry records where the case is afterwards).
-    whereabouts = held = _recorded_whereabouts(case, status_entry)
-    if status_entry.effective_at > when:
-        # A period a late report of its status began earlier: as yet, that report alone tells it.
-        assurance, whereabouts = Assurance.REPORTED, Whereabouts.UNKNOWN
-    # Corroborations made in this period count; one made in a period a
-    # retraction voided since corroborated nothing, nor one made while a
-    # period told late was already over.
-    voided = status_entry.kind is EntryKind.EARLIER_PERIOD
-    lower = _lower(case, status_entry)
-    start = status_entry.effective_at  # when it began, by the entries read so far
-    for entry in case.trail[status_entry.seq + 1 :]:
-        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
-            voided = entry.reverts_to != status_entry.seq
-        elif voided and _begins_left_earlier(case, entry, status_entry, start):
-            # A late report of its status, told once the case had left it: from its day.
-            start = entry.effective_at
-            if entry.effective_at <= when:
-                assurance = assurance.stronger(_evidence_tier_assurance(entry))
-                whereabouts = _named(whereabouts, entry)
-        elif voided:
-            continue
-        elif entry.kind is EntryKind.CORROBORATION:
-            if entry.effective_at <= when:
-                assurance = assurance.stronger(_evidence_tier_assurance(entry))
-                whereabouts = _told(whereabouts, entry) if held is Whereabouts.UNKNOWN else whereabouts
-            held = _told(held, entry)
-        elif _begins_earlier(entry, lower):
-            start = min(start, entry.effective_at)
-            if entry.effective_at <= when:
-                assurance = assurance.stronger(_evidence_tier_assurance(entry))
-                whereabouts = _named(whereabouts, entry)
-            held = _named(held, entry)
-        elif entry.carries_into == status_entry.seq and entry.whereabouts is not None:
-            whereabouts = held = entry.whereabouts
-    # The open conflicts about a time in the period contest it.
-    contested = tuple(
-        seq
-        for seq in case.open_conflicts
-        if _since(case, status_entry) <= case.trail[seq].effective_at
-        and (until is None or case.trail[seq].effective_at < until)
-    )
-    return Snapshot(
-        status_entry.to_status,
-        status_entry.fate,
-        assurance,
-        _since(case, status_entry),
-        status_entry.seq,
-        whereabouts,
-        contested,
-    )
-
-
-def _check_as_of(case: Case, entries: Sequence[Entry]) -> None:
-    latest = max(max(entry.recorded_at, entry.effective_at) for entry in case.trail)
-    now = case.as_of_effective(latest)
-    if now is None or (now.status, now.fate, now.assurance, now.since, now.whereabouts) != (
-        case.status,
-        case.fate,
-        case.assurance,
-        case.status_since,
-        case.whereabouts,
-    ):
-        raise _fail(case, f"as_of_effective at the latest time is {now}, but the case stands elsewhere")
-    for when in _probe_times(entries):
-        recorded, expected = case.as_of_recorded(when), _known_snapshot(case, when)
-        if recorded != expected:
-            raise _fail(case, f"as_of_recorded({when.isoformat()}) is {recorded}, the trail says {expected}")
-        effective, expected = case.as_of_effective(when), _true_snapshot(case, when)
-        if effective != expected:
-            raise _fail(
-                case, f"as_of_effective({when.isoformat()}) is {effective}, the trail says {expected}"
-            )
-
-
-# -- serialisation -----------------------------------------------------------
-
-
-def _without_private(data: Any) -> Any:  # noqa: ANN401 - walks any JSON value
-    if isinstance(data, dict):
-        return {name: _without_private(value) for name, value in data.items() if name != "private"}
-    if isinstance(data, list):
-        return [_without_private(value) for value in data]
-    return data
-
-
-def _check_entries_json(case: Case, entries: Sequence[Entry], key: bytes | None) -> None:
-    for entry in entries:
-        data = entry_to_dict(entry)
-        again = entry_from_dict(json.loads(json.dumps(data, ensure_ascii=False)))
-        if again != entry or canonical_bytes(again) != canonical_bytes(entry):
-            raise _fail(
-                case, f"entry {entry.seq}: the JSON round trip does not give the same entry and bytes"
-            )
-        shared = entry_to_dict(redact([entry])[0])
-        if shared != _without_private(data) or _keys(shared) & _PERSONAL:
-            raise _fail(case, f"entry {entry.seq}: the redacted export holds more than the public fields")
-    shared_trail = redact(case.trail)
-    if not verify(shared_trail, key=key, head=case.head, allow_redacted=True).ok:
-        raise _fail(case, "the redacted trail does not verify")
-    if verify(shared_trail, key=key, head=case.head).ok:
-        raise _fail(case, "the redacted trail verifies without allow_redacted")
-
-
-_PERSONAL = frozenset({"private", "actor_id", "reason", "salt"})
-
-
-def _check_json(case: Case, key: bytes | None) -> None:
-    text = to_json(case)
-    again = from_json(text, key=key, head=case.head)
-    if again != case:
-        raise _fail(case, "the JSON round trip does not give an equal case")
-    if to_json(again) != text:
-        raise _fail(case, "writing a case read from JSON does not give the same JSON")
-    for before, after in zip(case.trail, again.trail, strict=True):
-        if canonical_bytes(before) != canonical_bytes(after):
-            raise _fail(case, f"entry {before.seq}: canonical bytes differ after a JSON round trip")
-    shared = to_json(case, redacted=True)
-    data = json.loads(shared)
-    if data != _without_private(json.loads(text)):
-        raise _fail(case, "the redacted export holds more than the public fields")
-    public = from_json(shared, key=key, head=case.head, allow_redacted=True)
-    if public != attrs.evolve(case, trail=redact(case.trail)):
-        raise _fail(case, "the redacted export does not verify and replay to the same case")
-    if _keys(data) & _PERSONAL:
-        raise _fail(case, "the redacted export holds personal fields")
-
-
-def _keys(data: Any) -> set[str]:  # noqa: ANN401 - walks any JSON value
-    if isinstance(data, dict):
-        return set(data).union(*(_keys(value) for value in data.values()))
-    if isinstance(data, list):
-        return set().union(*(_keys(value) for value in data))
-    return set()
+    walk.since = began_at(case, case.trail[resumes], entry.seq)

@@ -11,8 +11,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from casestate import DEFAULT_WORKFLOW, Case, ChainKeyError, Change, Workflow
 
 from ._attempts import attempts
+from ._broken import BrokenInvariant
 from ._cases import opened_cases
-from ._invariants import BrokenInvariant, check_case, check_step
+from ._invariants import check_case, check_step
 from ._values import TEST_KEY
 
 _T = TypeVar("_T")

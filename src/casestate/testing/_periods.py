@@ -1,0 +1,143 @@
+"""The testing kit's own reading of a trail: when each period began, and what an entry's evidence gives.
+
+Read from the entries alone, apart from the library's own reading, so that
+the checks that use it hold the library to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from casestate import (
+    BUILT_IN_KINDS,
+    Assurance,
+    Case,
+    Entry,
+    EntryKind,
+    Tier,
+)
+
+from ._attempts import (
+    holding_at,
+)
+
+
+def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
+    """When the period *began* began took effect, by the first *known* entries (``None``: all).
+
+    Its own time; for a pair neither of which holds, the later of the two days the pair is
+    about, whichever came first; for a period late reports of its status said began earlier,
+    while it was the current one or once the case had left it, the earliest of their days.
+    *lower* is when the period before it began, for a period no longer live (``None``: read
+    from the live periods).
+    """
+    if began.kind is EntryKind.CONFLICT and began.displaces is not None:
+        # The later of the pair's days: the displaced report's period as it began then.
+        before = start_before(case, began, known)
+        return max(began.effective_at, began_at(case, case.trail[began.displaces], began.seq, before))
+    since = began.effective_at
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+        return since  # only a report's period begins earlier (not a resumed one, nor one told late)
+    if lower is None:
+        lower = start_before(case, began, known)
+    left = False
+    for entry in case.trail[began.seq + 1 : known]:
+        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
+            left = True
+        elif (begins_earlier(entry, lower) and not left) or (
+            left and begins_left_earlier(case, entry, began, since, known)
+        ):
+            since = min(since, entry.effective_at)
+    return since
+
+
+def start_before(case: Case, began: Entry, known: int | None = None) -> datetime | None:
+    """When the live period before the one *began* began took effect (``None``: none, or unknown).
+
+    Live by the first *known* entries (``None``: all). For a period a pair of
+    rivals displaced, the one before the pair's; for one a retraction had
+    voided by then, unknown.
+    """
+    live = live_periods(case, known)
+    if began.seq not in live:
+        pair = next((entry for entry in case.trail if entry.displaces == began.seq), None)
+        if pair is None or pair.seq not in live:
+            return None
+        began = pair
+    if live.index(began.seq) == 0:
+        return None
+    return began_at(case, case.trail[live[live.index(began.seq) - 1]], known)
+
+
+def live_periods(case: Case, known: int | None) -> list[int]:
+    """The entries that began the live periods by the first *known* entries (``None``: all), oldest first.
+
+    The kit's own reading of the trail: a move adds its period, a rival pair
+    replaces the one it displaces, a retraction voids those after the one it
+    resumes, and a late report tells a period of its own after the one that
+    holds its time, unless it reports that period's status or the next's.
+    """
+    if known is None or known >= len(case.trail):
+        return [period.seq for period in case.periods]
+    live = [0]
+    for entry in case.trail[1:known]:
+        if entry.displaces is not None:
+            live = [seq for seq in live if seq != entry.displaces]
+            live.append(entry.seq)
+        elif entry.kind is EntryKind.TRANSITION and entry.reverts_to is not None:
+            live = live[: live.index(entry.reverts_to) + 1] if entry.reverts_to in live else live
+        elif entry.kind is EntryKind.TRANSITION:
+            live.append(entry.seq)
+        elif entry.kind is EntryKind.EARLIER_PERIOD:
+            starts = [began_at(case, case.trail[seq], entry.seq) for seq in live[:-1]]
+            held = holding_at(starts, entry.effective_at)
+            if entry.to_status in {case.trail[live[held]].to_status, case.trail[live[held + 1]].to_status}:
+                continue  # as that period stood, or the next one's earlier start
+            live.insert(held + 1, entry.seq)
+    return live
+
+
+def begins_left_earlier(
+    case: Case, entry: Entry, began: Entry, start: datetime, known: int | None = None
+) -> bool:
+    """Whether *entry* is a late report of the status of the period *began* began, told once it was left.
+
+    About a time after the live period before it began (by the first *known*
+    entries) and before *start*, when it began by the entries before this
+    one: that period began on its day. The caller knows it was told once
+    the period was left.
+    """
+    if (
+        entry.kind is not EntryKind.EARLIER_PERIOD
+        or began.kind is not EntryKind.TRANSITION
+        or began.reverts_to is not None
+        or entry.to_status != began.to_status
+        or entry.seq < began.seq
+    ):
+        return False
+    lower = start_before(case, began, known)
+    return lower is not None and lower <= entry.effective_at < start
+
+
+def begins_earlier(entry: Entry, lower: datetime | None) -> bool:
+    """Whether *entry* is a late report of its case's own status, which then began on its day.
+
+    About a time after *lower*, when the period before the current one began
+    (``None``: unknown, read as any time); about an older one, it tells that
+    one's story, as any other late report.
+    """
+    return (
+        entry.kind is EntryKind.EARLIER_PERIOD
+        and entry.to_status == entry.from_status
+        and (lower is None or entry.effective_at >= lower)
+    )
+
+
+def actor_id_of(entry: Entry) -> str | None:
+    return None if entry.private is None else entry.private.actor_id
+
+
+def evidence_assurance(entry: Entry) -> Assurance:
+    # The tiers the entry records beside declared kinds, which _check_kinds holds to the workflow's.
+    tiers = entry.evidence_tiers or [BUILT_IN_KINDS[kind].tier for kind in entry.evidence_kinds]
+    return Assurance.for_tier(Tier(min(tiers)) if tiers else None)
