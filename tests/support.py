@@ -134,13 +134,34 @@ def batch_tells_as_apply(case: Case, sent: Change) -> casestate.Verdict:
     return verdict
 
 
-def in_turn_on(case: Case, *changes: Change) -> Case:
-    """*case* with *changes* applied in this order, each with a fixed salt, and recorded after the one before."""
+def missing_since_february(case_id: str = "ua-0305") -> Case:
+    """Missing since 24 February, as his mother reported on 1 March: where the stories of late reports begin."""
+    return WORKFLOW.open(
+        case_id,
+        actor=Actor("olena-k", Role.FAMILY),
+        effective_at=dated(2, 24),
+        recorded_at=dated(3, 1),
+        salt=bytes(16),
+    )
+
+
+def arriving(*changes: Change, case: Case | None = None) -> Case:
+    """*case* (the case missing since February) with *changes* applied in this order, each with a fixed salt."""
+    case = case or missing_since_february()
+    for sent in changes:
+        case = WORKFLOW.apply(case, attrs.evolve(sent, salt=bytes(16)))
+    return case
+
+
+def in_turn(*changes: Change, case: Case | None = None) -> Case:
+    """As :func:`arriving`, each change recorded after the one before it, whatever it says."""
+    case = case or missing_since_february()
     last = case.last_recorded_at
+    turned = []
     for sent in changes:
         last = max(sent.recorded_at, last + timedelta(hours=1))
-        case = WORKFLOW.apply(case, attrs.evolve(sent, recorded_at=last, salt=bytes(16)))
-    return case
+        turned.append(attrs.evolve(sent, recorded_at=last))
+    return arriving(*turned, case=case)
 
 
 def resealed(entries: Iterable[Entry]) -> list[Entry]:

@@ -547,8 +547,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     kind = entry.kind
     if entry.carries_into is not None and kind is not EntryKind.EARLIER_PERIOD:
         return f"a {kind} entry carries no whereabouts into a period"
-    if entry.contests is not None:
-        return _not_contesting(state, entry)
+    if entry.contests is not None and (refused := _not_contesting(state, entry)) is not None:
+        return refused  # and one that passes is held to every rule of its kind, below
     if entry.displaces is not None:
         return _not_displacing(state, entry)
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:

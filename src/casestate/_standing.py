@@ -201,10 +201,12 @@ class Standing:
     held before them, from the instant they speak of, and a later report about that instant joins
     them unless its evidence is stronger."""
     backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
-    """The corroborations of the current period, and the late reports that it began earlier: reports
-    that hold it together with the one that began it, and wait with it should a rival displace it. A
-    move that ends the period contests those about a time from its own on that disagree with it (see
-    :attr:`Entry.contests <casestate.Entry.contests>`). Compared by their entries' ``seq``."""
+    """The corroborations of the current period since the case last entered it, and the late reports
+    that it began earlier: reports that hold it together with the one that began it, and wait with it
+    should a rival displace it. A move that ends the period contests those about a time from its own
+    on that disagree with it (see :attr:`Entry.contests <casestate.Entry.contests>`). A retraction that
+    resumes a period resumes it without those made before it was left. Compared by their entries'
+    ``seq``."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

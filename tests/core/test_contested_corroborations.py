@@ -15,7 +15,7 @@ import pytest
 import casestate as cs
 from casestate import Fate, Outcome, Whereabouts, canonical_bytes
 from casestate.testing import check_case
-from support import WORKFLOW, dated, in_turn_on, resealed, told
+from support import WORKFLOW, dated, in_turn, missing_since_february, resealed, told
 
 FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
 MINISTRY = cs.Actor("ministry-register", cs.Role.MINISTRY)
@@ -34,14 +34,9 @@ KILLED = told("report_dead", UNIT, "unit_notification", effective=dated(3, 10), 
 """The unit's notice: killed on 10 March, learned on 14 March."""
 
 
-def missing_since_february() -> cs.Case:
-    return WORKFLOW.open(
-        "ua-1203", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1), salt=bytes(16)
-    )
-
-
 def arriving(*changes: cs.Change, case: cs.Case | None = None) -> cs.Case:
-    return in_turn_on(case or missing_since_february(), *changes)
+    """The case missing since February, *changes* applied in turn (the vectors below pin its id)."""
+    return in_turn(*changes, case=case or missing_since_february("ua-1203"))
 
 
 def contested_story(case: cs.Case) -> tuple[object, ...]:
@@ -143,7 +138,7 @@ def test_a_retraction_contests_nothing_and_a_contested_report_is_settled_as_any_
 
 def test_a_batch_that_keeps_no_trail_contests_as_apply_does():
     batch = cs.Batch(WORKFLOW)
-    opening = missing_since_february().trail[0]
+    opening = missing_since_february("ua-1203").trail[0]
     batch.check(
         "ua-1203",
         cs.Change(
@@ -197,6 +192,17 @@ def _forged(case: cs.Case, **fields: object) -> list[cs.Entry]:
 def test_replay_refuses_a_forged_contest(fields, why):
     with pytest.raises(cs.BrokenTrail, match=why):
         cs.replay(_forged(arriving(STILL_MISSING, KILLED), **fields))
+
+
+def test_replay_holds_a_contesting_move_to_every_rule_of_a_move():
+    # Dated before the status it leaves, or before the case was opened: a forgery, contests or not.
+    taken = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 12), recorded=dated(3, 13))
+    case = arriving(taken, card, KILLED)
+    assert case.trail[-1].contests == (2,)
+    for day in (dated(2, 26), dated(2, 20)):
+        with pytest.raises(cs.BrokenTrail, match="takes effect before the status it leaves"):
+            cs.replay(_forged(case, effective_at=day))
 
 
 def test_replay_refuses_a_contest_on_an_entry_that_begins_no_period_of_its_own():
