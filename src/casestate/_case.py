@@ -513,7 +513,9 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 reporter == case.reporter_id
                 and backing == case.backing
                 and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
-                and tuple(backer.seq for backer in case.backers) == tuple(reversed(backers))
+                # A late report of its status moved its start: the report that began it backs it.
+                and tuple(backer.seq for backer in case.backers)
+                == tuple(reversed(backers + ([entry.seq] if earliest is not None else [])))
                 and (
                     kind is not EntryKind.TRANSITION
                     or entry.reverts_to is not None

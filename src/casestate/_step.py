@@ -139,7 +139,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         # A rival report about the instant the current period began: that period is
         # void, and the reports that held it wait beside this one (a period two
         # rivals left undecided is one of theirs, waiting already).
-        held = (displaces, *(backer.seq for backer in state.backers))
+        held = (displaces, *(backer.seq for backer in state.backers if backer.seq != displaces))
         conflicts = (
             *conflicts,
             *(number for number in held if number not in conflicts and number not in resolves),
@@ -344,15 +344,27 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     Had that report come first, it would have begun the period, and the one
     that did would have corroborated it: the report backs the period as a
     corroboration does, may raise its assurance, and its place, if it names
-    one, holds from its start (see ``earlier_period`` in ``_stretch``).
+    one, holds from its start (see ``earlier_period`` in ``_stretch``). The
+    report that began the period is now one that backs it, about its own
+    time, which a move may contest (the first such late report says so).
     """
     raised = state.assurance.stronger(assurance)
     if whereabouts is Whereabouts.UNKNOWN:
         whereabouts = state.whereabouts
-    last = snapshot_of(state._periods[-1])  # noqa: SLF001 - the step keeps them as it made them
+    current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
+    last = snapshot_of(current)
     began = snapshot(
         last.status, last.fate, raised, effective_at, last.seq, whereabouts, UNCONTESTED, last.entered_by
     )
+    backers = state.backers
+    if not backers or backers[0].seq != last.seq:
+        # Not moved before: the period still begins at its report's own time.
+        report: Backing = (
+            Backer(last.seq, last.entered_by, last.since)  # type: ignore[arg-type] # a report began it
+            if type(current) is Snapshot
+            else current  # type: ignore[assignment] # the other kind of period: its entry
+        )
+        backers = (report, *backers)
     backing = state.backing
     return build(
         type(state),
@@ -368,7 +380,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         backing if role in backing else backing | {role},
         state.entered_by,
         state.tied,
-        (*state.backers, backer),
+        (*backers, backer),
         state.version + 1,
         (*state._periods[:-1], began),  # noqa: SLF001
         *more,

@@ -117,6 +117,27 @@ def test_a_report_that_could_have_moved_the_case_is_not_contested():
     assert (case.status, case.trail[-1].contests, case.open_conflicts) == ("wounded", None, ())
 
 
+def test_the_report_that_began_a_period_dated_earlier_since_is_contested_in_any_order():
+    # A capture video of 5 March, dated from 1 March by a capture card learned later; then a death
+    # of 3 March. The video says he was alive and held on 5 March: it waits, whichever came first.
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 6))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 1), recorded=dated(3, 7))
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 3), recorded=dated(3, 8))
+    stories = []
+    for order in ((video, card, killed), (card, video, killed), (card, killed, video)):
+        case = arriving(*order)
+        check_case(WORKFLOW, case)
+        assert cs.replay(case.trail) == case
+        assert [(entry.trigger, entry.effective_at) for entry in case.conflicts] == [
+            ("report_captured", dated(3, 5))
+        ]
+        stories.append(contested_story(case))
+    assert stories[0] == stories[1] == stories[2]
+    dated_earlier = arriving(video, card)
+    assert [backer.seq for backer in dated_earlier.backers] == [1, 2]  # the video, then the card
+    assert arriving(video, card, killed).trail[-1].contests == (1,)
+
+
 def test_a_retraction_contests_nothing_and_a_contested_report_is_settled_as_any_conflict():
     case = arriving(STILL_MISSING, KILLED)
     retracted = arriving(
@@ -136,30 +157,35 @@ def test_a_retraction_contests_nothing_and_a_contested_report_is_settled_as_any_
     assert (settled.status, settled.open_conflicts) == ("dead", ())
 
 
-def test_a_batch_that_keeps_no_trail_contests_as_apply_does():
+def fed_to_a_batch(case: cs.Case) -> cs.Standing | None:
+    """Where a batch that keeps no trail leaves *case*, sent every change of its trail, each held to apply's verdict."""
     batch = cs.Batch(WORKFLOW)
-    opening = missing_since_february("ua-1203").trail[0]
-    batch.check(
-        "ua-1203",
-        cs.Change(
-            trigger=cs.OPEN, actor=FAMILY, effective_at=opening.effective_at, recorded_at=opening.recorded_at
-        ),
-    )
-    applied = arriving(STILL_MISSING, KILLED)
-    for entry in applied.trail[1:]:
+    for entry in case.trail:
         sent = cs.Change(
             trigger=entry.trigger,
-            actor=cs.Actor(entry.actor_id, entry.role),
+            actor=cs.Actor(entry.actor_id or "", entry.role),
             evidence=entry.evidence,
             effective_at=entry.effective_at,
             recorded_at=entry.recorded_at,
+            resolves=entry.resolves,
+            reason=entry.reason,
         )
-        assert batch.check("ua-1203", sent).outcome is not Outcome.REJECTED
-    standing = batch.standing("ua-1203")
-    assert standing == applied.standing
-    assert standing is not None
-    assert standing.open_conflicts == (1,)
+        verdict = batch.check(case.id, sent)
+        assert verdict.outcome is not Outcome.REJECTED, verdict
+    return batch.standing(case.id)
+
+
+def test_a_batch_that_keeps_no_trail_contests_as_apply_does():
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 6))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 1), recorded=dated(3, 7))
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 3), recorded=dated(3, 8))
+    for applied in (arriving(STILL_MISSING, KILLED), arriving(video, card, killed)):
+        standing = fed_to_a_batch(applied)
+        assert standing == applied.standing
+        assert standing is not None
+        assert standing.open_conflicts == applied.open_conflicts != ()
     # A batch that loads the case keeps its entries as they are.
+    applied = arriving(STILL_MISSING, KILLED)
     assert [backer.seq for backer in arriving(STILL_MISSING).backers] == [1]
     loaded = cs.Batch(WORKFLOW, load=lambda _: arriving(STILL_MISSING))
     loaded.check("ua-1203", attrs.evolve(KILLED, recorded_at=dated(3, 14)))

@@ -377,8 +377,9 @@ def test_a_death_reported_for_an_earlier_day_dates_the_death_from_it_in_either_o
     assert WORKFLOW.check(arriving(KILLED), KILLED_EARLIER).outcome is Outcome.EARLIER_PERIOD
     # What was known on 13 March, before the comrade spoke, stays as it was known then.
     assert late.as_of_recorded(dated(3, 13)).since == dated(3, 10)  # type: ignore[union-attr]
-    # It backs the death as a corroboration would: it waits with it should a rival displace it.
-    assert [backer.seq for backer in late.backers] == [2]
+    # It backs the death as a corroboration would: it waits with it should a rival displace it; and
+    # the unit's notice of 10 March now backs the death from its own day, which a move may contest.
+    assert [backer.seq for backer in late.backers] == [1, 2]
     assert late.backing == {"family"}
 
 

@@ -531,7 +531,7 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     if entry.displaces is None:
         return
     # The reports that held the displaced period wait (those waiting already, once).
-    held_it = [displaced, *walk.backers]
+    held_it = [displaced, *(seq for seq in walk.backers if seq != displaced)]
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
@@ -603,6 +603,9 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         if whereabouts is not Whereabouts.UNKNOWN:
             walk.whereabouts = walk.began[current] = whereabouts
         walk.backing.add(entry.role)
+        if walk.status_entry not in walk.backers:
+            # The report that began it now backs it, about its own time.
+            walk.backers.insert(0, walk.status_entry)
         walk.backers.append(entry.seq)
         return
     if carries:
