@@ -596,8 +596,8 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
     """Why *entry*, which names corroborations it contests, cannot be the next entry at *state*; or ``None``.
 
     Only a move that begins a period of its own contests; what it names are
-    corroborations of the period it ends, about its own time or a later one,
-    each once and in order. Whether each says otherwise than the move is the
+    reports that back the period it ends (see ``Standing.backers``), about
+    its own time or a later one, each once and in order. Whether each says otherwise than the move is the
     workflow's to say, which replay does not read.
     """
     if entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None or entry.displaces is not None:
@@ -609,7 +609,7 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
     for seq in contests:
         backer = backers.get(seq)
         if backer is None or backer.effective_at < entry.effective_at:
-            return f"contests entry {seq}, no corroboration of the period it ends about its time or later"
+            return f"contests entry {seq}, no report backing the period it ends about its time or later"
     return None
 
 

@@ -133,9 +133,9 @@ def _as_snapshots(periods: tuple[Period, ...]) -> tuple[Snapshot, ...]:
 
 
 class Backer(NamedTuple):
-    """A corroboration of the current period, as a :class:`~casestate.Batch` keeps it (it keeps no entries).
+    """A report that backs the current period, as a :class:`~casestate.Batch` keeps it (it keeps no entries).
 
-    A :class:`~casestate.Case` keeps the corroboration's :class:`~casestate.Entry`
+    A :class:`~casestate.Case` keeps the report's :class:`~casestate.Entry`
     instead, which reads alike.
 
     What a move that ends the period reads of it: which report it was, and
@@ -201,12 +201,12 @@ class Standing:
     held before them, from the instant they speak of, and a later report about that instant joins
     them unless its evidence is stronger."""
     backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
-    """The corroborations of the current period since the case last entered it, and the late reports
-    that it began earlier: reports that hold it together with the one that began it, and wait with it
-    should a rival displace it. A move that ends the period contests those about a time from its own
-    on that disagree with it (see :attr:`Entry.contests <casestate.Entry.contests>`). A retraction that
-    resumes a period resumes it without those made before it was left. Compared by their entries'
-    ``seq``."""
+    """The reports that back the current period, oldest first: its corroborations since the case last
+    entered it, the late reports that it began earlier, and once one did, the report that began it
+    (from its own day). They hold it together with the one that began it, and wait with it should a
+    rival displace it. A move that ends the period contests those about a time from its own on that
+    disagree with it (see :attr:`Entry.contests <casestate.Entry.contests>`). A retraction that resumes
+    a period resumes it without those made before it was left. Compared by their entries' ``seq``."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

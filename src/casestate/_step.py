@@ -139,6 +139,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         # A rival report about the instant the current period began: that period is
         # void, and the reports that held it wait beside this one (a period two
         # rivals left undecided is one of theirs, waiting already).
+        # (The displaced report backs its own period once a late report dated it earlier: once.)
         held = (displaces, *(backer.seq for backer in state.backers if backer.seq != displaces))
         conflicts = (
             *conflicts,

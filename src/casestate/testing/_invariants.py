@@ -188,7 +188,8 @@ class _Walk:
     status_entry: int = 0
     """The entry that put the case in its status (a retraction's, for a period it resumed)."""
     backers: list[int] = attrs.field(factory=list)
-    """The corroborations of the current period, and the late reports that it began earlier."""
+    """The reports that back the current period: its corroborations, the late reports that it began
+    earlier, and once one did, the report that began it."""
     at: int | None = None
     """The entry being read: the periods it is judged against began as the entries before it tell."""
 
