@@ -13,6 +13,7 @@ from ._entry import Entry, EntryKind
 from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
 from ._standing import (
+    Backer,
     Period,
     Snapshot,
     Standing,
@@ -56,9 +57,11 @@ class Case(Standing):
     @property
     def standing(self) -> Standing:
         """Where the case stands, without its trail: what a :class:`~casestate.Batch` keeps of it."""
-        values = [getattr(self, field.name) for field in _STANDING_FIELDS]
-        values[-1] = self.periods  # snapshots: a batch keeps no entry alive
-        return build(Standing, *values)
+        values = {field.name: getattr(self, field.name) for field in _STANDING_FIELDS}
+        # Snapshots and backers: a batch keeps no entry alive.
+        values["_periods"] = self.periods
+        values["backers"] = tuple(Backer(one.seq, one.trigger, one.effective_at) for one in self.backers)
+        return build(Standing, *values.values())
 
     @property
     def workflow(self) -> str | None:

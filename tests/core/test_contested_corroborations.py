@@ -184,9 +184,12 @@ def test_a_batch_that_keeps_no_trail_contests_as_apply_does():
         assert standing == applied.standing
         assert standing is not None
         assert standing.open_conflicts == applied.open_conflicts != ()
-    # A batch that loads the case keeps its entries as they are.
+    # A batch that loads the case keeps where it stands, and no entry of it (nor the personal data
+    # an entry holds): the case's backers are its entries, the standing's are Backer values.
     applied = arriving(STILL_MISSING, KILLED)
-    assert [backer.seq for backer in arriving(STILL_MISSING).backers] == [1]
+    registered = arriving(STILL_MISSING)
+    assert [type(backer) for backer in registered.backers] == [cs.Entry]
+    assert registered.standing.backers == (cs.Backer(1, "report_missing", dated(3, 12)),)
     loaded = cs.Batch(WORKFLOW, load=lambda _: arriving(STILL_MISSING))
     loaded.check("ua-1203", attrs.evolve(KILLED, recorded_at=dated(3, 14)))
     assert loaded.standing("ua-1203") == applied.standing
