@@ -17,6 +17,7 @@ from ._standing import (
     Period,
     Snapshot,
     Standing,
+    backer_seqs,
     began_by,
     build,
     holding,
@@ -505,6 +506,8 @@ def _reported_as_its_trail_says(case: Case) -> bool:
     backing: set[str] = set()
     backers: list[int] = []
     since = case.status_since
+    periods = case._periods  # noqa: SLF001 - the standing the trail must give
+    lower = since_of(periods[-2]) if len(periods) > 1 else None  # when the period before began
     earliest = None  # the day the latest late report of its status says the current period began
     for entry in reversed(case.trail):
         kind = entry.kind
@@ -517,7 +520,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 and backing == case.backing
                 and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
                 # A late report of its status moved its start: the report that began it backs it.
-                and tuple(backer.seq for backer in case.backers)
+                and backer_seqs(case.backers)
                 == tuple(reversed(backers + ([entry.seq] if earliest is not None else [])))
                 and (
                     kind is not EntryKind.TRANSITION
@@ -526,7 +529,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 )
             )
         if kind is EntryKind.CORROBORATION or (
-            kind is EntryKind.EARLIER_PERIOD and begins_earlier(entry, since_of(case._periods[-2]))  # noqa: SLF001
+            kind is EntryKind.EARLIER_PERIOD and begins_earlier(entry, lower)
         ):
             backing.add(entry.role)
             backers.append(entry.seq)
@@ -600,8 +603,9 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
 
     Only a move that begins a period of its own contests; what it names are
     reports that back the period it ends (see ``Standing.backers``), about
-    its own time or a later one, each once and in order. Whether each says otherwise than the move is the
-    workflow's to say, which replay does not read.
+    its own time or a later one, each once and in order. Whether each says
+    otherwise than the move is the workflow's to say, which replay does not
+    read.
     """
     if entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None or entry.displaces is not None:
         return "only a move that begins a period of its own contests corroborations"

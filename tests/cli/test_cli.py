@@ -16,7 +16,18 @@ from click.testing import CliRunner
 import casestate as cs
 from casestate.cli import main
 from casestate.feeds import _apply
-from support import CSV, JSONL, on_a_terminal, opening, record, run, run_installed, write_lines
+from support import (
+    CSV,
+    JSONL,
+    dated,
+    on_a_terminal,
+    opening,
+    record,
+    run,
+    run_installed,
+    told,
+    write_lines,
+)
 
 
 def findings(result):
@@ -1167,30 +1178,19 @@ def test_show_says_which_entry_displaced_a_report_waiting_as_a_conflict(tmp_path
 def test_show_says_which_move_contested_a_corroboration_waiting_as_a_conflict(tmp_path):
     # "Still missing" on 12 March, then a death on 10 March learned after it.
     path = tmp_path / "contested.db"
-    seen = datetime(2024, 3, 1, tzinfo=UTC)
-
-    def report(trigger, actor, kind, effective, recorded):
-        proof = [cs.Evidence(kind, f"{kind}/1", "source", recorded)]
-        return cs.Change(
-            trigger=trigger, actor=actor, evidence=proof, effective_at=effective, recorded_at=recorded
-        )
-
+    register = told(
+        "report_missing", cs.Actor("register", "ministry"), "missing_register", effective=dated(3, 12)
+    )
+    notice = told(
+        "report_dead",
+        cs.Actor("u-41", "unit"),
+        "unit_notification",
+        effective=dated(3, 10),
+        recorded=dated(3, 14),
+    )
     with cs.store.SQLiteStore(path) as held:
+        seen = dated(3, 1)
         held.open_case("ua-0312", actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
-        register = report(
-            "report_missing",
-            cs.Actor("register", "ministry"),
-            "missing_register",
-            datetime(2024, 3, 12, tzinfo=UTC),
-            datetime(2024, 3, 13, tzinfo=UTC),
-        )
-        notice = report(
-            "report_dead",
-            cs.Actor("u-41", "unit"),
-            "unit_notification",
-            datetime(2024, 3, 10, tzinfo=UTC),
-            datetime(2024, 3, 14, tzinfo=UTC),
-        )
         held.apply("ua-0312", [register, notice], expected_version=1)
     result = run("show", "ua-0312", "--store", path, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
