@@ -267,13 +267,18 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
             if ours:
                 held = named or held
         elif ours and entry.kind is EntryKind.CORROBORATION:
-            told = entry.whereabouts if held is Whereabouts.UNKNOWN else None
             if entry.effective_at <= when:
                 # The entry's own evidence, not its assurance: that one also counts
                 # corroborations recorded earlier that take effect after *when*.
                 # One made in a period voided since corroborated nothing.
                 own = _given_by(entry)
-                told_then = told if known.whereabouts is Whereabouts.UNKNOWN else None
+                if held is Whereabouts.UNKNOWN:
+                    told_then = entry.whereabouts if known.whereabouts is Whereabouts.UNKNOWN else None
+                else:
+                    # Where the case held a place, one about the instant the period began may tell
+                    # it otherwise, over a place carried from the period before (see
+                    # _told_at_its_start): from that instant.
+                    told_then = entry.whereabouts if entry.whereabouts is not held else None
                 known = attrs.evolve(
                     known,
                     assurance=known.assurance.stronger(own),
@@ -580,6 +585,7 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
         if (
             entry.whereabouts not in (None, state.whereabouts)
             and state.whereabouts is not Whereabouts.UNKNOWN
+            and not _told_at_its_start(state, entry)
         ):
             return "a corroboration cannot change whereabouts the case holds"
     elif kind is EntryKind.EARLIER_PERIOD:
@@ -752,6 +758,22 @@ def _not_as_it_stood(before: Snapshot, entry: Entry) -> str | None:
 
 _RIVALS = (Code.RIVAL_REPORT,)
 """The codes of a conflict that displaces a report: two rivals, neither of which holds."""
+
+
+def _told_at_its_start(state: Standing, entry: Entry) -> bool:
+    """Whether corroboration *entry* may tell the current period where he was: about the instant it began.
+
+    Only where the period holds the place of the period before, which its
+    report may have named or carried over; the workflow, which replay does
+    not read, says which (see :func:`casestate._stretch.carried_place`).
+    """
+    periods = state.periods
+    return (
+        entry.effective_at == state.status_since
+        and entry.whereabouts is not Whereabouts.UNKNOWN
+        and len(periods) > 1
+        and state.whereabouts is periods[-2].whereabouts
+    )
 
 
 def _resumed_whereabouts(state: Standing, seq: int) -> Whereabouts:

@@ -46,7 +46,7 @@ from ._reasons import (
 from ._rules import EvidenceRule
 from ._standing import holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
-from ._stretch import EarlierPeriod, Rival, earlier_period, rival
+from ._stretch import EarlierPeriod, Rival, carried_place, earlier_period, rival
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ def _against_its_time(move: Move, case: Standing, effective: datetime) -> bool:
     return claimed is not None and held.fate is not Fate.UNKNOWN and claimed is not held.fate
 
 
-def _refined(move: Move, case: Standing) -> Whereabouts:
+def _refined(move: Move, case: Standing, *, carried: bool = False) -> Whereabouts:
     """The whereabouts a report that corroborates *case* leaves it with.
 
     A report that agrees and says where he is, or where the remains are, of
@@ -287,11 +287,13 @@ def _refined(move: Move, case: Standing) -> Whereabouts:
     captivity is confirmed but whose place is not, remains located by a
     search team for a death already reported. A position the case holds is
     never overwritten by a corroboration (a report that disagrees with it
-    does not corroborate).
+    does not corroborate), but for one only *carried* over from the period
+    before, by a report about the instant the current one began.
     """
     held = case.whereabouts
-    if held is _UNKNOWN:
-        return move.claimed_whereabouts or held
+    claimed = move.claimed_whereabouts
+    if held is _UNKNOWN or (carried and claimed is not _UNKNOWN):
+        return claimed or held
     return held
 
 
@@ -518,7 +520,10 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if corroborating:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
-        return _accepted(Outcome.CORROBORATION, status, fate, _refined(move, case))
+        # About the instant the period began, where it holds a place only carried from before, the
+        # report's own tells where he was (see carried_place).
+        carried = change.effective_at == case.status_since and carried_place(table, case)
+        return _accepted(Outcome.CORROBORATION, status, fate, _refined(move, case, carried=carried))
     waiting = move.waiting_period
     if waiting is not None and target is not None and effective - since < waiting:
         reasons = _with(

@@ -97,14 +97,36 @@ def rival(table: Table, case: Standing, trigger: str, effective: datetime) -> Ri
         return None  # the report that began the current period could have followed this one
     fate, whereabouts = _said(move, before)
     held = case.whereabouts
-    agrees = (
-        not case.tied
-        and fate is case.fate
-        and (whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN)
-    )
+    if effective == since:
+        # About the very instant, the two reports are held to what each named of the place: one
+        # carried over from the period before is neither's word.
+        told = _UNKNOWN if carried_place(table, case) else held
+        named = move.claimed_whereabouts or _UNKNOWN
+        alike = named is told or named is _UNKNOWN or told is _UNKNOWN
+    else:
+        alike = whereabouts is held or whereabouts is _UNKNOWN or held is _UNKNOWN
+    agrees = not case.tied and fate is case.fate and alike
     if agrees and effective != since:
         return None  # about another time, a report that agrees is judged as any other
     return Rival(move, before, fate, whereabouts, agrees)
+
+
+def carried_place(table: Table, case: Standing) -> bool:
+    """Whether *case*'s current period holds the place of the period before only as its report named none.
+
+    Taken prisoner, then reported wounded: the wound names no place, and the
+    case holds him where the capture did. Of the instant the wound began, that
+    place is no report's word: a report about that instant that names another
+    place does not contradict the wound's, and tells where he was from then.
+    A report that told the period a place since makes it the period's own.
+    """
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    entered = case.entered_by
+    if entered is None or case.tied or len(periods) < 2:  # noqa: PLR2004 - the current and one before
+        return False
+    before = snapshot_of(periods[-2])
+    move = table.legal.get((before.status, entered))
+    return move is not None and move.claimed_whereabouts is None and case.whereabouts is before.whereabouts
 
 
 def _staying(

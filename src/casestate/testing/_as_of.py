@@ -88,9 +88,14 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
 
 
 def _told(held: Whereabouts, corroboration: Entry) -> Whereabouts:
-    """Where a case is once *corroboration* is accepted: it may tell a case that holds no whereabouts."""
-    if held is Whereabouts.UNKNOWN and corroboration.whereabouts is not None:
-        return corroboration.whereabouts
+    """Where a case is once *corroboration* is accepted: it may tell a case that holds no whereabouts.
+
+    Or, about the instant the current period began, one that holds the place
+    of the period before only as carried over (the walk checks that it is).
+    """
+    told = corroboration.whereabouts
+    if told is not None and (held is Whereabouts.UNKNOWN or told is not held):
+        return told
     return held
 
 
@@ -149,7 +154,9 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
         elif entry.kind is EntryKind.CORROBORATION:
             if entry.effective_at <= when:
                 assurance = assurance.stronger(evidence_assurance(entry))
-                whereabouts = _told(whereabouts, entry) if held is Whereabouts.UNKNOWN else whereabouts
+                # Where it held one, only about the instant the period began, over a place carried.
+                retold = held is Whereabouts.UNKNOWN or entry.whereabouts not in (None, held)
+                whereabouts = _told(whereabouts, entry) if retold else whereabouts
             held = _told(held, entry)
         elif begins_earlier(entry, lower):
             start = min(start, entry.effective_at)

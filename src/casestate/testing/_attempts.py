@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -79,17 +79,22 @@ class Attempt:
         """What *verdict* gets wrong about this attempt, or ``None`` when it is right."""
         expected = f"{self.intent}: expected {self.outcome}"
         if verdict.outcome is not self.outcome:
-            return f"{expected} {list(self.codes)}, got {verdict.outcome} {list(verdict.codes)}"
+            return f"{expected} {_listed(self.codes)}, got {verdict.outcome} {_listed(verdict.codes)}"
         if self.outcome is Outcome.REJECTED:
             missing = [code for code in self.codes if code not in verdict.codes]
             if missing:
-                return f"{expected} with {missing}, got only {list(verdict.codes)}"
+                return f"{expected} with {_listed(missing)}, got only {_listed(verdict.codes)}"
             return None
         if verdict.codes != self.codes:
-            return f"{expected} with codes {list(self.codes)}, got {list(verdict.codes)}"
+            return f"{expected} with codes {_listed(self.codes)}, got {_listed(verdict.codes)}"
         if verdict.target != self.target:
             return f"{expected} into {self.target!r}, got {verdict.target!r}"
         return None
+
+
+def _listed(codes: Iterable[Code]) -> list[str]:
+    """*codes* as their names, as a message shows them."""
+    return [str(code) for code in codes]
 
 
 _Plan = Callable[[st.DrawFn, Workflow, Case], Attempt]
@@ -306,13 +311,37 @@ def rivalry(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two pe
         return None
     claimed = _claimed(workflow, rule)
     fate = claimed if claimed is not None else before.fate
-    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    named = _named(workflow, rule)
+    whereabouts = named or before.whereabouts
     held = current.whereabouts
     unknown = Whereabouts.UNKNOWN
-    agrees = not tied and fate is current.fate and (whereabouts is held or unknown in (whereabouts, held))
+    if effective == current.since:
+        # Of that instant, each report's word on the place is what it named: a place the current
+        # period carried over from before is not its report's.
+        if not tied and carried(workflow, began, before, current):
+            held = unknown
+        whereabouts_said = named or unknown
+    else:
+        whereabouts_said = whereabouts
+    alike = whereabouts_said is held or unknown in (whereabouts_said, held)
+    agrees = not tied and fate is current.fate and alike
     if agrees and effective != current.since:
         return None
     return Rivalry(before, fate, whereabouts, agrees, tied)
+
+
+def _named(workflow: Workflow, rule: Rule) -> Whereabouts | None:
+    """The place a report of *rule* names: its own, or its status's; ``None`` where it names none."""
+    return rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+
+
+def carried(workflow: Workflow, began: Entry, before: Snapshot, current: Snapshot) -> bool:
+    """Whether the *current* period, which *began* began from *before*, holds its place only carried over.
+
+    The rule that began it names none, and no report told it another since.
+    """
+    named = _named(workflow, workflow.rule(began.trigger))
+    return named is None and current.whereabouts is before.whereabouts
 
 
 class Told(NamedTuple):
@@ -429,14 +458,13 @@ def _begun_earlier(
     if fate is not current.fate:
         return None
     unknown = Whereabouts.UNKNOWN
-    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
-    named = follows.whereabouts or workflow.status(follows.target).gives_whereabouts
+    whereabouts = _named(workflow, rule) or before.whereabouts
     held = current.whereabouts
     # Where the current period holds the place it took over from before, its report naming none.
-    carried = named is None and held is before.whereabouts
+    took_over = _named(workflow, follows) is None and held is before.whereabouts
     if whereabouts is not held and (
-        (whereabouts is unknown and carried)
-        or (whereabouts is not unknown and not carried and held is not unknown)
+        (whereabouts is unknown and took_over)
+        or (whereabouts is not unknown and not took_over and held is not unknown)
     ):
         return None
     return Told(fate, whereabouts, carries=False, redates=True)

@@ -35,6 +35,7 @@ from ._attempts import (
     against_the_periods,
     agrees_with,
     between_left,
+    carried,
     earlier_told,
     holding_at,
     rivalry,
@@ -405,8 +406,18 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         return
     if not rule.report:
         raise fail(case, f"{where}: only a report can be kept without moving the case")
-    # A corroborating report that says where he is tells a case that holds no whereabouts.
-    told = said if agrees and said is not None and walk.whereabouts is Whereabouts.UNKNOWN else None
+    # A corroborating report that says where he is tells a case that holds no whereabouts, or, about
+    # the instant the period began, one that holds only the place carried over from before.
+    told = (
+        said
+        if agrees
+        and said is not None
+        and (
+            walk.whereabouts is Whereabouts.UNKNOWN
+            or (said is not Whereabouts.UNKNOWN and _carried_at_its_start(workflow, case, entry, walk))
+        )
+        else None
+    )
     if (entry.to_status, entry.fate) != (walk.status, walk.fate) or (
         entry.whereabouts not in (None, told or walk.whereabouts)
     ):
@@ -454,6 +465,22 @@ def _contested(
         ):
             found.append(seq)
     return tuple(found) or None
+
+
+def _carried_at_its_start(workflow: Workflow, case: Case, entry: Entry, walk: _Walk) -> bool:
+    """Whether *entry* is about the instant a report began the current period, its place only carried over.
+
+    From the period before (see ``carried``).
+    """
+    two = _two_last(case, walk)
+    began = case.trail[walk.status_entry]
+    return (
+        entry.effective_at == walk.since
+        and two is not None
+        and began.kind is EntryKind.TRANSITION
+        and began.reverts_to is None
+        and carried(workflow, began, *two)
+    )
 
 
 def _two_last(case: Case, walk: _Walk) -> tuple[Snapshot, Snapshot] | None:
