@@ -14,10 +14,10 @@ from ._evidence import Tier
 from ._kinds import BUILT_IN_KINDS
 from ._standing import (
     Backer,
+    Backing,
     Period,
     Snapshot,
     Standing,
-    backer_seqs,
     began_by,
     build,
     holding,
@@ -506,13 +506,26 @@ def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | N
     return since
 
 
+def _backed_by(held: tuple[Backing, ...], found: list[int]) -> bool:
+    """Whether the backers a case *held* are the reports its trail says back it: *found*, latest first."""
+    if not found:
+        return not held  # nearly every case: no corroboration since the status was entered
+    return len(held) == len(found) and all(
+        backer.seq == seq for backer, seq in zip(held, reversed(found), strict=True)
+    )
+
+
+def _period_before_began(case: Case) -> datetime | None:
+    """When the live period before *case*'s current one began (``None``: there is none)."""
+    periods = case._periods  # noqa: SLF001 - the standing the trail must give
+    return since_of(periods[-2]) if len(periods) > 1 else None
+
+
 def _reported_as_its_trail_says(case: Case) -> bool:
     """Whether *case*'s reporter, backing and the report that began its period are those of its trail."""
     backing: set[str] = set()
     backers: list[int] = []
     since = case.status_since
-    periods = case._periods  # noqa: SLF001 - the standing the trail must give
-    lower = since_of(periods[-2]) if len(periods) > 1 else None  # when the period before began
     earliest = None  # the day the latest late report of its status says the current period began
     for entry in reversed(case.trail):
         kind = entry.kind
@@ -520,13 +533,14 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             # A resumed period, or one two rivals left undecided, is nobody's report.
             reporter = None if kind is EntryKind.CONFLICT or entry.reverts_to is not None else entry.actor_id
             began = entry.trigger if kind is not EntryKind.OPENED and entry.reverts_to is None else None
+            if earliest is not None:
+                # A late report of its status moved its start: the report that began it backs it.
+                backers.append(entry.seq)
             return (
                 reporter == case.reporter_id
                 and backing == case.backing
                 and (began, kind is EntryKind.CONFLICT) == (case.entered_by, case.tied)
-                # A late report of its status moved its start: the report that began it backs it.
-                and backer_seqs(case.backers)
-                == tuple(reversed(backers + ([entry.seq] if earliest is not None else [])))
+                and _backed_by(case.backers, backers)
                 and (
                     kind is not EntryKind.TRANSITION
                     or entry.reverts_to is not None
@@ -534,7 +548,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 )
             )
         if kind is EntryKind.CORROBORATION or (
-            kind is EntryKind.EARLIER_PERIOD and begins_earlier(entry, lower)
+            kind is EntryKind.EARLIER_PERIOD and begins_earlier(entry, _period_before_began(case))
         ):
             backing.add(entry.role)
             backers.append(entry.seq)

@@ -204,3 +204,14 @@ def test_apply_refuses_a_case_whose_reporter_or_periods_were_made_up():
     made_up = cs.Snapshot("dead", cs.Fate.DEAD, cs.Assurance.IDENTIFIED, day(0), 0)
     with pytest.raises(ValueError, match="do not match its trail"):
         WORKFLOW.apply(attrs.evolve(case, periods=(made_up, *case.periods[1:])), withdrawal)
+
+
+def test_apply_refuses_a_case_whose_backers_were_made_up():
+    # The ministry's "still missing" backs the missing period; a move after it reads the backers
+    # to contest them, so a case that dropped them, or named others, must not be decided on.
+    case = WORKFLOW.apply(opened(), change("report_missing", "ministry", "missing_register", on=12))
+    assert [backer.seq for backer in case.backers] == [1]
+    death = change("report_dead", "unit", "unit_notification", on=10, recorded=13)
+    for backers in ((), (case.trail[0],)):
+        with pytest.raises(ValueError, match="do not match its trail"):
+            WORKFLOW.apply(attrs.evolve(case, backers=backers), death)
