@@ -28,8 +28,17 @@ from casestate import (
 )
 
 from ._as_of import check_as_of
-from ._attempts import (
-    Attempt,
+from ._attempts import Attempt
+from ._broken import fail
+from ._periods import (
+    actor_id_of,
+    began_at,
+    begins_earlier,
+    begins_left_earlier,
+    evidence_assurance,
+    start_before,
+)
+from ._reports import (
     Rivalry,
     Told,
     against_the_periods,
@@ -39,15 +48,6 @@ from ._attempts import (
     earlier_told,
     holding_at,
     rivalry,
-)
-from ._broken import fail
-from ._periods import (
-    actor_id_of,
-    began_at,
-    begins_earlier,
-    begins_left_earlier,
-    evidence_assurance,
-    start_before,
 )
 from ._serialised import check_entries_json, check_json
 from ._values import Known

@@ -17,9 +17,7 @@ from casestate import (
     Tier,
 )
 
-from ._attempts import (
-    holding_at,
-)
+from ._reports import holding_at
 
 
 def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:

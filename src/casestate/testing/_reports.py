@@ -1,0 +1,401 @@
+"""The kit's own reading of what a report tells a case: agreement, rivals, periods told late.
+
+Written apart from the library's decision, as an oracle must not share the
+code it checks: the attempts hold ``check`` to it, and the walk of
+:func:`~casestate.testing.check_case` holds every entry of a trail to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+import attrs
+
+from casestate import Case, Entry, EntryKind, Fate, Rule, Snapshot, Whereabouts, Workflow
+
+
+def claimed_by(workflow: Workflow, rule: Rule) -> Fate | None:
+    """The fate a report or move of *rule* speaks for, if it names one."""
+    return rule.fate if rule.fate is not None else workflow.status(rule.target).fate
+
+
+def corroborates(workflow: Workflow, case: Case, rule: Rule) -> bool:
+    """Whether a report of *rule* agrees with what the case holds, legal from here or not."""
+    return agrees_with(workflow, rule, case.status, case.fate, case.whereabouts)
+
+
+def agrees_with(workflow: Workflow, rule: Rule, status: str, fate: Fate, whereabouts: Whereabouts) -> bool:
+    """Whether a report of *rule* agrees with a case in *status*, *fate* and *whereabouts*.
+
+    It agrees on the status (or, in a status that carries its fate, on the
+    fate) and says nothing else of the whereabouts than the case holds.
+    """
+    if not rule.report:
+        return False
+    keeps_fate = workflow.status(status).fate is None
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    agrees = rule.target == status or (keeps_fate and claimed_by(workflow, rule) is fate)
+    # Unknown whereabouts are no position: they agree with any, and any with them.
+    unknown = Whereabouts.UNKNOWN
+    return agrees and (said in (None, unknown, whereabouts) or whereabouts is unknown)
+
+
+def holding_at(starts: Sequence[datetime], effective: datetime) -> int:
+    """Which of the periods before the current one, by their *starts* (oldest first), holds *effective*.
+
+    The latest begun by then; the first, for a time before any began. The
+    kit's own reading of the period a late report falls in.
+    """
+    return next((index for index in range(len(starts) - 1, 0, -1) if starts[index] <= effective), 0)
+
+
+def against_its_time(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> bool:
+    """Whether a report of *rule* about *effective*, before the current status, says another fate than then.
+
+    See :func:`against_the_periods`, on the case's periods as it holds them.
+    """
+    return against_the_periods(claimed_by(workflow, rule), effective, case.periods, case.trail)
+
+
+def against_the_periods(
+    claimed: Fate | None, effective: datetime, periods: Sequence[Snapshot], trail: Sequence[Entry]
+) -> bool:
+    """Whether a report of *claimed* about *effective* says another fate than the live *periods* held then.
+
+    Of the period that holds its time: an older one than the period before
+    the current one (the last of *periods*), or that one about the instant a
+    report began it. Inside the period just before, the current status may
+    have begun earlier than known. A time the case held no known fate
+    contradicts nothing. The kit's own reading of the rule.
+    """
+    if len(periods) < 2 or effective >= periods[-1].since:  # noqa: PLR2004 - the current period and one before
+        return False
+    index = holding_at([period.since for period in periods[:-1]], effective)
+    held = periods[index]
+    began = trail[held.seq]
+    by_a_report = began.kind is EntryKind.TRANSITION and began.reverts_to is None
+    if index == len(periods) - 2 and (effective != held.since or not by_a_report):
+        return False
+    return claimed is not None and held.fate is not Fate.UNKNOWN and claimed is not held.fate
+
+
+@attrs.frozen
+class Rivalry:
+    """What a report that rivals the one that began the current period would make of the period before."""
+
+    before: Snapshot
+    """The period before the current one."""
+    fate: Fate
+    whereabouts: Whereabouts
+    agrees: bool
+    """Whether it says what the current period holds (then it corroborates it)."""
+    tied: bool
+    """Whether the current period is one two rivals left undecided (then it holds no claim to agree with)."""
+
+
+def rivalry(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two periods as the case holds them
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    before: Snapshot,
+    current: Snapshot,
+    began: Entry,
+    open_conflicts: Collection[int] = (),
+) -> Rivalry | None:
+    """Whether a report of *rule* about *effective* rivals the one that began the *current* period.
+
+    *open_conflicts* are the case's (a pair settled or dismissed since is
+    undecided no more). *began* is the entry that began it: a report (or an authority's move,
+    which has no rival), or a conflict of two rivals neither of which holds.
+    Rivals: a report about the very instant the current period began, which
+    a report began from the period *before* (or two rivals left undecided),
+    that could have begun it in its place (a report legal from there, its
+    waiting over, leading elsewhere). One that disagrees (another fate, or
+    another known place) is weighed against it by their evidence; one that
+    agrees corroborates it. About another time of the period before, a
+    report is a rival where neither report could have followed the other:
+    about an earlier time, when the report that began the current period is
+    not legal from where this one leads; about a later time, when this one is
+    not legal from the current status. One that agrees is then no rival. A
+    report about that very instant that the case stayed as it was before
+    ("still captured") rivals nothing, and corroborates the current period
+    where it agrees with it. The kit's own reading of the rule, which both the
+    attempts and the invariants hold the workflow to.
+    """
+    tied = began.kind is EntryKind.CONFLICT
+    if tied and began.seq not in open_conflicts:
+        return None  # a pair settled or dismissed since
+    if (
+        began.kind is EntryKind.OPENED
+        or began.reverts_to is not None
+        or not begins_a_period(workflow.rule(began.trigger), before)
+    ):
+        return None
+    if not begins_a_period(rule, before):
+        return _stays(workflow, rule, effective, before, current, tied=tied)
+    if effective != current.since and (
+        effective < before.since
+        or (effective > current.since and (tied or current.status in rule.sources))
+        or (
+            effective < current.since
+            and not tied
+            and workflow.target_of(rule.target, began.trigger) is not None
+        )
+    ):
+        return None
+    waiting = rule.waiting_period
+    if waiting is not None and effective - before.since < waiting:
+        return None
+    claimed = claimed_by(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    named = named_by(workflow, rule)
+    whereabouts = named or before.whereabouts
+    held = current.whereabouts
+    unknown = Whereabouts.UNKNOWN
+    if effective == current.since:
+        # Of that instant, each report's word on the place is what it named: a place the current
+        # period carried over from before is not its report's.
+        if not tied and carried(workflow, began, before, current):
+            held = unknown
+        whereabouts_said = named or unknown
+    else:
+        whereabouts_said = whereabouts
+    alike = whereabouts_said is held or unknown in (whereabouts_said, held)
+    agrees = not tied and fate is current.fate and alike
+    if agrees and effective != current.since:
+        return None
+    return Rivalry(before, fate, whereabouts, agrees, tied)
+
+
+def named_by(workflow: Workflow, rule: Rule) -> Whereabouts | None:
+    """The place a report of *rule* names: its own, or its status's; ``None`` where it names none."""
+    return rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+
+
+def carried(workflow: Workflow, began: Entry, before: Snapshot, current: Snapshot) -> bool:
+    """Whether the *current* period, which *began* began from *before*, holds its place only carried over.
+
+    The rule that began it names none, and no report told it another since.
+    """
+    named = named_by(workflow, workflow.rule(began.trigger))
+    return named is None and current.whereabouts is before.whereabouts
+
+
+class Told(NamedTuple):
+    """What a late report of an earlier period tells (see :func:`earlier_told`)."""
+
+    fate: Fate
+    whereabouts: Whereabouts
+    carries: bool
+    """Whether the current period takes its whereabouts, the rule that began it naming none."""
+    redates: bool = False
+    """Whether it reports the current status: then the current period began on its day."""
+    stays: bool = False
+    """Whether it reports the status of the period before, as that period stood: it changes nothing."""
+    older: bool = False
+    """Whether it is about a time in an older period than the one before the current one."""
+
+
+def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and the periods as the case holds them
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    before: Snapshot,
+    current: Snapshot,
+    began: Entry,
+    older: Sequence[Snapshot] = (),
+) -> Told | None:
+    """The fate and whereabouts of the period a late report of *rule* about *effective* tells, if any.
+
+    *began* began the *current* period, from the period *before*. A report
+    (one that neither corroborates the case nor rivals its current report)
+    tells a period of its own between the two when it could have arrived
+    first: about a time strictly between their beginnings, legal from the
+    period before with its waiting over and leading elsewhere, with the rule
+    that began the current period legal from where it leads, and with the
+    current period holding the fate it would have carried over from it. Where
+    that rule names no place, the current period takes the one the late report
+    tells (*carries*), unless a report told it where he is since. A late
+    report of the current status itself (*redates*) tells that the current
+    period began on its day, where the report that began it would have
+    corroborated it had it come first (see :func:`_begun_earlier`). A late
+    report that the case was as the period holding its time stood, that
+    period *before* or one of the *older* ones (oldest first), says what the
+    history holds (*stays*), unless that period's status is the current one.
+    The kit's own reading of the rule, which the attempts and the invariants
+    hold the workflow to.
+    """
+    if effective < current.since:
+        # However the current period began: of the status of the period that holds its time.
+        earlier = (*older, before)
+        held = earlier[holding_at([period.since for period in earlier], effective)]
+        if held.since <= effective and held.status != current.status and _stayed(workflow, rule, held):
+            return Told(held.fate, held.whereabouts, carries=False, stays=True)
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+        return None
+    # About the instant the case opened, too: the opening is no report a late one could rival.
+    after = before.since < effective or (before.since == effective and before.seq == 0)
+    if not (after and effective < current.since) or not begins_a_period(rule, before):
+        return None
+    waiting = rule.waiting_period
+    if waiting is not None and effective - before.since < waiting:
+        return None
+    follows = workflow.rule(began.trigger)
+    if rule.target == current.status:
+        return _begun_earlier(workflow, rule, follows, before, current)
+    if follows.reverts or workflow.target_of(rule.target, began.trigger) != current.status:
+        return None
+    if follows.waiting_period is not None and current.since - effective < follows.waiting_period:
+        return None
+    claimed = claimed_by(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    if claimed_by(workflow, follows) is None and fate is not current.fate:
+        return None
+    named = follows.whereabouts or workflow.status(follows.target).gives_whereabouts
+    carries = named is None and whereabouts is not current.whereabouts
+    if carries and current.whereabouts is not before.whereabouts:
+        return None  # a report told the current period where he is since
+    return Told(fate, whereabouts, carries)
+
+
+def _stayed(workflow: Workflow, rule: Rule, before: Snapshot) -> bool:
+    """Whether a late report of *rule* says the case was as the period *before* stood ("still missing").
+
+    Had it come first, it would have corroborated that period: it reports its
+    status, and no other place than it held (nor one where it held none).
+    """
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    return (
+        rule.report
+        and not rule.reverts
+        and not rule.fact
+        and rule.target == before.status
+        and said in (None, Whereabouts.UNKNOWN, before.whereabouts)
+    )
+
+
+def _begun_earlier(
+    workflow: Workflow, rule: Rule, follows: Rule, before: Snapshot, current: Snapshot
+) -> Told | None:
+    """A late report of *rule*, into the *current* status, that tells the period began on its day.
+
+    Had it come first, the report of *follows* that began the period would
+    have corroborated it: it is a report from the period *before*, and the
+    two say the same fate and no two known places. Its place holds from its
+    day; where it names none, the case keeps its own, unless that one was
+    carried over from before (it would not have been, had this come first).
+    Another place than the period holds, named or told it since, makes it no
+    such report.
+    """
+    if not begins_a_period(follows, before):
+        return None
+    claimed = claimed_by(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    if fate is not current.fate:
+        return None
+    unknown = Whereabouts.UNKNOWN
+    whereabouts = named_by(workflow, rule) or before.whereabouts
+    held = current.whereabouts
+    # Where the current period holds the place it took over from before, its report naming none.
+    took_over = named_by(workflow, follows) is None and held is before.whereabouts
+    if whereabouts is not held and (
+        (whereabouts is unknown and took_over)
+        or (whereabouts is not unknown and not took_over and held is not unknown)
+    ):
+        return None
+    return Told(fate, whereabouts, carries=False, redates=True)
+
+
+def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Told | None:
+    """The period a late report of *rule* about *effective* tells on *case* (see :func:`earlier_told`).
+
+    A report that agrees with the case tells one only where it tells that the current period began earlier.
+    """
+    periods = case.periods
+    if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
+        return None
+    told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry, periods[:-2])
+    if told is None:
+        told = between_left(workflow, rule, effective, periods, case.trail)
+    if (
+        told is not None
+        and not told.redates
+        and rule.target != case.status
+        and corroborates(workflow, case, rule)
+    ):
+        return None  # it agrees with the case: a corroboration, unless it tells a period of its status
+    return told
+
+
+def between_left(
+    workflow: Workflow, rule: Rule, effective: datetime, periods: Sequence[Snapshot], trail: Sequence[Entry]
+) -> Told | None:
+    """The period a late report tells between two periods the case has left since, if any.
+
+    Judged against the live period that holds its time and the one after it,
+    as :func:`earlier_told` judges one against the two last periods; of those,
+    only one that moves no place after it (*older*, whatever its status, the
+    one the case holds included): a period of its own that leaves the later
+    period's place as it is, or a report of the later period's status
+    (*redates*) that names no other place than it held, which tells that it
+    began on its day.
+    """
+    held = holding_at([period.since for period in periods[:-1]], effective)
+    if held > len(periods) - 3 or periods[held].since > effective:
+        return None
+    if rule.target == periods[-1].status == periods[held + 1].status and held == len(periods) - 3:
+        return None  # the start of the period just before the current one, of its status: not told
+    after = periods[held + 1]
+    told = earlier_told(workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held])
+    if told is None or told.carries or told.stays:
+        return None
+    if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
+        return None
+    return told._replace(older=True)
+
+
+def _stays(
+    workflow: Workflow, rule: Rule, effective: datetime, before: Snapshot, current: Snapshot, *, tied: bool
+) -> Rivalry | None:
+    """A report about the very instant the *current* period began that the case stayed as *before*.
+
+    It corroborates the current period where it agrees with it (the same
+    fate, no other known place); it rivals nothing (see :func:`rivalry`).
+    """
+    # It reports the status of the period before, legal from there or not.
+    stays = rule.report and not rule.reverts and not rule.fact and rule.target == before.status
+    if not stays or tied or effective != current.since:
+        return None
+    claimed = claimed_by(workflow, rule)
+    fate = claimed if claimed is not None else before.fate
+    whereabouts = rule.whereabouts or workflow.status(rule.target).gives_whereabouts or before.whereabouts
+    held, unknown = current.whereabouts, Whereabouts.UNKNOWN
+    if fate is not current.fate or not (whereabouts is held or unknown in (whereabouts, held)):
+        return None
+    return Rivalry(before=before, fate=fate, whereabouts=whereabouts, agrees=True, tied=tied)
+
+
+def begins_a_period(rule: Rule, before: Snapshot) -> bool:
+    """Whether a report of *rule* from the period *before* begins a period of its own."""
+    return (
+        rule.report
+        and not rule.reverts
+        and not rule.fact
+        and before.status in rule.sources
+        and rule.target != before.status
+    )
+
+
+def rival_on(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Rivalry | None:
+    """The rivalry of a report of *rule* about *effective* on *case* (see :func:`rivalry`)."""
+    periods = case.periods
+    if len(periods) < 2 or (  # noqa: PLR2004 - the current period and one before
+        corroborates(workflow, case, rule) and not against_its_time(workflow, case, rule, effective)
+    ):
+        return None
+    return rivalry(
+        workflow, rule, effective, periods[-2], periods[-1], case.status_entry, case.open_conflicts
+    )
