@@ -64,7 +64,13 @@ def test_a_forked_child_and_its_parent_hand_out_no_salt_in_common(drawn_before):
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_workers_forked_by_multiprocessing_hand_out_no_salt_in_common():
     _salts(1)  # the parent holds salts it has not handed out yet
-    with multiprocessing.get_context("fork").Pool(3) as pool:
+    pool = multiprocessing.get_context("fork").Pool(3)
+    try:
         drawn = pool.map(_salts, [SALTS] * 6)
+    finally:
+        # Closed and joined, not terminated (as leaving a "with" block does): a worker stopped
+        # by SIGTERM while it holds the task queue's lock leaves the others waiting on it for ever.
+        pool.close()
+        pool.join()
     every = [salt for salts in drawn for salt in salts] + _salts(SALTS)
     assert len(set(every)) == len(every) == 7 * SALTS
