@@ -204,11 +204,16 @@ def _agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts
     whereabouts are no position to disagree with: a report that says none
     agrees with any, and any agrees with a case that holds none.
     """
-    claimed = move.claimed_whereabouts
+    claimed, place = move.claimed, move.claimed_whereabouts
+    # Of a status that keeps the fate it is entered with, a report of another fate is no
+    # report of the same status: died in hospital, of a man held alive there.
     return (
         move.report
-        and (move.reported == status or (move.claimed is fate and status in table.keeps_fate))
-        and (claimed is None or claimed is held or claimed is _UNKNOWN or held is _UNKNOWN)
+        and (
+            (move.reported == status and (claimed is None or claimed is fate))
+            or (claimed is fate and status in table.keeps_fate)
+        )
+        and (place is None or place is held or place is _UNKNOWN or held is _UNKNOWN)
     )
 
 

@@ -118,7 +118,8 @@ def carried_place(table: Table, case: Standing) -> bool:
     case holds him where the capture did. Of the instant the wound began, that
     place is no report's word: a report about that instant that names another
     place does not contradict the wound's, and tells where he was from then.
-    A report that told the period a place since makes it the period's own.
+    A report backing the period that named a place told it, the very place
+    carried included: the period's own, then.
     """
     periods = case._periods  # noqa: SLF001 - the module that decides on them
     entered = case.entered_by
@@ -126,7 +127,18 @@ def carried_place(table: Table, case: Standing) -> bool:
         return False
     before = snapshot_of(periods[-2])
     move = table.legal.get((before.status, entered))
-    return move is not None and move.claimed_whereabouts is None and case.whereabouts is before.whereabouts
+    return (
+        move is not None
+        and move.claimed_whereabouts is None
+        and case.whereabouts is before.whereabouts
+        and not any(_names_a_place(table, backer.trigger) for backer in case.backers)
+    )
+
+
+def _names_a_place(table: Table, trigger: str) -> bool:
+    """Whether a report of *trigger* names where he is, or where the remains are."""
+    move = table.elsewhere.get(trigger)
+    return move is not None and move.claimed_whereabouts not in (None, _UNKNOWN)
 
 
 def _staying(

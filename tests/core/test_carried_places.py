@@ -8,6 +8,7 @@ the first would have corroborated the second had they arrived the other way
 round. Later reports are judged against the carried place as before.
 """
 
+import itertools
 from datetime import timedelta
 
 import attrs
@@ -185,3 +186,23 @@ def test_the_kit_catches_a_corroboration_that_tells_otherwise_a_place_the_period
     )
     with pytest.raises(BrokenInvariant, match="a corroboration entry moved the case"):
         check_case(workflow, forged)
+
+
+def test_a_place_a_report_named_since_is_the_periods_own_though_it_was_the_one_carried():
+    # Seen alive (no place), then seen at home that morning (the place carried, named now), then
+    # taken away that morning: the place is a report's word, and the capture rivals it. Every
+    # order of the three ends the same: a pair neither of which holds, and what the case held.
+    at_home = attrs.evolve(
+        OCCUPIED_TOWN.rule("report_seen_alive"), trigger="report_seen_at_home", whereabouts=Whereabouts.HOME
+    )
+    workflow = OCCUPIED_TOWN.with_rules(at_home)
+    home = attrs.evolve(SEEN, trigger="report_seen_at_home", actor=cs.Actor("aunt-1", "family"))
+    outcomes = set()
+    for order in itertools.permutations((TAKEN, SEEN, home)):
+        case = unaccounted()
+        for number, change in enumerate(order):
+            case = workflow.apply(case, attrs.evolve(change, recorded_at=dated(5, 5 + number)))
+        check_case(workflow, case)
+        then = case.as_of_effective(MORNING)
+        outcomes.add((case.status, case.whereabouts, len(case.open_conflicts), then.fate, then.whereabouts))
+    assert outcomes == {("unaccounted", Whereabouts.HOME, 3, Fate.UNKNOWN, Whereabouts.HOME)}

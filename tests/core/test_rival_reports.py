@@ -927,3 +927,45 @@ def test_an_option_names_the_rival_and_the_day_its_waiting_is_over():
     assert waiting.check(case, disc).outcome is Outcome.TRANSITION
     early = attrs.evolve(disc, effective_at=dated(1, 20))
     assert waiting.check(case, early).outcome is not Outcome.TRANSITION
+
+
+def test_two_reports_into_a_status_that_keeps_its_fate_but_name_two_fates_are_rivals():
+    # A field hospital's register: "alive, admitted on 3 May" and "died in hospital on 3 May". The
+    # status keeps whatever fate it is entered with, so the second is no report of the same thing:
+    # whichever came first, on evidence as strong, neither holds.
+    def into_hospital(trigger, fate):
+        return cs.Rule(
+            trigger=trigger,
+            sources={"missing"},
+            target="in_hospital",
+            roles={cs.Role.FAMILY, cs.Role.NGO},
+            evidence=cs.ANY_EVIDENCE,
+            report=True,
+            fate=fate,
+        )
+
+    hospital = cs.Workflow(
+        name="field-hospital",
+        statuses=[cs.StatusDef("missing", Fate.UNKNOWN), cs.StatusDef("in_hospital", None, final=True)],
+        rules=[
+            into_hospital("report_admitted", Fate.ALIVE),
+            into_hospital("report_died_in_hospital", Fate.DEAD),
+        ],
+        roles=[cs.Role.FAMILY, cs.Role.NGO],
+        initial="missing",
+        dismiss_roles=[cs.Role.NGO],
+    )
+    on_the_day = {"effective": dated(5, 3), "obtained": dated(5, 3)}
+    admitted = told("report_admitted", FAMILY, "witness_statement", **on_the_day)
+    died = told("report_died_in_hospital", cs.Actor("ngo-2", cs.Role.NGO), "witness_statement", **on_the_day)
+    answers = set()
+    for first, second in ((admitted, died), (died, admitted)):
+        case = hospital.open("ua-h-3", actor=FAMILY, effective_at=dated(4, 20), recorded_at=dated(4, 21))
+        case = hospital.apply(case, attrs.evolve(first, recorded_at=dated(5, 5)))
+        case = hospital.apply(case, attrs.evolve(second, recorded_at=dated(5, 6)))
+        check_case(hospital, case)
+        assert case.trail[-1].codes == (Code.RIVAL_REPORT,)
+        answers.add(
+            (case.status, case.fate, len(case.open_conflicts), case.as_of_effective(dated(5, 3)).fate)
+        )
+    assert answers == {("missing", Fate.UNKNOWN, 2, Fate.UNKNOWN)}

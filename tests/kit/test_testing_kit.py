@@ -190,8 +190,8 @@ def test_a_waiting_period_longer_than_the_calendar_runs_as_a_state_machine():
 
 
 def test_a_report_that_agrees_is_held_to_the_fate_it_corroborates_even_where_its_rule_withdraws():
-    # A report "he is alive" whose rule withdraws to the status before, sent about a case whose
-    # status it names and whose death a lab identified: it corroborates the status, so its
+    # A report of the status the case holds, naming no fate, whose rule withdraws to the status
+    # before, sent about a case whose death a lab identified: it corroborates the status, so its
     # death certificate fits the fate the case holds, not the one a withdrawal would resume.
     workflow = cs.Workflow(
         name="withdrawing-report",
@@ -199,12 +199,11 @@ def test_a_report_that_agrees_is_held_to_the_fate_it_corroborates_even_where_its
         rules=[
             cs.Rule(trigger="identify", sources={"held"}, target="named", fate=cs.Fate.DEAD, roles={"court"}),
             cs.Rule(
-                trigger="withdraw_alive",
+                trigger="withdraw_named",
                 sources={"named"},
                 target="named",
                 roles={"court"},
                 report=True,
-                fate=cs.Fate.ALIVE,
                 reverts=True,
                 withdraws=True,
             ),
@@ -220,7 +219,7 @@ def test_a_report_that_agrees_is_held_to_the_fate_it_corroborates_even_where_its
     )
     certificate = cs.Evidence("death_certificate", "DC-1", "registry", day(2))
     agreeing = cs.Change(
-        trigger="withdraw_alive", actor=court, evidence=[certificate], effective_at=day(2), recorded_at=day(2)
+        trigger="withdraw_named", actor=court, evidence=[certificate], effective_at=day(2), recorded_at=day(2)
     )
     case = check_step(workflow, case, agreeing)
     assert case.trail[-1].kind is cs.EntryKind.CORROBORATION

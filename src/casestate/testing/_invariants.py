@@ -479,7 +479,7 @@ def _carried_at_its_start(workflow: Workflow, case: Case, entry: Entry, walk: _W
         and two is not None
         and began.kind is EntryKind.TRANSITION
         and began.reverts_to is None
-        and carried(workflow, began, *two)
+        and carried(workflow, began, *two, [case.trail[seq].trigger for seq in walk.backers])
     )
 
 
@@ -523,7 +523,8 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
     if two is None:
         return None
     began = case.trail[walk.status_entry]
-    return rivalry(workflow, rule, entry.effective_at, *two, began, walk.conflicts)
+    backers = [case.trail[seq].trigger for seq in walk.backers]
+    return rivalry(workflow, rule, entry.effective_at, *two, began, walk.conflicts, backers)
 
 
 def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's

@@ -7,7 +7,7 @@ code it checks: the attempts hold ``check`` to it, and the walk of
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -36,7 +36,9 @@ def agrees_with(workflow: Workflow, rule: Rule, status: str, fate: Fate, whereab
         return False
     keeps_fate = workflow.status(status).fate is None
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
-    agrees = rule.target == status or (keeps_fate and claimed_by(workflow, rule) is fate)
+    claimed = claimed_by(workflow, rule)
+    # Into a status that keeps its fate, a report of another fate says another thing.
+    agrees = (rule.target == status and claimed in (None, fate)) or (keeps_fate and claimed is fate)
     # Unknown whereabouts are no position: they agree with any, and any with them.
     unknown = Whereabouts.UNKNOWN
     return agrees and (said in (None, unknown, whereabouts) or whereabouts is unknown)
@@ -103,12 +105,15 @@ def rivalry(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two pe
     current: Snapshot,
     began: Entry,
     open_conflicts: Collection[int] = (),
+    backers: Iterable[str] = (),
 ) -> Rivalry | None:
     """Whether a report of *rule* about *effective* rivals the one that began the *current* period.
 
     *open_conflicts* are the case's (a pair settled or dismissed since is
-    undecided no more). *began* is the entry that began it: a report (or an authority's move,
-    which has no rival), or a conflict of two rivals neither of which holds.
+    undecided no more); *backers* the triggers of the reports that back the
+    current period (see :func:`carried`). *began* is the entry that began
+    it: a report (or an authority's move, which has no rival), or a conflict
+    of two rivals neither of which holds.
     Rivals: a report about the very instant the current period began, which
     a report began from the period *before* (or two rivals left undecided),
     that could have begun it in its place (a report legal from there, its
@@ -157,7 +162,7 @@ def rivalry(  # noqa: PLR0911, PLR0917 - one rule each; the rule, and the two pe
     if effective == current.since:
         # Of that instant, each report's word on the place is what it named: a place the current
         # period carried over from before is not its report's.
-        if not tied and carried(workflow, began, before, current):
+        if not tied and carried(workflow, began, before, current, backers):
             held = unknown
         whereabouts_said = named or unknown
     else:
@@ -174,13 +179,19 @@ def named_by(workflow: Workflow, rule: Rule) -> Whereabouts | None:
     return rule.whereabouts or workflow.status(rule.target).gives_whereabouts
 
 
-def carried(workflow: Workflow, began: Entry, before: Snapshot, current: Snapshot) -> bool:
+def carried(
+    workflow: Workflow, began: Entry, before: Snapshot, current: Snapshot, backers: Iterable[str] = ()
+) -> bool:
     """Whether the *current* period, which *began* began from *before*, holds its place only carried over.
 
-    The rule that began it names none, and no report told it another since.
+    The rule that began it names none, and no report told it one since: not
+    another, and not that one either (*backers* are the triggers of the
+    reports that back the period).
     """
     named = named_by(workflow, workflow.rule(began.trigger))
-    return named is None and current.whereabouts is before.whereabouts
+    unknown = Whereabouts.UNKNOWN
+    told = any(named_by(workflow, workflow.rule(trigger)) not in (None, unknown) for trigger in backers)
+    return named is None and current.whereabouts is before.whereabouts and not told
 
 
 class Told(NamedTuple):
@@ -396,6 +407,7 @@ def rival_on(workflow: Workflow, case: Case, rule: Rule, effective: datetime) ->
         corroborates(workflow, case, rule) and not against_its_time(workflow, case, rule, effective)
     ):
         return None
+    backers = [backer.trigger for backer in case.backers]
     return rivalry(
-        workflow, rule, effective, periods[-2], periods[-1], case.status_entry, case.open_conflicts
+        workflow, rule, effective, periods[-2], periods[-1], case.status_entry, case.open_conflicts, backers
     )
