@@ -836,12 +836,23 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
         state = build(Standing, *(getattr(known, field.name) for field in _STANDING_FIELDS))
         rest = trail[known.version :]
         ids = dict(known.source_ids)
+    previous = trail[len(trail) - len(rest) - 1]
     for entry in rest:
-        problem = _not_following(state, entry) or _taking(ids, entry)
+        problem = _not_following(state, entry) or _taking(ids, entry) or _forgetting(previous, entry)
         if problem is not None:
             raise _inconsistent(entry, count, problem)
         state = step_by(state, entry)
+        previous = entry
     return case_of(state, trail, ids)
+
+
+def _forgetting(previous: Entry, entry: Entry) -> str | None:
+    """Why *entry* cannot record no whereabouts: the entry *previous* to it records them."""
+    if entry.whereabouts is None and previous.whereabouts is not None:
+        # An older version never continued a newer one's trail: such an entry is made by hand,
+        # and left out, a place a report told is lost.
+        return "records no whereabouts, after an entry that records them"
+    return None
 
 
 def _taking(ids: dict[str, int], entry: Entry) -> str | None:

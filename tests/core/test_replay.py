@@ -93,3 +93,13 @@ def test_a_head_that_is_no_hash_is_a_type_error_not_a_cut_off_trail():
         cs.verify(case.trail, head=case.head.encode())  # read from a file opened in binary
     with pytest.raises(TypeError, match="head must be the hash of the last entry"):
         cs.from_json(cs.to_json(case), head=5)
+
+
+def test_replay_refuses_an_entry_that_records_no_whereabouts_after_one_that_does():
+    # Only a trail written before whereabouts were recorded has entries without them, from its
+    # opening on; a forger who drops the place a capture card told must not go unnoticed.
+    case = WORKFLOW.apply(case_in("captured"), change("report_captured", "icrc", "capture_card", on=12))
+    assert case.trail[-1].whereabouts is cs.Whereabouts.HELD
+    forged = resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], whereabouts=None)])
+    with pytest.raises(cs.BrokenTrail, match="records no whereabouts, after an entry that records them"):
+        cs.replay(forged)
