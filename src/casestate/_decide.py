@@ -492,7 +492,9 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         and not _before_missing(case, change.effective_at)
         and not _against_its_time(move, case, change.effective_at)
     )
-    if move.report and not corroborating:
+    # About the very instant the period began, a report that names no fate speaks for the one it
+    # would have carried over from the period before: whether it agrees is a rival's question.
+    if move.report and (not corroborating or (claimed is None and change.effective_at == case.status_since)):
         found = rival(table, case, change.trigger, change.effective_at)
         if found is not None:
             if not found.agrees:

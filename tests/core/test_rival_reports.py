@@ -969,3 +969,45 @@ def test_two_reports_into_a_status_that_keeps_its_fate_but_name_two_fates_are_ri
             (case.status, case.fate, len(case.open_conflicts), case.as_of_effective(dated(5, 3)).fate)
         )
     assert answers == {("missing", Fate.UNKNOWN, 2, Fate.UNKNOWN)}
+
+
+def test_a_report_naming_no_fate_about_the_instant_a_period_began_speaks_for_the_fate_it_would_carry():
+    # A man at large (alive); the register says "in hospital" on 3 May, naming no fate (the status
+    # keeps the one it is entered with), and a nurse "died in hospital" that day. Had the register
+    # come first, it would have carried "alive": it says so, and the two are rivals either way round.
+    def into_hospital(trigger, fate):
+        return cs.Rule(
+            trigger=trigger,
+            sources={"at_large"},
+            target="in_hospital",
+            roles={cs.Role.FAMILY, cs.Role.NGO},
+            evidence=cs.ANY_EVIDENCE,
+            report=True,
+            fate=fate,
+        )
+
+    hospital = cs.Workflow(
+        name="field-hospital-register",
+        statuses=[cs.StatusDef("at_large", Fate.ALIVE), cs.StatusDef("in_hospital", None, final=True)],
+        rules=[
+            into_hospital("report_in_hospital", None),
+            into_hospital("report_died_in_hospital", Fate.DEAD),
+        ],
+        roles=[cs.Role.FAMILY, cs.Role.NGO],
+        initial="at_large",
+        dismiss_roles=[cs.Role.NGO],
+    )
+    on_the_day = {"effective": dated(5, 3), "obtained": dated(5, 3)}
+    listed = told("report_in_hospital", FAMILY, "witness_statement", **on_the_day)
+    died = told("report_died_in_hospital", cs.Actor("ngo-2", cs.Role.NGO), "witness_statement", **on_the_day)
+    answers = set()
+    for first, second in ((listed, died), (died, listed)):
+        case = hospital.open("ua-h-4", actor=FAMILY, effective_at=dated(4, 20), recorded_at=dated(4, 21))
+        case = hospital.apply(case, attrs.evolve(first, recorded_at=dated(5, 5)))
+        case = hospital.apply(case, attrs.evolve(second, recorded_at=dated(5, 6)))
+        check_case(hospital, case)
+        assert case.trail[-1].codes == (Code.RIVAL_REPORT,)
+        answers.add(
+            (case.status, case.fate, len(case.open_conflicts), case.as_of_effective(dated(5, 3)).fate)
+        )
+    assert answers == {("at_large", Fate.ALIVE, 2, Fate.ALIVE)}

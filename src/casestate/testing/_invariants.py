@@ -347,10 +347,17 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     earlier = _earlier_of(workflow, case, rule, entry, walk)
     if earlier is not None and agrees and not earlier.redates and rule.target != walk.status:
         earlier = None
-    rival = None if agrees or earlier is not None else _rival_of(workflow, case, rule, entry, walk)
-    if rival is not None and rival.agrees:
+    # About the very instant the period began, a report naming no fate speaks for the one it would
+    # carry over from the period before: a rival's question, whether it agrees.
+    carries_fate = claimed is None and entry.effective_at == walk.since
+    rival = (
+        None
+        if (agrees and not carries_fate) or earlier is not None
+        else _rival_of(workflow, case, rule, entry, walk)
+    )
+    if rival is not None:
         # About the very instant the period began, a report that agrees with it corroborates it.
-        agrees, rival = True, None
+        agrees, rival = (True, None) if rival.agrees else (False, rival)
     if entry.displaces is not None or rival is not None:
         _check_rival(case, entry, walk, where, rival, rule.target, known)
         return

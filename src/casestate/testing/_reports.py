@@ -403,8 +403,12 @@ def begins_a_period(rule: Rule, before: Snapshot) -> bool:
 def rival_on(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Rivalry | None:
     """The rivalry of a report of *rule* about *effective* on *case* (see :func:`rivalry`)."""
     periods = case.periods
+    # About the instant the period began, a report naming no fate speaks for the one it would carry.
+    carries_fate = claimed_by(workflow, rule) is None and effective == case.status_since
     if len(periods) < 2 or (  # noqa: PLR2004 - the current period and one before
-        corroborates(workflow, case, rule) and not against_its_time(workflow, case, rule, effective)
+        corroborates(workflow, case, rule)
+        and not against_its_time(workflow, case, rule, effective)
+        and not carries_fate
     ):
         return None
     backers = [backer.trigger for backer in case.backers]
