@@ -153,8 +153,8 @@ a :class:`Backer` (a batch, which keeps no entries). Either has its ``seq``, ``t
 ``effective_at``."""
 
 
-def backer_seqs(backers: tuple[Backing, ...]) -> tuple[int, ...]:
-    """The ``seq`` of each of *backers*, in order."""
+def _seqs(backers: tuple[Backing, ...]) -> tuple[int, ...]:
+    """The ``seq`` of each of *backers*, in order: what equality compares of them."""
     return tuple(backer.seq for backer in backers)
 
 
@@ -201,7 +201,7 @@ class Standing:
     """Whether the current period is one two rival reports left undecided: it holds what the case
     held before them, from the instant they speak of, and a later report about that instant joins
     them unless its evidence is stronger."""
-    backers: tuple[Backing, ...] = attrs.field(repr=False, eq=backer_seqs)
+    backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
     """The reports that back the current period, oldest first: its corroborations since the case last
     entered it, the late reports that it began earlier, and once one did, the report that began it
     (from its own day). They hold it together with the one that began it, and wait with it should a

@@ -133,18 +133,19 @@ def test_a_place_the_periods_own_report_named_is_not_told_otherwise():
 def test_replay_refuses_a_corroboration_that_tells_a_place_the_period_did_not_carry(hours):
     # The period of the capture names its own place: no corroboration may move it, at any instant.
     case = arriving(TAKEN, attrs.evolve(SEEN, effective_at=MORNING + timedelta(hours=hours)))
-    corroboration = case.trail[-1]
-    assert corroboration.kind is cs.EntryKind.CORROBORATION
-    forged = resealed([*case.trail[:-1], attrs.evolve(corroboration, whereabouts=Whereabouts.HOME)])
-    with pytest.raises(cs.BrokenTrail, match="a corroboration cannot change whereabouts the case holds"):
-        cs.replay(forged)
+    _replay_refuses_the_last_corroboration_told(case, Whereabouts.HOME)
 
 
 def test_replay_refuses_a_corroboration_that_tells_a_carried_place_otherwise_later_than_its_instant():
     case = arriving(SEEN, attrs.evolve(SEEN, actor=MONITOR, effective_at=MORNING + timedelta(hours=5)))
+    _replay_refuses_the_last_corroboration_told(case, Whereabouts.HELD)
+
+
+def _replay_refuses_the_last_corroboration_told(case: cs.Case, place: Whereabouts) -> None:
+    """Replay refuses *case*'s last entry, a corroboration, forged to tell *place*."""
     corroboration = case.trail[-1]
     assert corroboration.kind is cs.EntryKind.CORROBORATION
-    forged = resealed([*case.trail[:-1], attrs.evolve(corroboration, whereabouts=Whereabouts.HELD)])
+    forged = resealed([*case.trail[:-1], attrs.evolve(corroboration, whereabouts=place)])
     with pytest.raises(cs.BrokenTrail, match="a corroboration cannot change whereabouts the case holds"):
         cs.replay(forged)
 

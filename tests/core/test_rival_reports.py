@@ -929,45 +929,59 @@ def test_an_option_names_the_rival_and_the_day_its_waiting_is_over():
     assert waiting.check(case, early).outcome is not Outcome.TRANSITION
 
 
-def test_two_reports_into_a_status_that_keeps_its_fate_but_name_two_fates_are_rivals():
-    # A field hospital's register: "alive, admitted on 3 May" and "died in hospital on 3 May". The
-    # status keeps whatever fate it is entered with, so the second is no report of the same thing:
-    # whichever came first, on evidence as strong, neither holds.
-    def into_hospital(trigger, fate):
-        return cs.Rule(
-            trigger=trigger,
-            sources={"missing"},
-            target="in_hospital",
-            roles={cs.Role.FAMILY, cs.Role.NGO},
-            evidence=cs.ANY_EVIDENCE,
-            report=True,
-            fate=fate,
-        )
-
-    hospital = cs.Workflow(
+def _field_hospital(first: cs.StatusDef, reports: dict[str, Fate | None]) -> cs.Workflow:
+    """From *first*, reports of the fate each names (or none) into "in_hospital", which keeps its fate."""
+    return cs.Workflow(
         name="field-hospital",
-        statuses=[cs.StatusDef("missing", Fate.UNKNOWN), cs.StatusDef("in_hospital", None, final=True)],
+        statuses=[first, cs.StatusDef("in_hospital", None, final=True)],
         rules=[
-            into_hospital("report_admitted", Fate.ALIVE),
-            into_hospital("report_died_in_hospital", Fate.DEAD),
+            cs.Rule(
+                trigger=trigger,
+                sources={first.name},
+                target="in_hospital",
+                roles={cs.Role.FAMILY, cs.Role.NGO},
+                evidence=cs.ANY_EVIDENCE,
+                report=True,
+                fate=fate,
+            )
+            for trigger, fate in reports.items()
         ],
         roles=[cs.Role.FAMILY, cs.Role.NGO],
-        initial="missing",
+        initial=first.name,
         dismiss_roles=[cs.Role.NGO],
     )
+
+
+def _either_way_on_the_third_of_may(workflow: cs.Workflow, one: str, other: str) -> set:
+    """Status, fate, open conflicts and the fate as of 3 May, for reports of *one* and *other* of that day.
+
+    In both orders, each case checked; the second must be kept as a rival of the first.
+    """
     on_the_day = {"effective": dated(5, 3), "obtained": dated(5, 3)}
-    admitted = told("report_admitted", FAMILY, "witness_statement", **on_the_day)
-    died = told("report_died_in_hospital", cs.Actor("ngo-2", cs.Role.NGO), "witness_statement", **on_the_day)
+    first = told(one, FAMILY, "witness_statement", **on_the_day)
+    second = told(other, cs.Actor("ngo-2", cs.Role.NGO), "witness_statement", **on_the_day)
     answers = set()
-    for first, second in ((admitted, died), (died, admitted)):
-        case = hospital.open("ua-h-3", actor=FAMILY, effective_at=dated(4, 20), recorded_at=dated(4, 21))
-        case = hospital.apply(case, attrs.evolve(first, recorded_at=dated(5, 5)))
-        case = hospital.apply(case, attrs.evolve(second, recorded_at=dated(5, 6)))
-        check_case(hospital, case)
+    for earlier, later in ((first, second), (second, first)):
+        case = workflow.open("ua-h-3", actor=FAMILY, effective_at=dated(4, 20), recorded_at=dated(4, 21))
+        case = workflow.apply(case, attrs.evolve(earlier, recorded_at=dated(5, 5)))
+        case = workflow.apply(case, attrs.evolve(later, recorded_at=dated(5, 6)))
+        check_case(workflow, case)
         assert case.trail[-1].codes == (Code.RIVAL_REPORT,)
         answers.add(
             (case.status, case.fate, len(case.open_conflicts), case.as_of_effective(dated(5, 3)).fate)
         )
+    return answers
+
+
+def test_two_reports_into_a_status_that_keeps_its_fate_but_name_two_fates_are_rivals():
+    # A field hospital's register: "alive, admitted on 3 May" and "died in hospital on 3 May". The
+    # status keeps whatever fate it is entered with, so the second is no report of the same thing:
+    # whichever came first, on evidence as strong, neither holds.
+    hospital = _field_hospital(
+        cs.StatusDef("missing", Fate.UNKNOWN),
+        {"report_admitted": Fate.ALIVE, "report_died_in_hospital": Fate.DEAD},
+    )
+    answers = _either_way_on_the_third_of_may(hospital, "report_admitted", "report_died_in_hospital")
     assert answers == {("missing", Fate.UNKNOWN, 2, Fate.UNKNOWN)}
 
 
@@ -975,39 +989,9 @@ def test_a_report_naming_no_fate_about_the_instant_a_period_began_speaks_for_the
     # A man at large (alive); the register says "in hospital" on 3 May, naming no fate (the status
     # keeps the one it is entered with), and a nurse "died in hospital" that day. Had the register
     # come first, it would have carried "alive": it says so, and the two are rivals either way round.
-    def into_hospital(trigger, fate):
-        return cs.Rule(
-            trigger=trigger,
-            sources={"at_large"},
-            target="in_hospital",
-            roles={cs.Role.FAMILY, cs.Role.NGO},
-            evidence=cs.ANY_EVIDENCE,
-            report=True,
-            fate=fate,
-        )
-
-    hospital = cs.Workflow(
-        name="field-hospital-register",
-        statuses=[cs.StatusDef("at_large", Fate.ALIVE), cs.StatusDef("in_hospital", None, final=True)],
-        rules=[
-            into_hospital("report_in_hospital", None),
-            into_hospital("report_died_in_hospital", Fate.DEAD),
-        ],
-        roles=[cs.Role.FAMILY, cs.Role.NGO],
-        initial="at_large",
-        dismiss_roles=[cs.Role.NGO],
+    hospital = _field_hospital(
+        cs.StatusDef("at_large", Fate.ALIVE),
+        {"report_in_hospital": None, "report_died_in_hospital": Fate.DEAD},
     )
-    on_the_day = {"effective": dated(5, 3), "obtained": dated(5, 3)}
-    listed = told("report_in_hospital", FAMILY, "witness_statement", **on_the_day)
-    died = told("report_died_in_hospital", cs.Actor("ngo-2", cs.Role.NGO), "witness_statement", **on_the_day)
-    answers = set()
-    for first, second in ((listed, died), (died, listed)):
-        case = hospital.open("ua-h-4", actor=FAMILY, effective_at=dated(4, 20), recorded_at=dated(4, 21))
-        case = hospital.apply(case, attrs.evolve(first, recorded_at=dated(5, 5)))
-        case = hospital.apply(case, attrs.evolve(second, recorded_at=dated(5, 6)))
-        check_case(hospital, case)
-        assert case.trail[-1].codes == (Code.RIVAL_REPORT,)
-        answers.add(
-            (case.status, case.fate, len(case.open_conflicts), case.as_of_effective(dated(5, 3)).fate)
-        )
+    answers = _either_way_on_the_third_of_may(hospital, "report_in_hospital", "report_died_in_hospital")
     assert answers == {("at_large", Fate.ALIVE, 2, Fate.ALIVE)}

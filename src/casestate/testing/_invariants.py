@@ -486,8 +486,13 @@ def _carried_at_its_start(workflow: Workflow, case: Case, entry: Entry, walk: _W
         and two is not None
         and began.kind is EntryKind.TRANSITION
         and began.reverts_to is None
-        and carried(workflow, began, *two, [case.trail[seq].trigger for seq in walk.backers])
+        and carried(workflow, began, *two, _backer_triggers(case, walk))
     )
+
+
+def _backer_triggers(case: Case, walk: _Walk) -> list[str]:
+    """The triggers of the reports that back the current period, as the walk holds them."""
+    return [case.trail[seq].trigger for seq in walk.backers]
 
 
 def _two_last(case: Case, walk: _Walk) -> tuple[Snapshot, Snapshot] | None:
@@ -530,7 +535,7 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
     if two is None:
         return None
     began = case.trail[walk.status_entry]
-    backers = [case.trail[seq].trigger for seq in walk.backers]
+    backers = _backer_triggers(case, walk)
     return rivalry(workflow, rule, entry.effective_at, *two, began, walk.conflicts, backers)
 
 
