@@ -153,6 +153,24 @@ def arriving(*changes: Change, case: Case | None = None) -> Case:
     return case
 
 
+def fed_to_a_batch(case: Case) -> casestate.Standing | None:
+    """Where a batch that keeps no trail leaves *case*, sent every change of its trail, each accepted as apply did."""
+    batch = casestate.Batch(WORKFLOW)
+    for entry in case.trail:
+        sent = Change(
+            trigger=entry.trigger,
+            actor=Actor(entry.actor_id or "", entry.role),
+            evidence=entry.evidence,
+            effective_at=entry.effective_at,
+            recorded_at=entry.recorded_at,
+            resolves=entry.resolves,
+            reason=entry.reason,
+        )
+        verdict = batch.check(case.id, sent)
+        assert verdict.outcome is not casestate.Outcome.REJECTED, verdict
+    return batch.standing(case.id)
+
+
 def in_turn(*changes: Change, case: Case | None = None) -> Case:
     """As :func:`arriving`, each change recorded after the one before it, whatever it says."""
     case = case or missing_since_february()

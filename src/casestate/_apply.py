@@ -159,6 +159,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         table.kinds,
         decided.carries_into,
         decided.contests,
+        decided.reconciles,
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 

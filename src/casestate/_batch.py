@@ -8,6 +8,7 @@ from datetime import datetime
 from ._case import Case
 from ._change import OPEN, Change
 from ._decide import decide, decide_opening, plan
+from ._entry import EntryKind
 from ._reasons import case_exists, unknown_case
 from ._sources import Sent, resent, sent_change, sent_entry
 from ._standing import Standing
@@ -137,6 +138,8 @@ class Batch:
                 change.trigger,
                 decided.carries_into,
                 decided.contests,
+                decided.reconciles,
+                verdict.codes if decided.kind is EntryKind.CONFLICT else (),
             )
         return verdict
 

@@ -26,7 +26,7 @@ from ._standing import (
     snapshot_of,
 )
 from ._status import Assurance, Whereabouts
-from ._step import opened, step_by, whereabouts_before_recorded
+from ._step import AGAINST_THE_CASE, opened, step_by, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
 from ._verdict import Code
@@ -410,7 +410,7 @@ def holds_what_its_trail_says(case: Case) -> bool:
         case.version,
     ) or whereabouts not in (None, case.whereabouts):
         return False
-    if not _reported_as_its_trail_says(case):
+    if not _reported_as_its_trail_says(case) or not _waiting_as_its_trail_says(case):
         return False
     periods = case._periods  # noqa: SLF001 - the records as kept: an entry is checked by identity
     return _periods_as_told(trail, periods) and snapshot_of(periods[-1]).since == case.status_since
@@ -515,6 +515,39 @@ def _backed_by(held: tuple[Backing, ...], found: list[int]) -> bool:
     )
 
 
+def _waiting_as_its_trail_says(case: Case) -> bool:
+    """Whether the open conflicts *case* holds a move may reconcile are reports its trail holds so.
+
+    Each is an open conflict, with its entry's trigger and time, and is a
+    report kept as a conflict with the case as it stood, or a report that
+    backed a period (which a move contested: see ``Standing.waiting``).
+    Cheap: a case rarely has any.
+    """
+    waiting = case.waiting
+    if not waiting:
+        return True
+    trail = case.trail
+    conflicts = case.open_conflicts
+    for report in waiting:
+        seq = report.seq
+        if seq not in conflicts or not 0 < seq < len(trail):
+            return False
+        entry = trail[seq]
+        if (entry.trigger, entry.effective_at) != (report.trigger, report.effective_at):
+            return False
+        if entry.kind is EntryKind.CONFLICT and (
+            entry.displaces is not None or not AGAINST_THE_CASE.issuperset(entry.codes)
+        ):
+            return False  # a rival's: it waits for a person
+        if entry.kind in _NO_REPORT:
+            return False
+    return True
+
+
+_NO_REPORT = frozenset({EntryKind.OPENED, EntryKind.DISMISSAL, EntryKind.FACT})
+"""The kinds of entry that hold no report a move could contest or reconcile."""
+
+
 def _period_before_began(case: Case) -> datetime | None:
     """When the live period before *case*'s current one began (``None``: there is none)."""
     periods = case._periods  # noqa: SLF001 - the standing the trail must give
@@ -533,8 +566,11 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             # A resumed period, or one two rivals left undecided, is nobody's report.
             reporter = None if kind is EntryKind.CONFLICT or entry.reverts_to is not None else entry.actor_id
             began = entry.trigger if kind is not EntryKind.OPENED and entry.reverts_to is None else None
+            if entry.reconciles:
+                # The conflicts it made agree back it, before any report since.
+                backers.extend(reversed(entry.reconciles))
             if earliest is not None:
-                # A late report of its status moved its start: the report that began it backs it.
+                # A late report of its status moved its start: the report that began it backs it, first.
                 backers.append(entry.seq)
             return (
                 reporter == case.reporter_id
@@ -576,6 +612,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
         return f"a {kind} entry carries no whereabouts into a period"
     if entry.contests is not None and (refused := _not_contesting(state, entry)) is not None:
         return refused  # and one that passes is held to every rule of its kind, below
+    if entry.reconciles is not None and (refused := _not_reconciling(state, entry)) is not None:
+        return refused
     if entry.displaces is not None:
         return _not_displacing(state, entry)
     if entry.reverts_to is not None and kind is not EntryKind.TRANSITION:
@@ -637,6 +675,34 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
         backer = backers.get(seq)
         if backer is None or backer.effective_at < entry.effective_at:
             return f"contests entry {seq}, no report backing the period it ends about its time or later"
+    return None
+
+
+def _not_reconciling(state: Standing, entry: Entry) -> str | None:
+    """Why *entry*, which names conflicts it reconciles, cannot be the next entry at *state*; or ``None``.
+
+    Only a move that begins a period reconciles: a transition that does not
+    resume one, or a report that leaves two rivals undecided. What it names
+    are open conflicts a move may reconcile (see ``Standing.waiting``) that
+    it does not settle, about a time from the period's start on, each once
+    and in order. Whether each agrees with the period is the workflow's to
+    say, which replay does not read.
+    """
+    kind = entry.kind
+    tie = kind is EntryKind.CONFLICT and entry.displaces is not None
+    if not tie and (kind is not EntryKind.TRANSITION or entry.reverts_to is not None):
+        return "only a move that begins a period reconciles conflicts"
+    reconciles = entry.reconciles
+    if not reconciles or list(reconciles) != sorted(set(reconciles)):
+        return "reconciles no conflict, or not each once and in order"
+    since = max(entry.effective_at, state.status_since) if tie else entry.effective_at
+    waiting = {report.seq: report for report in state.waiting if report.seq not in entry.resolves}
+    for seq in reconciles:
+        report = waiting.get(seq)
+        if report is None or report.effective_at < since:
+            return (
+                f"reconciles entry {seq}, no open conflict with the case as it stood about the period's time"
+            )
     return None
 
 

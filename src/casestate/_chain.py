@@ -171,6 +171,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     kinds: Mapping[str, EvidenceKindDef] = BUILT_IN_KINDS,
     carries_into: int | None = None,
     contests: tuple[int, ...] | None = None,
+    reconciles: tuple[int, ...] | None = None,
 ) -> Entry:
     """Make the next entry of a chain, its commitment and hash computed.
 
@@ -182,7 +183,8 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
     *kinds*, the kinds of evidence the workflow knows (an entry records the
     tier of a declared kind beside its name); *carries_into*, for a late
     report of an earlier period, the current period that takes its whereabouts;
-    *contests*, for a move, the corroborations of the period it ends that it makes conflicts.
+    *contests*, for a move, the corroborations of the period it ends that it makes conflicts;
+    *reconciles*, for a move, the open conflicts that agree with the period it begins.
 
     Every apply calls this once: the fields go by position, as passing twenty
     keywords costs an apply more than a digest does.
@@ -221,6 +223,7 @@ def seal(  # noqa: PLR0917 - an entry's fields, by position: see below
         evidence_tiers,
         carries_into,
         contests,
+        reconciles,
     )
     public = canonical_public(*public_fields)
     return new_entry(*public_fields, digest(public, key), actor_id, reason, evidence, salt)

@@ -74,6 +74,8 @@ class Plan(NamedTuple):
     """For a report of an earlier period: the current period, when it takes that period's whereabouts."""
     contests: tuple[int, ...] | None = None
     """For a move that ends a period: the corroborations of that period it makes conflicts."""
+    reconciles: tuple[int, ...] | None = None
+    """For a move that begins a period: the open conflicts that agree with it."""
 
 
 _plan = tuple.__new__
@@ -241,6 +243,45 @@ def _contested(
         ):
             contested = (backer.seq,) if contested is None else (*contested, backer.seq)
     return contested
+
+
+def _reconciled(
+    table: Table,
+    case: Standing,
+    since: datetime,
+    *,
+    status: str,
+    fate: Fate,
+    whereabouts: Whereabouts,
+    settled: tuple[int, ...],
+) -> tuple[int, ...] | None:
+    """The open conflicts of *case* that a move beginning a period in *status* at *since* reconciles.
+
+    Those about that time or a later one that agree with the period it
+    begins: the ministry's "still missing" of 3 March, kept as a conflict
+    with a death of 1 March, once a capture video of 1 March ties with the
+    death and the case is missing again from that day. Had the video come
+    first, the register would have corroborated the missing period; it
+    corroborates it now, whichever came first. One that names no fate, about
+    the very instant the period begins, is left waiting: whether it agrees
+    is a rival's question there (see :func:`decide`). Those the move settles
+    (names in ``resolves``) are settled, not reconciled. ``None`` when there
+    is none.
+    """
+    reconciled: tuple[int, ...] | None = None
+    for report in case.waiting:
+        effective = report.effective_at
+        if effective < since or report.seq in settled:
+            continue
+        move = table.elsewhere.get(report.trigger)
+        if (
+            move is not None
+            and _agrees(table, move, status, fate, whereabouts)
+            and (move.claimed is not None or effective != since)
+        ):
+            reconciled = (report.seq,) if reconciled is None else (*reconciled, report.seq)
+    # Kept in the order they began to wait: a corroboration a move contested may be the older.
+    return reconciled if reconciled is None else tuple(sorted(reconciled))
 
 
 _UNKNOWN = Whereabouts.UNKNOWN
@@ -593,6 +634,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 told.status,  # type: ignore[union-attr]
                 case.current_period.seq if told.carries else None,  # type: ignore[union-attr]
                 None,
+                None,
             ),
         )
     fate = verdict.fate or case.fate
@@ -607,8 +649,36 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 # from their instant, as strongly as it held it.
                 kind = EntryKind.TRANSITION if holds else EntryKind.CONFLICT
                 assurance = _given(table, change.evidence) if holds else case.assurance
+                since = change.effective_at if holds else max(change.effective_at, case.status_since)
+                status: str = verdict.target  # type: ignore[assignment] # where either leaves the case
+                reconciled = (
+                    None
+                    if not case.waiting
+                    else _reconciled(
+                        table,
+                        case,
+                        since,
+                        status=status,
+                        fate=fate,
+                        whereabouts=whereabouts,
+                        settled=change.resolves,
+                    )
+                )
                 return _plan(
-                    Plan, (verdict, kind, fate, assurance, None, whereabouts, displaced, None, None, None)
+                    Plan,
+                    (
+                        verdict,
+                        kind,
+                        fate,
+                        assurance,
+                        None,
+                        whereabouts,
+                        displaced,
+                        None,
+                        None,
+                        None,
+                        reconciled,
+                    ),
                 )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
@@ -627,8 +697,10 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     None,
                     None,
                     None,
+                    None,
                 ),
             )
+        target: str = verdict.target  # type: ignore[assignment] # a transition's
         return _plan(
             Plan,
             (
@@ -644,12 +716,18 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 None
                 if not case.backers
                 else _contested(
+                    table, case, change.effective_at, status=target, fate=fate, whereabouts=whereabouts
+                ),
+                None
+                if not case.waiting
+                else _reconciled(
                     table,
                     case,
                     change.effective_at,
-                    status=verdict.target,  # type: ignore[arg-type] # a transition's
+                    status=target,
                     fate=fate,
                     whereabouts=whereabouts,
+                    settled=change.resolves,
                 ),
             ),
         )
@@ -657,7 +735,9 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     if outcome is Outcome.CORROBORATION:
         given = _given(table, change.evidence)
         held = held if held is given else held.stronger(given)  # pragma: no mutate - x.stronger(x) is x
-    return _plan(Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None, None, None))
+    return _plan(
+        Plan, (verdict, _KIND_OF[outcome], fate, held, None, whereabouts, None, None, None, None, None)
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -267,6 +267,15 @@ class Entry:
     then a death on 10 March learned: see :doc:`/explanation/conflicts`). ``None`` when there is
     none, and left out of the canonical bytes and JSON then, so that trails written before keep their
     bytes and hashes."""
+    reconciles: tuple[int, ...] | None = attrs.field(
+        default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)
+    )
+    """For a move that begins a period: the open conflicts that agree with it, about its own time or a
+    later one, in order. Each corroborates the period from this entry on, as it would have had it come
+    after the move ("still missing" on 3 March, a conflict of a death on 1 March, once a capture video
+    of 1 March ties with the death: see :doc:`/explanation/conflicts`). ``None`` when there is none,
+    and left out of the canonical bytes and JSON then, so that trails written before keep their bytes
+    and hashes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

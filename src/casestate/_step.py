@@ -26,6 +26,7 @@ from ._standing import (
     snapshot_of,
 )
 from ._status import Assurance, Fate, Whereabouts
+from ._verdict import Code
 
 
 def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
@@ -65,6 +66,7 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
         None,
         False,  # noqa: FBT003 - the field tied, in the order build takes them
         _NONE,
+        _NONE,
         1,
         periods,
     )
@@ -73,7 +75,17 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
 _UNBACKED: frozenset[str] = frozenset()
 """The backing of a status nobody has corroborated yet: one value for every case."""
 _NONE: tuple[Backing, ...] = ()
-"""No corroboration of the current period yet: one value for every case."""
+"""No corroboration of the current period yet, no conflict to reconcile: one value for every case."""
+AGAINST_THE_CASE = frozenset({Code.ILLEGAL_TRANSITION, Code.EARLIER_THAN_CURRENT})
+"""The codes of a report kept as a conflict with the case as it stood, not as a rival's: a move that
+makes it agree reconciles it."""
+
+
+def _still_waiting(waiting: tuple[Backing, ...], conflicts: tuple[int, ...]) -> tuple[Backing, ...]:
+    """*waiting*, but those no longer open (a change settled them)."""
+    if not waiting:
+        return waiting
+    return tuple(report for report in waiting if report.seq in conflicts)
 
 
 def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabouts:
@@ -88,7 +100,7 @@ def whereabouts_before_recorded(to_status: str, held: Whereabouts) -> Whereabout
     return WHEREABOUTS_BY_NAME.get(to_status, held)
 
 
-def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a case, in its order
+def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that move a case, the one step
     state: S,
     kind: EntryKind,
     to_status: str,
@@ -105,6 +117,8 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
     trigger: str,
     carries_into: int | None = None,
     contests: tuple[int, ...] | None = None,
+    reconciles: tuple[int, ...] | None = None,
+    codes: tuple[Code, ...] = (),
     entry: Entry | None = None,
     *more: object,
 ) -> S:
@@ -135,6 +149,7 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
         return _told_late(state, late, conflicts, recorded_at, *more)
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
+    waiting = state.waiting if not resolves else _still_waiting(state.waiting, conflicts)
     if displaces is not None:
         # A rival report about the instant the current period began: that period is
         # void, and the reports that held it wait beside this one (a period two
@@ -148,10 +163,16 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
+        if displaces is None and AGAINST_THE_CASE.issuperset(codes):
+            waiting = (*waiting, _backer(entry, seq, trigger, effective_at))
     elif contests:
         # Corroborations of the period this move ends, about a time it says was otherwise: each
         # waits as a conflict, as it would have had it come after the move.
         conflicts = (*conflicts, *contests)
+        waiting = (*waiting, *(backer for backer in backers if backer.seq in contests))
+    reconciled = _NONE
+    if reconciles:
+        conflicts, waiting, reconciled = _reconciled(conflicts, waiting, reconciles)
     backing = state.backing
     if displaces is not None and kind is EntryKind.CONFLICT:
         # Neither rival holds: the case stands as it did before both, and nobody's report is
@@ -166,12 +187,12 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
             else entry
         )
         periods = (*periods, began)
-        entered_by, tied, backers = trigger, True, _NONE
+        entered_by, tied, backers = trigger, True, reconciled
     elif kind is EntryKind.TRANSITION:
         # A resumed period is nobody's new report: only a role may withdraw it in turn.
         reporter = actor_id if reverts_to is None else None
         backing = _UNBACKED
-        tied, backers = False, _NONE
+        tied, backers = False, reconciled
         entered_by = trigger if reverts_to is None else None
         if reverts_to is None:
             since = effective_at
@@ -214,9 +235,24 @@ def step(  # noqa: C901, PLR0912, PLR0917 - the fields of an entry that move a c
         entered_by,
         tied,
         backers,
+        waiting,
         seq + 1,
         periods,
         *more,
+    )
+
+
+def _reconciled(
+    conflicts: tuple[int, ...], waiting: tuple[Backing, ...], reconciles: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[Backing, ...], tuple[Backing, ...]]:
+    """The open conflicts and those waiting once a move reconciles *reconciles*; and those it reconciles.
+
+    Each backs the period the move begins, as it would have had it come after the move.
+    """
+    return (
+        tuple(number for number in conflicts if number not in reconciles),
+        tuple(report for report in waiting if report.seq not in reconciles),
+        tuple(report for report in waiting if report.seq in reconciles),
     )
 
 
@@ -270,6 +306,7 @@ def _with_earlier(
         state.entered_by,
         state.tied,
         state.backers,
+        _still_waiting(state.waiting, conflicts),
         state.version + 1,
         periods if told is None else _inserted(periods, told, current),
         *more,
@@ -382,6 +419,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         state.entered_by,
         state.tied,
         (*backers, backer),
+        _still_waiting(state.waiting, conflicts),
         state.version + 1,
         (*state._periods[:-1], began),  # noqa: SLF001
         *more,
@@ -449,6 +487,8 @@ def step_by(state: S, entry: Entry, *more: object) -> S:
         entry.trigger,
         entry.carries_into,
         entry.contests,
+        entry.reconciles,
+        entry.codes,
         entry,
         *more,
     )

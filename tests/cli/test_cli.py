@@ -1201,6 +1201,36 @@ def test_show_says_which_move_contested_a_corroboration_waiting_as_a_conflict(tm
     assert "оспаривает" in in_russian.output  # the evidence column wraps the rest
 
 
+def test_show_says_which_move_reconciled_a_conflict(tmp_path):
+    # Killed on 1 March; "still missing" on 3 March; taken prisoner on 1 March, as strong as the death.
+    path = tmp_path / "reconciled.db"
+    notice = told("report_dead", cs.Actor("u-41", "unit"), "unit_notification", effective=dated(3, 1))
+    register = told(
+        "report_missing",
+        cs.Actor("register", "ministry"),
+        "missing_register",
+        effective=dated(3, 3),
+        recorded=dated(3, 4),
+    )
+    taken = told(
+        "report_captured",
+        cs.Actor("u-57", "unit"),
+        "unit_notification",
+        effective=dated(3, 1),
+        recorded=dated(3, 5),
+    )
+    with cs.store.SQLiteStore(path) as held:
+        seen = dated(2, 24)
+        held.open_case("ua-0313", actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
+        held.apply("ua-0313", [notice, register, taken], expected_version=1)
+    result = run("show", "ua-0313", "--store", path, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "displaces entry 1; reconciles entries 2" in result.output
+    assert "entry 2, report_missing" not in result.output  # no longer an open conflict
+    in_ukrainian = run("show", "ua-0313", "--store", path, "--lang", "uk", env={"COLUMNS": "200"})
+    assert "узгоджує" in in_ukrainian.output
+
+
 def test_show_tells_a_late_report_of_an_earlier_period_as_that_period(tmp_path):
     # Killed on 2 March; wounded on 25 February, learned later: the trail shows the wound as the
     # period it tells, not as a move from dead back to wounded.

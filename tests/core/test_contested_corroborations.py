@@ -13,9 +13,9 @@ import attrs
 import pytest
 
 import casestate as cs
-from casestate import Fate, Outcome, Whereabouts, canonical_bytes
+from casestate import Fate, Whereabouts, canonical_bytes
 from casestate.testing import check_case
-from support import WORKFLOW, dated, in_turn, missing_since_february, resealed, told
+from support import WORKFLOW, dated, fed_to_a_batch, in_turn, missing_since_february, resealed, told
 
 FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
 MINISTRY = cs.Actor("ministry-register", cs.Role.MINISTRY)
@@ -155,24 +155,6 @@ def test_a_retraction_contests_nothing_and_a_contested_report_is_settled_as_any_
     )
     check_case(WORKFLOW, settled)
     assert (settled.status, settled.open_conflicts) == ("dead", ())
-
-
-def fed_to_a_batch(case: cs.Case) -> cs.Standing | None:
-    """Where a batch that keeps no trail leaves *case*, sent every change of its trail, each held to apply's verdict."""
-    batch = cs.Batch(WORKFLOW)
-    for entry in case.trail:
-        sent = cs.Change(
-            trigger=entry.trigger,
-            actor=cs.Actor(entry.actor_id or "", entry.role),
-            evidence=entry.evidence,
-            effective_at=entry.effective_at,
-            recorded_at=entry.recorded_at,
-            resolves=entry.resolves,
-            reason=entry.reason,
-        )
-        verdict = batch.check(case.id, sent)
-        assert verdict.outcome is not Outcome.REJECTED, verdict
-    return batch.standing(case.id)
 
 
 def test_a_batch_that_keeps_no_trail_contests_as_apply_does():

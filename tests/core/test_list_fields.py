@@ -31,7 +31,15 @@ LISTS = tuple(
 
 
 def test_the_lists_are_the_evidence_its_kinds_the_codes_and_the_conflicts_resolved():
-    assert set(LISTS) == {"codes", "contests", "evidence", "evidence_kinds", "evidence_tiers", "resolves"}
+    assert set(LISTS) == {
+        "codes",
+        "contests",
+        "evidence",
+        "evidence_kinds",
+        "evidence_tiers",
+        "reconciles",
+        "resolves",
+    }
 
 
 TWO_OF_EACH = TRAILS / "two-of-each-list-before-late-periods-between-left-ones.json"
@@ -124,10 +132,12 @@ def _reordered_trails(trail):
 def test_each_list_of_the_pinned_case_reordered_is_tampering():
     case = _two_of_each()
     # The tiers of declared kinds are reordered in tests/core/test_declared_evidence_kinds.py, the
-    # corroborations a move contests in tests/core/test_contested_corroborations.py.
+    # corroborations a move contests in tests/core/test_contested_corroborations.py, the conflicts
+    # a move reconciles in tests/core/test_reconciled_conflicts.py.
     assert {name for _, name, _ in _reordered_trails(case.trail)} == set(LISTS) - {
         "evidence_tiers",
         "contests",
+        "reconciles",
     }
     for position, name, tampered in _reordered_trails(case.trail):
         integrity = cs.verify(tampered, head=case.head)

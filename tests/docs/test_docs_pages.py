@@ -71,7 +71,7 @@ def _opening_with_every_field() -> dict[str, object]:
     # And the fields an opening never holds: a report that displaces a rival names it, an entry
     # with evidence of a declared kind records the tiers of its kinds, a late report of an
     # earlier period names the current period that takes its place, and a move the
-    # corroborations it contests.
+    # corroborations it contests and the conflicts it reconciles.
     private = opening.pop("private")
     return {
         **opening,
@@ -79,6 +79,7 @@ def _opening_with_every_field() -> dict[str, object]:
         "evidence_tiers": [3],
         "carries_into": 1,
         "contests": [1],
+        "reconciles": [1],
         "private": private,
     }
 

@@ -1,4 +1,4 @@
-"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds, carried places, contested corroborations): upgraded, every trail still verifying and reading as before."""
+"""Stores written by earlier schema versions (before workflows, whereabouts, checkpoints, source ids, rivals, declared kinds, carried places, contested corroborations, reconciled conflicts): upgraded, every trail still verifying and reading as before."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ ADDED = {
     9: "evidence_tiers",
     10: "carries_into",
     11: "contests",
+    12: "reconciles",
 }
 """By schema version: the entry column it added."""
 INDEXED = {6: "entries_by_source_id", 7: "cases_by_follows"}
@@ -36,6 +37,7 @@ TRAIL_OF = {
     8: "every-status-before-whereabouts.json",
     9: "every-status-before-whereabouts.json",
     10: "every-status-before-whereabouts.json",
+    11: "every-status-before-whereabouts.json",
 }
 """By schema version: a trail casestate wrote at that time."""
 
@@ -89,7 +91,7 @@ def _holding_an_old_trail(place, version):
     return old
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
 def test_an_older_store_is_upgraded_and_its_trails_still_verify(place, version):
     old = _holding_an_old_trail(place, version)
     with place.open() as store:

@@ -630,9 +630,10 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
     # Every field but follows, which only the opening entry of a later disappearance holds,
     # displaces, which only a report that displaced a rival holds, evidence_tiers, which only an
     # entry with evidence of a declared kind holds, carries_into, which only a late report of
-    # an earlier period whose place the current period takes holds, and contests, which only a
-    # move that makes corroborations of the period it ends conflicts holds.
-    rare = {"follows", "displaces", "evidence_tiers", "carries_into", "contests"}
+    # an earlier period whose place the current period takes holds, contests, which only a move
+    # that makes corroborations of the period it ends conflicts holds, and reconciles, which only a
+    # move that makes open conflicts agree holds.
+    rare = {"follows", "displaces", "evidence_tiers", "carries_into", "contests", "reconciles"}
     assert set(entry_to_dict(opened_case.trail[0])) == declared - rare | {"private"}
     again = cs.DEFAULT_WORKFLOW.open(
         "case-2",
@@ -647,6 +648,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "evidence_tiers",
         "carries_into",
         "contests",
+        "reconciles",
     } | {"private"}
     assert row_entry(entry_row(again.trail[0]), "case-2", 2) == again.trail[0]
     killed = attrs.evolve(
@@ -664,6 +666,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "evidence_tiers",
         "carries_into",
         "contests",
+        "reconciles",
     } | {"private"}
     assert row_entry(entry_row(displacing), "case-1", 3) == displacing
     form_5 = cs.EvidenceKindDef("unit_form_5", cs.Tier.CIRCUMSTANTIAL, indicates=cs.Fate.DEAD)
@@ -686,6 +689,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "displaces",
         "carries_into",
         "contests",
+        "reconciles",
     } | {"private"}
     assert row_entry(entry_row(own), "case-3", 2) == own
     hurt = cs.DEFAULT_WORKFLOW.apply(
@@ -702,6 +706,7 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "displaces",
         "evidence_tiers",
         "contests",
+        "reconciles",
     } | {"private"}
     assert row_entry(entry_row(told_late), "case-1", 3) == told_late
     still = cs.DEFAULT_WORKFLOW.apply(
@@ -718,8 +723,29 @@ def test_an_entry_row_has_a_column_for_every_field_of_an_entry():
         "displaces",
         "evidence_tiers",
         "carries_into",
+        "reconciles",
     } | {"private"}
     assert row_entry(entry_row(contesting), "case-1", 3) == contesting
+    contested = cs.DEFAULT_WORKFLOW.apply(
+        still, change("report_dead", "unit", "unit_notification", on=10, recorded=14)
+    )
+    tying = cs.DEFAULT_WORKFLOW.apply(
+        contested,
+        attrs.evolve(
+            change("report_captured", "unit", "unit_notification", on=10, recorded=15),
+            actor=cs.Actor("u-57", "unit"),
+        ),
+    ).trail[-1]
+    assert (tying.kind, tying.displaces, tying.reconciles) == (cs.EntryKind.CONFLICT, 2, (1,))
+    assert set(entry_to_dict(tying)) == declared - {
+        "follows",
+        "workflow",
+        "source_id",
+        "evidence_tiers",
+        "carries_into",
+        "contests",
+    } | {"private"}
+    assert row_entry(entry_row(tying), "case-1", 4) == tying
     assert row_entry(entry_row(entry), "case-1", 2) == entry
     assert row_entry(entry_row(opened_case.trail[0]), "case-1", 2) == opened_case.trail[0]
 

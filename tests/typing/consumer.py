@@ -42,7 +42,11 @@ def questions(case: cs.Case) -> None:
     # Which move made each open conflict of a corroboration one.
     contested_by: dict[int, int] = {seq: e.seq for e in case.trail for seq in e.contests or ()}
     backed_since: list[datetime] = [backer.effective_at for backer in case.backers]
+    # Which move made each conflict agree, and the open conflicts a move may still reconcile.
+    reconciled_by: dict[int, int] = {seq: e.seq for e in case.trail for seq in e.reconciles or ()}
+    may_agree: list[str] = [report.trigger for report in case.waiting]
     print(status, fate, assurance, waited, then, true_then, integrity.ok, contested_by, backed_since)
+    print(reconciled_by, may_agree)
 
 
 def my_workflow() -> cs.Workflow:

@@ -89,6 +89,10 @@ def _said(entry: Entry, say: Speaker) -> str:
         # A move: which corroborations of the period it ended now wait as conflicts.
         contested = say("contests entries {seqs}", seqs=", ".join(map(str, entry.contests)))
         said = f"{said}; {contested}" if said else contested
+    if entry.reconciles:
+        # A move: which open conflicts now agree with the period it began, and back it.
+        reconciled = say("reconciles entries {seqs}", seqs=", ".join(map(str, entry.reconciles)))
+        said = f"{said}; {reconciled}" if said else reconciled
     return said
 
 

@@ -1,6 +1,6 @@
 """The store's schema (tables, version, creation, upgrades) and what an engine provides for it.
 
-The schema (version 11)
+The schema (version 12)
 -----------------------
 
 ``meta``
@@ -28,7 +28,8 @@ The schema (version 11)
     workflow declared; ``carries_into``, added in version 10, is null but for a
     late report of an earlier period whose place the current period takes;
     ``contests``, added in version 11, is null but for a move that made
-    corroborations of the period it ended conflicts), and the personal
+    corroborations of the period it ended conflicts; ``reconciles``, added in
+    version 12, is null but for a move that made open conflicts agree), and the personal
     part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
     if two writers race; so is ``(case_id, source_id)`` where a source id is
     given, so that no case holds one id twice whatever writes to it.
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
     from ._steps import Steps, Tx
 
 FORMAT = "casestate.store"
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """The version of the store's schema that this casestate writes."""
 
 _LOG_TABLES = (
@@ -133,6 +134,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     9: ("ALTER TABLE entries ADD COLUMN carries_into INTEGER",),
     # Version 11: a move names the corroborations of the period it ends that it makes conflicts.
     10: ("ALTER TABLE entries ADD COLUMN contests TEXT",),
+    # Version 12: a move names the open conflicts that agree with the period it begins.
+    11: ("ALTER TABLE entries ADD COLUMN reconciles TEXT",),
 }
 """``{n: statements}``: what takes a store from schema version *n* to *n + 1*."""
 SUMMARY_SINCE = 7

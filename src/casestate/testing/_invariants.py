@@ -191,6 +191,9 @@ class _Walk:
     backers: list[int] = attrs.field(factory=list)
     """The reports that back the current period: its corroborations, the late reports that it began
     earlier, and once one did, the report that began it."""
+    waiting: list[int] = attrs.field(factory=list)
+    """The open conflicts a move may reconcile: reports kept as conflicts with the case as it stood,
+    and corroborations a move contested."""
     at: int | None = None
     """The entry being read: the periods it is judged against began as the entries before it tell."""
 
@@ -243,11 +246,17 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             entry.kind is not EntryKind.TRANSITION or entry.displaces is not None
         ):
             raise fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
+        tie = entry.kind is EntryKind.CONFLICT and entry.displaces is not None
+        if entry.reconciles is not None and not (
+            tie or (entry.kind is EntryKind.TRANSITION and entry.reverts_to is None)
+        ):
+            raise fail(case, f"{where}: only a move that begins a period reconciles conflicts")
         if entry.kind is EntryKind.DISMISSAL:
             _check_dismissal(workflow, case, entry, walk, where)
         else:
             _check_report_or_transition(workflow, case, entry, walk, where)
         walk.conflicts = [seq for seq in walk.conflicts if seq not in entry.resolves]
+        walk.waiting = [seq for seq in walk.waiting if seq not in entry.resolves]
         if entry.kind is EntryKind.CONFLICT:
             walk.conflicts.append(entry.seq)
     if tuple(walk.conflicts) != case.open_conflicts:
@@ -359,7 +368,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         # About the very instant the period began, a report that agrees with it corroborates it.
         agrees, rival = (True, None) if rival.agrees else (False, rival)
     if entry.displaces is not None or rival is not None:
-        _check_rival(case, entry, walk, where, rival, rule.target, known)
+        _check_rival(workflow, case, entry, walk, where, rival, rule.target, known)
         return
     if earlier is not None or entry.kind is EntryKind.EARLIER_PERIOD:
         _check_earlier(case, rule, entry, walk, where, earlier, known)
@@ -400,13 +409,20 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
                 f"{where}: contests {entry.contests}, the reports it says otherwise than are {contested}",
             )
         walk.conflicts += contested or ()
+        walk.waiting += contested or ()
+        reconciled = (
+            None
+            if entry.reverts_to is not None
+            else _reconciled(workflow, case, walk, entry, entry.effective_at, whereabouts)
+        )
+        _check_reconciled(case, entry, walk, where, reconciled)
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
         # A resumed period is nobody's report: only a role may withdraw it in turn.
         walk.since = entry.effective_at
         walk.reporter = actor_id_of(entry) if entry.reverts_to is None else None
         walk.whereabouts = whereabouts
         walk.backing = set()
-        walk.status_entry, walk.backers = entry.seq, []
+        walk.status_entry, walk.backers = entry.seq, list(reconciled or ())
         if entry.reverts_to is None:
             walk.began[entry.seq] = whereabouts
         _check_period(case, rule, entry, walk, where)
@@ -450,6 +466,45 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     )
     if not codes or entry.codes != codes or agrees:
         raise fail(case, f"{where}: kept as a conflict with {list(entry.codes)}; expected {list(codes)}")
+    walk.waiting.append(entry.seq)
+
+
+def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the move begins
+    workflow: Workflow, case: Case, walk: _Walk, entry: Entry, since: datetime, whereabouts: Whereabouts
+) -> tuple[int, ...] | None:
+    """The open conflicts the move *entry*, beginning a period at *since*, makes agree.
+
+    Those kept against the case as it stood, or contested, about that time or
+    a later one, that agree with the period it begins: as each would have
+    been kept had it come after the move. One naming no fate about that very
+    instant stays: there, it is a rival's question.
+    """
+    found = []
+    for seq in walk.waiting:
+        if seq in entry.resolves:
+            continue
+        report = case.trail[seq]
+        rule = workflow.rule(report.trigger)
+        claimed = rule.fate or workflow.status(rule.target).fate
+        if (
+            report.effective_at >= since
+            and (claimed is not None or report.effective_at != since)
+            and agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
+        ):
+            found.append(seq)
+    return tuple(sorted(found)) or None
+
+
+def _check_reconciled(
+    case: Case, entry: Entry, walk: _Walk, where: str, reconciled: tuple[int, ...] | None
+) -> None:
+    """*entry* names the conflicts it makes agree, which then back the period it begins."""
+    if entry.reconciles != reconciled:
+        raise fail(
+            case, f"{where}: reconciles {entry.reconciles}, the conflicts that agree with it are {reconciled}"
+        )
+    walk.conflicts = [seq for seq in walk.conflicts if seq not in (reconciled or ())]
+    walk.waiting = [seq for seq in walk.waiting if seq not in (reconciled or ())]
 
 
 def _contested(
@@ -540,7 +595,14 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
 
 
 def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
-    case: Case, entry: Entry, walk: _Walk, where: str, rival: Rivalry | None, target: str, known: Known
+    workflow: Workflow,
+    case: Case,
+    entry: Entry,
+    walk: _Walk,
+    where: str,
+    rival: Rivalry | None,
+    target: str,
+    known: Known,
 ) -> None:
     """A rival report: the stronger evidence holds the instant, the weaker waits; as strong, neither holds."""
     if rival is None or entry.displaces not in (None, walk.periods[-1]):
@@ -574,11 +636,15 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
     # The reports that held the displaced period wait (those waiting already, once).
     held_it = [displaced, *(seq for seq in walk.backers if seq != displaced)]
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
+    tied = entry.kind is EntryKind.CONFLICT
+    since = max(entry.effective_at, walk.since) if tied else entry.effective_at
+    reconciled = _reconciled(workflow, case, walk, entry, since, wanted)
+    _check_reconciled(case, entry, walk, where, reconciled)
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
     walk.since = began_at(case, entry, entry.seq + 1)  # what the trail tells up to it
-    walk.reporter = None if entry.kind is EntryKind.CONFLICT else actor_id_of(entry)
-    walk.backing, walk.status_entry, walk.backers = set(), entry.seq, []
+    walk.reporter = None if tied else actor_id_of(entry)
+    walk.backing, walk.status_entry, walk.backers = set(), entry.seq, list(reconciled or ())
     del walk.periods[walk.periods.index(displaced)]
     walk.periods.append(entry.seq)
 
