@@ -44,7 +44,7 @@ from ._reasons import (
     waiting_period_not_elapsed,
 )
 from ._rules import EvidenceRule
-from ._standing import holding_index, resumes_the_previous, snapshot_of
+from ._standing import Period, holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 from ._stretch import EarlierPeriod, Rival, carried_place, earlier_period, rival
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -285,6 +285,12 @@ def _reconciled(
 
 
 _UNKNOWN = Whereabouts.UNKNOWN
+_DEAD, _NO_FATE = Fate.DEAD, Fate.UNKNOWN
+
+
+def _alive_since(periods: tuple[Period, ...], index: int) -> bool:
+    """Whether a live period after the one at *index* held him alive."""
+    return any(snapshot_of(period).fate is Fate.ALIVE for period in periods[index + 1 :])
 
 
 def _before_missing(case: Standing, effective: datetime) -> bool:
@@ -312,13 +318,18 @@ def _against_its_time(move: Move, case: Standing, effective: datetime) -> bool:
     may have begun earlier than known (killed on 5 March, after a capture on
     1 March and a death on 10 March): two days of one death, for a person to
     judge from the trail. A report about a time the case held no known fate
-    (missing) contradicts nothing there.
+    (missing) contradicts nothing there, unless it is a death and the case
+    held him alive since: killed on 27 February, after a capture on 1 March
+    and a death in captivity on 12 March. A death is final; he was seen
+    alive after that day.
     """
     if effective >= case.status_since:
         return False
     periods = case._periods  # noqa: SLF001 - the module that decides on them
     index = holding_index(periods, effective)
     held = snapshot_of(periods[index])
+    if move.claimed is _DEAD and held.fate is _NO_FATE and _alive_since(periods, index):
+        return True
     if index == len(periods) - 2 and (effective != held.since or held.entered_by is None):
         return False
     claimed = move.claimed

@@ -795,9 +795,16 @@ def test_a_report_against_the_fate_the_case_held_at_its_time_backs_no_later_stat
     )
     case = in_turn(TAKEN, hurt, shot, attrs.evolve(video, effective_at=dated(3, 11)))
     assert case.trail[-1].kind is cs.EntryKind.CONFLICT
-    # While he was missing, the case held no fate a report could contradict.
+    # While he was missing, the case held no fate a report could contradict; but a death is final,
+    # and one of 1 March contradicts the capture of 10 March, whichever came first.
     case = in_turn(TAKEN, hurt, shot, attrs.evolve(video, effective_at=dated(3, 1)))
-    assert case.trail[-1].kind is not cs.EntryKind.CONFLICT
+    assert case.trail[-1].codes == (Code.ILLEGAL_TRANSITION, Code.EARLIER_THAN_CURRENT)
+    assert in_turn(TAKEN, attrs.evolve(video, effective_at=dated(3, 1)), hurt, shot).trail[2].kind is (
+        cs.EntryKind.CONFLICT
+    )
+    # A report of a still missing man on 1 March says no fate: it contradicts nothing.
+    still = told("report_missing", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 16))
+    assert in_turn(TAKEN, hurt, shot, still).open_conflicts == ()
 
 
 # -- what is not settled yet (docs/explanation/conflicts.md says so) ------------------------

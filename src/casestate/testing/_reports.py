@@ -70,12 +70,19 @@ def against_the_periods(
     the current one (the last of *periods*), or that one about the instant a
     report began it. Inside the period just before, the current status may
     have begun earlier than known. A time the case held no known fate
-    contradicts nothing. The kit's own reading of the rule.
+    contradicts nothing, but for a death, where a later period held him
+    alive. The kit's own reading of the rule.
     """
     if len(periods) < 2 or effective >= periods[-1].since:  # noqa: PLR2004 - the current period and one before
         return False
     index = holding_at([period.since for period in periods[:-1]], effective)
     held = periods[index]
+    if (
+        claimed is Fate.DEAD
+        and held.fate is Fate.UNKNOWN
+        and any(later.fate is Fate.ALIVE for later in periods[index + 1 :])
+    ):
+        return True  # seen alive after the day he was reported killed
     began = trail[held.seq]
     by_a_report = began.kind is EntryKind.TRANSITION and began.reverts_to is None
     if index == len(periods) - 2 and (effective != held.since or not by_a_report):
