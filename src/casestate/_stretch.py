@@ -263,10 +263,14 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         stayed = _stayed(table, before, trigger)
         if stayed is not None:
             return stayed
+    if effective == before.since and before.seq != 0 and index > 0 and before.status != case.status:
+        # About the instant a report began the period that holds its time: had it come then, it
+        # would have corroborated that period where it agreed with it.
+        return _agreed_at_its_start(table, snapshot_of(periods[index - 1]), before, trigger, effective)
     if effective < before.since or (effective == before.since and before.seq != 0):
         # Before the person went missing, or about the instant a report began the period that holds
-        # its time: that report's rival, or its corroboration, not a period of its own. The opening
-        # is no report: a report about the very instant the case opened could have moved it then.
+        # its time: that report's rival, not a period of its own. The opening is no report: a
+        # report about the very instant the case opened could have moved it then.
         return None
     current = index == len(periods) - 2
     if current:
@@ -364,6 +368,32 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     if move is None or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
         return None
     return EarlierPeriod(move, before.fate, before.whereabouts, carries=False, status=before.status)
+
+
+def _agreed_at_its_start(
+    table: Table, first: Snapshot, then: Snapshot, trigger: str, effective: datetime
+) -> EarlierPeriod | None:
+    """A late report about the instant a report began the period *then*, after *first*, that agreed with it.
+
+    Wounded in captivity on 1 March, the day a video showed him taken, learned
+    after a death of 3 March: had it come while the capture was the current
+    period, it would have said what that period held about its very instant
+    (alive, and no other place: see :func:`rival`), and corroborated it. It
+    says what the history holds, as one of that period's status does (see
+    :func:`_stayed`). One that names another place, or another fate, is
+    judged as before. So is one about the instant an authority's finding
+    began the period: a finding has no rival, and no report agrees with it
+    but by its status.
+    """
+    if not _begins(table.legal.get((first.status, then.entered_by)), first):  # type: ignore[arg-type] # None is no key
+        return None
+    move = _report_from(table, first, trigger, effective) or _reporting(table, first.status, trigger)
+    if move is None:
+        return None
+    fate, _ = _said(move, first)
+    if fate is not then.fate or move.claimed_whereabouts not in (None, _UNKNOWN, then.whereabouts):
+        return None
+    return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status)
 
 
 def _reporting(table: Table, status: str, trigger: str) -> Move | None:

@@ -586,6 +586,41 @@ def test_still_missing_before_a_pair_neither_of_which_holds_is_one_story_in_eith
         ]
 
 
+def test_a_wound_on_the_day_he_was_taken_prisoner_is_one_story_in_either_order():
+    # A video shows him taken prisoner on 1 March; a comrade says he was wounded that day; a unit
+    # reports him killed on 10 March. Come while the capture was current, the wound said what that
+    # day held (alive, and no other place) and corroborated it; learned after the death, it says
+    # the same of the capture, and is no conflict.
+    captured = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    wound = attrs.evolve(WOUNDED, effective_at=dated(3, 1))
+    stories = set()
+    for order in ((captured, wound, KILLED), (captured, KILLED, wound)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert case.open_conflicts == ()
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("captured", dated(3, 1)),
+            ("dead", dated(3, 10)),
+        ]
+        then = case.as_of_effective(dated(3, 1))
+        assert then is not None
+        stories.add((then.status, then.fate, then.whereabouts))
+    assert stories == {("captured", Fate.ALIVE, Whereabouts.HELD)}
+    entry = in_turn(captured, KILLED, wound).trail[-1]
+    assert (entry.kind, entry.trigger, entry.to_status, entry.fate, entry.whereabouts) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "report_wounded",
+        "captured",
+        Fate.ALIVE,
+        Whereabouts.HELD,
+    )
+    assert cs.replay(in_turn(captured, KILLED, wound).trail) == in_turn(captured, KILLED, wound)
+    # Of another fate that day, it contradicts the capture, and waits.
+    shot = told("report_dead", COMRADE, "witness_statement", effective=dated(3, 1), recorded=dated(3, 14))
+    assert in_turn(captured, KILLED, shot).trail[-1].kind is cs.EntryKind.CONFLICT
+
+
 def test_still_missing_after_the_day_he_was_killed_waits_as_a_conflict_in_either_order():
     # "Still missing" on 12 March contradicts a death on 10 March: it waits for a person.
     later = attrs.evolve(STILL_MISSING, effective_at=dated(3, 12))

@@ -354,7 +354,12 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     # on its day (one that agrees with the case only that, or a period of its status in an older
     # one): it rivals nothing.
     earlier = _earlier_of(workflow, case, rule, entry, walk)
-    if earlier is not None and agrees and not earlier.redates and rule.target != walk.status:
+    if (
+        earlier is not None
+        and agrees
+        and not earlier.redates
+        and (earlier.status or rule.target) != walk.status
+    ):
         earlier = None
     # About the very instant the period began, a report naming no fate speaks for the one it would
     # carry over from the period before: a rival's question, whether it agrees.
@@ -655,7 +660,9 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     if two is None:
         return None
     older = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-2]]
-    told = earlier_told(workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older)
+    told = earlier_told(
+        workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older, case.trail
+    )
     if told is None:
         periods = [*older, *two]
         told = between_left(workflow, rule, entry.effective_at, periods, case.trail)
@@ -675,7 +682,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
         raise fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
-    fate, whereabouts, carries, redates, stays, older = told
+    fate, whereabouts, carries, redates, stays, older, status = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
     found = (
@@ -688,7 +695,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         entry.carries_into,
     )
     expected = (
-        rule.target,
+        status or rule.target,
         fate,
         evidence_assurance(entry),
         whereabouts,

@@ -214,6 +214,9 @@ class Told(NamedTuple):
     """Whether it reports the status of the period before, as that period stood: it changes nothing."""
     older: bool = False
     """Whether it is about a time in an older period than the one before the current one."""
+    status: str | None = None
+    """The status of the period it says the case stood in, where that is not its rule's target: a
+    report that agreed with that period about the instant it began (wounded, of a capture)."""
 
 
 def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and the periods as the case holds them
@@ -224,6 +227,7 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
     current: Snapshot,
     began: Entry,
     older: Sequence[Snapshot] = (),
+    trail: Sequence[Entry] = (),
 ) -> Told | None:
     """The fate and whereabouts of the period a late report of *rule* about *effective* tells, if any.
 
@@ -241,16 +245,28 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
     corroborated it had it come first (see :func:`_begun_earlier`). A late
     report that the case was as the period holding its time stood, that
     period *before* or one of the *older* ones (oldest first), says what the
-    history holds (*stays*), unless that period's status is the current one.
-    The kit's own reading of the rule, which the attempts and the invariants
+    history holds (*stays*), unless that period's status is the current one;
+    so does one about the very instant a report began such a period that
+    would have corroborated it then (the entries that began the periods are
+    read from *trail*). The kit's own reading of the rule, which the attempts and the invariants
     hold the workflow to.
     """
     if effective < current.since:
         # However the current period began: of the status of the period that holds its time.
         earlier = (*older, before)
-        held = earlier[holding_at([period.since for period in earlier], effective)]
+        index = holding_at([period.since for period in earlier], effective)
+        held = earlier[index]
         if held.since <= effective and held.status != current.status and _stayed(workflow, rule, held):
             return Told(held.fate, held.whereabouts, carries=False, stays=True)
+        if (
+            trail
+            and index > 0
+            and held.since == effective
+            and held.seq != 0
+            and held.status != current.status
+            and _agreed_at_its_start(workflow, rule, effective, earlier[index - 1], held, trail[held.seq])
+        ):
+            return Told(held.fate, held.whereabouts, carries=False, stays=True, status=held.status)
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return None
     # About the instant the case opened, too: the opening is no report a late one could rival.
@@ -277,6 +293,33 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
     if carries and current.whereabouts is not before.whereabouts:
         return None  # a report told the current period where he is since
     return Told(fate, whereabouts, carries)
+
+
+def _agreed_at_its_start(  # noqa: PLR0917 - the rule, and the two periods with the entry between
+    workflow: Workflow, rule: Rule, effective: datetime, first: Snapshot, held: Snapshot, began: Entry
+) -> bool:
+    """Whether a late report of *rule* about the instant *began* began *held*, after *first*, agreed with it.
+
+    Had it come while *held* was the current period, it would have said what
+    that period held about its instant (its fate, and no other place: see
+    :func:`rivalry`), and corroborated it: a report from *first* that begins a
+    period there, or one of *first*'s status. Not where an authority's
+    finding, a pair of rivals or a retraction began *held*.
+    """
+    if (
+        began.kind is not EntryKind.TRANSITION
+        or began.reverts_to is not None
+        or not begins_a_period(workflow.rule(began.trigger), first)
+    ):
+        return False
+    waiting = rule.waiting_period
+    begins = begins_a_period(rule, first) and (waiting is None or effective - first.since >= waiting)
+    stays = rule.report and not rule.reverts and not rule.fact and rule.target == first.status
+    if not begins and not stays:
+        return False
+    claimed = claimed_by(workflow, rule)
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    return (claimed or first.fate) is held.fate and said in (None, Whereabouts.UNKNOWN, held.whereabouts)
 
 
 def _stayed(workflow: Workflow, rule: Rule, before: Snapshot) -> bool:
@@ -335,13 +378,15 @@ def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> 
     periods = case.periods
     if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
         return None
-    told = earlier_told(workflow, rule, effective, periods[-2], periods[-1], case.status_entry, periods[:-2])
+    told = earlier_told(
+        workflow, rule, effective, periods[-2], periods[-1], case.status_entry, periods[:-2], case.trail
+    )
     if told is None:
         told = between_left(workflow, rule, effective, periods, case.trail)
     if (
         told is not None
         and not told.redates
-        and rule.target != case.status
+        and (told.status or rule.target) != case.status
         and corroborates(workflow, case, rule)
     ):
         return None  # it agrees with the case: a corroboration, unless it tells a period of its status
@@ -367,7 +412,9 @@ def between_left(
     if rule.target == periods[-1].status == periods[held + 1].status and held == len(periods) - 3:
         return None  # the start of the period just before the current one, of its status: not told
     after = periods[held + 1]
-    told = earlier_told(workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held])
+    told = earlier_told(
+        workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held], trail
+    )
     if told is None or told.carries or told.stays:
         return None
     if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
