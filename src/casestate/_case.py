@@ -392,7 +392,8 @@ def holds_what_its_trail_says(case: Case) -> bool:
     (``attrs.evolve``) could otherwise have a change decided on fields its
     trail does not hold (another reporter, a made-up period to resume) and
     write an entry that replay refuses. Cheap: the last entry, the entries
-    since the status was entered, and the live periods.
+    since the status was entered, the live periods, and the open conflicts a
+    move may reconcile (nearly always none).
     """
     trail = case.trail
     last = told = trail[-1]

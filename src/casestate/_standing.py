@@ -209,10 +209,11 @@ class Standing:
     disagree with it (see :attr:`Entry.contests <casestate.Entry.contests>`). A retraction that resumes
     a period resumes it without those made before it was left. Compared by their entries' ``seq``."""
     waiting: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
-    """The open conflicts a move may reconcile, oldest first: reports kept as conflicts with the case
-    as it stood (not rivals, nor the reports a rival displaced), and corroborations a move contested.
-    A move that begins a period they agree with, about its time or a later one, reconciles them (see
-    :attr:`Entry.reconciles <casestate.Entry.reconciles>`). Compared by their entries' ``seq``."""
+    """The open conflicts a move may reconcile, in the order they began to wait: reports kept as
+    conflicts with the case as it stood (not rivals, nor the reports a rival displaced), and
+    corroborations a move contested. A move that begins a period they agree with, about its time or a
+    later one, reconciles them (see :attr:`Entry.reconciles <casestate.Entry.reconciles>`). Compared
+    by their entries' ``seq``."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)
