@@ -517,36 +517,40 @@ def _backed_by(held: tuple[Backing, ...], found: list[int]) -> bool:
 
 
 def _waiting_as_its_trail_says(case: Case) -> bool:
-    """Whether the open conflicts *case* holds a move may reconcile are reports its trail holds so.
+    """Whether the open conflicts *case* holds a move may reconcile are those its trail says.
 
-    Each is an open conflict, with its entry's trigger and time, and is a
-    report kept as a conflict with the case as it stood, or a report that
-    backed a period (which a move contested: see ``Standing.waiting``).
-    Cheap: a case rarely has any.
+    An open conflict waits (see ``Standing.waiting``) when the last entry
+    since it that names it contests it, or, where none names it, when it is
+    a report kept as a conflict with the case as it stood; one a move
+    reconciled and a rival's displacement made wait again does not. Each
+    once, with its entry's trigger and time. Cheap: nearly every case has no
+    open conflict, and the trail is read only from the oldest one.
     """
     waiting = case.waiting
-    if not waiting:
-        return True
-    trail = case.trail
     conflicts = case.open_conflicts
-    for report in waiting:
-        seq = report.seq
-        if seq not in conflicts or not 0 < seq < len(trail):
-            return False
-        entry = trail[seq]
-        if (entry.trigger, entry.effective_at) != (report.trigger, report.effective_at):
-            return False
-        if entry.kind is EntryKind.CONFLICT and (
-            entry.displaces is not None or not AGAINST_THE_CASE.issuperset(entry.codes)
-        ):
-            return False  # a rival's: it waits for a person
-        if entry.kind in _NO_REPORT:
-            return False
-    return True
+    if not conflicts:
+        return not waiting
+    trail = case.trail
+    contested: dict[int, bool] = {}  # by conflict: whether the last entry naming it contests it
+    for entry in trail[min(conflicts) :]:
+        for seq in entry.contests or ():
+            contested[seq] = True
+        for seq in entry.reconciles or ():
+            contested[seq] = False
+    found = [seq for seq in conflicts if contested.get(seq, _against_the_case(trail[seq]))]
+    return sorted(report.seq for report in waiting) == sorted(found) and all(
+        (trail[report.seq].trigger, trail[report.seq].effective_at) == (report.trigger, report.effective_at)
+        for report in waiting
+    )
 
 
-_NO_REPORT = frozenset({EntryKind.OPENED, EntryKind.DISMISSAL, EntryKind.FACT})
-"""The kinds of entry that hold no report a move could contest or reconcile."""
+def _against_the_case(entry: Entry) -> bool:
+    """Whether *entry* is a report kept as a conflict with the case as it stood: no rival's."""
+    return (
+        entry.kind is EntryKind.CONFLICT
+        and entry.displaces is None
+        and AGAINST_THE_CASE.issuperset(entry.codes)
+    )
 
 
 def _period_before_began(case: Case) -> datetime | None:

@@ -208,7 +208,15 @@ def test_a_case_rebuilt_with_other_conflicts_waiting_is_refused_before_any_chang
     case = arriving(KILLED, STILL_MISSING)
     assert [report.seq for report in case.waiting] == [2]
     tie = arriving(KILLED, TAKEN)
+    # The reports of a period a rival displaced wait with it, for a person: a death of 8 March that
+    # backed the death of 1 March, displaced by a capture of that day.
+    again = attrs.evolve(KILLED, effective_at=dated(3, 8), recorded_at=dated(3, 8))
+    displaced = arriving(KILLED, again, attrs.evolve(TAKEN, recorded_at=dated(3, 9)))
+    assert (displaced.open_conflicts, displaced.waiting) == ((1, 2, 3), ())
     for rebuilt in (
+        attrs.evolve(case, waiting=()),  # the register waits
+        attrs.evolve(case, waiting=(case.trail[2], case.trail[2])),  # once
+        attrs.evolve(displaced, waiting=(displaced.trail[2],)),
         attrs.evolve(tie, waiting=(tie.trail[2],)),  # a rival's conflict waits for a person
         attrs.evolve(case, waiting=(case.trail[0],)),  # no open conflict
         attrs.evolve(case, waiting=(cs.Backer(2, "report_dead", dated(3, 3)),)),  # not what entry 2 says
