@@ -46,7 +46,7 @@ from ._reasons import (
 from ._rules import EvidenceRule
 from ._standing import Period, holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
-from ._stretch import EarlierPeriod, Rival, carried_place, earlier_period, rival
+from ._stretch import EarlierPeriod, Rival, agrees, carried_place, earlier_period, rival
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -197,28 +197,6 @@ def _voids_the_report_alone(move: Move, case: Standing) -> bool:
     )
 
 
-def _agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts) -> bool:
-    """Whether a report of *move* agrees with a case in *status*, *fate* and *held* whereabouts.
-
-    Its status or its fate, and its whereabouts. A report that agrees with
-    what the case holds corroborates it even where its rule would move it
-    (a death reported of a confirmed death): agreeing is not news. Unknown
-    whereabouts are no position to disagree with: a report that says none
-    agrees with any, and any agrees with a case that holds none.
-    """
-    claimed, place = move.claimed, move.claimed_whereabouts
-    # Of a status that keeps the fate it is entered with, a report of another fate is no
-    # report of the same status: died in hospital, of a man held alive there.
-    return (
-        move.report
-        and (
-            (move.reported == status and (claimed is None or claimed is fate))
-            or (claimed is fate and status in table.keeps_fate)
-        )
-        and (place is None or place is held or place is _UNKNOWN or held is _UNKNOWN)
-    )
-
-
 def _contested(
     table: Table, case: Standing, effective: datetime, *, status: str, fate: Fate, whereabouts: Whereabouts
 ) -> tuple[int, ...] | None:
@@ -239,7 +217,7 @@ def _contested(
         if (
             move is not None
             and (status, trigger) not in table.legal
-            and not _agrees(table, move, status, fate, whereabouts)
+            and not agrees(table, move, status, fate, whereabouts)
         ):
             contested = (backer.seq,) if contested is None else (*contested, backer.seq)
     return contested
@@ -276,7 +254,7 @@ def _reconciled(
         move = table.elsewhere.get(report.trigger)
         if (
             move is not None
-            and _agrees(table, move, status, fate, whereabouts)
+            and agrees(table, move, status, fate, whereabouts)
             and (move.claimed is not None or effective != since)
         ):
             reconciled = (report.seq,) if reconciled is None else (*reconciled, report.seq)
@@ -486,7 +464,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         if earlier is not None and (
             earlier.redates
             or earlier.status == status
-            or not _agrees(table, move, status, case.fate, case.whereabouts)
+            or not agrees(table, move, status, case.fate, case.whereabouts)
         ):
             move = earlier.move
         else:
@@ -540,7 +518,7 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     claimed = move.claimed
     corroborating = (
         move.report
-        and _agrees(table, move, status, case.fate, case.whereabouts)
+        and agrees(table, move, status, case.fate, case.whereabouts)
         and not _before_missing(case, change.effective_at)
         and not _against_its_time(move, case, change.effective_at)
     )
@@ -839,7 +817,7 @@ def options(table: Table, case: Standing, actor: Actor) -> tuple[Option, ...]:  
         # The fate the evidence is held against, as decide() holds it.
         whereabouts = case.whereabouts
         rival_of = rival_not_before = None
-        if _agrees(table, move, case.status, case.fate, case.whereabouts):
+        if agrees(table, move, case.status, case.fate, case.whereabouts):
             outcome, target, fate = Outcome.CORROBORATION, case.status, case.fate
             whereabouts = _refined(move, case)
             against = fate

@@ -370,6 +370,28 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     return EarlierPeriod(move, before.fate, before.whereabouts, carries=False, status=before.status)
 
 
+def agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts) -> bool:
+    """Whether a report of *move* agrees with a case in *status*, *fate* and *held* whereabouts.
+
+    Its status or its fate, and its whereabouts. A report that agrees with
+    what the case holds corroborates it even where its rule would move it
+    (a death reported of a confirmed death): agreeing is not news. Unknown
+    whereabouts are no position to disagree with: a report that says none
+    agrees with any, and any agrees with a case that holds none.
+    """
+    claimed, place = move.claimed, move.claimed_whereabouts
+    # Of a status that keeps the fate it is entered with, a report of another fate is no
+    # report of the same status: died in hospital, of a man held alive there.
+    return (
+        move.report
+        and (
+            (move.reported == status and (claimed is None or claimed is fate))
+            or (claimed is fate and status in table.keeps_fate)
+        )
+        and (place is None or place is held or place is _UNKNOWN or held is _UNKNOWN)
+    )
+
+
 def _agreed_at_its_start(
     table: Table, first: Snapshot, then: Snapshot, trigger: str, effective: datetime
 ) -> EarlierPeriod | None:
@@ -381,12 +403,21 @@ def _agreed_at_its_start(
     (alive, and no other place: see :func:`rival`), and corroborated it. It
     says what the history holds, as one of that period's status does (see
     :func:`_stayed`). One that names another place, or another fate, is
-    judged as before. So is one about the instant an authority's finding
-    began the period: a finding has no rival, and no report agrees with it
-    but by its status.
+    judged as before. About the instant an authority's finding began the
+    period, a report agreed with it as with any period (see :func:`agrees`):
+    a capture video of the day the ICRC confirmed the captivity, learned after
+    the captor's notice of a later death.
     """
-    if not _begins(table.legal.get((first.status, then.entered_by)), first):  # type: ignore[arg-type] # None is no key
-        return None
+    entered = then.entered_by
+    if entered is None:
+        return None  # a pair of rivals, or a retraction, began it: no report's word to agree with
+    if not _begins(table.legal.get((first.status, entered)), first):
+        # An authority's finding has no rival: a report agreed with it as with any period, by its
+        # status, or by the fate a status that keeps it holds.
+        move = table.legal.get((then.status, trigger)) or table.elsewhere.get(trigger)
+        if move is None or not agrees(table, move, then.status, then.fate, then.whereabouts):
+            return None
+        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status)
     move = _report_from(table, first, trigger, effective) or _reporting(table, first.status, trigger)
     if move is None:
         return None

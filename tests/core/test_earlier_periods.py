@@ -621,6 +621,24 @@ def test_a_wound_on_the_day_he_was_taken_prisoner_is_one_story_in_either_order()
     assert in_turn(captured, KILLED, shot).trail[-1].kind is cs.EntryKind.CONFLICT
 
 
+def test_a_capture_video_of_the_day_the_icrc_confirmed_the_captivity_is_one_story_in_either_order():
+    # Confirmed a prisoner on 10 March; a video of him in captivity that day; the captor's notice of
+    # his death on 20 March. An authority's finding has no rival: the video agreed with it as with
+    # any period, and says so learned late too.
+    captured = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    card = told("confirm", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 11))
+    video = told("report_captured", COMRADE, "video", effective=dated(3, 10), recorded=dated(3, 12))
+    notice = told(
+        "notify_death", ICRC, "information_bureau_notice", effective=dated(3, 20), recorded=dated(3, 21)
+    )
+    for order in ((captured, card, video, notice), (captured, card, notice, video)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.open_conflicts) == ("dead", ())
+    late = in_turn(captured, card, notice, video).trail[-1]
+    assert (late.kind, late.to_status, late.fate) == (cs.EntryKind.EARLIER_PERIOD, "confirmed", Fate.ALIVE)
+
+
 def test_still_missing_after_the_day_he_was_killed_waits_as_a_conflict_in_either_order():
     # "Still missing" on 12 March contradicts a death on 10 March: it waits for a person.
     later = attrs.evolve(STILL_MISSING, effective_at=dated(3, 12))

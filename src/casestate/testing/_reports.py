@@ -303,15 +303,15 @@ def _agreed_at_its_start(  # noqa: PLR0917 - the rule, and the two periods with 
     Had it come while *held* was the current period, it would have said what
     that period held about its instant (its fate, and no other place: see
     :func:`rivalry`), and corroborated it: a report from *first* that begins a
-    period there, or one of *first*'s status. Not where an authority's
-    finding, a pair of rivals or a retraction began *held*.
+    period there, or one of *first*'s status. Where an authority's finding
+    began *held*, one that agrees with it as with any period (see
+    :func:`agrees_with`); not where a pair of rivals or a retraction did.
     """
-    if (
-        began.kind is not EntryKind.TRANSITION
-        or began.reverts_to is not None
-        or not begins_a_period(workflow.rule(began.trigger), first)
-    ):
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return False
+    if not begins_a_period(workflow.rule(began.trigger), first):
+        # An authority's finding has no rival: a report agreed with it as with any period.
+        return agrees_with(workflow, rule, held.status, held.fate, held.whereabouts)
     waiting = rule.waiting_period
     begins = begins_a_period(rule, first) and (waiting is None or effective - first.since >= waiting)
     stays = rule.report and not rule.reverts and not rule.fact and rule.target == first.status
