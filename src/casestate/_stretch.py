@@ -395,7 +395,7 @@ def agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts)
 def _agreed_at_its_start(
     table: Table, first: Snapshot, then: Snapshot, trigger: str, effective: datetime
 ) -> EarlierPeriod | None:
-    """A late report about the instant a report began the period *then*, after *first*, that agreed with it.
+    """A late report about the instant the period *then* began, after *first*, that agreed with it then.
 
     Wounded in captivity on 1 March, the day a video showed him taken, learned
     after a death of 3 March: had it come while the capture was the current
