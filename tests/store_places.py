@@ -159,15 +159,20 @@ def sent_again(number: int, salt: bytes) -> Change:
     )
 
 
-def send_the_same(place: Place, case_ids: list[str], count: int, worker: int) -> tuple[int, int, int]:
+def send_the_same(
+    place: Place, case_ids: list[str], count: int, worker: int, start_at: float = 0.0
+) -> tuple[int, int, int]:
     """Send each case the same *count* changes another writer sends too, each under its source id.
 
     How many this writer stored, how many it found stored by another after it
     had read the case without them (the writers raced), and how many the store refused.
+    Each writer waits for the wall-clock instant *start_at* once its store is open, so that
+    writers started one after another on a loaded machine still send at once.
     """
     salt = bytes([worker + 1]) * 16
     stored = raced = refused = 0
     with place.open() as store:
+        time.sleep(max(0.0, start_at - time.time()))
         for number in range(count):
             for case_id in case_ids:
                 change = sent_again(number, salt)

@@ -1,5 +1,7 @@
 """Source ids in a store, on both engines: a change sent again is stored once, even by racing writers."""
 
+import time
+
 import attrs
 import pytest
 
@@ -104,7 +106,11 @@ def test_writers_racing_to_send_the_same_changes_store_each_once_and_none_is_ref
         with place.open() as store:
             for case_id in case_ids:
                 opened(store, case_id, source_id=None)
-        results = in_processes(send_the_same, [(place, case_ids, count, worker) for worker in range(workers)])
+        # Started in processes of their own, the writers begin together some seconds from now.
+        start_at = time.time() + 3.0
+        results = in_processes(
+            send_the_same, [(place, case_ids, count, worker, start_at) for worker in range(workers)]
+        )
         assert sum(refused for _, _, refused in results) == 0
         assert sum(stored for stored, _, _ in results) == count * len(case_ids)
         with place.open() as store:
