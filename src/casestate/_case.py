@@ -26,7 +26,7 @@ from ._standing import (
     snapshot_of,
 )
 from ._status import Assurance, Whereabouts
-from ._step import AGAINST_THE_CASE, opened, step_by, whereabouts_before_recorded
+from ._step import opened, step_by, waits_for_a_move, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
 from ._verdict import Code
@@ -537,19 +537,18 @@ def _waiting_as_its_trail_says(case: Case) -> bool:
             contested[seq] = True
         for seq in entry.reconciles or ():
             contested[seq] = False
-    found = [seq for seq in conflicts if contested.get(seq, _against_the_case(trail[seq]))]
+    found = [
+        seq
+        for seq in conflicts
+        if contested.get(
+            seq,
+            trail[seq].kind is EntryKind.CONFLICT
+            and waits_for_a_move(trail[seq].displaces, trail[seq].codes),
+        )
+    ]
     return sorted(report.seq for report in waiting) == sorted(found) and all(
         (trail[report.seq].trigger, trail[report.seq].effective_at) == (report.trigger, report.effective_at)
         for report in waiting
-    )
-
-
-def _against_the_case(entry: Entry) -> bool:
-    """Whether *entry* is a report kept as a conflict with the case as it stood: no rival's."""
-    return (
-        entry.kind is EntryKind.CONFLICT
-        and entry.displaces is None
-        and AGAINST_THE_CASE.issuperset(entry.codes)
     )
 
 

@@ -76,9 +76,17 @@ _UNBACKED: frozenset[str] = frozenset()
 """The backing of a status nobody has corroborated yet: one value for every case."""
 _NONE: tuple[Backing, ...] = ()
 """No corroboration of the current period yet, no conflict to reconcile: one value for every case."""
-AGAINST_THE_CASE = frozenset({Code.ILLEGAL_TRANSITION, Code.EARLIER_THAN_CURRENT})
-"""The codes of a report kept as a conflict with the case as it stood, not as a rival's: a move that
-makes it agree reconciles it."""
+_AGAINST_THE_CASE = frozenset({Code.ILLEGAL_TRANSITION, Code.EARLIER_THAN_CURRENT})
+"""The codes of a report kept as a conflict with the case as it stood, not as a rival's."""
+
+
+def waits_for_a_move(displaces: int | None, codes: tuple[Code, ...]) -> bool:
+    """Whether a conflict entry that *displaces* and has *codes* waits for a move to make it agree.
+
+    A report kept as a conflict with the case as it stood: no rival's (see
+    ``Standing.waiting``).
+    """
+    return displaces is None and _AGAINST_THE_CASE.issuperset(codes)
 
 
 def _still_waiting(waiting: tuple[Backing, ...], conflicts: tuple[int, ...]) -> tuple[Backing, ...]:
@@ -163,7 +171,7 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
-        if displaces is None and AGAINST_THE_CASE.issuperset(codes):
+        if waits_for_a_move(displaces, codes):
             waiting = (*waiting, _backer(entry, seq, trigger, effective_at))
     elif contests:
         # Corroborations of the period this move ends, about a time it says was otherwise: each

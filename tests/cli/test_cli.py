@@ -1175,9 +1175,17 @@ def test_show_says_which_entry_displaced_a_report_waiting_as_a_conflict(tmp_path
     assert "capture_card; displaces entry 1" in result.output  # the trail says it too
 
 
+def _stored_story(tmp_path, case_id, seen, *changes):
+    """A store at *tmp_path* holding case *case_id*, opened when *seen* by his mother, with *changes* applied."""
+    path = tmp_path / f"{case_id}.db"
+    with cs.store.SQLiteStore(path) as held:
+        held.open_case(case_id, actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
+        held.apply(case_id, list(changes), expected_version=1)
+    return path
+
+
 def test_show_says_which_move_contested_a_corroboration_waiting_as_a_conflict(tmp_path):
     # "Still missing" on 12 March, then a death on 10 March learned after it.
-    path = tmp_path / "contested.db"
     register = told(
         "report_missing", cs.Actor("register", "ministry"), "missing_register", effective=dated(3, 12)
     )
@@ -1188,10 +1196,7 @@ def test_show_says_which_move_contested_a_corroboration_waiting_as_a_conflict(tm
         effective=dated(3, 10),
         recorded=dated(3, 14),
     )
-    with cs.store.SQLiteStore(path) as held:
-        seen = dated(3, 1)
-        held.open_case("ua-0312", actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
-        held.apply("ua-0312", [register, notice], expected_version=1)
+    path = _stored_story(tmp_path, "ua-0312", dated(3, 1), register, notice)
     result = run("show", "ua-0312", "--store", path, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "open conflict: entry 1, report_missing by ministry (contested by entry 2)" in result.output
@@ -1203,7 +1208,6 @@ def test_show_says_which_move_contested_a_corroboration_waiting_as_a_conflict(tm
 
 def test_show_says_which_move_reconciled_a_conflict(tmp_path):
     # Killed on 1 March; "still missing" on 3 March; taken prisoner on 1 March, as strong as the death.
-    path = tmp_path / "reconciled.db"
     notice = told("report_dead", cs.Actor("u-41", "unit"), "unit_notification", effective=dated(3, 1))
     register = told(
         "report_missing",
@@ -1219,10 +1223,7 @@ def test_show_says_which_move_reconciled_a_conflict(tmp_path):
         effective=dated(3, 1),
         recorded=dated(3, 5),
     )
-    with cs.store.SQLiteStore(path) as held:
-        seen = dated(2, 24)
-        held.open_case("ua-0313", actor=cs.Actor("olena-k", "family"), effective_at=seen, recorded_at=seen)
-        held.apply("ua-0313", [notice, register, taken], expected_version=1)
+    path = _stored_story(tmp_path, "ua-0313", dated(2, 24), notice, register, taken)
     result = run("show", "ua-0313", "--store", path, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "displaces entry 1; reconciles entries 2" in result.output

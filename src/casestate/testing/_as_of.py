@@ -72,7 +72,8 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
             open_then.append(entry.seq)
         open_then += entry.contests or ()  # as the walk checked them
         reconciled = entry.reconciles or ()
-        open_then = [seq for seq in open_then if seq not in reconciled]
+        if reconciled:
+            open_then = [seq for seq in open_then if seq not in reconciled]
         if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
             contestable, backers = entry.reverts_to is None, list(reconciled)
             before = start_before(case, entry, len(known)) if contestable else None
