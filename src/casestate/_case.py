@@ -228,7 +228,7 @@ class Case(Standing):
         return fold(self.trail[:count])
 
 
-def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked of
+def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is asked of; one branch per kind of entry
     trail: Sequence[Entry],
     began: int,
     known: Snapshot,
@@ -249,10 +249,12 @@ def _as_told(  # noqa: PLR0917 - the period, as it began, and when it is asked o
         ours = period == began  # recorded while it was the current period
         if ours and entry.seq == began:
             continue
-        if ours and entry.carries_into == began:
-            # A late report of the period before it: its place is this period's from its start.
+        if entry.carries_into == began:
+            # A late report of the period before it, told while this one was current or since: its
+            # place is this period's from its start.
             known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
-            held = entry.whereabouts or held
+            if ours:
+                held = entry.whereabouts or held
         elif begins_earlier(entry, lower) if ours else begins_left_earlier(entry, first, lower, start):
             # A late report of its status, while it was current or once the case had left it: its
             # place, if it names one, holds from its day.
@@ -401,7 +403,8 @@ def holds_what_its_trail_says(case: Case) -> bool:
     assurance = told.assurance
     if told.kind is EntryKind.EARLIER_PERIOD:
         told = next(entry for entry in reversed(trail) if entry.kind is not EntryKind.EARLIER_PERIOD)
-        assurance, whereabouts = _after_late_reports(trail, told, since_of(case._periods[-2]))  # noqa: SLF001
+        periods = case._periods  # noqa: SLF001 - the records as kept
+        assurance, whereabouts = _after_late_reports(trail, told, since_of(periods[-2]), periods[-1].seq)
     if (told.to_status, told.fate, assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
@@ -442,19 +445,20 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
 
 
 def _after_late_reports(
-    trail: Sequence[Entry], told: Entry, lower: datetime
+    trail: Sequence[Entry], told: Entry, lower: datetime, current: int
 ) -> tuple[Assurance, Whereabouts | None]:
     """The assurance and whereabouts of a case whose last entries after *told* report earlier periods.
 
     Each holds its earlier period's values; the case holds those of *told*,
-    with the place such reports carried into the current period since, and
-    what those of its own status told it (about a time after *lower*, when
-    the period before the current one began).
+    with the place such reports carried into the current period (begun by
+    entry *current*) since, and what those of its own status told it (about
+    a time after *lower*, when the period before the current one began).
     """
     assurance, whereabouts = told.assurance, told.whereabouts
     for entry in trail[told.seq + 1 :]:
         if entry.carries_into is not None:
-            whereabouts = entry.whereabouts
+            if entry.carries_into == current:
+                whereabouts = entry.whereabouts
         elif begins_earlier(entry, lower):
             assurance = assurance.stronger(entry.assurance)
             if entry.whereabouts is not Whereabouts.UNKNOWN:
@@ -751,7 +755,7 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
     if len(periods) > 1 and entry.effective_at < state.status_since:
@@ -772,27 +776,35 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         return "tells the period that holds its time, but not as that period stood"
     if not before.since <= entry.effective_at or (before.since == entry.effective_at and before.seq != 0):
         return "tells an earlier period, but not of a time between two periods"
-    if not current and entry.carries_into is not None:
-        return "tells a period between two the case has left, but carries its place into one"
     if entry.codes:
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
     if current:
         return _not_moving_the_current_one(state, before, entry)
-    return _not_moving_a_left_one(state, after, entry, just_before=index == len(periods) - 3)
+    return _not_moving_a_left_one(state, before, after, entry, just_before=index == len(periods) - 3)
 
 
 def _not_moving_a_left_one(
-    state: Standing, after: Snapshot, entry: Entry, *, just_before: bool
+    state: Standing, before: Snapshot, after: Snapshot, entry: Entry, *, just_before: bool
 ) -> str | None:
-    """Why *entry*, told before *after*, a period the case has left, cannot move it as it does.
+    """Why *entry*, told between *before* and *after*, a period the case has left, cannot move it as it does.
 
     One of that period's status tells it began earlier than known: as it
     stood, from an earlier day (its fate, and no other place); not the
     period *just_before* the current one, in the status the case holds,
-    which such an entry would read as the current one.
+    which such an entry would read as the current one. Any other may carry
+    its place into *after*, where that one holds the place of the period
+    before it (its report named none).
     """
+    carried = entry.carries_into
+    if carried is not None and (
+        carried != after.seq
+        or entry.to_status == after.status
+        or entry.whereabouts is after.whereabouts
+        or after.whereabouts is not before.whereabouts
+    ):
+        return f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
     if entry.to_status == after.status == state.status and just_before:
         return "tells an earlier start of the period before the current one, in its status: the current one's"
     if entry.to_status == after.status and (

@@ -439,7 +439,7 @@ def _told_earlier(
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons))
     whereabouts = case.whereabouts
-    if found.carries or (found.redates and not found.older and found.whereabouts is not _UNKNOWN):
+    if not found.older and (found.carries or (found.redates and found.whereabouts is not _UNKNOWN)):
         whereabouts = found.whereabouts
     return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, whereabouts)
 
@@ -459,10 +459,12 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
     if move is not None and change.effective_at < case.status_since and move.report:
         # A late report that could have come before the current one: its own rule, from the
         # period before, guards it. One that agrees with the case corroborates it, unless it
-        # tells when a period began, or a period of the status it holds in an older one.
+        # tells when a period began, that the case was as the period that holds its time stood
+        # (it speaks of that one), or a period of the status it holds in an older one.
         earlier = earlier_period(table, case, trigger, change.effective_at)
         if earlier is not None and (
             earlier.redates
+            or earlier.stood
             or earlier.status == status
             or not agrees(table, move, status, case.fate, case.whereabouts)
         ):
@@ -610,6 +612,9 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
         # The entry records the period it tells, with its report's own assurance and place; one of
         # the current status moves the start of the current period (see step()).
         told = earlier_period(table, case, change.trigger, change.effective_at)
+        periods = case._periods  # noqa: SLF001 - the module that decides on them
+        # The period after the one that holds its time takes its place, its own report naming none.
+        into = periods[holding_index(periods, change.effective_at) + 1].seq
         return _plan(
             Plan,
             (
@@ -621,7 +626,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 told.whereabouts,  # type: ignore[union-attr]
                 None,
                 told.status,  # type: ignore[union-attr]
-                case.current_period.seq if told.carries else None,  # type: ignore[union-attr]
+                into if told.carries else None,  # type: ignore[union-attr]
                 None,
                 None,
             ),

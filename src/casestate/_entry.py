@@ -254,10 +254,10 @@ class Entry:
     bytes."""
     carries_into: int | None = attrs.field(default=None, metadata=_public(Form.OPTIONAL_INT, omit_none=True))
     """For a late report of an earlier period (:attr:`EntryKind.EARLIER_PERIOD`) whose whereabouts the
-    current period carries over, its own report having named none: the entry that began the current
-    period, which holds this period's whereabouts from then on (wounded in captivity on 10 March, the
-    capture of 5 March learned late). ``None`` for every other entry, and left out of the canonical
-    bytes and JSON then."""
+    period after it carries over, its own report having named none: the entry that began that period
+    (the current one, or one the case has left), which holds this period's whereabouts from then on
+    (wounded in captivity on 10 March, the capture of 5 March learned late). ``None`` for every other
+    entry, and left out of the canonical bytes and JSON then."""
     contests: tuple[int, ...] | None = attrs.field(
         default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)
     )

@@ -288,17 +288,28 @@ def _with_earlier(
 ) -> S:
     """*state* with the period *told*, by a late report, after the period that holds its start.
 
-    The case stands as it did, but where the current period takes the place
-    the late report tells (*carries_into*: its own report named none). With
-    no period *told*, the periods stand as they are, or as *periods* has them.
+    The case stands as it did, but where the period after it takes the place
+    the late report tells (*carries_into*: its own report named none): the
+    current period, whose place is the case's, or one the case has left.
+    With no period *told*, the periods stand as they are, or as *periods*
+    has them.
     """
     if periods is None:
         periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     current = periods[-1]
     whereabouts = state.whereabouts
     if carries_into is not None:
-        whereabouts = snapshot_of(told).whereabouts  # type: ignore[arg-type] # a period told carries it
-        current = _restated(current, snapshot_of(current).assurance, whereabouts)
+        carried = snapshot_of(told).whereabouts  # type: ignore[arg-type] # a period told carries it
+        if carries_into == current.seq:
+            whereabouts = carried
+            current = _restated(current, snapshot_of(current).assurance, carried)
+        else:
+            periods = tuple(
+                _restated(period, snapshot_of(period).assurance, carried)
+                if period.seq == carries_into
+                else period
+                for period in periods
+            )
     return build(
         type(state),
         state.id,

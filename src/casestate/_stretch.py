@@ -215,6 +215,10 @@ class EarlierPeriod(NamedTuple):
     older: bool = False
     """Whether it is about a time in an older period than the one before the current one: it moves
     nothing of the current period, whatever its status."""
+    stood: bool = False
+    """Whether it says the case was as the period that holds its time stood: it moves nothing, and is
+    kept as that period's, even where it agrees with the current one (it speaks of that period's time,
+    as a corroboration of that period would have, had it come then)."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -273,12 +277,14 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # report about the very instant the case opened could have moved it then.
         return None
     current = index == len(periods) - 2
+    following = None  # the period after *after*, if the case has left that one
     if current:
         after = _current(case)
         if case.tied:
             return None
     else:
         after = snapshot_of(periods[index + 1])
+        following = snapshot_of(periods[index + 2])
     entered = after.entered_by
     if entered is None:
         return None  # no report began the period after it at its own time (a pair of rivals, say)
@@ -288,7 +294,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # of rivals left it as it was): an entry of the status it holds about that time would read
         # as the current period's start. Not told.
         return None
-    told = _between(table, move, before, after, effective, current=current)
+    told = _between(table, move, before, after, effective, following)
     # About an older period, even one of the status the case holds: it tells that period's story.
     return told if current or told is None else told._replace(older=True)
 
@@ -307,17 +313,26 @@ def _current(case: Standing) -> Snapshot:
     )
 
 
-def _between(
-    table: Table, move: Move, before: Snapshot, after: Snapshot, effective: datetime, *, current: bool
+def _between(  # noqa: PLR0917 - the report, and the periods it is judged against
+    table: Table,
+    move: Move,
+    before: Snapshot,
+    after: Snapshot,
+    effective: datetime,
+    following: Snapshot | None = None,
 ) -> EarlierPeriod | None:
     """The period a late report of *move* about *effective* tells between *before* and *after*, if any.
 
-    *after* is the current period (*current*) or a later one the case has
-    left since: a report is judged against the live period that holds its
-    time, whatever came after it. Between two periods the case has left, it
-    tells a period of its own only where *after* keeps its own place (its
-    report names one, or says the same): the place a period carried over is
-    not moved after the case has left it. A report of *after*'s status tells
+    *after* is the current period, or a later one the case has left since,
+    which the period *following* followed: a report is judged against the
+    live period that holds its time, whatever came after it. Where *after*'s
+    report named no place, *after* takes the one the late report tells
+    (*carries*), as it would have had the report come first, unless a report
+    told *after* where he is since; of a period the case has left, only where
+    the period *following* it holds a place of its own, not one it carried
+    over from *after* (see :func:`_keeps_its_own_place`): wounded on
+    1 March, of a man taken prisoner on 18 February, learned after his death
+    of 3 March, reported with a place of its own. A report of *after*'s status tells
     that *after* began on its day (see :func:`_earlier_start`), *after* the
     current period or one the case has left: of a left one, only where it
     names no other place than that period held (a capture of 27 February,
@@ -330,7 +345,7 @@ def _between(
         began = table.legal.get((before.status, entered))
         told = None if began is None else _earlier_start(move, before, after, began)
         # The place of a period the case has left is not moved.
-        keeps = told is not None and (current or told.whereabouts in {after.whereabouts, _UNKNOWN})
+        keeps = told is not None and (following is None or told.whereabouts in {after.whereabouts, _UNKNOWN})
         return told if keeps else None
     follows = table.legal.get((target, entered))
     if follows is None or follows.reverts or follows.target != after.status:
@@ -344,9 +359,25 @@ def _between(
     # Had it come first, the later period would hold where it says he was: it takes that place,
     # unless a report told that period where he is since.
     carries = follows.claimed_whereabouts is None and whereabouts is not after.whereabouts
-    if carries and (not current or after.whereabouts is not before.whereabouts):
+    if carries and (
+        after.whereabouts is not before.whereabouts
+        or (following is not None and not _keeps_its_own_place(table, after, following))
+    ):
         return None
     return EarlierPeriod(move, fate, whereabouts, carries, status=target)
+
+
+def _keeps_its_own_place(table: Table, after: Snapshot, following: Snapshot) -> bool:
+    """Whether the period *following*, which followed *after*, holds a place of its own, not one carried.
+
+    It holds another place than *after*, or the move that began it named
+    one: a place *after* takes from a late report moves no later period.
+    """
+    if following.whereabouts is not after.whereabouts:
+        return True
+    entered = following.entered_by
+    move = None if entered is None else table.legal.get((after.status, entered))
+    return move is not None and move.claimed_whereabouts is not None
 
 
 def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | None:
@@ -367,7 +398,9 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     move = _reporting(table, before.status, trigger)
     if move is None or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
         return None
-    return EarlierPeriod(move, before.fate, before.whereabouts, carries=False, status=before.status)
+    return EarlierPeriod(
+        move, before.fate, before.whereabouts, carries=False, status=before.status, stood=True
+    )
 
 
 def agrees(table: Table, move: Move, status: str, fate: Fate, held: Whereabouts) -> bool:
@@ -417,14 +450,14 @@ def _agreed_at_its_start(
         move = table.legal.get((then.status, trigger)) or table.elsewhere.get(trigger)
         if move is None or not agrees(table, move, then.status, then.fate, then.whereabouts):
             return None
-        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status)
+        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
     move = _report_from(table, first, trigger, effective) or _reporting(table, first.status, trigger)
     if move is None:
         return None
     fate, _ = _said(move, first)
     if fate is not then.fate or move.claimed_whereabouts not in (None, _UNKNOWN, then.whereabouts):
         return None
-    return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status)
+    return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
 
 
 def _reporting(table: Table, status: str, trigger: str) -> Move | None:

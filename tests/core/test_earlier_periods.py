@@ -651,6 +651,68 @@ def test_still_missing_after_the_day_he_was_killed_waits_as_a_conflict_in_either
     assert (first.trail[-1].contests, first.open_conflicts) == ((1,), (1,))
 
 
+FILTRATION = cs.Workflow(
+    name="filtration",
+    statuses=[
+        cs.StatusDef("detained", Fate.ALIVE, whereabouts=Whereabouts.HELD, description="in a camp"),
+        cs.StatusDef("transferred", None, final=True, description="taken from the camp"),
+    ],
+    rules=[
+        cs.Rule(
+            trigger=f"report_{target}",
+            sources={"detained"},
+            target=target,
+            roles={"family", "ngo"},
+            evidence=cs.ANY_EVIDENCE,
+            report=True,
+            whereabouts=named,
+        )
+        for target, named in (("detained", None), ("transferred", Whereabouts.UNKNOWN))
+    ],
+    roles=["family", "ngo"],
+    initial="detained",
+    dismiss_roles=["ngo"],
+)
+"""A man held in a filtration camp, then taken from it to a place nobody knows: an app's own statuses."""
+
+
+def test_a_late_report_that_he_was_as_the_period_before_stood_tells_the_current_one_no_place():
+    # Held in a camp since 1 March. A monitor reports him taken away at noon on 2 March, to a place
+    # nobody knows; his sister's "still in the camp" of that morning comes after it. It agrees with
+    # the transfer (alive), but it speaks of the morning, when he was in the camp: it says what the
+    # camp's period held, and tells the transfer no place, as when it came first.
+    sister, monitor = cs.Actor("sister-2", "family"), cs.Actor("monitor-3", "ngo")
+    morning = dated(3, 2) - timedelta(hours=4)
+    still = told("report_detained", sister, "witness_statement", effective=morning, recorded=dated(3, 3))
+    taken = told("report_transferred", monitor, "video", effective=dated(3, 2), recorded=dated(3, 3))
+
+    def in_turn(*changes: cs.Change) -> cs.Case:
+        case = FILTRATION.open("ua-civ-40", actor=sister, effective_at=dated(3, 1), recorded_at=dated(3, 1))
+        for number, change in enumerate(changes):
+            case = FILTRATION.apply(
+                case, attrs.evolve(change, recorded_at=dated(3, 3) + timedelta(hours=number))
+            )
+        check_case(FILTRATION, case)
+        return case
+
+    for order in ((still, taken), (taken, still)):
+        case = in_turn(*order)
+        assert (case.status, case.fate, case.whereabouts, case.open_conflicts) == (
+            "transferred",
+            Fate.ALIVE,
+            Whereabouts.UNKNOWN,
+            (),
+        )
+        assert case.as_of_effective(morning).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
+        assert case.as_of_effective(dated(3, 4)).whereabouts is Whereabouts.UNKNOWN  # type: ignore[union-attr]
+    late = in_turn(taken, still).trail[-1]
+    assert (late.kind, late.to_status, late.whereabouts) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "detained",
+        Whereabouts.HELD,
+    )
+
+
 def test_replay_refuses_a_report_of_the_period_before_that_is_not_as_it_stood():
     entries = list(in_turn(KILLED, STILL_MISSING).trail)
     told_late = entries[-1]

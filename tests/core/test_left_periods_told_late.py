@@ -73,14 +73,56 @@ def test_a_late_report_between_two_periods_the_case_has_left_tells_its_period_th
     batch_tells_as_apply(in_turn(CAPTURED, SHOT), attrs.evolve(HURT_BEFORE, salt=bytes(16)))
 
 
-def test_a_late_report_between_two_periods_the_case_has_left_moves_nothing_after_it():
-    # Wounded on 10 March by a notice naming no place, killed on 20 March; a capture of 5 March,
-    # learned last, would have left the wound in captivity: the wounded period, which the case has
-    # left, is not told a place after the fact, so the capture waits as a conflict.
-    hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 11))
-    case = in_turn(hurt, SHOT, TAKEN)
+HURT = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 10), recorded=dated(3, 11))
+"""Wounded on 10 March, by a unit's notice that names no place."""
+
+
+def test_a_late_capture_tells_that_a_wound_the_case_has_left_was_in_captivity_in_any_order():
+    # Wounded on 10 March (a notice naming no place), killed on 20 March; a video of his capture on
+    # 5 March comes last. Had it come first, the wound would have been one in captivity: the wounded
+    # period, which the case has left, takes the place the capture tells, whichever came first. The
+    # death named its own place (the remains, unknown): nothing after the wound moves.
+    for order in ((TAKEN, HURT, SHOT), (HURT, TAKEN, SHOT), (HURT, SHOT, TAKEN)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert (case.status, case.whereabouts, case.open_conflicts) == ("dead", Whereabouts.UNKNOWN, ())
+        assert [(period.status, period.since, period.whereabouts) for period in case.periods] == [
+            ("missing", dated(2, 24), Whereabouts.UNKNOWN),
+            ("captured", dated(3, 5), Whereabouts.HELD),
+            ("wounded", dated(3, 10), Whereabouts.HELD),
+            ("dead", dated(3, 20), Whereabouts.UNKNOWN),
+        ]
+        assert case.as_of_effective(dated(3, 12)).whereabouts is Whereabouts.HELD  # type: ignore[union-attr]
+    entry = in_turn(HURT, SHOT, TAKEN).trail[-1]
+    assert (entry.kind, entry.to_status, entry.whereabouts, entry.carries_into) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "captured",
+        Whereabouts.HELD,
+        1,  # the wound's entry: the period that takes its place
+    )
+    # Known only since the video came: as recorded before it, the wound was held nowhere known.
+    before = in_turn(HURT, SHOT, TAKEN).known_at(dated(3, 21))
+    assert before is not None
+    assert before.as_of_effective(dated(3, 12)).whereabouts is Whereabouts.UNKNOWN  # type: ignore[union-attr]
+    # A batch tells it as apply does; replay, as the case holds it.
+    batch_tells_as_apply(in_turn(HURT, SHOT), attrs.evolve(TAKEN, recorded_at=dated(3, 25), salt=bytes(16)))
+    case = in_turn(HURT, SHOT, TAKEN)
+    assert cs.replay(case.trail).periods == case.periods
+
+
+def test_a_late_report_moves_no_place_a_later_period_carried_over_from_a_left_one():
+    # Wounded on 10 March (naming no place); the ICRC confirms him alive on 15 March, naming none
+    # either: the confirmation carried the wound's place. A capture of 5 March, learned after both,
+    # would move the place of both periods the case has left: not told after the fact (see "What is
+    # not settled yet" in docs/explanation/conflicts.md).
+    confirmed = told("confirm", ICRC, "icrc_confirmation", effective=dated(3, 15), recorded=dated(3, 16))
+    case = in_turn(HURT, confirmed, TAKEN)
     check_case(WORKFLOW, case)
-    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    assert case.trail[-1].kind is not cs.EntryKind.EARLIER_PERIOD
+    assert [(period.status, period.whereabouts) for period in case.periods[:2]] == [
+        ("missing", Whereabouts.UNKNOWN),
+        ("wounded", Whereabouts.UNKNOWN),
+    ]
 
 
 EARLIER_CAPTURE = told("report_captured", COMRADE, "video", effective=dated(2, 25), recorded=dated(3, 25))
@@ -132,7 +174,8 @@ def test_replay_refuses_a_report_between_two_left_periods_that_moves_the_later_o
     entries = list(in_turn(CAPTURED, SHOT, HURT_BEFORE).trail)
     told_late = entries[-1]
     for wrong in (
-        attrs.evolve(told_late, carries_into=1),  # a place carried into a period the case has left
+        # A place carried into a period the case has left, which held a place of its own.
+        attrs.evolve(told_late, carries_into=1),
         # The later period's start moved, but not as that period stood: another place, another fate.
         attrs.evolve(told_late, to_status="captured", whereabouts=cs.Whereabouts.HOME),
         attrs.evolve(told_late, to_status="captured", fate=cs.Fate.DEAD),
@@ -146,6 +189,20 @@ def test_replay_refuses_a_report_between_two_left_periods_that_moves_the_later_o
         assert broken.value.integrity.position == 3, wrong
     # As written, it replays.
     assert cs.replay(resealed(entries)).periods == in_turn(CAPTURED, SHOT, HURT_BEFORE).periods
+
+
+def test_replay_refuses_a_place_carried_into_another_period_than_the_one_after_the_period_told():
+    entries = list(in_turn(HURT, SHOT, TAKEN).trail)
+    told_late = entries[-1]
+    for wrong in (
+        attrs.evolve(told_late, carries_into=2),  # the death, which named its own place
+        attrs.evolve(told_late, carries_into=0),  # the opening, before the period told
+        attrs.evolve(told_late, whereabouts=Whereabouts.UNKNOWN),  # carries the place it held already
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*entries[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+        assert broken.value.integrity.position == 3, wrong
 
 
 def test_a_capture_resumed_after_a_late_card_dated_it_keeps_the_card_s_assurance_in_any_order():

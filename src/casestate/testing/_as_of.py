@@ -56,7 +56,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         elif begins_earlier(entry, lower):
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _named(whereabouts, entry)
-        elif entry.carries_into is not None and entry.whereabouts is not None:
+        elif entry.carries_into == began.seq and entry.whereabouts is not None:
             whereabouts = entry.whereabouts
     since = began_at(case, began, len(known))
     open_then: list[int] = []
@@ -120,7 +120,7 @@ def _recorded_whereabouts(case: Case, entry: Entry) -> Whereabouts:
     return Whereabouts.UNKNOWN if known is None else known.whereabouts
 
 
-def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901 - one branch per kind of entry
+def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901, PLR0912 - one branch per kind of entry
     """What was true at *when*: the live period in effect by then, and the corroborations after it."""
     live = [case.trail[period.seq] for period in case.periods]
     in_effect = [entry for entry in live if began_at(case, entry) <= when]
@@ -152,6 +152,9 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
             if entry.effective_at <= when:
                 assurance = assurance.stronger(evidence_assurance(entry))
                 whereabouts = _named(whereabouts, entry)
+        elif voided and entry.carries_into == status_entry.seq and entry.whereabouts is not None:
+            # A late report of the period before it, told once the case had left it: its place.
+            whereabouts = entry.whereabouts
         elif voided:
             continue
         elif entry.kind is EntryKind.CORROBORATION:

@@ -358,6 +358,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         earlier is not None
         and agrees
         and not earlier.redates
+        and not earlier.stays
         and (earlier.status or rule.target) != walk.status
     ):
         earlier = None
@@ -685,6 +686,10 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     fate, whereabouts, carries, redates, stays, older, status = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
+    # After the live period that holds its time: the one before the current one, or an older one.
+    starts = [began_at(case, case.trail[seq], walk.at) for seq in walk.periods[:-1]]
+    holding = holding_at(starts, entry.effective_at)
+    into = walk.periods[holding + 1]  # the period that takes its place, where its report named none
     found = (
         entry.to_status,
         entry.fate,
@@ -701,7 +706,7 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         whereabouts,
         (),
         None,
-        current if carries else None,
+        into if carries else None,
     )
     if found != expected:
         raise fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
@@ -723,11 +728,11 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
         walk.backers.append(entry.seq)
         return
     if carries:
-        # Had it come first, the current period would have begun where it says he was.
-        walk.whereabouts = walk.began[current] = whereabouts
-    # After the live period that holds its time: the one before the current one, or an older one.
-    starts = [began_at(case, case.trail[seq], walk.at) for seq in walk.periods[:-1]]
-    walk.periods.insert(holding_at(starts, entry.effective_at) + 1, entry.seq)
+        # Had it come first, the period after it would have begun where it says he was.
+        walk.began[into] = whereabouts
+        if into == current:
+            walk.whereabouts = whereabouts
+    walk.periods.insert(holding + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
 
 

@@ -373,7 +373,8 @@ def _begun_earlier(
 def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> Told | None:
     """The period a late report of *rule* about *effective* tells on *case* (see :func:`earlier_told`).
 
-    A report that agrees with the case tells one only where it tells that the current period began earlier.
+    A report that agrees with the case tells one only where it tells that the current period began
+    earlier, or that the case was as the period that holds its time stood.
     """
     periods = case.periods
     if len(periods) < 2:  # noqa: PLR2004 - the current period and one before
@@ -386,6 +387,7 @@ def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> 
     if (
         told is not None
         and not told.redates
+        and not told.stays
         and (told.status or rule.target) != case.status
         and corroborates(workflow, case, rule)
     ):
@@ -400,11 +402,12 @@ def between_left(
 
     Judged against the live period that holds its time and the one after it,
     as :func:`earlier_told` judges one against the two last periods; of those,
-    only one that moves no place after it (*older*, whatever its status, the
-    one the case holds included): a period of its own that leaves the later
-    period's place as it is, or a report of the later period's status
-    (*redates*) that names no other place than it held, which tells that it
-    began on its day.
+    only one that moves no place after the later period (*older*, whatever
+    its status, the one the case holds included): a period of its own, which
+    the later period takes its place from (*carries*) only where the period
+    after that one holds a place of its own; or a report of the later
+    period's status (*redates*) that names no other place than it held,
+    which tells that it began on its day.
     """
     held = holding_at([period.since for period in periods[:-1]], effective)
     if held > len(periods) - 3 or periods[held].since > effective:
@@ -415,11 +418,25 @@ def between_left(
     told = earlier_told(
         workflow, rule, effective, periods[held], after, trail[after.seq], periods[:held], trail
     )
-    if told is None or told.carries or told.stays:
+    if told is None or told.stays:
+        return None
+    if told.carries and not _own_place(workflow, after, periods[held + 2], trail):
         return None
     if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
         return None
     return told._replace(older=True)
+
+
+def _own_place(workflow: Workflow, after: Snapshot, following: Snapshot, trail: Sequence[Entry]) -> bool:
+    """Whether the period *following*, after *after*, holds a place of its own, not one carried from it.
+
+    Another place, or one the rule that began it named.
+    """
+    if following.whereabouts is not after.whereabouts:
+        return True
+    began = trail[following.seq]
+    moved = began.kind is EntryKind.TRANSITION and began.reverts_to is None
+    return moved and named_by(workflow, workflow.rule(began.trigger)) is not None
 
 
 def _stays(
