@@ -16,6 +16,7 @@ import attrs
 
 from ._actors import Actor
 from ._change import DISMISS, Change
+from ._earlier import EarlierPeriod, earlier_period
 from ._entry import EntryKind
 from ._evidence import Evidence
 from ._reasons import (
@@ -46,7 +47,7 @@ from ._reasons import (
 from ._rules import EvidenceRule
 from ._standing import Period, holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
-from ._stretch import EarlierPeriod, Rival, agrees, carried_place, earlier_period, rival
+from ._stretch import Rival, agrees, carried_place, rival
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:

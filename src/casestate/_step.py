@@ -401,7 +401,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     Had that report come first, it would have begun the period, and the one
     that did would have corroborated it: the report backs the period as a
     corroboration does, may raise its assurance, and its place, if it names
-    one, holds from its start (see ``earlier_period`` in ``_stretch``). The
+    one, holds from its start (see ``earlier_period`` in ``_earlier``). The
     report that began the period is now one that backs it, about its own
     time, which a move may contest (the first such late report says so).
     """
@@ -459,7 +459,7 @@ def _left_begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves t
     As :func:`_begun_earlier` does for the current period, had the late
     report come while that period was current: it may raise the assurance
     the period had (which a retraction resuming it resumes); it names no
-    other place than the period held (see ``_between`` in ``_stretch``). The
+    other place than the period held (see ``_between`` in ``_earlier``). The
     case itself stands as it did.
     """
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them

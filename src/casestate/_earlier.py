@@ -1,0 +1,301 @@
+"""Reports of an earlier period: a late report that could have come before the current one.
+
+A report that could have come before the current one, legal from the period
+before and with the current report legal from where it leads, tells a period
+of its own between the two (:func:`earlier_period`): wounded on 5 March,
+reported after the death of 10 March; or, where it reports the current
+status, the current period began on its day (killed on 5 March, reported
+after a death of 10 March); where it reports the status of the period
+before, it says what the history holds already ("still missing" on 5 March).
+About a time in an older period, it is judged against that period and the
+one after it in the same way. Whichever arrives first, the case must come
+out the same (see :doc:`/explanation/conflicts`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+from ._standing import UNCONTESTED, holding_index, snapshot, snapshot_of
+from ._status import Fate, Whereabouts
+from ._stretch import agrees, begins, report_from, reporting, said
+
+if TYPE_CHECKING:
+    from ._standing import Snapshot, Standing
+    from ._table import Move, Table
+
+_UNKNOWN = Whereabouts.UNKNOWN
+
+
+class EarlierPeriod(NamedTuple):
+    """A late report of a period between the current one and the one before: what that period holds."""
+
+    move: Move
+    """Its move from the period before."""
+    fate: Fate
+    whereabouts: Whereabouts
+    carries: bool
+    """Whether the current period takes its whereabouts, its own report having named none."""
+    status: str
+    """The status of the period it tells: its report's (where it *redates*, that period's)."""
+    redates: bool = False
+    """Whether it tells that the period after the one holding its time, the current one or one the case
+    has left, began on its day: a report of that period's status."""
+    older: bool = False
+    """Whether it is about a time in an older period than the one before the current one: it moves
+    nothing of the current period, whatever its status."""
+    stood: bool = False
+    """Whether it says the case was as the period that holds its time stood: it moves nothing, and is
+    kept as that period's, even where it agrees with the current one (it speaks of that period's time,
+    as a corroboration of that period would have, had it come then)."""
+
+
+def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
+    """Whether a report of *trigger* about *effective* tells a period before *case*'s current one.
+
+    It does when it could have arrived first: about a time after the period
+    before the current one began and before the current one did, legal from
+    the period before (its waiting over), beginning a period of its own, and
+    with the report that began the current period legal from where it leads
+    (its own waiting, counted from the late report's time, over too).
+    The current period then holds the same status, fate and whereabouts as
+    if the two had arrived in their order: its report names its own fate, or
+    the earlier one says the fate it holds already; and where its report
+    names no place, it takes the one the earlier report says (*carries*),
+    unless a report told it where he is since. Wounded on 5 March, reported
+    after the death of 10 March, is such a report; the case stays dead since
+    10 March and was wounded from 5 March. Taken prisoner on 5 March, reported
+    after a wound of 10 March, is one too: wounded since 10 March, and held
+    since 5 March.
+
+    A late report of the current status itself tells when the current
+    period began, had it come first: killed on 5 March, reported after a
+    death of 10 March (*status* is the current one; see :func:`_earlier_start`). One of the
+    status of the period that holds its time says what the case's history
+    holds already ("still missing" on 5 March: see :func:`_stayed`).
+
+    About a time in an older period, it is judged against that period and
+    the one after it, in the same way (see :func:`_between`): wounded on
+    26 February, reported after a capture on 1 March and a death on 20 March.
+    So is one of the status the case holds (*older*): wounded on 27 February,
+    reported after a capture on 1 March and a wound on 3 March, tells the
+    wounded period before the capture.
+
+    A report that rivals the current report (see :func:`~casestate._stretch.rival`) is never
+    one: :func:`~casestate._decide.decide` asks this of no other report.
+    """
+    since = case.status_since
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    if effective >= since or len(periods) < 2:  # noqa: PLR2004 - the current and one before
+        return None
+    index = holding_index(periods, effective)
+    before = snapshot_of(periods[index])
+    # Of the status of the period that holds its time, it says what the history holds, however
+    # the current period began; of the status the case holds now, it corroborates the case.
+    if before.status != case.status and effective >= before.since:
+        stayed = _stayed(table, before, trigger)
+        if stayed is not None:
+            return stayed
+    if effective == before.since and before.seq != 0 and index > 0 and before.status != case.status:
+        # About the instant a report began the period that holds its time: had it come then, it
+        # would have corroborated that period where it agreed with it.
+        return _agreed_at_its_start(table, snapshot_of(periods[index - 1]), before, trigger, effective)
+    if effective < before.since or (effective == before.since and before.seq != 0):
+        # Before the person went missing, or about the instant a report began the period that holds
+        # its time: that report's rival, not a period of its own. The opening is no report: a
+        # report about the very instant the case opened could have moved it then.
+        return None
+    current = index == len(periods) - 2
+    following = None  # the period after *after*, if the case has left that one
+    if current:
+        after = _current(case)
+        if case.tied:
+            return None
+    else:
+        after = snapshot_of(periods[index + 1])
+        following = snapshot_of(periods[index + 2])
+    entered = after.entered_by
+    if entered is None:
+        return None  # no report began the period after it at its own time (a pair of rivals, say)
+    move = report_from(table, before, trigger, effective)
+    if move is None or (move.target == case.status == after.status and index == len(periods) - 3):
+        # The start of the period just before the current one, in the status the case holds (a pair
+        # of rivals left it as it was): an entry of the status it holds about that time would read
+        # as the current period's start. Not told.
+        return None
+    told = _between(table, move, before, after, effective, following)
+    # About an older period, even one of the status the case holds: it tells that period's story.
+    return told if current or told is None else told._replace(older=True)
+
+
+def _current(case: Standing) -> Snapshot:
+    """The current period of *case*, as the case holds it: its place, and the trigger that entered it."""
+    return snapshot(
+        case.status,
+        case.fate,
+        case.assurance,
+        case.status_since,
+        case._periods[-1].seq,  # noqa: SLF001 - the module that decides on them
+        case.whereabouts,
+        UNCONTESTED,
+        case.entered_by,
+    )
+
+
+def _between(  # noqa: PLR0917 - the report, and the periods it is judged against
+    table: Table,
+    move: Move,
+    before: Snapshot,
+    after: Snapshot,
+    effective: datetime,
+    following: Snapshot | None = None,
+) -> EarlierPeriod | None:
+    """The period a late report of *move* about *effective* tells between *before* and *after*, if any.
+
+    *after* is the current period, or a later one the case has left since,
+    which the period *following* followed: a report is judged against the
+    live period that holds its time, whatever came after it. Where *after*'s
+    report named no place, *after* takes the one the late report tells
+    (*carries*), as it would have had the report come first, unless a report
+    told *after* where he is since; of a period the case has left, only where
+    the period *following* it holds a place of its own, not one it carried
+    over from *after* (see :func:`_keeps_its_own_place`): wounded on
+    1 March, of a man taken prisoner on 18 February, learned after his death
+    of 3 March, reported with a place of its own. A report of *after*'s status tells
+    that *after* began on its day (see :func:`_earlier_start`), *after* the
+    current period or one the case has left: of a left one, only where it
+    names no other place than that period held (a capture of 27 February,
+    learned after a capture on 1 March and a wound on 3 March).
+    """
+    entered: str = after.entered_by  # type: ignore[assignment] # a report or a move began it
+    target: str = move.target  # type: ignore[assignment] # a move that begins a period has one
+    if target == after.status:
+        # Never a period of its own in the later period's status: that period began earlier, or nothing.
+        began = table.legal.get((before.status, entered))
+        told = None if began is None else _earlier_start(move, before, after, began)
+        # The place of a period the case has left is not moved.
+        keeps = told is not None and (following is None or told.whereabouts in {after.whereabouts, _UNKNOWN})
+        return told if keeps else None
+    follows = table.legal.get((target, entered))
+    if follows is None or follows.reverts or follows.target != after.status:
+        return None
+    waited = follows.waiting_period
+    if waited is not None and after.since - effective < waited:
+        return None  # the later move waits from where it leads: it could not have followed so soon
+    fate, whereabouts = said(move, before)
+    if follows.claimed is None and fate is not after.fate:
+        return None  # the later period would carry its fate over: another story than the one it holds
+    # Had it come first, the later period would hold where it says he was: it takes that place,
+    # unless a report told that period where he is since.
+    carries = follows.claimed_whereabouts is None and whereabouts is not after.whereabouts
+    if carries and (
+        after.whereabouts is not before.whereabouts
+        or (following is not None and not _keeps_its_own_place(table, after, following))
+    ):
+        return None
+    return EarlierPeriod(move, fate, whereabouts, carries, status=target)
+
+
+def _keeps_its_own_place(table: Table, after: Snapshot, following: Snapshot) -> bool:
+    """Whether the period *following*, which followed *after*, holds a place of its own, not one carried.
+
+    It holds another place than *after*, or the move that began it named
+    one: a place *after* takes from a late report moves no later period.
+    """
+    if following.whereabouts is not after.whereabouts:
+        return True
+    entered = following.entered_by
+    move = None if entered is None else table.legal.get((after.status, entered))
+    return move is not None and move.claimed_whereabouts is not None
+
+
+def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | None:
+    """A late report, about a time in the period *before*, that the case was in that period's status.
+
+    *before* is the period before the current one that holds its time: the
+    one just before, or an older one ("still missing" on 26 February, learned
+    after a capture on 1 March and a death on 10 March).
+
+    The ministry's "still missing" of 5 March, learned after the unit's report
+    that he was killed on 10 March: had it come first, it would have
+    corroborated the period it speaks of, and the death would have followed.
+    Arriving late, it says what the case's history says already: it is kept
+    as a report of that period, uncontested, and changes nothing. One that
+    names another place than that period held (or one where it held none,
+    which it would have told) is judged as before.
+    """
+    move = reporting(table, before.status, trigger)
+    if move is None or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
+        return None
+    return EarlierPeriod(
+        move, before.fate, before.whereabouts, carries=False, status=before.status, stood=True
+    )
+
+
+def _agreed_at_its_start(
+    table: Table, first: Snapshot, then: Snapshot, trigger: str, effective: datetime
+) -> EarlierPeriod | None:
+    """A late report about the instant the period *then* began, after *first*, that agreed with it then.
+
+    Wounded in captivity on 1 March, the day a video showed him taken, learned
+    after a death of 3 March: had it come while the capture was the current
+    period, it would have said what that period held about its very instant
+    (alive, and no other place: see :func:`~casestate._stretch.rival`), and corroborated it. It
+    says what the history holds, as one of that period's status does (see
+    :func:`_stayed`). One that names another place, or another fate, is
+    judged as before. About the instant an authority's finding began the
+    period, a report agreed with it as with any period (see :func:`~casestate._stretch.agrees`):
+    a capture video of the day the ICRC confirmed the captivity, learned after
+    the captor's notice of a later death.
+    """
+    entered = then.entered_by
+    if entered is None:
+        return None  # a pair of rivals, or a retraction, began it: no report's word to agree with
+    if not begins(table.legal.get((first.status, entered)), first):
+        # An authority's finding has no rival: a report agreed with it as with any period, by its
+        # status, or by the fate a status that keeps it holds.
+        move = table.legal.get((then.status, trigger)) or table.elsewhere.get(trigger)
+        if move is None or not agrees(table, move, then.status, then.fate, then.whereabouts):
+            return None
+        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
+    move = report_from(table, first, trigger, effective) or reporting(table, first.status, trigger)
+    if move is None:
+        return None
+    fate, _ = said(move, first)
+    if fate is not then.fate or move.claimed_whereabouts not in (None, _UNKNOWN, then.whereabouts):
+        return None
+    return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
+
+
+def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move) -> EarlierPeriod | None:
+    """A late report of the status of the period *current*, about a time before it: whether it began then.
+
+    *current* is the current period, or one the case has left since that
+    follows the period *before* (see :func:`_between`).
+
+    Had it come first, it would have begun the current period from the
+    period *before*, and the report that did (by *began*) would have
+    corroborated it: the same fate, and no other known place. So the period
+    begins at its time, whichever arrived first; the place it names holds
+    from then (the current period may hold one carried over from before it,
+    its report naming none). Where it names none, the case keeps the place
+    it holds, unless that place was carried over from before: had this
+    report come first, it would not have been. One that names another place
+    than the current report named, or than a report told the period since,
+    is no such report.
+    """
+    if not begins(began, before):
+        return None  # an authority's finding began the current period: it corroborates nothing
+    fate, whereabouts = said(move, before)
+    if fate is not current.fate:
+        return None
+    held = current.whereabouts
+    if whereabouts is not held:
+        # The place the current period took over from the one before, its report naming none.
+        carried = began.claimed_whereabouts is None and held is before.whereabouts
+        if whereabouts is _UNKNOWN and carried:
+            return None  # had this report come first, the period would not have carried it
+        if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
+            return None  # another place than the current report named, or a report told it since
+    return EarlierPeriod(move, fate, whereabouts, carries=False, status=current.status, redates=True)
