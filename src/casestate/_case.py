@@ -20,7 +20,6 @@ from ._standing import (
     Standing,
     began_by,
     build,
-    holding,
     holding_index,
     since_of,
     snapshot_of,
@@ -760,9 +759,10 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
     periods = state.periods
     if len(periods) > 1 and entry.effective_at < state.status_since:
         # That the case was as the period that holds its time stood: however the current one began.
-        stood = holding(state._periods, entry.effective_at)  # noqa: SLF001 - the step's own records
+        index = holding_index(state._periods, entry.effective_at)  # noqa: SLF001 - the step's own records
+        stood = periods[index]
         if entry.to_status == stood.status and stood.status != state.status:
-            return _not_as_it_stood(stood, entry)
+            return _not_as_it_stood(stood, entry, periods[index - 1] if index > 0 else None)
     if len(periods) < 2 or entry.effective_at >= state.status_since:  # noqa: PLR2004 - the current period and one before
         return "tells an earlier period, but not of a time before the current one"
     # Judged against the live period that holds its time, and the one after it.
@@ -835,18 +835,27 @@ def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry)
     return None
 
 
-def _not_as_it_stood(before: Snapshot, entry: Entry) -> str | None:
+def _not_as_it_stood(before: Snapshot, entry: Entry, previous: Snapshot | None) -> str | None:
     """Why *entry*, a late report that the case was as the period *before* stood, cannot follow it.
 
-    *before* is the period before the current one that holds the entry's time.
+    *before* is the period before the current one that holds the entry's time,
+    *previous* the one before it, if any. About the instant *before* began,
+    where it held *previous*'s place (its report named none: the workflow's
+    to say, which replay does not read), the entry may tell it another one
+    from then (``carries_into`` names *before*'s entry).
     """
     if entry.effective_at < before.since:
         return "tells an earlier period, but of a time before the person went missing"
-    if (entry.fate, entry.whereabouts, entry.carries_into, entry.codes) != (
-        before.fate,
-        before.whereabouts,
-        None,
-        (),
+    told = (
+        entry.carries_into is not None
+        and entry.carries_into == before.seq
+        and entry.effective_at == before.since
+        and previous is not None
+        and before.whereabouts is previous.whereabouts
+        and entry.whereabouts not in (None, Whereabouts.UNKNOWN, before.whereabouts)
+    )
+    if (entry.fate, entry.codes) != (before.fate, ()) or (
+        not told and (entry.whereabouts, entry.carries_into) != (before.whereabouts, None)
     ):
         return "tells the period before the current one, but not as it stood"
     return None

@@ -614,8 +614,10 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
         # the current status moves the start of the current period (see step()).
         told = earlier_period(table, case, change.trigger, change.effective_at)
         periods = case._periods  # noqa: SLF001 - the module that decides on them
-        # The period after the one that holds its time takes its place, its own report naming none.
-        into = periods[holding_index(periods, change.effective_at) + 1].seq
+        # The period after the one that holds its time takes its place, its own report naming none;
+        # of one that says the case was as that period stood, that period itself, from its start.
+        holds = holding_index(periods, change.effective_at)
+        into = periods[holds if told.stood else holds + 1].seq  # type: ignore[union-attr] # decide() accepted it
         return _plan(
             Plan,
             (

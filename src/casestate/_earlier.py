@@ -100,7 +100,8 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     if effective == before.since and before.seq != 0 and index > 0 and before.status != case.status:
         # About the instant a report began the period that holds its time: had it come then, it
         # would have corroborated that period where it agreed with it.
-        return _agreed_at_its_start(table, snapshot_of(periods[index - 1]), before, trigger, effective)
+        first, next_one = snapshot_of(periods[index - 1]), snapshot_of(periods[index + 1])
+        return _agreed_at_its_start(table, first, before, next_one, trigger, effective)
     if effective < before.since or (effective == before.since and before.seq != 0):
         # Before the person went missing, or about the instant a report began the period that holds
         # its time: that report's rival, not a period of its own. The opening is no report: a
@@ -233,8 +234,8 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     )
 
 
-def _agreed_at_its_start(
-    table: Table, first: Snapshot, then: Snapshot, trigger: str, effective: datetime
+def _agreed_at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report, and the periods
+    table: Table, first: Snapshot, then: Snapshot, following: Snapshot, trigger: str, effective: datetime
 ) -> EarlierPeriod | None:
     """A late report about the instant the period *then* began, after *first*, that agreed with it then.
 
@@ -244,10 +245,16 @@ def _agreed_at_its_start(
     (alive, and no other place: see :func:`~casestate._stretch.rival`), and corroborated it. It
     says what the history holds, as one of that period's status does (see
     :func:`_stayed`). One that names another place, or another fate, is
-    judged as before. About the instant an authority's finding began the
-    period, a report agreed with it as with any period (see :func:`~casestate._stretch.agrees`):
-    a capture video of the day the ICRC confirmed the captivity, learned after
-    the captor's notice of a later death.
+    judged as before; but where *then* held only the place carried over from
+    *first* (its report named none), one that names a place tells it, as it
+    would have then (*carries*: see :func:`~casestate._stretch.carried_place`),
+    unless the period *following* carried that place on: taken prisoner on
+    1 March, says a video, of a man wounded that day by a notice naming no
+    place, learned after his death. About the instant an authority's finding
+    began the period, a report agreed with it as with any period (see
+    :func:`~casestate._stretch.agrees`): a capture video of the day the ICRC
+    confirmed the captivity, learned after the captor's notice of a later
+    death.
     """
     entered = then.entered_by
     if entered is None:
@@ -263,9 +270,19 @@ def _agreed_at_its_start(
     if move is None:
         return None
     fate, _ = said(move, first)
-    if fate is not then.fate or move.claimed_whereabouts not in (None, _UNKNOWN, then.whereabouts):
+    if fate is not then.fate:
         return None
-    return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
+    named = move.claimed_whereabouts
+    if named in (None, _UNKNOWN, then.whereabouts):
+        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
+    began: Move = table.legal[first.status, entered]  # a report that began a period, as checked above
+    if (
+        began.claimed_whereabouts is not None
+        or then.whereabouts is not first.whereabouts
+        or not _keeps_its_own_place(table, then, following)
+    ):
+        return None
+    return EarlierPeriod(move, then.fate, named, carries=True, status=then.status, stood=True)
 
 
 def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move) -> EarlierPeriod | None:

@@ -256,7 +256,10 @@ class Entry:
     """For a late report of an earlier period (:attr:`EntryKind.EARLIER_PERIOD`) whose whereabouts the
     period after it carries over, its own report having named none: the entry that began that period
     (the current one, or one the case has left), which holds this period's whereabouts from then on
-    (wounded in captivity on 10 March, the capture of 5 March learned late). ``None`` for every other
+    (wounded in captivity on 10 March, the capture of 5 March learned late). For one that says the case
+    was as a period it has left stood, about the very instant that period began: that period's entry,
+    where the period held only the place carried over from the one before and this one names another
+    (a capture video of the day he was wounded, learned after his death). ``None`` for every other
     entry, and left out of the canonical bytes and JSON then."""
     contests: tuple[int, ...] | None = attrs.field(
         default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)

@@ -285,6 +285,7 @@ def _with_earlier(
     carries_into: int | None,
     *more: object,
     periods: tuple[Period, ...] | None = None,
+    carried: Whereabouts | None = None,
 ) -> S:
     """*state* with the period *told*, by a late report, after the period that holds its start.
 
@@ -292,20 +293,21 @@ def _with_earlier(
     the late report tells (*carries_into*: its own report named none): the
     current period, whose place is the case's, or one the case has left.
     With no period *told*, the periods stand as they are, or as *periods*
-    has them.
+    has them, but where the period *carries_into* takes the place *carried*.
     """
     if periods is None:
         periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     current = periods[-1]
     whereabouts = state.whereabouts
     if carries_into is not None:
-        carried = snapshot_of(told).whereabouts  # type: ignore[arg-type] # a period told carries it
+        # The place of the period told; or, where none is told, the one given (a place, then).
+        place: Whereabouts = carried if told is None else snapshot_of(told).whereabouts  # type: ignore[assignment]
         if carries_into == current.seq:
-            whereabouts = carried
-            current = _restated(current, snapshot_of(current).assurance, carried)
+            whereabouts = place
+            current = _restated(current, snapshot_of(current).assurance, place)
         else:
             periods = tuple(
-                _restated(period, snapshot_of(period).assurance, carried)
+                _restated(period, snapshot_of(period).assurance, place)
                 if period.seq == carries_into
                 else period
                 for period in periods
@@ -356,7 +358,9 @@ def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: da
     to_status, effective_at = late.to_status, late.effective_at
     index = holding_index(periods, effective_at)
     if to_status == snapshot_of(periods[index]).status:
-        return _with_earlier(state, None, conflicts, recorded_at, None, *more)
+        # As that period stood; about the instant it began, it may tell it the place it only carried.
+        carried = late.whereabouts if late.carries_into is not None else None
+        return _with_earlier(state, None, conflicts, recorded_at, late.carries_into, *more, carried=carried)
     if to_status == snapshot_of(periods[index + 1]).status:
         return _left_begun_earlier(
             state, index + 1, late.assurance, effective_at, conflicts, recorded_at, *more

@@ -621,6 +621,52 @@ def test_a_wound_on_the_day_he_was_taken_prisoner_is_one_story_in_either_order()
     assert in_turn(captured, KILLED, shot).trail[-1].kind is cs.EntryKind.CONFLICT
 
 
+def test_a_capture_on_the_day_he_was_wounded_tells_where_he_was_in_either_order():
+    # A unit's notice says he was wounded on 1 March, naming no place; a video shows him taken
+    # prisoner that day; a unit reports him killed on 10 March. Come while the wound was current,
+    # the video agreed with it (alive) and told it where he was: held, from that day. Learned
+    # after the death, it tells the wounded period the same place.
+    wound = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 2))
+    video = told("report_captured", COMRADE, "video", effective=dated(3, 1), recorded=dated(3, 14))
+    for order in ((wound, video, KILLED), (wound, KILLED, video)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert case.open_conflicts == ()
+        assert [(period.status, period.since, period.whereabouts) for period in case.periods] == [
+            ("missing", dated(2, 24), Whereabouts.UNKNOWN),
+            ("wounded", dated(3, 1), Whereabouts.HELD),
+            ("dead", dated(3, 10), Whereabouts.UNKNOWN),
+        ]
+        then = case.as_of_effective(dated(3, 5))
+        assert then is not None
+        assert (then.status, then.fate, then.whereabouts) == ("wounded", Fate.ALIVE, Whereabouts.HELD)
+    case = in_turn(wound, KILLED, video)
+    late = case.trail[-1]
+    assert (late.kind, late.to_status, late.whereabouts, late.carries_into) == (
+        cs.EntryKind.EARLIER_PERIOD,
+        "wounded",
+        Whereabouts.HELD,
+        1,  # the wound's entry: the period it tells the place of, from its start
+    )
+    assert cs.replay(case.trail) == case
+    batch_tells_as_apply(
+        in_turn(wound, KILLED), attrs.evolve(video, recorded_at=dated(3, 20), salt=bytes(16))
+    )
+    # Replay holds it to the instant the period began, and to a place that period only carried.
+    for wrong in (
+        attrs.evolve(late, effective_at=dated(3, 2)),
+        attrs.evolve(late, carries_into=2),
+        attrs.evolve(late, whereabouts=Whereabouts.HOME, carries_into=None),
+    ):
+        with pytest.raises(cs.BrokenTrail) as broken:
+            cs.replay(resealed([*case.trail[:-1], wrong]))
+        assert broken.value.integrity.problem is cs.Problem.INCONSISTENT, wrong
+    # Where a later period carried the wound's place on (a confirmation naming none), it is told as
+    # before: it no longer tells the wound a place.
+    confirmed = told("confirm", ICRC, "icrc_confirmation", effective=dated(3, 10), recorded=dated(3, 11))
+    assert in_turn(wound, confirmed, video).trail[-1].kind is not cs.EntryKind.EARLIER_PERIOD
+
+
 def test_a_capture_video_of_the_day_the_icrc_confirmed_the_captivity_is_one_story_in_either_order():
     # Confirmed a prisoner on 10 March; a video of him in captivity that day; the captor's notice of
     # his death on 20 March. An authority's finding has no rival: the video agreed with it as with

@@ -113,12 +113,13 @@ def test_a_late_capture_tells_that_a_wound_the_case_has_left_was_in_captivity_in
 def test_a_late_report_moves_no_place_a_later_period_carried_over_from_a_left_one():
     # Wounded on 10 March (naming no place); the ICRC confirms him alive on 15 March, naming none
     # either: the confirmation carried the wound's place. A capture of 5 March, learned after both,
-    # would move the place of both periods the case has left: not told after the fact (see "What is
-    # not settled yet" in docs/explanation/conflicts.md).
+    # would move the place of both periods the case has left: not told after the fact. It agrees with
+    # the confirmation, and corroborates it (see "What is not settled yet" in
+    # docs/explanation/conflicts.md).
     confirmed = told("confirm", ICRC, "icrc_confirmation", effective=dated(3, 15), recorded=dated(3, 16))
     case = in_turn(HURT, confirmed, TAKEN)
     check_case(WORKFLOW, case)
-    assert case.trail[-1].kind is not cs.EntryKind.EARLIER_PERIOD
+    assert case.trail[-1].kind is cs.EntryKind.CORROBORATION
     assert [(period.status, period.whereabouts) for period in case.periods[:2]] == [
         ("missing", Whereabouts.UNKNOWN),
         ("wounded", Whereabouts.UNKNOWN),

@@ -670,7 +670,7 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     return told
 
 
-def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period told
+def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; the walk's own arguments
     case: Case,
     rule: Rule,
     entry: Entry,
@@ -689,7 +689,9 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     # After the live period that holds its time: the one before the current one, or an older one.
     starts = [began_at(case, case.trail[seq], walk.at) for seq in walk.periods[:-1]]
     holding = holding_at(starts, entry.effective_at)
-    into = walk.periods[holding + 1]  # the period that takes its place, where its report named none
+    # The period that takes its place, where its report named none: the one after it; or the one it
+    # says the case was in, about the instant that one began.
+    into = walk.periods[holding if stays else holding + 1]
     found = (
         entry.to_status,
         entry.fate,
@@ -711,6 +713,8 @@ def _check_earlier(  # noqa: PLR0917 - the walk's own arguments, and the period 
     if found != expected:
         raise fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
     if stays:
+        if carries:
+            walk.began[into] = whereabouts  # the place it tells that period, from its start
         return  # it says what the period before held: the history holds it already
     if redates and older:
         return  # a period the case has left began on its day: the trail tells its start (see _since)

@@ -258,15 +258,12 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
         held = earlier[index]
         if held.since <= effective and held.status != current.status and _stayed(workflow, rule, held):
             return Told(held.fate, held.whereabouts, carries=False, stays=True)
-        if (
-            trail
-            and index > 0
-            and held.since == effective
-            and held.seq != 0
-            and held.status != current.status
-            and _agreed_at_its_start(workflow, rule, effective, earlier[index - 1], held, trail[held.seq])
-        ):
-            return Told(held.fate, held.whereabouts, carries=False, stays=True, status=held.status)
+        at_start = trail and index > 0 and held.since == effective and held.seq != 0
+        if at_start and held.status != current.status:
+            following = earlier[index + 1] if index + 1 < len(earlier) else current
+            told = _at_its_start(workflow, rule, effective, (earlier[index - 1], held, following), trail)
+            if told is not None:
+                return told
     if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
         return None
     # About the instant the case opened, too: the opening is no report a late one could rival.
@@ -320,6 +317,66 @@ def _agreed_at_its_start(  # noqa: PLR0917 - the rule, and the two periods with 
     claimed = claimed_by(workflow, rule)
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
     return (claimed or first.fate) is held.fate and said in (None, Whereabouts.UNKNOWN, held.whereabouts)
+
+
+def _at_its_start(
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    periods: tuple[Snapshot, Snapshot, Snapshot],
+    trail: Sequence[Entry],
+) -> Told | None:
+    """What a late report about the instant a report began the second of *periods* says of it, if anything.
+
+    That the case was as it stood (it agreed with it then), or, where that
+    period holds only a place carried over from the first, the place it tells.
+    """
+    first, held, following = periods
+    if _agreed_at_its_start(workflow, rule, effective, first, held, trail[held.seq]):
+        return Told(held.fate, held.whereabouts, carries=False, stays=True, status=held.status)
+    place = _told_at_its_start(workflow, rule, effective, first, held, following, trail)
+    if place is None:
+        return None
+    return Told(held.fate, place, carries=True, stays=True, status=held.status)
+
+
+def _told_at_its_start(  # noqa: PLR0917 - the rule, and the periods around the entry
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    first: Snapshot,
+    held: Snapshot,
+    following: Snapshot,
+    trail: Sequence[Entry],
+) -> Whereabouts | None:
+    """The place a late report about the instant a report began *held*, after *first*, tells it, if any.
+
+    Where *held* holds only the place carried over from *first* (the rule that
+    began it names none) and the period *following* it carried it no further,
+    a report that could have begun *held* (or one of *first*'s status), of its
+    fate, that names another place would have told it that place, had it come
+    then (see :func:`carried`).
+    """
+    began = trail[held.seq]
+    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+        return None
+    move = workflow.rule(began.trigger)
+    if not begins_a_period(move, first) or named_by(workflow, move) is not None:
+        return None
+    waiting = rule.waiting_period
+    begins = begins_a_period(rule, first) and (waiting is None or effective - first.since >= waiting)
+    stays = rule.report and not rule.reverts and not rule.fact and rule.target == first.status
+    claimed = claimed_by(workflow, rule)
+    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    if (
+        not (begins or stays)
+        or (claimed or first.fate) is not held.fate
+        or said in (None, Whereabouts.UNKNOWN, held.whereabouts)
+        or held.whereabouts is not first.whereabouts
+        or not _own_place(workflow, held, following, trail)
+    ):
+        return None
+    return said
 
 
 def _stayed(workflow: Workflow, rule: Rule, before: Snapshot) -> bool:
