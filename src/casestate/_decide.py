@@ -440,7 +440,9 @@ def _told_earlier(
     if reasons:
         return Verdict(Outcome.REJECTED, tuple(reasons))
     whereabouts = case.whereabouts
-    if not found.older and (found.carries or (found.redates and found.whereabouts is not _UNKNOWN)):
+    # Only a place it tells the current period is the case's: not one it tells a period it has left.
+    current = not found.older and not found.stood
+    if current and (found.carries or (found.redates and found.whereabouts is not _UNKNOWN)):
         whereabouts = found.whereabouts
     return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, whereabouts)
 

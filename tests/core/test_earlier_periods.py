@@ -649,6 +649,13 @@ def test_a_capture_on_the_day_he_was_wounded_tells_where_he_was_in_either_order(
         1,  # the wound's entry: the period it tells the place of, from its start
     )
     assert cs.replay(case.trail) == case
+    # It tells the wounded period the place, not the case: check says so as apply does.
+    verdict = WORKFLOW.check(in_turn(wound, KILLED), attrs.evolve(video, recorded_at=dated(3, 20)))
+    assert (verdict.outcome, verdict.target, verdict.whereabouts) == (
+        Outcome.EARLIER_PERIOD,
+        "dead",
+        Whereabouts.UNKNOWN,
+    )
     batch_tells_as_apply(
         in_turn(wound, KILLED), attrs.evolve(video, recorded_at=dated(3, 20), salt=bytes(16))
     )

@@ -93,6 +93,12 @@ def check_step(  # noqa: C901 - one check per promise of check and apply
     told = entry.to_status if entry.kind is not EntryKind.EARLIER_PERIOD else verdict.target
     if told != verdict.target or after.status != verdict.target:
         raise fail(after, f"check said the case goes to {verdict.target!r}, it is in {after.status!r}")
+    if (after.fate, after.whereabouts) != (verdict.fate, verdict.whereabouts):
+        raise fail(
+            after,
+            f"check said the case is {verdict.fate} and {verdict.whereabouts} afterwards, "
+            f"it is {after.fate} and {after.whereabouts}",
+        )
     if entry.codes != (verdict.codes if entry.kind is EntryKind.CONFLICT else ()):
         raise fail(after, f"the entry records codes {list(entry.codes)}, check gave {list(verdict.codes)}")
     return after
