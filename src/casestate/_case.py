@@ -248,9 +248,10 @@ def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is a
         ours = period == began  # recorded while it was the current period
         if ours and entry.seq == began:
             continue
-        if entry.carries_into == began:
+        if entry.carries_into == began and (entry.to_status != first.to_status or entry.effective_at <= when):
             # A late report of the period before it, told while this one was current or since: its
-            # place is this period's from its start.
+            # place is this period's from its start. One about the instant it began, that it stood
+            # so: from that instant (a late report of its status may move its start earlier since).
             known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
             if ours:
                 held = entry.whereabouts or held
@@ -850,6 +851,7 @@ def _not_as_it_stood(before: Snapshot, entry: Entry, previous: Snapshot | None) 
         entry.carries_into is not None
         and entry.carries_into == before.seq
         and entry.effective_at == before.since
+        and before.entered_by is not None  # a report or a move began it at its own time
         and previous is not None
         and before.whereabouts is previous.whereabouts
         and entry.whereabouts not in (None, Whereabouts.UNKNOWN, before.whereabouts)

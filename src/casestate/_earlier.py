@@ -201,11 +201,11 @@ def _between(  # noqa: PLR0917 - the report, and the periods it is judged agains
 def _keeps_its_own_place(table: Table, after: Snapshot, following: Snapshot) -> bool:
     """Whether the period *following*, which followed *after*, holds a place of its own, not one carried.
 
-    It holds another place than *after*, or the move that began it named
-    one: a place *after* takes from a late report moves no later period.
+    The move that began it named one: a place *after* takes from a late report
+    moves no later period. One whose move named none carried *after*'s place,
+    even where a report told it another since (that report spoke of its own
+    time, not of the move's).
     """
-    if following.whereabouts is not after.whereabouts:
-        return True
     entered = following.entered_by
     move = None if entered is None else table.legal.get((after.status, entered))
     return move is not None and move.claimed_whereabouts is not None

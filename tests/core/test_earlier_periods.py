@@ -674,6 +674,65 @@ def test_a_capture_on_the_day_he_was_wounded_tells_where_he_was_in_either_order(
     assert in_turn(wound, confirmed, video).trail[-1].kind is not cs.EntryKind.EARLIER_PERIOD
 
 
+def test_a_place_told_at_the_instant_a_wound_began_holds_from_that_instant_once_its_start_moves():
+    # Wounded on 5 March (a notice naming no place), a capture video of that day, a death on
+    # 10 March; then a comrade says the wound was on 3 March. The wound began on 3 March, and he was
+    # held from 5 March, the video's day: not on 4 March, whether the video came before the death
+    # or after it.
+    wound = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 5), recorded=dated(3, 6))
+    video = told("report_captured", COMRADE, "video", effective=dated(3, 5), recorded=dated(3, 14))
+    earlier_wound = attrs.evolve(WOUNDED, effective_at=dated(3, 3), recorded_at=dated(3, 15))
+    for order in ((wound, video, KILLED, earlier_wound), (wound, KILLED, video, earlier_wound)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        assert [(period.status, period.since) for period in case.periods][1] == ("wounded", dated(3, 3))
+        places = [case.as_of_effective(dated(3, day)).whereabouts for day in (4, 6)]  # type: ignore[union-attr]
+        assert places == [Whereabouts.UNKNOWN, Whereabouts.HELD]
+
+
+def test_a_place_a_report_told_a_confirmation_since_is_no_place_it_named():
+    # Wounded on 1 March (naming no place), confirmed alive by the ICRC on 10 March (naming none: it
+    # carried the wound's). A capture video of 27 February tells the confirmation where he is; one
+    # of 1 March, about the wound's instant, would move the wound's place, which the confirmation
+    # carried on: it corroborates, in either order of the two videos.
+    wound = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 2))
+    confirmed = told("confirm", ICRC, "icrc_confirmation", effective=dated(3, 10), recorded=dated(3, 11))
+    before = told("report_captured", FAMILY, "video", effective=dated(2, 27), recorded=dated(3, 14))
+    on_the_day = told("report_captured", COMRADE, "video", effective=dated(3, 1), recorded=dated(3, 14))
+    stories = set()
+    for order in ((wound, confirmed, before, on_the_day), (wound, confirmed, on_the_day, before)):
+        case = in_turn(*order)
+        check_case(WORKFLOW, case)
+        wounded = case.as_of_effective(dated(3, 5))
+        assert wounded is not None
+        stories.add(
+            (tuple((period.status, period.whereabouts) for period in case.periods), wounded.whereabouts)
+        )
+    assert len(stories) == 1
+
+
+def test_replay_refuses_a_place_told_to_a_period_a_late_report_began():
+    # Killed on 10 March; a wound of 5 March, learned late, tells its period; a capture video of that
+    # day waits as a conflict. Forged into a report that the wound stood so, telling it a place:
+    # the wounded period was told late, not begun by a report at its own time.
+    wound = attrs.evolve(WOUNDED, effective_at=dated(3, 5))
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 16))
+    case = in_turn(KILLED, wound, video)
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    forged = attrs.evolve(
+        case.trail[-1],
+        kind=cs.EntryKind.EARLIER_PERIOD,
+        to_status="wounded",
+        fate=Fate.ALIVE,
+        whereabouts=Whereabouts.HELD,
+        codes=(),
+        carries_into=2,
+    )
+    with pytest.raises(cs.BrokenTrail) as broken:
+        cs.replay(resealed([*case.trail[:-1], forged]))
+    assert broken.value.integrity.problem is cs.Problem.INCONSISTENT
+
+
 def test_a_capture_video_of_the_day_the_icrc_confirmed_the_captivity_is_one_story_in_either_order():
     # Confirmed a prisoner on 10 March; a video of him in captivity that day; the captor's notice of
     # his death on 20 March. An authority's finding has no rival: the video agreed with it as with

@@ -373,7 +373,7 @@ def _told_at_its_start(  # noqa: PLR0917 - the rule, and the periods around the 
         or (claimed or first.fate) is not held.fate
         or said in (None, Whereabouts.UNKNOWN, held.whereabouts)
         or held.whereabouts is not first.whereabouts
-        or not _own_place(workflow, held, following, trail)
+        or not _own_place(workflow, following, trail)
     ):
         return None
     return said
@@ -477,20 +477,18 @@ def between_left(
     )
     if told is None or told.stays:
         return None
-    if told.carries and not _own_place(workflow, after, periods[held + 2], trail):
+    if told.carries and not _own_place(workflow, periods[held + 2], trail):
         return None
     if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
         return None
     return told._replace(older=True)
 
 
-def _own_place(workflow: Workflow, after: Snapshot, following: Snapshot, trail: Sequence[Entry]) -> bool:
-    """Whether the period *following*, after *after*, holds a place of its own, not one carried from it.
+def _own_place(workflow: Workflow, following: Snapshot, trail: Sequence[Entry]) -> bool:
+    """Whether the period *following* holds a place of its own, not one carried from the period before it.
 
-    Another place, or one the rule that began it named.
+    One the rule that began it named (a report that told it a place since speaks of its own time).
     """
-    if following.whereabouts is not after.whereabouts:
-        return True
     began = trail[following.seq]
     moved = began.kind is EntryKind.TRANSITION and began.reverts_to is None
     return moved and named_by(workflow, workflow.rule(began.trigger)) is not None
