@@ -22,7 +22,7 @@ It prints, for each start, the pairs tried and the order-dependent ones; then
 each class of order-dependent pairs with its starts, triggers, times, what
 differs and its simplest example; and writes every order-dependent pair and
 every broken property to ``--out`` (JSON), which ``--summarise-only`` reads
-back. All the starts take about 11 minutes on 2 cores (two worker
+back. All the starts take about 5 minutes on 2 cores (two worker
 processes); one or two ``--start`` take about a minute, enough to check a
 change to a rule. ``--summarise-only`` prints the classes again from
 ``--out`` (those of the ``--start`` cases, if given), as the run printed them.
