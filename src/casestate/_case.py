@@ -248,10 +248,11 @@ def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is a
         ours = period == began  # recorded while it was the current period
         if ours and entry.seq == began:
             continue
-        if entry.carries_into == began and (entry.to_status != first.to_status or entry.effective_at <= when):
+        stood = entry.to_status == first.to_status  # a report that the case was as this period stood
+        if entry.carries_into == began and (not stood or entry.effective_at <= when):
             # A late report of the period before it, told while this one was current or since: its
-            # place is this period's from its start. One about the instant it began, that it stood
-            # so: from that instant (a late report of its status may move its start earlier since).
+            # place is this period's from its start. One that it stood so, about the instant it
+            # began: from that instant (a late report of its status may move the start earlier).
             known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
             if ours:
                 held = entry.whereabouts or held
@@ -799,13 +800,17 @@ def _not_moving_a_left_one(
     before it (its report named none).
     """
     carried = entry.carries_into
-    if carried is not None and (
-        carried != after.seq
-        or entry.to_status == after.status
-        or entry.whereabouts is after.whereabouts
-        or after.whereabouts is not before.whereabouts
-    ):
-        return f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
+    if carried is not None:
+        if carried != after.seq or entry.to_status == after.status:
+            return (
+                f"carries its whereabouts into entry {carried}, not the period right after the one it tells"
+            )
+        if after.whereabouts is not before.whereabouts:
+            return (
+                f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
+            )
+        if entry.whereabouts is after.whereabouts:
+            return f"carries its whereabouts into entry {carried}, which holds that place already"
     if entry.to_status == after.status == state.status and just_before:
         return "tells an earlier start of the period before the current one, in its status: the current one's"
     if entry.to_status == after.status and (
@@ -839,8 +844,8 @@ def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry)
 def _not_as_it_stood(before: Snapshot, entry: Entry, previous: Snapshot | None) -> str | None:
     """Why *entry*, a late report that the case was as the period *before* stood, cannot follow it.
 
-    *before* is the period before the current one that holds the entry's time,
-    *previous* the one before it, if any. About the instant *before* began,
+    *before* is the period that holds the entry's time (one the case has
+    left), *previous* the one before it, if any. About the instant *before* began,
     where it held *previous*'s place (its report named none: the workflow's
     to say, which replay does not read), the entry may tell it another one
     from then (``carries_into`` names *before*'s entry).
@@ -859,7 +864,7 @@ def _not_as_it_stood(before: Snapshot, entry: Entry, previous: Snapshot | None) 
     if (entry.fate, entry.codes) != (before.fate, ()) or (
         not told and (entry.whereabouts, entry.carries_into) != (before.whereabouts, None)
     ):
-        return "tells the period before the current one, but not as it stood"
+        return "tells the period that holds its time, but not as it stood"
     return None
 
 

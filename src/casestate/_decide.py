@@ -441,8 +441,8 @@ def _told_earlier(
         return Verdict(Outcome.REJECTED, tuple(reasons))
     whereabouts = case.whereabouts
     # Only a place it tells the current period is the case's: not one it tells a period it has left.
-    current = not found.older and not found.stood
-    if current and (found.carries or (found.redates and found.whereabouts is not _UNKNOWN)):
+    carried = found.carries_into is not None and found.carries_into == case._periods[-1].seq  # noqa: SLF001
+    if carried or (found.redates and not found.older and found.whereabouts is not _UNKNOWN):
         whereabouts = found.whereabouts
     return _accepted(Outcome.EARLIER_PERIOD, case.status, case.fate, whereabouts)
 
@@ -615,11 +615,6 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
         # The entry records the period it tells, with its report's own assurance and place; one of
         # the current status moves the start of the current period (see step()).
         told = earlier_period(table, case, change.trigger, change.effective_at)
-        periods = case._periods  # noqa: SLF001 - the module that decides on them
-        # The period after the one that holds its time takes its place, its own report naming none;
-        # of one that says the case was as that period stood, that period itself, from its start.
-        holds = holding_index(periods, change.effective_at)
-        into = periods[holds if told.stood else holds + 1].seq  # type: ignore[union-attr] # decide() accepted it
         return _plan(
             Plan,
             (
@@ -631,7 +626,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 told.whereabouts,  # type: ignore[union-attr]
                 None,
                 told.status,  # type: ignore[union-attr]
-                into if told.carries else None,  # type: ignore[union-attr]
+                told.carries_into,  # type: ignore[union-attr]
                 None,
                 None,
             ),

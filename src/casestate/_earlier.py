@@ -35,8 +35,11 @@ class EarlierPeriod(NamedTuple):
     """Its move from the period before."""
     fate: Fate
     whereabouts: Whereabouts
-    carries: bool
-    """Whether the current period takes its whereabouts, its own report having named none."""
+    carries_into: int | None
+    """The period that takes its whereabouts from its start, its own report having named none (the
+    entry that began it): the period after the one told, the current one or one the case has left;
+    or, for a report that the case was as a left period stood, about the very instant it began, that
+    period itself, from that instant. ``None`` where no period takes it."""
     status: str
     """The status of the period it tells: its report's (where it *redates*, that period's)."""
     redates: bool = False
@@ -46,9 +49,10 @@ class EarlierPeriod(NamedTuple):
     """Whether it is about a time in an older period than the one before the current one: it moves
     nothing of the current period, whatever its status."""
     stood: bool = False
-    """Whether it says the case was as the period that holds its time stood: it moves nothing, and is
-    kept as that period's, even where it agrees with the current one (it speaks of that period's time,
-    as a corroboration of that period would have, had it come then)."""
+    """Whether it says the case was as the period that holds its time stood: it tells no period of its
+    own, and is kept as that period's, even where it agrees with the current one (it speaks of that
+    period's time, as a corroboration of that period would have, had it come then); about the instant
+    that period began, it may tell it a place it only carried (*carries_into*)."""
 
 
 def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
@@ -62,7 +66,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     The current period then holds the same status, fate and whereabouts as
     if the two had arrived in their order: its report names its own fate, or
     the earlier one says the fate it holds already; and where its report
-    names no place, it takes the one the earlier report says (*carries*),
+    names no place, it takes the one the earlier report says (*carries_into*),
     unless a report told it where he is since. Wounded on 5 March, reported
     after the death of 10 March, is such a report; the case stays dead since
     10 March and was wounded from 5 March. Taken prisoner on 5 March, reported
@@ -101,7 +105,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # About the instant a report began the period that holds its time: had it come then, it
         # would have corroborated that period where it agreed with it.
         first, next_one = snapshot_of(periods[index - 1]), snapshot_of(periods[index + 1])
-        return _agreed_at_its_start(table, first, before, next_one, trigger, effective)
+        return _at_its_start(table, first, before, next_one, trigger, effective)
     if effective < before.since or (effective == before.since and before.seq != 0):
         # Before the person went missing, or about the instant a report began the period that holds
         # its time: that report's rival, not a period of its own. The opening is no report: a
@@ -158,12 +162,12 @@ def _between(  # noqa: PLR0917 - the report, and the periods it is judged agains
     which the period *following* followed: a report is judged against the
     live period that holds its time, whatever came after it. Where *after*'s
     report named no place, *after* takes the one the late report tells
-    (*carries*), as it would have had the report come first, unless a report
-    told *after* where he is since; of a period the case has left, only where
-    the period *following* it holds a place of its own, not one it carried
-    over from *after* (see :func:`_keeps_its_own_place`): wounded on
-    1 March, of a man taken prisoner on 18 February, learned after his death
-    of 3 March, reported with a place of its own. A report of *after*'s status tells
+    (*carries_into*), as it would have had the report come first, unless a
+    report told *after* where he is since; of a period the case has left,
+    only where the move that began the period *following* it named a place of
+    its own (see :func:`_keeps_its_own_place`): a capture on 5 March, learned
+    after a wound on 10 March that named no place and a death on 20 March
+    that named its own (the remains, unknown). A report of *after*'s status tells
     that *after* began on its day (see :func:`_earlier_start`), *after* the
     current period or one the case has left: of a left one, only where it
     names no other place than that period held (a capture of 27 February,
@@ -195,7 +199,7 @@ def _between(  # noqa: PLR0917 - the report, and the periods it is judged agains
         or (following is not None and not _keeps_its_own_place(table, after, following))
     ):
         return None
-    return EarlierPeriod(move, fate, whereabouts, carries, status=target)
+    return EarlierPeriod(move, fate, whereabouts, after.seq if carries else None, status=target)
 
 
 def _keeps_its_own_place(table: Table, after: Snapshot, following: Snapshot) -> bool:
@@ -230,11 +234,11 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     if move is None or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
         return None
     return EarlierPeriod(
-        move, before.fate, before.whereabouts, carries=False, status=before.status, stood=True
+        move, before.fate, before.whereabouts, carries_into=None, status=before.status, stood=True
     )
 
 
-def _agreed_at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report, and the periods
+def _at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report, and the periods
     table: Table, first: Snapshot, then: Snapshot, following: Snapshot, trigger: str, effective: datetime
 ) -> EarlierPeriod | None:
     """A late report about the instant the period *then* began, after *first*, that agreed with it then.
@@ -247,7 +251,7 @@ def _agreed_at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report,
     :func:`_stayed`). One that names another place, or another fate, is
     judged as before; but where *then* held only the place carried over from
     *first* (its report named none), one that names a place tells it, as it
-    would have then (*carries*: see :func:`~casestate._stretch.carried_place`),
+    would have then (*carries_into*: see :func:`~casestate._stretch.carried_place`),
     unless the period *following* carried that place on: taken prisoner on
     1 March, says a video, of a man wounded that day by a notice naming no
     place, learned after his death. About the instant an authority's finding
@@ -265,7 +269,9 @@ def _agreed_at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report,
         move = table.legal.get((then.status, trigger)) or table.elsewhere.get(trigger)
         if move is None or not agrees(table, move, then.status, then.fate, then.whereabouts):
             return None
-        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
+        return EarlierPeriod(
+            move, then.fate, then.whereabouts, carries_into=None, status=then.status, stood=True
+        )
     move = report_from(table, first, trigger, effective) or reporting(table, first.status, trigger)
     if move is None:
         return None
@@ -274,7 +280,9 @@ def _agreed_at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report,
         return None
     named = move.claimed_whereabouts
     if named in (None, _UNKNOWN, then.whereabouts):
-        return EarlierPeriod(move, then.fate, then.whereabouts, carries=False, status=then.status, stood=True)
+        return EarlierPeriod(
+            move, then.fate, then.whereabouts, carries_into=None, status=then.status, stood=True
+        )
     began: Move = table.legal[first.status, entered]  # a report that began a period, as checked above
     if (
         began.claimed_whereabouts is not None
@@ -282,7 +290,7 @@ def _agreed_at_its_start(  # noqa: PLR0911, PLR0917 - one rule each; the report,
         or not _keeps_its_own_place(table, then, following)
     ):
         return None
-    return EarlierPeriod(move, then.fate, named, carries=True, status=then.status, stood=True)
+    return EarlierPeriod(move, then.fate, named, carries_into=then.seq, status=then.status, stood=True)
 
 
 def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move) -> EarlierPeriod | None:
@@ -315,4 +323,4 @@ def _earlier_start(move: Move, before: Snapshot, current: Snapshot, began: Move)
             return None  # had this report come first, the period would not have carried it
         if whereabouts is not _UNKNOWN and not carried and held is not _UNKNOWN:
             return None  # another place than the current report named, or a report told it since
-    return EarlierPeriod(move, fate, whereabouts, carries=False, status=current.status, redates=True)
+    return EarlierPeriod(move, fate, whereabouts, carries_into=None, status=current.status, redates=True)

@@ -293,15 +293,15 @@ def _with_earlier(
     the late report tells (*carries_into*: its own report named none): the
     current period, whose place is the case's, or one the case has left.
     With no period *told*, the periods stand as they are, or as *periods*
-    has them, but where the period *carries_into* takes the place *carried*.
+    has them, but where the period *carries_into* takes the place *carried*
+    (the late report's, given wherever *carries_into* is).
     """
     if periods is None:
         periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     current = periods[-1]
     whereabouts = state.whereabouts
     if carries_into is not None:
-        # The place of the period told; or, where none is told, the one given (a place, then).
-        place: Whereabouts = carried if told is None else snapshot_of(told).whereabouts  # type: ignore[assignment]
+        place: Whereabouts = carried  # type: ignore[assignment] # given with carries_into
         if carries_into == current.seq:
             whereabouts = place
             current = _restated(current, snapshot_of(current).assurance, place)
@@ -359,8 +359,9 @@ def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: da
     index = holding_index(periods, effective_at)
     if to_status == snapshot_of(periods[index]).status:
         # As that period stood; about the instant it began, it may tell it the place it only carried.
-        carried = late.whereabouts if late.carries_into is not None else None
-        return _with_earlier(state, None, conflicts, recorded_at, late.carries_into, *more, carried=carried)
+        return _with_earlier(
+            state, None, conflicts, recorded_at, late.carries_into, *more, carried=late.whereabouts
+        )
     if to_status == snapshot_of(periods[index + 1]).status:
         return _left_begun_earlier(
             state, index + 1, late.assurance, effective_at, conflicts, recorded_at, *more
@@ -380,7 +381,9 @@ def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: da
         if entry is None or entry.whereabouts is None
         else entry
     )
-    return _with_earlier(state, told, conflicts, recorded_at, late.carries_into, *more)
+    return _with_earlier(
+        state, told, conflicts, recorded_at, late.carries_into, *more, carried=late.whereabouts
+    )
 
 
 def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:

@@ -10,7 +10,8 @@ A report that could not have come before or after the current one is its
 could have come before it tells a period of its own (see
 :mod:`casestate._earlier`). Both read a report's move from the period
 before as this module says (:func:`report_from`, :func:`said`,
-:func:`begins`), and whether a report agrees with a period (:func:`agrees`).
+:func:`begins`, :func:`reporting`), and whether a report agrees with a
+period (:func:`agrees`).
 """
 
 from __future__ import annotations

@@ -207,11 +207,14 @@ class Told(NamedTuple):
     fate: Fate
     whereabouts: Whereabouts
     carries: bool
-    """Whether the current period takes its whereabouts, the rule that began it naming none."""
+    """Whether a period takes its whereabouts, the rule that began it naming none: the period after
+    the one it tells (the current one or one the case has left); or, for a report that the case was
+    as a period stood (*stays*), about the instant it began, that period itself."""
     redates: bool = False
     """Whether it reports the current status: then the current period began on its day."""
     stays: bool = False
-    """Whether it reports the status of the period before, as that period stood: it changes nothing."""
+    """Whether it reports the status of the period before, as that period stood: it tells no period of
+    its own (about the instant that period began, it may tell it a place it only carried)."""
     older: bool = False
     """Whether it is about a time in an older period than the one before the current one."""
     status: str | None = None
@@ -309,14 +312,29 @@ def _agreed_at_its_start(  # noqa: PLR0917 - the rule, and the two periods with 
     if not begins_a_period(workflow.rule(began.trigger), first):
         # An authority's finding has no rival: a report agreed with it as with any period.
         return agrees_with(workflow, rule, held.status, held.fate, held.whereabouts)
+    spoken = _said_from(workflow, rule, effective, first)
+    return (
+        spoken is not None
+        and spoken[0] is held.fate
+        and spoken[1] in (None, Whereabouts.UNKNOWN, held.whereabouts)
+    )
+
+
+def _said_from(
+    workflow: Workflow, rule: Rule, effective: datetime, first: Snapshot
+) -> tuple[Fate, Whereabouts | None] | None:
+    """The fate and the place a report of *rule* about *effective* says, had it come in the period *first*.
+
+    Where it could have begun a period from there (its waiting over), or it
+    reports *first*'s status; ``None`` otherwise. The place is the one it
+    names (``None``: it names none).
+    """
     waiting = rule.waiting_period
     begins = begins_a_period(rule, first) and (waiting is None or effective - first.since >= waiting)
     stays = rule.report and not rule.reverts and not rule.fact and rule.target == first.status
     if not begins and not stays:
-        return False
-    claimed = claimed_by(workflow, rule)
-    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
-    return (claimed or first.fate) is held.fate and said in (None, Whereabouts.UNKNOWN, held.whereabouts)
+        return None
+    return claimed_by(workflow, rule) or first.fate, named_by(workflow, rule)
 
 
 def _at_its_start(
@@ -363,20 +381,16 @@ def _told_at_its_start(  # noqa: PLR0917 - the rule, and the periods around the 
     move = workflow.rule(began.trigger)
     if not begins_a_period(move, first) or named_by(workflow, move) is not None:
         return None
-    waiting = rule.waiting_period
-    begins = begins_a_period(rule, first) and (waiting is None or effective - first.since >= waiting)
-    stays = rule.report and not rule.reverts and not rule.fact and rule.target == first.status
-    claimed = claimed_by(workflow, rule)
-    said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
+    spoken = _said_from(workflow, rule, effective, first)
     if (
-        not (begins or stays)
-        or (claimed or first.fate) is not held.fate
-        or said in (None, Whereabouts.UNKNOWN, held.whereabouts)
+        spoken is None
+        or spoken[0] is not held.fate
+        or spoken[1] in (None, Whereabouts.UNKNOWN, held.whereabouts)
         or held.whereabouts is not first.whereabouts
         or not _own_place(workflow, following, trail)
     ):
         return None
-    return said
+    return spoken[1]
 
 
 def _stayed(workflow: Workflow, rule: Rule, before: Snapshot) -> bool:
