@@ -96,6 +96,12 @@ STEPS = {
     "check announces another status": Step(
         Disagreeing(check=said(target="dead")), "dead", CONFIRM, "the case goes to 'dead'"
     ),
+    "check announces another place": Step(
+        Disagreeing(check=said(whereabouts=cs.Whereabouts.HOME)),
+        "dead",
+        CONFIRM,
+        "check said the case is",
+    ),
     "check announces codes the conflict lacks": Step(
         Disagreeing(check=said(reasons=refusal().verdict.reasons)),
         "confirmed",
