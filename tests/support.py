@@ -70,6 +70,25 @@ def dated(month: int, number: int) -> datetime:
     return datetime(2024, month, number, 12, tzinfo=UTC)
 
 
+def reports(source: str, **by_target: dict[str, object]) -> list[casestate.Rule]:
+    """Report rules of an app's own workflow, from *source* into each target, as families and NGOs send them.
+
+    Each target's keyword arguments add to its rule (a fate, a place it names).
+    """
+    return [
+        casestate.Rule(
+            trigger=f"report_{target}",
+            sources={source},
+            target=target,
+            roles={"family", "ngo"},
+            evidence=casestate.ANY_EVIDENCE,
+            report=True,
+            **extra,
+        )
+        for target, extra in by_target.items()
+    ]
+
+
 def told(
     trigger: str,
     by: Actor,

@@ -248,14 +248,15 @@ def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is a
         ours = period == began  # recorded while it was the current period
         if ours and entry.seq == began:
             continue
-        stood = entry.to_status == first.to_status  # a report that the case was as this period stood
-        if entry.carries_into == began and (not stood or entry.effective_at <= when):
+        if entry.carries_into == began:
             # A late report of the period before it, told while this one was current or since: its
-            # place is this period's from its start. One that it stood so, about the instant it
-            # began: from that instant (a late report of its status may move the start earlier).
-            known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
-            if ours:
-                held = entry.whereabouts or held
+            # place is this period's from its start. One that says the case was as this period
+            # stood, about the instant it began: from that instant (a late report of its status may
+            # move the start earlier).
+            if entry.to_status != first.to_status or entry.effective_at <= when:
+                known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
+                if ours:
+                    held = entry.whereabouts or held
         elif begins_earlier(entry, lower) if ours else begins_left_earlier(entry, first, lower, start):
             # A late report of its status, while it was current or once the case had left it: its
             # place, if it names one, holds from its day.
@@ -756,7 +757,7 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
     if len(periods) > 1 and entry.effective_at < state.status_since:
@@ -782,35 +783,50 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
         return "a report of an earlier period is kept as no conflict: it has no codes"
     if entry.whereabouts is None:
         return "tells an earlier period, but not where he was"
+    refused = _not_carrying(entry, before, after)
+    if refused is not None:
+        return refused
     if current:
         return _not_moving_the_current_one(state, before, entry)
-    return _not_moving_a_left_one(state, before, after, entry, just_before=index == len(periods) - 3)
+    return _not_moving_a_left_one(state, after, entry, just_before=index == len(periods) - 3)
+
+
+def _not_carrying(entry: Entry, before: Snapshot, after: Snapshot) -> str | None:
+    """Why *entry*, told between *before* and *after*, cannot carry its place as it says; ``None`` if it can.
+
+    The period right after the one it tells, *after* (the current one or one
+    the case has left), takes its place, where *after* held the place of
+    *before*.
+    """
+    carried = entry.carries_into
+    if carried is None:
+        return None
+    if carried != after.seq or entry.to_status == after.status:
+        return f"carries its whereabouts into entry {carried}, not the period right after the one it tells"
+    if not _carries_a_place_into(entry, after, before):
+        return f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
+    return None
+
+
+def _carries_a_place_into(entry: Entry, into: Snapshot, before: Snapshot) -> bool:
+    """Whether *entry* may tell the period *into* its place: one *into* took over from the period *before*.
+
+    Where *into*'s report named none, which is the workflow's to say (replay
+    does not read it); and another place than *into* holds.
+    """
+    return into.whereabouts is before.whereabouts and entry.whereabouts not in (None, into.whereabouts)
 
 
 def _not_moving_a_left_one(
-    state: Standing, before: Snapshot, after: Snapshot, entry: Entry, *, just_before: bool
+    state: Standing, after: Snapshot, entry: Entry, *, just_before: bool
 ) -> str | None:
-    """Why *entry*, told between *before* and *after*, a period the case has left, cannot move it as it does.
+    """Why *entry*, told before *after*, a period the case has left, cannot move it as it does.
 
     One of that period's status tells it began earlier than known: as it
     stood, from an earlier day (its fate, and no other place); not the
     period *just_before* the current one, in the status the case holds,
-    which such an entry would read as the current one. Any other may carry
-    its place into *after*, where that one holds the place of the period
-    before it (its report named none).
+    which such an entry would read as the current one.
     """
-    carried = entry.carries_into
-    if carried is not None:
-        if carried != after.seq or entry.to_status == after.status:
-            return (
-                f"carries its whereabouts into entry {carried}, not the period right after the one it tells"
-            )
-        if after.whereabouts is not before.whereabouts:
-            return (
-                f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
-            )
-        if entry.whereabouts is after.whereabouts:
-            return f"carries its whereabouts into entry {carried}, which holds that place already"
     if entry.to_status == after.status == state.status and just_before:
         return "tells an earlier start of the period before the current one, in its status: the current one's"
     if entry.to_status == after.status and (
@@ -830,14 +846,6 @@ def _not_moving_the_current_one(state: Standing, before: Snapshot, entry: Entry)
             state.whereabouts not in (Whereabouts.UNKNOWN, before.whereabouts)
         ):
             return "tells an earlier start of the current period, but another place than it was told"
-        return None
-    carried = entry.carries_into
-    if carried is not None and (
-        carried != state._periods[-1].seq  # noqa: SLF001 - the step's own records
-        or entry.whereabouts is state.whereabouts
-        or state.whereabouts is not before.whereabouts
-    ):
-        return f"carries its whereabouts into entry {carried}, which holds no place carried from before it"
     return None
 
 
@@ -858,8 +866,8 @@ def _not_as_it_stood(before: Snapshot, entry: Entry, previous: Snapshot | None) 
         and entry.effective_at == before.since
         and before.entered_by is not None  # a report or a move began it at its own time
         and previous is not None
-        and before.whereabouts is previous.whereabouts
-        and entry.whereabouts not in (None, Whereabouts.UNKNOWN, before.whereabouts)
+        and entry.whereabouts is not Whereabouts.UNKNOWN  # a place it names
+        and _carries_a_place_into(entry, before, previous)
     )
     if (entry.fate, entry.codes) != (before.fate, ()) or (
         not told and (entry.whereabouts, entry.carries_into) != (before.whereabouts, None)

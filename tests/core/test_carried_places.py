@@ -17,7 +17,7 @@ import pytest
 import casestate as cs
 from casestate import Fate, Outcome, Whereabouts
 from casestate.testing import BrokenInvariant, check_case
-from support import WORKFLOW, dated, resealed, told
+from support import WORKFLOW, dated, reports, resealed, told
 
 NEIGHBOUR = cs.Actor("neighbour-7", "family")
 MONITOR = cs.Actor("monitor-3", "ngo")
@@ -37,18 +37,7 @@ OCCUPIED_TOWN = cs.Workflow(
         cs.StatusDef("detained", None, final=True, whereabouts=Whereabouts.HELD, description="taken away"),
         cs.StatusDef("seen_alive", None, final=True, description="seen alive since"),
     ],
-    rules=[
-        cs.Rule(
-            trigger=f"report_{target}",
-            sources={"unaccounted"},
-            target=target,
-            roles={"family", "ngo"},
-            evidence=cs.ANY_EVIDENCE,
-            report=True,
-            fate=Fate.ALIVE,
-        )
-        for target in ("detained", "seen_alive")
-    ],
+    rules=reports("unaccounted", detained={"fate": Fate.ALIVE}, seen_alive={"fate": Fate.ALIVE}),
     roles=["family", "ngo"],
     initial="unaccounted",
     dismiss_roles=["ngo"],

@@ -22,6 +22,7 @@ from support import (
     dated,
     in_turn,
     missing_since_february,
+    reports,
     resealed,
     told,
 )
@@ -769,18 +770,7 @@ FILTRATION = cs.Workflow(
         cs.StatusDef("detained", Fate.ALIVE, whereabouts=Whereabouts.HELD, description="in a camp"),
         cs.StatusDef("transferred", None, final=True, description="taken from the camp"),
     ],
-    rules=[
-        cs.Rule(
-            trigger=f"report_{target}",
-            sources={"detained"},
-            target=target,
-            roles={"family", "ngo"},
-            evidence=cs.ANY_EVIDENCE,
-            report=True,
-            whereabouts=named,
-        )
-        for target, named in (("detained", None), ("transferred", Whereabouts.UNKNOWN))
-    ],
+    rules=reports("detained", detained={}, transferred={"whereabouts": Whereabouts.UNKNOWN}),
     roles=["family", "ngo"],
     initial="detained",
     dismiss_roles=["ngo"],
