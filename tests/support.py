@@ -28,6 +28,12 @@ T0 = datetime(2024, 2, 20, 6, 30, tzinfo=UTC)
 
 WORKFLOW = casestate.DEFAULT_WORKFLOW
 
+# The people of the stories of late and contested reports.
+FAMILY = Actor("olena-k", Role.FAMILY)
+MINISTRY = Actor("ministry-register", Role.MINISTRY)
+UNIT = Actor("unit-41", Role.UNIT)
+ICRC = Actor("icrc-cta", Role.ICRC)
+
 
 def day(number: float) -> datetime:
     """T0 plus *number* days."""
@@ -210,6 +216,11 @@ def resealed(entries: Iterable[Entry]) -> list[Entry]:
         out.append(linked)
         previous = linked.hash
     return out
+
+
+def last_forged(case: Case, **fields: object) -> list[Entry]:
+    """*case*'s trail with its last entry's *fields* changed and the chain resealed: a forger's work."""
+    return resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], **fields)])
 
 
 def case_in(status: str, key: bytes | None = None) -> Case:

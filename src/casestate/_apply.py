@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ._actors import Actor
-from ._case import Case, case_of, holds_what_its_trail_says, ids_after
+from ._case import Case, case_of, holds_what_its_trail_says, ids_after, left_backed_as_its_trail_says
 from ._chain import GENESIS, ChainKeyError, Problem, key_problem, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening, plan
@@ -114,8 +114,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     if mismatch is not None:
         raise ChainKeyError(_KEY_MISMATCH[mismatch] % case.id)
     if not holds_what_its_trail_says(case):
-        msg = f"case {case.id!r}: its fields do not match its trail; load it with replay"
-        raise ValueError(msg)
+        raise ValueError(_NOT_ITS_TRAIL % case.id)
     source_id = change.source_id
     if source_id is not None:
         taken = taken_in(case, source_id)
@@ -127,6 +126,9 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     verdict = decide(table, case, change, now)
     if verdict.outcome is Outcome.REJECTED:
         raise Rejected(case.id, verdict)
+    if verdict.outcome is Outcome.EARLIER_PERIOD and not left_backed_as_its_trail_says(case):
+        # Only a late report reads the reports that back left periods: checked where it is read.
+        raise ValueError(_NOT_ITS_TRAIL % case.id)
     decided = plan(table, case, change, verdict)
     kind = decided.kind
     target = decided.period_status or verdict.target or case.status
@@ -163,6 +165,8 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     )
     return step_by(case, entry, (*case.trail, entry), ids_after(case, entry))
 
+
+_NOT_ITS_TRAIL = "case %r: its fields do not match its trail; load it with replay"
 
 _KEY_MISMATCH = {
     Problem.KEY_REQUIRED: "case %r is sealed with a key; pass key=",

@@ -60,7 +60,8 @@ class Case(Standing):
         values = {field.name: getattr(self, field.name) for field in _STANDING_FIELDS}
         # Snapshots and backers: a batch keeps no entry alive.
         values["_periods"] = self.periods
-        values["backers"] = tuple(Backer(one.seq, one.trigger, one.effective_at) for one in self.backers)
+        values["backers"] = _as_backers(self.backers)
+        values["left_backers"] = _as_backers(self.left_backers)
         return build(Standing, *values.values())
 
     @property
@@ -225,6 +226,11 @@ class Case(Standing):
         if count == 0:
             return None
         return fold(self.trail[:count])
+
+
+def _as_backers(backers: tuple[Backing, ...]) -> tuple[Backing, ...]:
+    """*backers* as a :class:`~casestate._standing.Backer` each: what a batch keeps of a report."""
+    return tuple(Backer(one.seq, one.trigger, one.effective_at) for one in backers)
 
 
 def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is asked of; one branch per kind of entry
@@ -420,6 +426,22 @@ def holds_what_its_trail_says(case: Case) -> bool:
         return False
     periods = case._periods  # noqa: SLF001 - the records as kept: an entry is checked by identity
     return _periods_as_told(trail, periods) and snapshot_of(periods[-1]).since == case.status_since
+
+
+def left_backed_as_its_trail_says(case: Case) -> bool:
+    """Whether the reports *case* holds back its left periods are those its trail says.
+
+    :func:`holds_what_its_trail_says` reads only the last entries; these may
+    go back to the opening, and only a late report of an earlier period
+    reads them: ``Workflow.apply`` checks them for such a report alone, by
+    folding the trail again.
+    """
+    held = case.left_backers
+    found = fold(case.trail).left_backers
+    return len(held) == len(found) and all(
+        (one.seq, one.trigger, one.effective_at) == (other.seq, other.trigger, other.effective_at)
+        for one, other in zip(held, found, strict=True)
+    )
 
 
 def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> bool:
@@ -671,20 +693,39 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
 
     Only a move that begins a period of its own contests; what it names are
     reports that back the period it ends (see ``Standing.backers``), about
-    its own time or a later one, each once and in order. Whether each says
-    otherwise than the move is the workflow's to say, which replay does not
-    read.
+    its own time or a later one, each once and in order. So does a late
+    report that tells a period before the current one, or that one began
+    earlier: it names reports that back a left period (see
+    ``Standing.left_backers``), about its own time or a later one before the
+    next period began. Whether each says otherwise than the move or the late
+    report is the workflow's to say, which replay does not read.
     """
-    if entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None or entry.displaces is not None:
-        return "only a move that begins a period of its own contests corroborations"
     contests = entry.contests
-    backers = {backer.seq: backer for backer in state.backers}
     if not contests or list(contests) != sorted(set(contests)):
         return "contests no corroboration, or not each once and in order"
+    effective = entry.effective_at
+    if entry.kind is EntryKind.EARLIER_PERIOD:
+        periods = state._periods  # noqa: SLF001 - the standing replay holds the entry to
+        index = holding_index(periods, effective)
+        moves_the_current = entry.to_status == state.status and index == len(periods) - 2
+        if not moves_the_current and entry.to_status == snapshot_of(periods[index]).status:
+            return "a late report kept as a left period stood contests nothing"
+        backers, until = state.left_backers, since_of(periods[index + 1])
+    elif (
+        entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None or entry.displaces is not None
+    ):
+        return "only a move that begins a period of its own, or a late report of one, contests corroborations"
+    else:
+        backers, until = state.backers, None
+    by_seq = {backer.seq: backer for backer in backers}
     for seq in contests:
-        backer = backers.get(seq)
-        if backer is None or backer.effective_at < entry.effective_at:
-            return f"contests entry {seq}, no report backing the period it ends about its time or later"
+        backer = by_seq.get(seq)
+        if (
+            backer is None
+            or backer.effective_at < effective
+            or (until is not None and backer.effective_at >= until)
+        ):
+            return f"contests entry {seq}, no report backing the period it changes about its time or later"
     return None
 
 

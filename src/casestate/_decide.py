@@ -45,7 +45,7 @@ from ._reasons import (
     waiting_period_not_elapsed,
 )
 from ._rules import EvidenceRule
-from ._standing import Period, holding_index, resumes_the_previous, snapshot_of
+from ._standing import Backing, Period, holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
 from ._stretch import Rival, agrees, carried_place, rival
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -209,9 +209,53 @@ def _contested(
     death come first, the "still missing" would have waited as a conflict;
     it waits as one now, whichever came first. ``None`` when there is none.
     """
+    return _saying_otherwise(table, case.backers, effective, None, status, fate, whereabouts)
+
+
+def _contested_late(
+    table: Table, case: Standing, told: EarlierPeriod, effective: datetime
+) -> tuple[int, ...] | None:
+    """The reports backing a left period that a late report about *effective*, telling *told*, contests.
+
+    Those about its time or a later one in the period it changes (until the
+    next live period began) that say otherwise than the period it tells, or
+    begins earlier, and that a report could not move it to, as
+    :func:`_contested` says of a move: "still missing" on 5 March, kept as
+    the missing period stood, and a capture on 3 March learned after it and
+    a death. Had the capture come first, the "still missing" would have
+    waited as a conflict; it waits as one now, whichever came first.
+    ``None`` when there is none.
+    """
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    after = snapshot_of(periods[holding_index(periods, effective) + 1])
+    whereabouts = told.whereabouts
+    if told.redates and whereabouts is _UNKNOWN:
+        whereabouts = after.whereabouts  # the period it moves holds its place
+    contested = _saying_otherwise(
+        table, case.left_backers, effective, after.since, told.status, told.fate, whereabouts
+    )
+    # Each once and in order: the reports that backed left periods came to them in no order of seq.
+    return contested if contested is None else tuple(sorted(contested))
+
+
+def _saying_otherwise(  # noqa: PLR0917 - the reports, the stretch of time, and the period
+    table: Table,
+    backers: tuple[Backing, ...],
+    since: datetime,
+    until: datetime | None,
+    status: str,
+    fate: Fate,
+    whereabouts: Whereabouts,
+) -> tuple[int, ...] | None:
+    """Of *backers*, those about *since* or later (before *until*) that say otherwise than a period.
+
+    The period is in *status*, *fate* and *whereabouts*; a report a rule
+    could move it by from there is judged as a move, and is not among them.
+    """
     contested: tuple[int, ...] | None = None
-    for backer in case.backers:
-        if backer.effective_at < effective:
+    for backer in backers:
+        effective = backer.effective_at
+        if effective < since or (until is not None and effective >= until):
             continue
         trigger = backer.trigger
         move = table.elsewhere.get(trigger)
@@ -615,6 +659,11 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
         # The entry records the period it tells, with its report's own assurance and place; one of
         # the current status moves the start of the current period (see step()).
         told = earlier_period(table, case, change.trigger, change.effective_at)
+        contests = (
+            None
+            if not case.left_backers or told.stood  # type: ignore[union-attr]
+            else _contested_late(table, case, told, change.effective_at)  # type: ignore[arg-type]
+        )
         return _plan(
             Plan,
             (
@@ -627,7 +676,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 None,
                 told.status,  # type: ignore[union-attr]
                 told.carries_into,  # type: ignore[union-attr]
-                None,
+                contests,
                 None,
             ),
         )

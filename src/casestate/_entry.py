@@ -267,9 +267,12 @@ class Entry:
     """For a transition that ends a period: the corroborations of that period, about its own time or a
     later one, that say otherwise than the period it begins, in order. Each is an open conflict from
     this entry on, as it would have been had it come after the move ("still missing" on 12 March,
-    then a death on 10 March learned: see :doc:`/explanation/conflicts`). ``None`` when there is
-    none, and left out of the canonical bytes and JSON then, so that trails written before keep their
-    bytes and hashes."""
+    then a death on 10 March learned: see :doc:`/explanation/conflicts`). For a late report of an
+    earlier period that tells a period, or that one began earlier: the reports backing the left
+    period it changes, about its own time or a later one before the next period began, that say
+    otherwise than the period it tells (a "still missing" of 5 March, then a capture of 3 March
+    learned after a death). ``None`` when there is none, and left out of the canonical bytes and
+    JSON then, so that trails written before keep their bytes and hashes."""
     reconciles: tuple[int, ...] | None = attrs.field(
         default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)
     )

@@ -214,6 +214,13 @@ class Standing:
     corroborations a move contested. A move that begins a period they agree with, about its time or a
     later one, reconciles them (see :attr:`Entry.reconciles <casestate.Entry.reconciles>`). Compared
     by their entries' ``seq``."""
+    left_backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
+    """The reports that back periods the case has left, in the order they came to: each period's
+    corroborations when a move left it, and the late reports kept as a left period stood since (see
+    :attr:`EntryKind.EARLIER_PERIOD <casestate.EntryKind.EARLIER_PERIOD>`). Each backs the period that
+    holds its time. A late report that tells a period, or that one began earlier, contests those about
+    its time or later, in the period it changes, that disagree with it, as a move contests
+    :attr:`backers`. Compared by their entries' ``seq``."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

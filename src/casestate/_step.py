@@ -67,6 +67,7 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
         False,  # noqa: FBT003 - the field tied, in the order build takes them
         _NONE,
         _NONE,
+        _NONE,
         1,
         periods,
     )
@@ -146,18 +147,23 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
     if resolves:
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    waiting = state.waiting if not resolves else _still_waiting(state.waiting, conflicts)
+    left = state.left_backers
     if kind is EntryKind.EARLIER_PERIOD:
+        if contests:
+            # Reports that backed a left period, about a time the late report says was otherwise:
+            # each waits as a conflict, as it would have had it come after the late report.
+            conflicts = (*conflicts, *contests)
+            waiting = (*waiting, *(backer for backer in left if backer.seq in contests))
+            left = tuple(backer for backer in left if backer.seq not in contests)
+        kept = Kept(conflicts, waiting, left, _backer(entry, seq, trigger, effective_at))
         # Of the status the case holds, about a time in the period before the current one: the
         # current period began then. About an older one, it is read as any other (see _told_late).
         if to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2:
-            backer = _backer(entry, seq, trigger, effective_at)
-            return _begun_earlier(
-                state, assurance, whereabouts, effective_at, role, conflicts, recorded_at, backer, *more
-            )
+            return _begun_earlier(state, assurance, whereabouts, effective_at, role, kept, recorded_at, *more)
         late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
-        return _told_late(state, late, conflicts, recorded_at, *more)
+        return _told_late(state, late, kept, recorded_at, *more)
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
-    waiting = state.waiting if not resolves else _still_waiting(state.waiting, conflicts)
     if displaces is not None:
         # A rival report about the instant the current period began: that period is
         # void, and the reports that held it wait beside this one (a period two
@@ -200,6 +206,9 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         # A resumed period is nobody's new report: only a role may withdraw it in turn.
         reporter = actor_id if reverts_to is None else None
         backing = _UNBACKED
+        if displaces is None and reverts_to is None and backers:
+            # The reports that backed the period it leaves back it still, as a left one.
+            left = (*left, *(backer for backer in backers if not contests or backer.seq not in contests))
         tied, backers = False, reconciled
         entered_by = trigger if reverts_to is None else None
         if reverts_to is None:
@@ -217,6 +226,8 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
                     break
             periods = periods[: index + 1]
             since = snapshot_of(periods[-1]).since
+            # The periods it voids, and the one it resumes, resume without the reports that backed them.
+            left = tuple(backer for backer in left if backer.effective_at < since)
     else:
         reporter = state.reporter_id
         since = state.status_since
@@ -244,6 +255,7 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         tied,
         backers,
         waiting,
+        left,
         seq + 1,
         periods,
         *more,
@@ -280,7 +292,7 @@ def _backer(entry: Entry | None, seq: int, trigger: str, effective_at: datetime)
 def _with_earlier(
     state: S,
     told: Period | None,
-    conflicts: tuple[int, ...],
+    kept: Kept,
     recorded_at: datetime,
     carries_into: int | None,
     *more: object,
@@ -294,7 +306,9 @@ def _with_earlier(
     current period, whose place is the case's, or one the case has left.
     With no period *told*, the periods stand as they are, or as *periods*
     has them, but where the period *carries_into* takes the place *carried*
-    (the late report's, given wherever *carries_into* is).
+    (the late report's, given wherever *carries_into* is). *kept* holds the
+    open conflicts and the reports that back left periods once the entry is
+    accepted.
     """
     if periods is None:
         periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
@@ -320,18 +334,32 @@ def _with_earlier(
         state.assurance,
         whereabouts,
         state.status_since,
-        conflicts,
+        kept.conflicts,
         recorded_at,
         state.reporter_id,
         state.backing,
         state.entered_by,
         state.tied,
         state.backers,
-        _still_waiting(state.waiting, conflicts),
+        kept.waiting,
+        kept.left,
         state.version + 1,
         periods if told is None else _inserted(periods, told, current),
         *more,
     )
+
+
+class Kept(NamedTuple):
+    """What a case keeps of its reports once a late report of an earlier period is accepted."""
+
+    conflicts: tuple[int, ...]
+    """The open conflicts: with those it contests."""
+    waiting: tuple[Backing, ...]
+    """The open conflicts a move may reconcile: with those it contests."""
+    left: tuple[Backing, ...]
+    """The reports that back left periods (see ``Standing.left_backers``): without those it contests."""
+    report: Backing
+    """The late report itself, as a period keeps a report that backs it."""
 
 
 class Late(NamedTuple):
@@ -346,7 +374,7 @@ class Late(NamedTuple):
     entry: Entry | None
 
 
-def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: datetime, *more: object) -> S:
+def _told_late(state: S, late: Late, kept: Kept, recorded_at: datetime, *more: object) -> S:
     """*state* once a late report of a period before the current one, in another status, is accepted.
 
     By the live period that holds its time: a report of that period's status
@@ -358,14 +386,14 @@ def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: da
     to_status, effective_at = late.to_status, late.effective_at
     index = holding_index(periods, effective_at)
     if to_status == snapshot_of(periods[index]).status:
-        # As that period stood; about the instant it began, it may tell it the place it only carried.
+        # As that period stood, it backs that period; about the instant it began, it may tell it
+        # the place it only carried.
+        kept = kept._replace(left=(*kept.left, kept.report))
         return _with_earlier(
-            state, None, conflicts, recorded_at, late.carries_into, *more, carried=late.whereabouts
+            state, None, kept, recorded_at, late.carries_into, *more, carried=late.whereabouts
         )
     if to_status == snapshot_of(periods[index + 1]).status:
-        return _left_begun_earlier(
-            state, index + 1, late.assurance, effective_at, conflicts, recorded_at, *more
-        )
+        return _left_begun_earlier(state, index + 1, late.assurance, effective_at, kept, recorded_at, *more)
     entry = late.entry
     told = (
         snapshot(
@@ -381,9 +409,7 @@ def _told_late(state: S, late: Late, conflicts: tuple[int, ...], recorded_at: da
         if entry is None or entry.whereabouts is None
         else entry
     )
-    return _with_earlier(
-        state, told, conflicts, recorded_at, late.carries_into, *more, carried=late.whereabouts
-    )
+    return _with_earlier(state, told, kept, recorded_at, late.carries_into, *more, carried=late.whereabouts)
 
 
 def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:
@@ -398,9 +424,8 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     whereabouts: Whereabouts,
     effective_at: datetime,
     role: str,
-    conflicts: tuple[int, ...],
+    kept: Kept,
     recorded_at: datetime,
-    backer: Backing,
     *more: object,
 ) -> S:
     """*state* with its current period begun at *effective_at*, as a late report of its status tells.
@@ -438,14 +463,15 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         raised,
         whereabouts,
         effective_at,
-        conflicts,
+        kept.conflicts,
         recorded_at,
         state.reporter_id,
         backing if role in backing else backing | {role},
         state.entered_by,
         state.tied,
-        (*backers, backer),
-        _still_waiting(state.waiting, conflicts),
+        (*backers, kept.report),
+        kept.waiting,
+        kept.left,
         state.version + 1,
         (*state._periods[:-1], began),  # noqa: SLF001
         *more,
@@ -457,7 +483,7 @@ def _left_begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves t
     index: int,
     assurance: Assurance,
     effective_at: datetime,
-    conflicts: tuple[int, ...],
+    kept: Kept,
     recorded_at: datetime,
     *more: object,
 ) -> S:
@@ -482,7 +508,9 @@ def _left_begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves t
         left.entered_by,
     )
     moved = (*periods[:index], began, *periods[index + 1 :])
-    return _with_earlier(state, None, conflicts, recorded_at, None, *more, periods=moved)
+    # The report backs that period, as one of a left period's status does.
+    kept = kept._replace(left=(*kept.left, kept.report))
+    return _with_earlier(state, None, kept, recorded_at, None, *more, periods=moved)
 
 
 def step_by(state: S, entry: Entry, *more: object) -> S:

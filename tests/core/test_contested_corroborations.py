@@ -15,12 +15,19 @@ import pytest
 import casestate as cs
 from casestate import Fate, Whereabouts, canonical_bytes
 from casestate.testing import check_case
-from support import WORKFLOW, dated, fed_to_a_batch, in_turn, missing_since_february, resealed, told
-
-FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
-MINISTRY = cs.Actor("ministry-register", cs.Role.MINISTRY)
-UNIT = cs.Actor("unit-41", cs.Role.UNIT)
-ICRC = cs.Actor("icrc-cta", cs.Role.ICRC)
+from support import (
+    FAMILY,
+    ICRC,
+    MINISTRY,
+    UNIT,
+    WORKFLOW,
+    dated,
+    fed_to_a_batch,
+    in_turn,
+    last_forged,
+    missing_since_february,
+    told,
+)
 
 STILL_MISSING = told(
     "report_missing", MINISTRY, "missing_register", effective=dated(3, 12), recorded=dated(3, 13)
@@ -186,10 +193,6 @@ def test_a_contesting_move_reads_back_from_json_and_replay():
     assert cs.replay(cs.redact(case.trail), allow_redacted=True).open_conflicts == (1,)
 
 
-def _forged(case: cs.Case, **fields: object) -> list[cs.Entry]:
-    return resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], **fields)])
-
-
 @pytest.mark.parametrize(
     ("fields", "why"),
     [
@@ -202,7 +205,7 @@ def _forged(case: cs.Case, **fields: object) -> list[cs.Entry]:
 )
 def test_replay_refuses_a_forged_contest(fields, why):
     with pytest.raises(cs.BrokenTrail, match=why):
-        cs.replay(_forged(arriving(STILL_MISSING, KILLED), **fields))
+        cs.replay(last_forged(arriving(STILL_MISSING, KILLED), **fields))
 
 
 def test_replay_holds_a_contesting_move_to_every_rule_of_a_move():
@@ -213,19 +216,19 @@ def test_replay_holds_a_contesting_move_to_every_rule_of_a_move():
     assert case.trail[-1].contests == (2,)
     for day in (dated(2, 26), dated(2, 20)):
         with pytest.raises(cs.BrokenTrail, match="takes effect before the status it leaves"):
-            cs.replay(_forged(case, effective_at=day))
+            cs.replay(last_forged(case, effective_at=day))
 
 
 def test_replay_refuses_a_contest_on_an_entry_that_begins_no_period_of_its_own():
     case = arriving(STILL_MISSING, STILL_MISSING)
-    forged = resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], contests=(1,))])
+    forged = last_forged(case, contests=(1,))
     with pytest.raises(cs.BrokenTrail, match="only a move that begins a period of its own"):
         cs.replay(forged)
 
 
 def test_the_kit_refuses_a_move_that_leaves_out_a_corroboration_it_contests():
     case = arriving(STILL_MISSING, KILLED)
-    left_out = cs.replay(_forged(case, contests=None))  # replay reads no workflow: it takes it
+    left_out = cs.replay(last_forged(case, contests=None))  # replay reads no workflow: it takes it
     assert left_out.open_conflicts == ()
     with pytest.raises(AssertionError, match="contests None"):
         check_case(WORKFLOW, left_out)

@@ -17,13 +17,21 @@ import pytest
 import casestate as cs
 from casestate import Fate, canonical_bytes
 from casestate.testing import check_case
-from support import WORKFLOW, dated, fed_to_a_batch, in_turn, missing_since_february, resealed, told
+from support import (
+    FAMILY,
+    ICRC,
+    MINISTRY,
+    UNIT,
+    WORKFLOW,
+    dated,
+    fed_to_a_batch,
+    in_turn,
+    last_forged,
+    missing_since_february,
+    told,
+)
 
-MINISTRY = cs.Actor("ministry-register", cs.Role.MINISTRY)
-UNIT = cs.Actor("unit-41", cs.Role.UNIT)
 OTHER_UNIT = cs.Actor("unit-57", cs.Role.UNIT)
-ICRC = cs.Actor("icrc-cta", cs.Role.ICRC)
-FAMILY = cs.Actor("olena-k", cs.Role.FAMILY)
 
 STILL_MISSING = told(
     "report_missing", MINISTRY, "missing_register", effective=dated(3, 3), recorded=dated(3, 4)
@@ -163,10 +171,6 @@ def test_a_reconciling_move_reads_back_from_json_redacted_or_not():
     assert (redacted.open_conflicts, [backer.seq for backer in redacted.backers]) == ((1, 3), [2])
 
 
-def _forged(case: cs.Case, **fields: object) -> list[cs.Entry]:
-    return resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], **fields)])
-
-
 @pytest.mark.parametrize(
     ("fields", "why"),
     [
@@ -180,12 +184,12 @@ def _forged(case: cs.Case, **fields: object) -> list[cs.Entry]:
 )
 def test_replay_refuses_a_forged_reconciliation(fields, why):
     with pytest.raises(cs.BrokenTrail, match=why):
-        cs.replay(_forged(arriving(KILLED, STILL_MISSING, TAKEN), **fields))
+        cs.replay(last_forged(arriving(KILLED, STILL_MISSING, TAKEN), **fields))
 
 
 def test_replay_refuses_a_reconciliation_by_an_entry_that_begins_no_period():
     case = arriving(KILLED, STILL_MISSING, STILL_MISSING)
-    forged = resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], reconciles=(2,))])
+    forged = last_forged(case, reconciles=(2,))
     with pytest.raises(cs.BrokenTrail, match="only a move that begins a period reconciles"):
         cs.replay(forged)
 
@@ -193,12 +197,12 @@ def test_replay_refuses_a_reconciliation_by_an_entry_that_begins_no_period():
 def test_replay_refuses_a_reconciliation_of_a_conflict_settled_by_the_same_entry():
     case = arriving(KILLED, STILL_MISSING, TAKEN)
     with pytest.raises(cs.BrokenTrail, match="reconciles entry 2"):
-        cs.replay(_forged(case, resolves=(2,)))
+        cs.replay(last_forged(case, resolves=(2,)))
 
 
 def test_the_kit_refuses_a_move_that_leaves_out_a_conflict_it_reconciles():
     case = arriving(KILLED, STILL_MISSING, TAKEN)
-    left_out = cs.replay(_forged(case, reconciles=None))  # replay reads no workflow: it takes it
+    left_out = cs.replay(last_forged(case, reconciles=None))  # replay reads no workflow: it takes it
     assert sorted(left_out.open_conflicts) == [1, 2, 3]
     with pytest.raises(AssertionError, match="reconciles None"):
         check_case(WORKFLOW, left_out)

@@ -45,8 +45,10 @@ def questions(case: cs.Case) -> None:
     # Which move made each conflict agree, and the open conflicts a move may still reconcile.
     reconciled_by: dict[int, int] = {seq: e.seq for e in case.trail for seq in e.reconciles or ()}
     may_agree: list[str] = [report.trigger for report in case.waiting]
+    # The reports that back the periods the case has left: a late report may contest them.
+    left_backed: list[int] = [report.seq for report in case.left_backers]
     print(status, fate, assurance, waited, then, true_then, integrity.ok, contested_by, backed_since)
-    print(reconciled_by, may_agree)
+    print(reconciled_by, may_agree, left_backed)
 
 
 def my_workflow() -> cs.Workflow:

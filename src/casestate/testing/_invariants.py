@@ -200,6 +200,9 @@ class _Walk:
     waiting: list[int] = attrs.field(factory=list)
     """The open conflicts a move may reconcile: reports kept as conflicts with the case as it stood,
     and corroborations a move contested."""
+    left_backers: list[int] = attrs.field(factory=list)
+    """The reports that back periods the case has left: each period's backers when a move left it,
+    and the late reports kept as a left period stood, or that one began earlier."""
     at: int | None = None
     """The entry being read: the periods it is judged against began as the entries before it tell."""
 
@@ -249,7 +252,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         if not set(entry.resolves) <= set(walk.conflicts):
             raise fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
         if entry.contests is not None and (
-            entry.kind is not EntryKind.TRANSITION or entry.displaces is not None
+            entry.kind not in {EntryKind.TRANSITION, EntryKind.EARLIER_PERIOD} or entry.displaces is not None
         ):
             raise fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
         tie = entry.kind is EntryKind.CONFLICT and entry.displaces is not None
@@ -383,7 +386,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         _check_rival(workflow, case, entry, walk, where, rival, rule.target, known)
         return
     if earlier is not None or entry.kind is EntryKind.EARLIER_PERIOD:
-        _check_earlier(case, rule, entry, walk, where, earlier, known)
+        _check_earlier(workflow, case, rule, entry, walk, where, earlier, known)
         return
     # A report that agrees corroborates, whatever its rule would resume: its evidence speaks of now.
     resumed = _resumed_fate(case, rule, walk) if legal and not agrees else None
@@ -434,10 +437,18 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.reporter = actor_id_of(entry) if entry.reverts_to is None else None
         walk.whereabouts = whereabouts
         walk.backing = set()
+        if entry.reverts_to is None:
+            # The reports that backed the period it leaves back it still, as a left one.
+            walk.left_backers += [seq for seq in walk.backers if seq not in (contested or ())]
         walk.status_entry, walk.backers = entry.seq, list(reconciled or ())
         if entry.reverts_to is None:
             walk.began[entry.seq] = whereabouts
         _check_period(case, rule, entry, walk, where)
+        if entry.reverts_to is not None:
+            # The periods it voids, and the one it resumes, resume without the reports that backed them.
+            walk.left_backers = [
+                seq for seq in walk.left_backers if case.trail[seq].effective_at < walk.since
+            ]
         return
     if not rule.report:
         raise fail(case, f"{where}: only a report can be kept without moving the case")
@@ -539,6 +550,36 @@ def _contested(
         ):
             found.append(seq)
     return tuple(found) or None
+
+
+def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period the late report tells
+    workflow: Workflow,
+    case: Case,
+    entry: Entry,
+    walk: _Walk,
+    until: datetime,
+    status: str,
+    fate: Fate,
+    whereabouts: Whereabouts,
+) -> tuple[int, ...] | None:
+    """The reports backing a left period that the late report *entry* makes conflicts.
+
+    Those about its time or a later one, before *until* (when the next live
+    period began), that it could not move the case to from the period it
+    tells, or begins earlier, in *status*, and that disagree with it: as each
+    would have been kept had it come after the late report.
+    """
+    found = []
+    for seq in walk.left_backers:
+        backer = case.trail[seq]
+        rule = workflow.rule(backer.trigger)
+        if (
+            entry.effective_at <= backer.effective_at < until
+            and status not in rule.sources
+            and not agrees_with(workflow, rule, status, fate, whereabouts)
+        ):
+            found.append(seq)
+    return tuple(sorted(found)) or None
 
 
 def _carried_at_its_start(workflow: Workflow, case: Case, entry: Entry, walk: _Walk) -> bool:
@@ -677,6 +718,7 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
 
 
 def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; the walk's own arguments
+    workflow: Workflow,
     case: Case,
     rule: Rule,
     entry: Entry,
@@ -698,6 +740,25 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
     # The period that takes its place, where its report named none: the one after it; or the one it
     # says the case was in, about the instant that one began.
     into = walk.periods[holding if stays else holding + 1]
+    changed = walk.periods[holding + 1]
+    until = walk.since if changed == current else starts[holding + 1]
+    contested = (
+        None
+        if stays
+        else _contested_late(
+            workflow,
+            case,
+            entry,
+            walk,
+            until,
+            status or rule.target,
+            fate,
+            # A period begun earlier holds its place where the report names none.
+            (walk.whereabouts if changed == current else walk.began[changed])
+            if redates and whereabouts is Whereabouts.UNKNOWN
+            else whereabouts,
+        )
+    )
     found = (
         entry.to_status,
         entry.fate,
@@ -706,6 +767,7 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
         entry.codes,
         entry.reverts_to,
         entry.carries_into,
+        entry.contests,
     )
     expected = (
         status or rule.target,
@@ -715,14 +777,20 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
         (),
         None,
         into if carries else None,
+        contested,
     )
     if found != expected:
         raise fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
+    walk.conflicts += contested or ()
+    walk.waiting += contested or ()
+    walk.left_backers = [seq for seq in walk.left_backers if seq not in (contested or ())]
     if stays:
+        walk.left_backers.append(entry.seq)  # it backs the period it says the case was in
         if carries:
             walk.began[into] = whereabouts  # the place it tells that period, from its start
         return  # it says what the period before held: the history holds it already
     if redates and older:
+        walk.left_backers.append(entry.seq)  # it backs the period it says began on its day
         return  # a period the case has left began on its day: the trail tells its start (see _since)
     if redates:
         # Had it come first, it would have begun the current period, which the report that began
