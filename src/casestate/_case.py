@@ -697,8 +697,10 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
     report that tells a period before the current one, or that one began
     earlier: it names reports that back a left period (see
     ``Standing.left_backers``), about its own time or a later one before the
-    next period began. Whether each says otherwise than the move or the late
-    report is the workflow's to say, which replay does not read.
+    next period began; and a rival that holds, voiding the current period:
+    reports that back a left period, about its own time or a later one.
+    Whether each says otherwise than the move or the late report is the
+    workflow's to say, which replay does not read.
     """
     contests = entry.contests
     if not contests or list(contests) != sorted(set(contests)):
@@ -711,10 +713,11 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
         if not moves_the_current and entry.to_status == snapshot_of(periods[index]).status:
             return "a late report kept as a left period stood contests nothing"
         backers, until = state.left_backers, since_of(periods[index + 1])
-    elif (
-        entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None or entry.displaces is not None
-    ):
+    elif entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None:
         return "only a move that begins a period of its own, or a late report of one, contests corroborations"
+    elif entry.displaces is not None:
+        # A rival that holds begins its period from the one before the period it voids.
+        backers, until = state.left_backers, None
     else:
         backers, until = state.backers, None
     by_seq = {backer.seq: backer for backer in backers}

@@ -707,6 +707,15 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                         settled=change.resolves,
                     )
                 )
+                # The rival that holds begins its period from the one before: it contests that
+                # period's reports about its time or later that say otherwise, as a late report does.
+                contested = (
+                    None
+                    if not holds or not case.left_backers
+                    else _saying_otherwise(
+                        table, case.left_backers, change.effective_at, None, status, fate, whereabouts
+                    )
+                )
                 return _plan(
                     Plan,
                     (
@@ -719,7 +728,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                         displaced,
                         None,
                         None,
-                        None,
+                        contested if contested is None else tuple(sorted(contested)),
                         reconciled,
                     ),
                 )

@@ -271,8 +271,9 @@ class Entry:
     earlier period that tells a period, or that one began earlier: the reports backing the left
     period it changes, about its own time or a later one before the next period began, that say
     otherwise than the period it tells (a "still missing" of 5 March, then a capture of 3 March
-    learned after a death). ``None`` when there is none, and left out of the canonical bytes and
-    JSON then, so that trails written before keep their bytes and hashes."""
+    learned after a death); and so, of the period before, for a rival report that holds, displacing
+    the current period: it begins its period from that one. ``None`` when there is none, and left out
+    of the canonical bytes and JSON then, so that trails written before keep their bytes and hashes."""
     reconciles: tuple[int, ...] | None = attrs.field(
         default=None, metadata=_public(Form.OPTIONAL_INTS, omit_none=True)
     )

@@ -180,10 +180,15 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         if waits_for_a_move(displaces, codes):
             waiting = (*waiting, _backer(entry, seq, trigger, effective_at))
     elif contests:
-        # Corroborations of the period this move ends, about a time it says was otherwise: each
-        # waits as a conflict, as it would have had it come after the move.
+        # Corroborations of the period this move ends, about a time it says was otherwise, or, for
+        # a rival that voids it, the reports of the period before: each waits as a conflict, as it
+        # would have had it come after the move.
         conflicts = (*conflicts, *contests)
-        waiting = (*waiting, *(backer for backer in backers if backer.seq in contests))
+        if displaces is None:
+            waiting = (*waiting, *(backer for backer in backers if backer.seq in contests))
+        else:
+            waiting = (*waiting, *(backer for backer in left if backer.seq in contests))
+            left = tuple(backer for backer in left if backer.seq not in contests)
     reconciled = _NONE
     if reconciles:
         conflicts, waiting, reconciled = _reconciled(conflicts, waiting, reconciles)

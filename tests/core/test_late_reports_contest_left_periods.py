@@ -258,3 +258,31 @@ def test_pinned_vector_of_a_late_report_that_contests_a_register():
     assert canonical_bytes(entry) == PINNED_LATE_CONTEST
     assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_LATE_CONTEST).hexdigest()
     assert entry.hash == PINNED_LATE_CONTEST_HASH
+
+
+def test_a_death_that_outweighs_a_capture_contests_the_register_of_a_day_it_says_he_was_dead():
+    # Taken prisoner on 8 March, says a video; the register of 5 March, learned later; a death
+    # certificate of 3 March then outweighs the video: dead from 3 March, and the register (nobody
+    # knew his fate) waits as a conflict, as it does when the certificate comes before it.
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 8), recorded=dated(3, 9))
+    late_register = attrs.evolve(REGISTER, recorded_at=dated(3, 12))
+    certificate = told(
+        "report_dead", MINISTRY, "death_certificate", effective=dated(3, 3), recorded=dated(3, 13)
+    )
+    register_first = arriving(video, late_register, certificate)
+    certificate_first = arriving(video, certificate, late_register)
+    for case in (register_first, certificate_first):
+        check_case(WORKFLOW, case)
+        assert cs.replay(case.trail) == case
+        assert fed_to_a_batch(case) == case.standing
+        assert (case.status, case.status_since) == ("dead", dated(3, 3))
+    assert story(register_first) == story(certificate_first)
+    held = register_first.trail[-1]
+    assert (held.kind, held.displaces, held.contests) == (cs.EntryKind.TRANSITION, 1, (2,))
+    assert register_first.open_conflicts == (1, 2)
+    with pytest.raises(cs.BrokenTrail, match="contests entry 1"):
+        cs.replay(last_forged(register_first, contests=(1, 2)))
+    # Two rivals as strong leave the pair undecided: nothing begins, and nothing is contested.
+    notice = told("report_dead", UNIT, "unit_notification", effective=dated(3, 3), recorded=dated(3, 13))
+    tied = arriving(video, late_register, notice)
+    assert (tied.trail[-1].kind, tied.trail[-1].contests) == (cs.EntryKind.CONFLICT, None)

@@ -251,9 +251,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             raise fail(case, f"{where}: leaves {entry.from_status!r}, but the case was {walk.status!r}")
         if not set(entry.resolves) <= set(walk.conflicts):
             raise fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
-        if entry.contests is not None and (
-            entry.kind not in {EntryKind.TRANSITION, EntryKind.EARLIER_PERIOD} or entry.displaces is not None
-        ):
+        if entry.contests is not None and entry.kind not in {EntryKind.TRANSITION, EntryKind.EARLIER_PERIOD}:
             raise fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
         tie = entry.kind is EntryKind.CONFLICT and entry.displaces is not None
         if entry.reconciles is not None and not (
@@ -557,24 +555,25 @@ def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period
     case: Case,
     entry: Entry,
     walk: _Walk,
-    until: datetime,
+    until: datetime | None,
     status: str,
     fate: Fate,
     whereabouts: Whereabouts,
 ) -> tuple[int, ...] | None:
-    """The reports backing a left period that the late report *entry* makes conflicts.
+    """The reports backing a left period that the late report, or rival, *entry* makes conflicts.
 
     Those about its time or a later one, before *until* (when the next live
-    period began), that it could not move the case to from the period it
-    tells, or begins earlier, in *status*, and that disagree with it: as each
-    would have been kept had it come after the late report.
+    period began, if given), that it could not move the case to from the
+    period it tells, or begins earlier, in *status*, and that disagree with
+    it: as each would have been kept had it come after the late report.
     """
     found = []
     for seq in walk.left_backers:
         backer = case.trail[seq]
         rule = workflow.rule(backer.trigger)
         if (
-            entry.effective_at <= backer.effective_at < until
+            entry.effective_at <= backer.effective_at
+            and (until is None or backer.effective_at < until)
             and status not in rule.sources
             and not agrees_with(workflow, rule, status, fate, whereabouts)
         ):
@@ -684,11 +683,25 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
             raise fail(case, f"{where}: a rival report kept with {list(entry.codes)}, expected [{code}]")
     if entry.whereabouts not in (None, wanted):
         raise fail(case, f"{where}: whereabouts {entry.whereabouts}, the rival report gives {wanted}")
+    # A rival that holds begins its period from the one before: the reports of that period about its
+    # time or later that say otherwise wait as conflicts, as they would had they come after it.
+    contested = (
+        _contested_late(workflow, case, entry, walk, None, target, rival.fate, wanted)
+        if entry.kind is EntryKind.TRANSITION
+        else None
+    )
+    if entry.contests != contested:
+        raise fail(
+            case, f"{where}: contests {entry.contests}, the reports it says otherwise than are {contested}"
+        )
     if entry.displaces is None:
         return
     # The reports that held the displaced period wait (those waiting already, once).
     held_it = [displaced, *(seq for seq in walk.backers if seq != displaced)]
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
+    walk.conflicts += contested or ()
+    walk.waiting += contested or ()
+    walk.left_backers = [seq for seq in walk.left_backers if seq not in (contested or ())]
     tied = entry.kind is EntryKind.CONFLICT
     since = max(entry.effective_at, walk.since) if tied else entry.effective_at
     reconciled = _reconciled(workflow, case, walk, entry, since, wanted)
