@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ._actors import Actor
-from ._case import Case, case_of, holds_what_its_trail_says, ids_after, left_backed_as_its_trail_says
+from ._case import Case, case_of, holds_what_its_trail_says, ids_after, rivals_and_left_as_its_trail_says
 from ._chain import GENESIS, ChainKeyError, Problem, key_problem, seal
 from ._change import OPEN, Change, new_salt
 from ._decide import decide, decide_opening, plan
@@ -126,11 +126,14 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
     verdict = decide(table, case, change, now)
     if verdict.outcome is Outcome.REJECTED:
         raise Rejected(case.id, verdict)
-    if verdict.outcome is Outcome.EARLIER_PERIOD and not left_backed_as_its_trail_says(case):
-        # Only a late report reads the reports that back left periods: checked where it is read.
-        raise ValueError(_NOT_ITS_TRAIL % case.id)
     decided = plan(table, case, change, verdict)
     kind = decided.kind
+    if (
+        kind is EntryKind.EARLIER_PERIOD or (kind is EntryKind.TRANSITION and decided.displaces is not None)
+    ) and not rivals_and_left_as_its_trail_says(case):
+        # Only these read the reports that back left periods, or rival the current one: checked
+        # where they are read.
+        raise ValueError(_NOT_ITS_TRAIL % case.id)
     target = decided.period_status or verdict.target or case.status
     entry = seal(
         len(case.trail),

@@ -62,6 +62,7 @@ class Case(Standing):
         values["_periods"] = self.periods
         values["backers"] = _as_backers(self.backers)
         values["left_backers"] = _as_backers(self.left_backers)
+        values["rivalled"] = _as_backers(self.rivalled)
         return build(Standing, *values.values())
 
     @property
@@ -428,19 +429,22 @@ def holds_what_its_trail_says(case: Case) -> bool:
     return _periods_as_told(trail, periods) and snapshot_of(periods[-1]).since == case.status_since
 
 
-def left_backed_as_its_trail_says(case: Case) -> bool:
-    """Whether the reports *case* holds back its left periods are those its trail says.
+def rivals_and_left_as_its_trail_says(case: Case) -> bool:
+    """Whether the reports *case* holds back its left periods, and rival its current one, are its trail's.
 
     :func:`holds_what_its_trail_says` reads only the last entries; these may
-    go back to the opening, and only a late report of an earlier period
-    reads them: ``Workflow.apply`` checks them for such a report alone, by
-    folding the trail again.
+    go back far, and only a late report of an earlier period, or a rival
+    that holds, reads them: ``Workflow.apply`` checks them for such a report
+    alone, by folding the trail again.
     """
-    held = case.left_backers
-    found = fold(case.trail).left_backers
-    return len(held) == len(found) and all(
-        (one.seq, one.trigger, one.effective_at) == (other.seq, other.trigger, other.effective_at)
-        for one, other in zip(held, found, strict=True)
+    found = fold(case.trail)
+    return all(
+        len(held) == len(told)
+        and all(
+            (one.seq, one.trigger, one.effective_at) == (other.seq, other.trigger, other.effective_at)
+            for one, other in zip(held, told, strict=True)
+        )
+        for held, told in ((case.left_backers, found.left_backers), (case.rivalled, found.rivalled))
     )
 
 
@@ -737,10 +741,12 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
 
     Only a move that begins a period reconciles: a transition that does not
     resume one, or a report that leaves two rivals undecided. What it names
-    are open conflicts a move may reconcile (see ``Standing.waiting``) that
-    it does not settle, about a time from the period's start on, each once
-    and in order. Whether each agrees with the period is the workflow's to
-    say, which replay does not read.
+    are open conflicts a move may reconcile (see ``Standing.waiting``), or,
+    for a rival that holds (a transition that displaces), those that rivalled
+    the period it voids (see ``Standing.rivalled``), that it does not settle,
+    about a time from the period's start on, each once and in order. Whether
+    each agrees with the period is the workflow's to say, which replay does
+    not read.
     """
     kind = entry.kind
     tie = kind is EntryKind.CONFLICT and entry.displaces is not None
@@ -750,7 +756,8 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
     since = max(entry.effective_at, state.status_since) if tie else entry.effective_at
-    waiting = {report.seq: report for report in state.waiting if report.seq not in entry.resolves}
+    pool = (*state.waiting, *state.rivalled) if not tie and entry.displaces is not None else state.waiting
+    waiting = {report.seq: report for report in pool if report.seq not in entry.resolves}
     for seq in reconciles:
         report = waiting.get(seq)
         if report is None or report.effective_at < since:

@@ -277,6 +277,7 @@ def _reconciled(
     fate: Fate,
     whereabouts: Whereabouts,
     settled: tuple[int, ...],
+    rivals: bool = False,
 ) -> tuple[int, ...] | None:
     """The open conflicts of *case* that a move beginning a period in *status* at *since* reconciles.
 
@@ -288,11 +289,14 @@ def _reconciled(
     corroborates it now, whichever came first. One that names no fate, about
     the very instant the period begins, is left waiting: whether it agrees
     is a rival's question there (see :func:`decide`). Those the move settles
-    (names in ``resolves``) are settled, not reconciled. ``None`` when there
-    is none.
+    (names in ``resolves``) are settled, not reconciled. A rival that holds
+    (*rivals*) reconciles the reports that rivalled the period it voids as
+    well (see ``Standing.rivalled``): a capture video of 1 March, left
+    undecided with a death of 18 February, agrees with a capture card of
+    18 February that outweighs the death. ``None`` when there is none.
     """
     reconciled: tuple[int, ...] | None = None
-    for report in case.waiting:
+    for report in (*case.waiting, *case.rivalled) if rivals else case.waiting:
         effective = report.effective_at
         if effective < since or report.seq in settled:
             continue
@@ -696,7 +700,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 status: str = verdict.target  # type: ignore[assignment] # where either leaves the case
                 reconciled = (
                     None
-                    if not case.waiting
+                    if not case.waiting and not (holds and case.rivalled)
                     else _reconciled(
                         table,
                         case,
@@ -705,6 +709,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                         fate=fate,
                         whereabouts=whereabouts,
                         settled=change.resolves,
+                        rivals=holds,
                     )
                 )
                 # The rival that holds begins its period from the one before: it contests that

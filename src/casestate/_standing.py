@@ -214,6 +214,14 @@ class Standing:
     corroborations a move contested. A move that begins a period they agree with, about its time or a
     later one, reconciles them (see :attr:`Entry.reconciles <casestate.Entry.reconciles>`). Compared
     by their entries' ``seq``."""
+    rivalled: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
+    """The open conflicts that rival the current period, in the order they began to wait: the reports
+    kept as its rivals (outweighed, or as strong where the period is undecided), and those a rival
+    displaced (the report that began the period it voided, and its backers), with the rival that left
+    the pair undecided. A rival that holds later, displacing the period, reconciles those that agree
+    with it, about its time or a later one (see :attr:`Entry.reconciles
+    <casestate.Entry.reconciles>`); any other move leaves them as they are. Compared by their
+    entries' ``seq``."""
     left_backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
     """The reports that back periods the case has left, in the order they came to: each period's
     corroborations when a move left it, and the late reports kept as a left period stood since (see

@@ -68,6 +68,7 @@ def opened(  # noqa: PLR0917 - the fields of an opening entry, in its order
         _NONE,
         _NONE,
         _NONE,
+        _NONE,
         1,
         periods,
     )
@@ -148,6 +149,7 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         conflicts = tuple(number for number in conflicts if number not in resolves)
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     waiting = state.waiting if not resolves else _still_waiting(state.waiting, conflicts)
+    rivalled = state.rivalled if not resolves else _still_waiting(state.rivalled, conflicts)
     left = state.left_backers
     if kind is EntryKind.EARLIER_PERIOD:
         if contests:
@@ -156,7 +158,7 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             conflicts = (*conflicts, *contests)
             waiting = (*waiting, *(backer for backer in left if backer.seq in contests))
             left = tuple(backer for backer in left if backer.seq not in contests)
-        kept = Kept(conflicts, waiting, left, _backer(entry, seq, trigger, effective_at))
+        kept = Kept(conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at))
         # Of the status the case holds, about a time in the period before the current one: the
         # current period began then. About an older one, it is read as any other (see _told_late).
         if to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2:
@@ -174,11 +176,16 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             *conflicts,
             *(number for number in held if number not in conflicts and number not in resolves),
         )
+        # They rival whichever report holds the instant now, as the rival does should neither hold.
+        rivalled = (*rivalled, *_displaced(state, displaces, conflicts, rivalled))
         periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
         if waits_for_a_move(displaces, codes):
             waiting = (*waiting, _backer(entry, seq, trigger, effective_at))
+        else:
+            # A rival kept as a conflict: it waits beside what it rivals, should another rival hold.
+            rivalled = (*rivalled, _backer(entry, seq, trigger, effective_at))
     elif contests:
         # Corroborations of the period this move ends, about a time it says was otherwise, or, for
         # a rival that voids it, the reports of the period before: each waits as a conflict, as it
@@ -191,7 +198,9 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             left = tuple(backer for backer in left if backer.seq not in contests)
     reconciled = _NONE
     if reconciles:
-        conflicts, waiting, reconciled = _reconciled(conflicts, waiting, reconciles)
+        conflicts, waiting, rivalled, reconciled = _reconciled(conflicts, waiting, rivalled, reconciles)
+    if kind is EntryKind.TRANSITION and displaces is None:
+        rivalled = _NONE  # a move that is no rival's ends the rivalry over the period it leaves
     backing = state.backing
     if displaces is not None and kind is EntryKind.CONFLICT:
         # Neither rival holds: the case stands as it did before both, and nobody's report is
@@ -260,6 +269,7 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         tied,
         backers,
         waiting,
+        rivalled,
         left,
         seq + 1,
         periods,
@@ -268,16 +278,46 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
 
 
 def _reconciled(
-    conflicts: tuple[int, ...], waiting: tuple[Backing, ...], reconciles: tuple[int, ...]
-) -> tuple[tuple[int, ...], tuple[Backing, ...], tuple[Backing, ...]]:
-    """The open conflicts and those waiting once a move reconciles *reconciles*; and those it reconciles.
+    conflicts: tuple[int, ...],
+    waiting: tuple[Backing, ...],
+    rivalled: tuple[Backing, ...],
+    reconciles: tuple[int, ...],
+) -> tuple[tuple[int, ...], tuple[Backing, ...], tuple[Backing, ...], tuple[Backing, ...]]:
+    """The open conflicts, those waiting and the rivals once a move reconciles *reconciles*; and those.
 
-    Each backs the period the move begins, as it would have had it come after the move.
+    Each backs the period the move begins, as it would have had it come after the move, in the
+    order the entry names them.
     """
+    by_seq = {report.seq: report for report in (*waiting, *rivalled) if report.seq in reconciles}
     return (
         tuple(number for number in conflicts if number not in reconciles),
         tuple(report for report in waiting if report.seq not in reconciles),
-        tuple(report for report in waiting if report.seq in reconciles),
+        tuple(report for report in rivalled if report.seq not in reconciles),
+        tuple(by_seq[number] for number in reconciles),
+    )
+
+
+def _displaced(
+    state: Standing, displaces: int, conflicts: tuple[int, ...], rivalled: tuple[Backing, ...]
+) -> tuple[Backing, ...]:
+    """The reports a rival displacing the entry *displaces* makes wait, not rivals already.
+
+    The report that began the current period (listed among its backers once a late report dated
+    the period earlier), and the reports that backed it, each still an open conflict.
+    """
+    current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
+    report: Backing
+    if any(backer.seq == displaces for backer in state.backers):
+        report = next(backer for backer in state.backers if backer.seq == displaces)
+    elif type(current) is Snapshot:
+        report = Backer(displaces, current.entered_by, current.since)  # type: ignore[arg-type] # a report began it
+    else:
+        report = current  # type: ignore[assignment] # the other kind of period: its entry
+    known = {one.seq for one in rivalled}
+    return tuple(
+        one
+        for one in (report, *(backer for backer in state.backers if backer.seq != displaces))
+        if one.seq not in known and one.seq in conflicts
     )
 
 
@@ -347,6 +387,7 @@ def _with_earlier(
         state.tied,
         state.backers,
         kept.waiting,
+        kept.rivalled,
         kept.left,
         state.version + 1,
         periods if told is None else _inserted(periods, told, current),
@@ -361,6 +402,8 @@ class Kept(NamedTuple):
     """The open conflicts: with those it contests."""
     waiting: tuple[Backing, ...]
     """The open conflicts a move may reconcile: with those it contests."""
+    rivalled: tuple[Backing, ...]
+    """The open conflicts that rival the current period (see ``Standing.rivalled``)."""
     left: tuple[Backing, ...]
     """The reports that back left periods (see ``Standing.left_backers``): without those it contests."""
     report: Backing
@@ -476,6 +519,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         state.tied,
         (*backers, kept.report),
         kept.waiting,
+        kept.rivalled,
         kept.left,
         state.version + 1,
         (*state._periods[:-1], began),  # noqa: SLF001
@@ -513,8 +557,19 @@ def _left_begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves t
         left.entered_by,
     )
     moved = (*periods[:index], began, *periods[index + 1 :])
-    # The report backs that period, as one of a left period's status does.
-    kept = kept._replace(left=(*kept.left, kept.report))
+    # The report backs that period, as one of a left period's status does; and the report that
+    # began it backs it from its own day, once the period begins earlier (the first such report
+    # says so), as for the current period.
+    record = periods[index]
+    report: Backing = (
+        Backer(left.seq, left.entered_by, left.since)  # type: ignore[arg-type] # a report began it
+        if type(record) is Snapshot
+        else record  # type: ignore[assignment] # the other kind of period: its entry
+    )
+    # Not moved before: its report neither backs a left period already nor waits as a conflict.
+    moved_before = left.seq in kept.conflicts or any(backer.seq == left.seq for backer in kept.left)
+    first = () if moved_before else (report,)
+    kept = kept._replace(left=(*kept.left, *first, kept.report))
     return _with_earlier(state, None, kept, recorded_at, None, *more, periods=moved)
 
 

@@ -286,3 +286,27 @@ def test_a_death_that_outweighs_a_capture_contests_the_register_of_a_day_it_says
     notice = told("report_dead", UNIT, "unit_notification", effective=dated(3, 3), recorded=dated(3, 13))
     tied = arriving(video, late_register, notice)
     assert (tied.trail[-1].kind, tied.trail[-1].contests) == (cs.EntryKind.CONFLICT, None)
+
+
+def test_the_report_that_began_a_left_period_dated_earlier_is_contested_in_any_order():
+    # Taken prisoner on 1 March, says a video; a capture card dates the captivity from 25 February;
+    # the information bureau notifies his death on 12 March; his unit's notice, learned last, says he
+    # was killed on 1 March. The video of 1 March waits as a conflict whichever came first.
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(2, 25), recorded=dated(3, 20))
+    notified = told(
+        "notify_death", ICRC, "information_bureau_notice", effective=dated(3, 12), recorded=dated(3, 20)
+    )
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 20))
+    stories = set()
+    for order in ((card, notified, killed), (notified, card, killed), (card, killed, notified)):
+        case = arriving(video, *order)
+        check_case(WORKFLOW, case)
+        assert fed_to_a_batch(case) == case.standing
+        assert [(entry.trigger, entry.effective_at) for entry in case.conflicts] == [
+            ("report_captured", dated(3, 1))
+        ]
+        stories.add(story_key(case))
+    assert len(stories) == 1
+    left_first = arriving(video, notified, card)
+    assert [backer.seq for backer in left_first.left_backers] == [1, 3]  # the video, then the card

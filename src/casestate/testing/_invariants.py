@@ -200,6 +200,9 @@ class _Walk:
     waiting: list[int] = attrs.field(factory=list)
     """The open conflicts a move may reconcile: reports kept as conflicts with the case as it stood,
     and corroborations a move contested."""
+    rivalled: list[int] = attrs.field(factory=list)
+    """The open conflicts that rival the current period: reports kept as its rivals, and those a rival
+    displaced, with the rival that left the pair undecided."""
     left_backers: list[int] = attrs.field(factory=list)
     """The reports that back periods the case has left: each period's backers when a move left it,
     and the late reports kept as a left period stood, or that one began earlier."""
@@ -264,6 +267,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             _check_report_or_transition(workflow, case, entry, walk, where)
         walk.conflicts = [seq for seq in walk.conflicts if seq not in entry.resolves]
         walk.waiting = [seq for seq in walk.waiting if seq not in entry.resolves]
+        walk.rivalled = [seq for seq in walk.rivalled if seq not in entry.resolves]
         if entry.kind is EntryKind.CONFLICT:
             walk.conflicts.append(entry.seq)
     if tuple(walk.conflicts) != case.open_conflicts:
@@ -439,6 +443,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
             # The reports that backed the period it leaves back it still, as a left one.
             walk.left_backers += [seq for seq in walk.backers if seq not in (contested or ())]
         walk.status_entry, walk.backers = entry.seq, list(reconciled or ())
+        walk.rivalled = []  # a move that is no rival's ends the rivalry over the period it leaves
         if entry.reverts_to is None:
             walk.began[entry.seq] = whereabouts
         _check_period(case, rule, entry, walk, where)
@@ -491,17 +496,25 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
 
 
 def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the move begins
-    workflow: Workflow, case: Case, walk: _Walk, entry: Entry, since: datetime, whereabouts: Whereabouts
+    workflow: Workflow,
+    case: Case,
+    walk: _Walk,
+    entry: Entry,
+    since: datetime,
+    whereabouts: Whereabouts,
+    *,
+    rivals: bool = False,
 ) -> tuple[int, ...] | None:
     """The open conflicts the move *entry*, beginning a period at *since*, makes agree.
 
     Those kept against the case as it stood, or contested, about that time or
     a later one, that agree with the period it begins: as each would have
     been kept had it come after the move. One naming no fate about that very
-    instant stays: there, it is a rival's question.
+    instant stays: there, it is a rival's question. A rival that holds (*rivals*)
+    makes agree the reports that rivalled the period it voids, too.
     """
     found = []
-    for seq in walk.waiting:
+    for seq in [*walk.waiting, *walk.rivalled] if rivals else walk.waiting:
         if seq in entry.resolves:
             continue
         report = case.trail[seq]
@@ -526,6 +539,7 @@ def _check_reconciled(
         )
     walk.conflicts = [seq for seq in walk.conflicts if seq not in (reconciled or ())]
     walk.waiting = [seq for seq in walk.waiting if seq not in (reconciled or ())]
+    walk.rivalled = [seq for seq in walk.rivalled if seq not in (reconciled or ())]
 
 
 def _contested(
@@ -646,7 +660,7 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
     return rivalry(workflow, rule, entry.effective_at, *two, began, walk.conflicts, backers)
 
 
-def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
+def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry records; the walk's own arguments
     workflow: Workflow,
     case: Case,
     entry: Entry,
@@ -695,16 +709,22 @@ def _check_rival(  # noqa: PLR0917 - the walk's own arguments, and the rival's
             case, f"{where}: contests {entry.contests}, the reports it says otherwise than are {contested}"
         )
     if entry.displaces is None:
+        walk.rivalled.append(entry.seq)  # kept as a rival: it waits beside what it rivals
         return
-    # The reports that held the displaced period wait (those waiting already, once).
+    tied = entry.kind is EntryKind.CONFLICT
+    since = max(entry.effective_at, walk.since) if tied else entry.effective_at
+    # Of what waited before it: a rival that holds makes agree the rivals of the period it voids, too.
+    reconciled = _reconciled(workflow, case, walk, entry, since, wanted, rivals=not tied)
+    # The reports that held the displaced period wait (those waiting already, once), and rival
+    # whichever report holds the instant now, as the rival does should neither hold.
     held_it = [displaced, *(seq for seq in walk.backers if seq != displaced)]
     walk.conflicts += [seq for seq in held_it if seq not in walk.conflicts and seq not in entry.resolves]
+    walk.rivalled += [seq for seq in held_it if seq not in walk.rivalled and seq in walk.conflicts]
     walk.conflicts += contested or ()
     walk.waiting += contested or ()
     walk.left_backers = [seq for seq in walk.left_backers if seq not in (contested or ())]
-    tied = entry.kind is EntryKind.CONFLICT
-    since = max(entry.effective_at, walk.since) if tied else entry.effective_at
-    reconciled = _reconciled(workflow, case, walk, entry, since, wanted)
+    if tied:
+        walk.rivalled.append(entry.seq)
     _check_reconciled(case, entry, walk, where, reconciled)
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
@@ -803,6 +823,8 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
             walk.began[into] = whereabouts  # the place it tells that period, from its start
         return  # it says what the period before held: the history holds it already
     if redates and older:
+        if changed not in walk.left_backers and changed not in walk.conflicts:
+            walk.left_backers.append(changed)  # the report that began it backs it from its own day
         walk.left_backers.append(entry.seq)  # it backs the period it says began on its day
         return  # a period the case has left began on its day: the trail tells its start (see _since)
     if redates:
