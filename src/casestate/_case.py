@@ -362,8 +362,7 @@ def begins_left_earlier(entry: Entry, began: Entry, lower: datetime | None, star
     return (
         lower is not None
         and entry.kind is EntryKind.EARLIER_PERIOD
-        and began.kind is EntryKind.TRANSITION
-        and began.reverts_to is None
+        and began_by(began) is not None
         and entry.to_status == began.to_status
         and entry.seq > began.seq
         and lower <= entry.effective_at < start
@@ -514,15 +513,16 @@ def _began_at(trail: Sequence[Entry], began: Entry, held: datetime, lower: datet
 def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | None = None) -> datetime:
     """When the period *began* began, by the entries before *end*: its own time, or an earlier one told late.
 
-    Only a report's period begins earlier (not a resumed one, nor one told
-    late): by a late report of its status while it was the current one, or,
-    once the case has left it, by one about a time after *lower* (when the
-    live period before it began), if given.
+    Only a report's period begins earlier (not a resumed one): by a late
+    report of its status while it was the current one, or, once the case has
+    left it, by one about a time after *lower* (when the live period before
+    it began), if given. A period a late report told was never the current
+    one.
     """
     since = began.effective_at
-    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+    if began_by(began) is None:
         return since
-    status, left = began.to_status, False
+    status, left = began.to_status, began.kind is EntryKind.EARLIER_PERIOD
     for entry in trail[began.seq + 1 : end]:
         if sets_status(entry):
             left = True
@@ -742,8 +742,9 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     Only a move that begins a period reconciles: a transition that does not
     resume one, or a report that leaves two rivals undecided. What it names
     are open conflicts a move may reconcile (see ``Standing.waiting``), or,
-    for a rival that holds (a transition that displaces), those that rivalled
-    the period it voids (see ``Standing.rivalled``), that it does not settle,
+    for a transition, those that rivalled the period it ends or voids (see
+    ``Standing.rivalled``; a rival that holds may name the rival it
+    displaces, where it agrees with it), that it does not settle,
     about a time from the period's start on, each once and in order. Whether
     each agrees with the period is the workflow's to say, which replay does
     not read.
@@ -756,7 +757,7 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
     since = max(entry.effective_at, state.status_since) if tie else entry.effective_at
-    pool = (*state.waiting, *state.rivalled) if not tie and entry.displaces is not None else state.waiting
+    pool = state.waiting if tie else (*state.waiting, *state.rivalled)
     waiting = {report.seq: report for report in pool if report.seq not in entry.resolves}
     for seq in reconciles:
         report = waiting.get(seq)

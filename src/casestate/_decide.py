@@ -238,6 +238,15 @@ def _contested_late(
     return contested if contested is None else tuple(sorted(contested))
 
 
+def _not_at_its_start(backers: tuple[Backing, ...], since: datetime) -> tuple[Backing, ...]:
+    """*backers*, but those about *since*, the very instant the period they back began.
+
+    Such a report speaks of that instant as the report that began the period
+    does, which a rival that holds from there does not contest either.
+    """
+    return tuple(backer for backer in backers if backer.effective_at != since)
+
+
 def _saying_otherwise(  # noqa: PLR0917 - the reports, the stretch of time, and the period
     table: Table,
     backers: tuple[Backing, ...],
@@ -293,7 +302,8 @@ def _reconciled(
     (*rivals*) reconciles the reports that rivalled the period it voids as
     well (see ``Standing.rivalled``): a capture video of 1 March, left
     undecided with a death of 18 February, agrees with a capture card of
-    18 February that outweighs the death. ``None`` when there is none.
+    18 February that outweighs the death; so does any move that begins a
+    period, which ends the rivalry. ``None`` when there is none.
     """
     reconciled: tuple[int, ...] | None = None
     for report in (*case.waiting, *case.rivalled) if rivals else case.waiting:
@@ -718,7 +728,13 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     None
                     if not holds or not case.left_backers
                     else _saying_otherwise(
-                        table, case.left_backers, change.effective_at, None, status, fate, whereabouts
+                        table,
+                        _not_at_its_start(case.left_backers, found.before.since),
+                        change.effective_at,
+                        None,
+                        status,
+                        fate,
+                        whereabouts,
                     )
                 )
                 return _plan(
@@ -776,7 +792,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     table, case, change.effective_at, status=target, fate=fate, whereabouts=whereabouts
                 ),
                 None
-                if not case.waiting
+                if not case.waiting and not case.rivalled
                 else _reconciled(
                     table,
                     case,
@@ -785,6 +801,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     fate=fate,
                     whereabouts=whereabouts,
                     settled=change.resolves,
+                    rivals=True,
                 ),
             ),
         )

@@ -39,9 +39,10 @@ class Snapshot:
     entered_by: str | None = attrs.field(default=None, eq=False, repr=False)
     """The trigger of the report or move that began the period at its own time.
 
-    ``None`` for the opening, a period two rival reports left undecided, and
-    one a late report told. A late report about a time before the period is
-    judged against it by this (see :doc:`/explanation/conflicts`).
+    ``None`` for the opening and a period two rival reports left undecided;
+    for one a late report told, that report's trigger. A late report about a
+    time before the period is judged against it by this (see
+    :doc:`/explanation/conflicts`).
     """
 
 
@@ -103,8 +104,16 @@ def snapshot_of(period: Period) -> Snapshot:
 
 
 def began_by(entry: Entry) -> str | None:
-    """The :attr:`Snapshot.entered_by` of the period *entry* begins: its trigger, for a report or move."""
-    return entry.trigger if entry.kind is EntryKind.TRANSITION and entry.reverts_to is None else None
+    """The :attr:`Snapshot.entered_by` of the period *entry* begins: its trigger, for a report or move.
+
+    A late report that told a period of its own began it too (see ``earlier_period``).
+    """
+    kind = entry.kind
+    return (
+        entry.trigger
+        if (kind is EntryKind.TRANSITION and entry.reverts_to is None) or kind is EntryKind.EARLIER_PERIOD
+        else None
+    )
 
 
 def holding(periods: tuple[Period, ...], effective_at: datetime) -> Snapshot:
@@ -218,10 +227,10 @@ class Standing:
     """The open conflicts that rival the current period, in the order they began to wait: the reports
     kept as its rivals (outweighed, or as strong where the period is undecided), and those a rival
     displaced (the report that began the period it voided, and its backers), with the rival that left
-    the pair undecided. A rival that holds later, displacing the period, reconciles those that agree
-    with it, about its time or a later one (see :attr:`Entry.reconciles
-    <casestate.Entry.reconciles>`); any other move leaves them as they are. Compared by their
-    entries' ``seq``."""
+    the pair undecided. A rival that holds later, displacing the period, or a move that ends it,
+    reconciles those that agree with it, about its time or a later one (see :attr:`Entry.reconciles
+    <casestate.Entry.reconciles>`); after a move that is no rival's, the others are no rivals of
+    any period. Compared by their entries' ``seq``."""
     left_backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
     """The reports that back periods the case has left, in the order they came to: each period's
     corroborations when a move left it, and the late reports kept as a left period stood since (see

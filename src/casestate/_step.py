@@ -452,7 +452,7 @@ def _told_late(state: S, late: Late, kept: Kept, recorded_at: datetime, *more: o
             state.version,
             late.whereabouts,
             UNCONTESTED,
-            None,
+            kept.report.trigger,  # the late report began it, as a report begins a period
         )
         if entry is None or entry.whereabouts is None
         else entry

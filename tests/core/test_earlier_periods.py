@@ -712,26 +712,27 @@ def test_a_place_a_report_told_a_confirmation_since_is_no_place_it_named():
     assert len(stories) == 1
 
 
-def test_replay_refuses_a_place_told_to_a_period_a_late_report_began():
-    # Killed on 10 March; a wound of 5 March, learned late, tells its period; a capture video of that
-    # day waits as a conflict. Forged into a report that the wound stood so, telling it a place:
-    # the wounded period was told late, not begun by a report at its own time.
+def test_a_capture_of_the_day_a_wound_told_late_began_tells_it_where_he_was():
+    # Killed on 10 March; a wound of 5 March (naming no place), learned late, tells its period; a
+    # capture video of that day, learned last, tells the wound where he was, as it does of a wound
+    # reported at its own time: a late report that tells a period begins it as a report does.
     wound = attrs.evolve(WOUNDED, effective_at=dated(3, 5))
     video = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 16))
     case = in_turn(KILLED, wound, video)
-    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
-    forged = attrs.evolve(
-        case.trail[-1],
-        kind=cs.EntryKind.EARLIER_PERIOD,
-        to_status="wounded",
-        fate=Fate.ALIVE,
-        whereabouts=Whereabouts.HELD,
-        codes=(),
-        carries_into=2,
-    )
-    with pytest.raises(cs.BrokenTrail) as broken:
-        cs.replay(resealed([*case.trail[:-1], forged]))
-    assert broken.value.integrity.problem is cs.Problem.INCONSISTENT
+    check_case(WORKFLOW, case)
+    assert cs.replay(case.trail) == case
+    late = case.trail[-1]
+    assert (late.kind, late.to_status, late.carries_into) == (cs.EntryKind.EARLIER_PERIOD, "wounded", 2)
+    then = case.as_of_effective(dated(3, 6))
+    assert then is not None
+    assert (then.status, then.fate, then.whereabouts) == ("wounded", Fate.ALIVE, Whereabouts.HELD)
+    # Come first, the video tells a captivity from 5 March: held from that day, in either order.
+    seen_first = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 12))
+    video_first = in_turn(KILLED, seen_first, wound)
+    check_case(WORKFLOW, video_first)
+    first_then = video_first.as_of_effective(dated(3, 6))
+    assert first_then is not None
+    assert (first_then.fate, first_then.whereabouts) == (Fate.ALIVE, Whereabouts.HELD)
 
 
 def test_a_capture_video_of_the_day_the_icrc_confirmed_the_captivity_is_one_story_in_either_order():
@@ -914,3 +915,33 @@ def test_a_report_about_a_time_before_he_went_missing_waits_as_a_conflict_in_eit
         assert (case.status, case.status_since) == ("dead", dated(3, 10))
         assert [case.trail[seq].effective_at for seq in case.open_conflicts] == [dated(2, 20)]
         assert cs.Code.EARLIER_THAN_CURRENT in case.trail[case.open_conflicts[0]].codes
+
+
+def test_late_reports_of_a_period_told_late_tell_it_in_either_order():
+    # Killed on 20 March. Two witnesses of one wound, of 25 February and 14 March, learned after the
+    # death: the wound from 25 February, whichever came first. A capture of 5 March and a wound of
+    # 12 March, learned after it: both periods, whichever came first.
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 20), recorded=dated(3, 21))
+    early = told("report_wounded", UNIT, "unit_notification", effective=dated(2, 25), recorded=dated(3, 22))
+    later = told("report_wounded", FAMILY, "video", effective=dated(3, 14), recorded=dated(3, 22))
+    taken = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 22))
+    hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 12), recorded=dated(3, 22))
+    for first, second, periods in (
+        (early, later, [("missing", dated(2, 24)), ("wounded", dated(2, 25)), ("dead", dated(3, 20))]),
+        (
+            taken,
+            hurt,
+            [
+                ("missing", dated(2, 24)),
+                ("captured", dated(3, 5)),
+                ("wounded", dated(3, 12)),
+                ("dead", dated(3, 20)),
+            ],
+        ),
+    ):
+        for order in ((first, second), (second, first)):
+            case = in_turn(killed, *order)
+            check_case(WORKFLOW, case)
+            assert cs.replay(case.trail) == case
+            assert [(period.status, period.since) for period in case.periods] == periods
+            assert case.open_conflicts == ()

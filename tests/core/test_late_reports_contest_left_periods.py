@@ -310,3 +310,25 @@ def test_the_report_that_began_a_left_period_dated_earlier_is_contested_in_any_o
     assert len(stories) == 1
     left_first = arriving(video, notified, card)
     assert [backer.seq for backer in left_first.left_backers] == [1, 3]  # the video, then the card
+
+
+def test_a_rival_that_holds_from_the_instant_a_period_began_contests_none_of_its_reports_of_that_instant():
+    # Wounded on 1 March (a notice); a unit's witness and an ICRC card of a capture on 28 February,
+    # learned late, tell a captivity from that day (the second says the case was as it stood); the
+    # information bureau's notice of a death that day then holds against the wound. Neither capture
+    # report is contested: the first began the captivity, the second speaks of its very instant.
+    wound = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 2))
+    witness = told(
+        "report_captured", UNIT, "witness_statement", effective=dated(2, 28), recorded=dated(3, 10)
+    )
+    card = told("report_captured", ICRC, "capture_card", effective=dated(2, 28), recorded=dated(3, 10))
+    death = told(
+        "notify_death", ICRC, "information_bureau_notice", effective=dated(2, 28), recorded=dated(3, 11)
+    )
+    witness_first = arriving(wound, witness, card, death)
+    card_first = arriving(wound, card, witness, death)
+    for case in (witness_first, card_first):
+        check_case(WORKFLOW, case)
+        assert case.trail[-1].contests is None
+        assert [entry.trigger for entry in case.conflicts] == ["report_wounded"]
+    assert story(witness_first) == story(card_first)

@@ -116,3 +116,27 @@ def test_apply_refuses_a_case_whose_rivals_are_not_its_trails():
     forged = attrs.evolve(arriving(KILLED), rivalled=())
     with pytest.raises(ValueError, match="do not match its trail"):
         WORKFLOW.apply(forged, attrs.evolve(CERTIFICATE, recorded_at=dated(3, 6)))
+
+
+def test_a_move_that_ends_the_rivalry_makes_agree_the_rivals_it_agrees_with():
+    # Captured on 1 March (a video); remains of that day (a video) leave the pair undecided; an ICRC
+    # confirmation of a wound on 27 February holds against the pair; a death certificate of 1 March
+    # then moves the case from the wound: the remains agree with it and back it, as they do when the
+    # certificate comes before the wound and holds against the pair itself.
+    video = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    remains = told("report_remains_held", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 3))
+    wound = told("report_wounded", ICRC, "icrc_confirmation", effective=dated(2, 27), recorded=dated(3, 4))
+    certificate = told(
+        "report_dead", MINISTRY, "death_certificate", effective=dated(3, 1), recorded=dated(3, 5)
+    )
+    start = in_turn(video, case=missing_since_february("ua-1209"))
+    wound_first = arriving(remains, wound, certificate, case=start)
+    certificate_first = arriving(remains, certificate, wound, case=start)
+    for case in (wound_first, certificate_first):
+        check_case(WORKFLOW, case)
+        assert cs.replay(case.trail) == case
+        assert fed_to_a_batch(case) == case.standing
+        assert [entry.actor_id for entry in case.conflicts] == ["olena-k"]
+        assert [entry.trigger for entry in case.conflicts] == ["report_captured"]
+    moved = wound_first.trail[-1]
+    assert (moved.kind, moved.displaces, moved.reconciles) == (cs.EntryKind.TRANSITION, None, (2,))

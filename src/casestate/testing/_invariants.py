@@ -430,7 +430,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         reconciled = (
             None
             if entry.reverts_to is not None
-            else _reconciled(workflow, case, walk, entry, entry.effective_at, whereabouts)
+            else _reconciled(workflow, case, walk, entry, entry.effective_at, whereabouts, rivals=True)
         )
         _check_reconciled(case, entry, walk, where, reconciled)
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
@@ -573,13 +573,17 @@ def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period
     status: str,
     fate: Fate,
     whereabouts: Whereabouts,
+    *,
+    not_at: datetime | None = None,
 ) -> tuple[int, ...] | None:
     """The reports backing a left period that the late report, or rival, *entry* makes conflicts.
 
     Those about its time or a later one, before *until* (when the next live
     period began, if given), that it could not move the case to from the
     period it tells, or begins earlier, in *status*, and that disagree with
-    it: as each would have been kept had it come after the late report.
+    it: as each would have been kept had it come after the late report. Of a
+    rival that holds, not those about *not_at*, the instant the period
+    before began (they speak of it as its own report does).
     """
     found = []
     for seq in walk.left_backers:
@@ -588,6 +592,7 @@ def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period
         if (
             entry.effective_at <= backer.effective_at
             and (until is None or backer.effective_at < until)
+            and backer.effective_at != not_at
             and status not in rule.sources
             and not agrees_with(workflow, rule, status, fate, whereabouts)
         ):
@@ -700,7 +705,7 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     # A rival that holds begins its period from the one before: the reports of that period about its
     # time or later that say otherwise wait as conflicts, as they would had they come after it.
     contested = (
-        _contested_late(workflow, case, entry, walk, None, target, rival.fate, wanted)
+        _contested_late(workflow, case, entry, walk, None, target, rival.fate, wanted, not_at=before.since)
         if entry.kind is EntryKind.TRANSITION
         else None
     )

@@ -17,7 +17,7 @@ from casestate import (
     Tier,
 )
 
-from ._reports import holding_at
+from ._reports import by_a_report, holding_at
 
 
 def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
@@ -34,11 +34,11 @@ def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime
         before = start_before(case, began, known)
         return max(began.effective_at, began_at(case, case.trail[began.displaces], began.seq, before))
     since = began.effective_at
-    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
-        return since  # only a report's period begins earlier (not a resumed one, nor one told late)
+    if not by_a_report(began):
+        return since  # only a report's period begins earlier (not a resumed one)
     if lower is None:
         lower = start_before(case, began, known)
-    left = False
+    left = began.kind is EntryKind.EARLIER_PERIOD  # a period told late was never the current one
     for entry in case.trail[began.seq + 1 : known]:
         if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
             left = True
@@ -107,8 +107,7 @@ def begins_left_earlier(
     """
     if (
         entry.kind is not EntryKind.EARLIER_PERIOD
-        or began.kind is not EntryKind.TRANSITION
-        or began.reverts_to is not None
+        or not by_a_report(began)
         or entry.to_status != began.to_status
         or entry.seq < began.seq
     ):

@@ -44,6 +44,16 @@ def agrees_with(workflow: Workflow, rule: Rule, status: str, fate: Fate, whereab
     return agrees and (said in (None, unknown, whereabouts) or whereabouts is unknown)
 
 
+def by_a_report(began: Entry) -> bool:
+    """Whether *began* began its period as a report does: a move that resumes none, or a late report.
+
+    A late report that told a period of its own began it (the kit's reading of ``Snapshot.entered_by``).
+    """
+    return (
+        began.kind is EntryKind.TRANSITION and began.reverts_to is None
+    ) or began.kind is EntryKind.EARLIER_PERIOD
+
+
 def holding_at(starts: Sequence[datetime], effective: datetime) -> int:
     """Which of the periods before the current one, by their *starts* (oldest first), holds *effective*.
 
@@ -84,8 +94,7 @@ def against_the_periods(
     ):
         return True  # seen alive after the day he was reported killed
     began = trail[held.seq]
-    by_a_report = began.kind is EntryKind.TRANSITION and began.reverts_to is None
-    if index == len(periods) - 2 and (effective != held.since or not by_a_report):
+    if index == len(periods) - 2 and (effective != held.since or not by_a_report(began)):
         return False
     return claimed is not None and held.fate is not Fate.UNKNOWN and claimed is not held.fate
 
@@ -267,7 +276,7 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
             told = _at_its_start(workflow, rule, effective, (earlier[index - 1], held, following), trail)
             if told is not None:
                 return told
-    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+    if not by_a_report(began):
         return None
     # About the instant the case opened, too: the opening is no report a late one could rival.
     after = before.since < effective or (before.since == effective and before.seq == 0)
@@ -307,7 +316,7 @@ def _agreed_at_its_start(  # noqa: PLR0917 - the rule, and the two periods with 
     began *held*, one that agrees with it as with any period (see
     :func:`agrees_with`); not where a pair of rivals or a retraction did.
     """
-    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+    if not by_a_report(began):
         return False
     if not begins_a_period(workflow.rule(began.trigger), first):
         # An authority's finding has no rival: a report agreed with it as with any period.
@@ -376,7 +385,7 @@ def _told_at_its_start(  # noqa: PLR0917 - the rule, and the periods around the 
     then (see :func:`carried`).
     """
     began = trail[held.seq]
-    if began.kind is not EntryKind.TRANSITION or began.reverts_to is not None:
+    if not by_a_report(began):
         return None
     move = workflow.rule(began.trigger)
     if not begins_a_period(move, first) or named_by(workflow, move) is not None:
@@ -504,8 +513,7 @@ def _own_place(workflow: Workflow, following: Snapshot, trail: Sequence[Entry]) 
     One the rule that began it named (a report that told it a place since speaks of its own time).
     """
     began = trail[following.seq]
-    moved = began.kind is EntryKind.TRANSITION and began.reverts_to is None
-    return moved and named_by(workflow, workflow.rule(began.trigger)) is not None
+    return by_a_report(began) and named_by(workflow, workflow.rule(began.trigger)) is not None
 
 
 def _stays(
