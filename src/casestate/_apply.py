@@ -128,11 +128,14 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         raise Rejected(case.id, verdict)
     decided = plan(table, case, change, verdict)
     kind = decided.kind
-    if (
-        kind is EntryKind.EARLIER_PERIOD or (kind is EntryKind.TRANSITION and decided.displaces is not None)
-    ) and not rivals_and_left_as_its_trail_says(case):
-        # Only these read the reports that back left periods, or rival the current one: checked
-        # where they are read.
+    reads = kind is EntryKind.EARLIER_PERIOD or (
+        kind is EntryKind.TRANSITION
+        and decided.reverts_to is None
+        and (decided.displaces is not None or bool(case.rivalled))
+    )
+    if reads and not rivals_and_left_as_its_trail_says(case):
+        # Only a late report reads the reports that back left periods, and only a move that begins
+        # a period the rivals of the current one: checked where they are read.
         raise ValueError(_NOT_ITS_TRAIL % case.id)
     target = decided.period_status or verdict.target or case.status
     entry = seal(

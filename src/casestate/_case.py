@@ -432,9 +432,9 @@ def rivals_and_left_as_its_trail_says(case: Case) -> bool:
     """Whether the reports *case* holds back its left periods, and rival its current one, are its trail's.
 
     :func:`holds_what_its_trail_says` reads only the last entries; these may
-    go back far, and only a late report of an earlier period, or a rival
-    that holds, reads them: ``Workflow.apply`` checks them for such a report
-    alone, by folding the trail again.
+    go back far, and only a late report of an earlier period, a rival that
+    holds, or a move where rivals wait, reads them: ``Workflow.apply`` checks
+    them for such a change alone, by folding the trail again.
     """
     found = fold(case.trail)
     return all(
@@ -762,9 +762,7 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     for seq in reconciles:
         report = waiting.get(seq)
         if report is None or report.effective_at < since:
-            return (
-                f"reconciles entry {seq}, no open conflict with the case as it stood about the period's time"
-            )
+            return f"reconciles entry {seq}, no open conflict a move may reconcile about the period's time"
     return None
 
 

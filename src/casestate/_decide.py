@@ -231,11 +231,9 @@ def _contested_late(
     whereabouts = told.whereabouts
     if told.redates and whereabouts is _UNKNOWN:
         whereabouts = after.whereabouts  # the period it moves holds its place
-    contested = _saying_otherwise(
+    return _saying_otherwise(
         table, case.left_backers, effective, after.since, told.status, told.fate, whereabouts
     )
-    # Each once and in order: the reports that backed left periods came to them in no order of seq.
-    return contested if contested is None else tuple(sorted(contested))
 
 
 def _not_at_its_start(backers: tuple[Backing, ...], since: datetime) -> tuple[Backing, ...]:
@@ -260,6 +258,8 @@ def _saying_otherwise(  # noqa: PLR0917 - the reports, the stretch of time, and 
 
     The period is in *status*, *fate* and *whereabouts*; a report a rule
     could move it by from there is judged as a move, and is not among them.
+    Each once and in order of ``seq``: the reports that back left periods
+    came to them in no such order.
     """
     contested: tuple[int, ...] | None = None
     for backer in backers:
@@ -274,7 +274,7 @@ def _saying_otherwise(  # noqa: PLR0917 - the reports, the stretch of time, and 
             and not agrees(table, move, status, fate, whereabouts)
         ):
             contested = (backer.seq,) if contested is None else (*contested, backer.seq)
-    return contested
+    return contested if contested is None else tuple(sorted(contested))
 
 
 def _reconciled(
@@ -672,24 +672,24 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
     if outcome is Outcome.EARLIER_PERIOD:
         # The entry records the period it tells, with its report's own assurance and place; one of
         # the current status moves the start of the current period (see step()).
-        told = earlier_period(table, case, change.trigger, change.effective_at)
+        told: EarlierPeriod = earlier_period(table, case, change.trigger, change.effective_at)  # type: ignore[assignment] # decide() accepted it as one
         contests = (
             None
-            if not case.left_backers or told.stood  # type: ignore[union-attr]
-            else _contested_late(table, case, told, change.effective_at)  # type: ignore[arg-type]
+            if not case.left_backers or told.stood
+            else _contested_late(table, case, told, change.effective_at)
         )
         return _plan(
             Plan,
             (
                 verdict,
                 EntryKind.EARLIER_PERIOD,
-                told.fate,  # type: ignore[union-attr] # decide() accepted it as one
+                told.fate,
                 _given(table, change.evidence),
                 None,
-                told.whereabouts,  # type: ignore[union-attr]
+                told.whereabouts,
                 None,
-                told.status,  # type: ignore[union-attr]
-                told.carries_into,  # type: ignore[union-attr]
+                told.status,
+                told.carries_into,
                 contests,
                 None,
             ),
@@ -749,7 +749,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                         displaced,
                         None,
                         None,
-                        contested if contested is None else tuple(sorted(contested)),
+                        contested,
                         reconciled,
                     ),
                 )

@@ -280,7 +280,9 @@ class Entry:
     """For a move that begins a period: the open conflicts that agree with it, about its own time or a
     later one, in order. Each corroborates the period from this entry on, as it would have had it come
     after the move ("still missing" on 3 March, a conflict of a death on 1 March, once a capture video
-    of 1 March ties with the death: see :doc:`/explanation/conflicts`). ``None`` when there is none,
+    of 1 March ties with the death: see :doc:`/explanation/conflicts`). For a transition, the rivals
+    of the period it ends or voids among them (a family's video of a death, left undecided with a
+    capture, once a death certificate of that day holds). ``None`` when there is none,
     and left out of the canonical bytes and JSON then, so that trails written before keep their bytes
     and hashes."""
     # The personal data is held in the entry itself rather than in a Private of

@@ -232,12 +232,14 @@ class Standing:
     <casestate.Entry.reconciles>`); after a move that is no rival's, the others are no rivals of
     any period. Compared by their entries' ``seq``."""
     left_backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
-    """The reports that back periods the case has left, in the order they came to: each period's
-    corroborations when a move left it, and the late reports kept as a left period stood since (see
-    :attr:`EntryKind.EARLIER_PERIOD <casestate.EntryKind.EARLIER_PERIOD>`). Each backs the period that
-    holds its time. A late report that tells a period, or that one began earlier, contests those about
-    its time or later, in the period it changes, that disagree with it, as a move contests
-    :attr:`backers`. Compared by their entries' ``seq``."""
+    """The reports that back periods the case has left, in the order they came to them: each
+    period's report and corroborations when a move left it, the late report that told a period, and
+    the late reports kept as a left period stood, or that one began earlier (see
+    :attr:`EntryKind.EARLIER_PERIOD <casestate.EntryKind.EARLIER_PERIOD>`), each about its own time.
+    A late report that tells a period, or that one began earlier, contests those about its time or
+    later, in the period it changes, that disagree with it, as a move contests :attr:`backers`; so
+    does a rival that holds, of the period before the one it voids. A retraction drops those of the
+    periods it voids and resumes. Compared by their entries' ``seq``."""
     version: int
     """The number of entries."""
     _periods: tuple[Period, ...] = attrs.field(alias="periods", repr=False, eq=_as_snapshots)

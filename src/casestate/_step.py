@@ -220,9 +220,9 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         # A resumed period is nobody's new report: only a role may withdraw it in turn.
         reporter = actor_id if reverts_to is None else None
         backing = _UNBACKED
-        if displaces is None and reverts_to is None and backers:
+        if displaces is None and reverts_to is None:
             # The reports that backed the period it leaves back it still, as a left one.
-            left = (*left, *(backer for backer in backers if not contests or backer.seq not in contests))
+            left = (*left, *_leaving(state, contests))
         tied, backers = False, reconciled
         entered_by = trigger if reverts_to is None else None
         if reverts_to is None:
@@ -297,6 +297,31 @@ def _reconciled(
     )
 
 
+def _leaving(state: Standing, contests: tuple[int, ...] | None) -> tuple[Backing, ...]:
+    """The reports that back *state*'s current period, as a move that leaves it keeps them.
+
+    The report that began it (first, unless a late report dated the period earlier and it backs the
+    period already), and its backers, but those the move *contests*.
+    """
+    backers = state.backers
+    kept = backers if not contests else tuple(backer for backer in backers if backer.seq not in contests)
+    current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
+    if state.entered_by is None or state.tied or any(backer.seq == current.seq for backer in backers):
+        return kept  # the opening, a resumed period, an undecided pair; or its report backs it already
+    return (_report_of(current), *kept)
+
+
+def _report_of(period: Period) -> Backing:
+    """The report that began *period*, a report's, about its own time: its entry, or as a batch keeps it.
+
+    A period kept as a snapshot begins at its report's own time until a late report dates it
+    earlier, after which its report backs it, and is read from there.
+    """
+    if type(period) is Snapshot:
+        return Backer(period.seq, period.entered_by, period.since)  # type: ignore[arg-type] # a report began it
+    return period  # type: ignore[return-value] # the other kind of period: its entry
+
+
 def _displaced(
     state: Standing, displaces: int, conflicts: tuple[int, ...], rivalled: tuple[Backing, ...]
 ) -> tuple[Backing, ...]:
@@ -305,14 +330,10 @@ def _displaced(
     The report that began the current period (listed among its backers once a late report dated
     the period earlier), and the reports that backed it, each still an open conflict.
     """
-    current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
-    report: Backing
-    if any(backer.seq == displaces for backer in state.backers):
-        report = next(backer for backer in state.backers if backer.seq == displaces)
-    elif type(current) is Snapshot:
-        report = Backer(displaces, current.entered_by, current.since)  # type: ignore[arg-type] # a report began it
-    else:
-        report = current  # type: ignore[assignment] # the other kind of period: its entry
+    report = next(
+        (backer for backer in state.backers if backer.seq == displaces),
+        None,
+    ) or _report_of(state._periods[-1])  # noqa: SLF001 - the step keeps them as it made them
     known = {one.seq for one in rivalled}
     return tuple(
         one
@@ -457,6 +478,8 @@ def _told_late(state: S, late: Late, kept: Kept, recorded_at: datetime, *more: o
         if entry is None or entry.whereabouts is None
         else entry
     )
+    # It began the period it tells, as the report that began a period the case has left did.
+    kept = kept._replace(left=(*kept.left, kept.report))
     return _with_earlier(state, told, kept, recorded_at, late.carries_into, *more, carried=late.whereabouts)
 
 
@@ -557,19 +580,9 @@ def _left_begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves t
         left.entered_by,
     )
     moved = (*periods[:index], began, *periods[index + 1 :])
-    # The report backs that period, as one of a left period's status does; and the report that
-    # began it backs it from its own day, once the period begins earlier (the first such report
-    # says so), as for the current period.
-    record = periods[index]
-    report: Backing = (
-        Backer(left.seq, left.entered_by, left.since)  # type: ignore[arg-type] # a report began it
-        if type(record) is Snapshot
-        else record  # type: ignore[assignment] # the other kind of period: its entry
-    )
-    # Not moved before: its report neither backs a left period already nor waits as a conflict.
-    moved_before = left.seq in kept.conflicts or any(backer.seq == left.seq for backer in kept.left)
-    first = () if moved_before else (report,)
-    kept = kept._replace(left=(*kept.left, *first, kept.report))
+    # The report backs that period, as one of a left period's status does (the report that began
+    # it backs it already, about its own time, since the case left it or a late report told it).
+    kept = kept._replace(left=(*kept.left, kept.report))
     return _with_earlier(state, None, kept, recorded_at, None, *more, periods=moved)
 
 

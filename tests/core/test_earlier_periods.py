@@ -20,6 +20,7 @@ from support import (
     arriving,
     batch_tells_as_apply,
     dated,
+    fed_to_a_batch,
     in_turn,
     missing_since_february,
     reports,
@@ -945,3 +946,9 @@ def test_late_reports_of_a_period_told_late_tell_it_in_either_order():
             assert cs.replay(case.trail) == case
             assert [(period.status, period.since) for period in case.periods] == periods
             assert case.open_conflicts == ()
+            # The late report that told a period began it: a batch, which keeps no entries, says so.
+            kept = fed_to_a_batch(case)
+            assert kept is not None
+            assert [period.entered_by for period in kept.periods[1:]] == [
+                case.trail[period.seq].trigger for period in case.periods[1:]
+            ]

@@ -146,7 +146,8 @@ def test_a_register_of_a_day_before_the_capture_stays_what_it_said():
     assert len({story_key(case) for case in cases}) == 1
     case = arriving(before, KILLED, TAKEN)
     assert (case.trail[-1].contests, case.open_conflicts) == (None, ())
-    assert [backer.seq for backer in case.left_backers] == [1]
+    # The register backs the missing period; the video began the captivity it tells.
+    assert [backer.seq for backer in case.left_backers] == [1, 3]
 
 
 def test_a_contested_register_is_settled_as_any_conflict():
@@ -161,7 +162,7 @@ def test_a_contested_register_is_settled_as_any_conflict():
 
 def test_a_retraction_resumes_a_period_without_the_reports_that_backed_it():
     # The death retracted: the missing period resumes as it stood, without the register that backed it
-    # (as it resumes without its corroborations); a capture of 3 March learned then is a move of its own.
+    # (as it resumes without its corroborations).
     retract = told("retract", ICRC, effective=dated(3, 12), reason="the notice named another man")
     case = arriving(REGISTER, KILLED, retract)
     check_case(WORKFLOW, case)
@@ -212,7 +213,8 @@ def test_replay_refuses_a_contest_of_a_report_about_a_time_after_the_period_it_c
     hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(2, 27), recorded=dated(3, 12))
     case = arriving(taken, card, KILLED, hurt)
     assert (case.trail[-1].kind, case.trail[-1].contests) == (cs.EntryKind.EARLIER_PERIOD, None)
-    assert [backer.seq for backer in case.left_backers] == [2]
+    # The capture and its card back the captivity; the wound began the period it tells.
+    assert [backer.seq for backer in case.left_backers] == [1, 2, 4]
     with pytest.raises(cs.BrokenTrail, match="contests entry 2"):
         cs.replay(last_forged(case, contests=(2,)))
     # Nor is a report about a time before its own.
@@ -288,7 +290,7 @@ def test_a_death_that_outweighs_a_capture_contests_the_register_of_a_day_it_says
     assert (tied.trail[-1].kind, tied.trail[-1].contests) == (cs.EntryKind.CONFLICT, None)
 
 
-def test_the_report_that_began_a_left_period_dated_earlier_is_contested_in_any_order():
+def test_the_report_that_began_a_left_period_dated_earlier_is_contested_whenever_the_death_comes_last():
     # Taken prisoner on 1 March, says a video; a capture card dates the captivity from 25 February;
     # the information bureau notifies his death on 12 March; his unit's notice, learned last, says he
     # was killed on 1 March. The video of 1 March waits as a conflict whichever came first.
@@ -332,3 +334,33 @@ def test_a_rival_that_holds_from_the_instant_a_period_began_contests_none_of_its
         assert case.trail[-1].contests is None
         assert [entry.trigger for entry in case.conflicts] == ["report_wounded"]
     assert story(witness_first) == story(card_first)
+
+
+def test_a_report_someone_settled_is_not_contested_again_when_its_period_begins_earlier():
+    # A capture video of 5 March, dated from 1 March by a capture card; a death of 3 March contests
+    # the video; a caseworker dismisses it. A capture of 28 February and a death certificate of
+    # 1 March learned later contest the card, never the video a person settled.
+    video = told("report_captured", UNIT, "video", effective=dated(3, 5), recorded=dated(3, 6))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 1), recorded=dated(3, 7))
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 3), recorded=dated(3, 8))
+    case = arriving(video, card, killed)
+    assert case.open_conflicts == (1,)
+    dismissed = told(
+        "dismiss",
+        cs.Actor("caseworker", cs.Role.NGO),
+        effective=dated(3, 9),
+        reason="old video",
+        resolves=(1,),
+    )
+    earlier = told("report_captured", FAMILY, "video", effective=dated(2, 28), recorded=dated(3, 10))
+    certificate = told(
+        "report_dead", MINISTRY, "death_certificate", effective=dated(3, 1), recorded=dated(3, 11)
+    )
+    settled = arriving(video, card, killed, dismissed, earlier, certificate)
+    check_case(WORKFLOW, settled)
+    assert fed_to_a_batch(settled) == settled.standing
+    assert (settled.trail[-1].contests, settled.open_conflicts) == ((2,), (2,))
+    assert [(report.seq, report.effective_at) for report in settled.waiting] == [(2, dated(3, 1))]
+    # The case stays one a change may be applied to.
+    later = told("report_remains_held", ICRC, "grave_list", effective=dated(3, 20), recorded=dated(3, 21))
+    assert WORKFLOW.apply(settled, later).version == settled.version + 1

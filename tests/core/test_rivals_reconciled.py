@@ -106,16 +106,23 @@ def test_replay_refuses_a_forged_reconciliation_of_a_rival():
     case = arriving(KILLED, CERTIFICATE)
     with pytest.raises(cs.BrokenTrail, match="reconciles entry 0"):
         cs.replay(last_forged(case, reconciles=(0, 2)))
-    # A move that is no rival's reconciles no rival.
+    # A move reconciles no rival about a time before its own: the death of 26 February, once a
+    # capture card of 10 March moves the case from the undecided pair.
     moved = arriving(KILLED, told("report_captured", ICRC, "capture_card", effective=dated(3, 10)))
     with pytest.raises(cs.BrokenTrail, match="reconciles entry 2"):
         cs.replay(last_forged(moved, reconciles=(2,)))
 
 
 def test_apply_refuses_a_case_whose_rivals_are_not_its_trails():
-    forged = attrs.evolve(arriving(KILLED), rivalled=())
+    tied = arriving(KILLED)
+    forged = attrs.evolve(tied, rivalled=())
     with pytest.raises(ValueError, match="do not match its trail"):
         WORKFLOW.apply(forged, attrs.evolve(CERTIFICATE, recorded_at=dated(3, 6)))
+    # A move that ends the rivalry reads them too: one made up would be named in reconciles.
+    made_up = attrs.evolve(tied, rivalled=(cs.Backer(1, "report_dead", dated(3, 6)), *tied.rivalled[1:]))
+    later = told("report_dead", MINISTRY, "death_certificate", effective=dated(3, 5), recorded=dated(3, 6))
+    with pytest.raises(ValueError, match="do not match its trail"):
+        WORKFLOW.apply(made_up, later)
 
 
 def test_a_move_that_ends_the_rivalry_makes_agree_the_rivals_it_agrees_with():

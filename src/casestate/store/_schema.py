@@ -30,7 +30,7 @@ The schema (version 12)
     ``contests``, added in version 11, is null but for a move that made
     corroborations of the period it ended conflicts, or a late report that made
     reports of a left period conflicts; ``reconciles``, added in
-    version 12, is null but for a move that made open conflicts agree), and the personal
+    version 12, is null but for a move that made open conflicts, or rivals, agree), and the personal
     part as JSON. ``(case_id, seq)`` is unique, so a chain cannot fork even
     if two writers race; so is ``(case_id, source_id)`` where a source id is
     given, so that no case holds one id twice whatever writes to it.

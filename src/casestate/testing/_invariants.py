@@ -44,6 +44,7 @@ from ._reports import (
     against_the_periods,
     agrees_with,
     between_left,
+    by_a_report,
     carried,
     earlier_told,
     holding_at,
@@ -204,8 +205,9 @@ class _Walk:
     """The open conflicts that rival the current period: reports kept as its rivals, and those a rival
     displaced, with the rival that left the pair undecided."""
     left_backers: list[int] = attrs.field(factory=list)
-    """The reports that back periods the case has left: each period's backers when a move left it,
-    and the late reports kept as a left period stood, or that one began earlier."""
+    """The reports that back periods the case has left: each period's report and backers when a move
+    left it, the late report that told a period, and the late reports kept as a left period stood, or
+    that one began earlier."""
     at: int | None = None
     """The entry being read: the periods it is judged against began as the entries before it tell."""
 
@@ -255,7 +257,7 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         if not set(entry.resolves) <= set(walk.conflicts):
             raise fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
         if entry.contests is not None and entry.kind not in {EntryKind.TRANSITION, EntryKind.EARLIER_PERIOD}:
-            raise fail(case, f"{where}: only a move that begins a period of its own contests corroborations")
+            raise fail(case, f"{where}: only a move, or a late report of an earlier period, contests reports")
         tie = entry.kind is EntryKind.CONFLICT and entry.displaces is not None
         if entry.reconciles is not None and not (
             tie or (entry.kind is EntryKind.TRANSITION and entry.reverts_to is None)
@@ -440,7 +442,11 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         walk.whereabouts = whereabouts
         walk.backing = set()
         if entry.reverts_to is None:
-            # The reports that backed the period it leaves back it still, as a left one.
+            # The reports that backed the period it leaves back it still, as a left one: the report
+            # that began it first, unless a late report dated the period earlier and it backs it.
+            began = case.trail[walk.status_entry]
+            if by_a_report(began) and walk.status_entry not in walk.backers:
+                walk.left_backers.append(walk.status_entry)
             walk.left_backers += [seq for seq in walk.backers if seq not in (contested or ())]
         walk.status_entry, walk.backers = entry.seq, list(reconciled or ())
         walk.rivalled = []  # a move that is no rival's ends the rivalry over the period it leaves
@@ -561,7 +567,7 @@ def _contested(
             and not agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
         ):
             found.append(seq)
-    return tuple(found) or None
+    return tuple(sorted(found)) or None
 
 
 def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period the late report tells
@@ -828,8 +834,6 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
             walk.began[into] = whereabouts  # the place it tells that period, from its start
         return  # it says what the period before held: the history holds it already
     if redates and older:
-        if changed not in walk.left_backers and changed not in walk.conflicts:
-            walk.left_backers.append(changed)  # the report that began it backs it from its own day
         walk.left_backers.append(entry.seq)  # it backs the period it says began on its day
         return  # a period the case has left began on its day: the trail tells its start (see _since)
     if redates:
@@ -852,6 +856,7 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
             walk.whereabouts = whereabouts
     walk.periods.insert(holding + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
+    walk.left_backers.append(entry.seq)  # it began the period it tells, which the case has left
 
 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
