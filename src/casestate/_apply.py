@@ -10,7 +10,7 @@ from ._actors import Actor
 from ._case import Case, case_of, holds_what_its_trail_says, ids_after, rivals_and_left_as_its_trail_says
 from ._chain import GENESIS, ChainKeyError, Problem, key_problem, seal
 from ._change import OPEN, Change, new_salt
-from ._decide import decide, decide_opening, plan
+from ._decide import Plan, decide, decide_opening, plan
 from ._entry import EntryKind
 from ._evidence import Evidence
 from ._sources import resent, taken_in
@@ -128,14 +128,7 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
         raise Rejected(case.id, verdict)
     decided = plan(table, case, change, verdict)
     kind = decided.kind
-    reads = kind is EntryKind.EARLIER_PERIOD or (
-        kind is EntryKind.TRANSITION
-        and decided.reverts_to is None
-        and (decided.displaces is not None or bool(case.rivalled))
-    )
-    if reads and not rivals_and_left_as_its_trail_says(case):
-        # Only a late report reads the reports that back left periods, and only a move that begins
-        # a period the rivals of the current one: checked where they are read.
+    if _names_what_only_the_standing_holds(case, decided) and not rivals_and_left_as_its_trail_says(case):
         raise ValueError(_NOT_ITS_TRAIL % case.id)
     target = decided.period_status or verdict.target or case.status
     entry = seal(
@@ -173,6 +166,23 @@ def apply_change(table: Table, case: Case, change: Change, key: bytes | None, no
 
 
 _NOT_ITS_TRAIL = "case %r: its fields do not match its trail; load it with replay"
+
+
+def _names_what_only_the_standing_holds(case: Case, decided: Plan) -> bool:
+    """Whether the entry *decided* names a report it read from *case*'s left periods' backers or rivals.
+
+    Those go back far in the trail, which the cheap check of the case does not
+    read: the trail is folded again to check them, only where the entry names one
+    (a late report or a rival that holds contesting one, a move reconciling one).
+    """
+    contests, reconciles = decided.contests, decided.reconciles
+    if contests and (decided.kind is EntryKind.EARLIER_PERIOD or decided.displaces is not None):
+        return True  # the reports of a left period it contests
+    if reconciles and case.rivalled:
+        rivals = {report.seq for report in case.rivalled}
+        return any(seq in rivals for seq in reconciles)
+    return False
+
 
 _KEY_MISMATCH = {
     Problem.KEY_REQUIRED: "case %r is sealed with a key; pass key=",

@@ -432,9 +432,12 @@ def rivals_and_left_as_its_trail_says(case: Case) -> bool:
     """Whether the reports *case* holds back its left periods, and rival its current one, are its trail's.
 
     :func:`holds_what_its_trail_says` reads only the last entries; these may
-    go back far, and only a late report of an earlier period, a rival that
-    holds, or a move where rivals wait, reads them: ``Workflow.apply`` checks
-    them for such a change alone, by folding the trail again.
+    go back far, and an entry names one of them only now and then (a late
+    report or a rival that holds contesting one, a move reconciling one):
+    ``Workflow.apply`` checks them, by folding the trail again, only before
+    it writes such an entry. One left out is named by no entry, which replay
+    accepts; ``casestate.testing.check_case`` says what it should have
+    named.
     """
     found = fold(case.trail)
     return all(

@@ -305,9 +305,11 @@ def _leaving(state: Standing, contests: tuple[int, ...] | None) -> tuple[Backing
     """
     backers = state.backers
     kept = backers if not contests else tuple(backer for backer in backers if backer.seq not in contests)
+    if state.entered_by is None or state.tied:
+        return kept  # the opening, a resumed period, an undecided pair: no report's
     current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
-    if state.entered_by is None or state.tied or any(backer.seq == current.seq for backer in backers):
-        return kept  # the opening, a resumed period, an undecided pair; or its report backs it already
+    if backers and backers[0].seq == current.seq:
+        return kept  # its report backs it already, first (a late report dated the period earlier)
     return (_report_of(current), *kept)
 
 

@@ -180,15 +180,23 @@ def test_the_reports_backing_left_periods_read_back_from_replay_json_and_a_batch
 
 
 def test_apply_refuses_a_case_whose_reports_backing_left_periods_are_not_its_trails():
-    # Only a late report reads them: a case made by hand without them would write an entry the
-    # trail does not back.
+    # A case made by hand with a report backing a left period its trail does not hold would write a
+    # late report that contests it, which replay refuses: apply checks them against the trail before
+    # it writes an entry that names one.
     case = arriving(REGISTER, KILLED)
-    forged = attrs.evolve(case, left_backers=())
+    made_up = attrs.evolve(case, left_backers=(cs.Backer(2, "report_missing", dated(3, 5)),))
     with pytest.raises(ValueError, match="do not match its trail"):
-        WORKFLOW.apply(forged, attrs.evolve(TAKEN, recorded_at=dated(3, 13)))
+        WORKFLOW.apply(made_up, attrs.evolve(TAKEN, recorded_at=dated(3, 13)))
+    # Left out, they name nothing: replay accepts the entry, and the kit says what it should have named.
+    left_out = WORKFLOW.apply(
+        attrs.evolve(case, left_backers=()), attrs.evolve(TAKEN, recorded_at=dated(3, 13))
+    )
+    assert left_out.trail[-1].contests is None
+    with pytest.raises(AssertionError, match="an earlier period recorded as"):
+        check_case(WORKFLOW, cs.replay(left_out.trail))
     # A report about now reads nothing of them, and is taken as it comes.
     later = told("report_remains_held", ICRC, "grave_list", effective=dated(3, 14), recorded=dated(3, 14))
-    assert WORKFLOW.apply(forged, later).version == case.version + 1
+    assert WORKFLOW.apply(made_up, later).version == case.version + 1
 
 
 @pytest.mark.parametrize(

@@ -113,16 +113,23 @@ def test_replay_refuses_a_forged_reconciliation_of_a_rival():
         cs.replay(last_forged(moved, reconciles=(2,)))
 
 
-def test_apply_refuses_a_case_whose_rivals_are_not_its_trails():
+def test_apply_refuses_a_case_whose_rivals_are_not_its_trails_where_the_entry_would_name_one():
+    # A rival made up by hand would be named in reconciles, and the entry refused by replay: apply
+    # checks the rivals against the trail before it writes an entry that names one.
     tied = arriving(KILLED)
-    forged = attrs.evolve(tied, rivalled=())
-    with pytest.raises(ValueError, match="do not match its trail"):
-        WORKFLOW.apply(forged, attrs.evolve(CERTIFICATE, recorded_at=dated(3, 6)))
-    # A move that ends the rivalry reads them too: one made up would be named in reconciles.
     made_up = attrs.evolve(tied, rivalled=(cs.Backer(1, "report_dead", dated(3, 6)), *tied.rivalled[1:]))
     later = told("report_dead", MINISTRY, "death_certificate", effective=dated(3, 5), recorded=dated(3, 6))
     with pytest.raises(ValueError, match="do not match its trail"):
         WORKFLOW.apply(made_up, later)
+    # Rivals left out name nothing: the entry replay reads is one it accepts, and the kit, which
+    # reads the workflow, says what it should have named.
+    left_out = WORKFLOW.apply(
+        attrs.evolve(tied, rivalled=()), attrs.evolve(CERTIFICATE, recorded_at=dated(3, 6))
+    )
+    assert left_out.trail[-1].reconciles is None
+    assert cs.replay(left_out.trail).trail == left_out.trail
+    with pytest.raises(AssertionError, match="reconciles None"):
+        check_case(WORKFLOW, cs.replay(left_out.trail))
 
 
 def test_a_move_that_ends_the_rivalry_makes_agree_the_rivals_it_agrees_with():
