@@ -25,7 +25,7 @@ from ._standing import (
     snapshot_of,
 )
 from ._status import Assurance, Whereabouts
-from ._step import opened, step_by, waits_for_a_move, whereabouts_before_recorded
+from ._step import kept_as_it_stood, opened, step_by, waits_for_a_move, whereabouts_before_recorded
 from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
 from ._verdict import Code
@@ -440,14 +440,10 @@ def rivals_and_left_as_its_trail_says(case: Case) -> bool:
     named.
     """
     found = fold(case.trail)
-    return all(
-        len(held) == len(told)
-        and all(
-            (one.seq, one.trigger, one.effective_at) == (other.seq, other.trigger, other.effective_at)
-            for one, other in zip(held, told, strict=True)
-        )
-        for held, told in ((case.left_backers, found.left_backers), (case.rivalled, found.rivalled))
-    )
+    # As a batch keeps them: by seq, trigger and time, whether entries or Backer values.
+    return _as_backers(case.left_backers) == _as_backers(found.left_backers) and _as_backers(
+        case.rivalled
+    ) == _as_backers(found.rivalled)
 
 
 def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> bool:
@@ -714,12 +710,10 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
         return "contests no corroboration, or not each once and in order"
     effective = entry.effective_at
     if entry.kind is EntryKind.EARLIER_PERIOD:
-        periods = state._periods  # noqa: SLF001 - the standing replay holds the entry to
-        index = holding_index(periods, effective)
-        moves_the_current = entry.to_status == state.status and index == len(periods) - 2
-        if not moves_the_current and entry.to_status == snapshot_of(periods[index]).status:
+        if kept_as_it_stood(state, entry.to_status, effective):
             return "a late report kept as a left period stood contests nothing"
-        backers, until = state.left_backers, since_of(periods[index + 1])
+        periods = state._periods  # noqa: SLF001 - the standing replay holds the entry to
+        backers, until = state.left_backers, since_of(periods[holding_index(periods, effective) + 1])
     elif entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None:
         return "only a move that begins a period of its own, or a late report of one, contests corroborations"
     elif entry.displaces is not None:

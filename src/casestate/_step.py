@@ -171,13 +171,17 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         # void, and the reports that held it wait beside this one (a period two
         # rivals left undecided is one of theirs, waiting already).
         # (The displaced report backs its own period once a late report dated it earlier: once.)
-        held = (displaces, *(backer.seq for backer in state.backers if backer.seq != displaces))
+        held = _reports_of_the_current(state)
         conflicts = (
             *conflicts,
-            *(number for number in held if number not in conflicts and number not in resolves),
+            *(report.seq for report in held if report.seq not in conflicts and report.seq not in resolves),
         )
         # They rival whichever report holds the instant now, as the rival does should neither hold.
-        rivalled = (*rivalled, *_displaced(state, displaces, conflicts, rivalled))
+        known = {report.seq for report in rivalled}
+        rivalled = (
+            *rivalled,
+            *(report for report in held if report.seq not in known and report.seq in conflicts),
+        )
         periods = periods[:-1]
     if kind is EntryKind.CONFLICT:
         conflicts = (*conflicts, seq)
@@ -277,6 +281,18 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
     )
 
 
+def kept_as_it_stood(state: Standing, to_status: str, effective_at: datetime) -> bool:
+    """Whether a late report of *to_status* about *effective_at* says *state* was as a left period stood.
+
+    Of the status of the period that holds its time, and not the current period's start moved
+    earlier: :func:`step` keeps it as that period's report (see ``_told_late``).
+    """
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    index = holding_index(periods, effective_at)
+    moves_the_current = to_status == state.status and index == len(periods) - 2
+    return not moves_the_current and to_status == snapshot_of(periods[index]).status
+
+
 def _reconciled(
     conflicts: tuple[int, ...],
     waiting: tuple[Backing, ...],
@@ -303,14 +319,21 @@ def _leaving(state: Standing, contests: tuple[int, ...] | None) -> tuple[Backing
     The report that began it (first, unless a late report dated the period earlier and it backs the
     period already), and its backers, but those the move *contests*.
     """
+    # The opening, a resumed period, an undecided pair: no report began it.
+    reports = state.backers if state.entered_by is None or state.tied else _reports_of_the_current(state)
+    return reports if not contests else tuple(report for report in reports if report.seq not in contests)
+
+
+def _reports_of_the_current(state: Standing) -> tuple[Backing, ...]:
+    """The report that began *state*'s current period, first, and the reports that back it.
+
+    Once a late report dated the period earlier, its report is the first of its backers already.
+    """
     backers = state.backers
-    kept = backers if not contests else tuple(backer for backer in backers if backer.seq not in contests)
-    if state.entered_by is None or state.tied:
-        return kept  # the opening, a resumed period, an undecided pair: no report's
     current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
     if backers and backers[0].seq == current.seq:
-        return kept  # its report backs it already, first (a late report dated the period earlier)
-    return (_report_of(current), *kept)
+        return backers
+    return (_report_of(current), *backers)
 
 
 def _report_of(period: Period) -> Backing:
@@ -322,26 +345,6 @@ def _report_of(period: Period) -> Backing:
     if type(period) is Snapshot:
         return Backer(period.seq, period.entered_by, period.since)  # type: ignore[arg-type] # a report began it
     return period  # type: ignore[return-value] # the other kind of period: its entry
-
-
-def _displaced(
-    state: Standing, displaces: int, conflicts: tuple[int, ...], rivalled: tuple[Backing, ...]
-) -> tuple[Backing, ...]:
-    """The reports a rival displacing the entry *displaces* makes wait, not rivals already.
-
-    The report that began the current period (listed among its backers once a late report dated
-    the period earlier), and the reports that backed it, each still an open conflict.
-    """
-    report = next(
-        (backer for backer in state.backers if backer.seq == displaces),
-        None,
-    ) or _report_of(state._periods[-1])  # noqa: SLF001 - the step keeps them as it made them
-    known = {one.seq for one in rivalled}
-    return tuple(
-        one
-        for one in (report, *(backer for backer in state.backers if backer.seq != displaces))
-        if one.seq not in known and one.seq in conflicts
-    )
 
 
 def _restated(period: Period, assurance: Assurance, whereabouts: Whereabouts) -> Snapshot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import attrs
@@ -557,24 +558,16 @@ def _contested(
     and that disagree with where it leaves the case: as each would have been
     kept had it come after the move.
     """
-    found = []
-    for seq in walk.backers:
-        backer = case.trail[seq]
-        rule = workflow.rule(backer.trigger)
-        if (
-            backer.effective_at >= entry.effective_at
-            and entry.to_status not in rule.sources
-            and not agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
-        ):
-            found.append(seq)
-    return tuple(sorted(found)) or None
+    return _saying_otherwise(
+        workflow, case, entry, walk.backers, None, entry.to_status, entry.fate, whereabouts
+    )
 
 
-def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period the late report tells
+def _saying_otherwise(  # noqa: PLR0917 - the reports, and the period the entry begins or tells
     workflow: Workflow,
     case: Case,
     entry: Entry,
-    walk: _Walk,
+    reports: Sequence[int],
     until: datetime | None,
     status: str,
     fate: Fate,
@@ -582,17 +575,17 @@ def _contested_late(  # noqa: PLR0917 - the walk's own arguments, and the period
     *,
     not_at: datetime | None = None,
 ) -> tuple[int, ...] | None:
-    """The reports backing a left period that the late report, or rival, *entry* makes conflicts.
+    """Of *reports*, those the move, late report or rival *entry* makes conflicts.
 
     Those about its time or a later one, before *until* (when the next live
     period began, if given), that it could not move the case to from the
-    period it tells, or begins earlier, in *status*, and that disagree with
-    it: as each would have been kept had it come after the late report. Of a
+    period it begins, tells, or begins earlier, in *status*, and that
+    disagree with it: as each would have been kept had it come after it. Of a
     rival that holds, not those about *not_at*, the instant the period
     before began (they speak of it as its own report does).
     """
     found = []
-    for seq in walk.left_backers:
+    for seq in reports:
         backer = case.trail[seq]
         rule = workflow.rule(backer.trigger)
         if (
@@ -711,7 +704,9 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     # A rival that holds begins its period from the one before: the reports of that period about its
     # time or later that say otherwise wait as conflicts, as they would had they come after it.
     contested = (
-        _contested_late(workflow, case, entry, walk, None, target, rival.fate, wanted, not_at=before.since)
+        _saying_otherwise(
+            workflow, case, entry, walk.left_backers, None, target, rival.fate, wanted, not_at=before.since
+        )
         if entry.kind is EntryKind.TRANSITION
         else None
     )
@@ -789,11 +784,11 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
     contested = (
         None
         if stays
-        else _contested_late(
+        else _saying_otherwise(
             workflow,
             case,
             entry,
-            walk,
+            walk.left_backers,
             until,
             status or rule.target,
             fate,
