@@ -207,6 +207,18 @@ def in_turn(*changes: Change, case: Case | None = None) -> Case:
     return arriving(*turned, case=case)
 
 
+def order_story(case: Case, days: Iterable[datetime]) -> tuple[object, ...]:
+    """What the order of arrival must not change: open conflicts by report, periods, as-of answers on *days*."""
+    conflicts = sorted((entry.trigger, entry.actor_id, entry.effective_at) for entry in case.conflicts)
+    answers = []
+    for when in days:
+        then = case.as_of_effective(when)
+        assert then is not None
+        contesting = sorted(case.trail[seq].trigger for seq in then.contested_by)
+        answers.append((then.status, then.fate, then.whereabouts, contesting))
+    return conflicts, [(period.status, period.since) for period in case.periods], answers
+
+
 def resealed(entries: Iterable[Entry]) -> list[Entry]:
     """Recompute every prev_hash and hash, as a forger without a key can for a plain chain."""
     previous, out = GENESIS, []

@@ -25,7 +25,14 @@ from ._standing import (
     snapshot_of,
 )
 from ._status import Assurance, Whereabouts
-from ._step import kept_as_it_stood, opened, step_by, waits_for_a_move, whereabouts_before_recorded
+from ._step import (
+    kept_as_it_stood,
+    opened,
+    step_by,
+    voids_the_one_before,
+    waits_for_a_move,
+    whereabouts_before_recorded,
+)
 from ._text import MAX_CASE_ID, check_identifier
 from ._time import to_utc
 from ._verdict import Code
@@ -713,7 +720,13 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
         if kept_as_it_stood(state, entry.to_status, effective):
             return "a late report kept as a left period stood contests nothing"
         periods = state._periods  # noqa: SLF001 - the standing replay holds the entry to
-        backers, until = state.left_backers, since_of(periods[holding_index(periods, effective) + 1])
+        # A rival of the report that began the period before the current one voids that period: it
+        # contests its reports too, up to the current period's start.
+        if voids_the_one_before(state, entry.to_status, effective, contests):
+            changed = len(periods) - 1
+        else:
+            changed = holding_index(periods, effective) + 1
+        backers, until = state.left_backers, since_of(periods[changed])
     elif entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None:
         return "only a move that begins a period of its own, or a late report of one, contests corroborations"
     elif entry.displaces is not None:
@@ -804,7 +817,7 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
     return None
 
 
-def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
+def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911, PLR0912 - one rule each
     """Why *entry*, a report of an earlier period, cannot follow *state*; ``None`` when it can."""
     periods = state.periods
     if len(periods) > 1 and entry.effective_at < state.status_since:
@@ -815,6 +828,14 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
             return _not_as_it_stood(stood, entry, periods[index - 1] if index > 0 else None)
     if len(periods) < 2 or entry.effective_at >= state.status_since:  # noqa: PLR2004 - the current period and one before
         return "tells an earlier period, but not of a time before the current one"
+    if voids_the_one_before(state, entry.to_status, entry.effective_at, entry.contests):
+        # A rival of the report that began the period before the current one, which it voids: the
+        # current period begins on its day, from the period before that one.
+        if periods[-2].entered_by is None or state.entered_by is None or state.tied:
+            return "voids a period, but no report began it or the current one"
+        if entry.codes or entry.whereabouts is None:
+            return "a report of an earlier period is kept as no conflict, and says where he was"
+        return _not_moving_the_current_one(state, periods[-3], entry)
     # Judged against the live period that holds its time, and the one after it.
     index = holding_index(state._periods, entry.effective_at)  # noqa: SLF001 - the step's own records
     before, after = periods[index], periods[index + 1]
@@ -834,6 +855,10 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
     if refused is not None:
         return refused
     if current:
+        return _not_moving_the_current_one(state, before, entry)
+    if voids_the_one_before(state, entry.to_status, entry.effective_at, entry.contests):
+        # It begins the current period on its day, from *before*, as one about a time in the period
+        # before the current one does.
         return _not_moving_the_current_one(state, before, entry)
     return _not_moving_a_left_one(state, after, entry, just_before=index == len(periods) - 3)
 

@@ -227,7 +227,11 @@ def _contested_late(
     ``None`` when there is none.
     """
     periods = case._periods  # noqa: SLF001 - the module that decides on them
-    after = snapshot_of(periods[holding_index(periods, effective) + 1])
+    # The period it changes: the one after the period that holds its time; or, voiding that one, the
+    # current one, which it redates.
+    after = snapshot_of(
+        periods[-1] if told.voids is not None else periods[holding_index(periods, effective) + 1]
+    )
     whereabouts = told.whereabouts
     if told.redates and whereabouts is _UNKNOWN:
         whereabouts = after.whereabouts  # the period it moves holds its place
@@ -485,6 +489,13 @@ def _weighed(
     return Verdict(Outcome.CONFLICT, (contradiction,), case.status, case.fate, case.whereabouts)
 
 
+def _outweighs(table: Table, change: Change, case: Standing, seq: int) -> bool:
+    """Whether *change*'s evidence is stronger than the period *seq* of *case* held (see :func:`_weighed`)."""
+    held = next(snapshot_of(period) for period in case._periods if period.seq == seq).assurance  # noqa: SLF001
+    given = _given(table, change.evidence)
+    return given is not held and given.stronger(held) is given
+
+
 def _told_earlier(
     table: Table, found: EarlierPeriod, case: Standing, change: Change, reasons: list[Reason] | None
 ) -> Verdict:
@@ -523,6 +534,12 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         # tells when a period began, that the case was as the period that holds its time stood
         # (it speaks of that one), or a period of the status it holds in an older one.
         earlier = earlier_period(table, case, trigger, change.effective_at)
+        if (
+            earlier is not None
+            and earlier.voids is not None
+            and not _outweighs(table, change, case, earlier.voids)
+        ):
+            earlier = None  # a rival of a left period's report that does not hold: a conflict
         if earlier is not None and (
             earlier.redates
             or earlier.stood

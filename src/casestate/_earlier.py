@@ -53,9 +53,13 @@ class EarlierPeriod(NamedTuple):
     own, and is kept as that period's, even where it agrees with the current one (it speaks of that
     period's time, as a corroboration of that period would have, had it come then); about the instant
     that period began, it may tell it a place it only carried (*carries_into*)."""
+    voids: int | None = None
+    """The left period just before the current one that it voids, where it rivals the report that began
+    that one: the entry that began it. It *redates* the current period, of its status, to its own day;
+    it holds only where its evidence outweighs that period's (see :func:`~casestate._decide.decide`)."""
 
 
-def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: PLR0911 - one rule each
+def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: C901, PLR0911, PLR0912 - one rule each
     """Whether a report of *trigger* about *effective* tells a period before *case*'s current one.
 
     It does when it could have arrived first: about a time after the period
@@ -105,7 +109,13 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # About the instant a report began the period that holds its time: had it come then, it
         # would have corroborated that period where it agreed with it.
         first, next_one = snapshot_of(periods[index - 1]), snapshot_of(periods[index + 1])
-        return _at_its_start(table, first, before, next_one, trigger, effective)
+        told = _at_its_start(table, first, before, next_one, trigger, effective)
+        if told is None and index == len(periods) - 2:  # the period just before the current one
+            # Or it was that report's rival, which, had it come then, it was weighed against.
+            move = report_from(table, first, trigger, effective)
+            if move is not None:
+                return _rivalling_the_left_one(table, case, move, first, before, effective)
+        return told
     if effective < before.since or (effective == before.since and before.seq != 0):
         # Before the person went missing, or about the instant a report began the period that holds
         # its time: that report's rival, not a period of its own. The opening is no report: a
@@ -130,6 +140,8 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # as the current period's start. Not told.
         return None
     told = _between(table, move, before, after, effective, following)
+    if told is None and index == len(periods) - 3:  # the current period, and the left one before it
+        return _rivalling_the_left_one(table, case, move, before, after, effective)
     # About an older period, even one of the status the case holds: it tells that period's story.
     return told if current or told is None else told._replace(older=True)
 
@@ -200,6 +212,48 @@ def _between(  # noqa: PLR0917 - the report, and the periods it is judged agains
     ):
         return None
     return EarlierPeriod(move, fate, whereabouts, after.seq if carries else None, status=target)
+
+
+def _rivalling_the_left_one(  # noqa: PLR0917 - the report, and the periods it is judged against
+    table: Table, case: Standing, move: Move, before: Snapshot, left: Snapshot, effective: datetime
+) -> EarlierPeriod | None:
+    """A late rival of the report that began *left*, the period just before the current one, if it is one.
+
+    A video of a death on 18 February, learned after a capture video of
+    1 March and the unit's notice of the death on 3 March: had it come while
+    the capture was the current period, it would have rivalled the capture
+    (which could not have followed a death) and, on stronger evidence,
+    displaced it; the notice would then have corroborated the death. So it
+    does now, whichever came last: the case is dead from its day, the
+    capture period is void, and the reports that backed it wait as conflicts
+    (contested). It tells the current period began on its day (*redates*),
+    as a late report of its status does (see :func:`_earlier_start`): the
+    same fate, and no other place than the report that began it named.
+    About a time after the period *before* began, up to the instant *left*
+    began (about that instant, one that disagrees with it: see :func:`_at_its_start`);
+    only where reports began both *left* and the current period. Whether its
+    evidence outweighs the period it rivals is :func:`~casestate._decide.decide`'s
+    to say; as strong or weaker, it is kept as a conflict.
+    """
+    rivalled = left.entered_by
+    current = _current(case)
+    began = current.entered_by
+    if (
+        not before.since < effective <= left.since
+        or rivalled is None
+        or began is None
+        or case.tied
+        or move.target != case.status
+        or (case.status, rivalled) in table.legal  # the rivalled report could have followed it
+        or not begins(table.legal.get((before.status, rivalled)), before)
+    ):
+        return None
+    ended = table.legal.get((left.status, began))
+    if ended is None or ended.claimed_whereabouts is None:
+        return None  # the current period took the left one's place: another story than it tells
+    from_before = table.legal.get((before.status, began))
+    told = None if from_before is None else _earlier_start(move, before, current, from_before)
+    return None if told is None else told._replace(voids=left.seq)
 
 
 def _keeps_its_own_place(table: Table, after: Snapshot, following: Snapshot) -> bool:

@@ -22,6 +22,7 @@ from ._standing import (
     Standing,
     build,
     holding_index,
+    since_of,
     snapshot,
     snapshot_of,
 )
@@ -160,7 +161,13 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             left = tuple(backer for backer in left if backer.seq not in contests)
         kept = Kept(conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at))
         # Of the status the case holds, about a time in the period before the current one: the
-        # current period began then. About an older one, it is read as any other (see _told_late).
+        # current period began then; a rival of the report that began that one voids it. About an
+        # older one, it is read as any other (see _told_late).
+        if voids_the_one_before(state, to_status, effective_at, contests):
+            voided = (*periods[:-2], periods[-1])
+            return _begun_earlier(
+                state, assurance, whereabouts, effective_at, role, kept, recorded_at, *more, periods=voided
+            )
         if to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2:
             return _begun_earlier(state, assurance, whereabouts, effective_at, role, kept, recorded_at, *more)
         late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
@@ -278,6 +285,27 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         seq + 1,
         periods,
         *more,
+    )
+
+
+def voids_the_one_before(
+    state: Standing, to_status: str, effective_at: datetime, contests: tuple[int, ...] | None
+) -> bool:
+    """Whether a late report of *to_status* about *effective_at* voids the period before the current one.
+
+    A late rival of the report that began that period, which outweighed it
+    (see ``_rivalling_the_left_one`` in ``_earlier``): of the status the case
+    holds, about a time after the period before that one began, up to the
+    instant it began, contesting the report that began it. The current
+    period begins on its day.
+    """
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    return (
+        to_status == state.status
+        and contests is not None
+        and len(periods) > 2  # noqa: PLR2004 - the current period, the one it voids, and one before
+        and periods[-2].seq in contests
+        and since_of(periods[-3]) < effective_at <= since_of(periods[-2])
     )
 
 
@@ -503,6 +531,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     kept: Kept,
     recorded_at: datetime,
     *more: object,
+    periods: tuple[Period, ...] | None = None,
 ) -> S:
     """*state* with its current period begun at *effective_at*, as a late report of its status tells.
 
@@ -512,11 +541,14 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     one, holds from its start (see ``earlier_period`` in ``_earlier``). The
     report that began the period is now one that backs it, about its own
     time, which a move may contest (the first such late report says so).
+    *periods* are the case's periods without those it voids, if any.
     """
+    if periods is None:
+        periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     raised = state.assurance.stronger(assurance)
     if whereabouts is Whereabouts.UNKNOWN:
         whereabouts = state.whereabouts
-    current = state._periods[-1]  # noqa: SLF001 - the step keeps them as it made them
+    current = periods[-1]
     last = snapshot_of(current)
     began = snapshot(
         last.status, last.fate, raised, effective_at, last.seq, whereabouts, UNCONTESTED, last.entered_by
@@ -550,7 +582,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         kept.rivalled,
         kept.left,
         state.version + 1,
-        (*state._periods[:-1], began),  # noqa: SLF001
+        (*periods[:-1], began),
         *more,
     )
 

@@ -29,6 +29,7 @@ from support import (
     in_turn,
     last_forged,
     missing_since_february,
+    order_story,
     told,
 )
 
@@ -47,15 +48,8 @@ def arriving(*changes: cs.Change) -> cs.Case:
 
 
 def story(case: cs.Case) -> tuple[object, ...]:
-    """What the order of arrival must not change: open conflicts by report, periods, as-of answers."""
-    conflicts = sorted((entry.trigger, entry.actor_id, entry.effective_at) for entry in case.conflicts)
-    answers = []
-    for day in DAYS:
-        then = case.as_of_effective(day)
-        assert then is not None
-        contesting = sorted(case.trail[seq].trigger for seq in then.contested_by)
-        answers.append((then.status, then.fate, then.whereabouts, contesting))
-    return conflicts, [(period.status, period.since) for period in case.periods], answers
+    """What the order of arrival must not change (see ``order_story``), on :data:`DAYS`."""
+    return order_story(case, DAYS)
 
 
 def story_key(case: cs.Case) -> str:

@@ -26,7 +26,16 @@ from casestate import (
     Workflow,
 )
 
-from ._reports import Rivalry, Told, against_its_time, claimed_by, corroborates, earlier, rival_on
+from ._reports import (
+    Rivalry,
+    Told,
+    against_its_time,
+    claimed_by,
+    corroborates,
+    earlier,
+    outweighs,
+    rival_on,
+)
 from ._values import (
     accepted_kinds,
     actors,
@@ -181,12 +190,17 @@ def _weighed(
     """What a rival report on *proof* leads to: outcome, codes and the status the case is left in."""
     if rival.agrees:
         return Outcome.CORROBORATION, (), case.status
-    given = Assurance.for_tier(min((workflow.evidence_kind(item.kind).tier for item in proof), default=None))
-    if given is not case.assurance and given.stronger(case.assurance) is given:
+    given = _given(workflow, proof)
+    if outweighs(given, case.assurance):
         return Outcome.TRANSITION, (), rule.target
     if given is case.assurance:
         return Outcome.CONFLICT, (Code.RIVAL_REPORT,), case.status if rival.tied else rival.before.status
     return Outcome.CONFLICT, (Code.OUTWEIGHED,), case.status
+
+
+def _given(workflow: Workflow, proof: tuple[Evidence, ...]) -> Assurance:
+    """The assurance *proof* gives: that of its weakest piece."""
+    return Assurance.for_tier(min((workflow.evidence_kind(item.kind).tier for item in proof), default=None))
 
 
 def _unrivalled(
@@ -340,6 +354,12 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
         effective,
         known,
     )
+    if told is not None and told.voids is not None:
+        # A rival of the report that began the period before the current one holds only on stronger
+        # evidence than that period's; else it is kept as a conflict.
+        voided = next(period for period in case.periods if period.seq == told.voids)
+        if not outweighs(_given(workflow, proof), voided.assurance):
+            told = None
     if rival is not None:
         outcome, codes, target = _weighed(workflow, case, rule, rival, proof)
     else:

@@ -49,6 +49,8 @@ from ._reports import (
     carried,
     earlier_told,
     holding_at,
+    outweighs,
+    rivalling_left,
     rivalry,
 )
 from ._serialised import check_entries_json, check_json
@@ -750,9 +752,17 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     told = earlier_told(
         workflow, rule, entry.effective_at, *two, case.trail[walk.status_entry], older, case.trail
     )
+    periods = [*older, *two]
     if told is None:
-        periods = [*older, *two]
         told = between_left(workflow, rule, entry.effective_at, periods, case.trail)
+    if told is None:
+        told = rivalling_left(workflow, rule, entry.effective_at, periods, case.trail)
+        # It holds only on stronger evidence than the period it rivals held: else, a conflict.
+        if told is not None and not outweighs(
+            evidence_assurance(entry),
+            _ended_assurance(case, told.voids, entry.seq),  # type: ignore[arg-type] # it voids one
+        ):
+            return None
     return told
 
 
@@ -770,7 +780,7 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
     if told is None or entry.kind is not EntryKind.EARLIER_PERIOD:
         said = "it tells" if told else "it tells no"
         raise fail(case, f"{where}: a {entry.kind} entry; by the rule, {said} earlier period")
-    fate, whereabouts, carries, redates, stays, older, status = told
+    fate, whereabouts, carries, redates, stays, older, status, voids = told
     _check_evidence_fate(case, entry, fate, where, known)
     current = walk.periods[-1]
     # After the live period that holds its time: the one before the current one, or an older one.
@@ -779,7 +789,9 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
     # The period that takes its place, where its report named none: the one after it; or the one it
     # says the case was in, about the instant that one began.
     into = walk.periods[holding if stays else holding + 1]
-    changed = walk.periods[holding + 1]
+    # The period it changes: the one after the period that holds its time; or, voiding that one, the
+    # current one, which it begins on its day.
+    changed = walk.periods[holding + 1] if voids is None else current
     until = walk.since if changed == current else starts[holding + 1]
     contested = (
         None
@@ -831,6 +843,8 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
     if redates and older:
         walk.left_backers.append(entry.seq)  # it backs the period it says began on its day
         return  # a period the case has left began on its day: the trail tells its start (see _since)
+    if voids is not None:
+        walk.periods.remove(voids)
     if redates:
         # Had it come first, it would have begun the current period, which the report that began
         # it would have corroborated: the period begins on its day, backed by it.

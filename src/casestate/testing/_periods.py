@@ -86,6 +86,8 @@ def live_periods(case: Case, known: int | None) -> list[int]:
             live = live[: live.index(entry.reverts_to) + 1] if entry.reverts_to in live else live
         elif entry.kind is EntryKind.TRANSITION:
             live.append(entry.seq)
+        elif entry.kind is EntryKind.EARLIER_PERIOD and voids_the_one_before(case, entry, live):
+            del live[-2]  # a rival of the report that began it: the current period begins on its day
         elif entry.kind is EntryKind.EARLIER_PERIOD:
             starts = [began_at(case, case.trail[seq], entry.seq) for seq in live[:-1]]
             held = holding_at(starts, entry.effective_at)
@@ -93,6 +95,23 @@ def live_periods(case: Case, known: int | None) -> list[int]:
                 continue  # as that period stood, or the next one's earlier start
             live.insert(held + 1, entry.seq)
     return live
+
+
+def voids_the_one_before(case: Case, entry: Entry, live: list[int]) -> bool:
+    """Whether late report *entry* voids the period before the current one, of the *live* periods then.
+
+    A rival of the report that began that period, of the current status, about a time after the
+    period before it began, up to the instant it began, that contests its report (the kit's reading
+    of the entry).
+    """
+    return (
+        len(live) > 2  # noqa: PLR2004 - the current period, the one it voids, and one before
+        and entry.to_status == entry.from_status
+        and live[-2] in (entry.contests or ())
+        and began_at(case, case.trail[live[-3]], entry.seq)
+        < entry.effective_at
+        <= began_at(case, case.trail[live[-2]], entry.seq)
+    )
 
 
 def begins_left_earlier(

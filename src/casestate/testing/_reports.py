@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import attrs
 
-from casestate import Case, Entry, EntryKind, Fate, Rule, Snapshot, Whereabouts, Workflow
+from casestate import Assurance, Case, Entry, EntryKind, Fate, Rule, Snapshot, Whereabouts, Workflow
 
 
 def claimed_by(workflow: Workflow, rule: Rule) -> Fate | None:
@@ -229,6 +229,9 @@ class Told(NamedTuple):
     status: str | None = None
     """The status of the period it says the case stood in, where that is not its rule's target: a
     report that agreed with that period about the instant it began (wounded, of a capture)."""
+    voids: int | None = None
+    """The period just before the current one that it voids, rivalling the report that began it (the
+    entry that began it): where its evidence outweighs that period's (see :func:`rivalling_left`)."""
 
 
 def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and the periods as the case holds them
@@ -464,6 +467,8 @@ def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> 
     )
     if told is None:
         told = between_left(workflow, rule, effective, periods, case.trail)
+    if told is None:
+        told = rivalling_left(workflow, rule, effective, periods, case.trail)
     if (
         told is not None
         and not told.redates
@@ -505,6 +510,51 @@ def between_left(
     if told.redates and told.whereabouts not in {after.whereabouts, Whereabouts.UNKNOWN}:
         return None
     return told._replace(older=True)
+
+
+def rivalling_left(
+    workflow: Workflow, rule: Rule, effective: datetime, periods: Sequence[Snapshot], trail: Sequence[Entry]
+) -> Told | None:
+    """A late rival of the report that began the period just before the current one, if it is one.
+
+    A death on 18 February, reported after a capture on 1 March and a death
+    on 3 March: had it come while the capture was current, it would have
+    rivalled the capture, which could not have followed it. Where its
+    evidence outweighs that period's, it voids that period (*voids*), and
+    tells that the current one, of its status, began on its day, as a late
+    report of the current status does (see :func:`_begun_earlier`): about a
+    time after the period before the voided one began, up to the instant the
+    voided one did (there, one that did not agree with it), where reports
+    began both the voided and the current period and the report that began
+    the current one named its own place. The kit's own reading of the rule.
+    """
+    if len(periods) < 3:  # noqa: PLR2004 - the current period, the one it voids, and one before
+        return None
+    before, left, current = periods[-3], periods[-2], periods[-1]
+    rivalled, began = trail[left.seq], trail[current.seq]
+    if (
+        not before.since < effective <= left.since
+        or rule.target != current.status
+        or not by_a_report(rivalled)
+        or not by_a_report(began)
+        or not begins_a_period(workflow.rule(rivalled.trigger), before)
+        or workflow.target_of(rule.target, rivalled.trigger) is not None  # it could have followed
+        or not begins_a_period(rule, before)
+    ):
+        return None
+    waiting = rule.waiting_period
+    if waiting is not None and effective - before.since < waiting:
+        return None
+    follows = workflow.rule(began.trigger)
+    if named_by(workflow, follows) is None:
+        return None  # the current period took the voided one's place: another story
+    told = _begun_earlier(workflow, rule, follows, before, current)
+    return None if told is None else told._replace(voids=left.seq)
+
+
+def outweighs(given: Assurance, held: Assurance) -> bool:
+    """Whether evidence that gives *given* outweighs a period that held *held* (the kit's reading)."""
+    return given is not held and given.stronger(held) is given
 
 
 def _own_place(workflow: Workflow, following: Snapshot, trail: Sequence[Entry]) -> bool:
