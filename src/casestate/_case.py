@@ -334,9 +334,30 @@ def sets_status(entry: Entry) -> bool:
     """Whether *entry* put its case in a status: the opening, a transition, or two rivals' conflict.
 
     A conflict of two rival reports neither of which holds puts the case, from
-    their instant, in what it held before them.
+    their instant, in what it held before them; not one that leaves a period
+    the case has left undecided (see :func:`leaves_a_left_one_undecided`).
     """
-    return entry.kind is EntryKind.TRANSITION or entry.kind is EntryKind.OPENED or entry.displaces is not None
+    return (
+        entry.kind is EntryKind.TRANSITION
+        or entry.kind is EntryKind.OPENED
+        or (entry.displaces is not None and not leaves_a_left_one_undecided(entry))
+    )
+
+
+def leaves_a_left_one_undecided(entry: Entry) -> bool:
+    """Whether *entry* is a late rival, as strong, of the report that began the period before the current one.
+
+    A conflict that displaces that report and keeps the case's status: the
+    left period is undecided from then on, the current one stands (see
+    ``_left_undecided`` in ``_step``); its fate, assurance and whereabouts
+    are the undecided period's. A conflict that displaces the current
+    report leaves the case in the status before it, never the one it held.
+    """
+    return (
+        entry.kind is EntryKind.CONFLICT
+        and entry.displaces is not None
+        and entry.to_status == entry.from_status
+    )
 
 
 def begins_earlier(entry: Entry, lower: datetime | None) -> bool:
@@ -416,8 +437,14 @@ def holds_what_its_trail_says(case: Case) -> bool:
     last = told = trail[-1]
     whereabouts = told.whereabouts
     assurance = told.assurance
-    if told.kind is EntryKind.EARLIER_PERIOD:
-        told = next(entry for entry in reversed(trail) if entry.kind is not EntryKind.EARLIER_PERIOD)
+    if told.kind is EntryKind.EARLIER_PERIOD or leaves_a_left_one_undecided(told):
+        # Late reports that changed only periods before the current one: the case holds what the
+        # entry before them said, and what they told the current period.
+        told = next(
+            entry
+            for entry in reversed(trail)
+            if entry.kind is not EntryKind.EARLIER_PERIOD and not leaves_a_left_one_undecided(entry)
+        )
         periods = case._periods  # noqa: SLF001 - the records as kept
         assurance, whereabouts = _after_late_reports(trail, told, since_of(periods[-2]), periods[-1].seq)
     if (told.to_status, told.fate, assurance, last.recorded_at, last.seq + 1, len(trail)) != (
@@ -458,22 +485,25 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
     if not periods:
         return False
     lower = None  # when the period before began, as the case holds it
+    status = None  # the status of the period before, as the case holds it
     for period in periods:
         seq = period.seq
         if not 0 <= seq < len(trail):
             return False
         began = trail[seq]
         if period is began:
-            lower = began.effective_at
+            lower, status = began.effective_at, began.to_status
             continue
+        # A period a late rival left undecided holds the status of the one before it.
+        held = status if leaves_a_left_one_undecided(began) else began.to_status
         if type(period) is not Snapshot or (period.status, period.fate, period.since, period.entered_by) != (
-            began.to_status,
+            held,
             began.fate,
             _began_at(trail, began, period.since, lower),
             began_by(began),
         ):
             return False
-        lower = period.since
+        lower, status = period.since, period.status
     return True
 
 
@@ -571,8 +601,11 @@ def _waiting_as_its_trail_says(case: Case) -> bool:
     trail = case.trail
     contested: dict[int, bool] = {}  # by conflict: whether the last entry naming it contests it
     for entry in trail[min(conflicts) :]:
+        # The reports of a period a late rival left undecided wait with it, for a person to settle:
+        # the move after that period ended their rivalry before the rival came.
+        waits = not leaves_a_left_one_undecided(entry)
         for seq in entry.contests or ():
-            contested[seq] = True
+            contested[seq] = waits
         for seq in entry.reconciles or ():
             contested[seq] = False
     found = [
@@ -698,7 +731,7 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     return None
 
 
-def _not_contesting(state: Standing, entry: Entry) -> str | None:
+def _not_contesting(state: Standing, entry: Entry) -> str | None:  # noqa: C901 - one rule per kind of entry
     """Why *entry*, which names corroborations it contests, cannot be the next entry at *state*; or ``None``.
 
     Only a move that begins a period of its own contests; what it names are
@@ -727,6 +760,15 @@ def _not_contesting(state: Standing, entry: Entry) -> str | None:
         else:
             changed = holding_index(periods, effective) + 1
         backers, until = state.left_backers, since_of(periods[changed])
+    elif leaves_a_left_one_undecided(entry):
+        # The reports that backed the period it leaves undecided, from its start, wait with it: the
+        # report that began it among them.
+        periods = state.periods
+        index = next((index for index, period in enumerate(periods) if period.seq == entry.displaces), 0)
+        if not 0 < index < len(periods) - 1 or entry.displaces not in contests:
+            return f"leaves entry {entry.displaces}'s period undecided, but does not contest that report"
+        backers, until = state.left_backers, periods[index + 1].since
+        effective = periods[index].since
     elif entry.kind is not EntryKind.TRANSITION or entry.reverts_to is not None:
         return "only a move that begins a period of its own, or a late report of one, contests corroborations"
     elif entry.displaces is not None:
@@ -776,12 +818,14 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     return None
 
 
-def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
+def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: C901, PLR0911 - one rule each
     """Why *entry*, which displaces a report, cannot be the next entry at *state*; ``None`` when it can."""
     kind = entry.kind
     displaced = entry.displaces
     if kind is not EntryKind.TRANSITION and kind is not EntryKind.CONFLICT:
         return f"a {kind} entry cannot displace a report"
+    if leaves_a_left_one_undecided(entry):
+        return _not_leaving_undecided(state, entry)
     periods = state.periods
     if (
         len(periods) < 2  # noqa: PLR2004 - the current period and one before
@@ -814,6 +858,42 @@ def _not_displacing(state: Standing, entry: Entry) -> str | None:  # noqa: PLR09
         state.assurance,
     ) or entry.whereabouts not in (None, before.whereabouts):
         return "a conflict that displaces a report holds what the case held before it, as strongly as it"
+    return None
+
+
+def _not_leaving_undecided(state: Standing, entry: Entry) -> str | None:  # noqa: PLR0911 - one rule each
+    """Why *entry*, a late rival as strong as the report that began a left period, cannot follow *state*.
+
+    It displaces that report, which a report began after the period before
+    it, about a time after that one began and up to the instant the
+    displaced one did; the current period, which a report began, stands as
+    the case holds it (``None`` when it can). Whether it rivals that report,
+    and as strongly, is the workflow's to say, which replay does not read.
+    """
+    periods = state.periods
+    displaced = entry.displaces
+    index = next((index for index, period in enumerate(periods) if period.seq == displaced), 0)
+    if not 0 < index < len(periods) - 1 or periods[index].entered_by is None:
+        return f"displaces entry {displaced}, which began no period a report began before the current one"
+    current = index + 1 == len(periods) - 1
+    if periods[index + 1].entered_by is None or (current and state.tied):
+        return f"displaces entry {displaced}, but no report began the period after it"
+    before, left = periods[index - 1], periods[index]
+    if not before.since < entry.effective_at <= left.since:
+        return f"displaces entry {displaced}, but is about a time outside the period before it"
+    if entry.reverts_to is not None or entry.resolves or entry.reconciles is not None:
+        return "a conflict that leaves a left period undecided resumes, settles and reconciles nothing"
+    if entry.contests is None:
+        return f"leaves entry {displaced}'s period undecided, but does not contest that report"
+    if entry.codes != _RIVALS:
+        return (
+            f"a conflict that displaces a report is its rival ({Code.RIVAL_REPORT}), not {list(entry.codes)}"
+        )
+    if (entry.fate, entry.assurance, entry.whereabouts) != (before.fate, left.assurance, before.whereabouts):
+        return (
+            "a conflict that leaves a left period undecided holds the fate and place of the period "
+            "before it, as strongly as it held its own"
+        )
     return None
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from ._actors import Actor
 from ._change import DISMISS, Change
-from ._earlier import EarlierPeriod, earlier_period
+from ._earlier import EarlierPeriod, LeftRival, earlier_period, left_rival
 from ._entry import EntryKind
 from ._evidence import Evidence
 from ._reasons import (
@@ -47,7 +47,7 @@ from ._reasons import (
 from ._rules import EvidenceRule
 from ._standing import Backing, Period, holding_index, resumes_the_previous, snapshot_of
 from ._status import Assurance, Fate, Whereabouts
-from ._stretch import Rival, agrees, carried_place, rival
+from ._stretch import Rival, agrees, begins, carried_place, rival
 from ._verdict import Code, Outcome, Reason, Verdict
 
 if TYPE_CHECKING:
@@ -496,6 +496,53 @@ def _outweighs(table: Table, change: Change, case: Standing, seq: int) -> bool:
     return given is not held and given.stronger(held) is given
 
 
+def _tied_with_a_left_one(table: Table, case: Standing, change: Change) -> LeftRival | None:
+    """Whether *change* ties, as a late rival, with the report that began the period before the current one.
+
+    A family's video of a death on 18 February, learned after a capture
+    video of 1 March and a death video of 3 March: had it come while the
+    capture was the current period, neither would have held (see
+    :func:`_weighed`), and the case would have stood as before both from
+    1 March, undecided; the video of 3 March would then have moved it from
+    there. So it is now, whichever came last: the capture period is
+    undecided, and the capture and the reports that backed its period wait
+    with the late rival, as conflicts. Only where the report that began the
+    period after it (the current one, or another the case has left) leads to
+    the same status, fate and named place from the period before the pair as
+    it did from the one it rivals (see :func:`~casestate._earlier.left_rival`
+    for the rest).
+    """
+    if change.effective_at >= case.status_since:
+        return None
+    found = left_rival(table, case, change.trigger, change.effective_at)
+    if found is None or _given(table, change.evidence) is not found.left.assurance:
+        return None
+    began: str = found.after.entered_by  # type: ignore[assignment] # left_rival() checked it
+    ended = table.legal.get((found.left.status, began))
+    restarted = table.legal.get((found.before.status, began))
+    if (
+        ended is None
+        or not begins(restarted, found.before)
+        or (restarted.target, restarted.claimed, restarted.claimed_whereabouts)
+        != (ended.target, ended.claimed, ended.claimed_whereabouts)
+        or restarted.claimed is None
+        or restarted.claimed_whereabouts is None
+    ):
+        return None
+    waiting = restarted.waiting_period
+    if waiting is not None and found.after.since - found.left.since < waiting:
+        return None
+    return found
+
+
+def _reports_of_a_left_one(case: Standing, left: Snapshot, after: Snapshot) -> tuple[int, ...]:
+    """The reports that back *left*, a period *case* has left, by ``seq``: up to when *after* began."""
+    until = after.since
+    return tuple(
+        sorted(backer.seq for backer in case.left_backers if left.since <= backer.effective_at < until)
+    )
+
+
 def _told_earlier(
     table: Table, found: EarlierPeriod, case: Standing, change: Change, reasons: list[Reason] | None
 ) -> Verdict:
@@ -652,6 +699,10 @@ def decide(table: Table, case: Standing, change: Change, now: datetime | None = 
         return Verdict(Outcome.REJECTED, tuple(reasons + (contradictions or [])))
     if contradictions:
         if move.report:
+            tie = _tied_with_a_left_one(table, case, change)
+            if tie is not None:
+                left = tie.left
+                contradictions = [rival_report(left.seq, left.status, left.since, change.effective_at)]
             return Verdict(Outcome.CONFLICT, tuple(contradictions), status, case.fate, case.whereabouts)
         return Verdict(Outcome.REJECTED, tuple(contradictions))
     if move.withdraws:
@@ -770,6 +821,28 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                         reconciled,
                     ),
                 )
+    if outcome is Outcome.CONFLICT and verdict.reasons[0].code is Code.RIVAL_REPORT:
+        tie = _tied_with_a_left_one(table, case, change)
+        if tie is not None:
+            # It displaces the report that began the left period, whose reports wait with it; its
+            # entry holds what the period, undecided, holds: the fate and place of the one before it,
+            # as strongly as it held its own (the case's status is the entry's, and stays).
+            return _plan(
+                Plan,
+                (
+                    verdict,
+                    EntryKind.CONFLICT,
+                    tie.before.fate,
+                    tie.left.assurance,
+                    None,
+                    tie.before.whereabouts,
+                    tie.left.seq,
+                    None,
+                    None,
+                    _reports_of_a_left_one(case, tie.left, tie.after),
+                    None,
+                ),
+            )
     if outcome is Outcome.TRANSITION:
         move = table.legal[case.status, change.trigger]
         resumed = _resumed(move, case)

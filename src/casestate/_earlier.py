@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._standing import UNCONTESTED, holding_index, snapshot, snapshot_of
+from ._standing import UNCONTESTED, holding_index, since_of, snapshot, snapshot_of
 from ._status import Fate, Whereabouts
 from ._stretch import agrees, begins, report_from, reporting, said
 
@@ -59,7 +59,7 @@ class EarlierPeriod(NamedTuple):
     it holds only where its evidence outweighs that period's (see :func:`~casestate._decide.decide`)."""
 
 
-def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: C901, PLR0911, PLR0912 - one rule each
+def earlier_period(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:  # noqa: C901, PLR0911 - one rule each
     """Whether a report of *trigger* about *effective* tells a period before *case*'s current one.
 
     It does when it could have arrived first: about a time after the period
@@ -110,11 +110,9 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # would have corroborated that period where it agreed with it.
         first, next_one = snapshot_of(periods[index - 1]), snapshot_of(periods[index + 1])
         told = _at_its_start(table, first, before, next_one, trigger, effective)
-        if told is None and index == len(periods) - 2:  # the period just before the current one
+        if told is None:
             # Or it was that report's rival, which, had it come then, it was weighed against.
-            move = report_from(table, first, trigger, effective)
-            if move is not None:
-                return _rivalling_the_left_one(table, case, move, first, before, effective)
+            return _voiding(table, case, trigger, effective)
         return told
     if effective < before.since or (effective == before.since and before.seq != 0):
         # Before the person went missing, or about the instant a report began the period that holds
@@ -140,8 +138,8 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
         # as the current period's start. Not told.
         return None
     told = _between(table, move, before, after, effective, following)
-    if told is None and index == len(periods) - 3:  # the current period, and the left one before it
-        return _rivalling_the_left_one(table, case, move, before, after, effective)
+    if told is None:
+        return _voiding(table, case, trigger, effective)
     # About an older period, even one of the status the case holds: it tells that period's story.
     return told if current or told is None else told._replace(older=True)
 
@@ -214,40 +212,99 @@ def _between(  # noqa: PLR0917 - the report, and the periods it is judged agains
     return EarlierPeriod(move, fate, whereabouts, after.seq if carries else None, status=target)
 
 
-def _rivalling_the_left_one(  # noqa: PLR0917 - the report, and the periods it is judged against
-    table: Table, case: Standing, move: Move, before: Snapshot, left: Snapshot, effective: datetime
-) -> EarlierPeriod | None:
-    """A late rival of the report that began *left*, the period just before the current one, if it is one.
+class LeftRival(NamedTuple):
+    """A late report that rivals the report that began the period just before the current one."""
+
+    move: Move
+    """Its move from the period before that one."""
+    before: Snapshot
+    """The period before the one it rivals."""
+    left: Snapshot
+    """The period it rivals: one the case has left."""
+    after: Snapshot
+    """The period after the one it rivals: the current one, or another the case has left."""
+
+
+def left_rival(table: Table, case: Standing, trigger: str, effective: datetime) -> LeftRival | None:
+    """Whether a late report of *trigger* about *effective* rivals the report that began a left period.
+
+    The first live period that began at or after *effective*, one the case
+    has left (the one just before the current one, or an older one), which
+    a report began after the period *before* it: a report about a time after
+    *before* began, up to the instant the left period began, legal from *before* and leading
+    elsewhere, that the report which began the left period could not have
+    followed (a death on 26 February, of a capture on 1 March). Had it come
+    while that period was current, it would have been that report's rival
+    (see :func:`~casestate._stretch.rival`), weighed against it by their
+    evidence; it is weighed so now, whichever came last (see
+    :func:`_voiding`, and :func:`~casestate._decide.decide` for a rival as
+    strong). Only where reports began the left period and the one after it,
+    neither left undecided, and the report that began the left one backs it
+    still.
+    """
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    if effective >= case.status_since or len(periods) < 3:  # noqa: PLR2004 - the current period, the one it rivals, and one before
+        return None
+    index = holding_index(periods, effective) + 1
+    if since_of(periods[index - 1]) == effective:
+        index -= 1  # about the instant a period began: that period's rival
+    if not 0 < index < len(periods) - 1:
+        return None
+    before, left = snapshot_of(periods[index - 1]), snapshot_of(periods[index])
+    after = _current(case) if index == len(periods) - 2 else snapshot_of(periods[index + 1])
+    rivalled = left.entered_by
+    if (
+        not before.since < effective <= left.since
+        or rivalled is None
+        or after.entered_by is None
+        or (case.tied and index == len(periods) - 2)
+    ):
+        return None
+    move = report_from(table, before, trigger, effective)
+    if (
+        move is None
+        or (move.target, rivalled) in table.legal  # the rivalled report could have followed it
+        or not begins(table.legal.get((before.status, rivalled)), before)
+        or not _backs_it_still(case, left, after)
+    ):
+        return None
+    return LeftRival(move, before, left, after)
+
+
+def _backs_it_still(case: Standing, left: Snapshot, after: Snapshot) -> bool:
+    """Whether the report that began *left* backs it still, about a time before the period *after* began.
+
+    Not one a move made a conflict since (see ``Standing.left_backers``): a
+    rival weighs against the report, which waits with it either way.
+    """
+    since = after.since
+    return any(backer.seq == left.seq and backer.effective_at < since for backer in case.left_backers)
+
+
+def _voiding(table: Table, case: Standing, trigger: str, effective: datetime) -> EarlierPeriod | None:
+    """A late rival of the report that began the left period just before the current one that voids it.
 
     A video of a death on 18 February, learned after a capture video of
     1 March and the unit's notice of the death on 3 March: had it come while
     the capture was the current period, it would have rivalled the capture
-    (which could not have followed a death) and, on stronger evidence,
-    displaced it; the notice would then have corroborated the death. So it
-    does now, whichever came last: the case is dead from its day, the
-    capture period is void, and the reports that backed it wait as conflicts
-    (contested). It tells the current period began on its day (*redates*),
-    as a late report of its status does (see :func:`_earlier_start`): the
-    same fate, and no other place than the report that began it named.
-    About a time after the period *before* began, up to the instant *left*
-    began (about that instant, one that disagrees with it: see :func:`_at_its_start`);
-    only where reports began both *left* and the current period. Whether its
-    evidence outweighs the period it rivals is :func:`~casestate._decide.decide`'s
-    to say; as strong or weaker, it is kept as a conflict.
+    (see :func:`left_rival`) and, on stronger evidence, displaced it; the
+    notice would then have corroborated the death. So it does now, whichever
+    came last: the case is dead from its day, the capture period is void,
+    and the reports that backed it wait as conflicts (contested). It tells
+    the current period began on its day (*redates*), as a late report of its
+    status does (see :func:`_earlier_start`): the same fate, and no other
+    place than the report that began it named, which named one of its own.
+    Whether its evidence outweighs the period it rivals is
+    :func:`~casestate._decide.decide`'s to say; as strong or weaker, it is
+    kept as a conflict.
     """
-    rivalled = left.entered_by
-    current = _current(case)
-    began = current.entered_by
-    if (
-        not before.since < effective <= left.since
-        or rivalled is None
-        or began is None
-        or case.tied
-        or move.target != case.status
-        or (case.status, rivalled) in table.legal  # the rivalled report could have followed it
-        or not begins(table.legal.get((before.status, rivalled)), before)
-    ):
+    found = left_rival(table, case, trigger, effective)
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    if found is None or found.move.target != case.status or found.left.seq != periods[-2].seq:
         return None
+    move, before, left, _ = found
+    current = _current(case)
+    began: str = current.entered_by  # type: ignore[assignment] # left_rival() checked it
     ended = table.legal.get((left.status, began))
     if ended is None or ended.claimed_whereabouts is None:
         return None  # the current period took the left one's place: another story than it tells

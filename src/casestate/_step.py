@@ -172,6 +172,11 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             return _begun_earlier(state, assurance, whereabouts, effective_at, role, kept, recorded_at, *more)
         late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
         return _told_late(state, late, kept, recorded_at, *more)
+    if displaces is not None and kind is EntryKind.CONFLICT and to_status == state.status:
+        # A late rival, as strong, of the report that began the period before the current one:
+        # that period is undecided (see _left_undecided).
+        kept = Kept(conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at))
+        return _left_undecided(state, displaces, effective_at, contests, kept, recorded_at, *more)
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
     if displaces is not None:
         # A rival report about the instant the current period began: that period is
@@ -514,6 +519,66 @@ def _told_late(state: S, late: Late, kept: Kept, recorded_at: datetime, *more: o
     # It began the period it tells, as the report that began a period the case has left did.
     kept = kept._replace(left=(*kept.left, kept.report))
     return _with_earlier(state, told, kept, recorded_at, late.carries_into, *more, carried=late.whereabouts)
+
+
+def _left_undecided(  # noqa: PLR0917 - the fields of the entry, in its order
+    state: S,
+    displaces: int,
+    effective_at: datetime,
+    contests: tuple[int, ...] | None,
+    kept: Kept,
+    recorded_at: datetime,
+    *more: object,
+) -> S:
+    """*state* once a late rival, as strong, of the report that began a left period (*displaces*) waits.
+
+    Had it come while that period was current, neither would have held: from
+    their instant (the later of their days), the case would have stood as it
+    did before both, and the reports that held the period would have waited
+    beside the rival. So the period is now: in the status, fate and place of
+    the one before it, as strongly as it held its own, begun by nobody's
+    report; the reports that backed it (*contests*) and the rival wait as
+    conflicts. The periods after it stand as they do (see
+    ``_tied_with_a_left_one`` in ``_decide``).
+    """
+    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
+    index = next(index for index, period in enumerate(periods) if period.seq == displaces)
+    before, rivalled = snapshot_of(periods[index - 1]), snapshot_of(periods[index])
+    seq = state.version
+    undecided = snapshot(
+        before.status,
+        before.fate,
+        rivalled.assurance,
+        max(effective_at, rivalled.since),
+        seq,
+        before.whereabouts,
+        UNCONTESTED,
+        None,
+    )
+    held = contests or ()
+    conflicts = (*kept.conflicts, *(report for report in held if report not in kept.conflicts), seq)
+    return build(
+        type(state),
+        state.id,
+        state.status,
+        state.fate,
+        state.assurance,
+        state.whereabouts,
+        state.status_since,
+        conflicts,
+        recorded_at,
+        state.reporter_id,
+        state.backing,
+        state.entered_by,
+        state.tied,
+        state.backers,
+        kept.waiting,
+        kept.rivalled,
+        tuple(backer for backer in kept.left if backer.seq not in held),
+        seq + 1,
+        (*periods[:index], undecided, *periods[index + 1 :]),
+        *more,
+    )
 
 
 def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:

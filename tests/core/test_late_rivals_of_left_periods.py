@@ -15,10 +15,12 @@ tells the current period began on its day and names the video in
 import hashlib
 import itertools
 
+import attrs
 import pytest
 
 import casestate as cs
 from casestate import Whereabouts, canonical_bytes
+from casestate.pfif import note_text
 from casestate.testing import check_case
 from support import (
     FAMILY,
@@ -171,9 +173,10 @@ def test_the_kit_refuses_a_voiding_the_workflow_does_not_make():
     assert [period.status for period in left_out.periods] == ["missing", "dead", "captured", "dead"]
     with pytest.raises(AssertionError, match="an earlier period recorded as"):
         check_case(WORKFLOW, left_out)
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 1), recorded=dated(3, 2))
     video = told("report_dead", FAMILY, "video", effective=dated(2, 26), recorded=dated(3, 5))
-    weak = arriving(TAKEN, KILLED, video)
-    assert weak.trail[-1].kind is cs.EntryKind.CONFLICT
+    weak = arriving(card, KILLED, video)
+    assert (weak.trail[-1].kind, weak.trail[-1].displaces) == (cs.EntryKind.CONFLICT, None)
     forged = cs.replay(
         last_forged(
             weak, kind=cs.EntryKind.EARLIER_PERIOD, codes=(), contests=(1,), whereabouts=Whereabouts.UNKNOWN
@@ -182,6 +185,208 @@ def test_the_kit_refuses_a_voiding_the_workflow_does_not_make():
     assert [period.status for period in forged.periods] == ["missing", "dead"]
     with pytest.raises(AssertionError, match="by the rule, it tells no earlier period"):
         check_case(WORKFLOW, forged)
+
+
+FILMED_DEAD = told(
+    "report_dead", cs.Actor("ivan-p", "family"), "video", effective=dated(3, 3), recorded=dated(3, 4)
+)
+"""A brother's video: killed on 3 March."""
+FILMED_EARLIER = told(
+    "report_dead", cs.Actor("petro-s", "family"), "video", effective=dated(2, 26), recorded=dated(3, 5)
+)
+"""A neighbour's video, learned last: died on 26 February, as strong as the capture video."""
+
+
+def test_a_rival_as_strong_as_the_capture_leaves_its_period_undecided_whichever_came_last():
+    orders = (
+        (TAKEN, FILMED_DEAD, FILMED_EARLIER),
+        (TAKEN, FILMED_EARLIER, FILMED_DEAD),
+        (FILMED_DEAD, TAKEN, FILMED_EARLIER),
+        (FILMED_EARLIER, TAKEN, FILMED_DEAD),
+    )
+    stories = set()
+    for order in orders:
+        case = arriving(*order)
+        check_case(WORKFLOW, case)
+        assert cs.replay(case.trail) == case
+        assert fed_to_a_batch(case) == case.standing
+        stories.add(repr(story(case)))
+    assert len(stories) == 1
+    case = arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER)
+    assert [(period.status, period.since) for period in case.periods] == [
+        ("missing", dated(2, 24)),
+        ("missing", dated(3, 1)),
+        ("dead", dated(3, 3)),
+    ]
+    late = case.trail[-1]
+    assert (late.kind, late.codes, late.displaces, late.contests) == (
+        cs.EntryKind.CONFLICT,
+        (cs.Code.RIVAL_REPORT,),
+        1,
+        (1,),
+    )
+    # The entry holds the undecided period: the fate and place of the missing period before it.
+    assert (late.from_status, late.to_status, late.fate, late.whereabouts) == (
+        "dead",
+        "dead",
+        cs.Fate.UNKNOWN,
+        Whereabouts.UNKNOWN,
+    )
+    assert (case.status, case.status_since, case.open_conflicts) == ("dead", dated(3, 3), (1, 3))
+    on_the_2nd = case.as_of_effective(dated(3, 2))
+    assert on_the_2nd is not None
+    assert (on_the_2nd.status, on_the_2nd.fate, on_the_2nd.contested_by) == ("missing", cs.Fate.UNKNOWN, (1,))
+    assert case.status_entry.seq == 2
+    # A change applied next reads the case as the trail says; a person settles the pair as any other.
+    settled = in_turn(
+        told("dismiss", ICRC, effective=dated(3, 6), reason="both videos are unverified", resolves=(1, 3)),
+        case=case,
+    )
+    check_case(WORKFLOW, settled)
+    assert (settled.status, settled.open_conflicts) == ("dead", ())
+
+
+def test_a_left_period_left_undecided_reads_back_from_json_and_pfif():
+    case = arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER)
+    assert cs.from_json(cs.to_json(case), head=case.head) == case
+    assert cs.to_dict(case)["entries"][-1]["displaces"] == 1
+    note = note_text(case.trail[-1])
+    assert "the period that report began is undecided. The case stays dead." in note
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"fate": cs.Fate.DEAD}, "holds the fate and place of the period before it"),
+        ({"contests": None}, "does not contest that report"),
+        ({"contests": (1, 2)}, "contests entry 2"),
+        ({"displaces": 2}, "entry 2"),
+        ({"effective_at": dated(2, 23)}, "about a time outside the period before it"),
+        ({"codes": (cs.Code.OUTWEIGHED,)}, "is its rival"),
+        ({"reconciles": (1,)}, "reconcile"),
+    ],
+    ids=[
+        "the-case-fate",
+        "no-contest",
+        "the-current-report",
+        "the-current-period",
+        "before-missing",
+        "outweighed",
+        "reconciling",
+    ],
+)
+def test_replay_refuses_a_forged_left_period_left_undecided(fields, why):
+    with pytest.raises(cs.BrokenTrail, match=why):
+        cs.replay(last_forged(arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER), **fields))
+
+
+def test_the_kit_refuses_a_left_period_left_undecided_by_a_weaker_rival():
+    # A death certificate outweighs the video: the workflow voids the capture; an entry that leaves it
+    # undecided instead is one replay (reading no workflow) takes, and the kit refuses.
+    voided = arriving(TAKEN, KILLED, CERTIFIED)
+    forged = cs.replay(
+        last_forged(
+            voided,
+            kind=cs.EntryKind.CONFLICT,
+            codes=(cs.Code.RIVAL_REPORT,),
+            displaces=1,
+            fate=cs.Fate.UNKNOWN,
+            assurance=cs.Assurance.REPORTED,
+        )
+    )
+    with pytest.raises(AssertionError, match="by the rule, it ties with no left period"):
+        check_case(WORKFLOW, forged)
+
+
+def test_a_rival_as_strong_as_an_older_left_period_leaves_it_undecided_in_either_order():
+    # Wounded on 1 March (a notice naming no place), an ICRC capture card of 10 March, then a family's
+    # video of his death on 12 March and another of a death on 27 February: the second ties with the
+    # wound, whether or not the death of 12 March came first, and the capture and death stand.
+    hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 2))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 11))
+    died = told(
+        "report_dead", cs.Actor("ivan-p", "family"), "video", effective=dated(3, 12), recorded=dated(3, 13)
+    )
+    filmed = attrs.evolve(FILMED_EARLIER, effective_at=dated(2, 27), recorded_at=dated(3, 14))
+    before_the_death, after_the_death = arriving(hurt, card, filmed, died), arriving(hurt, card, died, filmed)
+    for case in (before_the_death, after_the_death):
+        check_case(WORKFLOW, case)
+        assert cs.replay(case.trail) == case
+        assert fed_to_a_batch(case) == case.standing
+        assert [(period.status, period.since) for period in case.periods] == [
+            ("missing", dated(2, 24)),
+            ("missing", dated(3, 1)),
+            ("captured", dated(3, 10)),
+            ("dead", dated(3, 12)),
+        ]
+    assert story(before_the_death) == story(after_the_death)
+    assert after_the_death.trail[-1].displaces == 1
+
+
+def test_a_rival_of_a_report_a_move_made_a_conflict_voids_nothing():
+    # Capture videos of 5 and 1 March, a unit's death notice of 3 March that contests the first, then a
+    # death certificate of 26 February: the report that began the capture period waits as a conflict
+    # already, and the certificate is kept as one beside it.
+    later_video = told("report_captured", FAMILY, "video", effective=dated(3, 5), recorded=dated(3, 6))
+    case = arriving(
+        later_video,
+        attrs.evolve(TAKEN, recorded_at=dated(3, 7)),
+        attrs.evolve(KILLED, recorded_at=dated(3, 8)),
+        attrs.evolve(CERTIFIED, recorded_at=dated(3, 9)),
+    )
+    check_case(WORKFLOW, case)
+    assert cs.replay(case.trail) == case
+    assert (case.trail[-1].kind, case.open_conflicts) == (cs.EntryKind.CONFLICT, (1, 4))
+
+
+def test_a_rival_of_a_period_that_lasted_no_time_voids_nothing():
+    # Missing since 20 February. A unit's witness of a capture on 1 March, a late witness of a wound on
+    # 24 February, a death certificate of 24 February that outweighs the capture: the wound's period
+    # ends the instant it began. Another certificate of 22 February is kept as a conflict.
+    witnessed = told(
+        "report_captured", UNIT, "witness_statement", effective=dated(3, 1), recorded=dated(3, 2)
+    )
+    hurt = told(
+        "report_wounded",
+        cs.Actor("unit-2", "unit"),
+        "witness_statement",
+        effective=dated(2, 24),
+        recorded=dated(3, 3),
+    )
+    certified = told(
+        "report_dead", MINISTRY, "death_certificate", effective=dated(2, 24), recorded=dated(3, 4)
+    )
+    again = told(
+        "report_dead",
+        cs.Actor("registry", "ministry"),
+        "death_certificate",
+        effective=dated(2, 22),
+        recorded=dated(3, 5),
+    )
+    opened = WORKFLOW.open("ua-1209", actor=FAMILY, effective_at=dated(2, 20), recorded_at=dated(2, 21))
+    case = in_turn(witnessed, hurt, certified, again, case=opened)
+    check_case(WORKFLOW, case)
+    assert cs.replay(case.trail) == case
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+
+
+PINNED_UNDECIDED = (
+    b'{"assurance":"reported","case_id":"ua-1208","chain":"sha256","codes":["rival_report"],'
+    b'"commitment":"0193cfab91812a2b4c9a30c26885aec2f37b7d95328812f67bbc61e8be37cdfb","contests":[1],'
+    b'"displaces":1,"effective_at":"2024-02-26T12:00:00.000000Z","evidence_kinds":["video"],'
+    b'"fate":"unknown","from_status":"dead","kind":"conflict",'
+    b'"prev_hash":"6ac95f32779ff234af9a3732fa248a75fe9b8b03425924ae803ec29cf0fbcb6f",'
+    b'"recorded_at":"2024-03-05T12:00:00.000000Z","resolves":[],"reverts_to":null,"role":"family","seq":3,'
+    b'"to_status":"dead","trigger":"report_dead","whereabouts":"unknown"}'
+)
+PINNED_UNDECIDED_HASH = "0f4aa5e14a94b83c32084d2fde272920ce5077646daab642f52c5eaa6c110f08"
+
+
+def test_pinned_vector_of_a_late_rival_that_leaves_a_left_period_undecided():
+    entry = arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER).trail[-1]
+    assert canonical_bytes(entry) == PINNED_UNDECIDED
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_UNDECIDED).hexdigest()
+    assert entry.hash == PINNED_UNDECIDED_HASH
 
 
 PINNED_VOIDING = (

@@ -138,15 +138,37 @@ def _note(entry: Entry, data: dict[str, Any], domain: str) -> Element:
     _add(element, "entry_date", format_date(entry.recorded_at))
     _add(element, "author_name", _author(entry))
     _add(element, "source_date", format_date(entry.recorded_at))
-    if (
-        entry.kind not in (EntryKind.CONFLICT, EntryKind.DISMISSAL, EntryKind.FACT, EntryKind.EARLIER_PERIOD)
-        or entry.displaces is not None
-    ):
+    if entry.kind not in (
+        EntryKind.CONFLICT,
+        EntryKind.DISMISSAL,
+        EntryKind.FACT,
+        EntryKind.EARLIER_PERIOD,
+    ) or (entry.displaces is not None and entry.to_status != entry.from_status):
         # A conflict of two rival reports moves the case back: what the case holder believes changes.
+        # Not a late rival that leaves a left period undecided: the case stays in its status.
         # A late report of an earlier period changes nothing the case holder believes now.
         _add(element, "status", STATUS_OF_FATE[entry.fate])
     _add(element, "text", note_text(entry))
     return element
+
+
+def _conflict_text(entry: Entry, effective: str) -> str:
+    """What a conflict entry says: a report kept for review, and where the case stands."""
+    if entry.displaces is not None and entry.to_status == entry.from_status:
+        # A late rival, as strong, of the report that began a period the case has left.
+        return (
+            f"Late conflicting report ({entry.trigger}), effective {effective}, kept for review with "
+            f"report {entry.displaces}: they say otherwise about the same time on evidence as strong, and "
+            f"the period that report began is undecided. The case stays {entry.to_status}."
+        )
+    if entry.displaces is not None:
+        return (
+            f"Conflicting report ({entry.trigger}), effective {effective}, kept for review with report "
+            f"{entry.displaces}: they say otherwise about the same time on evidence as strong. "
+            f"The case goes back to {entry.to_status}, fate {entry.fate}."
+        )
+    codes = ", ".join(code.value for code in entry.codes)
+    return f"Conflicting report ({entry.trigger}) kept for review: {codes}. The case stays {entry.to_status}."
 
 
 def note_text(entry: Entry) -> str:
@@ -154,18 +176,8 @@ def note_text(entry: Entry) -> str:
     effective = format_date(entry.effective_at)
     if entry.kind is EntryKind.OPENED:
         said = f"Case opened: {entry.to_status}, fate {entry.fate}; last seen {effective}."
-    elif entry.kind is EntryKind.CONFLICT and entry.displaces is not None:
-        said = (
-            f"Conflicting report ({entry.trigger}), effective {effective}, kept for review with report "
-            f"{entry.displaces}: they say otherwise about the same time on evidence as strong. "
-            f"The case goes back to {entry.to_status}, fate {entry.fate}."
-        )
     elif entry.kind is EntryKind.CONFLICT:
-        codes = ", ".join(code.value for code in entry.codes)
-        said = (
-            f"Conflicting report ({entry.trigger}) kept for review: {codes}. "
-            f"The case stays {entry.to_status}."
-        )
+        said = _conflict_text(entry, effective)
     elif entry.kind is EntryKind.DISMISSAL:
         said = f"Conflicting reports {list(entry.resolves)} dismissed. The case stays {entry.to_status}."
     elif entry.kind is EntryKind.EARLIER_PERIOD:

@@ -20,6 +20,8 @@ from ._periods import (
     begins_earlier,
     begins_left_earlier,
     evidence_assurance,
+    leaves_left_undecided,
+    sets_a_status,
     start_before,
 )
 
@@ -40,11 +42,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
     if not known:
         return None
     # The entry that put the case in its status: a move, or a conflict of rivals neither of which holds.
-    status_entry = next(
-        e
-        for e in reversed(known)
-        if e.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or e.displaces is not None
-    )
+    status_entry = next(e for e in reversed(known) if sets_a_status(e))
     assurance = status_entry.assurance
     whereabouts = _recorded_whereabouts(case, status_entry)
     began = status_entry if status_entry.reverts_to is None else case.trail[status_entry.reverts_to]
@@ -65,7 +63,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
     contestable, before = False, None
     for entry in known:
         open_then = [seq for seq in open_then if seq not in entry.resolves]
-        if entry.displaces is not None:
+        if sets_a_status(entry) and entry.displaces is not None:
             held = [entry.displaces, *backers]
             open_then += [seq for seq in held if seq not in open_then and seq not in entry.resolves]
         if entry.kind is EntryKind.CONFLICT:
@@ -74,7 +72,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         reconciled = entry.reconciles or ()
         if reconciled:
             open_then = [seq for seq in open_then if seq not in reconciled]
-        if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
+        if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             contestable, backers = entry.reverts_to is None, list(reconciled)
             before = start_before(case, entry, len(known)) if contestable else None
         elif (entry.kind is EntryKind.CORROBORATION or begins_earlier(entry, before)) and contestable:
@@ -140,11 +138,11 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
     # Corroborations made in this period count; one made in a period a
     # retraction voided since corroborated nothing, nor one made while a
     # period told late was already over.
-    voided = status_entry.kind is EntryKind.EARLIER_PERIOD
+    voided = status_entry.kind is EntryKind.EARLIER_PERIOD or leaves_left_undecided(status_entry)
     lower = start_before(case, status_entry)
     start = status_entry.effective_at  # when it began, by the entries read so far
     for entry in case.trail[status_entry.seq + 1 :]:
-        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
+        if sets_a_status(entry):
             voided = entry.reverts_to != status_entry.seq
         elif voided and begins_left_earlier(case, entry, status_entry, start):
             # A late report of its status, told once the case had left it: from its day.
@@ -183,7 +181,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
         and (until is None or case.trail[seq].effective_at < until)
     )
     return Snapshot(
-        status_entry.to_status,
+        _status_of(live, len(in_effect) - 1),
         status_entry.fate,
         assurance,
         began_at(case, status_entry),
@@ -191,6 +189,16 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
         whereabouts,
         contested,
     )
+
+
+def _status_of(live: Sequence[Entry], index: int) -> str:
+    """The status of the live period *live* [*index*] began.
+
+    A period a late rival left undecided holds the status of the live period before it.
+    """
+    while index > 0 and leaves_left_undecided(live[index]):
+        index -= 1
+    return live[index].to_status
 
 
 def check_as_of(case: Case, entries: Sequence[Entry]) -> None:

@@ -35,6 +35,7 @@ from ._reports import (
     earlier,
     outweighs,
     rival_on,
+    tied_with_left,
 )
 from ._values import (
     accepted_kinds,
@@ -201,6 +202,17 @@ def _weighed(
 def _given(workflow: Workflow, proof: tuple[Evidence, ...]) -> Assurance:
     """The assurance *proof* gives: that of its weakest piece."""
     return Assurance.for_tier(min((workflow.evidence_kind(item.kind).tier for item in proof), default=None))
+
+
+def _ties_with_left(
+    workflow: Workflow, case: Case, rule: Rule, effective: datetime, proof: tuple[Evidence, ...]
+) -> bool:
+    """Whether a late report on *proof* ties with the report that began the period before the current one."""
+    if effective >= case.status_since or not rule.report:
+        return False
+    left_backers = [backer.seq for backer in case.left_backers]
+    tie = tied_with_left(workflow, rule, effective, case.periods, case.trail, left_backers)
+    return tie is not None and _given(workflow, proof) is tie.left.assurance
 
 
 def _unrivalled(
@@ -372,6 +384,8 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
             before_missing=effective < min(since, case.periods[0].since)
             or against_its_time(workflow, case, rule, effective),
         )
+        if outcome is Outcome.CONFLICT and _ties_with_left(workflow, case, rule, effective, proof):
+            codes = (Code.RIVAL_REPORT,)
     resolves: list[int] = []
     if outcome is not Outcome.CONFLICT and case.open_conflicts and actor.role in workflow.dismiss_roles:
         # Any accepted change but a conflict may settle open conflicts on the way,

@@ -37,9 +37,12 @@ from ._periods import (
     begins_earlier,
     begins_left_earlier,
     evidence_assurance,
+    leaves_left_undecided,
+    sets_a_status,
     start_before,
 )
 from ._reports import (
+    LeftRivalry,
     Rivalry,
     Told,
     against_the_periods,
@@ -52,6 +55,7 @@ from ._reports import (
     outweighs,
     rivalling_left,
     rivalry,
+    tied_with_left,
 )
 from ._serialised import check_entries_json, check_json
 from ._values import Known
@@ -259,8 +263,16 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             raise fail(case, f"{where}: leaves {entry.from_status!r}, but the case was {walk.status!r}")
         if not set(entry.resolves) <= set(walk.conflicts):
             raise fail(case, f"{where}: resolves {list(entry.resolves)}, open were {walk.conflicts}")
-        if entry.contests is not None and entry.kind not in {EntryKind.TRANSITION, EntryKind.EARLIER_PERIOD}:
-            raise fail(case, f"{where}: only a move, or a late report of an earlier period, contests reports")
+        if (
+            entry.contests is not None
+            and entry.kind not in {EntryKind.TRANSITION, EntryKind.EARLIER_PERIOD}
+            and not leaves_left_undecided(entry)
+        ):
+            raise fail(
+                case,
+                f"{where}: only a move, a late report of an earlier period, or a late rival that leaves "
+                "a left period undecided contests reports",
+            )
         tie = entry.kind is EntryKind.CONFLICT and entry.displaces is not None
         if entry.reconciles is not None and not (
             tie or (entry.kind is EntryKind.TRANSITION and entry.reverts_to is None)
@@ -389,6 +401,15 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     if rival is not None:
         # About the very instant the period began, a report that agrees with it corroborates it.
         agrees, rival = (True, None) if rival.agrees else (False, rival)
+    # A late rival, as strong, of the report that began the period before the current one.
+    tie = (
+        _left_tie_of(workflow, case, rule, entry, walk)
+        if earlier is None and rival is None and not agrees and rule.report
+        else None
+    )
+    if tie is not None or leaves_left_undecided(entry):
+        _check_left_tie(case, entry, walk, where, tie, known, claimed)
+        return
     if entry.displaces is not None or rival is not None:
         _check_rival(workflow, case, entry, walk, where, rival, rule.target, known)
         return
@@ -644,10 +665,21 @@ def _against_then(case: Case, claimed: Fate | None, entry: Entry, walk: _Walk) -
     return against_the_periods(claimed, entry.effective_at, [*kept, current], case.trail)
 
 
+def _status_of(case: Case, walk: _Walk, seq: int) -> str:
+    """The status of the live period entry *seq* began, as the walk holds it.
+
+    A period a late rival left undecided holds the status of the live period before it.
+    """
+    index = walk.periods.index(seq)
+    while index > 0 and leaves_left_undecided(case.trail[walk.periods[index]]):
+        index -= 1
+    return case.trail[walk.periods[index]].to_status
+
+
 def _kept(case: Case, walk: _Walk, began: Entry) -> Snapshot:
     """The live period *began* began, before the current one, as the walk holds it."""
     return Snapshot(
-        began.to_status,
+        _status_of(case, walk, began.seq),
         began.fate,
         walk.assurance,
         began_at(case, began, walk.at),
@@ -743,6 +775,74 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     walk.periods.append(entry.seq)
 
 
+def _left_tie_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> LeftRivalry | None:
+    """The left period *entry*'s late report ties with, as strong as the report that began it, if any."""
+    if entry.effective_at >= walk.since or len(walk.periods) < 3:  # noqa: PLR2004 - the current period, the one it rivals, and one before
+        return None
+    two = _two_last(case, walk)
+    older = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-2]]
+    periods = [*older, *two]  # type: ignore[misc] # two or more periods
+    tie = tied_with_left(workflow, rule, entry.effective_at, periods, case.trail, walk.left_backers)
+    if tie is None or evidence_assurance(entry) is not _ended_assurance(case, tie.left.seq, entry.seq):
+        return None
+    return tie
+
+
+def _check_left_tie(  # noqa: PLR0917 - the walk's own arguments, the tie the rule makes, the fate spoken
+    case: Case,
+    entry: Entry,
+    walk: _Walk,
+    where: str,
+    tie: LeftRivalry | None,
+    known: Known,
+    spoken: Fate | None,
+) -> None:
+    """A late rival, as strong, of the report that began the period before the current one: undecided.
+
+    The period is in the status, fate and place of the one before it, as
+    strongly as it held its own; the reports that backed it wait with the
+    rival, which names them in ``contests``; the case stands as it did.
+    """
+    if tie is None or not leaves_left_undecided(entry):
+        said = "ties with" if tie else "ties with no"
+        raise fail(
+            case,
+            f"{where}: a {entry.kind} entry displacing {entry.displaces}; by the rule, it {said} left period",
+        )
+    _check_evidence_fate(case, entry, spoken, where, known)
+    before, left = tie.before, tie.left
+    until = tie.after.since
+    held = sorted(seq for seq in walk.left_backers if left.since <= case.trail[seq].effective_at < until)
+    found = (
+        entry.to_status,
+        entry.fate,
+        entry.assurance,
+        entry.whereabouts,
+        entry.codes,
+        entry.displaces,
+        entry.contests,
+        entry.reconciles,
+    )
+    expected = (
+        walk.status,
+        before.fate,
+        _ended_assurance(case, left.seq, entry.seq),
+        walk.began[before.seq],
+        (Code.RIVAL_REPORT,),
+        left.seq,
+        tuple(held) or None,
+        None,
+    )
+    if found != expected:
+        raise fail(
+            case, f"{where}: a left period left undecided recorded as {found}; the rule makes it {expected}"
+        )
+    walk.conflicts += [seq for seq in held if seq not in walk.conflicts]  # and the rival, as any conflict
+    walk.left_backers = [seq for seq in walk.left_backers if seq not in held]
+    walk.periods[walk.periods.index(left.seq)] = entry.seq
+    walk.began[entry.seq] = walk.began[before.seq]
+
+
 def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> Told | None:
     """The period *entry*'s late report tells before the current one, if any (see :func:`earlier_told`)."""
     two = _two_last(case, walk)
@@ -756,7 +856,7 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     if told is None:
         told = between_left(workflow, rule, entry.effective_at, periods, case.trail)
     if told is None:
-        told = rivalling_left(workflow, rule, entry.effective_at, periods, case.trail)
+        told = rivalling_left(workflow, rule, entry.effective_at, periods, case.trail, walk.left_backers)
         # It holds only on stronger evidence than the period it rivals held: else, a conflict.
         if told is not None and not outweighs(
             evidence_assurance(entry),
@@ -901,7 +1001,7 @@ def _resumes(case: Case, rule: Rule, walk: _Walk) -> int | None:
         return None
     if rule.withdraws and len(walk.periods) > 1:
         return walk.periods[-2]
-    return next((seq for seq in reversed(walk.periods) if case.trail[seq].to_status == rule.target), None)
+    return next((seq for seq in reversed(walk.periods) if _status_of(case, walk, seq) == rule.target), None)
 
 
 def _check_evidence_fate(case: Case, entry: Entry, spoken: Fate | None, where: str, known: Known) -> None:
@@ -935,11 +1035,11 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     """
     began = case.trail[start]
     assurance = evidence_assurance(began)
-    current = began.kind is not EntryKind.EARLIER_PERIOD
+    current = began.kind is not EntryKind.EARLIER_PERIOD and not leaves_left_undecided(began)
     lower = start_before(case, began, before)
     since = began.effective_at  # when it began, by the entries read so far
     for entry in case.trail[start + 1 : before]:
-        if entry.kind is EntryKind.TRANSITION or entry.displaces is not None:
+        if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             current = entry.reverts_to == start
         elif ((entry.kind is EntryKind.CORROBORATION or begins_earlier(entry, lower)) and current) or (
             not current and begins_left_earlier(case, entry, began, since, before)

@@ -38,9 +38,10 @@ def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime
         return since  # only a report's period begins earlier (not a resumed one)
     if lower is None:
         lower = start_before(case, began, known)
-    left = began.kind is EntryKind.EARLIER_PERIOD  # a period told late was never the current one
+    # A period told late, or one a late rival left undecided, was never the current one.
+    left = began.kind is EntryKind.EARLIER_PERIOD or leaves_left_undecided(began)
     for entry in case.trail[began.seq + 1 : known]:
-        if entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or entry.displaces is not None:
+        if sets_a_status(entry):
             left = True
         elif (begins_earlier(entry, lower) and not left) or (
             left and begins_left_earlier(case, entry, began, since, known)
@@ -79,7 +80,9 @@ def live_periods(case: Case, known: int | None) -> list[int]:
         return [period.seq for period in case.periods]
     live = [0]
     for entry in case.trail[1:known]:
-        if entry.displaces is not None:
+        if leaves_left_undecided(entry):
+            live[live.index(entry.displaces)] = entry.seq  # type: ignore[arg-type] # it displaces one
+        elif entry.displaces is not None:
             live = [seq for seq in live if seq != entry.displaces]
             live.append(entry.seq)
         elif entry.kind is EntryKind.TRANSITION and entry.reverts_to is not None:
@@ -95,6 +98,29 @@ def live_periods(case: Case, known: int | None) -> list[int]:
                 continue  # as that period stood, or the next one's earlier start
             live.insert(held + 1, entry.seq)
     return live
+
+
+def sets_a_status(entry: Entry) -> bool:
+    """Whether *entry* put its case in a status: the opening, a move, or two rivals' conflict (the kit's).
+
+    Not a late rival that leaves a left period undecided (see :func:`leaves_left_undecided`).
+    """
+    return entry.kind in {EntryKind.OPENED, EntryKind.TRANSITION} or (
+        entry.displaces is not None and not leaves_left_undecided(entry)
+    )
+
+
+def leaves_left_undecided(entry: Entry) -> bool:
+    """Whether *entry* is a late rival, as strong, that leaves the period before the current one undecided.
+
+    A conflict that displaces the report that began that period and keeps the case's status (the
+    kit's reading of the entry).
+    """
+    return (
+        entry.kind is EntryKind.CONFLICT
+        and entry.displaces is not None
+        and entry.to_status == entry.from_status
+    )
 
 
 def voids_the_one_before(case: Case, entry: Entry, live: list[int]) -> bool:

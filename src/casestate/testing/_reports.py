@@ -468,7 +468,7 @@ def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> 
     if told is None:
         told = between_left(workflow, rule, effective, periods, case.trail)
     if told is None:
-        told = rivalling_left(workflow, rule, effective, periods, case.trail)
+        told = rivalling_left(workflow, rule, effective, periods, case.trail, _left_backers(case))
     if (
         told is not None
         and not told.redates
@@ -512,44 +512,131 @@ def between_left(
     return told._replace(older=True)
 
 
-def rivalling_left(
-    workflow: Workflow, rule: Rule, effective: datetime, periods: Sequence[Snapshot], trail: Sequence[Entry]
-) -> Told | None:
-    """A late rival of the report that began the period just before the current one, if it is one.
+class LeftRivalry(NamedTuple):
+    """A late report that rivals the report that began the period just before the current one."""
 
-    A death on 18 February, reported after a capture on 1 March and a death
-    on 3 March: had it come while the capture was current, it would have
-    rivalled the capture, which could not have followed it. Where its
-    evidence outweighs that period's, it voids that period (*voids*), and
-    tells that the current one, of its status, began on its day, as a late
-    report of the current status does (see :func:`_begun_earlier`): about a
-    time after the period before the voided one began, up to the instant the
-    voided one did (there, one that did not agree with it), where reports
-    began both the voided and the current period and the report that began
-    the current one named its own place. The kit's own reading of the rule.
+    before: Snapshot
+    """The period before the one it rivals."""
+    left: Snapshot
+    """The period it rivals."""
+    after: Snapshot
+    """The period after it: the current one, or another the case has left."""
+
+
+def left_rivalry(  # noqa: PLR0917 - the rule, and the periods and reports as the case holds them
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    periods: Sequence[Snapshot],
+    trail: Sequence[Entry],
+    left_backers: Collection[int],
+) -> LeftRivalry | None:
+    """Whether a late report of *rule* about *effective* rivals the report that began a left period.
+
+    The first of the live *periods* (oldest first) that began at or after
+    *effective*, one the case has left, which a report began after the
+    period before it: a report about
+    a time after that one began, up to the instant the left one began, that
+    begins a period from there (its waiting over) and that the report which
+    began the left one could not have followed; where a report began the
+    period after it too, and the report that began the left one is among
+    *left_backers* still (the ``seq`` of the reports that back left periods),
+    about a time before the period after it began. The kit's own reading of
+    the rule.
     """
-    if len(periods) < 3:  # noqa: PLR2004 - the current period, the one it voids, and one before
+    if len(periods) < 3 or effective >= periods[-1].since:  # noqa: PLR2004 - the current period, the one it rivals, and one before
         return None
-    before, left, current = periods[-3], periods[-2], periods[-1]
-    rivalled, began = trail[left.seq], trail[current.seq]
+    index = next(index for index, period in enumerate(periods) if period.since >= effective)
+    if not 0 < index < len(periods) - 1:
+        return None
+    before, left, after = periods[index - 1], periods[index], periods[index + 1]
+    rivalled, began = trail[left.seq], trail[after.seq]
     if (
         not before.since < effective <= left.since
-        or rule.target != current.status
         or not by_a_report(rivalled)
         or not by_a_report(began)
         or not begins_a_period(workflow.rule(rivalled.trigger), before)
         or workflow.target_of(rule.target, rivalled.trigger) is not None  # it could have followed
         or not begins_a_period(rule, before)
+        or left.seq not in left_backers
+        or rivalled.effective_at >= after.since
     ):
         return None
     waiting = rule.waiting_period
     if waiting is not None and effective - before.since < waiting:
         return None
-    follows = workflow.rule(began.trigger)
+    return LeftRivalry(before, left, after)
+
+
+def rivalling_left(  # noqa: PLR0917 - as left_rivalry
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    periods: Sequence[Snapshot],
+    trail: Sequence[Entry],
+    left_backers: Collection[int],
+) -> Told | None:
+    """A late rival of the report that began the period just before the current one that may void it.
+
+    A death on 18 February, reported after a capture on 1 March and a death
+    on 3 March: had it come while the capture was current, it would have
+    rivalled the capture (see :func:`left_rivalry`). Where its evidence
+    outweighs that period's (the caller weighs it), it voids that period
+    (*voids*), and tells that the current one, of its status, began on its
+    day, as a late report of the current status does (see
+    :func:`_begun_earlier`), where the report that began the current one
+    named its own place.
+    """
+    found = left_rivalry(workflow, rule, effective, periods, trail, left_backers)
+    if found is None or rule.target != periods[-1].status or found.left.seq != periods[-2].seq:
+        return None
+    before, left, current = found
+    follows = workflow.rule(trail[current.seq].trigger)
     if named_by(workflow, follows) is None:
         return None  # the current period took the voided one's place: another story
     told = _begun_earlier(workflow, rule, follows, before, current)
     return None if told is None else told._replace(voids=left.seq)
+
+
+def tied_with_left(  # noqa: PLR0917 - as left_rivalry
+    workflow: Workflow,
+    rule: Rule,
+    effective: datetime,
+    periods: Sequence[Snapshot],
+    trail: Sequence[Entry],
+    left_backers: Collection[int],
+) -> LeftRivalry | None:
+    """A late rival of the report that began a left period, that may tie with it (see :func:`left_rivalry`).
+
+    Where its evidence is as strong as that period's (the caller weighs it),
+    that period is undecided, as it would have been had the rival come while
+    it was current, and the periods after it stand: where the report that
+    began the one after it leads to the same status, fate and place (one it
+    names) from the period before the pair as from the one it rivals, its
+    waiting over from the start of the pair.
+    """
+    found = left_rivalry(workflow, rule, effective, periods, trail, left_backers)
+    if found is None:
+        return None
+    before, left, current = found
+    began = workflow.rule(trail[current.seq].trigger)
+    target = workflow.target_of(left.status, began.trigger)
+    if (
+        not begins_a_period(began, before)
+        or target is None
+        or workflow.target_of(before.status, began.trigger) != target
+        or claimed_by(workflow, began) is None
+        or named_by(workflow, began) is None
+    ):
+        return None
+    waiting = began.waiting_period
+    if waiting is not None and current.since - left.since < waiting:
+        return None
+    return found
+
+
+def _left_backers(case: Case) -> list[int]:
+    return [backer.seq for backer in case.left_backers]
 
 
 def outweighs(given: Assurance, held: Assurance) -> bool:
