@@ -345,10 +345,10 @@ def sets_status(entry: Entry) -> bool:
 
 
 def leaves_a_left_one_undecided(entry: Entry) -> bool:
-    """Whether *entry* is a late rival, as strong, of the report that began the period before the current one.
+    """Whether *entry* is a late rival, as strong, of the report that began a period its case had left.
 
     A conflict that displaces that report and keeps the case's status: the
-    left period is undecided from then on, the current one stands (see
+    left period is undecided from then on, the periods after it stand (see
     ``_left_undecided`` in ``_step``); its fate, assurance and whereabouts
     are the undecided period's. A conflict that displaces the current
     report leaves the case in the status before it, never the one it held.
@@ -866,7 +866,7 @@ def _not_leaving_undecided(state: Standing, entry: Entry) -> str | None:  # noqa
 
     It displaces that report, which a report began after the period before
     it, about a time after that one began and up to the instant the
-    displaced one did; the current period, which a report began, stands as
+    displaced one did; the period after it, which a report began, stands as
     the case holds it (``None`` when it can). Whether it rivals that report,
     and as strongly, is the workflow's to say, which replay does not read.
     """
@@ -935,10 +935,6 @@ def _not_telling_earlier(state: Standing, entry: Entry) -> str | None:  # noqa: 
     if refused is not None:
         return refused
     if current:
-        return _not_moving_the_current_one(state, before, entry)
-    if voids_the_one_before(state, entry.to_status, entry.effective_at, entry.contests):
-        # It begins the current period on its day, from *before*, as one about a time in the period
-        # before the current one does.
         return _not_moving_the_current_one(state, before, entry)
     return _not_moving_a_left_one(state, after, entry, just_before=index == len(periods) - 3)
 

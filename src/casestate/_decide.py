@@ -470,7 +470,7 @@ def _weighed(
     held = case.assurance
     current = case.current_period
     settles = case.tied and current.seq in change.resolves
-    if (given is not held and given.stronger(held) is given) or settles:
+    if _stronger(given, held) or settles:
         if reasons:
             return Verdict(Outcome.REJECTED, tuple(reasons))
         return found.move.accepted[found.fate, found.whereabouts]
@@ -492,12 +492,16 @@ def _weighed(
 def _outweighs(table: Table, change: Change, case: Standing, seq: int) -> bool:
     """Whether *change*'s evidence is stronger than the period *seq* of *case* held (see :func:`_weighed`)."""
     held = next(snapshot_of(period) for period in case._periods if period.seq == seq).assurance  # noqa: SLF001
-    given = _given(table, change.evidence)
+    return _stronger(_given(table, change.evidence), held)
+
+
+def _stronger(given: Assurance, held: Assurance) -> bool:
+    """Whether evidence that gives *given* outweighs what holds *held*: comparable evidence does not."""
     return given is not held and given.stronger(held) is given
 
 
 def _tied_with_a_left_one(table: Table, case: Standing, change: Change) -> LeftRival | None:
-    """Whether *change* ties, as a late rival, with the report that began the period before the current one.
+    """Whether *change* ties, as a late rival, with the report that began a period the case has left.
 
     A family's video of a death on 18 February, learned after a capture
     video of 1 March and a death video of 3 March: had it come while the

@@ -141,7 +141,7 @@ def earlier_period(table: Table, case: Standing, trigger: str, effective: dateti
     if told is None:
         return _voiding(table, case, trigger, effective)
     # About an older period, even one of the status the case holds: it tells that period's story.
-    return told if current or told is None else told._replace(older=True)
+    return told if current else told._replace(older=True)
 
 
 def _current(case: Standing) -> Snapshot:
@@ -213,7 +213,7 @@ def _between(  # noqa: PLR0917 - the report, and the periods it is judged agains
 
 
 class LeftRival(NamedTuple):
-    """A late report that rivals the report that began the period just before the current one."""
+    """A late report that rivals the report that began a period the case has left (see :func:`left_rival`)."""
 
     move: Move
     """Its move from the period before that one."""
@@ -230,9 +230,9 @@ def left_rival(table: Table, case: Standing, trigger: str, effective: datetime) 
 
     The first live period that began at or after *effective*, one the case
     has left (the one just before the current one, or an older one), which
-    a report began after the period *before* it: a report about a time after
-    *before* began, up to the instant the left period began, legal from *before* and leading
-    elsewhere, that the report which began the left period could not have
+    a report began after the period *before* it: a report about a time
+    after *before* began, up to the instant the left period began, legal
+    from *before* and leading elsewhere, that the report which began the left period could not have
     followed (a death on 26 February, of a capture on 1 March). Had it come
     while that period was current, it would have been that report's rival
     (see :func:`~casestate._stretch.rival`), weighed against it by their

@@ -299,7 +299,7 @@ def voids_the_one_before(
     """Whether a late report of *to_status* about *effective_at* voids the period before the current one.
 
     A late rival of the report that began that period, which outweighed it
-    (see ``_rivalling_the_left_one`` in ``_earlier``): of the status the case
+    (see ``_voiding`` in ``_earlier``): of the status the case
     holds, about a time after the period before that one began, up to the
     instant it began, contesting the report that began it. The current
     period begins on its day.

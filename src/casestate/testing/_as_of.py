@@ -23,6 +23,7 @@ from ._periods import (
     leaves_left_undecided,
     sets_a_status,
     start_before,
+    status_of_live,
 )
 
 
@@ -181,7 +182,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
         and (until is None or case.trail[seq].effective_at < until)
     )
     return Snapshot(
-        _status_of(live, len(in_effect) - 1),
+        status_of_live(live, len(in_effect) - 1),
         status_entry.fate,
         assurance,
         began_at(case, status_entry),
@@ -189,16 +190,6 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
         whereabouts,
         contested,
     )
-
-
-def _status_of(live: Sequence[Entry], index: int) -> str:
-    """The status of the live period *live* [*index*] began.
-
-    A period a late rival left undecided holds the status of the live period before it.
-    """
-    while index > 0 and leaves_left_undecided(live[index]):
-        index -= 1
-    return live[index].to_status
 
 
 def check_as_of(case: Case, entries: Sequence[Entry]) -> None:

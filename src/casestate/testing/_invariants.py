@@ -40,6 +40,7 @@ from ._periods import (
     leaves_left_undecided,
     sets_a_status,
     start_before,
+    status_of_live,
 )
 from ._reports import (
     LeftRivalry,
@@ -670,10 +671,7 @@ def _status_of(case: Case, walk: _Walk, seq: int) -> str:
 
     A period a late rival left undecided holds the status of the live period before it.
     """
-    index = walk.periods.index(seq)
-    while index > 0 and leaves_left_undecided(case.trail[walk.periods[index]]):
-        index -= 1
-    return case.trail[walk.periods[index]].to_status
+    return status_of_live([case.trail[began] for began in walk.periods], walk.periods.index(seq))
 
 
 def _kept(case: Case, walk: _Walk, began: Entry) -> Snapshot:

@@ -6,6 +6,7 @@ the checks that use it hold the library to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from casestate import (
@@ -121,6 +122,16 @@ def leaves_left_undecided(entry: Entry) -> bool:
         and entry.displaces is not None
         and entry.to_status == entry.from_status
     )
+
+
+def status_of_live(live: Sequence[Entry], index: int) -> str:
+    """The status of the live period *live* [*index*] began (*live*: the entries that began them).
+
+    A period a late rival left undecided holds the status of the live period before it.
+    """
+    while index > 0 and leaves_left_undecided(live[index]):
+        index -= 1
+    return live[index].to_status
 
 
 def voids_the_one_before(case: Case, entry: Entry, live: list[int]) -> bool:

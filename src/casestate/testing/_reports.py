@@ -513,7 +513,7 @@ def between_left(
 
 
 class LeftRivalry(NamedTuple):
-    """A late report that rivals the report that began the period just before the current one."""
+    """A late report that rivals the report that began a period the case has left."""
 
     before: Snapshot
     """The period before the one it rivals."""
