@@ -246,6 +246,24 @@ def test_a_rival_as_strong_as_the_capture_leaves_its_period_undecided_whichever_
     assert (settled.status, settled.open_conflicts) == ("dead", ())
 
 
+def test_a_retraction_after_a_left_period_left_undecided_resumes_it_undecided():
+    # The brother's video of the death is withdrawn: the case resumes the period before it, the
+    # capture period left undecided (missing, fate unknown), with both capture and rival waiting.
+    case = arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER)
+    withdrawn = in_turn(
+        told("retract", ICRC, effective=dated(3, 6), reason="the video shows another man"), case=case
+    )
+    check_case(WORKFLOW, withdrawn)
+    assert cs.replay(withdrawn.trail) == withdrawn
+    assert (withdrawn.status, withdrawn.status_since, withdrawn.fate) == (
+        "missing",
+        dated(3, 1),
+        cs.Fate.UNKNOWN,
+    )
+    assert withdrawn.trail[-1].reverts_to == 3
+    assert withdrawn.open_conflicts == (1, 3)
+
+
 def test_a_left_period_left_undecided_reads_back_from_json_and_pfif():
     case = arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER)
     assert cs.from_json(cs.to_json(case), head=case.head) == case

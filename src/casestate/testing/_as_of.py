@@ -154,7 +154,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
         elif voided and entry.carries_into == status_entry.seq and entry.whereabouts is not None:
             # A late report of the period before it, told once the case had left it: its place; one
             # that it stood so, about its first instant, from that instant.
-            stood = entry.to_status == status_entry.to_status
+            stood = entry.to_status == status_of_live(live, len(in_effect) - 1)
             if not stood or entry.effective_at <= when:
                 whereabouts = entry.whereabouts
         elif voided:

@@ -428,7 +428,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         if agrees:
             raise fail(case, f"{where}: a report that agrees with the case moved it")
         resumes = _resumes(case, rule, walk) if legal and rule.withdraws else None
-        target = rule.target if resumes is None else case.trail[resumes].to_status
+        target = rule.target if resumes is None else _status_of(case, walk, resumes)
         if not legal or entry.to_status != target:
             raise fail(case, f"{where}: {walk.status!r} -> {entry.to_status!r} is not the rule's move")
         if entry.effective_at < walk.since:
