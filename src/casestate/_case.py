@@ -601,11 +601,13 @@ def _waiting_as_its_trail_says(case: Case) -> bool:
     trail = case.trail
     contested: dict[int, bool] = {}  # by conflict: whether the last entry naming it contests it
     for entry in trail[min(conflicts) :]:
-        # The reports of a period a late rival left undecided wait with it, for a person to settle:
-        # the move after that period ended their rivalry before the rival came.
-        waits = not leaves_a_left_one_undecided(entry)
-        for seq in entry.contests or ():
-            contested[seq] = waits
+        contests = entry.contests
+        if contests:
+            # The reports of a period a late rival left undecided wait with it, for a person to
+            # settle: the move after that period ended their rivalry before the rival came.
+            waits = not leaves_a_left_one_undecided(entry)
+            for seq in contests:
+                contested[seq] = waits
         for seq in entry.reconciles or ():
             contested[seq] = False
     found = [
