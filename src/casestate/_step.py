@@ -173,7 +173,7 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
         late = Late(to_status, fate, assurance, whereabouts, effective_at, carries_into, entry)
         return _told_late(state, late, kept, recorded_at, *more)
     if displaces is not None and kind is EntryKind.CONFLICT and to_status == state.status:
-        # A late rival, as strong, of the report that began the period before the current one:
+        # A late rival, as strong, of the report that began a period the case has left:
         # that period is undecided (see _left_undecided).
         kept = Kept(conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at))
         return _left_undecided(state, displaces, effective_at, contests, kept, recorded_at, *more)

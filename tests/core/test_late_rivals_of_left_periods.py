@@ -17,10 +17,11 @@ import itertools
 
 import attrs
 import pytest
+from defusedxml.ElementTree import fromstring
 
 import casestate as cs
 from casestate import Whereabouts, canonical_bytes
-from casestate.pfif import note_text
+from casestate.pfif import PFIF_1_4, Person, note_text, to_pfif
 from casestate.testing import check_case
 from support import (
     FAMILY,
@@ -110,7 +111,11 @@ def test_a_weaker_rival_of_the_capture_is_kept_as_a_conflict_whenever_it_comes()
     card = told("report_captured", ICRC, "capture_card", effective=dated(3, 1), recorded=dated(3, 2))
     video = told("report_dead", FAMILY, "video", effective=dated(2, 26), recorded=dated(3, 5))
     orders = ((card, KILLED, video), (card, video, KILLED), (KILLED, card, video))
-    assert len({repr(story(arriving(*order))) for order in orders}) == 1
+    cases = [arriving(*order) for order in orders]
+    for each in cases:
+        check_case(WORKFLOW, each)
+        assert cs.replay(each.trail) == each
+    assert len({repr(story(each)) for each in cases}) == 1
     case = arriving(card, KILLED, video)
     assert [(period.status, period.since) for period in case.periods] == [
         ("missing", dated(2, 24)),
@@ -146,6 +151,7 @@ def test_the_voided_period_reads_back_from_replay_json_and_a_batch():
     assert cs.from_json(cs.to_json(case), head=case.head) == case
     assert cs.to_dict(case)["entries"][-1]["contests"] == [1]
     assert cs.replay(cs.redact(case.trail), allow_redacted=True).periods == case.periods
+    assert fed_to_a_batch(case) == case.standing
     # A change applied next reads the case as the trail says.
     later = told("report_remains_held", ICRC, "grave_list", effective=dated(3, 8), recorded=dated(3, 8))
     assert WORKFLOW.apply(case, later).version == case.version + 1
@@ -268,8 +274,12 @@ def test_a_left_period_left_undecided_reads_back_from_json_and_pfif():
     case = arriving(TAKEN, FILMED_DEAD, FILMED_EARLIER)
     assert cs.from_json(cs.to_json(case), head=case.head) == case
     assert cs.to_dict(case)["entries"][-1]["displaces"] == 1
-    note = note_text(case.trail[-1])
-    assert "the period that report began is undecided. The case stays dead." in note
+    document = fromstring(to_pfif([case], {case.id: Person("Ivan")}, domain="ngo.example.org"))
+    last = document.findall("pfif:person/pfif:note", {"pfif": PFIF_1_4})[-1]
+    # The case stays dead: the note gives no status of its own (the undecided period's fate is no
+    # belief of the case holder's now).
+    assert last.findtext("pfif:status", namespaces={"pfif": PFIF_1_4}) is None
+    assert "the period that report began is undecided. The case stays dead." in note_text(case.trail[-1])
 
 
 @pytest.mark.parametrize(
@@ -278,7 +288,7 @@ def test_a_left_period_left_undecided_reads_back_from_json_and_pfif():
         ({"fate": cs.Fate.DEAD}, "holds the fate and place of the period before it"),
         ({"contests": None}, "does not contest that report"),
         ({"contests": (1, 2)}, "contests entry 2"),
-        ({"displaces": 2}, "entry 2"),
+        ({"displaces": 2}, "leaves entry 2's period undecided"),
         ({"effective_at": dated(2, 23)}, "about a time outside the period before it"),
         ({"codes": (cs.Code.OUTWEIGHED,)}, "is its rival"),
         ({"reconciles": (1,)}, "reconcile"),
@@ -385,7 +395,16 @@ def test_a_rival_of_a_period_that_lasted_no_time_voids_nothing():
     case = in_turn(witnessed, hurt, certified, again, case=opened)
     check_case(WORKFLOW, case)
     assert cs.replay(case.trail) == case
-    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
+    assert [(period.status, period.since) for period in case.periods] == [
+        ("missing", dated(2, 20)),
+        ("wounded", dated(2, 24)),
+        ("dead", dated(2, 24)),
+    ]
+    assert (case.trail[-1].kind, case.trail[-1].codes, case.trail[-1].displaces) == (
+        cs.EntryKind.CONFLICT,
+        (cs.Code.ILLEGAL_TRANSITION, cs.Code.EARLIER_THAN_CURRENT),
+        None,
+    )
 
 
 PINNED_UNDECIDED = (

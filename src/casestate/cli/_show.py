@@ -82,7 +82,7 @@ def _said(entry: Entry, say: Speaker) -> str:
     if entry.codes:
         said = f"{said} [{', '.join(entry.codes)}]" if said else ", ".join(entry.codes)
     if entry.displaces is not None:
-        # A rival report: which report's period it voided, now waiting as a conflict.
+        # A rival report: which report's period it voided, or left undecided, now waiting as a conflict.
         displaced = say("displaces entry {seq}", seq=entry.displaces)
         said = f"{said}; {displaced}" if said else displaced
     if entry.contests:

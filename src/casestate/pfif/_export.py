@@ -158,8 +158,8 @@ def _conflict_text(entry: Entry, effective: str) -> str:
         # A late rival, as strong, of the report that began a period the case has left.
         return (
             f"Late conflicting report ({entry.trigger}), effective {effective}, kept for review with "
-            f"report {entry.displaces}: they say otherwise about the same time on evidence as strong, and "
-            f"the period that report began is undecided. The case stays {entry.to_status}."
+            f"report {entry.displaces}: they say otherwise on evidence as strong, and the period that "
+            f"report began is undecided. The case stays {entry.to_status}."
         )
     if entry.displaces is not None:
         return (

@@ -37,7 +37,7 @@ def _probe_times(entries: Sequence[Entry]) -> list[datetime]:
     return sorted(times)
 
 
-def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901 - one branch per kind of entry
+def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901, PLR0912 - one branch per kind of entry
     """What the case holder knew at *when*: the entries recorded by then, read in order."""
     known = [entry for entry in case.trail if entry.recorded_at <= when]
     if not known:
@@ -67,9 +67,14 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         if sets_a_status(entry) and entry.displaces is not None:
             held = [entry.displaces, *backers]
             open_then += [seq for seq in held if seq not in open_then and seq not in entry.resolves]
-        if entry.kind is EntryKind.CONFLICT:
+        if leaves_left_undecided(entry):
+            # The reports of the period it leaves undecided wait first, then the rival.
+            open_then += [seq for seq in entry.contests or () if seq not in open_then]
             open_then.append(entry.seq)
-        open_then += entry.contests or ()  # as the walk checked them
+        else:
+            if entry.kind is EntryKind.CONFLICT:
+                open_then.append(entry.seq)
+            open_then += entry.contests or ()  # as the walk checked them
         reconciled = entry.reconciles or ()
         if reconciled:
             open_then = [seq for seq in open_then if seq not in reconciled]

@@ -207,11 +207,12 @@ def _given(workflow: Workflow, proof: tuple[Evidence, ...]) -> Assurance:
 def _ties_with_left(
     workflow: Workflow, case: Case, rule: Rule, effective: datetime, proof: tuple[Evidence, ...]
 ) -> bool:
-    """Whether a late report on *proof* ties with the report that began the period before the current one."""
+    """Whether a late report on *proof* ties with the report that began a period the case has left."""
     if effective >= case.status_since or not rule.report:
         return False
     left_backers = [backer.seq for backer in case.left_backers]
-    tie = tied_with_left(workflow, rule, effective, case.periods, case.trail, left_backers)
+    resumed = case.status_entry.reverts_to is not None  # a resumed period is nobody's new report
+    tie = tied_with_left(workflow, rule, effective, case.periods, case.trail, left_backers, resumed=resumed)
     return tie is not None and _given(workflow, proof) is tie.left.assurance
 
 

@@ -402,7 +402,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
     if rival is not None:
         # About the very instant the period began, a report that agrees with it corroborates it.
         agrees, rival = (True, None) if rival.agrees else (False, rival)
-    # A late rival, as strong, of the report that began the period before the current one.
+    # A late rival, as strong, of the report that began a period the case has left.
     tie = (
         _left_tie_of(workflow, case, rule, entry, walk)
         if earlier is None and rival is None and not agrees and rule.report
@@ -780,7 +780,10 @@ def _left_tie_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk:
     two = _two_last(case, walk)
     older = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-2]]
     periods = [*older, *two]  # type: ignore[misc] # two or more periods
-    tie = tied_with_left(workflow, rule, entry.effective_at, periods, case.trail, walk.left_backers)
+    resumed = case.trail[walk.status_entry].reverts_to is not None
+    tie = tied_with_left(
+        workflow, rule, entry.effective_at, periods, case.trail, walk.left_backers, resumed=resumed
+    )
     if tie is None or evidence_assurance(entry) is not _ended_assurance(case, tie.left.seq, entry.seq):
         return None
     return tie
@@ -795,7 +798,7 @@ def _check_left_tie(  # noqa: PLR0917 - the walk's own arguments, the tie the ru
     known: Known,
     spoken: Fate | None,
 ) -> None:
-    """A late rival, as strong, of the report that began the period before the current one: undecided.
+    """A late rival, as strong, of the report that began a left period: undecided.
 
     The period is in the status, fate and place of the one before it, as
     strongly as it held its own; the reports that backed it wait with the
@@ -854,7 +857,10 @@ def _earlier_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: 
     if told is None:
         told = between_left(workflow, rule, entry.effective_at, periods, case.trail)
     if told is None:
-        told = rivalling_left(workflow, rule, entry.effective_at, periods, case.trail, walk.left_backers)
+        resumed = case.trail[walk.status_entry].reverts_to is not None
+        told = rivalling_left(
+            workflow, rule, entry.effective_at, periods, case.trail, walk.left_backers, resumed=resumed
+        )
         # It holds only on stronger evidence than the period it rivals held: else, a conflict.
         if told is not None and not outweighs(
             evidence_assurance(entry),

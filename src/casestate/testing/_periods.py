@@ -112,7 +112,7 @@ def sets_a_status(entry: Entry) -> bool:
 
 
 def leaves_left_undecided(entry: Entry) -> bool:
-    """Whether *entry* is a late rival, as strong, that leaves the period before the current one undecided.
+    """Whether *entry* is a late rival, as strong, that leaves a period the case had left undecided.
 
     A conflict that displaces the report that began that period and keeps the case's status (the
     kit's reading of the entry).

@@ -468,7 +468,10 @@ def earlier(workflow: Workflow, case: Case, rule: Rule, effective: datetime) -> 
     if told is None:
         told = between_left(workflow, rule, effective, periods, case.trail)
     if told is None:
-        told = rivalling_left(workflow, rule, effective, periods, case.trail, _left_backers(case))
+        resumed = case.status_entry.reverts_to is not None
+        told = rivalling_left(
+            workflow, rule, effective, periods, case.trail, _left_backers(case), resumed=resumed
+        )
     if (
         told is not None
         and not told.redates
@@ -530,6 +533,8 @@ def left_rivalry(  # noqa: PLR0917 - the rule, and the periods and reports as th
     periods: Sequence[Snapshot],
     trail: Sequence[Entry],
     left_backers: Collection[int],
+    *,
+    resumed: bool = False,
 ) -> LeftRivalry | None:
     """Whether a late report of *rule* about *effective* rivals the report that began a left period.
 
@@ -541,13 +546,14 @@ def left_rivalry(  # noqa: PLR0917 - the rule, and the periods and reports as th
     began the left one could not have followed; where a report began the
     period after it too, and the report that began the left one is among
     *left_backers* still (the ``seq`` of the reports that back left periods),
-    about a time before the period after it began. The kit's own reading of
-    the rule.
+    about a time before the period after it began. A current period a
+    retraction resumed (*resumed*) is nobody's new report. The kit's own
+    reading of the rule.
     """
     if len(periods) < 3 or effective >= periods[-1].since:  # noqa: PLR2004 - the current period, the one it rivals, and one before
         return None
     index = next(index for index, period in enumerate(periods) if period.since >= effective)
-    if not 0 < index < len(periods) - 1:
+    if not 0 < index < len(periods) - 1 or (resumed and index == len(periods) - 2):
         return None
     before, left, after = periods[index - 1], periods[index], periods[index + 1]
     rivalled, began = trail[left.seq], trail[after.seq]
@@ -575,6 +581,8 @@ def rivalling_left(  # noqa: PLR0917 - as left_rivalry
     periods: Sequence[Snapshot],
     trail: Sequence[Entry],
     left_backers: Collection[int],
+    *,
+    resumed: bool = False,
 ) -> Told | None:
     """A late rival of the report that began the period just before the current one that may void it.
 
@@ -587,7 +595,7 @@ def rivalling_left(  # noqa: PLR0917 - as left_rivalry
     :func:`_begun_earlier`), where the report that began the current one
     named its own place.
     """
-    found = left_rivalry(workflow, rule, effective, periods, trail, left_backers)
+    found = left_rivalry(workflow, rule, effective, periods, trail, left_backers, resumed=resumed)
     if found is None or rule.target != periods[-1].status or found.left.seq != periods[-2].seq:
         return None
     before, left, current = found
@@ -605,6 +613,8 @@ def tied_with_left(  # noqa: PLR0917 - as left_rivalry
     periods: Sequence[Snapshot],
     trail: Sequence[Entry],
     left_backers: Collection[int],
+    *,
+    resumed: bool = False,
 ) -> LeftRivalry | None:
     """A late rival of the report that began a left period, that may tie with it (see :func:`left_rivalry`).
 
@@ -615,7 +625,7 @@ def tied_with_left(  # noqa: PLR0917 - as left_rivalry
     names) from the period before the pair as from the one it rivals, its
     waiting over from the start of the pair.
     """
-    found = left_rivalry(workflow, rule, effective, periods, trail, left_backers)
+    found = left_rivalry(workflow, rule, effective, periods, trail, left_backers, resumed=resumed)
     if found is None:
         return None
     before, left, current = found
