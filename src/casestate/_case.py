@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
@@ -217,7 +217,10 @@ class Case(Standing):
             else attrs.evolve(began, assurance=Assurance.REPORTED, whereabouts=Whereabouts.UNKNOWN)
         )
         lower = periods[after - 2].since if after > 1 else None
-        known = _as_told(self.trail, began.seq, known, entry.whereabouts or began.whereabouts, when, lower)
+        told = _began_live_periods(periods)
+        known = _as_told(
+            self.trail, began.seq, known, entry.whereabouts or began.whereabouts, when, lower, told
+        )
         if not self.open_conflicts:
             return known
         until = periods[after].since if after < len(periods) else None
@@ -248,11 +251,13 @@ def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is a
     held: Whereabouts,
     when: datetime,
     lower: datetime | None,
+    told: Container[int] = (),
 ) -> Snapshot:
     """*known*, the period entry *began* began as it stood at its start, with what its entries tell by *when*.
 
     *held* is where the case held him once that entry was recorded; *lower*
-    when the live period before it began (``None``: it is the first).
+    when the live period before it began (``None``: it is the first); *told*
+    the entries that began live periods (see :func:`begins_earlier`).
     """
     first = trail[began]
     start = first.effective_at  # when the period began, by the entries read so far
@@ -271,7 +276,7 @@ def _as_told(  # noqa: C901, PLR0917 - the period, as it began, and when it is a
                 known = attrs.evolve(known, whereabouts=entry.whereabouts or known.whereabouts)
                 if ours:
                     held = entry.whereabouts or held
-        elif begins_earlier(entry, lower) if ours else begins_left_earlier(entry, first, lower, start):
+        elif begins_earlier(entry, lower, told) if ours else begins_left_earlier(entry, first, lower, start):
             # A late report of its status, while it was current or once the case had left it: its
             # place, if it names one, holds from its day.
             start = min(start, entry.effective_at)
@@ -360,7 +365,7 @@ def leaves_a_left_one_undecided(entry: Entry) -> bool:
     )
 
 
-def begins_earlier(entry: Entry, lower: datetime | None) -> bool:
+def begins_earlier(entry: Entry, lower: datetime | None, told: Container[int] = ()) -> bool:
     """Whether *entry* is a late report of the status its case was in: the current period began on its day.
 
     A report of an earlier period (:attr:`EntryKind.EARLIER_PERIOD`) in the
@@ -368,12 +373,16 @@ def begins_earlier(entry: Entry, lower: datetime | None) -> bool:
     March), about a time in the period before the current one (which began
     at *lower*; ``None``: there was none), tells no period of its own: the
     one the case was in began then. About an older period, it is read as
-    any other report of an earlier period.
+    any other report of an earlier period: one that began a live period
+    (its ``seq`` in *told*) told a period of its own, even where the period
+    before the current one begins at its time since (a late report dated
+    that one earlier).
     """
     return (
         entry.kind is EntryKind.EARLIER_PERIOD
         and entry.to_status == entry.from_status
         and (lower is None or entry.effective_at >= lower)
+        and entry.seq not in told
     )
 
 
@@ -446,7 +455,7 @@ def holds_what_its_trail_says(case: Case) -> bool:
             if entry.kind is not EntryKind.EARLIER_PERIOD and not leaves_a_left_one_undecided(entry)
         )
         periods = case._periods  # noqa: SLF001 - the records as kept
-        assurance, whereabouts = _after_late_reports(trail, told, since_of(periods[-2]), periods[-1].seq)
+        assurance, whereabouts = _after_late_reports(trail, told, since_of(periods[-2]), periods)
     if (told.to_status, told.fate, assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
@@ -499,7 +508,7 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
         if type(period) is not Snapshot or (period.status, period.fate, period.since, period.entered_by) != (
             held,
             began.fate,
-            _began_at(trail, began, period.since, lower),
+            _began_at(trail, began, period.since, lower, periods),
             began_by(began),
         ):
             return False
@@ -508,28 +517,36 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
 
 
 def _after_late_reports(
-    trail: Sequence[Entry], told: Entry, lower: datetime, current: int
+    trail: Sequence[Entry], told: Entry, lower: datetime, periods: tuple[Period, ...]
 ) -> tuple[Assurance, Whereabouts | None]:
     """The assurance and whereabouts of a case whose last entries after *told* report earlier periods.
 
     Each holds its earlier period's values; the case holds those of *told*,
-    with the place such reports carried into the current period (begun by
-    entry *current*) since, and what those of its own status told it (about
-    a time after *lower*, when the period before the current one began).
+    with the place such reports carried into the current period (the last of
+    the live *periods*) since, and what those of its own status told it
+    (about a time after *lower*, when the period before the current one
+    began).
     """
     assurance, whereabouts = told.assurance, told.whereabouts
+    current = periods[-1].seq
     for entry in trail[told.seq + 1 :]:
         if entry.carries_into is not None:
             if entry.carries_into == current:
                 whereabouts = entry.whereabouts
-        elif begins_earlier(entry, lower):
+        elif begins_earlier(entry, lower, _began_live_periods(periods)):
             assurance = assurance.stronger(entry.assurance)
             if entry.whereabouts is not Whereabouts.UNKNOWN:
                 whereabouts = entry.whereabouts
     return assurance, whereabouts
 
 
-def _began_at(trail: Sequence[Entry], began: Entry, held: datetime, lower: datetime | None) -> datetime:
+def _began_at(
+    trail: Sequence[Entry],
+    began: Entry,
+    held: datetime,
+    lower: datetime | None,
+    periods: Sequence[Period] = (),
+) -> datetime:
     """When the period *began* began took effect, where the case holds it began at *held*.
 
     For a pair neither of which holds, the later of its days (the displaced
@@ -537,16 +554,21 @@ def _began_at(trail: Sequence[Entry], began: Entry, held: datetime, lower: datet
     says began earlier, the earliest such report's: looked for only where
     *held* is before the entry's own time (for the current period,
     :func:`_reported_as_its_trail_says` holds the start to its trail).
-    *lower* is when the live period before it began, as the case holds it.
+    *lower* is when the live period before it began, as the case holds it;
+    *periods* the live periods (a late report that began one told a period
+    of its own: see :func:`begins_earlier`).
     """
     if began.kind is EntryKind.CONFLICT and began.displaces is not None:
-        return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq, lower))
+        told = _began_live_periods(periods)
+        return max(began.effective_at, _redated(trail, trail[began.displaces], began.seq, lower, told))
     if held >= began.effective_at:
         return began.effective_at
-    return _redated(trail, began, len(trail), lower)
+    return _redated(trail, began, len(trail), lower, _began_live_periods(periods))
 
 
-def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | None = None) -> datetime:
+def _redated(
+    trail: Sequence[Entry], began: Entry, end: int, lower: datetime | None = None, told: Container[int] = ()
+) -> datetime:
     """When the period *began* began, by the entries before *end*: its own time, or an earlier one told late.
 
     Only a report's period begins earlier (not a resumed one): by a late
@@ -570,7 +592,11 @@ def _redated(trail: Sequence[Entry], began: Entry, end: int, lower: datetime | N
         ):
             continue
         # Its status reported late: while it was current, or once the case had left it.
-        if begins_earlier(entry, lower) if not left else begins_left_earlier(entry, began, lower, since):
+        if (
+            begins_earlier(entry, lower, told)
+            if not left
+            else begins_left_earlier(entry, began, lower, since)
+        ):
             since = entry.effective_at
     return since
 
@@ -625,6 +651,11 @@ def _waiting_as_its_trail_says(case: Case) -> bool:
     )
 
 
+def _began_live_periods(periods: Sequence[Period | Snapshot]) -> frozenset[int]:
+    """The entries that began *periods*: a late report among them told a period of its own."""
+    return frozenset(period.seq for period in periods)
+
+
 def _period_before_began(case: Case) -> datetime | None:
     """When the live period before *case*'s current one began (``None``: there is none)."""
     periods = case._periods  # noqa: SLF001 - the standing the trail must give
@@ -661,7 +692,8 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 )
             )
         if kind is EntryKind.CORROBORATION or (
-            kind is EntryKind.EARLIER_PERIOD and begins_earlier(entry, _period_before_began(case))
+            kind is EntryKind.EARLIER_PERIOD
+            and begins_earlier(entry, _period_before_began(case), _began_live_periods(case.periods))
         ):
             backing.add(entry.role)
             backers.append(entry.seq)

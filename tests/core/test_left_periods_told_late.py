@@ -354,3 +354,29 @@ def test_a_start_moved_earlier_and_voided_since_is_read_as_it_stood_then():
     then = case.known_at(dated(3, 22))
     assert then is not None
     assert (then.status, then.status_since) == ("wounded", dated(2, 26))
+
+
+def test_a_period_of_the_status_held_told_late_is_no_earlier_start_once_the_one_after_it_begins_at_its_time():
+    # Wounded on 1 March (a notice), captured on 10 March (a card). Capture cards of 28 and 26 February,
+    # learned late, tell a captivity before the wound, from 26 February; then the ICRC's confirmation
+    # of a wound on 28 February dates the wound from that day: the very instant of the first late card.
+    # That card told a period of its own: the current captivity still began on 10 March, and the case
+    # takes the next change.
+    hurt = told("report_wounded", UNIT, "unit_notification", effective=dated(3, 1))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 10))
+    first = told("report_captured", ICRC, "capture_card", effective=dated(2, 28), recorded=dated(3, 11))
+    earlier = told("report_captured", ICRC, "capture_card", effective=dated(2, 26), recorded=dated(3, 12))
+    confirmed = told(
+        "report_wounded", ICRC, "icrc_confirmation", effective=dated(2, 28), recorded=dated(3, 13)
+    )
+    case = in_turn(hurt, card, first, earlier, confirmed)
+    check_case(WORKFLOW, case)
+    assert [(period.status, period.since) for period in case.periods] == [
+        ("missing", dated(2, 24)),
+        ("captured", dated(2, 26)),
+        ("wounded", dated(2, 28)),
+        ("captured", dated(3, 10)),
+    ]
+    assert (case.status_since, case.backers) == (dated(3, 10), ())
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 14), recorded=dated(3, 14))
+    assert WORKFLOW.apply(case, killed).status == "dead"

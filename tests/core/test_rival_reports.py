@@ -720,6 +720,12 @@ def reports_of_one_status_on_two_days(draw):
 @given(reports_of_one_status_on_two_days())
 def test_swapping_two_reports_of_one_status_on_different_days_changes_no_answer(drawn):
     workflow, case, (earlier, later) = drawn
+    # A late report that dates the period earlier reconciles nothing: a conflict waiting about a time
+    # from the earlier day to the later one stays open when the later report came first (see "What is
+    # not settled yet" in docs/explanation/conflicts.md).
+    assume(
+        not any(earlier.effective_at <= report.effective_at < later.effective_at for report in case.waiting)
+    )
     ahead, behind = _both_orders(workflow, case, earlier, later)
     assert _uncontested(ahead, case) == _uncontested(behind, case) == _uncontested(case, case)
     # The status began on the earlier day, whichever arrived first.

@@ -52,7 +52,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _told(whereabouts, entry)
-        elif begins_earlier(entry, lower):
+        elif begins_earlier(case, entry, lower, len(known)):
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _named(whereabouts, entry)
         elif entry.carries_into == began.seq and entry.whereabouts is not None:
@@ -81,7 +81,9 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             contestable, backers = entry.reverts_to is None, list(reconciled)
             before = start_before(case, entry, len(known)) if contestable else None
-        elif (entry.kind is EntryKind.CORROBORATION or begins_earlier(entry, before)) and contestable:
+        elif contestable and (
+            entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, before, len(known))
+        ):
             backers.append(entry.seq)
     return Snapshot(
         status_entry.to_status,
@@ -171,7 +173,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
                 retold = held is Whereabouts.UNKNOWN or entry.whereabouts not in (None, held)
                 whereabouts = _told(whereabouts, entry) if retold else whereabouts
             held = _told(held, entry)
-        elif begins_earlier(entry, lower):
+        elif begins_earlier(case, entry, lower):
             start = min(start, entry.effective_at)
             if entry.effective_at <= when:
                 assurance = assurance.stronger(evidence_assurance(entry))

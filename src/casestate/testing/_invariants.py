@@ -1045,9 +1045,9 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
     for entry in case.trail[start + 1 : before]:
         if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             current = entry.reverts_to == start
-        elif ((entry.kind is EntryKind.CORROBORATION or begins_earlier(entry, lower)) and current) or (
-            not current and begins_left_earlier(case, entry, began, since, before)
-        ):
+        elif (
+            current and (entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, lower, before))
+        ) or (not current and begins_left_earlier(case, entry, began, since, before)):
             assurance = assurance.stronger(evidence_assurance(entry))
             if entry.kind is EntryKind.EARLIER_PERIOD:
                 since = min(since, entry.effective_at)
