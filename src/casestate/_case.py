@@ -455,7 +455,7 @@ def holds_what_its_trail_says(case: Case) -> bool:
             if entry.kind is not EntryKind.EARLIER_PERIOD and not leaves_a_left_one_undecided(entry)
         )
         periods = case._periods  # noqa: SLF001 - the records as kept
-        assurance, whereabouts = _after_late_reports(trail, told, since_of(periods[-2]), periods)
+        assurance, whereabouts = _after_late_reports(trail, told, since_of(periods[-2]), case)
     if (told.to_status, told.fate, assurance, last.recorded_at, last.seq + 1, len(trail)) != (
         case.status,
         case.fate,
@@ -517,23 +517,22 @@ def _periods_as_told(trail: Sequence[Entry], periods: tuple[Period, ...]) -> boo
 
 
 def _after_late_reports(
-    trail: Sequence[Entry], told: Entry, lower: datetime, periods: tuple[Period, ...]
+    trail: Sequence[Entry], told: Entry, lower: datetime, case: Case
 ) -> tuple[Assurance, Whereabouts | None]:
     """The assurance and whereabouts of a case whose last entries after *told* report earlier periods.
 
     Each holds its earlier period's values; the case holds those of *told*,
-    with the place such reports carried into the current period (the last of
-    the live *periods*) since, and what those of its own status told it
-    (about a time after *lower*, when the period before the current one
-    began).
+    with the place such reports carried into the current period of *case*
+    since, and what those of its own status told it (about a time after
+    *lower*, when the period before the current one began).
     """
     assurance, whereabouts = told.assurance, told.whereabouts
-    current = periods[-1].seq
+    current = case._periods[-1].seq  # noqa: SLF001 - the records as kept
     for entry in trail[told.seq + 1 :]:
         if entry.carries_into is not None:
             if entry.carries_into == current:
                 whereabouts = entry.whereabouts
-        elif begins_earlier(entry, lower, _began_live_periods(periods)):
+        elif begins_earlier(entry, lower, _not_of_the_current(case)):
             assurance = assurance.stronger(entry.assurance)
             if entry.whereabouts is not Whereabouts.UNKNOWN:
                 whereabouts = entry.whereabouts
@@ -651,6 +650,16 @@ def _waiting_as_its_trail_says(case: Case) -> bool:
     )
 
 
+def _not_of_the_current(case: Case) -> frozenset[int]:
+    """The late reports of *case* that told a live period, or back a period it has left.
+
+    Neither dated the current period earlier, whatever the period before it
+    begins at now: the step kept such a report in ``left_backers`` (or as a
+    period's own entry) when it came.
+    """
+    return _began_live_periods(case.periods) | {backer.seq for backer in case.left_backers}
+
+
 def _began_live_periods(periods: Sequence[Period | Snapshot]) -> frozenset[int]:
     """The entries that began *periods*: a late report among them told a period of its own."""
     return frozenset(period.seq for period in periods)
@@ -693,7 +702,7 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             )
         if kind is EntryKind.CORROBORATION or (
             kind is EntryKind.EARLIER_PERIOD
-            and begins_earlier(entry, _period_before_began(case), _began_live_periods(case.periods))
+            and begins_earlier(entry, _period_before_began(case), _not_of_the_current(case))
         ):
             backing.add(entry.role)
             backers.append(entry.seq)

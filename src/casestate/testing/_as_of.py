@@ -52,7 +52,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _told(whereabouts, entry)
-        elif begins_earlier(case, entry, lower, len(known)):
+        elif begins_earlier(case, entry, lower, len(known), began):
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _named(whereabouts, entry)
         elif entry.carries_into == began.seq and entry.whereabouts is not None:
@@ -61,7 +61,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
     open_then: list[int] = []
     # The corroborations of the period a report began: they wait with it, should a rival displace it.
     backers: list[int] = []
-    contestable, before = False, None
+    contestable, before, moved = False, None, status_entry
     for entry in known:
         open_then = [seq for seq in open_then if seq not in entry.resolves]
         if sets_a_status(entry) and entry.displaces is not None:
@@ -81,8 +81,9 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             contestable, backers = entry.reverts_to is None, list(reconciled)
             before = start_before(case, entry, len(known)) if contestable else None
+            moved = entry
         elif contestable and (
-            entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, before, len(known))
+            entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, before, len(known), moved)
         ):
             backers.append(entry.seq)
     return Snapshot(
@@ -173,7 +174,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
                 retold = held is Whereabouts.UNKNOWN or entry.whereabouts not in (None, held)
                 whereabouts = _told(whereabouts, entry) if retold else whereabouts
             held = _told(held, entry)
-        elif begins_earlier(case, entry, lower):
+        elif begins_earlier(case, entry, lower, None, status_entry):
             start = min(start, entry.effective_at)
             if entry.effective_at <= when:
                 assurance = assurance.stronger(evidence_assurance(entry))

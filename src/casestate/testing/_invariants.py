@@ -1046,7 +1046,8 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
         if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             current = entry.reverts_to == start
         elif (
-            current and (entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, lower, before))
+            current
+            and (entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, lower, before, began))
         ) or (not current and begins_left_earlier(case, entry, began, since, before)):
             assurance = assurance.stronger(evidence_assurance(entry))
             if entry.kind is EntryKind.EARLIER_PERIOD:
