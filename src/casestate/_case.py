@@ -726,6 +726,8 @@ def _not_following(state: Standing, entry: Entry) -> str | None:  # noqa: C901, 
     if entry.follows is not None:
         return "names a case it follows, which only the opening entry does"
     kind = entry.kind
+    if entry.codes and kind is not EntryKind.CONFLICT:
+        return f"a {kind} entry has no codes: only a conflict says why it is one"
     if entry.carries_into is not None and kind is not EntryKind.EARLIER_PERIOD:
         return f"a {kind} entry carries no whereabouts into a period"
     if entry.contests is not None and (refused := _not_contesting(state, entry)) is not None:
@@ -1091,6 +1093,38 @@ def _resumed_whereabouts(state: Standing, seq: int) -> Whereabouts:
     return next(period.whereabouts for period in state.periods if period.seq == seq)
 
 
+def _not_opening(first: Entry) -> str | None:
+    """Why *first* cannot open a trail; ``None`` when it can."""
+    if first.kind is not EntryKind.OPENED or first.from_status is not None:
+        return "a trail must begin with the opening entry"
+    if named := _named_before_the_opening(first):
+        return f"the opening entry has {named}, which only a later entry has"
+    if first.workflow is not None and (problem := identity_problem(first.workflow)) is not None:
+        return f"its workflow is {problem}"
+    if first.follows is not None:
+        try:
+            check_identifier(first.follows, "follows", MAX_CASE_ID)
+        except ValueError as error:
+            return str(error)
+        if first.follows == first.case_id:
+            return "it follows itself"
+    return None
+
+
+def _named_before_the_opening(first: Entry) -> str:
+    """The fields of an opening entry that name entries before it, or a conflict's reasons, by name."""
+    named = {
+        "resolves": first.resolves,
+        "codes": first.codes,
+        "reverts_to": first.reverts_to,
+        "displaces": first.displaces,
+        "contests": first.contests,
+        "reconciles": first.reconciles,
+        "carries_into": first.carries_into,
+    }
+    return ", ".join(name for name, value in named.items() if value not in (None, ()))
+
+
 def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
     """Build the case that *entries* record, checking that each follows from the last.
 
@@ -1102,19 +1136,8 @@ def fold(entries: Sequence[Entry], known: Case | None = None) -> Case:
     count = len(trail)
     if known is None:
         first = trail[0]
-        if first.kind is not EntryKind.OPENED or first.from_status is not None:
-            raise _inconsistent(first, count, "a trail must begin with the opening entry")
-        if first.workflow is not None:
-            problem = identity_problem(first.workflow)
-            if problem is not None:
-                raise _inconsistent(first, count, f"its workflow is {problem}")
-        if first.follows is not None:
-            try:
-                check_identifier(first.follows, "follows", MAX_CASE_ID)
-            except ValueError as error:
-                raise _inconsistent(first, count, str(error)) from None
-            if first.follows == first.case_id:
-                raise _inconsistent(first, count, "it follows itself")
+        if (refused := _not_opening(first)) is not None:
+            raise _inconsistent(first, count, refused)
         state = opened(
             first.case_id,
             first.to_status,

@@ -103,3 +103,43 @@ def test_replay_refuses_an_entry_that_records_no_whereabouts_after_one_that_does
     forged = resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], whereabouts=None)])
     with pytest.raises(cs.BrokenTrail, match="records no whereabouts, after an entry that records them"):
         cs.replay(forged)
+
+
+@pytest.mark.parametrize(
+    ("trail", "kind"),
+    [
+        (
+            resealed(
+                [
+                    *with_conflict().trail[:4],
+                    attrs.evolve(with_conflict().trail[4], codes=(cs.Code.UNKNOWN_CONFLICT,)),
+                ]
+            ),
+            "dismissal",
+        ),
+        (forged("confirmed", 2, codes=(cs.Code.ILLEGAL_TRANSITION,)), "transition"),
+    ],
+)
+def test_only_a_conflict_entry_says_why_it_is_one(trail, kind):
+    with pytest.raises(cs.BrokenTrail, match=f"a {kind} entry has no codes"):
+        cs.replay(trail)
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        {"codes": (cs.Code.RIVAL_REPORT,)},
+        {"resolves": (1,)},
+        {"reverts_to": 0},
+        {"displaces": 1},
+        {"contests": (1,)},
+        {"reconciles": (1,)},
+        {"carries_into": 1},
+    ],
+)
+def test_the_opening_entry_names_no_entry_and_no_conflict(named):
+    trail = forged("captured", 0, **named)
+    with pytest.raises(
+        cs.BrokenTrail, match=f"the opening entry has {next(iter(named))}, which only a later"
+    ):
+        cs.replay(trail)
