@@ -178,9 +178,9 @@ def arriving(*changes: Change, case: Case | None = None) -> Case:
     return case
 
 
-def fed_to_a_batch(case: Case) -> casestate.Standing | None:
+def fed_to_a_batch(case: Case, workflow: casestate.Workflow = WORKFLOW) -> casestate.Standing | None:
     """Where a batch that keeps no trail leaves *case*, sent every change of its trail, each accepted as apply did."""
-    batch = casestate.Batch(WORKFLOW)
+    batch = casestate.Batch(workflow)
     for entry in case.trail:
         sent = Change(
             trigger=entry.trigger,

@@ -20,16 +20,17 @@ from ._standing import (
     Standing,
     began_by,
     build,
+    dates_the_current_earlier,
     holding_index,
     since_of,
     snapshot_of,
+    voids_the_one_before,
 )
 from ._status import Assurance, Whereabouts
 from ._step import (
     kept_as_it_stood,
     opened,
     step_by,
-    voids_the_one_before,
     waits_for_a_move,
     whereabouts_before_recorded,
 )
@@ -705,9 +706,11 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             and begins_earlier(entry, _period_before_began(case), _not_of_the_current(case))
         ):
             backing.add(entry.role)
-            backers.append(entry.seq)
             if kind is EntryKind.EARLIER_PERIOD:
                 earliest = earliest or entry.effective_at  # each moved the start earlier than the one before
+                # The conflicts it made agree back the period after it.
+                backers.extend(reversed(entry.reconciles or ()))
+            backers.append(entry.seq)
     return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 
@@ -837,7 +840,9 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     """Why *entry*, which names conflicts it reconciles, cannot be the next entry at *state*; or ``None``.
 
     Only a move that begins a period reconciles: a transition that does not
-    resume one, or a report that leaves two rivals undecided. What it names
+    resume one, a report that leaves two rivals undecided, or a late report
+    that tells that the current period began earlier, as its move would
+    have, had it come first. What it names
     are open conflicts a move may reconcile (see ``Standing.waiting``), or,
     for a transition, those that rivalled the period it ends or voids (see
     ``Standing.rivalled``; a rival that holds may name the rival it
@@ -848,13 +853,16 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     """
     kind = entry.kind
     tie = kind is EntryKind.CONFLICT and entry.displaces is not None
-    if not tie and (kind is not EntryKind.TRANSITION or entry.reverts_to is not None):
-        return "only a move that begins a period reconciles conflicts"
+    earlier = kind is EntryKind.EARLIER_PERIOD and dates_the_current_earlier(
+        state, entry.to_status, entry.effective_at, entry.contests
+    )
+    if not tie and not earlier and (kind is not EntryKind.TRANSITION or entry.reverts_to is not None):
+        return "only a move that begins a period, or a late report that begins the current one, reconciles"
     reconciles = entry.reconciles
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
     since = max(entry.effective_at, state.status_since) if tie else entry.effective_at
-    pool = state.waiting if tie else (*state.waiting, *state.rivalled)
+    pool = state.waiting if tie or earlier else (*state.waiting, *state.rivalled)
     waiting = {report.seq: report for report in pool if report.seq not in entry.resolves}
     for seq in reconciles:
         report = waiting.get(seq)

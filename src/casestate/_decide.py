@@ -45,7 +45,14 @@ from ._reasons import (
     waiting_period_not_elapsed,
 )
 from ._rules import EvidenceRule
-from ._standing import Backing, Period, holding_index, resumes_the_previous, snapshot_of
+from ._standing import (
+    Backing,
+    Period,
+    dates_the_current_earlier,
+    holding_index,
+    resumes_the_previous,
+    snapshot_of,
+)
 from ._status import Assurance, Fate, Whereabouts
 from ._stretch import Rival, agrees, begins, carried_place, rival
 from ._verdict import Code, Outcome, Reason, Verdict
@@ -750,6 +757,22 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
             if not case.left_backers or told.stood
             else _contested_late(table, case, told, change.effective_at)
         )
+        # Had it come first, its move would have reconciled the conflicts that agree with the period
+        # it begins earlier: it does so now (a late report of another period reconciles nothing).
+        reconciled = (
+            None
+            if not case.waiting
+            or not dates_the_current_earlier(case, told.status, change.effective_at, contests)
+            else _reconciled(
+                table,
+                case,
+                change.effective_at,
+                status=case.status,
+                fate=case.fate,
+                whereabouts=case.whereabouts if told.whereabouts is _UNKNOWN else told.whereabouts,
+                settled=change.resolves,
+            )
+        )
         return _plan(
             Plan,
             (
@@ -763,7 +786,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 told.status,
                 told.carries_into,
                 contests,
-                None,
+                reconciled,
             ),
         )
     fate = verdict.fate or case.fate

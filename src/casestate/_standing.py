@@ -290,6 +290,42 @@ _MAKERS: dict[type, Callable[..., Standing]] = {}
 """By class: its :func:`maker` (a Case's sets its own slot, and those it inherits)."""
 
 
+def voids_the_one_before(
+    state: Standing, to_status: str, effective_at: datetime, contests: tuple[int, ...] | None
+) -> bool:
+    """Whether a late report of *to_status* about *effective_at* voids the period before the current one.
+
+    A late rival of the report that began that period, which outweighed it
+    (see ``_voiding`` in ``_earlier``): of the status the case
+    holds, about a time after the period before that one began, up to the
+    instant it began, contesting the report that began it. The current
+    period begins on its day.
+    """
+    periods = state._periods  # noqa: SLF001 - the module that keeps them
+    return (
+        to_status == state.status
+        and contests is not None
+        and len(periods) > 2  # noqa: PLR2004 - the current period, the one it voids, and one before
+        and periods[-2].seq in contests
+        and since_of(periods[-3]) < effective_at <= since_of(periods[-2])
+    )
+
+
+def dates_the_current_earlier(
+    state: Standing, to_status: str, effective_at: datetime, contests: tuple[int, ...] | None
+) -> bool:
+    """Whether a late report of *to_status* about *effective_at* tells that the current period began then.
+
+    Of the status the case holds, about a time in the period before the
+    current one, or voiding that period (see :func:`voids_the_one_before`):
+    had it come first, it would have begun the current period.
+    """
+    periods = state._periods  # noqa: SLF001 - the module that keeps them
+    return voids_the_one_before(state, to_status, effective_at, contests) or (
+        to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2
+    )
+
+
 def build(cls: type[S], *values: object) -> S:
     """A *cls* (a :class:`Standing`, or a subclass) of values already checked, in its fields' order."""
     try:

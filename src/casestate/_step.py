@@ -22,9 +22,9 @@ from ._standing import (
     Standing,
     build,
     holding_index,
-    since_of,
     snapshot,
     snapshot_of,
+    voids_the_one_before,
 )
 from ._status import Assurance, Fate, Whereabouts
 from ._verdict import Code
@@ -159,7 +159,14 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             conflicts = (*conflicts, *contests)
             waiting = (*waiting, *(backer for backer in left if backer.seq in contests))
             left = tuple(backer for backer in left if backer.seq not in contests)
-        kept = Kept(conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at))
+        reconciled = _NONE
+        if reconciles:
+            # Had it come first, the conflicts that agree with the period it begins earlier would
+            # have been reconciled by its move: they back that period from now on.
+            conflicts, waiting, rivalled, reconciled = _reconciled(conflicts, waiting, rivalled, reconciles)
+        kept = Kept(
+            conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at), reconciled
+        )
         # Of the status the case holds, about a time in the period before the current one: the
         # current period began then; a rival of the report that began that one voids it. About an
         # older one, it is read as any other (see _told_late).
@@ -293,27 +300,6 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
     )
 
 
-def voids_the_one_before(
-    state: Standing, to_status: str, effective_at: datetime, contests: tuple[int, ...] | None
-) -> bool:
-    """Whether a late report of *to_status* about *effective_at* voids the period before the current one.
-
-    A late rival of the report that began that period, which outweighed it
-    (see ``_voiding`` in ``_earlier``): of the status the case
-    holds, about a time after the period before that one began, up to the
-    instant it began, contesting the report that began it. The current
-    period begins on its day.
-    """
-    periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
-    return (
-        to_status == state.status
-        and contests is not None
-        and len(periods) > 2  # noqa: PLR2004 - the current period, the one it voids, and one before
-        and periods[-2].seq in contests
-        and since_of(periods[-3]) < effective_at <= since_of(periods[-2])
-    )
-
-
 def kept_as_it_stood(state: Standing, to_status: str, effective_at: datetime) -> bool:
     """Whether a late report of *to_status* about *effective_at* says *state* was as a left period stood.
 
@@ -430,6 +416,24 @@ def _with_earlier(
                 else period
                 for period in periods
             )
+    periods = periods if told is None else _inserted(periods, told, current)
+    return _current_kept(state, kept, recorded_at, periods, whereabouts, *more)
+
+
+def _current_kept(
+    state: S,
+    kept: Kept,
+    recorded_at: datetime,
+    periods: tuple[Period, ...],
+    whereabouts: Whereabouts,
+    *more: object,
+) -> S:
+    """*state* once a late report is accepted that leaves its current period as it is.
+
+    In its status, since when it took effect, backed as it was; with the
+    conflicts and the reports *kept*, the *periods* before the current one as
+    the report tells them, and the current *whereabouts*.
+    """
     return build(
         type(state),
         state.id,
@@ -449,7 +453,7 @@ def _with_earlier(
         kept.rivalled,
         kept.left,
         state.version + 1,
-        periods if told is None else _inserted(periods, told, current),
+        periods,
         *more,
     )
 
@@ -467,6 +471,8 @@ class Kept(NamedTuple):
     """The reports that back left periods (see ``Standing.left_backers``): without those it contests."""
     report: Backing
     """The late report itself, as a period keeps a report that backs it."""
+    reconciled: tuple[Backing, ...] = _NONE
+    """The open conflicts it reconciles, which back the current period it begins earlier."""
 
 
 class Late(NamedTuple):
@@ -556,29 +562,12 @@ def _left_undecided(  # noqa: PLR0917 - the fields of the entry, in its order
         None,
     )
     held = contests or ()
-    conflicts = (*kept.conflicts, *(report for report in held if report not in kept.conflicts), seq)
-    return build(
-        type(state),
-        state.id,
-        state.status,
-        state.fate,
-        state.assurance,
-        state.whereabouts,
-        state.status_since,
-        conflicts,
-        recorded_at,
-        state.reporter_id,
-        state.backing,
-        state.entered_by,
-        state.tied,
-        state.backers,
-        kept.waiting,
-        kept.rivalled,
-        tuple(backer for backer in kept.left if backer.seq not in held),
-        seq + 1,
-        (*periods[:index], undecided, *periods[index + 1 :]),
-        *more,
+    kept = kept._replace(
+        conflicts=(*kept.conflicts, *(report for report in held if report not in kept.conflicts), seq),
+        left=tuple(backer for backer in kept.left if backer.seq not in held),
     )
+    periods = (*periods[:index], undecided, *periods[index + 1 :])
+    return _current_kept(state, kept, recorded_at, periods, state.whereabouts, *more)
 
 
 def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:
@@ -605,8 +594,9 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
     corroboration does, may raise its assurance, and its place, if it names
     one, holds from its start (see ``earlier_period`` in ``_earlier``). The
     report that began the period is now one that backs it, about its own
-    time, which a move may contest (the first such late report says so).
-    *periods* are the case's periods without those it voids, if any.
+    time, which a move may contest (the first such late report says so);
+    so do the conflicts it reconciles (*kept*), after it. *periods* are the
+    case's periods without those it voids, if any.
     """
     if periods is None:
         periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
@@ -642,7 +632,7 @@ def _begun_earlier(  # noqa: PLR0917 - the fields of the entry that moves the st
         backing if role in backing else backing | {role},
         state.entered_by,
         state.tied,
-        (*backers, kept.report),
+        (*backers, kept.report, *kept.reconciled),
         kept.waiting,
         kept.rivalled,
         kept.left,

@@ -52,7 +52,7 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
         if entry.kind is EntryKind.CORROBORATION:
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _told(whereabouts, entry)
-        elif begins_earlier(case, entry, lower, len(known), began):
+        elif begins_earlier(case, entry, lower, began):
             assurance = assurance.stronger(evidence_assurance(entry))
             whereabouts = _named(whereabouts, entry)
         elif entry.carries_into == began.seq and entry.whereabouts is not None:
@@ -83,9 +83,10 @@ def _known_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C90
             before = start_before(case, entry, len(known)) if contestable else None
             moved = entry
         elif contestable and (
-            entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, before, len(known), moved)
+            entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, before, moved)
         ):
-            backers.append(entry.seq)
+            # A late report that begins it earlier backs it with the conflicts it reconciled.
+            backers += (entry.seq, *reconciled)
     return Snapshot(
         status_entry.to_status,
         status_entry.fate,
@@ -174,7 +175,7 @@ def _true_snapshot(case: Case, when: datetime) -> Snapshot | None:  # noqa: C901
                 retold = held is Whereabouts.UNKNOWN or entry.whereabouts not in (None, held)
                 whereabouts = _told(whereabouts, entry) if retold else whereabouts
             held = _told(held, entry)
-        elif begins_earlier(case, entry, lower, None, status_entry):
+        elif begins_earlier(case, entry, lower, status_entry):
             start = min(start, entry.effective_at)
             if entry.effective_at <= when:
                 assurance = assurance.stronger(evidence_assurance(entry))

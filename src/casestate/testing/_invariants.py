@@ -276,9 +276,15 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
             )
         tie = entry.kind is EntryKind.CONFLICT and entry.displaces is not None
         if entry.reconciles is not None and not (
-            tie or (entry.kind is EntryKind.TRANSITION and entry.reverts_to is None)
+            tie
+            or (entry.kind is EntryKind.TRANSITION and entry.reverts_to is None)
+            or entry.kind is EntryKind.EARLIER_PERIOD  # which ones, _check_earlier says
         ):
-            raise fail(case, f"{where}: only a move that begins a period reconciles conflicts")
+            raise fail(
+                case,
+                f"{where}: only a move that begins a period, or a late report that begins the current "
+                "one, reconciles conflicts",
+            )
         if entry.kind is EntryKind.DISMISSAL:
             _check_dismissal(workflow, case, entry, walk, where)
         else:
@@ -535,6 +541,7 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     whereabouts: Whereabouts,
     *,
     rivals: bool = False,
+    fate: Fate | None = None,
 ) -> tuple[int, ...] | None:
     """The open conflicts the move *entry*, beginning a period at *since*, makes agree.
 
@@ -542,7 +549,9 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     a later one, that agree with the period it begins: as each would have
     been kept had it come after the move. One naming no fate about that very
     instant stays: there, it is a rival's question. A rival that holds (*rivals*)
-    makes agree the reports that rivalled the period it voids, too.
+    makes agree the reports that rivalled the period it voids, too. A late
+    report that begins the current period earlier reconciles as its move
+    would have, had it come first: with the period's *fate*.
     """
     found = []
     for seq in [*walk.waiting, *walk.rivalled] if rivals else walk.waiting:
@@ -554,7 +563,7 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
         if (
             report.effective_at >= since
             and (claimed is not None or report.effective_at != since)
-            and agrees_with(workflow, rule, entry.to_status, entry.fate, whereabouts)
+            and agrees_with(workflow, rule, entry.to_status, fate or entry.fate, whereabouts)
         ):
             found.append(seq)
     return tuple(sorted(found)) or None
@@ -914,6 +923,20 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
             else whereabouts,
         )
     )
+    # Beginning the current period earlier, it reconciles what its move would have, had it come first.
+    reconciled = (
+        _reconciled(
+            workflow,
+            case,
+            walk,
+            entry,
+            entry.effective_at,
+            walk.whereabouts if whereabouts is Whereabouts.UNKNOWN else whereabouts,
+            fate=walk.fate,
+        )
+        if redates and not older and not stays
+        else None
+    )
     found = (
         entry.to_status,
         entry.fate,
@@ -923,6 +946,7 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
         entry.reverts_to,
         entry.carries_into,
         entry.contests,
+        entry.reconciles,
     )
     expected = (
         status or rule.target,
@@ -933,6 +957,7 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
         None,
         into if carries else None,
         contested,
+        reconciled,
     )
     if found != expected:
         raise fail(case, f"{where}: an earlier period recorded as {found}; the rule makes it {expected}")
@@ -961,6 +986,8 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
             # The report that began it now backs it, about its own time.
             walk.backers.insert(0, walk.status_entry)
         walk.backers.append(entry.seq)
+        _check_reconciled(case, entry, walk, where, reconciled)
+        walk.backers += reconciled or ()
         return
     if carries:
         # Had it come first, the period after it would have begun where it says he was.
@@ -1046,8 +1073,7 @@ def _ended_assurance(case: Case, start: int, before: int) -> Assurance:
         if entry.kind is EntryKind.TRANSITION or sets_a_status(entry):
             current = entry.reverts_to == start
         elif (
-            current
-            and (entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, lower, before, began))
+            current and (entry.kind is EntryKind.CORROBORATION or begins_earlier(case, entry, lower, began))
         ) or (not current and begins_left_earlier(case, entry, began, since, before)):
             assurance = assurance.stronger(evidence_assurance(entry))
             if entry.kind is EntryKind.EARLIER_PERIOD:

@@ -44,7 +44,7 @@ def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime
     for entry in case.trail[began.seq + 1 : known]:
         if sets_a_status(entry):
             left = True
-        elif (not left and begins_earlier(case, entry, lower, known, began)) or (
+        elif (not left and begins_earlier(case, entry, lower, began)) or (
             left and begins_left_earlier(case, entry, began, since, known)
         ):
             since = min(since, entry.effective_at)
@@ -172,27 +172,21 @@ def begins_left_earlier(
     return lower is not None and lower <= entry.effective_at < start
 
 
-def begins_earlier(
-    case: Case, entry: Entry, lower: datetime | None, known: int | None = None, began: Entry | None = None
-) -> bool:
+def begins_earlier(case: Case, entry: Entry, lower: datetime | None, began: Entry) -> bool:
     """Whether *entry* is a late report of *case*'s own status, which then began on its day.
 
     About a time after *lower*, when the period before the current one began
-    (``None``: unknown, read as any time); about an older one, it tells that
-    one's story, as any other late report: one that began a period live by
-    the first *known* entries (``None``: all) told a period of its own, even
-    where the period before the current one begins at its time since (a
-    late report dated that one earlier). Given *began*, the entry that began
-    the current period, the period before it is read as it stood when *entry*
-    came: one about an older period then dated that one, whatever the period
-    before the current one begins at now.
+    (``None``: unknown, read as any time), and after the period before the
+    entry *began*, that began the current period, as it stood when *entry*
+    came: one about an older period then told that one's story, as any other
+    late report (it told a period of its own, or dated that one), whatever
+    the period before the current one begins at now.
     """
     return (
         entry.kind is EntryKind.EARLIER_PERIOD
         and entry.to_status == entry.from_status
         and (lower is None or entry.effective_at >= lower)
-        and entry.seq not in live_periods(case, known)
-        and (began is None or _after_the_one_before(case, entry, began))
+        and _after_the_one_before(case, entry, began)
     )
 
 

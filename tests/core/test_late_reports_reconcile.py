@@ -1,0 +1,166 @@
+"""A late report that begins the current period earlier reconciles what its move would have.
+
+A tracing service's workflow adds a report of a prisoner moved to another
+camp, which only a case held as captured can take. The ICRC reports him
+moved on 7 March while he is still listed missing: kept as a conflict.
+His family's video shows him taken prisoner on 10 March, and the ICRC's
+capture card of 5 March comes last. Had the card come before the video, its
+move would have made the transfer agree with the captivity, which the
+video then corroborated. The card, learned last, begins the captivity on
+5 March all the same: it makes the transfer agree too, whichever came
+first, and names it in ``reconciles``.
+"""
+
+import hashlib
+import itertools
+
+import attrs
+import pytest
+
+import casestate as cs
+from casestate import EvidenceRule, Role, Rule, Status, canonical_bytes
+from casestate.testing import check_case
+from support import FAMILY, ICRC, WORKFLOW, dated, fed_to_a_batch, last_forged, order_story, resealed, told
+
+TRACING = WORKFLOW.with_rules(
+    Rule(
+        trigger="report_transferred",
+        sources={Status.CAPTURED},
+        target=Status.CAPTURED,
+        roles={Role.ICRC, Role.MINISTRY},
+        evidence=EvidenceRule(kinds={"capture_card"}),
+        report=True,
+        description="a prisoner moved to another camp",
+    )
+)
+"""The default workflow, with a report that only a case held as captured takes."""
+
+MOVED = told("report_transferred", ICRC, "capture_card", effective=dated(3, 7), recorded=dated(3, 12))
+"""The ICRC: moved to another camp on 7 March."""
+FILMED = told("report_captured", FAMILY, "video", effective=dated(3, 10), recorded=dated(3, 13))
+"""His family's video: taken prisoner on 10 March."""
+CARDED = told("report_captured", ICRC, "capture_card", effective=dated(3, 5), recorded=dated(3, 14))
+"""The ICRC's capture card: taken prisoner on 5 March."""
+
+DAYS = (dated(3, 4), dated(3, 5), dated(3, 7), dated(3, 10), dated(3, 20))
+
+
+def arriving(*changes: cs.Change, workflow: cs.Workflow = TRACING) -> cs.Case:
+    """Missing since 24 February, *changes* applied in turn, each checked by the kit as it lands."""
+    case = workflow.open(
+        "ua-1212", actor=FAMILY, effective_at=dated(2, 24), recorded_at=dated(3, 1), salt=bytes(16)
+    )
+    for number, sent in enumerate(changes):
+        at = dated(3, 20) + number * (dated(3, 21) - dated(3, 20))
+        case = workflow.apply(case, attrs.evolve(sent, recorded_at=at, salt=bytes(16)))
+        check_case(workflow, case)
+    return case
+
+
+def test_the_transfer_agrees_with_the_captivity_whichever_capture_report_came_first():
+    for order in itertools.permutations((MOVED, FILMED, CARDED)):
+        case = arriving(*order)
+        assert case.open_conflicts == (), order
+        assert (case.status, case.status_since) == ("captured", dated(3, 5))
+        assert order_story(case, DAYS) == order_story(arriving(MOVED, CARDED, FILMED), DAYS)
+
+
+def test_the_late_capture_card_names_the_transfer_it_reconciles_and_the_transfer_backs_the_captivity():
+    case = arriving(MOVED, FILMED, CARDED)
+    card = case.trail[-1]
+    assert (card.kind, card.reconciles) == (cs.EntryKind.EARLIER_PERIOD, (1,))
+    # The video's report backs the captivity now, then the card, then the transfer it made agree.
+    assert [backer.seq for backer in case.backers] == [2, 3, 1]
+    assert case.waiting == ()
+
+
+def test_a_late_report_that_tells_a_period_of_its_own_reconciles_nothing():
+    # A wound of 4 March, learned last, tells a period before the captivity: the transfer of 7 March
+    # is about the captivity, which the wound does not begin.
+    wounded = told("report_wounded", ICRC, "capture_card", effective=dated(3, 4), recorded=dated(3, 15))
+    case = arriving(MOVED, FILMED, wounded)
+    assert case.trail[-1].reconciles is None
+    assert case.open_conflicts == (1,)
+
+
+def test_a_conflict_that_disagrees_with_the_captivity_stays():
+    # A register of 6 March that lists him missing is a conflict with a case held as captured then.
+    register = told("report_missing", ICRC, "missing_register", effective=dated(3, 6), recorded=dated(3, 12))
+    case = arriving(register, MOVED, FILMED, CARDED)
+    assert case.trail[-1].reconciles == (2,)
+    assert case.open_conflicts == (1,)
+
+
+def test_a_transfer_before_the_day_the_card_tells_stays_a_conflict():
+    early = told("report_transferred", ICRC, "capture_card", effective=dated(3, 3), recorded=dated(3, 12))
+    case = arriving(early, FILMED, CARDED)
+    assert case.trail[-1].reconciles is None
+    assert case.open_conflicts == (1,)
+
+
+def test_a_batch_that_keeps_no_trail_reconciles_as_apply_does():
+    case = arriving(MOVED, FILMED, CARDED)
+    assert fed_to_a_batch(case, TRACING) == case.standing
+
+
+def test_the_case_reads_back_from_json_redacted_or_not():
+    case = arriving(MOVED, FILMED, CARDED)
+    assert cs.from_json(cs.to_json(case), head=case.head) == case
+    assert cs.to_dict(case)["entries"][-1]["reconciles"] == [1]
+    redacted = cs.replay(cs.redact(case.trail), allow_redacted=True)
+    assert (redacted.open_conflicts, [backer.seq for backer in redacted.backers]) == ((), [2, 3, 1])
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"reconciles": (0,)}, "reconciles entry 0"),
+        ({"reconciles": (1, 1)}, "not each once and in order"),
+        ({"effective_at": dated(3, 8), "reconciles": (1,)}, "reconciles entry 1"),
+    ],
+    ids=["the-opening", "twice", "about-a-later-time-than-the-conflict"],
+)
+def test_replay_refuses_a_forged_reconciliation(fields, why):
+    with pytest.raises(cs.BrokenTrail, match=why):
+        cs.replay(last_forged(arriving(MOVED, FILMED, CARDED), **fields))
+
+
+def test_replay_refuses_a_reconciliation_by_a_late_report_of_another_period():
+    wounded = told("report_wounded", ICRC, "capture_card", effective=dated(3, 4), recorded=dated(3, 15))
+    with pytest.raises(cs.BrokenTrail, match="or a late report that begins the current one, reconciles"):
+        cs.replay(last_forged(arriving(MOVED, FILMED, wounded), reconciles=(1,)))
+
+
+def test_the_kit_refuses_a_late_report_that_leaves_out_a_conflict_it_reconciles():
+    left_out = cs.replay(last_forged(arriving(MOVED, FILMED, CARDED), reconciles=None))
+    assert left_out.open_conflicts == (1,)  # replay reads no workflow: it takes it
+    with pytest.raises(AssertionError, match=r"the rule makes it .*\(1,\)\)"):
+        check_case(TRACING, left_out)
+
+
+def test_trails_written_before_read_as_they_did():
+    # A late report of the status the case holds, written before it reconciled: it names nothing,
+    # and replay keeps the transfer a conflict, as the trail says.
+    case = arriving(MOVED, FILMED, CARDED)
+    before = resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], reconciles=None)])
+    assert cs.replay(before).open_conflicts == (1,)
+
+
+PINNED = (
+    b'{"assurance":"documented","case_id":"ua-1212","chain":"sha256","codes":[],'
+    b'"commitment":"5567416322df04ec87ffece4b4aa409c7272556121346bf6eeea10b27355714e",'
+    b'"effective_at":"2024-03-05T12:00:00.000000Z","evidence_kinds":["capture_card"],"fate":"alive",'
+    b'"from_status":"captured","kind":"earlier_period",'
+    b'"prev_hash":"8a826b763c89ea20529a97d557efd88aa54eadf549fc66c691097a246c5f8104","reconciles":[1],'
+    b'"recorded_at":"2024-03-22T12:00:00.000000Z","resolves":[],"reverts_to":null,"role":"icrc","seq":3,'
+    b'"to_status":"captured","trigger":"report_captured","whereabouts":"held"}'
+)
+PINNED_HASH = "1de9e37eb69b07396f0c2a7ecbbcf9b28113329c0b5dd17a4ebc6729c2146de6"
+
+
+def test_pinned_vector_of_a_late_report_that_reconciles():
+    # Trails written now must verify in every later casestate: the bytes of the form are fixed.
+    entry = arriving(MOVED, FILMED, CARDED).trail[-1]
+    assert canonical_bytes(entry) == PINNED
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED).hexdigest()
+    assert entry.hash == PINNED_HASH
