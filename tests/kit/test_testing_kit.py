@@ -26,6 +26,7 @@ from casestate.testing import (
     workflow_state_machine,
     workflows,
 )
+from casestate.testing._attempts import _fate_checked as fate_checked
 from support import PATH_TO, T0, WORKFLOW, case_in, change, day, resealed
 
 # These build workflows for their shape, lax ones among them: the hazards a lax workflow
@@ -158,6 +159,49 @@ def test_a_workflow_without_rules_still_runs_as_a_state_machine():
     run_state_machine_as_test(
         machine, settings=settings(max_examples=3, stateful_step_count=3, deadline=None)
     )
+
+
+FOUND_DEAD = cs.Workflow(
+    name="found-dead",
+    statuses=[cs.StatusDef("found_dead", cs.Fate.DEAD), cs.StatusDef("buried", None, final=True)],
+    rules=[
+        cs.Rule(
+            trigger="report_buried",
+            sources={"found_dead"},
+            target="buried",
+            roles={"ngo", "court"},
+            evidence=cs.EvidenceRule(max_tier=cs.Tier.IDENTIFICATION),
+            report=True,
+        )
+    ],
+    roles=["ngo", "court"],
+    initial="found_dead",
+    dismiss_roles=["ngo", "court"],
+)
+"""A registry of remains: a case opened dead, and a report into a status that keeps the fate."""
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.data())
+def test_a_report_about_a_time_before_the_case_opened_claims_only_its_own_fate(data):
+    # Kept as a conflict, a report of a status that keeps the fate speaks for none: evidence of
+    # either fate is no fault there, and the kit builds no attempt that says it is.
+    opened = FOUND_DEAD.open("r-1", actor=cs.Actor("ngo-1", "ngo"), effective_at=T0, recorded_at=T0)
+    case = FOUND_DEAD.apply(opened, change("report_buried", "ngo", "dna_match", on=1))
+    attempt = data.draw(attempts(FOUND_DEAD, case))
+    assert attempt.disagreement(FOUND_DEAD.check(case, attempt.change)) is None
+
+
+def test_the_kit_checks_the_evidence_of_a_report_before_the_case_opened_against_no_fate():
+    # The kit's attempts build evidence against the fate the library checks: before the person went
+    # missing, a report of a status that keeps the fate claims none, as the library reads it.
+    opened = FOUND_DEAD.open("r-1", actor=cs.Actor("ngo-1", "ngo"), effective_at=T0, recorded_at=T0)
+    case = FOUND_DEAD.apply(opened, change("report_buried", "ngo", "dna_match", on=1))
+    rule = FOUND_DEAD.rule("report_buried")
+    assert fate_checked(FOUND_DEAD, case, rule, day(2)) is cs.Fate.DEAD
+    assert fate_checked(FOUND_DEAD, case, rule, day(-1)) is None
+    alive_card = change("report_buried", "ngo", "capture_card", "dna_match", on=-1, recorded=3)
+    assert FOUND_DEAD.check(case, alive_card).outcome is cs.Outcome.CONFLICT
 
 
 ENDLESS = attrs.evolve(

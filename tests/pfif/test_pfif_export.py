@@ -344,6 +344,36 @@ def test_every_note_says_in_words_what_its_entry_did():
     ]
 
 
+def test_a_note_names_the_reports_its_entry_puts_up_for_review_and_those_it_makes_agree():
+    # Still missing on day 12 says the ministry's register; a unit's notice of a death on day 10,
+    # learned after it, contests the register. A death certificate of day 9 dates the death earlier.
+    case = story("case-1")
+    for step in [
+        change("report_missing", Role.MINISTRY, "missing_register", on=12),
+        change("report_dead", Role.UNIT, "unit_notification", on=10, recorded=13),
+    ]:
+        case = WORKFLOW.apply(case, step)
+    assert case.trail[-1].contests == (case.version - 2,)
+    notes = persons_of(export([case]))[f"{DOMAIN}/case-1"].findall("pfif:note", NS)
+    assert (
+        notes[-1]
+        .findtext("pfif:text", namespaces=NS)
+        .endswith(
+            f"Reports [{case.version - 2}] say otherwise, kept for review. Evidence: unit_notification."
+        )
+    )
+    # Another unit's notice, as strong, says he was taken prisoner on day 10: the two tie, the case is
+    # missing again from day 10, and the register agrees with that.
+    case = WORKFLOW.apply(
+        case, change("report_captured", actor(Role.UNIT, 2), "unit_notification", on=10, recorded=14)
+    )
+    assert case.trail[-1].reconciles == (case.version - 3,)
+    notes = persons_of(export([case]))[f"{DOMAIN}/case-1"].findall("pfif:note", NS)
+    assert f"Reports [{case.version - 3}] agree with it, no longer kept for review." in notes[-1].findtext(
+        "pfif:text", namespaces=NS
+    )
+
+
 def test_a_case_id_is_kept_as_a_record_id_only_when_it_starts_with_a_domain_name():
     cases = [story("localhost/a.b/c"), story("registry.example.org/a/b")]
     persons = persons_of(to_pfif(cases, {case.id: Person("A") for case in cases}, domain=DOMAIN))

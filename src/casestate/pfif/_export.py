@@ -171,6 +171,17 @@ def _conflict_text(entry: Entry, effective: str) -> str:
     return f"Conflicting report ({entry.trigger}) kept for review: {codes}. The case stays {entry.to_status}."
 
 
+def _reviewed(entry: Entry) -> str:
+    """Which reports *entry* puts up for review, and which it makes agree: a sentence each, if any."""
+    said = ""
+    if entry.contests and entry.kind is not EntryKind.CONFLICT:
+        # Reports that backed what it changed (a conflict's note names those it waits with).
+        said += f" Reports {list(entry.contests)} say otherwise, kept for review."
+    if entry.reconciles:
+        said += f" Reports {list(entry.reconciles)} agree with it, no longer kept for review."
+    return said
+
+
 def note_text(entry: Entry) -> str:
     """What an entry says, in one line for a person reading the note in any PFIF repository."""
     effective = format_date(entry.effective_at)
@@ -198,6 +209,7 @@ def note_text(entry: Entry) -> str:
         )
         if entry.displaces is not None:
             said += f" It outweighs report {entry.displaces} about the same time, kept for review."
+    said += _reviewed(entry)
     if entry.evidence_kinds:
         said += f" Evidence: {', '.join(map(str, entry.evidence_kinds))}."
     if entry.reason is not None:

@@ -169,11 +169,13 @@ def _fate_checked(
 
     A legal move claims its fate even when it is reported late and kept as a
     conflict: a move into a status that carries the fate claims the case's.
-    About *effective*, if given: a report against the fate the case held then
-    corroborates nothing (see :func:`against_its_time`).
+    About *effective*, if given: a report about a time before the person went
+    missing, or against the fate the case held then, corroborates nothing
+    (see :func:`against_its_time`).
     """
     if corroborates(workflow, case, rule) and not (
-        effective is not None and against_its_time(workflow, case, rule, effective)
+        effective is not None
+        and (_before_missing(case, effective) or against_its_time(workflow, case, rule, effective))
     ):
         return case.fate
     claimed = claimed_by(workflow, rule)
@@ -183,6 +185,11 @@ def _fate_checked(
             return resumed.fate  # a retraction resumes the period, fate and all
         return claimed if claimed is not None else case.fate
     return claimed
+
+
+def _before_missing(case: Case, effective: datetime) -> bool:
+    """Whether *effective* is before the person went missing: before the case's first period began."""
+    return effective < min(case.status_since, case.periods[0].since)
 
 
 def _weighed(
@@ -382,7 +389,7 @@ def _build(draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule) -> Attem
             rule,
             early=effective < since,
             tells=told is not None,
-            before_missing=effective < min(since, case.periods[0].since)
+            before_missing=_before_missing(case, effective)
             or against_its_time(workflow, case, rule, effective),
         )
         if outcome is Outcome.CONFLICT and _ties_with_left(workflow, case, rule, effective, proof):
@@ -649,7 +656,9 @@ def _contradicted(workflow: Workflow, case: Case, rule: Rule) -> Fate | None:
 def _contradicting_evidence(
     draw: st.DrawFn, workflow: Workflow, case: Case, rule: Rule, base: Attempt
 ) -> Attempt:
-    fate = _contradicted(workflow, case, rule)
+    # About the time the change is: a report of a time before he went missing claims only its own fate.
+    fate = _fate_checked(workflow, case, rule, base.change.effective_at)
+    assume(fate in (Fate.ALIVE, Fate.DEAD))
     known = workflow.known_kinds
     against = [name for name, kind in known.items() if kind.indicates not in (None, fate)]
     drawn = draw(evidence(against, known=known))
