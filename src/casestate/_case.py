@@ -24,6 +24,7 @@ from ._standing import (
     holding_index,
     since_of,
     snapshot_of,
+    told_until,
     voids_the_one_before,
 )
 from ._status import Assurance, Whereabouts
@@ -856,17 +857,34 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     earlier = kind is EntryKind.EARLIER_PERIOD and dates_the_current_earlier(
         state, entry.to_status, entry.effective_at, entry.contests
     )
-    if not tie and not earlier and (kind is not EntryKind.TRANSITION or entry.reverts_to is not None):
-        return "only a move that begins a period, or a late report that begins the current one, reconciles"
+    # A late report that tells a period of its own reconciles what agrees with it up to the next one.
+    until = (
+        told_until(state, entry.to_status, entry.effective_at, entry.contests)
+        if kind is EntryKind.EARLIER_PERIOD and not earlier
+        else None
+    )
+    if (
+        not tie
+        and not earlier
+        and until is None
+        and (kind is not EntryKind.TRANSITION or entry.reverts_to is not None)
+    ):
+        return "only a move that begins a period, or a late report that begins one, reconciles"
     reconciles = entry.reconciles
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
-    since = max(entry.effective_at, state.status_since) if tie else entry.effective_at
-    pool = state.waiting if tie or earlier else (*state.waiting, *state.rivalled)
+    # A pair left undecided about a later day leaves the days between to the period before, which the
+    # conflicts about those days it reconciles agree with.
+    since = state.status_since if tie else entry.effective_at
+    pool = state.waiting if kind is not EntryKind.TRANSITION else (*state.waiting, *state.rivalled)
     waiting = {report.seq: report for report in pool if report.seq not in entry.resolves}
     for seq in reconciles:
         report = waiting.get(seq)
-        if report is None or report.effective_at < since:
+        if (
+            report is None
+            or report.effective_at < since
+            or (until is not None and report.effective_at >= until)
+        ):
             return f"reconciles entry {seq}, no open conflict a move may reconcile about the period's time"
     return None
 

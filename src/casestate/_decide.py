@@ -52,6 +52,7 @@ from ._standing import (
     holding_index,
     resumes_the_previous,
     snapshot_of,
+    told_until,
 )
 from ._status import Assurance, Fate, Whereabouts
 from ._stretch import Rival, agrees, begins, carried_place, rival
@@ -298,6 +299,8 @@ def _reconciled(
     whereabouts: Whereabouts,
     settled: tuple[int, ...],
     rivals: bool = False,
+    lower: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[int, ...] | None:
     """The open conflicts of *case* that a move beginning a period in *status* at *since* reconciles.
 
@@ -314,12 +317,22 @@ def _reconciled(
     well (see ``Standing.rivalled``): a capture video of 1 March, left
     undecided with a death of 18 February, agrees with a capture card of
     18 February that outweighs the death; so does any move that begins a
-    period, which ends the rivalry. ``None`` when there is none.
+    period, which ends the rivalry. A pair neither of which holds, about a
+    later day than the current period began (*lower*), leaves the days
+    between to the period before: it reconciles what agrees with it there
+    too ("still missing" on 1 March, kept as a conflict with a death of that
+    day, once a capture video of 3 March ties with the death). A late report
+    that tells a period of its own reconciles what agrees with it up to the
+    start of the period after it (*until*). ``None`` when there is none.
     """
     reconciled: tuple[int, ...] | None = None
     for report in (*case.waiting, *case.rivalled) if rivals else case.waiting:
         effective = report.effective_at
-        if effective < since or report.seq in settled:
+        if (
+            effective < (since if lower is None else lower)
+            or (until is not None and effective >= until)
+            or report.seq in settled
+        ):
             continue
         move = table.elsewhere.get(report.trigger)
         if (
@@ -330,6 +343,43 @@ def _reconciled(
             reconciled = (report.seq,) if reconciled is None else (*reconciled, report.seq)
     # Kept in the order they began to wait: a corroboration a move contested may be the older.
     return reconciled if reconciled is None else tuple(sorted(reconciled))
+
+
+def _reconciled_late(
+    table: Table, case: Standing, change: Change, told: EarlierPeriod, contests: tuple[int, ...] | None
+) -> tuple[int, ...] | None:
+    """The open conflicts of *case* that a late report, telling *told*, reconciles.
+
+    Had it come first, its move would have reconciled those that agree with
+    the period it begins: the current one, earlier, or a period of its own,
+    up to the start of the period after it. It does so now. One that says
+    the case was as a period stood, or dates a left one earlier, reconciles
+    nothing.
+    """
+    effective = change.effective_at
+    if dates_the_current_earlier(case, told.status, effective, contests):
+        return _reconciled(
+            table,
+            case,
+            effective,
+            status=case.status,
+            fate=case.fate,
+            whereabouts=case.whereabouts if told.whereabouts is _UNKNOWN else told.whereabouts,
+            settled=change.resolves,
+        )
+    until = told_until(case, told.status, effective, contests)
+    if until is None:
+        return None
+    return _reconciled(
+        table,
+        case,
+        effective,
+        status=told.status,
+        fate=told.fate,
+        whereabouts=told.whereabouts,
+        settled=change.resolves,
+        until=until,
+    )
 
 
 _UNKNOWN = Whereabouts.UNKNOWN
@@ -757,22 +807,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
             if not case.left_backers or told.stood
             else _contested_late(table, case, told, change.effective_at)
         )
-        # Had it come first, its move would have reconciled the conflicts that agree with the period
-        # it begins earlier: it does so now (a late report of another period reconciles nothing).
-        reconciled = (
-            None
-            if not case.waiting
-            or not dates_the_current_earlier(case, told.status, change.effective_at, contests)
-            else _reconciled(
-                table,
-                case,
-                change.effective_at,
-                status=case.status,
-                fate=case.fate,
-                whereabouts=case.whereabouts if told.whereabouts is _UNKNOWN else told.whereabouts,
-                settled=change.resolves,
-            )
-        )
+        reconciled = None if not case.waiting else _reconciled_late(table, case, change, told, contests)
         return _plan(
             Plan,
             (
@@ -815,6 +850,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                         whereabouts=whereabouts,
                         settled=change.resolves,
                         rivals=holds,
+                        lower=None if holds else case.status_since,
                     )
                 )
                 # The rival that holds begins its period from the one before: it contests that

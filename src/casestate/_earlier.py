@@ -337,12 +337,23 @@ def _stayed(table: Table, before: Snapshot, trigger: str) -> EarlierPeriod | Non
     that he was killed on 10 March: had it come first, it would have
     corroborated the period it speaks of, and the death would have followed.
     Arriving late, it says what the case's history says already: it is kept
-    as a report of that period, uncontested, and changes nothing. One that
-    names another place than that period held (or one where it held none,
-    which it would have told) is judged as before.
+    as a report of that period, uncontested, and changes nothing. So is one
+    of another status that agreed with that period as a corroboration does,
+    by the fate a status that keeps it holds (see
+    :func:`~casestate._stretch.agrees`): a capture video of 12 March noon,
+    learned after the captor's notice of a death that evening, of a man the
+    ICRC confirmed a prisoner. One that names another fate, another place
+    than that period held (or one where it held none, which it would have
+    told) is judged as before.
     """
-    move = reporting(table, before.status, trigger)
-    if move is None or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts):
+    move = table.legal.get((before.status, trigger)) or table.elsewhere.get(trigger)
+    if (
+        move is None
+        or move.reverts
+        or move.fact
+        or not agrees(table, move, before.status, before.fate, before.whereabouts)
+        or move.claimed_whereabouts not in (None, _UNKNOWN, before.whereabouts)
+    ):
         return None
     return EarlierPeriod(
         move, before.fate, before.whereabouts, carries_into=None, status=before.status, stood=True

@@ -283,10 +283,11 @@ class Entry:
     of 1 March ties with the death: see :doc:`/explanation/conflicts`). For a transition, the rivals
     of the period it ends or voids among them (a family's video of a death, left undecided with a
     capture, once a death certificate of that day holds). For a late report that begins the current
-    period earlier, as its move would have, had it come first (a prisoner's transfer of 7 March, kept
-    as a conflict while he was listed missing, once a capture card of 5 March dates the captivity
-    from then). ``None`` when there is none, and left out of the canonical bytes and JSON then, so
-    that trails written before keep their bytes and hashes."""
+    period earlier, or tells a period of its own (up to the start of the period after it), as its
+    move would have, had it come first (a prisoner's transfer of 7 March, kept as a conflict while
+    he was listed missing, once a capture card of 5 March dates the captivity from then). ``None``
+    when there is none, and left out of the canonical bytes and JSON then, so that trails written
+    before keep their bytes and hashes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

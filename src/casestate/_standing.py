@@ -326,6 +326,24 @@ def dates_the_current_earlier(
     )
 
 
+def told_until(
+    state: Standing, to_status: str, effective_at: datetime, contests: tuple[int, ...] | None
+) -> datetime | None:
+    """When the period after the one a late report of *to_status* about *effective_at* tells began.
+
+    ``None`` where it tells no period of its own: it dates the current period
+    or a left one earlier, or says the case was as the period holding its
+    time stood.
+    """
+    if dates_the_current_earlier(state, to_status, effective_at, contests):
+        return None
+    periods = state._periods  # noqa: SLF001 - the module that keeps them
+    index = holding_index(periods, effective_at)
+    if to_status in (snapshot_of(periods[index]).status, snapshot_of(periods[index + 1]).status):
+        return None
+    return since_of(periods[index + 1])
+
+
 def build(cls: type[S], *values: object) -> S:
     """A *cls* (a :class:`Standing`, or a subclass) of values already checked, in its fields' order."""
     try:

@@ -522,8 +522,9 @@ def _told_late(state: S, late: Late, kept: Kept, recorded_at: datetime, *more: o
         if entry is None or entry.whereabouts is None
         else entry
     )
-    # It began the period it tells, as the report that began a period the case has left did.
-    kept = kept._replace(left=(*kept.left, kept.report))
+    # It began the period it tells, as the report that began a period the case has left did; the
+    # conflicts it reconciles back that period with it.
+    kept = kept._replace(left=(*kept.left, kept.report, *kept.reconciled))
     return _with_earlier(state, told, kept, recorded_at, late.carries_into, *more, carried=late.whereabouts)
 
 

@@ -16,6 +16,7 @@ import casestate as cs
 from casestate import Fate, Outcome, Whereabouts, canonical_bytes
 from casestate.testing import check_case
 from support import (
+    MINISTRY,
     WORKFLOW,
     arriving,
     batch_tells_as_apply,
@@ -23,6 +24,7 @@ from support import (
     fed_to_a_batch,
     in_turn,
     missing_since_february,
+    order_story,
     reports,
     resealed,
     told,
@@ -752,6 +754,43 @@ def test_a_capture_video_of_the_day_the_icrc_confirmed_the_captivity_is_one_stor
         assert (case.status, case.open_conflicts) == ("dead", ())
     late = in_turn(captured, card, notice, video).trail[-1]
     assert (late.kind, late.to_status, late.fate) == (cs.EntryKind.EARLIER_PERIOD, "confirmed", Fate.ALIVE)
+
+
+def test_a_capture_video_of_a_later_day_of_a_confirmed_captivity_is_one_story_in_either_order():
+    # Confirmed a prisoner on 10 March; a video of him alive in the camp on 12 March at noon; the
+    # captor's notice of his death that evening. The video agrees with the confirmed captivity, by
+    # the fate it holds: come first, it corroborates it; learned after the notice, it is kept as a
+    # report of that period, as "still missing" is of a missing one, not as a conflict.
+    captured = told("report_captured", FAMILY, "video", effective=dated(3, 1), recorded=dated(3, 2))
+    card = told("confirm", ICRC, "capture_card", effective=dated(3, 10), recorded=dated(3, 11))
+    video = told("report_captured", COMRADE, "video", effective=dated(3, 12), recorded=dated(3, 13))
+    notice = told(
+        "notify_death",
+        ICRC,
+        "information_bureau_notice",
+        effective=dated(3, 12) + timedelta(hours=6),
+        recorded=dated(3, 14),
+    )
+    cases = [in_turn(captured, card, *order) for order in ((video, notice), (notice, video))]
+    for case in cases:
+        check_case(WORKFLOW, case)
+        assert (case.status, case.open_conflicts) == ("dead", ())
+    days = (dated(3, 12), dated(3, 12) + timedelta(hours=7))
+    assert order_story(cases[0], days) == order_story(cases[1], days)
+    late = cases[1].trail[-1]
+    assert (late.kind, late.to_status, late.fate) == (cs.EntryKind.EARLIER_PERIOD, "confirmed", Fate.ALIVE)
+    assert late.seq in [backer.seq for backer in cases[1].left_backers]
+
+
+def test_a_report_of_another_fate_than_a_left_period_held_is_no_report_of_that_period():
+    # The same video, of a man the ICRC confirmed dead: it says he was alive, and waits as a conflict.
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 1), recorded=dated(3, 2))
+    certified = told("confirm", MINISTRY, "death_certificate", effective=dated(3, 10), recorded=dated(3, 11))
+    handed = told("repatriate", ICRC, "handover_record", effective=dated(3, 20), recorded=dated(3, 21))
+    video = told("report_captured", COMRADE, "video", effective=dated(3, 12), recorded=dated(3, 22))
+    case = in_turn(killed, certified, handed, video)
+    check_case(WORKFLOW, case)
+    assert case.trail[-1].kind is cs.EntryKind.CONFLICT
 
 
 def test_still_missing_after_the_day_he_was_killed_waits_as_a_conflict_in_either_order():

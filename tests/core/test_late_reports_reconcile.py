@@ -20,7 +20,18 @@ import pytest
 import casestate as cs
 from casestate import EvidenceRule, Role, Rule, Status, canonical_bytes
 from casestate.testing import check_case
-from support import FAMILY, ICRC, WORKFLOW, dated, fed_to_a_batch, last_forged, order_story, resealed, told
+from support import (
+    FAMILY,
+    ICRC,
+    MINISTRY,
+    WORKFLOW,
+    dated,
+    fed_to_a_batch,
+    last_forged,
+    order_story,
+    resealed,
+    told,
+)
 
 TRACING = WORKFLOW.with_rules(
     Rule(
@@ -74,9 +85,9 @@ def test_the_late_capture_card_names_the_transfer_it_reconciles_and_the_transfer
     assert case.waiting == ()
 
 
-def test_a_late_report_that_tells_a_period_of_its_own_reconciles_nothing():
+def test_a_late_report_of_a_period_the_conflict_does_not_agree_with_reconciles_nothing():
     # A wound of 4 March, learned last, tells a period before the captivity: the transfer of 7 March
-    # is about the captivity, which the wound does not begin.
+    # says he was held, which the wound does not.
     wounded = told("report_wounded", ICRC, "capture_card", effective=dated(3, 4), recorded=dated(3, 15))
     case = arriving(MOVED, FILMED, wounded)
     assert case.trail[-1].reconciles is None
@@ -125,10 +136,36 @@ def test_replay_refuses_a_forged_reconciliation(fields, why):
         cs.replay(last_forged(arriving(MOVED, FILMED, CARDED), **fields))
 
 
-def test_replay_refuses_a_reconciliation_by_a_late_report_of_another_period():
-    wounded = told("report_wounded", ICRC, "capture_card", effective=dated(3, 4), recorded=dated(3, 15))
-    with pytest.raises(cs.BrokenTrail, match="or a late report that begins the current one, reconciles"):
-        cs.replay(last_forged(arriving(MOVED, FILMED, wounded), reconciles=(1,)))
+def test_a_late_capture_that_tells_a_left_captivity_reconciles_the_transfer_in_any_order():
+    # Killed on 8 March, says a death certificate; the capture video of 5 March, learned after it,
+    # tells the captivity before the death: the transfer of 7 March agrees with that captivity, and
+    # backs it, as when the video came first.
+    killed = told("report_dead", MINISTRY, "death_certificate", effective=dated(3, 8), recorded=dated(3, 12))
+    filmed = attrs.evolve(FILMED, effective_at=dated(3, 5))
+    cases = [arriving(*order) for order in itertools.permutations((MOVED, filmed, killed))]
+    for case in cases:
+        assert case.open_conflicts == ()
+        assert order_story(case, DAYS) == order_story(cases[0], DAYS)
+    late = arriving(MOVED, killed, filmed)
+    assert (late.trail[-1].kind, late.trail[-1].reconciles) == (cs.EntryKind.EARLIER_PERIOD, (1,))
+    assert [backer.seq for backer in late.left_backers] == [3, 1]
+    left_out = cs.replay(last_forged(late, reconciles=None))
+    with pytest.raises(AssertionError, match=r"the rule makes it .*\(1,\)\)"):
+        check_case(TRACING, left_out)
+    # Only up to the start of the period after it: a transfer of the day after the death is about no
+    # captivity the case holds.
+    after = told("report_transferred", ICRC, "capture_card", effective=dated(3, 9), recorded=dated(3, 12))
+    case = arriving(after, killed, filmed)
+    assert (case.trail[-1].reconciles, case.open_conflicts) == (None, (1,))
+    with pytest.raises(cs.BrokenTrail, match="reconciles entry 1"):
+        cs.replay(last_forged(case, reconciles=(1,)))
+
+
+def test_replay_refuses_a_reconciliation_by_a_late_report_that_begins_no_period():
+    # "Still missing" on 3 March, learned after the capture: the case was as the missing period stood.
+    register = told("report_missing", ICRC, "missing_register", effective=dated(3, 3), recorded=dated(3, 15))
+    with pytest.raises(cs.BrokenTrail, match="or a late report that begins one, reconciles"):
+        cs.replay(last_forged(arriving(MOVED, FILMED, register), reconciles=(1,)))
 
 
 def test_the_kit_refuses_a_late_report_that_leaves_out_a_conflict_it_reconciles():

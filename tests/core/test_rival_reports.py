@@ -636,6 +636,10 @@ def reports_of_two_days_in_their_order(draw):
 @given(reports_of_two_days_in_their_order())
 def test_swapping_two_reports_of_different_days_in_their_order_changes_no_answer(drawn):
     workflow, case, (earlier, later) = drawn
+    # A conflict the earlier move reconciles, about a time from the later day on, stays a report of
+    # the earlier period once the later move comes, where in the other order it waits (see "What is
+    # not settled yet" in docs/explanation/conflicts.md).
+    assume(not any(report.effective_at >= later.effective_at for report in case.waiting))
     ahead, behind = _both_orders(workflow, case, earlier, later)
     # Neither waits: each tells its own period.
     assert _uncontested(ahead, case) == _uncontested(behind, case) == _uncontested(case, case)

@@ -252,3 +252,17 @@ def test_a_trail_the_workflow_did_not_make_is_caught(what):
     case = forgery.make()
     with pytest.raises(BrokenInvariant, match=forgery.message):
         check_case(forgery.checked_under, case)
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"assurance": cs.Assurance.DOCUMENTED}, "entry 0 opens the case documented"),
+        ({"whereabouts": cs.Whereabouts.HELD}, "held held; its evidence and status give reported, unknown"),
+    ],
+    ids=["assurance-its-evidence-does-not-give", "a-place-its-status-does-not-give"],
+)
+def test_an_opening_entry_that_open_would_not_write_is_caught(fields, why):
+    case = forged(case_in("captured"), 0, **fields)  # replay takes it: it reads no workflow
+    with pytest.raises(BrokenInvariant, match=why):
+        check_case(WORKFLOW, case)

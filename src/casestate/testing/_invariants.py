@@ -235,6 +235,14 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         initial.fate,
     ):
         raise fail(case, f"entry 0 does not open the case in {initial.name!r}")
+    # Its evidence gives the assurance, and the status opened in the place (apply writes both so).
+    opened_in = initial.gives_whereabouts or Whereabouts.UNKNOWN
+    if first.assurance is not evidence_assurance(first) or first.whereabouts not in (None, opened_in):
+        raise fail(
+            case,
+            f"entry 0 opens the case {first.assurance}, held {first.whereabouts}; its evidence and status "
+            f"give {evidence_assurance(first)}, {opened_in}",
+        )
     walk = _Walk(
         first.to_status,
         first.fate,
@@ -542,6 +550,8 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     *,
     rivals: bool = False,
     fate: Fate | None = None,
+    lower: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[int, ...] | None:
     """The open conflicts the move *entry*, beginning a period at *since*, makes agree.
 
@@ -551,7 +561,12 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     instant stays: there, it is a rival's question. A rival that holds (*rivals*)
     makes agree the reports that rivalled the period it voids, too. A late
     report that begins the current period earlier reconciles as its move
-    would have, had it come first: with the period's *fate*.
+    would have, had it come first: with the period's *fate*. A pair left
+    undecided from a later day than the period it displaces began (*lower*)
+    leaves the days between to the period before, whose fate and place it
+    holds: it makes agree what agrees with it there too. A late report that
+    tells a period of its own makes agree what agrees with it up to the
+    start of the next period (*until*).
     """
     found = []
     for seq in [*walk.waiting, *walk.rivalled] if rivals else walk.waiting:
@@ -561,7 +576,8 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
         rule = workflow.rule(report.trigger)
         claimed = rule.fate or workflow.status(rule.target).fate
         if (
-            report.effective_at >= since
+            report.effective_at >= (since if lower is None else lower)
+            and (until is None or report.effective_at < until)
             and (claimed is not None or report.effective_at != since)
             and agrees_with(workflow, rule, entry.to_status, fate or entry.fate, whereabouts)
         ):
@@ -761,7 +777,9 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     tied = entry.kind is EntryKind.CONFLICT
     since = max(entry.effective_at, walk.since) if tied else entry.effective_at
     # Of what waited before it: a rival that holds makes agree the rivals of the period it voids, too.
-    reconciled = _reconciled(workflow, case, walk, entry, since, wanted, rivals=not tied)
+    reconciled = _reconciled(
+        workflow, case, walk, entry, since, wanted, rivals=not tied, lower=walk.since if tied else None
+    )
     # The reports that held the displaced period wait (those waiting already, once), and rival
     # whichever report holds the instant now, as the rival does should neither hold.
     held_it = [displaced, *(seq for seq in walk.backers if seq != displaced)]
@@ -923,20 +941,7 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
             else whereabouts,
         )
     )
-    # Beginning the current period earlier, it reconciles what its move would have, had it come first.
-    reconciled = (
-        _reconciled(
-            workflow,
-            case,
-            walk,
-            entry,
-            entry.effective_at,
-            walk.whereabouts if whereabouts is Whereabouts.UNKNOWN else whereabouts,
-            fate=walk.fate,
-        )
-        if redates and not older and not stays
-        else None
-    )
+    reconciled = _reconciled_late(workflow, case, walk, entry, told, until)
     found = (
         entry.to_status,
         entry.fate,
@@ -997,6 +1002,25 @@ def _check_earlier(  # noqa: C901, PLR0917 - one check per kind of period told; 
     walk.periods.insert(holding + 1, entry.seq)
     walk.began[entry.seq] = whereabouts
     walk.left_backers.append(entry.seq)  # it began the period it tells, which the case has left
+    _check_reconciled(case, entry, walk, where, reconciled)
+    walk.left_backers += reconciled or ()  # they back it with it
+
+
+def _reconciled_late(  # noqa: PLR0917 - the walk's own arguments, the period told and its end
+    workflow: Workflow, case: Case, walk: _Walk, entry: Entry, told: Told, until: datetime
+) -> tuple[int, ...] | None:
+    """The open conflicts a late report that begins a period makes agree, as its move would have.
+
+    Beginning the current period earlier: those that agree with it, about its
+    day or later. Telling a period of its own: those that agree with that one,
+    up to *until*, when the next one began. Else none.
+    """
+    if told.stays or (told.redates and told.older):
+        return None
+    if told.redates:
+        place = walk.whereabouts if told.whereabouts is Whereabouts.UNKNOWN else told.whereabouts
+        return _reconciled(workflow, case, walk, entry, entry.effective_at, place, fate=walk.fate)
+    return _reconciled(workflow, case, walk, entry, entry.effective_at, told.whereabouts, until=until)
 
 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:

@@ -228,7 +228,8 @@ class Told(NamedTuple):
     """Whether it is about a time in an older period than the one before the current one."""
     status: str | None = None
     """The status of the period it says the case stood in, where that is not its rule's target: a
-    report that agreed with that period about the instant it began (wounded, of a capture)."""
+    report that agreed with that period, about the instant it began (wounded, of a capture), or by
+    the fate a status that keeps it holds (a capture video, of a prisoner the ICRC confirmed)."""
     voids: int | None = None
     """The period just before the current one that it voids, rivalling the report that began it (the
     entry that began it): where its evidence outweighs that period's (see :func:`rivalling_left`)."""
@@ -272,7 +273,7 @@ def earlier_told(  # noqa: C901, PLR0911, PLR0917 - one rule each; the rule, and
         index = holding_at([period.since for period in earlier], effective)
         held = earlier[index]
         if held.since <= effective and held.status != current.status and _stayed(workflow, rule, held):
-            return Told(held.fate, held.whereabouts, carries=False, stays=True)
+            return Told(held.fate, held.whereabouts, carries=False, stays=True, status=held.status)
         at_start = trail and index > 0 and held.since == effective and held.seq != 0
         if at_start and held.status != current.status:
             following = earlier[index + 1] if index + 1 < len(earlier) else current
@@ -408,15 +409,15 @@ def _told_at_its_start(  # noqa: PLR0917 - the rule, and the periods around the 
 def _stayed(workflow: Workflow, rule: Rule, before: Snapshot) -> bool:
     """Whether a late report of *rule* says the case was as the period *before* stood ("still missing").
 
-    Had it come first, it would have corroborated that period: it reports its
-    status, and no other place than it held (nor one where it held none).
+    Had it come first, it would have corroborated that period: it agrees with
+    it (its status, or the fate a status that keeps it holds), and names no
+    other place than it held (nor one where it held none).
     """
     said = rule.whereabouts or workflow.status(rule.target).gives_whereabouts
     return (
-        rule.report
-        and not rule.reverts
+        not rule.reverts
         and not rule.fact
-        and rule.target == before.status
+        and agrees_with(workflow, rule, before.status, before.fate, before.whereabouts)
         and said in (None, Whereabouts.UNKNOWN, before.whereabouts)
     )
 
