@@ -161,6 +161,14 @@ def test_a_late_capture_that_tells_a_left_captivity_reconciles_the_transfer_in_a
         cs.replay(last_forged(case, reconciles=(1,)))
 
 
+def test_replay_refuses_a_late_report_about_the_current_period_that_reconciles():
+    # Forged to be about a time after the captivity began: the transfer is before its time.
+    wounded = told("report_wounded", ICRC, "capture_card", effective=dated(3, 4), recorded=dated(3, 15))
+    forged = last_forged(arriving(MOVED, FILMED, wounded), effective_at=dated(3, 11), reconciles=(1,))
+    with pytest.raises(cs.BrokenTrail, match="reconciles entry 1, no open conflict"):
+        cs.replay(forged)
+
+
 def test_replay_refuses_a_reconciliation_by_a_late_report_that_begins_no_period():
     # "Still missing" on 3 March, learned after the capture: the case was as the missing period stood.
     register = told("report_missing", ICRC, "missing_register", effective=dated(3, 3), recorded=dated(3, 15))
