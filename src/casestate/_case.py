@@ -841,9 +841,10 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     """Why *entry*, which names conflicts it reconciles, cannot be the next entry at *state*; or ``None``.
 
     Only a move that begins a period reconciles: a transition that does not
-    resume one, a report that leaves two rivals undecided, or a late report
-    that tells that the current period began earlier, as its move would
-    have, had it come first. What it names
+    resume one, a report that leaves two rivals undecided (from when the
+    status it leaves took effect), or a late report that begins the current
+    period earlier or tells a period of its own (up to the start of the
+    period after it), as its move would have, had it come first. What it names
     are open conflicts a move may reconcile (see ``Standing.waiting``), or,
     for a transition, those that rivalled the period it ends or voids (see
     ``Standing.rivalled``; a rival that holds may name the rival it
