@@ -860,7 +860,7 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     )
     # A late report that tells a period of its own reconciles what agrees with it up to the next one.
     until = (
-        told_until(state, entry.to_status, entry.effective_at, entry.contests)
+        told_until(state, entry.to_status, entry.effective_at)
         if kind is EntryKind.EARLIER_PERIOD and not earlier
         else None
     )

@@ -367,7 +367,7 @@ def _reconciled_late(
             whereabouts=case.whereabouts if told.whereabouts is _UNKNOWN else told.whereabouts,
             settled=change.resolves,
         )
-    until = told_until(case, told.status, effective, contests)
+    until = told_until(case, told.status, effective)
     if until is None:
         return None
     return _reconciled(

@@ -326,17 +326,14 @@ def dates_the_current_earlier(
     )
 
 
-def told_until(
-    state: Standing, to_status: str, effective_at: datetime, contests: tuple[int, ...] | None
-) -> datetime | None:
+def told_until(state: Standing, to_status: str, effective_at: datetime) -> datetime | None:
     """When the period after the one a late report of *to_status* about *effective_at* tells began.
 
-    ``None`` where it tells no period of its own: it dates the current period
-    or a left one earlier, or says the case was as the period holding its
-    time stood.
+    Of a late report that does not date the current period earlier (see
+    :func:`dates_the_current_earlier`, which its callers ask first). ``None``
+    where it tells no period of its own: it dates a left period earlier, or
+    says the case was as the period holding its time stood.
     """
-    if dates_the_current_earlier(state, to_status, effective_at, contests):
-        return None
     periods = state._periods  # noqa: SLF001 - the module that keeps them
     index = holding_index(periods, effective_at)
     if to_status in (snapshot_of(periods[index]).status, snapshot_of(periods[index + 1]).status):

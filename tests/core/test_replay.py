@@ -143,3 +143,29 @@ def test_the_opening_entry_names_no_entry_and_no_conflict(named):
         cs.BrokenTrail, match=f"the opening entry has {next(iter(named))}, which only a later"
     ):
         cs.replay(trail)
+
+
+def retracted():
+    """Dead since day 10, the notice withdrawn by the ministry: missing again, as the opening left it."""
+    case = WORKFLOW.apply(case_in("dead"), change("retract", "ministry", on=20, reason="another man"))
+    assert case.trail[-1].reverts_to == 0
+    return case
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"reverts_to": 1}, "resumes entry 1, which began no live 'missing' period"),
+        ({"whereabouts": cs.Whereabouts.HELD}, "resumes entry 0, but not where that period held the person"),
+    ],
+)
+def test_a_retraction_resumes_a_live_period_as_it_stood(fields, message):
+    with pytest.raises(cs.BrokenTrail, match=message):
+        cs.replay(resealed([*retracted().trail[:-1], attrs.evolve(retracted().trail[-1], **fields)]))
+
+
+def test_only_a_transition_resumes_an_earlier_status():
+    case = WORKFLOW.apply(case_in("dead"), change("report_dead", "family", "witness_statement", on=12))
+    assert case.trail[-1].kind is cs.EntryKind.CORROBORATION
+    with pytest.raises(cs.BrokenTrail, match="a corroboration entry cannot resume an earlier status"):
+        cs.replay(resealed([*case.trail[:-1], attrs.evolve(case.trail[-1], reverts_to=0)]))
