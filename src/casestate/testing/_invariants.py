@@ -290,8 +290,8 @@ def _check_trail(workflow: Workflow, case: Case) -> None:  # noqa: C901, PLR0912
         ):
             raise fail(
                 case,
-                f"{where}: only a move that begins a period, or a late report that begins the current "
-                "one, reconciles conflicts",
+                f"{where}: only a move that begins a period, or a late report that begins one, "
+                "reconciles conflicts",
             )
         if entry.kind is EntryKind.DISMISSAL:
             _check_dismissal(workflow, case, entry, walk, where)
