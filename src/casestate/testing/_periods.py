@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeAlias, cast
 
 from casestate import (
     BUILT_IN_KINDS,
@@ -20,8 +21,45 @@ from casestate import (
 
 from ._reports import by_a_report, holding_at
 
+_Memo: TypeAlias = dict[tuple[object, ...], object]
+_KEPT = 8
+"""How many trails' readings are kept: the walk reads one case at a time, with its trails before."""
+_memos: dict[int, tuple[Sequence[Entry], _Memo]] = {}
+# Each reading of a period asks when the periods before it began, by the entries before it, and so
+# on down the trail: read once per trail, a trail of many late reports is read in polynomial time,
+# not in time that doubles with each of them.
+
+
+def _memo(case: Case) -> _Memo:
+    """What has been read of *case*'s trail: kept by the trail itself, which it holds while kept."""
+    trail = case.trail
+    held = _memos.get(id(trail))
+    if held is not None and held[0] is trail:
+        return held[1]
+    if len(_memos) >= _KEPT:
+        del _memos[next(iter(_memos))]
+    memo: _Memo = {}
+    _memos[id(trail)] = (trail, memo)
+    return memo
+
 
 def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
+    """When the period *began* began took effect, by the first *known* entries (``None``: all).
+
+    See :func:`_began_at`; read once per trail.
+    """
+    trail = case.trail
+    if not 0 <= began.seq < len(trail) or trail[began.seq] is not began:
+        return _began_at(case, began, known, lower)
+    memo = _memo(case)
+    key = ("began", began.seq, known, lower)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _began_at(case, began, known, lower)
+    return cast("datetime", found)  # kept under its key by this function alone
+
+
+def _began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
     """When the period *began* began took effect, by the first *known* entries (``None``: all).
 
     Its own time; for a pair neither of which holds, the later of the two days the pair is
@@ -79,6 +117,16 @@ def live_periods(case: Case, known: int | None) -> list[int]:
     """
     if known is None or known >= len(case.trail):
         return [period.seq for period in case.periods]
+    memo = _memo(case)
+    key = ("live", known)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(_live_periods(case, known))
+    return list(cast("tuple[int, ...]", found))  # kept under its key by this function alone
+
+
+def _live_periods(case: Case, known: int) -> list[int]:
+    """The entries that began the live periods by the first *known* entries: see :func:`live_periods`."""
     live = [0]
     for entry in case.trail[1:known]:
         if leaves_left_undecided(entry):
