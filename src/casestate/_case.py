@@ -849,7 +849,9 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     for a transition, those that rivalled the period it ends or voids (see
     ``Standing.rivalled``; a rival that holds may name the rival it
     displaces, where it agrees with it), that it does not settle,
-    about a time from the period's start on, each once and in order. Whether
+    about a time from the period's start on (a plain transition, or a late
+    report that tells a period of its own: from when he went missing), each
+    once and in order. Whether
     each agrees with the period is the workflow's to say, which replay does
     not read.
     """
@@ -874,16 +876,26 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     reconciles = entry.reconciles
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
+    transition = kind is EntryKind.TRANSITION
+    # A plain transition, or a late report that tells a period of its own, reconciles the conflicts
+    # (not rivals) about an earlier time too that, come after its move, would corroborate it (the fate
+    # held then is the workflow's to read).
+    earlier_too = (transition and entry.displaces is None) or until is not None
+    went_missing = state.periods[0].since
+    kept = {report.seq for report in state.waiting}
     # A pair left undecided about a later day leaves the days between to the period before, which the
     # conflicts about those days it reconciles agree with.
     since = state.status_since if tie else entry.effective_at
-    pool = state.waiting if kind is not EntryKind.TRANSITION else (*state.waiting, *state.rivalled)
+    pool = (*state.waiting, *state.rivalled) if transition else state.waiting
     waiting = {report.seq: report for report in pool if report.seq not in entry.resolves}
     for seq in reconciles:
         report = waiting.get(seq)
         if (
             report is None
-            or report.effective_at < since
+            or (
+                report.effective_at < since
+                and not (earlier_too and seq in kept and report.effective_at >= went_missing)
+            )
             or (until is not None and report.effective_at >= until)
         ):
             return f"reconciles entry {seq}, no open conflict a move may reconcile about the period's time"

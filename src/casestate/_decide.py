@@ -46,11 +46,14 @@ from ._reasons import (
 )
 from ._rules import EvidenceRule
 from ._standing import (
+    UNCONTESTED,
     Backing,
     Period,
     dates_the_current_earlier,
     holding_index,
     resumes_the_previous,
+    since_of,
+    snapshot,
     snapshot_of,
     told_until,
 )
@@ -301,6 +304,7 @@ def _reconciled(
     rivals: bool = False,
     lower: datetime | None = None,
     until: datetime | None = None,
+    after: tuple[Period, ...] | None = None,
 ) -> tuple[int, ...] | None:
     """The open conflicts of *case* that a move beginning a period in *status* at *since* reconciles.
 
@@ -323,22 +327,33 @@ def _reconciled(
     too ("still missing" on 1 March, kept as a conflict with a death of that
     day, once a capture video of 3 March ties with the death). A late report
     that tells a period of its own reconciles what agrees with it up to the
-    start of the period after it (*until*). ``None`` when there is none.
+    start of the period after it (*until*). A plain move, which leaves the
+    case with the periods *after*, reconciles as well those about an earlier
+    time, not rivals, that, come after it, would corroborate it (see
+    :func:`_against_its_time`): a family's video of his death at noon on
+    12 March, kept as a conflict with a captivity the ICRC confirmed on
+    10 March, once the captor notifies his death that evening, two reports
+    of one death. ``None`` when there is none.
     """
     reconciled: tuple[int, ...] | None = None
-    for report in (*case.waiting, *case.rivalled) if rivals else case.waiting:
+    waiting = len(case.waiting)
+    for index, report in enumerate((*case.waiting, *case.rivalled) if rivals else case.waiting):
         effective = report.effective_at
-        if (
-            effective < (since if lower is None else lower)
-            or (until is not None and effective >= until)
-            or report.seq in settled
-        ):
+        if (until is not None and effective >= until) or report.seq in settled:
             continue
         move = table.elsewhere.get(report.trigger)
-        if (
-            move is not None
-            and agrees(table, move, status, fate, whereabouts)
-            and (move.claimed is not None or effective != since)
+        if move is None:
+            continue
+        # A rival about an earlier time waits with its pair: whether it agrees is the pair's question.
+        if effective < (since if lower is None else lower) and (
+            after is None
+            or index >= waiting
+            or effective < since_of(after[0])
+            or _against_the_periods(move.claimed, after, effective)
+        ):
+            continue
+        if agrees(table, move, status, fate, whereabouts) and (
+            move.claimed is not None or effective != since
         ):
             reconciled = (report.seq,) if reconciled is None else (*reconciled, report.seq)
     # Kept in the order they began to wait: a corroboration a move contested may be the older.
@@ -352,9 +367,10 @@ def _reconciled_late(
 
     Had it come first, its move would have reconciled those that agree with
     the period it begins: the current one, earlier, or a period of its own,
-    up to the start of the period after it. It does so now. One that says
-    the case was as a period stood, or dates a left one earlier, reconciles
-    nothing.
+    up to the start of the period after it (and, as a move does, those about
+    an earlier time that would have corroborated it). It does so now. One
+    that says the case was as a period stood, or dates a left one earlier,
+    reconciles nothing.
     """
     effective = change.effective_at
     if dates_the_current_earlier(case, told.status, effective, contests):
@@ -370,6 +386,17 @@ def _reconciled_late(
     until = told_until(case, told.status, effective)
     if until is None:
         return None
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    began = snapshot(
+        told.status,
+        told.fate,
+        _given(table, change.evidence),
+        effective,
+        case.version,
+        told.whereabouts,
+        UNCONTESTED,
+        change.trigger,
+    )
     return _reconciled(
         table,
         case,
@@ -379,6 +406,7 @@ def _reconciled_late(
         whereabouts=told.whereabouts,
         settled=change.resolves,
         until=until,
+        after=(*periods[: holding_index(periods, effective) + 1], began),
     )
 
 
@@ -423,14 +451,21 @@ def _against_its_time(move: Move, case: Standing, effective: datetime) -> bool:
     """
     if effective >= case.status_since:
         return False
-    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    return _against_the_periods(move.claimed, case._periods, effective)  # noqa: SLF001 - the module that decides on them
+
+
+def _against_the_periods(claimed: Fate | None, periods: tuple[Period, ...], effective: datetime) -> bool:
+    """Whether a report of *claimed* about *effective*, before the last of *periods*, is against its time.
+
+    See :func:`_against_its_time`: *periods* are the live periods a case
+    holds, or would hold once a move began the last of them.
+    """
     index = holding_index(periods, effective)
     held = snapshot_of(periods[index])
-    if move.claimed is _DEAD and held.fate is _NO_FATE and _alive_since(periods, index):
+    if claimed is _DEAD and held.fate is _NO_FATE and _alive_since(periods, index):
         return True
     if index == len(periods) - 2 and (effective != held.since or held.entered_by is None):
         return False
-    claimed = move.claimed
     return claimed is not None and held.fate is not Fate.UNKNOWN and claimed is not held.fate
 
 
@@ -927,13 +962,14 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 ),
             )
         target: str = verdict.target  # type: ignore[assignment] # a transition's
+        given = _given(table, change.evidence)
         return _plan(
             Plan,
             (
                 verdict,
                 EntryKind.TRANSITION,
                 fate,
-                _given(table, change.evidence),
+                given,
                 None,
                 whereabouts,
                 None,
@@ -955,6 +991,19 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     whereabouts=whereabouts,
                     settled=change.resolves,
                     rivals=True,
+                    after=(
+                        *case._periods,  # noqa: SLF001 - the module that decides on them
+                        snapshot(
+                            target,
+                            fate,
+                            given,
+                            change.effective_at,
+                            case.version,
+                            whereabouts,
+                            UNCONTESTED,
+                            change.trigger,
+                        ),
+                    ),
                 ),
             ),
         )

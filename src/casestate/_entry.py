@@ -282,10 +282,13 @@ class Entry:
     after the move ("still missing" on 3 March, a conflict of a death on 1 March, once a capture video
     of 1 March ties with the death: see :doc:`/explanation/conflicts`). For a transition, the rivals
     of the period it ends or voids among them (a family's video of a death, left undecided with a
-    capture, once a death certificate of that day holds). For a late report that begins the current
-    period earlier, or tells a period of its own (up to the start of the period after it), as its
-    move would have, had it come first (a prisoner's transfer of 7 March, kept as a conflict while
-    he was listed missing, once a capture card of 5 March dates the captivity from then). ``None``
+    capture, once a death certificate of that day holds), and, for one that resumes none, those
+    about an earlier time that, come after it, would corroborate it (a family's video of a death at
+    noon, kept as a conflict with a confirmed captivity, once the captor notifies the death that
+    evening). For a late report that begins the current period earlier, or tells a period of its
+    own (up to the start of the period after it), as its move would have, had it come first (a
+    prisoner's transfer of 7 March, kept as a conflict while he was listed missing, once a capture
+    video of 5 March, learned after a death of 8 March, tells the captivity before it). ``None``
     when there is none, and left out of the canonical bytes and JSON then, so that trails written
     before keep their bytes and hashes."""
     # The personal data is held in the entry itself rather than in a Private of

@@ -221,7 +221,8 @@ class Standing:
     """The open conflicts a move may reconcile, in the order they began to wait: reports kept as
     conflicts with the case as it stood (not rivals, nor the reports a rival displaced), and
     corroborations a move contested. A move that begins a period they agree with, about its time or a
-    later one, reconciles them (see :attr:`Entry.reconciles <casestate.Entry.reconciles>`). Compared
+    later one (a transition, or a period told late: or an earlier time, where they say nothing against
+    the fate held then), reconciles them (see :attr:`Entry.reconciles <casestate.Entry.reconciles>`). Compared
     by their entries' ``seq``."""
     rivalled: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
     """The open conflicts that rival the current period, in the order they began to wait: the reports

@@ -471,7 +471,26 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         reconciled = (
             None
             if entry.reverts_to is not None
-            else _reconciled(workflow, case, walk, entry, entry.effective_at, whereabouts, rivals=True)
+            else _reconciled(
+                workflow,
+                case,
+                walk,
+                entry,
+                entry.effective_at,
+                whereabouts,
+                rivals=True,
+                after=[
+                    *_live(case, walk),
+                    Snapshot(
+                        entry.to_status,
+                        entry.fate,
+                        entry.assurance,
+                        entry.effective_at,
+                        entry.seq,
+                        whereabouts,
+                    ),
+                ],
+            )
         )
         _check_reconciled(case, entry, walk, where, reconciled)
         walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
@@ -552,6 +571,7 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     fate: Fate | None = None,
     lower: datetime | None = None,
     until: datetime | None = None,
+    after: list[Snapshot] | None = None,
 ) -> tuple[int, ...] | None:
     """The open conflicts the move *entry*, beginning a period at *since*, makes agree.
 
@@ -566,7 +586,12 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     leaves the days between to the period before, whose fate and place it
     holds: it makes agree what agrees with it there too. A late report that
     tells a period of its own makes agree what agrees with it up to the
-    start of the next period (*until*).
+    start of the next period (*until*). A plain move, which leaves the case
+    with the live periods *after*, makes agree what agrees with it about an
+    earlier time, too (no rival: it waits with its pair), where, come after
+    the move, it would corroborate it:
+    neither before the person went missing nor against the fate the case held
+    then (see ``against_the_periods``).
     """
     found = []
     for seq in [*walk.waiting, *walk.rivalled] if rivals else walk.waiting:
@@ -576,7 +601,15 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
         rule = workflow.rule(report.trigger)
         claimed = rule.fate or workflow.status(rule.target).fate
         if (
-            report.effective_at >= (since if lower is None else lower)
+            (
+                report.effective_at >= (since if lower is None else lower)
+                or (
+                    after is not None
+                    and seq in walk.waiting
+                    and report.effective_at >= after[0].since
+                    and not against_the_periods(claimed, report.effective_at, after, case.trail)
+                )
+            )
             and (until is None or report.effective_at < until)
             and (claimed is not None or report.effective_at != since)
             and agrees_with(workflow, rule, entry.to_status, fate or entry.fate, whereabouts)
@@ -686,9 +719,16 @@ def _against_then(case: Case, claimed: Fate | None, entry: Entry, walk: _Walk) -
     """
     if entry.effective_at >= walk.since or len(walk.periods) < 2:  # noqa: PLR2004 - the current period and one before
         return False
+    return against_the_periods(claimed, entry.effective_at, _live(case, walk), case.trail)
+
+
+def _live(case: Case, walk: _Walk) -> list[Snapshot]:
+    """The live periods, oldest first, as the walk holds them."""
     kept = [_kept(case, walk, case.trail[seq]) for seq in walk.periods[:-1]]
-    current = Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts)
-    return against_the_periods(claimed, entry.effective_at, [*kept, current], case.trail)
+    return [
+        *kept,
+        Snapshot(walk.status, walk.fate, walk.assurance, walk.since, walk.periods[-1], walk.whereabouts),
+    ]
 
 
 def _status_of(case: Case, walk: _Walk, seq: int) -> str:
@@ -1013,14 +1053,21 @@ def _reconciled_late(  # noqa: PLR0917 - the walk's own arguments, the period to
 
     Beginning the current period earlier: those that agree with it, about its
     day or later. Telling a period of its own: those that agree with that one,
-    up to *until*, when the next one began. Else none.
+    up to *until*, when the next one began, and those about an earlier time
+    that, come after its move, would have corroborated it. Else none.
     """
     if told.stays or (told.redates and told.older):
         return None
+    effective = entry.effective_at
     if told.redates:
         place = walk.whereabouts if told.whereabouts is Whereabouts.UNKNOWN else told.whereabouts
-        return _reconciled(workflow, case, walk, entry, entry.effective_at, place, fate=walk.fate)
-    return _reconciled(workflow, case, walk, entry, entry.effective_at, told.whereabouts, until=until)
+        return _reconciled(workflow, case, walk, entry, effective, place, fate=walk.fate)
+    live = _live(case, walk)
+    before = live[: holding_at([period.since for period in live[:-1]], effective) + 1]
+    began = Snapshot(entry.to_status, entry.fate, entry.assurance, effective, entry.seq, told.whereabouts)
+    return _reconciled(
+        workflow, case, walk, entry, effective, told.whereabouts, until=until, after=[*before, began]
+    )
 
 
 def _check_fact(case: Case, rule: Rule, entry: Entry, walk: _Walk, where: str, *, legal: bool) -> None:
