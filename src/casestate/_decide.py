@@ -342,14 +342,15 @@ def _reconciled(
         if (until is not None and effective >= until) or report.seq in settled:
             continue
         move = table.elsewhere.get(report.trigger)
-        if move is None:
-            continue
         # A rival about an earlier time waits with its pair: whether it agrees is the pair's question.
-        if effective < (since if lower is None else lower) and (
-            after is None
-            or index >= waiting
-            or effective < since_of(after[0])
-            or _against_the_periods(move.claimed, after, effective)
+        if move is None or (
+            effective < (since if lower is None else lower)
+            and (
+                after is None
+                or index >= waiting
+                or effective < since_of(after[0])
+                or _against_the_periods(move.claimed, after, effective)
+            )
         ):
             continue
         if agrees(table, move, status, fate, whereabouts) and (

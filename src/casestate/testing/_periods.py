@@ -44,13 +44,10 @@ def _memo(case: Case) -> _Memo:
 
 
 def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
-    """When the period *began* began took effect, by the first *known* entries (``None``: all).
+    """When the period *began*, an entry of *case*'s trail, began took effect, by the first *known* entries.
 
-    See :func:`_began_at`; read once per trail.
+    See :func:`_began_at`; read once per trail (*began* is known by its ``seq``).
     """
-    trail = case.trail
-    if not 0 <= began.seq < len(trail) or trail[began.seq] is not began:
-        return _began_at(case, began, known, lower)
     memo = _memo(case)
     key = ("began", began.seq, known, lower)
     found = memo.get(key)
