@@ -18,6 +18,7 @@ from ._standing import (
     Period,
     Snapshot,
     Standing,
+    backs_the_period_before,
     began_by,
     build,
     dates_the_current_earlier,
@@ -686,8 +687,15 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             reporter = None if kind is EntryKind.CONFLICT or entry.reverts_to is not None else entry.actor_id
             began = entry.trigger if kind is not EntryKind.OPENED and entry.reverts_to is None else None
             if entry.reconciles:
-                # The conflicts it made agree back it, before any report since.
-                backers.extend(reversed(entry.reconciles))
+                # The conflicts it made agree back it, before any report since (but those about the
+                # days between, which back the period before).
+                backers.extend(
+                    seq
+                    for seq in reversed(entry.reconciles)
+                    if not backs_the_period_before(
+                        kind, entry.displaces, entry.effective_at, case.trail[seq].effective_at
+                    )
+                )
             if earliest is not None:
                 # A late report of its status moved its start: the report that began it backs it, first.
                 backers.append(entry.seq)
@@ -883,9 +891,15 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     earlier_too = (transition and entry.displaces is None) or until is not None
     went_missing = state.periods[0].since
     kept = {report.seq for report in state.waiting}
-    # A pair left undecided about a later day leaves the days between to the period before, which the
-    # conflicts about those days it reconciles agree with.
-    since = state.status_since if tie else entry.effective_at
+    # A pair left undecided about a later day, or a rival that holds, leaves the days between to the
+    # period before, which the conflicts about those days it reconciles agree with.
+    since = (
+        state.status_since
+        if tie
+        else min(entry.effective_at, state.status_since)
+        if transition and entry.displaces is not None
+        else entry.effective_at
+    )
     pool = (*state.waiting, *state.rivalled) if transition else state.waiting
     waiting = {report.seq: report for report in pool if report.seq not in entry.resolves}
     for seq in reconciles:

@@ -361,6 +361,55 @@ def _reconciled(
     return reconciled if reconciled is None else tuple(sorted(reconciled))
 
 
+def _reconciled_by_rival(
+    table: Table,
+    case: Standing,
+    change: Change,
+    before: Snapshot,
+    since: datetime,
+    *,
+    status: str,
+    fate: Fate,
+    whereabouts: Whereabouts,
+    holds: bool,
+) -> tuple[int, ...] | None:
+    """The open conflicts a rival that displaces the current period reconciles: see :func:`_reconciled`.
+
+    A pair neither of which holds reconciles what agrees with the period it
+    leaves the case in, from when the status it voids took effect. A rival
+    that holds (*holds*) reconciles what agrees with its own, and, about a
+    later day than the period it voids began, what agrees with the period
+    *before* about the days between, which are that one's again (see
+    :func:`~casestate._standing.backs_the_period_before`).
+    """
+    if not case.waiting and not (holds and case.rivalled):
+        return None
+    reconciled = _reconciled(
+        table,
+        case,
+        since,
+        status=status,
+        fate=fate,
+        whereabouts=whereabouts,
+        settled=change.resolves,
+        rivals=holds,
+        lower=None if holds else case.status_since,
+    )
+    if not holds or not case.waiting or change.effective_at <= case.status_since:
+        return reconciled
+    between = _reconciled(
+        table,
+        case,
+        case.status_since,
+        status=before.status,
+        fate=before.fate,
+        whereabouts=before.whereabouts,
+        settled=change.resolves,
+        until=change.effective_at,
+    )
+    return reconciled if between is None else tuple(sorted({*between, *(reconciled or ())}))
+
+
 def _reconciled_late(
     table: Table, case: Standing, change: Change, told: EarlierPeriod, contests: tuple[int, ...] | None
 ) -> tuple[int, ...] | None:
@@ -874,20 +923,16 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                 assurance = _given(table, change.evidence) if holds else case.assurance
                 since = change.effective_at if holds else max(change.effective_at, case.status_since)
                 status: str = verdict.target  # type: ignore[assignment] # where either leaves the case
-                reconciled = (
-                    None
-                    if not case.waiting and not (holds and case.rivalled)
-                    else _reconciled(
-                        table,
-                        case,
-                        since,
-                        status=status,
-                        fate=fate,
-                        whereabouts=whereabouts,
-                        settled=change.resolves,
-                        rivals=holds,
-                        lower=None if holds else case.status_since,
-                    )
+                reconciled = _reconciled_by_rival(
+                    table,
+                    case,
+                    change,
+                    found.before,
+                    since,
+                    status=status,
+                    fate=fate,
+                    whereabouts=whereabouts,
+                    holds=holds,
                 )
                 # The rival that holds begins its period from the one before: it contests that
                 # period's reports about its time or later that say otherwise, as a late report does.

@@ -235,7 +235,8 @@ class Standing:
     left_backers: tuple[Backing, ...] = attrs.field(repr=False, eq=_seqs)
     """The reports that back periods the case has left, in the order they came to them: each
     period's report and corroborations when a move left it, the late report that told a period, and
-    the late reports kept as a left period stood, or that one began earlier (see
+    the late reports kept as a left period stood, or that one began earlier, and the conflicts a rival
+    that holds about a later day reconciled about the days between (see
     :attr:`EntryKind.EARLIER_PERIOD <casestate.EntryKind.EARLIER_PERIOD>`), each about its own time.
     A late report that tells a period, or that one began earlier, contests those about its time or
     later, in the period it changes, that disagree with it, as a move contests :attr:`backers`; so
@@ -325,6 +326,22 @@ def dates_the_current_earlier(
     return voids_the_one_before(state, to_status, effective_at, contests) or (
         to_status == state.status and holding_index(periods, effective_at) == len(periods) - 2
     )
+
+
+def backs_the_period_before(
+    kind: EntryKind, displaces: int | None, effective_at: datetime, about: datetime
+) -> bool:
+    """Whether a conflict about *about* that an entry reconciles backs the period before the one it begins.
+
+    Of the entry's *kind*, what it *displaces*, and its *effective_at*.
+    A rival that holds about a later day than the period it voids began gives
+    the days between back to the period before, which the case has left: a
+    conflict about those days it makes agree backs that one (the ministry's
+    "still missing" of 3 March, kept as a conflict with a death of 2 March,
+    once a capture card of 5 March outweighs the death). Every other
+    reconciled conflict backs the period the entry begins.
+    """
+    return kind is EntryKind.TRANSITION and displaces is not None and about < effective_at
 
 
 def told_until(state: Standing, to_status: str, effective_at: datetime) -> datetime | None:

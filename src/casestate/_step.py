@@ -20,6 +20,7 @@ from ._standing import (
     S,
     Snapshot,
     Standing,
+    backs_the_period_before,
     build,
     holding_index,
     snapshot,
@@ -247,6 +248,16 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             # The reports that backed the period it leaves back it still, as a left one.
             left = (*left, *_leaving(state, contests))
         tied, backers = False, reconciled
+        if displaces is not None and reconciled:
+            # A rival that holds about a later day gives the days between back to the period before.
+            between = tuple(
+                report
+                for report in reconciled
+                if backs_the_period_before(kind, displaces, effective_at, report.effective_at)
+            )
+            if between:
+                left = (*left, *between)
+                backers = tuple(report for report in reconciled if report not in between)
         entered_by = trigger if reverts_to is None else None
         if reverts_to is None:
             since = effective_at

@@ -136,15 +136,42 @@ def test_a_move_that_settles_a_conflict_it_would_reconcile_settles_it():
     assert (move.resolves, move.reconciles, case.open_conflicts, case.backers) == ((3,), None, (), ())
 
 
-def test_a_conflict_about_a_time_before_the_period_the_move_begins_stays():
-    # "Still missing" on 3 March, then an ICRC capture card of 5 March that outweighs the death notice
-    # of 2 March: the register is about a time before the captivity, in the death it voids. (Come after
-    # the card, it is kept as a report of the missing period: see "What is not settled yet".)
-    taken = told("report_captured", ICRC, "capture_card", effective=dated(3, 5), recorded=dated(3, 6))
-    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 2), recorded=dated(3, 5))
-    case = arriving(killed, STILL_MISSING, taken)
-    assert case.trail[-1].reconciles is None
-    assert 2 in case.open_conflicts
+OUTWEIGHING = told("report_captured", ICRC, "capture_card", effective=dated(3, 5), recorded=dated(3, 6))
+"""The ICRC's capture card: taken prisoner on 5 March, stronger than a unit's notice."""
+KILLED_ON_2 = told("report_dead", UNIT, "unit_notification", effective=dated(3, 2), recorded=dated(3, 5))
+"""A unit's notice: killed on 2 March."""
+
+
+def test_a_rival_that_holds_about_a_later_day_gives_the_days_between_their_reports_back():
+    # "Still missing" on 3 March, and a unit's death notice of 2 March; an ICRC capture card of 5 March
+    # outweighs the notice, and the days from 2 March are the missing period's again. The register
+    # backs it, as when it came after the card (kept as a report of the missing period then).
+    cases = [arriving(*order) for order in itertools.permutations((KILLED_ON_2, STILL_MISSING, OUTWEIGHING))]
+    for case in cases:
+        check_case(WORKFLOW, case)
+        assert (case.status, [case.trail[seq].trigger for seq in case.open_conflicts]) == (
+            "captured",
+            ["report_dead"],
+        )
+        assert story(case) == story(cases[0])
+    card = arriving(KILLED_ON_2, STILL_MISSING, OUTWEIGHING)
+    move = card.trail[-1]
+    assert (move.kind, move.displaces, move.reconciles) == (cs.EntryKind.TRANSITION, 1, (2,))
+    # It backs the missing period the case has left, not the captivity.
+    assert ([backer.seq for backer in card.left_backers], card.backers) == ([2], ())
+    assert fed_to_a_batch(card) == card.standing
+    assert cs.from_json(cs.to_json(card), head=card.head) == card
+    # A trail written before reads as it did (the register waits); the kit holds it to the rule of today.
+    left_out = cs.replay(last_forged(card, reconciles=None))
+    assert left_out.open_conflicts == (2, 1)
+    with pytest.raises(AssertionError, match=r"the conflicts that agree with it are \(2,\)"):
+        check_case(WORKFLOW, left_out)
+
+
+def test_replay_refuses_a_rival_that_holds_reconciling_the_report_it_displaces():
+    case = arriving(KILLED_ON_2, STILL_MISSING, OUTWEIGHING)
+    with pytest.raises(cs.BrokenTrail, match="reconciles entry 1, no open conflict"):
+        cs.replay(last_forged(case, reconciles=(1, 2)))
 
 
 def test_a_dismissed_conflict_is_not_reconciled():
@@ -282,3 +309,22 @@ def test_pinned_vector_of_a_tie_that_reconciles_two_conflicts():
     tampered = [*case.trail[:-1], attrs.evolve(entry, reconciles=(3, 2))]
     integrity = cs.verify(tampered, head=case.head)
     assert (integrity.ok, integrity.position) == (False, 4)
+
+
+PINNED_BETWEEN = (
+    b'{"assurance":"documented","case_id":"ua-1207","chain":"sha256","codes":[],"commitment":"e2a14aaad90d'
+    b'0e0b0e63f3925522496e064f96eeff36415e979c2d7fa9ca5355","displaces":1,"effective_at":"2024-03-05T12:00'
+    b':00.000000Z","evidence_kinds":["capture_card"],"fate":"alive","from_status":"dead","kind":"transitio'
+    b'n","prev_hash":"1a85080f7a6ec019962dc569fad1d5fb8cd4e79097e9443a517817c3a73cc4a6","reconciles":[2],"'
+    b'recorded_at":"2024-03-06T12:00:00.000000Z","resolves":[],"reverts_to":null,"role":"icrc","seq":3,"to'
+    b'_status":"captured","trigger":"report_captured","whereabouts":"held"}'
+)
+PINNED_BETWEEN_HASH = "4951fa30b8b4216d1226f504b1d0afde8cd53ba11ecb80e07b305392e503f424"
+
+
+def test_pinned_vector_of_a_rival_that_holds_reconciling_a_report_of_the_days_between():
+    # Trails written now must verify in every later casestate: the bytes of the form are fixed.
+    entry = arriving(KILLED_ON_2, STILL_MISSING, OUTWEIGHING).trail[-1]
+    assert canonical_bytes(entry) == PINNED_BETWEEN
+    assert entry.hash == hashlib.sha256(b"casestate/entry/1\n" + PINNED_BETWEEN).hexdigest()
+    assert entry.hash == PINNED_BETWEEN_HASH

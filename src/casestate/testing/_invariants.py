@@ -568,6 +568,7 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     whereabouts: Whereabouts,
     *,
     rivals: bool = False,
+    status: str | None = None,
     fate: Fate | None = None,
     lower: datetime | None = None,
     until: datetime | None = None,
@@ -612,7 +613,7 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
             )
             and (until is None or report.effective_at < until)
             and (claimed is not None or report.effective_at != since)
-            and agrees_with(workflow, rule, entry.to_status, fate or entry.fate, whereabouts)
+            and agrees_with(workflow, rule, status or entry.to_status, fate or entry.fate, whereabouts)
         ):
             found.append(seq)
     return tuple(sorted(found)) or None
@@ -761,7 +762,7 @@ def _rival_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _W
     return rivalry(workflow, rule, entry.effective_at, *two, began, walk.conflicts, backers)
 
 
-def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry records; the walk's own arguments
+def _check_rival(  # noqa: C901, PLR0915, PLR0917 - one check per field a rival's entry records; the walk's own arguments
     workflow: Workflow,
     case: Case,
     entry: Entry,
@@ -817,9 +818,7 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     tied = entry.kind is EntryKind.CONFLICT
     since = max(entry.effective_at, walk.since) if tied else entry.effective_at
     # Of what waited before it: a rival that holds makes agree the rivals of the period it voids, too.
-    reconciled = _reconciled(
-        workflow, case, walk, entry, since, wanted, rivals=not tied, lower=walk.since if tied else None
-    )
+    reconciled, between = _reconciled_by_rival(workflow, case, walk, entry, before, since, wanted)
     # The reports that held the displaced period wait (those waiting already, once), and rival
     # whichever report holds the instant now, as the rival does should neither hold.
     held_it = [displaced, *(seq for seq in walk.backers if seq != displaced)]
@@ -830,7 +829,10 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     walk.left_backers = [seq for seq in walk.left_backers if seq not in (contested or ())]
     if tied:
         walk.rivalled.append(entry.seq)
-    _check_reconciled(case, entry, walk, where, reconciled)
+    _check_reconciled(
+        case, entry, walk, where, tuple(sorted({*(reconciled or ()), *(between or ())})) or None
+    )
+    walk.left_backers += between or ()
     walk.status, walk.fate, walk.assurance = entry.to_status, entry.fate, entry.assurance
     walk.whereabouts = walk.began[entry.seq] = wanted
     walk.since = began_at(case, entry, entry.seq + 1)  # what the trail tells up to it
@@ -838,6 +840,41 @@ def _check_rival(  # noqa: C901, PLR0917 - one check per field a rival's entry r
     walk.backing, walk.status_entry, walk.backers = set(), entry.seq, list(reconciled or ())
     del walk.periods[walk.periods.index(displaced)]
     walk.periods.append(entry.seq)
+
+
+def _reconciled_by_rival(  # noqa: PLR0917 - the walk's own arguments, and the periods the rival leaves
+    workflow: Workflow,
+    case: Case,
+    walk: _Walk,
+    entry: Entry,
+    before: Snapshot,
+    since: datetime,
+    whereabouts: Whereabouts,
+) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+    """The open conflicts rival *entry* makes agree with the period it begins, and with the one *before*.
+
+    A pair neither of which holds, from when the status it voids took effect;
+    one that holds, about a later day than that, gives the days between back
+    to the period before: what agrees with that one about them backs it.
+    """
+    tied = entry.kind is EntryKind.CONFLICT
+    reconciled = _reconciled(
+        workflow, case, walk, entry, since, whereabouts, rivals=not tied, lower=walk.since if tied else None
+    )
+    if tied or entry.effective_at <= walk.since:
+        return reconciled, None
+    between = _reconciled(
+        workflow,
+        case,
+        walk,
+        entry,
+        walk.since,
+        before.whereabouts,
+        status=before.status,
+        fate=before.fate,
+        until=entry.effective_at,
+    )
+    return reconciled, between
 
 
 def _left_tie_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk: _Walk) -> LeftRivalry | None:
