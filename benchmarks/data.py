@@ -106,6 +106,7 @@ class _Walk:
     clock: datetime
     entries: int = 1
     conflicts: tuple[int, ...] = ()
+    """The open conflicts a dismissal may name: those kept since the case was last confirmed."""
     fate: str = "unknown"
     before: list[tuple[str, str]] = field(default_factory=list)
     """The live periods before the current one, as (status, fate): a retraction resumes the last."""
@@ -271,9 +272,12 @@ def _advance(walk: _Walk, kind: str, change: Change) -> None:
         # A withdrawal resumes the period before the report withdrawn, as it stood.
         walk.status, walk.fate = walk.before.pop()
     elif kind == "transition" and change.trigger == "reopen":
-        # A reopening resumes the latest missing period, the ones since void.
+        # A reopening resumes the latest missing period, the ones since void. The conflicts kept
+        # against the finding stay open, but a later move may make them agree (a capture video of
+        # a man reported dead, once a capture is reported again): the stream dismisses them no more.
         while walk.status != Status.MISSING:
             walk.status, walk.fate = walk.before.pop()
+        walk.conflicts = ()
     elif kind == "transition":
         walk.before.append((walk.status, walk.fate))
         walk.status = _TARGET[change.trigger]
