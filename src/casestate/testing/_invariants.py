@@ -587,12 +587,12 @@ def _reconciled(  # noqa: PLR0917 - the walk's own arguments, and the period the
     leaves the days between to the period before, whose fate and place it
     holds: it makes agree what agrees with it there too. A late report that
     tells a period of its own makes agree what agrees with it up to the
-    start of the next period (*until*). A plain move, which leaves the case
-    with the live periods *after*, makes agree what agrees with it about an
-    earlier time, too (no rival: it waits with its pair), where, come after
-    the move, it would corroborate it:
-    neither before the person went missing nor against the fate the case held
-    then (see ``against_the_periods``).
+    start of the next period (*until*). A plain move, or a period told late,
+    which leaves the case with the live periods *after*, makes agree what
+    agrees with it about an earlier time, too (no rival: it waits with its
+    pair), where, come after the move, it would corroborate it: neither
+    before the person went missing nor against the fate the case held then
+    (see ``against_the_periods``).
     """
     found = []
     for seq in [*walk.waiting, *walk.rivalled] if rivals else walk.waiting:

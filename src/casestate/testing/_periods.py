@@ -6,6 +6,7 @@ the checks that use it hold the library to it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeAlias, cast
@@ -25,6 +26,7 @@ _Memo: TypeAlias = dict[tuple[object, ...], object]
 _KEPT = 8
 """How many trails' readings are kept: the walk reads one case at a time, with its trails before."""
 _memos: dict[int, tuple[Sequence[Entry], _Memo]] = {}
+_lock = threading.Lock()
 # Each reading of a period asks when the periods before it began, by the entries before it, and so
 # on down the trail: read once per trail, a trail of many late reports is read in polynomial time,
 # not in time that doubles with each of them.
@@ -33,14 +35,16 @@ _memos: dict[int, tuple[Sequence[Entry], _Memo]] = {}
 def _memo(case: Case) -> _Memo:
     """What has been read of *case*'s trail: kept by the trail itself, which it holds while kept."""
     trail = case.trail
-    held = _memos.get(id(trail))
-    if held is not None and held[0] is trail:
-        return held[1]
-    if len(_memos) >= _KEPT:
-        del _memos[next(iter(_memos))]
-    memo: _Memo = {}
-    _memos[id(trail)] = (trail, memo)
-    return memo
+    # Cases may be checked in several threads at once: the eviction below must not race.
+    with _lock:
+        held = _memos.get(id(trail))
+        if held is not None and held[0] is trail:
+            return held[1]
+        if len(_memos) >= _KEPT:
+            del _memos[next(iter(_memos))]
+        memo: _Memo = {}
+        _memos[id(trail)] = (trail, memo)
+        return memo
 
 
 def began_at(case: Case, began: Entry, known: int | None = None, lower: datetime | None = None) -> datetime:
