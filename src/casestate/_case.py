@@ -674,6 +674,23 @@ def _period_before_began(case: Case) -> datetime | None:
     return since_of(periods[-2]) if len(periods) > 1 else None
 
 
+def _voided_since(case: Case, entry: Entry) -> datetime:
+    """When the period *entry* voids began, where it is a rival that holds with conflicts about earlier days.
+
+    Read by folding the trail up to it (rare: only such a rival needs it);
+    otherwise *entry*'s own time, which routes no reconciled conflict to the
+    period before.
+    """
+    trail = case.trail
+    if (
+        entry.kind is not EntryKind.TRANSITION
+        or entry.displaces is None
+        or all(trail[seq].effective_at >= entry.effective_at for seq in entry.reconciles or ())
+    ):
+        return entry.effective_at
+    return fold(trail[: entry.seq]).status_since
+
+
 def _reported_as_its_trail_says(case: Case) -> bool:
     """Whether *case*'s reporter, backing and the report that began its period are those of its trail."""
     backing: set[str] = set()
@@ -689,11 +706,12 @@ def _reported_as_its_trail_says(case: Case) -> bool:
             if entry.reconciles:
                 # The conflicts it made agree back it, before any report since (but those about the
                 # days between, which back the period before).
+                voided_since = _voided_since(case, entry)
                 backers.extend(
                     seq
                     for seq in reversed(entry.reconciles)
                     if not backs_the_period_before(
-                        kind, entry.displaces, entry.effective_at, case.trail[seq].effective_at
+                        kind, entry.displaces, entry.effective_at, voided_since, case.trail[seq].effective_at
                     )
                 )
             if earliest is not None:
@@ -857,9 +875,9 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     for a transition, those that rivalled the period it ends or voids (see
     ``Standing.rivalled``; a rival that holds may name the rival it
     displaces, where it agrees with it), that it does not settle,
-    about a time from the period's start on (a plain transition, or a late
-    report that tells a period of its own: from when he went missing), each
-    once and in order. Whether
+    about a time from the period's start on (a transition, or a late report
+    that tells a period of its own: from when he went missing), each once
+    and in order. Whether
     each agrees with the period is the workflow's to say, which replay does
     not read.
     """
@@ -885,10 +903,10 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
     transition = kind is EntryKind.TRANSITION
-    # A plain transition, or a late report that tells a period of its own, reconciles the conflicts
-    # (not rivals) about an earlier time too that, come after its move, would corroborate it (the fate
-    # held then is the workflow's to read).
-    earlier_too = (transition and entry.displaces is None) or until is not None
+    # A transition that begins a period, or a late report that tells a period of its own, reconciles
+    # the conflicts (not rivals) about an earlier time too that, come after its move, would corroborate
+    # it (the fate held then is the workflow's to read).
+    earlier_too = transition or until is not None
     went_missing = state.periods[0].since
     kept = {report.seq for report in state.waiting}
     # A pair left undecided about a later day, or a rival that holds, leaves the days between to the

@@ -377,10 +377,14 @@ def _reconciled_by_rival(
 
     A pair neither of which holds reconciles what agrees with the period it
     leaves the case in, from when the status it voids took effect. A rival
-    that holds (*holds*) reconciles what agrees with its own, and, about a
-    later day than the period it voids began, what agrees with the period
-    *before* about the days between, which are that one's again (see
-    :func:`~casestate._standing.backs_the_period_before`).
+    that holds (*holds*) reconciles what agrees with its own, and, as a plain
+    move does, what would corroborate it about an earlier time than the
+    period it voids began, judged on the periods it leaves the case with (a
+    release reported of the day he went missing, kept as a conflict with a
+    captivity, once a release outweighs a death that followed the
+    captivity); and, about a later day than the period it voids began, what
+    agrees with the period *before* about the days between, which are that
+    one's again (see :func:`~casestate._standing.backs_the_period_before`).
     """
     if not case.waiting and not (holds and case.rivalled):
         return None
@@ -395,12 +399,32 @@ def _reconciled_by_rival(
         rivals=holds,
         lower=None if holds else case.status_since,
     )
-    if not holds or not case.waiting or change.effective_at <= case.status_since:
+    if not holds or not case.waiting:
+        return reconciled
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    voided_since = case.status_since
+    earlier = _reconciled(
+        table,
+        case,
+        since,
+        status=status,
+        fate=fate,
+        whereabouts=whereabouts,
+        settled=change.resolves,
+        until=min(since, voided_since),
+        after=(
+            *periods[:-1],
+            _beginning(table, case, change, status=status, fate=fate, whereabouts=whereabouts),
+        ),
+    )
+    if earlier is not None:
+        reconciled = earlier if reconciled is None else tuple(sorted({*earlier, *reconciled}))
+    if change.effective_at <= voided_since:
         return reconciled
     between = _reconciled(
         table,
         case,
-        case.status_since,
+        voided_since,
         status=before.status,
         fate=before.fate,
         whereabouts=before.whereabouts,
@@ -408,6 +432,22 @@ def _reconciled_by_rival(
         until=change.effective_at,
     )
     return reconciled if between is None else tuple(sorted({*between, *(reconciled or ())}))
+
+
+def _beginning(
+    table: Table, case: Standing, change: Change, *, status: str, fate: Fate, whereabouts: Whereabouts
+) -> Snapshot:
+    """The period *change*'s entry would begin in *status*, *fate* and *whereabouts*, as a case keeps it."""
+    return snapshot(
+        status,
+        fate,
+        _given(table, change.evidence),
+        change.effective_at,
+        case.version,
+        whereabouts,
+        UNCONTESTED,
+        change.trigger,
+    )
 
 
 def _reconciled_late(
@@ -437,16 +477,7 @@ def _reconciled_late(
     if until is None:
         return None
     periods = case._periods  # noqa: SLF001 - the module that decides on them
-    began = snapshot(
-        told.status,
-        told.fate,
-        _given(table, change.evidence),
-        effective,
-        case.version,
-        told.whereabouts,
-        UNCONTESTED,
-        change.trigger,
-    )
+    began = _beginning(table, case, change, status=told.status, fate=told.fate, whereabouts=told.whereabouts)
     return _reconciled(
         table,
         case,
@@ -1039,16 +1070,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     rivals=True,
                     after=(
                         *case._periods,  # noqa: SLF001 - the module that decides on them
-                        snapshot(
-                            target,
-                            fate,
-                            given,
-                            change.effective_at,
-                            case.version,
-                            whereabouts,
-                            UNCONTESTED,
-                            change.trigger,
-                        ),
+                        _beginning(table, case, change, status=target, fate=fate, whereabouts=whereabouts),
                     ),
                 ),
             ),

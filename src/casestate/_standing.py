@@ -329,19 +329,21 @@ def dates_the_current_earlier(
 
 
 def backs_the_period_before(
-    kind: EntryKind, displaces: int | None, effective_at: datetime, about: datetime
+    kind: EntryKind, displaces: int | None, effective_at: datetime, voided_since: datetime, about: datetime
 ) -> bool:
     """Whether a conflict about *about* that an entry reconciles backs the period before the one it begins.
 
-    Of the entry's *kind*, what it *displaces*, and its *effective_at*.
-    A rival that holds about a later day than the period it voids began gives
-    the days between back to the period before, which the case has left: a
-    conflict about those days it makes agree backs that one (the ministry's
-    "still missing" of 3 March, kept as a conflict with a death of 2 March,
-    once a capture card of 5 March outweighs the death). Every other
-    reconciled conflict backs the period the entry begins.
+    Of the entry's *kind*, what it *displaces*, its *effective_at*, and when
+    the period it displaces began (*voided_since*). A rival that holds about
+    a later day than the period it voids began gives the days between back
+    to the period before, which the case has left: a conflict about those
+    days it makes agree backs that one (the ministry's "still missing" of
+    3 March, kept as a conflict with a death of 2 March, once a capture card
+    of 5 March outweighs the death). Every other reconciled conflict backs
+    the period the entry begins, those about a time before the voided period
+    began among them.
     """
-    return kind is EntryKind.TRANSITION and displaces is not None and about < effective_at
+    return kind is EntryKind.TRANSITION and displaces is not None and voided_since <= about < effective_at
 
 
 def told_until(state: Standing, to_status: str, effective_at: datetime) -> datetime | None:

@@ -253,7 +253,9 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
             between = tuple(
                 report
                 for report in reconciled
-                if backs_the_period_before(kind, displaces, effective_at, report.effective_at)
+                if backs_the_period_before(
+                    kind, displaces, effective_at, state.status_since, report.effective_at
+                )
             )
             if between:
                 left = (*left, *between)

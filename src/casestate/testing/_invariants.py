@@ -853,15 +853,32 @@ def _reconciled_by_rival(  # noqa: PLR0917 - the walk's own arguments, and the p
 ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
     """The open conflicts rival *entry* makes agree with the period it begins, and with the one *before*.
 
-    A pair neither of which holds, from when the status it voids took effect;
-    one that holds, about a later day than that, gives the days between back
-    to the period before: what agrees with that one about them backs it.
+    A pair neither of which holds, from when the status it voids took effect.
+    One that holds makes agree, as a plain move does, what would corroborate
+    it about a time before the voided period began, on the live periods it
+    leaves (the voided one gone, its own begun); and, about a later day than
+    that, gives the days between back to the period before: what agrees with
+    that one about them backs it.
     """
     tied = entry.kind is EntryKind.CONFLICT
     reconciled = _reconciled(
         workflow, case, walk, entry, since, whereabouts, rivals=not tied, lower=walk.since if tied else None
     )
-    if tied or entry.effective_at <= walk.since:
+    if tied:
+        return reconciled, None
+    began = Snapshot(entry.to_status, entry.fate, entry.assurance, entry.effective_at, entry.seq, whereabouts)
+    earlier = _reconciled(
+        workflow,
+        case,
+        walk,
+        entry,
+        since,
+        whereabouts,
+        until=min(since, walk.since),
+        after=[*_live(case, walk)[:-1], began],
+    )
+    reconciled = tuple(sorted({*(reconciled or ()), *(earlier or ())})) or None
+    if entry.effective_at <= walk.since:
         return reconciled, None
     between = _reconciled(
         workflow,
