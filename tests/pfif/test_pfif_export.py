@@ -13,7 +13,7 @@ from casestate import Case, EvidenceRule, Fate, Role, Rule, Tier, pfif
 from casestate.pfif import PFIF_1_4, STATUS_OF_FATE, Person, PfifError, format_date, parse_date, to_pfif
 from pfif_cases import all_cases, person_for, story
 from pfif_rules import pfif_problems, view_1_3
-from support import WORKFLOW, actor, change, day
+from support import ICRC, UNIT, WORKFLOW, actor, change, dated, day, in_turn, told
 
 NS = {"pfif": PFIF_1_4}
 DOMAIN = "ngo.example.org"
@@ -176,6 +176,18 @@ def test_two_rival_reports_leave_the_latest_note_saying_what_the_case_holder_bel
         # A reader of Person Finder sees what the case holder now believes, not the displaced death.
         assert last.findtext("pfif:status", namespaces=NS) == believed == STATUS_OF_FATE[case.fate]
         assert says in last.findtext("pfif:text", namespaces=NS)
+
+
+def test_a_rival_about_another_day_is_not_said_to_be_about_the_same_time():
+    # A unit's notice: killed on 2 March; the ICRC's capture card of 5 March outweighs it.
+    killed = told("report_dead", UNIT, "unit_notification", effective=dated(3, 2), recorded=dated(3, 5))
+    card = told("report_captured", ICRC, "capture_card", effective=dated(3, 5), recorded=dated(3, 6))
+    case = in_turn(killed, card)
+    assert case.trail[-1].displaces == 1
+    last = persons_of(export([case]))[f"{DOMAIN}/{case.id}"].findall("pfif:note", NS)[-1]
+    text = last.findtext("pfif:text", namespaces=NS)
+    assert "It outweighs report 1, which cannot be true with it: the period that report began is void" in text
+    assert "same time" not in text
 
 
 def test_a_redacted_export_names_roles_not_actors_and_gives_no_reasons():

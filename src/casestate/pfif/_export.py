@@ -164,7 +164,7 @@ def _conflict_text(entry: Entry, effective: str) -> str:
     if entry.displaces is not None:
         return (
             f"Conflicting report ({entry.trigger}), effective {effective}, kept for review with report "
-            f"{entry.displaces}: they say otherwise about the same time on evidence as strong. "
+            f"{entry.displaces}: they cannot both be true, on evidence as strong, and neither holds. "
             f"The case goes back to {entry.to_status}, fate {entry.fate}."
         )
     codes = ", ".join(code.value for code in entry.codes)
@@ -208,7 +208,11 @@ def note_text(entry: Entry) -> str:
             f"effective {effective}."
         )
         if entry.displaces is not None:
-            said += f" It outweighs report {entry.displaces} about the same time, kept for review."
+            # Not always about the same day: a capture card of 5 March outweighs a death of 2 March.
+            said += (
+                f" It outweighs report {entry.displaces}, which cannot be true with it: the period that "
+                "report began is void, and the report kept for review."
+            )
     said += _reviewed(entry)
     if entry.evidence_kinds:
         said += f" Evidence: {', '.join(map(str, entry.evidence_kinds))}."
