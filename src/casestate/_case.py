@@ -738,6 +738,9 @@ def _reported_as_its_trail_says(case: Case) -> bool:
                 # The conflicts it made agree back the period after it.
                 backers.extend(reversed(entry.reconciles or ()))
             backers.append(entry.seq)
+        elif entry.reconciles and leaves_a_left_one_undecided(entry):
+            # A late rival that left a left period undecided: what it made agree backs the current one.
+            backers.extend(reversed(entry.reconciles))
     return False  # pragma: no cover - replay refuses a trail without its opening entry
 
 
@@ -870,7 +873,9 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     resume one, a report that leaves two rivals undecided (from when the
     status it leaves took effect), or a late report that begins the current
     period earlier or tells a period of its own (up to the start of the
-    period after it), as its move would have, had it come first. What it names
+    period after it), as its move would have, had it come first; or a late
+    rival that leaves a left period undecided (before the current period
+    began, what would now corroborate it). What it names
     are open conflicts a move may reconcile (see ``Standing.waiting``), or,
     for a transition, those that rivalled the period it ends or voids (see
     ``Standing.rivalled``; a rival that holds may name the rival it
@@ -903,9 +908,13 @@ def _not_reconciling(state: Standing, entry: Entry) -> str | None:
     if not reconciles or list(reconciles) != sorted(set(reconciles)):
         return "reconciles no conflict, or not each once and in order"
     transition = kind is EntryKind.TRANSITION
-    # A transition that begins a period, or a late report that tells a period of its own, reconciles
-    # the conflicts (not rivals) about an earlier time too that, come after its move, would corroborate
-    # it (the fate held then is the workflow's to read).
+    if tie and leaves_a_left_one_undecided(entry):
+        # A late rival that leaves a left period undecided reconciles only what, about an earlier
+        # time than the current period began, would now corroborate that period.
+        until = state.status_since
+    # A transition that begins a period, or a late report that tells a period of its own (or leaves
+    # one undecided), reconciles the conflicts (not rivals) about an earlier time too that, come after
+    # it, would corroborate the period (the fate held then is the workflow's to read).
     earlier_too = transition or until is not None
     went_missing = state.periods[0].since
     kept = {report.seq for report in state.waiting}
@@ -997,8 +1006,8 @@ def _not_leaving_undecided(state: Standing, entry: Entry) -> str | None:  # noqa
     before, left = periods[index - 1], periods[index]
     if not before.since < entry.effective_at <= left.since:
         return f"displaces entry {displaced}, but is about a time outside the period before it"
-    if entry.reverts_to is not None or entry.resolves or entry.reconciles is not None:
-        return "a conflict that leaves a left period undecided resumes, settles and reconciles nothing"
+    if entry.reverts_to is not None or entry.resolves:
+        return "a conflict that leaves a left period undecided resumes and settles nothing"
     if entry.contests is None:
         return f"leaves entry {displaced}'s period undecided, but does not contest that report"
     if entry.codes != _RIVALS:

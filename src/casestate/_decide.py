@@ -56,6 +56,7 @@ from ._standing import (
     snapshot,
     snapshot_of,
     told_until,
+    undecided,
 )
 from ._status import Assurance, Fate, Whereabouts
 from ._stretch import Rival, agrees, begins, carried_place, rival
@@ -712,6 +713,36 @@ def _tied_with_a_left_one(table: Table, case: Standing, change: Change) -> LeftR
     return found
 
 
+def _reconciled_by_left_tie(
+    table: Table, case: Standing, change: Change, tie: LeftRival
+) -> tuple[int, ...] | None:
+    """The open conflicts a late rival that leaves the left period *tie* undecided makes agree.
+
+    Those about an earlier time than the current period began that, come
+    after the tie, would corroborate the current period, judged on the
+    periods it leaves (the left one undecided): a family's video of his
+    remains held on 25 February, kept as a conflict once a wound was
+    confirmed on 1 March (a dead man is not wounded later), agrees with a
+    death of 10 March when an ICRC notice of his death on 24 February, as
+    strong as the wound's confirmation, leaves the wound undecided. They
+    back the current period, as a corroboration would.
+    """
+    periods = case._periods  # noqa: SLF001 - the module that decides on them
+    index = next(index for index, period in enumerate(periods) if period.seq == tie.left.seq)
+    left_undecided = undecided(tie.before, tie.left, change.effective_at, case.version)
+    return _reconciled(
+        table,
+        case,
+        case.status_since,
+        status=case.status,
+        fate=case.fate,
+        whereabouts=case.whereabouts,
+        settled=change.resolves,
+        until=case.status_since,
+        after=(*periods[:index], left_undecided, *periods[index + 1 :]),
+    )
+
+
 def _reports_of_a_left_one(case: Standing, left: Snapshot, after: Snapshot) -> tuple[int, ...]:
     """The reports that back *left*, a period *case* has left, by ``seq``: up to when *after* began."""
     until = after.since
@@ -1015,7 +1046,7 @@ def plan(table: Table, case: Standing, change: Change, verdict: Verdict) -> Plan
                     None,
                     None,
                     _reports_of_a_left_one(case, tie.left, tie.after),
-                    None,
+                    None if not case.waiting else _reconciled_by_left_tie(table, case, change, tie),
                 ),
             )
     if outcome is Outcome.TRANSITION:

@@ -292,9 +292,12 @@ class Entry:
     For a late report that begins the current period earlier, or tells a period of its
     own (up to the start of the period after it), as its move would have, had it come first (a
     prisoner's transfer of 7 March, kept as a conflict while he was listed missing, once a capture
-    video of 5 March, learned after a death of 8 March, tells the captivity before it). ``None``
-    when there is none, and left out of the canonical bytes and JSON then, so that trails written
-    before keep their bytes and hashes."""
+    video of 5 March, learned after a death of 8 March, tells the captivity before it). For a late
+    rival that leaves a left period undecided: those about a time before the current period began
+    that would now corroborate it, and back it (a remains video of 25 February, a conflict of a
+    wound confirmed on 1 March, once a notice of a death on 27 February ties with the wound).
+    ``None`` when there is none, and left out of the canonical bytes and JSON then, so that trails
+    written before keep their bytes and hashes."""
     # The personal data is held in the entry itself rather than in a Private of
     # its own: one object less per entry, to allocate, keep and collect.
     actor_id: str | None = attrs.field(default=None, repr=False, metadata=_personal(Form.TEXT))

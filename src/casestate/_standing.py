@@ -328,6 +328,26 @@ def dates_the_current_earlier(
     )
 
 
+def undecided(before: Snapshot, rivalled: Snapshot, effective_at: datetime, seq: int) -> Snapshot:
+    """The period *rivalled*, left by the case, once a late rival as strong about *effective_at* ties with it.
+
+    Entry *seq*. Had the rival come while that period was current, neither
+    would have held: from their instant (the later of their days), the case
+    would have stood as it did *before* both, as strongly as it held the
+    period, begun by nobody's report.
+    """
+    return snapshot(
+        before.status,
+        before.fate,
+        rivalled.assurance,
+        max(effective_at, rivalled.since),
+        seq,
+        before.whereabouts,
+        UNCONTESTED,
+        None,
+    )
+
+
 def backs_the_period_before(
     kind: EntryKind, displaces: int | None, effective_at: datetime, voided_since: datetime, about: datetime
 ) -> bool:

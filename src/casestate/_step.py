@@ -25,6 +25,7 @@ from ._standing import (
     holding_index,
     snapshot,
     snapshot_of,
+    undecided,
     voids_the_one_before,
 )
 from ._status import Assurance, Fate, Whereabouts
@@ -183,7 +184,12 @@ def step(  # noqa: C901, PLR0912, PLR0915, PLR0917 - the fields of an entry that
     if displaces is not None and kind is EntryKind.CONFLICT and to_status == state.status:
         # A late rival, as strong, of the report that began a period the case has left:
         # that period is undecided (see _left_undecided).
-        kept = Kept(conflicts, waiting, rivalled, left, _backer(entry, seq, trigger, effective_at))
+        reconciled = _NONE
+        if reconciles:
+            # Conflicts the left period made wrong that now would corroborate the current one back it.
+            conflicts, waiting, rivalled, reconciled = _reconciled(conflicts, waiting, rivalled, reconciles)
+        report = _backer(entry, seq, trigger, effective_at)
+        kept = Kept(conflicts, waiting, rivalled, left, report, reconciled)
         return _left_undecided(state, displaces, effective_at, contests, kept, recorded_at, *more)
     entered_by, tied, backers = state.entered_by, state.tied, state.backers
     if displaces is not None:
@@ -440,10 +446,11 @@ def _current_kept(
     periods: tuple[Period, ...],
     whereabouts: Whereabouts,
     *more: object,
+    backers: tuple[Backing, ...] | None = None,
 ) -> S:
     """*state* once a late report is accepted that leaves its current period as it is.
 
-    In its status, since when it took effect, backed as it was; with the
+    In its status, since when it took effect, backed as it was (or by *backers*); with the
     conflicts and the reports *kept*, the *periods* before the current one as
     the report tells them, and the current *whereabouts*.
     """
@@ -461,7 +468,7 @@ def _current_kept(
         state.backing,
         state.entered_by,
         state.tied,
-        state.backers,
+        state.backers if backers is None else backers,
         kept.waiting,
         kept.rivalled,
         kept.left,
@@ -485,7 +492,7 @@ class Kept(NamedTuple):
     report: Backing
     """The late report itself, as a period keeps a report that backs it."""
     reconciled: tuple[Backing, ...] = _NONE
-    """The open conflicts it reconciles, which back the current period it begins earlier."""
+    """The open conflicts it reconciles: they back the period it begins, or the current one."""
 
 
 class Late(NamedTuple):
@@ -559,29 +566,21 @@ def _left_undecided(  # noqa: PLR0917 - the fields of the entry, in its order
     the one before it, as strongly as it held its own, begun by nobody's
     report; the reports that backed it (*contests*) and the rival wait as
     conflicts. The periods after it stand as they do (see
-    ``_tied_with_a_left_one`` in ``_decide``).
+    ``_tied_with_a_left_one`` in ``_decide``); the conflicts it reconciles
+    back the current one.
     """
     periods = state._periods  # noqa: SLF001 - the step keeps them as it made them
     index = next(index for index, period in enumerate(periods) if period.seq == displaces)
     before, rivalled = snapshot_of(periods[index - 1]), snapshot_of(periods[index])
     seq = state.version
-    undecided = snapshot(
-        before.status,
-        before.fate,
-        rivalled.assurance,
-        max(effective_at, rivalled.since),
-        seq,
-        before.whereabouts,
-        UNCONTESTED,
-        None,
-    )
     held = contests or ()
     kept = kept._replace(
         conflicts=(*kept.conflicts, *(report for report in held if report not in kept.conflicts), seq),
         left=tuple(backer for backer in kept.left if backer.seq not in held),
     )
-    periods = (*periods[:index], undecided, *periods[index + 1 :])
-    return _current_kept(state, kept, recorded_at, periods, state.whereabouts, *more)
+    periods = (*periods[:index], undecided(before, rivalled, effective_at, seq), *periods[index + 1 :])
+    backers = (*state.backers, *kept.reconciled)
+    return _current_kept(state, kept, recorded_at, periods, state.whereabouts, *more, backers=backers)
 
 
 def _inserted(periods: tuple[Period, ...], told: Period, current: Period) -> tuple[Period, ...]:

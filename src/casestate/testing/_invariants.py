@@ -423,7 +423,7 @@ def _check_report_or_transition(  # noqa: C901, PLR0912, PLR0915 - one check per
         else None
     )
     if tie is not None or leaves_left_undecided(entry):
-        _check_left_tie(case, entry, walk, where, tie, known, claimed)
+        _check_left_tie(workflow, case, entry, walk, where, tie, known, claimed)
         return
     if entry.displaces is not None or rival is not None:
         _check_rival(workflow, case, entry, walk, where, rival, rule.target, known)
@@ -911,6 +911,7 @@ def _left_tie_of(workflow: Workflow, case: Case, rule: Rule, entry: Entry, walk:
 
 
 def _check_left_tie(  # noqa: PLR0917 - the walk's own arguments, the tie the rule makes, the fate spoken
+    workflow: Workflow,
     case: Case,
     entry: Entry,
     walk: _Walk,
@@ -923,7 +924,10 @@ def _check_left_tie(  # noqa: PLR0917 - the walk's own arguments, the tie the ru
 
     The period is in the status, fate and place of the one before it, as
     strongly as it held its own; the reports that backed it wait with the
-    rival, which names them in ``contests``; the case stands as it did.
+    rival, which names them in ``contests``; the case stands as it did. The
+    conflicts about a time before the current period began that, come after
+    the rival, would corroborate the current period (on the live periods,
+    the left one undecided) back it: the rival names them in ``reconciles``.
     """
     if tie is None or not leaves_left_undecided(entry):
         said = "ties with" if tie else "ties with no"
@@ -935,6 +939,29 @@ def _check_left_tie(  # noqa: PLR0917 - the walk's own arguments, the tie the ru
     before, left = tie.before, tie.left
     until = tie.after.since
     held = sorted(seq for seq in walk.left_backers if left.since <= case.trail[seq].effective_at < until)
+    assurance = _ended_assurance(case, left.seq, entry.seq)
+    live = _live(case, walk)
+    at = walk.periods.index(left.seq)
+    undecided = Snapshot(
+        before.status,
+        before.fate,
+        assurance,
+        max(entry.effective_at, left.since),
+        entry.seq,
+        walk.began[before.seq],
+    )
+    reconciled = _reconciled(
+        workflow,
+        case,
+        walk,
+        entry,
+        walk.since,
+        walk.whereabouts,
+        status=walk.status,
+        fate=walk.fate,
+        until=walk.since,
+        after=[*live[:at], undecided, *live[at + 1 :]],
+    )
     found = (
         entry.to_status,
         entry.fate,
@@ -948,20 +975,22 @@ def _check_left_tie(  # noqa: PLR0917 - the walk's own arguments, the tie the ru
     expected = (
         walk.status,
         before.fate,
-        _ended_assurance(case, left.seq, entry.seq),
+        assurance,
         walk.began[before.seq],
         (Code.RIVAL_REPORT,),
         left.seq,
         tuple(held) or None,
-        None,
+        reconciled,
     )
     if found != expected:
         raise fail(
             case, f"{where}: a left period left undecided recorded as {found}; the rule makes it {expected}"
         )
+    _check_reconciled(case, entry, walk, where, reconciled)
+    walk.backers += reconciled or ()
     walk.conflicts += [seq for seq in held if seq not in walk.conflicts]  # and the rival, as any conflict
     walk.left_backers = [seq for seq in walk.left_backers if seq not in held]
-    walk.periods[walk.periods.index(left.seq)] = entry.seq
+    walk.periods[at] = entry.seq
     walk.began[entry.seq] = walk.began[before.seq]
 
 
