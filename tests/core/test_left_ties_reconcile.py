@@ -18,6 +18,7 @@ import pytest
 
 import casestate as cs
 from casestate import canonical_bytes
+from casestate.pfif import note_text
 from casestate.testing import check_case
 from support import (
     ICRC,
@@ -100,6 +101,11 @@ def test_the_tie_that_reconciles_reads_back_from_replay_json_and_a_batch():
     assert cs.replay(case.trail) == case
     assert cs.from_json(cs.to_json(case), head=case.head) == case
     assert fed_to_a_batch(case) == case.standing
+
+
+def test_the_pfif_note_of_the_tie_says_the_video_agrees_with_the_death():
+    text = note_text(arriving(WOUNDED, KILLED, REMAINS, NOTICE).trail[-1])
+    assert "Reports [3] agree with the case being dead, no longer kept for review." in text
 
 
 def test_a_case_the_tie_left_takes_the_next_report_and_one_rebuilt_without_its_backer_is_refused():

@@ -178,7 +178,13 @@ def _reviewed(entry: Entry) -> str:
         # Reports that backed what it changed (a conflict's note names those it waits with).
         said += f" Reports {list(entry.contests)} say otherwise, kept for review."
     if entry.reconciles:
-        said += f" Reports {list(entry.reconciles)} agree with it, no longer kept for review."
+        # A late rival that leaves a left period undecided makes them agree with the current status.
+        agree_with = (
+            f"the case being {entry.to_status}"
+            if entry.displaces is not None and entry.to_status == entry.from_status
+            else "it"
+        )
+        said += f" Reports {list(entry.reconciles)} agree with {agree_with}, no longer kept for review."
     return said
 
 
