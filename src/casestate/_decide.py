@@ -381,9 +381,9 @@ def _reconciled_by_rival(
     that holds (*holds*) reconciles what agrees with its own, and, as a plain
     move does, what would corroborate it about an earlier time than the
     period it voids began, judged on the periods it leaves the case with (a
-    release reported of the day he went missing, kept as a conflict with a
-    captivity, once a release outweighs a death that followed the
-    captivity); and, about a later day than the period it voids began, what
+    neighbour's message that he was released on 26 February, kept as a
+    conflict while he was listed missing, once the ICRC's release list of
+    5 March outweighs a death notice of that day); and, about a later day than the period it voids began, what
     agrees with the period *before* about the days between, which are that
     one's again (see :func:`~casestate._standing.backs_the_period_before`).
     """
@@ -723,8 +723,8 @@ def _reconciled_by_left_tie(
     periods it leaves (the left one undecided): a family's video of his
     remains held on 25 February, kept as a conflict once a wound was
     confirmed on 1 March (a dead man is not wounded later), agrees with a
-    death of 10 March when an ICRC notice of his death on 24 February, as
-    strong as the wound's confirmation, leaves the wound undecided. They
+    death of 10 March once a bureau's notice of his death on 27 February,
+    as strong as the wound's confirmation, leaves the wound undecided. They
     back the current period, as a corroboration would.
     """
     periods = case._periods  # noqa: SLF001 - the module that decides on them

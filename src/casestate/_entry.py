@@ -286,8 +286,8 @@ class Entry:
     about an earlier time that, come after it, would corroborate it (a family's video of a death at
     noon, kept as a conflict with a confirmed captivity, once the captor notifies the death that
     evening; a rival that holds, too, before the period it voids began); for a rival that holds
-    about a later day than the period it voids began, those about
-    the days between that agree with the period before, which they back ("still missing" on
+    about a later day than the period it voids began, those about the days between that agree
+    with the period before, which they back ("still missing" on
     3 March, a conflict of a death of 2 March, once a capture card of 5 March outweighs the death).
     For a late report that begins the current period earlier, or tells a period of its
     own (up to the start of the period after it), as its move would have, had it come first (a
